@@ -1,0 +1,30 @@
+# The two set-up commands of the README, and a few more.  Each configures
+# the build tree on first use, so a fresh clone needs nothing else.
+BUILD ?= build
+JOBS ?= 2
+CMAKE_FLAGS ?=
+
+.PHONY: all build test demo install conformance-refresh clean
+
+all: build
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+
+build: $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j$(JOBS)
+
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
+
+demo: build
+	sh examples/demo.sh $(BUILD)
+
+install: build
+	cmake --install $(BUILD) $(if $(PREFIX),--prefix $(PREFIX),)
+
+conformance-refresh:
+	sh tests/conformance/refresh.sh
+
+clean:
+	rm -rf $(BUILD)

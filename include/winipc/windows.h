@@ -1,0 +1,427 @@
+/*
+ * windows.h: the Win32 API of winipc.
+ *
+ * Types keep their Windows widths (DWORD and LONG are 32-bit, HANDLE is
+ * pointer-sized).  Strings are the "A" (narrow, UTF-8) variants; the
+ * undecorated names map to them as they do in a Windows build without
+ * UNICODE.  Every function here is implemented: what is missing is absent.
+ */
+#ifndef WINIPC_WINDOWS_H
+#define WINIPC_WINDOWS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+
+#include <winerror.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Calling convention and export ------------------------------------ */
+
+#ifndef WINIPC_API
+#if defined(WINIPC_BUILDING)
+#define WINIPC_API __attribute__((visibility("default")))
+#else
+#define WINIPC_API
+#endif
+#endif
+
+#define WINAPI
+#define APIENTRY
+#define CALLBACK
+#define WINBASEAPI WINIPC_API
+#define CONST const
+#define VOID void
+#ifndef IN
+#define IN
+#endif
+#ifndef OUT
+#define OUT
+#endif
+#ifndef OPTIONAL
+#define OPTIONAL
+#endif
+
+/* ---- Basic types -------------------------------------------------------- */
+
+typedef int BOOL;
+typedef BOOL *PBOOL, *LPBOOL;
+typedef unsigned char BYTE, UCHAR, BOOLEAN;
+typedef BYTE *PBYTE, *LPBYTE;
+typedef char CHAR, CCHAR;
+typedef short SHORT;
+typedef unsigned short WORD, USHORT;
+typedef int INT;
+typedef unsigned int UINT;
+typedef int32_t LONG;
+typedef uint32_t ULONG, DWORD;
+typedef int64_t LONGLONG, LONG64, INT64;
+typedef uint64_t ULONGLONG, DWORD64, ULONG64, UINT64;
+typedef intptr_t INT_PTR, LONG_PTR;
+typedef uintptr_t UINT_PTR, ULONG_PTR, DWORD_PTR;
+typedef size_t SIZE_T;
+typedef LONG_PTR SSIZE_T;
+typedef DWORD *PDWORD, *LPDWORD;
+typedef LONG *PLONG, *LPLONG;
+typedef ULONG *PULONG;
+typedef WORD *PWORD, *LPWORD;
+typedef INT *PINT, *LPINT;
+typedef SIZE_T *PSIZE_T;
+typedef ULONG_PTR *PULONG_PTR;
+typedef void *PVOID, *LPVOID;
+typedef const void *LPCVOID;
+typedef CHAR *PCHAR, *LPCH, *PCH, *LPSTR, *PSTR, *NPSTR;
+typedef const CHAR *LPCCH, *PCCH, *LPCSTR, *PCSTR;
+typedef void *HANDLE;
+typedef HANDLE *PHANDLE, *LPHANDLE;
+typedef HANDLE HLOCAL, HGLOBAL, HINSTANCE, HMODULE;
+typedef DWORD ACCESS_MASK;
+typedef ACCESS_MASK *PACCESS_MASK;
+typedef LONG HRESULT;
+
+#ifndef _TCHAR_DEFINED
+#define _TCHAR_DEFINED
+typedef char TCHAR, _TCHAR;
+#endif
+typedef TCHAR *LPTSTR, *PTSTR, *LPTCH, *PTCH;
+typedef const TCHAR *LPCTSTR, *PCTSTR;
+
+#ifndef TRUE
+#define TRUE 1
+#endif
+#ifndef FALSE
+#define FALSE 0
+#endif
+
+typedef union _LARGE_INTEGER {
+    struct {
+        DWORD LowPart;
+        LONG HighPart;
+    } u;
+    struct {
+        DWORD LowPart;
+        LONG HighPart;
+    };
+    LONGLONG QuadPart;
+} LARGE_INTEGER, *PLARGE_INTEGER;
+
+typedef struct _SECURITY_ATTRIBUTES {
+    DWORD nLength;
+    LPVOID lpSecurityDescriptor;
+    BOOL bInheritHandle;
+} SECURITY_ATTRIBUTES, *PSECURITY_ATTRIBUTES, *LPSECURITY_ATTRIBUTES;
+
+typedef struct _OVERLAPPED {
+    ULONG_PTR Internal;
+    ULONG_PTR InternalHigh;
+    union {
+        struct {
+            DWORD Offset;
+            DWORD OffsetHigh;
+        };
+        PVOID Pointer;
+    };
+    HANDLE hEvent;
+} OVERLAPPED, *LPOVERLAPPED;
+
+typedef DWORD(WINAPI *PTHREAD_START_ROUTINE)(LPVOID lpThreadParameter);
+typedef PTHREAD_START_ROUTINE LPTHREAD_START_ROUTINE;
+
+/* ---- Limits, special values -------------------------------------------- */
+
+#define MAX_PATH 260
+#define INFINITE 0xFFFFFFFFu
+#define INVALID_HANDLE_VALUE ((HANDLE)(LONG_PTR)-1)
+#define INVALID_FILE_SIZE ((DWORD)0xFFFFFFFF)
+#define INVALID_SET_FILE_POINTER ((DWORD)-1)
+#define MAXIMUM_WAIT_OBJECTS 64
+#define STILL_ACTIVE 259
+
+/* ---- Access rights ------------------------------------------------------ */
+
+#define DELETE 0x00010000u
+#define READ_CONTROL 0x00020000u
+#define WRITE_DAC 0x00040000u
+#define WRITE_OWNER 0x00080000u
+#define SYNCHRONIZE 0x00100000u
+#define STANDARD_RIGHTS_REQUIRED 0x000F0000u
+#define STANDARD_RIGHTS_READ READ_CONTROL
+#define STANDARD_RIGHTS_WRITE READ_CONTROL
+#define STANDARD_RIGHTS_EXECUTE READ_CONTROL
+#define STANDARD_RIGHTS_ALL 0x001F0000u
+#define SPECIFIC_RIGHTS_ALL 0x0000FFFFu
+#define MAXIMUM_ALLOWED 0x02000000u
+#define GENERIC_READ 0x80000000u
+#define GENERIC_WRITE 0x40000000u
+#define GENERIC_EXECUTE 0x20000000u
+#define GENERIC_ALL 0x10000000u
+
+#define FILE_READ_DATA 0x0001u
+#define FILE_LIST_DIRECTORY 0x0001u
+#define FILE_WRITE_DATA 0x0002u
+#define FILE_ADD_FILE 0x0002u
+#define FILE_APPEND_DATA 0x0004u
+#define FILE_ADD_SUBDIRECTORY 0x0004u
+#define FILE_CREATE_PIPE_INSTANCE 0x0004u
+#define FILE_READ_EA 0x0008u
+#define FILE_WRITE_EA 0x0010u
+#define FILE_EXECUTE 0x0020u
+#define FILE_TRAVERSE 0x0020u
+#define FILE_DELETE_CHILD 0x0040u
+#define FILE_READ_ATTRIBUTES 0x0080u
+#define FILE_WRITE_ATTRIBUTES 0x0100u
+#define FILE_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x1FFu)
+#define FILE_GENERIC_READ                                                      \
+    (STANDARD_RIGHTS_READ | FILE_READ_DATA | FILE_READ_ATTRIBUTES |            \
+     FILE_READ_EA | SYNCHRONIZE)
+#define FILE_GENERIC_WRITE                                                     \
+    (STANDARD_RIGHTS_WRITE | FILE_WRITE_DATA | FILE_WRITE_ATTRIBUTES |         \
+     FILE_WRITE_EA | FILE_APPEND_DATA | SYNCHRONIZE)
+#define FILE_GENERIC_EXECUTE                                                   \
+    (STANDARD_RIGHTS_EXECUTE | FILE_READ_ATTRIBUTES | FILE_EXECUTE |           \
+     SYNCHRONIZE)
+
+#define EVENT_QUERY_STATE 0x0001u
+#define EVENT_MODIFY_STATE 0x0002u
+#define EVENT_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x3u)
+
+#define PROCESS_TERMINATE 0x0001u
+#define PROCESS_CREATE_THREAD 0x0002u
+#define PROCESS_VM_OPERATION 0x0008u
+#define PROCESS_VM_READ 0x0010u
+#define PROCESS_VM_WRITE 0x0020u
+#define PROCESS_DUP_HANDLE 0x0040u
+#define PROCESS_CREATE_PROCESS 0x0080u
+#define PROCESS_SET_QUOTA 0x0100u
+#define PROCESS_SET_INFORMATION 0x0200u
+#define PROCESS_QUERY_INFORMATION 0x0400u
+#define PROCESS_SUSPEND_RESUME 0x0800u
+#define PROCESS_QUERY_LIMITED_INFORMATION 0x1000u
+#define PROCESS_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0xFFFFu)
+
+#define THREAD_TERMINATE 0x0001u
+#define THREAD_SUSPEND_RESUME 0x0002u
+#define THREAD_GET_CONTEXT 0x0008u
+#define THREAD_SET_CONTEXT 0x0010u
+#define THREAD_SET_INFORMATION 0x0020u
+#define THREAD_QUERY_INFORMATION 0x0040u
+#define THREAD_QUERY_LIMITED_INFORMATION 0x0800u
+#define THREAD_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0xFFFFu)
+
+/* ---- Files --------------------------------------------------------------- */
+
+#define FILE_SHARE_READ 0x00000001u
+#define FILE_SHARE_WRITE 0x00000002u
+#define FILE_SHARE_DELETE 0x00000004u
+
+#define CREATE_NEW 1
+#define CREATE_ALWAYS 2
+#define OPEN_EXISTING 3
+#define OPEN_ALWAYS 4
+#define TRUNCATE_EXISTING 5
+
+#define FILE_ATTRIBUTE_READONLY 0x00000001u
+#define FILE_ATTRIBUTE_HIDDEN 0x00000002u
+#define FILE_ATTRIBUTE_SYSTEM 0x00000004u
+#define FILE_ATTRIBUTE_DIRECTORY 0x00000010u
+#define FILE_ATTRIBUTE_ARCHIVE 0x00000020u
+#define FILE_ATTRIBUTE_NORMAL 0x00000080u
+#define FILE_ATTRIBUTE_TEMPORARY 0x00000100u
+#define FILE_FLAG_WRITE_THROUGH 0x80000000u
+#define FILE_FLAG_OVERLAPPED 0x40000000u
+#define FILE_FLAG_NO_BUFFERING 0x20000000u
+#define FILE_FLAG_RANDOM_ACCESS 0x10000000u
+#define FILE_FLAG_SEQUENTIAL_SCAN 0x08000000u
+#define FILE_FLAG_DELETE_ON_CLOSE 0x04000000u
+#define FILE_FLAG_BACKUP_SEMANTICS 0x02000000u
+#define FILE_FLAG_POSIX_SEMANTICS 0x01000000u
+#define FILE_FLAG_OPEN_REPARSE_POINT 0x00200000u
+#define FILE_FLAG_FIRST_PIPE_INSTANCE 0x00080000u
+
+#define FILE_BEGIN 0
+#define FILE_CURRENT 1
+#define FILE_END 2
+
+#define FILE_TYPE_UNKNOWN 0x0000u
+#define FILE_TYPE_DISK 0x0001u
+#define FILE_TYPE_CHAR 0x0002u
+#define FILE_TYPE_PIPE 0x0003u
+#define FILE_TYPE_REMOTE 0x8000u
+
+#define STD_INPUT_HANDLE ((DWORD)-10)
+#define STD_OUTPUT_HANDLE ((DWORD)-11)
+#define STD_ERROR_HANDLE ((DWORD)-12)
+
+/* ---- Handles -------------------------------------------------------------- */
+
+#define HANDLE_FLAG_INHERIT 0x00000001u
+#define HANDLE_FLAG_PROTECT_FROM_CLOSE 0x00000002u
+
+#define DUPLICATE_CLOSE_SOURCE 0x00000001u
+#define DUPLICATE_SAME_ACCESS 0x00000002u
+
+/* ---- Waits ---------------------------------------------------------------- */
+
+#define WAIT_OBJECT_0 0x00000000u
+#define WAIT_ABANDONED 0x00000080u
+#define WAIT_ABANDONED_0 0x00000080u
+#define WAIT_IO_COMPLETION 0x000000C0u
+#define WAIT_TIMEOUT 258u
+#define WAIT_FAILED ((DWORD)0xFFFFFFFF)
+
+/* ---- Threads -------------------------------------------------------------- */
+
+#define CREATE_SUSPENDED 0x00000004u
+#define STACK_SIZE_PARAM_IS_A_RESERVATION 0x00010000u
+
+/* ---- Error messages ------------------------------------------------------- */
+
+#define FORMAT_MESSAGE_ALLOCATE_BUFFER 0x00000100u
+#define FORMAT_MESSAGE_IGNORE_INSERTS 0x00000200u
+#define FORMAT_MESSAGE_FROM_STRING 0x00000400u
+#define FORMAT_MESSAGE_FROM_HMODULE 0x00000800u
+#define FORMAT_MESSAGE_FROM_SYSTEM 0x00001000u
+#define FORMAT_MESSAGE_ARGUMENT_ARRAY 0x00002000u
+#define FORMAT_MESSAGE_MAX_WIDTH_MASK 0x000000FFu
+
+#define LANG_NEUTRAL 0x00
+#define LANG_ENGLISH 0x09
+#define SUBLANG_NEUTRAL 0x00
+#define SUBLANG_DEFAULT 0x01
+#define SUBLANG_ENGLISH_US 0x01
+#define MAKELANGID(p, s) ((((WORD)(s)) << 10) | (WORD)(p))
+
+#define LMEM_FIXED 0x0000u
+#define LMEM_ZEROINIT 0x0040u
+#define LPTR (LMEM_FIXED | LMEM_ZEROINIT)
+
+/* ---- Errors -------------------------------------------------------------- */
+
+WINBASEAPI DWORD WINAPI GetLastError(void);
+WINBASEAPI void WINAPI SetLastError(DWORD dwErrCode);
+WINBASEAPI DWORD WINAPI FormatMessageA(DWORD dwFlags, LPCVOID lpSource,
+                                       DWORD dwMessageId, DWORD dwLanguageId,
+                                       LPSTR lpBuffer, DWORD nSize,
+                                       va_list *Arguments);
+WINBASEAPI HLOCAL WINAPI LocalAlloc(UINT uFlags, SIZE_T uBytes);
+WINBASEAPI HLOCAL WINAPI LocalFree(HLOCAL hMem);
+
+/* ---- Handles and objects -------------------------------------------------- */
+
+WINBASEAPI BOOL WINAPI CloseHandle(HANDLE hObject);
+WINBASEAPI BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle,
+                                       HANDLE hSourceHandle,
+                                       HANDLE hTargetProcessHandle,
+                                       LPHANDLE lpTargetHandle,
+                                       DWORD dwDesiredAccess,
+                                       BOOL bInheritHandle, DWORD dwOptions);
+WINBASEAPI BOOL WINAPI GetHandleInformation(HANDLE hObject, LPDWORD lpdwFlags);
+WINBASEAPI BOOL WINAPI SetHandleInformation(HANDLE hObject, DWORD dwMask,
+                                            DWORD dwFlags);
+
+/* ---- Files ---------------------------------------------------------------- */
+
+WINBASEAPI HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess,
+                                     DWORD dwShareMode,
+                                     LPSECURITY_ATTRIBUTES lpSecurityAttributes,
+                                     DWORD dwCreationDisposition,
+                                     DWORD dwFlagsAndAttributes,
+                                     HANDLE hTemplateFile);
+WINBASEAPI BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer,
+                                DWORD nNumberOfBytesToRead,
+                                LPDWORD lpNumberOfBytesRead,
+                                LPOVERLAPPED lpOverlapped);
+WINBASEAPI BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer,
+                                 DWORD nNumberOfBytesToWrite,
+                                 LPDWORD lpNumberOfBytesWritten,
+                                 LPOVERLAPPED lpOverlapped);
+WINBASEAPI BOOL WINAPI FlushFileBuffers(HANDLE hFile);
+WINBASEAPI DWORD WINAPI GetFileSize(HANDLE hFile, LPDWORD lpFileSizeHigh);
+WINBASEAPI BOOL WINAPI GetFileSizeEx(HANDLE hFile, PLARGE_INTEGER lpFileSize);
+WINBASEAPI DWORD WINAPI SetFilePointer(HANDLE hFile, LONG lDistanceToMove,
+                                       PLONG lpDistanceToMoveHigh,
+                                       DWORD dwMoveMethod);
+WINBASEAPI BOOL WINAPI SetFilePointerEx(HANDLE hFile,
+                                        LARGE_INTEGER liDistanceToMove,
+                                        PLARGE_INTEGER lpNewFilePointer,
+                                        DWORD dwMoveMethod);
+WINBASEAPI BOOL WINAPI SetEndOfFile(HANDLE hFile);
+WINBASEAPI BOOL WINAPI DeleteFileA(LPCSTR lpFileName);
+WINBASEAPI DWORD WINAPI GetFileType(HANDLE hFile);
+WINBASEAPI HANDLE WINAPI GetStdHandle(DWORD nStdHandle);
+WINBASEAPI BOOL WINAPI SetStdHandle(DWORD nStdHandle, HANDLE hHandle);
+
+/* ---- Anonymous pipes ------------------------------------------------------ */
+
+WINBASEAPI BOOL WINAPI CreatePipe(PHANDLE hReadPipe, PHANDLE hWritePipe,
+                                  LPSECURITY_ATTRIBUTES lpPipeAttributes,
+                                  DWORD nSize);
+WINBASEAPI BOOL WINAPI PeekNamedPipe(HANDLE hNamedPipe, LPVOID lpBuffer,
+                                     DWORD nBufferSize, LPDWORD lpBytesRead,
+                                     LPDWORD lpTotalBytesAvail,
+                                     LPDWORD lpBytesLeftThisMessage);
+
+/* ---- Events and waits ----------------------------------------------------- */
+
+WINBASEAPI HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES lpEventAttributes,
+                                      BOOL bManualReset, BOOL bInitialState,
+                                      LPCSTR lpName);
+WINBASEAPI BOOL WINAPI SetEvent(HANDLE hEvent);
+WINBASEAPI BOOL WINAPI ResetEvent(HANDLE hEvent);
+WINBASEAPI DWORD WINAPI WaitForSingleObject(HANDLE hHandle,
+                                            DWORD dwMilliseconds);
+WINBASEAPI DWORD WINAPI WaitForMultipleObjects(DWORD nCount,
+                                               const HANDLE *lpHandles,
+                                               BOOL bWaitAll,
+                                               DWORD dwMilliseconds);
+
+/* ---- Threads and processes ------------------------------------------------ */
+
+WINBASEAPI HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpThreadAttributes,
+                                      SIZE_T dwStackSize,
+                                      LPTHREAD_START_ROUTINE lpStartAddress,
+                                      LPVOID lpParameter,
+                                      DWORD dwCreationFlags,
+                                      LPDWORD lpThreadId);
+WINBASEAPI void WINAPI ExitThread(DWORD dwExitCode)
+    __attribute__((noreturn));
+WINBASEAPI BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode);
+WINBASEAPI DWORD WINAPI ResumeThread(HANDLE hThread);
+WINBASEAPI HANDLE WINAPI GetCurrentThread(void);
+WINBASEAPI DWORD WINAPI GetCurrentThreadId(void);
+WINBASEAPI DWORD WINAPI GetThreadId(HANDLE Thread);
+WINBASEAPI HANDLE WINAPI GetCurrentProcess(void);
+WINBASEAPI DWORD WINAPI GetCurrentProcessId(void);
+WINBASEAPI DWORD WINAPI GetProcessId(HANDLE Process);
+WINBASEAPI void WINAPI Sleep(DWORD dwMilliseconds);
+
+/* ---- Environment ---------------------------------------------------------- */
+
+WINBASEAPI DWORD WINAPI GetEnvironmentVariableA(LPCSTR lpName, LPSTR lpBuffer,
+                                                DWORD nSize);
+WINBASEAPI BOOL WINAPI SetEnvironmentVariableA(LPCSTR lpName, LPCSTR lpValue);
+WINBASEAPI LPCH WINAPI GetEnvironmentStringsA(void);
+WINBASEAPI LPCH WINAPI GetEnvironmentStrings(void);
+WINBASEAPI BOOL WINAPI FreeEnvironmentStringsA(LPCH penv);
+WINBASEAPI DWORD WINAPI ExpandEnvironmentStringsA(LPCSTR lpSrc, LPSTR lpDst,
+                                                  DWORD nSize);
+
+/* ---- Undecorated names (no UNICODE: the A variants) ---------------------- */
+
+#define FormatMessage FormatMessageA
+#define CreateFile CreateFileA
+#define DeleteFile DeleteFileA
+#define CreateEvent CreateEventA
+#define GetEnvironmentVariable GetEnvironmentVariableA
+#define SetEnvironmentVariable SetEnvironmentVariableA
+#define FreeEnvironmentStrings FreeEnvironmentStringsA
+#define ExpandEnvironmentStrings ExpandEnvironmentStringsA
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* WINIPC_WINDOWS_H */

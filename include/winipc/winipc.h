@@ -1,0 +1,50 @@
+/*
+ * winipc.h: winipc's own extensions for Linux programs, beside the Win32 API
+ * of <windows.h>.
+ */
+#ifndef WINIPC_WINIPC_H
+#define WINIPC_WINIPC_H
+
+#include <windows.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define WINIPC_VERSION_MAJOR 0
+#define WINIPC_VERSION_MINOR 1
+#define WINIPC_VERSION_PATCH 0
+
+/*
+ * The library's version as "MAJOR.MINOR.PATCH" (a static string).  Compare
+ * it with the WINIPC_VERSION_* macros to see which header a program was
+ * built against.
+ */
+WINIPC_API const char *winipc_version(void);
+
+/*
+ * The file descriptor behind a handle, for poll(), epoll or select(): it is
+ * readable when a read will not block (pipes, files) or when the object is
+ * signalled (events, threads, processes).  The descriptor stays owned by the
+ * handle: do not close it, and do not use it after CloseHandle.  Returns -1
+ * with GetLastError() set to ERROR_INVALID_HANDLE for an unknown or pseudo
+ * handle.
+ */
+WINIPC_API int winipc_handle_fd(HANDLE handle);
+
+/*
+ * Wraps an open file descriptor as a handle.  On success the handle owns
+ * the descriptor (CloseHandle closes it), which is made close-on-exec; the
+ * handle's type follows the descriptor (FILE_TYPE_DISK, _CHAR or _PIPE), its
+ * access is GENERIC_READ and/or GENERIC_WRITE as the descriptor's open mode
+ * allows.  Returns NULL with GetLastError() set on failure (the descriptor
+ * is then left open and untouched): ERROR_INVALID_HANDLE for a descriptor
+ * that is not open.
+ */
+WINIPC_API HANDLE winipc_handle_from_fd(int fd);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* WINIPC_WINIPC_H */

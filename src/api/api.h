@@ -1,0 +1,51 @@
+/*
+ * api.h: helpers shared by the Win32 entry points in this folder.
+ *
+ * The entry points check arguments, call the core, and are the only code
+ * that sets the thread's last error.
+ */
+#ifndef WIPC_API_H
+#define WIPC_API_H
+
+#include <windows.h>
+
+#include "../core/handle.h"
+#include "../objects/objects.h"
+
+/* Sets the last error to err and returns FALSE (for BOOL functions). */
+static inline BOOL api_fail(DWORD err)
+{
+    SetLastError(err);
+    return FALSE;
+}
+
+/* Sets the last error if err is non-zero; returns !err as a BOOL. */
+static inline BOOL api_result(DWORD err)
+{
+    if (err)
+        SetLastError(err);
+    return err == 0;
+}
+
+/* The SECURITY_ATTRIBUTES inherit flag as a HANDLE_FLAG_* value. */
+static inline DWORD api_inherit_flag(const SECURITY_ATTRIBUTES *sa)
+{
+    return sa && sa->bInheritHandle ? HANDLE_FLAG_INHERIT : 0;
+}
+
+/*
+ * Looks up a handle for I/O: its type must have the operation (has_op is the
+ * ops slot, non-NULL) and the handle one of the rights in need.  Returns a
+ * referenced object or an error (ERROR_INVALID_HANDLE for a handle of a
+ * type without the operation, ERROR_ACCESS_DENIED without the rights).
+ */
+DWORD api_ref_io(HANDLE h, size_t op_offset, ACCESS_MASK need_any,
+                 struct wipc_object **obj);
+
+#define API_OP(name) offsetof(struct wipc_object_ops, name)
+
+/* Enters obj in the handle table and drops the caller's reference. */
+DWORD api_publish(struct wipc_object *obj, ACCESS_MASK access, DWORD flags,
+                  HANDLE *out);
+
+#endif /* WIPC_API_H */

@@ -1,0 +1,455 @@
+/*
+ * file_api.c: CreateFileA and the file functions.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+
+#define FILE_READ_RIGHTS (FILE_READ_DATA)
+#define FILE_WRITE_RIGHTS (FILE_WRITE_DATA | FILE_APPEND_DATA)
+
+/* Windows paths use '\' between components; Linux uses '/'. */
+static char *file_linux_path(const char *name)
+{
+    char *p = strdup(name);
+    if (p)
+        for (char *c = p; *c; c++)
+            if (*c == '\\')
+                *c = '/';
+    return p;
+}
+
+/* "\\.\..." names a device: pipes and mailslots live there. */
+static int file_is_device_name(const char *name)
+{
+    return name[0] == '\\' && name[1] == '\\' &&
+           (name[2] == '.' || name[2] == '?') && name[3] == '\\';
+}
+
+/*
+ * Opens with the disposition's flags.  *existed tells OPEN_ALWAYS and
+ * CREATE_ALWAYS apart: they first try to create exclusively, so the answer
+ * is exact even when another process creates the file at the same moment.
+ */
+static DWORD file_open_disposition(const char *path, int acc, DWORD disp,
+                                   unsigned mode, int *fd, int *existed)
+{
+    DWORD err;
+    *existed = 0;
+    switch (disp) {
+    case CREATE_NEW:
+        return wipc_plat_open(path, acc | O_CREAT | O_EXCL, mode, fd);
+    case OPEN_EXISTING:
+        return wipc_plat_open(path, acc, mode, fd);
+    case TRUNCATE_EXISTING:
+        return wipc_plat_open(path, acc | O_TRUNC, mode, fd);
+    case CREATE_ALWAYS:
+    case OPEN_ALWAYS:
+        for (;;) {
+            err = wipc_plat_open(path, acc | O_CREAT | O_EXCL, mode, fd);
+            if (err != ERROR_FILE_EXISTS)
+                return err;
+            err = wipc_plat_open(path,
+                                 acc | (disp == CREATE_ALWAYS ? O_TRUNC : 0),
+                                 mode, fd);
+            if (err != ERROR_FILE_NOT_FOUND) { /* else: removed meanwhile */
+                *existed = err == 0;
+                return err;
+            }
+        }
+    default:
+        return ERROR_INVALID_PARAMETER;
+    }
+}
+
+WINIPC_API HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess,
+                                     DWORD dwShareMode,
+                                     LPSECURITY_ATTRIBUTES lpSecurityAttributes,
+                                     DWORD dwCreationDisposition,
+                                     DWORD dwFlagsAndAttributes,
+                                     HANDLE hTemplateFile)
+{
+    struct wipc_object *obj = NULL;
+    ACCESS_MASK access;
+    char *path = NULL;
+    int fd = -1, existed = 0, acc;
+    unsigned mode;
+    HANDLE h = INVALID_HANDLE_VALUE;
+    DWORD err;
+
+    (void)dwShareMode; /* share modes are not enforced: see README */
+    (void)hTemplateFile;
+    if (!lpFileName || !*lpFileName) {
+        err = ERROR_PATH_NOT_FOUND;
+        goto fail;
+    }
+    if (dwCreationDisposition < CREATE_NEW ||
+        dwCreationDisposition > TRUNCATE_EXISTING) {
+        err = ERROR_INVALID_PARAMETER;
+        goto fail;
+    }
+    access = wipc_object_map_access(&wipc_disk_file_ops, dwDesiredAccess) |
+             SYNCHRONIZE | FILE_READ_ATTRIBUTES;
+    if (dwCreationDisposition == TRUNCATE_EXISTING &&
+        !(access & FILE_WRITE_DATA)) {
+        err = ERROR_INVALID_PARAMETER;
+        goto fail;
+    }
+    if (file_is_device_name(lpFileName)) {
+        err = ERROR_FILE_NOT_FOUND; /* no such pipe, mailslot or device */
+        goto fail;
+    }
+    path = file_linux_path(lpFileName);
+    if (!path) {
+        err = ERROR_NOT_ENOUGH_MEMORY;
+        goto fail;
+    }
+    acc = (access & FILE_WRITE_RIGHTS)
+              ? ((access & FILE_READ_DATA) ? O_RDWR : O_WRONLY)
+              : O_RDONLY;
+    mode = (dwFlagsAndAttributes & FILE_ATTRIBUTE_READONLY) ? 0444 : 0666;
+    err = file_open_disposition(path, acc | O_NOCTTY, dwCreationDisposition,
+                                mode, &fd, &existed);
+    if (err)
+        goto fail;
+    /* A directory is a file only to backup semantics. */
+    if (!(dwFlagsAndAttributes & FILE_FLAG_BACKUP_SEMANTICS) &&
+        wipc_plat_is_dir(fd)) {
+        err = ERROR_ACCESS_DENIED;
+        goto fail;
+    }
+    err = wipc_file_wrap(fd, &obj);
+    if (err)
+        goto fail;
+    fd = -1; /* the object owns it now */
+    if (dwFlagsAndAttributes & FILE_FLAG_DELETE_ON_CLOSE) {
+        ((struct wipc_file *)obj)->delete_path = path;
+        path = NULL;
+    }
+    err = api_publish(obj, access, api_inherit_flag(lpSecurityAttributes), &h);
+    if (err)
+        goto fail;
+    free(path);
+    SetLastError(existed ? ERROR_ALREADY_EXISTS : 0);
+    return h;
+fail:
+    wipc_plat_close(fd);
+    free(path);
+    SetLastError(err);
+    return INVALID_HANDLE_VALUE;
+}
+
+/* The position an OVERLAPPED asks for, or -1 (the file position). */
+static int64_t file_overlapped_offset(const OVERLAPPED *ov,
+                                      const struct wipc_object *obj)
+{
+    if (!ov || obj->ops != &wipc_disk_file_ops)
+        return -1;
+    return (int64_t)(((uint64_t)ov->OffsetHigh << 32) | ov->Offset);
+}
+
+/* A synchronous call with an OVERLAPPED reports through it as well. */
+static void file_overlapped_done(OVERLAPPED *ov, DWORD err, DWORD n)
+{
+    if (!ov)
+        return;
+    ov->Internal = err;
+    ov->InternalHigh = n;
+    if (ov->hEvent) {
+        struct wipc_object *ev;
+        if (wipc_handle_ref(ov->hEvent, &wipc_event_ops, 0, &ev, NULL) == 0) {
+            wipc_event_set(ev);
+            wipc_object_release(ev);
+        }
+    }
+}
+
+WINIPC_API BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer,
+                                DWORD nNumberOfBytesToRead,
+                                LPDWORD lpNumberOfBytesRead,
+                                LPOVERLAPPED lpOverlapped)
+{
+    struct wipc_object *obj;
+    DWORD got = 0, err;
+
+    if (lpNumberOfBytesRead)
+        *lpNumberOfBytesRead = 0;
+    if (!lpNumberOfBytesRead && !lpOverlapped)
+        return api_fail(ERROR_INVALID_PARAMETER);
+    err = api_ref_io(hFile, API_OP(read), FILE_READ_RIGHTS, &obj);
+    if (err)
+        return api_fail(err);
+    if (!lpBuffer && nNumberOfBytesToRead) {
+        wipc_object_release(obj);
+        return api_fail(ERROR_NOACCESS);
+    }
+    err = obj->ops->read(obj, lpBuffer, nNumberOfBytesToRead,
+                         file_overlapped_offset(lpOverlapped, obj), &got);
+    wipc_object_release(obj);
+    if (lpNumberOfBytesRead)
+        *lpNumberOfBytesRead = got;
+    file_overlapped_done(lpOverlapped, err, got);
+    return api_result(err);
+}
+
+WINIPC_API BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer,
+                                 DWORD nNumberOfBytesToWrite,
+                                 LPDWORD lpNumberOfBytesWritten,
+                                 LPOVERLAPPED lpOverlapped)
+{
+    struct wipc_object *obj;
+    DWORD done = 0, err;
+
+    if (lpNumberOfBytesWritten)
+        *lpNumberOfBytesWritten = 0;
+    if (!lpNumberOfBytesWritten && !lpOverlapped)
+        return api_fail(ERROR_INVALID_PARAMETER);
+    err = api_ref_io(hFile, API_OP(write), FILE_WRITE_RIGHTS, &obj);
+    if (err)
+        return api_fail(err);
+    if (!lpBuffer && nNumberOfBytesToWrite) {
+        wipc_object_release(obj);
+        return api_fail(ERROR_NOACCESS);
+    }
+    err = obj->ops->write(obj, lpBuffer, nNumberOfBytesToWrite,
+                          file_overlapped_offset(lpOverlapped, obj), &done);
+    wipc_object_release(obj);
+    if (lpNumberOfBytesWritten)
+        *lpNumberOfBytesWritten = done;
+    file_overlapped_done(lpOverlapped, err, done);
+    return api_result(err);
+}
+
+WINIPC_API BOOL WINAPI FlushFileBuffers(HANDLE hFile)
+{
+    struct wipc_object *obj;
+    DWORD err = api_ref_io(hFile, API_OP(flush), FILE_WRITE_RIGHTS, &obj);
+    if (err)
+        return api_fail(err);
+    err = obj->ops->flush(obj);
+    wipc_object_release(obj);
+    return api_result(err);
+}
+
+/* A file object's descriptor, for the positioning and size functions. */
+static DWORD file_ref_fd(HANDLE h, struct wipc_object **obj, int *fd)
+{
+    DWORD err = wipc_handle_ref(h, NULL, 0, obj, NULL);
+    if (err)
+        return err;
+    if (!wipc_is_file(*obj)) {
+        wipc_object_release(*obj);
+        return ERROR_INVALID_HANDLE;
+    }
+    *fd = wipc_file_get_fd(*obj);
+    return 0;
+}
+
+WINIPC_API BOOL WINAPI GetFileSizeEx(HANDLE hFile, PLARGE_INTEGER lpFileSize)
+{
+    struct wipc_object *obj;
+    int64_t size = 0;
+    int fd;
+    DWORD err = file_ref_fd(hFile, &obj, &fd);
+
+    if (err)
+        return api_fail(err);
+    if (obj->ops == &wipc_disk_file_ops)
+        err = wipc_plat_file_size(fd, &size);
+    else
+        err = ERROR_INVALID_FUNCTION; /* pipes and devices have no size */
+    wipc_object_release(obj);
+    if (!err && !lpFileSize)
+        err = ERROR_NOACCESS;
+    if (err)
+        return api_fail(err);
+    lpFileSize->QuadPart = size;
+    return TRUE;
+}
+
+WINIPC_API DWORD WINAPI GetFileSize(HANDLE hFile, LPDWORD lpFileSizeHigh)
+{
+    LARGE_INTEGER size;
+    if (!GetFileSizeEx(hFile, &size))
+        return INVALID_FILE_SIZE;
+    if (lpFileSizeHigh)
+        *lpFileSizeHigh = (DWORD)size.u.HighPart;
+    /* A size whose low part is all ones must be told from a failure. */
+    if (size.u.LowPart == INVALID_FILE_SIZE)
+        SetLastError(NO_ERROR);
+    return size.u.LowPart;
+}
+
+WINIPC_API BOOL WINAPI SetFilePointerEx(HANDLE hFile,
+                                        LARGE_INTEGER liDistanceToMove,
+                                        PLARGE_INTEGER lpNewFilePointer,
+                                        DWORD dwMoveMethod)
+{
+    struct wipc_object *obj;
+    int64_t pos = 0;
+    int fd;
+    DWORD err;
+
+    if (dwMoveMethod > FILE_END)
+        return api_fail(ERROR_INVALID_PARAMETER);
+    err = file_ref_fd(hFile, &obj, &fd);
+    if (err)
+        return api_fail(err);
+    err = wipc_plat_seek(fd, liDistanceToMove.QuadPart, (int)dwMoveMethod,
+                         &pos);
+    wipc_object_release(obj);
+    if (err == ERROR_INVALID_PARAMETER)
+        err = ERROR_NEGATIVE_SEEK; /* the only EINVAL left: before start */
+    if (err)
+        return api_fail(err);
+    if (lpNewFilePointer)
+        lpNewFilePointer->QuadPart = pos;
+    return TRUE;
+}
+
+WINIPC_API DWORD WINAPI SetFilePointer(HANDLE hFile, LONG lDistanceToMove,
+                                       PLONG lpDistanceToMoveHigh,
+                                       DWORD dwMoveMethod)
+{
+    LARGE_INTEGER dist, pos;
+    if (lpDistanceToMoveHigh)
+        dist.QuadPart = (LONGLONG)(((uint64_t)(DWORD)*lpDistanceToMoveHigh
+                                    << 32) |
+                                   (DWORD)lDistanceToMove);
+    else
+        dist.QuadPart = lDistanceToMove;
+    if (!SetFilePointerEx(hFile, dist, &pos, dwMoveMethod))
+        return INVALID_SET_FILE_POINTER;
+    if (lpDistanceToMoveHigh)
+        *lpDistanceToMoveHigh = pos.u.HighPart;
+    if (pos.u.LowPart == INVALID_SET_FILE_POINTER)
+        SetLastError(NO_ERROR);
+    return pos.u.LowPart;
+}
+
+WINIPC_API BOOL WINAPI SetEndOfFile(HANDLE hFile)
+{
+    struct wipc_object *obj;
+    DWORD err = api_ref_io(hFile, API_OP(write), FILE_WRITE_DATA, &obj);
+    if (err)
+        return api_fail(err);
+    err = wipc_plat_truncate_here(wipc_file_get_fd(obj));
+    wipc_object_release(obj);
+    return api_result(err);
+}
+
+WINIPC_API BOOL WINAPI DeleteFileA(LPCSTR lpFileName)
+{
+    char *path;
+    DWORD err;
+
+    if (!lpFileName || !*lpFileName)
+        return api_fail(ERROR_PATH_NOT_FOUND);
+    if (file_is_device_name(lpFileName))
+        return api_fail(ERROR_FILE_NOT_FOUND);
+    path = file_linux_path(lpFileName);
+    if (!path)
+        return api_fail(ERROR_NOT_ENOUGH_MEMORY);
+    err = wipc_plat_unlink(path);
+    free(path);
+    return api_result(err);
+}
+
+WINIPC_API DWORD WINAPI GetFileType(HANDLE hFile)
+{
+    struct wipc_object *obj;
+    DWORD type;
+    DWORD err = wipc_handle_ref(hFile, NULL, 0, &obj, NULL);
+
+    if (err) {
+        SetLastError(err);
+        return FILE_TYPE_UNKNOWN;
+    }
+    type = obj->ops->file_type;
+    wipc_object_release(obj);
+    /* A valid handle of no file type is told apart by NO_ERROR. */
+    if (type == FILE_TYPE_UNKNOWN)
+        SetLastError(NO_ERROR);
+    return type;
+}
+
+/* ---- Standard handles --------------------------------------------------- */
+
+static struct {
+    wipc_mutex lock;
+    HANDLE h[3];
+    int ready[3];
+} std_handles = {WIPC_MUTEX_INIT, {0}, {0}};
+
+/* The first GetStdHandle of each stream wraps a duplicate of fd 0, 1 or 2,
+ * so that CloseHandle on it never closes the C library's stream.  A stream
+ * that is not open has no handle (NULL), as on Windows. */
+static HANDLE std_handle_make(int fd)
+{
+    struct wipc_object *obj;
+    ACCESS_MASK access;
+    HANDLE h = NULL;
+    int nfd, readable, writable;
+    enum wipc_fd_kind kind;
+
+    if (wipc_plat_fd_info(fd, &kind, &readable, &writable))
+        return NULL;
+    if (wipc_plat_dup(fd, &nfd))
+        return NULL;
+    if (wipc_file_wrap(nfd, &obj)) {
+        wipc_plat_close(nfd);
+        return NULL;
+    }
+    access = SYNCHRONIZE | FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES;
+    if (readable)
+        access |= FILE_GENERIC_READ;
+    if (writable)
+        access |= FILE_GENERIC_WRITE;
+    if (api_publish(obj, access, 0, &h))
+        return NULL;
+    return h;
+}
+
+static int std_index(DWORD n)
+{
+    if (n == STD_INPUT_HANDLE)
+        return 0;
+    if (n == STD_OUTPUT_HANDLE)
+        return 1;
+    if (n == STD_ERROR_HANDLE)
+        return 2;
+    return -1;
+}
+
+WINIPC_API HANDLE WINAPI GetStdHandle(DWORD nStdHandle)
+{
+    int i = std_index(nStdHandle);
+    HANDLE h;
+
+    if (i < 0) {
+        SetLastError(ERROR_INVALID_HANDLE);
+        return INVALID_HANDLE_VALUE;
+    }
+    wipc_mutex_lock(&std_handles.lock);
+    if (!std_handles.ready[i]) {
+        std_handles.h[i] = std_handle_make(i);
+        std_handles.ready[i] = 1;
+    }
+    h = std_handles.h[i];
+    wipc_mutex_unlock(&std_handles.lock);
+    return h;
+}
+
+WINIPC_API BOOL WINAPI SetStdHandle(DWORD nStdHandle, HANDLE hHandle)
+{
+    int i = std_index(nStdHandle);
+    if (i < 0)
+        return api_fail(ERROR_INVALID_HANDLE);
+    wipc_mutex_lock(&std_handles.lock);
+    std_handles.h[i] = hHandle;
+    std_handles.ready[i] = 1;
+    wipc_mutex_unlock(&std_handles.lock);
+    return TRUE;
+}

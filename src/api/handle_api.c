@@ -1,0 +1,113 @@
+/*
+ * handle_api.c: CloseHandle, DuplicateHandle, Get/SetHandleInformation.
+ */
+#include "api.h"
+
+DWORD api_ref_io(HANDLE h, size_t op_offset, ACCESS_MASK need_any,
+                 struct wipc_object **obj)
+{
+    struct wipc_object *o;
+    ACCESS_MASK granted;
+    DWORD err = wipc_handle_ref(h, NULL, 0, &o, &granted);
+
+    if (err)
+        return err;
+    if (!*(void *const *)((const char *)o->ops + op_offset)) {
+        wipc_object_release(o);
+        return ERROR_INVALID_HANDLE;
+    }
+    if (need_any && !(granted & need_any)) {
+        wipc_object_release(o);
+        return ERROR_ACCESS_DENIED;
+    }
+    *obj = o;
+    return 0;
+}
+
+DWORD api_publish(struct wipc_object *obj, ACCESS_MASK access, DWORD flags,
+                  HANDLE *out)
+{
+    DWORD err = wipc_handle_alloc(obj, access, flags, out);
+    wipc_object_release(obj);
+    return err;
+}
+
+WINIPC_API BOOL WINAPI CloseHandle(HANDLE hObject)
+{
+    return api_result(wipc_handle_close(hObject));
+}
+
+/* The process handle must name this process: duplication into or out of
+ * other processes is not part of the core. */
+static DWORD dup_check_process(HANDLE h)
+{
+    struct wipc_object *p, *self;
+    DWORD err = wipc_handle_ref(h, &wipc_process_ops, PROCESS_DUP_HANDLE, &p,
+                                NULL);
+    if (err)
+        return err;
+    err = wipc_process_self(&self);
+    if (!err && p != self)
+        err = ERROR_NOT_SUPPORTED;
+    wipc_object_release(self);
+    wipc_object_release(p);
+    return err;
+}
+
+WINIPC_API BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle,
+                                       HANDLE hSourceHandle,
+                                       HANDLE hTargetProcessHandle,
+                                       LPHANDLE lpTargetHandle,
+                                       DWORD dwDesiredAccess,
+                                       BOOL bInheritHandle, DWORD dwOptions)
+{
+    struct wipc_object *obj = NULL;
+    ACCESS_MASK granted = 0, access;
+    DWORD err;
+    HANDLE out;
+
+    err = dup_check_process(hSourceProcessHandle);
+    if (err)
+        return api_fail(err);
+    err = wipc_handle_ref(hSourceHandle, NULL, 0, &obj, &granted);
+    if (err)
+        goto done;
+    err = dup_check_process(hTargetProcessHandle);
+    if (err)
+        goto done;
+    access = (dwOptions & DUPLICATE_SAME_ACCESS)
+                 ? granted
+                 : wipc_object_map_access(obj->ops, dwDesiredAccess);
+    err = wipc_handle_alloc(obj, access,
+                            bInheritHandle ? HANDLE_FLAG_INHERIT : 0, &out);
+    if (!err) {
+        if (lpTargetHandle)
+            *lpTargetHandle = out;
+        else
+            wipc_handle_close(out); /* nowhere to put it */
+    }
+done:
+    wipc_object_release(obj);
+    /* The source is closed even when the duplication failed. */
+    if (dwOptions & DUPLICATE_CLOSE_SOURCE)
+        wipc_handle_close(hSourceHandle);
+    return api_result(err);
+}
+
+WINIPC_API BOOL WINAPI GetHandleInformation(HANDLE hObject, LPDWORD lpdwFlags)
+{
+    DWORD flags;
+    DWORD err = wipc_handle_get_flags(hObject, &flags);
+    if (err)
+        return api_fail(err);
+    if (!lpdwFlags)
+        return api_fail(ERROR_NOACCESS);
+    *lpdwFlags = flags;
+    return TRUE;
+}
+
+WINIPC_API BOOL WINAPI SetHandleInformation(HANDLE hObject, DWORD dwMask,
+                                            DWORD dwFlags)
+{
+    return api_result(wipc_handle_set_flags(hObject, dwMask, dwFlags));
+}

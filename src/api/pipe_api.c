@@ -1,0 +1,68 @@
+/*
+ * pipe_api.c: CreatePipe and PeekNamedPipe.
+ */
+#include "api.h"
+
+/* An anonymous pipe's ends carry the rights Windows gives them. */
+#define PIPE_READ_END_ACCESS (FILE_GENERIC_READ | FILE_WRITE_ATTRIBUTES)
+#define PIPE_WRITE_END_ACCESS (FILE_GENERIC_WRITE | FILE_READ_ATTRIBUTES)
+
+WINIPC_API BOOL WINAPI CreatePipe(PHANDLE hReadPipe, PHANDLE hWritePipe,
+                                  LPSECURITY_ATTRIBUTES lpPipeAttributes,
+                                  DWORD nSize)
+{
+    struct wipc_object *r, *w;
+    DWORD flags = api_inherit_flag(lpPipeAttributes);
+    HANDLE hr, hw;
+    DWORD err;
+
+    if (!hReadPipe || !hWritePipe)
+        return api_fail(ERROR_NOACCESS);
+    err = wipc_pipe_create(nSize, &r, &w);
+    if (err)
+        return api_fail(err);
+    err = api_publish(r, PIPE_READ_END_ACCESS, flags, &hr);
+    if (err) {
+        wipc_object_release(w);
+        return api_fail(err);
+    }
+    err = api_publish(w, PIPE_WRITE_END_ACCESS, flags, &hw);
+    if (err) {
+        wipc_handle_close(hr);
+        return api_fail(err);
+    }
+    *hReadPipe = hr;
+    *hWritePipe = hw;
+    return TRUE;
+}
+
+WINIPC_API BOOL WINAPI PeekNamedPipe(HANDLE hNamedPipe, LPVOID lpBuffer,
+                                     DWORD nBufferSize, LPDWORD lpBytesRead,
+                                     LPDWORD lpTotalBytesAvail,
+                                     LPDWORD lpBytesLeftThisMessage)
+{
+    struct wipc_object *obj;
+    DWORD got = 0, avail = 0;
+    DWORD err = wipc_handle_ref(hNamedPipe, NULL, 0, &obj, NULL);
+
+    if (err)
+        return api_fail(err);
+    if (obj->ops != &wipc_pipe_end_ops) {
+        /* A file that is not a pipe has no such function; other objects
+         * are the wrong type of handle. */
+        err = wipc_is_file(obj) ? ERROR_INVALID_FUNCTION : ERROR_INVALID_HANDLE;
+        wipc_object_release(obj);
+        return api_fail(err);
+    }
+    err = wipc_pipe_peek(obj, lpBuffer, nBufferSize, &got, &avail);
+    wipc_object_release(obj);
+    if (err)
+        return api_fail(err);
+    if (lpBytesRead)
+        *lpBytesRead = got;
+    if (lpTotalBytesAvail)
+        *lpTotalBytesAvail = avail;
+    if (lpBytesLeftThisMessage)
+        *lpBytesLeftThisMessage = 0; /* byte pipe: no messages */
+    return TRUE;
+}

@@ -1,0 +1,95 @@
+/*
+ * sync_api.c: events and the wait functions.
+ */
+#include "../core/wait.h"
+#include "api.h"
+
+WINIPC_API HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES lpEventAttributes,
+                                      BOOL bManualReset, BOOL bInitialState,
+                                      LPCSTR lpName)
+{
+    struct wipc_object *obj;
+    HANDLE h;
+    DWORD err;
+
+    if (lpName && *lpName) {
+        /* Named events need the cross-process namespace: not yet. */
+        SetLastError(ERROR_NOT_SUPPORTED);
+        return NULL;
+    }
+    err = wipc_event_create(bManualReset, bInitialState, &obj);
+    if (!err)
+        err = api_publish(obj, EVENT_ALL_ACCESS,
+                          api_inherit_flag(lpEventAttributes), &h);
+    if (err) {
+        SetLastError(err);
+        return NULL;
+    }
+    SetLastError(NO_ERROR); /* as Windows: no ERROR_ALREADY_EXISTS */
+    return h;
+}
+
+static BOOL event_op(HANDLE h, DWORD (*op)(struct wipc_object *))
+{
+    struct wipc_object *obj;
+    DWORD err = wipc_handle_ref(h, &wipc_event_ops, EVENT_MODIFY_STATE, &obj,
+                                NULL);
+    if (err)
+        return api_fail(err);
+    err = op(obj);
+    wipc_object_release(obj);
+    return api_result(err);
+}
+
+WINIPC_API BOOL WINAPI SetEvent(HANDLE hEvent)
+{
+    return event_op(hEvent, wipc_event_set);
+}
+
+WINIPC_API BOOL WINAPI ResetEvent(HANDLE hEvent)
+{
+    return event_op(hEvent, wipc_event_reset);
+}
+
+WINIPC_API DWORD WINAPI WaitForMultipleObjects(DWORD nCount,
+                                               const HANDLE *lpHandles,
+                                               BOOL bWaitAll,
+                                               DWORD dwMilliseconds)
+{
+    struct wipc_object *objs[MAXIMUM_WAIT_OBJECTS];
+    DWORD i, n = 0, result = WAIT_FAILED, err = 0;
+
+    if (nCount == 0 || nCount > MAXIMUM_WAIT_OBJECTS) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return WAIT_FAILED;
+    }
+    if (!lpHandles) {
+        SetLastError(ERROR_NOACCESS);
+        return WAIT_FAILED;
+    }
+    for (n = 0; n < nCount && !err; n++) {
+        err = wipc_handle_ref(lpHandles[n], NULL, SYNCHRONIZE, &objs[n],
+                              NULL);
+        if (!err && !objs[n]->ops->signal_fd) {
+            wipc_object_release(objs[n]);
+            err = ERROR_INVALID_HANDLE;
+        }
+    }
+    if (err)
+        n--; /* objs[n - 1] was not taken */
+    else
+        err = wipc_wait(objs, nCount, bWaitAll, dwMilliseconds, &result);
+    for (i = 0; i < n; i++)
+        wipc_object_release(objs[i]);
+    if (err) {
+        SetLastError(err);
+        return WAIT_FAILED;
+    }
+    return result;
+}
+
+WINIPC_API DWORD WINAPI WaitForSingleObject(HANDLE hHandle,
+                                            DWORD dwMilliseconds)
+{
+    return WaitForMultipleObjects(1, &hHandle, FALSE, dwMilliseconds);
+}

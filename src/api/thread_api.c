@@ -1,0 +1,117 @@
+/*
+ * thread_api.c: threads, process and thread ids, Sleep.
+ */
+#include "api.h"
+
+WINIPC_API HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpThreadAttributes,
+                                      SIZE_T dwStackSize,
+                                      LPTHREAD_START_ROUTINE lpStartAddress,
+                                      LPVOID lpParameter,
+                                      DWORD dwCreationFlags,
+                                      LPDWORD lpThreadId)
+{
+    struct wipc_object *obj;
+    HANDLE h;
+    DWORD tid = 0, err;
+
+    if (!lpStartAddress) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return NULL;
+    }
+    err = wipc_thread_create(dwStackSize, lpStartAddress, lpParameter,
+                             (dwCreationFlags & CREATE_SUSPENDED) != 0, &obj,
+                             &tid);
+    if (!err)
+        err = api_publish(obj, THREAD_ALL_ACCESS,
+                          api_inherit_flag(lpThreadAttributes), &h);
+    if (err) {
+        /* A suspended thread that nobody can resume must not linger. */
+        SetLastError(err);
+        return NULL;
+    }
+    if (lpThreadId)
+        *lpThreadId = tid;
+    return h;
+}
+
+WINIPC_API void WINAPI ExitThread(DWORD dwExitCode)
+{
+    wipc_thread_exit(dwExitCode);
+}
+
+WINIPC_API BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode)
+{
+    struct wipc_object *obj;
+    DWORD err = wipc_handle_ref(hThread, &wipc_thread_ops, 0, &obj, NULL);
+    if (err)
+        return api_fail(err);
+    if (!lpExitCode) {
+        wipc_object_release(obj);
+        return api_fail(ERROR_NOACCESS);
+    }
+    *lpExitCode = wipc_thread_exit_code(obj);
+    wipc_object_release(obj);
+    return TRUE;
+}
+
+WINIPC_API DWORD WINAPI ResumeThread(HANDLE hThread)
+{
+    struct wipc_object *obj;
+    DWORD prev = 0;
+    DWORD err = wipc_handle_ref(hThread, &wipc_thread_ops,
+                                THREAD_SUSPEND_RESUME, &obj, NULL);
+    if (!err) {
+        err = wipc_thread_resume(obj, &prev);
+        wipc_object_release(obj);
+    }
+    if (err) {
+        SetLastError(err);
+        return (DWORD)-1;
+    }
+    return prev;
+}
+
+WINIPC_API HANDLE WINAPI GetCurrentThread(void) { return WIPC_PSEUDO_THREAD; }
+
+WINIPC_API HANDLE WINAPI GetCurrentProcess(void)
+{
+    return WIPC_PSEUDO_PROCESS;
+}
+
+WINIPC_API DWORD WINAPI GetCurrentThreadId(void) { return wipc_plat_gettid(); }
+
+WINIPC_API DWORD WINAPI GetCurrentProcessId(void)
+{
+    return wipc_plat_getpid();
+}
+
+/* The id of a thread or process handle's object, 0 with the error set. */
+static DWORD id_of(HANDLE h, const struct wipc_object_ops *type,
+                   DWORD (*get)(struct wipc_object *))
+{
+    struct wipc_object *obj;
+    DWORD id;
+    DWORD err = wipc_handle_ref(h, type, 0, &obj, NULL);
+    if (err) {
+        SetLastError(err);
+        return 0;
+    }
+    id = get(obj);
+    wipc_object_release(obj);
+    return id;
+}
+
+WINIPC_API DWORD WINAPI GetThreadId(HANDLE Thread)
+{
+    return id_of(Thread, &wipc_thread_ops, wipc_thread_id);
+}
+
+WINIPC_API DWORD WINAPI GetProcessId(HANDLE Process)
+{
+    return id_of(Process, &wipc_process_ops, wipc_process_id);
+}
+
+WINIPC_API void WINAPI Sleep(DWORD dwMilliseconds)
+{
+    wipc_plat_sleep_ms(dwMilliseconds);
+}

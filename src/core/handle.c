@@ -1,0 +1,198 @@
+/*
+ * handle.c: the handle table (see handle.h).
+ *
+ * One array of entries under one mutex.  Lookups take a reference on the
+ * object while holding the lock, so an object found here cannot be
+ * destroyed under the caller even if another thread closes the handle at
+ * the same moment; references are dropped outside the lock, because
+ * destroying an object may close descriptors or wait for nothing else.
+ */
+#include <stdlib.h>
+
+#include "../objects/objects.h"
+#include "../platform/platform.h"
+#include "handle.h"
+
+/* Windows' per-process limit is about 16 million handles. */
+#define HANDLE_MAX_ENTRIES (1u << 24)
+
+struct handle_entry {
+    struct wipc_object *obj; /* NULL: free */
+    ACCESS_MASK access;
+    DWORD flags;
+};
+
+static struct {
+    wipc_mutex lock;
+    struct handle_entry *entries;
+    size_t cap;
+    size_t first_free; /* no free entry below this index */
+} table = {WIPC_MUTEX_INIT, NULL, 0, 0};
+
+static inline HANDLE handle_from_index(size_t i)
+{
+    return (HANDLE)(uintptr_t)((i + 1) << 2);
+}
+
+/* The entry for h, or NULL; call with the lock held. */
+static struct handle_entry *handle_entry_locked(HANDLE h)
+{
+    uintptr_t v = (uintptr_t)h >> 2;
+    if (v == 0 || v > table.cap)
+        return NULL;
+    if (!table.entries[v - 1].obj)
+        return NULL;
+    return &table.entries[v - 1];
+}
+
+int wipc_handle_is_pseudo(HANDLE h)
+{
+    return h == WIPC_PSEUDO_PROCESS || h == WIPC_PSEUDO_THREAD;
+}
+
+static DWORD handle_grow_locked(void)
+{
+    size_t ncap = table.cap ? table.cap * 2 : 64;
+    struct handle_entry *n;
+
+    if (table.cap >= HANDLE_MAX_ENTRIES)
+        return ERROR_NO_SYSTEM_RESOURCES;
+    n = realloc(table.entries, ncap * sizeof *n);
+    if (!n)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    for (size_t i = table.cap; i < ncap; i++)
+        n[i].obj = NULL;
+    table.entries = n;
+    table.cap = ncap;
+    return 0;
+}
+
+DWORD wipc_handle_alloc(struct wipc_object *obj, ACCESS_MASK access,
+                        DWORD flags, HANDLE *out)
+{
+    size_t i;
+    DWORD err = 0;
+
+    wipc_mutex_lock(&table.lock);
+    for (i = table.first_free; i < table.cap && table.entries[i].obj; i++)
+        ;
+    if (i == table.cap)
+        err = handle_grow_locked();
+    if (!err) {
+        table.entries[i].obj = wipc_object_grab(obj);
+        table.entries[i].access = access;
+        table.entries[i].flags = flags & WIPC_HANDLE_FLAGS;
+        table.first_free = i + 1;
+        *out = handle_from_index(i);
+    }
+    wipc_mutex_unlock(&table.lock);
+    return err;
+}
+
+/* Pseudo handles name this process and this thread with full access. */
+static DWORD handle_ref_pseudo(HANDLE h, struct wipc_object **obj,
+                               ACCESS_MASK *granted)
+{
+    if (h == WIPC_PSEUDO_PROCESS) {
+        *granted = PROCESS_ALL_ACCESS;
+        return wipc_process_self(obj);
+    }
+    *granted = THREAD_ALL_ACCESS;
+    return wipc_thread_self(obj);
+}
+
+DWORD wipc_handle_ref(HANDLE h, const struct wipc_object_ops *type,
+                      ACCESS_MASK need, struct wipc_object **obj,
+                      ACCESS_MASK *granted)
+{
+    struct handle_entry *e;
+    struct wipc_object *o = NULL;
+    ACCESS_MASK acc = 0;
+    DWORD err;
+
+    if (wipc_handle_is_pseudo(h)) {
+        err = handle_ref_pseudo(h, &o, &acc);
+        if (err)
+            return err;
+    } else {
+        wipc_mutex_lock(&table.lock);
+        e = handle_entry_locked(h);
+        if (e) {
+            o = wipc_object_grab(e->obj);
+            acc = e->access;
+        }
+        wipc_mutex_unlock(&table.lock);
+        if (!o)
+            return ERROR_INVALID_HANDLE;
+    }
+    if (type && o->ops != type) {
+        wipc_object_release(o);
+        return ERROR_INVALID_HANDLE;
+    }
+    if (need & ~acc) {
+        wipc_object_release(o);
+        return ERROR_ACCESS_DENIED;
+    }
+    *obj = o;
+    if (granted)
+        *granted = acc;
+    return 0;
+}
+
+DWORD wipc_handle_close(HANDLE h)
+{
+    struct handle_entry *e;
+    struct wipc_object *o = NULL;
+    DWORD err = 0;
+
+    if (wipc_handle_is_pseudo(h))
+        return 0;
+    wipc_mutex_lock(&table.lock);
+    e = handle_entry_locked(h);
+    if (!e) {
+        err = ERROR_INVALID_HANDLE;
+    } else if (e->flags & HANDLE_FLAG_PROTECT_FROM_CLOSE) {
+        err = ERROR_INVALID_HANDLE;
+    } else {
+        size_t i = (size_t)(e - table.entries);
+        o = e->obj;
+        e->obj = NULL;
+        if (i < table.first_free)
+            table.first_free = i;
+    }
+    wipc_mutex_unlock(&table.lock);
+    wipc_object_release(o);
+    return err;
+}
+
+DWORD wipc_handle_get_flags(HANDLE h, DWORD *flags)
+{
+    struct handle_entry *e;
+    DWORD err = 0;
+
+    wipc_mutex_lock(&table.lock);
+    e = handle_entry_locked(h);
+    if (e)
+        *flags = e->flags;
+    else
+        err = ERROR_INVALID_HANDLE;
+    wipc_mutex_unlock(&table.lock);
+    return err;
+}
+
+DWORD wipc_handle_set_flags(HANDLE h, DWORD mask, DWORD flags)
+{
+    struct handle_entry *e;
+    DWORD err = 0;
+
+    wipc_mutex_lock(&table.lock);
+    e = handle_entry_locked(h);
+    if (e) {
+        mask &= WIPC_HANDLE_FLAGS;
+        e->flags = (e->flags & ~mask) | (flags & mask);
+    } else {
+        err = ERROR_INVALID_HANDLE;
+    }
+    wipc_mutex_unlock(&table.lock);
+    return err;
+}

@@ -1,0 +1,59 @@
+/*
+ * handle.h: the process's handle table.
+ *
+ * Handle values have Windows' shape: (index + 1) << 2, so they are non-zero
+ * multiples of 4; the two low bits of a value are ignored on lookup, as the
+ * Windows kernel ignores them.  The lowest free index is used first.
+ * GetCurrentProcess() ((HANDLE)-1) and GetCurrentThread() ((HANDLE)-2) are
+ * pseudo handles resolved here without a table entry.  All functions are
+ * safe to call from any thread.
+ */
+#ifndef WIPC_HANDLE_H
+#define WIPC_HANDLE_H
+
+#include "object.h"
+
+#define WIPC_PSEUDO_PROCESS ((HANDLE)(LONG_PTR)-1)
+#define WIPC_PSEUDO_THREAD ((HANDLE)(LONG_PTR)-2)
+
+/* The flags GetHandleInformation reports (HANDLE_FLAG_*). */
+#define WIPC_HANDLE_FLAGS (HANDLE_FLAG_INHERIT | HANDLE_FLAG_PROTECT_FROM_CLOSE)
+
+/*
+ * Enters obj in the table with the given access (already mapped from
+ * GENERIC_*) and HANDLE_FLAG_* flags.  Takes a new reference on obj for the
+ * entry; the caller keeps its own.  Returns ERROR_NOT_ENOUGH_MEMORY (table
+ * cannot grow) or ERROR_NO_SYSTEM_RESOURCES (too many handles) on failure.
+ */
+DWORD wipc_handle_alloc(struct wipc_object *obj, ACCESS_MASK access,
+                        DWORD flags, HANDLE *out);
+
+/*
+ * Looks up h and returns its object with a new reference in *obj (release
+ * it with wipc_object_release) and the handle's access in *granted (may be
+ * NULL).  type, if not NULL, is the only ops table accepted; need is the
+ * access the caller requires.  Errors: ERROR_INVALID_HANDLE (unknown,
+ * closed, NULL, or of another type), ERROR_ACCESS_DENIED (need not granted).
+ */
+DWORD wipc_handle_ref(HANDLE h, const struct wipc_object_ops *type,
+                      ACCESS_MASK need, struct wipc_object **obj,
+                      ACCESS_MASK *granted);
+
+/*
+ * Removes h from the table and drops the entry's reference.  Closing a
+ * pseudo handle succeeds and does nothing.  Errors: ERROR_INVALID_HANDLE
+ * for unknown handles and for handles marked HANDLE_FLAG_PROTECT_FROM_CLOSE
+ * (which stay open).
+ */
+DWORD wipc_handle_close(HANDLE h);
+
+/* The HANDLE_FLAG_* flags of h.  ERROR_INVALID_HANDLE if unknown. */
+DWORD wipc_handle_get_flags(HANDLE h, DWORD *flags);
+
+/* Sets the flags selected by mask to the values in flags. */
+DWORD wipc_handle_set_flags(HANDLE h, DWORD mask, DWORD flags);
+
+/* 1 if h is a pseudo handle (GetCurrentProcess() or GetCurrentThread()). */
+int wipc_handle_is_pseudo(HANDLE h);
+
+#endif /* WIPC_HANDLE_H */

@@ -1,0 +1,42 @@
+/*
+ * object.c: reference counting and access mapping shared by all types.
+ */
+#include "object.h"
+
+void wipc_object_init(struct wipc_object *obj,
+                      const struct wipc_object_ops *ops)
+{
+    obj->ops = ops;
+    atomic_init(&obj->refcount, 1);
+}
+
+struct wipc_object *wipc_object_grab(struct wipc_object *obj)
+{
+    atomic_fetch_add_explicit(&obj->refcount, 1, memory_order_relaxed);
+    return obj;
+}
+
+void wipc_object_release(struct wipc_object *obj)
+{
+    if (!obj)
+        return;
+    if (atomic_fetch_sub_explicit(&obj->refcount, 1, memory_order_acq_rel) ==
+        1)
+        obj->ops->destroy(obj);
+}
+
+ACCESS_MASK wipc_object_map_access(const struct wipc_object_ops *ops,
+                                   ACCESS_MASK access)
+{
+    ACCESS_MASK out = access & ~(GENERIC_READ | GENERIC_WRITE |
+                                 GENERIC_EXECUTE | GENERIC_ALL);
+    if (access & GENERIC_READ)
+        out |= ops->mapping.read;
+    if (access & GENERIC_WRITE)
+        out |= ops->mapping.write;
+    if (access & GENERIC_EXECUTE)
+        out |= ops->mapping.execute;
+    if (access & GENERIC_ALL)
+        out |= ops->mapping.all;
+    return out;
+}

@@ -1,0 +1,85 @@
+/*
+ * object.h: the kernel object model.
+ *
+ * Every object embeds struct wipc_object as its first member and names a
+ * static ops table; the ops pointer is the object's type.  An object lives
+ * while references to it exist: each handle holds one, and so does every
+ * call that is using the object (so a handle closed by one thread while
+ * another blocks in ReadFile on it keeps its descriptor until the read
+ * returns, and no descriptor number is ever reused under a running call).
+ */
+#ifndef WIPC_OBJECT_H
+#define WIPC_OBJECT_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <windows.h>
+
+struct wipc_object;
+
+/* How GENERIC_* rights map to a type's specific rights. */
+struct wipc_generic_mapping {
+    ACCESS_MASK read, write, execute, all;
+};
+
+struct wipc_object_ops {
+    const char *type_name; /* "File", "Event", "Thread", "Process"... */
+    DWORD file_type;       /* GetFileType's answer, FILE_TYPE_UNKNOWN if none */
+    struct wipc_generic_mapping mapping;
+
+    /*
+     * The descriptor that is readable while the object is signalled, or -1
+     * if the object is always signalled (files and pipes, as on Windows).
+     * NULL: the object cannot be waited on.
+     */
+    int (*signal_fd)(struct wipc_object *obj);
+
+    /*
+     * Called when a wait is satisfied by this object (auto-reset events
+     * consume their signal here).  Returns 1 if the object was still
+     * signalled and is now acquired, 0 if another waiter took it first.
+     * NULL: waiting does not change the object.
+     */
+    int (*satisfy)(struct wipc_object *obj);
+
+    /* Gives back what satisfy() took (a wait-all that could not complete). */
+    void (*unsatisfy)(struct wipc_object *obj);
+
+    /* I/O.  Each returns a Win32 error code; NULL means the type has none
+     * (ERROR_INVALID_HANDLE, as Windows answers for such handles). */
+    DWORD (*read)(struct wipc_object *obj, void *buf, DWORD len,
+                  int64_t offset, DWORD *got);
+    DWORD (*write)(struct wipc_object *obj, const void *buf, DWORD len,
+                   int64_t offset, DWORD *done);
+    DWORD (*flush)(struct wipc_object *obj);
+
+    /* The descriptor behind the object for winipc_handle_fd(), or -1. */
+    int (*get_fd)(struct wipc_object *obj);
+
+    /* Frees the object once the last reference is gone. */
+    void (*destroy)(struct wipc_object *obj);
+};
+
+struct wipc_object {
+    const struct wipc_object_ops *ops;
+    atomic_long refcount;
+};
+
+/* Sets up the header of a new object with one reference (the caller's). */
+void wipc_object_init(struct wipc_object *obj,
+                      const struct wipc_object_ops *ops);
+
+/* Takes one more reference; returns obj. */
+struct wipc_object *wipc_object_grab(struct wipc_object *obj);
+
+/* Drops one reference, destroying the object with the last one.  NULL is a
+ * no-op. */
+void wipc_object_release(struct wipc_object *obj);
+
+/* Maps GENERIC_* bits of access through the type's mapping. */
+ACCESS_MASK wipc_object_map_access(const struct wipc_object_ops *ops,
+                                   ACCESS_MASK access);
+
+#endif /* WIPC_OBJECT_H */

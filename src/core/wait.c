@@ -1,0 +1,144 @@
+/*
+ * wait.c: WaitForSingleObject and WaitForMultipleObjects over descriptors.
+ *
+ * Every waitable object names a descriptor that is readable while it is
+ * signalled (or -1: always signalled), so a wait is a poll() over them.
+ * poll() only says what *was* signalled: an auto-reset event seen readable
+ * may be taken by another waiter before we consume it, so a wait acquires
+ * through the type's satisfy() and polls again when it loses the race.
+ */
+#include <limits.h>
+
+#include "../platform/platform.h"
+#include "wait.h"
+
+struct wait_state {
+    struct wipc_object *const *objs;
+    int fds[MAXIMUM_WAIT_OBJECTS];
+    int ready[MAXIMUM_WAIT_OBJECTS];
+    DWORD n;
+    int always; /* some object is always signalled */
+    uint64_t deadline;
+    DWORD timeout;
+};
+
+/* Milliseconds left for poll(): -1 for ever, 0 when the time is up. */
+static int wait_remaining(const struct wait_state *w)
+{
+    uint64_t now;
+    if (w->timeout == INFINITE)
+        return -1;
+    now = wipc_plat_now_ms();
+    if (now >= w->deadline)
+        return 0;
+    return w->deadline - now > INT_MAX ? INT_MAX : (int)(w->deadline - now);
+}
+
+/* Polls the descriptors (objects with none count as ready). */
+static DWORD wait_poll(struct wait_state *w, int timeout)
+{
+    int nready = 0;
+    DWORD i;
+    DWORD err = wipc_plat_poll_readable(w->fds, w->ready, w->n,
+                                        w->always ? 0 : timeout, &nready);
+    if (err)
+        return err;
+    for (i = 0; i < w->n; i++)
+        if (w->fds[i] < 0)
+            w->ready[i] = 1;
+    return 0;
+}
+
+static int wait_acquire(struct wipc_object *obj)
+{
+    return obj->ops->satisfy ? obj->ops->satisfy(obj) : 1;
+}
+
+static DWORD wait_any(struct wait_state *w, DWORD *result)
+{
+    for (;;) {
+        int timeout = wait_remaining(w);
+        DWORD i, err = wait_poll(w, timeout);
+        if (err)
+            return err;
+        for (i = 0; i < w->n; i++) {
+            if (w->ready[i] && wait_acquire(w->objs[i])) {
+                *result = WAIT_OBJECT_0 + i;
+                return 0;
+            }
+        }
+        if (timeout == 0) {
+            *result = WAIT_TIMEOUT;
+            return 0;
+        }
+    }
+}
+
+/* Acquires every object or none. */
+static int wait_acquire_all(struct wait_state *w)
+{
+    DWORD i, j;
+    for (i = 0; i < w->n; i++) {
+        if (!wait_acquire(w->objs[i])) {
+            for (j = 0; j < i; j++)
+                if (w->objs[j]->ops->unsatisfy)
+                    w->objs[j]->ops->unsatisfy(w->objs[j]);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static DWORD wait_all(struct wait_state *w, DWORD *result)
+{
+    for (;;) {
+        int timeout = wait_remaining(w);
+        int fds[MAXIMUM_WAIT_OBJECTS], ready[MAXIMUM_WAIT_OBJECTS];
+        DWORD i, k = 0, err = wait_poll(w, 0);
+        int nready;
+
+        if (err)
+            return err;
+        for (i = 0; i < w->n; i++)
+            if (!w->ready[i])
+                fds[k++] = w->fds[i];
+        if (k == 0 && wait_acquire_all(w)) {
+            *result = WAIT_OBJECT_0;
+            return 0;
+        }
+        if (timeout == 0) {
+            *result = WAIT_TIMEOUT;
+            return 0;
+        }
+        /* Sleep until one of the missing ones is signalled, then look at
+         * the whole set again: the others may have changed meanwhile. */
+        if (k > 0) {
+            err = wipc_plat_poll_readable(fds, ready, k, timeout, &nready);
+            if (err)
+                return err;
+        }
+    }
+}
+
+DWORD wipc_wait(struct wipc_object *const *objs, DWORD n, BOOL all,
+                DWORD timeout_ms, DWORD *result)
+{
+    struct wait_state w;
+    DWORD i;
+
+    if (n == 0 || n > MAXIMUM_WAIT_OBJECTS)
+        return ERROR_INVALID_PARAMETER;
+    w.objs = objs;
+    w.n = n;
+    w.always = 0;
+    w.timeout = timeout_ms;
+    w.deadline = wipc_plat_now_ms() + timeout_ms;
+    for (i = 0; i < n; i++) {
+        if (!objs[i]->ops->signal_fd)
+            return ERROR_INVALID_HANDLE;
+        w.fds[i] = objs[i]->ops->signal_fd(objs[i]);
+        if (w.fds[i] < 0)
+            w.always = 1;
+    }
+    return all ? wait_all(&w, result) : wait_any(&w, result);
+}

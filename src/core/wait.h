@@ -1,0 +1,21 @@
+/*
+ * wait.h: waiting for objects to be signalled.
+ */
+#ifndef WIPC_WAIT_H
+#define WIPC_WAIT_H
+
+#include "object.h"
+
+/*
+ * Waits until one (all == FALSE) or all (all == TRUE) of the n objects are
+ * signalled, or timeout_ms passes (INFINITE: never).  *result gets
+ * WAIT_OBJECT_0 + index (the lowest signalled index when several are) or
+ * WAIT_TIMEOUT.  A wait that is satisfied consumes what the object's type
+ * consumes (an auto-reset event's signal), for all objects at once when all
+ * is TRUE.  Returns ERROR_* on failure (ERROR_INVALID_HANDLE for an object
+ * that cannot be waited on).  The caller holds the references.
+ */
+DWORD wipc_wait(struct wipc_object *const *objs, DWORD n, BOOL all,
+                DWORD timeout_ms, DWORD *result);
+
+#endif /* WIPC_WAIT_H */

@@ -1,0 +1,126 @@
+/*
+ * file.c: files and character devices behind descriptors.
+ */
+#include <stdlib.h>
+
+#include "objects.h"
+
+static inline struct wipc_file *file_of(struct wipc_object *obj)
+{
+    return (struct wipc_file *)obj;
+}
+
+int wipc_file_get_fd(struct wipc_object *obj) { return file_of(obj)->fd; }
+
+/* Files are always signalled while no asynchronous I/O is pending, and
+ * winipc has none. */
+static int file_signal_fd(struct wipc_object *obj)
+{
+    (void)obj;
+    return -1;
+}
+
+void wipc_file_destroy(struct wipc_object *obj)
+{
+    struct wipc_file *f = file_of(obj);
+    wipc_plat_close(f->fd);
+    if (f->delete_path) {
+        wipc_plat_unlink(f->delete_path);
+        free(f->delete_path);
+    }
+    free(f);
+}
+
+static DWORD file_read(struct wipc_object *obj, void *buf, DWORD len,
+                       int64_t offset, DWORD *got)
+{
+    size_t n = 0;
+    /* A read at end of file succeeds with 0 bytes. */
+    DWORD err = wipc_plat_read(file_of(obj)->fd, buf, len, offset, &n);
+    *got = (DWORD)n;
+    return err;
+}
+
+static DWORD file_write(struct wipc_object *obj, const void *buf, DWORD len,
+                        int64_t offset, DWORD *done)
+{
+    size_t n = 0;
+    DWORD err = wipc_plat_write(file_of(obj)->fd, buf, len, offset, &n);
+    *done = (DWORD)n;
+    return err;
+}
+
+static DWORD file_flush(struct wipc_object *obj)
+{
+    return wipc_plat_fsync(file_of(obj)->fd);
+}
+
+#define FILE_MAPPING                                                           \
+    {FILE_GENERIC_READ, FILE_GENERIC_WRITE, FILE_GENERIC_EXECUTE,              \
+     FILE_ALL_ACCESS}
+
+const struct wipc_object_ops wipc_disk_file_ops = {
+    .type_name = "File",
+    .file_type = FILE_TYPE_DISK,
+    .mapping = FILE_MAPPING,
+    .signal_fd = file_signal_fd,
+    .read = file_read,
+    .write = file_write,
+    .flush = file_flush,
+    .get_fd = wipc_file_get_fd,
+    .destroy = wipc_file_destroy,
+};
+
+const struct wipc_object_ops wipc_char_file_ops = {
+    .type_name = "File",
+    .file_type = FILE_TYPE_CHAR,
+    .mapping = FILE_MAPPING,
+    .signal_fd = file_signal_fd,
+    .read = file_read,
+    .write = file_write,
+    .flush = file_flush,
+    .get_fd = wipc_file_get_fd,
+    .destroy = wipc_file_destroy,
+};
+
+int wipc_is_file(const struct wipc_object *obj)
+{
+    return obj->ops == &wipc_disk_file_ops ||
+           obj->ops == &wipc_char_file_ops || obj->ops == &wipc_pipe_end_ops;
+}
+
+DWORD wipc_file_new(const struct wipc_object_ops *ops, int fd,
+                    struct wipc_object **out)
+{
+    struct wipc_file *f = calloc(1, sizeof *f);
+    if (!f) {
+        wipc_plat_close(fd);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    wipc_object_init(&f->obj, ops);
+    f->fd = fd;
+    *out = &f->obj;
+    return 0;
+}
+
+DWORD wipc_file_wrap(int fd, struct wipc_object **out)
+{
+    enum wipc_fd_kind kind;
+    int r, w;
+    const struct wipc_object_ops *ops;
+    struct wipc_file *f;
+    DWORD err = wipc_plat_fd_info(fd, &kind, &r, &w);
+
+    if (err)
+        return err;
+    ops = kind == WIPC_FD_PIPE   ? &wipc_pipe_end_ops
+          : kind == WIPC_FD_CHAR ? &wipc_char_file_ops
+                                 : &wipc_disk_file_ops;
+    f = calloc(1, sizeof *f);
+    if (!f)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    wipc_object_init(&f->obj, ops);
+    f->fd = fd;
+    *out = &f->obj;
+    return 0;
+}

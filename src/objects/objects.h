@@ -1,0 +1,98 @@
+/*
+ * objects.h: constructors and ops tables of the kernel object types.
+ * Each type lives in its own file in this folder.
+ */
+#ifndef WIPC_OBJECTS_H
+#define WIPC_OBJECTS_H
+
+#include "../core/object.h"
+#include "../platform/platform.h"
+
+/* ---- file.c: descriptors as Windows files ------------------------------- */
+
+/* A file object: disk files, character devices, and (with
+ * wipc_pipe_end_ops) pipe ends.  It owns fd. */
+struct wipc_file {
+    struct wipc_object obj;
+    int fd;
+    char *delete_path; /* FILE_FLAG_DELETE_ON_CLOSE: unlinked on destroy */
+};
+
+extern const struct wipc_object_ops wipc_disk_file_ops;
+extern const struct wipc_object_ops wipc_char_file_ops;
+
+/*
+ * A new file object owning fd, typed by what fd is (disk, char, pipe).
+ * On failure fd is left open for the caller.  Returns ERROR_* on failure.
+ */
+DWORD wipc_file_wrap(int fd, struct wipc_object **out);
+
+/* A new file object of the given ops owning fd (which it takes always). */
+DWORD wipc_file_new(const struct wipc_object_ops *ops, int fd,
+                    struct wipc_object **out);
+
+/* 1 if obj is a file object of any kind (disk, char, pipe end). */
+int wipc_is_file(const struct wipc_object *obj);
+
+/* ops helpers shared by file kinds */
+int wipc_file_get_fd(struct wipc_object *obj);
+void wipc_file_destroy(struct wipc_object *obj);
+
+/* ---- pipe.c: anonymous pipes --------------------------------------------- */
+
+extern const struct wipc_object_ops wipc_pipe_end_ops;
+
+/* Creates an anonymous pipe's two file objects (see CreatePipe). */
+DWORD wipc_pipe_create(DWORD size, struct wipc_object **read_end,
+                       struct wipc_object **write_end);
+
+/* PeekNamedPipe on a pipe end: copies up to len bytes without consuming;
+ * *avail is everything queued. */
+DWORD wipc_pipe_peek(struct wipc_object *obj, void *buf, DWORD len,
+                     DWORD *got, DWORD *avail);
+
+/* ---- event.c ------------------------------------------------------------- */
+
+extern const struct wipc_object_ops wipc_event_ops;
+
+DWORD wipc_event_create(BOOL manual_reset, BOOL initial_state,
+                        struct wipc_object **out);
+DWORD wipc_event_set(struct wipc_object *obj);
+DWORD wipc_event_reset(struct wipc_object *obj);
+
+/* ---- thread.c ------------------------------------------------------------ */
+
+extern const struct wipc_object_ops wipc_thread_ops;
+
+/*
+ * Starts a thread running start(param).  *out gets a reference to its
+ * object, *tid its thread id.  With suspended, it waits for
+ * wipc_thread_resume before running start.
+ */
+DWORD wipc_thread_create(SIZE_T stack_size, LPTHREAD_START_ROUTINE start,
+                         LPVOID param, int suspended,
+                         struct wipc_object **out, DWORD *tid);
+
+/* The calling thread's object, with a new reference (created on first use
+ * for threads winipc did not start). */
+DWORD wipc_thread_self(struct wipc_object **out);
+
+/* Ends the calling thread with code (runs no further code of the caller). */
+void wipc_thread_exit(DWORD code) __attribute__((noreturn));
+
+DWORD wipc_thread_exit_code(struct wipc_object *obj);
+DWORD wipc_thread_id(struct wipc_object *obj);
+
+/* Decrements the suspend count; *prev is the count before. */
+DWORD wipc_thread_resume(struct wipc_object *obj, DWORD *prev);
+
+/* ---- process.c ----------------------------------------------------------- */
+
+extern const struct wipc_object_ops wipc_process_ops;
+
+/* This process's object, with a new reference. */
+DWORD wipc_process_self(struct wipc_object **out);
+
+DWORD wipc_process_id(struct wipc_object *obj);
+
+#endif /* WIPC_OBJECTS_H */

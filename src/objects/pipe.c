@@ -1,0 +1,139 @@
+/*
+ * pipe.c: anonymous pipes, as Linux pipes.
+ *
+ * Each end is a file object over one end of a pipe(2).  What differs from a
+ * plain file is how the ends report a vanished peer: a read on an empty pipe
+ * whose writers are all gone fails with ERROR_BROKEN_PIPE (not a 0-byte
+ * success), a write without readers fails with ERROR_NO_DATA, and neither
+ * ever raises SIGPIPE.
+ */
+#include <stdlib.h>
+
+#include "objects.h"
+
+static inline int pipe_fd(struct wipc_object *obj)
+{
+    return ((struct wipc_file *)obj)->fd;
+}
+
+static int pipe_signal_fd(struct wipc_object *obj)
+{
+    (void)obj;
+    return -1; /* a pipe handle is a file handle: always signalled */
+}
+
+static DWORD pipe_read(struct wipc_object *obj, void *buf, DWORD len,
+                       int64_t offset, DWORD *got)
+{
+    size_t n = 0;
+    DWORD err;
+
+    (void)offset; /* pipes have no position */
+    *got = 0;
+    if (len == 0) /* Null read succeeds at once, data or not. */
+        return 0;
+    err = wipc_plat_read(pipe_fd(obj), buf, len, -1, &n);
+    if (err)
+        return err;
+    if (n == 0)
+        return ERROR_BROKEN_PIPE; /* empty, and every writer is gone */
+    *got = (DWORD)n;
+    return 0;
+}
+
+static DWORD pipe_write(struct wipc_object *obj, const void *buf, DWORD len,
+                        int64_t offset, DWORD *done)
+{
+    size_t n = 0;
+    DWORD err;
+
+    (void)offset;
+    err = wipc_plat_write(pipe_fd(obj), buf, len, -1, &n);
+    *done = (DWORD)n;
+    return err; /* EPIPE maps to ERROR_NO_DATA */
+}
+
+/*
+ * FlushFileBuffers on a pipe returns once the reader has taken everything
+ * queued.  Linux has no notification for "drained", so poll the queue with
+ * a short back-off; a reader that goes away ends the wait with
+ * ERROR_BROKEN_PIPE.
+ */
+static DWORD pipe_flush(struct wipc_object *obj)
+{
+    DWORD delay = 1;
+    for (;;) {
+        size_t queued = 0;
+        DWORD err = wipc_plat_pipe_queued(pipe_fd(obj), &queued);
+        if (err)
+            return err;
+        if (queued == 0)
+            return 0;
+        if (!wipc_plat_pipe_has_reader(pipe_fd(obj)))
+            return ERROR_BROKEN_PIPE;
+        wipc_plat_sleep_ms(delay);
+        if (delay < 16)
+            delay *= 2;
+    }
+}
+
+const struct wipc_object_ops wipc_pipe_end_ops = {
+    .type_name = "File",
+    .file_type = FILE_TYPE_PIPE,
+    .mapping = {FILE_GENERIC_READ, FILE_GENERIC_WRITE, FILE_GENERIC_EXECUTE,
+                FILE_ALL_ACCESS},
+    .signal_fd = pipe_signal_fd,
+    .read = pipe_read,
+    .write = pipe_write,
+    .flush = pipe_flush,
+    .get_fd = wipc_file_get_fd,
+    .destroy = wipc_file_destroy,
+};
+
+DWORD wipc_pipe_create(DWORD size, struct wipc_object **read_end,
+                       struct wipc_object **write_end)
+{
+    int fds[2];
+    DWORD err = wipc_plat_pipe(fds, size);
+
+    if (err)
+        return err;
+    err = wipc_file_new(&wipc_pipe_end_ops, fds[0], read_end);
+    if (err) {
+        wipc_plat_close(fds[1]);
+        return err;
+    }
+    err = wipc_file_new(&wipc_pipe_end_ops, fds[1], write_end);
+    if (err) {
+        wipc_object_release(*read_end);
+        return err;
+    }
+    return 0;
+}
+
+DWORD wipc_pipe_peek(struct wipc_object *obj, void *buf, DWORD len,
+                     DWORD *got, DWORD *avail)
+{
+    size_t queued = 0, n = 0;
+    DWORD err = wipc_plat_pipe_queued(pipe_fd(obj), &queued);
+
+    if (err)
+        return err;
+    if (queued == 0) {
+        /* Nothing queued: a pipe whose writers are gone is broken. */
+        int ready = 0;
+        err = wipc_plat_wait_readable(pipe_fd(obj), 0, &ready);
+        if (err)
+            return err;
+        if (ready)
+            return ERROR_BROKEN_PIPE;
+    }
+    if (buf && len > 0) {
+        err = wipc_plat_pipe_peek(pipe_fd(obj), buf, len, &n);
+        if (err)
+            return err;
+    }
+    *got = (DWORD)n;
+    *avail = queued > 0xFFFFFFFFu ? 0xFFFFFFFFu : (DWORD)queued;
+    return 0;
+}

@@ -1,0 +1,166 @@
+/*
+ * platform.h: the contract between winipc's core and the operating system.
+ *
+ * Everything outside src/platform/ reaches Linux only through the functions
+ * declared here.  Each returns a Win32 error code (0 = success): errno is
+ * converted once, at the system call, through wipc_plat_error().  Every file
+ * descriptor these functions create is close-on-exec.
+ */
+#ifndef WIPC_PLATFORM_H
+#define WIPC_PLATFORM_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <windows.h>
+
+/* ---- Errors ------------------------------------------------------------- */
+
+/* The Win32 error code for an errno value (ERROR_GEN_FAILURE if unknown). */
+DWORD wipc_plat_error(int err);
+
+/* ---- Locks: thin wrappers so core code names no pthread call ------------ */
+
+typedef pthread_mutex_t wipc_mutex;
+#define WIPC_MUTEX_INIT PTHREAD_MUTEX_INITIALIZER
+static inline void wipc_mutex_lock(wipc_mutex *m) { pthread_mutex_lock(m); }
+static inline void wipc_mutex_unlock(wipc_mutex *m) { pthread_mutex_unlock(m); }
+
+/* ---- Descriptors -------------------------------------------------------- */
+
+/* Closes fd (ignoring EINTR, which on Linux still closes it); -1 is a no-op. */
+void wipc_plat_close(int fd);
+
+/* Marks fd close-on-exec. */
+DWORD wipc_plat_set_cloexec(int fd);
+
+/* Duplicates fd to a new close-on-exec descriptor in *out. */
+DWORD wipc_plat_dup(int fd, int *out);
+
+/*
+ * Reads at most len bytes into buf, retrying on EINTR; *got is the count
+ * (0 at end of file).  With offset >= 0, reads at that offset (pread) without
+ * moving the file position.
+ */
+DWORD wipc_plat_read(int fd, void *buf, size_t len, int64_t offset,
+                     size_t *got);
+
+/*
+ * Writes all len bytes (looping over short writes and EINTR), blocking as the
+ * descriptor does; *done is what was written even on failure.  Never raises
+ * SIGPIPE: a write to a pipe without readers fails with ERROR_NO_DATA and
+ * leaves no SIGPIPE pending that this call caused.  With offset >= 0, writes
+ * at that offset (pwrite).
+ */
+DWORD wipc_plat_write(int fd, const void *buf, size_t len, int64_t offset,
+                      size_t *done);
+
+/* Waits (poll) until fd is readable (events POLLIN) or timeout_ms (-1 for
+ * ever) passes: *ready is 1 if readable or hung up, 0 on timeout. */
+DWORD wipc_plat_wait_readable(int fd, int timeout_ms, int *ready);
+
+/* ---- Files -------------------------------------------------------------- */
+
+enum wipc_fd_kind {
+    WIPC_FD_DISK = 1, /* regular file, directory, block device */
+    WIPC_FD_CHAR = 2, /* terminal or other character device */
+    WIPC_FD_PIPE = 3, /* pipe, FIFO or socket */
+};
+
+/* What kind of file fd is, and whether it was opened for reading/writing. */
+DWORD wipc_plat_fd_info(int fd, enum wipc_fd_kind *kind, int *readable,
+                        int *writable);
+
+/*
+ * Opens path (a Linux path) with open(2) flags (O_CLOEXEC is added).
+ * ENOENT becomes ERROR_PATH_NOT_FOUND when a directory of the path does not
+ * exist, ERROR_FILE_NOT_FOUND otherwise.  A directory opened for writing is
+ * ERROR_ACCESS_DENIED.
+ */
+DWORD wipc_plat_open(const char *path, int flags, unsigned mode, int *out);
+
+/* 1 if fd is a directory. */
+int wipc_plat_is_dir(int fd);
+
+/* Removes a file (not a directory: ERROR_ACCESS_DENIED, as Windows). */
+DWORD wipc_plat_unlink(const char *path);
+
+/* lseek; whence is SEEK_SET/CUR/END; the new position in *pos. */
+DWORD wipc_plat_seek(int fd, int64_t offset, int whence, int64_t *pos);
+
+/* The size of the file behind fd. */
+DWORD wipc_plat_file_size(int fd, int64_t *size);
+
+/* ftruncate to the current position. */
+DWORD wipc_plat_truncate_here(int fd);
+
+/* fsync. */
+DWORD wipc_plat_fsync(int fd);
+
+/* ---- Pipes -------------------------------------------------------------- */
+
+/*
+ * Creates a pipe: fds[0] reads, fds[1] writes, both close-on-exec.  A
+ * non-zero size asks for that capacity (rounded up by the kernel to a page
+ * multiple, capped at what this user may set, never below the default).
+ */
+DWORD wipc_plat_pipe(int fds[2], DWORD size);
+
+/* Bytes queued in the pipe behind fd (FIONREAD). */
+DWORD wipc_plat_pipe_queued(int fd, size_t *queued);
+
+/*
+ * Copies up to len queued bytes of the pipe rfd into buf without consuming
+ * them (tee(2) into a scratch pipe); *got is the count, 0 if empty.
+ */
+DWORD wipc_plat_pipe_peek(int rfd, void *buf, size_t len, size_t *got);
+
+/* 1 if the read end of the pipe behind the write end wfd is still open. */
+int wipc_plat_pipe_has_reader(int wfd);
+
+/* ---- Events (eventfd) --------------------------------------------------- */
+
+/* A non-blocking eventfd, readable (signalled) iff initially_set. */
+DWORD wipc_plat_eventfd(int initially_set, int *out);
+
+/* Makes the eventfd readable. */
+DWORD wipc_plat_eventfd_set(int fd);
+
+/* Makes the eventfd unreadable; *was_set tells whether it had been set
+ * (this is the atomic "consume" of an auto-reset event). */
+DWORD wipc_plat_eventfd_reset(int fd, int *was_set);
+
+/* ---- Processes and threads ---------------------------------------------- */
+
+/* A pidfd for this process (readable once it exits: never, to itself). */
+DWORD wipc_plat_pidfd_self(int *out);
+
+DWORD wipc_plat_getpid(void);
+DWORD wipc_plat_gettid(void);
+
+/*
+ * Starts a detached thread running fn(arg) with the given stack size
+ * (0 = default) and all signals that the caller blocks blocked.
+ */
+DWORD wipc_plat_thread_start(void *(*fn)(void *), void *arg,
+                             size_t stack_size);
+
+/* ---- Time and waiting --------------------------------------------------- */
+
+/* Monotonic milliseconds. */
+uint64_t wipc_plat_now_ms(void);
+
+/* Sleeps ms milliseconds (INFINITE: for ever), resuming after signals. */
+void wipc_plat_sleep_ms(DWORD ms);
+
+/*
+ * poll(2) on n descriptors for readability; revents[i] gets 1 where fds[i]
+ * is readable or hung up.  timeout_ms -1 waits for ever.  *nready is the
+ * count (0 on timeout).  EINTR is retried with the remaining time.
+ */
+DWORD wipc_plat_poll_readable(const int *fds, int *ready, size_t n,
+                              int timeout_ms, int *nready);
+
+#endif /* WIPC_PLATFORM_H */

@@ -1,0 +1,116 @@
+/*
+ * posix_proc.c: processes, threads, time and poll.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "platform.h"
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+
+DWORD wipc_plat_pidfd_self(int *out)
+{
+    /* pidfds are always close-on-exec. */
+    int fd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+    if (fd < 0)
+        return wipc_plat_error(errno);
+    *out = fd;
+    return 0;
+}
+
+DWORD wipc_plat_getpid(void) { return (DWORD)getpid(); }
+
+DWORD wipc_plat_gettid(void) { return (DWORD)syscall(SYS_gettid); }
+
+DWORD wipc_plat_thread_start(void *(*fn)(void *), void *arg,
+                             size_t stack_size)
+{
+    pthread_attr_t attr;
+    pthread_t tid;
+    int err;
+
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (stack_size > 0) {
+        if (stack_size < (size_t)PTHREAD_STACK_MIN)
+            stack_size = PTHREAD_STACK_MIN;
+        pthread_attr_setstacksize(&attr, stack_size);
+    }
+    err = pthread_create(&tid, &attr, fn, arg);
+    pthread_attr_destroy(&attr);
+    if (err == EAGAIN)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    return err ? wipc_plat_error(err) : 0;
+}
+
+uint64_t wipc_plat_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+void wipc_plat_sleep_ms(DWORD ms)
+{
+    struct timespec req, rem;
+    if (ms == INFINITE) {
+        for (;;)
+            pause();
+    }
+    req.tv_sec = ms / 1000;
+    req.tv_nsec = (long)(ms % 1000) * 1000000L;
+    while (nanosleep(&req, &rem) < 0 && errno == EINTR)
+        req = rem;
+}
+
+DWORD wipc_plat_poll_readable(const int *fds, int *ready, size_t n,
+                              int timeout_ms, int *nready)
+{
+    struct pollfd stack_pfd[MAXIMUM_WAIT_OBJECTS];
+    struct pollfd *pfd = stack_pfd;
+    uint64_t deadline = 0;
+    int r;
+    size_t i;
+
+    if (n > MAXIMUM_WAIT_OBJECTS) {
+        pfd = calloc(n, sizeof *pfd);
+        if (!pfd)
+            return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    for (i = 0; i < n; i++) {
+        pfd[i].fd = fds[i];
+        pfd[i].events = POLLIN;
+        pfd[i].revents = 0;
+    }
+    if (timeout_ms > 0)
+        deadline = wipc_plat_now_ms() + (uint64_t)timeout_ms;
+    for (;;) {
+        r = poll(pfd, (nfds_t)n, timeout_ms);
+        if (r >= 0 || errno != EINTR)
+            break;
+        if (timeout_ms > 0) {
+            uint64_t now = wipc_plat_now_ms();
+            timeout_ms = now >= deadline ? 0 : (int)(deadline - now);
+        }
+    }
+    if (r < 0) {
+        int e = errno;
+        if (pfd != stack_pfd)
+            free(pfd);
+        return wipc_plat_error(e);
+    }
+    for (i = 0; i < n; i++)
+        ready[i] = (pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) != 0;
+    *nready = r;
+    if (pfd != stack_pfd)
+        free(pfd);
+    return 0;
+}

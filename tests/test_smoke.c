@@ -1,0 +1,24 @@
+/* test_smoke.c: the library loads and its basic calls answer. */
+#include "testlib.h"
+#include <winipc.h>
+
+static void test_version(void)
+{
+    CHECK_STR(winipc_version(), "0.1.0");
+}
+
+static void test_last_error_is_per_thread_value(void)
+{
+    SetLastError(1234);
+    CHECK_EQ(GetLastError(), 1234);
+    SetLastError(0);
+    CHECK_EQ(GetLastError(), 0);
+}
+
+int main(void)
+{
+    TEST_START();
+    RUN(test_version);
+    RUN(test_last_error_is_per_thread_value);
+    return TEST_SUMMARY();
+}

@@ -1,0 +1,175 @@
+/*
+ * testlib.h: the small test framework of winipc's test binaries.
+ *
+ *   static void test_something(void) { CHECK_EQ(f(), 3); ... }
+ *   int main(int argc, char **argv) {
+ *       TEST_HELPERS(argc, argv, {"child", child_main});   // optional
+ *       RUN(test_something);
+ *       return TEST_SUMMARY();
+ *   }
+ *
+ * Every check prints the expected and the actual value when it fails; a
+ * failed check does not stop the test.  The binary re-runs itself for
+ * helper processes: "BINARY --helper NAME ARGS..." calls the helper NAME.
+ * A watchdog ends a binary that runs for more than TEST_WATCHDOG seconds.
+ */
+#ifndef WINIPC_TESTLIB_H
+#define WINIPC_TESTLIB_H
+
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <windows.h>
+
+#ifndef TEST_WATCHDOG
+#define TEST_WATCHDOG 120
+#endif
+
+static int test_failures;
+static int test_checks;
+static int test_passed_tests, test_failed_tests;
+static const char *test_current = "";
+
+#define TEST_FAIL_AT(...)                                                      \
+    do {                                                                       \
+        test_failures++;                                                       \
+        fprintf(stderr, "%s:%d: %s: ", __FILE__, __LINE__, test_current);      \
+        fprintf(stderr, __VA_ARGS__);                                          \
+        fputc('\n', stderr);                                                   \
+    } while (0)
+
+/* Integers of any width, compared as 64-bit values. */
+#define CHECK_EQ(actual, expected)                                             \
+    do {                                                                       \
+        unsigned long long a_ = (unsigned long long)(actual);                  \
+        unsigned long long e_ = (unsigned long long)(expected);                \
+        test_checks++;                                                         \
+        if (a_ != e_)                                                          \
+            TEST_FAIL_AT("%s == %s: expected %llu (0x%llx), got %llu (0x%llx)", \
+                         #actual, #expected, e_, e_, a_, a_);                  \
+    } while (0)
+
+#define CHECK_NE(actual, unexpected)                                           \
+    do {                                                                       \
+        unsigned long long a_ = (unsigned long long)(actual);                  \
+        unsigned long long e_ = (unsigned long long)(unexpected);              \
+        test_checks++;                                                         \
+        if (a_ == e_)                                                          \
+            TEST_FAIL_AT("%s != %s: got %llu (0x%llx)", #actual, #unexpected,  \
+                         a_, a_);                                              \
+    } while (0)
+
+#define CHECK(cond)                                                            \
+    do {                                                                       \
+        test_checks++;                                                         \
+        if (!(cond))                                                           \
+            TEST_FAIL_AT("expected %s", #cond);                                \
+    } while (0)
+
+#define CHECK_STR(actual, expected)                                            \
+    do {                                                                       \
+        const char *a_ = (actual), *e_ = (expected);                           \
+        test_checks++;                                                         \
+        if (!a_ || !e_ || strcmp(a_, e_) != 0)                                 \
+            TEST_FAIL_AT("%s: expected \"%s\", got \"%s\"", #actual,           \
+                         e_ ? e_ : "(null)", a_ ? a_ : "(null)");              \
+    } while (0)
+
+#define CHECK_MEM(actual, expected, len)                                       \
+    do {                                                                       \
+        test_checks++;                                                         \
+        if (memcmp((actual), (expected), (len)) != 0)                          \
+            TEST_FAIL_AT("%s: %zu bytes differ from %s", #actual,              \
+                         (size_t)(len), #expected);                            \
+    } while (0)
+
+/* A Win32 call that must fail (return 0/FALSE) with GetLastError() == err. */
+#define CHECK_FAILS(call, err)                                                 \
+    do {                                                                       \
+        long long r_;                                                          \
+        DWORD le_;                                                             \
+        SetLastError(0xdeadbeef);                                              \
+        r_ = (long long)(call);                                                \
+        le_ = GetLastError();                                                  \
+        test_checks++;                                                         \
+        if (r_ != 0 || le_ != (DWORD)(err))                                    \
+            TEST_FAIL_AT("%s: expected FALSE with error %lu, got %lld with "   \
+                         "error %lu",                                          \
+                         #call, (unsigned long)(err), r_,                      \
+                         (unsigned long)le_);                                  \
+    } while (0)
+
+/* A Win32 call that must succeed (non-zero). */
+#define CHECK_OK(call)                                                         \
+    do {                                                                       \
+        long long r_ = (long long)(call);                                      \
+        test_checks++;                                                         \
+        if (r_ == 0)                                                           \
+            TEST_FAIL_AT("%s: failed with error %lu", #call,                   \
+                         (unsigned long)GetLastError());                       \
+    } while (0)
+
+#define RUN(fn)                                                                \
+    do {                                                                       \
+        int before_ = test_failures;                                           \
+        test_current = #fn;                                                    \
+        fn();                                                                  \
+        if (test_failures == before_) {                                        \
+            test_passed_tests++;                                               \
+            printf("ok   %s\n", #fn);                                          \
+        } else {                                                               \
+            test_failed_tests++;                                               \
+            printf("FAIL %s\n", #fn);                                          \
+        }                                                                      \
+        fflush(stdout);                                                        \
+    } while (0)
+
+#define TEST_SUMMARY()                                                         \
+    (printf("%d passed, %d failed (%d checks)\n", test_passed_tests,           \
+            test_failed_tests, test_checks),                                   \
+     test_failed_tests ? 1 : 0)
+
+struct test_helper {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+};
+
+/* Dispatches "--helper NAME ..." to its function, whose return value is
+ * the process's exit code; otherwise arms the watchdog and returns. */
+static inline void test_helpers(int argc, char **argv,
+                                const struct test_helper *h, size_t n)
+{
+    if (argc >= 3 && strcmp(argv[1], "--helper") == 0) {
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(h[i].name, argv[2]) == 0)
+                exit(h[i].fn(argc - 3, argv + 3));
+        fprintf(stderr, "unknown helper %s\n", argv[2]);
+        exit(99);
+    }
+    alarm(TEST_WATCHDOG);
+}
+
+#define TEST_HELPERS(argc, argv, ...)                                          \
+    do {                                                                       \
+        static const struct test_helper helpers_[] = {__VA_ARGS__};           \
+        test_helpers(argc, argv, helpers_,                                     \
+                     sizeof helpers_ / sizeof helpers_[0]);                    \
+    } while (0)
+
+#define TEST_START() alarm(TEST_WATCHDOG)
+
+/* A scratch path unique to this process: /tmp/winipc-test-PID-TAG. */
+static inline const char *test_tmp_path(const char *tag)
+{
+    static char buf[8][256];
+    static int next;
+    char *b = buf[next++ % 8];
+    snprintf(b, sizeof buf[0], "/tmp/winipc-test-%d-%s", (int)getpid(), tag);
+    return b;
+}
+
+#endif /* WINIPC_TESTLIB_H */
