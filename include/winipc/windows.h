@@ -277,6 +277,64 @@ typedef PTHREAD_START_ROUTINE LPTHREAD_START_ROUTINE;
 #define CREATE_SUSPENDED 0x00000004u
 #define STACK_SIZE_PARAM_IS_A_RESERVATION 0x00010000u
 
+/* ---- Processes ------------------------------------------------------------ */
+
+#define DEBUG_PROCESS 0x00000001u
+#define DEBUG_ONLY_THIS_PROCESS 0x00000002u
+#define DETACHED_PROCESS 0x00000008u
+#define CREATE_NEW_CONSOLE 0x00000010u
+#define NORMAL_PRIORITY_CLASS 0x00000020u
+#define IDLE_PRIORITY_CLASS 0x00000040u
+#define HIGH_PRIORITY_CLASS 0x00000080u
+#define REALTIME_PRIORITY_CLASS 0x00000100u
+#define CREATE_NEW_PROCESS_GROUP 0x00000200u
+#define CREATE_UNICODE_ENVIRONMENT 0x00000400u
+#define CREATE_SEPARATE_WOW_VDM 0x00000800u
+#define CREATE_DEFAULT_ERROR_MODE 0x04000000u
+#define CREATE_NO_WINDOW 0x08000000u
+#define BELOW_NORMAL_PRIORITY_CLASS 0x00004000u
+#define ABOVE_NORMAL_PRIORITY_CLASS 0x00008000u
+#define CREATE_BREAKAWAY_FROM_JOB 0x01000000u
+#define EXTENDED_STARTUPINFO_PRESENT 0x00080000u
+
+#define STARTF_USESHOWWINDOW 0x00000001u
+#define STARTF_USESIZE 0x00000002u
+#define STARTF_USEPOSITION 0x00000004u
+#define STARTF_USECOUNTCHARS 0x00000008u
+#define STARTF_USEFILLATTRIBUTE 0x00000010u
+#define STARTF_FORCEONFEEDBACK 0x00000040u
+#define STARTF_FORCEOFFFEEDBACK 0x00000080u
+#define STARTF_USESTDHANDLES 0x00000100u
+
+typedef struct _STARTUPINFOA {
+    DWORD cb;
+    LPSTR lpReserved;
+    LPSTR lpDesktop;
+    LPSTR lpTitle;
+    DWORD dwX;
+    DWORD dwY;
+    DWORD dwXSize;
+    DWORD dwYSize;
+    DWORD dwXCountChars;
+    DWORD dwYCountChars;
+    DWORD dwFillAttribute;
+    DWORD dwFlags;
+    WORD wShowWindow;
+    WORD cbReserved2;
+    LPBYTE lpReserved2;
+    HANDLE hStdInput;
+    HANDLE hStdOutput;
+    HANDLE hStdError;
+} STARTUPINFOA, *LPSTARTUPINFOA;
+typedef STARTUPINFOA STARTUPINFO, *LPSTARTUPINFO;
+
+typedef struct _PROCESS_INFORMATION {
+    HANDLE hProcess;
+    HANDLE hThread;
+    DWORD dwProcessId;
+    DWORD dwThreadId;
+} PROCESS_INFORMATION, *PPROCESS_INFORMATION, *LPPROCESS_INFORMATION;
+
 /* ---- Error messages ------------------------------------------------------- */
 
 #define FORMAT_MESSAGE_ALLOCATE_BUFFER 0x00000100u
@@ -398,6 +456,18 @@ WINBASEAPI DWORD WINAPI GetCurrentProcessId(void);
 WINBASEAPI DWORD WINAPI GetProcessId(HANDLE Process);
 WINBASEAPI void WINAPI Sleep(DWORD dwMilliseconds);
 
+WINBASEAPI BOOL WINAPI CreateProcessA(
+    LPCSTR lpApplicationName, LPSTR lpCommandLine,
+    LPSECURITY_ATTRIBUTES lpProcessAttributes,
+    LPSECURITY_ATTRIBUTES lpThreadAttributes, BOOL bInheritHandles,
+    DWORD dwCreationFlags, LPVOID lpEnvironment, LPCSTR lpCurrentDirectory,
+    LPSTARTUPINFOA lpStartupInfo, LPPROCESS_INFORMATION lpProcessInformation);
+WINBASEAPI BOOL WINAPI GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode);
+WINBASEAPI BOOL WINAPI TerminateProcess(HANDLE hProcess, UINT uExitCode);
+WINBASEAPI void WINAPI ExitProcess(UINT uExitCode) __attribute__((noreturn));
+WINBASEAPI HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess,
+                                     BOOL bInheritHandle, DWORD dwProcessId);
+
 /* ---- Environment ---------------------------------------------------------- */
 
 WINBASEAPI DWORD WINAPI GetEnvironmentVariableA(LPCSTR lpName, LPSTR lpBuffer,
@@ -415,6 +485,7 @@ WINBASEAPI DWORD WINAPI ExpandEnvironmentStringsA(LPCSTR lpSrc, LPSTR lpDst,
 #define CreateFile CreateFileA
 #define DeleteFile DeleteFileA
 #define CreateEvent CreateEventA
+#define CreateProcess CreateProcessA
 #define GetEnvironmentVariable GetEnvironmentVariableA
 #define SetEnvironmentVariable SetEnvironmentVariableA
 #define FreeEnvironmentStrings FreeEnvironmentStringsA

@@ -12,6 +12,7 @@
 #include "../objects/objects.h"
 #include "../platform/platform.h"
 #include "handle.h"
+#include "inherit.h"
 
 /* Windows' per-process limit is about 16 million handles. */
 #define HANDLE_MAX_ENTRIES (1u << 24)
@@ -28,6 +29,17 @@ static struct {
     size_t cap;
     size_t first_free; /* no free entry below this index */
 } table = {WIPC_MUTEX_INIT, NULL, 0, 0};
+
+/*
+ * Handles inherited from a parent process enter the table before main()
+ * runs, so that they keep their values and no handle created later can take
+ * one of them.  This lives here, in the one file every program links, so
+ * that a static link gets it too.
+ */
+__attribute__((constructor)) static void handle_table_init(void)
+{
+    wipc_inherit_adopt();
+}
 
 static inline HANDLE handle_from_index(size_t i)
 {
@@ -163,6 +175,72 @@ DWORD wipc_handle_close(HANDLE h)
     wipc_mutex_unlock(&table.lock);
     wipc_object_release(o);
     return err;
+}
+
+DWORD wipc_handle_alloc_at(HANDLE value, struct wipc_object *obj,
+                           ACCESS_MASK access, DWORD flags)
+{
+    uintptr_t v = (uintptr_t)value;
+    size_t i;
+    DWORD err = 0;
+
+    if (v == 0 || (v & 3) || (v >> 2) > HANDLE_MAX_ENTRIES)
+        return ERROR_INVALID_HANDLE;
+    i = (v >> 2) - 1;
+    wipc_mutex_lock(&table.lock);
+    while (!err && i >= table.cap)
+        err = handle_grow_locked();
+    if (!err && table.entries[i].obj)
+        err = ERROR_INVALID_HANDLE;
+    if (!err) {
+        table.entries[i].obj = wipc_object_grab(obj);
+        table.entries[i].access = access;
+        table.entries[i].flags = flags & WIPC_HANDLE_FLAGS;
+        if (table.first_free == i)
+            table.first_free = i + 1;
+    }
+    wipc_mutex_unlock(&table.lock);
+    return err;
+}
+
+DWORD wipc_handle_list_inheritable(struct wipc_handle_info **out, size_t *n)
+{
+    struct wipc_handle_info *list = NULL;
+    size_t i, count = 0;
+    DWORD err = 0;
+
+    wipc_mutex_lock(&table.lock);
+    for (i = 0; i < table.cap; i++)
+        if (table.entries[i].obj &&
+            (table.entries[i].flags & HANDLE_FLAG_INHERIT))
+            count++;
+    if (count) {
+        list = calloc(count, sizeof *list);
+        if (!list)
+            err = ERROR_NOT_ENOUGH_MEMORY;
+    }
+    count = 0;
+    for (i = 0; list && i < table.cap; i++) {
+        struct handle_entry *e = &table.entries[i];
+        if (!e->obj || !(e->flags & HANDLE_FLAG_INHERIT))
+            continue;
+        list[count].value = handle_from_index(i);
+        list[count].obj = wipc_object_grab(e->obj);
+        list[count].access = e->access;
+        list[count].flags = e->flags;
+        count++;
+    }
+    wipc_mutex_unlock(&table.lock);
+    *out = list;
+    *n = count;
+    return err;
+}
+
+void wipc_handle_list_free(struct wipc_handle_info *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        wipc_object_release(list[i].obj);
+    free(list);
 }
 
 DWORD wipc_handle_get_flags(HANDLE h, DWORD *flags)

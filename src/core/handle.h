@@ -53,6 +53,30 @@ DWORD wipc_handle_get_flags(HANDLE h, DWORD *flags);
 /* Sets the flags selected by mask to the values in flags. */
 DWORD wipc_handle_set_flags(HANDLE h, DWORD mask, DWORD flags);
 
+/*
+ * Enters obj at the given handle value (for handles inherited from the
+ * parent, which keep their values).  Takes a new reference.  Errors:
+ * ERROR_INVALID_HANDLE if the value is malformed or already in use.
+ */
+DWORD wipc_handle_alloc_at(HANDLE value, struct wipc_object *obj,
+                           ACCESS_MASK access, DWORD flags);
+
+/* One inheritable handle, as wipc_handle_list_inheritable reports it. */
+struct wipc_handle_info {
+    HANDLE value;
+    struct wipc_object *obj; /* referenced */
+    ACCESS_MASK access;
+    DWORD flags;
+};
+
+/*
+ * A snapshot of every handle marked HANDLE_FLAG_INHERIT, each with a
+ * reference on its object, in a malloc'ed array (*n entries; NULL when
+ * none).  Free it with wipc_handle_list_free.
+ */
+DWORD wipc_handle_list_inheritable(struct wipc_handle_info **out, size_t *n);
+void wipc_handle_list_free(struct wipc_handle_info *list, size_t n);
+
 /* 1 if h is a pseudo handle (GetCurrentProcess() or GetCurrentThread()). */
 int wipc_handle_is_pseudo(HANDLE h);
 

@@ -55,6 +55,15 @@ struct wipc_object_ops {
                    int64_t offset, DWORD *done);
     DWORD (*flush)(struct wipc_object *obj);
 
+    /*
+     * Handle inheritance: the descriptor a child process gets for this
+     * object, and in tag (at most 48 bytes) what the child needs to rebuild
+     * it: "file", "event.1" (manual reset), "process.PID".  NULL: objects of
+     * this type are not inherited.
+     */
+    void (*inherit_info)(struct wipc_object *obj, int *fd, char *tag,
+                         size_t taglen);
+
     /* The descriptor behind the object for winipc_handle_fd(), or -1. */
     int (*get_fd)(struct wipc_object *obj);
 

@@ -8,6 +8,7 @@
  * calls before any wait add up in the counter, but one read drains it all:
  * the event is signalled once, as on Windows.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "objects.h"
@@ -41,6 +42,13 @@ static void event_unsatisfy(struct wipc_object *obj)
         wipc_plat_eventfd_set(event_of(obj)->fd);
 }
 
+static void event_inherit_info(struct wipc_object *obj, int *fd, char *tag,
+                               size_t taglen)
+{
+    *fd = event_of(obj)->fd;
+    snprintf(tag, taglen, "event.%d", event_of(obj)->manual ? 1 : 0);
+}
+
 static void event_destroy(struct wipc_object *obj)
 {
     wipc_plat_close(event_of(obj)->fd);
@@ -56,6 +64,7 @@ const struct wipc_object_ops wipc_event_ops = {
     .signal_fd = event_fd,
     .satisfy = event_satisfy,
     .unsatisfy = event_unsatisfy,
+    .inherit_info = event_inherit_info,
     .get_fd = event_fd,
     .destroy = event_destroy,
 };
@@ -74,6 +83,18 @@ DWORD wipc_event_create(BOOL manual_reset, BOOL initial_state,
         return err;
     }
     wipc_object_init(&ev->obj, &wipc_event_ops);
+    ev->manual = manual_reset != 0;
+    *out = &ev->obj;
+    return 0;
+}
+
+DWORD wipc_event_adopt(int fd, BOOL manual_reset, struct wipc_object **out)
+{
+    struct wipc_event *ev = calloc(1, sizeof *ev);
+    if (!ev)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    wipc_object_init(&ev->obj, &wipc_event_ops);
+    ev->fd = fd;
     ev->manual = manual_reset != 0;
     *out = &ev->obj;
     return 0;

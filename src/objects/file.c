@@ -1,6 +1,7 @@
 /*
  * file.c: files and character devices behind descriptors.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "objects.h"
@@ -29,6 +30,13 @@ void wipc_file_destroy(struct wipc_object *obj)
         free(f->delete_path);
     }
     free(f);
+}
+
+void wipc_file_inherit_info(struct wipc_object *obj, int *fd, char *tag,
+                            size_t taglen)
+{
+    *fd = file_of(obj)->fd;
+    snprintf(tag, taglen, "file");
 }
 
 static DWORD file_read(struct wipc_object *obj, void *buf, DWORD len,
@@ -67,6 +75,7 @@ const struct wipc_object_ops wipc_disk_file_ops = {
     .read = file_read,
     .write = file_write,
     .flush = file_flush,
+    .inherit_info = wipc_file_inherit_info,
     .get_fd = wipc_file_get_fd,
     .destroy = wipc_file_destroy,
 };
@@ -79,6 +88,7 @@ const struct wipc_object_ops wipc_char_file_ops = {
     .read = file_read,
     .write = file_write,
     .flush = file_flush,
+    .inherit_info = wipc_file_inherit_info,
     .get_fd = wipc_file_get_fd,
     .destroy = wipc_file_destroy,
 };

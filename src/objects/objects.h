@@ -36,6 +36,8 @@ int wipc_is_file(const struct wipc_object *obj);
 
 /* ops helpers shared by file kinds */
 int wipc_file_get_fd(struct wipc_object *obj);
+void wipc_file_inherit_info(struct wipc_object *obj, int *fd, char *tag,
+                            size_t taglen);
 void wipc_file_destroy(struct wipc_object *obj);
 
 /* ---- pipe.c: anonymous pipes --------------------------------------------- */
@@ -57,6 +59,8 @@ extern const struct wipc_object_ops wipc_event_ops;
 
 DWORD wipc_event_create(BOOL manual_reset, BOOL initial_state,
                         struct wipc_object **out);
+/* An event over an inherited eventfd (taken over). */
+DWORD wipc_event_adopt(int fd, BOOL manual_reset, struct wipc_object **out);
 DWORD wipc_event_set(struct wipc_object *obj);
 DWORD wipc_event_reset(struct wipc_object *obj);
 
@@ -81,6 +85,11 @@ DWORD wipc_thread_self(struct wipc_object **out);
 void wipc_thread_exit(DWORD code) __attribute__((noreturn));
 
 DWORD wipc_thread_exit_code(struct wipc_object *obj);
+
+/* The object of a child process's primary thread: signalled when the
+ * process exits, with its exit code; tid is its id. */
+DWORD wipc_thread_of_process(struct wipc_object *process, DWORD tid,
+                             struct wipc_object **out);
 DWORD wipc_thread_id(struct wipc_object *obj);
 
 /* Decrements the suspend count; *prev is the count before. */
@@ -94,5 +103,20 @@ extern const struct wipc_object_ops wipc_process_ops;
 DWORD wipc_process_self(struct wipc_object **out);
 
 DWORD wipc_process_id(struct wipc_object *obj);
+
+/*
+ * The object of process pid with a new reference: the existing one if this
+ * process already has it, else a new one made from pidfd (which it takes
+ * over) or, with pidfd < 0, from a pidfd opened here (ERROR_INVALID_PARAMETER
+ * if no such process exists).
+ */
+DWORD wipc_process_get(DWORD pid, int pidfd, struct wipc_object **out);
+
+/* STILL_ACTIVE while the process runs, then its exit code. */
+DWORD wipc_process_exit_code(struct wipc_object *obj);
+
+/* Kills the process; its exit code becomes code.  For this process: does
+ * not return.  ERROR_ACCESS_DENIED if it has already exited. */
+DWORD wipc_process_terminate(struct wipc_object *obj, DWORD code);
 
 #endif /* WIPC_OBJECTS_H */

@@ -86,6 +86,7 @@ const struct wipc_object_ops wipc_pipe_end_ops = {
     .read = pipe_read,
     .write = pipe_write,
     .flush = pipe_flush,
+    .inherit_info = wipc_file_inherit_info,
     .get_fd = wipc_file_get_fd,
     .destroy = wipc_file_destroy,
 };

@@ -1,8 +1,17 @@
 /*
- * process.c: process objects.  A process handle is a pidfd, which becomes
- * readable when the process exits; for this process, that is never while
- * anyone can look.
+ * process.c: process objects.
+ *
+ * A process object holds a pidfd, which becomes readable when the process
+ * exits: that is the object's signalled state.  There is one object per
+ * live process id in this process (a registry), so every handle to one
+ * process, however it was obtained, sees the same exit code.
+ *
+ * Children are reaped through their pidfd (waitid P_PIDFD), never with
+ * waitpid(-1), so the application's own SIGCHLD handling and waitpid calls
+ * for its other children are left alone.  A child whose last handle closes
+ * while it still runs is handed to a reaper thread, so no zombie remains.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "objects.h"
@@ -11,6 +20,13 @@ struct wipc_process {
     struct wipc_object obj;
     int pidfd;
     DWORD pid;
+    int is_child;
+    wipc_mutex lock;
+    int exited;
+    DWORD exit_code;
+    int terminated; /* TerminateProcess was called: its code wins */
+    DWORD terminate_code;
+    struct wipc_process *next; /* registry */
 };
 
 static inline struct wipc_process *process_of(struct wipc_object *obj)
@@ -18,15 +34,143 @@ static inline struct wipc_process *process_of(struct wipc_object *obj)
     return (struct wipc_process *)obj;
 }
 
+static struct {
+    wipc_mutex lock;
+    struct wipc_process *head;
+} registry = {WIPC_MUTEX_INIT, NULL};
+
+/* ---- The reaper of orphaned children ------------------------------------ */
+
+static struct {
+    wipc_mutex lock;
+    int started;
+    int wake_fd; /* eventfd: the list changed */
+    int *pidfds;
+    size_t n, cap;
+} reaper = {WIPC_MUTEX_INIT, 0, -1, NULL, 0, 0};
+
+static void *reaper_main(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        int fds[MAXIMUM_WAIT_OBJECTS + 1], ready[MAXIMUM_WAIT_OBJECTS + 1];
+        size_t i, n;
+        int nready;
+
+        wipc_mutex_lock(&reaper.lock);
+        fds[0] = reaper.wake_fd;
+        n = reaper.n < MAXIMUM_WAIT_OBJECTS ? reaper.n : MAXIMUM_WAIT_OBJECTS;
+        for (i = 0; i < n; i++)
+            fds[i + 1] = reaper.pidfds[i];
+        wipc_mutex_unlock(&reaper.lock);
+
+        if (wipc_plat_poll_readable(fds, ready, n + 1, n < reaper.n ? 100 : -1,
+                                    &nready))
+            wipc_plat_sleep_ms(100);
+        wipc_plat_eventfd_reset(fds[0], NULL);
+        wipc_mutex_lock(&reaper.lock);
+        for (i = 0; i < reaper.n;) {
+            int exited = 0;
+            DWORD code;
+            if (wipc_plat_pidfd_reap(reaper.pidfds[i], 0, &exited, &code) ||
+                exited) {
+                wipc_plat_close(reaper.pidfds[i]);
+                reaper.pidfds[i] = reaper.pidfds[--reaper.n];
+            } else {
+                i++;
+            }
+        }
+        wipc_mutex_unlock(&reaper.lock);
+    }
+    return NULL;
+}
+
+/* Takes over pidfd (a child that still runs) until it can be reaped. */
+static void reaper_adopt(int pidfd)
+{
+    wipc_mutex_lock(&reaper.lock);
+    if (!reaper.started) {
+        if (wipc_plat_eventfd(0, &reaper.wake_fd) == 0 &&
+            wipc_plat_thread_start(reaper_main, NULL, 64 * 1024) == 0)
+            reaper.started = 1;
+    }
+    if (reaper.n == reaper.cap) {
+        size_t ncap = reaper.cap ? reaper.cap * 2 : 16;
+        int *n = realloc(reaper.pidfds, ncap * sizeof *n);
+        if (n) {
+            reaper.pidfds = n;
+            reaper.cap = ncap;
+        }
+    }
+    if (reaper.started && reaper.n < reaper.cap) {
+        reaper.pidfds[reaper.n++] = pidfd;
+        wipc_plat_eventfd_set(reaper.wake_fd);
+    } else {
+        wipc_plat_close(pidfd); /* cannot watch it: it stays a zombie */
+    }
+    wipc_mutex_unlock(&reaper.lock);
+}
+
+/* ---- The object ---------------------------------------------------------- */
+
 static int process_fd(struct wipc_object *obj)
 {
     return process_of(obj)->pidfd;
 }
 
+/* Learns whether the process has exited, and its code (lock held). */
+static void process_update_locked(struct wipc_process *p)
+{
+    int exited = 0, ready = 0;
+    DWORD code = 0;
+
+    if (p->exited)
+        return;
+    if (p->is_child) {
+        if (wipc_plat_pidfd_reap(p->pidfd, 0, &exited, &code) != 0) {
+            /* Reaped by someone else (a waitpid(-1) of the application):
+             * the code is lost; the pidfd still says whether it ended. */
+            p->is_child = 0;
+        }
+    }
+    if (!p->is_child) {
+        wipc_plat_wait_readable(p->pidfd, 0, &ready);
+        exited = ready;
+    }
+    if (exited) {
+        p->exited = 1;
+        p->exit_code = p->terminated ? p->terminate_code : code;
+    }
+}
+
+static void process_inherit_info(struct wipc_object *obj, int *fd,
+                                 char *tag, size_t taglen)
+{
+    *fd = process_of(obj)->pidfd;
+    snprintf(tag, taglen, "process.%u", (unsigned)process_of(obj)->pid);
+}
+
 static void process_destroy(struct wipc_object *obj)
 {
-    wipc_plat_close(process_of(obj)->pidfd);
-    free(obj);
+    struct wipc_process *p = process_of(obj);
+    struct wipc_process **pp;
+
+    wipc_mutex_lock(&registry.lock);
+    for (pp = &registry.head; *pp; pp = &(*pp)->next)
+        if (*pp == p) {
+            *pp = p->next;
+            break;
+        }
+    wipc_mutex_unlock(&registry.lock);
+    wipc_mutex_lock(&p->lock);
+    process_update_locked(p);
+    wipc_mutex_unlock(&p->lock);
+    if (p->is_child && !p->exited)
+        reaper_adopt(p->pidfd);
+    else
+        wipc_plat_close(p->pidfd);
+    wipc_mutex_destroy(&p->lock);
+    free(p);
 }
 
 const struct wipc_object_ops wipc_process_ops = {
@@ -43,14 +187,65 @@ const struct wipc_object_ops wipc_process_ops = {
                     PROCESS_QUERY_LIMITED_INFORMATION | PROCESS_TERMINATE,
                 PROCESS_ALL_ACCESS},
     .signal_fd = process_fd,
+    .inherit_info = process_inherit_info,
     .get_fd = process_fd,
     .destroy = process_destroy,
 };
 
+/*
+ * The registered object for pid, with a new reference; or a new one made
+ * from pidfd (taken over; closed if an object already exists).  With
+ * pidfd < 0, one is opened.
+ */
+DWORD wipc_process_get(DWORD pid, int pidfd, struct wipc_object **out)
+{
+    struct wipc_process *p;
+    DWORD err = 0;
+
+    wipc_mutex_lock(&registry.lock);
+    for (p = registry.head; p; p = p->next)
+        if (p->pid == pid)
+            break;
+    if (p) {
+        /* An object whose process has been reaped may name a recycled pid:
+         * a new pidfd is the truth; keep the old object only if alive. */
+        int ready = 0;
+        wipc_plat_wait_readable(p->pidfd, 0, &ready);
+        if (ready && pidfd >= 0)
+            p = NULL;
+    }
+    if (p) {
+        *out = wipc_object_grab(&p->obj);
+        wipc_plat_close(pidfd);
+        goto done;
+    }
+    if (pidfd < 0 && (err = wipc_plat_pidfd_open(pid, &pidfd)) != 0)
+        goto done;
+    p = calloc(1, sizeof *p);
+    if (!p) {
+        wipc_plat_close(pidfd);
+        err = ERROR_NOT_ENOUGH_MEMORY;
+        goto done;
+    }
+    wipc_object_init(&p->obj, &wipc_process_ops);
+    p->pidfd = pidfd;
+    p->pid = pid;
+    p->is_child = wipc_plat_is_parent_of(pid);
+    wipc_mutex_init(&p->lock);
+    p->next = registry.head;
+    registry.head = p;
+    *out = &p->obj;
+done:
+    wipc_mutex_unlock(&registry.lock);
+    return err;
+}
+
+/* This process's object is kept for good once made (per pid: a child
+ * made by fork() gets its own). */
 static struct {
     wipc_mutex lock;
-    struct wipc_process *obj;
-    DWORD pid; /* the pid it was made for: a fork()ed child needs its own */
+    struct wipc_object *obj;
+    DWORD pid;
 } self = {WIPC_MUTEX_INIT, NULL, 0};
 
 DWORD wipc_process_self(struct wipc_object **out)
@@ -60,25 +255,11 @@ DWORD wipc_process_self(struct wipc_object **out)
 
     wipc_mutex_lock(&self.lock);
     if (!self.obj || self.pid != pid) {
-        struct wipc_process *p = calloc(1, sizeof *p);
-        if (!p) {
-            err = ERROR_NOT_ENOUGH_MEMORY;
-            goto fail;
-        }
-        err = wipc_plat_pidfd_self(&p->pidfd);
-        if (err) {
-            free(p);
-            goto fail;
-        }
-        wipc_object_init(&p->obj, &wipc_process_ops);
-        p->pid = pid;
-        /* The old object (inherited through fork) is not ours to free:
-         * another thread of the parent may have held it. */
-        self.obj = p;
+        err = wipc_process_get(pid, -1, &self.obj);
         self.pid = pid;
     }
-    *out = wipc_object_grab(&self.obj->obj);
-fail:
+    if (!err)
+        *out = wipc_object_grab(self.obj);
     wipc_mutex_unlock(&self.lock);
     return err;
 }
@@ -86,4 +267,37 @@ fail:
 DWORD wipc_process_id(struct wipc_object *obj)
 {
     return process_of(obj)->pid;
+}
+
+DWORD wipc_process_exit_code(struct wipc_object *obj)
+{
+    struct wipc_process *p = process_of(obj);
+    DWORD code;
+    wipc_mutex_lock(&p->lock);
+    process_update_locked(p);
+    code = p->exited ? p->exit_code : STILL_ACTIVE;
+    wipc_mutex_unlock(&p->lock);
+    return code;
+}
+
+DWORD wipc_process_terminate(struct wipc_object *obj, DWORD code)
+{
+    struct wipc_process *p = process_of(obj);
+    DWORD err;
+
+    if (p->pid == wipc_plat_getpid())
+        wipc_plat_terminate_self(code);
+    wipc_mutex_lock(&p->lock);
+    process_update_locked(p);
+    if (p->exited) {
+        err = ERROR_ACCESS_DENIED; /* as Windows, for a process that ended */
+    } else {
+        err = wipc_plat_pidfd_kill(p->pidfd);
+        if (!err && !p->terminated) {
+            p->terminated = 1;
+            p->terminate_code = code;
+        }
+    }
+    wipc_mutex_unlock(&p->lock);
+    return err;
 }

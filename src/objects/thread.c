@@ -25,6 +25,9 @@ struct wipc_thread {
     pthread_cond_t cond;
     int started;
     DWORD suspend_count;
+    /* The primary thread of a child process is seen through its process:
+     * signalled when it exits, with its exit code and id. */
+    struct wipc_object *process;
 };
 
 static pthread_key_t thread_key;
@@ -37,13 +40,15 @@ static inline struct wipc_thread *thread_of(struct wipc_object *obj)
 
 static int thread_fd(struct wipc_object *obj)
 {
-    return thread_of(obj)->done_fd;
+    struct wipc_thread *t = thread_of(obj);
+    return t->process ? t->process->ops->signal_fd(t->process) : t->done_fd;
 }
 
 static void thread_destroy(struct wipc_object *obj)
 {
     struct wipc_thread *t = thread_of(obj);
     wipc_plat_close(t->done_fd);
+    wipc_object_release(t->process);
     pthread_mutex_destroy(&t->lock);
     pthread_cond_destroy(&t->cond);
     free(t);
@@ -182,7 +187,24 @@ void wipc_thread_exit(DWORD code)
 
 DWORD wipc_thread_exit_code(struct wipc_object *obj)
 {
-    return atomic_load(&thread_of(obj)->exit_code);
+    struct wipc_thread *t = thread_of(obj);
+    if (t->process)
+        return wipc_process_exit_code(t->process);
+    return atomic_load(&t->exit_code);
+}
+
+DWORD wipc_thread_of_process(struct wipc_object *process, DWORD tid,
+                             struct wipc_object **out)
+{
+    struct wipc_thread *t;
+    DWORD err = thread_alloc(&t);
+    if (err)
+        return err;
+    t->process = wipc_object_grab(process);
+    t->tid = tid;
+    t->started = 1;
+    *out = &t->obj;
+    return 0;
 }
 
 DWORD wipc_thread_id(struct wipc_object *obj) { return thread_of(obj)->tid; }

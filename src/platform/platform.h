@@ -25,6 +25,8 @@ DWORD wipc_plat_error(int err);
 
 typedef pthread_mutex_t wipc_mutex;
 #define WIPC_MUTEX_INIT PTHREAD_MUTEX_INITIALIZER
+static inline void wipc_mutex_init(wipc_mutex *m) { pthread_mutex_init(m, NULL); }
+static inline void wipc_mutex_destroy(wipc_mutex *m) { pthread_mutex_destroy(m); }
 static inline void wipc_mutex_lock(wipc_mutex *m) { pthread_mutex_lock(m); }
 static inline void wipc_mutex_unlock(wipc_mutex *m) { pthread_mutex_unlock(m); }
 
@@ -146,6 +148,64 @@ DWORD wipc_plat_gettid(void);
  */
 DWORD wipc_plat_thread_start(void *(*fn)(void *), void *arg,
                              size_t stack_size);
+
+/* ---- Child processes (posix_spawn.c) ------------------------------------ */
+
+struct wipc_spawn_req {
+    const char *path;  /* absolute path of the program */
+    char *const *argv; /* NULL-terminated */
+    char *const *envp; /* NULL-terminated */
+    const char *cwd;   /* NULL: the parent's */
+    int std_fds[3];    /* the child's 0, 1, 2; -1: the parent's own */
+    const int *inherit_fds; /* placed at 3, 4, ... in the child */
+    size_t n_inherit;
+};
+
+/*
+ * Starts a child process as req says.  On success *pidfd is a close-on-exec
+ * pidfd for it and *pid its id.  An execve failure is reported here:
+ * ERROR_FILE_NOT_FOUND, ERROR_ACCESS_DENIED, ERROR_BAD_EXE_FORMAT; a
+ * working directory that does not exist is ERROR_DIRECTORY.  The child gets
+ * no descriptor but those named in req.
+ */
+DWORD wipc_plat_spawn(const struct wipc_spawn_req *req, int *pidfd,
+                      DWORD *pid);
+
+/* A pidfd for pid: ERROR_INVALID_PARAMETER if there is no such process. */
+DWORD wipc_plat_pidfd_open(DWORD pid, int *out);
+
+/* SIGKILL through a pidfd: ERROR_ACCESS_DENIED if it has already exited. */
+DWORD wipc_plat_pidfd_kill(int pidfd);
+
+/*
+ * Reaps a child through its pidfd (waiting if block): *exited is 1 once it
+ * has ended, with *code its exit status (128 + signal if a signal killed
+ * it).  ERROR_INVALID_HANDLE if it is not our child (or was reaped by
+ * someone else).
+ */
+DWORD wipc_plat_pidfd_reap(int pidfd, int block, int *exited, DWORD *code);
+
+/* 1 if process pid is a child of this process. */
+int wipc_plat_is_parent_of(DWORD pid);
+
+/* The path of this program (/proc/self/exe). */
+DWORD wipc_plat_exe_path(char *buf, size_t len);
+
+/* 0 if path names an existing regular file; ERROR_FILE_NOT_FOUND, or
+ * ERROR_PATH_NOT_FOUND when its directory does not exist either. */
+DWORD wipc_plat_find_file(const char *path);
+
+/* The current directory. */
+DWORD wipc_plat_getcwd(char *buf, size_t len);
+
+/* Removes the variable name from the C library's environment and returns
+ * its value (malloc'ed), or NULL if it was not set.  For start-up only: the
+ * C library's environment is not thread-safe. */
+char *wipc_plat_take_env(const char *name);
+
+/* exit() with code (atexit handlers run); _exit() with code. */
+void wipc_plat_exit_process(DWORD code) __attribute__((noreturn));
+void wipc_plat_terminate_self(DWORD code) __attribute__((noreturn));
 
 /* ---- Time and waiting --------------------------------------------------- */
 

@@ -1,0 +1,395 @@
+/*
+ * process_api.c: CreateProcessA and the process functions.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/cmdline.h"
+#include "../core/inherit.h"
+#include "api.h"
+
+#define PATH_BUF 4096
+
+/* ---- Finding the program ------------------------------------------------ */
+
+static int has_exe_suffix(const char *s)
+{
+    size_t n = strlen(s);
+    return n > 4 && strcasecmp(s + n - 4, ".exe") == 0;
+}
+
+/* Looks for name in dir ("" = as given); Windows programs name "x.exe"
+ * where Linux has "x", so that is tried second.  0 and the path in out. */
+static DWORD find_in(const char *dir, const char *name, char *out)
+{
+    DWORD err = ERROR_FILE_NOT_FOUND;
+    for (int strip = 0; strip < 2; strip++) {
+        size_t n = strlen(name) - (strip ? 4 : 0);
+        if (strip && !has_exe_suffix(name))
+            break;
+        if (snprintf(out, PATH_BUF, "%s%s%.*s", dir, *dir ? "/" : "", (int)n,
+                     name) >= PATH_BUF)
+            return ERROR_FILENAME_EXCED_RANGE;
+        DWORD e = wipc_plat_find_file(out);
+        if (!e)
+            return 0;
+        if (!strip)
+            err = e;
+    }
+    return err;
+}
+
+/* The directory of this program. */
+static void app_dir(char *out)
+{
+    char *slash;
+    if (wipc_plat_exe_path(out, PATH_BUF) != 0) {
+        out[0] = '\0';
+        return;
+    }
+    slash = strrchr(out, '/');
+    if (slash)
+        *slash = '\0';
+}
+
+/*
+ * Windows' search: a name with a directory part is used as given (relative
+ * to the current directory); otherwise the application's directory, the
+ * current directory, then PATH.  search_path is 0 for lpApplicationName,
+ * which Windows looks for in the current directory only.  The result is
+ * absolute, as the child may start in another directory.
+ */
+static DWORD find_program(const char *name_in, int search_path, char *out)
+{
+    char name[PATH_BUF], dir[PATH_BUF], cwd[PATH_BUF];
+    DWORD err;
+
+    if (snprintf(name, sizeof name, "%s", name_in) >= (int)sizeof name)
+        return ERROR_FILENAME_EXCED_RANGE;
+    for (char *c = name; *c; c++)
+        if (*c == '\\')
+            *c = '/';
+    if (!*name)
+        return ERROR_PATH_NOT_FOUND;
+    if (wipc_plat_getcwd(cwd, sizeof cwd) != 0)
+        cwd[0] = '\0';
+    if (strchr(name, '/') || !search_path) {
+        if (name[0] == '/')
+            return find_in("", name, out);
+        return find_in(cwd, name, out);
+    }
+    app_dir(dir);
+    if (*dir && find_in(dir, name, out) == 0)
+        return 0;
+    if (find_in(cwd, name, out) == 0)
+        return 0;
+    err = ERROR_FILE_NOT_FOUND;
+    DWORD n = GetEnvironmentVariableA("PATH", dir, sizeof dir);
+    if (n > 0 && n < sizeof dir) {
+        char *save = NULL;
+        for (char *d = strtok_r(dir, ":", &save); d;
+             d = strtok_r(NULL, ":", &save))
+            if (*d && find_in(d, name, out) == 0)
+                return 0;
+    }
+    return err;
+}
+
+/* ---- The child's environment -------------------------------------------- */
+
+/* UTF-16LE block to UTF-8 block (for CREATE_UNICODE_ENVIRONMENT). */
+static char *env_from_utf16(const uint16_t *w)
+{
+    size_t len = 0, o = 0;
+    char *out;
+
+    while (w[len] || w[len + 1])
+        len++;
+    len += 2;
+    out = malloc(len * 3 + 1);
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < len; i++) {
+        uint32_t c = w[i];
+        if (c >= 0xD800 && c < 0xDC00 && i + 1 < len && w[i + 1] >= 0xDC00 &&
+            w[i + 1] < 0xE000) {
+            c = 0x10000 + ((c - 0xD800) << 10) + (w[i + 1] - 0xDC00);
+            i++;
+        }
+        if (c < 0x80) {
+            out[o++] = (char)c;
+        } else if (c < 0x800) {
+            out[o++] = (char)(0xC0 | (c >> 6));
+            out[o++] = (char)(0x80 | (c & 0x3F));
+        } else if (c < 0x10000) {
+            out[o++] = (char)(0xE0 | (c >> 12));
+            out[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
+            out[o++] = (char)(0x80 | (c & 0x3F));
+        } else {
+            out[o++] = (char)(0xF0 | (c >> 18));
+            out[o++] = (char)(0x80 | ((c >> 12) & 0x3F));
+            out[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
+            out[o++] = (char)(0x80 | (c & 0x3F));
+        }
+    }
+    return out;
+}
+
+/*
+ * envp for the child from a "k=v\0...\0\0" block, without any
+ * WINIPC_HANDLES of ours, plus extra (may be NULL).  Pointers point into
+ * block, which must outlive envp.
+ */
+static char **env_vector(char *block, char *extra)
+{
+    size_t n = 0, k = 0;
+    char **envp;
+    const size_t skip = sizeof WIPC_INHERIT_ENV; /* "NAME=" */
+
+    for (char *p = block; *p; p += strlen(p) + 1)
+        n++;
+    envp = calloc(n + 2, sizeof *envp);
+    if (!envp)
+        return NULL;
+    for (char *p = block; *p; p += strlen(p) + 1) {
+        if (*p == '=') /* Windows' hidden "=C:=C:\" entries */
+            continue;
+        if (strncmp(p, WIPC_INHERIT_ENV "=", skip) == 0)
+            continue;
+        envp[k++] = p;
+    }
+    if (extra)
+        envp[k++] = extra;
+    envp[k] = NULL;
+    return envp;
+}
+
+/* ---- Standard handles ---------------------------------------------------- */
+
+/* The descriptor behind a handle given in STARTUPINFO, or /dev/null for a
+ * handle that names no file (NULL, INVALID_HANDLE_VALUE, an event...). */
+static int std_fd(HANDLE h, struct wipc_object **obj, int *opened)
+{
+    *obj = NULL;
+    *opened = -1;
+    if (h && h != INVALID_HANDLE_VALUE &&
+        wipc_handle_ref(h, NULL, 0, obj, NULL) == 0) {
+        if (wipc_is_file(*obj))
+            return wipc_file_get_fd(*obj);
+        wipc_object_release(*obj);
+        *obj = NULL;
+    }
+    if (wipc_plat_open("/dev/null", O_RDWR, 0, opened) != 0)
+        return -1;
+    return *opened;
+}
+
+/* ---- CreateProcessA ------------------------------------------------------ */
+
+struct spawn_ctx {
+    char path[PATH_BUF];
+    char *cmdline;
+    char **argv;
+    char *env_block;
+    int env_block_owned; /* from GetEnvironmentStringsA */
+    char **envp;
+    struct wipc_inherit inh;
+    struct wipc_object *std_obj[3];
+    int std_opened[3];
+    struct wipc_spawn_req req;
+};
+
+static void spawn_ctx_free(struct spawn_ctx *c)
+{
+    free(c->cmdline);
+    free(c->argv);
+    free(c->envp);
+    if (c->env_block_owned == 1)
+        FreeEnvironmentStringsA(c->env_block);
+    else if (c->env_block_owned == 2)
+        free(c->env_block);
+    wipc_inherit_release(&c->inh);
+    for (int i = 0; i < 3; i++) {
+        wipc_object_release(c->std_obj[i]);
+        wipc_plat_close(c->std_opened[i]);
+    }
+}
+
+static DWORD spawn_prepare(struct spawn_ctx *c, LPCSTR app, LPCSTR cmdline,
+                           BOOL inherit, DWORD flags, LPVOID env,
+                           LPCSTR cwd, const STARTUPINFOA *si)
+{
+    int argc;
+    DWORD err;
+
+    for (int i = 0; i < 3; i++) {
+        c->std_opened[i] = -1;
+        c->req.std_fds[i] = -1;
+    }
+    c->cmdline = strdup(cmdline ? cmdline : app);
+    if (!c->cmdline)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    err = wipc_cmdline_split(c->cmdline, &c->argv, &argc);
+    if (err)
+        return err;
+    err = app ? find_program(app, 0, c->path)
+              : find_program(c->argv[0], 1, c->path);
+    if (err)
+        return err;
+    if (inherit && (err = wipc_inherit_prepare(&c->inh)) != 0)
+        return err;
+    if (env && (flags & CREATE_UNICODE_ENVIRONMENT)) {
+        c->env_block = env_from_utf16(env);
+        c->env_block_owned = 2;
+    } else if (env) {
+        c->env_block = env;
+    } else {
+        c->env_block = GetEnvironmentStringsA();
+        c->env_block_owned = 1;
+    }
+    if (!c->env_block)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    c->envp = env_vector(c->env_block, c->inh.env);
+    if (!c->envp)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    if (si->dwFlags & STARTF_USESTDHANDLES) {
+        HANDLE hs[3] = {si->hStdInput, si->hStdOutput, si->hStdError};
+        for (int i = 0; i < 3; i++)
+            c->req.std_fds[i] =
+                std_fd(hs[i], &c->std_obj[i], &c->std_opened[i]);
+    }
+    c->req.path = c->path;
+    c->req.argv = c->argv;
+    c->req.envp = c->envp;
+    c->req.cwd = cwd && *cwd ? cwd : NULL;
+    c->req.inherit_fds = c->inh.fds;
+    c->req.n_inherit = c->inh.n;
+    return 0;
+}
+
+/* Makes the two handles of PROCESS_INFORMATION. */
+static DWORD spawn_publish(int pidfd, DWORD pid, const SECURITY_ATTRIBUTES *psa,
+                           const SECURITY_ATTRIBUTES *tsa,
+                           PROCESS_INFORMATION *pi)
+{
+    struct wipc_object *proc, *thread;
+    HANDLE hp, ht;
+    DWORD err = wipc_process_get(pid, pidfd, &proc);
+
+    if (err)
+        return err;
+    err = wipc_thread_of_process(proc, pid, &thread);
+    if (err) {
+        wipc_object_release(proc);
+        return err;
+    }
+    err = api_publish(proc, PROCESS_ALL_ACCESS, api_inherit_flag(psa), &hp);
+    if (err) {
+        wipc_object_release(thread);
+        return err;
+    }
+    err = api_publish(thread, THREAD_ALL_ACCESS, api_inherit_flag(tsa), &ht);
+    if (err) {
+        wipc_handle_close(hp);
+        return err;
+    }
+    pi->hProcess = hp;
+    pi->hThread = ht;
+    pi->dwProcessId = pid;
+    pi->dwThreadId = pid; /* the main thread's id is the process id */
+    return 0;
+}
+
+WINIPC_API BOOL WINAPI CreateProcessA(
+    LPCSTR lpApplicationName, LPSTR lpCommandLine,
+    LPSECURITY_ATTRIBUTES lpProcessAttributes,
+    LPSECURITY_ATTRIBUTES lpThreadAttributes, BOOL bInheritHandles,
+    DWORD dwCreationFlags, LPVOID lpEnvironment, LPCSTR lpCurrentDirectory,
+    LPSTARTUPINFOA lpStartupInfo, LPPROCESS_INFORMATION lpProcessInformation)
+{
+    struct spawn_ctx *c;
+    int pidfd = -1;
+    DWORD pid = 0, err;
+
+    if (!lpStartupInfo || !lpProcessInformation)
+        return api_fail(ERROR_NOACCESS);
+    if (!lpApplicationName && !lpCommandLine)
+        return api_fail(ERROR_PATH_NOT_FOUND);
+    if (dwCreationFlags & (CREATE_SUSPENDED | DEBUG_PROCESS |
+                           DEBUG_ONLY_THIS_PROCESS))
+        return api_fail(ERROR_NOT_SUPPORTED);
+    c = calloc(1, sizeof *c);
+    if (!c)
+        return api_fail(ERROR_NOT_ENOUGH_MEMORY);
+    err = spawn_prepare(c, lpApplicationName, lpCommandLine, bInheritHandles,
+                        dwCreationFlags, lpEnvironment, lpCurrentDirectory,
+                        lpStartupInfo);
+    if (!err)
+        err = wipc_plat_spawn(&c->req, &pidfd, &pid);
+    spawn_ctx_free(c);
+    free(c);
+    if (!err)
+        err = spawn_publish(pidfd, pid, lpProcessAttributes,
+                            lpThreadAttributes, lpProcessInformation);
+    return api_result(err);
+}
+
+/* ---- Process handles ----------------------------------------------------- */
+
+WINIPC_API BOOL WINAPI GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode)
+{
+    struct wipc_object *obj;
+    DWORD err = wipc_handle_ref(hProcess, &wipc_process_ops, 0, &obj, NULL);
+    if (err)
+        return api_fail(err);
+    if (!lpExitCode) {
+        wipc_object_release(obj);
+        return api_fail(ERROR_NOACCESS);
+    }
+    *lpExitCode = wipc_process_exit_code(obj);
+    wipc_object_release(obj);
+    return TRUE;
+}
+
+WINIPC_API BOOL WINAPI TerminateProcess(HANDLE hProcess, UINT uExitCode)
+{
+    struct wipc_object *obj;
+    DWORD err = wipc_handle_ref(hProcess, &wipc_process_ops,
+                                PROCESS_TERMINATE, &obj, NULL);
+    if (err)
+        return api_fail(err);
+    err = wipc_process_terminate(obj, uExitCode);
+    wipc_object_release(obj);
+    return api_result(err);
+}
+
+WINIPC_API void WINAPI ExitProcess(UINT uExitCode)
+{
+    wipc_plat_exit_process(uExitCode);
+}
+
+WINIPC_API HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess,
+                                     BOOL bInheritHandle, DWORD dwProcessId)
+{
+    struct wipc_object *obj;
+    HANDLE h;
+    DWORD err;
+
+    if (dwProcessId == 0) {
+        SetLastError(ERROR_INVALID_PARAMETER); /* the idle process */
+        return NULL;
+    }
+    err = wipc_process_get(dwProcessId, -1, &obj);
+    if (!err)
+        err = api_publish(obj,
+                          wipc_object_map_access(&wipc_process_ops,
+                                                 dwDesiredAccess),
+                          bInheritHandle ? HANDLE_FLAG_INHERIT : 0, &h);
+    if (err) {
+        SetLastError(err);
+        return NULL;
+    }
+    return h;
+}

@@ -1,0 +1,111 @@
+/*
+ * inherit.c: handle inheritance across CreateProcess (see inherit.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../objects/objects.h"
+#include "inherit.h"
+
+#define INHERIT_TAG_MAX 48
+
+DWORD wipc_inherit_prepare(struct wipc_inherit *inh)
+{
+    size_t i, cap, len;
+    DWORD err;
+
+    memset(inh, 0, sizeof *inh);
+    err = wipc_handle_list_inheritable(&inh->list, &inh->list_n);
+    if (err || inh->list_n == 0)
+        return err;
+    inh->fds = calloc(inh->list_n, sizeof *inh->fds);
+    cap = sizeof WIPC_INHERIT_ENV + inh->list_n * (3 * 20 + INHERIT_TAG_MAX);
+    inh->env = malloc(cap);
+    if (!inh->fds || !inh->env)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    len = (size_t)snprintf(inh->env, cap, "%s=", WIPC_INHERIT_ENV);
+    for (i = 0; i < inh->list_n; i++) {
+        struct wipc_handle_info *h = &inh->list[i];
+        char tag[INHERIT_TAG_MAX];
+        int fd = -1;
+
+        if (!h->obj->ops->inherit_info)
+            continue; /* threads do not cross processes */
+        h->obj->ops->inherit_info(h->obj, &fd, tag, sizeof tag);
+        if (fd < 0)
+            continue;
+        inh->fds[inh->n] = fd;
+        len += (size_t)snprintf(inh->env + len, cap - len,
+                                "%s%#lx:%zu:%#x:%u:%s", inh->n ? ";" : "",
+                                (unsigned long)(uintptr_t)h->value,
+                                3 + inh->n, (unsigned)h->access,
+                                (unsigned)h->flags, tag);
+        inh->n++;
+    }
+    if (inh->n == 0) {
+        free(inh->env);
+        inh->env = NULL;
+    }
+    return 0;
+}
+
+void wipc_inherit_release(struct wipc_inherit *inh)
+{
+    wipc_handle_list_free(inh->list, inh->list_n);
+    free(inh->fds);
+    free(inh->env);
+    memset(inh, 0, sizeof *inh);
+}
+
+/* Rebuilds one object from its tag, taking over fd. */
+static DWORD inherit_make(const char *tag, int fd, struct wipc_object **obj)
+{
+    if (strcmp(tag, "file") == 0)
+        return wipc_file_wrap(fd, obj);
+    if (strncmp(tag, "event.", 6) == 0)
+        return wipc_event_adopt(fd, tag[6] == '1', obj);
+    if (strncmp(tag, "process.", 8) == 0)
+        return wipc_process_get((DWORD)strtoul(tag + 8, NULL, 10), fd, obj);
+    return ERROR_INVALID_DATA;
+}
+
+/* Parses "VALUE:FD:ACCESS:FLAGS:TAG" and enters it. */
+static void inherit_adopt_one(char *item)
+{
+    char *fields[5], *save = NULL;
+    struct wipc_object *obj;
+    unsigned long value;
+    int i, fd;
+
+    for (i = 0; i < 5; i++) {
+        fields[i] = strtok_r(i ? NULL : item, ":", &save);
+        if (!fields[i])
+            return;
+    }
+    value = strtoul(fields[0], NULL, 16);
+    fd = (int)strtol(fields[1], NULL, 10);
+    if (fd < 3 || wipc_plat_set_cloexec(fd) != 0)
+        return;
+    if (inherit_make(fields[4], fd, &obj) != 0) {
+        wipc_plat_close(fd);
+        return;
+    }
+    wipc_handle_alloc_at((HANDLE)(uintptr_t)value, obj,
+                         (ACCESS_MASK)strtoul(fields[2], NULL, 16),
+                         (DWORD)strtoul(fields[3], NULL, 10));
+    wipc_object_release(obj);
+}
+
+void wipc_inherit_adopt(void)
+{
+    char *list = wipc_plat_take_env(WIPC_INHERIT_ENV);
+    char *item, *save = NULL;
+
+    if (!list)
+        return;
+    for (item = strtok_r(list, ";", &save); item;
+         item = strtok_r(NULL, ";", &save))
+        inherit_adopt_one(item);
+    free(list);
+}
