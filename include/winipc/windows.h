@@ -277,6 +277,55 @@ typedef PTHREAD_START_ROUTINE LPTHREAD_START_ROUTINE;
 #define CREATE_SUSPENDED 0x00000004u
 #define STACK_SIZE_PARAM_IS_A_RESERVATION 0x00010000u
 
+/* ---- Named pipes ---------------------------------------------------------- */
+
+#define PIPE_ACCESS_INBOUND 0x00000001u
+#define PIPE_ACCESS_OUTBOUND 0x00000002u
+#define PIPE_ACCESS_DUPLEX 0x00000003u
+
+#define PIPE_CLIENT_END 0x00000000u
+#define PIPE_SERVER_END 0x00000001u
+
+#define PIPE_WAIT 0x00000000u
+#define PIPE_NOWAIT 0x00000001u
+#define PIPE_READMODE_BYTE 0x00000000u
+#define PIPE_READMODE_MESSAGE 0x00000002u
+#define PIPE_TYPE_BYTE 0x00000000u
+#define PIPE_TYPE_MESSAGE 0x00000004u
+#define PIPE_ACCEPT_REMOTE_CLIENTS 0x00000000u
+#define PIPE_REJECT_REMOTE_CLIENTS 0x00000008u
+
+#define PIPE_UNLIMITED_INSTANCES 255
+
+#define NMPWAIT_WAIT_FOREVER 0xFFFFFFFFu
+#define NMPWAIT_NOWAIT 0x00000001u
+#define NMPWAIT_USE_DEFAULT_WAIT 0x00000000u
+
+/* ---- Security descriptors (enough for the "NULL DACL" idiom) ------------- */
+
+typedef PVOID PSID;
+typedef struct _ACL {
+    BYTE AclRevision;
+    BYTE Sbz1;
+    WORD AclSize;
+    WORD AceCount;
+    WORD Sbz2;
+} ACL, *PACL;
+typedef WORD SECURITY_DESCRIPTOR_CONTROL;
+typedef struct _SECURITY_DESCRIPTOR {
+    BYTE Revision;
+    BYTE Sbz1;
+    SECURITY_DESCRIPTOR_CONTROL Control;
+    PSID Owner;
+    PSID Group;
+    PACL Sacl;
+    PACL Dacl;
+} SECURITY_DESCRIPTOR, *PSECURITY_DESCRIPTOR;
+#define SECURITY_DESCRIPTOR_REVISION 1
+#define SECURITY_DESCRIPTOR_MIN_LENGTH sizeof(SECURITY_DESCRIPTOR)
+#define SE_DACL_PRESENT 0x0004u
+#define SE_DACL_DEFAULTED 0x0008u
+
 /* ---- Processes ------------------------------------------------------------ */
 
 #define DEBUG_PROCESS 0x00000001u
@@ -422,6 +471,48 @@ WINBASEAPI BOOL WINAPI PeekNamedPipe(HANDLE hNamedPipe, LPVOID lpBuffer,
                                      LPDWORD lpTotalBytesAvail,
                                      LPDWORD lpBytesLeftThisMessage);
 
+/* ---- Named pipes ---------------------------------------------------------- */
+
+WINBASEAPI HANDLE WINAPI CreateNamedPipeA(
+    LPCSTR lpName, DWORD dwOpenMode, DWORD dwPipeMode, DWORD nMaxInstances,
+    DWORD nOutBufferSize, DWORD nInBufferSize, DWORD nDefaultTimeOut,
+    LPSECURITY_ATTRIBUTES lpSecurityAttributes);
+WINBASEAPI BOOL WINAPI ConnectNamedPipe(HANDLE hNamedPipe,
+                                        LPOVERLAPPED lpOverlapped);
+WINBASEAPI BOOL WINAPI DisconnectNamedPipe(HANDLE hNamedPipe);
+WINBASEAPI BOOL WINAPI WaitNamedPipeA(LPCSTR lpNamedPipeName, DWORD nTimeOut);
+WINBASEAPI BOOL WINAPI SetNamedPipeHandleState(HANDLE hNamedPipe,
+                                               LPDWORD lpMode,
+                                               LPDWORD lpMaxCollectionCount,
+                                               LPDWORD lpCollectDataTimeout);
+WINBASEAPI BOOL WINAPI GetNamedPipeHandleStateA(
+    HANDLE hNamedPipe, LPDWORD lpState, LPDWORD lpCurInstances,
+    LPDWORD lpMaxCollectionCount, LPDWORD lpCollectDataTimeout,
+    LPSTR lpUserName, DWORD nMaxUserNameSize);
+WINBASEAPI BOOL WINAPI GetNamedPipeInfo(HANDLE hNamedPipe, LPDWORD lpFlags,
+                                        LPDWORD lpOutBufferSize,
+                                        LPDWORD lpInBufferSize,
+                                        LPDWORD lpMaxInstances);
+WINBASEAPI BOOL WINAPI TransactNamedPipe(HANDLE hNamedPipe, LPVOID lpInBuffer,
+                                         DWORD nInBufferSize,
+                                         LPVOID lpOutBuffer,
+                                         DWORD nOutBufferSize,
+                                         LPDWORD lpBytesRead,
+                                         LPOVERLAPPED lpOverlapped);
+WINBASEAPI BOOL WINAPI CallNamedPipeA(LPCSTR lpNamedPipeName,
+                                      LPVOID lpInBuffer, DWORD nInBufferSize,
+                                      LPVOID lpOutBuffer, DWORD nOutBufferSize,
+                                      LPDWORD lpBytesRead, DWORD nTimeOut);
+WINBASEAPI BOOL WINAPI GetNamedPipeClientProcessId(HANDLE Pipe,
+                                                   PULONG ClientProcessId);
+WINBASEAPI BOOL WINAPI GetNamedPipeServerProcessId(HANDLE Pipe,
+                                                   PULONG ServerProcessId);
+WINBASEAPI BOOL WINAPI InitializeSecurityDescriptor(
+    PSECURITY_DESCRIPTOR pSecurityDescriptor, DWORD dwRevision);
+WINBASEAPI BOOL WINAPI SetSecurityDescriptorDacl(
+    PSECURITY_DESCRIPTOR pSecurityDescriptor, BOOL bDaclPresent, PACL pDacl,
+    BOOL bDaclDefaulted);
+
 /* ---- Events and waits ----------------------------------------------------- */
 
 WINBASEAPI HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES lpEventAttributes,
@@ -486,6 +577,10 @@ WINBASEAPI DWORD WINAPI ExpandEnvironmentStringsA(LPCSTR lpSrc, LPSTR lpDst,
 #define DeleteFile DeleteFileA
 #define CreateEvent CreateEventA
 #define CreateProcess CreateProcessA
+#define CreateNamedPipe CreateNamedPipeA
+#define WaitNamedPipe WaitNamedPipeA
+#define GetNamedPipeHandleState GetNamedPipeHandleStateA
+#define CallNamedPipe CallNamedPipeA
 #define GetEnvironmentVariable GetEnvironmentVariableA
 #define SetEnvironmentVariable SetEnvironmentVariableA
 #define FreeEnvironmentStrings FreeEnvironmentStringsA

@@ -42,6 +42,10 @@ static inline DWORD api_inherit_flag(const SECURITY_ATTRIBUTES *sa)
 DWORD api_ref_io(HANDLE h, size_t op_offset, ACCESS_MASK need_any,
                  struct wipc_object **obj);
 
+/* CreateFileA's path for "\\.\pipe\..." (named_pipe_api.c). */
+DWORD api_open_named_pipe(LPCSTR name, ACCESS_MASK access, DWORD flags,
+                          HANDLE *out);
+
 #define API_OP(name) offsetof(struct wipc_object_ops, name)
 
 /* Enters obj in the handle table and drops the caller's reference. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/namespace.h"
 #include "api.h"
 
 #define FILE_READ_RIGHTS (FILE_READ_DATA)
@@ -98,7 +99,16 @@ WINIPC_API HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess,
         goto fail;
     }
     if (file_is_device_name(lpFileName)) {
-        err = ERROR_FILE_NOT_FOUND; /* no such pipe, mailslot or device */
+        if (wipc_ns_is_prefix(lpFileName, "\\\\.\\pipe\\")) {
+            err = api_open_named_pipe(lpFileName, access,
+                                      api_inherit_flag(lpSecurityAttributes),
+                                      &h);
+            if (err)
+                goto fail;
+            SetLastError(0);
+            return h;
+        }
+        err = ERROR_FILE_NOT_FOUND; /* no such mailslot or device */
         goto fail;
     }
     path = file_linux_path(lpFileName);

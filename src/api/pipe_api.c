@@ -47,6 +47,20 @@ WINIPC_API BOOL WINAPI PeekNamedPipe(HANDLE hNamedPipe, LPVOID lpBuffer,
 
     if (err)
         return api_fail(err);
+    if (obj->ops == &wipc_npipe_ops) {
+        DWORD left = 0;
+        err = wipc_npipe_peek(obj, lpBuffer, nBufferSize, &got, &avail, &left);
+        wipc_object_release(obj);
+        if (err)
+            return api_fail(err);
+        if (lpBytesRead)
+            *lpBytesRead = got;
+        if (lpTotalBytesAvail)
+            *lpTotalBytesAvail = avail;
+        if (lpBytesLeftThisMessage)
+            *lpBytesLeftThisMessage = left;
+        return TRUE;
+    }
     if (obj->ops != &wipc_pipe_end_ops) {
         /* A file that is not a pipe has no such function; other objects
          * are the wrong type of handle. */

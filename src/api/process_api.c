@@ -176,8 +176,8 @@ static int std_fd(HANDLE h, struct wipc_object **obj, int *opened)
     *opened = -1;
     if (h && h != INVALID_HANDLE_VALUE &&
         wipc_handle_ref(h, NULL, 0, obj, NULL) == 0) {
-        if (wipc_is_file(*obj))
-            return wipc_file_get_fd(*obj);
+        if (wipc_is_stream(*obj) && (*obj)->ops->get_fd(*obj) >= 0)
+            return (*obj)->ops->get_fd(*obj);
         wipc_object_release(*obj);
         *obj = NULL;
     }

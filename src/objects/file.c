@@ -99,6 +99,11 @@ int wipc_is_file(const struct wipc_object *obj)
            obj->ops == &wipc_char_file_ops || obj->ops == &wipc_pipe_end_ops;
 }
 
+int wipc_is_stream(const struct wipc_object *obj)
+{
+    return wipc_is_file(obj) || obj->ops == &wipc_npipe_ops;
+}
+
 DWORD wipc_file_new(const struct wipc_object_ops *ops, int fd,
                     struct wipc_object **out)
 {

@@ -34,6 +34,9 @@ DWORD wipc_file_new(const struct wipc_object_ops *ops, int fd,
 /* 1 if obj is a file object of any kind (disk, char, pipe end). */
 int wipc_is_file(const struct wipc_object *obj);
 
+/* 1 if obj is a file object or a named pipe end. */
+int wipc_is_stream(const struct wipc_object *obj);
+
 /* ops helpers shared by file kinds */
 int wipc_file_get_fd(struct wipc_object *obj);
 void wipc_file_inherit_info(struct wipc_object *obj, int *fd, char *tag,
@@ -52,6 +55,51 @@ DWORD wipc_pipe_create(DWORD size, struct wipc_object **read_end,
  * *avail is everything queued. */
 DWORD wipc_pipe_peek(struct wipc_object *obj, void *buf, DWORD len,
                      DWORD *got, DWORD *avail);
+
+/* ---- named_pipe.c: named pipes ------------------------------------------- */
+
+extern const struct wipc_object_ops wipc_npipe_ops;
+
+/* A new server instance of the pipe whose registry is at path (name is the
+ * name as given, for listings).  Errors as CreateNamedPipe: ERROR_PIPE_BUSY
+ * (all instances taken), ERROR_ACCESS_DENIED (FILE_FLAG_FIRST_PIPE_INSTANCE
+ * on an existing pipe, another access mode, another user's pipe). */
+DWORD wipc_npipe_create(const char *path, const char *name, DWORD open_mode,
+                        DWORD pipe_mode, DWORD max_instances, DWORD out_size,
+                        DWORD in_size, DWORD timeout, int is_public,
+                        struct wipc_object **out);
+
+/* A client connected to a listening instance: ERROR_FILE_NOT_FOUND (no
+ * instance), ERROR_PIPE_BUSY (none listening), ERROR_ACCESS_DENIED. */
+DWORD wipc_npipe_open(const char *path, ACCESS_MASK access,
+                      struct wipc_object **out);
+
+/* WaitNamedPipe: 0 once an instance listens, ERROR_SEM_TIMEOUT,
+ * ERROR_FILE_NOT_FOUND. */
+DWORD wipc_npipe_wait(const char *path, DWORD timeout);
+
+DWORD wipc_npipe_connect(struct wipc_object *obj);
+DWORD wipc_npipe_disconnect(struct wipc_object *obj);
+DWORD wipc_npipe_peek(struct wipc_object *obj, void *buf, DWORD len,
+                      DWORD *got, DWORD *avail, DWORD *left);
+DWORD wipc_npipe_set_mode(struct wipc_object *obj, const DWORD *mode);
+
+struct wipc_npipe_info {
+    int server;
+    DWORD pipe_type, read_mode, nowait, max_instances, out_size, in_size,
+        cur_instances;
+};
+void wipc_npipe_info(struct wipc_object *obj, struct wipc_npipe_info *info);
+
+/* The pid of the pipe's server (want_server) or client end. */
+DWORD wipc_npipe_peer_pid(struct wipc_object *obj, int want_server,
+                          DWORD *pid);
+
+/* 1 if anything is queued to be read (TransactNamedPipe's busy check). */
+int wipc_npipe_has_unread(struct wipc_object *obj);
+
+/* A connected end over an inherited socket; args from the inherit tag. */
+DWORD wipc_npipe_adopt(int fd, const char *args, struct wipc_object **out);
 
 /* ---- event.c ------------------------------------------------------------- */
 

@@ -207,6 +207,85 @@ char *wipc_plat_take_env(const char *name);
 void wipc_plat_exit_process(DWORD code) __attribute__((noreturn));
 void wipc_plat_terminate_self(DWORD code) __attribute__((noreturn));
 
+/* ---- Sockets and registry files (posix_socket.c) ------------------------- */
+
+/* A random 64-bit value (getrandom), for unguessable socket names. */
+uint64_t wipc_plat_random64(void);
+
+/*
+ * A listening AF_UNIX socket of the given type (SOCK_STREAM or
+ * SOCK_SEQPACKET) in the abstract namespace, named "winipc-" + hex(id).
+ * Abstract names vanish with the socket, so a crashed server leaves
+ * nothing behind.
+ */
+DWORD wipc_plat_listen_abstract(uint64_t id, int type, int *out);
+
+/* connect() to such a socket: ERROR_PIPE_BUSY if nobody listens there (the
+ * owner died or closed it), ERROR_PIPE_BUSY too if its backlog is full. */
+DWORD wipc_plat_connect_abstract(uint64_t id, int type, int *out);
+
+/* accept(): blocking or not; ERROR_NO_DATA if non-blocking and none. */
+DWORD wipc_plat_accept(int lfd, int nonblock, int *out);
+
+/* The peer's pid and uid (SO_PEERCRED). */
+DWORD wipc_plat_peer_cred(int fd, DWORD *pid, DWORD *uid);
+
+/* This process's effective uid. */
+DWORD wipc_plat_geteuid(void);
+
+/*
+ * sendmsg of the two pieces a then b (either may be empty), all of them,
+ * blocking (or not, with nonblock: then ERROR_BUSY if nothing could be
+ * sent); never SIGPIPE: a closed peer is ERROR_NO_DATA.  *done counts the
+ * bytes of both pieces sent.
+ */
+DWORD wipc_plat_send2(int fd, const void *a, size_t alen, const void *b,
+                      size_t blen, int nonblock, size_t *done);
+
+/*
+ * One recvmsg into a then b: *got bytes (0 at end of stream).  nonblock:
+ * ERROR_NO_DATA when nothing is queued.  peek: MSG_PEEK.  A reset
+ * connection reads as end of stream.
+ */
+DWORD wipc_plat_recv2(int fd, void *a, size_t alen, void *b, size_t blen,
+                      int nonblock, int peek, size_t *got);
+
+/* Bytes sent on fd that the peer has not read yet (SIOCOUTQ). */
+DWORD wipc_plat_socket_unread_out(int fd, size_t *n);
+
+/* Bytes queued to be read on fd (SIOCINQ). */
+DWORD wipc_plat_socket_queued_in(int fd, size_t *n);
+
+/* shutdown(SHUT_RDWR). */
+void wipc_plat_shutdown(int fd);
+
+/* A directory (and its parents) with the given mode; existing is fine. */
+DWORD wipc_plat_mkdir_p(const char *path, unsigned mode);
+
+/* Byte-range lock (open file description lock) on one byte: exclusive,
+ * waiting (wait) or not; ERROR_LOCK_VIOLATION if taken and not waiting. */
+DWORD wipc_plat_lock_byte(int fd, uint64_t off, int wait);
+void wipc_plat_unlock_byte(int fd, uint64_t off);
+
+/* 1 if some other open file description holds a lock on that byte. */
+int wipc_plat_byte_locked(int fd, uint64_t off);
+
+/* pread/pwrite of exactly len bytes (short: ERROR_HANDLE_EOF). */
+DWORD wipc_plat_pread_all(int fd, void *buf, size_t len, uint64_t off);
+DWORD wipc_plat_pwrite_all(int fd, const void *buf, size_t len, uint64_t off);
+
+/* 1 if the open fd is the file now at path (not removed or replaced). */
+int wipc_plat_same_file(int fd, const char *path);
+
+/* A copy of the C library's environment variable name (NULL if unset). */
+char *wipc_plat_getenv_copy(const char *name);
+
+/* Sets the permission bits of an open file. */
+DWORD wipc_plat_fchmod(int fd, unsigned mode);
+
+/* The owner uid of an open file. */
+DWORD wipc_plat_file_owner(int fd, DWORD *uid);
+
 /* ---- Time and waiting --------------------------------------------------- */
 
 /* Monotonic milliseconds. */

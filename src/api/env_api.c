@@ -1,0 +1,94 @@
+/*
+ * env_api.c: the process environment (GetEnvironmentVariableA and friends).
+ *
+ * The values live in the core store (core/environ.h), not in the C library's
+ * environ, so that these calls are thread-safe and children created by
+ * CreateProcessA inherit what SetEnvironmentVariableA set.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/environ.h"
+#include "api.h"
+
+/* A size_t count as a DWORD return value, saturating instead of wrapping. */
+static DWORD env_dword(size_t n)
+{
+    return (uint64_t)n > 0xFFFFFFFFu ? 0xFFFFFFFFu : (DWORD)n;
+}
+
+WINIPC_API DWORD WINAPI GetEnvironmentVariableA(LPCSTR lpName, LPSTR lpBuffer,
+                                                DWORD nSize)
+{
+    size_t len;
+    DWORD err;
+
+    /* A NULL buffer can only be asked for the size. */
+    err = wipc_env_get(lpName, lpBuffer, lpBuffer ? nSize : 0, &len);
+    if (err) {
+        SetLastError(err);
+        return 0;
+    }
+    /* Copied: the length without the NUL.  Too small (buffer untouched):
+     * the size needed, with the NUL. */
+    return lpBuffer && nSize > len ? env_dword(len) : env_dword(len + 1);
+}
+
+WINIPC_API BOOL WINAPI SetEnvironmentVariableA(LPCSTR lpName, LPCSTR lpValue)
+{
+    return api_result(wipc_env_set(lpName, lpValue));
+}
+
+WINIPC_API LPCH WINAPI GetEnvironmentStringsA(void)
+{
+    char *block;
+    DWORD err = wipc_env_block(&block, NULL);
+
+    if (err) {
+        SetLastError(err);
+        return NULL;
+    }
+    return block;
+}
+
+/* Without UNICODE, Windows' GetEnvironmentStrings is the narrow block too. */
+WINIPC_API LPCH WINAPI GetEnvironmentStrings(void)
+{
+    return GetEnvironmentStringsA();
+}
+
+WINIPC_API BOOL WINAPI FreeEnvironmentStringsA(LPCH penv)
+{
+    free(penv);
+    return TRUE; /* as Windows, also for NULL */
+}
+
+/*
+ * ExpandEnvironmentStringsA asks one character more than the result needs:
+ * the documentation says an ANSI buffer must hold "the string length, plus
+ * terminating null character, plus one".  So the expansion is stored only
+ * when nSize > length + 1, and the return value is then length + 1; when it
+ * does not fit, the buffer gets an empty string and the return value is
+ * length + 2, the size that will work.  Neither case sets the last error.
+ */
+WINIPC_API DWORD WINAPI ExpandEnvironmentStringsA(LPCSTR lpSrc, LPSTR lpDst,
+                                                  DWORD nSize)
+{
+    char *out;
+    size_t len;
+    DWORD err = wipc_env_expand(lpSrc, &out, &len);
+
+    if (err) {
+        SetLastError(err);
+        return 0;
+    }
+    if (lpDst && nSize > len + 1) {
+        memcpy(lpDst, out, len + 1);
+        free(out);
+        return env_dword(len + 1);
+    }
+    if (lpDst && nSize > 0)
+        lpDst[0] = '\0';
+    free(out);
+    return env_dword(len + 2);
+}

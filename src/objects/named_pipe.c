@@ -1,0 +1,1002 @@
+/*
+ * named_pipe.c: named pipes, with no daemon and no broker.
+ *
+ * A pipe name is a registry file in the namespace (see core/namespace.h):
+ * a header with the pipe's configuration (from its first instance) and one
+ * slot per server instance.  Each instance holds a lock on its slot's byte
+ * for as long as it lives, so a crashed server frees its instances at once;
+ * the slot also says whether the instance is listening, and names the
+ * instance's listening socket (an abstract AF_UNIX socket with a random
+ * name, which vanishes with its owner).
+ *
+ * A client claims a listening instance under the registry's mutex, marks it
+ * busy and connects to its socket: from then on every byte goes straight
+ * from one process to the other through that kernel socket.  The server
+ * accepts the connection in ConnectNamedPipe, or on first use if the client
+ * came first (Windows' ERROR_PIPE_CONNECTED case).
+ *
+ * Byte pipes are plain stream sockets.  Message pipes frame each message on
+ * the stream with a 4-byte length; the reader keeps a small buffer for
+ * frame headers and for short messages read ahead together, and reads long
+ * payloads straight into the caller's buffer.
+ */
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "../core/namespace.h"
+#include "objects.h"
+
+#define NP_MAGIC 0x50495057u /* "WPIP" */
+#define NP_VERSION 1u
+#define NP_HDR_SIZE 4096u
+#define NP_RBUF 65536u
+#define NP_DEFAULT_WAIT 50u /* ms, when nDefaultTimeOut is 0 */
+
+struct np_header {
+    uint32_t magic, version;
+    uint32_t open_mode, pipe_type, max_instances, default_timeout;
+    uint32_t out_size, in_size, owner_uid, is_public;
+    uint32_t nslots;
+    char name[WIPC_NS_NAME_MAX + 16];
+};
+
+enum { NP_SLOT_FREE = 0, NP_SLOT_LISTENING = 1, NP_SLOT_BUSY = 2 };
+
+struct np_slot {
+    uint32_t state, server_pid;
+    uint64_t sock_id;
+};
+
+enum np_state {
+    NP_LISTENING,    /* server: waiting for a client */
+    NP_CONNECTED,    /* both: a connection exists */
+    NP_DISCONNECTED, /* server: after DisconnectNamedPipe */
+    NP_BROKEN,       /* both: the peer has closed its end */
+};
+
+struct wipc_npipe {
+    struct wipc_object obj;
+    int server;
+    char path[WIPC_NS_PATH_MAX];
+    int inst_fd; /* server: registry descriptor holding the slot lock */
+    uint32_t slot;
+    uint64_t sock_id;
+    int lfd;  /* server: listening socket */
+    int conn; /* the connection, or -1 */
+    struct np_header cfg;
+    DWORD peer_pid;
+    atomic_uint read_mode; /* PIPE_READMODE_* */
+    atomic_uint nowait;    /* PIPE_NOWAIT */
+    wipc_mutex lock;       /* state, conn */
+    wipc_mutex rlock;      /* reads and the read buffer */
+    wipc_mutex wlock;      /* writes: one message at a time */
+    enum np_state state;
+    /* message framing on the read side */
+    char *rbuf;
+    size_t rstart, rend;
+    int in_msg;
+    uint32_t msg_left;
+};
+
+static inline struct wipc_npipe *np_of(struct wipc_object *obj)
+{
+    return (struct wipc_npipe *)obj;
+}
+
+/* ---- Registry ------------------------------------------------------------- */
+
+static uint64_t np_slot_off(uint32_t i)
+{
+    return NP_HDR_SIZE + (uint64_t)i * sizeof(struct np_slot);
+}
+
+static DWORD np_read_header(int fd, struct np_header *h)
+{
+    DWORD err = wipc_plat_pread_all(fd, h, sizeof *h, 0);
+    if (!err && (h->magic != NP_MAGIC || h->version != NP_VERSION))
+        err = ERROR_HANDLE_EOF;
+    return err;
+}
+
+static DWORD np_read_slot(int fd, uint32_t i, struct np_slot *s)
+{
+    return wipc_plat_pread_all(fd, s, sizeof *s, np_slot_off(i));
+}
+
+static DWORD np_write_slot(int fd, uint32_t i, const struct np_slot *s)
+{
+    return wipc_plat_pwrite_all(fd, s, sizeof *s, np_slot_off(i));
+}
+
+static int np_slot_live(int fd, uint32_t i)
+{
+    return wipc_plat_byte_locked(fd, WIPC_NS_LOCK_SLOT(i));
+}
+
+/* Live instances, and whether one of them listens (mutex held). */
+static uint32_t np_count_live(int fd, const struct np_header *h,
+                              int *listening)
+{
+    uint32_t live = 0;
+    if (listening)
+        *listening = 0;
+    for (uint32_t i = 0; i < h->nslots; i++) {
+        struct np_slot s;
+        if (!np_slot_live(fd, i))
+            continue;
+        live++;
+        if (listening && np_read_slot(fd, i, &s) == 0 &&
+            s.state == NP_SLOT_LISTENING)
+            *listening = 1;
+    }
+    return live;
+}
+
+/* Sets this server instance's slot state, under the registry mutex. */
+static void np_set_slot_state(struct wipc_npipe *p, uint32_t state)
+{
+    struct np_slot s;
+    if (wipc_plat_lock_byte(p->inst_fd, WIPC_NS_LOCK_MUTEX, 1) != 0)
+        return;
+    if (np_read_slot(p->inst_fd, p->slot, &s) == 0 &&
+        s.sock_id == p->sock_id) {
+        s.state = state;
+        np_write_slot(p->inst_fd, p->slot, &s);
+    }
+    wipc_ns_unlock(p->inst_fd);
+}
+
+/* ---- The object ------------------------------------------------------------ */
+
+static void np_remove_if_unused(const char *path)
+{
+    struct np_header h;
+    int fd, created;
+    if (wipc_ns_open_locked(path, 0, 0, &fd, &created) != 0)
+        return;
+    if (np_read_header(fd, &h) != 0 || np_count_live(fd, &h, NULL) == 0)
+        wipc_ns_remove_locked(path);
+    wipc_plat_close(fd); /* drops the mutex */
+}
+
+static void np_destroy(struct wipc_object *obj)
+{
+    struct wipc_npipe *p = np_of(obj);
+    wipc_plat_close(p->conn);
+    wipc_plat_close(p->lfd);
+    if (p->inst_fd >= 0) {
+        wipc_plat_close(p->inst_fd); /* the slot is free from here on */
+        np_remove_if_unused(p->path);
+    }
+    wipc_mutex_destroy(&p->lock);
+    wipc_mutex_destroy(&p->rlock);
+    wipc_mutex_destroy(&p->wlock);
+    free(p->rbuf);
+    free(p);
+}
+
+static int np_signal_fd(struct wipc_object *obj)
+{
+    (void)obj;
+    return -1; /* a pipe handle is a file handle: always signalled */
+}
+
+static int np_get_fd(struct wipc_object *obj)
+{
+    struct wipc_npipe *p = np_of(obj);
+    int fd;
+    wipc_mutex_lock(&p->lock);
+    fd = p->conn >= 0 ? p->conn : p->lfd;
+    wipc_mutex_unlock(&p->lock);
+    return fd;
+}
+
+static void np_inherit_info(struct wipc_object *obj, int *fd, char *tag,
+                            size_t taglen)
+{
+    struct wipc_npipe *p = np_of(obj);
+    *fd = p->conn; /* a listening instance does not cross processes */
+    snprintf(tag, taglen, "npipe.%d.%u.%u.%u.%u", p->server,
+             (unsigned)p->cfg.pipe_type, (unsigned)atomic_load(&p->read_mode),
+             (unsigned)p->cfg.open_mode, (unsigned)p->cfg.max_instances);
+}
+
+static struct wipc_npipe *np_alloc(void)
+{
+    struct wipc_npipe *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->inst_fd = p->lfd = p->conn = -1;
+    wipc_mutex_init(&p->lock);
+    wipc_mutex_init(&p->rlock);
+    wipc_mutex_init(&p->wlock);
+    return p;
+}
+
+/* The server accepts a client that is already waiting (never blocks).
+ * Call with p->lock held.  0 if connected now or before. */
+static DWORD np_accept_pending_locked(struct wipc_npipe *p)
+{
+    int fd;
+    DWORD uid;
+
+    if (p->state != NP_LISTENING)
+        return 0;
+    while (wipc_plat_accept(p->lfd, 1, &fd) == 0) {
+        /* A private pipe talks to its creator's user only. */
+        if (!p->cfg.is_public &&
+            (wipc_plat_peer_cred(fd, &p->peer_pid, &uid) != 0 ||
+             uid != p->cfg.owner_uid)) {
+            wipc_plat_close(fd);
+            continue;
+        }
+        wipc_plat_peer_cred(fd, &p->peer_pid, NULL);
+        p->conn = fd;
+        p->state = NP_CONNECTED;
+        return 0;
+    }
+    return ERROR_PIPE_LISTENING;
+}
+
+/*
+ * After the connection ended (EOF or a failed write): the server sees its
+ * client gone (ERROR_BROKEN_PIPE); a client tells a server that only
+ * disconnected it (its instance still lives: ERROR_PIPE_NOT_CONNECTED)
+ * from one that closed or died (ERROR_BROKEN_PIPE).
+ */
+static DWORD np_peer_gone(struct wipc_npipe *p)
+{
+    struct np_slot s;
+    int fd, created, alive = 0;
+
+    wipc_mutex_lock(&p->lock);
+    if (p->state == NP_CONNECTED)
+        p->state = NP_BROKEN;
+    wipc_mutex_unlock(&p->lock);
+    if (p->server || !p->path[0])
+        return ERROR_BROKEN_PIPE;
+    if (wipc_ns_open_locked(p->path, 0, 0, &fd, &created) == 0) {
+        alive = np_slot_live(fd, p->slot) &&
+                np_read_slot(fd, p->slot, &s) == 0 && s.sock_id == p->sock_id;
+        wipc_plat_close(fd);
+    }
+    return alive ? ERROR_PIPE_NOT_CONNECTED : ERROR_BROKEN_PIPE;
+}
+
+/* The connection to use for I/O, or the state's error. */
+static DWORD np_conn(struct wipc_npipe *p, int *fd)
+{
+    DWORD err = 0;
+    wipc_mutex_lock(&p->lock);
+    if (p->server && p->state == NP_LISTENING)
+        err = np_accept_pending_locked(p);
+    if (!err) {
+        switch (p->state) {
+        case NP_CONNECTED:
+        case NP_BROKEN: /* reads may still drain what is queued */
+            *fd = p->conn;
+            break;
+        case NP_DISCONNECTED:
+            err = ERROR_PIPE_NOT_CONNECTED;
+            break;
+        default:
+            err = ERROR_PIPE_LISTENING;
+        }
+    }
+    wipc_mutex_unlock(&p->lock);
+    return err;
+}
+
+/* ---- Reading ------------------------------------------------------------------ */
+
+static DWORD np_read_bytes(struct wipc_npipe *p, int fd, void *buf, DWORD len,
+                           DWORD *got)
+{
+    size_t n = 0;
+    DWORD err;
+
+    if (len == 0)
+        return 0; /* Null read succeeds. */
+    err = wipc_plat_recv2(fd, NULL, 0, buf, len, atomic_load(&p->nowait), 0,
+                          &n);
+    if (err)
+        return err; /* ERROR_NO_DATA: nothing queued in PIPE_NOWAIT */
+    if (n == 0)
+        return np_peer_gone(p);
+    *got = (DWORD)n;
+    return 0;
+}
+
+static size_t np_rbuf_avail(const struct wipc_npipe *p)
+{
+    return p->rend - p->rstart;
+}
+
+/* Reads more of the stream into the read buffer. */
+static DWORD np_fill(struct wipc_npipe *p, int fd, int nonblock, size_t *n)
+{
+    if (p->rstart > 0) {
+        memmove(p->rbuf, p->rbuf + p->rstart, np_rbuf_avail(p));
+        p->rend -= p->rstart;
+        p->rstart = 0;
+    }
+    DWORD err = wipc_plat_recv2(fd, NULL, 0, p->rbuf + p->rend,
+                                NP_RBUF - p->rend, nonblock, 0, n);
+    if (!err)
+        p->rend += *n;
+    return err;
+}
+
+/* Starts the next message: its header must be read (blocking unless
+ * nonblock).  ERROR_NO_DATA if nonblock and nothing is there. */
+static DWORD np_next_header(struct wipc_npipe *p, int fd, int nonblock)
+{
+    while (np_rbuf_avail(p) < 4) {
+        size_t n = 0;
+        DWORD err = np_fill(p, fd, nonblock, &n);
+        if (err)
+            return err;
+        if (n == 0)
+            return np_peer_gone(p);
+    }
+    memcpy(&p->msg_left, p->rbuf + p->rstart, 4);
+    p->rstart += 4;
+    p->in_msg = 1;
+    return 0;
+}
+
+/* Message pipes: one message per read in message read mode (the rest of a
+ * long one stays queued behind ERROR_MORE_DATA), across messages in byte
+ * read mode. */
+static DWORD np_read_messages(struct wipc_npipe *p, int fd, char *buf,
+                              DWORD len, DWORD *got)
+{
+    int msg_mode = (atomic_load(&p->read_mode) & PIPE_READMODE_MESSAGE) != 0;
+    int nowait = atomic_load(&p->nowait) != 0;
+    DWORD total = 0, err = 0;
+
+    if (!p->rbuf && !(p->rbuf = malloc(NP_RBUF)))
+        return ERROR_NOT_ENOUGH_MEMORY;
+    for (;;) {
+        DWORD want;
+        size_t c;
+
+        if (!p->in_msg) {
+            err = np_next_header(p, fd, nowait || total > 0);
+            if (err)
+                break;
+            if (p->msg_left == 0) { /* a zero-length message */
+                p->in_msg = 0;
+                if (msg_mode)
+                    break;
+                continue;
+            }
+        }
+        want = p->msg_left < len - total ? p->msg_left : len - total;
+        if (want == 0) {
+            if (msg_mode)
+                err = ERROR_MORE_DATA; /* the rest stays for the next read */
+            break;
+        }
+        c = np_rbuf_avail(p) < want ? np_rbuf_avail(p) : want;
+        memcpy(buf + total, p->rbuf + p->rstart, c);
+        p->rstart += c;
+        total += (DWORD)c;
+        p->msg_left -= (uint32_t)c;
+        want -= (DWORD)c;
+        if (want > 0) {
+            /* The buffer is empty: the payload goes straight to the
+             * caller, and whatever follows it (the next header, or short
+             * messages) into the buffer; after a long payload only the
+             * header, so long messages are never copied twice. */
+            size_t n = 0, to_user;
+            p->rstart = p->rend = 0;
+            err = wipc_plat_recv2(fd, buf + total, want, p->rbuf,
+                                  want >= 4096 ? 4 : NP_RBUF,
+                                  !msg_mode && total > 0, 0, &n);
+            if (err)
+                break;
+            if (n == 0) {
+                err = np_peer_gone(p);
+                break;
+            }
+            to_user = n < want ? n : want;
+            total += (DWORD)to_user;
+            p->msg_left -= (uint32_t)to_user;
+            p->rend = n - to_user;
+        }
+        if (p->msg_left == 0) {
+            p->in_msg = 0;
+            if (msg_mode)
+                break;
+        }
+    }
+    *got = total;
+    /* In byte read mode, what was read is a success even if the next read
+     * would block or find the pipe broken. */
+    if (err && err != ERROR_MORE_DATA && total > 0 && !msg_mode)
+        err = 0;
+    return err;
+}
+
+static DWORD np_read(struct wipc_object *obj, void *buf, DWORD len,
+                     int64_t offset, DWORD *got)
+{
+    struct wipc_npipe *p = np_of(obj);
+    int fd;
+    DWORD err;
+
+    (void)offset;
+    *got = 0;
+    err = np_conn(p, &fd);
+    if (err)
+        return err;
+    wipc_mutex_lock(&p->rlock);
+    if (p->cfg.pipe_type & PIPE_TYPE_MESSAGE)
+        err = np_read_messages(p, fd, buf, len, got);
+    else
+        err = np_read_bytes(p, fd, buf, len, got);
+    wipc_mutex_unlock(&p->rlock);
+    return err;
+}
+
+/* ---- Writing ------------------------------------------------------------------ */
+
+static DWORD np_write(struct wipc_object *obj, const void *buf, DWORD len,
+                      int64_t offset, DWORD *done)
+{
+    struct wipc_npipe *p = np_of(obj);
+    int msg = (p->cfg.pipe_type & PIPE_TYPE_MESSAGE) != 0;
+    uint32_t hdr = len;
+    size_t n = 0;
+    int fd;
+    DWORD err;
+
+    (void)offset;
+    *done = 0;
+    err = np_conn(p, &fd);
+    if (err)
+        return err;
+    if (!msg && len == 0)
+        return 0; /* Null write succeeds. */
+    wipc_mutex_lock(&p->wlock);
+    err = wipc_plat_send2(fd, msg ? &hdr : NULL, msg ? 4 : 0, buf, len,
+                          atomic_load(&p->nowait) != 0, &n);
+    wipc_mutex_unlock(&p->wlock);
+    if (err == ERROR_BUSY) /* PIPE_NOWAIT and no room: nothing written */
+        return 0;
+    if (err == ERROR_NO_DATA) {
+        err = np_peer_gone(p);
+        return err == ERROR_PIPE_NOT_CONNECTED ? err : ERROR_NO_DATA;
+    }
+    if (err)
+        return err;
+    *done = msg ? (DWORD)(n - 4) : (DWORD)n;
+    return 0;
+}
+
+/* FlushFileBuffers: returns once the peer has read everything sent. */
+static DWORD np_flush(struct wipc_object *obj)
+{
+    struct wipc_npipe *p = np_of(obj);
+    DWORD delay = 1;
+    int fd;
+    DWORD err = np_conn(p, &fd);
+
+    if (err)
+        return err;
+    for (;;) {
+        size_t unread = 0;
+        err = wipc_plat_socket_unread_out(fd, &unread);
+        if (err || unread == 0)
+            return err;
+        wipc_plat_sleep_ms(delay);
+        if (delay < 16)
+            delay *= 2;
+    }
+}
+
+const struct wipc_object_ops wipc_npipe_ops = {
+    .type_name = "File",
+    .file_type = FILE_TYPE_PIPE,
+    .mapping = {FILE_GENERIC_READ, FILE_GENERIC_WRITE, FILE_GENERIC_EXECUTE,
+                FILE_ALL_ACCESS},
+    .signal_fd = np_signal_fd,
+    .read = np_read,
+    .write = np_write,
+    .flush = np_flush,
+    .inherit_info = np_inherit_info,
+    .get_fd = np_get_fd,
+    .destroy = np_destroy,
+};
+
+/* ---- Creating instances, connecting clients ---------------------------------- */
+
+/* Checks a new instance against the live ones, or sets up the header. */
+static DWORD np_admit(int fd, struct np_header *h, const struct np_header *want,
+                      DWORD open_flags)
+{
+    uint32_t live = 0;
+    if (np_read_header(fd, h) == 0)
+        live = np_count_live(fd, h, NULL);
+    if (live == 0) {
+        uint32_t nslots = h->magic == NP_MAGIC ? h->nslots : 0;
+        *h = *want;
+        h->nslots = nslots;
+        return wipc_plat_pwrite_all(fd, h, sizeof *h, 0);
+    }
+    if (open_flags & FILE_FLAG_FIRST_PIPE_INSTANCE)
+        return ERROR_ACCESS_DENIED;
+    if (h->open_mode != want->open_mode)
+        return ERROR_ACCESS_DENIED;
+    if (h->max_instances != PIPE_UNLIMITED_INSTANCES &&
+        live >= h->max_instances)
+        return ERROR_PIPE_BUSY;
+    return 0;
+}
+
+/* Takes a free slot for p (registry mutex held on fd). */
+static DWORD np_take_slot(struct wipc_npipe *p, int fd, struct np_header *h)
+{
+    struct np_slot s;
+    uint32_t i;
+    DWORD err;
+
+    for (i = 0; i < h->nslots; i++)
+        if (!np_slot_live(fd, i))
+            break;
+    err = wipc_plat_open(p->path, O_RDWR, 0, &p->inst_fd);
+    if (!err)
+        err = wipc_plat_lock_byte(p->inst_fd, WIPC_NS_LOCK_SLOT(i), 0);
+    if (!err) {
+        p->sock_id = wipc_plat_random64();
+        err = wipc_plat_listen_abstract(p->sock_id, SOCK_STREAM, &p->lfd);
+    }
+    if (err)
+        return err;
+    p->slot = i;
+    s.state = NP_SLOT_LISTENING;
+    s.server_pid = wipc_plat_getpid();
+    s.sock_id = p->sock_id;
+    err = np_write_slot(fd, i, &s);
+    if (!err && i == h->nslots) {
+        h->nslots = i + 1;
+        err = wipc_plat_pwrite_all(fd, &h->nslots, sizeof h->nslots,
+                                   offsetof(struct np_header, nslots));
+    }
+    return err;
+}
+
+DWORD wipc_npipe_create(const char *path, const char *name, DWORD open_mode,
+                        DWORD pipe_mode, DWORD max_instances, DWORD out_size,
+                        DWORD in_size, DWORD timeout, int is_public,
+                        struct wipc_object **out)
+{
+    struct wipc_npipe *p = np_alloc();
+    struct np_header want, h;
+    int fd = -1, created;
+    DWORD err;
+
+    if (!p)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    memset(&want, 0, sizeof want);
+    want.magic = NP_MAGIC;
+    want.version = NP_VERSION;
+    want.open_mode = open_mode & PIPE_ACCESS_DUPLEX;
+    want.pipe_type = pipe_mode & PIPE_TYPE_MESSAGE;
+    want.max_instances = max_instances;
+    want.default_timeout = timeout;
+    want.out_size = out_size;
+    want.in_size = in_size;
+    want.owner_uid = wipc_plat_geteuid();
+    want.is_public = is_public != 0;
+    snprintf(want.name, sizeof want.name, "%s", name);
+    snprintf(p->path, sizeof p->path, "%s", path);
+    p->server = 1;
+    p->state = NP_LISTENING;
+    atomic_init(&p->read_mode, pipe_mode & PIPE_READMODE_MESSAGE);
+    atomic_init(&p->nowait, pipe_mode & PIPE_NOWAIT);
+
+    err = wipc_ns_open_locked(path, 1, is_public ? 0666 : 0600, &fd,
+                              &created);
+    if (!err)
+        err = np_admit(fd, &h, &want, open_mode);
+    if (!err)
+        err = np_take_slot(p, fd, &h);
+    if (!err)
+        p->cfg = h;
+    wipc_plat_close(fd); /* drops the mutex */
+    if (err) {
+        np_destroy(&p->obj);
+        return err;
+    }
+    wipc_object_init(&p->obj, &wipc_npipe_ops);
+    *out = &p->obj;
+    return 0;
+}
+
+/* Claims a listening instance and connects to it (mutex held on fd). */
+static DWORD np_claim(struct wipc_npipe *p, int fd, const struct np_header *h)
+{
+    for (uint32_t i = 0; i < h->nslots; i++) {
+        struct np_slot s;
+        if (!np_slot_live(fd, i) || np_read_slot(fd, i, &s) != 0 ||
+            s.state != NP_SLOT_LISTENING)
+            continue;
+        if (wipc_plat_connect_abstract(s.sock_id, SOCK_STREAM, &p->conn))
+            continue; /* the instance is going away */
+        s.state = NP_SLOT_BUSY;
+        np_write_slot(fd, i, &s);
+        p->slot = i;
+        p->sock_id = s.sock_id;
+        p->peer_pid = s.server_pid;
+        return 0;
+    }
+    return ERROR_PIPE_BUSY;
+}
+
+DWORD wipc_npipe_open(const char *path, ACCESS_MASK access,
+                      struct wipc_object **out)
+{
+    struct wipc_npipe *p;
+    struct np_header h;
+    int fd, created;
+    DWORD err = wipc_ns_open_locked(path, 0, 0, &fd, &created);
+
+    if (err)
+        return err;
+    if (np_read_header(fd, &h) != 0 || np_count_live(fd, &h, NULL) == 0) {
+        wipc_ns_remove_locked(path); /* every server is gone */
+        wipc_plat_close(fd);
+        return ERROR_FILE_NOT_FOUND;
+    }
+    /* The direction must be one the server offers. */
+    if (((access & FILE_READ_DATA) && !(h.open_mode & PIPE_ACCESS_OUTBOUND)) ||
+        ((access & FILE_WRITE_DATA) && !(h.open_mode & PIPE_ACCESS_INBOUND))) {
+        wipc_plat_close(fd);
+        return ERROR_ACCESS_DENIED;
+    }
+    p = np_alloc();
+    if (!p) {
+        wipc_plat_close(fd);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    snprintf(p->path, sizeof p->path, "%s", path);
+    p->cfg = h;
+    p->state = NP_CONNECTED;
+    atomic_init(&p->read_mode, PIPE_READMODE_BYTE); /* clients start so */
+    atomic_init(&p->nowait, 0);
+    err = np_claim(p, fd, &h);
+    wipc_plat_close(fd);
+    if (err) {
+        np_destroy(&p->obj);
+        return err;
+    }
+    wipc_object_init(&p->obj, &wipc_npipe_ops);
+    *out = &p->obj;
+    return 0;
+}
+
+DWORD wipc_npipe_wait(const char *path, DWORD timeout)
+{
+    uint64_t start = wipc_plat_now_ms();
+    DWORD delay = 1;
+    int resolved = 0;
+
+    for (;;) {
+        struct np_header h;
+        int fd, created, listening = 0;
+        uint32_t live = 0;
+        DWORD err = wipc_ns_open_locked(path, 0, 0, &fd, &created);
+
+        if (err)
+            return err;
+        if (np_read_header(fd, &h) == 0)
+            live = np_count_live(fd, &h, &listening);
+        wipc_plat_close(fd);
+        if (live == 0)
+            return ERROR_FILE_NOT_FOUND;
+        if (listening)
+            return 0;
+        if (!resolved) {
+            if (timeout == NMPWAIT_USE_DEFAULT_WAIT)
+                timeout = h.default_timeout ? h.default_timeout
+                                            : NP_DEFAULT_WAIT;
+            resolved = 1;
+        }
+        if (timeout != NMPWAIT_WAIT_FOREVER &&
+            wipc_plat_now_ms() - start >= timeout)
+            return ERROR_SEM_TIMEOUT;
+        wipc_plat_sleep_ms(delay);
+        if (delay < 10)
+            delay++;
+    }
+}
+
+/* ---- Server operations ---------------------------------------------------------- */
+
+DWORD wipc_npipe_connect(struct wipc_object *obj)
+{
+    struct wipc_npipe *p = np_of(obj);
+    DWORD err = 0;
+    int fd, lfd;
+    DWORD uid;
+
+    if (!p->server)
+        return ERROR_INVALID_FUNCTION;
+    wipc_mutex_lock(&p->lock);
+    switch (p->state) {
+    case NP_CONNECTED:
+        err = ERROR_PIPE_CONNECTED;
+        break;
+    case NP_BROKEN:
+        err = ERROR_NO_DATA; /* the client came and went */
+        break;
+    case NP_DISCONNECTED:
+        p->state = NP_LISTENING;
+        np_set_slot_state(p, NP_SLOT_LISTENING);
+        /* fall through */
+    case NP_LISTENING:
+        if (np_accept_pending_locked(p) == 0)
+            err = ERROR_PIPE_CONNECTED; /* it came before we asked */
+        else if (atomic_load(&p->nowait))
+            err = ERROR_PIPE_LISTENING;
+        else
+            err = ERROR_IO_PENDING;
+        break;
+    }
+    lfd = p->lfd;
+    wipc_mutex_unlock(&p->lock);
+    if (err != ERROR_IO_PENDING)
+        return err;
+    for (;;) {
+        err = wipc_plat_accept(lfd, 0, &fd);
+        if (err)
+            return err;
+        if (!p->cfg.is_public &&
+            (wipc_plat_peer_cred(fd, NULL, &uid) != 0 ||
+             uid != p->cfg.owner_uid)) {
+            wipc_plat_close(fd); /* another user: not for this pipe */
+            continue;
+        }
+        break;
+    }
+    wipc_mutex_lock(&p->lock);
+    if (p->state == NP_LISTENING) {
+        wipc_plat_peer_cred(fd, &p->peer_pid, NULL);
+        p->conn = fd;
+        p->state = NP_CONNECTED;
+    } else {
+        wipc_plat_close(fd); /* connected meanwhile by another thread */
+    }
+    wipc_mutex_unlock(&p->lock);
+    return 0;
+}
+
+DWORD wipc_npipe_disconnect(struct wipc_object *obj)
+{
+    struct wipc_npipe *p = np_of(obj);
+    DWORD err = 0;
+    int conn = -1;
+
+    if (!p->server)
+        return ERROR_INVALID_FUNCTION;
+    wipc_mutex_lock(&p->lock);
+    if (p->state == NP_LISTENING && np_accept_pending_locked(p) != 0)
+        err = ERROR_PIPE_LISTENING;
+    else if (p->state == NP_DISCONNECTED)
+        err = ERROR_PIPE_NOT_CONNECTED;
+    if (!err) {
+        conn = p->conn;
+        p->conn = -1;
+        p->state = NP_DISCONNECTED;
+        np_set_slot_state(p, NP_SLOT_BUSY); /* not listening until Connect */
+    }
+    wipc_mutex_unlock(&p->lock);
+    if (conn >= 0) {
+        /* Queued data is discarded; the client's next call fails. */
+        wipc_mutex_lock(&p->rlock);
+        p->rstart = p->rend = 0;
+        p->in_msg = 0;
+        p->msg_left = 0;
+        wipc_mutex_unlock(&p->rlock);
+        wipc_plat_shutdown(conn);
+        wipc_plat_close(conn);
+    }
+    return err;
+}
+
+/* ---- Queries ---------------------------------------------------------------------- */
+
+/* Everything queued for reading: the read buffer, then the kernel's queue
+ * (peeked, not taken).  Returns a malloc'ed copy in *data. */
+static DWORD np_queued(struct wipc_npipe *p, int fd, char **data, size_t *len)
+{
+    size_t kq = 0, n = 0, have = p->rbuf ? np_rbuf_avail(p) : 0;
+    DWORD err = wipc_plat_socket_queued_in(fd, &kq);
+    char *d;
+
+    if (err)
+        return err;
+    d = malloc(have + kq + 1);
+    if (!d)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    if (have)
+        memcpy(d, p->rbuf + p->rstart, have);
+    if (kq) {
+        err = wipc_plat_recv2(fd, NULL, 0, d + have, kq, 1, 1, &n);
+        if (err == ERROR_NO_DATA)
+            err = 0, n = 0;
+    }
+    *data = d;
+    *len = have + n;
+    return err;
+}
+
+/* 1 if the peer has closed and nothing is left to read. */
+static int np_drained_and_gone(int fd)
+{
+    char c;
+    size_t n = 1;
+    DWORD err = wipc_plat_recv2(fd, NULL, 0, &c, 1, 1, 1, &n);
+    return err == 0 && n == 0;
+}
+
+DWORD wipc_npipe_peek(struct wipc_object *obj, void *buf, DWORD len,
+                      DWORD *got, DWORD *avail, DWORD *left)
+{
+    struct wipc_npipe *p = np_of(obj);
+    char *d = NULL;
+    size_t dlen = 0, pos = 0, first_len = 0, first_off = 0;
+    uint64_t total = 0;
+    int fd, in_msg, first = 1;
+    uint32_t msg_left;
+    DWORD err = np_conn(p, &fd);
+
+    *got = *avail = *left = 0;
+    if (err)
+        return err;
+    wipc_mutex_lock(&p->rlock);
+    err = np_queued(p, fd, &d, &dlen);
+    in_msg = p->in_msg;
+    msg_left = p->msg_left;
+    wipc_mutex_unlock(&p->rlock);
+    if (err)
+        goto done;
+    if (!(p->cfg.pipe_type & PIPE_TYPE_MESSAGE)) {
+        total = dlen;
+        first_len = dlen;
+    } else {
+        /* Walk the frames: payload bytes count, headers do not. */
+        while (pos < dlen) {
+            size_t take;
+            if (!in_msg) {
+                if (dlen - pos < 4)
+                    break;
+                memcpy(&msg_left, d + pos, 4);
+                pos += 4;
+                in_msg = 1;
+                if (first) /* bytes left in the message being read */
+                    *left = msg_left;
+            } else if (first) {
+                *left = msg_left;
+            }
+            take = msg_left < dlen - pos ? msg_left : dlen - pos;
+            if (first) {
+                first_off = pos;
+                first_len = take;
+                first = 0;
+            }
+            total += take;
+            pos += take;
+            msg_left -= (uint32_t)take;
+            if (msg_left == 0)
+                in_msg = 0;
+        }
+        if (first && in_msg)
+            *left = msg_left;
+    }
+    if (total == 0 && np_drained_and_gone(fd)) {
+        err = np_peer_gone(p);
+        goto done;
+    }
+    if (buf && len) {
+        size_t c = first_len < len ? first_len : len;
+        memcpy(buf, d + first_off, c);
+        *got = (DWORD)c;
+    }
+    *avail = total > 0xFFFFFFFFu ? 0xFFFFFFFFu : (DWORD)total;
+done:
+    free(d);
+    return err;
+}
+
+DWORD wipc_npipe_set_mode(struct wipc_object *obj, const DWORD *mode)
+{
+    struct wipc_npipe *p = np_of(obj);
+    if (!mode)
+        return 0;
+    if (*mode & ~(PIPE_READMODE_MESSAGE | PIPE_NOWAIT))
+        return ERROR_INVALID_PARAMETER;
+    if ((*mode & PIPE_READMODE_MESSAGE) &&
+        !(p->cfg.pipe_type & PIPE_TYPE_MESSAGE))
+        return ERROR_INVALID_PARAMETER;
+    atomic_store(&p->read_mode, *mode & PIPE_READMODE_MESSAGE);
+    atomic_store(&p->nowait, *mode & PIPE_NOWAIT);
+    return 0;
+}
+
+void wipc_npipe_info(struct wipc_object *obj, struct wipc_npipe_info *info)
+{
+    struct wipc_npipe *p = np_of(obj);
+    info->server = p->server;
+    info->pipe_type = p->cfg.pipe_type;
+    info->read_mode = atomic_load(&p->read_mode);
+    info->nowait = atomic_load(&p->nowait);
+    info->max_instances = p->cfg.max_instances;
+    info->out_size = p->cfg.out_size;
+    info->in_size = p->cfg.in_size;
+    info->cur_instances = 0;
+    if (p->path[0]) {
+        struct np_header h;
+        int fd, created;
+        if (wipc_ns_open_locked(p->path, 0, 0, &fd, &created) == 0) {
+            if (np_read_header(fd, &h) == 0)
+                info->cur_instances = np_count_live(fd, &h, NULL);
+            wipc_plat_close(fd);
+        }
+    }
+}
+
+DWORD wipc_npipe_peer_pid(struct wipc_object *obj, int want_server,
+                          DWORD *pid)
+{
+    struct wipc_npipe *p = np_of(obj);
+    if (want_server == p->server) {
+        *pid = wipc_plat_getpid();
+        return 0;
+    }
+    wipc_mutex_lock(&p->lock);
+    if (p->server && p->state == NP_LISTENING)
+        np_accept_pending_locked(p);
+    *pid = p->peer_pid;
+    wipc_mutex_unlock(&p->lock);
+    return *pid ? 0 : ERROR_PIPE_NOT_CONNECTED;
+}
+
+int wipc_npipe_has_unread(struct wipc_object *obj)
+{
+    struct wipc_npipe *p = np_of(obj);
+    size_t kq = 0;
+    int fd;
+    if (np_conn(p, &fd) != 0)
+        return 0;
+    wipc_plat_socket_queued_in(fd, &kq);
+    return kq > 0 || (p->rbuf && np_rbuf_avail(p) > 0) || p->in_msg;
+}
+
+DWORD wipc_npipe_adopt(int fd, const char *args, struct wipc_object **out)
+{
+    struct wipc_npipe *p = np_alloc();
+    unsigned server = 0, type = 0, mode = 0, open_mode = 3, max = 1;
+    if (!p)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    sscanf(args, "%u.%u.%u.%u.%u", &server, &type, &mode, &open_mode, &max);
+    p->server = server != 0;
+    p->conn = fd;
+    p->state = NP_CONNECTED;
+    p->cfg.pipe_type = type & PIPE_TYPE_MESSAGE;
+    p->cfg.open_mode = open_mode;
+    p->cfg.max_instances = max;
+    p->cfg.is_public = 1;
+    atomic_init(&p->read_mode, mode & PIPE_READMODE_MESSAGE);
+    atomic_init(&p->nowait, 0);
+    wipc_plat_peer_cred(fd, &p->peer_pid, NULL);
+    wipc_object_init(&p->obj, &wipc_npipe_ops);
+    *out = &p->obj;
+    return 0;
+}

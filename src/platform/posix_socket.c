@@ -1,0 +1,320 @@
+/*
+ * posix_socket.c: AF_UNIX sockets in the abstract namespace, and the
+ * byte-range locks of the registry files behind named objects.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <linux/sockios.h>
+#include <unistd.h>
+
+#include "platform.h"
+
+uint64_t wipc_plat_random64(void)
+{
+    uint64_t v = 0;
+    while (getrandom(&v, sizeof v, 0) < 0 && errno == EINTR)
+        ;
+    return v;
+}
+
+static socklen_t sock_abstract_addr(uint64_t id, struct sockaddr_un *sa)
+{
+    int n;
+    memset(sa, 0, sizeof *sa);
+    sa->sun_family = AF_UNIX;
+    /* sun_path[0] == '\0': the abstract namespace. */
+    n = snprintf(sa->sun_path + 1, sizeof sa->sun_path - 1,
+                 "winipc-%016llx", (unsigned long long)id);
+    return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
+}
+
+DWORD wipc_plat_listen_abstract(uint64_t id, int type, int *out)
+{
+    struct sockaddr_un sa;
+    socklen_t len = sock_abstract_addr(id, &sa);
+    int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+
+    if (fd < 0)
+        return wipc_plat_error(errno);
+    /* A small backlog: one client is claimed per instance at a time. */
+    if (bind(fd, (struct sockaddr *)&sa, len) < 0 || listen(fd, 4) < 0) {
+        int e = errno;
+        close(fd);
+        return e == EADDRINUSE ? ERROR_PIPE_BUSY : wipc_plat_error(e);
+    }
+    *out = fd;
+    return 0;
+}
+
+DWORD wipc_plat_connect_abstract(uint64_t id, int type, int *out)
+{
+    struct sockaddr_un sa;
+    socklen_t len = sock_abstract_addr(id, &sa);
+    int fd = socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    int r;
+
+    if (fd < 0)
+        return wipc_plat_error(errno);
+    do {
+        r = connect(fd, (struct sockaddr *)&sa, len);
+    } while (r < 0 && errno == EINTR);
+    if (r < 0) {
+        int e = errno;
+        close(fd);
+        if (e == ECONNREFUSED || e == ENOENT || e == EAGAIN)
+            return ERROR_PIPE_BUSY;
+        return wipc_plat_error(e);
+    }
+    /* Back to blocking: waits are done by the caller's read and write. */
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    *out = fd;
+    return 0;
+}
+
+DWORD wipc_plat_accept(int lfd, int nonblock, int *out)
+{
+    int fd;
+    if (nonblock) {
+        /* The listening socket blocks: look before accepting. */
+        struct pollfd p = {.fd = lfd, .events = POLLIN};
+        if (poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN))
+            return ERROR_NO_DATA;
+    }
+    do {
+        fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+    } while (fd < 0 && (errno == EINTR || errno == ECONNABORTED));
+    if (fd < 0)
+        return wipc_plat_error(errno);
+    *out = fd;
+    return 0;
+}
+
+DWORD wipc_plat_peer_cred(int fd, DWORD *pid, DWORD *uid)
+{
+    struct ucred cred;
+    socklen_t len = sizeof cred;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+        return wipc_plat_error(errno);
+    if (pid)
+        *pid = (DWORD)cred.pid;
+    if (uid)
+        *uid = (DWORD)cred.uid;
+    return 0;
+}
+
+DWORD wipc_plat_geteuid(void) { return (DWORD)geteuid(); }
+
+DWORD wipc_plat_send2(int fd, const void *a, size_t alen, const void *b,
+                      size_t blen, int nonblock, size_t *done)
+{
+    struct iovec iov[2];
+    struct msghdr msg;
+    size_t total = alen + blen, sent = 0;
+
+    *done = 0;
+    while (sent < total) {
+        ssize_t n;
+        memset(&msg, 0, sizeof msg);
+        if (sent < alen) {
+            iov[0].iov_base = (char *)a + sent;
+            iov[0].iov_len = alen - sent;
+            iov[1].iov_base = (void *)b;
+            iov[1].iov_len = blen;
+            msg.msg_iovlen = blen ? 2 : 1;
+        } else {
+            iov[0].iov_base = (char *)b + (sent - alen);
+            iov[0].iov_len = total - sent;
+            msg.msg_iovlen = 1;
+        }
+        msg.msg_iov = iov;
+        n = sendmsg(fd, &msg,
+                    MSG_NOSIGNAL | (nonblock && sent == 0 ? MSG_DONTWAIT : 0));
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                return ERROR_BUSY;
+            return errno == ECONNRESET || errno == EPIPE || errno == ENOTCONN
+                       ? ERROR_NO_DATA
+                       : wipc_plat_error(errno);
+        }
+        sent += (size_t)n;
+        *done = sent;
+    }
+    return 0;
+}
+
+DWORD wipc_plat_recv2(int fd, void *a, size_t alen, void *b, size_t blen,
+                      int nonblock, int peek, size_t *got)
+{
+    struct iovec iov[2] = {{a, alen}, {b, blen}};
+    struct msghdr msg;
+    ssize_t n;
+
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = alen ? iov : iov + 1;
+    msg.msg_iovlen = alen ? (blen ? 2 : 1) : 1;
+    do {
+        n = recvmsg(fd, &msg,
+                    (nonblock ? MSG_DONTWAIT : 0) | (peek ? MSG_PEEK : 0));
+    } while (n < 0 && errno == EINTR);
+    *got = 0;
+    if (n < 0) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return ERROR_NO_DATA;
+        if (errno == ECONNRESET || errno == ENOTCONN)
+            return 0; /* end of stream */
+        return wipc_plat_error(errno);
+    }
+    *got = (size_t)n;
+    return 0;
+}
+
+DWORD wipc_plat_socket_unread_out(int fd, size_t *n)
+{
+    int v = 0;
+    if (ioctl(fd, SIOCOUTQ, &v) < 0)
+        return wipc_plat_error(errno);
+    *n = v > 0 ? (size_t)v : 0;
+    return 0;
+}
+
+DWORD wipc_plat_socket_queued_in(int fd, size_t *n)
+{
+    int v = 0;
+    if (ioctl(fd, SIOCINQ, &v) < 0)
+        return wipc_plat_error(errno);
+    *n = v > 0 ? (size_t)v : 0;
+    return 0;
+}
+
+void wipc_plat_shutdown(int fd) { shutdown(fd, SHUT_RDWR); }
+
+DWORD wipc_plat_mkdir_p(const char *path, unsigned mode)
+{
+    char buf[4096];
+    size_t len = strlen(path);
+    if (len >= sizeof buf)
+        return ERROR_FILENAME_EXCED_RANGE;
+    memcpy(buf, path, len + 1);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+            return wipc_plat_error(errno);
+        *p = '/';
+    }
+    if (mkdir(buf, (mode_t)mode) < 0) {
+        if (errno != EEXIST)
+            return wipc_plat_error(errno);
+    } else {
+        chmod(buf, (mode_t)mode); /* past the umask: 01777 must stick */
+    }
+    return 0;
+}
+
+static int lock_cmd(int fd, int cmd, short type, uint64_t off,
+                    struct flock *fl)
+{
+    memset(fl, 0, sizeof *fl);
+    fl->l_type = type;
+    fl->l_whence = SEEK_SET;
+    fl->l_start = (off_t)off;
+    fl->l_len = 1;
+    return fcntl(fd, cmd, fl);
+}
+
+DWORD wipc_plat_lock_byte(int fd, uint64_t off, int wait)
+{
+    struct flock fl;
+    int r;
+    do {
+        r = lock_cmd(fd, wait ? F_OFD_SETLKW : F_OFD_SETLK, F_WRLCK, off, &fl);
+    } while (r < 0 && errno == EINTR);
+    if (r < 0)
+        return errno == EAGAIN || errno == EACCES ? ERROR_LOCK_VIOLATION
+                                                  : wipc_plat_error(errno);
+    return 0;
+}
+
+void wipc_plat_unlock_byte(int fd, uint64_t off)
+{
+    struct flock fl;
+    lock_cmd(fd, F_OFD_SETLK, F_UNLCK, off, &fl);
+}
+
+int wipc_plat_byte_locked(int fd, uint64_t off)
+{
+    struct flock fl;
+    if (lock_cmd(fd, F_OFD_GETLK, F_WRLCK, off, &fl) < 0)
+        return 0;
+    return fl.l_type != F_UNLCK;
+}
+
+DWORD wipc_plat_pread_all(int fd, void *buf, size_t len, uint64_t off)
+{
+    size_t got = 0;
+    while (got < len) {
+        ssize_t n = pread(fd, (char *)buf + got, len - got, (off_t)(off + got));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return wipc_plat_error(errno);
+        if (n == 0)
+            return ERROR_HANDLE_EOF;
+        got += (size_t)n;
+    }
+    return 0;
+}
+
+DWORD wipc_plat_pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
+{
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = pwrite(fd, (const char *)buf + done, len - done,
+                           (off_t)(off + done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return wipc_plat_error(errno);
+        done += (size_t)n;
+    }
+    return 0;
+}
+
+int wipc_plat_same_file(int fd, const char *path)
+{
+    struct stat a, b;
+    return fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev &&
+           a.st_ino == b.st_ino;
+}
+
+char *wipc_plat_getenv_copy(const char *name)
+{
+    const char *v = getenv(name);
+    return v ? strdup(v) : NULL;
+}
+
+DWORD wipc_plat_fchmod(int fd, unsigned mode)
+{
+    return fchmod(fd, (mode_t)mode) < 0 ? wipc_plat_error(errno) : 0;
+}
+
+DWORD wipc_plat_file_owner(int fd, DWORD *uid)
+{
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return wipc_plat_error(errno);
+    *uid = (DWORD)st.st_uid;
+    return 0;
+}

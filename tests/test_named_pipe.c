@@ -1,0 +1,449 @@
+/*
+ * test_named_pipe.c: named pipes.  Expected values follow Windows (the
+ * named pipe conformance scenarios run the same checks under Wine).
+ */
+#include "testlib.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+static char self_exe[4096];
+
+static const char *pipe_name(const char *tag)
+{
+    static char buf[8][128];
+    static int next;
+    char *b = buf[next++ % 8];
+    snprintf(b, sizeof buf[0], "\\\\.\\pipe\\winipc-test-%d-%s", (int)getpid(),
+             tag);
+    return b;
+}
+
+static HANDLE server(const char *name, DWORD open_mode, DWORD pipe_mode,
+                     DWORD max)
+{
+    return CreateNamedPipeA(name, open_mode, pipe_mode, max, 4096, 4096, 0,
+                            NULL);
+}
+
+static HANDLE client(const char *name, DWORD access)
+{
+    return CreateFileA(name, access, 0, NULL, OPEN_EXISTING, 0, NULL);
+}
+
+static void test_names_and_parameters(void)
+{
+    char long_name[300];
+    HANDLE h;
+
+    CHECK_FAILS(server("\\\\.\\pipe\\", PIPE_ACCESS_DUPLEX, 0, 1) !=
+                        INVALID_HANDLE_VALUE,
+                ERROR_INVALID_NAME);
+    CHECK_FAILS(server("\\\\.\\notpipe\\x", PIPE_ACCESS_DUPLEX, 0, 1) !=
+                        INVALID_HANDLE_VALUE,
+                ERROR_INVALID_NAME);
+    snprintf(long_name, sizeof long_name, "\\\\.\\pipe\\%0257d", 1);
+    CHECK_FAILS(server(long_name, PIPE_ACCESS_DUPLEX, 0, 1) !=
+                        INVALID_HANDLE_VALUE,
+                ERROR_INVALID_NAME);
+    CHECK_FAILS(server(pipe_name("p"), 0, 0, 1) != INVALID_HANDLE_VALUE,
+                ERROR_INVALID_PARAMETER);
+    CHECK_FAILS(server(pipe_name("p"), PIPE_ACCESS_DUPLEX,
+                       PIPE_TYPE_BYTE | PIPE_READMODE_MESSAGE, 1) !=
+                        INVALID_HANDLE_VALUE,
+                ERROR_INVALID_PARAMETER);
+    CHECK_FAILS(server(pipe_name("p"), PIPE_ACCESS_DUPLEX, 0, 0) !=
+                        INVALID_HANDLE_VALUE,
+                ERROR_INVALID_PARAMETER);
+    CHECK_FAILS(server(pipe_name("p"), PIPE_ACCESS_DUPLEX, 0, 256) !=
+                        INVALID_HANDLE_VALUE,
+                ERROR_INVALID_PARAMETER);
+    /* Names cannot leave the namespace: these are just odd names. */
+    h = server("\\\\.\\pipe\\..%2F..%2Fetc/passwd", PIPE_ACCESS_DUPLEX, 0, 1);
+    CHECK(h != INVALID_HANDLE_VALUE);
+    CloseHandle(h);
+}
+
+static void test_connect_states(void)
+{
+    const char *name = pipe_name("states");
+    HANDLE s, c, c2;
+    DWORD n;
+    char buf[16];
+
+    CHECK_FAILS(client(name, GENERIC_READ | GENERIC_WRITE) !=
+                        INVALID_HANDLE_VALUE,
+                ERROR_FILE_NOT_FOUND);
+    s = server(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1);
+    CHECK(s != INVALID_HANDLE_VALUE);
+    CHECK_FAILS(ReadFile(s, buf, sizeof buf, &n, NULL), ERROR_PIPE_LISTENING);
+    CHECK_OK(WaitNamedPipeA(name, 0)); /* an instance listens */
+    /* Case-insensitive names. */
+    {
+        char upper[128];
+        strcpy(upper, name);
+        for (char *p = upper; *p; p++)
+            if (*p >= 'a' && *p <= 'z')
+                *p = (char)(*p - 'a' + 'A');
+        c = client(upper, GENERIC_READ | GENERIC_WRITE);
+    }
+    CHECK(c != INVALID_HANDLE_VALUE);
+    /* It came before ConnectNamedPipe. */
+    CHECK_FAILS(ConnectNamedPipe(s, NULL), ERROR_PIPE_CONNECTED);
+    /* One instance, taken. */
+    CHECK_FAILS(client(name, GENERIC_READ | GENERIC_WRITE) !=
+                        INVALID_HANDLE_VALUE,
+                ERROR_PIPE_BUSY);
+    CHECK_FAILS(WaitNamedPipeA(name, 10), ERROR_SEM_TIMEOUT);
+    CHECK_FAILS(server(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1) !=
+                        INVALID_HANDLE_VALUE,
+                ERROR_PIPE_BUSY);
+    CHECK_OK(WriteFile(c, "hello", 5, &n, NULL));
+    CHECK_OK(ReadFile(s, buf, sizeof buf, &n, NULL));
+    CHECK_EQ(n, 5);
+    CHECK_MEM(buf, "hello", 5);
+    /* Windows also discards what the server had queued for the client;
+     * winipc cannot take back bytes already in the client's socket (see
+     * README), so nothing is queued here. */
+    CHECK_OK(DisconnectNamedPipe(s));
+    CHECK_FAILS(ReadFile(c, buf, sizeof buf, &n, NULL),
+                ERROR_PIPE_NOT_CONNECTED);
+    CHECK_FAILS(WriteFile(c, "x", 1, &n, NULL), ERROR_PIPE_NOT_CONNECTED);
+    CHECK_FAILS(ReadFile(s, buf, sizeof buf, &n, NULL),
+                ERROR_PIPE_NOT_CONNECTED);
+    CHECK_FAILS(DisconnectNamedPipe(s), ERROR_PIPE_NOT_CONNECTED);
+    /* Disconnected: not listening until ConnectNamedPipe. */
+    CHECK_FAILS(client(name, GENERIC_READ | GENERIC_WRITE) !=
+                        INVALID_HANDLE_VALUE,
+                ERROR_PIPE_BUSY);
+    CloseHandle(c);
+    /* Listening again after ConnectNamedPipe (here: in another thread). */
+    c2 = INVALID_HANDLE_VALUE;
+    {
+        DWORD mode = PIPE_NOWAIT;
+        CHECK_OK(SetNamedPipeHandleState(s, &mode, NULL, NULL));
+        CHECK_FAILS(ConnectNamedPipe(s, NULL), ERROR_PIPE_LISTENING);
+        c2 = client(name, GENERIC_READ | GENERIC_WRITE);
+        CHECK(c2 != INVALID_HANDLE_VALUE);
+        CHECK_FAILS(ConnectNamedPipe(s, NULL), ERROR_PIPE_CONNECTED);
+    }
+    CloseHandle(c2);
+    CloseHandle(s);
+    CHECK_FAILS(client(name, GENERIC_READ) != INVALID_HANDLE_VALUE,
+                ERROR_FILE_NOT_FOUND);
+}
+
+struct accept_arg {
+    HANDLE s;
+    BOOL ok;
+};
+
+static void *accept_thread(void *arg)
+{
+    struct accept_arg *a = arg;
+    a->ok = ConnectNamedPipe(a->s, NULL);
+    return NULL;
+}
+
+static void test_connect_blocks_until_client(void)
+{
+    const char *name = pipe_name("block");
+    struct accept_arg a;
+    pthread_t t;
+    HANDLE c;
+    DWORD n;
+    char buf[8];
+
+    a.s = server(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE, 1);
+    a.ok = FALSE;
+    pthread_create(&t, NULL, accept_thread, &a);
+    Sleep(50);
+    c = client(name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(c != INVALID_HANDLE_VALUE);
+    pthread_join(t, NULL);
+    CHECK_EQ(a.ok, TRUE);
+    CHECK_OK(WriteFile(a.s, "abc", 3, &n, NULL));
+    CHECK_OK(ReadFile(c, buf, sizeof buf, &n, NULL));
+    CHECK_EQ(n, 3);
+    CloseHandle(c);
+    /* The client is gone: its queue is drained, the pipe is broken. */
+    CHECK_FAILS(ReadFile(a.s, buf, sizeof buf, &n, NULL), ERROR_BROKEN_PIPE);
+    CHECK_FAILS(WriteFile(a.s, "x", 1, &n, NULL), ERROR_NO_DATA);
+    CloseHandle(a.s);
+}
+
+static void test_messages(void)
+{
+    const char *name = pipe_name("msg");
+    HANDLE s, c;
+    DWORD n, mode = PIPE_READMODE_MESSAGE, state = 99, avail, left;
+    char buf[64];
+
+    s = server(name, PIPE_ACCESS_DUPLEX,
+               PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 4);
+    c = client(name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(c != INVALID_HANDLE_VALUE);
+    /* Clients start in byte read mode. */
+    CHECK_OK(GetNamedPipeHandleStateA(c, &state, NULL, NULL, NULL, NULL, 0));
+    CHECK_EQ(state, PIPE_READMODE_BYTE);
+    CHECK_OK(WriteFile(s, "first", 5, &n, NULL));
+    CHECK_OK(WriteFile(s, "", 0, &n, NULL));
+    CHECK_OK(WriteFile(s, "second!", 7, &n, NULL));
+    /* Byte read mode reads across boundaries. */
+    CHECK_OK(ReadFile(c, buf, 8, &n, NULL));
+    CHECK_EQ(n, 8);
+    CHECK_MEM(buf, "firstsec", 8);
+    CHECK_OK(SetNamedPipeHandleState(c, &mode, NULL, NULL));
+    CHECK_OK(ReadFile(c, buf, sizeof buf, &n, NULL));
+    CHECK_EQ(n, 4);
+    CHECK_MEM(buf, "ond!", 4);
+
+    CHECK_OK(WriteFile(c, "0123456789", 10, &n, NULL));
+    CHECK_OK(WriteFile(c, "", 0, &n, NULL));
+    CHECK_OK(WriteFile(c, "tail", 4, &n, NULL));
+    CHECK_OK(PeekNamedPipe(s, buf, 3, &n, &avail, &left));
+    CHECK_EQ(n, 3);
+    CHECK_EQ(avail, 14);
+    CHECK_EQ(left, 10);
+    CHECK_FAILS(ReadFile(s, buf, 4, &n, NULL), ERROR_MORE_DATA);
+    CHECK_EQ(n, 4);
+    CHECK_MEM(buf, "0123", 4);
+    CHECK_OK(PeekNamedPipe(s, NULL, 0, NULL, &avail, &left));
+    CHECK_EQ(left, 6);
+    CHECK_OK(ReadFile(s, buf, sizeof buf, &n, NULL));
+    CHECK_EQ(n, 6);
+    CHECK_MEM(buf, "456789", 6);
+    CHECK_OK(ReadFile(s, buf, sizeof buf, &n, NULL)); /* zero-length */
+    CHECK_EQ(n, 0);
+    CHECK_OK(ReadFile(s, buf, sizeof buf, &n, NULL));
+    CHECK_EQ(n, 4);
+
+    /* Read mode of a byte pipe cannot be message. */
+    CloseHandle(c);
+    CloseHandle(s);
+    s = server(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1);
+    c = client(name, GENERIC_READ | GENERIC_WRITE);
+    CHECK_FAILS(SetNamedPipeHandleState(c, &mode, NULL, NULL),
+                ERROR_INVALID_PARAMETER);
+    mode = PIPE_NOWAIT;
+    CHECK_OK(SetNamedPipeHandleState(c, &mode, NULL, NULL));
+    CHECK_FAILS(ReadFile(c, buf, sizeof buf, &n, NULL), ERROR_NO_DATA);
+    CloseHandle(c);
+    CloseHandle(s);
+}
+
+static void test_instances_and_access(void)
+{
+    const char *name = pipe_name("inst");
+    HANDLE s1, s2, s3, c1, c2;
+    DWORD cur = 0, flags, max;
+
+    s1 = server(name, PIPE_ACCESS_DUPLEX, 0, 2);
+    s2 = server(name, PIPE_ACCESS_DUPLEX, 0, 2);
+    CHECK(s2 != INVALID_HANDLE_VALUE);
+    CHECK_FAILS(server(name, PIPE_ACCESS_DUPLEX, 0, 2) != INVALID_HANDLE_VALUE,
+                ERROR_PIPE_BUSY);
+    CloseHandle(s2);
+    CHECK_FAILS(server(name, PIPE_ACCESS_INBOUND, 0, 2) !=
+                        INVALID_HANDLE_VALUE,
+                ERROR_ACCESS_DENIED);
+    CHECK_FAILS(server(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE,
+                       0, 2) != INVALID_HANDLE_VALUE,
+                ERROR_ACCESS_DENIED);
+    s3 = server(name, PIPE_ACCESS_DUPLEX, 0, 2);
+    c1 = client(name, GENERIC_READ | GENERIC_WRITE);
+    c2 = client(name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(c1 != INVALID_HANDLE_VALUE && c2 != INVALID_HANDLE_VALUE);
+    CHECK_OK(GetNamedPipeHandleStateA(s1, NULL, &cur, NULL, NULL, NULL, 0));
+    CHECK_EQ(cur, 2);
+    CHECK_OK(GetNamedPipeInfo(s1, &flags, NULL, NULL, &max));
+    CHECK_EQ(flags, PIPE_SERVER_END | PIPE_TYPE_BYTE);
+    CHECK_EQ(max, 2);
+    CHECK_OK(GetNamedPipeInfo(c1, &flags, NULL, NULL, NULL));
+    CHECK_EQ(flags, PIPE_CLIENT_END);
+    CloseHandle(c1);
+    CloseHandle(c2);
+    CloseHandle(s1);
+    CloseHandle(s3);
+
+    /* Directions. */
+    s1 = server(name, PIPE_ACCESS_INBOUND, 0, 1);
+    CHECK_FAILS(client(name, GENERIC_READ) != INVALID_HANDLE_VALUE,
+                ERROR_ACCESS_DENIED);
+    c1 = client(name, GENERIC_WRITE);
+    CHECK(c1 != INVALID_HANDLE_VALUE);
+    {
+        DWORD n;
+        char b[4];
+        CHECK_FAILS(WriteFile(s1, "x", 1, &n, NULL), ERROR_ACCESS_DENIED);
+        CHECK_FAILS(ReadFile(c1, b, 1, &n, NULL), ERROR_ACCESS_DENIED);
+    }
+    CloseHandle(c1);
+    CloseHandle(s1);
+}
+
+/* Reads one message from the pipe and sends it back. */
+static void *echo_once(void *arg)
+{
+    char buf[64];
+    DWORD n;
+    if (ReadFile(arg, buf, sizeof buf, &n, NULL))
+        WriteFile(arg, buf, n, &n, NULL);
+    return NULL;
+}
+
+static void test_transact_and_call(void)
+{
+    const char *name = pipe_name("transact");
+    HANDLE s, c;
+    DWORD n, mode = PIPE_READMODE_MESSAGE;
+    char buf[32];
+
+    s = server(name, PIPE_ACCESS_DUPLEX,
+               PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 1);
+    c = client(name, GENERIC_READ | GENERIC_WRITE);
+    CHECK_FAILS(TransactNamedPipe(c, "q", 1, buf, sizeof buf, &n, NULL),
+                ERROR_BAD_PIPE);
+    CHECK_OK(SetNamedPipeHandleState(c, &mode, NULL, NULL));
+    CHECK_OK(WriteFile(s, "early", 5, &n, NULL));
+    CHECK_FAILS(TransactNamedPipe(c, "q", 1, buf, sizeof buf, &n, NULL),
+                ERROR_PIPE_BUSY);
+    CHECK_OK(ReadFile(c, buf, sizeof buf, &n, NULL));
+    {
+        pthread_t t;
+        pthread_create(&t, NULL, echo_once, s);
+        CHECK_OK(TransactNamedPipe(c, "question", 8, buf, sizeof buf, &n,
+                                   NULL));
+        CHECK_EQ(n, 8);
+        CHECK_MEM(buf, "question", 8);
+        pthread_join(t, NULL);
+    }
+    /* A reply longer than the buffer: ERROR_MORE_DATA, the rest queued. */
+    {
+        pthread_t t;
+        pthread_create(&t, NULL, echo_once, s);
+        CHECK_FAILS(TransactNamedPipe(c, "0123456789", 10, buf, 4, &n, NULL),
+                    ERROR_MORE_DATA);
+        CHECK_EQ(n, 4);
+        pthread_join(t, NULL);
+        CHECK_OK(ReadFile(c, buf, sizeof buf, &n, NULL));
+        CHECK_EQ(n, 6);
+    }
+    CloseHandle(c);
+    CloseHandle(s);
+}
+
+struct big_write {
+    HANDLE h;
+    const char *p;
+    size_t n;
+    BOOL ok;
+};
+
+static void *big_writer(void *arg)
+{
+    struct big_write *w = arg;
+    DWORD n;
+    w->ok = WriteFile(w->h, w->p, (DWORD)w->n, &n, NULL) && n == w->n;
+    if (w->ok)
+        w->ok = FlushFileBuffers(w->h); /* returns once all was read */
+    return NULL;
+}
+
+static void test_large_message_and_flush(void)
+{
+    const char *name = pipe_name("large");
+    size_t size = 16u << 20;
+    char *big = malloc(size), *back = malloc(size + 16);
+    HANDLE s, c;
+    DWORD n, mode = PIPE_READMODE_MESSAGE;
+    struct big_write w;
+    pthread_t t;
+
+    for (size_t i = 0; i < size; i++)
+        big[i] = (char)(i * 7 + (i >> 12));
+    s = server(name, PIPE_ACCESS_DUPLEX,
+               PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 1);
+    c = client(name, GENERIC_READ | GENERIC_WRITE);
+    CHECK_OK(SetNamedPipeHandleState(c, &mode, NULL, NULL));
+    /* A writer thread sends one 16 MiB message, blocking for flow
+     * control; it arrives as one message. */
+    w.h = s;
+    w.p = big;
+    w.n = size;
+    w.ok = FALSE;
+    pthread_create(&t, NULL, big_writer, &w);
+    CHECK_OK(ReadFile(c, back, (DWORD)size + 16, &n, NULL));
+    CHECK_EQ(n, size);
+    CHECK(memcmp(back, big, size) == 0);
+    pthread_join(t, NULL);
+    CHECK_EQ(w.ok, TRUE);
+    free(big);
+    free(back);
+    CloseHandle(c);
+    CloseHandle(s);
+}
+
+static int helper_server(int argc, char **argv)
+{
+    HANDLE s;
+    DWORD n;
+    char buf[64];
+    if (argc < 1)
+        return 90;
+    s = server(argv[0], PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE, 1);
+    if (s == INVALID_HANDLE_VALUE)
+        return 91;
+    printf("ready\n");
+    fflush(stdout);
+    if (!ConnectNamedPipe(s, NULL) && GetLastError() != ERROR_PIPE_CONNECTED)
+        return 92;
+    if (!ReadFile(s, buf, sizeof buf, &n, NULL))
+        return 93;
+    if (argc > 1 && strcmp(argv[1], "crash") == 0)
+        raise(SIGKILL);
+    WriteFile(s, buf, n, &n, NULL);
+    FlushFileBuffers(s);
+    return 0;
+}
+
+static void test_server_process_killed(void)
+{
+    const char *name = pipe_name("crash");
+    char cmd[8192], line[16];
+    FILE *f;
+    HANDLE c, s;
+    DWORD n;
+
+    snprintf(cmd, sizeof cmd, "'%s' --helper server '%s' crash", self_exe,
+             name);
+    f = popen(cmd, "r");
+    CHECK(fgets(line, sizeof line, f) != NULL);
+    c = client(name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(c != INVALID_HANDLE_VALUE);
+    CHECK_OK(WriteFile(c, "ping", 4, &n, NULL));
+    pclose(f); /* the server killed itself after reading */
+    CHECK_FAILS(ReadFile(c, line, sizeof line, &n, NULL), ERROR_BROKEN_PIPE);
+    CloseHandle(c);
+    /* Its name is free at once, even for a first instance. */
+    s = server(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE, 0, 1);
+    CHECK(s != INVALID_HANDLE_VALUE);
+    CloseHandle(s);
+}
+
+int main(int argc, char **argv)
+{
+    ssize_t len = readlink("/proc/self/exe", self_exe, sizeof self_exe - 1);
+    self_exe[len > 0 ? len : 0] = '\0';
+    TEST_HELPERS(argc, argv, {"server", helper_server});
+    RUN(test_names_and_parameters);
+    RUN(test_connect_states);
+    RUN(test_connect_blocks_until_client);
+    RUN(test_messages);
+    RUN(test_instances_and_access);
+    RUN(test_transact_and_call);
+    RUN(test_large_message_and_flush);
+    RUN(test_server_process_killed);
+    return TEST_SUMMARY();
+}
