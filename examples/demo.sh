@@ -1,6 +1,476 @@
 #!/bin/sh
-# Runs every example end to end and prints a transcript (see README).
+# demo.sh: runs every example end to end and prints a transcript.
+#
 # Usage: sh examples/demo.sh BUILD_DIR
-set -eu
-build=${1:-build}
-echo "winipc demo: no examples yet"
+#
+# Each example is headed by what it shows (from the seed it comes from),
+# then its output, indented with "| ".  Interactive examples get scripted
+# input, typed a line at a time with pauses; the typed lines appear in the
+# transcript as they would on a terminal.  The echo server listens on
+# 127.0.0.1 only and is stopped at the end.  Every run has a time limit,
+# scratch files live in a temporary directory that is removed on exit, and
+# the script exits non-zero if any example does not print what it should.
+set -u
+
+if [ $# -ne 1 ]; then
+    echo "usage: sh examples/demo.sh BUILD_DIR" >&2
+    exit 2
+fi
+build=$(cd "$1" && pwd) || exit 2
+posix=$build/examples/posix
+win=$build/examples/windows
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/winipc-demo.XXXXXX") || exit 2
+server_pid=
+cleanup() {
+    if [ -n "$server_pid" ]; then
+        kill "$server_pid" 2>/dev/null
+        wait "$server_pid" 2>/dev/null
+    fi
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Scripted input is typed with stdbuf -o0 on the program, so that prompts
+# appear before the input that answers them, as on a terminal.
+if command -v stdbuf >/dev/null 2>&1; then
+    unbuffered="stdbuf -o0"
+else
+    unbuffered=
+fi
+
+total=0
+failed=0
+failed_names=
+ok=yes
+name=
+
+# ---- Helpers -----------------------------------------------------------------
+
+# example NAME LINE...: starts an example: a heading and what it shows.
+example() {
+    name=$1
+    shift
+    total=$((total + 1))
+    ok=yes
+    printf '\n=== %s\n' "$name"
+    for line in "$@"; do
+        printf '    %s\n' "$line"
+    done
+}
+
+# show FILE: prints a captured output, indented.
+show() {
+    sed 's/^/    | /' "$1"
+}
+
+# fail WHY: marks the current example failed.
+fail() {
+    printf '    !! %s\n' "$1"
+    ok=no
+}
+
+# expect FILE TEXT...: each TEXT must be a line, or part of a line, of FILE.
+expect() {
+    file=$1
+    shift
+    for text in "$@"; do
+        grep -F -q -e "$text" "$file" || fail "missing from the output: $text"
+    done
+}
+
+# expect_rc WANT: the last run must have exited with status WANT.
+expect_rc() {
+    [ "$rc" = "$1" ] || fail "exit status $rc, expected $1"
+}
+
+# done_example: prints the verdict of the current example.
+done_example() {
+    if [ "$ok" = yes ]; then
+        printf '    --> ok\n'
+    else
+        printf '    --> FAILED\n'
+        failed=$((failed + 1))
+        failed_names="$failed_names $name"
+    fi
+}
+
+# feeder DELAY LINES: types LINES (newline-separated) one at a time on
+# stdout, echoing each to stderr as a terminal would.  Line K is typed
+# DELAY seconds after the file $wait_file (when set) holds
+# min(K - 1 + $wait_offset, $wait_max) lines matching the extended regular
+# expression $wait_pattern: the scripted user waits for the prompt, or the
+# answer, it responds to (for at most 10 s).
+feeder() {
+    k=0
+    printf '%s\n' "$2" | while IFS= read -r line; do
+        k=$((k + 1))
+        if [ -n "$wait_file" ]; then
+            need=$((k - 1 + wait_offset))
+            [ $need -le $wait_max ] || need=$wait_max
+            polls=0
+            while [ $polls -lt 200 ]; do
+                seen=$(grep -c -E -e "$wait_pattern" "$wait_file" 2>/dev/null)
+                [ "${seen:-0}" -ge $need ] && break
+                sleep 0.05
+                polls=$((polls + 1))
+            done
+        fi
+        sleep "$1"
+        printf '%s\n' "$line" >&2
+        printf '%s\n' "$line" || exit 0
+    done
+}
+
+# run OUT SECS CMD...: runs CMD with a time limit, stdin from /dev/null,
+# or typed by feeder when $typed is set (see feeder for $typed_delay and
+# the $wait_* variables; all are reset after the run).
+# Its stdout and stderr, and those of any process it leaves running, go to
+# OUT (the pipe to cat is only done when they have all finished or been
+# killed: timeout kills the whole process group).  Sets rc to the exit
+# status, 124 if the time ran out.  The output is then shown.
+typed=
+typed_delay=0.3
+wait_file=
+wait_pattern=
+wait_offset=0
+wait_max=0
+run() {
+    out=$1
+    secs=$2
+    shift 2
+    rm -f "$out.rc"
+    if [ -n "$typed" ]; then
+        {
+            feeder "$typed_delay" "$typed" |
+                timeout -k 2 "$secs" $unbuffered "$@" 2>&1
+            echo $? >"$out.rc"
+        } 2>&1 | timeout $((secs + 5)) cat >"$out"
+    else
+        {
+            timeout -k 2 "$secs" "$@" </dev/null 2>&1
+            echo $? >"$out.rc"
+        } | timeout $((secs + 5)) cat >"$out"
+    fi
+    rc=$(cat "$out.rc" 2>/dev/null || echo "no status")
+    typed=
+    typed_delay=0.3
+    wait_file=
+    show "$out"
+}
+
+echo "winipc demo: the seed programs, run end to end"
+echo "build: $build"
+echo "scratch directory: $tmp"
+
+# ---- POSIX: seed 003 -------------------------------------------------------
+
+example posix/pipe1 \
+    "Seed 003, pipe1.cpp: pipe() gives two descriptors, the entrance and the" \
+    "exit of a pipe; fork() copies them (not the pipe) into the child.  The" \
+    "child writes \"Who are you?\", the parent reads it and prints it."
+run "$tmp/pipe1" 10 "$posix/pipe1"
+expect_rc 0
+expect "$tmp/pipe1" "Who are you?"
+done_example
+
+example posix/pipe2 \
+    "Seed 003, pipe2.cpp: two-way talk over ONE pipe goes wrong.  Data in a" \
+    "pipe goes to whoever reads first, so the child may read back its own" \
+    "\"Who are you?\"; the parent then waits forever (here: until a 5 s time" \
+    "limit).  It is a race, so the program is run until it goes wrong (at" \
+    "most 5 times)."
+attempt=1
+while [ $attempt -le 5 ]; do
+    printf '    $ pipe2    (run %d)\n' $attempt
+    run "$tmp/pipe2.$attempt" 5 "$posix/pipe2"
+    out=$tmp/pipe2.$attempt
+    if grep -F -q "Child proc output : Who are you?" "$out"; then
+        if [ "$rc" = 124 ]; then
+            echo "    (the child read its own message back; the parent blocked"
+            echo "    in read() and was stopped by the time limit)"
+            break
+        fi
+        fail "the child read its own message but the parent did not hang"
+        break
+    elif grep -F -q "Parent proc output : Who are you?" "$out" &&
+        grep -F -q "Child proc output : Thank you for your message" "$out" &&
+        [ "$rc" = 0 ]; then
+        echo "    (this time the parent happened to read first: it worked)"
+    else
+        fail "neither the failure the seed describes nor a lucky success"
+        break
+    fi
+    attempt=$((attempt + 1))
+done
+done_example
+
+example posix/pipe3 \
+    "Seed 003, pipe3.cpp: the right way, two pipes, one for each direction."
+run "$tmp/pipe3" 10 "$posix/pipe3"
+expect_rc 0
+expect "$tmp/pipe3" "Parent proc output : Who are you?" \
+    "Child proc output : Thank you for your message"
+done_example
+
+example posix/three_conversation \
+    "Seed 003, exercise 4 (three_conversation.cpp): parent and child" \
+    "exchange strings three times over two pipes; each string is typed at" \
+    "the prompt of the process whose turn it is (here by the script)."
+typed="Hello, parent
+Hello, child
+How are you?
+Fine, and you?
+Good. Bye!
+Bye!"
+typed_delay=0.2
+wait_file=$tmp/conv wait_pattern='^(Child|Parent) : ' wait_offset=1 wait_max=6
+run "$tmp/conv" 20 "$posix/three_conversation"
+expect_rc 0
+expect "$tmp/conv" "from Child : Hello, parent" "from Parent : Hello, child" \
+    "from Child : How are you?" "from Parent : Fine, and you?" \
+    "from Child : Good. Bye!" "from Parent : Bye!"
+done_example
+
+# The echo server: started in the background under a time limit (timeout
+# makes its own process group, and passes a kill on to the whole group:
+# the server, its writer process and the children serving clients).
+example "posix/echo_storeserver + echo_mpclient" \
+    "Seed 003, 11-2 (echo_storeserver.cpp): a multi-process echo server on" \
+    "127.0.0.1 (fork per client, SIGCHLD handler reaping with waitpid) whose" \
+    "children also write each message into a pipe; a writer process reads" \
+    "the pipe and stores the messages in echomsg.txt (ten reads, then it" \
+    "closes the file and ends).  Two echo_mpclient clients (Chapter 10:" \
+    "one process sends, one receives) send five messages each, then q."
+mkdir "$tmp/echo"
+port=$((20000 + $$ % 20000))
+tries=0
+while :; do
+    tries=$((tries + 1))
+    (cd "$tmp/echo" && exec timeout -k 2 60 "$posix/echo_storeserver" \
+        "$port") >"$tmp/server.out" 2>&1 &
+    server_pid=$!
+    sleep 0.5
+    if kill -0 "$server_pid" 2>/dev/null; then
+        break
+    fi
+    wait "$server_pid" 2>/dev/null
+    server_pid=
+    if [ $tries -ge 10 ] || ! grep -q "bind() error" "$tmp/server.out"; then
+        break
+    fi
+    port=$((port + 1)) # that port was taken: try the next one
+done
+if [ -z "$server_pid" ]; then
+    show "$tmp/server.out"
+    fail "the server did not start"
+else
+    printf '    $ echo_storeserver %s &    (in %s)\n' "$port" "$tmp/echo"
+    if command -v ss >/dev/null 2>&1; then
+        listening=$(ss -ltnH "sport = :$port" 2>/dev/null | awk '{print $4}')
+        printf '    listening on: %s\n' "$listening"
+        [ "$listening" = "127.0.0.1:$port" ] ||
+            fail "the server must listen on 127.0.0.1:$port only"
+    fi
+    # Two clients at once, taking turns: each message is typed once the
+    # other client has had its previous message echoed.
+    typed="A: message 1
+A: message 2
+A: message 3
+A: message 4
+A: message 5
+q"
+    typed_delay=0.2
+    wait_file=$tmp/clientB wait_pattern='^Message from server: '
+    wait_offset=0 wait_max=5
+    run "$tmp/clientA" 20 "$posix/echo_mpclient" 127.0.0.1 "$port" \
+        >"$tmp/clientA.show" &
+    clientA=$!
+    sleep 0.2
+    typed="B: message 1
+B: message 2
+B: message 3
+B: message 4
+B: message 5
+q"
+    typed_delay=0.2
+    wait_file=$tmp/clientA wait_pattern='^Message from server: '
+    wait_offset=1 wait_max=5
+    run "$tmp/clientB" 20 "$posix/echo_mpclient" 127.0.0.1 "$port" \
+        >"$tmp/clientB.show"
+    rcB=$rc
+    wait "$clientA"
+    rcA=$(cat "$tmp/clientA.rc" 2>/dev/null || echo "no status")
+    echo "    client A: \$ echo_mpclient 127.0.0.1 $port"
+    cat "$tmp/clientA.show"
+    echo "    client B: \$ echo_mpclient 127.0.0.1 $port"
+    cat "$tmp/clientB.show"
+    [ "$rcA" = 0 ] || fail "client A exited with status $rcA"
+    [ "$rcB" = 0 ] || fail "client B exited with status $rcB"
+    for c in A B; do
+        for i in 1 2 3 4 5; do
+            expect "$tmp/client$c" "Message from server: $c: message $i"
+        done
+    done
+
+    # The writer closes echomsg.txt after its tenth read.
+    waited=0
+    while [ ! -s "$tmp/echo/echomsg.txt" ] && [ $waited -lt 50 ]; do
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    sleep 0.3 # let the server report the writer's end
+    kill "$server_pid" 2>/dev/null
+    wait "$server_pid" 2>/dev/null
+    server_pid=
+    echo "    server (stopped by the script):"
+    show "$tmp/server.out"
+    expect "$tmp/server.out" "new client connected..." \
+        "client disconnected..." "Removed proc id : "
+    [ "$(grep -c "new client connected" "$tmp/server.out")" = 2 ] ||
+        fail "the server should report two clients"
+    echo "    echomsg.txt:"
+    if [ -f "$tmp/echo/echomsg.txt" ]; then
+        show "$tmp/echo/echomsg.txt"
+        for i in 1 2 3 4 5; do
+            for c in A B; do
+                echo "$c: message $i"
+            done
+        done >"$tmp/echomsg.expected"
+        cmp -s "$tmp/echomsg.expected" "$tmp/echo/echomsg.txt" ||
+            fail "echomsg.txt should hold the ten messages in order"
+    else
+        fail "echomsg.txt was not written"
+    fi
+fi
+done_example
+
+# ---- POSIX: seed 004 -------------------------------------------------------
+
+example posix/pipe_self \
+    "Seed 004: one process writes into a pipe (fd[1]) and reads back what" \
+    "it wrote (fd[0]).  At end of input (CTRL+D; here the end of the" \
+    "script) it closes fd[1]: an empty pipe with no writer gives read() 0," \
+    "end of file, instead of blocking."
+typed="first line
+second line"
+typed_delay=0.2
+run "$tmp/self" 10 "$posix/pipe_self"
+expect_rc 0
+expect "$tmp/self" "read 11 bytes back from the pipe: first line" \
+    "read 12 bytes back from the pipe: second line" \
+    "read returned 0: end of file"
+done_example
+
+example posix/pipe_parent_child \
+    "Seed 004: after pipe() and fork(), parent and child share the pipe." \
+    "The parent writes \"hello\"; the child reads it over its bufin" \
+    "(\"empty\"), so the parent's bufin is still {empty} and the child's is" \
+    "{hello}.  read() may return less than asked: the child checks."
+run "$tmp/ppc" 10 "$posix/pipe_parent_child"
+expect_rc 0
+expect "$tmp/ppc" "parent: my bufin is {empty}, my bufout is {hello}" \
+    "child: my bufin is {hello}, my bufout is {hello}"
+done_example
+
+example posix/fifo_parent_child \
+    "Seed 004: a FIFO (named pipe).  The parent creates it with mkfifo" \
+    "(mode 644), forks, and reads; the child opens it and writes.  The FIFO" \
+    "is a file with a name: it is still there after both processes end," \
+    "until fifo_unlink removes it with unlink()."
+mkdir "$tmp/fifo"
+printf '    $ fifo_parent_child myfifo    (in %s)\n' "$tmp/fifo"
+run "$tmp/fifo.out" 10 sh -c 'cd "$1" && exec "$2" myfifo' sh \
+    "$tmp/fifo" "$posix/fifo_parent_child"
+expect_rc 0
+expect "$tmp/fifo.out" "created the FIFO myfifo" \
+    "parent: read {[" "] this was written by the child}"
+echo "    after both processes ended: \$ ls -l myfifo"
+if [ -p "$tmp/fifo/myfifo" ]; then
+    ls -l "$tmp/fifo/myfifo" | sed "s|$tmp/fifo/||; s/^/    | /"
+else
+    fail "the FIFO should still exist"
+fi
+printf '    $ fifo_unlink myfifo\n'
+run "$tmp/unlink.out" 10 "$posix/fifo_unlink" "$tmp/fifo/myfifo"
+expect_rc 0
+if [ -e "$tmp/fifo/myfifo" ]; then
+    fail "the FIFO should be gone"
+else
+    echo "    (myfifo is gone)"
+fi
+done_example
+
+# ---- Windows programs on winipc --------------------------------------------
+
+example windows/anonymous_pipe \
+    "Seeds 001, 002: CreatePipe(&hReadPipe, &hWritePipe, NULL, 0) gives the" \
+    "two ends of a one-way anonymous pipe; WriteFile into one, ReadFile from" \
+    "the other (here within one process)."
+run "$tmp/anon" 10 "$win/anonymous_pipe"
+expect_rc 0
+expect "$tmp/anon" "string send: anonymous pipe" "string recv: anonymous pipe"
+done_example
+
+example windows/blocking_pipe_thread \
+    "Seed 000: ReadFile/WriteFile are blocking: a thread reading an empty" \
+    "pipe is Blocked until data comes.  Seed 001: a kernel object is" \
+    "signaled or not; a thread object (like a process) is non-signaled while" \
+    "it runs, signaled when it ends; WaitForSingleObject waits for that."
+run "$tmp/block" 15 "$win/blocking_pipe_thread"
+expect_rc 0
+expect "$tmp/block" "main: reader thread is non-signaled (still running)" \
+    'reader: got "first message"' 'reader: got "second message"' \
+    'reader: got "third message"' "reader: ReadFile: error 109: " \
+    "main: reader thread is signaled (ended), exit code 3"
+done_example
+
+example windows/duplicate_handle \
+    "Seeds 001, 002: GetCurrentProcess() is a pseudo handle, not in the" \
+    "handle table.  DuplicateHandle(GetCurrentProcess(), GetCurrentProcess()," \
+    "GetCurrentProcess(), &hProcess, 0, TRUE, DUPLICATE_SAME_ACCESS) makes a" \
+    "real, inheritable handle to this process; DUPLICATE_CLOSE_SOURCE closes" \
+    "the source of a copy."
+run "$tmp/dup" 10 "$win/duplicate_handle"
+expect_rc 0
+expect "$tmp/dup" "its handle table entry is inheritable: Y" \
+    "WAIT_TIMEOUT, the process is running" \
+    "fails with ERROR_INVALID_HANDLE: the source was closed"
+done_example
+
+example windows/environment \
+    "Seeds 001, 002: SetEnvironmentVariable / GetEnvironmentVariable, the" \
+    "process's own [key, value] table (the parent-to-child half waits for" \
+    "CreateProcess)."
+run "$tmp/env" 10 "$win/environment"
+expect_rc 0
+expect "$tmp/env" "GetEnvironmentVariable(Good) = morning (returned 7)" \
+    "GetEnvironmentVariable(Hey) = Ho! (returned 3)" \
+    "GetEnvironmentVariable(NeverSet) returned 0, GetLastError() = 203" \
+    "ExpandEnvironmentStrings: Good morning, Hey Ho!"
+done_example
+
+example windows/createfile \
+    "Seed 002: CreateFile's creation dispositions (CREATE_ALWAYS, CREATE_NEW," \
+    "OPEN_EXISTING, OPEN_ALWAYS, TRUNCATE_EXISTING), ReadFile, WriteFile," \
+    "and the errors GetLastError/FormatMessage report."
+mkdir "$tmp/files"
+run "$tmp/cf" 10 sh -c 'cd "$1" && exec "$2"' sh "$tmp/files" \
+    "$win/createfile"
+expect_rc 0
+expect "$tmp/cf" "ReadFile read 35 bytes: written through a Win32 file handle" \
+    "INVALID_HANDLE_VALUE, error 80: " \
+    "INVALID_HANDLE_VALUE, error 2: " \
+    "error 183" "GetFileSize after TRUNCATE_EXISTING: 0"
+done_example
+
+# ---- Summary -----------------------------------------------------------------
+
+echo
+if [ "$failed" -eq 0 ]; then
+    echo "demo: all $total examples ran as the seeds describe"
+    exit 0
+fi
+echo "demo: $failed of $total examples FAILED:$failed_names"
+exit 1
