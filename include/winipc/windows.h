@@ -301,6 +301,11 @@ typedef PTHREAD_START_ROUTINE LPTHREAD_START_ROUTINE;
 #define NMPWAIT_NOWAIT 0x00000001u
 #define NMPWAIT_USE_DEFAULT_WAIT 0x00000000u
 
+/* ---- Mailslots -------------------------------------------------------------- */
+
+#define MAILSLOT_NO_MESSAGE ((DWORD)-1)
+#define MAILSLOT_WAIT_FOREVER ((DWORD)-1)
+
 /* ---- Security descriptors (enough for the "NULL DACL" idiom) ------------- */
 
 typedef PVOID PSID;
@@ -507,6 +512,15 @@ WINBASEAPI BOOL WINAPI GetNamedPipeClientProcessId(HANDLE Pipe,
                                                    PULONG ClientProcessId);
 WINBASEAPI BOOL WINAPI GetNamedPipeServerProcessId(HANDLE Pipe,
                                                    PULONG ServerProcessId);
+WINBASEAPI HANDLE WINAPI CreateMailslotA(
+    LPCSTR lpName, DWORD nMaxMessageSize, DWORD lReadTimeout,
+    LPSECURITY_ATTRIBUTES lpSecurityAttributes);
+WINBASEAPI BOOL WINAPI GetMailslotInfo(HANDLE hMailslot,
+                                       LPDWORD lpMaxMessageSize,
+                                       LPDWORD lpNextSize,
+                                       LPDWORD lpMessageCount,
+                                       LPDWORD lpReadTimeout);
+WINBASEAPI BOOL WINAPI SetMailslotInfo(HANDLE hMailslot, DWORD lReadTimeout);
 WINBASEAPI BOOL WINAPI InitializeSecurityDescriptor(
     PSECURITY_DESCRIPTOR pSecurityDescriptor, DWORD dwRevision);
 WINBASEAPI BOOL WINAPI SetSecurityDescriptorDacl(
@@ -581,6 +595,7 @@ WINBASEAPI DWORD WINAPI ExpandEnvironmentStringsA(LPCSTR lpSrc, LPSTR lpDst,
 #define WaitNamedPipe WaitNamedPipeA
 #define GetNamedPipeHandleState GetNamedPipeHandleStateA
 #define CallNamedPipe CallNamedPipeA
+#define CreateMailslot CreateMailslotA
 #define GetEnvironmentVariable GetEnvironmentVariableA
 #define SetEnvironmentVariable SetEnvironmentVariableA
 #define FreeEnvironmentStrings FreeEnvironmentStringsA

@@ -46,6 +46,10 @@ DWORD api_ref_io(HANDLE h, size_t op_offset, ACCESS_MASK need_any,
 DWORD api_open_named_pipe(LPCSTR name, ACCESS_MASK access, DWORD flags,
                           HANDLE *out);
 
+/* CreateFileA's path for "\\.\mailslot\..." (mailslot_api.c). */
+DWORD api_open_mailslot(LPCSTR name, ACCESS_MASK access, DWORD flags,
+                        HANDLE *out);
+
 #define API_OP(name) offsetof(struct wipc_object_ops, name)
 
 /* Enters obj in the handle table and drops the caller's reference. */

@@ -22,6 +22,16 @@ static char *file_linux_path(const char *name)
     return p;
 }
 
+/* Windows refuses wildcards, these other characters and control characters
+ * anywhere in a file name (ERROR_INVALID_NAME); Linux would accept them. */
+static int file_name_is_invalid(const char *name)
+{
+    for (; *name; name++)
+        if ((unsigned char)*name < 0x20 || strchr("*?<>|\"", *name))
+            return 1;
+    return 0;
+}
+
 /* "\\.\..." names a device: pipes and mailslots live there. */
 static int file_is_device_name(const char *name)
 {
@@ -108,7 +118,20 @@ WINIPC_API HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess,
             SetLastError(0);
             return h;
         }
-        err = ERROR_FILE_NOT_FOUND; /* no such mailslot or device */
+        if (wipc_ns_is_prefix(lpFileName, "\\\\.\\mailslot\\")) {
+            err = api_open_mailslot(lpFileName, access,
+                                    api_inherit_flag(lpSecurityAttributes),
+                                    &h);
+            if (err)
+                goto fail;
+            SetLastError(0);
+            return h;
+        }
+        err = ERROR_FILE_NOT_FOUND; /* no such device */
+        goto fail;
+    }
+    if (file_name_is_invalid(lpFileName)) {
+        err = ERROR_INVALID_NAME;
         goto fail;
     }
     path = file_linux_path(lpFileName);
@@ -119,6 +142,10 @@ WINIPC_API HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess,
     acc = (access & FILE_WRITE_RIGHTS)
               ? ((access & FILE_READ_DATA) ? O_RDWR : O_WRONLY)
               : O_RDONLY;
+    /* A handle that may only append writes at the end of file, wherever
+     * its file pointer is. */
+    if ((access & FILE_APPEND_DATA) && !(access & FILE_WRITE_DATA))
+        acc |= O_APPEND;
     mode = (dwFlagsAndAttributes & FILE_ATTRIBUTE_READONLY) ? 0444 : 0666;
     err = file_open_disposition(path, acc | O_NOCTTY, dwCreationDisposition,
                                 mode, &fd, &existed);
@@ -151,12 +178,15 @@ fail:
     return INVALID_HANDLE_VALUE;
 }
 
-/* The position an OVERLAPPED asks for, or -1 (the file position). */
+/* The position an OVERLAPPED asks for, or -1 (the file position), or
+ * WIPC_OFFSET_END (both halves all ones: the end of file). */
 static int64_t file_overlapped_offset(const OVERLAPPED *ov,
                                       const struct wipc_object *obj)
 {
     if (!ov || obj->ops != &wipc_disk_file_ops)
         return -1;
+    if (ov->Offset == 0xFFFFFFFFu && ov->OffsetHigh == 0xFFFFFFFFu)
+        return WIPC_OFFSET_END;
     return (int64_t)(((uint64_t)ov->OffsetHigh << 32) | ov->Offset);
 }
 
@@ -220,8 +250,9 @@ WINIPC_API BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer,
     if (err)
         return api_fail(err);
     if (!lpBuffer && nNumberOfBytesToWrite) {
+        /* Windows answers a NULL source with this, not ERROR_NOACCESS. */
         wipc_object_release(obj);
-        return api_fail(ERROR_NOACCESS);
+        return api_fail(ERROR_INVALID_USER_BUFFER);
     }
     err = obj->ops->write(obj, lpBuffer, nNumberOfBytesToWrite,
                           file_overlapped_offset(lpOverlapped, obj), &done);
@@ -359,6 +390,8 @@ WINIPC_API BOOL WINAPI DeleteFileA(LPCSTR lpFileName)
         return api_fail(ERROR_PATH_NOT_FOUND);
     if (file_is_device_name(lpFileName))
         return api_fail(ERROR_FILE_NOT_FOUND);
+    if (file_name_is_invalid(lpFileName))
+        return api_fail(ERROR_INVALID_NAME);
     path = file_linux_path(lpFileName);
     if (!path)
         return api_fail(ERROR_NOT_ENOUGH_MEMORY);
@@ -379,9 +412,10 @@ WINIPC_API DWORD WINAPI GetFileType(HANDLE hFile)
     }
     type = obj->ops->file_type;
     wipc_object_release(obj);
-    /* A valid handle of no file type is told apart by NO_ERROR. */
+    /* Objects that are not files (events, threads, processes) have no file
+     * type: Windows fails them as the wrong type of handle. */
     if (type == FILE_TYPE_UNKNOWN)
-        SetLastError(NO_ERROR);
+        SetLastError(ERROR_INVALID_HANDLE);
     return type;
 }
 

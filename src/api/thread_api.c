@@ -39,10 +39,30 @@ WINIPC_API void WINAPI ExitThread(DWORD dwExitCode)
     wipc_thread_exit(dwExitCode);
 }
 
+#define THREAD_QUERY_ANY                                                       \
+    (THREAD_QUERY_INFORMATION | THREAD_QUERY_LIMITED_INFORMATION)
+#define PROCESS_QUERY_ANY                                                      \
+    (PROCESS_QUERY_INFORMATION | PROCESS_QUERY_LIMITED_INFORMATION)
+
+/* Looks up a thread or process handle for a query: Windows asks for either
+ * query right (the full one implies the limited one).  Returns a referenced
+ * object, or ERROR_INVALID_HANDLE / ERROR_ACCESS_DENIED. */
+static DWORD query_ref(HANDLE h, const struct wipc_object_ops *type,
+                       ACCESS_MASK need_any, struct wipc_object **obj)
+{
+    ACCESS_MASK granted = 0;
+    DWORD err = wipc_handle_ref(h, type, 0, obj, &granted);
+    if (!err && !(granted & need_any)) {
+        wipc_object_release(*obj);
+        err = ERROR_ACCESS_DENIED;
+    }
+    return err;
+}
+
 WINIPC_API BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode)
 {
     struct wipc_object *obj;
-    DWORD err = wipc_handle_ref(hThread, &wipc_thread_ops, 0, &obj, NULL);
+    DWORD err = query_ref(hThread, &wipc_thread_ops, THREAD_QUERY_ANY, &obj);
     if (err)
         return api_fail(err);
     if (!lpExitCode) {
@@ -87,11 +107,11 @@ WINIPC_API DWORD WINAPI GetCurrentProcessId(void)
 
 /* The id of a thread or process handle's object, 0 with the error set. */
 static DWORD id_of(HANDLE h, const struct wipc_object_ops *type,
-                   DWORD (*get)(struct wipc_object *))
+                   ACCESS_MASK need_any, DWORD (*get)(struct wipc_object *))
 {
     struct wipc_object *obj;
     DWORD id;
-    DWORD err = wipc_handle_ref(h, type, 0, &obj, NULL);
+    DWORD err = query_ref(h, type, need_any, &obj);
     if (err) {
         SetLastError(err);
         return 0;
@@ -103,12 +123,13 @@ static DWORD id_of(HANDLE h, const struct wipc_object_ops *type,
 
 WINIPC_API DWORD WINAPI GetThreadId(HANDLE Thread)
 {
-    return id_of(Thread, &wipc_thread_ops, wipc_thread_id);
+    return id_of(Thread, &wipc_thread_ops, THREAD_QUERY_ANY, wipc_thread_id);
 }
 
 WINIPC_API DWORD WINAPI GetProcessId(HANDLE Process)
 {
-    return id_of(Process, &wipc_process_ops, wipc_process_id);
+    return id_of(Process, &wipc_process_ops, PROCESS_QUERY_ANY,
+                 wipc_process_id);
 }
 
 WINIPC_API void WINAPI Sleep(DWORD dwMilliseconds)

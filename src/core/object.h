@@ -48,7 +48,9 @@ struct wipc_object_ops {
     void (*unsatisfy)(struct wipc_object *obj);
 
     /* I/O.  Each returns a Win32 error code; NULL means the type has none
-     * (ERROR_INVALID_HANDLE, as Windows answers for such handles). */
+     * (ERROR_INVALID_HANDLE, as Windows answers for such handles).  offset
+     * is -1 for the file pointer, WIPC_OFFSET_END (objects.h) for the end
+     * of file, or an explicit position (an OVERLAPPED's). */
     DWORD (*read)(struct wipc_object *obj, void *buf, DWORD len,
                   int64_t offset, DWORD *got);
     DWORD (*write)(struct wipc_object *obj, const void *buf, DWORD len,

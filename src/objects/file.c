@@ -39,22 +39,45 @@ void wipc_file_inherit_info(struct wipc_object *obj, int *fd, char *tag,
     snprintf(tag, taglen, "file");
 }
 
+/*
+ * A transfer at an explicit offset (an OVERLAPPED on a handle opened
+ * without FILE_FLAG_OVERLAPPED) still leaves the file pointer just after
+ * the bytes it moved, as Windows documents for synchronous handles.
+ */
+static void file_pointer_after(int fd, int64_t offset, size_t n)
+{
+    int64_t pos;
+    if (offset >= 0)
+        wipc_plat_seek(fd, offset + (int64_t)n, FILE_BEGIN, &pos);
+}
+
 static DWORD file_read(struct wipc_object *obj, void *buf, DWORD len,
                        int64_t offset, DWORD *got)
 {
     size_t n = 0;
-    /* A read at end of file succeeds with 0 bytes. */
     DWORD err = wipc_plat_read(file_of(obj)->fd, buf, len, offset, &n);
     *got = (DWORD)n;
-    return err;
+    if (err || offset < 0)
+        return err; /* A read at end of file succeeds with 0 bytes... */
+    file_pointer_after(file_of(obj)->fd, offset, n);
+    /* ...but one at an explicit offset fails with ERROR_HANDLE_EOF. */
+    return n == 0 && len > 0 ? ERROR_HANDLE_EOF : 0;
 }
 
 static DWORD file_write(struct wipc_object *obj, const void *buf, DWORD len,
                         int64_t offset, DWORD *done)
 {
     size_t n = 0;
-    DWORD err = wipc_plat_write(file_of(obj)->fd, buf, len, offset, &n);
+    DWORD err = 0;
+
+    *done = 0;
+    if (offset == WIPC_OFFSET_END)
+        err = wipc_plat_file_size(file_of(obj)->fd, &offset);
+    if (!err)
+        err = wipc_plat_write(file_of(obj)->fd, buf, len, offset, &n);
     *done = (DWORD)n;
+    if (!err)
+        file_pointer_after(file_of(obj)->fd, offset, n);
     return err;
 }
 
@@ -101,7 +124,8 @@ int wipc_is_file(const struct wipc_object *obj)
 
 int wipc_is_stream(const struct wipc_object *obj)
 {
-    return wipc_is_file(obj) || obj->ops == &wipc_npipe_ops;
+    return wipc_is_file(obj) || obj->ops == &wipc_npipe_ops ||
+           obj->ops == &wipc_mailslot_ops;
 }
 
 DWORD wipc_file_new(const struct wipc_object_ops *ops, int fd,

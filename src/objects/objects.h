@@ -21,6 +21,10 @@ struct wipc_file {
 extern const struct wipc_object_ops wipc_disk_file_ops;
 extern const struct wipc_object_ops wipc_char_file_ops;
 
+/* The offset of a write at the end of file (an OVERLAPPED whose Offset and
+ * OffsetHigh are both 0xFFFFFFFF). */
+#define WIPC_OFFSET_END ((int64_t)-2)
+
 /*
  * A new file object owning fd, typed by what fd is (disk, char, pipe).
  * On failure fd is left open for the caller.  Returns ERROR_* on failure.
@@ -100,6 +104,27 @@ int wipc_npipe_has_unread(struct wipc_object *obj);
 
 /* A connected end over an inherited socket; args from the inherit tag. */
 DWORD wipc_npipe_adopt(int fd, const char *args, struct wipc_object **out);
+
+/* ---- mailslot.c: mailslots -------------------------------------------------- */
+
+extern const struct wipc_object_ops wipc_mailslot_ops;
+
+/* The receiver of a new mailslot: ERROR_ALREADY_EXISTS if the name has a
+ * live receiver (in any process). */
+DWORD wipc_mailslot_create(const char *path, const char *name, DWORD max_msg,
+                           DWORD timeout, int is_public,
+                           struct wipc_object **out);
+
+/* A writer: ERROR_FILE_NOT_FOUND if no receiver has the name. */
+DWORD wipc_mailslot_open(const char *path, struct wipc_object **out);
+
+/* An end over an inherited socket; args from the inherit tag. */
+DWORD wipc_mailslot_adopt(int fd, const char *args, struct wipc_object **out);
+
+int wipc_is_mailslot_receiver(const struct wipc_object *obj);
+DWORD wipc_mailslot_info(struct wipc_object *obj, DWORD *max_msg,
+                         DWORD *next, DWORD *count, DWORD *timeout);
+void wipc_mailslot_set_timeout(struct wipc_object *obj, DWORD timeout);
 
 /* ---- event.c ------------------------------------------------------------- */
 

@@ -22,6 +22,18 @@ static int pipe_signal_fd(struct wipc_object *obj)
     return -1; /* a pipe handle is a file handle: always signalled */
 }
 
+/* 1 if the pipe is empty and every write handle is gone.  poll() first:
+ * data that arrives after it shows in the count, so it is never taken for
+ * a hang-up. */
+static int pipe_read_end_broken(struct wipc_object *obj)
+{
+    size_t queued = 0;
+    int ready = 0;
+    if (wipc_plat_wait_readable(pipe_fd(obj), 0, &ready) || !ready)
+        return 0;
+    return wipc_plat_pipe_queued(pipe_fd(obj), &queued) == 0 && queued == 0;
+}
+
 static DWORD pipe_read(struct wipc_object *obj, void *buf, DWORD len,
                        int64_t offset, DWORD *got)
 {
@@ -30,8 +42,9 @@ static DWORD pipe_read(struct wipc_object *obj, void *buf, DWORD len,
 
     (void)offset; /* pipes have no position */
     *got = 0;
-    if (len == 0) /* Null read succeeds at once, data or not. */
-        return 0;
+    /* Null read succeeds at once, data or not, unless the pipe is broken. */
+    if (len == 0)
+        return pipe_read_end_broken(obj) ? ERROR_BROKEN_PIPE : 0;
     err = wipc_plat_read(pipe_fd(obj), buf, len, -1, &n);
     if (err)
         return err;
@@ -48,6 +61,11 @@ static DWORD pipe_write(struct wipc_object *obj, const void *buf, DWORD len,
     DWORD err;
 
     (void)offset;
+    *done = 0;
+    /* Null write succeeds without touching the pipe, unless no reader is
+     * left: Windows fails it like any other write. */
+    if (len == 0 && !wipc_plat_pipe_has_reader(pipe_fd(obj)))
+        return ERROR_NO_DATA;
     err = wipc_plat_write(pipe_fd(obj), buf, len, -1, &n);
     *done = (DWORD)n;
     return err; /* EPIPE maps to ERROR_NO_DATA */

@@ -17,6 +17,7 @@ struct wipc_thread {
     struct wipc_object obj;
     int done_fd;              /* eventfd, set when the thread has ended */
     atomic_uint exit_code;    /* STILL_ACTIVE until then */
+    atomic_int exit_stored;   /* exit_code holds the thread's own result */
     DWORD tid;                /* set before CreateThread returns */
     LPTHREAD_START_ROUTINE start;
     LPVOID param;
@@ -71,12 +72,13 @@ const struct wipc_object_ops wipc_thread_ops = {
 };
 
 /* The key's destructor: the thread is ending.  The exit code was stored by
- * whoever ended it; a thread ended some other way reports 0. */
+ * whoever ended it (even STILL_ACTIVE, which a thread may return); a thread
+ * ended some other way reports 0. */
 static void thread_end(void *arg)
 {
     struct wipc_thread *t = arg;
-    unsigned int active = STILL_ACTIVE;
-    atomic_compare_exchange_strong(&t->exit_code, &active, 0);
+    if (!atomic_load(&t->exit_stored))
+        atomic_store(&t->exit_code, 0);
     wipc_plat_eventfd_set(t->done_fd);
     wipc_object_release(&t->obj);
 }
@@ -100,6 +102,7 @@ static DWORD thread_alloc(struct wipc_thread **out)
     }
     wipc_object_init(&t->obj, &wipc_thread_ops);
     atomic_init(&t->exit_code, STILL_ACTIVE);
+    atomic_init(&t->exit_stored, 0);
     pthread_mutex_init(&t->lock, NULL);
     pthread_cond_init(&t->cond, NULL);
     *out = t;
@@ -123,6 +126,7 @@ static void *thread_main(void *arg)
 
     code = t->start(t->param);
     atomic_store(&t->exit_code, code);
+    atomic_store(&t->exit_stored, 1);
     return NULL; /* thread_end runs as the key's destructor */
 }
 
@@ -180,6 +184,7 @@ void wipc_thread_exit(DWORD code)
     struct wipc_object *self;
     if (wipc_thread_self(&self) == 0) {
         atomic_store(&thread_of(self)->exit_code, code);
+        atomic_store(&thread_of(self)->exit_stored, 1);
         wipc_object_release(self);
     }
     pthread_exit(NULL);

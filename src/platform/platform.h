@@ -250,6 +250,33 @@ DWORD wipc_plat_send2(int fd, const void *a, size_t alen, const void *b,
 DWORD wipc_plat_recv2(int fd, void *a, size_t alen, void *b, size_t blen,
                       int nonblock, int peek, size_t *got);
 
+/*
+ * Datagram sockets for mailslots.  bind: a bound SOCK_DGRAM socket named
+ * like the listening sockets above, receiving the sender's credentials with
+ * each datagram.  connect: a socket connected to one (ERROR_FILE_NOT_FOUND if
+ * nobody is bound there: the receiver is gone).
+ */
+DWORD wipc_plat_dgram_bind(uint64_t id, int *out);
+DWORD wipc_plat_dgram_connect(uint64_t id, int *out);
+
+/* Sends one datagram, blocking while the receiver's queue is full.
+ * ERROR_FILE_NOT_FOUND if the receiver is gone, ERROR_INVALID_PARAMETER if
+ * the datagram is larger than a socket can carry. */
+DWORD wipc_plat_dgram_send(int fd, const void *buf, size_t len);
+
+/* Receives one datagram without waiting: ERROR_NO_DATA if none.  *len is
+ * its size (it is cut to cap: cap must be the largest datagram), *uid the
+ * sender's user. */
+DWORD wipc_plat_dgram_recv(int fd, void *buf, size_t cap, size_t *len,
+                           DWORD *uid);
+
+/* The largest datagram a mailslot message can be. */
+size_t wipc_plat_dgram_max(void);
+
+/* An epoll descriptor watching fds a and b for input: readable when either
+ * is (so one descriptor can stand for two). */
+DWORD wipc_plat_epoll_pair(int a, int b, int *out);
+
 /* Bytes sent on fd that the peer has not read yet (SIOCOUTQ). */
 DWORD wipc_plat_socket_unread_out(int fd, size_t *n);
 

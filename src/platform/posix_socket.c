@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/socket.h>
@@ -317,4 +318,120 @@ DWORD wipc_plat_file_owner(int fd, DWORD *uid)
         return wipc_plat_error(errno);
     *uid = (DWORD)st.st_uid;
     return 0;
+}
+
+/* ---- Datagrams (mailslots) ------------------------------------------------ */
+
+/* A mailslot message must fit in one datagram: the kernel caps a socket's
+ * send buffer at net.core.wmem_max for unprivileged users. */
+#define DGRAM_MAX (200u * 1024u)
+
+size_t wipc_plat_dgram_max(void) { return DGRAM_MAX; }
+
+DWORD wipc_plat_dgram_bind(uint64_t id, int *out)
+{
+    struct sockaddr_un sa;
+    socklen_t len = sock_abstract_addr(id, &sa);
+    int one = 1, big = 4 << 20;
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+    if (fd < 0)
+        return wipc_plat_error(errno);
+    if (bind(fd, (struct sockaddr *)&sa, len) < 0) {
+        int e = errno;
+        close(fd);
+        return e == EADDRINUSE ? ERROR_ALREADY_EXISTS : wipc_plat_error(e);
+    }
+    setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof one);
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
+    *out = fd;
+    return 0;
+}
+
+DWORD wipc_plat_dgram_connect(uint64_t id, int *out)
+{
+    struct sockaddr_un sa;
+    socklen_t len = sock_abstract_addr(id, &sa);
+    int big = 4 << 20;
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+    if (fd < 0)
+        return wipc_plat_error(errno);
+    if (connect(fd, (struct sockaddr *)&sa, len) < 0) {
+        int e = errno;
+        close(fd);
+        return e == ECONNREFUSED || e == ENOENT ? ERROR_FILE_NOT_FOUND
+                                                : wipc_plat_error(e);
+    }
+    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
+    *out = fd;
+    return 0;
+}
+
+DWORD wipc_plat_dgram_send(int fd, const void *buf, size_t len)
+{
+    ssize_t n;
+    do {
+        n = send(fd, buf, len, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    if (n >= 0)
+        return 0;
+    if (errno == ECONNREFUSED || errno == ENOTCONN || errno == EPIPE ||
+        errno == ECONNRESET)
+        return ERROR_FILE_NOT_FOUND;
+    if (errno == EMSGSIZE || errno == ENOBUFS)
+        return ERROR_INVALID_PARAMETER;
+    return wipc_plat_error(errno);
+}
+
+DWORD wipc_plat_dgram_recv(int fd, void *buf, size_t cap, size_t *len,
+                           DWORD *uid)
+{
+    char ctl[CMSG_SPACE(sizeof(struct ucred))];
+    struct iovec iov = {buf, cap};
+    struct msghdr msg;
+    struct cmsghdr *c;
+    ssize_t n;
+
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = ctl;
+    msg.msg_controllen = sizeof ctl;
+    do {
+        n = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return errno == EAGAIN || errno == EWOULDBLOCK ? ERROR_NO_DATA
+                                                       : wipc_plat_error(errno);
+    *len = (size_t)n;
+    *uid = (DWORD)-1;
+    for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
+            struct ucred cred;
+            memcpy(&cred, CMSG_DATA(c), sizeof cred);
+            *uid = (DWORD)cred.uid;
+        }
+    return 0;
+}
+
+DWORD wipc_plat_epoll_pair(int a, int b, int *out)
+{
+    struct epoll_event ev;
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    if (ep < 0)
+        return wipc_plat_error(errno);
+    memset(&ev, 0, sizeof ev);
+    ev.events = EPOLLIN;
+    ev.data.fd = a;
+    if (epoll_ctl(ep, EPOLL_CTL_ADD, a, &ev) < 0)
+        goto fail;
+    ev.data.fd = b;
+    if (epoll_ctl(ep, EPOLL_CTL_ADD, b, &ev) < 0)
+        goto fail;
+    *out = ep;
+    return 0;
+fail:
+    close(ep);
+    return wipc_plat_error(errno);
 }

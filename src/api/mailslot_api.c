@@ -1,0 +1,135 @@
+/*
+ * mailslot_api.c: CreateMailslotA, GetMailslotInfo, SetMailslotInfo, and
+ * CreateFileA's path for mailslot writers.
+ */
+#include <string.h>
+
+#include "../core/namespace.h"
+#include "api.h"
+
+#define MAILSLOT_PREFIX "\\\\.\\mailslot\\"
+
+/* Pseudo-directories are allowed; "." and ".." and empty parts are not. */
+static DWORD mailslot_path(LPCSTR name, char *path, size_t len)
+{
+    const char *p;
+    DWORD err = wipc_ns_path(name, MAILSLOT_PREFIX, WIPC_NS_MAILSLOT, 1, path,
+                             len);
+    if (err)
+        return err;
+    p = name + strlen(MAILSLOT_PREFIX);
+    while (*p) {
+        size_t n = strcspn(p, "\\");
+        if (n == 0 || (n == 1 && p[0] == '.') ||
+            (n == 2 && p[0] == '.' && p[1] == '.'))
+            return ERROR_INVALID_NAME;
+        p += n;
+        if (*p == '\\' && !*++p)
+            return ERROR_INVALID_NAME; /* trailing backslash */
+    }
+    return 0;
+}
+
+/* As for pipes: a present, NULL DACL lets every user write. */
+static int mailslot_is_public(const SECURITY_ATTRIBUTES *sa)
+{
+    const SECURITY_DESCRIPTOR *sd = sa ? sa->lpSecurityDescriptor : NULL;
+    return sd && (sd->Control & SE_DACL_PRESENT) && sd->Dacl == NULL;
+}
+
+WINIPC_API HANDLE WINAPI CreateMailslotA(
+    LPCSTR lpName, DWORD nMaxMessageSize, DWORD lReadTimeout,
+    LPSECURITY_ATTRIBUTES lpSecurityAttributes)
+{
+    char path[WIPC_NS_PATH_MAX];
+    struct wipc_object *obj;
+    HANDLE h;
+    DWORD err;
+
+    if (!lpName) {
+        err = ERROR_PATH_NOT_FOUND;
+        goto fail;
+    }
+    err = mailslot_path(lpName, path, sizeof path);
+    if (err) {
+        err = ERROR_INVALID_NAME;
+        goto fail;
+    }
+    err = wipc_mailslot_create(path, lpName, nMaxMessageSize, lReadTimeout,
+                               mailslot_is_public(lpSecurityAttributes), &obj);
+    if (!err)
+        err = api_publish(obj,
+                          FILE_GENERIC_READ | FILE_WRITE_ATTRIBUTES |
+                              SYNCHRONIZE,
+                          api_inherit_flag(lpSecurityAttributes), &h);
+    if (!err)
+        return h;
+fail:
+    SetLastError(err);
+    return INVALID_HANDLE_VALUE;
+}
+
+DWORD api_open_mailslot(LPCSTR name, ACCESS_MASK access, DWORD flags,
+                        HANDLE *out)
+{
+    char path[WIPC_NS_PATH_MAX];
+    struct wipc_object *obj;
+    DWORD err = mailslot_path(name, path, sizeof path);
+
+    if (err)
+        return err == ERROR_BAD_PATHNAME ? ERROR_FILE_NOT_FOUND : err;
+    err = wipc_mailslot_open(path, &obj);
+    if (err)
+        return err;
+    /* Writers never read (ReadFile: ERROR_ACCESS_DENIED). */
+    return api_publish(obj, access & ~FILE_READ_DATA, flags, out);
+}
+
+static DWORD receiver_ref(HANDLE h, struct wipc_object **obj)
+{
+    DWORD err = wipc_handle_ref(h, NULL, 0, obj, NULL);
+    if (err)
+        return err;
+    if (wipc_is_mailslot_receiver(*obj))
+        return 0;
+    wipc_object_release(*obj);
+    return ERROR_INVALID_HANDLE;
+}
+
+WINIPC_API BOOL WINAPI GetMailslotInfo(HANDLE hMailslot,
+                                       LPDWORD lpMaxMessageSize,
+                                       LPDWORD lpNextSize,
+                                       LPDWORD lpMessageCount,
+                                       LPDWORD lpReadTimeout)
+{
+    struct wipc_object *obj;
+    DWORD max, next, count, timeout;
+    DWORD err = receiver_ref(hMailslot, &obj);
+
+    if (err)
+        return api_fail(err);
+    err = wipc_mailslot_info(obj, &max, &next, &count, &timeout);
+    wipc_object_release(obj);
+    if (err)
+        return api_fail(err);
+    if (lpMaxMessageSize)
+        *lpMaxMessageSize = max;
+    if (lpNextSize)
+        *lpNextSize = next;
+    if (lpMessageCount)
+        *lpMessageCount = count;
+    if (lpReadTimeout)
+        *lpReadTimeout = timeout;
+    return TRUE;
+}
+
+WINIPC_API BOOL WINAPI SetMailslotInfo(HANDLE hMailslot, DWORD lReadTimeout)
+{
+    struct wipc_object *obj;
+    DWORD err = receiver_ref(hMailslot, &obj);
+    if (err)
+        return api_fail(err);
+    wipc_mailslot_set_timeout(obj, lReadTimeout);
+    wipc_object_release(obj);
+    return TRUE;
+}
