@@ -476,6 +476,49 @@ static void test_open_process(void)
                     ERROR_ACCESS_DENIED);
 }
 
+static void test_create_suspended(void)
+{
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    STARTUPINFOA si = {sizeof si};
+    PROCESS_INFORMATION pi;
+    HANDLE r, w;
+    char cmd[8192], buf[64];
+    DWORD n, code;
+
+    CHECK_OK(CreatePipe(&r, &w, &sa, 0));
+    SetHandleInformation(r, HANDLE_FLAG_INHERIT, 0);
+    snprintf(cmd, sizeof cmd, "\"%s\" --helper write %#lx resumed", self_exe,
+             (unsigned long)(uintptr_t)w);
+    CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, TRUE, CREATE_SUSPENDED,
+                            NULL, NULL, &si, &pi));
+    CloseHandle(w);
+    /* Nothing runs until ResumeThread. */
+    CHECK_EQ(WaitForSingleObject(pi.hProcess, 200), WAIT_TIMEOUT);
+    CHECK_OK(PeekNamedPipe(r, NULL, 0, NULL, &n, NULL));
+    CHECK_EQ(n, 0);
+    CHECK_EQ(ResumeThread(pi.hThread), 1);
+    CHECK_EQ(WaitForSingleObject(pi.hProcess, 30000), WAIT_OBJECT_0);
+    CHECK_OK(GetExitCodeProcess(pi.hProcess, &code));
+    CHECK_EQ(code, 0);
+    CHECK_EQ(read_all(r, buf, sizeof buf), 7);
+    CHECK_STR(buf, "resumed");
+    CHECK_EQ(ResumeThread(pi.hThread), 0);
+    CloseHandle(r);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+
+    /* A suspended child can be terminated. */
+    snprintf(cmd, sizeof cmd, "\"%s\" --helper exit 1", self_exe);
+    CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, FALSE, CREATE_SUSPENDED,
+                            NULL, NULL, &si, &pi));
+    CHECK_OK(TerminateProcess(pi.hProcess, 77));
+    CHECK_EQ(WaitForSingleObject(pi.hProcess, 30000), WAIT_OBJECT_0);
+    CHECK_OK(GetExitCodeProcess(pi.hProcess, &code));
+    CHECK_EQ(code, 77);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+}
+
 static int is_zombie(DWORD pid)
 {
     char path[64], buf[512], *p;
@@ -540,5 +583,6 @@ int main(int argc, char **argv)
     RUN(test_wait_multiple_children);
     RUN(test_open_process);
     RUN(test_no_zombies);
+    RUN(test_create_suspended);
     return TEST_SUMMARY();
 }

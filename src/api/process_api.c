@@ -270,7 +270,8 @@ static DWORD spawn_prepare(struct spawn_ctx *c, LPCSTR app, LPCSTR cmdline,
 }
 
 /* Makes the two handles of PROCESS_INFORMATION. */
-static DWORD spawn_publish(int pidfd, DWORD pid, const SECURITY_ATTRIBUTES *psa,
+static DWORD spawn_publish(int pidfd, DWORD pid, int resume_fd,
+                           const SECURITY_ATTRIBUTES *psa,
                            const SECURITY_ATTRIBUTES *tsa,
                            PROCESS_INFORMATION *pi)
 {
@@ -278,9 +279,11 @@ static DWORD spawn_publish(int pidfd, DWORD pid, const SECURITY_ATTRIBUTES *psa,
     HANDLE hp, ht;
     DWORD err = wipc_process_get(pid, pidfd, &proc);
 
-    if (err)
+    if (err) {
+        wipc_plat_close(resume_fd);
         return err;
-    err = wipc_thread_of_process(proc, pid, &thread);
+    }
+    err = wipc_thread_of_process(proc, pid, resume_fd, &thread);
     if (err) {
         wipc_object_release(proc);
         return err;
@@ -310,15 +313,14 @@ WINIPC_API BOOL WINAPI CreateProcessA(
     LPSTARTUPINFOA lpStartupInfo, LPPROCESS_INFORMATION lpProcessInformation)
 {
     struct spawn_ctx *c;
-    int pidfd = -1;
+    int pidfd = -1, resume_fd = -1;
     DWORD pid = 0, err;
 
     if (!lpStartupInfo || !lpProcessInformation)
         return api_fail(ERROR_NOACCESS);
     if (!lpApplicationName && !lpCommandLine)
         return api_fail(ERROR_PATH_NOT_FOUND);
-    if (dwCreationFlags & (CREATE_SUSPENDED | DEBUG_PROCESS |
-                           DEBUG_ONLY_THIS_PROCESS))
+    if (dwCreationFlags & (DEBUG_PROCESS | DEBUG_ONLY_THIS_PROCESS))
         return api_fail(ERROR_NOT_SUPPORTED);
     c = calloc(1, sizeof *c);
     if (!c)
@@ -326,12 +328,13 @@ WINIPC_API BOOL WINAPI CreateProcessA(
     err = spawn_prepare(c, lpApplicationName, lpCommandLine, bInheritHandles,
                         dwCreationFlags, lpEnvironment, lpCurrentDirectory,
                         lpStartupInfo);
+    c->req.suspended = (dwCreationFlags & CREATE_SUSPENDED) != 0;
     if (!err)
-        err = wipc_plat_spawn(&c->req, &pidfd, &pid);
+        err = wipc_plat_spawn(&c->req, &pidfd, &pid, &resume_fd);
     spawn_ctx_free(c);
     free(c);
     if (!err)
-        err = spawn_publish(pidfd, pid, lpProcessAttributes,
+        err = spawn_publish(pidfd, pid, resume_fd, lpProcessAttributes,
                             lpThreadAttributes, lpProcessInformation);
     return api_result(err);
 }

@@ -160,9 +160,11 @@ void wipc_thread_exit(DWORD code) __attribute__((noreturn));
 DWORD wipc_thread_exit_code(struct wipc_object *obj);
 
 /* The object of a child process's primary thread: signalled when the
- * process exits, with its exit code; tid is its id. */
+ * process exits, with its exit code; tid is its id.  resume_fd >= 0: the
+ * child was started suspended (suspend count 1) and ResumeThread lets it
+ * run; the object takes the descriptor over. */
 DWORD wipc_thread_of_process(struct wipc_object *process, DWORD tid,
-                             struct wipc_object **out);
+                             int resume_fd, struct wipc_object **out);
 DWORD wipc_thread_id(struct wipc_object *obj);
 
 /* Decrements the suspend count; *prev is the count before. */

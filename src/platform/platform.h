@@ -159,6 +159,7 @@ struct wipc_spawn_req {
     int std_fds[3];    /* the child's 0, 1, 2; -1: the parent's own */
     const int *inherit_fds; /* placed at 3, 4, ... in the child */
     size_t n_inherit;
+    int suspended; /* wait for wipc_plat_spawn_resume before execve */
 };
 
 /*
@@ -166,10 +167,16 @@ struct wipc_spawn_req {
  * pidfd for it and *pid its id.  An execve failure is reported here:
  * ERROR_FILE_NOT_FOUND, ERROR_ACCESS_DENIED, ERROR_BAD_EXE_FORMAT; a
  * working directory that does not exist is ERROR_DIRECTORY.  The child gets
- * no descriptor but those named in req.
+ * no descriptor but those named in req.  With req->suspended the child
+ * waits before execve until wipc_plat_spawn_resume(*resume_fd); its execve
+ * errors are then checked beforehand (the program must be an executable
+ * regular file) instead of reported.
  */
 DWORD wipc_plat_spawn(const struct wipc_spawn_req *req, int *pidfd,
-                      DWORD *pid);
+                      DWORD *pid, int *resume_fd);
+
+/* Lets a child started suspended go on to execve (closes resume_fd). */
+void wipc_plat_spawn_resume(int resume_fd);
 
 /* A pidfd for pid: ERROR_INVALID_PARAMETER if there is no such process. */
 DWORD wipc_plat_pidfd_open(DWORD pid, int *out);

@@ -54,9 +54,20 @@ static int spawn_lift(int fd, int limit)
     return fd < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, limit);
 }
 
+/* close_range(first, last) when the range is not empty; a kernel without
+ * it (before 5.9) leaves the descriptors to close-on-exec. */
+static int spawn_close_range(unsigned first, unsigned last)
+{
+    if (first > last)
+        return 0;
+    if (syscall(SYS_close_range, first, last, 0) < 0 && errno != ENOSYS)
+        return -1;
+    return 0;
+}
+
 /* In the child: only async-signal-safe calls from here to execve. */
 static void spawn_child(const struct wipc_spawn_req *req, const int *std_fds,
-                        const int *fds, int status_fd)
+                        const int *fds, int status_fd, int resume_fd)
 {
     struct sigaction dfl;
     sigset_t none;
@@ -69,14 +80,20 @@ static void spawn_child(const struct wipc_spawn_req *req, const int *std_fds,
     for (i = 0; i < req->n_inherit; i++)
         if (dup2(fds[i], (int)(3 + i)) < 0) /* dup2 clears close-on-exec */
             goto fail;
-    /* Everything else goes, the status pipe included (kept by exec's
-     * close-on-exec instead: it must survive until execve). */
-    if (syscall(SYS_close_range, 3 + (unsigned)req->n_inherit,
-                (unsigned)status_fd - 1, 0) < 0 && errno != ENOSYS)
+    /* Everything else goes, except the status pipe (closed by execve's
+     * close-on-exec instead: it must last until then) and the resume pipe
+     * of a suspended child. */
+    if (spawn_close_range(3 + (unsigned)req->n_inherit,
+                          (unsigned)status_fd - 1) < 0)
         goto fail;
-    if (syscall(SYS_close_range, (unsigned)status_fd + 1, ~0u, 0) < 0 &&
-        errno != ENOSYS)
+    if (resume_fd < 0) {
+        if (spawn_close_range((unsigned)status_fd + 1, ~0u) < 0)
+            goto fail;
+    } else if (spawn_close_range((unsigned)status_fd + 1,
+                                 (unsigned)resume_fd - 1) < 0 ||
+               spawn_close_range((unsigned)resume_fd + 1, ~0u) < 0) {
         goto fail;
+    }
     if (req->cwd && chdir(req->cwd) < 0)
         goto fail;
     memset(&dfl, 0, sizeof dfl);
@@ -85,6 +102,20 @@ static void spawn_child(const struct wipc_spawn_req *req, const int *std_fds,
         sigaction(sig, &dfl, NULL); /* fails harmlessly for KILL, STOP */
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
+    if (resume_fd >= 0) {
+        /* CREATE_SUSPENDED: wait for ResumeThread.  A parent that goes away
+         * without resuming leaves it suspended, as on Windows, until it is
+         * terminated. */
+        char c;
+        ssize_t r;
+        do {
+            r = read(resume_fd, &c, 1);
+        } while (r < 0 && errno == EINTR);
+        if (r <= 0)
+            for (;;)
+                pause();
+        close(resume_fd);
+    }
     execve(req->path, req->argv, req->envp);
 fail:
     err = errno;
@@ -114,11 +145,12 @@ static pid_t spawn_fork(int *pidfd)
 }
 
 DWORD wipc_plat_spawn(const struct wipc_spawn_req *req, int *pidfd,
-                      DWORD *pid_out)
+                      DWORD *pid_out, int *resume_out)
 {
     int std_fds[3] = {-1, -1, -1};
     int *fds = NULL;
     int status[2] = {-1, -1};
+    int resume[2] = {-1, -1};
     int limit = 3 + (int)req->n_inherit + 3, err = 0, child_err = 0;
     sigset_t all, old;
     ssize_t n;
@@ -146,23 +178,39 @@ DWORD wipc_plat_spawn(const struct wipc_spawn_req *req, int *pidfd,
         close(status[1]);
         status[1] = lifted;
     }
+    if (req->suspended) {
+        if (access(req->path, X_OK) < 0)
+            goto fail_errno; /* checked now: execve reports nothing later */
+        if (pipe2(resume, O_CLOEXEC) < 0)
+            goto fail_errno;
+        if (resume[0] < status[1]) { /* the child keeps it above status */
+            int lifted = spawn_lift(resume[0], status[1] + 1);
+            if (lifted < 0)
+                goto fail_errno;
+            close(resume[0]);
+            resume[0] = lifted;
+        }
+    }
 
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
     *pidfd = -1;
     pid = spawn_fork(pidfd);
     if (pid == 0)
-        spawn_child(req, std_fds, fds, status[1]);
+        spawn_child(req, std_fds, fds, status[1], resume[0]);
     err = errno;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (pid < 0)
         goto fail_err;
     close(status[1]);
     status[1] = -1;
-    /* The pipe closes on a successful execve, or carries its errno. */
-    do {
-        n = read(status[0], &child_err, sizeof child_err);
-    } while (n < 0 && errno == EINTR);
+    /* The pipe closes on a successful execve, or carries its errno; a
+     * suspended child has not got that far, so it is not waited for. */
+    n = 0;
+    while (!req->suspended &&
+           (n = read(status[0], &child_err, sizeof child_err)) < 0 &&
+           errno == EINTR)
+        ;
     if (n == (ssize_t)sizeof child_err) {
         siginfo_t si;
         waitid(P_PIDFD, (id_t)*pidfd, &si, WEXITED); /* reap it */
@@ -176,6 +224,8 @@ DWORD wipc_plat_spawn(const struct wipc_spawn_req *req, int *pidfd,
         goto fail_err;
     }
     *pid_out = (DWORD)pid;
+    *resume_out = resume[1];
+    resume[1] = -1;
     err = 0;
     goto done;
 
@@ -192,6 +242,8 @@ done:
     free(fds);
     wipc_plat_close(status[0]);
     wipc_plat_close(status[1]);
+    wipc_plat_close(resume[0]);
+    wipc_plat_close(resume[1]);
     if (!err)
         return 0;
     if (err == ENOENT || err == ENOTDIR)
@@ -199,6 +251,14 @@ done:
                    ? ERROR_DIRECTORY
                    : ERROR_FILE_NOT_FOUND;
     return wipc_plat_error(err);
+}
+
+void wipc_plat_spawn_resume(int resume_fd)
+{
+    char go = 1;
+    while (write(resume_fd, &go, 1) < 0 && errno == EINTR)
+        ;
+    close(resume_fd);
 }
 
 DWORD wipc_plat_pidfd_open(DWORD pid, int *out)
