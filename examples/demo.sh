@@ -7,7 +7,8 @@
 # then its output, indented with "| ".  Interactive examples get scripted
 # input, typed a line at a time with pauses; the typed lines appear in the
 # transcript as they would on a terminal.  The echo server listens on
-# 127.0.0.1 only and is stopped at the end.  Every run has a time limit,
+# 127.0.0.1 only; it and the named pipe server run in the background and
+# are stopped once their clients are done.  Every run has a time limit,
 # scratch files live in a temporary directory that is removed on exit, and
 # the script exits non-zero if any example does not print what it should.
 set -u
@@ -21,6 +22,10 @@ posix=$build/examples/posix
 win=$build/examples/windows
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/winipc-demo.XXXXXX") || exit 2
+# winipc's named objects (the named pipe's \\.\pipe\simple_pipe) live in
+# a namespace of the demo's own, inside the scratch directory.
+WINIPC_ROOT=$tmp/namespace
+export WINIPC_ROOT
 server_pid=
 cleanup() {
     if [ -n "$server_pid" ]; then
@@ -77,6 +82,26 @@ expect() {
     shift
     for text in "$@"; do
         grep -F -q -e "$text" "$file" || fail "missing from the output: $text"
+    done
+}
+
+# expect_order FILE TEXT...: the first lines of FILE holding each TEXT
+# (as part of a line) must come in this order.
+expect_order() {
+    file=$1
+    shift
+    prev=0
+    for text in "$@"; do
+        at=$(grep -n -F -e "$text" "$file" | head -n 1 | cut -d: -f1)
+        if [ -z "$at" ]; then
+            fail "missing from the output: $text"
+            return
+        fi
+        if [ "$at" -le "$prev" ]; then
+            fail "out of order: \"$text\" should come later"
+            return
+        fi
+        prev=$at
     done
 }
 
@@ -163,6 +188,7 @@ run() {
 echo "winipc demo: the seed programs, run end to end"
 echo "build: $build"
 echo "scratch directory: $tmp"
+echo "winipc namespace (WINIPC_ROOT): $WINIPC_ROOT"
 
 # ---- POSIX: seed 003 -------------------------------------------------------
 
@@ -441,8 +467,8 @@ done_example
 
 example windows/environment \
     "Seeds 001, 002: SetEnvironmentVariable / GetEnvironmentVariable, the" \
-    "process's own [key, value] table (the parent-to-child half waits for" \
-    "CreateProcess)."
+    "process's own [key, value] table, within one process (the" \
+    "parent-to-child half is windows/env_parent below)."
 run "$tmp/env" 10 "$win/environment"
 expect_rc 0
 expect "$tmp/env" "GetEnvironmentVariable(Good) = morning (returned 7)" \
@@ -463,6 +489,178 @@ expect "$tmp/cf" "ReadFile read 35 bytes: written through a Win32 file handle" \
     "INVALID_HANDLE_VALUE, error 80: " \
     "INVALID_HANDLE_VALUE, error 2: " \
     "error 183" "GetFileSize after TRUNCATE_EXISTING: 0"
+done_example
+
+# ---- Windows programs with child processes ---------------------------------
+#
+# Each parent starts its child by its Windows name ("env_child.exe"):
+# CreateProcess finds the Linux program env_child beside the parent.  The
+# parent and its child write to the same output; stdbuf -o0, inherited
+# through the environment, keeps the two in the order they were written.
+
+example "windows/env_parent + env_child" \
+    "Seeds 001, 002: the environment as a parent-to-child channel.  The" \
+    "parent registers Good=morning, Hey=Ho! and Big=Boy with" \
+    "SetEnvironmentVariable and creates env_child with a NULL environment" \
+    "argument: the child starts with a copy of the parent's block and" \
+    "reads the three back with GetEnvironmentVariable."
+run "$tmp/envpc" 10 env -u Good -u Hey -u Big $unbuffered "$win/env_parent"
+expect_rc 0
+expect "$tmp/envpc" "[Child] [Good = morning]" "[Child] [Hey = Ho!]" \
+    "[Child] [Big = Boy]" "[Parent] the child ended with exit code 0"
+expect_order "$tmp/envpc" "[Parent] SetEnvironmentVariable(Big, Boy)" \
+    "[Child] [Good = morning]"
+done_example
+
+example "windows/dup_handle_parent + dup_handle_child" \
+    "Seeds 001, 002: a child that waits for its parent.  The parent turns" \
+    "its pseudo handle GetCurrentProcess() into a real, inheritable handle" \
+    "with DuplicateHandle, creates the child with bInheritHandles TRUE and" \
+    "the handle's value on its command line, pauses a second and ends.  The" \
+    "child's WaitForSingleObject on the inherited handle (the same value in" \
+    "its table) returns when the parent has ended; the child outlives it."
+run "$tmp/duppc" 10 $unbuffered "$win/dup_handle_parent"
+expect_rc 0
+expect_order "$tmp/duppc" "[Child Process] waiting for my parent (handle" \
+    "[Parent Process] ending now" \
+    "[Child Process] WaitForSingleObject returned WAIT_OBJECT_0"
+# The handle value the child was given is the one the parent duplicated.
+given=$(sed -n 's/.*real handle \([0-9]*\);.*/\1/p' "$tmp/duppc")
+grep -F -q "waiting for my parent (handle $given)" "$tmp/duppc" ||
+    fail "the child should use the parent's handle value ($given)"
+done_example
+
+example "windows/anonymous_pipe_parent + anonymous_pipe_child" \
+    "Seeds 001, 002: an anonymous pipe from parent to child.  The parent" \
+    "creates the pipe with inheritable handles (bInheritHandle = TRUE)," \
+    "creates the child with bInheritHandles TRUE and both handle values on" \
+    "its command line, and writes three messages.  The child closes the" \
+    "write end it inherited and reads; when the parent closes its write" \
+    "end, the child's ReadFile ends with ERROR_BROKEN_PIPE."
+run "$tmp/anonpc" 15 $unbuffered "$win/anonymous_pipe_parent"
+expect_rc 0
+expect "$tmp/anonpc" '[Child] read "first message"' \
+    '[Child] read "second message"' '[Child] read "third message"' \
+    "[Child] ReadFile: ERROR_BROKEN_PIPE" \
+    "[Parent] the child ended with exit code 0"
+expect_order "$tmp/anonpc" "[Parent] closing the write handle" \
+    "[Child] ReadFile: ERROR_BROKEN_PIPE"
+done_example
+
+example "windows/wait_child + part_adder" \
+    "Seed 001: a process object is non-signaled while the process runs," \
+    "signaled once it has ended, and WaitForSingleObject waits for that." \
+    "The parent starts part_adder 1 5 and part_adder 6 10, finds them" \
+    "running (WAIT_TIMEOUT, STILL_ACTIVE), waits for each, reads the sums" \
+    "they return with GetExitCodeProcess, and adds them up."
+run "$tmp/waitpc" 15 $unbuffered "$win/wait_child"
+expect_rc 0
+expect "$tmp/waitpc" \
+    "child 1: WaitForSingleObject(h, 0) = WAIT_TIMEOUT (non-signaled), GetExitCodeProcess = 259 (STILL_ACTIVE)" \
+    "child 2: WaitForSingleObject(h, 0) = WAIT_TIMEOUT (non-signaled), GetExitCodeProcess = 259 (STILL_ACTIVE)" \
+    "child 1: WAIT_OBJECT_0 (signaled, ended), exit code 15" \
+    "child 2: WAIT_OBJECT_0 (signaled, ended), exit code 40" \
+    "total : 55"
+expect_order "$tmp/waitpc" "part_adder 1..5: returning 15" \
+    "child 1: WAIT_OBJECT_0"
+done_example
+
+# ---- Windows: the named pipe server and its clients ------------------------
+
+# The server runs in the background under a time limit, as the echo server
+# does, and is stopped once its clients are done.
+example "windows/named_pipe_server + named_pipe_client" \
+    'Seeds 000, 001, 002: the named pipe \\.\pipe\simple_pipe.  The server' \
+    "loops on CreateNamedPipe (message mode, PIPE_UNLIMITED_INSTANCES) and" \
+    "ConnectNamedPipe, starting a thread (CreateThread) per client that" \
+    "answers each request; when ReadFile reports ERROR_BROKEN_PIPE (the" \
+    "client has gone) the thread calls FlushFileBuffers," \
+    "DisconnectNamedPipe and CloseHandle.  Three clients (CreateFile, with" \
+    "WaitNamedPipe while every instance is busy, then" \
+    "SetNamedPipeHandleState to message read mode) are connected at once" \
+    "and take turns sending three messages each, then end their input."
+(exec timeout -k 2 60 $unbuffered "$win/named_pipe_server") \
+    >"$tmp/npserver.out" 2>&1 &
+server_pid=$!
+waited=0
+while ! grep -q "waiting for a client" "$tmp/npserver.out" 2>/dev/null &&
+    kill -0 "$server_pid" 2>/dev/null && [ $waited -lt 50 ]; do
+    sleep 0.1
+    waited=$((waited + 1))
+done
+if ! grep -q "waiting for a client" "$tmp/npserver.out" 2>/dev/null; then
+    show "$tmp/npserver.out"
+    fail "the server did not start"
+    kill "$server_pid" 2>/dev/null
+    wait "$server_pid" 2>/dev/null
+    server_pid=
+else
+    echo '    $ named_pipe_server &'
+    # Round robin: A types its message K once C has had K - 1 replies, B
+    # once A has had K, C once B has had K.
+    typed="A: message 1
+A: message 2
+A: message 3"
+    typed_delay=0.2
+    wait_file=$tmp/npC wait_pattern='^server: reply '
+    wait_offset=0 wait_max=3
+    run "$tmp/npA" 30 "$win/named_pipe_client" >"$tmp/npA.show" &
+    clientA=$!
+    sleep 0.2
+    typed="B: message 1
+B: message 2
+B: message 3"
+    typed_delay=0.2
+    wait_file=$tmp/npA wait_pattern='^server: reply '
+    wait_offset=1 wait_max=3
+    run "$tmp/npB" 30 "$win/named_pipe_client" >"$tmp/npB.show" &
+    clientB=$!
+    sleep 0.2
+    typed="C: message 1
+C: message 2
+C: message 3"
+    typed_delay=0.2
+    wait_file=$tmp/npB wait_pattern='^server: reply '
+    wait_offset=1 wait_max=3
+    run "$tmp/npC" 30 "$win/named_pipe_client" >"$tmp/npC.show"
+    wait "$clientA"
+    wait "$clientB"
+    for c in A B C; do
+        rcc=$(cat "$tmp/np$c.rc" 2>/dev/null || echo "no status")
+        echo "    client $c: \$ named_pipe_client"
+        cat "$tmp/np$c.show"
+        [ "$rcc" = 0 ] || fail "client $c exited with status $rcc"
+        for i in 1 2 3; do
+            expect "$tmp/np$c" "\"$c: message $i\" received"
+            grep -q "^server: reply $i to client [0-9]*: \"$c: message $i\"" \
+                "$tmp/np$c" || fail "client $c: no reply $i"
+        done
+        expect "$tmp/np$c" "closing the pipe"
+    done
+
+    # The server's threads end their instances once their clients leave.
+    waited=0
+    while [ "$(grep -c "thread ends" "$tmp/npserver.out")" -lt 3 ] &&
+        [ $waited -lt 50 ]; do
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    kill "$server_pid" 2>/dev/null
+    wait "$server_pid" 2>/dev/null
+    server_pid=
+    echo "    server (stopped by the script):"
+    show "$tmp/npserver.out"
+    for n in 1 2 3; do
+        expect "$tmp/npserver.out" \
+            "[server] client $n connected: starting its thread" \
+            "[client $n] ReadFile: ERROR_BROKEN_PIPE, the client has gone" \
+            "[client $n] FlushFileBuffers, DisconnectNamedPipe, CloseHandle: 3 requests served, thread ends"
+    done
+    # All three were connected at once: the third connected before any
+    # thread ended.
+    expect_order "$tmp/npserver.out" "[server] client 3 connected" \
+        "thread ends"
+fi
 done_example
 
 # ---- Summary -----------------------------------------------------------------

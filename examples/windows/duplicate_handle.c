@@ -8,8 +8,8 @@
  * real handle to this process, inheritable (TRUE) and with the same access
  * (DUPLICATE_SAME_ACCESS, which makes dwDesiredAccess ignored).  The seed
  * then gives that handle to a child process, which waits on it until the
- * parent ends; that half needs CreateProcess.  This program shows, within
- * one process, what the duplicate is:
+ * parent ends; that half is dup_handle_parent.c and dup_handle_child.c.
+ * This program shows, within one process, what the duplicate is:
  *   - a real handle table entry, with a value unlike the pseudo handle's,
  *     carrying the inherit flag the call asked for;
  *   - a handle to this process's kernel object, which is non-signaled

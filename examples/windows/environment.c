@@ -8,8 +8,8 @@
  * on failure.  In the seeds a parent registers variables and creates its
  * child with a NULL environment argument (CreateProcess's 6th), so that the
  * child inherits them and reads them back: a simple parent-to-child IPC.
- * That half needs CreateProcess; this program sets and reads the variables
- * within one process.
+ * That half is env_parent.c and env_child.c; this program sets and reads
+ * the variables within one process.
  */
 #include <stdio.h>
 #include <tchar.h>
