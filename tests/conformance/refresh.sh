@@ -1,0 +1,115 @@
+#!/bin/sh
+# Regenerates the expected transcripts of the conformance scenarios: builds
+# every tests/conformance/*.c with MinGW, runs it under Wine (64-bit prefix,
+# no display), and then applies overrides.txt, which replaces the few lines
+# where Wine is known to differ from Windows.
+#
+#   sh tests/conformance/refresh.sh           rewrite expected/*.txt
+#   sh tests/conformance/refresh.sh --check   regenerate into a temporary
+#                                             directory; fail with a diff if
+#                                             expected/ differs
+#
+# Environment: WINEPREFIX (default: build-conformance/wineprefix in the
+# source tree, created on first use), MINGW_CC (x86_64-w64-mingw32-gcc),
+# WINE (wine), JOBS (scenarios run at once, 4).
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+mode=write
+case "${1:-}" in
+"") ;;
+--check) mode=check ;;
+--run-one)
+    # Internal: one scenario under Wine (WORK NAME), its transcript without
+    # carriage returns, then the overrides.  Leaves WORK/out/NAME.txt only
+    # on success, and the reason in WORK/out/NAME.err otherwise.
+    work=$2 name=$3
+    err="$work/out/$name.err"
+    (cd "$work/run" && timeout 300 "${WINE:-wine}" "$work/bin/$name.exe" \
+        </dev/null >"$work/out/$name.raw" 2>"$err") || {
+        echo "(exit status $?)" >>"$err"
+        exit 0
+    }
+    tr -d '\r' <"$work/out/$name.raw" >"$work/out/$name.wine"
+    awk -v scenario="$name" -f "$here/apply_overrides.awk" \
+        "$here/overrides.txt" "$work/out/$name.wine" \
+        >"$work/out/$name.tmp" 2>"$err" &&
+        mv "$work/out/$name.tmp" "$work/out/$name.txt"
+    exit 0
+    ;;
+*)
+    echo "usage: sh tests/conformance/refresh.sh [--check]" >&2
+    exit 2
+    ;;
+esac
+
+CC=${MINGW_CC:-x86_64-w64-mingw32-gcc}
+WINE=${WINE:-wine}
+JOBS=${JOBS:-4}
+for tool in "$CC" "$WINE" timeout awk diff; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        echo "refresh.sh: '$tool' is not installed (Debian: gcc-mingw-w64-x86-64 wine wine64)" >&2
+        exit 2
+    fi
+done
+
+# Wine: a 64-bit prefix of our own, no display, no debug output, and no
+# attempt to install Mono or Gecko.
+export WINEPREFIX="${WINEPREFIX:-$root/build-conformance/wineprefix}"
+export WINEARCH=win64
+export WINEDEBUG=-all
+export WINEDLLOVERRIDES="mscoree=;mshtml="
+unset DISPLAY WAYLAND_DISPLAY || true
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/winipc-conformance.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+trap 'exit 1' INT TERM
+mkdir -p "$work/bin" "$work/run" "$work/out"
+
+if [ ! -f "$WINEPREFIX/system.reg" ]; then
+    echo "refresh.sh: creating the Wine prefix $WINEPREFIX"
+    mkdir -p "$WINEPREFIX"
+    "$WINE" wineboot --init </dev/null >"$work/wineboot.log" 2>&1 || {
+        cat "$work/wineboot.log" >&2
+        exit 1
+    }
+fi
+scenarios=$(cd "$here" && ls *.c | sed 's/\.c$//')
+
+echo "refresh.sh: building with $CC"
+for name in $scenarios; do
+    "$CC" -std=c11 -O1 -Wall -Wextra -static -I"$here" \
+        -o "$work/bin/$name.exe" "$here/$name.c"
+done
+
+echo "refresh.sh: running $(echo $scenarios | wc -w) scenarios under $("$WINE" --version)"
+printf '%s\n' $scenarios |
+    xargs -P "$JOBS" -n 1 sh "$here/refresh.sh" --run-one "$work"
+failed=0
+for name in $scenarios; do
+    if [ ! -f "$work/out/$name.txt" ]; then
+        echo "refresh.sh: scenario $name failed:" >&2
+        cat "$work/out/$name.err" >&2
+        failed=1
+    fi
+done
+[ "$failed" = 0 ] || exit 1
+
+mkdir -p "$work/expected"
+for name in $scenarios; do
+    cp "$work/out/$name.txt" "$work/expected/$name.txt"
+done
+
+if [ "$mode" = check ]; then
+    if diff -ru "$here/expected" "$work/expected"; then
+        echo "refresh.sh: the expected transcripts are what Wine prints, with overrides.txt"
+        exit 0
+    fi
+    echo "refresh.sh: expected/ differs from a fresh run (- committed, + regenerated)" >&2
+    exit 1
+fi
+mkdir -p "$here/expected"
+rm -f "$here"/expected/*.txt
+cp "$work"/expected/*.txt "$here/expected/"
+echo "refresh.sh: wrote $(echo $scenarios | wc -w) files in tests/conformance/expected"
