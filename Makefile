@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all build test demo install conformance-refresh clean
+.PHONY: all build test demo install conformance-refresh bench clean
 
 all: build
 
@@ -25,6 +25,10 @@ install: build
 
 conformance-refresh:
 	sh tests/conformance/refresh.sh
+
+# The named-pipe benchmark table (its own Release tree, build-bench).
+bench:
+	sh bench/run.sh
 
 clean:
 	rm -rf $(BUILD)

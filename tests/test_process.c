@@ -263,8 +263,9 @@ static void test_nothing_else_leaks(void)
     /* 0, 1, 2 only. */
     CHECK_EQ(run_helper("count_fds", TRUE), 3);
     CHECK_OK(CreatePipe(&r2, &w2, &sa, 0));
-    /* 0, 1, 2 and the two inherited ends. */
-    CHECK_EQ(run_helper("count_fds", TRUE), 5);
+    /* 0, 1, 2, the two inherited ends, and the child's own handle-service
+     * socket (a process with handles listens for DuplicateHandle). */
+    CHECK_EQ(run_helper("count_fds", TRUE), 6);
     CHECK_EQ(run_helper("count_fds", FALSE), 3);
     close(raw);
     CloseHandle(r);

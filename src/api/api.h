@@ -50,6 +50,14 @@ DWORD api_open_named_pipe(LPCSTR name, ACCESS_MASK access, DWORD flags,
 DWORD api_open_mailslot(LPCSTR name, ACCESS_MASK access, DWORD flags,
                         HANDLE *out);
 
+/* If name is "\\SERVER\mailslot\..." for another machine than this one
+ * ("\\.\"), the length of SERVER; otherwise 0 (mailslot_api.c). */
+size_t api_remote_mailslot_server(LPCSTR name);
+
+/* CreateFileA's path for such names: a writer that needs no receiver. */
+DWORD api_open_remote_mailslot(LPCSTR name, ACCESS_MASK access, DWORD flags,
+                               HANDLE *out);
+
 #define API_OP(name) offsetof(struct wipc_object_ops, name)
 
 /* Enters obj in the handle table and drops the caller's reference. */

@@ -103,10 +103,21 @@ WINIPC_API HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess,
     }
     access = wipc_object_map_access(&wipc_disk_file_ops, dwDesiredAccess) |
              SYNCHRONIZE | FILE_READ_ATTRIBUTES;
+    /* "The calling process must open the file with the GENERIC_WRITE bit
+     * set": the bit itself, not FILE_WRITE_DATA. */
     if (dwCreationDisposition == TRUNCATE_EXISTING &&
-        !(access & FILE_WRITE_DATA)) {
+        !(dwDesiredAccess & (GENERIC_WRITE | GENERIC_ALL))) {
         err = ERROR_INVALID_PARAMETER;
         goto fail;
+    }
+    if (api_remote_mailslot_server(lpFileName)) {
+        err = api_open_remote_mailslot(lpFileName, access,
+                                       api_inherit_flag(lpSecurityAttributes),
+                                       &h);
+        if (err)
+            goto fail;
+        SetLastError(0);
+        return h;
     }
     if (file_is_device_name(lpFileName)) {
         if (wipc_ns_is_prefix(lpFileName, "\\\\.\\pipe\\")) {
@@ -323,6 +334,21 @@ WINIPC_API DWORD WINAPI GetFileSize(HANDLE hFile, LPDWORD lpFileSizeHigh)
     return size.u.LowPart;
 }
 
+/* Why lseek refused a move (EINVAL): a target before the start of the file
+ * (the sum wrapping as Windows' 64-bit arithmetic does) is
+ * ERROR_NEGATIVE_SEEK; any other is beyond what the file can have. */
+static DWORD file_seek_error(int fd, int64_t dist, DWORD method)
+{
+    int64_t base = 0;
+    if (method == FILE_CURRENT)
+        wipc_plat_seek(fd, 0, FILE_CURRENT, &base);
+    else if (method == FILE_END)
+        wipc_plat_file_size(fd, &base);
+    return (int64_t)((uint64_t)base + (uint64_t)dist) < 0
+               ? ERROR_NEGATIVE_SEEK
+               : ERROR_INVALID_PARAMETER;
+}
+
 WINIPC_API BOOL WINAPI SetFilePointerEx(HANDLE hFile,
                                         LARGE_INTEGER liDistanceToMove,
                                         PLARGE_INTEGER lpNewFilePointer,
@@ -335,14 +361,25 @@ WINIPC_API BOOL WINAPI SetFilePointerEx(HANDLE hFile,
 
     if (dwMoveMethod > FILE_END)
         return api_fail(ERROR_INVALID_PARAMETER);
-    err = file_ref_fd(hFile, &obj, &fd);
+    err = wipc_handle_ref(hFile, NULL, 0, &obj, NULL);
     if (err)
         return api_fail(err);
-    err = wipc_plat_seek(fd, liDistanceToMove.QuadPart, (int)dwMoveMethod,
-                         &pos);
+    if (obj->ops->file_type == FILE_TYPE_PIPE) {
+        /* A pipe has no file pointer (Wine: ERROR_INVALID_FUNCTION, or
+         * ERROR_NEGATIVE_SEEK first for a negative FILE_BEGIN). */
+        err = dwMoveMethod == FILE_BEGIN && liDistanceToMove.QuadPart < 0
+                  ? ERROR_NEGATIVE_SEEK
+                  : ERROR_INVALID_FUNCTION;
+    } else if (!wipc_is_file(obj)) {
+        err = ERROR_INVALID_HANDLE;
+    } else {
+        fd = wipc_file_get_fd(obj);
+        err = wipc_plat_seek(fd, liDistanceToMove.QuadPart, (int)dwMoveMethod,
+                             &pos);
+        if (err == ERROR_INVALID_PARAMETER)
+            err = file_seek_error(fd, liDistanceToMove.QuadPart, dwMoveMethod);
+    }
     wipc_object_release(obj);
-    if (err == ERROR_INVALID_PARAMETER)
-        err = ERROR_NEGATIVE_SEEK; /* the only EINVAL left: before start */
     if (err)
         return api_fail(err);
     if (lpNewFilePointer)
@@ -373,10 +410,21 @@ WINIPC_API DWORD WINAPI SetFilePointer(HANDLE hFile, LONG lDistanceToMove,
 WINIPC_API BOOL WINAPI SetEndOfFile(HANDLE hFile)
 {
     struct wipc_object *obj;
-    DWORD err = api_ref_io(hFile, API_OP(write), FILE_WRITE_DATA, &obj);
+    ACCESS_MASK granted = 0;
+    DWORD err = wipc_handle_ref(hFile, NULL, 0, &obj, &granted);
     if (err)
         return api_fail(err);
-    err = wipc_plat_truncate_here(wipc_file_get_fd(obj));
+    /* Only a disk file has an end to set: other files (pipes, devices)
+     * fail as Wine fails them, before the access check; objects that are
+     * not files are the wrong type of handle. */
+    if (obj->ops->file_type == FILE_TYPE_UNKNOWN)
+        err = ERROR_INVALID_HANDLE;
+    else if (obj->ops != &wipc_disk_file_ops)
+        err = ERROR_INVALID_FUNCTION;
+    else if (!(granted & FILE_WRITE_DATA))
+        err = ERROR_ACCESS_DENIED;
+    else
+        err = wipc_plat_truncate_here(wipc_file_get_fd(obj));
     wipc_object_release(obj);
     return api_result(err);
 }

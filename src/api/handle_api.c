@@ -1,6 +1,7 @@
 /*
  * handle_api.c: CloseHandle, DuplicateHandle, Get/SetHandleInformation.
  */
+#include "../core/service.h"
 #include "api.h"
 
 DWORD api_ref_io(HANDLE h, size_t op_offset, ACCESS_MASK need_any,
@@ -37,8 +38,8 @@ WINIPC_API BOOL WINAPI CloseHandle(HANDLE hObject)
     return api_result(wipc_handle_close(hObject));
 }
 
-/* The process handle must name this process: duplication into or out of
- * other processes is not part of the core. */
+/* The process handle must name this process (DuplicateHandle sends the
+ * other cases to the handle services first: see core/service.h). */
 static DWORD dup_check_process(HANDLE h)
 {
     struct wipc_object *p, *self;
@@ -66,9 +67,22 @@ WINIPC_API BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle,
     DWORD err;
     HANDLE out;
 
+    /* A failed call leaves NULL behind (as Wine does). */
+    if (lpTargetHandle)
+        *lpTargetHandle = NULL;
+    /* Another process on either side: through the handle services. */
+    if (wipc_service_is_remote(hSourceProcessHandle) ||
+        wipc_service_is_remote(hTargetProcessHandle))
+        return api_result(wipc_service_duplicate(
+            hSourceProcessHandle, hSourceHandle, hTargetProcessHandle,
+            lpTargetHandle, dwDesiredAccess, bInheritHandle, dwOptions));
     err = dup_check_process(hSourceProcessHandle);
     if (err)
         return api_fail(err);
+    /* "can be specified as NULL if the DUPLICATE_CLOSE_SOURCE flag is set":
+     * the call then only closes the source. */
+    if (!hTargetProcessHandle && (dwOptions & DUPLICATE_CLOSE_SOURCE))
+        return api_result(wipc_handle_close(hSourceHandle));
     err = wipc_handle_ref(hSourceHandle, NULL, 0, &obj, &granted);
     if (err)
         goto done;
@@ -80,12 +94,10 @@ WINIPC_API BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle,
                  : wipc_object_map_access(obj->ops, dwDesiredAccess);
     err = wipc_handle_alloc(obj, access,
                             bInheritHandle ? HANDLE_FLAG_INHERIT : 0, &out);
-    if (!err) {
-        if (lpTargetHandle)
-            *lpTargetHandle = out;
-        else
-            wipc_handle_close(out); /* nowhere to put it */
-    }
+    /* Without lpTargetHandle the duplicate still exists, unreachable, as
+     * the documentation warns ("you will lose system resources"). */
+    if (!err && lpTargetHandle)
+        *lpTargetHandle = out;
 done:
     wipc_object_release(obj);
     /* The source is closed even when the duplication failed. */
@@ -100,9 +112,8 @@ WINIPC_API BOOL WINAPI GetHandleInformation(HANDLE hObject, LPDWORD lpdwFlags)
     DWORD err = wipc_handle_get_flags(hObject, &flags);
     if (err)
         return api_fail(err);
-    if (!lpdwFlags)
-        return api_fail(ERROR_NOACCESS);
-    *lpdwFlags = flags;
+    if (lpdwFlags) /* NULL: only the handle is checked (as Wine does) */
+        *lpdwFlags = flags;
     return TRUE;
 }
 

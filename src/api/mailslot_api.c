@@ -2,6 +2,7 @@
  * mailslot_api.c: CreateMailslotA, GetMailslotInfo, SetMailslotInfo, and
  * CreateFileA's path for mailslot writers.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "../core/namespace.h"
@@ -46,8 +47,14 @@ WINIPC_API HANDLE WINAPI CreateMailslotA(
     HANDLE h;
     DWORD err;
 
-    if (!lpName) {
+    /* As Windows: no name (or an empty one) is no path at all, and the
+     * ANSI name must fit in MAX_PATH characters with its terminator. */
+    if (!lpName || !*lpName) {
         err = ERROR_PATH_NOT_FOUND;
+        goto fail;
+    }
+    if (strlen(lpName) >= MAX_PATH) {
+        err = ERROR_FILENAME_EXCED_RANGE;
         goto fail;
     }
     err = mailslot_path(lpName, path, sizeof path);
@@ -74,14 +81,54 @@ DWORD api_open_mailslot(LPCSTR name, ACCESS_MASK access, DWORD flags,
 {
     char path[WIPC_NS_PATH_MAX];
     struct wipc_object *obj;
-    DWORD err = mailslot_path(name, path, sizeof path);
+    size_t len = strlen(name);
+    DWORD err;
 
+    /* CreateFileA takes one character more than CreateMailslotA (Wine's
+     * probes); a trailing backslash is a name no receiver can have. */
+    if (len > MAX_PATH)
+        return ERROR_FILENAME_EXCED_RANGE;
+    if (len > strlen(MAILSLOT_PREFIX) && name[len - 1] == '\\')
+        return ERROR_FILE_NOT_FOUND;
+    err = mailslot_path(name, path, sizeof path);
     if (err)
         return err == ERROR_BAD_PATHNAME ? ERROR_FILE_NOT_FOUND : err;
     err = wipc_mailslot_open(path, &obj);
     if (err)
         return err;
     /* Writers never read (ReadFile: ERROR_ACCESS_DENIED). */
+    return api_publish(obj, access & ~FILE_READ_DATA, flags, out);
+}
+
+size_t api_remote_mailslot_server(LPCSTR name)
+{
+    size_t n;
+    if (!name || name[0] != '\\' || name[1] != '\\')
+        return 0;
+    n = strcspn(name + 2, "\\");
+    /* "\\.\" and "\\?\" are this machine's devices. */
+    if (n == 0 || (n == 1 && (name[2] == '.' || name[2] == '?')))
+        return 0;
+    return wipc_ns_is_prefix(name + 2 + n, "\\mailslot\\") ? n : 0;
+}
+
+DWORD api_open_remote_mailslot(LPCSTR name, ACCESS_MASK access, DWORD flags,
+                               HANDLE *out)
+{
+    char local[WIPC_NS_PATH_MAX], path[WIPC_NS_PATH_MAX];
+    size_t n = api_remote_mailslot_server(name);
+    const char *slot = name + 2 + n + strlen("\\mailslot\\");
+    struct wipc_object *obj;
+    DWORD err;
+
+    /* The name after the server follows the rules of local names. */
+    snprintf(local, sizeof local, "%s%s", MAILSLOT_PREFIX, slot);
+    err = mailslot_path(local, path, sizeof path);
+    if (err)
+        return err == ERROR_BAD_PATHNAME ? ERROR_FILE_NOT_FOUND : err;
+    err = wipc_mailslot_remote_open(name + 2, n, slot, &obj);
+    if (err)
+        return err;
     return api_publish(obj, access & ~FILE_READ_DATA, flags, out);
 }
 

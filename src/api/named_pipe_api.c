@@ -8,6 +8,7 @@
 #include "api.h"
 
 #define PIPE_PREFIX "\\\\.\\pipe\\"
+#define PIPE_NAME_MAX 256 /* the whole name, documented */
 #define PIPE_MODE_BITS                                                         \
     (PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE | PIPE_NOWAIT |                 \
      PIPE_REJECT_REMOTE_CLIENTS)
@@ -25,6 +26,43 @@ static int pipe_is_public(const SECURITY_ATTRIBUTES *sa)
         return 0;
     sd = sa->lpSecurityDescriptor;
     return (sd->Control & SE_DACL_PRESENT) && sd->Dacl == NULL;
+}
+
+/*
+ * CreateNamedPipe's answer for a name it cannot use: 0 if lpName is
+ * "\\.\pipe\NAME" with a NAME CreateNamedPipe accepts.  As Windows:
+ * no name is a path not found; a name too long for the ANSI conversion to
+ * a MAX_PATH buffer is ERROR_FILENAME_EXCED_RANGE; an empty NAME, one with
+ * a backslash ("any character other than a backslash") or a whole name of
+ * more than 256 characters ("can be up to 256 characters long") is an
+ * invalid name; so is a path of another file system (a drive, mailslots),
+ * while a device that does not exist ("\\.\notpipe\x") is a path not
+ * found.
+ */
+static DWORD pipe_create_name_error(LPCSTR name)
+{
+    size_t len = name ? strlen(name) : 0, dev;
+    const char *rest;
+
+    if (len == 0)
+        return ERROR_PATH_NOT_FOUND;
+    if (len >= MAX_PATH)
+        return ERROR_FILENAME_EXCED_RANGE;
+    if (wipc_ns_is_prefix(name, PIPE_PREFIX)) {
+        rest = name + strlen(PIPE_PREFIX);
+        if (!*rest || strchr(rest, '\\') || len > PIPE_NAME_MAX)
+            return ERROR_INVALID_NAME;
+        return 0;
+    }
+    if (!wipc_ns_is_prefix(name, "\\\\.\\"))
+        return ERROR_INVALID_NAME; /* a relative or drive path */
+    rest = name + 4;
+    dev = strcspn(rest, "\\");
+    if (!rest[dev] || (dev == 2 && rest[1] == ':') ||
+        (dev == 4 && wipc_ns_is_prefix(rest, "pipe")) ||
+        (dev == 8 && wipc_ns_is_prefix(rest, "mailslot")))
+        return ERROR_INVALID_NAME; /* \\.\pipe, \\.\C:\x, \\.\mailslot\x */
+    return ERROR_PATH_NOT_FOUND;
 }
 
 static ACCESS_MASK pipe_server_access(DWORD open_mode)
@@ -47,15 +85,12 @@ WINIPC_API HANDLE WINAPI CreateNamedPipeA(
     HANDLE h;
     DWORD err;
 
-    if (!lpName) {
-        err = ERROR_PATH_NOT_FOUND;
-        goto fail;
-    }
-    err = wipc_ns_path(lpName, PIPE_PREFIX, WIPC_NS_PIPE, 0, path, sizeof path);
-    if (err) {
+    err = pipe_create_name_error(lpName);
+    if (!err &&
+        wipc_ns_path(lpName, PIPE_PREFIX, WIPC_NS_PIPE, 0, path, sizeof path))
         err = ERROR_INVALID_NAME;
+    if (err)
         goto fail;
-    }
     if (!(dwOpenMode & PIPE_ACCESS_DUPLEX) || (dwOpenMode & ~PIPE_OPEN_FLAGS) ||
         (dwPipeMode & ~PIPE_MODE_BITS) ||
         ((dwPipeMode & PIPE_READMODE_MESSAGE) &&
@@ -83,39 +118,88 @@ DWORD api_open_named_pipe(LPCSTR name, ACCESS_MASK access, DWORD flags,
 {
     char path[WIPC_NS_PATH_MAX];
     struct wipc_object *obj;
-    DWORD err = wipc_ns_path(name, PIPE_PREFIX, WIPC_NS_PIPE, 0, path,
-                             sizeof path);
+    DWORD err;
+
+    if (strlen(name) > MAX_PATH)
+        return ERROR_FILENAME_EXCED_RANGE; /* the ANSI name does not convert */
+    err = wipc_ns_path(name, PIPE_PREFIX, WIPC_NS_PIPE, 0, path, sizeof path);
     if (err)
-        return ERROR_FILE_NOT_FOUND;
+        return ERROR_FILE_NOT_FOUND; /* no pipe can have this name */
     err = wipc_npipe_open(path, access, &obj);
     if (err)
         return err;
     return api_publish(obj, access, flags, out);
 }
 
-/* Looks up a named pipe handle; a handle of another type is
- * ERROR_INVALID_HANDLE, except a plain file (ERROR_INVALID_FUNCTION, as
- * Windows answers for pipe calls on files). */
-static DWORD pipe_ref(HANDLE h, struct wipc_object **obj)
+/*
+ * Looks up a pipe handle: a named pipe end, or an anonymous pipe's end
+ * (on Windows those are named pipes too: *anon is set then).  A handle of
+ * another type is ERROR_INVALID_HANDLE, except a plain file
+ * (ERROR_INVALID_FUNCTION, as Windows answers for pipe calls on files).
+ * need: the rights the call requires (ERROR_ACCESS_DENIED, checked after
+ * the type); *granted (if not NULL) gets the handle's rights.  Takes a
+ * reference on success.
+ */
+static DWORD pipe_ref_ex(HANDLE h, ACCESS_MASK need, struct wipc_object **obj,
+                         int *anon, ACCESS_MASK *granted)
 {
-    DWORD err = wipc_handle_ref(h, NULL, 0, obj, NULL);
+    ACCESS_MASK g = 0;
+    DWORD err = wipc_handle_ref(h, NULL, 0, obj, &g);
     if (err)
         return err;
-    if ((*obj)->ops == &wipc_npipe_ops)
-        return 0;
-    err = wipc_is_file(*obj) ? ERROR_INVALID_FUNCTION : ERROR_INVALID_HANDLE;
-    wipc_object_release(*obj);
+    *anon = (*obj)->ops == &wipc_pipe_end_ops;
+    if ((*obj)->ops != &wipc_npipe_ops && !*anon)
+        err = wipc_is_file(*obj) ? ERROR_INVALID_FUNCTION
+                                 : ERROR_INVALID_HANDLE;
+    else if ((g & need) != need)
+        err = ERROR_ACCESS_DENIED;
+    if (err) {
+        wipc_object_release(*obj);
+        return err;
+    }
+    if (granted)
+        *granted = g;
+    return 0;
+}
+
+/* A named pipe end only (an anonymous pipe's is ERROR_INVALID_FUNCTION). */
+static DWORD pipe_ref(HANDLE h, struct wipc_object **obj)
+{
+    int anon;
+    DWORD err = pipe_ref_ex(h, 0, obj, &anon, NULL);
+    if (!err && anon) {
+        wipc_object_release(*obj);
+        err = ERROR_INVALID_FUNCTION;
+    }
     return err;
+}
+
+/* An anonymous pipe's read end is the server end of its pipe. */
+static int anon_is_server(ACCESS_MASK granted)
+{
+    return (granted & FILE_READ_DATA) != 0;
 }
 
 WINIPC_API BOOL WINAPI ConnectNamedPipe(HANDLE hNamedPipe,
                                         LPOVERLAPPED lpOverlapped)
 {
     struct wipc_object *obj;
-    DWORD err = pipe_ref(hNamedPipe, &obj);
+    ACCESS_MASK granted;
+    int anon;
+    DWORD err = pipe_ref_ex(hNamedPipe, 0, &obj, &anon, &granted);
     if (err)
         return api_fail(err);
-    err = wipc_npipe_connect(obj);
+    if (anon && anon_is_server(granted)) {
+        /* Its client end was opened at once: connected, unless closed. */
+        DWORD got, avail;
+        err = wipc_pipe_peek(obj, NULL, 0, &got, &avail) == ERROR_BROKEN_PIPE
+                  ? ERROR_NO_DATA
+                  : ERROR_PIPE_CONNECTED;
+    } else if (anon) {
+        err = ERROR_INVALID_FUNCTION; /* a client end */
+    } else {
+        err = wipc_npipe_connect(obj);
+    }
     wipc_object_release(obj);
     if (lpOverlapped) {
         /* Completed synchronously: say so through the OVERLAPPED too. */
@@ -144,6 +228,8 @@ WINIPC_API BOOL WINAPI WaitNamedPipeA(LPCSTR lpNamedPipeName, DWORD nTimeOut)
     DWORD err;
     if (!lpNamedPipeName)
         return api_fail(ERROR_PATH_NOT_FOUND);
+    if (strlen(lpNamedPipeName) >= MAX_PATH)
+        return api_fail(ERROR_FILENAME_EXCED_RANGE);
     err = wipc_ns_path(lpNamedPipeName, PIPE_PREFIX, WIPC_NS_PIPE, 0, path,
                        sizeof path);
     if (err)
@@ -158,14 +244,53 @@ WINIPC_API BOOL WINAPI SetNamedPipeHandleState(HANDLE hNamedPipe,
                                                LPDWORD lpCollectDataTimeout)
 {
     struct wipc_object *obj;
-    DWORD err = pipe_ref(hNamedPipe, &obj);
-    (void)lpMaxCollectionCount; /* remote pipes only: nothing to collect */
-    (void)lpCollectDataTimeout;
+    int anon;
+    DWORD err;
+
+    /* Nothing to set: kernel32 does not even look at the handle. */
+    if (!lpMode && !lpMaxCollectionCount && !lpCollectDataTimeout)
+        return TRUE;
+    /* "GENERIC_WRITE access ... or GENERIC_READ and FILE_WRITE_ATTRIBUTES
+     * access for a read-only pipe": FILE_WRITE_ATTRIBUTES either way. */
+    err = pipe_ref_ex(hNamedPipe, lpMode ? FILE_WRITE_ATTRIBUTES : 0, &obj,
+                      &anon, NULL);
     if (err)
         return api_fail(err);
-    err = wipc_npipe_set_mode(obj, lpMode);
+    if (lpMode && anon) {
+        /* A byte pipe, blocking: PIPE_NOWAIT on anonymous pipes is not
+         * implemented (see README). */
+        if (*lpMode & ~(PIPE_READMODE_MESSAGE | PIPE_NOWAIT) ||
+            (*lpMode & PIPE_READMODE_MESSAGE))
+            err = ERROR_INVALID_PARAMETER;
+        else if (*lpMode & PIPE_NOWAIT)
+            err = ERROR_NOT_SUPPORTED;
+    } else if (lpMode) {
+        err = wipc_npipe_set_mode(obj, lpMode);
+    }
     wipc_object_release(obj);
+    /* Collection count and timeout are remote pipes' ("must be NULL if
+     * ... client and server processes are on the same computer"). */
+    if (!err && (lpMaxCollectionCount || lpCollectDataTimeout))
+        err = ERROR_INVALID_PARAMETER;
     return api_result(err);
+}
+
+/* What the query functions report of a pipe end. */
+static void pipe_info(struct wipc_object *obj, int anon, ACCESS_MASK granted,
+                      struct wipc_npipe_info *info)
+{
+    if (!anon) {
+        wipc_npipe_info(obj, info);
+        return;
+    }
+    /* CreatePipe's pipe: one instance, byte type, blocking; the buffer
+     * size asked for is not kept, so its default is reported. */
+    memset(info, 0, sizeof *info);
+    info->server = anon_is_server(granted);
+    info->pipe_type = PIPE_TYPE_BYTE;
+    info->read_mode = PIPE_READMODE_BYTE;
+    info->max_instances = info->cur_instances = 1;
+    info->out_size = info->in_size = 4096;
 }
 
 WINIPC_API BOOL WINAPI GetNamedPipeHandleStateA(
@@ -175,20 +300,27 @@ WINIPC_API BOOL WINAPI GetNamedPipeHandleStateA(
 {
     struct wipc_npipe_info info;
     struct wipc_object *obj;
-    DWORD err = pipe_ref(hNamedPipe, &obj);
+    ACCESS_MASK granted;
+    int anon;
+    DWORD err;
 
+    /* Nothing asked: kernel32 does not even look at the handle. */
+    if (!lpState && !lpCurInstances && !lpMaxCollectionCount &&
+        !lpCollectDataTimeout && !lpUserName)
+        return TRUE;
+    err = pipe_ref_ex(hNamedPipe, 0, &obj, &anon, &granted);
     if (err)
         return api_fail(err);
-    wipc_npipe_info(obj, &info);
+    pipe_info(obj, anon, granted, &info);
     wipc_object_release(obj);
     if (lpState)
         *lpState = info.read_mode | info.nowait;
     if (lpCurInstances)
         *lpCurInstances = info.cur_instances;
-    if (lpMaxCollectionCount)
-        *lpMaxCollectionCount = 0;
-    if (lpCollectDataTimeout)
-        *lpCollectDataTimeout = 0;
+    /* Remote pipes only: "This parameter must be NULL if ... client and
+     * server processes are on the same computer". */
+    if (lpMaxCollectionCount || lpCollectDataTimeout)
+        return api_fail(ERROR_INVALID_PARAMETER);
     if (lpUserName && nMaxUserNameSize)
         lpUserName[0] = '\0';
     return TRUE;
@@ -201,11 +333,13 @@ WINIPC_API BOOL WINAPI GetNamedPipeInfo(HANDLE hNamedPipe, LPDWORD lpFlags,
 {
     struct wipc_npipe_info info;
     struct wipc_object *obj;
-    DWORD err = pipe_ref(hNamedPipe, &obj);
+    ACCESS_MASK granted;
+    int anon;
+    DWORD err = pipe_ref_ex(hNamedPipe, 0, &obj, &anon, &granted);
 
     if (err)
         return api_fail(err);
-    wipc_npipe_info(obj, &info);
+    pipe_info(obj, anon, granted, &info);
     wipc_object_release(obj);
     if (lpFlags)
         *lpFlags = (info.server ? PIPE_SERVER_END : PIPE_CLIENT_END) |
@@ -228,15 +362,21 @@ WINIPC_API BOOL WINAPI TransactNamedPipe(HANDLE hNamedPipe, LPVOID lpInBuffer,
 {
     struct wipc_npipe_info info;
     struct wipc_object *obj;
-    DWORD written, err = pipe_ref(hNamedPipe, &obj);
-    int busy;
+    ACCESS_MASK granted;
+    int anon, busy = 0;
+    DWORD written, err;
 
     if (lpBytesRead)
         *lpBytesRead = 0;
+    /* The transceive request needs read and write access, which is
+     * checked before the pipe looks at its modes. */
+    err = pipe_ref_ex(hNamedPipe, FILE_READ_DATA | FILE_WRITE_DATA, &obj,
+                      &anon, &granted);
     if (err)
         return api_fail(err);
-    wipc_npipe_info(obj, &info);
-    busy = wipc_npipe_has_unread(obj);
+    pipe_info(obj, anon, granted, &info);
+    if (!anon)
+        busy = wipc_npipe_has_unread(obj);
     wipc_object_release(obj);
     if (!(info.pipe_type & PIPE_TYPE_MESSAGE) ||
         !(info.read_mode & PIPE_READMODE_MESSAGE))
@@ -285,15 +425,22 @@ WINIPC_API BOOL WINAPI CallNamedPipeA(LPCSTR lpNamedPipeName,
 static BOOL pipe_pid(HANDLE h, PULONG out, int want_server)
 {
     struct wipc_object *obj;
-    DWORD pid = 0, err = pipe_ref(h, &obj);
+    int anon;
+    DWORD pid = 0, err = pipe_ref_ex(h, 0, &obj, &anon, NULL);
     if (err)
         return api_fail(err);
-    err = wipc_npipe_peer_pid(obj, want_server, &pid);
+    if (!out) {
+        /* Windows' answer (Wine's test_namedpipe_process_id). */
+        wipc_object_release(obj);
+        return api_fail(ERROR_INSUFFICIENT_BUFFER);
+    }
+    if (anon) /* both ends of an anonymous pipe are made by its creator */
+        pid = GetCurrentProcessId();
+    else
+        err = wipc_npipe_peer_pid(obj, want_server, &pid);
     wipc_object_release(obj);
     if (err)
         return api_fail(err);
-    if (!out)
-        return api_fail(ERROR_NOACCESS);
     *out = pid;
     return TRUE;
 }

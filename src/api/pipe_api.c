@@ -42,14 +42,19 @@ WINIPC_API BOOL WINAPI PeekNamedPipe(HANDLE hNamedPipe, LPVOID lpBuffer,
                                      LPDWORD lpBytesLeftThisMessage)
 {
     struct wipc_object *obj;
+    ACCESS_MASK granted = 0;
     DWORD got = 0, avail = 0;
-    DWORD err = wipc_handle_ref(hNamedPipe, NULL, 0, &obj, NULL);
+    DWORD err = wipc_handle_ref(hNamedPipe, NULL, 0, &obj, &granted);
 
     if (err)
         return api_fail(err);
     if (obj->ops == &wipc_npipe_ops) {
         DWORD left = 0;
-        err = wipc_npipe_peek(obj, lpBuffer, nBufferSize, &got, &avail, &left);
+        /* "The handle must have GENERIC_READ access to the pipe." */
+        err = granted & FILE_READ_DATA
+                  ? wipc_npipe_peek(obj, lpBuffer, nBufferSize, &got, &avail,
+                                    &left)
+                  : ERROR_ACCESS_DENIED;
         wipc_object_release(obj);
         if (err)
             return api_fail(err);
@@ -62,11 +67,16 @@ WINIPC_API BOOL WINAPI PeekNamedPipe(HANDLE hNamedPipe, LPVOID lpBuffer,
         return TRUE;
     }
     if (obj->ops != &wipc_pipe_end_ops) {
-        /* A file that is not a pipe has no such function; other objects
-         * are the wrong type of handle. */
-        err = wipc_is_file(obj) ? ERROR_INVALID_FUNCTION : ERROR_INVALID_HANDLE;
+        /* A file that is not a pipe does not support peeking (Wine:
+         * ERROR_NOT_SUPPORTED); other objects are the wrong type of
+         * handle. */
+        err = wipc_is_file(obj) ? ERROR_NOT_SUPPORTED : ERROR_INVALID_HANDLE;
         wipc_object_release(obj);
         return api_fail(err);
+    }
+    if (!(granted & FILE_READ_DATA)) { /* the write end, for one */
+        wipc_object_release(obj);
+        return api_fail(ERROR_ACCESS_DENIED);
     }
     err = wipc_pipe_peek(obj, lpBuffer, nBufferSize, &got, &avail);
     wipc_object_release(obj);

@@ -65,11 +65,8 @@ WINIPC_API BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode)
     DWORD err = query_ref(hThread, &wipc_thread_ops, THREAD_QUERY_ANY, &obj);
     if (err)
         return api_fail(err);
-    if (!lpExitCode) {
-        wipc_object_release(obj);
-        return api_fail(ERROR_NOACCESS);
-    }
-    *lpExitCode = wipc_thread_exit_code(obj);
+    if (lpExitCode) /* NULL: only the handle is checked (as Wine does) */
+        *lpExitCode = wipc_thread_exit_code(obj);
     wipc_object_release(obj);
     return TRUE;
 }

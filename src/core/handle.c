@@ -13,6 +13,7 @@
 #include "../platform/platform.h"
 #include "handle.h"
 #include "inherit.h"
+#include "service.h"
 
 /* Windows' per-process limit is about 16 million handles. */
 #define HANDLE_MAX_ENTRIES (1u << 24)
@@ -85,6 +86,9 @@ DWORD wipc_handle_alloc(struct wipc_object *obj, ACCESS_MASK access,
     size_t i;
     DWORD err = 0;
 
+    /* A process with handles can be reached by other processes'
+     * DuplicateHandle from now on (service.h). */
+    wipc_service_ensure();
     wipc_mutex_lock(&table.lock);
     for (i = table.first_free; i < table.cap && table.entries[i].obj; i++)
         ;
@@ -186,6 +190,7 @@ DWORD wipc_handle_alloc_at(HANDLE value, struct wipc_object *obj,
 
     if (v == 0 || (v & 3) || (v >> 2) > HANDLE_MAX_ENTRIES)
         return ERROR_INVALID_HANDLE;
+    wipc_service_ensure();
     i = (v >> 2) - 1;
     wipc_mutex_lock(&table.lock);
     while (!err && i >= table.cap)
@@ -203,7 +208,8 @@ DWORD wipc_handle_alloc_at(HANDLE value, struct wipc_object *obj,
     return err;
 }
 
-DWORD wipc_handle_list_inheritable(struct wipc_handle_info **out, size_t *n)
+/* The entries whose flags include all of need (a snapshot, see handle.h). */
+static DWORD handle_list(DWORD need, struct wipc_handle_info **out, size_t *n)
 {
     struct wipc_handle_info *list = NULL;
     size_t i, count = 0;
@@ -212,7 +218,7 @@ DWORD wipc_handle_list_inheritable(struct wipc_handle_info **out, size_t *n)
     wipc_mutex_lock(&table.lock);
     for (i = 0; i < table.cap; i++)
         if (table.entries[i].obj &&
-            (table.entries[i].flags & HANDLE_FLAG_INHERIT))
+            (table.entries[i].flags & need) == need)
             count++;
     if (count) {
         list = calloc(count, sizeof *list);
@@ -222,7 +228,7 @@ DWORD wipc_handle_list_inheritable(struct wipc_handle_info **out, size_t *n)
     count = 0;
     for (i = 0; list && i < table.cap; i++) {
         struct handle_entry *e = &table.entries[i];
-        if (!e->obj || !(e->flags & HANDLE_FLAG_INHERIT))
+        if (!e->obj || (e->flags & need) != need)
             continue;
         list[count].value = handle_from_index(i);
         list[count].obj = wipc_object_grab(e->obj);
@@ -234,6 +240,16 @@ DWORD wipc_handle_list_inheritable(struct wipc_handle_info **out, size_t *n)
     *out = list;
     *n = count;
     return err;
+}
+
+DWORD wipc_handle_list_inheritable(struct wipc_handle_info **out, size_t *n)
+{
+    return handle_list(HANDLE_FLAG_INHERIT, out, n);
+}
+
+DWORD wipc_handle_list_all(struct wipc_handle_info **out, size_t *n)
+{
+    return handle_list(0, out, n);
 }
 
 void wipc_handle_list_free(struct wipc_handle_info *list, size_t n)
@@ -248,6 +264,10 @@ DWORD wipc_handle_get_flags(HANDLE h, DWORD *flags)
     struct handle_entry *e;
     DWORD err = 0;
 
+    if (wipc_handle_is_pseudo(h)) {
+        *flags = 0;
+        return 0;
+    }
     wipc_mutex_lock(&table.lock);
     e = handle_entry_locked(h);
     if (e)
@@ -263,6 +283,8 @@ DWORD wipc_handle_set_flags(HANDLE h, DWORD mask, DWORD flags)
     struct handle_entry *e;
     DWORD err = 0;
 
+    if (wipc_handle_is_pseudo(h))
+        return ERROR_ACCESS_DENIED;
     wipc_mutex_lock(&table.lock);
     e = handle_entry_locked(h);
     if (e) {

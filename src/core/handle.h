@@ -47,10 +47,13 @@ DWORD wipc_handle_ref(HANDLE h, const struct wipc_object_ops *type,
  */
 DWORD wipc_handle_close(HANDLE h);
 
-/* The HANDLE_FLAG_* flags of h.  ERROR_INVALID_HANDLE if unknown. */
+/* The HANDLE_FLAG_* flags of h (none for a pseudo handle).
+ * ERROR_INVALID_HANDLE if unknown. */
 DWORD wipc_handle_get_flags(HANDLE h, DWORD *flags);
 
-/* Sets the flags selected by mask to the values in flags. */
+/* Sets the flags selected by mask to the values in flags.
+ * ERROR_INVALID_HANDLE if unknown, ERROR_ACCESS_DENIED for a pseudo handle
+ * (whose flags cannot be set, even with an empty mask). */
 DWORD wipc_handle_set_flags(HANDLE h, DWORD mask, DWORD flags);
 
 /*
@@ -75,6 +78,8 @@ struct wipc_handle_info {
  * none).  Free it with wipc_handle_list_free.
  */
 DWORD wipc_handle_list_inheritable(struct wipc_handle_info **out, size_t *n);
+/* The same for every handle of the table, in order of value. */
+DWORD wipc_handle_list_all(struct wipc_handle_info **out, size_t *n);
 void wipc_handle_list_free(struct wipc_handle_info *list, size_t n);
 
 /* 1 if h is a pseudo handle (GetCurrentProcess() or GetCurrentThread()). */

@@ -113,3 +113,23 @@ void wipc_inherit_adopt(void)
         inherit_adopt_one(item);
     free(list);
 }
+
+DWORD wipc_inherit_describe(struct wipc_object *obj, int *fd, char *tag,
+                            size_t taglen)
+{
+    *fd = -1;
+    if (!obj->ops->inherit_info)
+        return ERROR_NOT_SUPPORTED;
+    obj->ops->inherit_info(obj, fd, tag, taglen);
+    return *fd < 0 ? ERROR_NOT_SUPPORTED : 0;
+}
+
+DWORD wipc_inherit_rebuild(const char *tag, int fd, struct wipc_object **obj)
+{
+    DWORD err = inherit_make(tag, fd, obj);
+    /* wipc_process_get keeps (and on failure closes) the pidfd itself;
+     * the other constructors leave fd to the caller when they fail. */
+    if (err && strncmp(tag, "process.", 8) != 0)
+        wipc_plat_close(fd);
+    return err;
+}

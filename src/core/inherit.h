@@ -38,4 +38,24 @@ void wipc_inherit_release(struct wipc_inherit *inh);
  * removes the variable from the environment.  Runs before main(). */
 void wipc_inherit_adopt(void);
 
+/* The longest tag (with its terminating NUL). */
+#define WIPC_INHERIT_TAG_MAX 48
+
+/*
+ * What another process needs to rebuild obj: the descriptor to send (still
+ * owned by obj) and the tag, as inheritance passes them.  Errors:
+ * ERROR_NOT_SUPPORTED for objects that cannot cross processes (threads, a
+ * named pipe instance that is not connected).
+ */
+DWORD wipc_inherit_describe(struct wipc_object *obj, int *fd, char *tag,
+                            size_t taglen);
+
+/*
+ * Rebuilds an object from a tag and a descriptor received from another
+ * process, as a child does with its inherited handles: *obj gets the new
+ * object with one reference.  fd is taken over, also on failure (then it is
+ * closed).  ERROR_INVALID_DATA for an unknown tag.
+ */
+DWORD wipc_inherit_rebuild(const char *tag, int fd, struct wipc_object **obj);
+
 #endif /* WIPC_INHERIT_H */

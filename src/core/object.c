@@ -8,6 +8,17 @@ void wipc_object_init(struct wipc_object *obj,
 {
     obj->ops = ops;
     atomic_init(&obj->refcount, 1);
+    atomic_init(&obj->signals, 0);
+}
+
+void wipc_object_signal_publish(struct wipc_object *obj)
+{
+    atomic_fetch_add_explicit(&obj->signals, 1, memory_order_release);
+}
+
+void wipc_object_signal_observe(struct wipc_object *obj)
+{
+    (void)atomic_load_explicit(&obj->signals, memory_order_acquire);
 }
 
 struct wipc_object *wipc_object_grab(struct wipc_object *obj)

@@ -69,6 +69,11 @@ struct wipc_object_ops {
     /* The descriptor behind the object for winipc_handle_fd(), or -1. */
     int (*get_fd)(struct wipc_object *obj);
 
+    /* The name the object was created or opened with, for listings of a
+     * process's handles ("\\.\pipe\x"); NULL or "" when it has none or
+     * it is not known here.  NULL slot: objects of this type are unnamed. */
+    const char *(*name)(struct wipc_object *obj);
+
     /* Frees the object once the last reference is gone. */
     void (*destroy)(struct wipc_object *obj);
 };
@@ -76,6 +81,9 @@ struct wipc_object_ops {
 struct wipc_object {
     const struct wipc_object_ops *ops;
     atomic_long refcount;
+    /* Bumped each time the object is signalled: see
+     * wipc_object_signal_publish. */
+    atomic_uint signals;
 };
 
 /* Sets up the header of a new object with one reference (the caller's). */
@@ -88,6 +96,18 @@ struct wipc_object *wipc_object_grab(struct wipc_object *obj);
 /* Drops one reference, destroying the object with the last one.  NULL is a
  * no-op. */
 void wipc_object_release(struct wipc_object *obj);
+
+/*
+ * Signalling goes through descriptors (an eventfd written, a poll that
+ * sees it), which the C memory model, and so ThreadSanitizer, cannot see
+ * through.  A type calls wipc_object_signal_publish just before it makes
+ * the object signalled, and a wait calls wipc_object_signal_observe on each
+ * object that satisfied it: everything the signalling thread did before
+ * SetEvent (or before it ended) then happens before what the waiter does
+ * after its wait, as Windows promises.
+ */
+void wipc_object_signal_publish(struct wipc_object *obj);
+void wipc_object_signal_observe(struct wipc_object *obj);
 
 /* Maps GENERIC_* bits of access through the type's mapping. */
 ACCESS_MASK wipc_object_map_access(const struct wipc_object_ops *ops,

@@ -49,9 +49,14 @@ static DWORD wait_poll(struct wait_state *w, int timeout)
     return 0;
 }
 
+/* Takes obj for a wait that it satisfies, and with it what its signaller
+ * published. */
 static int wait_acquire(struct wipc_object *obj)
 {
-    return obj->ops->satisfy ? obj->ops->satisfy(obj) : 1;
+    if (obj->ops->satisfy && !obj->ops->satisfy(obj))
+        return 0;
+    wipc_object_signal_observe(obj);
+    return 1;
 }
 
 static DWORD wait_any(struct wait_state *w, DWORD *result)
@@ -128,6 +133,13 @@ DWORD wipc_wait(struct wipc_object *const *objs, DWORD n, BOOL all,
 
     if (n == 0 || n > MAXIMUM_WAIT_OBJECTS)
         return ERROR_INVALID_PARAMETER;
+    /* A wait for all of them "may not contain multiple copies of the same
+     * handle": Windows fails one that names an object twice, through any
+     * handles (Wine would take such an auto-reset event twice). */
+    for (i = 0; all && i < n; i++)
+        for (DWORD j = i + 1; j < n; j++)
+            if (objs[i] == objs[j])
+                return ERROR_INVALID_PARAMETER;
     w.objs = objs;
     w.n = n;
     w.always = 0;

@@ -13,7 +13,8 @@
  * WAIT_TIMEOUT.  A wait that is satisfied consumes what the object's type
  * consumes (an auto-reset event's signal), for all objects at once when all
  * is TRUE.  Returns ERROR_* on failure (ERROR_INVALID_HANDLE for an object
- * that cannot be waited on).  The caller holds the references.
+ * that cannot be waited on, ERROR_INVALID_PARAMETER for a wait for all that
+ * names one object twice).  The caller holds the references.
  */
 DWORD wipc_wait(struct wipc_object *const *objs, DWORD n, BOOL all,
                 DWORD timeout_ms, DWORD *result);

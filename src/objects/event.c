@@ -102,6 +102,7 @@ DWORD wipc_event_adopt(int fd, BOOL manual_reset, struct wipc_object **out)
 
 DWORD wipc_event_set(struct wipc_object *obj)
 {
+    wipc_object_signal_publish(obj);
     return wipc_plat_eventfd_set(event_of(obj)->fd);
 }
 

@@ -57,6 +57,9 @@ static DWORD file_read(struct wipc_object *obj, void *buf, DWORD len,
     size_t n = 0;
     DWORD err = wipc_plat_read(file_of(obj)->fd, buf, len, offset, &n);
     *got = (DWORD)n;
+    /* A directory (opened with backup semantics) has no data to read. */
+    if (err == ERROR_ACCESS_DENIED && wipc_plat_is_dir(file_of(obj)->fd))
+        return ERROR_INVALID_FUNCTION;
     if (err || offset < 0)
         return err; /* A read at end of file succeeds with 0 bytes... */
     file_pointer_after(file_of(obj)->fd, offset, n);

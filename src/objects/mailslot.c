@@ -20,12 +20,21 @@
  * from that list first.  The descriptor winipc_handle_fd gives for a
  * receiver is an epoll descriptor that is readable when either the socket
  * or that list holds a message.
+ *
+ * A message is one datagram, so it can be no larger than a datagram the
+ * receiver takes whole (wipc_plat_dgram_max, 200 KiB): a larger WriteFile
+ * fails with ERROR_INVALID_PARAMETER, as one larger than nMaxMessageSize
+ * does, and nothing is sent.  ReadFile receives a datagram straight into
+ * the caller's buffer when the list is empty; one that does not fit goes
+ * onto the list whole and stays there (ERROR_INSUFFICIENT_BUFFER).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../core/namespace.h"
+#include "../core/registry_list.h"
+#include "../platform/platform_net.h"
 #include "objects.h"
 
 #define MS_MAGIC 0x544F4C53u /* "SLOT" */
@@ -33,7 +42,8 @@
 
 struct ms_header {
     uint32_t magic, version;
-    uint32_t max_msg, owner_uid, is_public, pad;
+    uint32_t max_msg, owner_uid, is_public;
+    uint32_t receiver_pid; /* its creator, for listings (0 in old files) */
     uint64_t sock_id;
     char name[WIPC_NS_NAME_MAX + 16];
 };
@@ -106,6 +116,8 @@ static void ms_destroy(struct wipc_object *obj)
     struct ms_header h;
     int fd, created;
 
+    if (m->receiver) /* before the network can hand it anything more */
+        wipc_mailslot_net_unregister(obj);
     wipc_plat_close(m->sock);
     wipc_plat_close(m->poll_fd);
     wipc_plat_close(m->queue_fd);
@@ -146,15 +158,20 @@ static void ms_inherit_info(struct wipc_object *obj, int *fd, char *tag,
              (unsigned)m->owner_uid, m->is_public);
 }
 
-/* Appends a message to the receiver's list (lock held). */
-static DWORD ms_push(struct wipc_mailslot *m, const char *data, size_t len)
+/* Appends a message, the pieces a then b, to the receiver's list (lock
+ * held). */
+static DWORD ms_push(struct wipc_mailslot *m, const char *a, size_t alen,
+                     const char *b, size_t blen)
 {
-    struct ms_message *msg = malloc(sizeof *msg + len);
+    struct ms_message *msg = malloc(sizeof *msg + alen + blen);
     if (!msg)
         return ERROR_NOT_ENOUGH_MEMORY;
     msg->next = NULL;
-    msg->len = len;
-    memcpy(msg->data, data, len);
+    msg->len = alen + blen;
+    if (alen)
+        memcpy(msg->data, a, alen);
+    if (blen)
+        memcpy(msg->data + alen, b, blen);
     if (m->tail)
         m->tail->next = msg;
     else
@@ -176,37 +193,63 @@ static void ms_pop(struct wipc_mailslot *m)
         wipc_plat_eventfd_reset(m->queue_fd, NULL);
 }
 
-/* Takes one datagram off the socket into the list: ERROR_NO_DATA if none.
- * Datagrams from users this slot does not admit are dropped. */
-static DWORD ms_pull_one(struct wipc_mailslot *m)
+/* What ms_take says of a message it put on the list. */
+#define MS_LISTED ((size_t)-1)
+
+/*
+ * Takes one datagram off the socket without waiting (lock held):
+ * ERROR_NO_DATA if none.  It is received straight into buf when it fits
+ * there (*got is then its size: no copy, no list), otherwise its first len
+ * bytes go to buf, the rest to the scratch buffer, and it is put on the
+ * list whole (*got is MS_LISTED).  buf NULL: always onto the list.
+ * Datagrams from users this slot does not admit are dropped, and so are
+ * datagrams larger than a message can be (only a foreign sender makes
+ * those: ms_write refuses them).
+ */
+static DWORD ms_take(struct wipc_mailslot *m, char *buf, size_t len,
+                     size_t *got)
 {
+    size_t max = wipc_plat_dgram_max();
+    if (!buf)
+        len = 0;
     for (;;) {
-        size_t len = 0;
+        size_t n = 0;
         DWORD uid;
-        DWORD err = wipc_plat_dgram_recv(m->sock, m->scratch,
-                                         wipc_plat_dgram_max(), &len, &uid);
+        DWORD err =
+            wipc_plat_dgram_recv(m->sock, buf, len, m->scratch, max, &n, &uid);
         if (err)
             return err;
-        if (!m->is_public && uid != m->owner_uid)
+        if ((!m->is_public && uid != m->owner_uid) || n > len + max)
             continue;
-        return ms_push(m, m->scratch, len);
+        if (buf && n <= len) {
+            *got = n;
+            return 0;
+        }
+        *got = MS_LISTED;
+        return ms_push(m, buf, len, m->scratch, n - len);
     }
 }
 
-/* Waits up to the read timeout for a message in the list (lock held; it is
- * released while waiting).  ERROR_SEM_TIMEOUT when none came. */
-static DWORD ms_wait_message(struct wipc_mailslot *m)
+/* Waits up to the read timeout for a message (lock held; it is released
+ * while waiting): one received straight into buf (see ms_take) or, with
+ * *got MS_LISTED, the head of the list.  ERROR_SEM_TIMEOUT when none came. */
+static DWORD ms_wait_message(struct wipc_mailslot *m, char *buf, size_t len,
+                             size_t *got)
 {
-    uint64_t start = wipc_plat_now_ms();
+    uint64_t start = 0;
     for (;;) {
         DWORD err, timeout = m->timeout;
         int wait_ms, ready = 0;
 
-        if (m->head)
+        if (m->head) {
+            *got = MS_LISTED;
             return 0;
-        err = ms_pull_one(m);
+        }
+        err = ms_take(m, buf, len, got);
         if (err != ERROR_NO_DATA)
             return err;
+        if (!start)
+            start = wipc_plat_now_ms();
         if (timeout == MAILSLOT_WAIT_FOREVER) {
             wait_ms = -1;
         } else {
@@ -227,6 +270,7 @@ static DWORD ms_read(struct wipc_object *obj, void *buf, DWORD len,
                      int64_t offset, DWORD *got)
 {
     struct wipc_mailslot *m = ms_of(obj);
+    size_t n = 0;
     DWORD err;
 
     (void)offset;
@@ -234,12 +278,17 @@ static DWORD ms_read(struct wipc_object *obj, void *buf, DWORD len,
     if (!m->receiver)
         return ERROR_ACCESS_DENIED; /* writers cannot read */
     wipc_mutex_lock(&m->lock);
-    err = ms_wait_message(m);
-    if (!err) {
+    /* A message too big for buf stays queued; buf's contents are then
+     * undefined, as a failed ReadFile's are. */
+    err = ms_wait_message(m, buf, len, &n);
+    if (!err && n != MS_LISTED) {
+        *got = (DWORD)n;
+    } else if (!err) {
         if (m->head->len > len) {
             err = ERROR_INSUFFICIENT_BUFFER; /* it stays queued */
         } else {
-            memcpy(buf, m->head->data, m->head->len);
+            if (m->head->len) /* buf may be NULL for an empty one */
+                memcpy(buf, m->head->data, m->head->len);
             *got = (DWORD)m->head->len;
             ms_pop(m);
         }
@@ -258,7 +307,8 @@ static DWORD ms_write(struct wipc_object *obj, const void *buf, DWORD len,
     *done = 0;
     if (m->receiver)
         return ERROR_ACCESS_DENIED; /* the receiver cannot write */
-    if (m->max_msg && len > m->max_msg)
+    /* Larger than the slot's maximum, or than a datagram carries. */
+    if ((m->max_msg && len > m->max_msg) || len > wipc_plat_dgram_max())
         return ERROR_INVALID_PARAMETER;
     err = wipc_plat_dgram_send(m->sock, buf, len);
     if (!err)
@@ -338,6 +388,7 @@ DWORD wipc_mailslot_create(const char *path, const char *name, DWORD max_msg,
     h.max_msg = max_msg;
     h.owner_uid = m->owner_uid;
     h.is_public = is_public != 0;
+    h.receiver_pid = wipc_plat_getpid();
     h.sock_id = wipc_plat_random64();
     snprintf(h.name, sizeof h.name, "%s", name);
     err = wipc_plat_dgram_bind(h.sock_id, &m->sock);
@@ -353,6 +404,8 @@ fail:
         return err;
     }
     wipc_object_init(&m->obj, &wipc_mailslot_ops);
+    /* Messages from other machines for this name (mailslot_net.c). */
+    wipc_mailslot_net_register(&m->obj, path, h.sock_id);
     *out = &m->obj;
     return 0;
 }
@@ -431,7 +484,7 @@ DWORD wipc_mailslot_info(struct wipc_object *obj, DWORD *max_msg,
 
     wipc_mutex_lock(&m->lock);
     /* Count everything queued: move it all into the list. */
-    while ((err = ms_pull_one(m)) == 0)
+    for (size_t n; (err = ms_take(m, NULL, 0, &n)) == 0;)
         ;
     if (err == ERROR_NO_DATA)
         err = 0;
@@ -449,4 +502,67 @@ void wipc_mailslot_set_timeout(struct wipc_object *obj, DWORD timeout)
     wipc_mutex_lock(&m->lock);
     m->timeout = timeout;
     wipc_mutex_unlock(&m->lock);
+}
+
+/* ---- Listings (registry_list.h) ----------------------------------------------- */
+
+DWORD wipc_mailslot_status(const char *path, struct wipc_mailslot_status *st)
+{
+    struct ms_header h;
+    int fd, created;
+    DWORD err = wipc_ns_open_locked(path, 0, 0, &fd, &created);
+
+    memset(st, 0, sizeof *st);
+    if (err)
+        return err;
+    if (ms_read_header(fd, &h) != 0 || !ms_alive(h.sock_id))
+        err = ERROR_FILE_NOT_FOUND; /* no receiver: the name is free */
+    wipc_plat_close(fd); /* drops the mutex */
+    if (err)
+        return err;
+    memcpy(st->name, h.name, sizeof st->name);
+    st->name[sizeof st->name - 1] = '\0';
+    st->owner_uid = h.owner_uid;
+    st->is_public = h.is_public != 0;
+    st->max_msg = h.max_msg;
+    st->receiver_pid = h.receiver_pid;
+    return 0;
+}
+
+/* ---- Messages from the network (mailslot_net.c) ------------------------------ */
+
+/* At most this many messages wait in a receiver's list before the network
+ * may add more: traffic cannot make it grow without bound. */
+#define MS_NET_BACKLOG 1024
+
+DWORD wipc_mailslot_net_deliver(struct wipc_object *obj, uint64_t sock_id,
+                                const void *buf, size_t len)
+{
+    struct wipc_mailslot *m = ms_of(obj);
+    DWORD count;
+
+    if (m->max_msg && len > m->max_msg)
+        return ERROR_INVALID_PARAMETER; /* as a local writer is refused */
+    wipc_mutex_lock(&m->lock);
+    count = m->count;
+    wipc_mutex_unlock(&m->lock);
+    if (count >= MS_NET_BACKLOG)
+        return ERROR_BUSY;
+    /* Into its own socket, behind what local writers sent before. */
+    return wipc_plat_dgram_sendto_id(m->sock, sock_id, buf, len);
+}
+
+DWORD wipc_mailslot_lookup(const char *path, uint64_t *sock_id)
+{
+    struct ms_header h;
+    int fd, created;
+    DWORD err = wipc_ns_open_locked(path, 0, 0, &fd, &created);
+
+    if (err)
+        return err;
+    err = ms_read_header(fd, &h) ? ERROR_FILE_NOT_FOUND : 0;
+    wipc_plat_close(fd); /* drops the mutex */
+    if (!err)
+        *sock_id = h.sock_id;
+    return err;
 }

@@ -28,10 +28,11 @@
 #include <sys/socket.h>
 
 #include "../core/namespace.h"
+#include "../core/registry_list.h"
 #include "objects.h"
 
 #define NP_MAGIC 0x50495057u /* "WPIP" */
-#define NP_VERSION 1u
+#define NP_VERSION 2u
 #define NP_HDR_SIZE 4096u
 #define NP_RBUF 65536u
 #define NP_DEFAULT_WAIT 50u /* ms, when nDefaultTimeOut is 0 */
@@ -42,6 +43,7 @@ struct np_header {
     uint32_t out_size, in_size, owner_uid, is_public;
     uint32_t nslots;
     char name[WIPC_NS_NAME_MAX + 16];
+    uint32_t read_mode; /* the first instance's PIPE_READMODE_*, for listings */
 };
 
 enum { NP_SLOT_FREE = 0, NP_SLOT_LISTENING = 1, NP_SLOT_BUSY = 2 };
@@ -49,6 +51,11 @@ enum { NP_SLOT_FREE = 0, NP_SLOT_LISTENING = 1, NP_SLOT_BUSY = 2 };
 struct np_slot {
     uint32_t state, server_pid;
     uint64_t sock_id;
+    /* Each client that claims the instance bumps epoch; DisconnectNamedPipe
+     * copies it to dropped before it cuts the connection, so the client
+     * tells a disconnection from its server's death, however late the
+     * kernel drops a killed server's locks. */
+    uint32_t epoch, dropped;
 };
 
 enum np_state {
@@ -65,6 +72,7 @@ struct wipc_npipe {
     int inst_fd; /* server: registry descriptor holding the slot lock */
     uint32_t slot;
     uint64_t sock_id;
+    uint32_t epoch; /* client: its claim of the slot (see np_slot) */
     int lfd;  /* server: listening socket */
     int conn; /* the connection, or -1 */
     struct np_header cfg;
@@ -75,11 +83,17 @@ struct wipc_npipe {
     wipc_mutex rlock;      /* reads and the read buffer */
     wipc_mutex wlock;      /* writes: one message at a time */
     enum np_state state;
+    /* ConnectNamedPipe callers blocked on this instance (under lock): a
+     * connection made by any of them (or by a read that found a client
+     * waiting) bumps conn_gen and sets wake_fd, completing them all. */
+    int wake_fd;
+    unsigned waiters, conn_gen;
     /* message framing on the read side */
     char *rbuf;
     size_t rstart, rend;
     int in_msg;
     uint32_t msg_left;
+    uint32_t last_len; /* the length of the last message started */
 };
 
 static inline struct wipc_npipe *np_of(struct wipc_object *obj)
@@ -136,17 +150,58 @@ static uint32_t np_count_live(int fd, const struct np_header *h,
     return live;
 }
 
-/* Sets this server instance's slot state, under the registry mutex. */
+static uint64_t np_state_off(uint32_t i)
+{
+    return np_slot_off(i) + offsetof(struct np_slot, state);
+}
+
+/* Sets this server instance's slot state, under the registry mutex.  The
+ * slot is ours for as long as we hold its lock, so only the state field
+ * is written: no need to read the slot first. */
 static void np_set_slot_state(struct wipc_npipe *p, uint32_t state)
 {
-    struct np_slot s;
     if (wipc_plat_lock_byte(p->inst_fd, WIPC_NS_LOCK_MUTEX, 1) != 0)
         return;
-    if (np_read_slot(p->inst_fd, p->slot, &s) == 0 &&
-        s.sock_id == p->sock_id) {
-        s.state = state;
-        np_write_slot(p->inst_fd, p->slot, &s);
-    }
+    wipc_plat_pwrite_all(p->inst_fd, &state, sizeof state,
+                         np_state_off(p->slot));
+    wipc_ns_unlock(p->inst_fd);
+}
+
+/*
+ * After a disconnection the slot must not say LISTENING.  Usually the
+ * client already marked it BUSY when it claimed the instance; it still
+ * says LISTENING only if the client died between its connect() and that
+ * write.  Only a client turns LISTENING into BUSY, and only this instance
+ * (under p->lock, which the caller holds) turns it back, so a read without
+ * the registry mutex that finds BUSY cannot be overtaken.
+ */
+static void np_mark_busy(struct wipc_npipe *p)
+{
+    uint32_t state = NP_SLOT_LISTENING;
+    if (p->inst_fd < 0)
+        return;
+    if (wipc_plat_pread_all(p->inst_fd, &state, sizeof state,
+                            np_state_off(p->slot)) == 0 &&
+        state == NP_SLOT_BUSY)
+        return;
+    np_set_slot_state(p, NP_SLOT_BUSY);
+}
+
+/* Records, before the connection is cut, that this instance disconnected
+ * its client (see np_slot.dropped).  Under the registry mutex: clients
+ * write epoch under it. */
+static void np_mark_dropped(struct wipc_npipe *p)
+{
+    uint32_t epoch;
+    if (p->inst_fd < 0 ||
+        wipc_plat_lock_byte(p->inst_fd, WIPC_NS_LOCK_MUTEX, 1) != 0)
+        return;
+    if (wipc_plat_pread_all(p->inst_fd, &epoch, sizeof epoch,
+                            np_slot_off(p->slot) +
+                                offsetof(struct np_slot, epoch)) == 0)
+        wipc_plat_pwrite_all(p->inst_fd, &epoch, sizeof epoch,
+                             np_slot_off(p->slot) +
+                                 offsetof(struct np_slot, dropped));
     wipc_ns_unlock(p->inst_fd);
 }
 
@@ -168,6 +223,7 @@ static void np_destroy(struct wipc_object *obj)
     struct wipc_npipe *p = np_of(obj);
     wipc_plat_close(p->conn);
     wipc_plat_close(p->lfd);
+    wipc_plat_close(p->wake_fd);
     if (p->inst_fd >= 0) {
         wipc_plat_close(p->inst_fd); /* the slot is free from here on */
         np_remove_if_unused(p->path);
@@ -195,6 +251,13 @@ static int np_get_fd(struct wipc_object *obj)
     return fd;
 }
 
+/* Set when the end is made and never changed: no lock needed.  Ends
+ * rebuilt from an inherited descriptor do not know it. */
+static const char *np_name(struct wipc_object *obj)
+{
+    return np_of(obj)->cfg.name;
+}
+
 static void np_inherit_info(struct wipc_object *obj, int *fd, char *tag,
                             size_t taglen)
 {
@@ -210,7 +273,7 @@ static struct wipc_npipe *np_alloc(void)
     struct wipc_npipe *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
-    p->inst_fd = p->lfd = p->conn = -1;
+    p->inst_fd = p->lfd = p->conn = p->wake_fd = -1;
     wipc_mutex_init(&p->lock);
     wipc_mutex_init(&p->rlock);
     wipc_mutex_init(&p->wlock);
@@ -222,21 +285,27 @@ static struct wipc_npipe *np_alloc(void)
 static DWORD np_accept_pending_locked(struct wipc_npipe *p)
 {
     int fd;
-    DWORD uid;
+    DWORD pid, uid;
 
     if (p->state != NP_LISTENING)
         return 0;
     while (wipc_plat_accept(p->lfd, 1, &fd) == 0) {
+        DWORD cred = wipc_plat_peer_cred(fd, &pid, &uid);
         /* A private pipe talks to its creator's user only. */
-        if (!p->cfg.is_public &&
-            (wipc_plat_peer_cred(fd, &p->peer_pid, &uid) != 0 ||
-             uid != p->cfg.owner_uid)) {
+        if (!p->cfg.is_public && (cred != 0 || uid != p->cfg.owner_uid)) {
             wipc_plat_close(fd);
             continue;
         }
-        wipc_plat_peer_cred(fd, &p->peer_pid, NULL);
+        p->peer_pid = cred ? 0 : pid;
         p->conn = fd;
         p->state = NP_CONNECTED;
+        /* Every ConnectNamedPipe waiting on this instance completes. */
+        p->conn_gen++;
+        if (p->waiters)
+            wipc_plat_eventfd_set(p->wake_fd);
+        /* A client that died between its connect() and its claim left the
+         * slot saying LISTENING: no other client may come now. */
+        np_mark_busy(p);
         return 0;
     }
     return ERROR_PIPE_LISTENING;
@@ -244,24 +313,28 @@ static DWORD np_accept_pending_locked(struct wipc_npipe *p)
 
 /*
  * After the connection ended (EOF or a failed write): the server sees its
- * client gone (ERROR_BROKEN_PIPE); a client tells a server that only
- * disconnected it (its instance still lives: ERROR_PIPE_NOT_CONNECTED)
- * from one that closed or died (ERROR_BROKEN_PIPE).
+ * client gone (ERROR_BROKEN_PIPE), or its own DisconnectNamedPipe ending a
+ * read or write in another thread (ERROR_PIPE_NOT_CONNECTED); a client
+ * tells a server that only disconnected it (its instance still lives:
+ * ERROR_PIPE_NOT_CONNECTED) from one that closed or died
+ * (ERROR_BROKEN_PIPE).
  */
 static DWORD np_peer_gone(struct wipc_npipe *p)
 {
     struct np_slot s;
-    int fd, created, alive = 0;
+    int fd, created, alive = 0, disconnected;
 
     wipc_mutex_lock(&p->lock);
     if (p->state == NP_CONNECTED)
         p->state = NP_BROKEN;
+    disconnected = p->state == NP_DISCONNECTED;
     wipc_mutex_unlock(&p->lock);
     if (p->server || !p->path[0])
-        return ERROR_BROKEN_PIPE;
+        return disconnected ? ERROR_PIPE_NOT_CONNECTED : ERROR_BROKEN_PIPE;
     if (wipc_ns_open_locked(p->path, 0, 0, &fd, &created) == 0) {
         alive = np_slot_live(fd, p->slot) &&
-                np_read_slot(fd, p->slot, &s) == 0 && s.sock_id == p->sock_id;
+                np_read_slot(fd, p->slot, &s) == 0 &&
+                s.sock_id == p->sock_id && s.dropped == p->epoch;
         wipc_plat_close(fd);
     }
     return alive ? ERROR_PIPE_NOT_CONNECTED : ERROR_BROKEN_PIPE;
@@ -316,28 +389,36 @@ static size_t np_rbuf_avail(const struct wipc_npipe *p)
     return p->rend - p->rstart;
 }
 
-/* Reads more of the stream into the read buffer. */
-static DWORD np_fill(struct wipc_npipe *p, int fd, int nonblock, size_t *n)
+/* Reads more of the stream into the read buffer, at most max bytes. */
+static DWORD np_fill(struct wipc_npipe *p, int fd, int nonblock, size_t max,
+                     size_t *n)
 {
     if (p->rstart > 0) {
         memmove(p->rbuf, p->rbuf + p->rstart, np_rbuf_avail(p));
         p->rend -= p->rstart;
         p->rstart = 0;
     }
-    DWORD err = wipc_plat_recv2(fd, NULL, 0, p->rbuf + p->rend,
-                                NP_RBUF - p->rend, nonblock, 0, n);
+    if (max > NP_RBUF - p->rend)
+        max = NP_RBUF - p->rend;
+    DWORD err = wipc_plat_recv2(fd, NULL, 0, p->rbuf + p->rend, max, nonblock,
+                                0, n);
     if (!err)
         p->rend += *n;
     return err;
 }
 
 /* Starts the next message: its header must be read (blocking unless
- * nonblock).  ERROR_NO_DATA if nonblock and nothing is there. */
-static DWORD np_next_header(struct wipc_npipe *p, int fd, int nonblock)
+ * nonblock).  ERROR_NO_DATA if nonblock and nothing is there.  After a
+ * long message, with room for another in the caller's buffer (room), only
+ * the header is read: the payload then goes straight to the caller
+ * instead of through the read buffer. */
+static DWORD np_next_header(struct wipc_npipe *p, int fd, int nonblock,
+                            DWORD room)
 {
+    size_t max = p->last_len >= 4096 && room >= 4096 ? 4 : NP_RBUF;
     while (np_rbuf_avail(p) < 4) {
         size_t n = 0;
-        DWORD err = np_fill(p, fd, nonblock, &n);
+        DWORD err = np_fill(p, fd, nonblock, max - np_rbuf_avail(p), &n);
         if (err)
             return err;
         if (n == 0)
@@ -346,6 +427,7 @@ static DWORD np_next_header(struct wipc_npipe *p, int fd, int nonblock)
     memcpy(&p->msg_left, p->rbuf + p->rstart, 4);
     p->rstart += 4;
     p->in_msg = 1;
+    p->last_len = p->msg_left;
     return 0;
 }
 
@@ -366,7 +448,7 @@ static DWORD np_read_messages(struct wipc_npipe *p, int fd, char *buf,
         size_t c;
 
         if (!p->in_msg) {
-            err = np_next_header(p, fd, nowait || total > 0);
+            err = np_next_header(p, fd, nowait || total > 0, len - total);
             if (err)
                 break;
             if (p->msg_left == 0) { /* a zero-length message */
@@ -432,13 +514,14 @@ static DWORD np_read(struct wipc_object *obj, void *buf, DWORD len,
 
     (void)offset;
     *got = 0;
-    err = np_conn(p, &fd);
-    if (err)
-        return err;
+    /* The connection is looked up under rlock: DisconnectNamedPipe closes
+     * it only once it holds rlock (and wlock) itself, so no descriptor is
+     * closed, or reused, under a read. */
     wipc_mutex_lock(&p->rlock);
-    if (p->cfg.pipe_type & PIPE_TYPE_MESSAGE)
+    err = np_conn(p, &fd);
+    if (!err && (p->cfg.pipe_type & PIPE_TYPE_MESSAGE))
         err = np_read_messages(p, fd, buf, len, got);
-    else
+    else if (!err)
         err = np_read_bytes(p, fd, buf, len, got);
     wipc_mutex_unlock(&p->rlock);
     return err;
@@ -458,20 +541,26 @@ static DWORD np_write(struct wipc_object *obj, const void *buf, DWORD len,
 
     (void)offset;
     *done = 0;
+    wipc_mutex_lock(&p->wlock); /* the connection too: see np_read */
     err = np_conn(p, &fd);
-    if (err)
+    if (err || (!msg && len == 0)) { /* Null write succeeds. */
+        wipc_mutex_unlock(&p->wlock);
         return err;
-    if (!msg && len == 0)
-        return 0; /* Null write succeeds. */
-    wipc_mutex_lock(&p->wlock);
+    }
     err = wipc_plat_send2(fd, msg ? &hdr : NULL, msg ? 4 : 0, buf, len,
                           atomic_load(&p->nowait) != 0, &n);
     wipc_mutex_unlock(&p->wlock);
     if (err == ERROR_BUSY) /* PIPE_NOWAIT and no room: nothing written */
         return 0;
     if (err == ERROR_NO_DATA) {
+        /* A write the peer's end went away under (part of it was sent)
+         * was pending: Windows fails it with ERROR_BROKEN_PIPE (Wine's
+         * test_overlapped_transport); a write to a pipe already broken
+         * fails with ERROR_NO_DATA. */
         err = np_peer_gone(p);
-        return err == ERROR_PIPE_NOT_CONNECTED ? err : ERROR_NO_DATA;
+        if (err == ERROR_PIPE_NOT_CONNECTED)
+            return err;
+        return n > 0 ? ERROR_BROKEN_PIPE : ERROR_NO_DATA;
     }
     if (err)
         return err;
@@ -479,25 +568,42 @@ static DWORD np_write(struct wipc_object *obj, const void *buf, DWORD len,
     return 0;
 }
 
-/* FlushFileBuffers: returns once the peer has read everything sent. */
+static int np_drained_and_gone(int fd);
+
+/* FlushFileBuffers: returns once the peer has read everything sent.  Under
+ * wlock (the connection stays open); a disconnection ends the wait with
+ * ERROR_PIPE_NOT_CONNECTED, the peer's going away with ERROR_BROKEN_PIPE
+ * (what Windows completes a pending flush with, in Wine's
+ * test_overlapped_transport). */
 static DWORD np_flush(struct wipc_object *obj)
 {
     struct wipc_npipe *p = np_of(obj);
-    DWORD delay = 1;
-    int fd;
-    DWORD err = np_conn(p, &fd);
+    DWORD delay = 1, err;
+    int fd, waited = 0;
 
-    if (err)
-        return err;
-    for (;;) {
+    wipc_mutex_lock(&p->wlock);
+    err = np_conn(p, &fd);
+    while (!err) {
         size_t unread = 0;
         err = wipc_plat_socket_unread_out(fd, &unread);
-        if (err || unread == 0)
-            return err;
+        if (err)
+            break;
+        if (unread == 0) {
+            if (waited && np_drained_and_gone(fd))
+                err = ERROR_BROKEN_PIPE;
+            break;
+        }
         wipc_plat_sleep_ms(delay);
+        waited = 1;
         if (delay < 16)
             delay *= 2;
+        wipc_mutex_lock(&p->lock);
+        if (p->state == NP_DISCONNECTED || p->conn != fd)
+            err = ERROR_PIPE_NOT_CONNECTED;
+        wipc_mutex_unlock(&p->lock);
     }
+    wipc_mutex_unlock(&p->wlock);
+    return err;
 }
 
 const struct wipc_object_ops wipc_npipe_ops = {
@@ -511,6 +617,7 @@ const struct wipc_object_ops wipc_npipe_ops = {
     .flush = np_flush,
     .inherit_info = np_inherit_info,
     .get_fd = np_get_fd,
+    .name = np_name,
     .destroy = np_destroy,
 };
 
@@ -529,13 +636,15 @@ static DWORD np_admit(int fd, struct np_header *h, const struct np_header *want,
         h->nslots = nslots;
         return wipc_plat_pwrite_all(fd, h, sizeof *h, 0);
     }
+    /* In the order Windows' pipe file system checks: a full pipe is busy
+     * whatever else the new instance asks for. */
+    if (h->max_instances != PIPE_UNLIMITED_INSTANCES &&
+        live >= h->max_instances)
+        return ERROR_PIPE_BUSY;
     if (open_flags & FILE_FLAG_FIRST_PIPE_INSTANCE)
         return ERROR_ACCESS_DENIED;
     if (h->open_mode != want->open_mode)
         return ERROR_ACCESS_DENIED;
-    if (h->max_instances != PIPE_UNLIMITED_INSTANCES &&
-        live >= h->max_instances)
-        return ERROR_PIPE_BUSY;
     return 0;
 }
 
@@ -561,6 +670,7 @@ static DWORD np_take_slot(struct wipc_npipe *p, int fd, struct np_header *h)
     p->slot = i;
     s.state = NP_SLOT_LISTENING;
     s.server_pid = wipc_plat_getpid();
+    s.epoch = s.dropped = 0;
     s.sock_id = p->sock_id;
     err = np_write_slot(fd, i, &s);
     if (!err && i == h->nslots) {
@@ -588,6 +698,7 @@ DWORD wipc_npipe_create(const char *path, const char *name, DWORD open_mode,
     want.version = NP_VERSION;
     want.open_mode = open_mode & PIPE_ACCESS_DUPLEX;
     want.pipe_type = pipe_mode & PIPE_TYPE_MESSAGE;
+    want.read_mode = pipe_mode & PIPE_READMODE_MESSAGE;
     want.max_instances = max_instances;
     want.default_timeout = timeout;
     want.out_size = out_size;
@@ -630,7 +741,9 @@ static DWORD np_claim(struct wipc_npipe *p, int fd, const struct np_header *h)
         if (wipc_plat_connect_abstract(s.sock_id, SOCK_STREAM, &p->conn))
             continue; /* the instance is going away */
         s.state = NP_SLOT_BUSY;
+        s.epoch = s.epoch + 1 ? s.epoch + 1 : 1;
         np_write_slot(fd, i, &s);
+        p->epoch = s.epoch;
         p->slot = i;
         p->sock_id = s.sock_id;
         p->peer_pid = s.server_pid;
@@ -723,8 +836,8 @@ DWORD wipc_npipe_connect(struct wipc_object *obj)
 {
     struct wipc_npipe *p = np_of(obj);
     DWORD err = 0;
-    int fd, lfd;
-    DWORD uid;
+    unsigned gen;
+    int fds[2], was;
 
     if (!p->server)
         return ERROR_INVALID_FUNCTION;
@@ -737,44 +850,55 @@ DWORD wipc_npipe_connect(struct wipc_object *obj)
         err = ERROR_NO_DATA; /* the client came and went */
         break;
     case NP_DISCONNECTED:
+        /* A connection may already wait (from a client that died before
+         * it could claim the slot): take it before saying LISTENING, or
+         * the slot would say LISTENING while connected, and let a second
+         * client queue up behind the first.  The slot is BUSY here, so no
+         * client connects between the two steps. */
         p->state = NP_LISTENING;
-        np_set_slot_state(p, NP_SLOT_LISTENING);
+        if (np_accept_pending_locked(p) != 0)
+            np_set_slot_state(p, NP_SLOT_LISTENING);
         /* fall through */
     case NP_LISTENING:
         if (np_accept_pending_locked(p) == 0)
             err = ERROR_PIPE_CONNECTED; /* it came before we asked */
         else if (atomic_load(&p->nowait))
             err = ERROR_PIPE_LISTENING;
-        else
-            err = ERROR_IO_PENDING;
+        else if (p->wake_fd < 0)
+            err = wipc_plat_eventfd(0, &p->wake_fd);
         break;
     }
-    lfd = p->lfd;
-    wipc_mutex_unlock(&p->lock);
-    if (err != ERROR_IO_PENDING)
+    if (err) {
+        wipc_mutex_unlock(&p->lock);
         return err;
+    }
+    /*
+     * Wait for a client.  Several threads may wait on one instance, and a
+     * ReadFile may accept the client too: whoever connects bumps conn_gen
+     * and sets wake_fd, and every waiter then returns TRUE, as Windows
+     * completes all of an instance's pending listens.  Accepting happens
+     * under p->lock only, so one thread takes the connection.
+     */
+    gen = p->conn_gen;
+    p->waiters++;
+    fds[0] = p->lfd;
+    fds[1] = p->wake_fd;
     for (;;) {
-        err = wipc_plat_accept(lfd, 0, &fd);
+        int ready[2] = {0, 0}, nready = 0;
+        if (p->conn_gen != gen)
+            break; /* connected, by this thread or another */
+        if (p->state == NP_LISTENING && np_accept_pending_locked(p) == 0)
+            break;
+        wipc_mutex_unlock(&p->lock);
+        err = wipc_plat_poll_readable(fds, ready, 2, -1, &nready);
+        wipc_mutex_lock(&p->lock);
         if (err)
-            return err;
-        if (!p->cfg.is_public &&
-            (wipc_plat_peer_cred(fd, NULL, &uid) != 0 ||
-             uid != p->cfg.owner_uid)) {
-            wipc_plat_close(fd); /* another user: not for this pipe */
-            continue;
-        }
-        break;
+            break;
     }
-    wipc_mutex_lock(&p->lock);
-    if (p->state == NP_LISTENING) {
-        wipc_plat_peer_cred(fd, &p->peer_pid, NULL);
-        p->conn = fd;
-        p->state = NP_CONNECTED;
-    } else {
-        wipc_plat_close(fd); /* connected meanwhile by another thread */
-    }
+    if (--p->waiters == 0)
+        wipc_plat_eventfd_reset(p->wake_fd, &was);
     wipc_mutex_unlock(&p->lock);
-    return 0;
+    return err;
 }
 
 DWORD wipc_npipe_disconnect(struct wipc_object *obj)
@@ -794,18 +918,25 @@ DWORD wipc_npipe_disconnect(struct wipc_object *obj)
         conn = p->conn;
         p->conn = -1;
         p->state = NP_DISCONNECTED;
-        np_set_slot_state(p, NP_SLOT_BUSY); /* not listening until Connect */
+        np_mark_busy(p); /* not listening until Connect */
+        np_mark_dropped(p);
     }
     wipc_mutex_unlock(&p->lock);
     if (conn >= 0) {
-        /* Queued data is discarded; the client's next call fails. */
+        /* Queued data is discarded; the client's next call fails.  The
+         * shutdown comes first: it ends reads and writes blocked on conn
+         * in other threads (which then see the state and fail with
+         * ERROR_PIPE_NOT_CONNECTED), and only when none uses it any more
+         * (rlock and wlock, see np_read) is it closed. */
+        wipc_plat_shutdown(conn);
         wipc_mutex_lock(&p->rlock);
+        wipc_mutex_lock(&p->wlock);
         p->rstart = p->rend = 0;
         p->in_msg = 0;
         p->msg_left = 0;
-        wipc_mutex_unlock(&p->rlock);
-        wipc_plat_shutdown(conn);
         wipc_plat_close(conn);
+        wipc_mutex_unlock(&p->wlock);
+        wipc_mutex_unlock(&p->rlock);
     }
     return err;
 }
@@ -855,16 +986,22 @@ DWORD wipc_npipe_peek(struct wipc_object *obj, void *buf, DWORD len,
     uint64_t total = 0;
     int fd, in_msg, first = 1;
     uint32_t msg_left;
-    DWORD err = np_conn(p, &fd);
+    DWORD err;
 
     *got = *avail = *left = 0;
-    if (err)
-        return err;
+    /* Under rlock throughout: the connection stays open (see np_read). */
     wipc_mutex_lock(&p->rlock);
+    err = np_conn(p, &fd);
+    if (err) {
+        /* A server end that has no client: Windows says ERROR_BAD_PIPE
+         * (Wine's test_CreateNamedPipe and test_DisconnectNamedPipe). */
+        if (p->server)
+            err = ERROR_BAD_PIPE;
+        goto done;
+    }
     err = np_queued(p, fd, &d, &dlen);
     in_msg = p->in_msg;
     msg_left = p->msg_left;
-    wipc_mutex_unlock(&p->rlock);
     if (err)
         goto done;
     if (!(p->cfg.pipe_type & PIPE_TYPE_MESSAGE)) {
@@ -911,6 +1048,7 @@ DWORD wipc_npipe_peek(struct wipc_object *obj, void *buf, DWORD len,
     }
     *avail = total > 0xFFFFFFFFu ? 0xFFFFFFFFu : (DWORD)total;
 done:
+    wipc_mutex_unlock(&p->rlock);
     free(d);
     return err;
 }
@@ -972,11 +1110,14 @@ int wipc_npipe_has_unread(struct wipc_object *obj)
 {
     struct wipc_npipe *p = np_of(obj);
     size_t kq = 0;
-    int fd;
-    if (np_conn(p, &fd) != 0)
-        return 0;
-    wipc_plat_socket_queued_in(fd, &kq);
-    return kq > 0 || (p->rbuf && np_rbuf_avail(p) > 0) || p->in_msg;
+    int fd, unread = 0;
+    wipc_mutex_lock(&p->rlock); /* the read buffer, and the connection */
+    if (np_conn(p, &fd) == 0) {
+        wipc_plat_socket_queued_in(fd, &kq);
+        unread = kq > 0 || (p->rbuf && np_rbuf_avail(p) > 0) || p->in_msg;
+    }
+    wipc_mutex_unlock(&p->rlock);
+    return unread;
 }
 
 DWORD wipc_npipe_adopt(int fd, const char *args, struct wipc_object **out)
@@ -999,4 +1140,61 @@ DWORD wipc_npipe_adopt(int fd, const char *args, struct wipc_object **out)
     wipc_object_init(&p->obj, &wipc_npipe_ops);
     *out = &p->obj;
     return 0;
+}
+
+/* ---- Listings (registry_list.h) ---------------------------------------------- */
+
+DWORD wipc_npipe_status(const char *path, struct wipc_npipe_status *st)
+{
+    struct np_header h;
+    int fd, created;
+    DWORD err = wipc_ns_open_locked(path, 0, 0, &fd, &created);
+
+    memset(st, 0, sizeof *st);
+    if (err)
+        return err;
+    if (np_read_header(fd, &h) != 0 || h.nslots == 0) {
+        err = ERROR_FILE_NOT_FOUND;
+        goto done;
+    }
+    st->instances = calloc(h.nslots, sizeof *st->instances);
+    if (!st->instances) {
+        err = ERROR_NOT_ENOUGH_MEMORY;
+        goto done;
+    }
+    for (uint32_t i = 0; i < h.nslots; i++) {
+        struct np_slot s;
+        if (!np_slot_live(fd, i) || np_read_slot(fd, i, &s) != 0)
+            continue;
+        st->instances[st->ninstances].server_pid = s.server_pid;
+        st->instances[st->ninstances].listening = s.state == NP_SLOT_LISTENING;
+        st->ninstances++;
+    }
+    if (st->ninstances == 0) {
+        err = ERROR_FILE_NOT_FOUND; /* every server is gone */
+        goto done;
+    }
+    memcpy(st->name, h.name, sizeof st->name);
+    st->name[sizeof st->name - 1] = '\0';
+    st->owner_uid = h.owner_uid;
+    st->is_public = h.is_public != 0;
+    st->open_mode = h.open_mode;
+    st->pipe_type = h.pipe_type;
+    st->read_mode = h.read_mode;
+    st->max_instances = h.max_instances;
+    st->default_timeout = h.default_timeout;
+    st->out_size = h.out_size;
+    st->in_size = h.in_size;
+done:
+    wipc_plat_close(fd); /* drops the mutex */
+    if (err)
+        wipc_npipe_status_clear(st);
+    return err;
+}
+
+void wipc_npipe_status_clear(struct wipc_npipe_status *st)
+{
+    free(st->instances);
+    st->instances = NULL;
+    st->ninstances = 0;
 }

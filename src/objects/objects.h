@@ -126,6 +126,38 @@ DWORD wipc_mailslot_info(struct wipc_object *obj, DWORD *max_msg,
                          DWORD *next, DWORD *count, DWORD *timeout);
 void wipc_mailslot_set_timeout(struct wipc_object *obj, DWORD timeout);
 
+/*
+ * Hands a message that came from the network to a receiver created in this
+ * process, through its own socket and without waiting: ERROR_BUSY (the
+ * message is dropped) if its queue is full or MS_NET_BACKLOG messages
+ * wait, ERROR_INVALID_PARAMETER if larger than its maximum size.
+ */
+DWORD wipc_mailslot_net_deliver(struct wipc_object *obj, uint64_t sock_id,
+                                const void *buf, size_t len);
+
+/* The socket id of the receiver registered at path (it may be gone:
+ * sending there then fails).  ERROR_FILE_NOT_FOUND if none. */
+DWORD wipc_mailslot_lookup(const char *path, uint64_t *sock_id);
+
+/* ---- mailslot_net.c: mailslots between machines ---------------------------- */
+
+/*
+ * A writer for "\\SERVER\mailslot\SLOT" (server: server_len bytes, "*",
+ * a domain or a computer name; slot: what follows "\mailslot\").  Needs
+ * no receiver.  ERROR_BAD_NETPATH if networking is off, the server name
+ * is not a NetBIOS name or nothing can be reached.  Returns a new
+ * reference in *out.
+ */
+DWORD wipc_mailslot_remote_open(const char *server, size_t server_len,
+                                const char *slot, struct wipc_object **out);
+
+/* A receiver created in this process starts (register) or stops
+ * (unregister; unknown receivers are ignored) hearing the network.  No
+ * reference is taken: unregister before the object is freed. */
+void wipc_mailslot_net_register(struct wipc_object *receiver,
+                                const char *path, uint64_t sock_id);
+void wipc_mailslot_net_unregister(struct wipc_object *receiver);
+
 /* ---- event.c ------------------------------------------------------------- */
 
 extern const struct wipc_object_ops wipc_event_ops;

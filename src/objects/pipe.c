@@ -34,6 +34,29 @@ static int pipe_read_end_broken(struct wipc_object *obj)
     return wipc_plat_pipe_queued(pipe_fd(obj), &queued) == 0 && queued == 0;
 }
 
+/*
+ * A null read waits as any read does: until the pipe holds data (then it
+ * succeeds, reading nothing) or every writer is gone (ERROR_BROKEN_PIPE),
+ * as Wine's pipes do.  A reader that takes the data between our poll and
+ * our count only sends us back to waiting.
+ */
+static DWORD pipe_null_read(struct wipc_object *obj)
+{
+    for (;;) {
+        size_t queued = 0;
+        int ready = 0;
+        DWORD err = wipc_plat_wait_readable(pipe_fd(obj), -1, &ready);
+        if (!err)
+            err = wipc_plat_pipe_queued(pipe_fd(obj), &queued);
+        if (err)
+            return err;
+        if (queued > 0)
+            return 0;
+        if (pipe_read_end_broken(obj))
+            return ERROR_BROKEN_PIPE;
+    }
+}
+
 static DWORD pipe_read(struct wipc_object *obj, void *buf, DWORD len,
                        int64_t offset, DWORD *got)
 {
@@ -42,9 +65,8 @@ static DWORD pipe_read(struct wipc_object *obj, void *buf, DWORD len,
 
     (void)offset; /* pipes have no position */
     *got = 0;
-    /* Null read succeeds at once, data or not, unless the pipe is broken. */
     if (len == 0)
-        return pipe_read_end_broken(obj) ? ERROR_BROKEN_PIPE : 0;
+        return pipe_null_read(obj);
     err = wipc_plat_read(pipe_fd(obj), buf, len, -1, &n);
     if (err)
         return err;
@@ -74,8 +96,8 @@ static DWORD pipe_write(struct wipc_object *obj, const void *buf, DWORD len,
 /*
  * FlushFileBuffers on a pipe returns once the reader has taken everything
  * queued.  Linux has no notification for "drained", so poll the queue with
- * a short back-off; a reader that goes away ends the wait with
- * ERROR_BROKEN_PIPE.
+ * a short back-off.  Once no reader is left nothing queued can be read any
+ * more: the flush is over, and succeeds (as Wine's does).
  */
 static DWORD pipe_flush(struct wipc_object *obj)
 {
@@ -85,10 +107,8 @@ static DWORD pipe_flush(struct wipc_object *obj)
         DWORD err = wipc_plat_pipe_queued(pipe_fd(obj), &queued);
         if (err)
             return err;
-        if (queued == 0)
+        if (queued == 0 || !wipc_plat_pipe_has_reader(pipe_fd(obj)))
             return 0;
-        if (!wipc_plat_pipe_has_reader(pipe_fd(obj)))
-            return ERROR_BROKEN_PIPE;
         wipc_plat_sleep_ms(delay);
         if (delay < 16)
             delay *= 2;
@@ -138,19 +158,17 @@ DWORD wipc_pipe_peek(struct wipc_object *obj, void *buf, DWORD len,
 
     if (err)
         return err;
-    if (queued == 0) {
-        /* Nothing queued: a pipe whose writers are gone is broken. */
-        int ready = 0;
-        err = wipc_plat_wait_readable(pipe_fd(obj), 0, &ready);
-        if (err)
-            return err;
-        if (ready)
-            return ERROR_BROKEN_PIPE;
-    }
+    /* Nothing queued: a pipe whose writers are gone is broken. */
+    if (queued == 0 && pipe_read_end_broken(obj))
+        return ERROR_BROKEN_PIPE;
     if (buf && len > 0) {
         err = wipc_plat_pipe_peek(pipe_fd(obj), buf, len, &n);
         if (err)
             return err;
+    } else if (!buf) {
+        /* Windows peeks into a buffer of its own and reports the count
+         * even when the caller wants no data (as Wine does). */
+        n = queued < len ? queued : len;
     }
     *got = (DWORD)n;
     *avail = queued > 0xFFFFFFFFu ? 0xFFFFFFFFu : (DWORD)queued;

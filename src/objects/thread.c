@@ -81,6 +81,7 @@ static void thread_end(void *arg)
     struct wipc_thread *t = arg;
     if (!atomic_load(&t->exit_stored))
         atomic_store(&t->exit_code, 0);
+    wipc_object_signal_publish(&t->obj);
     wipc_plat_eventfd_set(t->done_fd);
     wipc_object_release(&t->obj);
 }

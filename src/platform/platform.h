@@ -105,8 +105,10 @@ DWORD wipc_plat_fsync(int fd);
 
 /*
  * Creates a pipe: fds[0] reads, fds[1] writes, both close-on-exec.  A
- * non-zero size asks for that capacity (rounded up by the kernel to a page
- * multiple, capped at what this user may set, never below the default).
+ * non-zero size asks for that capacity, below the default too (rounded up
+ * by the kernel to a power-of-two number of pages, capped at
+ * /proc/sys/fs/pipe-max-size and at what this user's quota allows); 0
+ * keeps the default.
  */
 DWORD wipc_plat_pipe(int fds[2], DWORD size);
 
@@ -145,6 +147,7 @@ DWORD wipc_plat_gettid(void);
 /*
  * Starts a detached thread running fn(arg) with the given stack size
  * (0 = default) and all signals that the caller blocks blocked.
+ * ERROR_NOT_ENOUGH_MEMORY when no thread or no such stack can be had.
  */
 DWORD wipc_plat_thread_start(void *(*fn)(void *), void *arg,
                              size_t stack_size);
@@ -223,7 +226,8 @@ uint64_t wipc_plat_random64(void);
  * A listening AF_UNIX socket of the given type (SOCK_STREAM or
  * SOCK_SEQPACKET) in the abstract namespace, named "winipc-" + hex(id).
  * Abstract names vanish with the socket, so a crashed server leaves
- * nothing behind.
+ * nothing behind.  The socket is non-blocking (wait for clients with poll,
+ * or with wipc_plat_accept).
  */
 DWORD wipc_plat_listen_abstract(uint64_t id, int type, int *out);
 
@@ -271,11 +275,11 @@ DWORD wipc_plat_dgram_connect(uint64_t id, int *out);
  * the datagram is larger than a socket can carry. */
 DWORD wipc_plat_dgram_send(int fd, const void *buf, size_t len);
 
-/* Receives one datagram without waiting: ERROR_NO_DATA if none.  *len is
- * its size (it is cut to cap: cap must be the largest datagram), *uid the
- * sender's user. */
-DWORD wipc_plat_dgram_recv(int fd, void *buf, size_t cap, size_t *len,
-                           DWORD *uid);
+/* Receives one datagram without waiting, its first alen bytes into a and
+ * the rest into b: ERROR_NO_DATA if none.  *len is its whole size: larger
+ * than alen + blen if it was cut.  *uid is the sender's user. */
+DWORD wipc_plat_dgram_recv(int fd, void *a, size_t alen, void *b, size_t blen,
+                           size_t *len, DWORD *uid);
 
 /* The largest datagram a mailslot message can be. */
 size_t wipc_plat_dgram_max(void);
@@ -295,6 +299,16 @@ void wipc_plat_shutdown(int fd);
 
 /* A directory (and its parents) with the given mode; existing is fine. */
 DWORD wipc_plat_mkdir_p(const char *path, unsigned mode);
+
+/*
+ * The entries of directory path but "." and "..", sorted by byte value, as
+ * a malloc'ed array of *n malloc'ed names (NULL when empty); free it with
+ * wipc_plat_free_names.  A directory that does not exist is empty.  On
+ * failure (ERROR_ACCESS_DENIED, ERROR_NOT_ENOUGH_MEMORY...) nothing is
+ * returned.  (posix_dir.c)
+ */
+DWORD wipc_plat_list_dir(const char *path, char ***names, size_t *n);
+void wipc_plat_free_names(char **names, size_t n);
 
 /* Byte-range lock (open file description lock) on one byte: exclusive,
  * waiting (wait) or not; ERROR_LOCK_VIOLATION if taken and not waiting. */
@@ -319,6 +333,51 @@ DWORD wipc_plat_fchmod(int fd, unsigned mode);
 
 /* The owner uid of an open file. */
 DWORD wipc_plat_file_owner(int fd, DWORD *uid);
+
+/* ---- The handle service (posix_service.c) -------------------------------- */
+
+/* A listening SOCK_SEQPACKET socket named "winipc-svc-" + pid in the
+ * abstract namespace.  ERROR_ALREADY_EXISTS if the name is taken. */
+DWORD wipc_plat_svc_listen(DWORD pid, int *out);
+
+/* Connects to the service of pid (blocking while its backlog is full).
+ * ERROR_FILE_NOT_FOUND if nobody listens there.  Check who answered with
+ * wipc_plat_peer_cred: anybody may bind a free name. */
+DWORD wipc_plat_svc_connect(DWORD pid, int *out);
+
+/* accept() on the service's socket, blocking. */
+DWORD wipc_plat_svc_accept(int lfd, int *out);
+
+/*
+ * Sends one packet of len bytes, with pass_fd (if >= 0) attached by
+ * SCM_RIGHTS (the caller keeps its own).  Waits at most timeout_ms (-1: for
+ * ever) for room: ERROR_SEM_TIMEOUT.  A closed peer is ERROR_BROKEN_PIPE;
+ * never SIGPIPE.
+ */
+DWORD wipc_plat_svc_send(int fd, const void *buf, size_t len, int pass_fd,
+                         int timeout_ms);
+
+/*
+ * Receives one packet into buf (*len bytes), waiting at most timeout_ms
+ * (-1: for ever): ERROR_SEM_TIMEOUT.  A descriptor that came with it goes
+ * to *fd_out (close-on-exec; -1 if none); with fd_out NULL, or when more
+ * came, the others are closed.  End of stream is ERROR_BROKEN_PIPE; a
+ * packet larger than cap is ERROR_INVALID_DATA (its descriptor closed).
+ */
+DWORD wipc_plat_svc_recv(int fd, void *buf, size_t cap, size_t *len,
+                         int *fd_out, int timeout_ms);
+
+/* wipc_plat_thread_start with every signal blocked in the new thread. */
+DWORD wipc_plat_thread_start_quiet(void *(*fn)(void *), void *arg,
+                                   size_t stack_size);
+
+/* Has fn run in the child after every fork() (pthread_atfork): it must
+ * use async-signal-safe calls only. */
+DWORD wipc_plat_atfork_child(void (*fn)(void));
+
+/* How long ago process pid started (from /proc/PID/stat).
+ * ERROR_INVALID_PARAMETER if there is no such process. */
+DWORD wipc_plat_process_age_ms(DWORD pid, uint64_t *age_ms);
 
 /* ---- Time and waiting --------------------------------------------------- */
 

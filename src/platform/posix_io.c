@@ -243,16 +243,33 @@ DWORD wipc_plat_fsync(int fd)
 
 /* ---- Pipes -------------------------------------------------------------- */
 
+/* The largest pipe capacity an unprivileged process may set. */
+static long io_pipe_max_size(void)
+{
+    long max = 0;
+    FILE *f = fopen("/proc/sys/fs/pipe-max-size", "re");
+    if (f) {
+        if (fscanf(f, "%ld", &max) != 1)
+            max = 0;
+        fclose(f);
+    }
+    return max > 0 ? max : 1L << 20;
+}
+
 DWORD wipc_plat_pipe(int fds[2], DWORD size)
 {
     if (pipe2(fds, O_CLOEXEC) < 0)
         return wipc_plat_error(errno);
     if (size > 0) {
-        /* Ask for the size; an unprivileged user is capped by
-         * /proc/sys/fs/pipe-max-size, so fall back by halves. */
-        long want = size > (DWORD)INT_MAX ? INT_MAX : (long)size;
+        /* Ask for the size, smaller than the default too (the kernel
+         * rounds up to a power-of-two number of pages).  Absurd sizes stop
+         * at pipe-max-size even for root, so that no request pins
+         * unbounded kernel memory; a user over its pipe page quota may be
+         * refused more than the default, so fall back by halves. */
+        long max = io_pipe_max_size();
+        long want = (long)size > max ? max : (long)size;
         long cur = fcntl(fds[1], F_GETPIPE_SZ);
-        while (want > cur && fcntl(fds[1], F_SETPIPE_SZ, (int)want) < 0)
+        while (fcntl(fds[1], F_SETPIPE_SZ, (int)want) < 0 && want > cur)
             want /= 2;
     }
     return 0;

@@ -46,7 +46,9 @@ DWORD wipc_plat_thread_start(void *(*fn)(void *), void *arg,
     }
     err = pthread_create(&tid, &attr, fn, arg);
     pthread_attr_destroy(&attr);
-    if (err == EAGAIN)
+    /* EINVAL can only be the stack size (too large to map, or to add the
+     * guard to): like EAGAIN, a stack the system cannot give. */
+    if (err == EAGAIN || (err == EINVAL && stack_size > 0))
         return ERROR_NOT_ENOUGH_MEMORY;
     return err ? wipc_plat_error(err) : 0;
 }

@@ -42,7 +42,8 @@ DWORD wipc_plat_listen_abstract(uint64_t id, int type, int *out)
 {
     struct sockaddr_un sa;
     socklen_t len = sock_abstract_addr(id, &sa);
-    int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+    /* Non-blocking, so that wipc_plat_accept looks and takes in one call. */
+    int fd = socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 
     if (fd < 0)
         return wipc_plat_error(errno);
@@ -75,8 +76,9 @@ DWORD wipc_plat_connect_abstract(uint64_t id, int type, int *out)
             return ERROR_PIPE_BUSY;
         return wipc_plat_error(e);
     }
-    /* Back to blocking: waits are done by the caller's read and write. */
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    /* Back to blocking: waits are done by the caller's read and write.
+     * FIONBIO clears O_NONBLOCK alone, in one call. */
+    ioctl(fd, FIONBIO, &(int){0});
     *out = fd;
     return 0;
 }
@@ -84,17 +86,19 @@ DWORD wipc_plat_connect_abstract(uint64_t id, int type, int *out)
 DWORD wipc_plat_accept(int lfd, int nonblock, int *out)
 {
     int fd;
-    if (nonblock) {
-        /* The listening socket blocks: look before accepting. */
+    /* The listening socket does not block: accept4 itself says whether a
+     * client waits; a blocking accept waits in poll. */
+    while ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) < 0) {
         struct pollfd p = {.fd = lfd, .events = POLLIN};
-        if (poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN))
+        if (errno == EINTR || errno == ECONNABORTED)
+            continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK)
+            return wipc_plat_error(errno);
+        if (nonblock)
             return ERROR_NO_DATA;
+        if (poll(&p, 1, -1) < 0 && errno != EINTR)
+            return wipc_plat_error(errno);
     }
-    do {
-        fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-    } while (fd < 0 && (errno == EINTR || errno == ECONNABORTED));
-    if (fd < 0)
-        return wipc_plat_error(errno);
     *out = fd;
     return 0;
 }
@@ -384,22 +388,23 @@ DWORD wipc_plat_dgram_send(int fd, const void *buf, size_t len)
     return wipc_plat_error(errno);
 }
 
-DWORD wipc_plat_dgram_recv(int fd, void *buf, size_t cap, size_t *len,
-                           DWORD *uid)
+DWORD wipc_plat_dgram_recv(int fd, void *a, size_t alen, void *b, size_t blen,
+                           size_t *len, DWORD *uid)
 {
     char ctl[CMSG_SPACE(sizeof(struct ucred))];
-    struct iovec iov = {buf, cap};
+    struct iovec iov[2] = {{a, alen}, {b, blen}};
     struct msghdr msg;
     struct cmsghdr *c;
     ssize_t n;
 
     memset(&msg, 0, sizeof msg);
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
+    msg.msg_iov = alen ? iov : iov + 1;
+    msg.msg_iovlen = alen ? 2 : 1;
     msg.msg_control = ctl;
     msg.msg_controllen = sizeof ctl;
+    /* MSG_TRUNC: the whole size even of a datagram that does not fit. */
     do {
-        n = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+        n = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_TRUNC | MSG_CMSG_CLOEXEC);
     } while (n < 0 && errno == EINTR);
     if (n < 0)
         return errno == EAGAIN || errno == EWOULDBLOCK ? ERROR_NO_DATA

@@ -1,0 +1,686 @@
+/*
+ * service.c: the per-process handle service and DuplicateHandle across
+ * processes (see service.h).
+ *
+ * The service is one detached thread with every signal blocked, so it
+ * never keeps the process alive, never delays its exit and never runs a
+ * handler of the application.  It answers one connection at a time, each
+ * carrying one request; a client that connects and says nothing is given
+ * up after SVC_REQUEST_TIMEOUT_MS.  Its sockets are close-on-exec, and a
+ * fork()ed child closes its copy of them at once (pthread_atfork) and
+ * starts a service of its own with its first new handle.
+ *
+ * Who may ask: SO_PEERCRED on both sides.  The service answers processes of
+ * its own user, and root.  A client checks that whoever listens on
+ * "winipc-svc-PID" is process PID itself (anybody could bind a free name)
+ * of its user or root, and that the process object it holds for PID has not
+ * ended meanwhile (so a recycled pid is never mistaken for the process).
+ */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../objects/objects.h"
+#include "../platform/platform.h"
+#include "handle.h"
+#include "inherit.h"
+#include "service.h"
+
+#define SVC_MAGIC 0x31565357u /* "WSV1": also the protocol's version */
+
+/* A client that connects and sends nothing, or reads no answer, is
+ * dropped after this long, so that it cannot stall the service. */
+#define SVC_REQUEST_TIMEOUT_MS 5000
+
+/* A process this young may be a winipc program still starting up (between
+ * its parent's CreateProcess and its first handle): its service is waited
+ * for until it is this old. */
+#define SVC_STARTUP_GRACE_MS 5000
+
+#define SVC_STACK_SIZE (256 * 1024)
+#define SVC_LIST_BATCH 32
+#define SVC_LIST_MAX (1u << 24) /* the handle table's own limit */
+
+enum svc_op { SVC_PUT = 1, SVC_GET, SVC_DUP, SVC_CLOSE, SVC_LIST };
+
+/* Fixed-size, fixed-width messages: a 32-bit and a 64-bit process talk. */
+struct svc_request {
+    uint32_t magic, op;
+    uint64_t handle;  /* GET, DUP, CLOSE */
+    uint32_t access;  /* PUT: the new handle's; DUP: the desired access */
+    uint32_t flags;   /* PUT, DUP: HANDLE_FLAG_INHERIT */
+    uint32_t options; /* GET, DUP: DUPLICATE_CLOSE_SOURCE, _SAME_ACCESS */
+    uint32_t pad;
+    char tag[WIPC_INHERIT_TAG_MAX]; /* PUT */
+};
+
+struct svc_reply {
+    uint32_t magic, error; /* error: a Win32 code, 0 = success */
+    uint64_t handle;       /* PUT, DUP: the new handle */
+    uint32_t access;       /* GET: the handle's access */
+    uint32_t count;        /* LIST: entries that follow in batches */
+    char tag[WIPC_INHERIT_TAG_MAX]; /* GET */
+};
+
+struct svc_entry {
+    uint64_t value;
+    uint32_t access, flags;
+    char type[16], tag[48], name[288];
+};
+
+/* ---- The service ---------------------------------------------------------- */
+
+static struct {
+    atomic_int started; /* 0 until this process (re)starts it */
+    atomic_int lfd;     /* the listening socket */
+    atomic_int conn;    /* the connection being served */
+    atomic_int atfork;  /* the fork handler is registered */
+} svc = {0, -1, -1, 0};
+
+/* In a fork()ed child: the parent's service thread is not here, and its
+ * sockets must not linger (async-signal-safe calls only). */
+static void svc_forked(void)
+{
+    wipc_plat_close(atomic_exchange(&svc.lfd, -1));
+    wipc_plat_close(atomic_exchange(&svc.conn, -1));
+    atomic_store(&svc.started, 0);
+}
+
+/* Copies s into a fixed field, always terminated. */
+static void svc_copy(char *dst, size_t cap, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n >= cap)
+        n = cap - 1;
+    if (n)
+        memcpy(dst, s, n);
+    dst[n] = '\0';
+}
+
+static DWORD svc_answer(int c, struct svc_reply *rep, int fd)
+{
+    rep->magic = SVC_MAGIC;
+    return wipc_plat_svc_send(c, rep, sizeof *rep, fd, SVC_REQUEST_TIMEOUT_MS);
+}
+
+/* PUT: the object is rebuilt as an inherited handle is (fd taken over). */
+static void svc_do_put(int c, const struct svc_request *req, int fd)
+{
+    struct svc_reply rep = {0};
+    struct wipc_object *obj;
+    HANDLE h = NULL;
+
+    if (fd < 0)
+        rep.error = ERROR_INVALID_DATA;
+    else
+        rep.error = wipc_inherit_rebuild(req->tag, fd, &obj);
+    if (!rep.error) {
+        rep.error = wipc_handle_alloc(obj, req->access,
+                                      req->flags & HANDLE_FLAG_INHERIT, &h);
+        wipc_object_release(obj);
+    }
+    rep.handle = (uint64_t)(uintptr_t)h;
+    /* If the client has gone, the handle stays: as on Windows, a duplicate
+     * whose value nobody learnt lives until the process ends. */
+    svc_answer(c, &rep, -1);
+}
+
+/* GET: the descriptor goes back with the answer; the object is held until
+ * it is sent, so the descriptor cannot be closed under the send. */
+static void svc_do_get(int c, const struct svc_request *req)
+{
+    HANDLE h = (HANDLE)(uintptr_t)req->handle;
+    struct svc_reply rep = {0};
+    struct wipc_object *obj = NULL;
+    ACCESS_MASK granted = 0;
+    int fd = -1;
+
+    /* GetCurrentThread() names the caller's thread: resolved there. */
+    if (h == WIPC_PSEUDO_THREAD)
+        rep.error = ERROR_NOT_SUPPORTED;
+    else
+        rep.error = wipc_handle_ref(h, NULL, 0, &obj, &granted);
+    if (!rep.error) {
+        if (req->options & DUPLICATE_CLOSE_SOURCE)
+            wipc_handle_close(h); /* whatever happens next */
+        rep.error = wipc_inherit_describe(obj, &fd, rep.tag, sizeof rep.tag);
+        rep.access = granted;
+    }
+    svc_answer(c, &rep, rep.error ? -1 : fd);
+    wipc_object_release(obj);
+}
+
+/* DUP: source and target are both this process: the same object. */
+static void svc_do_dup(int c, const struct svc_request *req)
+{
+    HANDLE h = (HANDLE)(uintptr_t)req->handle, out = NULL;
+    struct svc_reply rep = {0};
+    struct wipc_object *obj = NULL;
+    ACCESS_MASK granted = 0, access;
+
+    if (h == WIPC_PSEUDO_THREAD)
+        rep.error = ERROR_NOT_SUPPORTED;
+    else
+        rep.error = wipc_handle_ref(h, NULL, 0, &obj, &granted);
+    if (!rep.error) {
+        access = (req->options & DUPLICATE_SAME_ACCESS)
+                     ? granted
+                     : wipc_object_map_access(obj->ops, req->access);
+        rep.error = wipc_handle_alloc(obj, access,
+                                      req->flags & HANDLE_FLAG_INHERIT, &out);
+        wipc_object_release(obj);
+    }
+    if (req->options & DUPLICATE_CLOSE_SOURCE)
+        wipc_handle_close(h);
+    rep.handle = (uint64_t)(uintptr_t)out;
+    svc_answer(c, &rep, -1);
+}
+
+/* One handle as LIST reports it. */
+static void svc_describe_entry(const struct wipc_handle_info *hi,
+                               struct svc_entry *e)
+{
+    const struct wipc_object_ops *ops = hi->obj->ops;
+    int fd = -1;
+
+    memset(e, 0, sizeof *e);
+    e->value = (uint64_t)(uintptr_t)hi->value;
+    e->access = hi->access;
+    e->flags = hi->flags;
+    svc_copy(e->type, sizeof e->type, ops->type_name);
+    if (ops->inherit_info)
+        ops->inherit_info(hi->obj, &fd, e->tag, sizeof e->tag);
+    else
+        for (size_t i = 0; ops->type_name[i] && i + 1 < sizeof e->tag; i++)
+            e->tag[i] = (char)(ops->type_name[i] | 0x20); /* "thread" */
+    if (ops->name)
+        svc_copy(e->name, sizeof e->name, ops->name(hi->obj));
+}
+
+/* This process's table as entries (malloc'ed, NULL when empty). */
+static DWORD svc_snapshot(struct svc_entry **out, size_t *n)
+{
+    struct wipc_handle_info *list;
+    size_t i, count;
+    DWORD err = wipc_handle_list_all(&list, &count);
+
+    *out = NULL;
+    *n = 0;
+    if (err || count == 0)
+        return err;
+    *out = calloc(count, sizeof **out);
+    if (!*out) {
+        wipc_handle_list_free(list, count);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    for (i = 0; i < count; i++)
+        svc_describe_entry(&list[i], &(*out)[i]);
+    wipc_handle_list_free(list, count);
+    *n = count;
+    return 0;
+}
+
+/* LIST: a reply with the count, then the entries in batches. */
+static void svc_do_list(int c)
+{
+    struct svc_reply rep = {0};
+    struct svc_entry *entries;
+    size_t n, i;
+
+    rep.error = svc_snapshot(&entries, &n);
+    rep.count = (uint32_t)n;
+    if (svc_answer(c, &rep, -1) == 0 && !rep.error)
+        for (i = 0; i < n; i += SVC_LIST_BATCH) {
+            size_t k = n - i < SVC_LIST_BATCH ? n - i : SVC_LIST_BATCH;
+            if (wipc_plat_svc_send(c, entries + i, k * sizeof *entries, -1,
+                                   SVC_REQUEST_TIMEOUT_MS) != 0)
+                break;
+        }
+    free(entries);
+}
+
+/* Answers the one request of connection c. */
+static void svc_serve(int c)
+{
+    struct svc_request req;
+    struct svc_reply rep = {0};
+    DWORD pid, uid, me = wipc_plat_geteuid();
+    size_t len = 0;
+    int fd = -1;
+
+    if (wipc_plat_peer_cred(c, &pid, &uid) != 0 || (uid != me && uid != 0)) {
+        rep.error = ERROR_ACCESS_DENIED;
+        svc_answer(c, &rep, -1);
+        return;
+    }
+    if (wipc_plat_svc_recv(c, &req, sizeof req, &len, &fd,
+                           SVC_REQUEST_TIMEOUT_MS) != 0)
+        return;
+    if (len != sizeof req || req.magic != SVC_MAGIC) {
+        wipc_plat_close(fd);
+        rep.error = ERROR_NOT_SUPPORTED; /* another version of winipc */
+        svc_answer(c, &rep, -1);
+        return;
+    }
+    req.tag[sizeof req.tag - 1] = '\0';
+    if (req.op == SVC_PUT) {
+        svc_do_put(c, &req, fd);
+        return;
+    }
+    wipc_plat_close(fd); /* only PUT carries one */
+    switch (req.op) {
+    case SVC_GET:
+        svc_do_get(c, &req);
+        break;
+    case SVC_DUP:
+        svc_do_dup(c, &req);
+        break;
+    case SVC_CLOSE:
+        rep.error = wipc_handle_close((HANDLE)(uintptr_t)req.handle);
+        svc_answer(c, &rep, -1);
+        break;
+    case SVC_LIST:
+        svc_do_list(c);
+        break;
+    default:
+        rep.error = ERROR_NOT_SUPPORTED;
+        svc_answer(c, &rep, -1);
+    }
+}
+
+static void *svc_main(void *arg)
+{
+    int lfd = (int)(intptr_t)arg;
+
+    for (;;) {
+        int c;
+        DWORD err = wipc_plat_svc_accept(lfd, &c);
+        if (err == ERROR_INVALID_HANDLE)
+            break; /* the socket is gone */
+        if (err) {
+            wipc_plat_sleep_ms(10); /* out of descriptors: later */
+            continue;
+        }
+        atomic_store(&svc.conn, c);
+        svc_serve(c);
+        atomic_store(&svc.conn, -1);
+        wipc_plat_close(c);
+    }
+    return NULL;
+}
+
+void wipc_service_ensure(void)
+{
+    int expected = 0, lfd;
+
+    if (atomic_load_explicit(&svc.started, memory_order_acquire))
+        return;
+    /* One thread starts it; the others go on meanwhile (a service that
+     * is a moment late is waited for by its clients). */
+    if (!atomic_compare_exchange_strong(&svc.started, &expected, 1))
+        return;
+    if (!atomic_exchange(&svc.atfork, 1))
+        wipc_plat_atfork_child(svc_forked);
+    /* Failure is not retried with every handle: the process stays out of
+     * reach (another process may hold the name: see the file comment). */
+    if (wipc_plat_svc_listen(wipc_plat_getpid(), &lfd) != 0)
+        return;
+    atomic_store(&svc.lfd, lfd);
+    if (wipc_plat_thread_start_quiet(svc_main, (void *)(intptr_t)lfd,
+                                     SVC_STACK_SIZE) != 0)
+        wipc_plat_close(atomic_exchange(&svc.lfd, -1));
+}
+
+/* ---- Clients ---------------------------------------------------------------- */
+
+/* 1 if the process object says its process has ended (NULL: not known). */
+static int svc_ended(struct wipc_object *proc)
+{
+    int ready = 0;
+    if (!proc)
+        return 0;
+    wipc_plat_wait_readable(proc->ops->signal_fd(proc), 0, &ready);
+    return ready;
+}
+
+/* The error for a process that is, or may be, gone. */
+static DWORD svc_gone(struct wipc_object *proc)
+{
+    return proc ? ERROR_ACCESS_DENIED : ERROR_INVALID_PARAMETER;
+}
+
+/* Checks who answered on the service's name (see the file comment). */
+static DWORD svc_check_peer(int c, DWORD pid, struct wipc_object *proc)
+{
+    DWORD ppid = 0, puid = 0, me = wipc_plat_geteuid();
+
+    if (wipc_plat_peer_cred(c, &ppid, &puid) != 0 || ppid != pid)
+        return ERROR_NOT_SUPPORTED; /* not the process's own service */
+    if (puid != me && puid != 0 && me != 0)
+        return ERROR_ACCESS_DENIED;
+    if (svc_ended(proc))
+        return ERROR_ACCESS_DENIED; /* the pid may name a new process */
+    return 0;
+}
+
+/*
+ * A connection to the service of pid (proc: its process object, if the
+ * caller has one).  A process that has not started its service yet is
+ * waited for while it is young (SVC_STARTUP_GRACE_MS).
+ */
+static DWORD svc_connect(DWORD pid, struct wipc_object *proc, int *out)
+{
+    for (;;) {
+        uint64_t age = 0;
+        int c;
+        DWORD err;
+
+        if (svc_ended(proc))
+            return ERROR_ACCESS_DENIED;
+        err = wipc_plat_svc_connect(pid, &c);
+        if (!err) {
+            err = svc_check_peer(c, pid, proc);
+            if (err)
+                wipc_plat_close(c);
+            else
+                *out = c;
+            return err;
+        }
+        if (err != ERROR_FILE_NOT_FOUND)
+            return err;
+        if (svc_ended(proc))
+            return ERROR_ACCESS_DENIED;
+        if (wipc_plat_process_age_ms(pid, &age) != 0)
+            return svc_gone(proc);
+        if (age >= SVC_STARTUP_GRACE_MS)
+            return ERROR_NOT_SUPPORTED; /* not a winipc process */
+        wipc_plat_sleep_ms(5);
+    }
+}
+
+/*
+ * One request and its reply.  send_fd (if >= 0) goes with the request;
+ * recv_fd (may be NULL) gets the descriptor of the reply.  With conn, the
+ * connection is left open there for what follows (LIST).  Returns the
+ * transport's error, or else the service's.
+ */
+static DWORD svc_call(DWORD pid, struct wipc_object *proc,
+                      struct svc_request *req, int send_fd,
+                      struct svc_reply *rep, int *recv_fd, int *conn)
+{
+    size_t len = 0;
+    int c, fd = -1;
+    DWORD err;
+
+    if (recv_fd)
+        *recv_fd = -1;
+    req->magic = SVC_MAGIC;
+    err = svc_connect(pid, proc, &c);
+    if (err)
+        return err;
+    err = wipc_plat_svc_send(c, req, sizeof *req, send_fd, -1);
+    if (!err)
+        err = wipc_plat_svc_recv(c, rep, sizeof *rep, &len, &fd, -1);
+    if (!err && (len != sizeof *rep || rep->magic != SVC_MAGIC))
+        err = ERROR_NOT_SUPPORTED;
+    if (err == ERROR_BROKEN_PIPE) /* it died, or it is not our service */
+        err = svc_ended(proc) ? ERROR_ACCESS_DENIED : ERROR_NOT_SUPPORTED;
+    if (!err)
+        err = rep->error;
+    if (!err && recv_fd)
+        *recv_fd = fd;
+    else
+        wipc_plat_close(fd);
+    if (!err && conn)
+        *conn = c;
+    else
+        wipc_plat_close(c);
+    return err;
+}
+
+/* One side of a duplication: the process and whether it is this one. */
+struct dup_side {
+    struct wipc_object *proc; /* referenced */
+    DWORD pid;
+    int self;
+};
+
+static DWORD side_open(HANDLE h, struct dup_side *s)
+{
+    DWORD err = wipc_handle_ref(h, &wipc_process_ops, PROCESS_DUP_HANDLE,
+                                &s->proc, NULL);
+    if (err)
+        return err;
+    s->pid = wipc_process_id(s->proc);
+    s->self = s->pid == wipc_plat_getpid();
+    return 0;
+}
+
+static DWORD remote_put(struct dup_side *t, struct wipc_object *obj,
+                        ACCESS_MASK access, DWORD flags, HANDLE *out)
+{
+    struct svc_request req = {.op = SVC_PUT, .access = access,
+                              .flags = flags};
+    struct svc_reply rep;
+    int fd;
+    DWORD err = wipc_inherit_describe(obj, &fd, req.tag, sizeof req.tag);
+
+    if (err)
+        return err;
+    /* obj is referenced by the caller: fd stays open during the call. */
+    err = svc_call(t->pid, t->proc, &req, fd, &rep, NULL, NULL);
+    if (!err)
+        *out = (HANDLE)(uintptr_t)rep.handle;
+    return err;
+}
+
+static DWORD remote_get(struct dup_side *s, HANDLE h, DWORD options,
+                        struct wipc_object **obj, ACCESS_MASK *granted)
+{
+    struct svc_request req = {.op = SVC_GET,
+                              .handle = (uint64_t)(uintptr_t)h,
+                              .options = options & DUPLICATE_CLOSE_SOURCE};
+    struct svc_reply rep;
+    int fd;
+    DWORD err = svc_call(s->pid, s->proc, &req, -1, &rep, &fd, NULL);
+
+    if (!err && fd < 0)
+        err = ERROR_INVALID_DATA;
+    if (err)
+        return err;
+    rep.tag[sizeof rep.tag - 1] = '\0';
+    *granted = rep.access;
+    return wipc_inherit_rebuild(rep.tag, fd, obj);
+}
+
+static DWORD remote_dup(struct dup_side *s, HANDLE h, ACCESS_MASK desired,
+                        DWORD flags, DWORD options, HANDLE *out)
+{
+    struct svc_request req = {.op = SVC_DUP,
+                              .handle = (uint64_t)(uintptr_t)h,
+                              .access = desired,
+                              .flags = flags,
+                              .options = options};
+    struct svc_reply rep;
+    DWORD err = svc_call(s->pid, s->proc, &req, -1, &rep, NULL, NULL);
+    if (!err)
+        *out = (HANDLE)(uintptr_t)rep.handle;
+    return err;
+}
+
+static DWORD remote_close(struct dup_side *s, HANDLE h)
+{
+    struct svc_request req = {.op = SVC_CLOSE,
+                              .handle = (uint64_t)(uintptr_t)h};
+    struct svc_reply rep;
+    return svc_call(s->pid, s->proc, &req, -1, &rep, NULL, NULL);
+}
+
+/*
+ * The source object, referenced.  GetCurrentThread() means the calling
+ * thread whichever process is named as the source (Windows resolves that
+ * pseudo handle against the caller); GetCurrentProcess() in another
+ * process means that process, which its service resolves.
+ */
+static DWORD dup_source(struct dup_side *s, HANDLE src, DWORD options,
+                        struct wipc_object **obj, ACCESS_MASK *granted)
+{
+    if (!s->self && src == WIPC_PSEUDO_THREAD && svc_ended(s->proc))
+        return ERROR_ACCESS_DENIED;
+    if (s->self || src == WIPC_PSEUDO_THREAD)
+        return wipc_handle_ref(src, NULL, 0, obj, granted);
+    return remote_get(s, src, options, obj, granted);
+}
+
+DWORD wipc_service_duplicate(HANDLE src_process, HANDLE src,
+                             HANDLE tgt_process, HANDLE *out,
+                             ACCESS_MASK desired, BOOL inherit,
+                             DWORD options)
+{
+    struct dup_side s = {0}, t = {0};
+    struct wipc_object *obj = NULL;
+    ACCESS_MASK granted = 0, access;
+    DWORD flags = inherit ? HANDLE_FLAG_INHERIT : 0, err, t_err;
+    int close_src = (options & DUPLICATE_CLOSE_SOURCE) != 0;
+    HANDLE h = NULL;
+
+    if (out)
+        *out = NULL;
+    err = side_open(src_process, &s);
+    if (err)
+        return err;
+    /* A NULL target with DUPLICATE_CLOSE_SOURCE only closes the source:
+     * how Windows documents closing a handle in another process. */
+    if (!tgt_process && close_src) {
+        err = s.self ? wipc_handle_close(src) : remote_close(&s, src);
+        wipc_object_release(s.proc);
+        return err;
+    }
+    t_err = tgt_process ? side_open(tgt_process, &t) : ERROR_INVALID_HANDLE;
+    if (!s.self && !t_err && t.pid == s.pid && src != WIPC_PSEUDO_THREAD) {
+        /* Within one other process: its service keeps the object itself
+         * (a thread handle too) and closes the source if asked. */
+        err = remote_dup(&s, src, desired, flags, options, &h);
+        goto done;
+    }
+    /* A remote source is closed by its service once found. */
+    err = dup_source(&s, src, options, &obj, &granted);
+    if (!err)
+        err = t_err;
+    if (err)
+        goto done;
+    access = (options & DUPLICATE_SAME_ACCESS)
+                 ? granted
+                 : wipc_object_map_access(obj->ops, desired);
+    if (t.self)
+        err = wipc_handle_alloc(obj, access, flags, &h);
+    else
+        err = remote_put(&t, obj, access, flags, &h);
+done:
+    /* As Windows: the source is closed even when the duplication failed. */
+    if (close_src && s.self)
+        wipc_handle_close(src);
+    if (!err && out)
+        *out = h;
+    wipc_object_release(obj);
+    wipc_object_release(s.proc);
+    wipc_object_release(t.proc);
+    return err;
+}
+
+int wipc_service_is_remote(HANDLE h)
+{
+    struct wipc_object *p;
+    int remote;
+
+    if (!h || wipc_handle_is_pseudo(h) ||
+        wipc_handle_ref(h, &wipc_process_ops, 0, &p, NULL) != 0)
+        return 0;
+    remote = wipc_process_id(p) != wipc_plat_getpid();
+    wipc_object_release(p);
+    return remote;
+}
+
+/* ---- LIST ---------------------------------------------------------------------- */
+
+static void list_convert(const struct svc_entry *e,
+                         struct wipc_remote_handle *r)
+{
+    memset(r, 0, sizeof *r);
+    r->value = (HANDLE)(uintptr_t)e->value;
+    r->access = e->access;
+    r->flags = e->flags;
+    svc_copy(r->type, sizeof r->type, e->type);
+    svc_copy(r->tag, sizeof r->tag, e->tag);
+    svc_copy(r->name, sizeof r->name, e->name);
+}
+
+/* Reads count entries in batches from connection c into list. */
+static DWORD list_receive(int c, struct wipc_remote_handle *list,
+                          size_t count)
+{
+    struct svc_entry *batch = malloc(SVC_LIST_BATCH * sizeof *batch);
+    size_t got = 0;
+    DWORD err = batch ? 0 : ERROR_NOT_ENOUGH_MEMORY;
+
+    while (!err && got < count) {
+        size_t len = 0, k, i;
+        err = wipc_plat_svc_recv(c, batch, SVC_LIST_BATCH * sizeof *batch,
+                                 &len, NULL, SVC_REQUEST_TIMEOUT_MS);
+        k = len / sizeof *batch;
+        if (!err && (len % sizeof *batch || k == 0 || k > count - got))
+            err = ERROR_INVALID_DATA;
+        for (i = 0; !err && i < k; i++) {
+            batch[i].type[sizeof batch[i].type - 1] = '\0';
+            batch[i].tag[sizeof batch[i].tag - 1] = '\0';
+            batch[i].name[sizeof batch[i].name - 1] = '\0';
+            list_convert(&batch[i], &list[got++]);
+        }
+    }
+    free(batch);
+    return err == ERROR_BROKEN_PIPE || err == ERROR_SEM_TIMEOUT
+               ? ERROR_INVALID_DATA
+               : err;
+}
+
+DWORD wipc_service_list(DWORD pid, struct wipc_remote_handle **list,
+                        size_t *n)
+{
+    struct svc_request req = {.op = SVC_LIST};
+    struct svc_reply rep;
+    struct wipc_remote_handle *out = NULL;
+    struct svc_entry *mine;
+    size_t i, count;
+    int c;
+    DWORD err;
+
+    *list = NULL;
+    *n = 0;
+    if (pid == wipc_plat_getpid()) {
+        err = svc_snapshot(&mine, &count);
+        if (!err && count && !(out = calloc(count, sizeof *out)))
+            err = ERROR_NOT_ENOUGH_MEMORY;
+        for (i = 0; !err && i < count; i++)
+            list_convert(&mine[i], &out[i]);
+        free(mine);
+    } else {
+        err = svc_call(pid, NULL, &req, -1, &rep, NULL, &c);
+        if (err)
+            return err;
+        count = rep.count;
+        if (count > SVC_LIST_MAX)
+            err = ERROR_INVALID_DATA;
+        else if (count && !(out = calloc(count, sizeof *out)))
+            err = ERROR_NOT_ENOUGH_MEMORY;
+        if (!err)
+            err = list_receive(c, out, count);
+        wipc_plat_close(c);
+    }
+    if (err) {
+        free(out);
+        return err;
+    }
+    *list = out;
+    *n = count;
+    return 0;
+}

@@ -1,0 +1,762 @@
+/*
+ * test_dup_process.c: DuplicateHandle across processes (the per-process
+ * handle services, src/core/service.h; docs/processes.md).
+ *
+ * Windows behaviour was checked with a probe under Wine and against the
+ * NT object manager's documented rules: a process that has ended answers
+ * ERROR_ACCESS_DENIED (its handle table is gone), DUPLICATE_CLOSE_SOURCE
+ * closes the source whatever the result, GetCurrentProcess() duplicated
+ * from another process names that process, GetCurrentThread() the calling
+ * thread.  winipc's own limits: threads do not cross processes, and a
+ * process that does not run winipc cannot be reached (ERROR_NOT_SUPPORTED).
+ *
+ * The binary re-runs itself for helpers: "test_dup_process --helper NAME".
+ * The "server" helper reads one command per line on stdin and answers one
+ * line on stdout, so the parent can drive a running child.
+ */
+#include "testlib.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+
+#include "core/service.h"
+
+static char self_exe[4096];
+
+static HANDLE hval(const char *s)
+{
+    return (HANDLE)(uintptr_t)strtoull(s, NULL, 0);
+}
+
+static unsigned long uval(HANDLE h)
+{
+    return (unsigned long)(uintptr_t)h;
+}
+
+static int count_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    struct dirent *e;
+    int n = 0;
+    if (!d)
+        return -1;
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.')
+            n++;
+    closedir(d);
+    return n - 1; /* the directory's own descriptor */
+}
+
+/* ---- The child side ------------------------------------------------------- */
+
+/* Reads one line from h (without the newline); 0 at end of file. */
+static int read_line(HANDLE h, char *buf, size_t cap)
+{
+    size_t pos = 0;
+    DWORD n;
+    char c;
+    while (ReadFile(h, &c, 1, &n, NULL) && n == 1) {
+        if (c == '\n') {
+            buf[pos] = '\0';
+            return 1;
+        }
+        if (pos + 1 < cap)
+            buf[pos++] = c;
+    }
+    buf[pos] = '\0';
+    return pos > 0;
+}
+
+/* Runs one command of the server helper; the answer goes to reply. */
+static void server_command(char *line, char *reply, size_t cap)
+{
+    char cmd[32] = "", a[64] = "", b[64] = "", c[64] = "";
+    HANDLE h, out = NULL;
+    DWORD n = 0, flags = 99;
+    BOOL ok;
+
+    sscanf(line, "%31s %63s %63s %63s", cmd, a, b, c);
+    h = hval(a);
+    SetLastError(0);
+    if (strcmp(cmd, "makeevent") == 0) {
+        snprintf(reply, cap, "%#lx",
+                 uval(CreateEventA(NULL, TRUE, FALSE, NULL)));
+    } else if (strcmp(cmd, "makepipe") == 0) {
+        HANDLE r, w;
+        ok = CreatePipe(&r, &w, NULL, 0);
+        snprintf(reply, cap, "%#lx %#lx", ok ? uval(r) : 0, ok ? uval(w) : 0);
+    } else if (strcmp(cmd, "set") == 0) {
+        ok = SetEvent(h);
+        snprintf(reply, cap, "%d %lu", ok, (unsigned long)GetLastError());
+    } else if (strcmp(cmd, "wait") == 0) {
+        snprintf(reply, cap, "%lu",
+                 (unsigned long)WaitForSingleObject(h, (DWORD)atoi(b)));
+    } else if (strcmp(cmd, "info") == 0) {
+        ok = GetHandleInformation(h, &flags);
+        snprintf(reply, cap, "%d %lu %lu", ok, (unsigned long)GetLastError(),
+                 (unsigned long)flags);
+    } else if (strcmp(cmd, "write") == 0) {
+        ok = WriteFile(h, b, (DWORD)strlen(b), &n, NULL);
+        snprintf(reply, cap, "%d %lu", ok, (unsigned long)n);
+    } else if (strcmp(cmd, "close") == 0) {
+        ok = CloseHandle(h);
+        snprintf(reply, cap, "%d %lu", ok, (unsigned long)GetLastError());
+    } else if (strcmp(cmd, "pid") == 0) {
+        snprintf(reply, cap, "%lu", (unsigned long)GetProcessId(h));
+    } else if (strcmp(cmd, "fds") == 0) {
+        snprintf(reply, cap, "%d", count_fds());
+    } else if (strcmp(cmd, "dupto") == 0) {
+        /* dupto PROCESS H OPTIONS: from here into PROCESS. */
+        ok = DuplicateHandle(GetCurrentProcess(), hval(b), h, &out, 0, FALSE,
+                             DUPLICATE_SAME_ACCESS |
+                                 (DWORD)strtoul(c, NULL, 0));
+        snprintf(reply, cap, "%d %lu %#lx", ok, (unsigned long)GetLastError(),
+                 uval(out));
+    } else {
+        snprintf(reply, cap, "?");
+    }
+}
+
+static int helper_server(int argc, char **argv)
+{
+    HANDLE in = GetStdHandle(STD_INPUT_HANDLE);
+    HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
+    char line[256], reply[256];
+    DWORD n;
+
+    (void)argc;
+    (void)argv;
+    while (read_line(in, line, sizeof line)) {
+        if (strcmp(line, "exit") == 0)
+            return 7;
+        server_command(line, reply, sizeof reply - 1);
+        strcat(reply, "\n");
+        if (!WriteFile(out, reply, (DWORD)strlen(reply), &n, NULL))
+            return 1;
+    }
+    return 0;
+}
+
+/* Has no handle for a while (so no service yet), then serves. */
+static int helper_late_server(int argc, char **argv)
+{
+    Sleep(300);
+    return helper_server(argc, argv);
+}
+
+/* Reads a handle value on stdin, then waits for that process to end. */
+static int helper_waiter(int argc, char **argv)
+{
+    char line[64];
+    DWORD r;
+    (void)argc;
+    (void)argv;
+    if (!fgets(line, sizeof line, stdin))
+        return 90;
+    r = WaitForSingleObject(hval(line), 30000);
+    printf("waited %lu\n", (unsigned long)r);
+    return 0;
+}
+
+/*
+ * The seeds' scenario the other way round: starts a waiter, duplicates a
+ * handle to itself into the running waiter, tells it the value through a
+ * pipe, and ends without waiting.
+ */
+static int helper_middle(int argc, char **argv)
+{
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    STARTUPINFOA si = {sizeof si};
+    PROCESS_INFORMATION pi;
+    HANDLE r, w, v = NULL;
+    char cmd[8192], line[64];
+    DWORD n;
+
+    (void)argc;
+    (void)argv;
+    if (!CreatePipe(&r, &w, &sa, 0))
+        return 91;
+    SetHandleInformation(w, HANDLE_FLAG_INHERIT, 0);
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = r;
+    si.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
+    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+    snprintf(cmd, sizeof cmd, "\"%s\" --helper waiter", self_exe);
+    if (!CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi))
+        return 92;
+    CloseHandle(r);
+    if (!DuplicateHandle(GetCurrentProcess(), GetCurrentProcess(), pi.hProcess,
+                         &v, SYNCHRONIZE, FALSE, 0))
+        return 93;
+    snprintf(line, sizeof line, "%#lx\n", uval(v));
+    WriteFile(w, line, (DWORD)strlen(line), &n, NULL);
+    CloseHandle(w);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    Sleep(200); /* the waiter is seen waiting */
+    return 0;
+}
+
+/* ---- The parent side -------------------------------------------------------- */
+
+struct child {
+    PROCESS_INFORMATION pi;
+    HANDLE in, out; /* our ends of its stdin and stdout */
+};
+
+/* Starts a helper with pipes on its stdin and stdout. */
+static BOOL child_start(struct child *c, const char *helper, BOOL inherit)
+{
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    STARTUPINFOA si = {sizeof si};
+    HANDLE in_r, out_w;
+    char cmd[8192];
+    BOOL ok;
+
+    memset(c, 0, sizeof *c);
+    if (!CreatePipe(&in_r, &c->in, &sa, 0))
+        return FALSE;
+    if (!CreatePipe(&c->out, &out_w, &sa, 0))
+        return FALSE;
+    SetHandleInformation(c->in, HANDLE_FLAG_INHERIT, 0);
+    SetHandleInformation(c->out, HANDLE_FLAG_INHERIT, 0);
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = in_r;
+    si.hStdOutput = out_w;
+    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+    snprintf(cmd, sizeof cmd, "\"%s\" --helper %s", self_exe, helper);
+    ok = CreateProcessA(NULL, cmd, NULL, NULL, inherit, 0, NULL, NULL, &si,
+                        &c->pi);
+    CloseHandle(in_r);
+    CloseHandle(out_w);
+    return ok;
+}
+
+/* Sends a command line and returns the answer (static buffer). */
+static const char *ask(struct child *c, const char *fmt, ...)
+{
+    static char reply[256];
+    char line[256];
+    va_list ap;
+    DWORD n;
+
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line - 1, fmt, ap);
+    va_end(ap);
+    strcat(line, "\n");
+    reply[0] = '\0';
+    if (!WriteFile(c->in, line, (DWORD)strlen(line), &n, NULL) ||
+        !read_line(c->out, reply, sizeof reply))
+        snprintf(reply, sizeof reply, "<no answer>");
+    return reply;
+}
+
+/* Ends the child ("exit": code 7) and closes everything. */
+static void child_stop(struct child *c)
+{
+    DWORD code = 0, n;
+    WriteFile(c->in, "exit\n", 5, &n, NULL);
+    CHECK_EQ(WaitForSingleObject(c->pi.hProcess, 30000), WAIT_OBJECT_0);
+    CHECK_OK(GetExitCodeProcess(c->pi.hProcess, &code));
+    CHECK_EQ(code, 7);
+    CloseHandle(c->in);
+    CloseHandle(c->out);
+    CloseHandle(c->pi.hProcess);
+    CloseHandle(c->pi.hThread);
+}
+
+static HANDLE ask_handle(struct child *c, const char *cmd)
+{
+    return hval(ask(c, "%s", cmd));
+}
+
+/* ---- Tests -------------------------------------------------------------------- */
+
+/* Parent to child: the value goes to the running child through its stdin. */
+static void test_into_child(void)
+{
+    struct child c;
+    HANDLE ev = CreateEventA(NULL, TRUE, FALSE, NULL), h = NULL, r, w;
+    char buf[16];
+    DWORD n;
+
+    CHECK_OK(child_start(&c, "server", FALSE));
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), ev, c.pi.hProcess, &h, 0,
+                             FALSE, DUPLICATE_SAME_ACCESS));
+    CHECK(h != NULL && ((uintptr_t)h & 3) == 0);
+    CHECK_STR(ask(&c, "set %#lx", uval(h)), "1 0");
+    CHECK_EQ(WaitForSingleObject(ev, 0), WAIT_OBJECT_0);
+    CHECK_STR(ask(&c, "info %#lx", uval(h)), "1 0 0");
+
+    /* Access as asked, and the inherit flag. */
+    ResetEvent(ev);
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), ev, c.pi.hProcess, &h,
+                             SYNCHRONIZE, TRUE, 0));
+    CHECK_STR(ask(&c, "set %#lx", uval(h)), "0 5");
+    CHECK_STR(ask(&c, "info %#lx", uval(h)), "1 0 1");
+    CHECK_EQ(WaitForSingleObject(ev, 0), WAIT_TIMEOUT);
+
+    /* A pipe end: the child's writes reach our read end, and the source is
+     * closed here by DUPLICATE_CLOSE_SOURCE. */
+    CHECK_OK(CreatePipe(&r, &w, NULL, 0));
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), w, c.pi.hProcess, &h, 0,
+                             FALSE,
+                             DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE));
+    CHECK_FAILS(CloseHandle(w), ERROR_INVALID_HANDLE);
+    CHECK_STR(ask(&c, "write %#lx hello", uval(h)), "1 5");
+    CHECK_OK(ReadFile(r, buf, sizeof buf, &n, NULL));
+    CHECK_EQ(n, 5);
+    CHECK_MEM(buf, "hello", 5);
+    /* Closing the child's copy from here: the pipe breaks. */
+    CHECK_OK(DuplicateHandle(c.pi.hProcess, h, NULL, NULL, 0, FALSE,
+                             DUPLICATE_CLOSE_SOURCE));
+    CHECK_FAILS(ReadFile(r, buf, sizeof buf, &n, NULL), ERROR_BROKEN_PIPE);
+    CHECK_STR(ask(&c, "info %#lx", uval(h)), "0 6 99");
+    /* It is gone: a second close fails. */
+    CHECK_FAILS(DuplicateHandle(c.pi.hProcess, h, NULL, NULL, 0, FALSE,
+                                DUPLICATE_CLOSE_SOURCE),
+                ERROR_INVALID_HANDLE);
+    CloseHandle(r);
+    CloseHandle(ev);
+    child_stop(&c);
+}
+
+/* A child that has no handle yet (no service) right after CreateProcess:
+ * the duplication waits for it. */
+static void test_into_young_child(void)
+{
+    struct child c;
+    HANDLE ev = CreateEventA(NULL, TRUE, FALSE, NULL), h = NULL;
+
+    CHECK_OK(child_start(&c, "late_server", FALSE));
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), ev, c.pi.hProcess, &h, 0,
+                             FALSE, DUPLICATE_SAME_ACCESS));
+    CHECK_STR(ask(&c, "set %#lx", uval(h)), "1 0");
+    CHECK_EQ(WaitForSingleObject(ev, 0), WAIT_OBJECT_0);
+    CloseHandle(ev);
+    child_stop(&c);
+}
+
+/* Child to parent, fetched by the parent: with and without closing. */
+static void test_from_child(void)
+{
+    struct child c;
+    HANDLE v, mine = NULL, r, w;
+    char buf[16];
+    DWORD n;
+
+    CHECK_OK(child_start(&c, "server", FALSE));
+    v = ask_handle(&c, "makeevent");
+    CHECK(v != NULL);
+    CHECK_OK(DuplicateHandle(c.pi.hProcess, v, GetCurrentProcess(), &mine, 0,
+                             FALSE, DUPLICATE_SAME_ACCESS));
+    CHECK_OK(SetEvent(mine));
+    CHECK_STR(ask(&c, "wait %#lx 0", uval(v)), "0");
+    CHECK_OK(CloseHandle(mine));
+    CHECK_STR(ask(&c, "info %#lx", uval(v)), "1 0 0");
+
+    CHECK_OK(DuplicateHandle(c.pi.hProcess, v, GetCurrentProcess(), &mine, 0,
+                             TRUE,
+                             DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE));
+    CHECK_STR(ask(&c, "info %#lx", uval(v)), "0 6 99");
+    CHECK_OK(GetHandleInformation(mine, &n));
+    CHECK_EQ(n, HANDLE_FLAG_INHERIT);
+    CHECK_EQ(WaitForSingleObject(mine, 0), WAIT_OBJECT_0);
+    CloseHandle(mine);
+
+    /* A pipe made in the child: its read end comes here. */
+    {
+        const char *a = ask(&c, "makepipe");
+        char *end;
+        r = (HANDLE)(uintptr_t)strtoull(a, &end, 0);
+        w = hval(end);
+    }
+    CHECK_OK(DuplicateHandle(c.pi.hProcess, r, GetCurrentProcess(), &mine, 0,
+                             FALSE,
+                             DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE));
+    CHECK_STR(ask(&c, "write %#lx abc", uval(w)), "1 3");
+    CHECK_OK(ReadFile(mine, buf, sizeof buf, &n, NULL));
+    CHECK_EQ(n, 3);
+    CHECK_STR(ask(&c, "close %#lx", uval(w)), "1 0");
+    CHECK_FAILS(ReadFile(mine, buf, sizeof buf, &n, NULL), ERROR_BROKEN_PIPE);
+    CloseHandle(mine);
+
+    /* Unknown values there. */
+    CHECK_FAILS(DuplicateHandle(c.pi.hProcess, (HANDLE)(uintptr_t)0x1234,
+                                GetCurrentProcess(), &mine, 0, FALSE,
+                                DUPLICATE_SAME_ACCESS),
+                ERROR_INVALID_HANDLE);
+    CHECK(mine == NULL);
+    CHECK_FAILS(DuplicateHandle(c.pi.hProcess, NULL, GetCurrentProcess(),
+                                &mine, 0, FALSE, DUPLICATE_SAME_ACCESS),
+                ERROR_INVALID_HANDLE);
+    child_stop(&c);
+}
+
+/* Child to parent, pushed by the child with a handle to its parent. */
+static void test_child_pushes_to_parent(void)
+{
+    struct child c;
+    HANDLE me, v, got;
+    const char *a;
+
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), GetCurrentProcess(),
+                             GetCurrentProcess(), &me, PROCESS_DUP_HANDLE,
+                             TRUE, 0));
+    CHECK_OK(child_start(&c, "server", TRUE));
+    CloseHandle(me); /* the child has its own */
+    v = ask_handle(&c, "makeevent");
+    a = ask(&c, "dupto %#lx %#lx 0", uval(me), uval(v));
+    CHECK(strncmp(a, "1 0 ", 4) == 0);
+    got = hval(strrchr(a, ' ') + 1);
+    CHECK_OK(SetEvent(got));
+    CHECK_STR(ask(&c, "wait %#lx 0", uval(v)), "0");
+    CloseHandle(got);
+    /* With DUPLICATE_CLOSE_SOURCE: gone in the child. */
+    a = ask(&c, "dupto %#lx %#lx %u", uval(me), uval(v),
+            DUPLICATE_CLOSE_SOURCE);
+    CHECK(strncmp(a, "1 0 ", 4) == 0);
+    got = hval(strrchr(a, ' ') + 1);
+    CHECK_STR(ask(&c, "info %#lx", uval(v)), "0 6 99");
+    CHECK_EQ(WaitForSingleObject(got, 0), WAIT_OBJECT_0);
+    CloseHandle(got);
+    child_stop(&c);
+}
+
+/* Source and target the same other process: the same object, there. */
+static void test_within_child(void)
+{
+    struct child c;
+    HANDLE v, v2 = NULL, t = NULL;
+
+    CHECK_OK(child_start(&c, "server", FALSE));
+    v = ask_handle(&c, "makeevent");
+    CHECK_OK(DuplicateHandle(c.pi.hProcess, v, c.pi.hProcess, &v2, 0, TRUE,
+                             DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE));
+    CHECK(v2 != NULL);
+    CHECK_STR(ask(&c, "info %#lx", uval(v)), "0 6 99");
+    CHECK_STR(ask(&c, "info %#lx", uval(v2)), "1 0 1");
+    CHECK_STR(ask(&c, "set %#lx", uval(v2)), "1 0");
+    /* Its own process, from its pseudo handle, kept there. */
+    CHECK_OK(DuplicateHandle(c.pi.hProcess, GetCurrentProcess(),
+                             c.pi.hProcess, &t, 0, FALSE,
+                             DUPLICATE_SAME_ACCESS));
+    {
+        char want[32];
+        snprintf(want, sizeof want, "%lu", (unsigned long)c.pi.dwProcessId);
+        CHECK_STR(ask(&c, "pid %#lx", uval(t)), want);
+    }
+    child_stop(&c);
+}
+
+/* Pseudo handles with another process as the source. */
+static void test_pseudo_sources(void)
+{
+    struct child c;
+    HANDLE h = NULL;
+
+    CHECK_OK(child_start(&c, "server", FALSE));
+    CHECK_OK(DuplicateHandle(c.pi.hProcess, GetCurrentProcess(),
+                             GetCurrentProcess(), &h, 0, FALSE,
+                             DUPLICATE_SAME_ACCESS));
+    CHECK_EQ(GetProcessId(h), c.pi.dwProcessId);
+    CHECK_EQ(WaitForSingleObject(h, 0), WAIT_TIMEOUT);
+    CloseHandle(h);
+    /* GetCurrentThread() is resolved against the caller. */
+    CHECK_OK(DuplicateHandle(c.pi.hProcess, GetCurrentThread(),
+                             GetCurrentProcess(), &h, 0, FALSE,
+                             DUPLICATE_SAME_ACCESS));
+    CHECK_EQ(GetThreadId(h), GetCurrentThreadId());
+    CloseHandle(h);
+    child_stop(&c);
+}
+
+/* Two children: through the parent, and directly from one to the other
+ * with a process handle the parent gave it. */
+static void test_between_children(void)
+{
+    struct child a, b;
+    HANDLE va, vb = NULL, pb = NULL, vb2;
+    const char *r;
+
+    CHECK_OK(child_start(&a, "server", FALSE));
+    CHECK_OK(child_start(&b, "server", FALSE));
+    va = ask_handle(&a, "makeevent");
+    CHECK_OK(DuplicateHandle(a.pi.hProcess, va, b.pi.hProcess, &vb, 0, FALSE,
+                             DUPLICATE_SAME_ACCESS));
+    CHECK(vb != NULL);
+    CHECK_STR(ask(&b, "set %#lx", uval(vb)), "1 0");
+    CHECK_STR(ask(&a, "wait %#lx 0", uval(va)), "0");
+
+    /* A process handle crosses too: a gets one to b and pushes itself. */
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), b.pi.hProcess,
+                             a.pi.hProcess, &pb,
+                             PROCESS_DUP_HANDLE |
+                                 PROCESS_QUERY_LIMITED_INFORMATION,
+                             FALSE, 0));
+    {
+        char want[32];
+        snprintf(want, sizeof want, "%lu", (unsigned long)b.pi.dwProcessId);
+        CHECK_STR(ask(&a, "pid %#lx", uval(pb)), want);
+    }
+    r = ask(&a, "dupto %#lx %#lx %u", uval(pb), uval(va),
+            DUPLICATE_CLOSE_SOURCE);
+    CHECK(strncmp(r, "1 0 ", 4) == 0);
+    vb2 = hval(strrchr(r, ' ') + 1);
+    CHECK_STR(ask(&a, "info %#lx", uval(va)), "0 6 99");
+    CHECK_STR(ask(&b, "wait %#lx 0", uval(vb2)), "0");
+    child_stop(&a);
+    child_stop(&b);
+}
+
+/* The seeds' scenario: a child waits for its parent to end, with a handle
+ * the parent duplicated into it (here: into its running child). */
+static void test_seed_waits_for_parent(void)
+{
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    STARTUPINFOA si = {sizeof si};
+    PROCESS_INFORMATION pi;
+    HANDLE r, w;
+    char cmd[8192], buf[128];
+    DWORD total = 0, n, code = 0;
+
+    CHECK_OK(CreatePipe(&r, &w, &sa, 0));
+    SetHandleInformation(r, HANDLE_FLAG_INHERIT, 0);
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdOutput = w;
+    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+    snprintf(cmd, sizeof cmd, "\"%s\" --helper middle", self_exe);
+    CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si,
+                            &pi));
+    CloseHandle(w);
+    while (total < sizeof buf - 1 &&
+           ReadFile(r, buf + total, sizeof buf - 1 - total, &n, NULL))
+        total += n;
+    buf[total] = '\0';
+    CHECK_STR(buf, "waited 0\n");
+    CHECK_EQ(WaitForSingleObject(pi.hProcess, 30000), WAIT_OBJECT_0);
+    CHECK_OK(GetExitCodeProcess(pi.hProcess, &code));
+    CHECK_EQ(code, 0);
+    CloseHandle(r);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+}
+
+static void test_errors(void)
+{
+    struct child c;
+    HANDLE ev = CreateEventA(NULL, TRUE, FALSE, NULL), h = NULL, lim, v;
+    HANDLE ev2;
+
+    CHECK_OK(child_start(&c, "server", FALSE));
+    /* Threads do not cross processes in winipc. */
+    CHECK_FAILS(DuplicateHandle(GetCurrentProcess(), GetCurrentThread(),
+                                c.pi.hProcess, &h, 0, FALSE,
+                                DUPLICATE_SAME_ACCESS),
+                ERROR_NOT_SUPPORTED);
+    CHECK_FAILS(DuplicateHandle(GetCurrentProcess(), c.pi.hThread,
+                                c.pi.hProcess, &h, 0, FALSE,
+                                DUPLICATE_SAME_ACCESS),
+                ERROR_NOT_SUPPORTED);
+    CHECK(h == NULL);
+    /* A process handle without PROCESS_DUP_HANDLE. */
+    lim = OpenProcess(SYNCHRONIZE | PROCESS_QUERY_INFORMATION, FALSE,
+                      c.pi.dwProcessId);
+    CHECK(lim != NULL);
+    v = ask_handle(&c, "makeevent");
+    CHECK_FAILS(DuplicateHandle(GetCurrentProcess(), ev, lim, &h, 0, FALSE,
+                                DUPLICATE_SAME_ACCESS),
+                ERROR_ACCESS_DENIED);
+    CHECK_FAILS(DuplicateHandle(lim, v, GetCurrentProcess(), &h, 0, FALSE,
+                                DUPLICATE_SAME_ACCESS),
+                ERROR_ACCESS_DENIED);
+    /* An event is no process. */
+    CHECK_FAILS(DuplicateHandle(c.pi.hProcess, v, ev, &h, 0, FALSE,
+                                DUPLICATE_SAME_ACCESS),
+                ERROR_INVALID_HANDLE);
+    /* NULL target without DUPLICATE_CLOSE_SOURCE (as in one process). */
+    CHECK_FAILS(DuplicateHandle(c.pi.hProcess, v, NULL, &h, 0, FALSE,
+                                DUPLICATE_SAME_ACCESS),
+                ERROR_INVALID_HANDLE);
+    CHECK_STR(ask(&c, "info %#lx", uval(v)), "1 0 0");
+
+    child_stop(&c);
+    CloseHandle(lim);
+
+    /* After a child has ended: its handle table is gone. */
+    CloseHandle(ev);
+    CHECK_OK(child_start(&c, "server", FALSE));
+    v = ask_handle(&c, "makeevent");
+    {
+        DWORD n;
+        WriteFile(c.in, "exit\n", 5, &n, NULL);
+    }
+    CHECK_EQ(WaitForSingleObject(c.pi.hProcess, 30000), WAIT_OBJECT_0);
+    ev = CreateEventA(NULL, TRUE, FALSE, NULL);
+    CHECK_FAILS(DuplicateHandle(GetCurrentProcess(), ev, c.pi.hProcess, &h, 0,
+                                FALSE, DUPLICATE_SAME_ACCESS),
+                ERROR_ACCESS_DENIED);
+    CHECK_FAILS(DuplicateHandle(c.pi.hProcess, v, GetCurrentProcess(), &h, 0,
+                                FALSE, DUPLICATE_SAME_ACCESS),
+                ERROR_ACCESS_DENIED);
+    CHECK_FAILS(DuplicateHandle(c.pi.hProcess, GetCurrentProcess(),
+                                GetCurrentProcess(), &h, 0, FALSE,
+                                DUPLICATE_SAME_ACCESS),
+                ERROR_ACCESS_DENIED);
+    CHECK_FAILS(DuplicateHandle(c.pi.hProcess, v, NULL, NULL, 0, FALSE,
+                                DUPLICATE_CLOSE_SOURCE),
+                ERROR_ACCESS_DENIED);
+    /* The source is closed even so. */
+    ev2 = CreateEventA(NULL, TRUE, FALSE, NULL);
+    CHECK_FAILS(DuplicateHandle(GetCurrentProcess(), ev2, c.pi.hProcess, &h,
+                                0, FALSE,
+                                DUPLICATE_SAME_ACCESS |
+                                    DUPLICATE_CLOSE_SOURCE),
+                ERROR_ACCESS_DENIED);
+    CHECK_FAILS(CloseHandle(ev2), ERROR_INVALID_HANDLE);
+    CHECK(h == NULL);
+    CloseHandle(ev);
+    CloseHandle(c.in);
+    CloseHandle(c.out);
+    CloseHandle(c.pi.hProcess);
+    CloseHandle(c.pi.hThread);
+}
+
+/* A child that does not use winipc has no handle service. */
+static void test_not_winipc(void)
+{
+    STARTUPINFOA si = {sizeof si};
+    PROCESS_INFORMATION pi;
+    HANDLE ev = CreateEventA(NULL, TRUE, FALSE, NULL), h = NULL;
+    char cmd[] = "/bin/sleep 30";
+
+    CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si,
+                            &pi));
+    /* Young processes are given a few seconds to start their service. */
+    CHECK_FAILS(DuplicateHandle(GetCurrentProcess(), ev, pi.hProcess, &h, 0,
+                                FALSE, DUPLICATE_SAME_ACCESS),
+                ERROR_NOT_SUPPORTED);
+    CHECK_FAILS(DuplicateHandle(pi.hProcess, (HANDLE)(uintptr_t)4,
+                                GetCurrentProcess(), &h, 0, FALSE,
+                                DUPLICATE_SAME_ACCESS),
+                ERROR_NOT_SUPPORTED);
+    TerminateProcess(pi.hProcess, 1);
+    WaitForSingleObject(pi.hProcess, 30000);
+    CloseHandle(ev);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+}
+
+/* The service's LIST, as `winipc handles PID` uses it. */
+static void test_list(void)
+{
+    struct child c;
+    struct wipc_remote_handle *list = NULL;
+    HANDLE v, mine;
+    size_t n = 0, i;
+    int found = 0;
+
+    CHECK_OK(child_start(&c, "server", FALSE));
+    v = ask_handle(&c, "makeevent");
+    CHECK_EQ(wipc_service_list(c.pi.dwProcessId, &list, &n), 0);
+    for (i = 0; i < n; i++)
+        if (list[i].value == v) {
+            found++;
+            CHECK_STR(list[i].type, "Event");
+            CHECK_STR(list[i].tag, "event.1");
+            CHECK_EQ(list[i].access, EVENT_ALL_ACCESS);
+            CHECK_EQ(list[i].flags, 0);
+        }
+    CHECK_EQ(found, 1);
+    free(list);
+    /* Our own table, directly. */
+    mine = CreateEventA(NULL, FALSE, FALSE, NULL);
+    SetHandleInformation(mine, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
+    CHECK_EQ(wipc_service_list(GetCurrentProcessId(), &list, &n), 0);
+    found = 0;
+    for (i = 0; i < n; i++)
+        if (list[i].value == mine) {
+            found++;
+            CHECK_STR(list[i].tag, "event.0");
+            CHECK_EQ(list[i].flags, HANDLE_FLAG_INHERIT);
+        }
+    CHECK_EQ(found, 1);
+    free(list);
+    CloseHandle(mine);
+    child_stop(&c);
+    CHECK_EQ(wipc_service_list(c.pi.dwProcessId, &list, &n),
+             ERROR_INVALID_PARAMETER);
+}
+
+/* Many duplications both ways leave no descriptor behind on either side. */
+static void test_no_fd_leaks(void)
+{
+    struct child c;
+    HANDLE ev = CreateEventA(NULL, TRUE, FALSE, NULL), h, v, got;
+    int before, i;
+    char child_before[32];
+
+    CHECK_OK(child_start(&c, "server", FALSE));
+    v = ask_handle(&c, "makeevent");
+    /* Once, so that every lazily made descriptor exists. */
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), ev, c.pi.hProcess, &h, 0,
+                             FALSE, DUPLICATE_SAME_ACCESS));
+    ask(&c, "close %#lx", uval(h));
+    /* (The child's own process object, with its pidfd, lives on.) */
+    CHECK_OK(DuplicateHandle(c.pi.hProcess, GetCurrentProcess(),
+                             GetCurrentProcess(), &got, 0, FALSE,
+                             DUPLICATE_SAME_ACCESS));
+    CloseHandle(got);
+    before = count_fds();
+    snprintf(child_before, sizeof child_before, "%s", ask(&c, "fds"));
+    for (i = 0; i < 50; i++) {
+        CHECK_OK(DuplicateHandle(GetCurrentProcess(), ev, c.pi.hProcess, &h,
+                                 0, FALSE, DUPLICATE_SAME_ACCESS));
+        CHECK_OK(DuplicateHandle(c.pi.hProcess, h, NULL, NULL, 0, FALSE,
+                                 DUPLICATE_CLOSE_SOURCE));
+        CHECK_OK(DuplicateHandle(c.pi.hProcess, v, GetCurrentProcess(), &got,
+                                 0, FALSE, DUPLICATE_SAME_ACCESS));
+        CHECK_OK(CloseHandle(got));
+        CHECK_OK(DuplicateHandle(c.pi.hProcess, GetCurrentProcess(),
+                                 GetCurrentProcess(), &got, 0, FALSE,
+                                 DUPLICATE_SAME_ACCESS));
+        CHECK_OK(CloseHandle(got));
+        /* Failures too. */
+        CHECK_FAILS(DuplicateHandle(GetCurrentProcess(), GetCurrentThread(),
+                                    c.pi.hProcess, &got, 0, FALSE,
+                                    DUPLICATE_SAME_ACCESS),
+                    ERROR_NOT_SUPPORTED);
+        CHECK_FAILS(DuplicateHandle(c.pi.hProcess, (HANDLE)(uintptr_t)0x4444,
+                                    GetCurrentProcess(), &got, 0, FALSE,
+                                    DUPLICATE_SAME_ACCESS),
+                    ERROR_INVALID_HANDLE);
+    }
+    CHECK_EQ(count_fds(), before);
+    CHECK_STR(ask(&c, "fds"), child_before);
+    CloseHandle(ev);
+    child_stop(&c);
+}
+
+int main(int argc, char **argv)
+{
+    {
+        ssize_t n = readlink("/proc/self/exe", self_exe, sizeof self_exe - 1);
+        self_exe[n > 0 ? n : 0] = '\0';
+    }
+    TEST_HELPERS(argc, argv, {"server", helper_server},
+                 {"late_server", helper_late_server},
+                 {"waiter", helper_waiter}, {"middle", helper_middle});
+    RUN(test_into_child);
+    RUN(test_into_young_child);
+    RUN(test_from_child);
+    RUN(test_child_pushes_to_parent);
+    RUN(test_within_child);
+    RUN(test_pseudo_sources);
+    RUN(test_between_children);
+    RUN(test_seed_waits_for_parent);
+    RUN(test_errors);
+    RUN(test_not_winipc);
+    RUN(test_list);
+    RUN(test_no_fd_leaks);
+    return TEST_SUMMARY();
+}
