@@ -18,8 +18,10 @@
  * from that moment to the last message's arrival: writers' start-up is not
  * measured.  Each case is a warm-up (which also sizes the repetitions to
  * about --time seconds) and REPS timed repetitions; the median is reported.
- * Nothing is pinned: with more processes than CPUs the scheduler decides,
- * for winipc and the baseline alike.
+ * The receiver is pinned to the first CPU it may use, writer i to the
+ * (i+1)-th in turn (wrapping around), for winipc and the baseline alike:
+ * on a shared machine, where the scheduler puts two busy processes is what
+ * varies most from run to run.
  *
  * The cases: 64-byte and 4 KiB messages from 1 and 4 writer processes.
  * The receiver reads each message with a buffer of exactly its size and
@@ -42,6 +44,7 @@
 
 #ifndef _WIN32
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -86,6 +89,52 @@ static double now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+#endif
+}
+
+/* The CPUs we may run on (up to 8). */
+static int cpus[8], ncpus;
+
+static void find_cpus(void)
+{
+#ifdef _WIN32
+    DWORD_PTR proc, sys;
+    if (!GetProcessAffinityMask(GetCurrentProcess(), &proc, &sys))
+        proc = 1;
+    for (int i = 0; i < (int)(8 * sizeof proc) && ncpus < 8; i++)
+        if (proc & ((DWORD_PTR)1 << i))
+            cpus[ncpus++] = i;
+#else
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) != 0)
+        CPU_SET(0, &set);
+    for (int i = 0; i < CPU_SETSIZE && ncpus < 8; i++)
+        if (CPU_ISSET(i, &set))
+            cpus[ncpus++] = i;
+#endif
+    if (ncpus == 0)
+        cpus[ncpus++] = 0;
+}
+
+/* The CPU of writer i: the receiver has the first, the writers take the
+ * others in turn, then the first too. */
+static int writer_cpu(int i)
+{
+    return cpus[(i + 1) % ncpus];
+}
+
+static void pin_self(int cpu)
+{
+#ifdef _WIN32
+    if (!SetThreadAffinityMask(GetCurrentThread(), (DWORD_PTR)1 << cpu))
+        die("SetThreadAffinityMask");
+#else
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    if (sched_setaffinity(0, sizeof set, &set) != 0)
+        die("sched_setaffinity");
 #endif
 }
 
@@ -214,7 +263,8 @@ static int read_exact(HANDLE h, void *buf, DWORD len)
     return 1;
 }
 
-/* A writer process: opens the slot, then sends what it is told. */
+/* A writer process ("--writer NAME SIZE PIPE CPU"): opens the slot, then
+ * sends what it is told. */
 static int writer_main(int argc, char **argv)
 {
     const char *name;
@@ -224,8 +274,9 @@ static int writer_main(int argc, char **argv)
     char buf[MAX_SIZE];
     DWORD n;
 
-    if (argc < 5)
+    if (argc < 6)
         return 64;
+    pin_self(atoi(argv[5]));
     name = argv[2];
     size = (size_t)strtoul(argv[3], NULL, 10);
     orders = (HANDLE)(uintptr_t)strtoull(argv[4], NULL, 0);
@@ -271,8 +322,9 @@ static void win32_start(struct win32_carrier *w, size_t size, int writers)
         if (!CreatePipe(&rd, &w->orders[i], NULL, 0) ||
             !SetHandleInformation(rd, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT))
             die("CreatePipe");
-        snprintf(cmd, sizeof cmd, "\"%s\" --writer %s %lu %#lx", self_path,
-                 name, (unsigned long)size, (unsigned long)(uintptr_t)rd);
+        snprintf(cmd, sizeof cmd, "\"%s\" --writer %s %lu %#lx %d", self_path,
+                 name, (unsigned long)size, (unsigned long)(uintptr_t)rd,
+                 writer_cpu(i));
         memset(&si, 0, sizeof si);
         si.cb = sizeof si;
         if (!CreateProcessA(self_path, cmd, NULL, NULL, TRUE, 0, NULL, NULL,
@@ -378,6 +430,7 @@ static void raw_start(struct raw_carrier *r, size_t size, int writers)
              * every writer is told to quit explicitly. */
             close(p[1]);
             close(r->sock);
+            pin_self(writer_cpu(i));
             raw_writer(&sa, len, size, p[0]);
             _exit(0);
         }
@@ -443,8 +496,10 @@ int main(int argc, char **argv)
 #ifndef _WIN32
     signal(SIGPIPE, SIG_IGN);
 #endif
-    fprintf(stderr, "bench_mailslot (%s): %d repetitions of %.2f s\n",
-            IMPL_NAME, opt_reps, opt_time);
+    find_cpus();
+    pin_self(cpus[0]);
+    fprintf(stderr, "bench_mailslot (%s): %d repetitions of %.2f s, %d CPUs\n",
+            IMPL_NAME, opt_reps, opt_time, ncpus);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         if (!strstr(cases[i].name, opt_only))
             continue;

@@ -30,7 +30,11 @@
  * Output, one line per measurement on stdout (progress goes to stderr):
  *     RESULT <case>.<same|diff> <winipc|raw|win32> <value>
  * in microseconds per round trip, MB/s (10^6 bytes per second) or
- * connections per second.  bench/run.sh turns these lines into a table.
+ * connections per second, and natively
+ *     RESULT <case>.<same|diff> ratio <value>
+ * the median over the repetitions of winipc / raw (each repetition of one
+ * against the raw one timed next to it).  bench/run.sh turns these lines
+ * into a table.
  *
  * Options: --reps N (default 9), --time SECONDS per repetition (0.2),
  * --only SUBSTRING (run the cases whose name contains it), --pin same or
@@ -62,7 +66,7 @@
 #define RTT_SIZE 64
 
 static int opt_reps = 9;
-static double opt_time = 0.2; /* seconds per timed repetition */
+static double opt_time = 0.2;  /* seconds per timed repetition */
 static double opt_warm = 0.10; /* seconds of warm-up */
 static const char *opt_only = "";
 static const char *opt_pin = ""; /* "same" or "diff": only those runs */
@@ -82,7 +86,7 @@ static void die(const char *what)
     exit(2);
 }
 
-/* ---- Time, CPUs, our own path --------------------------------------------- */
+/* ---- Time, CPUs, our own path -------------------------------------------- */
 
 static double now_s(void)
 {
@@ -162,7 +166,7 @@ static double median(double *v, int n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* ---- A channel: a Win32 pipe handle or a raw socket ------------------------ */
+/* ---- A channel: a Win32 pipe handle or a raw socket ---------------------- */
 
 struct chan {
     HANDLE h;
@@ -233,7 +237,7 @@ static void chan_write(struct chan *c, const void *buf, size_t len)
         die("WriteFile");
 }
 
-/* ---- Round trips ------------------------------------------------------------ */
+/* ---- Round trips --------------------------------------------------------- */
 
 /* Microseconds per 64-byte round trip, over at least secs seconds. */
 static double rtt_batch(struct chan *c, double secs)
@@ -261,7 +265,7 @@ static void rtt_peer(struct chan *c)
         chan_write(c, buf, sizeof buf);
 }
 
-/* ---- Throughput ----------------------------------------------------------- */
+/* ---- Throughput ---------------------------------------------------------- */
 
 /* Sends an 8-byte chunk count, then the chunks; the peer acknowledges the
  * last one with a byte.  Returns MB/s. */
@@ -310,7 +314,7 @@ static void tp_peer(struct chan *c, size_t size)
     free(buf);
 }
 
-/* ---- Connections: the Win32 side ------------------------------------------ */
+/* ---- Connections: the Win32 side ----------------------------------------- */
 
 /* Opens the pipe, trying again while its only instance is busy. */
 static HANDLE pipe_open(const char *name, unsigned long *busy)
@@ -403,7 +407,7 @@ static int peer_main(int argc, char **argv)
     return 0;
 }
 
-/* ---- Connections: the raw socket (native only) ----------------------------- */
+/* ---- Connections: the raw socket (native only) --------------------------- */
 
 #ifndef _WIN32
 static socklen_t raw_addr(pid_t server, struct sockaddr_un *sa)
@@ -452,7 +456,7 @@ static double conn_batch_raw(int lfd, double secs)
 }
 #endif
 
-/* ---- The cases ------------------------------------------------------------------ */
+/* ---- The cases ----------------------------------------------------------- */
 
 struct bench_case {
     const char *name; /* as printed */
@@ -462,9 +466,9 @@ struct bench_case {
 };
 
 static const struct bench_case cases[] = {
-    {"rtt64_msg", "rtt", 1, RTT_SIZE},     {"tp64k_byte", "tp", 0, 64u << 10},
-    {"tp64k_msg", "tp", 1, 64u << 10},     {"tp1m_byte", "tp", 0, 1u << 20},
-    {"tp1m_msg", "tp", 1, 1u << 20},       {"conn", "conn", 0, 1},
+    {"rtt64_msg", "rtt", 1, RTT_SIZE}, {"tp64k_byte", "tp", 0, 64u << 10},
+    {"tp64k_msg", "tp", 1, 64u << 10}, {"tp1m_byte", "tp", 0, 1u << 20},
+    {"tp1m_msg", "tp", 1, 1u << 20},   {"conn", "conn", 0, 1},
 };
 
 /* One side of a comparison: a Win32 named pipe with a peer process, or
@@ -561,8 +565,7 @@ static void side_start_raw(const struct bench_case *k, int peer_cpu,
 #endif
 
 /* One timed batch (or, with warm set, the warm-up). */
-static double side_batch(const struct bench_case *k, struct side *s,
-                         int warm)
+static double side_batch(const struct bench_case *k, struct side *s, int warm)
 {
     double secs = warm ? opt_warm : opt_time;
     if (strcmp(k->kind, "rtt") == 0)
@@ -640,8 +643,7 @@ static void report(const char *name, const char *pin, const char *impl,
  * order each time), so that load from elsewhere on the machine falls on
  * both alike.  Between its batches a side's peer waits in a blocking call.
  */
-static void run_case(const struct bench_case *k, const char *pin,
-                     int peer_cpu)
+static void run_case(const struct bench_case *k, const char *pin, int peer_cpu)
 {
     struct side sides[2];
     int n = 1;
@@ -660,6 +662,15 @@ static void run_case(const struct bench_case *k, const char *pin,
             int i = r % 2 ? n - 1 - j : j;
             sides[i].v[r] = side_batch(k, &sides[i], 0);
         }
+    if (n == 2) {
+        /* The ratio of each pair of neighbouring repetitions, then their
+         * median: steadier than the ratio of the medians when the load
+         * from elsewhere changes during the run. */
+        double q[MAX_REPS];
+        for (int r = 0; r < opt_reps; r++)
+            q[r] = sides[0].v[r] / sides[1].v[r];
+        report(k->name, pin, "ratio", median(q, opt_reps));
+    }
     for (int i = 0; i < n; i++) {
         side_finish(k, &sides[i]);
         report(k->name, pin, sides[i].impl, median(sides[i].v, opt_reps));

@@ -30,7 +30,7 @@ static char self_exe[4096];
 static char computer[16];
 static unsigned short port;
 
-/* ---- Configuration: everything on loopback ---------------------------------- */
+/* ---- Configuration: everything on loopback ------------------------------ */
 
 /* The network settings of the test whose process id is pid (its helpers
  * take the same). */
@@ -95,7 +95,7 @@ static DWORD wait_count(HANDLE slot, DWORD want, DWORD ms)
     }
 }
 
-/* ---- The codec ---------------------------------------------------------------- */
+/* ---- The codec ---------------------------------------------------------- */
 
 static struct wipc_nbms_msg sample(const char *slot, const void *data,
                                    size_t len)
@@ -190,15 +190,15 @@ static void test_golden_datagram(void)
     wipc_nb_name_encode(&src, want + 14);
     wipc_nb_name_encode(&dst, want + 48);
     memcpy(smb, "\xFFSMB\x25", 5);
-    smb[32] = 17;                       /* WordCount */
-    put16le(smb + 35, 3);               /* TotalDataCount */
-    put16le(smb + 55, 3);               /* DataCount */
-    put16le(smb + 57, 70 + slen);       /* DataOffset: right after the name */
-    smb[59] = 3;                        /* SetupCount */
-    put16le(smb + 61, 1);               /* opcode: mailslot write */
-    put16le(smb + 63, 0);               /* priority */
-    put16le(smb + 65, 2);               /* class 2 */
-    put16le(smb + 67, slen + 1 + 3);    /* ByteCount */
+    smb[32] = 17;                    /* WordCount */
+    put16le(smb + 35, 3);            /* TotalDataCount */
+    put16le(smb + 55, 3);            /* DataCount */
+    put16le(smb + 57, 70 + slen);    /* DataOffset: right after the name */
+    smb[59] = 3;                     /* SetupCount */
+    put16le(smb + 61, 1);            /* opcode: mailslot write */
+    put16le(smb + 63, 0);            /* priority */
+    put16le(smb + 65, 2);            /* class 2 */
+    put16le(smb + 67, slen + 1 + 3); /* ByteCount */
     memcpy(smb + 69, slot, slen + 1);
     memcpy(smb + 70 + slen, "hi!", 3);
     n = encode(&m, got, sizeof got);
@@ -276,32 +276,32 @@ static void test_malformed(void)
     /* Every truncation: the datagram length no longer holds. */
     for (size_t cut = 0; cut < n; cut++)
         CHECK_EQ(wipc_nbms_decode(buf, cut, &d), ERROR_INVALID_DATA);
-    CHECK_BAD_AT(buf, n, 0, 0x13);         /* error datagram */
+    CHECK_BAD_AT(buf, n, 0, 0x13); /* error datagram */
     CHECK_BAD_AT(buf, n, 0, 0x0F);
-    CHECK_BAD_AT(buf, n, 1, 0x03);         /* more fragments follow */
-    CHECK_BAD_AT(buf, n, 1, 0x00);         /* not the first fragment */
-    CHECK_BAD_AT(buf, n, 13, 1);           /* packet offset */
-    CHECK_BAD_AT(buf, n, 10, 0xFF);        /* DGM_LENGTH past the end */
-    CHECK_BAD_AT(buf, n, 11, 10);          /* DGM_LENGTH too short */
-    CHECK_BAD_AT(buf, n, 14, 0x21);        /* name label length */
-    CHECK_BAD_AT(buf, n, 20, 'Z');         /* name letter */
-    CHECK_BAD_AT(buf, n, 81, 4);           /* a scope */
-    CHECK_BAD_AT(buf, n, smb + 1, 'X');    /* not "\xFFSMB" */
-    CHECK_BAD_AT(buf, n, smb + 4, 0x32);   /* SMB_COM_TRANSACTION2 */
-    CHECK_BAD_AT(buf, n, smb + 11, 0x80);  /* Unicode strings */
-    CHECK_BAD_AT(buf, n, smb + 32, 16);    /* WordCount */
+    CHECK_BAD_AT(buf, n, 1, 0x03);        /* more fragments follow */
+    CHECK_BAD_AT(buf, n, 1, 0x00);        /* not the first fragment */
+    CHECK_BAD_AT(buf, n, 13, 1);          /* packet offset */
+    CHECK_BAD_AT(buf, n, 10, 0xFF);       /* DGM_LENGTH past the end */
+    CHECK_BAD_AT(buf, n, 11, 10);         /* DGM_LENGTH too short */
+    CHECK_BAD_AT(buf, n, 14, 0x21);       /* name label length */
+    CHECK_BAD_AT(buf, n, 20, 'Z');        /* name letter */
+    CHECK_BAD_AT(buf, n, 81, 4);          /* a scope */
+    CHECK_BAD_AT(buf, n, smb + 1, 'X');   /* not "\xFFSMB" */
+    CHECK_BAD_AT(buf, n, smb + 4, 0x32);  /* SMB_COM_TRANSACTION2 */
+    CHECK_BAD_AT(buf, n, smb + 11, 0x80); /* Unicode strings */
+    CHECK_BAD_AT(buf, n, smb + 32, 16);   /* WordCount */
     CHECK_BAD_AT(buf, n, smb + 32, 0xFF);
-    CHECK_BAD_AT(buf, n, smb + 59, 2);     /* SetupCount */
-    CHECK_BAD_AT(buf, n, smb + 61, 2);     /* opcode */
-    CHECK_BAD_AT(buf, n, smb + 33, 1);     /* TotalParameterCount */
-    CHECK_BAD_AT(buf, n, smb + 51, 1);     /* ParameterCount */
-    CHECK_BAD_AT(buf, n, smb + 35, 9);     /* TotalDataCount != DataCount */
-    CHECK_BAD_AT(buf, n, smb + 55, 0xFF);  /* DataCount past ByteCount */
-    CHECK_BAD_AT(buf, n, smb + 57, 70);    /* DataOffset inside the name */
-    CHECK_BAD_AT(buf, n, smb + 58, 0x10);  /* DataOffset past the end */
-    CHECK_BAD_AT(buf, n, smb + 67, 0xFF);  /* ByteCount past the end */
-    CHECK_BAD_AT(buf, n, smb + 67, 5);     /* name without its NUL */
-    CHECK_BAD_AT(buf, n, smb + 70, 'P');   /* "\PAILSLOT\" */
+    CHECK_BAD_AT(buf, n, smb + 59, 2);    /* SetupCount */
+    CHECK_BAD_AT(buf, n, smb + 61, 2);    /* opcode */
+    CHECK_BAD_AT(buf, n, smb + 33, 1);    /* TotalParameterCount */
+    CHECK_BAD_AT(buf, n, smb + 51, 1);    /* ParameterCount */
+    CHECK_BAD_AT(buf, n, smb + 35, 9);    /* TotalDataCount != DataCount */
+    CHECK_BAD_AT(buf, n, smb + 55, 0xFF); /* DataCount past ByteCount */
+    CHECK_BAD_AT(buf, n, smb + 57, 70);   /* DataOffset inside the name */
+    CHECK_BAD_AT(buf, n, smb + 58, 0x10); /* DataOffset past the end */
+    CHECK_BAD_AT(buf, n, smb + 67, 0xFF); /* ByteCount past the end */
+    CHECK_BAD_AT(buf, n, smb + 67, 5);    /* name without its NUL */
+    CHECK_BAD_AT(buf, n, smb + 70, 'P');  /* "\PAILSLOT\" */
     /* "\MAILSLOT\" alone names no mailslot. */
     m = sample("\\MAILSLOT\\", "x", 1);
     n = encode(&m, buf, sizeof buf);
@@ -325,8 +325,8 @@ static void test_mutations(void)
         data[i] = (uint8_t)i;
     for (int round = 0; round < 60000; round++) {
         struct wipc_nbms_msg m =
-            sample(round % 2 ? "\\MAILSLOT\\A" : "\\MAILSLOT\\NET\\LOGON",
-                   data, (size_t)(round % 301));
+            sample(round % 2 ? "\\MAILSLOT\\A" : "\\MAILSLOT\\NET\\LOGON", data,
+                   (size_t)(round % 301));
         size_t n = encode(&m, base, sizeof base), len = n;
         int edits;
         memcpy(buf, base, n);
@@ -375,7 +375,7 @@ static void test_corpus(void)
     CHECK_EQ(fuzz_failures, 0);
 }
 
-/* ---- Writers ----------------------------------------------------------------- */
+/* ---- Writers ------------------------------------------------------------ */
 
 static void test_writer_needs_no_receiver(void)
 {
@@ -458,7 +458,7 @@ static void test_size_limit(void)
     CloseHandle(s);
 }
 
-/* ---- Receiving ---------------------------------------------------------------- */
+/* ---- Receiving ---------------------------------------------------------- */
 
 static void expect_message(HANDLE s, const char *want)
 {
@@ -558,10 +558,10 @@ static void test_other_process(void)
     si.dwFlags = STARTF_USESTDHANDLES;
     si.hStdOutput = wr;
     si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
-    snprintf(cmd, sizeof cmd, "\"%s\" --helper recv_count %d \"%s\"",
-             self_exe, (int)getpid(), slot_tail("op"));
-    CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si,
-                            &pi));
+    snprintf(cmd, sizeof cmd, "\"%s\" --helper recv_count %d \"%s\"", self_exe,
+             (int)getpid(), slot_tail("op"));
+    CHECK_OK(
+        CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi));
     CloseHandle(wr);
     CHECK_OK(ReadFile(r, out, 6, &n, NULL));
     /* This process starts listening now, after the child. */
@@ -698,7 +698,7 @@ static void test_backlog_bounded(void)
     CloseHandle(s);
 }
 
-/* ---- Helpers for tests/net/mailslot_netns.sh ------------------------------------ */
+/* ---- Helpers for tests/net/mailslot_netns.sh ---------------------------- */
 
 /* "ns_recv SLOT MS": prints "ready", then "msg:TEXT" for each message
  * until MS milliseconds pass without one. */
@@ -808,8 +808,8 @@ static int helper_ns_interleave(int argc, char **argv)
         if (i == 3)
             break;
         snprintf(step, sizeof step, "r%d", i);
-        if (!wait_file(argv[1], step) || wait_count(s, 2 * (DWORD)i, 10000) !=
-                                             2 * (DWORD)i)
+        if (!wait_file(argv[1], step) ||
+            wait_count(s, 2 * (DWORD)i, 10000) != 2 * (DWORD)i)
             return 92;
     }
     while (ReadFile(s, buf, sizeof buf - 1, &n, NULL)) {

@@ -29,14 +29,14 @@
 
 #define THREADS 4
 #define ROUNDS 8
-#define PERMANENT 6    /* of each kind: inheritable and not */
-#define MAX_SCAN 1024  /* handle values 4 .. 4 * MAX_SCAN are probed */
+#define PERMANENT 6   /* of each kind: inheritable and not */
+#define MAX_SCAN 1024 /* handle values 4 .. 4 * MAX_SCAN are probed */
 #define MAX_RECORDS (THREADS * ROUNDS * 4 + 4 * PERMANENT)
 #define MAX_REPORTED 128
 
 static char self_exe[4096];
 
-/* ---- The child ---------------------------------------------------------- */
+/* ---- The child ----------------------------------------------------------- */
 
 /* argv: PIPE-END EVENT TOKEN.  Lists its handle table before making any
  * handle of its own, then writes the report through the pipe end. */
@@ -54,8 +54,7 @@ static int helper_report(int argc, char **argv)
         return 90;
     w = (HANDLE)(uintptr_t)strtoull(argv[0], NULL, 0);
     ev = (HANDLE)(uintptr_t)strtoull(argv[1], NULL, 0);
-    len += (size_t)snprintf(report + len, sizeof report - len, "%s\n",
-                            argv[2]);
+    len += (size_t)snprintf(report + len, sizeof report - len, "%s\n", argv[2]);
     for (uintptr_t v = 4; v <= 4 * MAX_SCAN; v += 4) {
         DWORD flags;
         if (!GetHandleInformation((HANDLE)v, &flags))
@@ -104,7 +103,10 @@ static atomic_uint_fast64_t seq = 1;
 static HANDLE forbidden[PERMANENT * 2]; /* permanent, not inheritable */
 static int n_forbidden;
 
-static uint64_t tick(void) { return atomic_fetch_add(&seq, 1); }
+static uint64_t tick(void)
+{
+    return atomic_fetch_add(&seq, 1);
+}
 
 /* Logs a handle made inheritable between begin and now. */
 static struct record *log_open(HANDLE h, enum kind kind, uint64_t begin)
@@ -138,14 +140,14 @@ static void log_close(struct record *r, HANDLE h)
     pthread_mutex_unlock(&log_lock);
 }
 
-/* ---- The threads ---------------------------------------------------------- */
+/* ---- The threads --------------------------------------------------------- */
 
 struct run {
     int thread, round;
     uint64_t spawn_begin, spawn_done; /* around CreateProcessA */
     uintptr_t own_pipe, own_event;
     DWORD exit_code;
-    int event_set;   /* the child's SetEvent reached our event */
+    int event_set; /* the child's SetEvent reached our event */
     char report[16384];
 };
 
@@ -188,12 +190,10 @@ static void one_round(struct run *run)
     run->own_pipe = (uintptr_t)w;
     run->own_event = (uintptr_t)ev;
     snprintf(token, sizeof token, "token-%d-%d", run->thread, run->round);
-    snprintf(cmd, sizeof cmd, "\"%s\" --helper report %#lx %#lx %s",
-             self_exe, (unsigned long)(uintptr_t)w,
-             (unsigned long)(uintptr_t)ev, token);
+    snprintf(cmd, sizeof cmd, "\"%s\" --helper report %#lx %#lx %s", self_exe,
+             (unsigned long)(uintptr_t)w, (unsigned long)(uintptr_t)ev, token);
     run->spawn_begin = tick();
-    if (!CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si,
-                        &pi)) {
+    if (!CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi)) {
         snprintf(run->report, sizeof run->report, "CreateProcess: %lu",
                  (unsigned long)GetLastError());
         run->spawn_done = tick();
@@ -225,7 +225,7 @@ static void *thread_main(void *arg)
     return NULL;
 }
 
-/* ---- Checking ---------------------------------------------------------------- */
+/* ---- Checking ------------------------------------------------------------ */
 
 struct seen {
     uintptr_t value;
@@ -266,8 +266,7 @@ static int may_have(const struct run *run, const struct seen *s)
     for (size_t i = 0; i < n_records; i++) {
         const struct record *r = &records[i];
         if (r->value == s->value && (unsigned long)r->kind == s->type &&
-            r->open_begin < run->spawn_done &&
-            r->close_done > run->spawn_begin)
+            r->open_begin < run->spawn_done && r->close_done > run->spawn_begin)
             return 1;
     }
     return 0;
@@ -302,8 +301,8 @@ static void check_run(const struct run *run)
         if (!may_have(run, &seen[i]))
             TEST_FAIL_AT("thread %d round %d: %#lx (type %lu) was not "
                          "inheritable during the spawn",
-                         run->thread, run->round,
-                         (unsigned long)seen[i].value, seen[i].type);
+                         run->thread, run->round, (unsigned long)seen[i].value,
+                         seen[i].type);
     }
     /* Every handle inheritable throughout the call is there. */
     for (size_t i = 0; i < n_records; i++) {

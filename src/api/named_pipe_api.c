@@ -257,8 +257,8 @@ WINIPC_API BOOL WINAPI SetNamedPipeHandleState(HANDLE hNamedPipe,
     if (err)
         return api_fail(err);
     if (lpMode && anon) {
-        /* A byte pipe, blocking: PIPE_NOWAIT on anonymous pipes is not
-         * implemented (see README). */
+        /* A byte pipe, blocking: PIPE_NOWAIT (which Windows allows on
+         * anonymous pipes) is not implemented for them. */
         if (*lpMode & ~(PIPE_READMODE_MESSAGE | PIPE_NOWAIT) ||
             (*lpMode & PIPE_READMODE_MESSAGE))
             err = ERROR_INVALID_PARAMETER;

@@ -186,8 +186,7 @@ DWORD wipc_nbms_encode(const struct wipc_nbms_msg *msg, uint8_t *buf,
     size_t smb_len = SMB_BYTES + slot_len + 1 + msg->data_len;
     size_t total = WIPC_NB_HEADER_LEN + smb_len;
 
-    if (slot_len > WIPC_NBMS_SLOT_MAX ||
-        !nb_has_prefix(msg->slot, slot_len) ||
+    if (slot_len > WIPC_NBMS_SLOT_MAX || !nb_has_prefix(msg->slot, slot_len) ||
         memchr(msg->slot, '\0', slot_len) || msg->data_len > 0xFFFF ||
         total - NB_FIXED_LEN > 0xFFFF)
         return ERROR_INVALID_PARAMETER;

@@ -67,7 +67,10 @@ static DWORD list_pipe_status(const char *path, void *entry)
     return wipc_npipe_status(path, entry);
 }
 
-static void list_pipe_clear(void *entry) { wipc_npipe_status_clear(entry); }
+static void list_pipe_clear(void *entry)
+{
+    wipc_npipe_status_clear(entry);
+}
 
 static DWORD list_mailslot_status(const char *path, void *entry)
 {
@@ -90,18 +93,16 @@ void wipc_registry_free_pipes(struct wipc_npipe_status *list, size_t n)
     free(list);
 }
 
-DWORD wipc_registry_list_mailslots(struct wipc_mailslot_status **out,
-                                   size_t *n)
+DWORD wipc_registry_list_mailslots(struct wipc_mailslot_status **out, size_t *n)
 {
     void *list;
-    DWORD err = list_kind(WIPC_NS_MAILSLOT, sizeof **out,
-                          list_mailslot_status, NULL, &list, n);
+    DWORD err = list_kind(WIPC_NS_MAILSLOT, sizeof **out, list_mailslot_status,
+                          NULL, &list, n);
     *out = list;
     return err;
 }
 
-void wipc_registry_free_mailslots(struct wipc_mailslot_status *list,
-                                  size_t n)
+void wipc_registry_free_mailslots(struct wipc_mailslot_status *list, size_t n)
 {
     (void)n;
     free(list);

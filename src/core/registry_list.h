@@ -32,8 +32,8 @@ struct wipc_npipe_status {
     int is_public;                    /* other users may connect */
     DWORD open_mode;                  /* PIPE_ACCESS_INBOUND/OUTBOUND/DUPLEX */
     DWORD pipe_type;                  /* PIPE_TYPE_BYTE or PIPE_TYPE_MESSAGE */
-    DWORD read_mode; /* PIPE_READMODE_* the instances were created with (a
-                      * handle may change its own later) */
+    DWORD read_mode;     /* PIPE_READMODE_* the instances were created with (a
+                          * handle may change its own later) */
     DWORD max_instances; /* PIPE_UNLIMITED_INSTANCES (255): no limit */
     DWORD default_timeout, out_size, in_size;
     size_t ninstances;                     /* live instances */
@@ -78,7 +78,6 @@ DWORD wipc_registry_list_pipes(struct wipc_npipe_status **out, size_t *n);
 void wipc_registry_free_pipes(struct wipc_npipe_status *list, size_t n);
 DWORD wipc_registry_list_mailslots(struct wipc_mailslot_status **out,
                                    size_t *n);
-void wipc_registry_free_mailslots(struct wipc_mailslot_status *list,
-                                  size_t n);
+void wipc_registry_free_mailslots(struct wipc_mailslot_status *list, size_t n);
 
 #endif /* WIPC_REGISTRY_LIST_H */

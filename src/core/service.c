@@ -55,10 +55,10 @@ struct svc_request {
 };
 
 struct svc_reply {
-    uint32_t magic, error; /* error: a Win32 code, 0 = success */
-    uint64_t handle;       /* PUT, DUP: the new handle */
-    uint32_t access;       /* GET: the handle's access */
-    uint32_t count;        /* LIST: entries that follow in batches */
+    uint32_t magic, error;          /* error: a Win32 code, 0 = success */
+    uint64_t handle;                /* PUT, DUP: the new handle */
+    uint32_t access;                /* GET: the handle's access */
+    uint32_t count;                 /* LIST: entries that follow in batches */
     char tag[WIPC_INHERIT_TAG_MAX]; /* GET */
 };
 
@@ -68,7 +68,7 @@ struct svc_entry {
     char type[16], tag[48], name[288];
 };
 
-/* ---- The service ---------------------------------------------------------- */
+/* ---- The service --------------------------------------------------------- */
 
 static struct {
     atomic_int started; /* 0 until this process (re)starts it */
@@ -331,7 +331,7 @@ void wipc_service_ensure(void)
         wipc_plat_close(atomic_exchange(&svc.lfd, -1));
 }
 
-/* ---- Clients ---------------------------------------------------------------- */
+/* ---- Clients ------------------------------------------------------------- */
 
 /* 1 if the process object says its process has ended (NULL: not known). */
 static int svc_ended(struct wipc_object *proc)
@@ -459,8 +459,7 @@ static DWORD side_open(HANDLE h, struct dup_side *s)
 static DWORD remote_put(struct dup_side *t, struct wipc_object *obj,
                         ACCESS_MASK access, DWORD flags, HANDLE *out)
 {
-    struct svc_request req = {.op = SVC_PUT, .access = access,
-                              .flags = flags};
+    struct svc_request req = {.op = SVC_PUT, .access = access, .flags = flags};
     struct svc_reply rep;
     int fd;
     DWORD err = wipc_inherit_describe(obj, &fd, req.tag, sizeof req.tag);
@@ -532,9 +531,8 @@ static DWORD dup_source(struct dup_side *s, HANDLE src, DWORD options,
     return remote_get(s, src, options, obj, granted);
 }
 
-DWORD wipc_service_duplicate(HANDLE src_process, HANDLE src,
-                             HANDLE tgt_process, HANDLE *out,
-                             ACCESS_MASK desired, BOOL inherit,
+DWORD wipc_service_duplicate(HANDLE src_process, HANDLE src, HANDLE tgt_process,
+                             HANDLE *out, ACCESS_MASK desired, BOOL inherit,
                              DWORD options)
 {
     struct dup_side s = {0}, t = {0};
@@ -601,7 +599,7 @@ int wipc_service_is_remote(HANDLE h)
     return remote;
 }
 
-/* ---- LIST ---------------------------------------------------------------------- */
+/* ---- LIST ---------------------------------------------------------------- */
 
 static void list_convert(const struct svc_entry *e,
                          struct wipc_remote_handle *r)
@@ -616,8 +614,7 @@ static void list_convert(const struct svc_entry *e,
 }
 
 /* Reads count entries in batches from connection c into list. */
-static DWORD list_receive(int c, struct wipc_remote_handle *list,
-                          size_t count)
+static DWORD list_receive(int c, struct wipc_remote_handle *list, size_t count)
 {
     struct svc_entry *batch = malloc(SVC_LIST_BATCH * sizeof *batch);
     size_t got = 0;
@@ -625,8 +622,8 @@ static DWORD list_receive(int c, struct wipc_remote_handle *list,
 
     while (!err && got < count) {
         size_t len = 0, k, i;
-        err = wipc_plat_svc_recv(c, batch, SVC_LIST_BATCH * sizeof *batch,
-                                 &len, NULL, SVC_REQUEST_TIMEOUT_MS);
+        err = wipc_plat_svc_recv(c, batch, SVC_LIST_BATCH * sizeof *batch, &len,
+                                 NULL, SVC_REQUEST_TIMEOUT_MS);
         k = len / sizeof *batch;
         if (!err && (len % sizeof *batch || k == 0 || k > count - got))
             err = ERROR_INVALID_DATA;
@@ -643,8 +640,7 @@ static DWORD list_receive(int c, struct wipc_remote_handle *list,
                : err;
 }
 
-DWORD wipc_service_list(DWORD pid, struct wipc_remote_handle **list,
-                        size_t *n)
+DWORD wipc_service_list(DWORD pid, struct wipc_remote_handle **list, size_t *n)
 {
     struct svc_request req = {.op = SVC_LIST};
     struct svc_reply rep;

@@ -60,9 +60,8 @@ int wipc_service_is_remote(HANDLE h);
  * With DUPLICATE_CLOSE_SOURCE the source is closed whatever the result,
  * once it has been found.  Takes and keeps no references.
  */
-DWORD wipc_service_duplicate(HANDLE src_process, HANDLE src,
-                             HANDLE tgt_process, HANDLE *out,
-                             ACCESS_MASK desired, BOOL inherit,
+DWORD wipc_service_duplicate(HANDLE src_process, HANDLE src, HANDLE tgt_process,
+                             HANDLE *out, ACCESS_MASK desired, BOOL inherit,
                              DWORD options);
 
 /* One handle of another process, as wipc_service_list reports it. */
@@ -85,7 +84,6 @@ struct wipc_remote_handle {
  * ERROR_ACCESS_DENIED (it belongs to another user), ERROR_NOT_ENOUGH_MEMORY.
  * This process's own table is listed directly, without a connection.
  */
-DWORD wipc_service_list(DWORD pid, struct wipc_remote_handle **list,
-                        size_t *n);
+DWORD wipc_service_list(DWORD pid, struct wipc_remote_handle **list, size_t *n);
 
 #endif /* WIPC_SERVICE_H */

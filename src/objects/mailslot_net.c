@@ -41,14 +41,14 @@
 
 #define MSNET_DEFAULT_PORT 138
 #define MSNET_DEFAULT_DOMAIN "WORKGROUP"
-#define MSNET_MAX_DEST 16      /* broadcast addresses a writer sends to */
-#define MSNET_RECV_MAX 2048    /* larger datagrams are not mailslot writes */
-#define MSNET_BATCH 64         /* datagrams handled per wake-up */
-#define MSNET_DEDUP 64         /* recent datagrams remembered */
-#define MSNET_DEDUP_MS 5000    /* for this long */
+#define MSNET_MAX_DEST 16   /* broadcast addresses a writer sends to */
+#define MSNET_RECV_MAX 2048 /* larger datagrams are not mailslot writes */
+#define MSNET_BATCH 64      /* datagrams handled per wake-up */
+#define MSNET_DEDUP 64      /* recent datagrams remembered */
+#define MSNET_DEDUP_MS 5000 /* for this long */
 #define MSNET_STACK (64 * 1024)
 
-/* ---- Configuration (environment variables) -------------------------------- */
+/* ---- Configuration (environment variables) ------------------------------ */
 
 struct msnet_config {
     int enabled;
@@ -86,8 +86,7 @@ static void msnet_name_from_host(char out[WIPC_NB_NAME_MAX + 1])
 
     if (wipc_plat_hostname(host, sizeof host) != 0)
         host[0] = '\0';
-    for (const char *p = host; *p && *p != '.' && n < WIPC_NB_NAME_MAX;
-         p++) {
+    for (const char *p = host; *p && *p != '.' && n < WIPC_NB_NAME_MAX; p++) {
         char one[WIPC_NB_NAME_MAX + 1];
         out[n] = wipc_nb_name_normalize(p, 1, one) == 0 ? one[0] : '-';
         n++;
@@ -119,9 +118,8 @@ static void msnet_config_read(struct msnet_config *c)
 
     c->enabled = !msnet_env_is("WINIPC_MAILSLOT_NET", "0");
     c->debug = msnet_env_is("WINIPC_MAILSLOT_DEBUG", "1");
-    c->port = port && end && !*end && p > 0 && p <= 65535
-                  ? (uint16_t)p
-                  : MSNET_DEFAULT_PORT;
+    c->port = port && end && !*end && p > 0 && p <= 65535 ? (uint16_t)p
+                                                          : MSNET_DEFAULT_PORT;
     free(port);
     msnet_config_name("WINIPC_COMPUTERNAME", NULL, c->computer);
     msnet_config_name("WINIPC_DOMAIN", MSNET_DEFAULT_DOMAIN, c->domain);
@@ -180,7 +178,7 @@ static int msnet_list_find(const char *list, const char *name, char *val,
     return 0;
 }
 
-/* ---- Writers ---------------------------------------------------------------- */
+/* ---- Writers ------------------------------------------------------------ */
 
 struct msnet_writer {
     struct wipc_object obj;
@@ -363,12 +361,10 @@ DWORD wipc_mailslot_remote_open(const char *server, size_t server_len,
     w->port = c.port;
     w->tmpl.flags = 0x02; /* first and only fragment, from a B node */
     w->tmpl.source_port = c.port;
-    snprintf(w->tmpl.source.name, sizeof w->tmpl.source.name, "%s",
-             c.computer);
+    snprintf(w->tmpl.source.name, sizeof w->tmpl.source.name, "%s", c.computer);
     w->tmpl.source.suffix = WIPC_NB_SUFFIX_WORKSTATION;
     w->tmpl.mailslot_class = 2; /* second class: unreliable datagrams */
-    snprintf(w->tmpl.slot, sizeof w->tmpl.slot, "%s%s", WIPC_NBMS_PREFIX,
-             slot);
+    snprintf(w->tmpl.slot, sizeof w->tmpl.slot, "%s%s", WIPC_NBMS_PREFIX, slot);
     snprintf(w->display, sizeof w->display, "\\\\%.*s\\mailslot\\%s",
              (int)server_len, server, slot);
     err = msnet_target(w, &c, server, server_len);
@@ -394,7 +390,7 @@ DWORD wipc_mailslot_remote_open(const char *server, size_t server_len,
     return 0;
 }
 
-/* ---- Receiving ------------------------------------------------------------- */
+/* ---- Receiving ---------------------------------------------------------- */
 
 struct msnet_reg {
     struct msnet_reg *next;
@@ -471,8 +467,7 @@ static int msnet_for_us(const struct msnet_config *c,
         return s == WIPC_NB_SUFFIX_WORKSTATION || s == 0x03 || s == 0x20;
     return msnet_name_eq(m->dest.name, c->domain) &&
            (s == WIPC_NB_SUFFIX_WORKSTATION ||
-            s == WIPC_NB_SUFFIX_MASTER_BROWSER ||
-            s == WIPC_NB_SUFFIX_ELECTION);
+            s == WIPC_NB_SUFFIX_MASTER_BROWSER || s == WIPC_NB_SUFFIX_ELECTION);
 }
 
 /* Hands one received datagram to its receiver (or drops it). */
@@ -517,8 +512,7 @@ static void msnet_handle(const uint8_t *buf, size_t len,
     if (!own && !from->broadcast) {
         err = wipc_mailslot_lookup(path, &id);
         if (!err)
-            err = wipc_plat_dgram_sendto_id(net.fwd_fd, id, m.data,
-                                            m.data_len);
+            err = wipc_plat_dgram_sendto_id(net.fwd_fd, id, m.data, m.data_len);
     }
     if (!own && from->broadcast)
         msnet_debug(&net.cfg, "broadcast left to the name's owner", 0);
@@ -592,8 +586,8 @@ static void msnet_start(void)
     msnet_debug(&net.cfg, "listener starts", err);
 }
 
-void wipc_mailslot_net_register(struct wipc_object *receiver,
-                                const char *path, uint64_t sock_id)
+void wipc_mailslot_net_register(struct wipc_object *receiver, const char *path,
+                                uint64_t sock_id)
 {
     struct msnet_reg *r = calloc(1, sizeof *r);
 

@@ -150,6 +150,50 @@ static uint32_t np_count_live(int fd, const struct np_header *h,
     return live;
 }
 
+/*
+ * Every slot, in one read (NULL if there are none or on failure; free()
+ * it).  Whether a slot is live takes a lock query, which costs as much as
+ * there are locks on the file: scans look at the slots' states first and
+ * query only the slots that matter, so that a pipe of a thousand
+ * instances is not a million lock queries per open.
+ */
+static struct np_slot *np_read_slots(int fd, const struct np_header *h)
+{
+    struct np_slot *s;
+    if (h->nslots == 0 || !(s = malloc(h->nslots * sizeof *s)))
+        return NULL;
+    if (wipc_plat_pread_all(fd, s, h->nslots * sizeof *s, np_slot_off(0))) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* 1 if any instance lives; *listening (if not NULL): whether a live one
+ * listens.  Mutex held. */
+static int np_any_live(int fd, const struct np_header *h, int *listening)
+{
+    struct np_slot *s = np_read_slots(fd, h);
+    int live = 0;
+    uint32_t i;
+
+    if (listening)
+        *listening = 0;
+    if (!s)
+        return h->nslots ? np_count_live(fd, h, listening) > 0 : 0;
+    for (i = 0; i < h->nslots && !live; i++)
+        if (s[i].state == NP_SLOT_LISTENING && np_slot_live(fd, i))
+            live = 1;
+    if (live && listening)
+        *listening = 1;
+    for (i = 0; i < h->nslots && !live; i++)
+        if (s[i].state != NP_SLOT_LISTENING && s[i].state != NP_SLOT_FREE &&
+            np_slot_live(fd, i))
+            live = 1;
+    free(s);
+    return live;
+}
+
 static uint64_t np_state_off(uint32_t i)
 {
     return np_slot_off(i) + offsetof(struct np_slot, state);
@@ -213,7 +257,7 @@ static void np_remove_if_unused(const char *path)
     int fd, created;
     if (wipc_ns_open_locked(path, 0, 0, &fd, &created) != 0)
         return;
-    if (np_read_header(fd, &h) != 0 || np_count_live(fd, &h, NULL) == 0)
+    if (np_read_header(fd, &h) != 0 || !np_any_live(fd, &h, NULL))
         wipc_ns_remove_locked(path);
     wipc_plat_close(fd); /* drops the mutex */
 }
@@ -225,6 +269,13 @@ static void np_destroy(struct wipc_object *obj)
     wipc_plat_close(p->lfd);
     wipc_plat_close(p->wake_fd);
     if (p->inst_fd >= 0) {
+        /* Say FREE for the next instance's search (np_take_slot); closing
+         * inst_fd drops the mutex and the slot lock at once. */
+        if (wipc_plat_lock_byte(p->inst_fd, WIPC_NS_LOCK_MUTEX, 1) == 0) {
+            uint32_t state = NP_SLOT_FREE;
+            wipc_plat_pwrite_all(p->inst_fd, &state, sizeof state,
+                                 np_state_off(p->slot));
+        }
         wipc_plat_close(p->inst_fd); /* the slot is free from here on */
         np_remove_if_unused(p->path);
     }
@@ -315,14 +366,14 @@ static DWORD np_accept_pending_locked(struct wipc_npipe *p)
  * After the connection ended (EOF or a failed write): the server sees its
  * client gone (ERROR_BROKEN_PIPE), or its own DisconnectNamedPipe ending a
  * read or write in another thread (ERROR_PIPE_NOT_CONNECTED); a client
- * tells a server that only disconnected it (its instance still lives:
+ * tells a server that disconnected it (recorded in the slot first:
  * ERROR_PIPE_NOT_CONNECTED) from one that closed or died
  * (ERROR_BROKEN_PIPE).
  */
 static DWORD np_peer_gone(struct wipc_npipe *p)
 {
     struct np_slot s;
-    int fd, created, alive = 0, disconnected;
+    int fd, created, dropped = 0, disconnected;
 
     wipc_mutex_lock(&p->lock);
     if (p->state == NP_CONNECTED)
@@ -332,12 +383,12 @@ static DWORD np_peer_gone(struct wipc_npipe *p)
     if (p->server || !p->path[0])
         return disconnected ? ERROR_PIPE_NOT_CONNECTED : ERROR_BROKEN_PIPE;
     if (wipc_ns_open_locked(p->path, 0, 0, &fd, &created) == 0) {
-        alive = np_slot_live(fd, p->slot) &&
-                np_read_slot(fd, p->slot, &s) == 0 &&
-                s.sock_id == p->sock_id && s.dropped == p->epoch;
+        /* Disconnected, even if the server closed the instance since. */
+        dropped = np_read_slot(fd, p->slot, &s) == 0 &&
+                  s.sock_id == p->sock_id && s.dropped == p->epoch;
         wipc_plat_close(fd);
     }
-    return alive ? ERROR_PIPE_NOT_CONNECTED : ERROR_BROKEN_PIPE;
+    return dropped ? ERROR_PIPE_NOT_CONNECTED : ERROR_BROKEN_PIPE;
 }
 
 /* The connection to use for I/O, or the state's error. */
@@ -400,8 +451,8 @@ static DWORD np_fill(struct wipc_npipe *p, int fd, int nonblock, size_t max,
     }
     if (max > NP_RBUF - p->rend)
         max = NP_RBUF - p->rend;
-    DWORD err = wipc_plat_recv2(fd, NULL, 0, p->rbuf + p->rend, max, nonblock,
-                                0, n);
+    DWORD err =
+        wipc_plat_recv2(fd, NULL, 0, p->rbuf + p->rend, max, nonblock, 0, n);
     if (!err)
         p->rend += *n;
     return err;
@@ -629,11 +680,15 @@ static DWORD np_admit(int fd, struct np_header *h, const struct np_header *want,
 {
     uint32_t live = 0;
     if (np_read_header(fd, h) == 0)
-        live = np_count_live(fd, h, NULL);
+        /* Counting costs a lock query per slot: only a limited pipe needs
+         * the count. */
+        live = h->max_instances == PIPE_UNLIMITED_INSTANCES
+                   ? (uint32_t)np_any_live(fd, h, NULL)
+                   : np_count_live(fd, h, NULL);
     if (live == 0) {
-        uint32_t nslots = h->magic == NP_MAGIC ? h->nslots : 0;
+        /* No instance lives: the slots of servers that died go too. */
         *h = *want;
-        h->nslots = nslots;
+        h->nslots = 0;
         return wipc_plat_pwrite_all(fd, h, sizeof *h, 0);
     }
     /* In the order Windows' pipe file system checks: a full pipe is busy
@@ -651,13 +706,18 @@ static DWORD np_admit(int fd, struct np_header *h, const struct np_header *want,
 /* Takes a free slot for p (registry mutex held on fd). */
 static DWORD np_take_slot(struct wipc_npipe *p, int fd, struct np_header *h)
 {
-    struct np_slot s;
-    uint32_t i;
+    struct np_slot s, *all = np_read_slots(fd, h);
+    uint32_t i = 0;
     DWORD err;
 
-    for (i = 0; i < h->nslots; i++)
-        if (!np_slot_live(fd, i))
+    /* A slot its last instance freed, or a new one: a dead server's slot
+     * is reused once the pipe has no instance left (np_admit). */
+    for (; all && i < h->nslots; i++)
+        if (all[i].state == NP_SLOT_FREE && !np_slot_live(fd, i))
             break;
+    if (!all)
+        i = h->nslots;
+    free(all);
     err = wipc_plat_open(p->path, O_RDWR, 0, &p->inst_fd);
     if (!err)
         err = wipc_plat_lock_byte(p->inst_fd, WIPC_NS_LOCK_SLOT(i), 0);
@@ -733,10 +793,10 @@ DWORD wipc_npipe_create(const char *path, const char *name, DWORD open_mode,
 /* Claims a listening instance and connects to it (mutex held on fd). */
 static DWORD np_claim(struct wipc_npipe *p, int fd, const struct np_header *h)
 {
-    for (uint32_t i = 0; i < h->nslots; i++) {
-        struct np_slot s;
-        if (!np_slot_live(fd, i) || np_read_slot(fd, i, &s) != 0 ||
-            s.state != NP_SLOT_LISTENING)
+    struct np_slot *all = np_read_slots(fd, h);
+    for (uint32_t i = 0; all && i < h->nslots; i++) {
+        struct np_slot s = all[i];
+        if (s.state != NP_SLOT_LISTENING || !np_slot_live(fd, i))
             continue;
         if (wipc_plat_connect_abstract(s.sock_id, SOCK_STREAM, &p->conn))
             continue; /* the instance is going away */
@@ -747,8 +807,10 @@ static DWORD np_claim(struct wipc_npipe *p, int fd, const struct np_header *h)
         p->slot = i;
         p->sock_id = s.sock_id;
         p->peer_pid = s.server_pid;
+        free(all);
         return 0;
     }
+    free(all);
     return ERROR_PIPE_BUSY;
 }
 
@@ -762,7 +824,7 @@ DWORD wipc_npipe_open(const char *path, ACCESS_MASK access,
 
     if (err)
         return err;
-    if (np_read_header(fd, &h) != 0 || np_count_live(fd, &h, NULL) == 0) {
+    if (np_read_header(fd, &h) != 0 || !np_any_live(fd, &h, NULL)) {
         wipc_ns_remove_locked(path); /* every server is gone */
         wipc_plat_close(fd);
         return ERROR_FILE_NOT_FOUND;
@@ -809,7 +871,7 @@ DWORD wipc_npipe_wait(const char *path, DWORD timeout)
         if (err)
             return err;
         if (np_read_header(fd, &h) == 0)
-            live = np_count_live(fd, &h, &listening);
+            live = (uint32_t)np_any_live(fd, &h, &listening);
         wipc_plat_close(fd);
         if (live == 0)
             return ERROR_FILE_NOT_FOUND;
@@ -883,12 +945,20 @@ DWORD wipc_npipe_connect(struct wipc_object *obj)
     p->waiters++;
     fds[0] = p->lfd;
     fds[1] = p->wake_fd;
-    for (;;) {
-        int ready[2] = {0, 0}, nready = 0;
+    for (int looked = 1;; looked = 0) {
+        int ready[2] = {0, 0}, nready = 0, ok;
         if (p->conn_gen != gen)
             break; /* connected, by this thread or another */
-        if (p->state == NP_LISTENING && np_accept_pending_locked(p) == 0)
-            break;
+        /* The first time round the switch above has just looked, under
+         * the same hold of p->lock.  Accepting here, this thread need not
+         * be woken: only the other waiters are counted for wake_fd. */
+        if (!looked && p->state == NP_LISTENING) {
+            p->waiters--;
+            ok = np_accept_pending_locked(p) == 0;
+            p->waiters++;
+            if (ok)
+                break;
+        }
         wipc_mutex_unlock(&p->lock);
         err = wipc_plat_poll_readable(fds, ready, 2, -1, &nready);
         wipc_mutex_lock(&p->lock);

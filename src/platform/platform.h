@@ -226,8 +226,7 @@ uint64_t wipc_plat_random64(void);
  * A listening AF_UNIX socket of the given type (SOCK_STREAM or
  * SOCK_SEQPACKET) in the abstract namespace, named "winipc-" + hex(id).
  * Abstract names vanish with the socket, so a crashed server leaves
- * nothing behind.  The socket is non-blocking (wait for clients with poll,
- * or with wipc_plat_accept).
+ * nothing behind.
  */
 DWORD wipc_plat_listen_abstract(uint64_t id, int type, int *out);
 

@@ -46,8 +46,8 @@ DWORD wipc_plat_udp_socket(int *out);
  * Sends one datagram to ip:port without waiting for room (a full queue
  * drops it: ERROR_BUSY).  ERROR_BAD_NETPATH if there is no route.
  */
-DWORD wipc_plat_udp_sendto(int fd, uint32_t ip, uint16_t port,
-                           const void *buf, size_t len);
+DWORD wipc_plat_udp_sendto(int fd, uint32_t ip, uint16_t port, const void *buf,
+                           size_t len);
 
 /* The local address the kernel would send from to reach ip:port. */
 DWORD wipc_plat_udp_source_for(uint32_t ip, uint16_t port, uint32_t *src);

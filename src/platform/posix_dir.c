@@ -15,8 +15,7 @@ static int dir_cmp(const void *a, const void *b)
 }
 
 /* Appends a copy of name to the growing array (*names, *n, *cap). */
-static DWORD dir_append(char ***names, size_t *n, size_t *cap,
-                        const char *name)
+static DWORD dir_append(char ***names, size_t *n, size_t *cap, const char *name)
 {
     if (*n == *cap) {
         size_t ncap = *cap ? *cap * 2 : 16;

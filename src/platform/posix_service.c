@@ -249,8 +249,8 @@ DWORD wipc_plat_process_age_ms(DWORD pid, uint64_t *age_ms)
         return ERROR_INVALID_DATA;
     clock_gettime(CLOCK_BOOTTIME, &now);
     {
-        uint64_t now_ms = (uint64_t)now.tv_sec * 1000u +
-                          (uint64_t)now.tv_nsec / 1000000u;
+        uint64_t now_ms =
+            (uint64_t)now.tv_sec * 1000u + (uint64_t)now.tv_nsec / 1000000u;
         uint64_t start_ms = start * 1000u / (unsigned long long)hz;
         *age_ms = now_ms > start_ms ? now_ms - start_ms : 0;
     }

@@ -42,8 +42,7 @@ DWORD wipc_plat_listen_abstract(uint64_t id, int type, int *out)
 {
     struct sockaddr_un sa;
     socklen_t len = sock_abstract_addr(id, &sa);
-    /* Non-blocking, so that wipc_plat_accept looks and takes in one call. */
-    int fd = socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
 
     if (fd < 0)
         return wipc_plat_error(errno);
@@ -86,19 +85,19 @@ DWORD wipc_plat_connect_abstract(uint64_t id, int type, int *out)
 DWORD wipc_plat_accept(int lfd, int nonblock, int *out)
 {
     int fd;
-    /* The listening socket does not block: accept4 itself says whether a
-     * client waits; a blocking accept waits in poll. */
-    while ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) < 0) {
+    if (nonblock) {
+        /* The listening socket blocks: look before accepting.  (Cheaper
+         * than a non-blocking accept4, which allocates a socket and a
+         * file before it finds nobody waiting.) */
         struct pollfd p = {.fd = lfd, .events = POLLIN};
-        if (errno == EINTR || errno == ECONNABORTED)
-            continue;
-        if (errno != EAGAIN && errno != EWOULDBLOCK)
-            return wipc_plat_error(errno);
-        if (nonblock)
+        if (poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN))
             return ERROR_NO_DATA;
-        if (poll(&p, 1, -1) < 0 && errno != EINTR)
-            return wipc_plat_error(errno);
     }
+    do {
+        fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+    } while (fd < 0 && (errno == EINTR || errno == ECONNABORTED));
+    if (fd < 0)
+        return wipc_plat_error(errno);
     *out = fd;
     return 0;
 }

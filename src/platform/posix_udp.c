@@ -114,8 +114,8 @@ DWORD wipc_plat_udp_socket(int *out)
     return 0;
 }
 
-DWORD wipc_plat_udp_sendto(int fd, uint32_t ip, uint16_t port,
-                           const void *buf, size_t len)
+DWORD wipc_plat_udp_sendto(int fd, uint32_t ip, uint16_t port, const void *buf,
+                           size_t len)
 {
     struct sockaddr_in sa;
     ssize_t n;
@@ -164,8 +164,8 @@ DWORD wipc_plat_ipv4_broadcasts(uint32_t *out, size_t max, size_t *n)
             !(f & IFF_UP) || (f & IFF_LOOPBACK) || !(f & IFF_BROADCAST) ||
             !i->ifa_broadaddr)
             continue;
-        out[(*n)++] = ntohl(
-            ((struct sockaddr_in *)i->ifa_broadaddr)->sin_addr.s_addr);
+        out[(*n)++] =
+            ntohl(((struct sockaddr_in *)i->ifa_broadaddr)->sin_addr.s_addr);
     }
     freeifaddrs(list);
     return 0;

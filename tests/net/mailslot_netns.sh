@@ -24,6 +24,9 @@ HOSTS=(a b c)
 SUBNET=10.250.$(( $$ % 200 + 20 ))
 TMP=$(mktemp -d /tmp/winipc-netns.XXXXXX)
 PIDS=()
+# A receiver ends when no message came for this long (sanitizer builds
+# start helpers slowly).
+IDLE_MS=${IDLE_MS:-4000}
 failures=0
 checks=0
 
@@ -74,7 +77,7 @@ run() {
 # $TMP/HOST-SLOT; waits until it is ready.
 recv() {
     local out="$TMP/$1-$(echo "$2" | tr '\\' _)"
-    run "$1" ns_recv "$2" 1500 >"$out" &
+    run "$1" ns_recv "$2" "$IDLE_MS" >"$out" &
     PIDS+=($!)
     for _ in $(seq 200); do
         grep -q ready "$out" 2>/dev/null && return 0
@@ -112,11 +115,13 @@ start_capture() {
         echo "SKIP capture check: tshark is not installed"
         return
     fi
-    ip netns exec "$SW" tshark -Q -i br0 -f "udp port 138" \
+    ip netns exec "$SW" tshark -q -i br0 -f "udp port 138" \
         -w "$TMP/cap.pcapng" 2>"$TMP/tshark.err" &
     CAPTURE=$!
-    for _ in $(seq 100); do
-        [ -s "$TMP/cap.pcapng" ] && break
+    # tshark says "Capturing on" once packets are really being taken; on a
+    # loaded machine that can take seconds after the file appears.
+    for _ in $(seq 400); do
+        grep -q "Capturing on" "$TMP/tshark.err" 2>/dev/null && break
         sleep 0.05
     done
     sleep 0.5
@@ -124,7 +129,7 @@ start_capture() {
 
 stop_capture() {
     [ -n "$CAPTURE" ] || return 0
-    sleep 0.5
+    sleep 1
     kill -INT "$CAPTURE"
     wait "$CAPTURE" 2>/dev/null
 }

@@ -19,7 +19,7 @@ check_eq "its own standard handles" "[(4, 'File', False), (8, 'File', False), (1
 check_eq "every field is there" "access inherit kind name protect_from_close tag type value" \
     "$(hq "" "' '.join(sorted(H[0].keys()))")"
 
-# A server's table: its two events, its inheritable stderr (for the
+# A server's table: its three events, its inheritable stderr (for the
 # COMMANDs it starts), and the listening instance of its pipe.
 bg "$W" serve hp -- cat
 SERVE=$BG_PID
@@ -27,7 +27,7 @@ wait_name pipes hp
 check_eq "the pid is reported" "$SERVE" "$(hq "$SERVE" "D['pid']")"
 check_eq "the server's pipe instance" "[('named pipe server (byte)', False)]" \
     "$(hq "$SERVE" "[(h['kind'], h['inherit']) for h in H if h['name'] == r'\\\\.\\pipe\\hp']")"
-check_eq "the server's two events" 2 \
+check_eq "the server's three events (its locks, and one for ended sessions)" 3 \
     "$(hq "$SERVE" "len([h for h in H if h['type'] == 'Event'])")"
 check_eq "its inheritable standard error" 1 \
     "$(hq "$SERVE" "len([h for h in H if h['type'] == 'File' and h['inherit']])")"

@@ -60,6 +60,16 @@ check_eq "the listing is sorted" "['\\\\\\\\.\\\\pipe\\\\Alpha', '\\\\\\\\.\\\\p
 check_eq "every field is there" "access default_timeout_ms in_buffer_size instances listening max_instances name out_buffer_size public read_mode server_pids type uid user" \
     "$(json_query pipes "' '.join(sorted(L[0].keys()))")"
 
+# Any name makes valid JSON: UTF-8 passes, control characters are
+# escaped, bytes that are not UTF-8 become U+FFFD.
+ODD=$(printf 'caf\303\251 "q" \001\377')
+bg "$W" serve "$ODD" -- cat
+ODDPID=$BG_PID
+wait_for pipes "[e for e in L if e['name'].startswith(r'\\\\.\\pipe\\caf')]"
+check_eq "an odd name in JSON" "'caf\\xe9 \"q\" \\x01\\ufffd'" \
+    "$(json_query pipes "[ascii(e['name'][9:]) for e in L if 'caf' in e['name']][0]")"
+stop "$ODDPID"
+
 # A server that goes away takes its pipe out of the listing at once.
 stop "$ALPHA"
 stop "$GAMMA"

@@ -33,18 +33,21 @@ struct error_name {
     const char *name;
 };
 
-#define TOOL_ERROR(n) {(DWORD)(n), #n},
+#define TOOL_ERROR(n)                                                          \
+    {                                                                          \
+        (DWORD)(n), #n                                                         \
+    }
 
 /* ERROR_SUCCESS is found before NO_ERROR, its alias, since it comes
  * first. */
 static const struct error_name error_names[] = {
-    TOOL_ERROR(ERROR_SUCCESS)
-#include "error_names.inc"
-    TOOL_ERROR(NO_ERROR)
-    TOOL_ERROR(ERROR_NO_WORK_DONE)
-    TOOL_ERROR(ERROR_RESOURCE_DATA_NOT_FOUND)
-    TOOL_ERROR(ERROR_RESOURCE_TYPE_NOT_FOUND)
-    TOOL_ERROR(ERROR_RESOURCE_LANG_NOT_FOUND)
+    TOOL_ERROR(ERROR_SUCCESS),
+#include "error_names.inc" /* "TOOL_ERROR(ERROR_X)," lines */
+    TOOL_ERROR(NO_ERROR),
+    TOOL_ERROR(ERROR_NO_WORK_DONE),
+    TOOL_ERROR(ERROR_RESOURCE_DATA_NOT_FOUND),
+    TOOL_ERROR(ERROR_RESOURCE_TYPE_NOT_FOUND),
+    TOOL_ERROR(ERROR_RESOURCE_LANG_NOT_FOUND),
 };
 
 #define ERROR_NAMES_COUNT (sizeof error_names / sizeof error_names[0])
@@ -157,8 +160,7 @@ int cmd_error(int argc, char **argv)
             v > 0xFFFFFFFFul)
             code = tool_error_code(argv[i], &found);
         if (!found) {
-            fprintf(stderr, "winipc error: %s: unknown error name\n",
-                    argv[i]);
+            fprintf(stderr, "winipc error: %s: unknown error name\n", argv[i]);
             status = TOOL_EXIT_FAIL;
             continue;
         }

@@ -96,8 +96,8 @@ static void handles_table(DWORD pid, const struct wipc_remote_handle *list,
 
     printf("pid %lu (%s): %zu handle%s\n", (unsigned long)pid,
            process_name(pid, comm, sizeof comm), n, n == 1 ? "" : "s");
-    printf("%-8s %-8s %-10s %-8s %s\n", "HANDLE", "TYPE", "ACCESS",
-           "INHERIT", "OBJECT");
+    printf("%-8s %-8s %-10s %-8s %s\n", "HANDLE", "TYPE", "ACCESS", "INHERIT",
+           "OBJECT");
     for (size_t i = 0; i < n; i++) {
         const struct wipc_remote_handle *h = &list[i];
         char value[24], kind[64];

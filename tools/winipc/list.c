@@ -20,7 +20,8 @@ static const char pipes_help[] =
     "  NAME       the name, as its server gave it (\\\\.\\pipe\\...)\n"
     "  PID        the server process(es) holding its instances\n"
     "  USER       the user that created it ('public' pipes admit any user)\n"
-    "  INST       live instances (listening for a client or connected)\n"
+    "  INST       live instances: listening for a client, connected, or\n"
+    "             disconnected and kept for the next client\n"
     "  LISTEN     how many of them wait for a client right now\n"
     "  MAX        the instance limit (PIPE_UNLIMITED_INSTANCES: 'unlimited')\n"
     "  TYPE       byte or message\n"
@@ -59,8 +60,8 @@ static const char mailslots_help[] =
     "Objects live under $WINIPC_ROOT (default /tmp/.winipc).\n";
 
 /* --json, --help, or a usage error: 1 to go on, else *status is set. */
-static int list_parse(const char *cmd, const char *help, int argc,
-                      char **argv, int *json, int *status)
+static int list_parse(const char *cmd, const char *help, int argc, char **argv,
+                      int *json, int *status)
 {
     *json = 0;
     for (int i = 1; i < argc; i++) {
@@ -93,8 +94,8 @@ static const char *pipe_access(DWORD open_mode)
 
 /* The distinct server pids of a pipe, in slot order, as "1,2" into buf or
  * as a JSON array. */
-static void pipe_pids(const struct wipc_npipe_status *p, char *buf,
-                      size_t len, int json)
+static void pipe_pids(const struct wipc_npipe_status *p, char *buf, size_t len,
+                      int json)
 {
     size_t used = 0;
     int first = 1;
@@ -110,7 +111,9 @@ static void pipe_pids(const struct wipc_npipe_status *p, char *buf,
         if (seen)
             continue;
         used += (size_t)snprintf(buf + used, len - used, "%s%lu",
-                                 first ? "" : json ? ", " : ",",
+                                 first  ? ""
+                                 : json ? ", "
+                                        : ",",
                                  (unsigned long)pid);
         first = 0;
     }
@@ -202,7 +205,7 @@ int cmd_pipes(int argc, char **argv)
     return TOOL_EXIT_OK;
 }
 
-/* ---- Mailslots ------------------------------------------------------------ */
+/* ---- Mailslots ----------------------------------------------------------- */
 
 /* The receiver's pid if that process still runs, else 0 (unknown). */
 static DWORD mailslot_pid(const struct wipc_mailslot_status *m)
@@ -210,8 +213,7 @@ static DWORD mailslot_pid(const struct wipc_mailslot_status *m)
     return tool_pid_exists(m->receiver_pid) ? m->receiver_pid : 0;
 }
 
-static void mailslots_table(const struct wipc_mailslot_status *list,
-                            size_t n)
+static void mailslots_table(const struct wipc_mailslot_status *list, size_t n)
 {
     size_t w = 4;
     for (size_t i = 0; i < n; i++)

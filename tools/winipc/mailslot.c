@@ -40,7 +40,7 @@ static const char recv_help[] =
     "another receiver has the name, ERROR_SEM_TIMEOUT when the timeout\n"
     "passed with no message at all; 2 for a bad command line.\n";
 
-/* ---- send ------------------------------------------------------------------ */
+/* ---- send ---------------------------------------------------------------- */
 
 static int send_one(HANDLE h, const char *name, const char *msg, size_t len)
 {
@@ -103,7 +103,7 @@ int cmd_send(int argc, char **argv)
     return status;
 }
 
-/* ---- recv ------------------------------------------------------------------ */
+/* ---- recv ---------------------------------------------------------------- */
 
 /* Reads one message into *buf (grown as the message needs). */
 static BOOL recv_one(HANDLE h, char **buf, DWORD *cap, DWORD *got)

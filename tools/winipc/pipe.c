@@ -44,7 +44,8 @@ static const char serve_help[] =
     "the current directory, then PATH.\n"
     "\n"
     "Options:\n"
-    "  --message        a message pipe (PIPE_TYPE_MESSAGE, read mode message):\n"
+    "  --message        a message pipe (PIPE_TYPE_MESSAGE, read mode "
+    "message):\n"
     "                   each message from a client reaches COMMAND as one\n"
     "                   line, and each line COMMAND writes is sent as one\n"
     "                   message (without its line break)\n"
@@ -81,7 +82,7 @@ static const char connect_help[] =
     "error (ERROR_FILE_NOT_FOUND: no such pipe; ERROR_PIPE_BUSY: every\n"
     "instance stayed busy); 2 for a bad command line.\n";
 
-/* ---- serve: options and the command line of COMMAND ------------------------ */
+/* ---- serve: options and the command line of COMMAND ---------------------- */
 
 struct serve_opts {
     const char *pipe;
@@ -122,7 +123,9 @@ static int cmdline_append_arg(char **out, size_t *len, const char *arg)
             p++;
             bs++;
         }
-        for (size_t i = 0; i < (*p == '"' ? bs * 2 + 1 : !*p ? bs * 2 : bs);
+        for (size_t i = 0; i < (*p == '"' ? bs * 2 + 1
+                                : !*p     ? bs * 2
+                                          : bs);
              i++)
             ok &= str_append(out, len, "\\", 1);
         if (!*p)
@@ -194,8 +197,10 @@ static int serve_parse(int argc, char **argv, struct serve_opts *o)
         } else if (!o->pipe) {
             o->pipe = argv[i];
         } else {
-            return tool_usage_error("serve", "unexpected argument '%s' (the "
-                                    "COMMAND goes after '--')", argv[i]);
+            return tool_usage_error("serve",
+                                    "unexpected argument '%s' (the "
+                                    "COMMAND goes after '--')",
+                                    argv[i]);
         }
     }
     if (!o->pipe)
@@ -206,7 +211,7 @@ static int serve_parse(int argc, char **argv, struct serve_opts *o)
     return serve_cmdline(argv + i + 1, argc - i - 1, &o->cmdline);
 }
 
-/* ---- serve: one client ----------------------------------------------------- */
+/* ---- serve: one client --------------------------------------------------- */
 
 struct session {
     const struct serve_opts *opts;
@@ -222,7 +227,50 @@ static struct {
     HANDLE spawn_lock; /* auto-reset event used as a lock: signalled = free */
     HANDLE ended;      /* auto-reset: a session has ended */
     atomic_int active; /* sessions running */
+    HANDLE pool_lock;  /* the same kind of lock, for idle[] */
+    HANDLE idle[PIPE_UNLIMITED_INSTANCES]; /* disconnected instances */
+    int nidle;
 } serve_state;
+
+/*
+ * Finished instances are disconnected and kept for the next clients, as
+ * Windows servers do, rather than closed: a pipe name lives only while an
+ * instance does, so closing the last one (while the server loop has not
+ * made the next) would make clients fail with ERROR_FILE_NOT_FOUND.
+ */
+static void pool_put(HANDLE pipe)
+{
+    int kept = 0;
+    WaitForSingleObject(serve_state.pool_lock, INFINITE);
+    if (serve_state.nidle < PIPE_UNLIMITED_INSTANCES) {
+        serve_state.idle[serve_state.nidle++] = pipe;
+        kept = 1;
+    }
+    SetEvent(serve_state.pool_lock);
+    if (!kept)
+        CloseHandle(pipe); /* more than enough are idle */
+}
+
+static HANDLE pool_get(void)
+{
+    HANDLE h = INVALID_HANDLE_VALUE;
+    WaitForSingleObject(serve_state.pool_lock, INFINITE);
+    if (serve_state.nidle > 0)
+        h = serve_state.idle[--serve_state.nidle];
+    SetEvent(serve_state.pool_lock);
+    return h;
+}
+
+/* The client has had everything (FlushFileBuffers), then the instance is
+ * disconnected and goes back to the pool. */
+static void session_release_pipe(HANDLE pipe)
+{
+    FlushFileBuffers(pipe);
+    if (DisconnectNamedPipe(pipe))
+        pool_put(pipe);
+    else
+        CloseHandle(pipe);
+}
 
 /*
  * Starts COMMAND on two new anonymous pipes.  Their child ends are made
@@ -306,19 +354,20 @@ static void session_output(struct session *s)
 static void session_finish(struct session *s)
 {
     DWORD code = 0;
+    if (s->child_in) /* the input thread could not start */
+        CloseHandle(s->child_in);
+    if (s->child_out)
+        CloseHandle(s->child_out);
     if (s->process) {
         WaitForSingleObject(s->process, INFINITE);
         GetExitCodeProcess(s->process, &code);
         if (s->opts->verbose)
-            fprintf(stderr, "winipc serve: client %lu: COMMAND (pid %lu) "
-                    "exited with status %lu\n", s->id, (unsigned long)s->pid,
-                    (unsigned long)code);
+            fprintf(stderr,
+                    "winipc serve: client %lu: COMMAND (pid %lu) "
+                    "exited with status %lu\n",
+                    s->id, (unsigned long)s->pid, (unsigned long)code);
         CloseHandle(s->process);
     }
-    if (s->child_in)
-        CloseHandle(s->child_in);
-    if (s->child_out)
-        CloseHandle(s->child_out);
     free(s);
     atomic_fetch_sub(&serve_state.active, 1);
     SetEvent(serve_state.ended);
@@ -334,14 +383,15 @@ static DWORD WINAPI session_run(LPVOID arg)
         char what[64];
         snprintf(what, sizeof what, "client %lu: starting COMMAND", s->id);
         tool_fail("serve", what, err);
-        CloseHandle(s->pipe);
+        session_release_pipe(s->pipe);
         session_finish(s);
         return 0;
     }
     if (s->opts->verbose)
-        fprintf(stderr, "winipc serve: client %lu (pid %lu): COMMAND is pid "
-                "%lu\n", s->id, (unsigned long)s->client_pid,
-                (unsigned long)s->pid);
+        fprintf(stderr,
+                "winipc serve: client %lu (pid %lu): COMMAND is pid "
+                "%lu\n",
+                s->id, (unsigned long)s->client_pid, (unsigned long)s->pid);
     input = CreateThread(NULL, 0, session_input, s, 0, NULL);
     if (input)
         session_output(s);
@@ -353,15 +403,16 @@ static DWORD WINAPI session_run(LPVOID arg)
         CloseHandle(input);
     }
     /* The client reads what is still queued, then the pipe's end. */
-    CloseHandle(s->pipe);
+    session_release_pipe(s->pipe);
     session_finish(s);
     return 0;
 }
 
-/* ---- serve: the server loop ------------------------------------------------ */
+/* ---- serve: the server loop ---------------------------------------------- */
 
-/* A new listening instance; waits for a session to end while every
- * instance is taken.  INVALID_HANDLE_VALUE with the error printed. */
+/* An instance to listen on, from the pool or new; waits for a session to
+ * end while every instance is taken.  INVALID_HANDLE_VALUE with the error
+ * printed. */
 static HANDLE serve_instance(const struct serve_opts *o)
 {
     SECURITY_ATTRIBUTES sa;
@@ -370,12 +421,14 @@ static HANDLE serve_instance(const struct serve_opts *o)
                             : PIPE_TYPE_BYTE | PIPE_READMODE_BYTE;
 
     for (;;) {
-        HANDLE h = CreateNamedPipeA(o->name, PIPE_ACCESS_DUPLEX,
-                                    mode | PIPE_WAIT, o->instances, 65536,
-                                    65536, 0,
-                                    o->is_public ? tool_public_sa(&sa, &sd)
-                                                 : NULL);
-        DWORD err = GetLastError();
+        HANDLE h = pool_get();
+        DWORD err;
+        if (h != INVALID_HANDLE_VALUE)
+            return h;
+        h = CreateNamedPipeA(o->name, PIPE_ACCESS_DUPLEX, mode | PIPE_WAIT,
+                             o->instances, 65536, 65536, 0,
+                             o->is_public ? tool_public_sa(&sa, &sd) : NULL);
+        err = GetLastError();
         if (h != INVALID_HANDLE_VALUE)
             return h;
         if (err != ERROR_PIPE_BUSY || atomic_load(&serve_state.active) == 0) {
@@ -428,9 +481,11 @@ static int serve_loop(const struct serve_opts *o)
         if (!ConnectNamedPipe(pipe, NULL) &&
             GetLastError() != ERROR_PIPE_CONNECTED) {
             DWORD err = GetLastError();
+            if (err == ERROR_NO_DATA) { /* the client came and went */
+                session_release_pipe(pipe);
+                continue;
+            }
             CloseHandle(pipe);
-            if (err == ERROR_NO_DATA)
-                continue; /* the client came and went */
             status = tool_fail("serve", o->name, err);
             break;
         }
@@ -456,7 +511,9 @@ int cmd_serve(int argc, char **argv)
     }
     serve_state.spawn_lock = CreateEventA(NULL, FALSE, TRUE, NULL);
     serve_state.ended = CreateEventA(NULL, FALSE, FALSE, NULL);
-    if (!serve_state.spawn_lock || !serve_state.ended) {
+    serve_state.pool_lock = CreateEventA(NULL, FALSE, TRUE, NULL);
+    if (!serve_state.spawn_lock || !serve_state.ended ||
+        !serve_state.pool_lock) {
         free(o.cmdline);
         return tool_fail("serve", NULL, GetLastError());
     }
@@ -466,13 +523,16 @@ int cmd_serve(int argc, char **argv)
     if (err_h && err_h != INVALID_HANDLE_VALUE)
         SetHandleInformation(err_h, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
     status = serve_loop(&o);
+    while (serve_state.nidle > 0)
+        CloseHandle(serve_state.idle[--serve_state.nidle]);
     CloseHandle(serve_state.spawn_lock);
     CloseHandle(serve_state.ended);
+    CloseHandle(serve_state.pool_lock);
     free(o.cmdline);
     return status;
 }
 
-/* ---- connect ----------------------------------------------------------------- */
+/* ---- connect ---------------------------------------------------------- */
 
 struct conn {
     HANDLE pipe;
@@ -498,8 +558,8 @@ static DWORD connect_open(const char *name, DWORD timeout, struct conn *c)
 
     for (;;) {
         for (size_t i = 0; i < sizeof tries / sizeof tries[0]; i++) {
-            c->pipe = CreateFileA(name, tries[i], 0, NULL, OPEN_EXISTING, 0,
-                                  NULL);
+            c->pipe =
+                CreateFileA(name, tries[i], 0, NULL, OPEN_EXISTING, 0, NULL);
             if (c->pipe != INVALID_HANDLE_VALUE) {
                 c->can_read = (tries[i] & GENERIC_READ) != 0;
                 c->can_write = (tries[i] & GENERIC_WRITE) != 0;
@@ -552,13 +612,11 @@ static int connect_parse(int argc, char **argv, const char **pipe,
             fputs(connect_help, stdout);
             return -1;
         }
-        if ((r = tool_opt_value("connect", argc, argv, &i, "--timeout",
-                                &v))) {
+        if ((r = tool_opt_value("connect", argc, argv, &i, "--timeout", &v))) {
             if (r < 0 || !tool_parse_dword("connect", "--timeout", v, timeout))
                 return TOOL_EXIT_USAGE;
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            return tool_usage_error("connect", "unknown option '%s'",
-                                    argv[i]);
+            return tool_usage_error("connect", "unknown option '%s'", argv[i]);
         } else if (!*pipe) {
             *pipe = argv[i];
         } else {

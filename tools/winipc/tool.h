@@ -69,8 +69,7 @@ int tool_parse_dword(const char *cmd, const char *opt, const char *s,
  * with "\\" is taken as it is.  Writes into buf (NUL-terminated, cut to
  * len).
  */
-void tool_object_name(const char *kind, const char *arg, char *buf,
-                      size_t len);
+void tool_object_name(const char *kind, const char *arg, char *buf, size_t len);
 
 /* The login name of uid, or its number as text (into buf). */
 const char *tool_user_name(DWORD uid, char *buf, size_t len);

@@ -54,8 +54,7 @@ int tool_parse_dword(const char *cmd, const char *opt, const char *s,
     return 1;
 }
 
-void tool_object_name(const char *kind, const char *arg, char *buf,
-                      size_t len)
+void tool_object_name(const char *kind, const char *arg, char *buf, size_t len)
 {
     if (strncmp(arg, "\\\\", 2) == 0)
         snprintf(buf, len, "%s", arg);
@@ -83,11 +82,45 @@ int tool_pid_exists(DWORD pid)
     return kill((pid_t)pid, 0) == 0 || errno == EPERM;
 }
 
-void tool_json_string(const char *s)
+/* The length of the valid UTF-8 sequence at s (2 to 4), or 0. */
+static int utf8_len(const unsigned char *s)
 {
+    unsigned char c = s[0], lo = 0x80, hi = 0xBF;
+    int n;
+
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2;
+    else if (c >= 0xE0 && c <= 0xEF)
+        n = 3;
+    else if (c >= 0xF0 && c <= 0xF4)
+        n = 4;
+    else
+        return 0;
+    /* No overlong forms, surrogates or values past U+10FFFF. */
+    if (c == 0xE0)
+        lo = 0xA0;
+    else if (c == 0xED)
+        hi = 0x9F;
+    else if (c == 0xF0)
+        lo = 0x90;
+    else if (c == 0xF4)
+        hi = 0x8F;
+    if (s[1] < lo || s[1] > hi)
+        return 0;
+    for (int i = 2; i < n; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF)
+            return 0;
+    return n;
+}
+
+void tool_json_string(const char *str)
+{
+    const unsigned char *s = (const unsigned char *)str;
+
     putchar('"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
+    while (*s) {
+        unsigned char c = *s;
+        int n;
         if (c == '"' || c == '\\')
             printf("\\%c", c);
         else if (c == '\n')
@@ -96,8 +129,15 @@ void tool_json_string(const char *s)
             fputs("\\t", stdout);
         else if (c < 0x20 || c == 0x7F)
             printf("\\u%04x", c);
-        else
-            putchar(c); /* UTF-8 passes through */
+        else if (c < 0x80)
+            putchar(c);
+        else if ((n = utf8_len(s)) > 0) {
+            fwrite(s, 1, (size_t)n, stdout);
+            s += n;
+            continue;
+        } else
+            fputs("\\ufffd", stdout); /* not UTF-8: the replacement */
+        s++;
     }
     putchar('"');
 }
