@@ -7,10 +7,11 @@
 # then its output, indented with "| ".  Interactive examples get scripted
 # input, typed a line at a time with pauses; the typed lines appear in the
 # transcript as they would on a terminal.  The echo server listens on
-# 127.0.0.1 only; it and the named pipe server run in the background and
-# are stopped once their clients are done.  Every run has a time limit,
-# scratch files live in a temporary directory that is removed on exit, and
-# the script exits non-zero if any example does not print what it should.
+# 127.0.0.1 only; it, the named pipe server and the mailslot receiver run
+# in the background and are stopped once their clients are done.  Every
+# run has a time limit, scratch files live in a temporary directory that is
+# removed on exit, and the script exits non-zero if any example does not
+# print what it should.
 set -u
 
 if [ $# -ne 1 ]; then
@@ -661,6 +662,84 @@ C: message 3"
     expect_order "$tmp/npserver.out" "[server] client 3 connected" \
         "thread ends"
 fi
+done_example
+
+# ---- Windows: mailslots ----------------------------------------------------
+
+# The receiver runs in the background under a time limit, as the servers
+# do; it ends by itself once it has read its message (the script stops it
+# otherwise).
+example "windows/mailslot_receiver + mailslot_sender" \
+    'Seed 001, sources 7-2 and 7-3: the mailslot \\.\mailslot\mailbox, a' \
+    "one-way mailbox between processes.  A sender opens it with CreateFile" \
+    "(GENERIC_WRITE, OPEN_EXISTING), so with no receiver it fails.  The" \
+    "receiver creates it with CreateMailslot (size 0 = any," \
+    "MAILSLOT_WAIT_FOREVER) and waits in ReadFile; the sender writes a" \
+    "typed message with WriteFile and the receiver prints it."
+echo '    $ mailslot_sender    (no receiver yet)'
+run "$tmp/msnone" 10 "$win/mailslot_sender"
+expect_rc 1
+expect "$tmp/msnone" "Unable to create mailslot!"
+(exec timeout -k 2 20 $unbuffered "$win/mailslot_receiver") \
+    >"$tmp/msrecv.out" 2>&1 &
+server_pid=$!
+waited=0
+while ! grep -q "Message" "$tmp/msrecv.out" 2>/dev/null &&
+    kill -0 "$server_pid" 2>/dev/null && [ $waited -lt 50 ]; do
+    sleep 0.1
+    waited=$((waited + 1))
+done
+if ! grep -q "Message" "$tmp/msrecv.out" 2>/dev/null; then
+    show "$tmp/msrecv.out"
+    fail "the receiver did not start"
+    kill "$server_pid" 2>/dev/null
+    wait "$server_pid" 2>/dev/null
+    server_pid=
+else
+    echo '    $ mailslot_receiver &'
+    echo '    $ mailslot_sender'
+    typed="Hello, mailbox!"
+    run "$tmp/mssend" 10 "$win/mailslot_sender"
+    expect_rc 0
+    expect "$tmp/mssend" "MY CMD>" "sent 15 bytes"
+    # The receiver ends once it has read the message.
+    waited=0
+    while kill -0 "$server_pid" 2>/dev/null && [ $waited -lt 50 ]; do
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    kill "$server_pid" 2>/dev/null
+    wait "$server_pid"
+    rcr=$?
+    server_pid=
+    echo "    receiver:"
+    show "$tmp/msrecv.out"
+    [ "$rcr" = 0 ] || fail "the receiver exited with status $rcr"
+    expect_order "$tmp/msrecv.out" "******** Message ********" \
+        "Hello, mailbox!"
+fi
+done_example
+
+example "windows/mailslot_inherit_parent + mailslot_inherit_child" \
+    "Seed 002: a handle is made inheritable when its resource is created" \
+    "(SECURITY_ATTRIBUTES.bInheritHandle = TRUE, CreateMailslot's 4th" \
+    "argument).  The parent creates \\\\.\\mailslot\\inherit_box, posts three" \
+    "messages into it, creates the child with bInheritHandles TRUE and the" \
+    "handle's value on its command line, and closes its own handle: the" \
+    "usage count keeps the mailslot alive.  The child uses the same value," \
+    "GetMailslotInfo counts the messages waiting, ReadFile reads them."
+run "$tmp/msinh" 15 $unbuffered "$win/mailslot_inherit_parent"
+expect_rc 0
+expect "$tmp/msinh" '[Child] read "first message"' \
+    '[Child] read "second message"' '[Child] read "third message"' \
+    "[Child] handle " "3 message(s) waiting" \
+    "[Parent] the child ended with exit code 0"
+expect_order "$tmp/msinh" "[Parent] closed my mailslot handle" \
+    '[Child] read "first message"'
+# The handle value the child uses is the one the parent created.
+given=$(sed -n 's/.*inheritable handle \([0-9]*\)$/\1/p' "$tmp/msinh")
+grep -F -q "[Child] handle $given:" "$tmp/msinh" ||
+    fail "the child should use the parent's handle value ($given)"
 done_example
 
 # ---- Summary -----------------------------------------------------------------
