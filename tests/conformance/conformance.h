@@ -58,6 +58,7 @@ static inline const char *conf_error(DWORD e)
         {87, "ERROR_INVALID_PARAMETER"},
         {109, "ERROR_BROKEN_PIPE"},
         {120, "ERROR_CALL_NOT_IMPLEMENTED"},
+        {121, "ERROR_SEM_TIMEOUT"},
         {122, "ERROR_INSUFFICIENT_BUFFER"},
         {123, "ERROR_INVALID_NAME"},
         {131, "ERROR_NEGATIVE_SEEK"},
@@ -67,6 +68,7 @@ static inline const char *conf_error(DWORD e)
         {203, "ERROR_ENVVAR_NOT_FOUND"},
         {206, "ERROR_FILENAME_EXCED_RANGE"},
         {230, "ERROR_BAD_PIPE"},
+        {231, "ERROR_PIPE_BUSY"},
         {232, "ERROR_NO_DATA"},
         {233, "ERROR_PIPE_NOT_CONNECTED"},
         {234, "ERROR_MORE_DATA"},
@@ -74,6 +76,8 @@ static inline const char *conf_error(DWORD e)
         {288, "ERROR_NOT_OWNER"},
         {317, "ERROR_MR_MID_NOT_FOUND"},
         {487, "ERROR_INVALID_ADDRESS"},
+        {535, "ERROR_PIPE_CONNECTED"},
+        {536, "ERROR_PIPE_LISTENING"},
         {995, "ERROR_OPERATION_ABORTED"},
         {996, "ERROR_IO_INCOMPLETE"},
         {997, "ERROR_IO_PENDING"},
@@ -169,6 +173,21 @@ static inline const char *conf_wait(DWORD r)
         (var) = (call);                                                        \
         e_ = GetLastError();                                                   \
         printf("%s: %s, %s\n", (label), conf_handle(var), conf_error(e_));     \
+    } while (0)
+
+/* Checks a call returning a handle, which it stores in var, showing the
+ * last error only when the call fails (for calls such as CreateNamedPipeA,
+ * whose last error after a success Windows does not document). */
+#define CHECK_CREATED(label, var, call)                                        \
+    do {                                                                       \
+        DWORD e_;                                                              \
+        SetLastError(CONF_SENTINEL);                                           \
+        (var) = (call);                                                        \
+        e_ = GetLastError();                                                   \
+        if ((var) == INVALID_HANDLE_VALUE || (var) == NULL)                    \
+            printf("%s: %s, %s\n", (label), conf_handle(var), conf_error(e_)); \
+        else                                                                   \
+            printf("%s: handle\n", (label));                                  \
     } while (0)
 
 /* A relation between values that must hold: "label: 1". */
