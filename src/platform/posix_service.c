@@ -19,31 +19,24 @@
 #include <unistd.h>
 
 #include "platform.h"
+#include "posix_abstract.h"
 
 static socklen_t svc_addr(DWORD pid, struct sockaddr_un *sa)
 {
-    int n;
-    memset(sa, 0, sizeof *sa);
-    sa->sun_family = AF_UNIX;
-    /* sun_path[0] == '\0': the abstract namespace. */
-    n = snprintf(sa->sun_path + 1, sizeof sa->sun_path - 1, "winipc-svc-%u",
-                 (unsigned)pid);
-    return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
+    char name[32];
+    snprintf(name, sizeof name, "winipc-svc-%u", (unsigned)pid);
+    return wipc_posix_abstract_addr(name, sa);
 }
 
 DWORD wipc_plat_svc_listen(DWORD pid, int *out)
 {
-    struct sockaddr_un sa;
-    socklen_t len = svc_addr(pid, &sa);
-    int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    char name[32];
+    int fd;
 
+    snprintf(name, sizeof name, "winipc-svc-%u", (unsigned)pid);
+    fd = wipc_posix_abstract_listen(name, SOCK_SEQPACKET, 64);
     if (fd < 0)
-        return wipc_plat_error(errno);
-    if (bind(fd, (struct sockaddr *)&sa, len) < 0 || listen(fd, 64) < 0) {
-        int e = errno;
-        close(fd);
-        return e == EADDRINUSE ? ERROR_ALREADY_EXISTS : wipc_plat_error(e);
-    }
+        return fd == -EADDRINUSE ? ERROR_ALREADY_EXISTS : wipc_plat_error(-fd);
     *out = fd;
     return 0;
 }

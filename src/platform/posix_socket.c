@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "platform.h"
+#include "posix_abstract.h"
 
 uint64_t wipc_plat_random64(void)
 {
@@ -27,31 +28,50 @@ uint64_t wipc_plat_random64(void)
     return v;
 }
 
-static socklen_t sock_abstract_addr(uint64_t id, struct sockaddr_un *sa)
+socklen_t wipc_posix_abstract_addr(const char *name, struct sockaddr_un *sa)
 {
     int n;
     memset(sa, 0, sizeof *sa);
     sa->sun_family = AF_UNIX;
     /* sun_path[0] == '\0': the abstract namespace. */
-    n = snprintf(sa->sun_path + 1, sizeof sa->sun_path - 1,
-                 "winipc-%016llx", (unsigned long long)id);
+    n = snprintf(sa->sun_path + 1, sizeof sa->sun_path - 1, "%s", name);
     return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
+}
+
+int wipc_posix_abstract_listen(const char *name, int type, int backlog)
+{
+    struct sockaddr_un sa;
+    socklen_t len = wipc_posix_abstract_addr(name, &sa);
+    int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+
+    if (fd < 0)
+        return -errno;
+    if (bind(fd, (struct sockaddr *)&sa, len) < 0 || listen(fd, backlog) < 0) {
+        int e = errno;
+        close(fd);
+        return -e;
+    }
+    return fd;
+}
+
+/* The name of the socket with the given random id. */
+static socklen_t sock_abstract_addr(uint64_t id, struct sockaddr_un *sa)
+{
+    char name[32];
+    snprintf(name, sizeof name, "winipc-%016llx", (unsigned long long)id);
+    return wipc_posix_abstract_addr(name, sa);
 }
 
 DWORD wipc_plat_listen_abstract(uint64_t id, int type, int *out)
 {
-    struct sockaddr_un sa;
-    socklen_t len = sock_abstract_addr(id, &sa);
-    int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+    char name[32];
+    int fd;
 
-    if (fd < 0)
-        return wipc_plat_error(errno);
+    snprintf(name, sizeof name, "winipc-%016llx", (unsigned long long)id);
     /* A small backlog: one client is claimed per instance at a time. */
-    if (bind(fd, (struct sockaddr *)&sa, len) < 0 || listen(fd, 4) < 0) {
-        int e = errno;
-        close(fd);
-        return e == EADDRINUSE ? ERROR_PIPE_BUSY : wipc_plat_error(e);
-    }
+    fd = wipc_posix_abstract_listen(name, type, 4);
+    if (fd < 0)
+        return fd == -EADDRINUSE ? ERROR_PIPE_BUSY : wipc_plat_error(-fd);
     *out = fd;
     return 0;
 }

@@ -1,0 +1,20 @@
+/*
+ * posix_abstract.h: AF_UNIX sockets in the abstract namespace, shared by
+ * the platform files that name sockets (named pipes, mailslots, the handle
+ * service).  Internal to src/platform/.
+ */
+#ifndef WIPC_POSIX_ABSTRACT_H
+#define WIPC_POSIX_ABSTRACT_H
+
+#include <sys/socket.h>
+#include <sys/un.h>
+
+/* Fills sa with the abstract name (sun_path[0] == '\0' then name); returns
+ * the address length to pass to bind() or connect(). */
+socklen_t wipc_posix_abstract_addr(const char *name, struct sockaddr_un *sa);
+
+/* A close-on-exec socket of type bound to the abstract name and listening
+ * with backlog: the descriptor, or -errno. */
+int wipc_posix_abstract_listen(const char *name, int type, int backlog);
+
+#endif /* WIPC_POSIX_ABSTRACT_H */
