@@ -34,6 +34,17 @@ static inline DWORD api_inherit_flag(const SECURITY_ATTRIBUTES *sa)
 }
 
 /*
+ * Whether a named object created with sa is reachable by every user: its
+ * security descriptor has a present, NULL DACL (the common "everyone"
+ * idiom); anything else keeps it to the creator's user (see README).
+ */
+static inline int api_sa_is_public(const SECURITY_ATTRIBUTES *sa)
+{
+    const SECURITY_DESCRIPTOR *sd = sa ? sa->lpSecurityDescriptor : NULL;
+    return sd && (sd->Control & SE_DACL_PRESENT) && sd->Dacl == NULL;
+}
+
+/*
  * Looks up a handle for I/O: its type must have the operation (has_op is the
  * ops slot, non-NULL) and the handle one of the rights in need.  Returns a
  * referenced object or an error (ERROR_INVALID_HANDLE for a handle of a

@@ -217,32 +217,49 @@ static void file_overlapped_done(OVERLAPPED *ov, DWORD err, DWORD n)
     }
 }
 
+/*
+ * ReadFile and WriteFile: one transfer through the object's read or write
+ * op.  null_buffer_err is what a NULL buffer with a non-zero length gets
+ * (the two calls answer it differently on Windows).
+ */
+static BOOL file_transfer(HANDLE h, int writing, void *buf, DWORD len,
+                          LPDWORD count, LPOVERLAPPED ov, DWORD null_buffer_err)
+{
+    struct wipc_object *obj;
+    DWORD moved = 0, err;
+
+    if (count)
+        *count = 0;
+    if (!count && !ov)
+        return api_fail(ERROR_INVALID_PARAMETER);
+    err = writing ? api_ref_io(h, API_OP(write), FILE_WRITE_RIGHTS, &obj)
+                  : api_ref_io(h, API_OP(read), FILE_READ_RIGHTS, &obj);
+    if (err)
+        return api_fail(err);
+    if (!buf && len) {
+        wipc_object_release(obj);
+        return api_fail(null_buffer_err);
+    }
+    if (writing)
+        err = obj->ops->write(obj, buf, len, file_overlapped_offset(ov, obj),
+                              &moved);
+    else
+        err = obj->ops->read(obj, buf, len, file_overlapped_offset(ov, obj),
+                             &moved);
+    wipc_object_release(obj);
+    if (count)
+        *count = moved;
+    file_overlapped_done(ov, err, moved);
+    return api_result(err);
+}
+
 WINIPC_API BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer,
                                 DWORD nNumberOfBytesToRead,
                                 LPDWORD lpNumberOfBytesRead,
                                 LPOVERLAPPED lpOverlapped)
 {
-    struct wipc_object *obj;
-    DWORD got = 0, err;
-
-    if (lpNumberOfBytesRead)
-        *lpNumberOfBytesRead = 0;
-    if (!lpNumberOfBytesRead && !lpOverlapped)
-        return api_fail(ERROR_INVALID_PARAMETER);
-    err = api_ref_io(hFile, API_OP(read), FILE_READ_RIGHTS, &obj);
-    if (err)
-        return api_fail(err);
-    if (!lpBuffer && nNumberOfBytesToRead) {
-        wipc_object_release(obj);
-        return api_fail(ERROR_NOACCESS);
-    }
-    err = obj->ops->read(obj, lpBuffer, nNumberOfBytesToRead,
-                         file_overlapped_offset(lpOverlapped, obj), &got);
-    wipc_object_release(obj);
-    if (lpNumberOfBytesRead)
-        *lpNumberOfBytesRead = got;
-    file_overlapped_done(lpOverlapped, err, got);
-    return api_result(err);
+    return file_transfer(hFile, 0, lpBuffer, nNumberOfBytesToRead,
+                         lpNumberOfBytesRead, lpOverlapped, ERROR_NOACCESS);
 }
 
 WINIPC_API BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer,
@@ -250,28 +267,10 @@ WINIPC_API BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer,
                                  LPDWORD lpNumberOfBytesWritten,
                                  LPOVERLAPPED lpOverlapped)
 {
-    struct wipc_object *obj;
-    DWORD done = 0, err;
-
-    if (lpNumberOfBytesWritten)
-        *lpNumberOfBytesWritten = 0;
-    if (!lpNumberOfBytesWritten && !lpOverlapped)
-        return api_fail(ERROR_INVALID_PARAMETER);
-    err = api_ref_io(hFile, API_OP(write), FILE_WRITE_RIGHTS, &obj);
-    if (err)
-        return api_fail(err);
-    if (!lpBuffer && nNumberOfBytesToWrite) {
-        /* Windows answers a NULL source with this, not ERROR_NOACCESS. */
-        wipc_object_release(obj);
-        return api_fail(ERROR_INVALID_USER_BUFFER);
-    }
-    err = obj->ops->write(obj, lpBuffer, nNumberOfBytesToWrite,
-                          file_overlapped_offset(lpOverlapped, obj), &done);
-    wipc_object_release(obj);
-    if (lpNumberOfBytesWritten)
-        *lpNumberOfBytesWritten = done;
-    file_overlapped_done(lpOverlapped, err, done);
-    return api_result(err);
+    /* Windows answers a NULL source with ERROR_INVALID_USER_BUFFER. */
+    return file_transfer(hFile, 1, (void *)lpBuffer, nNumberOfBytesToWrite,
+                         lpNumberOfBytesWritten, lpOverlapped,
+                         ERROR_INVALID_USER_BUFFER);
 }
 
 WINIPC_API BOOL WINAPI FlushFileBuffers(HANDLE hFile)

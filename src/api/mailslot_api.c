@@ -31,13 +31,6 @@ static DWORD mailslot_path(LPCSTR name, char *path, size_t len)
     return 0;
 }
 
-/* As for pipes: a present, NULL DACL lets every user write. */
-static int mailslot_is_public(const SECURITY_ATTRIBUTES *sa)
-{
-    const SECURITY_DESCRIPTOR *sd = sa ? sa->lpSecurityDescriptor : NULL;
-    return sd && (sd->Control & SE_DACL_PRESENT) && sd->Dacl == NULL;
-}
-
 WINIPC_API HANDLE WINAPI CreateMailslotA(
     LPCSTR lpName, DWORD nMaxMessageSize, DWORD lReadTimeout,
     LPSECURITY_ATTRIBUTES lpSecurityAttributes)
@@ -63,7 +56,7 @@ WINIPC_API HANDLE WINAPI CreateMailslotA(
         goto fail;
     }
     err = wipc_mailslot_create(path, lpName, nMaxMessageSize, lReadTimeout,
-                               mailslot_is_public(lpSecurityAttributes), &obj);
+                               api_sa_is_public(lpSecurityAttributes), &obj);
     if (!err)
         err = api_publish(obj,
                           FILE_GENERIC_READ | FILE_WRITE_ATTRIBUTES |

@@ -17,17 +17,6 @@
      FILE_FLAG_WRITE_THROUGH | FILE_FLAG_OVERLAPPED | WRITE_DAC | WRITE_OWNER | \
      0x01000000u /* ACCESS_SYSTEM_SECURITY */)
 
-/* A security descriptor whose DACL is present and NULL lets everyone in;
- * anything else keeps the pipe to its creator's user (see README). */
-static int pipe_is_public(const SECURITY_ATTRIBUTES *sa)
-{
-    const SECURITY_DESCRIPTOR *sd;
-    if (!sa || !sa->lpSecurityDescriptor)
-        return 0;
-    sd = sa->lpSecurityDescriptor;
-    return (sd->Control & SE_DACL_PRESENT) && sd->Dacl == NULL;
-}
-
 /*
  * CreateNamedPipe's answer for a name it cannot use: 0 if lpName is
  * "\\.\pipe\NAME" with a NAME CreateNamedPipe accepts.  As Windows:
@@ -101,7 +90,7 @@ WINIPC_API HANDLE WINAPI CreateNamedPipeA(
     }
     err = wipc_npipe_create(path, lpName, dwOpenMode, dwPipeMode, nMaxInstances,
                             nOutBufferSize, nInBufferSize, nDefaultTimeOut,
-                            pipe_is_public(lpSecurityAttributes), &obj);
+                            api_sa_is_public(lpSecurityAttributes), &obj);
     if (!err)
         err = api_publish(obj, pipe_server_access(dwOpenMode),
                           api_inherit_flag(lpSecurityAttributes), &h);

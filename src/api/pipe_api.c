@@ -43,42 +43,28 @@ WINIPC_API BOOL WINAPI PeekNamedPipe(HANDLE hNamedPipe, LPVOID lpBuffer,
 {
     struct wipc_object *obj;
     ACCESS_MASK granted = 0;
-    DWORD got = 0, avail = 0;
+    DWORD got = 0, avail = 0, left = 0;
     DWORD err = wipc_handle_ref(hNamedPipe, NULL, 0, &obj, &granted);
 
     if (err)
         return api_fail(err);
     if (obj->ops == &wipc_npipe_ops) {
-        DWORD left = 0;
         /* "The handle must have GENERIC_READ access to the pipe." */
         err = granted & FILE_READ_DATA
                   ? wipc_npipe_peek(obj, lpBuffer, nBufferSize, &got, &avail,
                                     &left)
                   : ERROR_ACCESS_DENIED;
-        wipc_object_release(obj);
-        if (err)
-            return api_fail(err);
-        if (lpBytesRead)
-            *lpBytesRead = got;
-        if (lpTotalBytesAvail)
-            *lpTotalBytesAvail = avail;
-        if (lpBytesLeftThisMessage)
-            *lpBytesLeftThisMessage = left;
-        return TRUE;
-    }
-    if (obj->ops != &wipc_pipe_end_ops) {
+    } else if (obj->ops != &wipc_pipe_end_ops) {
         /* A file that is not a pipe does not support peeking (Wine:
          * ERROR_NOT_SUPPORTED); other objects are the wrong type of
          * handle. */
         err = wipc_is_file(obj) ? ERROR_NOT_SUPPORTED : ERROR_INVALID_HANDLE;
-        wipc_object_release(obj);
-        return api_fail(err);
+    } else if (!(granted & FILE_READ_DATA)) { /* the write end, for one */
+        err = ERROR_ACCESS_DENIED;
+    } else {
+        err = wipc_pipe_peek(obj, lpBuffer, nBufferSize, &got, &avail);
+        left = 0; /* byte pipe: no messages */
     }
-    if (!(granted & FILE_READ_DATA)) { /* the write end, for one */
-        wipc_object_release(obj);
-        return api_fail(ERROR_ACCESS_DENIED);
-    }
-    err = wipc_pipe_peek(obj, lpBuffer, nBufferSize, &got, &avail);
     wipc_object_release(obj);
     if (err)
         return api_fail(err);
@@ -87,6 +73,6 @@ WINIPC_API BOOL WINAPI PeekNamedPipe(HANDLE hNamedPipe, LPVOID lpBuffer,
     if (lpTotalBytesAvail)
         *lpTotalBytesAvail = avail;
     if (lpBytesLeftThisMessage)
-        *lpBytesLeftThisMessage = 0; /* byte pipe: no messages */
+        *lpBytesLeftThisMessage = left;
     return TRUE;
 }
