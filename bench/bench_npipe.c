@@ -327,6 +327,10 @@ static HANDLE pipe_open(const char *name, unsigned long *busy)
         if (GetLastError() != ERROR_PIPE_BUSY)
             die("CreateFileA");
         ++*busy; /* between DisconnectNamedPipe and ConnectNamedPipe */
+        /* As Microsoft's named pipe client example does: wait for an
+         * instance to listen, then try again. */
+        if (!WaitNamedPipeA(name, 20000))
+            die("WaitNamedPipeA");
     }
 }
 

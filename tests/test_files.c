@@ -243,6 +243,45 @@ static void test_directories(void)
     CHECK_FAILS(DeleteFileA("/tmp"), ERROR_ACCESS_DENIED);
 }
 
+static void test_directory_functions(void)
+{
+    char cwd[4096], now[4096], win[300];
+    const char *dir = test_tmp_path("dir-api");
+    char file[300];
+    HANDLE h;
+    DWORD n;
+
+    n = GetCurrentDirectoryA(sizeof cwd, cwd);
+    CHECK(n > 0 && n < sizeof cwd && strlen(cwd) == n);
+    /* Too small: the size needed, terminating zero included. */
+    CHECK_EQ(GetCurrentDirectoryA(2, now), n + 1);
+    CHECK_EQ(GetCurrentDirectoryA(0, NULL), n + 1);
+
+    snprintf(win, sizeof win, "\\tmp\\%s", dir + 5);
+    CHECK_OK(CreateDirectoryA(win, NULL));
+    CHECK_FAILS(CreateDirectoryA(dir, NULL), ERROR_ALREADY_EXISTS);
+    CHECK_FAILS(CreateDirectoryA("/tmp/winipc-no-such-dir/x", NULL),
+                ERROR_PATH_NOT_FOUND);
+    snprintf(file, sizeof file, "%s/f", dir);
+    h = open_file(file, GENERIC_WRITE, CREATE_ALWAYS);
+    CHECK_NE(h, INVALID_HANDLE_VALUE);
+    CloseHandle(h);
+    CHECK_FAILS(RemoveDirectoryA(dir), ERROR_DIR_NOT_EMPTY);
+    CHECK_FAILS(RemoveDirectoryA(file), ERROR_DIRECTORY);
+    CHECK_FAILS(SetCurrentDirectoryA(file), ERROR_DIRECTORY);
+    CHECK_FAILS(SetCurrentDirectoryA("/tmp/winipc-no-such-dir"),
+                ERROR_FILE_NOT_FOUND);
+
+    CHECK_OK(SetCurrentDirectoryA(win));
+    n = GetCurrentDirectoryA(sizeof now, now);
+    CHECK(n > 0 && strcmp(now + n - strlen(dir + 5), dir + 5) == 0);
+    CHECK_OK(DeleteFileA("f"));
+    CHECK_OK(SetCurrentDirectoryA(cwd));
+    CHECK_OK(RemoveDirectoryA(win));
+    CHECK_FAILS(RemoveDirectoryA(dir), ERROR_FILE_NOT_FOUND);
+    CHECK_FAILS(CreateDirectoryA("", NULL), ERROR_PATH_NOT_FOUND);
+}
+
 static void test_backslashes(void)
 {
     char win[300];
@@ -572,8 +611,18 @@ static void test_file_type(void)
 
 static void test_std_handles(void)
 {
-    HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE), err, mine;
+    HANDLE closed = CreateEventA(NULL, TRUE, FALSE, NULL);
+    HANDLE in, out, err, mine;
     DWORD n = 5;
+
+    /* A standard handle made on first use never takes the value of a
+     * handle the program has closed (Windows makes them before main). */
+    CHECK_OK(CloseHandle(closed));
+    in = GetStdHandle(STD_INPUT_HANDLE);
+    CHECK_NE(in, closed);
+    out = GetStdHandle(STD_OUTPUT_HANDLE);
+    CHECK_NE(out, closed);
+    CHECK_FAILS(CloseHandle(closed), ERROR_INVALID_HANDLE);
 
     CHECK(out != NULL && out != INVALID_HANDLE_VALUE);
     CHECK_EQ(GetStdHandle(STD_OUTPUT_HANDLE), out); /* the same each time */
@@ -692,6 +741,7 @@ int main(void)
     RUN(test_truncate_existing);
     RUN(test_create_bad_arguments);
     RUN(test_directories);
+    RUN(test_directory_functions);
     RUN(test_backslashes);
     RUN(test_access_enforced);
     RUN(test_read_write);

@@ -158,6 +158,74 @@ static void test_fd_for_poll(void)
     CloseHandle(s);
 }
 
+/* Writers never wait for a reader while the queue has room: one thread
+ * queues thousands of messages, counts them, then reads them in order
+ * (the datagram design blocked the 11th WriteFile for ever). */
+static void test_many_queued(void)
+{
+    HANDLE s = CreateMailslotA(slot_name("many"), 0, 0, NULL);
+    HANDLE w = writer(slot_name("many"));
+    DWORD n, count = 0, next = 0, i;
+    char buf[64];
+
+    CHECK(s != INVALID_HANDLE_VALUE && w != INVALID_HANDLE_VALUE);
+    for (i = 0; i < 5000; i++) {
+        int len = snprintf(buf, sizeof buf, "message %lu", (unsigned long)i);
+        if (!WriteFile(w, buf, (DWORD)len, &n, NULL))
+            break;
+    }
+    CHECK_EQ(i, 5000);
+    CHECK_OK(GetMailslotInfo(s, NULL, &next, &count, NULL));
+    CHECK_EQ(count, 5000);
+    CHECK_EQ(next, 9);
+    for (i = 0; i < 5000; i++) {
+        char want[32];
+        int len = snprintf(want, sizeof want, "message %lu", (unsigned long)i);
+        if (!ReadFile(s, buf, sizeof buf, &n, NULL) || n != (DWORD)len ||
+            memcmp(buf, want, n) != 0)
+            break;
+    }
+    CHECK_EQ(i, 5000);
+    CHECK_FAILS(ReadFile(s, buf, sizeof buf, &n, NULL), ERROR_SEM_TIMEOUT);
+    CloseHandle(w);
+    CloseHandle(s);
+}
+
+/* A full queue makes the writer wait until a reader makes room. */
+static DWORD WINAPI late_reader(LPVOID arg)
+{
+    static char buf[64 * 1024];
+    HANDLE s = arg;
+    DWORD n, got = 0;
+    Sleep(200);
+    while (ReadFile(s, buf, sizeof buf, &n, NULL))
+        got++;
+    return got;
+}
+
+static void test_full_queue(void)
+{
+    static char big[64 * 1024];
+    HANDLE s = CreateMailslotA(slot_name("full"), 0, 2000, NULL);
+    HANDLE w = writer(slot_name("full"));
+    HANDLE t;
+    DWORD n, got = 0, i;
+
+    CHECK(s != INVALID_HANDLE_VALUE && w != INVALID_HANDLE_VALUE);
+    t = CreateThread(NULL, 0, late_reader, s, 0, NULL);
+    /* 16 MiB: four times what the queue holds. */
+    for (i = 0; i < 256; i++)
+        if (!WriteFile(w, big, sizeof big, &n, NULL))
+            break;
+    CHECK_EQ(i, 256);
+    CHECK_EQ(WaitForSingleObject(t, 30000), WAIT_OBJECT_0);
+    CHECK_OK(GetExitCodeThread(t, &got));
+    CHECK_EQ(got, 256);
+    CloseHandle(t);
+    CloseHandle(w);
+    CloseHandle(s);
+}
+
 static int helper_write_handle(int argc, char **argv)
 {
     DWORD n;
@@ -260,6 +328,8 @@ int main(int argc, char **argv)
     RUN(test_messages);
     RUN(test_max_size_and_timeouts);
     RUN(test_fd_for_poll);
+    RUN(test_many_queued);
+    RUN(test_full_queue);
     RUN(test_inherited_writer);
     RUN(test_receiver_killed);
     return TEST_SUMMARY();

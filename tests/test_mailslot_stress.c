@@ -250,8 +250,8 @@ static DWORD wait_exit(HANDLE p)
 static atomic_int info_stop;
 static atomic_long info_calls;
 
-/* Keeps asking GetMailslotInfo while the main thread reads: it drains the
- * socket into the receiver's list, so reads take messages from both. */
+/* Keeps asking GetMailslotInfo while the main thread reads: it counts the
+ * queue the reads take messages from, under the same lock. */
 static DWORD WINAPI info_thread(LPVOID arg)
 {
     HANDLE s = arg;
@@ -574,7 +574,7 @@ static void test_sizes(void)
     CloseHandle(w);
     CloseHandle(s);
 
-    /* No maximum: up to what one datagram carries (200 KiB).  Windows has
+    /* No maximum: up to winipc's largest message (200 KiB).  Windows has
      * no such limit (Wine fails from about 212 KiB with
      * ERROR_GEN_FAILURE); winipc refuses larger messages whole with
      * ERROR_INVALID_PARAMETER, as for nMaxMessageSize. */
@@ -593,7 +593,7 @@ static void test_sizes(void)
                 ERROR_INVALID_PARAMETER);
     CHECK_FAILS(WriteFile(w, big, 0x7FFFFFFF, &n, NULL),
                 ERROR_INVALID_PARAMETER);
-    /* Straight from the socket, a buffer too small: the message stays
+    /* A buffer too small: the message stays
      * queued, whole (ERROR_INSUFFICIENT_BUFFER: Windows, per Wine's tests;
      * Wine itself truncates). */
     CHECK_FAILS(ReadFile(s, buf, sizeof buf, &n, NULL),

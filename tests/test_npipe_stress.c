@@ -989,6 +989,9 @@ static void *churn_srv_main(void *arg)
             ReadFile(s, buf, sizeof buf, &n, NULL) &&
             WriteFile(s, buf, n, &n, NULL))
             atomic_fetch_add(&cs->served, 1);
+        /* DisconnectNamedPipe discards what the client has not read yet:
+         * flush first, as Microsoft's DisconnectNamedPipe page says. */
+        FlushFileBuffers(s);
         DisconnectNamedPipe(s);
     }
     CloseHandle(s);

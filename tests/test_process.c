@@ -416,8 +416,25 @@ static void test_errors(void)
     CHECK_FAILS(CreateProcessA(NULL, cmd5, NULL, NULL, FALSE, 0, NULL,
                                "/no/such/dir", &si, &pi),
                 ERROR_DIRECTORY);
+    /* A directory that is a file, not a directory. */
+    CHECK_FAILS(CreateProcessA(NULL, cmd5, NULL, NULL, FALSE, 0, NULL,
+                               "winipc-test-badexe", &si, &pi),
+                ERROR_DIRECTORY);
+    /* A data file that is not executable is no program at all, as on
+     * Windows; a directory named as the program cannot be run. */
+    f = fopen("winipc-test-data", "w");
+    fputs("just text\n", f);
+    fclose(f);
+    chmod("winipc-test-data", 0644);
+    CHECK_FAILS(CreateProcessA("winipc-test-data", NULL, NULL, NULL, FALSE, 0,
+                               NULL, NULL, &si, &pi),
+                ERROR_BAD_EXE_FORMAT);
+    CHECK_FAILS(CreateProcessA("/tmp", NULL, NULL, NULL, FALSE, 0, NULL, NULL,
+                               &si, &pi),
+                ERROR_ACCESS_DENIED);
     unlink("winipc-test-noexec");
     unlink("winipc-test-badexe");
+    unlink("winipc-test-data");
 }
 
 static void test_terminate(void)

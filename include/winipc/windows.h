@@ -462,6 +462,12 @@ WINBASEAPI BOOL WINAPI SetFilePointerEx(HANDLE hFile,
                                         DWORD dwMoveMethod);
 WINBASEAPI BOOL WINAPI SetEndOfFile(HANDLE hFile);
 WINBASEAPI BOOL WINAPI DeleteFileA(LPCSTR lpFileName);
+WINBASEAPI BOOL WINAPI CreateDirectoryA(LPCSTR lpPathName,
+                                        LPSECURITY_ATTRIBUTES lpSecurityAttributes);
+WINBASEAPI BOOL WINAPI RemoveDirectoryA(LPCSTR lpPathName);
+WINBASEAPI DWORD WINAPI GetCurrentDirectoryA(DWORD nBufferLength,
+                                            LPSTR lpBuffer);
+WINBASEAPI BOOL WINAPI SetCurrentDirectoryA(LPCSTR lpPathName);
 WINBASEAPI DWORD WINAPI GetFileType(HANDLE hFile);
 WINBASEAPI HANDLE WINAPI GetStdHandle(DWORD nStdHandle);
 WINBASEAPI BOOL WINAPI SetStdHandle(DWORD nStdHandle, HANDLE hHandle);
@@ -589,6 +595,10 @@ WINBASEAPI DWORD WINAPI ExpandEnvironmentStringsA(LPCSTR lpSrc, LPSTR lpDst,
 #define FormatMessage FormatMessageA
 #define CreateFile CreateFileA
 #define DeleteFile DeleteFileA
+#define CreateDirectory CreateDirectoryA
+#define RemoveDirectory RemoveDirectoryA
+#define GetCurrentDirectory GetCurrentDirectoryA
+#define SetCurrentDirectory SetCurrentDirectoryA
 #define CreateEvent CreateEventA
 #define CreateProcess CreateProcessA
 #define CreateNamedPipe CreateNamedPipeA

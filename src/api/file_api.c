@@ -447,6 +447,63 @@ WINIPC_API BOOL WINAPI DeleteFileA(LPCSTR lpFileName)
     return api_result(err);
 }
 
+/* ---- Directories --------------------------------------------------------- */
+
+/* Runs op on the Linux form of a directory name. */
+static BOOL dir_call(LPCSTR name, DWORD (*op)(const char *))
+{
+    char *path;
+    DWORD err;
+
+    if (!name || !*name)
+        return api_fail(ERROR_PATH_NOT_FOUND);
+    if (file_name_is_invalid(name))
+        return api_fail(ERROR_INVALID_NAME);
+    path = file_linux_path(name);
+    if (!path)
+        return api_fail(ERROR_NOT_ENOUGH_MEMORY);
+    err = op(path);
+    free(path);
+    return api_result(err);
+}
+
+WINIPC_API BOOL WINAPI CreateDirectoryA(LPCSTR lpPathName,
+                                        LPSECURITY_ATTRIBUTES lpSecurityAttributes)
+{
+    (void)lpSecurityAttributes; /* the directory gets the umask's mode */
+    return dir_call(lpPathName, wipc_plat_mkdir);
+}
+
+WINIPC_API BOOL WINAPI RemoveDirectoryA(LPCSTR lpPathName)
+{
+    return dir_call(lpPathName, wipc_plat_rmdir);
+}
+
+WINIPC_API BOOL WINAPI SetCurrentDirectoryA(LPCSTR lpPathName)
+{
+    return dir_call(lpPathName, wipc_plat_chdir);
+}
+
+/* The length without the terminating zero when it fits, else the size
+ * needed including it; 0 on failure.  The path is the Linux one ('/'). */
+WINIPC_API DWORD WINAPI GetCurrentDirectoryA(DWORD nBufferLength,
+                                            LPSTR lpBuffer)
+{
+    char cwd[4096];
+    size_t n;
+    DWORD err = wipc_plat_getcwd(cwd, sizeof cwd);
+
+    if (err) {
+        SetLastError(err);
+        return 0;
+    }
+    n = strlen(cwd);
+    if (!lpBuffer || n >= nBufferLength)
+        return (DWORD)n + 1;
+    memcpy(lpBuffer, cwd, n + 1);
+    return (DWORD)n;
+}
+
 WINIPC_API DWORD WINAPI GetFileType(HANDLE hFile)
 {
     struct wipc_object *obj;
@@ -498,8 +555,11 @@ static HANDLE std_handle_make(int fd)
         access |= FILE_GENERIC_READ;
     if (writable)
         access |= FILE_GENERIC_WRITE;
-    if (api_publish(obj, access, 0, &h))
-        return NULL;
+    /* At a value never used before: the program may still hold the value
+     * of a handle it closed, which must not come to name this stream. */
+    if (wipc_handle_alloc_fresh(obj, access, 0, &h))
+        h = NULL;
+    wipc_object_release(obj);
     return h;
 }
 

@@ -54,9 +54,18 @@ static DWORD pipe_create_name_error(LPCSTR name)
     return ERROR_PATH_NOT_FOUND;
 }
 
+/*
+ * The server end's rights: "the equivalent of GENERIC_READ access" for an
+ * inbound pipe, of GENERIC_WRITE for an outbound one, of both for a duplex
+ * one (CreateNamedPipe, "Named Pipe Open Modes"), and nothing more, as
+ * Wine's test_CreateNamedPipe sees them on Windows.  So an inbound server
+ * may not SetNamedPipeHandleState (no FILE_WRITE_ATTRIBUTES) and an
+ * outbound one may not GetNamedPipeInfo or GetNamedPipeHandleState (no
+ * FILE_READ_ATTRIBUTES), as those functions document.
+ */
 static ACCESS_MASK pipe_server_access(DWORD open_mode)
 {
-    ACCESS_MASK a = SYNCHRONIZE | FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES;
+    ACCESS_MASK a = 0;
     if (open_mode & PIPE_ACCESS_INBOUND)
         a |= FILE_GENERIC_READ;
     if (open_mode & PIPE_ACCESS_OUTBOUND)
@@ -297,7 +306,9 @@ WINIPC_API BOOL WINAPI GetNamedPipeHandleStateA(
     if (!lpState && !lpCurInstances && !lpMaxCollectionCount &&
         !lpCollectDataTimeout && !lpUserName)
         return TRUE;
-    err = pipe_ref_ex(hNamedPipe, 0, &obj, &anon, &granted);
+    /* "GENERIC_READ access ... or GENERIC_WRITE and FILE_READ_ATTRIBUTES
+     * access for a write-only pipe": FILE_READ_ATTRIBUTES either way. */
+    err = pipe_ref_ex(hNamedPipe, FILE_READ_ATTRIBUTES, &obj, &anon, &granted);
     if (err)
         return api_fail(err);
     pipe_info(obj, anon, granted, &info);
@@ -324,7 +335,9 @@ WINIPC_API BOOL WINAPI GetNamedPipeInfo(HANDLE hNamedPipe, LPDWORD lpFlags,
     struct wipc_object *obj;
     ACCESS_MASK granted;
     int anon;
-    DWORD err = pipe_ref_ex(hNamedPipe, 0, &obj, &anon, &granted);
+    /* FILE_READ_ATTRIBUTES, as GetNamedPipeHandleState. */
+    DWORD err =
+        pipe_ref_ex(hNamedPipe, FILE_READ_ATTRIBUTES, &obj, &anon, &granted);
 
     if (err)
         return api_fail(err);

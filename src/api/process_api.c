@@ -76,9 +76,13 @@ static DWORD find_program(const char *name_in, int search_path, char *out)
     if (wipc_plat_getcwd(cwd, sizeof cwd) != 0)
         cwd[0] = '\0';
     if (strchr(name, '/') || !search_path) {
-        if (name[0] == '/')
-            return find_in("", name, out);
-        return find_in(cwd, name, out);
+        err = find_in(name[0] == '/' ? "" : cwd, name, out);
+        /* A directory given as lpApplicationName cannot be run
+         * (ERROR_ACCESS_DENIED); on a command line Windows looks for
+         * "NAME.exe" instead, which is not there. */
+        if (err == ERROR_ACCESS_DENIED && search_path)
+            err = ERROR_FILE_NOT_FOUND;
+        return err;
     }
     app_dir(dir);
     if (*dir && find_in(dir, name, out) == 0)
@@ -194,6 +198,7 @@ struct spawn_ctx {
     char **argv;
     char *env_block;
     int env_block_owned; /* from GetEnvironmentStringsA */
+    char *cwd;           /* lpCurrentDirectory with '/' for '\\' */
     char **envp;
     struct wipc_inherit inh;
     struct wipc_object *std_obj[3];
@@ -203,6 +208,7 @@ struct spawn_ctx {
 
 static void spawn_ctx_free(struct spawn_ctx *c)
 {
+    free(c->cwd);
     free(c->cmdline);
     free(c->argv);
     free(c->envp);
@@ -263,27 +269,30 @@ static DWORD spawn_prepare(struct spawn_ctx *c, LPCSTR app, LPCSTR cmdline,
     c->req.path = c->path;
     c->req.argv = c->argv;
     c->req.envp = c->envp;
-    c->req.cwd = cwd && *cwd ? cwd : NULL;
+    if (cwd && *cwd) {
+        c->cwd = strdup(cwd);
+        if (!c->cwd)
+            return ERROR_NOT_ENOUGH_MEMORY;
+        for (char *p = c->cwd; *p; p++)
+            if (*p == '\\')
+                *p = '/';
+    }
+    c->req.cwd = c->cwd;
     c->req.inherit_fds = c->inh.fds;
     c->req.n_inherit = c->inh.n;
     return 0;
 }
 
-/* Makes the two handles of PROCESS_INFORMATION. */
-static DWORD spawn_publish(int pidfd, DWORD pid, int resume_fd,
+/* Makes the two handles of PROCESS_INFORMATION (proc's reference goes to
+ * them). */
+static DWORD spawn_publish(struct wipc_object *proc, DWORD pid, int resume_fd,
                            const SECURITY_ATTRIBUTES *psa,
                            const SECURITY_ATTRIBUTES *tsa,
                            PROCESS_INFORMATION *pi)
 {
-    struct wipc_object *proc, *thread;
+    struct wipc_object *thread;
     HANDLE hp, ht;
-    DWORD err = wipc_process_get(pid, pidfd, &proc);
-
-    if (err) {
-        wipc_plat_close(resume_fd);
-        return err;
-    }
-    err = wipc_thread_of_process(proc, pid, resume_fd, &thread);
+    DWORD err = wipc_thread_of_process(proc, pid, resume_fd, &thread);
     if (err) {
         wipc_object_release(proc);
         return err;
@@ -313,7 +322,8 @@ WINIPC_API BOOL WINAPI CreateProcessA(
     LPSTARTUPINFOA lpStartupInfo, LPPROCESS_INFORMATION lpProcessInformation)
 {
     struct spawn_ctx *c;
-    int pidfd = -1, resume_fd = -1;
+    struct wipc_object *proc = NULL;
+    int resume_fd = -1;
     DWORD pid = 0, err;
 
     if (!lpStartupInfo || !lpProcessInformation)
@@ -330,11 +340,11 @@ WINIPC_API BOOL WINAPI CreateProcessA(
                         lpStartupInfo);
     c->req.suspended = (dwCreationFlags & CREATE_SUSPENDED) != 0;
     if (!err)
-        err = wipc_plat_spawn(&c->req, &pidfd, &pid, &resume_fd);
+        err = wipc_process_spawn(&c->req, &proc, &pid, &resume_fd);
     spawn_ctx_free(c);
     free(c);
     if (!err)
-        err = spawn_publish(pidfd, pid, resume_fd, lpProcessAttributes,
+        err = spawn_publish(proc, pid, resume_fd, lpProcessAttributes,
                             lpThreadAttributes, lpProcessInformation);
     return api_result(err);
 }
@@ -344,9 +354,17 @@ WINIPC_API BOOL WINAPI CreateProcessA(
 WINIPC_API BOOL WINAPI GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode)
 {
     struct wipc_object *obj;
-    DWORD err = wipc_handle_ref(hProcess, &wipc_process_ops, 0, &obj, NULL);
+    ACCESS_MASK granted = 0;
+    DWORD err = wipc_handle_ref(hProcess, &wipc_process_ops, 0, &obj, &granted);
     if (err)
         return api_fail(err);
+    /* Either query right will do (a handle opened with SYNCHRONIZE alone
+     * may wait, not ask). */
+    if (!(granted & (PROCESS_QUERY_INFORMATION |
+                     PROCESS_QUERY_LIMITED_INFORMATION))) {
+        wipc_object_release(obj);
+        return api_fail(ERROR_ACCESS_DENIED);
+    }
     if (!lpExitCode) {
         wipc_object_release(obj);
         return api_fail(ERROR_NOACCESS);

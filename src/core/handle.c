@@ -29,7 +29,8 @@ static struct {
     struct handle_entry *entries;
     size_t cap;
     size_t first_free; /* no free entry below this index */
-} table = {WIPC_MUTEX_INIT, NULL, 0, 0};
+    size_t used_end;   /* no entry at or above this index was ever used */
+} table = {WIPC_MUTEX_INIT, NULL, 0, 0, 0};
 
 /*
  * Handles inherited from a parent process enter the table before main()
@@ -39,6 +40,9 @@ static struct {
  */
 __attribute__((constructor)) static void handle_table_init(void)
 {
+    /* First: exit handlers run in reverse, so winipc's runs after those
+     * the program registers, as late as it can. */
+    wipc_process_init_exit();
     wipc_inherit_adopt();
 }
 
@@ -99,6 +103,32 @@ DWORD wipc_handle_alloc(struct wipc_object *obj, ACCESS_MASK access,
         table.entries[i].access = access;
         table.entries[i].flags = flags & WIPC_HANDLE_FLAGS;
         table.first_free = i + 1;
+        if (table.used_end <= i)
+            table.used_end = i + 1;
+        *out = handle_from_index(i);
+    }
+    wipc_mutex_unlock(&table.lock);
+    return err;
+}
+
+DWORD wipc_handle_alloc_fresh(struct wipc_object *obj, ACCESS_MASK access,
+                              DWORD flags, HANDLE *out)
+{
+    size_t i;
+    DWORD err = 0;
+
+    wipc_service_ensure();
+    wipc_mutex_lock(&table.lock);
+    i = table.used_end;
+    while (!err && i >= table.cap)
+        err = handle_grow_locked();
+    if (!err) {
+        table.entries[i].obj = wipc_object_grab(obj);
+        table.entries[i].access = access;
+        table.entries[i].flags = flags & WIPC_HANDLE_FLAGS;
+        if (table.first_free == i)
+            table.first_free = i + 1;
+        table.used_end = i + 1;
         *out = handle_from_index(i);
     }
     wipc_mutex_unlock(&table.lock);
@@ -203,6 +233,8 @@ DWORD wipc_handle_alloc_at(HANDLE value, struct wipc_object *obj,
         table.entries[i].flags = flags & WIPC_HANDLE_FLAGS;
         if (table.first_free == i)
             table.first_free = i + 1;
+        if (table.used_end <= i)
+            table.used_end = i + 1;
     }
     wipc_mutex_unlock(&table.lock);
     return err;

@@ -29,6 +29,16 @@ DWORD wipc_handle_alloc(struct wipc_object *obj, ACCESS_MASK access,
                         DWORD flags, HANDLE *out);
 
 /*
+ * As wipc_handle_alloc, at a value no handle of this process has had so
+ * far.  For handles the program did not ask for (the standard handles that
+ * GetStdHandle makes on first use): on Windows those exist before main(),
+ * so they can never take the value of a handle the program has closed, and
+ * a stale value must stay invalid.
+ */
+DWORD wipc_handle_alloc_fresh(struct wipc_object *obj, ACCESS_MASK access,
+                              DWORD flags, HANDLE *out);
+
+/*
  * Looks up h and returns its object with a new reference in *obj (release
  * it with wipc_object_release) and the handle's access in *granted (may be
  * NULL).  type, if not NULL, is the only ops table accepted; need is the

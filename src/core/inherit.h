@@ -8,7 +8,9 @@
  *
  * VALUE is the handle value and ACCESS its access mask (both hex, 0x...),
  * FD the child's descriptor, FLAGS the HANDLE_FLAG_* bits and TAG what the
- * object is ("file", "event.1" for a manual-reset event, "process.PID").
+ * object is ("file", "event.1" for a manual-reset event, "process.PID", or
+ * "process.PID.FD" when the process's exit record comes along at FD: see
+ * exit_record.h).
  * A winipc child enters these in its handle table at the same values
  * before main() and removes the variable; a child that does not use winipc
  * (a shell script) can read it to find the descriptor behind a handle value
@@ -26,6 +28,9 @@ struct wipc_inherit {
     size_t list_n;
     int *fds; /* the parent's descriptors, to place at 3 + i */
     size_t n;
+    int *owned; /* descriptors made for the child (exit records), closed
+                 * on release */
+    size_t n_owned;
     char *env; /* "WINIPC_HANDLES=..." or NULL when nothing is inherited */
 };
 

@@ -12,20 +12,32 @@
 #include "namespace.h"
 
 static char ns_root[WIPC_NS_PATH_MAX];
+static pthread_once_t ns_path_once = PTHREAD_ONCE_INIT;
 static pthread_once_t ns_once = PTHREAD_ONCE_INIT;
 
-static void ns_init(void)
+static void ns_init_path(void)
 {
     char *env = wipc_plat_getenv_copy("WINIPC_ROOT");
     snprintf(ns_root, sizeof ns_root, "%s",
              env && *env ? env : "/tmp/.winipc");
     free(env);
+}
+
+static void ns_init(void)
+{
+    pthread_once(&ns_path_once, ns_init_path);
     wipc_plat_mkdir_p(ns_root, 01777);
 }
 
 const char *wipc_ns_root(void)
 {
     pthread_once(&ns_once, ns_init);
+    return ns_root;
+}
+
+const char *wipc_ns_root_path(void)
+{
+    pthread_once(&ns_path_once, ns_init_path);
     return ns_root;
 }
 

@@ -17,6 +17,8 @@
  * of the lock space is the registry's mutex, byte 1 + i is held by whoever
  * owns slot i (a named pipe's server instance, a mailslot's receiver).  So
  * a crashed process frees its slots at once, with no daemon to notice.
+ *
+ * ROOT/exit holds the exit records of processes (core/exit_record.h).
  */
 #ifndef WIPC_NAMESPACE_H
 #define WIPC_NAMESPACE_H
@@ -33,6 +35,9 @@
 
 /* The namespace root (created on first use). */
 const char *wipc_ns_root(void);
+
+/* The namespace root's path, without creating it. */
+const char *wipc_ns_root_path(void);
 
 /* 1 if s starts with prefix, ignoring ASCII case. */
 int wipc_ns_is_prefix(const char *s, const char *prefix);

@@ -1,33 +1,41 @@
 /*
  * mailslot.c: mailslots, one-way message boxes.
  *
- * The receiver (the handle CreateMailslot returns) owns a datagram socket
- * in the abstract namespace with a random name; the registry file of the
- * mailslot's name (see core/namespace.h) says which.  A writer opened with
- * CreateFile connects a datagram socket of its own to it, and each WriteFile
- * is one datagram: messages go from writer to receiver through the kernel,
- * whole, in order per writer, and a writer blocks while the receiver's queue
- * is full, so nothing is dropped.
+ * A mailslot's messages wait in its queue: a ring of messages in a file
+ * (in /dev/shm: see ms_queue_dir) that every process holding the mailslot
+ * maps, guarded by a robust process-shared mutex inside it.  The receiver's handles, wherever they are (inherited
+ * or duplicated into other processes), share that one queue: a message is
+ * read once, by whichever of them reads first; GetMailslotInfo counts the
+ * queue without taking anything; the read time-out lives in the queue too,
+ * so SetMailslotInfo through any of them applies to all ("all inherited
+ * mailslot handles", as the documentation says).  Messages keep the order
+ * in which writers queued them; a writer waits only while the queue is
+ * full (MS_RING_BYTES of messages), never for a reader.
  *
- * The name is taken for as long as the receiver's socket is bound, which
- * the kernel ends when the last process holding it closes it or dies: a
- * killed receiver frees its name at once.  Whether it is bound is checked
- * by connecting to it.
+ * The queue is published with a single 64-bit store of its state (head,
+ * tail and count) after the message is in place, so a process killed in
+ * the middle of a write or a read leaves the queue as it was before, or
+ * after: never half of a message.
  *
- * Windows can tell the size of the next message and how many are queued;
- * a socket cannot count its datagrams, so the receiver moves queued
- * datagrams into a list of its own when asked (GetMailslotInfo) and reads
- * from that list first.  The descriptor winipc_handle_fd gives for a
- * receiver is an epoll descriptor that is readable when either the socket
- * or that list holds a message.
+ * Each mailslot also owns a datagram socket in the abstract namespace,
+ * bound with a random name that the registry file of the mailslot's name
+ * records.  Its receivers all hold it (inherited copies too): the kernel
+ * unbinds it when the last of them closes or dies, which frees the name at
+ * once.  Writers connect a socket to it and, after each message, ring it
+ * with an empty datagram: that wakes a waiting receiver (or a poll() on
+ * winipc_handle_fd), and a writer whose receiver is gone learns it there
+ * (ERROR_FILE_NOT_FOUND).  The queue file is private to the receiver's
+ * user; a writer of another user (a mailslot created with a NULL DACL)
+ * sends each message as a datagram on that socket instead, and the
+ * receiver moves such messages into the queue when it finds it empty or
+ * counts it.  Datagrams with data are taken from public mailslots only.
  *
- * A message is one datagram, so it can be no larger than a datagram the
- * receiver takes whole (wipc_plat_dgram_max, 200 KiB): a larger WriteFile
- * fails with ERROR_INVALID_PARAMETER, as one larger than nMaxMessageSize
- * does, and nothing is sent.  ReadFile receives a datagram straight into
- * the caller's buffer when the list is empty; one that does not fit goes
- * onto the list whole and stays there (ERROR_INSUFFICIENT_BUFFER).
+ * A message can be no larger than MS_MSG_MAX (200 KiB, which also fits a
+ * datagram): a larger WriteFile fails with ERROR_INVALID_PARAMETER, as one
+ * larger than nMaxMessageSize does, and nothing is sent.
  */
+#include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,38 +46,74 @@
 #include "objects.h"
 
 #define MS_MAGIC 0x544F4C53u /* "SLOT" */
-#define MS_VERSION 1u
+#define MS_VERSION 2u
 
+#define MS_QUEUE_DIR "mailslot-queue"
+#define MS_QUEUE_MAGIC 0x51534D57u /* "WMSQ" */
+#define MS_QUEUE_VERSION 1u
+#define MS_RING_OFFSET 4096u
+#define MS_RING_BYTES (4u << 20)
+#define MS_UNIT 8u
+#define MS_UNITS (MS_RING_BYTES / MS_UNIT)
+#define MS_FILE_SIZE ((uint64_t)MS_RING_OFFSET + MS_RING_BYTES)
+
+#define MS_MARK_MSG 0x2147534Du  /* a message */
+#define MS_MARK_WRAP 0x50415257u /* the rest of the ring is unused */
+
+/* How long a writer waits for room before it looks whether its receiver
+ * is still there. */
+#define MS_SPACE_POLL_MS 50
+
+/* The registry file of a name (see namespace.h). */
 struct ms_header {
     uint32_t magic, version;
     uint32_t max_msg, owner_uid, is_public;
-    uint32_t receiver_pid; /* its creator, for listings (0 in old files) */
+    uint32_t receiver_pid; /* its creator, for listings */
     uint64_t sock_id;
     char name[WIPC_NS_NAME_MAX + 16];
 };
 
-struct ms_message {
-    struct ms_message *next;
-    size_t len;
-    char data[];
+/* The head of the queue file, shared by every process that maps it. */
+struct ms_queue {
+    uint32_t magic, version;
+    uint64_t sock_id;
+    uint32_t max_msg, is_public;
+    _Atomic uint32_t timeout;
+    _Atomic uint32_t pollers;         /* winipc_handle_fd was asked for */
+    _Atomic uint32_t space_seq;       /* futex: bumped when room is freed */
+    _Atomic uint32_t space_waiters;   /* writers waiting for room */
+    _Atomic uint32_t readers_waiting; /* receivers waiting for a message */
+    uint32_t pad;
+    /* Under lock: head | tail << 20 | count << 40; head and tail in units
+     * of MS_UNIT bytes from the ring's start. */
+    _Atomic uint64_t state;
+    wipc_shared_mutex lock;
 };
+
+_Static_assert(sizeof(struct ms_queue) <= MS_RING_OFFSET,
+               "the queue's head fits its page");
+_Static_assert(MS_UNITS < (1u << 20), "ring offsets fit 20 bits");
+
+/* A message in the ring: this, then len bytes, padded to MS_UNIT. */
+struct ms_rec {
+    uint32_t len, mark;
+};
+
+#define ST_HEAD(s) ((uint32_t)((s)&0xFFFFFu))
+#define ST_TAIL(s) ((uint32_t)(((s) >> 20) & 0xFFFFFu))
+#define ST_COUNT(s) ((uint32_t)(((s) >> 40) & 0xFFFFFu))
+#define ST_MAKE(h, t, c)                                                       \
+    ((uint64_t)(h) | (uint64_t)(t) << 20 | (uint64_t)(c) << 40)
 
 struct wipc_mailslot {
     struct wipc_object obj;
     int receiver;
-    int sock;
+    int sock;              /* bound (receiver) or connected (writer) */
+    uint64_t sock_id;
     DWORD max_msg;
-    DWORD owner_uid;
     int is_public;
-    char path[WIPC_NS_PATH_MAX];
-    /* receiver only */
-    wipc_mutex lock;
-    DWORD timeout;
-    struct ms_message *head, *tail;
-    DWORD count;
-    int queue_fd; /* eventfd: readable while the list is not empty */
-    int poll_fd;  /* epoll over sock and queue_fd */
-    char *scratch;
+    struct ms_queue *q;    /* NULL: a writer that sends datagrams */
+    char path[WIPC_NS_PATH_MAX]; /* the registry file (its creator only) */
 };
 
 static inline struct wipc_mailslot *ms_of(struct wipc_object *obj)
@@ -77,7 +121,9 @@ static inline struct wipc_mailslot *ms_of(struct wipc_object *obj)
     return (struct wipc_mailslot *)obj;
 }
 
-/* ---- Registry -------------------------------------------------------------- */
+static inline size_t ms_msg_max(void) { return wipc_plat_dgram_max(); }
+
+/* ---- Registry and queue files -------------------------------------------------- */
 
 static DWORD ms_read_header(int fd, struct ms_header *h)
 {
@@ -97,18 +143,319 @@ static int ms_alive(uint64_t id)
     return 1;
 }
 
-/* ---- The object ----------------------------------------------------------- */
+/*
+ * Where queue files live: in the namespace root, except for the default
+ * root (no $WINIPC_ROOT), whose queues go to the shared memory directory
+ * (a tmpfs, so that a busy queue is never written back to a disk).  Other
+ * roots are machines of their own, often short-lived ones (see
+ * namespace.h): their queues go with them.
+ */
+static char ms_queue_dir_path[WIPC_NS_PATH_MAX];
 
-static void ms_free_queue(struct wipc_mailslot *m)
+/* A queue file's path: the folder, "/", 16 hex digits. */
+#define MS_QUEUE_PATH_MAX (WIPC_NS_PATH_MAX + 32)
+static pthread_once_t ms_queue_dir_once = PTHREAD_ONCE_INIT;
+
+static void ms_queue_dir_init(void)
 {
-    while (m->head) {
-        struct ms_message *next = m->head->next;
-        free(m->head);
-        m->head = next;
-    }
-    m->tail = NULL;
-    m->count = 0;
+    char shm[256];
+    char *env = wipc_plat_getenv_copy("WINIPC_ROOT");
+
+    if ((!env || !*env) && wipc_plat_shm_dir(shm, sizeof shm) == 0)
+        snprintf(ms_queue_dir_path, sizeof ms_queue_dir_path,
+                 "%s/.winipc-%s", shm, MS_QUEUE_DIR);
+    else
+        snprintf(ms_queue_dir_path, sizeof ms_queue_dir_path, "%s/%s",
+                 wipc_ns_root(), MS_QUEUE_DIR);
+    free(env);
 }
+
+static const char *ms_queue_dir(void)
+{
+    pthread_once(&ms_queue_dir_once, ms_queue_dir_init);
+    return ms_queue_dir_path;
+}
+
+static void ms_queue_path(uint64_t id, char *path, size_t len)
+{
+    snprintf(path, len, "%s/%016llx", ms_queue_dir(), (unsigned long long)id);
+}
+
+/*
+ * Removes the queue files of mailslots that no process holds any more (a
+ * process that ends without closing its mailslot handles leaves its queue
+ * file behind).  A queue file is created after its socket is bound, and
+ * the socket is unbound only when the last process holding the mailslot
+ * lets it go: a file whose socket is not bound is nobody's.
+ */
+static void ms_queue_collect(void)
+{
+    char **names = NULL, path[MS_QUEUE_PATH_MAX];
+    size_t n = 0;
+
+    if (wipc_plat_list_dir(ms_queue_dir(), &names, &n) != 0)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        unsigned long long id = 0;
+        char mine[20];
+        if (sscanf(names[i], "%16llx", &id) != 1 || !id)
+            continue;
+        snprintf(mine, sizeof mine, "%016llx", id);
+        if (strcmp(mine, names[i]) != 0 || ms_alive(id))
+            continue; /* not a queue file, or one in use */
+        ms_queue_path(id, path, sizeof path);
+        wipc_plat_unlink(path);
+    }
+    wipc_plat_free_names(names, n);
+}
+
+static void ms_queue_remove(uint64_t id)
+{
+    char path[MS_QUEUE_PATH_MAX];
+    ms_queue_path(id, path, sizeof path);
+    wipc_plat_unlink(path);
+}
+
+/* Maps the queue of mailslot id: ERROR_FILE_NOT_FOUND if it is gone (or is
+ * not that mailslot's), ERROR_ACCESS_DENIED if it is another user's. */
+static DWORD ms_queue_map(uint64_t id, struct ms_queue **out)
+{
+    char path[MS_QUEUE_PATH_MAX];
+    struct ms_queue *q;
+    uint64_t size = 0;
+    DWORD uid, err;
+    int fd;
+    void *p;
+
+    ms_queue_path(id, path, sizeof path);
+    err = wipc_plat_spool_open(path, &fd, &uid, &size);
+    if (err)
+        return err;
+    if (uid != wipc_plat_geteuid())
+        err = ERROR_ACCESS_DENIED; /* never map another user's file */
+    else if (size != MS_FILE_SIZE)
+        err = ERROR_FILE_NOT_FOUND;
+    if (!err)
+        err = wipc_plat_map_shared(fd, MS_FILE_SIZE, &p);
+    wipc_plat_close(fd);
+    if (err)
+        return err;
+    q = p;
+    if (q->magic != MS_QUEUE_MAGIC || q->version != MS_QUEUE_VERSION ||
+        q->sock_id != id) {
+        wipc_plat_unmap(p, MS_FILE_SIZE);
+        return ERROR_FILE_NOT_FOUND;
+    }
+    *out = q;
+    return 0;
+}
+
+/* A new queue file for mailslot id. */
+static DWORD ms_queue_create(uint64_t id, DWORD max_msg, DWORD timeout,
+                             int is_public, struct ms_queue **out)
+{
+    char path[MS_QUEUE_PATH_MAX];
+    struct ms_queue *q;
+    DWORD err;
+    int fd;
+    void *p;
+
+    wipc_plat_mkdir_p(ms_queue_dir(), 01777);
+    ms_queue_path(id, path, sizeof path);
+    err = wipc_plat_spool_create(path, 0600, MS_FILE_SIZE, &fd);
+    if (err)
+        return err;
+    err = wipc_plat_map_shared(fd, MS_FILE_SIZE, &p);
+    wipc_plat_close(fd);
+    if (!err) {
+        q = p;
+        err = wipc_plat_shared_mutex_init(&q->lock);
+        if (err)
+            wipc_plat_unmap(p, MS_FILE_SIZE);
+    }
+    if (err) {
+        wipc_plat_unlink(path);
+        return err;
+    }
+    q->sock_id = id;
+    q->max_msg = max_msg;
+    q->is_public = is_public != 0;
+    atomic_init(&q->timeout, timeout);
+    atomic_init(&q->state, 0);
+    q->version = MS_QUEUE_VERSION;
+    q->magic = MS_QUEUE_MAGIC;
+    *out = q;
+    return 0;
+}
+
+/* ---- The ring (all under the queue's lock) ----------------------------------- */
+
+static inline unsigned char *ms_ring(struct ms_queue *q)
+{
+    return (unsigned char *)q + MS_RING_OFFSET;
+}
+
+static inline uint32_t ms_units(size_t len)
+{
+    return 1u + (uint32_t)((len + MS_UNIT - 1) / MS_UNIT);
+}
+
+/* Units in use between head and tail (skipped ends included). */
+static uint32_t ms_used(uint32_t h, uint32_t t, uint32_t c)
+{
+    if (c == 0)
+        return 0;
+    return t > h ? t - h : MS_UNITS - h + t;
+}
+
+/* The state, or the empty one if it makes no sense (the queue file of a
+ * public mailslot is the receiver's own, but be safe). */
+static uint64_t ms_state(struct ms_queue *q)
+{
+    uint64_t s = atomic_load_explicit(&q->state, memory_order_acquire);
+    if (ST_HEAD(s) >= MS_UNITS || ST_TAIL(s) >= MS_UNITS ||
+        ST_COUNT(s) > MS_UNITS || (ST_COUNT(s) == 0 && s != 0))
+        return 0;
+    return s;
+}
+
+static inline void ms_publish(struct ms_queue *q, uint64_t s)
+{
+    atomic_store_explicit(&q->state, s, memory_order_release);
+}
+
+/*
+ * The first message: 1 with its length and the offset (in units) of its
+ * record, *s updated past a skipped end; 0 if the queue is empty.  A
+ * record that makes no sense empties the queue.
+ */
+static int ms_head(struct ms_queue *q, uint64_t *s, uint32_t *at,
+                   uint32_t *len)
+{
+    uint32_t h = ST_HEAD(*s), t = ST_TAIL(*s), c = ST_COUNT(*s);
+    struct ms_rec rec;
+
+    if (c == 0)
+        return 0;
+    memcpy(&rec, ms_ring(q) + (size_t)h * MS_UNIT, sizeof rec);
+    if (rec.mark == MS_MARK_WRAP && h != 0) {
+        h = 0;
+        memcpy(&rec, ms_ring(q), sizeof rec);
+    }
+    if (rec.mark != MS_MARK_MSG || rec.len > ms_msg_max() ||
+        h + ms_units(rec.len) > MS_UNITS ||
+        ms_units(rec.len) > ms_used(h, t, c)) {
+        ms_publish(q, 0); /* nothing sensible is left */
+        *s = 0;
+        return 0;
+    }
+    *s = ST_MAKE(h, t, c);
+    *at = h;
+    *len = rec.len;
+    return 1;
+}
+
+/* The state once the first message (at, len) is gone. */
+static uint64_t ms_after_pop(uint64_t s, uint32_t at, uint32_t len)
+{
+    uint32_t h = at + ms_units(len), c = ST_COUNT(s) - 1;
+    if (c == 0)
+        return 0;
+    return ST_MAKE(h == MS_UNITS ? 0 : h, ST_TAIL(s), c);
+}
+
+/*
+ * Room for a message of len bytes: ERROR_BUSY if the ring is full.
+ * Otherwise *at is where its record goes (a skipped end is marked) and *s
+ * the state to publish once the record is written.
+ */
+static DWORD ms_reserve(struct ms_queue *q, size_t len, uint64_t *s,
+                        uint32_t *at)
+{
+    uint64_t cur = ms_state(q);
+    uint32_t h = ST_HEAD(cur), t = ST_TAIL(cur), c = ST_COUNT(cur);
+    uint32_t units = ms_units(len), need = units, pos = t, end;
+
+    if (t + units > MS_UNITS) {
+        need = MS_UNITS - t + units; /* skip the end, start over at 0 */
+        pos = 0;
+    }
+    if (ms_used(h, t, c) + need > MS_UNITS || c + 1 > MS_UNITS)
+        return ERROR_BUSY;
+    if (pos != t) {
+        struct ms_rec wrap = {0, MS_MARK_WRAP};
+        memcpy(ms_ring(q) + (size_t)t * MS_UNIT, &wrap, sizeof wrap);
+    }
+    end = pos + units;
+    *at = pos;
+    *s = ST_MAKE(h, end == MS_UNITS ? 0 : end, c + 1);
+    return 0;
+}
+
+/* Writes the record at (units) and returns where its data goes. */
+static unsigned char *ms_record(struct ms_queue *q, uint32_t at, size_t len)
+{
+    struct ms_rec rec = {(uint32_t)len, MS_MARK_MSG};
+    unsigned char *p = ms_ring(q) + (size_t)at * MS_UNIT;
+    memcpy(p, &rec, sizeof rec);
+    return p + sizeof rec;
+}
+
+/* Wakes the writers that wait for room. */
+static void ms_room_freed(struct ms_queue *q)
+{
+    if (atomic_load(&q->space_waiters)) {
+        atomic_fetch_add(&q->space_seq, 1);
+        wipc_plat_futex_wake_all((uint32_t *)&q->space_seq);
+    }
+}
+
+/* ---- Doorbells ------------------------------------------------------------------ */
+
+/* The receiver rings itself (another receiver may be waiting, or a poll). */
+static void ms_ring_self(struct wipc_mailslot *m)
+{
+    wipc_plat_dgram_sendto_id(m->sock, m->sock_id, NULL, 0);
+}
+
+/*
+ * Empties the receiver's socket: doorbells are dropped, messages from
+ * writers that send datagrams move into the queue (while it has room:
+ * the rest wait in the socket).  Such messages are taken from public
+ * mailslots only, and only if they are not too large.
+ */
+static void ms_drain(struct wipc_mailslot *m)
+{
+    struct ms_queue *q = m->q;
+    for (;;) {
+        size_t n = 0, got = 0;
+        uint64_t s;
+        uint32_t at;
+        DWORD err;
+
+        if (wipc_plat_shared_mutex_lock(&q->lock))
+            return;
+        err = wipc_plat_doorbell_next(m->sock, &n);
+        if (err) {
+            wipc_plat_shared_mutex_unlock(&q->lock);
+            return;
+        }
+        if (n == 0 || !m->is_public || n > ms_msg_max() ||
+            (m->max_msg && n > m->max_msg)) {
+            wipc_plat_doorbell_take(m->sock, NULL, 0, NULL);
+        } else if (ms_reserve(q, n, &s, &at) != 0) {
+            wipc_plat_shared_mutex_unlock(&q->lock);
+            return; /* no room: it waits */
+        } else if (wipc_plat_doorbell_take(m->sock, ms_record(q, at, n), n,
+                                           &got) == 0 &&
+                   got == n) {
+            ms_publish(q, s);
+        }
+        wipc_plat_shared_mutex_unlock(&q->lock);
+    }
+}
+
+/* ---- The object --------------------------------------------------------------- */
 
 static void ms_destroy(struct wipc_object *obj)
 {
@@ -118,21 +465,21 @@ static void ms_destroy(struct wipc_object *obj)
 
     if (m->receiver) /* before the network can hand it anything more */
         wipc_mailslot_net_unregister(obj);
+    wipc_plat_unmap(m->q, MS_FILE_SIZE);
     wipc_plat_close(m->sock);
-    wipc_plat_close(m->poll_fd);
-    wipc_plat_close(m->queue_fd);
-    /* The last receiver gone (no inherited copy still bound): tidy up the
-     * registry file, which is all that is left of the name. */
-    if (m->receiver && m->path[0] &&
-        wipc_ns_open_locked(m->path, 0, 0, &fd, &created) == 0) {
-        if (ms_read_header(fd, &h) != 0 || !ms_alive(h.sock_id))
-            wipc_ns_remove_locked(m->path);
-        wipc_plat_close(fd);
+    /* The last receiver gone (no copy in another process still holds the
+     * socket): its queue goes, and the registry file of its name, which
+     * is all that is left of the name. */
+    if (m->receiver && m->sock_id && !ms_alive(m->sock_id)) {
+        if (m->path[0] &&
+            wipc_ns_open_locked(m->path, 0, 0, &fd, &created) == 0) {
+            if (ms_read_header(fd, &h) != 0 || h.sock_id == m->sock_id ||
+                !ms_alive(h.sock_id))
+                wipc_ns_remove_locked(m->path);
+            wipc_plat_close(fd);
+        }
+        ms_queue_remove(m->sock_id);
     }
-    ms_free_queue(m);
-    free(m->scratch);
-    if (m->receiver)
-        wipc_mutex_destroy(&m->lock);
     free(m);
 }
 
@@ -142,10 +489,16 @@ static int ms_signal_fd(struct wipc_object *obj)
     return -1; /* file handles are always signalled */
 }
 
+/* The receiver's socket is readable while a doorbell or a message waits
+ * there; once asked for this, receivers keep it so while the queue holds
+ * messages, and quiet when it is empty. */
 static int ms_get_fd(struct wipc_object *obj)
 {
     struct wipc_mailslot *m = ms_of(obj);
-    return m->receiver ? m->poll_fd : m->sock;
+    if (m->receiver && m->q && !atomic_exchange(&m->q->pollers, 1) &&
+        ST_COUNT(ms_state(m->q)) > 0)
+        ms_ring_self(m);
+    return m->sock;
 }
 
 static void ms_inherit_info(struct wipc_object *obj, int *fd, char *tag,
@@ -153,148 +506,149 @@ static void ms_inherit_info(struct wipc_object *obj, int *fd, char *tag,
 {
     struct wipc_mailslot *m = ms_of(obj);
     *fd = m->sock;
-    snprintf(tag, taglen, "mailslot.%d.%u.%u.%u.%d", m->receiver,
-             (unsigned)m->max_msg, (unsigned)m->timeout,
-             (unsigned)m->owner_uid, m->is_public);
+    snprintf(tag, taglen, "mailslot.%d.%llx", m->receiver,
+             (unsigned long long)m->sock_id);
 }
-
-/* Appends a message, the pieces a then b, to the receiver's list (lock
- * held). */
-static DWORD ms_push(struct wipc_mailslot *m, const char *a, size_t alen,
-                     const char *b, size_t blen)
-{
-    struct ms_message *msg = malloc(sizeof *msg + alen + blen);
-    if (!msg)
-        return ERROR_NOT_ENOUGH_MEMORY;
-    msg->next = NULL;
-    msg->len = alen + blen;
-    if (alen)
-        memcpy(msg->data, a, alen);
-    if (blen)
-        memcpy(msg->data + alen, b, blen);
-    if (m->tail)
-        m->tail->next = msg;
-    else
-        m->head = msg;
-    m->tail = msg;
-    if (m->count++ == 0)
-        wipc_plat_eventfd_set(m->queue_fd);
-    return 0;
-}
-
-static void ms_pop(struct wipc_mailslot *m)
-{
-    struct ms_message *msg = m->head;
-    m->head = msg->next;
-    if (!m->head)
-        m->tail = NULL;
-    free(msg);
-    if (--m->count == 0)
-        wipc_plat_eventfd_reset(m->queue_fd, NULL);
-}
-
-/* What ms_take says of a message it put on the list. */
-#define MS_LISTED ((size_t)-1)
 
 /*
- * Takes one datagram off the socket without waiting (lock held):
- * ERROR_NO_DATA if none.  It is received straight into buf when it fits
- * there (*got is then its size: no copy, no list), otherwise its first len
- * bytes go to buf, the rest to the scratch buffer, and it is put on the
- * list whole (*got is MS_LISTED).  buf NULL: always onto the list.
- * Datagrams from users this slot does not admit are dropped, and so are
- * datagrams larger than a message can be (only a foreign sender makes
- * those: ms_write refuses them).
+ * Takes the first message into buf (lock held): 0 with *got, or
+ * ERROR_INSUFFICIENT_BUFFER (it stays queued), or ERROR_NO_DATA if the
+ * queue is empty.
  */
-static DWORD ms_take(struct wipc_mailslot *m, char *buf, size_t len,
-                     size_t *got)
+static DWORD ms_take(struct wipc_mailslot *m, void *buf, DWORD len,
+                     DWORD *got)
 {
-    size_t max = wipc_plat_dgram_max();
-    if (!buf)
-        len = 0;
-    for (;;) {
-        size_t n = 0;
-        DWORD uid;
-        DWORD err =
-            wipc_plat_dgram_recv(m->sock, buf, len, m->scratch, max, &n, &uid);
-        if (err)
-            return err;
-        if ((!m->is_public && uid != m->owner_uid) || n > len + max)
-            continue;
-        if (buf && n <= len) {
-            *got = n;
-            return 0;
-        }
-        *got = MS_LISTED;
-        return ms_push(m, buf, len, m->scratch, n - len);
-    }
-}
+    struct ms_queue *q = m->q;
+    uint64_t s = ms_state(q);
+    uint32_t at, n;
 
-/* Waits up to the read timeout for a message (lock held; it is released
- * while waiting): one received straight into buf (see ms_take) or, with
- * *got MS_LISTED, the head of the list.  ERROR_SEM_TIMEOUT when none came. */
-static DWORD ms_wait_message(struct wipc_mailslot *m, char *buf, size_t len,
-                             size_t *got)
-{
-    uint64_t start = 0;
-    for (;;) {
-        DWORD err, timeout = m->timeout;
-        int wait_ms, ready = 0;
-
-        if (m->head) {
-            *got = MS_LISTED;
-            return 0;
-        }
-        err = ms_take(m, buf, len, got);
-        if (err != ERROR_NO_DATA)
-            return err;
-        if (!start)
-            start = wipc_plat_now_ms();
-        if (timeout == MAILSLOT_WAIT_FOREVER) {
-            wait_ms = -1;
-        } else {
-            uint64_t spent = wipc_plat_now_ms() - start;
-            if (spent >= timeout)
-                return ERROR_SEM_TIMEOUT;
-            wait_ms = (int)(timeout - spent);
-        }
-        wipc_mutex_unlock(&m->lock);
-        err = wipc_plat_wait_readable(m->sock, wait_ms, &ready);
-        wipc_mutex_lock(&m->lock);
-        if (err)
-            return err;
-    }
+    if (!ms_head(q, &s, &at, &n))
+        return ERROR_NO_DATA;
+    if (n > len)
+        return ERROR_INSUFFICIENT_BUFFER;
+    if (n) /* buf may be NULL for an empty message */
+        memcpy(buf, ms_ring(q) + (size_t)at * MS_UNIT + sizeof(struct ms_rec),
+               n);
+    *got = n;
+    s = ms_after_pop(s, at, n);
+    ms_publish(q, s);
+    ms_room_freed(q);
+    return 0;
 }
 
 static DWORD ms_read(struct wipc_object *obj, void *buf, DWORD len,
                      int64_t offset, DWORD *got)
 {
     struct wipc_mailslot *m = ms_of(obj);
-    size_t n = 0;
-    DWORD err;
+    struct ms_queue *q = m->q;
+    DWORD timeout, err;
+    uint64_t start = 0;
+    int waiting = 0;
 
     (void)offset;
     *got = 0;
     if (!m->receiver)
         return ERROR_ACCESS_DENIED; /* writers cannot read */
-    wipc_mutex_lock(&m->lock);
-    /* A message too big for buf stays queued; buf's contents are then
-     * undefined, as a failed ReadFile's are. */
-    err = ms_wait_message(m, buf, len, &n);
-    if (!err && n != MS_LISTED) {
-        *got = (DWORD)n;
-    } else if (!err) {
-        if (m->head->len > len) {
-            err = ERROR_INSUFFICIENT_BUFFER; /* it stays queued */
+    timeout = atomic_load(&q->timeout);
+    for (int pass = 0;; pass++) {
+        uint32_t left;
+        int ready = 0, wait_ms;
+
+        if (wipc_plat_shared_mutex_lock(&q->lock))
+            return ERROR_GEN_FAILURE;
+        err = ms_take(m, buf, len, got);
+        left = ST_COUNT(ms_state(q));
+        /* About to wait: from now on a writer's doorbell wakes us. */
+        if (err == ERROR_NO_DATA && pass % 2 == 1 && !waiting) {
+            atomic_fetch_add(&q->readers_waiting, 1);
+            waiting = 1;
+        }
+        wipc_plat_shared_mutex_unlock(&q->lock);
+        if (err != ERROR_NO_DATA) {
+            if (waiting)
+                atomic_fetch_sub(&q->readers_waiting, 1);
+            waiting = 0;
+            if (err)
+                return err;
+            if (left > 0 && atomic_load(&q->readers_waiting))
+                ms_ring_self(m); /* another receiver may sleep */
+            else if (left == 0 && atomic_load(&q->pollers)) {
+                ms_drain(m); /* the socket goes quiet with the queue */
+                if (ST_COUNT(ms_state(q)) > 0)
+                    ms_ring_self(m);
+            }
+            return 0;
+        }
+        /* Empty.  First move in what waits in the socket and look again;
+         * then wait for a doorbell. */
+        if (pass % 2 == 0) {
+            ms_drain(m);
+            continue;
+        }
+        if (!start)
+            start = wipc_plat_now_ms();
+        if (timeout == MAILSLOT_WAIT_FOREVER) {
+            wait_ms = -1;
         } else {
-            if (m->head->len) /* buf may be NULL for an empty one */
-                memcpy(buf, m->head->data, m->head->len);
-            *got = (DWORD)m->head->len;
-            ms_pop(m);
+            uint64_t spent = wipc_plat_now_ms() - start;
+            if (spent >= timeout) {
+                atomic_fetch_sub(&q->readers_waiting, 1);
+                return ERROR_SEM_TIMEOUT;
+            }
+            wait_ms = (int)(timeout - spent);
+        }
+        err = wipc_plat_wait_readable(m->sock, wait_ms, &ready);
+        if (err) {
+            atomic_fetch_sub(&q->readers_waiting, 1);
+            return err;
         }
     }
-    wipc_mutex_unlock(&m->lock);
-    return err;
+}
+
+/*
+ * Queues a message (not too large): waiting while the queue is full
+ * (unless nowait: ERROR_BUSY), then rings the receiver's doorbell
+ * (ERROR_FILE_NOT_FOUND if the receiver is gone).
+ */
+static DWORD ms_append(struct wipc_mailslot *m, const void *buf, size_t len,
+                       int nowait)
+{
+    struct ms_queue *q = m->q;
+    for (;;) {
+        uint64_t s;
+        uint32_t at, seq = 0;
+        DWORD err;
+
+        if (wipc_plat_shared_mutex_lock(&q->lock))
+            return ERROR_GEN_FAILURE;
+        err = ms_reserve(q, len, &s, &at);
+        if (!err) {
+            unsigned char *p = ms_record(q, at, len);
+            if (len)
+                memcpy(p, buf, len);
+            ms_publish(q, s);
+        } else if (!nowait) {
+            atomic_fetch_add(&q->space_waiters, 1);
+            seq = atomic_load(&q->space_seq);
+        }
+        wipc_plat_shared_mutex_unlock(&q->lock);
+        if (!err && m->receiver) {
+            ms_ring_self(m);
+            return 0;
+        }
+        if (!err)
+            return wipc_plat_doorbell_ring(m->sock);
+        if (nowait)
+            return ERROR_BUSY;
+        wipc_plat_futex_wait((uint32_t *)&q->space_seq, seq, MS_SPACE_POLL_MS);
+        atomic_fetch_sub(&q->space_waiters, 1);
+        /* Still full: is anybody going to read? */
+        if (!m->receiver) {
+            err = wipc_plat_doorbell_ring(m->sock);
+            if (err)
+                return err;
+        }
+    }
 }
 
 static DWORD ms_write(struct wipc_object *obj, const void *buf, DWORD len,
@@ -307,10 +661,13 @@ static DWORD ms_write(struct wipc_object *obj, const void *buf, DWORD len,
     *done = 0;
     if (m->receiver)
         return ERROR_ACCESS_DENIED; /* the receiver cannot write */
-    /* Larger than the slot's maximum, or than a datagram carries. */
-    if ((m->max_msg && len > m->max_msg) || len > wipc_plat_dgram_max())
+    /* Larger than the slot's maximum, or than a message can be. */
+    if ((m->max_msg && len > m->max_msg) || len > ms_msg_max())
         return ERROR_INVALID_PARAMETER;
-    err = wipc_plat_dgram_send(m->sock, buf, len);
+    if (m->q)
+        err = ms_append(m, buf, len, 0);
+    else /* another user's mailslot: a datagram */
+        err = wipc_plat_dgram_send(m->sock, buf, len);
     if (!err)
         *done = len;
     return err;
@@ -334,29 +691,11 @@ const struct wipc_object_ops wipc_mailslot_ops = {
 static struct wipc_mailslot *ms_alloc(int receiver)
 {
     struct wipc_mailslot *m = calloc(1, sizeof *m);
-    if (!m)
-        return NULL;
-    m->receiver = receiver;
-    m->sock = m->queue_fd = m->poll_fd = -1;
-    if (receiver) {
-        wipc_mutex_init(&m->lock);
-        m->scratch = malloc(wipc_plat_dgram_max());
-        if (!m->scratch) {
-            wipc_mutex_destroy(&m->lock);
-            free(m);
-            return NULL;
-        }
+    if (m) {
+        m->receiver = receiver;
+        m->sock = -1;
     }
     return m;
-}
-
-/* The receiver's list and the descriptor that watches it and the socket. */
-static DWORD ms_receiver_fds(struct wipc_mailslot *m)
-{
-    DWORD err = wipc_plat_eventfd(0, &m->queue_fd);
-    if (!err)
-        err = wipc_plat_epoll_pair(m->sock, m->queue_fd, &m->poll_fd);
-    return err;
 }
 
 DWORD wipc_mailslot_create(const char *path, const char *name, DWORD max_msg,
@@ -370,39 +709,46 @@ DWORD wipc_mailslot_create(const char *path, const char *name, DWORD max_msg,
 
     if (!m)
         return ERROR_NOT_ENOUGH_MEMORY;
-    snprintf(m->path, sizeof m->path, "%s", path);
     m->max_msg = max_msg;
-    m->timeout = timeout;
-    m->owner_uid = wipc_plat_geteuid();
-    m->is_public = is_public;
+    m->is_public = is_public != 0;
     err = wipc_ns_open_locked(path, 1, is_public ? 0666 : 0600, &fd, &created);
     if (err)
         goto fail;
-    if (ms_read_header(fd, &h) == 0 && ms_alive(h.sock_id)) {
-        err = ERROR_ALREADY_EXISTS;
-        goto fail;
+    if (ms_read_header(fd, &h) == 0) {
+        if (ms_alive(h.sock_id)) {
+            err = ERROR_ALREADY_EXISTS;
+            goto fail;
+        }
+        ms_queue_remove(h.sock_id); /* left by a receiver that died */
     }
     memset(&h, 0, sizeof h);
     h.magic = MS_MAGIC;
     h.version = MS_VERSION;
     h.max_msg = max_msg;
-    h.owner_uid = m->owner_uid;
+    h.owner_uid = wipc_plat_geteuid();
     h.is_public = is_public != 0;
     h.receiver_pid = wipc_plat_getpid();
-    h.sock_id = wipc_plat_random64();
     snprintf(h.name, sizeof h.name, "%s", name);
-    err = wipc_plat_dgram_bind(h.sock_id, &m->sock);
-    if (!err)
-        err = ms_receiver_fds(m);
+    do
+        h.sock_id = wipc_plat_random64();
+    while (!h.sock_id);
+    /* The socket first: a queue file whose socket is not bound is taken
+     * for one left behind (ms_queue_collect). */
+    err = wipc_plat_doorbell_bind(h.sock_id, &m->sock);
+    if (!err) {
+        ms_queue_collect();
+        m->sock_id = h.sock_id; /* from here on ms_destroy tidies up */
+        err = ms_queue_create(h.sock_id, max_msg, timeout, is_public, &m->q);
+    }
     if (!err)
         err = wipc_plat_pwrite_all(fd, &h, sizeof h, 0);
 fail:
     wipc_plat_close(fd);
     if (err) {
-        m->path[0] = '\0'; /* nothing of ours to tidy up */
         ms_destroy(&m->obj);
         return err;
     }
+    snprintf(m->path, sizeof m->path, "%s", path);
     wipc_object_init(&m->obj, &wipc_mailslot_ops);
     /* Messages from other machines for this name (mailslot_net.c). */
     wipc_mailslot_net_register(&m->obj, path, h.sock_id);
@@ -429,14 +775,20 @@ DWORD wipc_mailslot_open(const char *path, struct wipc_object **out)
         err = wipc_plat_dgram_connect(h.sock_id, &m->sock);
     if (err == ERROR_FILE_NOT_FOUND)
         wipc_ns_remove_locked(path); /* its receiver is gone */
+    /* The queue, unless it is another user's: then datagrams. */
+    if (!err) {
+        m->sock_id = h.sock_id;
+        err = ms_queue_map(h.sock_id, &m->q);
+        if (err == ERROR_ACCESS_DENIED && h.owner_uid != wipc_plat_geteuid())
+            err = 0;
+    }
     wipc_plat_close(fd);
     if (err) {
         ms_destroy(&m->obj);
         return err;
     }
     m->max_msg = h.max_msg;
-    m->owner_uid = h.owner_uid;
-    m->is_public = h.is_public;
+    m->is_public = h.is_public != 0;
     wipc_object_init(&m->obj, &wipc_mailslot_ops);
     *out = &m->obj;
     return 0;
@@ -444,24 +796,28 @@ DWORD wipc_mailslot_open(const char *path, struct wipc_object **out)
 
 DWORD wipc_mailslot_adopt(int fd, const char *args, struct wipc_object **out)
 {
-    unsigned receiver = 0, max = 0, timeout = 0, uid = 0;
-    int is_public = 0;
+    unsigned receiver = 0;
+    unsigned long long id = 0;
     struct wipc_mailslot *m;
+    DWORD err;
 
-    sscanf(args, "%u.%u.%u.%u.%d", &receiver, &max, &timeout, &uid,
-           &is_public);
+    if (sscanf(args, "%u.%llx", &receiver, &id) != 2 || !id)
+        return ERROR_INVALID_DATA;
     m = ms_alloc(receiver != 0);
     if (!m)
         return ERROR_NOT_ENOUGH_MEMORY;
+    err = ms_queue_map(id, &m->q);
+    if (err == ERROR_ACCESS_DENIED && !m->receiver)
+        err = 0; /* a writer of another user's mailslot */
+    if (err) {
+        free(m);
+        return err;
+    }
     m->sock = fd;
-    m->max_msg = max;
-    m->timeout = timeout;
-    m->owner_uid = uid;
-    m->is_public = is_public;
-    if (m->receiver && ms_receiver_fds(m) != 0) {
-        m->sock = -1;
-        ms_destroy(&m->obj);
-        return ERROR_NOT_ENOUGH_MEMORY;
+    m->sock_id = id;
+    if (m->q) {
+        m->max_msg = m->q->max_msg;
+        m->is_public = m->q->is_public != 0;
     }
     wipc_object_init(&m->obj, &wipc_mailslot_ops);
     *out = &m->obj;
@@ -480,28 +836,28 @@ DWORD wipc_mailslot_info(struct wipc_object *obj, DWORD *max_msg,
                          DWORD *next, DWORD *count, DWORD *timeout)
 {
     struct wipc_mailslot *m = ms_of(obj);
-    DWORD err = 0;
+    struct ms_queue *q = m->q;
+    uint64_t s;
+    uint32_t at, len;
 
-    wipc_mutex_lock(&m->lock);
-    /* Count everything queued: move it all into the list. */
-    for (size_t n; (err = ms_take(m, NULL, 0, &n)) == 0;)
-        ;
-    if (err == ERROR_NO_DATA)
-        err = 0;
+    /* Count what waits in the socket too. */
+    ms_drain(m);
+    if (wipc_plat_shared_mutex_lock(&q->lock))
+        return ERROR_GEN_FAILURE;
+    s = ms_state(q);
+    *next = ms_head(q, &s, &at, &len) ? len : MAILSLOT_NO_MESSAGE;
+    *count = ST_COUNT(s);
+    wipc_plat_shared_mutex_unlock(&q->lock);
     *max_msg = m->max_msg;
-    *next = m->head ? (DWORD)m->head->len : MAILSLOT_NO_MESSAGE;
-    *count = m->count;
-    *timeout = m->timeout;
-    wipc_mutex_unlock(&m->lock);
-    return err;
+    *timeout = atomic_load(&q->timeout);
+    if (*count > 0 && atomic_load(&q->pollers))
+        ms_ring_self(m); /* the drain took the doorbells */
+    return 0;
 }
 
 void wipc_mailslot_set_timeout(struct wipc_object *obj, DWORD timeout)
 {
-    struct wipc_mailslot *m = ms_of(obj);
-    wipc_mutex_lock(&m->lock);
-    m->timeout = timeout;
-    wipc_mutex_unlock(&m->lock);
+    atomic_store(&ms_of(obj)->q->timeout, timeout);
 }
 
 /* ---- Listings (registry_list.h) ----------------------------------------------- */
@@ -531,25 +887,43 @@ DWORD wipc_mailslot_status(const char *path, struct wipc_mailslot_status *st)
 
 /* ---- Messages from the network (mailslot_net.c) ------------------------------ */
 
-/* At most this many messages wait in a receiver's list before the network
- * may add more: traffic cannot make it grow without bound. */
+/* At most this many messages wait in a receiver's queue before the network
+ * may add more: traffic cannot fill it for local writers. */
 #define MS_NET_BACKLOG 1024
 
 DWORD wipc_mailslot_net_deliver(struct wipc_object *obj, uint64_t sock_id,
                                 const void *buf, size_t len)
 {
     struct wipc_mailslot *m = ms_of(obj);
-    DWORD count;
 
-    if (m->max_msg && len > m->max_msg)
+    (void)sock_id;
+    if ((m->max_msg && len > m->max_msg) || len > ms_msg_max())
         return ERROR_INVALID_PARAMETER; /* as a local writer is refused */
-    wipc_mutex_lock(&m->lock);
-    count = m->count;
-    wipc_mutex_unlock(&m->lock);
-    if (count >= MS_NET_BACKLOG)
+    if (ST_COUNT(ms_state(m->q)) >= MS_NET_BACKLOG)
         return ERROR_BUSY;
-    /* Into its own socket, behind what local writers sent before. */
-    return wipc_plat_dgram_sendto_id(m->sock, sock_id, buf, len);
+    return ms_append(m, buf, len, 1);
+}
+
+DWORD wipc_mailslot_forward(const char *path, const void *buf, size_t len,
+                            int fwd_fd)
+{
+    struct wipc_object *obj;
+    struct wipc_mailslot *m;
+    DWORD err = wipc_mailslot_open(path, &obj);
+
+    if (err)
+        return err;
+    m = ms_of(obj);
+    if ((m->max_msg && len > m->max_msg) || len > ms_msg_max())
+        err = ERROR_INVALID_PARAMETER;
+    else if (m->q && ST_COUNT(ms_state(m->q)) >= MS_NET_BACKLOG)
+        err = ERROR_BUSY;
+    else if (m->q)
+        err = ms_append(m, buf, len, 1);
+    else /* another user's: into its socket, without waiting */
+        err = wipc_plat_dgram_sendto_id(fwd_fd, m->sock_id, buf, len);
+    wipc_object_release(obj);
+    return err;
 }
 
 DWORD wipc_mailslot_lookup(const char *path, uint64_t *sock_id)

@@ -476,7 +476,6 @@ static void msnet_handle(const uint8_t *buf, size_t len,
 {
     struct wipc_nbms_msg m;
     char local[WIPC_NBMS_SLOT_MAX + 32], path[WIPC_NS_PATH_MAX];
-    uint64_t id = 0;
     int own = 0;
     DWORD err = 0;
 
@@ -509,11 +508,8 @@ static void msnet_handle(const uint8_t *buf, size_t len,
     wipc_mutex_unlock(&net.lock);
     /* A unicast reached this process alone: pass it on to the process
      * whose name it is.  A broadcast reached that process too. */
-    if (!own && !from->broadcast) {
-        err = wipc_mailslot_lookup(path, &id);
-        if (!err)
-            err = wipc_plat_dgram_sendto_id(net.fwd_fd, id, m.data, m.data_len);
-    }
+    if (!own && !from->broadcast)
+        err = wipc_mailslot_forward(path, m.data, m.data_len, net.fwd_fd);
     if (!own && from->broadcast)
         msnet_debug(&net.cfg, "broadcast left to the name's owner", 0);
     else if (err)

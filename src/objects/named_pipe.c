@@ -32,10 +32,13 @@
 #include "objects.h"
 
 #define NP_MAGIC 0x50495057u /* "WPIP" */
-#define NP_VERSION 2u
+#define NP_VERSION 3u
 #define NP_HDR_SIZE 4096u
 #define NP_RBUF 65536u
 #define NP_DEFAULT_WAIT 50u /* ms, when nDefaultTimeOut is 0 */
+#define NP_MAP_AFTER 16u /* see np_map_registry */
+#define NP_WAIT_MAX_US 10000u /* WaitNamedPipe looks again at least so often */
+#define NP_AGAIN 0xFFFFFFFFu /* internal: the registry changed, look again */
 
 struct np_header {
     uint32_t magic, version;
@@ -49,13 +52,18 @@ struct np_header {
 enum { NP_SLOT_FREE = 0, NP_SLOT_LISTENING = 1, NP_SLOT_BUSY = 2 };
 
 struct np_slot {
-    uint32_t state, server_pid;
-    uint64_t sock_id;
-    /* Each client that claims the instance bumps epoch; DisconnectNamedPipe
-     * copies it to dropped before it cuts the connection, so the client
+    uint32_t state;
+    /* How many clients this instance has disconnected, written by the
+     * server before it cuts a connection.  A client notes the count when it
+     * claims the instance, so at the end of its connection a higher count
      * tells a disconnection from its server's death, however late the
      * kernel drops a killed server's locks. */
-    uint32_t epoch, dropped;
+    uint32_t dropped;
+    /* When the instance last started listening (monotonic ns): clients take
+     * the instance that has listened longest, as Windows does. */
+    uint64_t since;
+    uint64_t sock_id;
+    uint32_t server_pid, reserved;
 };
 
 enum np_state {
@@ -70,9 +78,14 @@ struct wipc_npipe {
     int server;
     char path[WIPC_NS_PATH_MAX];
     int inst_fd; /* server: registry descriptor holding the slot lock */
+    int reg_fd;  /* client: the registry, to learn of a disconnection */
+    void *map;   /* client of a private pipe: the registry mapped (up to */
+    size_t map_len; /* its slot), instead of reg_fd: see np_map_registry */
+    unsigned looks; /* client: looks at its slot so far */
     uint32_t slot;
     uint64_t sock_id;
-    uint32_t epoch; /* client: its claim of the slot (see np_slot) */
+    uint32_t dropped; /* client: the count at its claim; server: its count
+                       * (see np_slot) */
     int lfd;  /* server: listening socket */
     int conn; /* the connection, or -1 */
     struct np_header cfg;
@@ -88,6 +101,7 @@ struct wipc_npipe {
      * waiting) bumps conn_gen and sets wake_fd, completing them all. */
     int wake_fd;
     unsigned waiters, conn_gen;
+    int wake_set; /* wake_fd is set, until the last waiter resets it */
     /* message framing on the read side */
     char *rbuf;
     size_t rstart, rend;
@@ -170,10 +184,10 @@ static struct np_slot *np_read_slots(int fd, const struct np_header *h)
 }
 
 /* 1 if any instance lives; *listening (if not NULL): whether a live one
- * listens.  Mutex held. */
-static int np_any_live(int fd, const struct np_header *h, int *listening)
+ * listens.  s: every slot, as read under the mutex held. */
+static int np_any_live_in(int fd, const struct np_header *h,
+                          const struct np_slot *s, int *listening)
 {
-    struct np_slot *s = np_read_slots(fd, h);
     int live = 0;
     uint32_t i;
 
@@ -190,6 +204,14 @@ static int np_any_live(int fd, const struct np_header *h, int *listening)
         if (s[i].state != NP_SLOT_LISTENING && s[i].state != NP_SLOT_FREE &&
             np_slot_live(fd, i))
             live = 1;
+    return live;
+}
+
+/* The same, reading the slots (mutex held). */
+static int np_any_live(int fd, const struct np_header *h, int *listening)
+{
+    struct np_slot *s = np_read_slots(fd, h);
+    int live = np_any_live_in(fd, h, s, listening);
     free(s);
     return live;
 }
@@ -199,54 +221,63 @@ static uint64_t np_state_off(uint32_t i)
     return np_slot_off(i) + offsetof(struct np_slot, state);
 }
 
-/* Sets this server instance's slot state, under the registry mutex.  The
- * slot is ours for as long as we hold its lock, so only the state field
- * is written: no need to read the slot first. */
-static void np_set_slot_state(struct wipc_npipe *p, uint32_t state)
+/* Says LISTENING in this server instance's slot, and since when.  The
+ * slot is ours for as long as we hold its lock, so only those fields are
+ * written.  Under the registry mutex all the same: the client that
+ * claimed the instance last may not have written BUSY yet (np_mark_busy
+ * does not wait for it), and it holds the mutex until it has. */
+static void np_set_listening(struct wipc_npipe *p)
 {
+    struct {
+        uint32_t state, dropped;
+        uint64_t since;
+    } head = {NP_SLOT_LISTENING, p->dropped, wipc_plat_now_ns()};
     if (wipc_plat_lock_byte(p->inst_fd, WIPC_NS_LOCK_MUTEX, 1) != 0)
         return;
-    wipc_plat_pwrite_all(p->inst_fd, &state, sizeof state,
+    wipc_plat_pwrite_all(p->inst_fd, &head, sizeof head,
                          np_state_off(p->slot));
     wipc_ns_unlock(p->inst_fd);
 }
 
 /*
- * After a disconnection the slot must not say LISTENING.  Usually the
- * client already marked it BUSY when it claimed the instance; it still
- * says LISTENING only if the client died between its connect() and that
- * write.  Only a client turns LISTENING into BUSY, and only this instance
- * (under p->lock, which the caller holds) turns it back, so a read without
- * the registry mutex that finds BUSY cannot be overtaken.
+ * After a connection the slot must not say LISTENING.  The client marks
+ * it BUSY when it claims the instance, right after its connect() and
+ * still holding the registry mutex; it still says LISTENING only while
+ * that client finishes its claim, or if the client died between its
+ * connect() and its write.  So the mutex is only tried, never waited for:
+ * if somebody holds it, the claiming client (or, if it died, whichever
+ * client claims next) writes BUSY.  Only a client turns LISTENING into
+ * BUSY, and only this instance (under p->lock, which the caller holds)
+ * turns it back, so a read without the mutex that finds BUSY cannot be
+ * overtaken.
  */
 static void np_mark_busy(struct wipc_npipe *p)
 {
     uint32_t state = NP_SLOT_LISTENING;
-    if (p->inst_fd < 0)
+    if (p->inst_fd < 0 ||
+        (wipc_plat_pread_all(p->inst_fd, &state, sizeof state,
+                             np_state_off(p->slot)) == 0 &&
+         state == NP_SLOT_BUSY) ||
+        wipc_plat_lock_byte(p->inst_fd, WIPC_NS_LOCK_MUTEX, 0) != 0)
         return;
-    if (wipc_plat_pread_all(p->inst_fd, &state, sizeof state,
-                            np_state_off(p->slot)) == 0 &&
-        state == NP_SLOT_BUSY)
-        return;
-    np_set_slot_state(p, NP_SLOT_BUSY);
+    state = NP_SLOT_BUSY;
+    wipc_plat_pwrite_all(p->inst_fd, &state, sizeof state,
+                         np_state_off(p->slot));
+    wipc_ns_unlock(p->inst_fd);
 }
 
 /* Records, before the connection is cut, that this instance disconnected
- * its client (see np_slot.dropped).  Under the registry mutex: clients
- * write epoch under it. */
+ * its client (see np_slot.dropped).  Only this instance writes the count,
+ * so no registry mutex is needed: a client reads it at its claim (under
+ * the mutex) and at the end of its connection. */
 static void np_mark_dropped(struct wipc_npipe *p)
 {
-    uint32_t epoch;
-    if (p->inst_fd < 0 ||
-        wipc_plat_lock_byte(p->inst_fd, WIPC_NS_LOCK_MUTEX, 1) != 0)
+    if (p->inst_fd < 0)
         return;
-    if (wipc_plat_pread_all(p->inst_fd, &epoch, sizeof epoch,
-                            np_slot_off(p->slot) +
-                                offsetof(struct np_slot, epoch)) == 0)
-        wipc_plat_pwrite_all(p->inst_fd, &epoch, sizeof epoch,
-                             np_slot_off(p->slot) +
-                                 offsetof(struct np_slot, dropped));
-    wipc_ns_unlock(p->inst_fd);
+    p->dropped++;
+    wipc_plat_pwrite_all(p->inst_fd, &p->dropped, sizeof p->dropped,
+                         np_slot_off(p->slot) +
+                             offsetof(struct np_slot, dropped));
 }
 
 /* ---- The object ------------------------------------------------------------ */
@@ -268,6 +299,8 @@ static void np_destroy(struct wipc_object *obj)
     wipc_plat_close(p->conn);
     wipc_plat_close(p->lfd);
     wipc_plat_close(p->wake_fd);
+    wipc_plat_close(p->reg_fd);
+    wipc_plat_unmap(p->map, p->map_len);
     if (p->inst_fd >= 0) {
         /* Say FREE for the next instance's search (np_take_slot); closing
          * inst_fd drops the mutex and the slot lock at once. */
@@ -309,11 +342,19 @@ static const char *np_name(struct wipc_object *obj)
     return np_of(obj)->cfg.name;
 }
 
+static DWORD np_accept_pending_locked(struct wipc_npipe *p);
+
 static void np_inherit_info(struct wipc_object *obj, int *fd, char *tag,
                             size_t taglen)
 {
     struct wipc_npipe *p = np_of(obj);
-    *fd = p->conn; /* a listening instance does not cross processes */
+    /* A listening instance does not cross processes, but one a client has
+     * connected to does, even before ConnectNamedPipe: take the client. */
+    wipc_mutex_lock(&p->lock);
+    if (p->server && p->state == NP_LISTENING)
+        np_accept_pending_locked(p);
+    *fd = p->conn;
+    wipc_mutex_unlock(&p->lock);
     snprintf(tag, taglen, "npipe.%d.%u.%u.%u.%u", p->server,
              (unsigned)p->cfg.pipe_type, (unsigned)atomic_load(&p->read_mode),
              (unsigned)p->cfg.open_mode, (unsigned)p->cfg.max_instances);
@@ -324,7 +365,7 @@ static struct wipc_npipe *np_alloc(void)
     struct wipc_npipe *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
-    p->inst_fd = p->lfd = p->conn = p->wake_fd = -1;
+    p->inst_fd = p->reg_fd = p->lfd = p->conn = p->wake_fd = -1;
     wipc_mutex_init(&p->lock);
     wipc_mutex_init(&p->rlock);
     wipc_mutex_init(&p->wlock);
@@ -332,15 +373,16 @@ static struct wipc_npipe *np_alloc(void)
 }
 
 /* The server accepts a client that is already waiting (never blocks).
- * Call with p->lock held.  0 if connected now or before. */
-static DWORD np_accept_pending_locked(struct wipc_npipe *p)
+ * Call with p->lock held.  0 if connected now or before.  seen: the
+ * listening socket was just seen readable (no need to look first). */
+static DWORD np_accept_pending_seen(struct wipc_npipe *p, int seen)
 {
     int fd;
     DWORD pid, uid;
 
     if (p->state != NP_LISTENING)
         return 0;
-    while (wipc_plat_accept(p->lfd, 1, &fd) == 0) {
+    while (wipc_plat_accept(p->lfd, !seen, &fd) == 0) {
         DWORD cred = wipc_plat_peer_cred(fd, &pid, &uid);
         /* A private pipe talks to its creator's user only. */
         if (!p->cfg.is_public && (cred != 0 || uid != p->cfg.owner_uid)) {
@@ -352,14 +394,63 @@ static DWORD np_accept_pending_locked(struct wipc_npipe *p)
         p->state = NP_CONNECTED;
         /* Every ConnectNamedPipe waiting on this instance completes. */
         p->conn_gen++;
-        if (p->waiters)
+        if (p->waiters && !p->wake_set) {
             wipc_plat_eventfd_set(p->wake_fd);
+            p->wake_set = 1;
+        }
         /* A client that died between its connect() and its claim left the
          * slot saying LISTENING: no other client may come now. */
         np_mark_busy(p);
         return 0;
     }
     return ERROR_PIPE_LISTENING;
+}
+
+static DWORD np_accept_pending_locked(struct wipc_npipe *p)
+{
+    return np_accept_pending_seen(p, 0);
+}
+
+/*
+ * A client that has looked at its slot NP_MAP_AFTER times maps the
+ * registry, to look at it in memory from then on: short connections save
+ * the cost of a mapping, long ones a system call per read.  Only a file
+ * that only its owner, this user, can write is mapped (a private pipe's):
+ * nobody else can shrink it under the mapping.  p->lock held.
+ */
+static void np_map_registry(struct wipc_npipe *p)
+{
+    DWORD uid = 0;
+    size_t len = (size_t)np_slot_off(p->slot) + sizeof(struct np_slot);
+    if (wipc_plat_file_private(p->reg_fd, &uid) == 0 &&
+        uid == wipc_plat_geteuid() &&
+        wipc_plat_map_shared(p->reg_fd, len, &p->map) == 0) {
+        p->map_len = len;
+        wipc_plat_close(p->reg_fd);
+        p->reg_fd = -1;
+    } else {
+        p->map = NULL;
+    }
+}
+
+/* Client: 1 if its server has disconnected it (DisconnectNamedPipe).  No
+ * mutex: the server writes its count before it cuts the connection, and a
+ * slot whose socket id is still ours is still our instance's.  Looked at
+ * before every read and write (p->lock held).  Ends rebuilt from an
+ * inherited descriptor cannot tell (0). */
+static int np_dropped(struct wipc_npipe *p)
+{
+    struct np_slot s;
+    if (!p->map && p->reg_fd >= 0 && ++p->looks == NP_MAP_AFTER)
+        np_map_registry(p);
+    if (p->map) {
+        const struct np_slot *m = (const struct np_slot *)(
+            (const char *)p->map + np_slot_off(p->slot));
+        return __atomic_load_n(&m->sock_id, __ATOMIC_ACQUIRE) == p->sock_id &&
+               __atomic_load_n(&m->dropped, __ATOMIC_ACQUIRE) != p->dropped;
+    }
+    return p->reg_fd >= 0 && np_read_slot(p->reg_fd, p->slot, &s) == 0 &&
+           s.sock_id == p->sock_id && s.dropped != p->dropped;
 }
 
 /*
@@ -372,23 +463,16 @@ static DWORD np_accept_pending_locked(struct wipc_npipe *p)
  */
 static DWORD np_peer_gone(struct wipc_npipe *p)
 {
-    struct np_slot s;
-    int fd, created, dropped = 0, disconnected;
+    int disconnected;
 
     wipc_mutex_lock(&p->lock);
     if (p->state == NP_CONNECTED)
         p->state = NP_BROKEN;
+    if (!p->server && p->state != NP_DISCONNECTED && np_dropped(p))
+        p->state = NP_DISCONNECTED;
     disconnected = p->state == NP_DISCONNECTED;
     wipc_mutex_unlock(&p->lock);
-    if (p->server || !p->path[0])
-        return disconnected ? ERROR_PIPE_NOT_CONNECTED : ERROR_BROKEN_PIPE;
-    if (wipc_ns_open_locked(p->path, 0, 0, &fd, &created) == 0) {
-        /* Disconnected, even if the server closed the instance since. */
-        dropped = np_read_slot(fd, p->slot, &s) == 0 &&
-                  s.sock_id == p->sock_id && s.dropped == p->epoch;
-        wipc_plat_close(fd);
-    }
-    return dropped ? ERROR_PIPE_NOT_CONNECTED : ERROR_BROKEN_PIPE;
+    return disconnected ? ERROR_PIPE_NOT_CONNECTED : ERROR_BROKEN_PIPE;
 }
 
 /* The connection to use for I/O, or the state's error. */
@@ -417,6 +501,7 @@ static DWORD np_conn(struct wipc_npipe *p, int *fd)
 
 /* ---- Reading ------------------------------------------------------------------ */
 
+
 static DWORD np_read_bytes(struct wipc_npipe *p, int fd, void *buf, DWORD len,
                            DWORD *got)
 {
@@ -438,6 +523,27 @@ static DWORD np_read_bytes(struct wipc_npipe *p, int fd, void *buf, DWORD len,
 static size_t np_rbuf_avail(const struct wipc_npipe *p)
 {
     return p->rend - p->rstart;
+}
+
+/*
+ * Client, before a read or peek (rlock held): ERROR_PIPE_NOT_CONNECTED if
+ * its server has disconnected it, even with data still queued: as on
+ * Windows, the data is discarded.  Bytes already in the read buffer are
+ * not: the kernel's queue is what FlushFileBuffers waits to see drained,
+ * so for the server they are read.
+ */
+static DWORD np_check_dropped(struct wipc_npipe *p)
+{
+    DWORD err = 0;
+    if (p->server || (p->rbuf && np_rbuf_avail(p) > 0))
+        return 0;
+    wipc_mutex_lock(&p->lock);
+    if (p->state != NP_DISCONNECTED && np_dropped(p))
+        p->state = NP_DISCONNECTED;
+    if (p->state == NP_DISCONNECTED)
+        err = ERROR_PIPE_NOT_CONNECTED;
+    wipc_mutex_unlock(&p->lock);
+    return err;
 }
 
 /* Reads more of the stream into the read buffer, at most max bytes. */
@@ -569,7 +675,9 @@ static DWORD np_read(struct wipc_object *obj, void *buf, DWORD len,
      * it only once it holds rlock (and wlock) itself, so no descriptor is
      * closed, or reused, under a read. */
     wipc_mutex_lock(&p->rlock);
-    err = np_conn(p, &fd);
+    err = np_check_dropped(p);
+    if (!err)
+        err = np_conn(p, &fd);
     if (!err && (p->cfg.pipe_type & PIPE_TYPE_MESSAGE))
         err = np_read_messages(p, fd, buf, len, got);
     else if (!err)
@@ -730,7 +838,8 @@ static DWORD np_take_slot(struct wipc_npipe *p, int fd, struct np_header *h)
     p->slot = i;
     s.state = NP_SLOT_LISTENING;
     s.server_pid = wipc_plat_getpid();
-    s.epoch = s.dropped = 0;
+    s.dropped = s.reserved = 0;
+    s.since = wipc_plat_now_ns();
     s.sock_id = p->sock_id;
     err = np_write_slot(fd, i, &s);
     if (!err && i == h->nslots) {
@@ -790,63 +899,134 @@ DWORD wipc_npipe_create(const char *path, const char *name, DWORD open_mode,
     return 0;
 }
 
-/* Claims a listening instance and connects to it (mutex held on fd). */
-static DWORD np_claim(struct wipc_npipe *p, int fd, const struct np_header *h)
+/*
+ * Claims a listening instance and connects to it (mutex held on fd; all:
+ * the slots as read under it).  No lock query is needed to pass by the
+ * slot of a server that died saying LISTENING: its socket went with it,
+ * and the connection is refused.  The claim is written after the connect,
+ * so a failed connect leaves nothing to undo; a client that dies in
+ * between leaves the slot saying LISTENING, which its server corrects when
+ * it accepts (np_mark_busy).
+ */
+/* 1 if slot a listened before slot b (ties: the lower index first). */
+static int np_listened_before(const struct np_slot *all, uint32_t a,
+                              uint32_t b)
 {
-    struct np_slot *all = np_read_slots(fd, h);
-    for (uint32_t i = 0; all && i < h->nslots; i++) {
-        struct np_slot s = all[i];
-        if (s.state != NP_SLOT_LISTENING || !np_slot_live(fd, i))
-            continue;
-        if (wipc_plat_connect_abstract(s.sock_id, SOCK_STREAM, &p->conn))
-            continue; /* the instance is going away */
-        s.state = NP_SLOT_BUSY;
-        s.epoch = s.epoch + 1 ? s.epoch + 1 : 1;
-        np_write_slot(fd, i, &s);
-        p->epoch = s.epoch;
-        p->slot = i;
-        p->sock_id = s.sock_id;
-        p->peer_pid = s.server_pid;
-        free(all);
-        return 0;
+    return all[a].since < all[b].since ||
+           (all[a].since == all[b].since && a < b);
+}
+
+static DWORD np_claim(struct wipc_npipe *p, int fd, const struct np_header *h,
+                      const struct np_slot *all)
+{
+    uint32_t busy = NP_SLOT_BUSY, i, best, tried = UINT32_MAX;
+
+    for (;;) {
+        /* The instance listening longest, of those not tried yet. */
+        best = UINT32_MAX;
+        for (i = 0; all && i < h->nslots; i++)
+            if (all[i].state == NP_SLOT_LISTENING &&
+                (tried == UINT32_MAX || np_listened_before(all, tried, i)) &&
+                (best == UINT32_MAX || np_listened_before(all, i, best)))
+                best = i;
+        if (best == UINT32_MAX)
+            return ERROR_PIPE_BUSY;
+        if (wipc_plat_connect_abstract(all[best].sock_id, SOCK_STREAM,
+                                       &p->conn) == 0)
+            break;
+        tried = best;
+    }
+    wipc_plat_pwrite_all(fd, &busy, sizeof busy, np_state_off(best));
+    p->dropped = all[best].dropped;
+    p->slot = best;
+    p->sock_id = all[best].sock_id;
+    p->peer_pid = all[best].server_pid;
+    return 0;
+}
+
+/*
+ * Why a client found no instance to connect to (mutex held on fd):
+ * ERROR_PIPE_BUSY if one lives, or ERROR_FILE_NOT_FOUND if every server
+ * is gone, after removing the name; NP_AGAIN if the registry was
+ * removed and made anew since the client opened it.
+ */
+static DWORD np_why_not(const char *path, int fd, const struct np_header *h,
+                        const struct np_slot *all, int have_header)
+{
+    if (have_header && np_any_live_in(fd, h, all, NULL))
+        return ERROR_PIPE_BUSY;
+    if (!wipc_plat_same_file(fd, path))
+        return NP_AGAIN;
+    wipc_ns_remove_locked(path); /* every server is gone */
+    return ERROR_FILE_NOT_FOUND;
+}
+
+/* One attempt of wipc_npipe_open on the registry as it is now. */
+static DWORD np_open_once(const char *path, ACCESS_MASK access,
+                          struct wipc_npipe *p)
+{
+    struct np_header h;
+    struct np_slot *all = NULL;
+    int fd, have_header;
+    DWORD err = wipc_plat_open(path, O_RDWR, 0, &fd);
+
+    if (err)
+        return err == ERROR_PATH_NOT_FOUND ? ERROR_FILE_NOT_FOUND : err;
+    /* The common case costs an open, a lock, two reads, the connect and a
+     * write: the registry is checked for being current, and the instances
+     * for being alive, only when no instance can be connected to. */
+    err = wipc_plat_lock_byte(fd, WIPC_NS_LOCK_MUTEX, 1);
+    if (err) {
+        wipc_plat_close(fd);
+        return err;
+    }
+    have_header = np_read_header(fd, &h) == 0;
+    if (have_header)
+        all = np_read_slots(fd, &h);
+    if (have_header &&
+        (((access & FILE_READ_DATA) && !(h.open_mode & PIPE_ACCESS_OUTBOUND)) ||
+         ((access & FILE_WRITE_DATA) && !(h.open_mode & PIPE_ACCESS_INBOUND)))) {
+        /* The direction must be one the server offers. */
+        err = np_why_not(path, fd, &h, all, have_header);
+        if (err == ERROR_PIPE_BUSY)
+            err = ERROR_ACCESS_DENIED;
+    } else if (!have_header || np_claim(p, fd, &h, all) != 0) {
+        err = np_why_not(path, fd, &h, all, have_header);
+    } else {
+        p->cfg = h;
     }
     free(all);
-    return ERROR_PIPE_BUSY;
+    if (err) {
+        wipc_plat_close(fd); /* drops the mutex */
+        return err;
+    }
+    /* Kept open, to look at the slot later (np_dropped). */
+    wipc_ns_unlock(fd);
+    p->reg_fd = fd;
+    return 0;
 }
 
 DWORD wipc_npipe_open(const char *path, ACCESS_MASK access,
                       struct wipc_object **out)
 {
-    struct wipc_npipe *p;
-    struct np_header h;
-    int fd, created;
-    DWORD err = wipc_ns_open_locked(path, 0, 0, &fd, &created);
+    struct wipc_npipe *p = np_alloc();
+    DWORD err;
 
-    if (err)
-        return err;
-    if (np_read_header(fd, &h) != 0 || !np_any_live(fd, &h, NULL)) {
-        wipc_ns_remove_locked(path); /* every server is gone */
-        wipc_plat_close(fd);
-        return ERROR_FILE_NOT_FOUND;
-    }
-    /* The direction must be one the server offers. */
-    if (((access & FILE_READ_DATA) && !(h.open_mode & PIPE_ACCESS_OUTBOUND)) ||
-        ((access & FILE_WRITE_DATA) && !(h.open_mode & PIPE_ACCESS_INBOUND))) {
-        wipc_plat_close(fd);
-        return ERROR_ACCESS_DENIED;
-    }
-    p = np_alloc();
-    if (!p) {
-        wipc_plat_close(fd);
+    if (!p)
         return ERROR_NOT_ENOUGH_MEMORY;
-    }
     snprintf(p->path, sizeof p->path, "%s", path);
-    p->cfg = h;
     p->state = NP_CONNECTED;
     atomic_init(&p->read_mode, PIPE_READMODE_BYTE); /* clients start so */
     atomic_init(&p->nowait, 0);
-    err = np_claim(p, fd, &h);
-    wipc_plat_close(fd);
+    for (int attempt = 0;; attempt++) {
+        err = np_open_once(path, access, p);
+        if (err != NP_AGAIN)
+            break;
+        if (attempt == 100) {
+            err = ERROR_FILE_NOT_FOUND;
+            break;
+        }
+    }
     if (err) {
         np_destroy(&p->obj);
         return err;
@@ -859,7 +1039,7 @@ DWORD wipc_npipe_open(const char *path, ACCESS_MASK access,
 DWORD wipc_npipe_wait(const char *path, DWORD timeout)
 {
     uint64_t start = wipc_plat_now_ms();
-    DWORD delay = 1;
+    DWORD delay_us = 50;
     int resolved = 0;
 
     for (;;) {
@@ -886,13 +1066,32 @@ DWORD wipc_npipe_wait(const char *path, DWORD timeout)
         if (timeout != NMPWAIT_WAIT_FOREVER &&
             wipc_plat_now_ms() - start >= timeout)
             return ERROR_SEM_TIMEOUT;
-        wipc_plat_sleep_ms(delay);
-        if (delay < 10)
-            delay++;
+        /* Look again soon, then less and less often: a server usually
+         * listens again right after its DisconnectNamedPipe, and the
+         * first short sleep gives it the CPU if it shares ours.  (A
+         * kernel watch on the registry would cost more: closing an
+         * inotify instance waits for an RCU grace period, ~20 ms.) */
+        wipc_plat_sleep_us(delay_us);
+        if (delay_us < NP_WAIT_MAX_US)
+            delay_us = delay_us * 2 < NP_WAIT_MAX_US ? delay_us * 2
+                                                     : NP_WAIT_MAX_US;
     }
 }
 
 /* ---- Server operations ---------------------------------------------------------- */
+
+/* ConnectNamedPipe's answer when a client came before it was called (the
+ * client is accepted; p->lock held): ERROR_PIPE_CONNECTED, or
+ * ERROR_NO_DATA if the client has already closed its end, as Windows
+ * says of a client that came and went (what it wrote stays readable). */
+static DWORD np_came_before(struct wipc_npipe *p)
+{
+    if (p->state == NP_CONNECTED && wipc_plat_peer_closed(p->conn)) {
+        p->state = NP_BROKEN;
+        return ERROR_NO_DATA;
+    }
+    return ERROR_PIPE_CONNECTED;
+}
 
 DWORD wipc_npipe_connect(struct wipc_object *obj)
 {
@@ -918,12 +1117,19 @@ DWORD wipc_npipe_connect(struct wipc_object *obj)
          * client queue up behind the first.  The slot is BUSY here, so no
          * client connects between the two steps. */
         p->state = NP_LISTENING;
-        if (np_accept_pending_locked(p) != 0)
-            np_set_slot_state(p, NP_SLOT_LISTENING);
-        /* fall through */
+        if (np_accept_pending_locked(p) == 0) {
+            err = np_came_before(p);
+            break;
+        }
+        np_set_listening(p);
+        if (atomic_load(&p->nowait))
+            err = ERROR_PIPE_LISTENING;
+        else if (p->wake_fd < 0)
+            err = wipc_plat_eventfd(0, &p->wake_fd);
+        break; /* a client that comes now is seen by the wait below */
     case NP_LISTENING:
         if (np_accept_pending_locked(p) == 0)
-            err = ERROR_PIPE_CONNECTED; /* it came before we asked */
+            err = np_came_before(p);
         else if (atomic_load(&p->nowait))
             err = ERROR_PIPE_LISTENING;
         else if (p->wake_fd < 0)
@@ -945,16 +1151,18 @@ DWORD wipc_npipe_connect(struct wipc_object *obj)
     p->waiters++;
     fds[0] = p->lfd;
     fds[1] = p->wake_fd;
-    for (int looked = 1;; looked = 0) {
+    /* seen: whether the last poll found the listening socket readable; -1
+     * the first time round, when the switch above has just looked, under
+     * the same hold of p->lock. */
+    for (int seen = -1;;) {
         int ready[2] = {0, 0}, nready = 0, ok;
         if (p->conn_gen != gen)
             break; /* connected, by this thread or another */
-        /* The first time round the switch above has just looked, under
-         * the same hold of p->lock.  Accepting here, this thread need not
-         * be woken: only the other waiters are counted for wake_fd. */
-        if (!looked && p->state == NP_LISTENING) {
+        /* Accepting here, this thread need not be woken: only the other
+         * waiters are counted for wake_fd. */
+        if (seen >= 0 && p->state == NP_LISTENING) {
             p->waiters--;
-            ok = np_accept_pending_locked(p) == 0;
+            ok = np_accept_pending_seen(p, seen) == 0;
             p->waiters++;
             if (ok)
                 break;
@@ -964,9 +1172,12 @@ DWORD wipc_npipe_connect(struct wipc_object *obj)
         wipc_mutex_lock(&p->lock);
         if (err)
             break;
+        seen = ready[0];
     }
-    if (--p->waiters == 0)
+    if (--p->waiters == 0 && p->wake_set) {
         wipc_plat_eventfd_reset(p->wake_fd, &was);
+        p->wake_set = 0;
+    }
     wipc_mutex_unlock(&p->lock);
     return err;
 }
@@ -988,7 +1199,8 @@ DWORD wipc_npipe_disconnect(struct wipc_object *obj)
         conn = p->conn;
         p->conn = -1;
         p->state = NP_DISCONNECTED;
-        np_mark_busy(p); /* not listening until Connect */
+        /* The slot says BUSY since the accept (np_mark_busy), and until
+         * ConnectNamedPipe: no client comes meanwhile. */
         np_mark_dropped(p);
     }
     wipc_mutex_unlock(&p->lock);
@@ -1061,7 +1273,9 @@ DWORD wipc_npipe_peek(struct wipc_object *obj, void *buf, DWORD len,
     *got = *avail = *left = 0;
     /* Under rlock throughout: the connection stays open (see np_read). */
     wipc_mutex_lock(&p->rlock);
-    err = np_conn(p, &fd);
+    err = np_check_dropped(p);
+    if (!err)
+        err = np_conn(p, &fd);
     if (err) {
         /* A server end that has no client: Windows says ERROR_BAD_PIPE
          * (Wine's test_CreateNamedPipe and test_DisconnectNamedPipe). */

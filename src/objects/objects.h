@@ -139,6 +139,16 @@ DWORD wipc_mailslot_net_deliver(struct wipc_object *obj, uint64_t sock_id,
  * sending there then fails).  ERROR_FILE_NOT_FOUND if none. */
 DWORD wipc_mailslot_lookup(const char *path, uint64_t *sock_id);
 
+/*
+ * Hands a message from the network to the receiver of the mailslot whose
+ * registry file is path, in another process, without waiting: into its
+ * queue, or (another user's public mailslot) as a datagram sent on fwd_fd
+ * (an unbound datagram socket).  ERROR_BUSY if there is no room,
+ * ERROR_FILE_NOT_FOUND if there is no receiver.
+ */
+DWORD wipc_mailslot_forward(const char *path, const void *buf, size_t len,
+                            int fwd_fd);
+
 /* ---- mailslot_net.c: mailslots between machines ---------------------------- */
 
 /*
@@ -218,6 +228,35 @@ DWORD wipc_process_id(struct wipc_object *obj);
  * if no such process exists).
  */
 DWORD wipc_process_get(DWORD pid, int pidfd, struct wipc_object **out);
+
+/* As wipc_process_get for a handle inherited from a parent: rec_fd (taken
+ * over; -1 if none) is the descriptor of the process's exit record that
+ * came with it (core/exit_record.h). */
+DWORD wipc_process_adopt(DWORD pid, int pidfd, int rec_fd,
+                         struct wipc_object **out);
+
+/*
+ * CreateProcess: starts the child (wipc_plat_spawn) with its exit record
+ * held from before it exists, and returns its object with one reference.
+ * *resume_fd as wipc_plat_spawn gives it (closed if the object cannot be
+ * made).
+ */
+DWORD wipc_process_spawn(const struct wipc_spawn_req *req,
+                         struct wipc_object **out, DWORD *pid,
+                         int *resume_fd);
+
+/* For a handle a child inherits: a descriptor of the process's exit record
+ * holding a lock of its own (the caller closes it once the child has its
+ * copy); ERROR_NOT_SUPPORTED if there is none. */
+DWORD wipc_process_share_fd(struct wipc_object *obj, int *fd);
+
+/* Before a handle to the process goes to another process (DuplicateHandle):
+ * makes sure the receiver will find the exit record. */
+void wipc_process_prepare_share(struct wipc_object *obj);
+
+/* Registers the exit hook that publishes this process's exit code (called
+ * once, before main()). */
+void wipc_process_init_exit(void);
 
 /* STILL_ACTIVE while the process runs, then its exit code. */
 DWORD wipc_process_exit_code(struct wipc_object *obj);

@@ -10,10 +10,17 @@
  * waitpid(-1), so the application's own SIGCHLD handling and waitpid calls
  * for its other children are left alone.  A child whose last handle closes
  * while it still runs is handed to a reaper thread, so no zombie remains.
+ *
+ * The exit code comes from the process's exit record (core/exit_record.h),
+ * which every object of another process holds: all 32 bits, for the parent
+ * and any other holder alike.  Without one (a program that does not use
+ * winipc, or one killed by a signal), the parent has the status it reaps,
+ * and another process the status the kernel keeps for pidfds (Linux 6.15).
  */
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../core/exit_record.h"
 #include "objects.h"
 
 struct wipc_process {
@@ -26,6 +33,10 @@ struct wipc_process {
     DWORD exit_code;
     int terminated; /* TerminateProcess was called: its code wins */
     DWORD terminate_code;
+    int code_known; /* exit_code is final (else 0 for now, asked again) */
+    /* Its exit record, or NULL (this process; or none could be made).  Set
+     * under the registry's lock and p->lock, then never changed. */
+    struct wipc_exitrec *rec;
     struct wipc_process *next; /* registry */
 };
 
@@ -118,29 +129,64 @@ static int process_fd(struct wipc_object *obj)
     return process_of(obj)->pidfd;
 }
 
+/*
+ * The exit code of a process that has ended, from what is known: its exit
+ * record, our own TerminateProcess, the status (8 bits, or 128 + signal).
+ * A record the process wrote itself loses to a normal exit status whose 8
+ * bits disagree with it: a later exit handler called _exit() with another
+ * status (a leak checker's, say).  *known: 0 when nothing is known (0 for
+ * now).
+ */
+static DWORD process_choose_code(struct wipc_process *p, int have_status,
+                                 DWORD status, int *known)
+{
+    DWORD code = 0;
+    int state = 0;
+
+    *known = 1;
+    if (p->rec && wipc_exitrec_read(p->rec, &code, &state)) {
+        if (have_status && state == WIPC_EXITREC_EXITED && status < 128 &&
+            (code & 0xff) != status)
+            return status;
+        return code;
+    }
+    if (p->terminated)
+        return p->terminate_code;
+    if (have_status)
+        return status;
+    *known = 0;
+    return 0;
+}
+
 /* Learns whether the process has exited, and its code (lock held). */
 static void process_update_locked(struct wipc_process *p)
 {
-    int exited = 0, ready = 0;
-    DWORD code = 0;
+    int exited = 0, ready = 0, have_status = 0;
+    DWORD status = 0;
 
-    if (p->exited)
+    if (p->exited && p->code_known)
         return;
-    if (p->is_child) {
-        if (wipc_plat_pidfd_reap(p->pidfd, 0, &exited, &code) != 0) {
-            /* Reaped by someone else (a waitpid(-1) of the application):
-             * the code is lost; the pidfd still says whether it ended. */
-            p->is_child = 0;
+    if (!p->exited) {
+        if (p->is_child) {
+            if (wipc_plat_pidfd_reap(p->pidfd, 0, &exited, &status) != 0) {
+                /* Reaped by someone else (a waitpid(-1) of the
+                 * application): the pidfd still says whether it ended. */
+                p->is_child = 0;
+            } else {
+                have_status = exited;
+            }
         }
-    }
-    if (!p->is_child) {
-        wipc_plat_wait_readable(p->pidfd, 0, &ready);
-        exited = ready;
-    }
-    if (exited) {
+        if (!p->is_child) {
+            wipc_plat_wait_readable(p->pidfd, 0, &ready);
+            exited = ready;
+        }
+        if (!exited)
+            return;
         p->exited = 1;
-        p->exit_code = p->terminated ? p->terminate_code : code;
     }
+    if (!have_status && wipc_plat_pidfd_exit_status(p->pidfd, &status) == 0)
+        have_status = 1;
+    p->exit_code = process_choose_code(p, have_status, status, &p->code_known);
 }
 
 static void process_inherit_info(struct wipc_object *obj, int *fd,
@@ -169,6 +215,7 @@ static void process_destroy(struct wipc_object *obj)
         reaper_adopt(p->pidfd);
     else
         wipc_plat_close(p->pidfd);
+    wipc_exitrec_release(p->rec);
     wipc_mutex_destroy(&p->lock);
     free(p);
 }
@@ -195,9 +242,11 @@ const struct wipc_object_ops wipc_process_ops = {
 /*
  * The registered object for pid, with a new reference; or a new one made
  * from pidfd (taken over; closed if an object already exists).  With
- * pidfd < 0, one is opened.
+ * pidfd < 0, one is opened.  rec (taken over, may be NULL) is the exit
+ * record to hold; without it, an object of another process makes its own.
  */
-DWORD wipc_process_get(DWORD pid, int pidfd, struct wipc_object **out)
+static DWORD process_get(DWORD pid, int pidfd, struct wipc_exitrec *rec,
+                         struct wipc_object **out)
 {
     struct wipc_process *p;
     DWORD err = 0;
@@ -217,6 +266,14 @@ DWORD wipc_process_get(DWORD pid, int pidfd, struct wipc_object **out)
     if (p) {
         *out = wipc_object_grab(&p->obj);
         wipc_plat_close(pidfd);
+        if (rec) {
+            wipc_mutex_lock(&p->lock);
+            if (!p->rec) {
+                p->rec = rec;
+                rec = NULL;
+            }
+            wipc_mutex_unlock(&p->lock);
+        }
         goto done;
     }
     if (pidfd < 0 && (err = wipc_plat_pidfd_open(pid, &pidfd)) != 0)
@@ -231,14 +288,103 @@ DWORD wipc_process_get(DWORD pid, int pidfd, struct wipc_object **out)
     p->pidfd = pidfd;
     p->pid = pid;
     p->is_child = wipc_plat_is_parent_of(pid);
+    /* Watching starts with the object: a code written from now on is
+     * ours to read (this process's own code is not). */
+    if (!rec && pid != wipc_plat_getpid())
+        wipc_exitrec_watch(pid, pidfd, &rec);
+    p->rec = rec;
+    rec = NULL;
     wipc_mutex_init(&p->lock);
     p->next = registry.head;
     registry.head = p;
     *out = &p->obj;
 done:
     wipc_mutex_unlock(&registry.lock);
+    wipc_exitrec_release(rec); /* one we already had */
     return err;
 }
+
+DWORD wipc_process_get(DWORD pid, int pidfd, struct wipc_object **out)
+{
+    return process_get(pid, pidfd, NULL, out);
+}
+
+DWORD wipc_process_adopt(DWORD pid, int pidfd, int rec_fd,
+                         struct wipc_object **out)
+{
+    struct wipc_exitrec *rec = NULL;
+    if (rec_fd >= 0)
+        wipc_exitrec_adopt(rec_fd, pid, &rec);
+    return process_get(pid, pidfd, rec, out);
+}
+
+DWORD wipc_process_spawn(const struct wipc_spawn_req *req_in,
+                         struct wipc_object **out, DWORD *pid,
+                         int *resume_fd)
+{
+    struct wipc_spawn_req req = *req_in;
+    struct wipc_exitrec *rec = NULL;
+    int pidfd = -1;
+    DWORD err;
+
+    /* The child's exit record is held before the child exists. */
+    if (wipc_exitrec_child_prepare(&rec, &req.exit_rec_fd,
+                                   &req.exit_rec_dir) != 0)
+        req.exit_rec_dir = NULL;
+    err = wipc_plat_spawn(&req, &pidfd, pid, resume_fd);
+    if (err) {
+        wipc_exitrec_release(rec);
+        return err;
+    }
+    if (rec && wipc_exitrec_child_placed(rec, *pid, pidfd) != 0)
+        rec = NULL; /* released: the object watches by name instead */
+    err = process_get(*pid, pidfd, rec, out);
+    if (err)
+        wipc_plat_close(*resume_fd);
+    return err;
+}
+
+DWORD wipc_process_share_fd(struct wipc_object *obj, int *fd)
+{
+    struct wipc_process *p = process_of(obj);
+    DWORD err = ERROR_NOT_SUPPORTED;
+
+    *fd = -1;
+    if (p->pid == wipc_plat_getpid())
+        return wipc_exitrec_share_self(fd);
+    wipc_mutex_lock(&p->lock);
+    if (p->rec)
+        err = wipc_exitrec_share(p->rec, fd);
+    wipc_mutex_unlock(&p->lock);
+    return err;
+}
+
+void wipc_process_prepare_share(struct wipc_object *obj)
+{
+    if (process_of(obj)->pid == wipc_plat_getpid())
+        wipc_exitrec_ensure_self();
+}
+
+/* ---- Exit --------------------------------------------------------------- */
+
+/* exit(), return from main, ExitProcess, TerminateProcess of itself: the
+ * code goes into this process's record for whoever watches, and the
+ * records this process alone still holds are removed.  The registry's lock
+ * is only tried: another thread (or, in a fork()ed child, a thread that is
+ * not there) may hold it; a sweep removes what is left then. */
+static void process_at_exit(DWORD code)
+{
+    struct wipc_process *p;
+
+    wipc_exitrec_publish_self(code);
+    if (!wipc_mutex_trylock(&registry.lock))
+        return;
+    for (p = registry.head; p; p = p->next)
+        wipc_exitrec_drop_at_exit(p->rec);
+    wipc_mutex_unlock(&registry.lock);
+}
+
+void wipc_process_init_exit(void) { wipc_plat_on_exit(process_at_exit); }
 
 /* This process's object is kept for good once made (per pid: a child
  * made by fork() gets its own). */
@@ -285,13 +431,18 @@ DWORD wipc_process_terminate(struct wipc_object *obj, DWORD code)
     struct wipc_process *p = process_of(obj);
     DWORD err;
 
-    if (p->pid == wipc_plat_getpid())
+    if (p->pid == wipc_plat_getpid()) {
+        process_at_exit(code);
         wipc_plat_terminate_self(code);
+    }
     wipc_mutex_lock(&p->lock);
     process_update_locked(p);
     if (p->exited) {
         err = ERROR_ACCESS_DENIED; /* as Windows, for a process that ended */
     } else {
+        /* Every holder reads code, not the signal, once it has ended. */
+        if (p->rec)
+            wipc_exitrec_terminate(p->rec, p->pidfd, code);
         err = wipc_plat_pidfd_kill(p->pidfd);
         if (!err && !p->terminated) {
             p->terminated = 1;

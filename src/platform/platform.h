@@ -29,6 +29,11 @@ static inline void wipc_mutex_init(wipc_mutex *m) { pthread_mutex_init(m, NULL);
 static inline void wipc_mutex_destroy(wipc_mutex *m) { pthread_mutex_destroy(m); }
 static inline void wipc_mutex_lock(wipc_mutex *m) { pthread_mutex_lock(m); }
 static inline void wipc_mutex_unlock(wipc_mutex *m) { pthread_mutex_unlock(m); }
+/* 1 if the mutex was free and is now held. */
+static inline int wipc_mutex_trylock(wipc_mutex *m)
+{
+    return pthread_mutex_trylock(m) == 0;
+}
 
 /* ---- Descriptors -------------------------------------------------------- */
 
@@ -88,6 +93,15 @@ int wipc_plat_is_dir(int fd);
 
 /* Removes a file (not a directory: ERROR_ACCESS_DENIED, as Windows). */
 DWORD wipc_plat_unlink(const char *path);
+
+/* mkdir (mode 0777 less the umask): ERROR_ALREADY_EXISTS if path exists,
+ * ERROR_PATH_NOT_FOUND if its parent does not. */
+DWORD wipc_plat_mkdir(const char *path);
+
+/* rmdir and chdir: ERROR_DIRECTORY when path names something other than
+ * a directory, ERROR_DIR_NOT_EMPTY (rmdir) for a directory with entries. */
+DWORD wipc_plat_rmdir(const char *path);
+DWORD wipc_plat_chdir(const char *path);
 
 /* lseek; whence is SEEK_SET/CUR/END; the new position in *pos. */
 DWORD wipc_plat_seek(int fd, int64_t offset, int whence, int64_t *pos);
@@ -163,6 +177,13 @@ struct wipc_spawn_req {
     const int *inherit_fds; /* placed at 3, 4, ... in the child */
     size_t n_inherit;
     int suspended; /* wait for wipc_plat_spawn_resume before execve */
+    /* The parent's exit record for the child (core/exit_record.h), if
+     * exit_rec_dir is not NULL: first thing, the child links the file open
+     * at exit_rec_fd to exit_rec_dir/PID-START, its own name (never
+     * replacing a file), and removes that name again if execve fails; so
+     * the record is in place before any code of the program runs. */
+    int exit_rec_fd;
+    const char *exit_rec_dir;
 };
 
 /*
@@ -201,8 +222,9 @@ int wipc_plat_is_parent_of(DWORD pid);
 /* The path of this program (/proc/self/exe). */
 DWORD wipc_plat_exe_path(char *buf, size_t len);
 
-/* 0 if path names an existing regular file; ERROR_FILE_NOT_FOUND, or
- * ERROR_PATH_NOT_FOUND when its directory does not exist either. */
+/* 0 if path names an existing regular file; ERROR_ACCESS_DENIED for a
+ * directory; ERROR_FILE_NOT_FOUND, or ERROR_PATH_NOT_FOUND when its
+ * directory does not exist either. */
 DWORD wipc_plat_find_file(const char *path);
 
 /* The current directory. */
@@ -230,12 +252,19 @@ uint64_t wipc_plat_random64(void);
  */
 DWORD wipc_plat_listen_abstract(uint64_t id, int type, int *out);
 
+/* 1 if the peer of connected socket fd has closed its end (or died),
+ * whatever is still queued to read. */
+int wipc_plat_peer_closed(int fd);
+
 /* connect() to such a socket: ERROR_PIPE_BUSY if nobody listens there (the
  * owner died or closed it), ERROR_PIPE_BUSY too if its backlog is full. */
 DWORD wipc_plat_connect_abstract(uint64_t id, int type, int *out);
 
-/* accept(): blocking or not; ERROR_NO_DATA if non-blocking and none. */
-DWORD wipc_plat_accept(int lfd, int nonblock, int *out);
+/* accept() on a socket of wipc_plat_listen_abstract, which never blocks:
+ * ERROR_NO_DATA if no connection waits.  look_first: poll() first, the
+ * cheaper way to find nobody (for a caller that has not just seen the
+ * socket readable). */
+DWORD wipc_plat_accept(int lfd, int look_first, int *out);
 
 /* The peer's pid and uid (SO_PEERCRED). */
 DWORD wipc_plat_peer_cred(int fd, DWORD *pid, DWORD *uid);
@@ -261,12 +290,10 @@ DWORD wipc_plat_recv2(int fd, void *a, size_t alen, void *b, size_t blen,
                       int nonblock, int peek, size_t *got);
 
 /*
- * Datagram sockets for mailslots.  bind: a bound SOCK_DGRAM socket named
- * like the listening sockets above, receiving the sender's credentials with
- * each datagram.  connect: a socket connected to one (ERROR_FILE_NOT_FOUND if
- * nobody is bound there: the receiver is gone).
+ * Datagram sockets for mailslots (see also the doorbells of posix_spool.c).
+ * connect: a socket connected to the one bound at id (ERROR_FILE_NOT_FOUND
+ * if nobody is bound there: the receiver is gone).
  */
-DWORD wipc_plat_dgram_bind(uint64_t id, int *out);
 DWORD wipc_plat_dgram_connect(uint64_t id, int *out);
 
 /* Sends one datagram, blocking while the receiver's queue is full.
@@ -274,18 +301,8 @@ DWORD wipc_plat_dgram_connect(uint64_t id, int *out);
  * the datagram is larger than a socket can carry. */
 DWORD wipc_plat_dgram_send(int fd, const void *buf, size_t len);
 
-/* Receives one datagram without waiting, its first alen bytes into a and
- * the rest into b: ERROR_NO_DATA if none.  *len is its whole size: larger
- * than alen + blen if it was cut.  *uid is the sender's user. */
-DWORD wipc_plat_dgram_recv(int fd, void *a, size_t alen, void *b, size_t blen,
-                           size_t *len, DWORD *uid);
-
 /* The largest datagram a mailslot message can be. */
 size_t wipc_plat_dgram_max(void);
-
-/* An epoll descriptor watching fds a and b for input: readable when either
- * is (so one descriptor can stand for two). */
-DWORD wipc_plat_epoll_pair(int a, int b, int *out);
 
 /* Bytes sent on fd that the peer has not read yet (SIOCOUTQ). */
 DWORD wipc_plat_socket_unread_out(int fd, size_t *n);
@@ -333,6 +350,10 @@ DWORD wipc_plat_fchmod(int fd, unsigned mode);
 /* The owner uid of an open file. */
 DWORD wipc_plat_file_owner(int fd, DWORD *uid);
 
+/* 0 if only its owner (*uid) may write the open file fd: no group or
+ * other write permission; ERROR_ACCESS_DENIED if others may. */
+DWORD wipc_plat_file_private(int fd, DWORD *uid);
+
 /* ---- The handle service (posix_service.c) -------------------------------- */
 
 /* A listening SOCK_SEQPACKET socket named "winipc-svc-" + pid in the
@@ -378,13 +399,64 @@ DWORD wipc_plat_atfork_child(void (*fn)(void));
  * ERROR_INVALID_PARAMETER if there is no such process. */
 DWORD wipc_plat_process_age_ms(DWORD pid, uint64_t *age_ms);
 
+/* ---- Exit records (posix_exit.c) ----------------------------------------- */
+
+/*
+ * The identity of process pid that no recycled pid shares: its start time
+ * (field 22 of /proc/PID/stat, clock ticks after boot), and its user in
+ * *uid (may be NULL).  With pidfd >= 0 the answer is checked against it:
+ * ERROR_INVALID_PARAMETER unless the process behind pidfd still holds pid
+ * (it runs, or has ended and is not reaped yet), as for a pid with no
+ * process.
+ */
+DWORD wipc_plat_process_start(DWORD pid, int pidfd, uint64_t *start,
+                              DWORD *uid);
+
+/* A shared open file description lock on one byte, waiting for it; it
+ * conflicts only with wipc_plat_lock_byte's exclusive locks. */
+DWORD wipc_plat_lock_byte_shared(int fd, uint64_t off);
+
+/* A new open file description (close-on-exec) of the file behind fd, even
+ * if it has been removed, with open(2) flags. */
+DWORD wipc_plat_reopen(int fd, int flags, int *out);
+
+/* Gives the file open at fd another name, to (a hard link):
+ * ERROR_FILE_EXISTS if to exists. */
+DWORD wipc_plat_link_fd(int fd, const char *to);
+
+/* Gives an open file to user uid (root only). */
+DWORD wipc_plat_fchown(int fd, DWORD uid);
+
+/*
+ * The exit status of a process that has ended and been reaped, as any
+ * holder of a pidfd sees it (Linux 6.15 and later): the 8-bit status, or
+ * 128 + the signal that killed it.  ERROR_NOT_READY while it runs or is
+ * not reaped; ERROR_NOT_SUPPORTED on older kernels.
+ */
+DWORD wipc_plat_pidfd_exit_status(int pidfd, DWORD *code);
+
+/*
+ * Has fn run when the process calls exit() or returns from main, with the
+ * full int given (all 32 bits, which the exit status keeps only 8 of).
+ * Handlers run in the reverse order of their registration.  Not for
+ * _exit() or signals.  ERROR_NOT_SUPPORTED without the C library's
+ * on_exit.
+ */
+DWORD wipc_plat_on_exit(void (*fn)(DWORD code));
+
 /* ---- Time and waiting --------------------------------------------------- */
 
 /* Monotonic milliseconds. */
 uint64_t wipc_plat_now_ms(void);
 
+/* Monotonic nanoseconds, the same clock for every process. */
+uint64_t wipc_plat_now_ns(void);
+
 /* Sleeps ms milliseconds (INFINITE: for ever), resuming after signals. */
 void wipc_plat_sleep_ms(DWORD ms);
+
+/* Sleeps us microseconds (less than a second), resuming after signals. */
+void wipc_plat_sleep_us(DWORD us);
 
 /*
  * poll(2) on n descriptors for readability; revents[i] gets 1 where fds[i]
@@ -393,5 +465,53 @@ void wipc_plat_sleep_ms(DWORD ms);
  */
 DWORD wipc_plat_poll_readable(const int *fds, int *ready, size_t n,
                               int timeout_ms, int *nready);
+
+/* ---- Mailslot queues (posix_spool.c) ------------------------------------- */
+
+/* The directory of shared memory files (/dev/shm, a tmpfs), if there is
+ * one this process may create files in: ERROR_NOT_SUPPORTED otherwise. */
+DWORD wipc_plat_shm_dir(char *buf, size_t len);
+
+/* A new file of size bytes (zeros) with permissions mode, opened read-write;
+ * ERROR_ALREADY_EXISTS if path exists (symbolic links are never followed). */
+DWORD wipc_plat_spool_create(const char *path, unsigned mode, uint64_t size,
+                             int *out);
+
+/* Opens such a file read-write: its owner and size.  ERROR_FILE_NOT_FOUND
+ * if there is none (or it is not a regular file), ERROR_ACCESS_DENIED. */
+DWORD wipc_plat_spool_open(const char *path, int *out, DWORD *uid,
+                           uint64_t *size);
+
+/* mmap of the first len bytes of fd, shared with every process mapping it. */
+DWORD wipc_plat_map_shared(int fd, size_t len, void **out);
+void wipc_plat_unmap(void *p, size_t len);
+
+/* A mutex in shared memory, robust: a holder that dies releases it.  Lock
+ * returns 0 (also when the last holder died holding it) or
+ * ERROR_GEN_FAILURE for a mutex that cannot be used. */
+typedef pthread_mutex_t wipc_shared_mutex;
+DWORD wipc_plat_shared_mutex_init(wipc_shared_mutex *m);
+DWORD wipc_plat_shared_mutex_lock(wipc_shared_mutex *m);
+void wipc_plat_shared_mutex_unlock(wipc_shared_mutex *m);
+
+/* Futex on a word in shared memory: waits while *addr == val, at most
+ * timeout_ms (-1: for ever; spurious wake-ups happen); wakes every waiter. */
+void wipc_plat_futex_wait(uint32_t *addr, uint32_t val, int timeout_ms);
+void wipc_plat_futex_wake_all(uint32_t *addr);
+
+/*
+ * A mailslot's doorbell: a datagram socket bound in the abstract namespace
+ * as "winipc-" + hex(id), which wipc_plat_dgram_connect and
+ * wipc_plat_dgram_sendto_id reach (it receives no credentials).  ring sends
+ * an empty datagram on a connected socket without waiting (a full queue
+ * rings already): ERROR_FILE_NOT_FOUND if nobody is bound there any more.
+ * next: the size of the next datagram queued without taking it
+ * (ERROR_NO_DATA if none); take: takes it, up to len bytes into buf (NULL:
+ * discards it), *got its whole size.
+ */
+DWORD wipc_plat_doorbell_bind(uint64_t id, int *out);
+DWORD wipc_plat_doorbell_ring(int fd);
+DWORD wipc_plat_doorbell_next(int fd, size_t *len);
+DWORD wipc_plat_doorbell_take(int fd, void *buf, size_t len, size_t *got);
 
 #endif /* WIPC_PLATFORM_H */

@@ -73,7 +73,7 @@ DWORD wipc_plat_dgram_socket(int *out);
 
 /*
  * Sends one datagram from fd to the abstract socket named by id (see
- * wipc_plat_dgram_bind) without waiting: ERROR_BUSY if its queue is full,
+ * wipc_plat_doorbell_bind) without waiting: ERROR_BUSY if its queue is full,
  * ERROR_FILE_NOT_FOUND if nobody is bound there.
  */
 DWORD wipc_plat_dgram_sendto_id(int fd, uint64_t id, const void *buf,

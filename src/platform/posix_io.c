@@ -208,6 +208,43 @@ DWORD wipc_plat_unlink(const char *path)
     return 0;
 }
 
+/* The error of a directory call on path that failed with err: a missing
+ * directory is ERROR_FILE_NOT_FOUND or ERROR_PATH_NOT_FOUND (io_enoent); a
+ * path that names something other than a directory is ERROR_DIRECTORY
+ * ("The directory name is invalid"). */
+static DWORD io_dir_error(const char *path, int err)
+{
+    struct stat st;
+    if (err == ENOENT)
+        return io_enoent(path);
+    if (err == ENOTDIR)
+        return stat(path, &st) == 0 && !S_ISDIR(st.st_mode)
+                   ? ERROR_DIRECTORY
+                   : ERROR_PATH_NOT_FOUND;
+    return wipc_plat_error(err);
+}
+
+DWORD wipc_plat_mkdir(const char *path)
+{
+    if (mkdir(path, 0777) == 0)
+        return 0;
+    if (errno == EEXIST)
+        return ERROR_ALREADY_EXISTS;
+    if (errno == ENOENT)
+        return ERROR_PATH_NOT_FOUND;
+    return wipc_plat_error(errno);
+}
+
+DWORD wipc_plat_rmdir(const char *path)
+{
+    return rmdir(path) == 0 ? 0 : io_dir_error(path, errno);
+}
+
+DWORD wipc_plat_chdir(const char *path)
+{
+    return chdir(path) == 0 ? 0 : io_dir_error(path, errno);
+}
+
 DWORD wipc_plat_seek(int fd, int64_t offset, int whence, int64_t *pos)
 {
     off_t r = lseek(fd, (off_t)offset, whence);

@@ -60,6 +60,13 @@ uint64_t wipc_plat_now_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+uint64_t wipc_plat_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 void wipc_plat_sleep_ms(DWORD ms)
 {
     struct timespec req, rem;
@@ -69,6 +76,13 @@ void wipc_plat_sleep_ms(DWORD ms)
     }
     req.tv_sec = ms / 1000;
     req.tv_nsec = (long)(ms % 1000) * 1000000L;
+    while (nanosleep(&req, &rem) < 0 && errno == EINTR)
+        req = rem;
+}
+
+void wipc_plat_sleep_us(DWORD us)
+{
+    struct timespec req = {0, (long)(us % 1000000u) * 1000L}, rem;
     while (nanosleep(&req, &rem) < 0 && errno == EINTR)
         req = rem;
 }

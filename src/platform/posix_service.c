@@ -20,6 +20,7 @@
 
 #include "platform.h"
 #include "posix_abstract.h"
+#include "posix_exit.h"
 
 static socklen_t svc_addr(DWORD pid, struct sockaddr_un *sa)
 {
@@ -213,32 +214,16 @@ DWORD wipc_plat_atfork_child(void (*fn)(void))
 
 DWORD wipc_plat_process_age_ms(DWORD pid, uint64_t *age_ms)
 {
-    char path[64], buf[1024], *p;
     unsigned long long start = 0;
     struct timespec now;
     long hz = sysconf(_SC_CLK_TCK);
-    ssize_t n;
-    int fd, field;
+    int r = wipc_posix_stat_start((unsigned)pid, &start);
 
-    snprintf(path, sizeof path, "/proc/%u/stat", (unsigned)pid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return errno == ENOENT ? ERROR_INVALID_PARAMETER
-                               : wipc_plat_error(errno);
-    n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0)
+    if (r == -ENOENT || r == -ESRCH)
         return ERROR_INVALID_PARAMETER;
-    buf[n] = '\0';
-    /* The command name may hold spaces and parentheses: fields are
-     * counted from the last ')', which ends it (field 2). */
-    p = strrchr(buf, ')');
-    if (!p || hz <= 0)
-        return ERROR_INVALID_DATA;
-    /* starttime is field 22: clock ticks after boot. */
-    for (field = 2; field < 22 && p; field++)
-        p = strchr(p + 1, ' ');
-    if (!p || sscanf(p + 1, "%llu", &start) != 1)
+    if (r < 0)
+        return r == -EINVAL ? ERROR_INVALID_DATA : wipc_plat_error(-r);
+    if (hz <= 0)
         return ERROR_INVALID_DATA;
     clock_gettime(CLOCK_BOOTTIME, &now);
     {

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/socket.h>
@@ -68,8 +67,9 @@ DWORD wipc_plat_listen_abstract(uint64_t id, int type, int *out)
     int fd;
 
     snprintf(name, sizeof name, "winipc-%016llx", (unsigned long long)id);
-    /* A small backlog: one client is claimed per instance at a time. */
-    fd = wipc_posix_abstract_listen(name, type, 4);
+    /* A small backlog: one client is claimed per instance at a time.  The
+     * socket does not block: wipc_plat_accept never waits. */
+    fd = wipc_posix_abstract_listen(name, type | SOCK_NONBLOCK, 4);
     if (fd < 0)
         return fd == -EADDRINUSE ? ERROR_PIPE_BUSY : wipc_plat_error(-fd);
     *out = fd;
@@ -102,13 +102,12 @@ DWORD wipc_plat_connect_abstract(uint64_t id, int type, int *out)
     return 0;
 }
 
-DWORD wipc_plat_accept(int lfd, int nonblock, int *out)
+DWORD wipc_plat_accept(int lfd, int look_first, int *out)
 {
     int fd;
-    if (nonblock) {
-        /* The listening socket blocks: look before accepting.  (Cheaper
-         * than a non-blocking accept4, which allocates a socket and a
-         * file before it finds nobody waiting.) */
+    if (look_first) {
+        /* Look before accepting: cheaper than an accept4 that allocates a
+         * socket and a file before it finds nobody waiting. */
         struct pollfd p = {.fd = lfd, .events = POLLIN};
         if (poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN))
             return ERROR_NO_DATA;
@@ -117,9 +116,15 @@ DWORD wipc_plat_accept(int lfd, int nonblock, int *out)
         fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
     } while (fd < 0 && (errno == EINTR || errno == ECONNABORTED));
     if (fd < 0)
-        return wipc_plat_error(errno);
+        return errno == EAGAIN ? ERROR_NO_DATA : wipc_plat_error(errno);
     *out = fd;
     return 0;
+}
+
+int wipc_plat_peer_closed(int fd)
+{
+    struct pollfd p = {.fd = fd, .events = POLLRDHUP};
+    return poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP));
 }
 
 DWORD wipc_plat_peer_cred(int fd, DWORD *pid, DWORD *uid)
@@ -334,13 +339,19 @@ DWORD wipc_plat_fchmod(int fd, unsigned mode)
     return fchmod(fd, (mode_t)mode) < 0 ? wipc_plat_error(errno) : 0;
 }
 
-DWORD wipc_plat_file_owner(int fd, DWORD *uid)
+DWORD wipc_plat_file_private(int fd, DWORD *uid)
 {
     struct stat st;
     if (fstat(fd, &st) < 0)
         return wipc_plat_error(errno);
     *uid = (DWORD)st.st_uid;
-    return 0;
+    return st.st_mode & (S_IWGRP | S_IWOTH) ? ERROR_ACCESS_DENIED : 0;
+}
+
+DWORD wipc_plat_file_owner(int fd, DWORD *uid)
+{
+    DWORD err = wipc_plat_file_private(fd, uid);
+    return err == ERROR_ACCESS_DENIED ? 0 : err;
 }
 
 /* ---- Datagrams (mailslots) ------------------------------------------------ */
@@ -350,26 +361,6 @@ DWORD wipc_plat_file_owner(int fd, DWORD *uid)
 #define DGRAM_MAX (200u * 1024u)
 
 size_t wipc_plat_dgram_max(void) { return DGRAM_MAX; }
-
-DWORD wipc_plat_dgram_bind(uint64_t id, int *out)
-{
-    struct sockaddr_un sa;
-    socklen_t len = sock_abstract_addr(id, &sa);
-    int one = 1, big = 4 << 20;
-    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-    if (fd < 0)
-        return wipc_plat_error(errno);
-    if (bind(fd, (struct sockaddr *)&sa, len) < 0) {
-        int e = errno;
-        close(fd);
-        return e == EADDRINUSE ? ERROR_ALREADY_EXISTS : wipc_plat_error(e);
-    }
-    setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof one);
-    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
-    *out = fd;
-    return 0;
-}
 
 DWORD wipc_plat_dgram_connect(uint64_t id, int *out)
 {
@@ -404,58 +395,5 @@ DWORD wipc_plat_dgram_send(int fd, const void *buf, size_t len)
         return ERROR_FILE_NOT_FOUND;
     if (errno == EMSGSIZE || errno == ENOBUFS)
         return ERROR_INVALID_PARAMETER;
-    return wipc_plat_error(errno);
-}
-
-DWORD wipc_plat_dgram_recv(int fd, void *a, size_t alen, void *b, size_t blen,
-                           size_t *len, DWORD *uid)
-{
-    char ctl[CMSG_SPACE(sizeof(struct ucred))];
-    struct iovec iov[2] = {{a, alen}, {b, blen}};
-    struct msghdr msg;
-    struct cmsghdr *c;
-    ssize_t n;
-
-    memset(&msg, 0, sizeof msg);
-    msg.msg_iov = alen ? iov : iov + 1;
-    msg.msg_iovlen = alen ? 2 : 1;
-    msg.msg_control = ctl;
-    msg.msg_controllen = sizeof ctl;
-    /* MSG_TRUNC: the whole size even of a datagram that does not fit. */
-    do {
-        n = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_TRUNC | MSG_CMSG_CLOEXEC);
-    } while (n < 0 && errno == EINTR);
-    if (n < 0)
-        return errno == EAGAIN || errno == EWOULDBLOCK ? ERROR_NO_DATA
-                                                       : wipc_plat_error(errno);
-    *len = (size_t)n;
-    *uid = (DWORD)-1;
-    for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
-            struct ucred cred;
-            memcpy(&cred, CMSG_DATA(c), sizeof cred);
-            *uid = (DWORD)cred.uid;
-        }
-    return 0;
-}
-
-DWORD wipc_plat_epoll_pair(int a, int b, int *out)
-{
-    struct epoll_event ev;
-    int ep = epoll_create1(EPOLL_CLOEXEC);
-    if (ep < 0)
-        return wipc_plat_error(errno);
-    memset(&ev, 0, sizeof ev);
-    ev.events = EPOLLIN;
-    ev.data.fd = a;
-    if (epoll_ctl(ep, EPOLL_CTL_ADD, a, &ev) < 0)
-        goto fail;
-    ev.data.fd = b;
-    if (epoll_ctl(ep, EPOLL_CTL_ADD, b, &ev) < 0)
-        goto fail;
-    *out = ep;
-    return 0;
-fail:
-    close(ep);
     return wipc_plat_error(errno);
 }

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "platform.h"
+#include "posix_exit.h"
 
 #ifndef SYS_clone3
 #define SYS_clone3 435
@@ -71,9 +72,17 @@ static void spawn_child(const struct wipc_spawn_req *req, const int *std_fds,
 {
     struct sigaction dfl;
     sigset_t none;
-    int err, sig;
+    char rec_name[4096];
+    int err, sig, placed = 0;
     size_t i;
 
+    /* The exit record takes this process's name first, while its
+     * descriptor is still where the parent had it, and before the program
+     * can end: see core/exit_record.h. */
+    if (req->exit_rec_dir)
+        placed =
+            wipc_posix_exit_record_place(req->exit_rec_fd, req->exit_rec_dir,
+                                         rec_name, sizeof rec_name) == 0;
     for (i = 0; i < 3; i++)
         if (std_fds[i] >= 0 && dup2(std_fds[i], (int)i) < 0)
             goto fail;
@@ -119,6 +128,8 @@ static void spawn_child(const struct wipc_spawn_req *req, const int *std_fds,
     execve(req->path, req->argv, req->envp);
 fail:
     err = errno;
+    if (placed)
+        unlink(rec_name); /* no program ran: the parent lets go of it */
     while (write(status_fd, &err, sizeof err) < 0 && errno == EINTR)
         ;
     _exit(127);
@@ -144,6 +155,30 @@ static pid_t spawn_fork(int *pidfd)
     return pid;
 }
 
+/*
+ * The error for a program that execve refused with EACCES.  A program (an
+ * ELF image or a "#!" script) that may not be executed is
+ * ERROR_ACCESS_DENIED; any other file is not a program at all, which
+ * Windows reports as ERROR_BAD_EXE_FORMAT whatever its permissions.
+ */
+static DWORD spawn_eacces(const char *path)
+{
+    unsigned char head[4];
+    ssize_t n;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0)
+        return ERROR_ACCESS_DENIED;
+    do {
+        n = read(fd, head, sizeof head);
+    } while (n < 0 && errno == EINTR);
+    close(fd);
+    if (n < 0 || (n == 4 && memcmp(head, "\x7f" "ELF", 4) == 0) ||
+        (n >= 2 && head[0] == '#' && head[1] == '!'))
+        return ERROR_ACCESS_DENIED;
+    return ERROR_BAD_EXE_FORMAT;
+}
+
 DWORD wipc_plat_spawn(const struct wipc_spawn_req *req, int *pidfd,
                       DWORD *pid_out, int *resume_out)
 {
@@ -157,6 +192,12 @@ DWORD wipc_plat_spawn(const struct wipc_spawn_req *req, int *pidfd,
     pid_t pid;
     size_t i;
 
+    if (req->cwd) {
+        /* Windows checks the directory before it creates anything. */
+        struct stat st;
+        if (stat(req->cwd, &st) < 0 || !S_ISDIR(st.st_mode))
+            return ERROR_DIRECTORY;
+    }
     fds = calloc(req->n_inherit + 1, sizeof *fds);
     if (!fds)
         return ERROR_NOT_ENOUGH_MEMORY;
@@ -250,6 +291,8 @@ done:
         return err == ENOENT && req->cwd && access(req->cwd, X_OK) < 0
                    ? ERROR_DIRECTORY
                    : ERROR_FILE_NOT_FOUND;
+    if (err == EACCES)
+        return spawn_eacces(req->path);
     return wipc_plat_error(err);
 }
 
@@ -346,6 +389,8 @@ DWORD wipc_plat_find_file(const char *path)
 
     if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
         return 0;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return ERROR_ACCESS_DENIED; /* as Windows: it cannot be run */
     dir = strdup(path);
     if (!dir)
         return ERROR_NOT_ENOUGH_MEMORY;

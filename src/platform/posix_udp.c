@@ -219,7 +219,7 @@ DWORD wipc_plat_dgram_sendto_id(int fd, uint64_t id, const void *buf,
     ssize_t n;
     int w;
 
-    /* The same name as wipc_plat_dgram_bind gives (posix_socket.c). */
+    /* The same name as wipc_plat_doorbell_bind gives (posix_spool.c). */
     memset(&sa, 0, sizeof sa);
     sa.sun_family = AF_UNIX;
     w = snprintf(sa.sun_path + 1, sizeof sa.sun_path - 1, "winipc-%016llx",

@@ -65,6 +65,7 @@ static inline const char *conf_error(DWORD e)
         {132, "ERROR_SEEK_ON_DEVICE"},
         {161, "ERROR_BAD_PATHNAME"},
         {183, "ERROR_ALREADY_EXISTS"},
+        {193, "ERROR_BAD_EXE_FORMAT"},
         {203, "ERROR_ENVVAR_NOT_FOUND"},
         {206, "ERROR_FILENAME_EXCED_RANGE"},
         {230, "ERROR_BAD_PIPE"},
