@@ -84,8 +84,10 @@ static DWORD handle_grow_locked(void)
     return 0;
 }
 
-DWORD wipc_handle_alloc(struct wipc_object *obj, ACCESS_MASK access,
-                        DWORD flags, HANDLE *out)
+/* Enters obj in the table: at the lowest free value, or (fresh) at a
+ * value this process has never used. */
+static DWORD handle_alloc(struct wipc_object *obj, ACCESS_MASK access,
+                         DWORD flags, int fresh, HANDLE *out)
 {
     size_t i;
     DWORD err = 0;
@@ -94,15 +96,18 @@ DWORD wipc_handle_alloc(struct wipc_object *obj, ACCESS_MASK access,
      * DuplicateHandle from now on (service.h). */
     wipc_service_ensure();
     wipc_mutex_lock(&table.lock);
-    for (i = table.first_free; i < table.cap && table.entries[i].obj; i++)
-        ;
-    if (i == table.cap)
+    i = fresh ? table.used_end : table.first_free;
+    while (!fresh && i < table.cap && table.entries[i].obj)
+        i++;
+    while (!err && i >= table.cap)
         err = handle_grow_locked();
     if (!err) {
         table.entries[i].obj = wipc_object_grab(obj);
         table.entries[i].access = access;
         table.entries[i].flags = flags & WIPC_HANDLE_FLAGS;
-        table.first_free = i + 1;
+        /* Every entry below first_free is taken (a scan passed them). */
+        if (!fresh || table.first_free == i)
+            table.first_free = i + 1;
         if (table.used_end <= i)
             table.used_end = i + 1;
         *out = handle_from_index(i);
@@ -111,28 +116,16 @@ DWORD wipc_handle_alloc(struct wipc_object *obj, ACCESS_MASK access,
     return err;
 }
 
+DWORD wipc_handle_alloc(struct wipc_object *obj, ACCESS_MASK access,
+                        DWORD flags, HANDLE *out)
+{
+    return handle_alloc(obj, access, flags, 0, out);
+}
+
 DWORD wipc_handle_alloc_fresh(struct wipc_object *obj, ACCESS_MASK access,
                               DWORD flags, HANDLE *out)
 {
-    size_t i;
-    DWORD err = 0;
-
-    wipc_service_ensure();
-    wipc_mutex_lock(&table.lock);
-    i = table.used_end;
-    while (!err && i >= table.cap)
-        err = handle_grow_locked();
-    if (!err) {
-        table.entries[i].obj = wipc_object_grab(obj);
-        table.entries[i].access = access;
-        table.entries[i].flags = flags & WIPC_HANDLE_FLAGS;
-        if (table.first_free == i)
-            table.first_free = i + 1;
-        table.used_end = i + 1;
-        *out = handle_from_index(i);
-    }
-    wipc_mutex_unlock(&table.lock);
-    return err;
+    return handle_alloc(obj, access, flags, 1, out);
 }
 
 /* Pseudo handles name this process and this thread with full access. */

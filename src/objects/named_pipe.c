@@ -37,6 +37,7 @@
 #define NP_RBUF 65536u
 #define NP_DEFAULT_WAIT 50u /* ms, when nDefaultTimeOut is 0 */
 #define NP_MAP_AFTER 16u /* see np_map_registry */
+#define NP_WAIT_MIN_US 50u    /* WaitNamedPipe's first sleep */
 #define NP_WAIT_MAX_US 10000u /* WaitNamedPipe looks again at least so often */
 #define NP_AGAIN 0xFFFFFFFFu /* internal: the registry changed, look again */
 
@@ -961,6 +962,20 @@ static DWORD np_why_not(const char *path, int fd, const struct np_header *h,
     return ERROR_FILE_NOT_FOUND;
 }
 
+/* Opens the registry at path and takes its mutex, without checking that
+ * the file is still the one at path: a caller that finds no live instance
+ * in it must check (np_why_not) before it concludes anything. */
+static DWORD np_open_registry(const char *path, int *fd)
+{
+    DWORD err = wipc_plat_open(path, O_RDWR, 0, fd);
+    if (err)
+        return err == ERROR_PATH_NOT_FOUND ? ERROR_FILE_NOT_FOUND : err;
+    err = wipc_plat_lock_byte(*fd, WIPC_NS_LOCK_MUTEX, 1);
+    if (err)
+        wipc_plat_close(*fd);
+    return err;
+}
+
 /* One attempt of wipc_npipe_open on the registry as it is now. */
 static DWORD np_open_once(const char *path, ACCESS_MASK access,
                           struct wipc_npipe *p)
@@ -968,18 +983,13 @@ static DWORD np_open_once(const char *path, ACCESS_MASK access,
     struct np_header h;
     struct np_slot *all = NULL;
     int fd, have_header;
-    DWORD err = wipc_plat_open(path, O_RDWR, 0, &fd);
-
-    if (err)
-        return err == ERROR_PATH_NOT_FOUND ? ERROR_FILE_NOT_FOUND : err;
     /* The common case costs an open, a lock, two reads, the connect and a
      * write: the registry is checked for being current, and the instances
      * for being alive, only when no instance can be connected to. */
-    err = wipc_plat_lock_byte(fd, WIPC_NS_LOCK_MUTEX, 1);
-    if (err) {
-        wipc_plat_close(fd);
+    DWORD err = np_open_registry(path, &fd);
+
+    if (err)
         return err;
-    }
     have_header = np_read_header(fd, &h) == 0;
     if (have_header)
         all = np_read_slots(fd, &h);
@@ -1039,24 +1049,30 @@ DWORD wipc_npipe_open(const char *path, ACCESS_MASK access,
 DWORD wipc_npipe_wait(const char *path, DWORD timeout)
 {
     uint64_t start = wipc_plat_now_ms();
-    DWORD delay_us = 50;
+    DWORD delay_us = 0;
     int resolved = 0;
 
     for (;;) {
         struct np_header h;
-        int fd, created, listening = 0;
-        uint32_t live = 0;
-        DWORD err = wipc_ns_open_locked(path, 0, 0, &fd, &created);
+        struct np_slot *all = NULL;
+        int fd, listening = 0, have_header;
+        DWORD err = np_open_registry(path, &fd);
 
         if (err)
             return err;
-        if (np_read_header(fd, &h) == 0)
-            live = (uint32_t)np_any_live(fd, &h, &listening);
+        have_header = np_read_header(fd, &h) == 0;
+        if (have_header)
+            all = np_read_slots(fd, &h);
+        if (have_header && np_any_live_in(fd, &h, all, &listening))
+            err = listening ? 0 : ERROR_PIPE_BUSY;
+        else
+            err = np_why_not(path, fd, &h, all, 0); /* none lives */
+        free(all);
         wipc_plat_close(fd);
-        if (live == 0)
-            return ERROR_FILE_NOT_FOUND;
-        if (listening)
-            return 0;
+        if (err == NP_AGAIN)
+            continue; /* the registry was made anew: look at the new one */
+        if (err != ERROR_PIPE_BUSY)
+            return err; /* 0: an instance listens; ERROR_FILE_NOT_FOUND */
         if (!resolved) {
             if (timeout == NMPWAIT_USE_DEFAULT_WAIT)
                 timeout = h.default_timeout ? h.default_timeout
@@ -1066,11 +1082,16 @@ DWORD wipc_npipe_wait(const char *path, DWORD timeout)
         if (timeout != NMPWAIT_WAIT_FOREVER &&
             wipc_plat_now_ms() - start >= timeout)
             return ERROR_SEM_TIMEOUT;
-        /* Look again soon, then less and less often: a server usually
-         * listens again right after its DisconnectNamedPipe, and the
-         * first short sleep gives it the CPU if it shares ours.  (A
-         * kernel watch on the registry would cost more: closing an
-         * inotify instance waits for an RCU grace period, ~20 ms.) */
+        /* Look again at once, then less and less often: a server
+         * usually listens again right after its DisconnectNamedPipe, and
+         * yielding first gives it the CPU if it shares ours.  (A kernel
+         * watch on the registry would cost more: closing an inotify
+         * instance waited here for an RCU grace period, about 20 ms.) */
+        if (delay_us == 0) {
+            wipc_plat_yield();
+            delay_us = NP_WAIT_MIN_US;
+            continue;
+        }
         wipc_plat_sleep_us(delay_us);
         if (delay_us < NP_WAIT_MAX_US)
             delay_us = delay_us * 2 < NP_WAIT_MAX_US ? delay_us * 2

@@ -458,6 +458,9 @@ void wipc_plat_sleep_ms(DWORD ms);
 /* Sleeps us microseconds (less than a second), resuming after signals. */
 void wipc_plat_sleep_us(DWORD us);
 
+/* Lets another runnable thread or process of this CPU run first. */
+void wipc_plat_yield(void);
+
 /*
  * poll(2) on n descriptors for readability; revents[i] gets 1 where fds[i]
  * is readable or hung up.  timeout_ms -1 waits for ever.  *nready is the

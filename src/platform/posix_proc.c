@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
@@ -79,6 +80,8 @@ void wipc_plat_sleep_ms(DWORD ms)
     while (nanosleep(&req, &rem) < 0 && errno == EINTR)
         req = rem;
 }
+
+void wipc_plat_yield(void) { sched_yield(); }
 
 void wipc_plat_sleep_us(DWORD us)
 {
