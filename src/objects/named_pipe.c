@@ -54,17 +54,21 @@ enum { NP_SLOT_FREE = 0, NP_SLOT_LISTENING = 1, NP_SLOT_BUSY = 2 };
 
 struct np_slot {
     uint32_t state;
+    /* The client that claimed the instance (BUSY), until its server
+     * accepts the connection (0): a claim whose client died before it
+     * connected can be taken over (np_claimable). */
+    uint32_t claimer;
+    /* When the instance last started listening (monotonic ns): clients take
+     * the instance that has listened longest, as Windows does. */
+    uint64_t since;
+    uint64_t sock_id;
+    uint32_t server_pid;
     /* How many clients this instance has disconnected, written by the
      * server before it cuts a connection.  A client notes the count when it
      * claims the instance, so at the end of its connection a higher count
      * tells a disconnection from its server's death, however late the
      * kernel drops a killed server's locks. */
     uint32_t dropped;
-    /* When the instance last started listening (monotonic ns): clients take
-     * the instance that has listened longest, as Windows does. */
-    uint64_t since;
-    uint64_t sock_id;
-    uint32_t server_pid, reserved;
 };
 
 enum np_state {
@@ -224,47 +228,29 @@ static uint64_t np_state_off(uint32_t i)
 
 /* Says LISTENING in this server instance's slot, and since when.  The
  * slot is ours for as long as we hold its lock, so only those fields are
- * written.  Under the registry mutex all the same: the client that
- * claimed the instance last may not have written BUSY yet (np_mark_busy
- * does not wait for it), and it holds the mutex until it has. */
+ * written, and with no registry mutex: the slot says BUSY until now, and
+ * the client that claimed it wrote so before it connected (np_claim), so
+ * no client writes to it meanwhile. */
 static void np_set_listening(struct wipc_npipe *p)
 {
     struct {
-        uint32_t state, dropped;
+        uint32_t state, claimer;
         uint64_t since;
-    } head = {NP_SLOT_LISTENING, p->dropped, wipc_plat_now_ns()};
-    if (wipc_plat_lock_byte(p->inst_fd, WIPC_NS_LOCK_MUTEX, 1) != 0)
-        return;
+    } head = {NP_SLOT_LISTENING, 0, wipc_plat_now_ns()};
     wipc_plat_pwrite_all(p->inst_fd, &head, sizeof head,
                          np_state_off(p->slot));
-    wipc_ns_unlock(p->inst_fd);
 }
 
-/*
- * After a connection the slot must not say LISTENING.  The client marks
- * it BUSY when it claims the instance, right after its connect() and
- * still holding the registry mutex; it still says LISTENING only while
- * that client finishes its claim, or if the client died between its
- * connect() and its write.  So the mutex is only tried, never waited for:
- * if somebody holds it, the claiming client (or, if it died, whichever
- * client claims next) writes BUSY.  Only a client turns LISTENING into
- * BUSY, and only this instance (under p->lock, which the caller holds)
- * turns it back, so a read without the mutex that finds BUSY cannot be
- * overtaken.
- */
-static void np_mark_busy(struct wipc_npipe *p)
+/* After accepting a connection: the claim is fulfilled (see
+ * np_slot.claimer).  Only the claiming client and this instance write the
+ * field, one after the other. */
+static void np_mark_accepted(struct wipc_npipe *p)
 {
-    uint32_t state = NP_SLOT_LISTENING;
-    if (p->inst_fd < 0 ||
-        (wipc_plat_pread_all(p->inst_fd, &state, sizeof state,
-                             np_state_off(p->slot)) == 0 &&
-         state == NP_SLOT_BUSY) ||
-        wipc_plat_lock_byte(p->inst_fd, WIPC_NS_LOCK_MUTEX, 0) != 0)
-        return;
-    state = NP_SLOT_BUSY;
-    wipc_plat_pwrite_all(p->inst_fd, &state, sizeof state,
-                         np_state_off(p->slot));
-    wipc_ns_unlock(p->inst_fd);
+    uint32_t none = 0;
+    if (p->inst_fd >= 0)
+        wipc_plat_pwrite_all(p->inst_fd, &none, sizeof none,
+                             np_slot_off(p->slot) +
+                                 offsetof(struct np_slot, claimer));
 }
 
 /* Records, before the connection is cut, that this instance disconnected
@@ -399,9 +385,7 @@ static DWORD np_accept_pending_seen(struct wipc_npipe *p, int seen)
             wipc_plat_eventfd_set(p->wake_fd);
             p->wake_set = 1;
         }
-        /* A client that died between its connect() and its claim left the
-         * slot saying LISTENING: no other client may come now. */
-        np_mark_busy(p);
+        np_mark_accepted(p);
         return 0;
     }
     return ERROR_PIPE_LISTENING;
@@ -839,7 +823,7 @@ static DWORD np_take_slot(struct wipc_npipe *p, int fd, struct np_header *h)
     p->slot = i;
     s.state = NP_SLOT_LISTENING;
     s.server_pid = wipc_plat_getpid();
-    s.dropped = s.reserved = 0;
+    s.dropped = s.claimer = 0;
     s.since = wipc_plat_now_ns();
     s.sock_id = p->sock_id;
     err = np_write_slot(fd, i, &s);
@@ -900,15 +884,18 @@ DWORD wipc_npipe_create(const char *path, const char *name, DWORD open_mode,
     return 0;
 }
 
-/*
- * Claims a listening instance and connects to it (mutex held on fd; all:
- * the slots as read under it).  No lock query is needed to pass by the
- * slot of a server that died saying LISTENING: its socket went with it,
- * and the connection is refused.  The claim is written after the connect,
- * so a failed connect leaves nothing to undo; a client that dies in
- * between leaves the slot saying LISTENING, which its server corrects when
- * it accepts (np_mark_busy).
- */
+/* Whether a client may claim slot i: it listens, or the client that
+ * claimed it died before its server accepted (so most likely before it
+ * connected, which would leave the instance listening with its slot
+ * saying BUSY for ever).  Should that client have connected after all,
+ * the server accepts the next client at its next ConnectNamedPipe. */
+static int np_claimable(const struct np_slot *s)
+{
+    return s->state == NP_SLOT_LISTENING ||
+           (s->state == NP_SLOT_BUSY && s->claimer != 0 &&
+            !wipc_plat_pid_alive(s->claimer));
+}
+
 /* 1 if slot a listened before slot b (ties: the lower index first). */
 static int np_listened_before(const struct np_slot *all, uint32_t a,
                               uint32_t b)
@@ -917,27 +904,40 @@ static int np_listened_before(const struct np_slot *all, uint32_t a,
            (all[a].since == all[b].since && a < b);
 }
 
+/*
+ * Claims a listening instance and connects to it (mutex held on fd; all:
+ * the slots as read under it), the one listening longest first.  The
+ * claim (BUSY, and who) is written before the connect, so the server,
+ * which accepts only after it, never finds it written late: it needs the
+ * mutex for none of its own writes.  No lock query is needed to pass by
+ * the slot of a server that died saying LISTENING: its socket went with
+ * it, and the connection is refused.
+ */
 static DWORD np_claim(struct wipc_npipe *p, int fd, const struct np_header *h,
                       const struct np_slot *all)
 {
-    uint32_t busy = NP_SLOT_BUSY, i, best, tried = UINT32_MAX;
+    struct {
+        uint32_t state, claimer;
+    } claim = {NP_SLOT_BUSY, wipc_plat_getpid()}, undo = {NP_SLOT_LISTENING, 0};
+    uint32_t i, best, tried = UINT32_MAX;
 
     for (;;) {
         /* The instance listening longest, of those not tried yet. */
         best = UINT32_MAX;
         for (i = 0; all && i < h->nslots; i++)
-            if (all[i].state == NP_SLOT_LISTENING &&
-                (tried == UINT32_MAX || np_listened_before(all, tried, i)) &&
-                (best == UINT32_MAX || np_listened_before(all, i, best)))
+            if ((tried == UINT32_MAX || np_listened_before(all, tried, i)) &&
+                (best == UINT32_MAX || np_listened_before(all, i, best)) &&
+                np_claimable(&all[i]))
                 best = i;
         if (best == UINT32_MAX)
             return ERROR_PIPE_BUSY;
+        wipc_plat_pwrite_all(fd, &claim, sizeof claim, np_state_off(best));
         if (wipc_plat_connect_abstract(all[best].sock_id, SOCK_STREAM,
                                        &p->conn) == 0)
             break;
+        wipc_plat_pwrite_all(fd, &undo, sizeof undo, np_state_off(best));
         tried = best;
     }
-    wipc_plat_pwrite_all(fd, &busy, sizeof busy, np_state_off(best));
     p->dropped = all[best].dropped;
     p->slot = best;
     p->sock_id = all[best].sock_id;
@@ -1220,7 +1220,7 @@ DWORD wipc_npipe_disconnect(struct wipc_object *obj)
         conn = p->conn;
         p->conn = -1;
         p->state = NP_DISCONNECTED;
-        /* The slot says BUSY since the accept (np_mark_busy), and until
+        /* The slot says BUSY since the client's claim, and until
          * ConnectNamedPipe: no client comes meanwhile. */
         np_mark_dropped(p);
     }

@@ -458,6 +458,9 @@ void wipc_plat_sleep_ms(DWORD ms);
 /* Sleeps us microseconds (less than a second), resuming after signals. */
 void wipc_plat_sleep_us(DWORD us);
 
+/* 1 if process pid exists (of any user), 0 if it does not. */
+int wipc_plat_pid_alive(DWORD pid);
+
 /* Lets another runnable thread or process of this CPU run first. */
 void wipc_plat_yield(void);
 

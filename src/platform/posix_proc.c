@@ -83,6 +83,11 @@ void wipc_plat_sleep_ms(DWORD ms)
 
 void wipc_plat_yield(void) { sched_yield(); }
 
+int wipc_plat_pid_alive(DWORD pid)
+{
+    return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+}
+
 void wipc_plat_sleep_us(DWORD us)
 {
     struct timespec req = {0, (long)(us % 1000000u) * 1000L}, rem;
