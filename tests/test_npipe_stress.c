@@ -24,6 +24,7 @@
  * No check asserts a timing; every wait has a timeout.
  */
 #include "testlib.h"
+#include <winipc.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -1007,6 +1008,59 @@ static unsigned rnd(void)
     return (unsigned)s;
 }
 
+/*
+ * A client killed after it claimed an instance but before it connected
+ * leaves its claim in the registry slot, and nothing at the server.  The
+ * next client takes such a claim over, so the instance is not left
+ * listening for ever behind a slot that says BUSY; a claim whose client
+ * lives is respected.  White-box: the claim (state BUSY = 2, then the
+ * client's pid) is written into slot 0 of the registry by hand.
+ */
+static void write_claim(const char *name, uint32_t pid)
+{
+    char path[4096];
+    uint32_t claim[2] = {2, pid};
+    int fd, n = snprintf(path, sizeof path, "%s/pipe/",
+                         winipc_namespace_root());
+    for (const char *c = name + strlen("\\\\.\\pipe\\"); *c; c++)
+        path[n++] = *c >= 'A' && *c <= 'Z' ? (char)(*c - 'A' + 'a') : *c;
+    path[n] = '\0';
+    fd = open(path, O_WRONLY | O_CLOEXEC);
+    CHECK(fd >= 0);
+    CHECK_EQ(pwrite(fd, claim, sizeof claim, 4096), (ssize_t)sizeof claim);
+    close(fd);
+}
+
+static void test_stale_claim(void)
+{
+    const char *name = pipe_name("stale-claim");
+    HANDLE s, c;
+    pid_t dead;
+    char buf[8];
+    DWORD n;
+
+    s = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1, 512,
+                         512, 0, NULL);
+    CHECK(s != INVALID_HANDLE_VALUE);
+    write_claim(name, (uint32_t)getpid());
+    CHECK_FAILS(client(name, GENERIC_READ | GENERIC_WRITE) !=
+                    INVALID_HANDLE_VALUE,
+                ERROR_PIPE_BUSY);
+    dead = fork();
+    if (dead == 0)
+        _exit(0);
+    CHECK_EQ(waitpid(dead, NULL, 0), dead);
+    write_claim(name, (uint32_t)dead);
+    c = client(name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(c != INVALID_HANDLE_VALUE);
+    CHECK(ConnectNamedPipe(s, NULL) || GetLastError() == ERROR_PIPE_CONNECTED);
+    CHECK_OK(WriteFile(c, "claim", 5, &n, NULL));
+    CHECK_OK(ReadFile(s, buf, sizeof buf, &n, NULL));
+    CHECK_EQ(n, 5);
+    CloseHandle(c);
+    CloseHandle(s);
+}
+
 static void test_killed_at_random(void)
 {
     const char *name = pipe_name("churn");
@@ -1894,6 +1948,7 @@ int main(int argc, char **argv)
     RUN_IF(test_killed_server);
     RUN_IF(test_killed_client);
     RUN_IF(test_killed_at_random);
+    RUN_IF(test_stale_claim);
     RUN_IF(test_thousand_clients);
     RUN_IF(test_message_integrity);
     return TEST_SUMMARY();

@@ -43,6 +43,14 @@ WINIPC_API int winipc_handle_fd(HANDLE handle);
  */
 WINIPC_API HANDLE winipc_handle_from_fd(int fd);
 
+/*
+ * The namespace root: the directory under which named pipes and mailslots
+ * are registered ($WINIPC_ROOT if set when the library first needs it,
+ * else /tmp/.winipc).  Processes that talk to each other by name must
+ * share it.  A static string; the directory is created if missing.
+ */
+WINIPC_API const char *winipc_namespace_root(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -4,6 +4,8 @@
 #include "api.h"
 #include <winipc.h>
 
+#include "../core/namespace.h"
+
 #define WIPC_STR2(x) #x
 #define WIPC_STR(x) WIPC_STR2(x)
 
@@ -65,3 +67,5 @@ WINIPC_API HANDLE winipc_handle_from_fd(int fd)
     wipc_object_release(obj);
     return h;
 }
+
+WINIPC_API const char *winipc_namespace_root(void) { return wipc_ns_root(); }
