@@ -42,6 +42,15 @@ static void start(struct waiter *w, DWORD n, const HANDLE *objs, BOOL all,
     w->thread = CreateThread(NULL, 0, wait_thread, w, 0, NULL);
 }
 
+/* Starts a waiter for all of h0 and h1, timeout 10 s. */
+static void start_all2(struct waiter *w, HANDLE h0, HANDLE h1)
+{
+    HANDLE objs[2];
+    objs[0] = h0;
+    objs[1] = h1;
+    start(w, 2, objs, TRUE, 10000);
+}
+
 /* "label: WAIT_..." for the waiter's thread after up to ms, then its
  * result if it ended. */
 static void check_waiter(const char *label, struct waiter *w, DWORD ms)
@@ -79,9 +88,7 @@ int main(void)
     SECTION("a wait for all takes nothing before every member is signalled");
     x = ev(FALSE, TRUE);
     y = ev(FALSE, FALSE);
-    set[0] = x;
-    set[1] = y;
-    start(&a, 2, set, TRUE, 10000);
+    start_all2(&a, x, y);
     check_waiter("waiter for all (x signalled, y not)", &a, 200);
     state("WaitForSingleObject(x, 0) takes x from under it", x);
     SetEvent(y);
@@ -97,9 +104,7 @@ int main(void)
     SECTION("a member signalled and reset meanwhile does not count");
     m = ev(TRUE, FALSE);
     y = ev(FALSE, FALSE);
-    set[0] = m;
-    set[1] = y;
-    start(&a, 2, set, TRUE, 10000);
+    start_all2(&a, m, y);
     SetEvent(m);
     ResetEvent(m);
     SetEvent(y);
@@ -115,12 +120,8 @@ int main(void)
     SECTION("two waiters for all compete for auto-reset members");
     x = ev(FALSE, FALSE);
     y = ev(FALSE, FALSE);
-    set[0] = x;
-    set[1] = y;
-    start(&a, 2, set, TRUE, 10000);
-    set[0] = y;
-    set[1] = x;
-    start(&b, 2, set, TRUE, 10000);
+    start_all2(&a, x, y);
+    start_all2(&b, y, x);
     Sleep(100);
     SetEvent(x);
     SetEvent(y);
@@ -146,9 +147,7 @@ int main(void)
     SECTION("a waiter for one member and a waiter for all");
     x = ev(FALSE, FALSE);
     y = ev(FALSE, FALSE);
-    set[0] = x;
-    set[1] = y;
-    start(&a, 2, set, TRUE, 10000);
+    start_all2(&a, x, y);
     start(&b, 1, &x, FALSE, 10000);
     Sleep(100);
     SetEvent(x);

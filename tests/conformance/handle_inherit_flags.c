@@ -12,17 +12,10 @@
 
 #include <stdlib.h>
 
-#include "conformance.h"
+#include "conf_proc.h"
 
 #define FILE_NAME "handle_inherit_flags.tmp"
 #define SLOT_NAME "\\\\.\\mailslot\\winipc_conf_handle_inherit_flags"
-
-static const char *self_path;
-
-static HANDLE arg_handle(const char *s)
-{
-    return (HANDLE)(ULONG_PTR)strtoull(s, NULL, 10);
-}
 
 static int child_main(int argc, char **argv)
 {
@@ -31,19 +24,19 @@ static int child_main(int argc, char **argv)
 
     if (strcmp(argv[1], "flags") == 0 && argc > 2) {
         /* The flags of the inherited handle argv[2], or 100. */
-        if (!GetHandleInformation(arg_handle(argv[2]), &flags))
+        if (!GetHandleInformation(conf_handle_arg(argv[2]), &flags))
             return 100;
         return (int)flags;
     }
     if (strcmp(argv[1], "set") == 0 && argc > 2) {
         /* SetEvent through the inherited handle: 0, or its error. */
-        h = arg_handle(argv[2]);
+        h = conf_handle_arg(argv[2]);
         return SetEvent(h) ? 0 : (int)GetLastError();
     }
     if (strcmp(argv[1], "wait") == 0 && argc > 2) {
         /* WaitForSingleObject(argv[2], 0): its result, or 100 + the
          * error (exit codes stay below 256). */
-        DWORD r = WaitForSingleObject(arg_handle(argv[2]), 0);
+        DWORD r = WaitForSingleObject(conf_handle_arg(argv[2]), 0);
         if (r == WAIT_FAILED)
             return GetLastError() < 100 ? 100 + (int)GetLastError() : 99;
         return (int)r;
@@ -53,26 +46,16 @@ static int child_main(int argc, char **argv)
 
 static void run_child(const char *label, const char *verb, HANDLE h)
 {
-    STARTUPINFOA si;
     PROCESS_INFORMATION pi;
-    char cmd[512];
-    DWORD code = 12345;
+    char args[128];
 
-    memset(&si, 0, sizeof si);
-    si.cb = sizeof si;
-    snprintf(cmd, sizeof cmd, "\"%s\" %s %llu", self_path, verb,
-             (unsigned long long)(ULONG_PTR)h);
-    if (!CreateProcessA(self_path, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si,
-                        &pi)) {
+    snprintf(args, sizeof args, "%s %llu", verb, CONF_HANDLE_ARG(h));
+    if (!conf_start(args, TRUE, 0, NULL, NULL, NULL, &pi)) {
         printf("%s: CreateProcessA failed, %s\n", label,
                conf_error(GetLastError()));
         return;
     }
-    WaitForSingleObject(pi.hProcess, 20000);
-    GetExitCodeProcess(pi.hProcess, &code);
-    printf("%s: exit code %u\n", label, (unsigned)code);
-    CloseHandle(pi.hProcess);
-    CloseHandle(pi.hThread);
+    printf("%s: exit code %u\n", label, (unsigned)conf_exit_code(&pi));
 }
 
 static void show_flags(const char *label, HANDLE h)
@@ -94,11 +77,10 @@ static void cycle(const char *kind, HANDLE h)
     snprintf(label, sizeof label, "%s: new", kind);
     show_flags(label, h);
     snprintf(label, sizeof label, "%s: Set(both, both)", kind);
-    CHECK_BOOL(label, SetHandleInformation(h,
-                                           HANDLE_FLAG_INHERIT |
-                                               HANDLE_FLAG_PROTECT_FROM_CLOSE,
-                                           HANDLE_FLAG_INHERIT |
-                                               HANDLE_FLAG_PROTECT_FROM_CLOSE));
+    CHECK_BOOL(label,
+               SetHandleInformation(
+                   h, HANDLE_FLAG_INHERIT | HANDLE_FLAG_PROTECT_FROM_CLOSE,
+                   HANDLE_FLAG_INHERIT | HANDLE_FLAG_PROTECT_FROM_CLOSE));
     snprintf(label, sizeof label, "%s: after", kind);
     show_flags(label, h);
     snprintf(label, sizeof label, "%s: CloseHandle(protected)", kind);
@@ -110,8 +92,8 @@ static void cycle(const char *kind, HANDLE h)
     snprintf(label, sizeof label, "%s: after", kind);
     show_flags(label, h);
     snprintf(label, sizeof label, "%s: Set(PROTECT, 0)", kind);
-    CHECK_BOOL(label, SetHandleInformation(h, HANDLE_FLAG_PROTECT_FROM_CLOSE,
-                                           0));
+    CHECK_BOOL(label,
+               SetHandleInformation(h, HANDLE_FLAG_PROTECT_FROM_CLOSE, 0));
     snprintf(label, sizeof label, "%s: CloseHandle", kind);
     CHECK_BOOL(label, CloseHandle(h));
 }
@@ -130,12 +112,10 @@ static void every_kind(void)
     cycle("pipe write end", w);
     cycle("event", CreateEventA(NULL, TRUE, FALSE, NULL));
     DuplicateHandle(GetCurrentProcess(), GetCurrentProcess(),
-                    GetCurrentProcess(), &dup, 0, FALSE,
-                    DUPLICATE_SAME_ACCESS);
+                    GetCurrentProcess(), &dup, 0, FALSE, DUPLICATE_SAME_ACCESS);
     cycle("process", dup);
     DuplicateHandle(GetCurrentProcess(), GetCurrentThread(),
-                    GetCurrentProcess(), &dup, 0, FALSE,
-                    DUPLICATE_SAME_ACCESS);
+                    GetCurrentProcess(), &dup, 0, FALSE, DUPLICATE_SAME_ACCESS);
     cycle("thread", dup);
     ms = CreateMailslotA(SLOT_NAME, 0, 0, NULL);
     w = CreateFileA(SLOT_NAME, GENERIC_WRITE, SHARE_ALL, NULL, OPEN_EXISTING,
@@ -236,7 +216,7 @@ int main(int argc, char **argv)
 {
     if (argc > 1)
         return child_main(argc, argv);
-    self_path = argv[0];
+    *conf_self_slot() = argv[0];
     every_kind();
     masks();
     close_source();

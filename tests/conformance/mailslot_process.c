@@ -10,7 +10,7 @@
 
 #include <stdlib.h>
 
-#include "conformance.h"
+#include "conf_proc.h"
 
 #define NAME "\\\\.\\mailslot\\winipc_conf_mailslot_process"
 #define NAME2 "\\\\.\\mailslot\\winipc_conf_mailslot_process_inherited"
@@ -18,13 +18,6 @@
 
 #define WRITERS 3
 #define PER_WRITER 20
-
-static const char *self_path;
-
-static HANDLE arg_handle(const char *s)
-{
-    return (HANDLE)(ULONG_PTR)strtoull(s, NULL, 10);
-}
 
 /* A child's work, chosen by argv[1]; its result is its exit code. */
 static int child_main(int argc, char **argv)
@@ -51,7 +44,7 @@ static int child_main(int argc, char **argv)
     }
     if (strcmp(argv[1], "write-inherited") == 0 && argc > 2) {
         /* A writer handle inherited from the parent. */
-        h = arg_handle(argv[2]);
+        h = conf_handle_arg(argv[2]);
         if (!WriteFile(h, "from the child", 14, &n, NULL))
             return 100;
         return n == 14 ? 0 : 101;
@@ -60,21 +53,21 @@ static int child_main(int argc, char **argv)
         /* GetMailslotInfo through an inherited mailslot handle: the exit
          * code is 1 when it shows what the parent set up (time-out 250,
          * max 64, a first message 5 bytes long). */
-        h = arg_handle(argv[2]);
+        h = conf_handle_arg(argv[2]);
         if (!GetMailslotInfo(h, &max, &next, &count, &timeout))
             return 100;
         return max == 64 && timeout == 250 && next == 5 ? 1 : 102;
     }
     if (strcmp(argv[1], "settimeout") == 0 && argc > 2) {
         /* SetMailslotInfo(1234) through an inherited mailslot handle. */
-        return SetMailslotInfo(arg_handle(argv[2]), 1234) ? 0 : 100;
+        return SetMailslotInfo(conf_handle_arg(argv[2]), 1234) ? 0 : 100;
     }
     if (strcmp(argv[1], "read") == 0 && argc > 2) {
         /* Read every message through the inherited handle, after the
          * parent has closed its own (it sets the event argv[3] then):
          * the exit code counts the messages that were as expected. */
-        h = arg_handle(argv[2]);
-        if (argc > 3 && WaitForSingleObject(arg_handle(argv[3]), 20000) !=
+        h = conf_handle_arg(argv[2]);
+        if (argc > 3 && WaitForSingleObject(conf_handle_arg(argv[3]), 20000) !=
                             WAIT_OBJECT_0)
             return 100;
         SetMailslotInfo(h, 0);
@@ -99,37 +92,6 @@ static int child_main(int argc, char **argv)
         return 0;
     }
     return 99;
-}
-
-/* Starts "self ARGS" with bInheritHandles inherit; prints a line. */
-static PROCESS_INFORMATION spawn(const char *label, const char *args,
-                                 BOOL inherit)
-{
-    STARTUPINFOA si;
-    PROCESS_INFORMATION pi;
-    char cmd[512];
-
-    memset(&si, 0, sizeof si);
-    si.cb = sizeof si;
-    memset(&pi, 0, sizeof pi);
-    snprintf(cmd, sizeof cmd, "\"%s\" %s", self_path, args);
-    if (CreateProcessA(self_path, cmd, NULL, NULL, inherit, 0, NULL, NULL, &si,
-                       &pi))
-        printf("%s: TRUE\n", label);
-    else
-        printf("%s: FALSE, %s\n", label, conf_error(GetLastError()));
-    return pi;
-}
-
-static void finish(const char *label, PROCESS_INFORMATION *pi)
-{
-    DWORD code = 12345;
-    printf("%s: wait %s", label,
-           conf_wait(WaitForSingleObject(pi->hProcess, 20000)));
-    GetExitCodeProcess(pi->hProcess, &code);
-    printf(", exit code %u\n", (unsigned)code);
-    CloseHandle(pi->hProcess);
-    CloseHandle(pi->hThread);
 }
 
 static void write_msg(HANDLE h, const char *s)
@@ -157,7 +119,7 @@ static void several_writers(void)
     CHECK_HANDLE("CreateMailslotA", ms, CreateMailslotA(NAME, 0, 0, NULL));
     for (i = 0; i < WRITERS; i++) {
         snprintf(args, sizeof args, "send w%d", i);
-        pi[i] = spawn("CreateProcessA(send)", args, FALSE);
+        pi[i] = conf_spawn("CreateProcessA(send)", args, FALSE);
         procs[i] = pi[i].hProcess;
     }
     CHECK_WAIT("all writers ended",
@@ -193,8 +155,7 @@ static void several_writers(void)
            conf_error(GetLastError()));
     SHOW_UINT("  messages read", total);
     CHECK_TRUE("  every message whole", intact);
-    CHECK_TRUE("  each writer's messages in the order it sent them",
-               in_order);
+    CHECK_TRUE("  each writer's messages in the order it sent them", in_order);
     for (i = 0; i < WRITERS; i++)
         printf("  writer %d: %d messages\n", i, seen[i]);
     CHECK_BOOL("GetMailslotInfo when empty",
@@ -217,11 +178,10 @@ static void inherited_writer(void)
     w = open_writer(NAME2, &sa);
     CHECK_TRUE("CreateFileA(inheritable writer) succeeded",
                w != INVALID_HANDLE_VALUE);
-    snprintf(args, sizeof args, "write-inherited %llu",
-             (unsigned long long)(ULONG_PTR)w);
-    pi = spawn("CreateProcessA(write-inherited, bInheritHandles TRUE)", args,
-               TRUE);
-    finish("  ended", &pi);
+    snprintf(args, sizeof args, "write-inherited %llu", CONF_HANDLE_ARG(w));
+    pi = conf_spawn("CreateProcessA(write-inherited, bInheritHandles TRUE)",
+                    args, TRUE);
+    conf_finish("  ended", &pi);
     CHECK_BOOL("ReadFile(mailslot)", ReadFile(ms, buf, sizeof buf, &n, NULL));
     conf_show_bytes("  data", buf, n <= sizeof buf ? n : 0);
     CloseHandle(w);
@@ -243,36 +203,35 @@ static void inherited_mailslot(void)
     w = open_writer(NAME2, NULL);
     write_msg(w, "first");
     write_msg(w, "second message");
-    snprintf(args, sizeof args, "info %llu", (unsigned long long)(ULONG_PTR)ms);
-    pi = spawn("CreateProcessA(info, bInheritHandles TRUE)", args, TRUE);
-    finish("  ended (1: the child saw max 64, time-out 250, next 5)", &pi);
-    snprintf(args, sizeof args, "settimeout %llu",
-             (unsigned long long)(ULONG_PTR)ms);
-    pi = spawn("CreateProcessA(settimeout, bInheritHandles TRUE)", args, TRUE);
-    finish("  ended (0: its SetMailslotInfo(1234) succeeded)", &pi);
+    snprintf(args, sizeof args, "info %llu", CONF_HANDLE_ARG(ms));
+    pi = conf_spawn("CreateProcessA(info, bInheritHandles TRUE)", args, TRUE);
+    conf_finish("  ended (1: the child saw max 64, time-out 250, next 5)", &pi);
+    snprintf(args, sizeof args, "settimeout %llu", CONF_HANDLE_ARG(ms));
+    pi = conf_spawn("CreateProcessA(settimeout, bInheritHandles TRUE)", args,
+                    TRUE);
+    conf_finish("  ended (0: its SetMailslotInfo(1234) succeeded)", &pi);
     CHECK_BOOL("GetMailslotInfo",
                GetMailslotInfo(ms, NULL, NULL, NULL, &timeout));
     SHOW_UINT("  time-out (the child's)", timeout);
     SetMailslotInfo(ms, 250);
 
     /* The seeds' example: the parent closes its handle, the child reads. */
-    CHECK_BOOL("ReadFile(first)", ReadFile(ms, msg, sizeof msg, (DWORD[]){0},
-                                           NULL));
-    CHECK_BOOL("ReadFile(second)", ReadFile(ms, msg, sizeof msg, (DWORD[]){0},
-                                            NULL));
+    CHECK_BOOL("ReadFile(first)",
+               ReadFile(ms, msg, sizeof msg, (DWORD[]){0}, NULL));
+    CHECK_BOOL("ReadFile(second)",
+               ReadFile(ms, msg, sizeof msg, (DWORD[]){0}, NULL));
     for (i = 0; i < 4; i++) {
         snprintf(msg, sizeof msg, "message %d", i);
         write_msg(w, msg);
     }
     CloseHandle(w);
     ev = CreateEventA(&sa, TRUE, FALSE, NULL);
-    snprintf(args, sizeof args, "read %llu %llu",
-             (unsigned long long)(ULONG_PTR)ms,
-             (unsigned long long)(ULONG_PTR)ev);
-    pi = spawn("CreateProcessA(read, bInheritHandles TRUE)", args, TRUE);
+    snprintf(args, sizeof args, "read %llu %llu", CONF_HANDLE_ARG(ms),
+             CONF_HANDLE_ARG(ev));
+    pi = conf_spawn("CreateProcessA(read, bInheritHandles TRUE)", args, TRUE);
     CHECK_BOOL("CloseHandle(our mailslot handle)", CloseHandle(ms));
     SetEvent(ev);
-    finish("  ended (exit code: messages the child read)", &pi);
+    conf_finish("  ended (exit code: messages the child read)", &pi);
     CloseHandle(ev);
     SetLastError(CONF_SENTINEL);
     w = open_writer(NAME2, NULL);
@@ -296,11 +255,11 @@ static void waiting_reader(void)
     SECTION("a read waiting for another process");
     CHECK_HANDLE("CreateMailslotA(MAILSLOT_WAIT_FOREVER)", ms,
                  CreateMailslotA(NAME3, 0, MAILSLOT_WAIT_FOREVER, NULL));
-    pi = spawn("CreateProcessA(late)", "late", FALSE);
+    pi = conf_spawn("CreateProcessA(late)", "late", FALSE);
     CHECK_BOOL("ReadFile(waits for the child's message)",
                ReadFile(ms, buf, sizeof buf, &n, NULL));
     conf_show_bytes("  data", buf, n <= sizeof buf ? n : 0);
-    finish("  ended", &pi);
+    conf_finish("  ended", &pi);
     CloseHandle(ms);
 }
 
@@ -308,7 +267,7 @@ int main(int argc, char **argv)
 {
     if (argc > 1)
         return child_main(argc, argv);
-    self_path = argv[0];
+    *conf_self_slot() = argv[0];
     several_writers();
     inherited_writer();
     inherited_mailslot();

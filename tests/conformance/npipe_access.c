@@ -9,7 +9,7 @@
 #include <tchar.h>
 #include <windows.h>
 
-#include "npipe_proc.h"
+#include "conf_proc.h"
 
 #define NAME_IN "\\\\.\\pipe\\winipc_conf_npipe_access_in"
 #define NAME_OUT "\\\\.\\pipe\\winipc_conf_npipe_access_out"
@@ -62,15 +62,6 @@ static void write_some(const char *label, HANDLE h)
     SHOW_UINT("  bytes written", n);
 }
 
-static void read_some(const char *label, HANDLE h)
-{
-    char buf[32] = {0};
-    DWORD n = 77;
-    CHECK_BOOL(label, ReadFile(h, buf, sizeof buf, &n, NULL));
-    SHOW_UINT("  bytes read", n);
-    conf_show_bytes("  data", buf, n <= sizeof buf ? n : 0);
-}
-
 static void queries(const char *what, HANDLE h)
 {
     char label[96];
@@ -97,8 +88,8 @@ static void child_open(const char *label, const char *access)
     PROCESS_INFORMATION pi;
     char args[32];
     snprintf(args, sizeof args, "open %s", access);
-    pi = np_spawn(label, args, FALSE);
-    np_finish("  ended (exit code: CreateFileA's error)", &pi);
+    pi = conf_spawn(label, args, FALSE);
+    conf_finish("  ended (exit code: CreateFileA's error)", &pi);
 }
 
 int main(int argc, char **argv)
@@ -107,7 +98,7 @@ int main(int argc, char **argv)
 
     if (argc > 1)
         return child_main(argc, argv);
-    *np_self_slot() = argv[0];
+    *conf_self_slot() = argv[0];
 
     SECTION("PIPE_ACCESS_INBOUND: from the client to the server");
     s = server("CreateNamedPipeA(PIPE_ACCESS_INBOUND)", NAME_IN,
@@ -121,8 +112,8 @@ int main(int argc, char **argv)
         CloseHandle(c);
     c = client("CreateFileA(GENERIC_WRITE)", NAME_IN, GENERIC_WRITE);
     write_some("WriteFile(client)", c);
-    read_some("ReadFile(server)", s);
-    read_some("ReadFile(client)", c);
+    conf_read_some("ReadFile(server)", s);
+    conf_read_some("ReadFile(client)", c);
     write_some("WriteFile(server)", s);
     queries("client, GENERIC_WRITE", c);
     queries("server", s);
@@ -134,7 +125,7 @@ int main(int argc, char **argv)
     child_open("CreateProcessA(open GENERIC_READ)", "r");
     child_open("CreateProcessA(open GENERIC_READ | GENERIC_WRITE)", "b");
     child_open("CreateProcessA(open GENERIC_WRITE)", "w");
-    read_some("ReadFile(server)", s);
+    conf_read_some("ReadFile(server)", s);
     CloseHandle(s);
 
     SECTION("PIPE_ACCESS_OUTBOUND: from the server to the client");
@@ -149,9 +140,9 @@ int main(int argc, char **argv)
         CloseHandle(c);
     c = client("CreateFileA(GENERIC_READ)", NAME_OUT, GENERIC_READ);
     write_some("WriteFile(server)", s);
-    read_some("ReadFile(client)", c);
+    conf_read_some("ReadFile(client)", c);
     write_some("WriteFile(client)", c);
-    read_some("ReadFile(server)", s);
+    conf_read_some("ReadFile(server)", s);
     queries("client, GENERIC_READ", c);
     queries("server", s);
     close_both(c, s);
@@ -167,15 +158,15 @@ int main(int argc, char **argv)
                PIPE_ACCESS_DUPLEX);
     c = client("CreateFileA(GENERIC_READ)", NAME_DUP, GENERIC_READ);
     write_some("WriteFile(server)", s);
-    read_some("ReadFile(client)", c);
+    conf_read_some("ReadFile(client)", c);
     write_some("WriteFile(client)", c);
     close_both(c, s);
     s = server("CreateNamedPipeA(PIPE_ACCESS_DUPLEX)", NAME_DUP,
                PIPE_ACCESS_DUPLEX);
     c = client("CreateFileA(GENERIC_WRITE)", NAME_DUP, GENERIC_WRITE);
     write_some("WriteFile(client)", c);
-    read_some("ReadFile(server)", s);
-    read_some("ReadFile(client)", c);
+    conf_read_some("ReadFile(server)", s);
+    conf_read_some("ReadFile(client)", c);
     close_both(c, s);
 
     SECTION("a client without read or write access");
@@ -183,7 +174,7 @@ int main(int argc, char **argv)
                PIPE_ACCESS_DUPLEX);
     c = client("CreateFileA(no access)", NAME_DUP, 0);
     write_some("WriteFile(client)", c);
-    read_some("ReadFile(client)", c);
+    conf_read_some("ReadFile(client)", c);
     queries("client, no access", c);
     CHECK_BOOL("ConnectNamedPipe(server)", ConnectNamedPipe(s, NULL));
     write_some("WriteFile(server)", s);

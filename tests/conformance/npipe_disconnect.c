@@ -8,7 +8,7 @@
 #include <tchar.h>
 #include <windows.h>
 
-#include "npipe_proc.h"
+#include "conf_proc.h"
 
 #define NAME "\\\\.\\pipe\\winipc_conf_npipe_disconnect"
 #define NAME2 "\\\\.\\pipe\\winipc_conf_npipe_disconnect_2"
@@ -27,7 +27,7 @@ static int child_main(int argc, char **argv)
     DWORD n = 0, avail = 77;
 
     if (strcmp(argv[1], "touch") == 0 || strcmp(argv[1], "last_words") == 0) {
-        c = np_open(NAME2, GENERIC_READ | GENERIC_WRITE);
+        c = conf_open(NAME2, GENERIC_READ | GENERIC_WRITE);
         if (c == INVALID_HANDLE_VALUE)
             return 1;
         if (argv[1][0] == 'l' && !WriteFile(c, "last words", 10, &n, NULL))
@@ -37,34 +37,34 @@ static int child_main(int argc, char **argv)
     }
     if (argc < 3)
         return 99;
-    *np_out_slot() = np_handle_arg(argv[2]);
-    c = np_open(NAME, GENERIC_READ | GENERIC_WRITE);
+    *conf_out_slot() = conf_handle_arg(argv[2]);
+    c = conf_open(NAME, GENERIC_READ | GENERIC_WRITE);
     if (c == INVALID_HANDLE_VALUE) {
-        np_say("CreateFileA failed: %s", conf_error(GetLastError()));
+        conf_say("CreateFileA failed: %s", conf_error(GetLastError()));
         return 1;
     }
     if (strcmp(argv[1], "again") == 0) {
         CHILD_BOOL("WriteFile(\"again\")", WriteFile(c, "again", 5, &n, NULL));
         n = 0;
         CHILD_BOOL("ReadFile", ReadFile(c, buf, sizeof buf, &n, NULL));
-        np_say_bytes("  data", buf, n);
+        conf_say_bytes("  data", buf, n);
         CloseHandle(c);
         return 0;
     }
     if (strcmp(argv[1], "queued") == 0 && argc > 3) {
-        ctl = np_handle_arg(argv[3]);
+        ctl = conf_handle_arg(argv[3]);
         CHILD_BOOL("WriteFile(\"queued\")",
                    WriteFile(c, "queued", 6, &n, NULL));
-        if (np_await(ctl) != 'g')
+        if (conf_await(ctl) != 'g')
             return 2;
         n = 77;
         CHILD_BOOL("ReadFile(client, disconnected)",
                    ReadFile(c, buf, sizeof buf, &n, NULL));
-        np_say("  bytes read: %u", (unsigned)n);
+        conf_say("  bytes read: %u", (unsigned)n);
         n = 77;
         CHILD_BOOL("WriteFile(client, disconnected)",
                    WriteFile(c, "more", 4, &n, NULL));
-        np_say("  bytes written: %u", (unsigned)n);
+        conf_say("  bytes written: %u", (unsigned)n);
         CHILD_BOOL("PeekNamedPipe(client, disconnected)",
                    PeekNamedPipe(c, NULL, 0, NULL, &avail, NULL));
         CloseHandle(c);
@@ -107,11 +107,10 @@ static PROCESS_INFORMATION spawn_reporting(const char *label, const char *job,
     PROCESS_INFORMATION pi;
     HANDLE rep_w;
     char args[128];
-    np_child_pipe(rep_r, &rep_w, 0);
-    snprintf(args, sizeof args, "%s %llu %llu", job,
-             (unsigned long long)(ULONG_PTR)rep_w,
-             (unsigned long long)(ULONG_PTR)ctl_r);
-    pi = np_spawn(label, args, TRUE);
+    conf_child_pipe(rep_r, &rep_w, 0);
+    snprintf(args, sizeof args, "%s %llu %llu", job, CONF_HANDLE_ARG(rep_w),
+             CONF_HANDLE_ARG(ctl_r));
+    pi = conf_spawn(label, args, TRUE);
     CloseHandle(rep_w);
     return pi;
 }
@@ -126,7 +125,7 @@ int main(int argc, char **argv)
 
     if (argc > 1)
         return child_main(argc, argv);
-    *np_self_slot() = argv[0];
+    *conf_self_slot() = argv[0];
 
     SECTION("before any client");
     CHECK_CREATED("CreateNamedPipeA", s,
@@ -160,25 +159,25 @@ int main(int argc, char **argv)
     conf_show_bytes("  data", buf, n <= sizeof buf ? n : 0);
     CHECK_BOOL("WriteFile(server, \"welcome\")",
                WriteFile(s, "welcome", 7, &n, NULL));
-    np_finish("  ended", &pi);
-    np_relay(rep_r);
+    conf_finish("  ended", &pi);
+    conf_relay(rep_r);
     CloseHandle(rep_r);
     io("old client, after the new one", c);
     CloseHandle(c);
 
     SECTION("data queued both ways with the client in a child");
     CHECK_BOOL("DisconnectNamedPipe", DisconnectNamedPipe(s));
-    np_child_pipe(&ctl_r, &ctl_w, 1);
+    conf_child_pipe(&ctl_r, &ctl_w, 1);
     pi = spawn_reporting("CreateProcessA(queued)", "queued", ctl_r, &rep_r);
     CloseHandle(ctl_r);
     CHECK_BOOL("ConnectNamedPipe(disconnected)", ConnectNamedPipe(s, NULL));
     CHECK_BOOL("WriteFile(server, \"pending\")",
                WriteFile(s, "pending", 7, &n, NULL));
-    CHECK_TRUE("  the child's \"queued\" arrived", np_poll(six_queued, s));
+    CHECK_TRUE("  the child's \"queued\" arrived", conf_poll(six_queued, s));
     CHECK_BOOL("DisconnectNamedPipe", DisconnectNamedPipe(s));
-    np_order(ctl_w, 'g');
-    np_finish("  ended", &pi);
-    np_relay(rep_r);
+    conf_order(ctl_w, 'g');
+    conf_finish("  ended", &pi);
+    conf_relay(rep_r);
     CloseHandle(rep_r);
     CloseHandle(ctl_w);
     CloseHandle(s);
@@ -187,19 +186,19 @@ int main(int argc, char **argv)
     CHECK_CREATED("CreateNamedPipeA", s,
                   CreateNamedPipeA(NAME2, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1,
                                    1024, 1024, 0, NULL));
-    pi = np_spawn("CreateProcessA(touch)", "touch", FALSE);
-    np_finish("  ended", &pi);
+    pi = conf_spawn("CreateProcessA(touch)", "touch", FALSE);
+    conf_finish("  ended", &pi);
     CHECK_BOOL("ConnectNamedPipe(client gone)", ConnectNamedPipe(s, NULL));
     io("server, client gone", s);
     CHECK_BOOL("DisconnectNamedPipe", DisconnectNamedPipe(s));
     io("server, disconnected", s);
-    pi = np_spawn("CreateProcessA(touch)", "touch", FALSE);
+    pi = conf_spawn("CreateProcessA(touch)", "touch", FALSE);
     SetLastError(CONF_SENTINEL);
     ok = ConnectNamedPipe(s, NULL);
     /* TRUE if it got here before the child left, else ERROR_NO_DATA. */
     CHECK_TRUE("ConnectNamedPipe(disconnected): a client came",
                ok || GetLastError() == ERROR_NO_DATA);
-    np_finish("  ended", &pi);
+    conf_finish("  ended", &pi);
     n = 77;
     CHECK_BOOL("ReadFile(server, client gone)",
                ReadFile(s, buf, sizeof buf, &n, NULL));
@@ -209,8 +208,8 @@ int main(int argc, char **argv)
     CHECK_CREATED("CreateNamedPipeA", s,
                   CreateNamedPipeA(NAME2, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1,
                                    1024, 1024, 0, NULL));
-    pi = np_spawn("CreateProcessA(last_words)", "last_words", FALSE);
-    np_finish("  ended", &pi);
+    pi = conf_spawn("CreateProcessA(last_words)", "last_words", FALSE);
+    conf_finish("  ended", &pi);
     CHECK_BOOL("ConnectNamedPipe(client gone)", ConnectNamedPipe(s, NULL));
     n = 77;
     memset(buf, 0, sizeof buf);

@@ -10,7 +10,7 @@
 #include <tchar.h>
 #include <windows.h>
 
-#include "npipe_proc.h"
+#include "conf_proc.h"
 
 #define NAME "\\\\.\\pipe\\winipc_conf_npipe_inherit_dup"
 #define NAME_CALL "\\\\.\\pipe\\winipc_conf_npipe_inherit_dup_call"
@@ -21,7 +21,7 @@ static void say_read(const char *label, HANDLE h)
     char buf[64];
     DWORD n = 77;
     CHILD_BOOL(label, ReadFile(h, buf, sizeof buf, &n, NULL));
-    np_say_bytes("  data", buf, n <= sizeof buf ? n : 0);
+    conf_say_bytes("  data", buf, n <= sizeof buf ? n : 0);
 }
 
 /*
@@ -43,19 +43,19 @@ static int child_main(int argc, char **argv)
 
     if (argc < 4)
         return 99;
-    *np_out_slot() = np_handle_arg(argv[2]);
+    *conf_out_slot() = conf_handle_arg(argv[2]);
     if (strcmp(argv[1], "use_client") == 0) {
-        h = np_handle_arg(argv[3]);
+        h = conf_handle_arg(argv[3]);
         CHILD_BOOL("WriteFile(inherited client end, \"from the child\")",
                    WriteFile(h, "from the child", 14, &n, NULL));
         say_read("ReadFile(inherited client end)", h);
         return 0;
     }
     if (strcmp(argv[1], "use_server") == 0) {
-        h = np_handle_arg(argv[3]);
+        h = conf_handle_arg(argv[3]);
         CHILD_BOOL("GetNamedPipeInfo(inherited server end)",
                    GetNamedPipeInfo(h, &flags, NULL, NULL, NULL));
-        np_say("  flags 0x%x", (unsigned)flags);
+        conf_say("  flags 0x%x", (unsigned)flags);
         say_read("ReadFile(inherited server end)", h);
         CHILD_BOOL(
             "WriteFile(inherited server end, \"from the server's child\")",
@@ -63,7 +63,7 @@ static int child_main(int argc, char **argv)
         return 0;
     }
     if (strcmp(argv[1], "adopt_server") == 0) {
-        h = np_handle_arg(argv[3]);
+        h = conf_handle_arg(argv[3]);
         CHILD_BOOL("ConnectNamedPipe(inherited server end)",
                    ConnectNamedPipe(h, NULL));
         CHILD_BOOL(
@@ -72,7 +72,7 @@ static int child_main(int argc, char **argv)
         return 0;
     }
     if (strcmp(argv[1], "moved") == 0) {
-        ctl = np_handle_arg(argv[3]);
+        ctl = conf_handle_arg(argv[3]);
         if (!ReadFile(ctl, &value, sizeof value, &n, NULL) || n != sizeof value)
             return 1;
         h = (HANDLE)(ULONG_PTR)value;
@@ -87,23 +87,23 @@ static int child_main(int argc, char **argv)
         /* The last error only for a failure: Windows documents none for a
          * success (the CreateFile inside may set it). */
         if (CallNamedPipeA(NAME_CALL, "ping", 4, buf, len, &n, 10000))
-            np_say("CallNamedPipeA(\"ping\"): TRUE");
+            conf_say("CallNamedPipeA(\"ping\"): TRUE");
         else
-            np_say("CallNamedPipeA(\"ping\"): FALSE, %s",
-                   conf_error(GetLastError()));
-        np_say("  bytes read: %u", (unsigned)n);
-        np_say_bytes("  data", buf, n <= sizeof buf ? n : 0);
+            conf_say("CallNamedPipeA(\"ping\"): FALSE, %s",
+                     conf_error(GetLastError()));
+        conf_say("  bytes read: %u", (unsigned)n);
+        conf_say_bytes("  data", buf, n <= sizeof buf ? n : 0);
         return 0;
     }
     if (strcmp(argv[1], "flush_reader") == 0) {
-        ctl = np_handle_arg(argv[3]);
-        h = np_open(NAME_FLUSH, GENERIC_READ | GENERIC_WRITE);
+        ctl = conf_handle_arg(argv[3]);
+        h = conf_open(NAME_FLUSH, GENERIC_READ | GENERIC_WRITE);
         if (h == INVALID_HANDLE_VALUE)
             return 1;
-        if (np_await(ctl) != 'r')
+        if (conf_await(ctl) != 'r')
             return 2;
         say_read("ReadFile(client)", h);
-        np_await(ctl);
+        conf_await(ctl);
         return 0;
     }
     return 99;
@@ -154,10 +154,9 @@ static PROCESS_INFORMATION spawn_job(const char *label, const char *job,
     PROCESS_INFORMATION pi;
     HANDLE rep_w;
     char args[160];
-    np_child_pipe(rep_r, &rep_w, 0);
-    snprintf(args, sizeof args, "%s %llu %s", job,
-             (unsigned long long)(ULONG_PTR)rep_w, arg);
-    pi = np_spawn(label, args, TRUE);
+    conf_child_pipe(rep_r, &rep_w, 0);
+    snprintf(args, sizeof args, "%s %llu %s", job, CONF_HANDLE_ARG(rep_w), arg);
+    pi = conf_spawn(label, args, TRUE);
     CloseHandle(rep_w);
     return pi;
 }
@@ -165,7 +164,7 @@ static PROCESS_INFORMATION spawn_job(const char *label, const char *job,
 static const char *handle_arg(HANDLE h)
 {
     static char buf[32];
-    snprintf(buf, sizeof buf, "%llu", (unsigned long long)(ULONG_PTR)h);
+    snprintf(buf, sizeof buf, "%llu", CONF_HANDLE_ARG(h));
     return buf;
 }
 
@@ -198,7 +197,7 @@ int main(int argc, char **argv)
 
     if (argc > 1)
         return child_main(argc, argv);
-    *np_self_slot() = argv[0];
+    *conf_self_slot() = argv[0];
 
     SECTION("a client end inherited by a child");
     s = server("CreateNamedPipeA(TYPE_MESSAGE | READMODE_MESSAGE)", NAME,
@@ -208,8 +207,8 @@ int main(int argc, char **argv)
                    "use_client", handle_arg(c), &rep_r);
     read_some("ReadFile(server)", s);
     write_msg("WriteFile(server, \"for the child\")", s, "for the child");
-    np_finish("  ended", &pi);
-    np_relay(rep_r);
+    conf_finish("  ended", &pi);
+    conf_relay(rep_r);
     CloseHandle(rep_r);
     write_msg("WriteFile(client, \"from this process\")", c,
               "from this process");
@@ -232,8 +231,8 @@ int main(int argc, char **argv)
     pi = spawn_job("CreateProcessA(use_server, bInheritHandles TRUE)",
                    "use_server", handle_arg(s), &rep_r);
     read_some("ReadFile(client)", c);
-    np_finish("  ended", &pi);
-    np_relay(rep_r);
+    conf_finish("  ended", &pi);
+    conf_relay(rep_r);
     CloseHandle(rep_r);
     write_msg("WriteFile(client, \"still connected\")", c, "still connected");
     read_some("ReadFile(server)", s);
@@ -249,8 +248,8 @@ int main(int argc, char **argv)
                    "adopt_server", handle_arg(s), &rep_r);
     /* The child's answer is waited for first: a read that found nothing
      * would wait for ever. */
-    np_finish("  ended", &pi);
-    np_relay(rep_r);
+    conf_finish("  ended", &pi);
+    conf_relay(rep_r);
     CloseHandle(rep_r);
     n = 77;
     CHECK_BOOL("PeekNamedPipe(client)",
@@ -289,18 +288,18 @@ int main(int argc, char **argv)
     s = server("CreateNamedPipeA(TYPE_MESSAGE | READMODE_MESSAGE)", NAME,
                FALSE);
     c = client("CreateFileA", FALSE);
-    np_child_pipe(&ctl_r, &ctl_w, 1);
+    conf_child_pipe(&ctl_r, &ctl_w, 1);
     pi = spawn_job("CreateProcessA(moved)", "moved", handle_arg(ctl_r), &rep_r);
     CloseHandle(ctl_r);
     CHECK_BOOL("DuplicateHandle(client, into the child, CLOSE_SOURCE)",
                DuplicateHandle(GetCurrentProcess(), c, pi.hProcess, &remote, 0,
                                FALSE,
                                DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE));
-    value = (unsigned long long)(ULONG_PTR)remote;
+    value = CONF_HANDLE_ARG(remote);
     WriteFile(ctl_w, &value, sizeof value, &n, NULL);
     read_some("ReadFile(server)", s);
-    np_finish("  ended", &pi);
-    np_relay(rep_r);
+    conf_finish("  ended", &pi);
+    conf_relay(rep_r);
     CloseHandle(rep_r);
     CloseHandle(ctl_w);
     read_some("ReadFile(server), the child that held the client ended", s);
@@ -321,8 +320,8 @@ int main(int argc, char **argv)
     read_some("ReadFile(server)", s);
     write_msg("WriteFile(server, \"pong!\")", s, "pong!");
     read_some("ReadFile(server), the call is over", s);
-    np_finish("  ended", &pi);
-    np_relay(rep_r);
+    conf_finish("  ended", &pi);
+    conf_relay(rep_r);
     CloseHandle(rep_r);
     CHECK_BOOL("DisconnectNamedPipe", DisconnectNamedPipe(s));
     pi = spawn_job("CreateProcessA(call, 2-byte buffer)", "call", "2", &rep_r);
@@ -330,8 +329,8 @@ int main(int argc, char **argv)
     read_some("ReadFile(server)", s);
     write_msg("WriteFile(server, \"pong!\")", s, "pong!");
     read_some("ReadFile(server), the call is over", s);
-    np_finish("  ended", &pi);
-    np_relay(rep_r);
+    conf_finish("  ended", &pi);
+    conf_relay(rep_r);
     CloseHandle(rep_r);
     CloseHandle(s);
 
@@ -339,7 +338,7 @@ int main(int argc, char **argv)
     CHECK_CREATED("CreateNamedPipeA(TYPE_BYTE)", s,
                   CreateNamedPipeA(NAME_FLUSH, PIPE_ACCESS_DUPLEX,
                                    PIPE_TYPE_BYTE, 1, 1024, 1024, 0, NULL));
-    np_child_pipe(&ctl_r, &ctl_w, 1);
+    conf_child_pipe(&ctl_r, &ctl_w, 1);
     pi = spawn_job("CreateProcessA(flush_reader)", "flush_reader",
                    handle_arg(ctl_r), &rep_r);
     CloseHandle(ctl_r);
@@ -355,7 +354,7 @@ int main(int argc, char **argv)
     t = CreateThread(NULL, 0, flush_main, &fl, 0, NULL);
     CHECK_WAIT("  FlushFileBuffers(server), 100 ms later",
                WaitForSingleObject(t, 100));
-    np_order(ctl_w, 'r');
+    conf_order(ctl_w, 'r');
     CHECK_WAIT("  FlushFileBuffers(server), once the child read",
                WaitForSingleObject(t, 10000));
     printf("  it returned %s, %s\n", fl.ok ? "TRUE" : "FALSE",
@@ -373,8 +372,8 @@ int main(int argc, char **argv)
     printf("  it returned %s, %s\n", fl.ok ? "TRUE" : "FALSE",
            conf_error(fl.err));
     CloseHandle(t);
-    np_finish("  terminated", &pi);
-    np_relay(rep_r);
+    conf_finish("  terminated", &pi);
+    conf_relay(rep_r);
     CloseHandle(rep_r);
     CloseHandle(ctl_w);
     CHECK_BOOL("FlushFileBuffers(server, the client gone)",

@@ -10,7 +10,7 @@
 #include <tchar.h>
 #include <windows.h>
 
-#include "npipe_proc.h"
+#include "conf_proc.h"
 
 #define NAME "\\\\.\\pipe\\winipc_conf_npipe_nowait_modes"
 #define NAME_BYTE "\\\\.\\pipe\\winipc_conf_npipe_nowait_modes_byte"
@@ -20,7 +20,7 @@ static void say_state(HANDLE c)
     DWORD state = 77;
     CHILD_BOOL("GetNamedPipeHandleStateA(client)",
                GetNamedPipeHandleStateA(c, &state, NULL, NULL, NULL, NULL, 0));
-    np_say("  state 0x%x", (unsigned)state);
+    conf_say("  state 0x%x", (unsigned)state);
 }
 
 static void say_read(const char *label, HANDLE c, DWORD len)
@@ -28,8 +28,8 @@ static void say_read(const char *label, HANDLE c, DWORD len)
     char buf[64];
     DWORD n = 77;
     CHILD_BOOL(label, ReadFile(c, buf, len, &n, NULL));
-    np_say("  bytes read: %u", (unsigned)n);
-    np_say_bytes("  data", buf, n <= sizeof buf ? n : 0);
+    conf_say("  bytes read: %u", (unsigned)n);
+    conf_say_bytes("  data", buf, n <= sizeof buf ? n : 0);
 }
 
 /* The child: "client REPORT CTL", the client of NAME, told by the parent
@@ -41,20 +41,20 @@ static int child_main(int argc, char **argv)
 
     if (argc < 4 || strcmp(argv[1], "client") != 0)
         return 99;
-    *np_out_slot() = np_handle_arg(argv[2]);
-    ctl = np_handle_arg(argv[3]);
-    c = np_open(NAME, GENERIC_READ | GENERIC_WRITE);
+    *conf_out_slot() = conf_handle_arg(argv[2]);
+    ctl = conf_handle_arg(argv[3]);
+    c = conf_open(NAME, GENERIC_READ | GENERIC_WRITE);
     if (c == INVALID_HANDLE_VALUE) {
-        np_say("CreateFileA failed: %s", conf_error(GetLastError()));
+        conf_say("CreateFileA failed: %s", conf_error(GetLastError()));
         return 1;
     }
     say_state(c);
-    if (np_await(ctl) != 'w')
+    if (conf_await(ctl) != 'w')
         return 2;
     CHILD_BOOL("WriteFile(\"hello world\")",
                WriteFile(c, "hello world", 11, &n, NULL));
     CHILD_BOOL("WriteFile(\"bye\")", WriteFile(c, "bye", 3, &n, NULL));
-    if (np_await(ctl) != 'r')
+    if (conf_await(ctl) != 'r')
         return 3;
     say_read("ReadFile(32 bytes), byte read mode", c, 32);
     mode = PIPE_READMODE_MESSAGE;
@@ -62,7 +62,7 @@ static int child_main(int argc, char **argv)
                SetNamedPipeHandleState(c, &mode, NULL, NULL));
     say_state(c);
     CHILD_BOOL("WriteFile(\"ready\")", WriteFile(c, "ready", 5, &n, NULL));
-    if (np_await(ctl) != 'm')
+    if (conf_await(ctl) != 'm')
         return 4;
     say_read("ReadFile(3 bytes), message read mode", c, 3);
     say_read("ReadFile(32 bytes): the rest of it", c, 32);
@@ -110,7 +110,7 @@ static void polled_read(const char *label, HANDLE h, DWORD len)
     p.h = h;
     p.len = len;
     p.busy = ERROR_NO_DATA;
-    np_poll(try_read, &p);
+    conf_poll(try_read, &p);
     printf("%s: %s, %s\n", label, p.ok ? "TRUE" : "FALSE", conf_error(p.err));
     SHOW_UINT("  bytes read", p.n);
     conf_show_bytes("  data", p.buf, p.n <= sizeof p.buf ? p.n : 0);
@@ -149,7 +149,7 @@ int main(int argc, char **argv)
 
     if (argc > 1)
         return child_main(argc, argv);
-    *np_self_slot() = argv[0];
+    *conf_self_slot() = argv[0];
 
     SECTION("read modes of a byte pipe");
     CHECK_CREATED(
@@ -190,34 +190,33 @@ int main(int argc, char **argv)
     read_now("ReadFile(server, no client yet)", s);
 
     SECTION("its client, in a child");
-    np_child_pipe(&rep_r, &rep_w, 0);
-    np_child_pipe(&ctl_r, &ctl_w, 1);
-    snprintf(args, sizeof args, "client %llu %llu",
-             (unsigned long long)(ULONG_PTR)rep_w,
-             (unsigned long long)(ULONG_PTR)ctl_r);
-    pi = np_spawn("CreateProcessA(client)", args, TRUE);
+    conf_child_pipe(&rep_r, &rep_w, 0);
+    conf_child_pipe(&ctl_r, &ctl_w, 1);
+    snprintf(args, sizeof args, "client %llu %llu", CONF_HANDLE_ARG(rep_w),
+             CONF_HANDLE_ARG(ctl_r));
+    pi = conf_spawn("CreateProcessA(client)", args, TRUE);
     CloseHandle(rep_w);
     CloseHandle(ctl_r);
     memset(&p, 0, sizeof p);
     p.h = s;
     p.busy = ERROR_PIPE_LISTENING;
-    np_poll(try_connect, &p);
+    conf_poll(try_connect, &p);
     printf("ConnectNamedPipe, polled until the child came: %s, %s\n",
            p.ok ? "TRUE" : "FALSE", conf_error(p.err));
     read_now("ReadFile(server, the child has sent nothing)", s);
-    np_order(ctl_w, 'w');
+    conf_order(ctl_w, 'w');
     polled_read("ReadFile(server, 5 bytes), polled", s, 5);
     polled_read("ReadFile(server, 32 bytes): the rest", s, 32);
     polled_read("ReadFile(server, 32 bytes), polled: the next message", s, 32);
     write_msg("WriteFile(server, \"abc\")", s, "abc");
     write_msg("WriteFile(server, \"defg\")", s, "defg");
-    np_order(ctl_w, 'r');
+    conf_order(ctl_w, 'r');
     polled_read("ReadFile(server, 32 bytes), polled: \"ready\"", s, 32);
     write_msg("WriteFile(server, \"12345\")", s, "12345");
     write_msg("WriteFile(server, \"xyz\")", s, "xyz");
-    np_order(ctl_w, 'm');
-    np_finish("  ended", &pi);
-    np_relay(rep_r);
+    conf_order(ctl_w, 'm');
+    conf_finish("  ended", &pi);
+    conf_relay(rep_r);
     CloseHandle(rep_r);
     CloseHandle(ctl_w);
 

@@ -9,7 +9,7 @@
 #include <tchar.h>
 #include <windows.h>
 
-#include "npipe_proc.h"
+#include "conf_proc.h"
 
 #define NAME "\\\\.\\pipe\\winipc_conf_npipe_process_broken"
 #define NAME_MSG "\\\\.\\pipe\\winipc_conf_npipe_process_broken_msg"
@@ -27,8 +27,8 @@ static int child_main(int argc, char **argv)
     HANDLE h, ctl;
 
     if (strcmp(argv[1], "write_exit") == 0 && argc > 2) {
-        h = np_open(strcmp(argv[2], "msg") == 0 ? NAME_MSG : NAME,
-                    GENERIC_READ | GENERIC_WRITE);
+        h = conf_open(strcmp(argv[2], "msg") == 0 ? NAME_MSG : NAME,
+                      GENERIC_READ | GENERIC_WRITE);
         if (h == INVALID_HANDLE_VALUE)
             return 1;
         if (!WriteFile(h, "one", 3, &n, NULL) ||
@@ -37,7 +37,7 @@ static int child_main(int argc, char **argv)
         return 0; /* the handle is left open */
     }
     if (strcmp(argv[1], "write_wait") == 0 || strcmp(argv[1], "hold") == 0) {
-        h = np_open(NAME, GENERIC_READ | GENERIC_WRITE);
+        h = conf_open(NAME, GENERIC_READ | GENERIC_WRITE);
         if (h == INVALID_HANDLE_VALUE)
             return 1;
         if (argv[1][0] == 'w' && !WriteFile(h, "xyz12", 5, &n, NULL))
@@ -46,33 +46,24 @@ static int child_main(int argc, char **argv)
         return 3;
     }
     if (strcmp(argv[1], "server") == 0 && argc > 3) {
-        ctl = np_handle_arg(argv[2]);
+        ctl = conf_handle_arg(argv[2]);
         h = CreateNamedPipeA(NAME_SRV, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1,
                              1024, 1024, 0, NULL);
         if (h == INVALID_HANDLE_VALUE)
             return 1;
-        if (!WriteFile(np_handle_arg(argv[3]), "r", 1, &n, NULL))
+        if (!WriteFile(conf_handle_arg(argv[3]), "r", 1, &n, NULL))
             return 2;
         if (!ConnectNamedPipe(h, NULL) &&
             GetLastError() != ERROR_PIPE_CONNECTED)
             return 3;
         if (!WriteFile(h, "bye", 3, &n, NULL))
             return 4;
-        if (np_await(ctl) == 'x')
+        if (conf_await(ctl) == 'x')
             return 0; /* the instance is left open */
         Sleep(30000);
         return 5;
     }
     return 99;
-}
-
-static void read_some(const char *label, HANDLE h)
-{
-    char buf[32] = {0};
-    DWORD n = 77;
-    CHECK_BOOL(label, ReadFile(h, buf, sizeof buf, &n, NULL));
-    SHOW_UINT("  bytes read", n);
-    conf_show_bytes("  data", buf, n <= sizeof buf ? n : 0);
 }
 
 static void after_peer(const char *who, HANDLE h)
@@ -125,6 +116,49 @@ static DWORD WINAPI reader_main(LPVOID param)
     return 0;
 }
 
+/* Reads h on a thread while the process at the other end goes away
+ * (through end(), which prints its own line), and prints how the read
+ * ended. */
+static void read_while_gone(HANDLE h, const char *gone, const char *read_label,
+                            void (*end)(void *), void *arg)
+{
+    struct reader rd;
+    HANDLE t;
+
+    memset(&rd, 0, sizeof rd);
+    rd.h = h;
+    t = CreateThread(NULL, 0, reader_main, &rd, 0, NULL);
+    CHECK_WAIT("  the reading thread, 100 ms later",
+               WaitForSingleObject(t, 100));
+    end(arg);
+    CHECK_WAIT(gone, WaitForSingleObject(t, 10000));
+    CloseHandle(t);
+    printf("%s: %s, %s\n", read_label, rd.ok ? "TRUE" : "FALSE",
+           conf_error(rd.err));
+    SHOW_UINT("  bytes read", rd.n);
+}
+
+/* end() for read_while_gone: TerminateProcess with the exit code the
+ * label names. */
+struct kill {
+    HANDLE process;
+    UINT code;
+};
+
+static void terminate(void *arg)
+{
+    struct kill *k = (struct kill *)arg;
+    char label[32];
+    snprintf(label, sizeof label, "TerminateProcess(%u)", k->code);
+    CHECK_BOOL(label, TerminateProcess(k->process, k->code));
+}
+
+/* end() for read_while_gone: orders the server child to exit. */
+static void order_exit(void *arg)
+{
+    conf_order(*(HANDLE *)arg, 'x');
+}
+
 /* Starts the server child, connects to it, reads its "bye". */
 static HANDLE client_of_child(PROCESS_INFORMATION *pi, HANDLE *ctl_w,
                               const char *label)
@@ -133,12 +167,11 @@ static HANDLE client_of_child(PROCESS_INFORMATION *pi, HANDLE *ctl_w,
     char args[128], ready = 0;
     DWORD n = 0;
 
-    np_child_pipe(&ctl_r, ctl_w, 1);
-    np_child_pipe(&ready_r, &ready_w, 0);
-    snprintf(args, sizeof args, "server %llu %llu",
-             (unsigned long long)(ULONG_PTR)ctl_r,
-             (unsigned long long)(ULONG_PTR)ready_w);
-    *pi = np_spawn(label, args, TRUE);
+    conf_child_pipe(&ctl_r, ctl_w, 1);
+    conf_child_pipe(&ready_r, &ready_w, 0);
+    snprintf(args, sizeof args, "server %llu %llu", CONF_HANDLE_ARG(ctl_r),
+             CONF_HANDLE_ARG(ready_w));
+    *pi = conf_spawn(label, args, TRUE);
     CloseHandle(ctl_r);
     CloseHandle(ready_w);
     CHECK_TRUE("  the child's pipe exists",
@@ -147,33 +180,33 @@ static HANDLE client_of_child(PROCESS_INFORMATION *pi, HANDLE *ctl_w,
     CHECK_HANDLE("CreateFileA(the child's pipe)", c,
                  CreateFileA(NAME_SRV, GENERIC_READ | GENERIC_WRITE, SHARE_ALL,
                              NULL, OPEN_EXISTING, 0, NULL));
-    read_some("ReadFile(client)", c);
+    conf_read_some("ReadFile(client)", c);
     return c;
 }
 
 int main(int argc, char **argv)
 {
     PROCESS_INFORMATION pi;
-    struct reader rd;
-    HANDLE s, c, ctl_w, t;
+    struct kill kill;
+    HANDLE s, c, ctl_w;
 
     if (argc > 1)
         return child_main(argc, argv);
-    *np_self_slot() = argv[0];
+    *conf_self_slot() = argv[0];
 
     SECTION("a client child writes and exits");
     s = server("CreateNamedPipeA(TYPE_BYTE)", NAME, PIPE_TYPE_BYTE);
-    pi = np_spawn("CreateProcessA(write_exit)", "write_exit byte", FALSE);
+    pi = conf_spawn("CreateProcessA(write_exit)", "write_exit byte", FALSE);
     connect_child(s);
-    np_finish("  ended", &pi);
-    read_some("ReadFile(server): what it wrote", s);
-    read_some("ReadFile(server) again", s);
+    conf_finish("  ended", &pi);
+    conf_read_some("ReadFile(server): what it wrote", s);
+    conf_read_some("ReadFile(server) again", s);
     after_peer("server, client exited", s);
     CHECK_BOOL("ConnectNamedPipe(client exited)", ConnectNamedPipe(s, NULL));
     CHECK_BOOL("DisconnectNamedPipe", DisconnectNamedPipe(s));
 
     SECTION("a client child is terminated");
-    pi = np_spawn("CreateProcessA(write_wait)", "write_wait", FALSE);
+    pi = conf_spawn("CreateProcessA(write_wait)", "write_wait", FALSE);
     connect_child(s);
     {
         char buf[8] = {0};
@@ -182,28 +215,21 @@ int main(int argc, char **argv)
         conf_show_bytes("  data", buf, n <= 3 ? n : 0);
     }
     CHECK_BOOL("TerminateProcess(3)", TerminateProcess(pi.hProcess, 3));
-    np_finish("  terminated", &pi);
-    read_some("ReadFile(server): the rest", s);
-    read_some("ReadFile(server) again", s);
+    conf_finish("  terminated", &pi);
+    conf_read_some("ReadFile(server): the rest", s);
+    conf_read_some("ReadFile(server) again", s);
     after_peer("server, client terminated", s);
     CHECK_BOOL("DisconnectNamedPipe", DisconnectNamedPipe(s));
 
     SECTION("a client child is terminated while this process reads");
-    pi = np_spawn("CreateProcessA(hold)", "hold", FALSE);
+    pi = conf_spawn("CreateProcessA(hold)", "hold", FALSE);
     connect_child(s);
-    memset(&rd, 0, sizeof rd);
-    rd.h = s;
-    t = CreateThread(NULL, 0, reader_main, &rd, 0, NULL);
-    CHECK_WAIT("  the reading thread, 100 ms later",
-               WaitForSingleObject(t, 100));
-    CHECK_BOOL("TerminateProcess(4)", TerminateProcess(pi.hProcess, 4));
-    CHECK_WAIT("  the reading thread, once the client is gone",
-               WaitForSingleObject(t, 10000));
-    CloseHandle(t);
-    printf("ReadFile(server) while the client was terminated: %s, %s\n",
-           rd.ok ? "TRUE" : "FALSE", conf_error(rd.err));
-    SHOW_UINT("  bytes read", rd.n);
-    np_finish("  terminated", &pi);
+    kill.process = pi.hProcess;
+    kill.code = 4;
+    read_while_gone(s, "  the reading thread, once the client is gone",
+                    "ReadFile(server) while the client was terminated",
+                    terminate, &kill);
+    conf_finish("  terminated", &pi);
     CHECK_BOOL("ConnectNamedPipe(client terminated)",
                ConnectNamedPipe(s, NULL));
     CloseHandle(s);
@@ -211,31 +237,22 @@ int main(int argc, char **argv)
     SECTION("a message client child writes and exits");
     s = server("CreateNamedPipeA(TYPE_MESSAGE | READMODE_MESSAGE)", NAME_MSG,
                PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE);
-    pi = np_spawn("CreateProcessA(write_exit)", "write_exit msg", FALSE);
+    pi = conf_spawn("CreateProcessA(write_exit)", "write_exit msg", FALSE);
     connect_child(s);
-    np_finish("  ended", &pi);
-    read_some("ReadFile(server): the first message", s);
-    read_some("ReadFile(server): the second message", s);
-    read_some("ReadFile(server) again", s);
+    conf_finish("  ended", &pi);
+    conf_read_some("ReadFile(server): the first message", s);
+    conf_read_some("ReadFile(server): the second message", s);
+    conf_read_some("ReadFile(server) again", s);
     CloseHandle(s);
 
     SECTION("a server child exits while this process reads");
     c = client_of_child(&pi, &ctl_w, "CreateProcessA(server)");
-    memset(&rd, 0, sizeof rd);
-    rd.h = c;
-    t = CreateThread(NULL, 0, reader_main, &rd, 0, NULL);
-    CHECK_WAIT("  the reading thread, 100 ms later",
-               WaitForSingleObject(t, 100));
-    np_order(ctl_w, 'x');
-    CHECK_WAIT("  the reading thread, once the server exits",
-               WaitForSingleObject(t, 10000));
-    CloseHandle(t);
-    printf("ReadFile(client) while the server exited: %s, %s\n",
-           rd.ok ? "TRUE" : "FALSE", conf_error(rd.err));
-    SHOW_UINT("  bytes read", rd.n);
-    np_finish("  ended", &pi);
+    read_while_gone(c, "  the reading thread, once the server exits",
+                    "ReadFile(client) while the server exited", order_exit,
+                    &ctl_w);
+    conf_finish("  ended", &pi);
     CloseHandle(ctl_w);
-    read_some("ReadFile(client) again", c);
+    conf_read_some("ReadFile(client) again", c);
     after_peer("client, server exited", c);
     CloseHandle(c);
     CHECK_HANDLE("CreateFileA(the pipe of the exited server)", c,
@@ -246,19 +263,12 @@ int main(int argc, char **argv)
 
     SECTION("a server child is terminated while this process reads");
     c = client_of_child(&pi, &ctl_w, "CreateProcessA(server)");
-    memset(&rd, 0, sizeof rd);
-    rd.h = c;
-    t = CreateThread(NULL, 0, reader_main, &rd, 0, NULL);
-    CHECK_WAIT("  the reading thread, 100 ms later",
-               WaitForSingleObject(t, 100));
-    CHECK_BOOL("TerminateProcess(9)", TerminateProcess(pi.hProcess, 9));
-    CHECK_WAIT("  the reading thread, once the server is gone",
-               WaitForSingleObject(t, 10000));
-    CloseHandle(t);
-    printf("ReadFile(client) while the server was terminated: %s, %s\n",
-           rd.ok ? "TRUE" : "FALSE", conf_error(rd.err));
-    SHOW_UINT("  bytes read", rd.n);
-    np_finish("  terminated", &pi);
+    kill.process = pi.hProcess;
+    kill.code = 9;
+    read_while_gone(c, "  the reading thread, once the server is gone",
+                    "ReadFile(client) while the server was terminated",
+                    terminate, &kill);
+    conf_finish("  terminated", &pi);
     CloseHandle(ctl_w);
     after_peer("client, server terminated", c);
     CloseHandle(c);

@@ -7,7 +7,7 @@
 #include <tchar.h>
 #include <windows.h>
 
-#include "npipe_proc.h"
+#include "conf_proc.h"
 
 #define NAME "\\\\.\\pipe\\winipc_conf_npipe_process_client"
 
@@ -21,10 +21,10 @@ static int child_main(int argc, char **argv)
 
     if (argc < 3)
         return 99;
-    *np_out_slot() = np_handle_arg(argv[2]);
-    c = np_open(NAME, GENERIC_READ | GENERIC_WRITE);
+    *conf_out_slot() = conf_handle_arg(argv[2]);
+    c = conf_open(NAME, GENERIC_READ | GENERIC_WRITE);
     if (c == INVALID_HANDLE_VALUE) {
-        np_say("CreateFileA failed: %s", conf_error(GetLastError()));
+        conf_say("CreateFileA failed: %s", conf_error(GetLastError()));
         return 1;
     }
     CHILD_BOOL("SetNamedPipeHandleState(READMODE_MESSAGE)",
@@ -34,22 +34,22 @@ static int child_main(int argc, char **argv)
     CHILD_BOOL("WriteFile(\"second\")", WriteFile(c, "second", 6, &n, NULL));
     n = 0;
     CHILD_BOOL("ReadFile(64 bytes)", ReadFile(c, buf, sizeof buf, &n, NULL));
-    np_say_bytes("  data", buf, n);
+    conf_say_bytes("  data", buf, n);
     n = 0;
     CHILD_BOOL("ReadFile(4 bytes)", ReadFile(c, buf, 4, &n, NULL));
-    np_say_bytes("  data", buf, n);
+    conf_say_bytes("  data", buf, n);
     n = 0;
     CHILD_BOOL("ReadFile(64 bytes) again",
                ReadFile(c, buf, sizeof buf, &n, NULL));
-    np_say_bytes("  data", buf, n);
+    conf_say_bytes("  data", buf, n);
     CHILD_BOOL("GetNamedPipeClientProcessId(client)",
                GetNamedPipeClientProcessId(c, &pid));
-    np_say("  == this process's id: %d", pid == GetCurrentProcessId());
+    conf_say("  == this process's id: %d", pid == GetCurrentProcessId());
     pid = 0;
     CHILD_BOOL("GetNamedPipeServerProcessId(client)",
                GetNamedPipeServerProcessId(c, &pid));
-    np_say("  != this process's id: %d",
-           pid != 0 && pid != GetCurrentProcessId());
+    conf_say("  != this process's id: %d",
+             pid != 0 && pid != GetCurrentProcessId());
     /* The server's pid goes to the parent, which compares it with its own. */
     CHILD_BOOL("WriteFile(the server's pid)",
                WriteFile(c, &pid, sizeof pid, &n, NULL));
@@ -81,17 +81,16 @@ int main(int argc, char **argv)
 
     if (argc > 1)
         return child_main(argc, argv);
-    *np_self_slot() = argv[0];
+    *conf_self_slot() = argv[0];
 
     SECTION("a message pipe served here, its client in a child");
     CHECK_CREATED("CreateNamedPipeA(TYPE_MESSAGE | READMODE_MESSAGE)", s,
                   CreateNamedPipeA(NAME, PIPE_ACCESS_DUPLEX,
                                    PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 1,
                                    1024, 1024, 0, NULL));
-    np_child_pipe(&rep_r, &rep_w, 0);
-    snprintf(args, sizeof args, "client %llu",
-             (unsigned long long)(ULONG_PTR)rep_w);
-    pi = np_spawn("CreateProcessA(client)", args, TRUE);
+    conf_child_pipe(&rep_r, &rep_w, 0);
+    snprintf(args, sizeof args, "client %llu", CONF_HANDLE_ARG(rep_w));
+    pi = conf_spawn("CreateProcessA(client)", args, TRUE);
     CloseHandle(rep_w);
     /* TRUE, or ERROR_PIPE_CONNECTED if the child came first. */
     SetLastError(CONF_SENTINEL);
@@ -133,8 +132,8 @@ int main(int argc, char **argv)
 
     SECTION("the server closes its end");
     CloseHandle(s);
-    np_finish("client child ended", &pi);
-    np_relay(rep_r);
+    conf_finish("client child ended", &pi);
+    conf_relay(rep_r);
     CloseHandle(rep_r);
     CONF_DONE();
 }

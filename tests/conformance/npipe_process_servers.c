@@ -8,7 +8,7 @@
 #include <tchar.h>
 #include <windows.h>
 
-#include "npipe_proc.h"
+#include "conf_proc.h"
 
 #define NAME "\\\\.\\pipe\\winipc_conf_npipe_process_servers"
 #define NAME2 "\\\\.\\pipe\\winipc_conf_npipe_process_servers_2"
@@ -49,12 +49,12 @@ static int child_main(int argc, char **argv)
                                     : PIPE_ACCESS_DUPLEX;
     if (atoi(argv[5]))
         open_mode |= FILE_FLAG_FIRST_PIPE_INSTANCE;
-    ctl = np_handle_arg(argv[8]);
+    ctl = conf_handle_arg(argv[8]);
     h = CreateNamedPipeA(pipe_name(atoi(argv[2])), open_mode, PIPE_TYPE_BYTE,
                          (DWORD)atoi(argv[4]), 1024, 1024, 0, NULL);
     if (h == INVALID_HANDLE_VALUE)
         err = GetLastError();
-    if (!WriteFile(np_handle_arg(argv[7]), &err, sizeof err, &n, NULL))
+    if (!WriteFile(conf_handle_arg(argv[7]), &err, sizeof err, &n, NULL))
         return 2;
     if (h == INVALID_HANDLE_VALUE)
         return 0;
@@ -79,7 +79,7 @@ static int child_main(int argc, char **argv)
             ; /* until the client closes */
         DisconnectNamedPipe(h);
     }
-    np_await(ctl);
+    conf_await(ctl);
     return 0;
 }
 
@@ -97,13 +97,13 @@ static void start_server(struct child_server *cs, const char *label, int key,
     char args[160], spawned[200];
     DWORD err = 12345, n = 0;
 
-    np_child_pipe(&ctl_r, &cs->ctl_w, 1);
-    np_child_pipe(&res_r, &res_w, 0);
+    conf_child_pipe(&ctl_r, &cs->ctl_w, 1);
+    conf_child_pipe(&res_r, &res_w, 0);
     snprintf(args, sizeof args, "server %d %c %u %d %d %llu %llu", key, access,
-             (unsigned)max, first, echo, (unsigned long long)(ULONG_PTR)res_w,
-             (unsigned long long)(ULONG_PTR)ctl_r);
+             (unsigned)max, first, echo, CONF_HANDLE_ARG(res_w),
+             CONF_HANDLE_ARG(ctl_r));
     snprintf(spawned, sizeof spawned, "CreateProcessA(%s)", label);
-    cs->pi = np_spawn(spawned, args, TRUE);
+    cs->pi = conf_spawn(spawned, args, TRUE);
     CloseHandle(ctl_r);
     CloseHandle(res_w);
     if (!ReadFile(res_r, &err, sizeof err, &n, NULL) || n != sizeof err)
@@ -117,8 +117,8 @@ static void start_server(struct child_server *cs, const char *label, int key,
 
 static void stop_server(struct child_server *cs)
 {
-    np_order(cs->ctl_w, 'x');
-    np_finish("  ended", &cs->pi);
+    conf_order(cs->ctl_w, 'x');
+    conf_finish("  ended", &cs->pi);
     CloseHandle(cs->ctl_w);
 }
 
@@ -180,7 +180,7 @@ int main(int argc, char **argv)
 
     if (argc > 1)
         return child_main(argc, argv);
-    *np_self_slot() = argv[0];
+    *conf_self_slot() = argv[0];
 
     SECTION("two server processes, nMaxInstances 2");
     s1 = server("CreateNamedPipeA(nMaxInstances 2)", NAME, 0, 2);

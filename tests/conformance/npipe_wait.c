@@ -10,7 +10,7 @@
 #include <tchar.h>
 #include <windows.h>
 
-#include "npipe_proc.h"
+#include "conf_proc.h"
 
 #define NAME "\\\\.\\pipe\\winipc_conf_npipe_wait"
 #define NAME_DEF "\\\\.\\pipe\\winipc_conf_npipe_wait_default"
@@ -65,12 +65,12 @@ static HANDLE client(const char *label, const char *name)
 static void timed_wait(const char *label, const char *name, DWORD timeout,
                        DWORD ms)
 {
-    struct np_timer tm;
-    HANDLE t = np_timer_start(&tm, ms);
+    struct conf_timer tm;
+    HANDLE t = conf_timer_start(&tm, ms);
     char fired[64];
     CHECK_BOOL(label, WaitNamedPipeA(name, timeout));
     snprintf(fired, sizeof fired, "  returned after %u ms", (unsigned)ms);
-    CHECK_TRUE(fired, np_timer_fired(&tm, t));
+    CHECK_TRUE(fired, conf_timer_fired(&tm, t));
 }
 
 /* Helper threads: after 100 ms, set `done` and then make an instance
@@ -113,7 +113,7 @@ int main(int argc, char **argv)
 
     if (argc > 1)
         return child_main(argc, argv);
-    *np_self_slot() = argv[0];
+    *conf_self_slot() = argv[0];
 
     SECTION("no such pipe");
     CHECK_BOOL("WaitNamedPipeA(no such pipe, NMPWAIT_USE_DEFAULT_WAIT)",
@@ -186,16 +186,16 @@ int main(int argc, char **argv)
     s = server("CreateNamedPipeA(2 instances)", NAME_PROC, 2, 0);
     c = client("CreateFileA", NAME_PROC);
     {
-        struct np_timer tm;
-        HANDLE tt = np_timer_start(&tm, 100);
-        pi = np_spawn("CreateProcessA(create after 200 ms)", "create", FALSE);
+        struct conf_timer tm;
+        HANDLE tt = conf_timer_start(&tm, 100);
+        pi = conf_spawn("CreateProcessA(create after 200 ms)", "create", FALSE);
         CHECK_BOOL("WaitNamedPipeA(busy, 10000)",
                    WaitNamedPipeA(NAME_PROC, 10000));
-        CHECK_TRUE("  returned after 100 ms", np_timer_fired(&tm, tt));
+        CHECK_TRUE("  returned after 100 ms", conf_timer_fired(&tm, tt));
     }
     c2 = client("CreateFileA", NAME_PROC);
     CHECK_BOOL("WriteFile(\"hi\")", WriteFile(c2, "hi", 2, &n, NULL));
-    np_finish("  child ended (0: it read \"hi\")", &pi);
+    conf_finish("  child ended (0: it read \"hi\")", &pi);
     CloseHandle(c2);
     CloseHandle(c);
     CloseHandle(s);

@@ -12,14 +12,7 @@
 
 #include <stdlib.h>
 
-#include "conformance.h"
-
-static const char *self_path;
-
-static HANDLE arg_handle(const char *s)
-{
-    return (HANDLE)(ULONG_PTR)strtoull(s, NULL, 10);
-}
+#include "conf_proc.h"
 
 /* A child's work, chosen by argv[1]; its result is its exit code. */
 static int child_main(int argc, char **argv)
@@ -32,8 +25,8 @@ static int child_main(int argc, char **argv)
         /* Copy everything from the inherited read end argv[2] to the
          * inherited write end argv[3] until the read fails; the exit code
          * is that read's error (ERROR_BROKEN_PIPE: 109). */
-        r = arg_handle(argv[2]);
-        w = arg_handle(argv[3]);
+        r = conf_handle_arg(argv[2]);
+        w = conf_handle_arg(argv[3]);
         for (;;) {
             if (!ReadFile(r, buf, sizeof buf, &n, NULL))
                 return (int)GetLastError();
@@ -49,9 +42,9 @@ static int child_main(int argc, char **argv)
          * still open succeeded) + (the peek after closing it failed with
          * ERROR_BROKEN_PIPE). */
         int code = 0;
-        r = arg_handle(argv[2]);
-        w = arg_handle(argv[3]);
-        ev = arg_handle(argv[4]);
+        r = conf_handle_arg(argv[2]);
+        w = conf_handle_arg(argv[3]);
+        ev = conf_handle_arg(argv[4]);
         if (WaitForSingleObject(ev, 20000) != WAIT_OBJECT_0)
             return 100;
         if (PeekNamedPipe(r, NULL, 0, NULL, &avail, NULL) && avail == 0)
@@ -64,7 +57,7 @@ static int child_main(int argc, char **argv)
     }
     if (strcmp(argv[1], "write") == 0 && argc > 2) {
         /* Writes "abc" to the inherited write end, then exits. */
-        w = arg_handle(argv[2]);
+        w = conf_handle_arg(argv[2]);
         return WriteFile(w, "abc", 3, &n, NULL) && n == 3 ? 0 : 100;
     }
     if (strcmp(argv[1], "sleep") == 0) {
@@ -72,39 +65,6 @@ static int child_main(int argc, char **argv)
         return 0;
     }
     return 99;
-}
-
-static PROCESS_INFORMATION spawn(const char *label, const char *args,
-                                 BOOL inherit, STARTUPINFOA *si)
-{
-    STARTUPINFOA plain;
-    PROCESS_INFORMATION pi;
-    char cmd[512];
-
-    memset(&pi, 0, sizeof pi);
-    if (!si) {
-        memset(&plain, 0, sizeof plain);
-        plain.cb = sizeof plain;
-        si = &plain;
-    }
-    snprintf(cmd, sizeof cmd, "\"%s\" %s", self_path, args);
-    if (CreateProcessA(self_path, cmd, NULL, NULL, inherit, 0, NULL, NULL, si,
-                       &pi))
-        printf("%s: TRUE\n", label);
-    else
-        printf("%s: FALSE, %s\n", label, conf_error(GetLastError()));
-    return pi;
-}
-
-static void finish(const char *label, PROCESS_INFORMATION *pi)
-{
-    DWORD code = 12345;
-    printf("%s: wait %s", label,
-           conf_wait(WaitForSingleObject(pi->hProcess, 20000)));
-    GetExitCodeProcess(pi->hProcess, &code);
-    printf(", exit code %u\n", (unsigned)code);
-    CloseHandle(pi->hProcess);
-    CloseHandle(pi->hThread);
 }
 
 static void show_flags(const char *label, HANDLE h)
@@ -119,8 +79,8 @@ static void show_flags(const char *label, HANDLE h)
 
 static char *arg2(char *buf, size_t len, const char *verb, HANDLE a, HANDLE b)
 {
-    snprintf(buf, len, "%s %llu %llu", verb, (unsigned long long)(ULONG_PTR)a,
-             (unsigned long long)(ULONG_PTR)b);
+    snprintf(buf, len, "%s %llu %llu", verb, CONF_HANDLE_ARG(a),
+             CONF_HANDLE_ARG(b));
     return buf;
 }
 
@@ -144,18 +104,19 @@ static void redirected(void)
                SetHandleInformation(out_r, HANDLE_FLAG_INHERIT, 0));
     show_flags("  input read end", in_r);
     show_flags("  input write end", in_w);
-    pi = spawn("CreateProcessA(copy, bInheritHandles TRUE)",
-               arg2(args, sizeof args, "copy", in_r, out_w), TRUE, NULL);
+    pi = conf_spawn_with("CreateProcessA(copy, bInheritHandles TRUE)",
+                         arg2(args, sizeof args, "copy", in_r, out_w), TRUE,
+                         NULL);
     CHECK_BOOL("CloseHandle(input read end)", CloseHandle(in_r));
     CHECK_BOOL("CloseHandle(output write end)", CloseHandle(out_w));
-    CHECK_BOOL("WriteFile(input, \"ping\")", WriteFile(in_w, "ping", 4, &n,
-                                                       NULL));
+    CHECK_BOOL("WriteFile(input, \"ping\")",
+               WriteFile(in_w, "ping", 4, &n, NULL));
     CHECK_BOOL("ReadFile(output)", ReadFile(out_r, buf, sizeof buf, &n, NULL));
     conf_show_bytes("  data", buf, n <= sizeof buf ? n : 0);
-    CHECK_BOOL("WriteFile(input, \"pong\")", WriteFile(in_w, "pong", 4, &n,
-                                                       NULL));
+    CHECK_BOOL("WriteFile(input, \"pong\")",
+               WriteFile(in_w, "pong", 4, &n, NULL));
     CHECK_BOOL("CloseHandle(input write end)", CloseHandle(in_w));
-    finish("  the child saw the end (109: ERROR_BROKEN_PIPE)", &pi);
+    conf_finish("  the child saw the end (109: ERROR_BROKEN_PIPE)", &pi);
     CHECK_BOOL("PeekNamedPipe(output)",
                PeekNamedPipe(out_r, NULL, 0, NULL, &avail, NULL));
     SHOW_UINT("  available", avail);
@@ -180,26 +141,25 @@ static void copies_in_children(void)
     SECTION("a child that holds both ends");
     CreatePipe(&r, &w, &sa, 0);
     ev = CreateEventA(&sa, TRUE, FALSE, NULL);
-    snprintf(args, sizeof args, "peek %llu %llu %llu",
-             (unsigned long long)(ULONG_PTR)r,
-             (unsigned long long)(ULONG_PTR)w,
-             (unsigned long long)(ULONG_PTR)ev);
-    pi = spawn("CreateProcessA(peek, bInheritHandles TRUE)", args, TRUE, NULL);
+    snprintf(args, sizeof args, "peek %llu %llu %llu", CONF_HANDLE_ARG(r),
+             CONF_HANDLE_ARG(w), CONF_HANDLE_ARG(ev));
+    pi = conf_spawn("CreateProcessA(peek, bInheritHandles TRUE)", args, TRUE);
     CHECK_BOOL("CloseHandle(write end)", CloseHandle(w));
     CHECK_BOOL("PeekNamedPipe(read end) while the child holds a write end",
                PeekNamedPipe(r, NULL, 0, NULL, &avail, NULL));
     SHOW_UINT("  available", avail);
     SetEvent(ev);
-    finish("  ended (11: the pipe broke when the child closed its write end)",
-           &pi);
+    conf_finish(
+        "  ended (11: the pipe broke when the child closed its write end)",
+        &pi);
     CHECK_BOOL("ReadFile(read end)", ReadFile(r, args, 8, &n, NULL));
     CloseHandle(r);
     CloseHandle(ev);
 
     SECTION("bInheritHandles FALSE");
     CreatePipe(&r, &w, &sa, 0);
-    pi = spawn("CreateProcessA(sleep, bInheritHandles FALSE)", "sleep", FALSE,
-               NULL);
+    pi = conf_spawn("CreateProcessA(sleep, bInheritHandles FALSE)", "sleep",
+                    FALSE);
     CHECK_BOOL("CloseHandle(write end)", CloseHandle(w));
     n = 77;
     CHECK_BOOL("ReadFile(read end) while the child runs",
@@ -214,19 +174,19 @@ static void copies_in_children(void)
     SHOW_UINT("  bytes written", n);
     CloseHandle(w);
     CHECK_BOOL("TerminateProcess(child)", TerminateProcess(pi.hProcess, 3));
-    finish("  ended", &pi);
+    conf_finish("  ended", &pi);
 
     SECTION("bInheritHandles TRUE");
     CreatePipe(&r, &w, &sa, 0);
-    pi = spawn("CreateProcessA(sleep, bInheritHandles TRUE)", "sleep", TRUE,
-               NULL);
+    pi = conf_spawn("CreateProcessA(sleep, bInheritHandles TRUE)", "sleep",
+                    TRUE);
     CHECK_BOOL("CloseHandle(write end)", CloseHandle(w));
     avail = 77;
     CHECK_BOOL("PeekNamedPipe(read end) while the child runs",
                PeekNamedPipe(r, NULL, 0, NULL, &avail, NULL));
     SHOW_UINT("  available", avail);
     CHECK_BOOL("TerminateProcess(child)", TerminateProcess(pi.hProcess, 3));
-    finish("  ended", &pi);
+    conf_finish("  ended", &pi);
     n = 77;
     CHECK_BOOL("ReadFile(read end) after the child ended",
                ReadFile(r, args, 8, &n, NULL));
@@ -235,10 +195,10 @@ static void copies_in_children(void)
 
     SECTION("a child that wrote and ended");
     CreatePipe(&r, &w, &sa, 0);
-    snprintf(args, sizeof args, "write %llu", (unsigned long long)(ULONG_PTR)w);
-    pi = spawn("CreateProcessA(write, bInheritHandles TRUE)", args, TRUE, NULL);
+    snprintf(args, sizeof args, "write %llu", CONF_HANDLE_ARG(w));
+    pi = conf_spawn("CreateProcessA(write, bInheritHandles TRUE)", args, TRUE);
     CHECK_BOOL("CloseHandle(write end)", CloseHandle(w));
-    finish("  ended", &pi);
+    conf_finish("  ended", &pi);
     avail = 77;
     CHECK_BOOL("PeekNamedPipe(read end)",
                PeekNamedPipe(r, NULL, 0, NULL, &avail, NULL));
@@ -254,15 +214,15 @@ static void copies_in_children(void)
     SECTION("the reader is a child that ended");
     CreatePipe(&r, &w, &sa, 0);
     SetHandleInformation(w, HANDLE_FLAG_INHERIT, 0);
-    pi = spawn("CreateProcessA(sleep, bInheritHandles TRUE)", "sleep", TRUE,
-               NULL);
+    pi = conf_spawn("CreateProcessA(sleep, bInheritHandles TRUE)", "sleep",
+                    TRUE);
     CHECK_BOOL("CloseHandle(read end)", CloseHandle(r));
     n = 77;
     CHECK_BOOL("WriteFile(write end) while the child runs",
                WriteFile(w, "x", 1, &n, NULL));
     SHOW_UINT("  bytes written", n);
     CHECK_BOOL("TerminateProcess(child)", TerminateProcess(pi.hProcess, 3));
-    finish("  ended", &pi);
+    conf_finish("  ended", &pi);
     n = 77;
     CHECK_BOOL("WriteFile(write end) after the child ended",
                WriteFile(w, "x", 1, &n, NULL));
@@ -274,7 +234,7 @@ int main(int argc, char **argv)
 {
     if (argc > 1)
         return child_main(argc, argv);
-    self_path = argv[0];
+    *conf_self_slot() = argv[0];
     redirected();
     copies_in_children();
     CONF_DONE();

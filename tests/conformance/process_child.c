@@ -10,9 +10,7 @@
 
 #include <stdlib.h>
 
-#include "conformance.h"
-
-static const char *self_path;
+#include "conf_proc.h"
 
 /* A child's work, chosen by argv[1]; its result is its exit code. */
 static int child_main(int argc, char **argv)
@@ -25,7 +23,7 @@ static int child_main(int argc, char **argv)
         return atoi(argv[2]);
     if (strcmp(argv[1], "write") == 0 && argc > 2) {
         /* Write to the inherited handle whose value is argv[2]. */
-        h = (HANDLE)(ULONG_PTR)strtoull(argv[2], NULL, 10);
+        h = conf_handle_arg(argv[2]);
         return WriteFile(h, "from child", 10, &n, NULL) ? 0 : 100;
     }
     if (strcmp(argv[1], "stdout") == 0) {
@@ -50,52 +48,6 @@ static int child_main(int argc, char **argv)
     return 99;
 }
 
-/* Starts "self ARGS"; returns the process information (zeroed on
- * failure) and prints the CreateProcessA line.  The last error is shown
- * only for a failure: Windows documents none for a success, and its
- * CreateProcessA leaves whatever its internal look-ups set. */
-static PROCESS_INFORMATION spawn(const char *label, const char *args,
-                                 BOOL inherit, STARTUPINFOA *si)
-{
-    STARTUPINFOA plain;
-    PROCESS_INFORMATION pi;
-    char cmd[512];
-
-    memset(&pi, 0, sizeof pi);
-    if (!si) {
-        memset(&plain, 0, sizeof plain);
-        plain.cb = sizeof plain;
-        si = &plain;
-    }
-    snprintf(cmd, sizeof cmd, "\"%s\" %s", self_path, args);
-    if (CreateProcessA(self_path, cmd, NULL, NULL, inherit, 0, NULL, NULL, si,
-                       &pi))
-        printf("%s: TRUE\n", label);
-    else
-        printf("%s: FALSE, %s\n", label, conf_error(GetLastError()));
-    return pi;
-}
-
-/* Waits for a child and prints its exit code; closes its handles. */
-static void finish(const char *label, PROCESS_INFORMATION *pi)
-{
-    DWORD code = 12345;
-    printf("%s: wait %s", label,
-           conf_wait(WaitForSingleObject(pi->hProcess, 20000)));
-    GetExitCodeProcess(pi->hProcess, &code);
-    printf(", exit code %u\n", (unsigned)code);
-    CloseHandle(pi->hProcess);
-    CloseHandle(pi->hThread);
-}
-
-static void read_pipe(const char *label, HANDLE r)
-{
-    char buf[64];
-    DWORD n = 0;
-    CHECK_BOOL(label, ReadFile(r, buf, sizeof buf, &n, NULL));
-    conf_show_bytes("  data", buf, n <= sizeof buf ? n : 0);
-}
-
 int main(int argc, char **argv)
 {
     SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
@@ -107,10 +59,10 @@ int main(int argc, char **argv)
 
     if (argc > 1)
         return child_main(argc, argv);
-    self_path = argv[0];
+    *conf_self_slot() = argv[0];
 
     SECTION("a child that exits");
-    pi = spawn("CreateProcessA(exit 7)", "exit 7", FALSE, NULL);
+    pi = conf_spawn("CreateProcessA(exit 7)", "exit 7", FALSE);
     CHECK_TRUE("  hProcess and hThread are handles",
                pi.hProcess != NULL && pi.hThread != NULL &&
                    pi.hProcess != INVALID_HANDLE_VALUE);
@@ -121,28 +73,28 @@ int main(int argc, char **argv)
                GetProcessId(pi.hProcess) == pi.dwProcessId);
     CHECK_TRUE("  GetThreadId(hThread) == dwThreadId",
                GetThreadId(pi.hThread) == pi.dwThreadId);
-    finish("  ended", &pi);
-    pi = spawn("CreateProcessA(exit 0)", "exit 0", FALSE, NULL);
-    finish("  ended", &pi);
+    conf_finish("  ended", &pi);
+    pi = conf_spawn("CreateProcessA(exit 0)", "exit 0", FALSE);
+    conf_finish("  ended", &pi);
 
     SECTION("a running child");
-    pi = spawn("CreateProcessA(wait)", "wait", FALSE, NULL);
+    pi = conf_spawn("CreateProcessA(wait)", "wait", FALSE);
     CHECK_WAIT("  WaitForSingleObject(hProcess, 100)",
                WaitForSingleObject(pi.hProcess, 100));
     code = 0;
     CHECK_BOOL("  GetExitCodeProcess", GetExitCodeProcess(pi.hProcess, &code));
     SHOW_UINT("  exit code", code);
     CHECK_BOOL("  TerminateProcess(42)", TerminateProcess(pi.hProcess, 42));
-    finish("  terminated", &pi);
+    conf_finish("  terminated", &pi);
 
     SECTION("an inherited pipe");
     CreatePipe(&r, &w, &sa, 0);
-    snprintf(args, sizeof args, "write %llu", (unsigned long long)(ULONG_PTR)w);
-    pi = spawn("CreateProcessA(write, bInheritHandles TRUE)", args, TRUE, NULL);
+    snprintf(args, sizeof args, "write %llu", CONF_HANDLE_ARG(w));
+    pi = conf_spawn("CreateProcessA(write, bInheritHandles TRUE)", args, TRUE);
     CloseHandle(w);
-    read_pipe("  ReadFile(read end)", r);
-    finish("  ended", &pi);
-    read_pipe("  ReadFile(read end) after the child ended", r);
+    conf_read_pipe("  ReadFile(read end)", r);
+    conf_finish("  ended", &pi);
+    conf_read_pipe("  ReadFile(read end) after the child ended", r);
     CloseHandle(r);
 
     SECTION("standard handles");
@@ -153,25 +105,27 @@ int main(int argc, char **argv)
     si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
     si.hStdOutput = w;
     si.hStdError = w;
-    pi = spawn("CreateProcessA(stdout to a pipe)", "stdout", TRUE, &si);
+    pi = conf_spawn_with("CreateProcessA(stdout to a pipe)", "stdout", TRUE,
+                         &si);
     CloseHandle(w);
-    read_pipe("  ReadFile(read end)", r);
-    finish("  ended", &pi);
+    conf_read_pipe("  ReadFile(read end)", r);
+    conf_finish("  ended", &pi);
     CloseHandle(r);
     CreatePipe(&r, &w, &sa, 0);
     si.hStdInput = r;
     si.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
     si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
-    pi = spawn("CreateProcessA(stdin from a pipe)", "stdin", TRUE, &si);
+    pi = conf_spawn_with("CreateProcessA(stdin from a pipe)", "stdin", TRUE,
+                         &si);
     CloseHandle(r);
     WriteFile(w, "12345678901", 11, &code, NULL);
-    finish("  ended (exit code: bytes read)", &pi);
+    conf_finish("  ended (exit code: bytes read)", &pi);
     CloseHandle(w);
 
     SECTION("the environment");
     SetEnvironmentVariableA("WINIPC_CONF_CHILD", "hello");
-    pi = spawn("CreateProcessA(env)", "env", FALSE, NULL);
-    finish("  ended (0: the child saw the variable)", &pi);
+    pi = conf_spawn("CreateProcessA(env)", "env", FALSE);
+    conf_finish("  ended (0: the child saw the variable)", &pi);
     SetEnvironmentVariableA("WINIPC_CONF_CHILD", NULL);
 
     SECTION("programs that do not exist");

@@ -13,17 +13,7 @@
 
 #include <stdlib.h>
 
-#include "conformance.h"
-
-static const char *self_path;
-
-/* A failure's last error as an exit code, capped at 255 (the 8 bits a
- * program that does not use winipc can pass on Linux). */
-static int error_code(void)
-{
-    DWORD e = GetLastError();
-    return e < 255 ? (int)e : 255;
-}
+#include "conf_proc.h"
 
 /* Reads "VALUE\n" from a pipe; NULL on failure. */
 static HANDLE read_value_from(HANDLE pipe)
@@ -46,7 +36,7 @@ static void write_value(HANDLE pipe, HANDLE value)
 {
     char buf[32];
     DWORD n;
-    snprintf(buf, sizeof buf, "%llu\n", (unsigned long long)(ULONG_PTR)value);
+    snprintf(buf, sizeof buf, "%llu\n", CONF_HANDLE_ARG(value));
     WriteFile(pipe, buf, (DWORD)strlen(buf), &n, NULL);
 }
 
@@ -87,11 +77,11 @@ static int child_main(int argc, char **argv)
     if (strcmp(argv[1], "write") == 0) {
         h = read_value();
         if (!WriteFile(h, "via duplicate", 13, &n, NULL))
-            return error_code();
+            return conf_error_code();
         return CloseHandle(h) ? 0 : 100;
     }
     if (strcmp(argv[1], "setevent") == 0)
-        return SetEvent(read_value()) ? 0 : error_code();
+        return SetEvent(read_value()) ? 0 : conf_error_code();
     if (strcmp(argv[1], "event") == 0 || strcmp(argv[1], "closed") == 0) {
         ev = CreateEventA(NULL, TRUE, FALSE, NULL);
         write_value(GetStdHandle(STD_OUTPUT_HANDLE), ev);
@@ -119,7 +109,6 @@ static BOOL start(const char *args, PROCESS_INFORMATION *pi, HANDLE *to_child,
     SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
     STARTUPINFOA si;
     HANDLE in_r, out_w;
-    char cmd[512];
     BOOL ok;
 
     CreatePipe(&in_r, to_child, &sa, 0);
@@ -132,9 +121,7 @@ static BOOL start(const char *args, PROCESS_INFORMATION *pi, HANDLE *to_child,
     si.hStdInput = in_r;
     si.hStdOutput = out_w;
     si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
-    snprintf(cmd, sizeof cmd, "\"%s\" %s", self_path, args);
-    ok = CreateProcessA(self_path, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si,
-                        pi);
+    ok = conf_start(args, TRUE, 0, NULL, NULL, &si, pi);
     if (!ok)
         printf("CreateProcessA(%s): FALSE, %s\n", args,
                conf_error(GetLastError()));
@@ -147,12 +134,8 @@ static BOOL start(const char *args, PROCESS_INFORMATION *pi, HANDLE *to_child,
 static DWORD finish(const char *label, PROCESS_INFORMATION *pi, HANDLE to,
                     HANDLE from)
 {
-    DWORD code = 12345;
-    WaitForSingleObject(pi->hProcess, 20000);
-    GetExitCodeProcess(pi->hProcess, &code);
+    DWORD code = conf_exit_code(pi);
     printf("%s: exit code %u\n", label, (unsigned)code);
-    CloseHandle(pi->hProcess);
-    CloseHandle(pi->hThread);
     CloseHandle(to);
     CloseHandle(from);
     return code;
@@ -177,18 +160,19 @@ int main(int argc, char **argv)
 
     if (argc > 1)
         return child_main(argc, argv);
-    self_path = argv[0];
+    *conf_self_slot() = argv[0];
 
     SECTION("into a running child");
     CreatePipe(&r, &w, NULL, 0);
     if (start("write", &pi, &to, &from)) {
         CHECK_BOOL("DuplicateHandle(write end into the child)",
-                   DuplicateHandle(GetCurrentProcess(), w, pi.hProcess,
-                                   &remote, 0, FALSE, DUPLICATE_SAME_ACCESS));
+                   DuplicateHandle(GetCurrentProcess(), w, pi.hProcess, &remote,
+                                   0, FALSE, DUPLICATE_SAME_ACCESS));
         write_value(to, remote);
         CloseHandle(w);
         n = 0;
-        CHECK_BOOL("ReadFile(read end)", ReadFile(r, buf, sizeof buf, &n, NULL));
+        CHECK_BOOL("ReadFile(read end)",
+                   ReadFile(r, buf, sizeof buf, &n, NULL));
         conf_show_bytes("  data", buf, n <= sizeof buf ? n : 0);
         finish("child (0: written and closed)", &pi, to, from);
         CHECK_BOOL("ReadFile(read end) after the child ended",
@@ -231,10 +215,9 @@ int main(int argc, char **argv)
     if (start("closed", &pi, &to, &from)) {
         remote = read_value_from(from);
         CHECK_BOOL("DuplicateHandle(CLOSE_SOURCE | SAME_ACCESS)",
-                   DuplicateHandle(pi.hProcess, remote, GetCurrentProcess(),
-                                   &mine, 0, FALSE,
-                                   DUPLICATE_CLOSE_SOURCE |
-                                       DUPLICATE_SAME_ACCESS));
+                   DuplicateHandle(
+                       pi.hProcess, remote, GetCurrentProcess(), &mine, 0,
+                       FALSE, DUPLICATE_CLOSE_SOURCE | DUPLICATE_SAME_ACCESS));
         CHECK_BOOL("DuplicateHandle(the child's handle) again",
                    DuplicateHandle(pi.hProcess, remote, GetCurrentProcess(),
                                    &hp, 0, FALSE, DUPLICATE_SAME_ACCESS));
@@ -251,8 +234,7 @@ int main(int argc, char **argv)
                DuplicateHandle(GetCurrentProcess(), GetCurrentProcess(),
                                GetCurrentProcess(), &hp, 0, TRUE,
                                DUPLICATE_SAME_ACCESS));
-    snprintf(args, sizeof args, "inherited %llu %lu",
-             (unsigned long long)(ULONG_PTR)hp,
+    snprintf(args, sizeof args, "inherited %llu %lu", CONF_HANDLE_ARG(hp),
              (unsigned long)GetCurrentProcessId());
     if (start(args, &pi, &to, &from))
         show_parent_checks(finish("child's checks", &pi, to, from));

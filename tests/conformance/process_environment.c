@@ -13,11 +13,9 @@
 #include <ctype.h>
 #include <stdlib.h>
 
-#include "conformance.h"
+#include "conf_proc.h"
 
 #define DIR_NAME "process_environment_dir"
-
-static const char *self_path;
 
 /* The last component of a path ('\\' or '/' separated). */
 static const char *last_component(const char *path)
@@ -87,26 +85,7 @@ static int child_main(int argc, char **argv)
 static void run(const char *label, const char *args, void *env, DWORD flags,
                 const char *dir)
 {
-    STARTUPINFOA si;
-    PROCESS_INFORMATION pi;
-    char cmd[1024];
-    DWORD code = 12345;
-
-    memset(&si, 0, sizeof si);
-    si.cb = sizeof si;
-    snprintf(cmd, sizeof cmd, "\"%s\" %s", self_path, args);
-    SetLastError(CONF_SENTINEL);
-    if (!CreateProcessA(self_path, cmd, NULL, NULL, FALSE, flags, env, dir,
-                        &si, &pi)) {
-        printf("%s: CreateProcessA FALSE, %s\n", label,
-               conf_error(GetLastError()));
-        return;
-    }
-    WaitForSingleObject(pi.hProcess, 20000);
-    GetExitCodeProcess(pi.hProcess, &code);
-    printf("%s: exit code %u\n", label, (unsigned)code);
-    CloseHandle(pi.hProcess);
-    CloseHandle(pi.hThread);
+    conf_run(label, args, FALSE, flags, env, dir);
 }
 
 int main(int argc, char **argv)
@@ -115,16 +94,16 @@ int main(int argc, char **argv)
                           "WINIPC_CONF_B=beta gamma\0"
                           "\0";
     /* UTF-16 code units (WCHAR on Windows). */
-    static const unsigned short wblock[] = {'W', 'I', 'N', 'I', 'P', 'C', '_', 'C',
-                                   'O', 'N', 'F', '_', 'W', '=', 'w', 'i',
-                                   'd', 'e', 0,   0};
+    static const unsigned short wblock[] = {'W', 'I', 'N', 'I', 'P', 'C', '_',
+                                            'C', 'O', 'N', 'F', '_', 'W', '=',
+                                            'w', 'i', 'd', 'e', 0,   0};
     char cwd[MAX_PATH + 1], dir[MAX_PATH + 64], file[MAX_PATH + 96];
     char args[MAX_PATH + 96];
     DWORD n;
 
     if (argc > 1)
         return child_main(argc, argv);
-    self_path = argv[0];
+    *conf_self_slot() = argv[0];
 
     printf("getenv children: 0 = the value, 1 = another value, "
            "2 = not found\n");
@@ -154,8 +133,8 @@ int main(int argc, char **argv)
     SetEnvironmentVariableA("WINIPC_CONF_PARENT", NULL);
     run("WINIPC_CONF_PARENT after SetEnvironmentVariableA(NULL)",
         "getenv WINIPC_CONF_PARENT changed", NULL, 0, NULL);
-    run("WINIPC_CONF_A (only in the block)", "getenv WINIPC_CONF_A alpha",
-        NULL, 0, NULL);
+    run("WINIPC_CONF_A (only in the block)", "getenv WINIPC_CONF_A alpha", NULL,
+        0, NULL);
 
     SECTION("lpCurrentDirectory");
     printf("cwd children: 0 = the directory named, 1 = another one\n");
@@ -168,10 +147,10 @@ int main(int argc, char **argv)
     snprintf(args, sizeof args, "cwd \"%s\"", last_component(cwd));
     run("lpCurrentDirectory NULL: the child's directory has its name", args,
         NULL, 0, NULL);
-    run("lpCurrentDirectory NULL: child opens marker.txt (1: not there)", "open marker.txt",
-        NULL, 0, NULL);
-    run("lpCurrentDirectory = the new directory: its name",
-        "cwd " DIR_NAME, NULL, 0, dir);
+    run("lpCurrentDirectory NULL: child opens marker.txt (1: not there)",
+        "open marker.txt", NULL, 0, NULL);
+    run("lpCurrentDirectory = the new directory: its name", "cwd " DIR_NAME,
+        NULL, 0, dir);
     run("lpCurrentDirectory = the new directory: child opens marker.txt",
         "open marker.txt", NULL, 0, dir);
     CHECK_BOOL("SetCurrentDirectoryA(the new directory)",

@@ -13,9 +13,7 @@
 
 #include <stdlib.h>
 
-#include "conformance.h"
-
-static const char *self_path;
+#include "conf_proc.h"
 
 /*
  * The children:
@@ -48,64 +46,43 @@ static int child_main(int argc, char **argv)
  * returned in *gate (NULL: none). */
 static BOOL start(const char *args, PROCESS_INFORMATION *pi, HANDLE *gate)
 {
-    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
     STARTUPINFOA si;
     HANDLE r = NULL;
-    char cmd[512];
     BOOL ok;
 
-    memset(&si, 0, sizeof si);
-    si.cb = sizeof si;
-    if (gate) {
-        CreatePipe(&r, gate, &sa, 0);
-        SetHandleInformation(*gate, HANDLE_FLAG_INHERIT, 0);
-        si.dwFlags = STARTF_USESTDHANDLES;
-        si.hStdInput = r;
-        si.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
-        si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
-    }
-    snprintf(cmd, sizeof cmd, "\"%s\" %s", self_path, args);
-    ok = CreateProcessA(self_path, cmd, NULL, NULL, gate != NULL, 0, NULL,
-                        NULL, &si, pi);
+    if (gate)
+        conf_gate_stdin(&si, &r, gate);
+    ok = conf_start(args, gate != NULL, 0, NULL, NULL, gate ? &si : NULL, pi);
     printf("CreateProcessA(%s): %s\n", args, ok ? "TRUE" : "FALSE");
     if (r)
         CloseHandle(r);
     return ok;
 }
 
-static void release(HANDLE gate)
-{
-    DWORD n;
-    WriteFile(gate, "x", 1, &n, NULL);
-}
-
-/* GetExitCodeProcess: "label: TRUE, error untouched, code N". */
-static void show_process_code(const char *label, HANDLE h)
+/* GetExitCodeProcess or GetExitCodeThread: "label: TRUE, error
+ * untouched, code N". */
+static void show_code(const char *label, BOOL(WINAPI *get)(HANDLE, LPDWORD),
+                      HANDLE h)
 {
     DWORD code = 12345, e;
     BOOL ok;
     SetLastError(CONF_SENTINEL);
-    ok = GetExitCodeProcess(h, &code);
+    ok = get(h, &code);
     e = GetLastError();
     if (ok)
-        printf("%s: TRUE, %s, code %u\n", label, conf_error(e),
-               (unsigned)code);
+        printf("%s: TRUE, %s, code %u\n", label, conf_error(e), (unsigned)code);
     else
         printf("%s: FALSE, %s\n", label, conf_error(e));
+}
+
+static void show_process_code(const char *label, HANDLE h)
+{
+    show_code(label, GetExitCodeProcess, h);
 }
 
 static void show_thread_code(const char *label, HANDLE h)
 {
-    DWORD code = 12345, e;
-    BOOL ok;
-    SetLastError(CONF_SENTINEL);
-    ok = GetExitCodeThread(h, &code);
-    e = GetLastError();
-    if (ok)
-        printf("%s: TRUE, %s, code %u\n", label, conf_error(e),
-               (unsigned)code);
-    else
-        printf("%s: FALSE, %s\n", label, conf_error(e));
+    show_code(label, GetExitCodeThread, h);
 }
 
 static void close_pi(PROCESS_INFORMATION *pi)
@@ -134,7 +111,7 @@ int main(int argc, char **argv)
 
     if (argc > 1)
         return child_main(argc, argv);
-    self_path = argv[0];
+    *conf_self_slot() = argv[0];
 
     SECTION("exit codes");
     run_to_end("return 0");
@@ -153,7 +130,7 @@ int main(int argc, char **argv)
         CHECK_WAIT("  WaitForSingleObject(hThread, 0)",
                    WaitForSingleObject(pi.hThread, 0));
         show_thread_code("  GetExitCodeThread(hThread)", pi.hThread);
-        release(gate);
+        conf_order(gate, 'x');
         CHECK_WAIT("  released: WaitForSingleObject(hProcess, 20000)",
                    WaitForSingleObject(pi.hProcess, 20000));
         CHECK_WAIT("  WaitForSingleObject(hProcess, 0)",
@@ -224,7 +201,7 @@ int main(int argc, char **argv)
         CHECK_BOOL("  TerminateProcess(opened, 1)",
                    TerminateProcess(opened, 1));
         CHECK_BOOL("  CloseHandle(hProcess)", CloseHandle(pi.hProcess));
-        release(gate);
+        conf_order(gate, 'x');
         CHECK_WAIT("  released: WaitForSingleObject(opened, 20000)",
                    WaitForSingleObject(opened, 20000));
         show_process_code("  GetExitCodeProcess(opened)", opened);
@@ -240,18 +217,18 @@ int main(int argc, char **argv)
                       OpenProcess(SYNCHRONIZE, FALSE, pi.dwProcessId));
         show_process_code("  GetExitCodeProcess(opened)", opened);
         CloseHandle(opened);
-        CHECK_CREATED("  OpenProcess(QUERY_INFORMATION)", opened,
-                      OpenProcess(PROCESS_QUERY_INFORMATION, FALSE,
-                                  pi.dwProcessId));
+        CHECK_CREATED(
+            "  OpenProcess(QUERY_INFORMATION)", opened,
+            OpenProcess(PROCESS_QUERY_INFORMATION, FALSE, pi.dwProcessId));
         CHECK_WAIT("  WaitForSingleObject(opened, 0)",
                    WaitForSingleObject(opened, 0));
         CloseHandle(opened);
-        release(gate);
+        conf_order(gate, 'x');
         CHECK_WAIT("  released: WaitForSingleObject(hProcess, 20000)",
                    WaitForSingleObject(pi.hProcess, 20000));
-        CHECK_CREATED("  OpenProcess(QUERY_INFORMATION) after its end", opened,
-                      OpenProcess(PROCESS_QUERY_INFORMATION, FALSE,
-                                  pi.dwProcessId));
+        CHECK_CREATED(
+            "  OpenProcess(QUERY_INFORMATION) after its end", opened,
+            OpenProcess(PROCESS_QUERY_INFORMATION, FALSE, pi.dwProcessId));
         show_process_code("  GetExitCodeProcess(opened)", opened);
         CloseHandle(opened);
         close_pi(&pi);

@@ -11,9 +11,7 @@
 
 #include <stdlib.h>
 
-#include "conformance.h"
-
-static const char *self_path;
+#include "conf_proc.h"
 
 static ULONG_PTR arg(const char *s)
 {
@@ -34,23 +32,6 @@ static int report(HANDLE h, HANDLE w)
     else
         snprintf(buf, sizeof buf, "%lu", (unsigned long)code);
     return WriteFile(w, buf, (DWORD)strlen(buf), &n, NULL) ? 0 : 100;
-}
-
-/* Starts "self ARGS" (bInheritHandles TRUE, si may be NULL). */
-static BOOL start(const char *args, STARTUPINFOA *si, PROCESS_INFORMATION *pi)
-{
-    STARTUPINFOA plain;
-    char cmd[512];
-
-    memset(pi, 0, sizeof *pi);
-    if (!si) {
-        memset(&plain, 0, sizeof plain);
-        plain.cb = sizeof plain;
-        si = &plain;
-    }
-    snprintf(cmd, sizeof cmd, "\"%s\" %s", self_path, args);
-    return CreateProcessA(self_path, cmd, NULL, NULL, TRUE, 0, NULL, NULL, si,
-                          pi);
 }
 
 /*
@@ -88,9 +69,9 @@ static int child_main(int argc, char **argv)
                              GetCurrentProcess(), &h,
                              SYNCHRONIZE | PROCESS_QUERY_INFORMATION, TRUE, 0))
             return 100;
-        snprintf(buf, sizeof buf, "waiter %llu %s",
-                 (unsigned long long)(ULONG_PTR)h, argv[3]);
-        if (!start(buf, NULL, &pi))
+        snprintf(buf, sizeof buf, "waiter %llu %s", CONF_HANDLE_ARG(h),
+                 argv[3]);
+        if (!conf_start(buf, TRUE, 0, NULL, NULL, NULL, &pi))
             return 101;
         ExitProcess((UINT)arg(argv[2]));
     }
@@ -162,7 +143,7 @@ static BOOL start_blocked(const char *code, PROCESS_INFORMATION *pi,
     si.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
     si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
     snprintf(args, sizeof args, "block %s", code);
-    ok = start(args, &si, pi);
+    ok = conf_start(args, TRUE, 0, NULL, NULL, &si, pi);
     CloseHandle(in_r);
     return ok;
 }
@@ -176,9 +157,9 @@ static void start_watcher(DWORD pid, PROCESS_INFORMATION *pi, HANDLE *r)
 
     report_pipe(r, &w);
     snprintf(args, sizeof args, "watch %lu %llu %llu", (unsigned long)pid,
-             (unsigned long long)(ULONG_PTR)ev,
-             (unsigned long long)(ULONG_PTR)w);
-    CHECK_BOOL("CreateProcessA(watch)", start(args, NULL, pi));
+             CONF_HANDLE_ARG(ev), CONF_HANDLE_ARG(w));
+    CHECK_BOOL("CreateProcessA(watch)",
+               conf_start(args, TRUE, 0, NULL, NULL, NULL, pi));
     CloseHandle(w);
     CHECK_WAIT("  the watcher has its handle and saw STILL_ACTIVE",
                WaitForSingleObject(ev, 20000));
@@ -193,7 +174,7 @@ int main(int argc, char **argv)
     char args[128], label[64];
     size_t i;
 
-    self_path = argv[0]; /* the middle child starts one too */
+    *conf_self_slot() = argv[0]; /* the middle child starts one too */
     if (argc > 1)
         return child_main(argc, argv);
 
@@ -201,11 +182,11 @@ int main(int argc, char **argv)
     for (i = 0; i < sizeof codes / sizeof codes[0]; i++) {
         snprintf(args, sizeof args, "exitprocess %s", codes[i]);
         snprintf(label, sizeof label, "ExitProcess(%s)", codes[i]);
-        if (start(args, NULL, &pi))
+        if (conf_start(args, TRUE, 0, NULL, NULL, NULL, &pi))
             finish(label, &pi);
         snprintf(args, sizeof args, "return %s", codes[i]);
         snprintf(label, sizeof label, "return %s from main", codes[i]);
-        if (start(args, NULL, &pi))
+        if (conf_start(args, TRUE, 0, NULL, NULL, NULL, &pi))
             finish(label, &pi);
     }
 
@@ -213,9 +194,9 @@ int main(int argc, char **argv)
     for (i = 0; i < 2; i++) {
         report_pipe(&r, &w);
         snprintf(args, sizeof args, "middle %s %llu", codes[i],
-                 (unsigned long long)(ULONG_PTR)w);
+                 CONF_HANDLE_ARG(w));
         snprintf(label, sizeof label, "parent ending with %s", codes[i]);
-        if (start(args, NULL, &pi))
+        if (conf_start(args, TRUE, 0, NULL, NULL, NULL, &pi))
             finish(label, &pi);
         CloseHandle(w);
         show_report("  its child saw", r);
@@ -235,7 +216,7 @@ int main(int argc, char **argv)
         start_watcher(pi.dwProcessId, &watcher, &r);
         snprintf(args, sizeof args, "kill %lu 0xCAFE1234",
                  (unsigned long)pi.dwProcessId);
-        if (start(args, NULL, &killer))
+        if (conf_start(args, TRUE, 0, NULL, NULL, NULL, &killer))
             finish("the killer (0: TerminateProcess worked)", &killer);
         finish("the terminated process", &pi);
         finish("the watcher", &watcher);

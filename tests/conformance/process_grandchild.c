@@ -11,61 +11,7 @@
 
 #include <stdlib.h>
 
-#include "conformance.h"
-
-static const char *self_path;
-
-/*
- * Handles the parent keeps open (not inheritable) so that the handles it
- * makes afterwards have values above any a freshly started process has:
- * a child that tries such a value finds nothing there (not some object of
- * its own), whatever the Windows version puts in its handle table.
- */
-#define RESERVED_HANDLES 400
-static HANDLE reserved[RESERVED_HANDLES];
-
-static void reserve_handles(void)
-{
-    int i;
-    for (i = 0; i < RESERVED_HANDLES; i++)
-        reserved[i] = CreateEventA(NULL, TRUE, FALSE, NULL);
-}
-
-static void release_handles(void)
-{
-    int i;
-    for (i = 0; i < RESERVED_HANDLES; i++)
-        CloseHandle(reserved[i]);
-}
-
-static HANDLE handle_arg(const char *s)
-{
-    return (HANDLE)(ULONG_PTR)strtoull(s, NULL, 10);
-}
-
-/* Starts "self ARGS" with bInheritHandles inherit; FALSE on failure. */
-static BOOL start(const char *args, BOOL inherit, PROCESS_INFORMATION *pi)
-{
-    STARTUPINFOA si;
-    char cmd[512];
-
-    memset(&si, 0, sizeof si);
-    si.cb = sizeof si;
-    snprintf(cmd, sizeof cmd, "\"%s\" %s", self_path, args);
-    return CreateProcessA(self_path, cmd, NULL, NULL, inherit, 0, NULL, NULL,
-                          &si, pi);
-}
-
-/* Waits for a process, closes its handles and returns its exit code. */
-static DWORD finish(PROCESS_INFORMATION *pi)
-{
-    DWORD code = 12345;
-    WaitForSingleObject(pi->hProcess, 20000);
-    GetExitCodeProcess(pi->hProcess, &code);
-    CloseHandle(pi->hProcess);
-    CloseHandle(pi->hThread);
-    return code;
-}
+#include "conf_proc.h"
 
 /*
  * The grandchild: "leaf MODE W EV".  MODE 1: it should have the handles:
@@ -103,7 +49,7 @@ static int leaf_main(int mode, HANDLE w, HANDLE ev)
  */
 static int middle_main(int how, const char *w_arg, const char *ev_arg)
 {
-    HANDLE w = handle_arg(w_arg), ev = handle_arg(ev_arg);
+    HANDLE w = conf_handle_arg(w_arg), ev = conf_handle_arg(ev_arg);
     PROCESS_INFORMATION pi;
     char args[128];
     DWORD n;
@@ -116,9 +62,9 @@ static int middle_main(int how, const char *w_arg, const char *ev_arg)
     }
     snprintf(args, sizeof args, "leaf %d %s %s", how == 1 ? 1 : 0, w_arg,
              ev_arg);
-    if (!start(args, how == 1, &pi))
+    if (!conf_start(args, how == 1, 0, NULL, NULL, NULL, &pi))
         return 200;
-    return (int)finish(&pi);
+    return (int)conf_exit_code(&pi);
 }
 
 static void read_all(HANDLE r)
@@ -151,17 +97,16 @@ static void run(const char *label, int how)
     CreatePipe(&r, &w, &sa, 0);
     SetHandleInformation(r, HANDLE_FLAG_INHERIT, 0);
     ev = CreateEventA(&sa, TRUE, FALSE, NULL);
-    snprintf(args, sizeof args, "middle %d %llu %llu", how,
-             (unsigned long long)(ULONG_PTR)w,
-             (unsigned long long)(ULONG_PTR)ev);
-    if (!start(args, TRUE, &pi)) {
+    snprintf(args, sizeof args, "middle %d %llu %llu", how, CONF_HANDLE_ARG(w),
+             CONF_HANDLE_ARG(ev));
+    if (!conf_start(args, TRUE, 0, NULL, NULL, NULL, &pi)) {
         printf("CreateProcessA(child): FALSE, %s\n",
                conf_error(GetLastError()));
         return;
     }
     CloseHandle(w);
     printf("child's result (the grandchild's exit code): %u\n",
-           (unsigned)finish(&pi));
+           (unsigned)conf_exit_code(&pi));
     read_all(r);
     CHECK_WAIT("  the event", WaitForSingleObject(ev, 0));
     CloseHandle(r);
@@ -170,15 +115,15 @@ static void run(const char *label, int how)
 
 int main(int argc, char **argv)
 {
-    self_path = argv[0];
+    *conf_self_slot() = argv[0];
     if (argc == 5 && strcmp(argv[1], "middle") == 0)
         return middle_main(atoi(argv[2]), argv[3], argv[4]);
     if (argc == 5 && strcmp(argv[1], "leaf") == 0)
-        return leaf_main(atoi(argv[2]), handle_arg(argv[3]),
-                         handle_arg(argv[4]));
+        return leaf_main(atoi(argv[2]), conf_handle_arg(argv[3]),
+                         conf_handle_arg(argv[4]));
     if (argc > 1)
         return 99;
-    reserve_handles();
+    conf_reserve_handles();
 
     printf("grandchild with the handles: exit code 0 when it wrote, set the "
            "event and found its copy inheritable\n");
@@ -186,6 +131,6 @@ int main(int argc, char **argv)
     run("the grandchild started with bInheritHandles TRUE", 1);
     run("the grandchild started with bInheritHandles FALSE", 0);
     run("the child clears HANDLE_FLAG_INHERIT, then bInheritHandles TRUE", 2);
-    release_handles();
+    conf_release_handles();
     CONF_DONE();
 }

@@ -11,11 +11,9 @@
 
 #include <stdlib.h>
 
-#include "conformance.h"
+#include "conf_proc.h"
 
 #define NCHILD 3
-
-static const char *self_path;
 
 /* "self exit-after-read CODE": reads a byte from standard input, then
  * exits with CODE (100 when the read fails). */
@@ -36,25 +34,16 @@ static HANDLE procs[NCHILD], threads[NCHILD], gates[NCHILD];
 /* Starts child i, which exits with code after a byte on gates[i]. */
 static void start(int i, int code)
 {
-    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
     STARTUPINFOA si;
     PROCESS_INFORMATION pi;
     HANDLE r;
-    char cmd[512];
+    char args[64];
 
-    CreatePipe(&r, &gates[i], &sa, 0);
     /* Only the read end goes to the child: the other children must not
      * hold this write end. */
-    SetHandleInformation(gates[i], HANDLE_FLAG_INHERIT, 0);
-    memset(&si, 0, sizeof si);
-    si.cb = sizeof si;
-    si.dwFlags = STARTF_USESTDHANDLES;
-    si.hStdInput = r;
-    si.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
-    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
-    snprintf(cmd, sizeof cmd, "\"%s\" exit-after-read %d", self_path, code);
-    if (CreateProcessA(self_path, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si,
-                       &pi)) {
+    conf_gate_stdin(&si, &r, &gates[i]);
+    snprintf(args, sizeof args, "exit-after-read %d", code);
+    if (conf_start(args, TRUE, 0, NULL, NULL, &si, &pi)) {
         printf("CreateProcessA(child %d, exit code %d): TRUE\n", i, code);
         procs[i] = pi.hProcess;
         threads[i] = pi.hThread;
@@ -67,9 +56,14 @@ static void start(int i, int code)
 
 static void release(int i)
 {
-    DWORD n;
     printf("-- releasing child %d\n", i);
-    WriteFile(gates[i], "x", 1, &n, NULL);
+    conf_order(gates[i], 'x');
+}
+
+/* Checks a wait for any or all of the children. */
+static void wait_procs(const char *label, BOOL all, DWORD ms)
+{
+    CHECK_WAIT(label, WaitForMultipleObjects(NCHILD, procs, all, ms));
 }
 
 static void show_codes(void)
@@ -89,29 +83,23 @@ int main(int argc, char **argv)
 
     if (argc > 1)
         return child_main(argc, argv);
-    self_path = argv[0];
+    *conf_self_slot() = argv[0];
 
     SECTION("three running children");
     start(0, 10);
     start(1, 11);
     start(2, 12);
-    CHECK_WAIT("WaitForMultipleObjects(any, 0)",
-               WaitForMultipleObjects(NCHILD, procs, FALSE, 0));
-    CHECK_WAIT("WaitForMultipleObjects(any, 200)",
-               WaitForMultipleObjects(NCHILD, procs, FALSE, 200));
-    CHECK_WAIT("WaitForMultipleObjects(all, 200)",
-               WaitForMultipleObjects(NCHILD, procs, TRUE, 200));
+    wait_procs("WaitForMultipleObjects(any, 0)", FALSE, 0);
+    wait_procs("WaitForMultipleObjects(any, 200)", FALSE, 200);
+    wait_procs("WaitForMultipleObjects(all, 200)", TRUE, 200);
     CHECK_WAIT("WaitForMultipleObjects(their threads, any, 0)",
                WaitForMultipleObjects(NCHILD, threads, FALSE, 0));
     show_codes();
 
     release(1);
-    CHECK_WAIT("WaitForMultipleObjects(any, 20000)",
-               WaitForMultipleObjects(NCHILD, procs, FALSE, 20000));
-    CHECK_WAIT("WaitForMultipleObjects(any, 0) again",
-               WaitForMultipleObjects(NCHILD, procs, FALSE, 0));
-    CHECK_WAIT("WaitForMultipleObjects(all, 200)",
-               WaitForMultipleObjects(NCHILD, procs, TRUE, 200));
+    wait_procs("WaitForMultipleObjects(any, 20000)", FALSE, 20000);
+    wait_procs("WaitForMultipleObjects(any, 0) again", FALSE, 0);
+    wait_procs("WaitForMultipleObjects(all, 200)", TRUE, 200);
     CHECK_WAIT("WaitForMultipleObjects(their threads, any, 20000)",
                WaitForMultipleObjects(NCHILD, threads, FALSE, 20000));
     show_codes();
@@ -119,12 +107,11 @@ int main(int argc, char **argv)
     release(2);
     CHECK_WAIT("WaitForSingleObject(child 2, 20000)",
                WaitForSingleObject(procs[2], 20000));
-    CHECK_WAIT("WaitForMultipleObjects(any, 0): the lowest ended index",
-               WaitForMultipleObjects(NCHILD, procs, FALSE, 0));
+    wait_procs("WaitForMultipleObjects(any, 0): the lowest ended index", FALSE,
+               0);
     CHECK_WAIT("WaitForMultipleObjects(children 1 and 2, any, 0)",
                WaitForMultipleObjects(2, &procs[1], FALSE, 0));
-    CHECK_WAIT("WaitForMultipleObjects(all, 200)",
-               WaitForMultipleObjects(NCHILD, procs, TRUE, 200));
+    wait_procs("WaitForMultipleObjects(all, 200)", TRUE, 200);
     show_codes();
 
     SECTION("an event and a running child");
@@ -140,8 +127,7 @@ int main(int argc, char **argv)
                WaitForMultipleObjects(2, mixed, TRUE, 100));
 
     release(0);
-    CHECK_WAIT("WaitForMultipleObjects(all, 20000)",
-               WaitForMultipleObjects(NCHILD, procs, TRUE, 20000));
+    wait_procs("WaitForMultipleObjects(all, 20000)", TRUE, 20000);
     CHECK_WAIT("WaitForMultipleObjects({child 0, event}, all, 0)",
                WaitForMultipleObjects(2, mixed, TRUE, 0));
     CHECK_WAIT("WaitForMultipleObjects(their threads, all, 20000)",
