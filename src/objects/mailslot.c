@@ -427,6 +427,11 @@ static void ms_ring_self(struct wipc_mailslot *m)
 static void ms_drain(struct wipc_mailslot *m)
 {
     struct ms_queue *q = m->q;
+    if (!m->is_public) {
+        /* Only doorbells count here: drop them all at once. */
+        wipc_plat_doorbell_flush(m->sock);
+        return;
+    }
     for (;;) {
         size_t n = 0, got = 0;
         uint64_t s;

@@ -519,5 +519,7 @@ DWORD wipc_plat_doorbell_bind(uint64_t id, int *out);
 DWORD wipc_plat_doorbell_ring(int fd);
 DWORD wipc_plat_doorbell_next(int fd, size_t *len);
 DWORD wipc_plat_doorbell_take(int fd, void *buf, size_t len, size_t *got);
+/* Drops every datagram waiting in the socket, many per system call. */
+void wipc_plat_doorbell_flush(int fd);
 
 #endif /* WIPC_PLATFORM_H */

@@ -177,6 +177,16 @@ DWORD wipc_plat_doorbell_ring(int fd)
     return wipc_plat_error(errno);
 }
 
+void wipc_plat_doorbell_flush(int fd)
+{
+    struct mmsghdr msgs[32];
+    int n;
+    memset(msgs, 0, sizeof msgs); /* no buffers: each datagram is dropped */
+    do {
+        n = recvmmsg(fd, msgs, 32, MSG_DONTWAIT, NULL);
+    } while (n == 32 || (n < 0 && errno == EINTR));
+}
+
 DWORD wipc_plat_doorbell_next(int fd, size_t *len)
 {
     char c;
