@@ -460,13 +460,22 @@ static DWORD np_peer_gone(struct wipc_npipe *p)
     return disconnected ? ERROR_PIPE_NOT_CONNECTED : ERROR_BROKEN_PIPE;
 }
 
-/* The connection to use for I/O, or the state's error. */
-static DWORD np_conn(struct wipc_npipe *p, int *fd)
+/*
+ * The connection to use for I/O, or the state's error.  look (a client
+ * about to read or peek, rlock held): fail with ERROR_PIPE_NOT_CONNECTED
+ * if its server has disconnected it, even with data still queued: as on
+ * Windows, the data is discarded.  Bytes already in the read buffer are
+ * not (the caller passes look = 0 then): the kernel's queue is what
+ * FlushFileBuffers waits to see drained, so for the server they are read.
+ */
+static DWORD np_conn_look(struct wipc_npipe *p, int *fd, int look)
 {
     DWORD err = 0;
     wipc_mutex_lock(&p->lock);
     if (p->server && p->state == NP_LISTENING)
         err = np_accept_pending_locked(p);
+    if (look && !p->server && p->state != NP_DISCONNECTED && np_dropped(p))
+        p->state = NP_DISCONNECTED;
     if (!err) {
         switch (p->state) {
         case NP_CONNECTED:
@@ -482,6 +491,11 @@ static DWORD np_conn(struct wipc_npipe *p, int *fd)
     }
     wipc_mutex_unlock(&p->lock);
     return err;
+}
+
+static DWORD np_conn(struct wipc_npipe *p, int *fd)
+{
+    return np_conn_look(p, fd, 0);
 }
 
 /* ---- Reading ------------------------------------------------------------------ */
@@ -508,27 +522,6 @@ static DWORD np_read_bytes(struct wipc_npipe *p, int fd, void *buf, DWORD len,
 static size_t np_rbuf_avail(const struct wipc_npipe *p)
 {
     return p->rend - p->rstart;
-}
-
-/*
- * Client, before a read or peek (rlock held): ERROR_PIPE_NOT_CONNECTED if
- * its server has disconnected it, even with data still queued: as on
- * Windows, the data is discarded.  Bytes already in the read buffer are
- * not: the kernel's queue is what FlushFileBuffers waits to see drained,
- * so for the server they are read.
- */
-static DWORD np_check_dropped(struct wipc_npipe *p)
-{
-    DWORD err = 0;
-    if (p->server || (p->rbuf && np_rbuf_avail(p) > 0))
-        return 0;
-    wipc_mutex_lock(&p->lock);
-    if (p->state != NP_DISCONNECTED && np_dropped(p))
-        p->state = NP_DISCONNECTED;
-    if (p->state == NP_DISCONNECTED)
-        err = ERROR_PIPE_NOT_CONNECTED;
-    wipc_mutex_unlock(&p->lock);
-    return err;
 }
 
 /* Reads more of the stream into the read buffer, at most max bytes. */
@@ -660,9 +653,7 @@ static DWORD np_read(struct wipc_object *obj, void *buf, DWORD len,
      * it only once it holds rlock (and wlock) itself, so no descriptor is
      * closed, or reused, under a read. */
     wipc_mutex_lock(&p->rlock);
-    err = np_check_dropped(p);
-    if (!err)
-        err = np_conn(p, &fd);
+    err = np_conn_look(p, &fd, !(p->rbuf && np_rbuf_avail(p) > 0));
     if (!err && (p->cfg.pipe_type & PIPE_TYPE_MESSAGE))
         err = np_read_messages(p, fd, buf, len, got);
     else if (!err)
@@ -1294,9 +1285,7 @@ DWORD wipc_npipe_peek(struct wipc_object *obj, void *buf, DWORD len,
     *got = *avail = *left = 0;
     /* Under rlock throughout: the connection stays open (see np_read). */
     wipc_mutex_lock(&p->rlock);
-    err = np_check_dropped(p);
-    if (!err)
-        err = np_conn(p, &fd);
+    err = np_conn_look(p, &fd, !(p->rbuf && np_rbuf_avail(p) > 0));
     if (err) {
         /* A server end that has no client: Windows says ERROR_BAD_PIPE
          * (Wine's test_CreateNamedPipe and test_DisconnectNamedPipe). */
