@@ -35,28 +35,9 @@
  * Options: --reps N (default 9), --time SECONDS per repetition (0.15),
  * --only SUBSTRING (run the cases whose name contains it).
  */
-#include <windows.h>
+#define BENCH_NAME "bench_mailslot"
+#include "bench_common.h"
 
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#ifndef _WIN32
-#include <errno.h>
-#include <sched.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
-#define IMPL_NAME "winipc"
-#else
-#define IMPL_NAME "win32"
-#endif
-
-#define MAX_REPS 31
 #define MAX_WRITERS 8
 #define MAX_SIZE 4096
 #define READ_TIMEOUT_MS 20000 /* a receiver waiting this long: give up */
@@ -64,105 +45,15 @@
 static int opt_reps = 9;
 static double opt_time = 0.15; /* seconds per timed repetition */
 static const char *opt_only = "";
-static char self_path[4096];
-
-static void die(const char *what)
-{
-#ifdef _WIN32
-    fprintf(stderr, "bench_mailslot: %s failed: error %lu\n", what,
-            (unsigned long)GetLastError());
-#else
-    fprintf(stderr, "bench_mailslot: %s failed: error %lu, errno %d (%s)\n",
-            what, (unsigned long)GetLastError(), errno, strerror(errno));
-#endif
-    exit(2);
-}
-
-static double now_s(void)
-{
-#ifdef _WIN32
-    LARGE_INTEGER f, c;
-    QueryPerformanceFrequency(&f);
-    QueryPerformanceCounter(&c);
-    return (double)c.QuadPart / (double)f.QuadPart;
-#else
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-#endif
-}
 
 /* The CPUs we may run on (up to 8). */
 static int cpus[8], ncpus;
-
-static void find_cpus(void)
-{
-#ifdef _WIN32
-    DWORD_PTR proc, sys;
-    if (!GetProcessAffinityMask(GetCurrentProcess(), &proc, &sys))
-        proc = 1;
-    for (int i = 0; i < (int)(8 * sizeof proc) && ncpus < 8; i++)
-        if (proc & ((DWORD_PTR)1 << i))
-            cpus[ncpus++] = i;
-#else
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    if (sched_getaffinity(0, sizeof set, &set) != 0)
-        CPU_SET(0, &set);
-    for (int i = 0; i < CPU_SETSIZE && ncpus < 8; i++)
-        if (CPU_ISSET(i, &set))
-            cpus[ncpus++] = i;
-#endif
-    if (ncpus == 0)
-        cpus[ncpus++] = 0;
-}
 
 /* The CPU of writer i: the receiver has the first, the writers take the
  * others in turn, then the first too. */
 static int writer_cpu(int i)
 {
     return cpus[(i + 1) % ncpus];
-}
-
-static void pin_self(int cpu)
-{
-#ifdef _WIN32
-    if (!SetThreadAffinityMask(GetCurrentThread(), (DWORD_PTR)1 << cpu))
-        die("SetThreadAffinityMask");
-#else
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    if (sched_setaffinity(0, sizeof set, &set) != 0)
-        die("sched_setaffinity");
-#endif
-}
-
-static void find_self(const char *argv0)
-{
-#ifdef _WIN32
-    (void)argv0;
-    if (!GetModuleFileNameA(NULL, self_path, sizeof self_path))
-        die("GetModuleFileNameA");
-#else
-    ssize_t n = readlink("/proc/self/exe", self_path, sizeof self_path - 1);
-    if (n <= 0)
-        snprintf(self_path, sizeof self_path, "%s", argv0);
-    else
-        self_path[n] = '\0';
-#endif
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 /* ---- One case, whatever carries it ----------------------------------------
@@ -496,7 +387,7 @@ int main(int argc, char **argv)
 #ifndef _WIN32
     signal(SIGPIPE, SIG_IGN);
 #endif
-    find_cpus();
+    ncpus = bench_find_cpus(cpus, 8);
     pin_self(cpus[0]);
     fprintf(stderr, "bench_mailslot (%s): %d repetitions of %.2f s, %d CPUs\n",
             IMPL_NAME, opt_reps, opt_time, ncpus);

@@ -40,28 +40,9 @@
  * --only SUBSTRING (run the cases whose name contains it), --pin same or
  * --pin diff (only the runs on one CPU, or on two).
  */
-#include <windows.h>
+#define BENCH_NAME "bench_npipe"
+#include "bench_common.h"
 
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#ifndef _WIN32
-#include <errno.h>
-#include <sched.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
-#define IMPL_NAME "winipc"
-#else
-#define IMPL_NAME "win32"
-#endif
-
-#define MAX_REPS 31
 #define PIPE_BUFFER 65536u /* nOutBufferSize and nInBufferSize */
 #define RTT_SIZE 64
 
@@ -70,101 +51,8 @@ static double opt_time = 0.2;  /* seconds per timed repetition */
 static double opt_warm = 0.10; /* seconds of warm-up */
 static const char *opt_only = "";
 static const char *opt_pin = ""; /* "same" or "diff": only those runs */
-static char self_path[4096];
 static int cpus[2] = {0, 0};
 static int have_two_cpus;
-
-static void die(const char *what)
-{
-#ifdef _WIN32
-    fprintf(stderr, "bench_npipe: %s failed: error %lu\n", what,
-            (unsigned long)GetLastError());
-#else
-    fprintf(stderr, "bench_npipe: %s failed: error %lu, errno %d (%s)\n", what,
-            (unsigned long)GetLastError(), errno, strerror(errno));
-#endif
-    exit(2);
-}
-
-/* ---- Time, CPUs, our own path -------------------------------------------- */
-
-static double now_s(void)
-{
-#ifdef _WIN32
-    LARGE_INTEGER f, c;
-    QueryPerformanceFrequency(&f);
-    QueryPerformanceCounter(&c);
-    return (double)c.QuadPart / (double)f.QuadPart;
-#else
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-#endif
-}
-
-/* The first two CPUs we may run on. */
-static void find_cpus(void)
-{
-    int n = 0;
-#ifdef _WIN32
-    DWORD_PTR proc, sys;
-    if (!GetProcessAffinityMask(GetCurrentProcess(), &proc, &sys))
-        proc = 1;
-    for (int i = 0; i < (int)(8 * sizeof proc) && n < 2; i++)
-        if (proc & ((DWORD_PTR)1 << i))
-            cpus[n++] = i;
-#else
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    if (sched_getaffinity(0, sizeof set, &set) != 0)
-        CPU_SET(0, &set);
-    for (int i = 0; i < CPU_SETSIZE && n < 2; i++)
-        if (CPU_ISSET(i, &set))
-            cpus[n++] = i;
-#endif
-    have_two_cpus = n == 2;
-}
-
-static void pin_self(int cpu)
-{
-#ifdef _WIN32
-    if (!SetThreadAffinityMask(GetCurrentThread(), (DWORD_PTR)1 << cpu))
-        die("SetThreadAffinityMask");
-#else
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    if (sched_setaffinity(0, sizeof set, &set) != 0)
-        die("sched_setaffinity");
-#endif
-}
-
-static void find_self(const char *argv0)
-{
-#ifdef _WIN32
-    (void)argv0;
-    if (!GetModuleFileNameA(NULL, self_path, sizeof self_path))
-        die("GetModuleFileNameA");
-#else
-    ssize_t n = readlink("/proc/self/exe", self_path, sizeof self_path - 1);
-    if (n <= 0)
-        snprintf(self_path, sizeof self_path, "%s", argv0);
-    else
-        self_path[n] = '\0';
-#endif
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* ---- A channel: a Win32 pipe handle or a raw socket ---------------------- */
 
@@ -703,7 +591,7 @@ int main(int argc, char **argv)
                 argv[0], MAX_REPS);
         return 64;
     }
-    find_cpus();
+    have_two_cpus = bench_find_cpus(cpus, 2) == 2;
 #ifndef _WIN32
     signal(SIGPIPE, SIG_IGN);
 #endif
