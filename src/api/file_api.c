@@ -428,35 +428,18 @@ WINIPC_API BOOL WINAPI SetEndOfFile(HANDLE hFile)
     return api_result(err);
 }
 
-WINIPC_API BOOL WINAPI DeleteFileA(LPCSTR lpFileName)
-{
-    char *path;
-    DWORD err;
-
-    if (!lpFileName || !*lpFileName)
-        return api_fail(ERROR_PATH_NOT_FOUND);
-    if (file_is_device_name(lpFileName))
-        return api_fail(ERROR_FILE_NOT_FOUND);
-    if (file_name_is_invalid(lpFileName))
-        return api_fail(ERROR_INVALID_NAME);
-    path = file_linux_path(lpFileName);
-    if (!path)
-        return api_fail(ERROR_NOT_ENOUGH_MEMORY);
-    err = wipc_plat_unlink(path);
-    free(path);
-    return api_result(err);
-}
-
-/* ---- Directories --------------------------------------------------------- */
-
-/* Runs op on the Linux form of a directory name. */
-static BOOL dir_call(LPCSTR name, DWORD (*op)(const char *))
+/* Runs op on the Linux form of a file or directory name.  devices: a
+ * device name (CON, NUL...) fails with ERROR_FILE_NOT_FOUND, as DeleteFileA
+ * does. */
+static BOOL path_call(LPCSTR name, int devices, DWORD (*op)(const char *))
 {
     char *path;
     DWORD err;
 
     if (!name || !*name)
         return api_fail(ERROR_PATH_NOT_FOUND);
+    if (devices && file_is_device_name(name))
+        return api_fail(ERROR_FILE_NOT_FOUND);
     if (file_name_is_invalid(name))
         return api_fail(ERROR_INVALID_NAME);
     path = file_linux_path(name);
@@ -467,21 +450,28 @@ static BOOL dir_call(LPCSTR name, DWORD (*op)(const char *))
     return api_result(err);
 }
 
+WINIPC_API BOOL WINAPI DeleteFileA(LPCSTR lpFileName)
+{
+    return path_call(lpFileName, 1, wipc_plat_unlink);
+}
+
+/* ---- Directories --------------------------------------------------------- */
+
 WINIPC_API BOOL WINAPI CreateDirectoryA(LPCSTR lpPathName,
                                         LPSECURITY_ATTRIBUTES lpSecurityAttributes)
 {
     (void)lpSecurityAttributes; /* the directory gets the umask's mode */
-    return dir_call(lpPathName, wipc_plat_mkdir);
+    return path_call(lpPathName, 0, wipc_plat_mkdir);
 }
 
 WINIPC_API BOOL WINAPI RemoveDirectoryA(LPCSTR lpPathName)
 {
-    return dir_call(lpPathName, wipc_plat_rmdir);
+    return path_call(lpPathName, 0, wipc_plat_rmdir);
 }
 
 WINIPC_API BOOL WINAPI SetCurrentDirectoryA(LPCSTR lpPathName)
 {
-    return dir_call(lpPathName, wipc_plat_chdir);
+    return path_call(lpPathName, 0, wipc_plat_chdir);
 }
 
 /* The length without the terminating zero when it fits, else the size
