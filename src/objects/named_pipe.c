@@ -500,7 +500,6 @@ static DWORD np_conn(struct wipc_npipe *p, int *fd)
 
 /* ---- Reading ------------------------------------------------------------------ */
 
-
 static DWORD np_read_bytes(struct wipc_npipe *p, int fd, void *buf, DWORD len,
                            DWORD *got)
 {
@@ -1123,11 +1122,11 @@ DWORD wipc_npipe_connect(struct wipc_object *obj)
         err = ERROR_NO_DATA; /* the client came and went */
         break;
     case NP_DISCONNECTED:
-        /* A connection may already wait (from a client that died before
-         * it could claim the slot): take it before saying LISTENING, or
-         * the slot would say LISTENING while connected, and let a second
-         * client queue up behind the first.  The slot is BUSY here, so no
-         * client connects between the two steps. */
+        /* A connection may already wait (from a client that took over the
+         * claim of one that died, see np_claimable): take it before saying
+         * LISTENING, or the slot would say LISTENING while connected, and
+         * let a second client queue up behind the first.  The slot is BUSY
+         * here, so no client connects between the two steps. */
         p->state = NP_LISTENING;
         if (np_accept_pending_locked(p) == 0) {
             err = np_came_before(p);
