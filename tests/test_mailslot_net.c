@@ -52,11 +52,7 @@ static void net_config(long pid)
 
 static const char *slot_tail(const char *tag)
 {
-    static char buf[8][128];
-    static int next;
-    char *b = buf[next++ % 8];
-    snprintf(b, sizeof buf[0], "wipc-net\\%d\\%s", (int)getpid(), tag);
-    return b;
+    return test_unique_name("wipc-net\\", "\\", tag);
 }
 
 static const char *local_name(const char *tag)

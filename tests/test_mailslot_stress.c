@@ -33,12 +33,7 @@ static char self_exe[4096];
 
 static const char *slot_name(const char *tag)
 {
-    static char buf[8][128];
-    static int next;
-    char *b = buf[next++ % 8];
-    snprintf(b, sizeof buf[0], "\\\\.\\mailslot\\winipc-stress\\%d\\%s",
-             (int)getpid(), tag);
-    return b;
+    return test_unique_name("\\\\.\\mailslot\\winipc-stress\\", "\\", tag);
 }
 
 static HANDLE open_writer(const char *name)

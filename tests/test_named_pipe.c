@@ -12,12 +12,7 @@ static char self_exe[4096];
 
 static const char *pipe_name(const char *tag)
 {
-    static char buf[8][128];
-    static int next;
-    char *b = buf[next++ % 8];
-    snprintf(b, sizeof buf[0], "\\\\.\\pipe\\winipc-test-%d-%s", (int)getpid(),
-             tag);
-    return b;
+    return test_unique_name("\\\\.\\pipe\\winipc-test-", "-", tag);
 }
 
 static HANDLE server(const char *name, DWORD open_mode, DWORD pipe_mode,

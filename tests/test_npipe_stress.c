@@ -41,12 +41,7 @@ static char self_exe[4096];
 
 static const char *pipe_name(const char *tag)
 {
-    static char buf[8][128];
-    static int next;
-    char *b = buf[next++ % 8];
-    snprintf(b, sizeof buf[0], "\\\\.\\pipe\\winipc-stress-%d-%s",
-             (int)getpid(), tag);
-    return b;
+    return test_unique_name("\\\\.\\pipe\\winipc-stress-", "-", tag);
 }
 
 static HANDLE client(const char *name, DWORD access)

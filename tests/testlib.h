@@ -162,14 +162,22 @@ static inline void test_helpers(int argc, char **argv,
 
 #define TEST_START() alarm(TEST_WATCHDOG)
 
+/* A name unique to this process: PREFIX, the pid, SEP and TAG, in one of
+ * 16 buffers used in turn (a test may hold 16 such names at once). */
+static inline const char *test_unique_name(const char *prefix,
+                                           const char *sep, const char *tag)
+{
+    static char buf[16][256];
+    static int next;
+    char *b = buf[next++ % 16];
+    snprintf(b, sizeof buf[0], "%s%d%s%s", prefix, (int)getpid(), sep, tag);
+    return b;
+}
+
 /* A scratch path unique to this process: /tmp/winipc-test-PID-TAG. */
 static inline const char *test_tmp_path(const char *tag)
 {
-    static char buf[8][256];
-    static int next;
-    char *b = buf[next++ % 8];
-    snprintf(b, sizeof buf[0], "/tmp/winipc-test-%d-%s", (int)getpid(), tag);
-    return b;
+    return test_unique_name("/tmp/winipc-test-", "-", tag);
 }
 
 #endif /* WINIPC_TESTLIB_H */
