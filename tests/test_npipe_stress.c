@@ -772,12 +772,35 @@ static void check_server_gone(const char *name, HANDLE c)
     CloseHandle(s);
 }
 
+/* An idle server child is killed while its client blocks in op (on buf):
+ * the op fails with ERROR_BROKEN_PIPE, and the server is gone. */
+static void kill_idle_server_under(const char *name, enum op_kind kind,
+                                   char *buf, DWORD len)
+{
+    struct child kid;
+    char line[64];
+    struct op op;
+    HANDLE c;
+
+    CHECK_EQ(child_start(&kid, "hold_server", name, "idle", NULL), 0);
+    CHECK(child_line(&kid, line, sizeof line, 10000));
+    c = client_retry(name, GENERIC_READ | GENERIC_WRITE, 10000);
+    CHECK(child_line(&kid, line, sizeof line, 10000)); /* connected */
+    op_start(&op, kind, c, buf, len);
+    Sleep(20);
+    CHECK_EQ(child_kill(&kid), 128 + SIGKILL);
+    CHECK(op_done(&op, 10000));
+    CHECK_EQ(op.ok, FALSE);
+    CHECK_EQ(op.err, ERROR_BROKEN_PIPE);
+    check_server_gone(name, c);
+    CloseHandle(c);
+}
+
 static void test_killed_server(void)
 {
     const char *name = pipe_name("killed-server");
     struct child kid;
     char line[64];
-    struct op op;
     HANDLE c;
 
     /* Killed while writing a message the pipe cannot hold: the client
@@ -794,35 +817,13 @@ static void test_killed_server(void)
     CloseHandle(c);
 
     /* Killed while the client blocks in ReadFile. */
-    CHECK_EQ(child_start(&kid, "hold_server", name, "idle", NULL), 0);
-    CHECK(child_line(&kid, line, sizeof line, 10000));
-    c = client_retry(name, GENERIC_READ | GENERIC_WRITE, 10000);
-    CHECK(child_line(&kid, line, sizeof line, 10000)); /* connected */
-    op_start(&op, OP_READ, c, line, sizeof line);
-    Sleep(20);
-    CHECK_EQ(child_kill(&kid), 128 + SIGKILL);
-    CHECK(op_done(&op, 10000));
-    CHECK_EQ(op.ok, FALSE);
-    CHECK_EQ(op.err, ERROR_BROKEN_PIPE);
-    check_server_gone(name, c);
-    CloseHandle(c);
+    kill_idle_server_under(name, OP_READ, line, sizeof line);
 
     /* Killed while the client blocks in WriteFile (the server reads
      * nothing): the pending write fails with ERROR_BROKEN_PIPE, as in
      * Wine's test_overlapped_transport ("close server with pending
      * writes"), which passes on Windows; later writes: ERROR_NO_DATA. */
-    CHECK_EQ(child_start(&kid, "hold_server", name, "idle", NULL), 0);
-    CHECK(child_line(&kid, line, sizeof line, 10000));
-    c = client_retry(name, GENERIC_READ | GENERIC_WRITE, 10000);
-    CHECK(child_line(&kid, line, sizeof line, 10000));
-    op_start(&op, OP_WRITE, c, big_buffer(), BIG_MESSAGE);
-    Sleep(20);
-    CHECK_EQ(child_kill(&kid), 128 + SIGKILL);
-    CHECK(op_done(&op, 10000));
-    CHECK_EQ(op.ok, FALSE);
-    CHECK_EQ(op.err, ERROR_BROKEN_PIPE);
-    check_server_gone(name, c);
-    CloseHandle(c);
+    kill_idle_server_under(name, OP_WRITE, big_buffer(), BIG_MESSAGE);
 
     /* All of a killed server's instances go with it. */
     CHECK_EQ(child_start(&kid, "hold_server", name, "multi", NULL), 0);
