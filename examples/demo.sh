@@ -162,6 +162,36 @@ wait_file=
 wait_pattern=
 wait_offset=0
 wait_max=0
+# wait_for CONDITION: evaluates the shell condition every 0.1 s, for 5 s
+# at most, until it holds.
+wait_for() {
+    waited=0
+    while ! eval "$1" && [ $waited -lt 50 ]; do
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+}
+
+# start_server OUT PATTERN WHAT SECONDS COMMAND...: starts COMMAND in the
+# background (its pid in server_pid, its output in OUT) and waits until
+# OUT shows PATTERN; otherwise shows OUT, fails with "the WHAT did not
+# start", stops COMMAND and returns 1.
+start_server() {
+    srv_out=$1 srv_pattern=$2 srv_what=$3 srv_secs=$4
+    shift 4
+    (exec timeout -k 2 "$srv_secs" $unbuffered "$@") >"$srv_out" 2>&1 &
+    server_pid=$!
+    wait_for 'grep -q "$srv_pattern" "$srv_out" 2>/dev/null ||
+        ! kill -0 "$server_pid" 2>/dev/null'
+    grep -q "$srv_pattern" "$srv_out" 2>/dev/null && return 0
+    show "$srv_out"
+    fail "the $srv_what did not start"
+    kill "$server_pid" 2>/dev/null
+    wait "$server_pid" 2>/dev/null
+    server_pid=
+    return 1
+}
+
 run() {
     out=$1
     secs=$2
@@ -342,11 +372,7 @@ q"
     done
 
     # The writer closes echomsg.txt after its tenth read.
-    waited=0
-    while [ ! -s "$tmp/echo/echomsg.txt" ] && [ $waited -lt 50 ]; do
-        sleep 0.1
-        waited=$((waited + 1))
-    done
+    wait_for '[ -s "$tmp/echo/echomsg.txt" ]'
     sleep 0.3 # let the server report the writer's end
     kill "$server_pid" 2>/dev/null
     wait "$server_pid" 2>/dev/null
@@ -580,22 +606,8 @@ example "windows/named_pipe_server + named_pipe_client" \
     "WaitNamedPipe while every instance is busy, then" \
     "SetNamedPipeHandleState to message read mode) are connected at once" \
     "and take turns sending three messages each, then end their input."
-(exec timeout -k 2 60 $unbuffered "$win/named_pipe_server") \
-    >"$tmp/npserver.out" 2>&1 &
-server_pid=$!
-waited=0
-while ! grep -q "waiting for a client" "$tmp/npserver.out" 2>/dev/null &&
-    kill -0 "$server_pid" 2>/dev/null && [ $waited -lt 50 ]; do
-    sleep 0.1
-    waited=$((waited + 1))
-done
-if ! grep -q "waiting for a client" "$tmp/npserver.out" 2>/dev/null; then
-    show "$tmp/npserver.out"
-    fail "the server did not start"
-    kill "$server_pid" 2>/dev/null
-    wait "$server_pid" 2>/dev/null
-    server_pid=
-else
+if start_server "$tmp/npserver.out" "waiting for a client" server 60 \
+    "$win/named_pipe_server"; then
     echo '    $ named_pipe_server &'
     # Round robin: A types its message K once C has had K - 1 replies, B
     # once A has had K, C once B has had K.
@@ -640,12 +652,7 @@ C: message 3"
     done
 
     # The server's threads end their instances once their clients leave.
-    waited=0
-    while [ "$(grep -c "thread ends" "$tmp/npserver.out")" -lt 3 ] &&
-        [ $waited -lt 50 ]; do
-        sleep 0.1
-        waited=$((waited + 1))
-    done
+    wait_for '[ "$(grep -c "thread ends" "$tmp/npserver.out")" -ge 3 ]'
     kill "$server_pid" 2>/dev/null
     wait "$server_pid" 2>/dev/null
     server_pid=
@@ -680,22 +687,8 @@ echo '    $ mailslot_sender    (no receiver yet)'
 run "$tmp/msnone" 10 "$win/mailslot_sender"
 expect_rc 1
 expect "$tmp/msnone" "Unable to create mailslot!"
-(exec timeout -k 2 20 $unbuffered "$win/mailslot_receiver") \
-    >"$tmp/msrecv.out" 2>&1 &
-server_pid=$!
-waited=0
-while ! grep -q "Message" "$tmp/msrecv.out" 2>/dev/null &&
-    kill -0 "$server_pid" 2>/dev/null && [ $waited -lt 50 ]; do
-    sleep 0.1
-    waited=$((waited + 1))
-done
-if ! grep -q "Message" "$tmp/msrecv.out" 2>/dev/null; then
-    show "$tmp/msrecv.out"
-    fail "the receiver did not start"
-    kill "$server_pid" 2>/dev/null
-    wait "$server_pid" 2>/dev/null
-    server_pid=
-else
+if start_server "$tmp/msrecv.out" "Message" receiver 20 \
+    "$win/mailslot_receiver"; then
     echo '    $ mailslot_receiver &'
     echo '    $ mailslot_sender'
     typed="Hello, mailbox!"
@@ -703,11 +696,7 @@ else
     expect_rc 0
     expect "$tmp/mssend" "MY CMD>" "sent 15 bytes"
     # The receiver ends once it has read the message.
-    waited=0
-    while kill -0 "$server_pid" 2>/dev/null && [ $waited -lt 50 ]; do
-        sleep 0.1
-        waited=$((waited + 1))
-    done
+    wait_for '! kill -0 "$server_pid" 2>/dev/null'
     kill "$server_pid" 2>/dev/null
     wait "$server_pid"
     rcr=$?
