@@ -6,12 +6,21 @@
 #ifndef WIPC_POSIX_ABSTRACT_H
 #define WIPC_POSIX_ABSTRACT_H
 
+#include <stdint.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
 /* Fills sa with the abstract name (sun_path[0] == '\0' then name); returns
  * the address length to pass to bind() or connect(). */
 socklen_t wipc_posix_abstract_addr(const char *name, struct sockaddr_un *sa);
+
+/* The abstract name of the socket that a 64-bit id names (named pipe
+ * instances, mailslots): "winipc-" and the id in hex, into name[32]. */
+#define WIPC_POSIX_ID_NAME_MAX 32
+void wipc_posix_abstract_id_name(uint64_t id, char *name);
+
+/* wipc_posix_abstract_addr of that name. */
+socklen_t wipc_posix_abstract_id_addr(uint64_t id, struct sockaddr_un *sa);
 
 /* A close-on-exec socket of type bound to the abstract name and listening
  * with backlog: the descriptor, or -errno. */

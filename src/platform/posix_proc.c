@@ -68,17 +68,26 @@ uint64_t wipc_plat_now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* Sleeps the whole of req, resuming after signals. */
+static void proc_sleep(struct timespec req)
+{
+    struct timespec rem;
+    while (nanosleep(&req, &rem) < 0 && errno == EINTR)
+        req = rem;
+}
+
 void wipc_plat_sleep_ms(DWORD ms)
 {
-    struct timespec req, rem;
     if (ms == INFINITE) {
         for (;;)
             pause();
     }
-    req.tv_sec = ms / 1000;
-    req.tv_nsec = (long)(ms % 1000) * 1000000L;
-    while (nanosleep(&req, &rem) < 0 && errno == EINTR)
-        req = rem;
+    proc_sleep((struct timespec){ms / 1000, (long)(ms % 1000) * 1000000L});
+}
+
+void wipc_plat_sleep_us(DWORD us)
+{
+    proc_sleep((struct timespec){0, (long)(us % 1000000u) * 1000L});
 }
 
 void wipc_plat_yield(void) { sched_yield(); }
@@ -86,13 +95,6 @@ void wipc_plat_yield(void) { sched_yield(); }
 int wipc_plat_pid_alive(DWORD pid)
 {
     return kill((pid_t)pid, 0) == 0 || errno == EPERM;
-}
-
-void wipc_plat_sleep_us(DWORD us)
-{
-    struct timespec req = {0, (long)(us % 1000000u) * 1000L}, rem;
-    while (nanosleep(&req, &rem) < 0 && errno == EINTR)
-        req = rem;
 }
 
 DWORD wipc_plat_poll_readable(const int *fds, int *ready, size_t n,

@@ -54,19 +54,25 @@ int wipc_posix_abstract_listen(const char *name, int type, int backlog)
 }
 
 /* The name of the socket with the given random id. */
-static socklen_t sock_abstract_addr(uint64_t id, struct sockaddr_un *sa)
+void wipc_posix_abstract_id_name(uint64_t id, char *name)
 {
-    char name[32];
-    snprintf(name, sizeof name, "winipc-%016llx", (unsigned long long)id);
+    snprintf(name, WIPC_POSIX_ID_NAME_MAX, "winipc-%016llx",
+             (unsigned long long)id);
+}
+
+socklen_t wipc_posix_abstract_id_addr(uint64_t id, struct sockaddr_un *sa)
+{
+    char name[WIPC_POSIX_ID_NAME_MAX];
+    wipc_posix_abstract_id_name(id, name);
     return wipc_posix_abstract_addr(name, sa);
 }
 
 DWORD wipc_plat_listen_abstract(uint64_t id, int type, int *out)
 {
-    char name[32];
+    char name[WIPC_POSIX_ID_NAME_MAX];
     int fd;
 
-    snprintf(name, sizeof name, "winipc-%016llx", (unsigned long long)id);
+    wipc_posix_abstract_id_name(id, name);
     /* A small backlog: one client is claimed per instance at a time.  The
      * socket does not block: wipc_plat_accept never waits. */
     fd = wipc_posix_abstract_listen(name, type | SOCK_NONBLOCK, 4);
@@ -79,7 +85,7 @@ DWORD wipc_plat_listen_abstract(uint64_t id, int type, int *out)
 DWORD wipc_plat_connect_abstract(uint64_t id, int type, int *out)
 {
     struct sockaddr_un sa;
-    socklen_t len = sock_abstract_addr(id, &sa);
+    socklen_t len = wipc_posix_abstract_id_addr(id, &sa);
     int fd = socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     int r;
 
@@ -365,7 +371,7 @@ size_t wipc_plat_dgram_max(void) { return DGRAM_MAX; }
 DWORD wipc_plat_dgram_connect(uint64_t id, int *out)
 {
     struct sockaddr_un sa;
-    socklen_t len = sock_abstract_addr(id, &sa);
+    socklen_t len = wipc_posix_abstract_id_addr(id, &sa);
     int big = 4 << 20;
     int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 

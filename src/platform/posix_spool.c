@@ -135,18 +135,10 @@ void wipc_plat_futex_wake_all(uint32_t *addr)
 
 /* ---- Doorbells ---------------------------------------------------------------- */
 
-/* The name wipc_plat_dgram_connect and wipc_plat_dgram_sendto_id use. */
-static socklen_t doorbell_addr(uint64_t id, struct sockaddr_un *sa)
-{
-    char name[32];
-    snprintf(name, sizeof name, "winipc-%016llx", (unsigned long long)id);
-    return wipc_posix_abstract_addr(name, sa);
-}
-
 DWORD wipc_plat_doorbell_bind(uint64_t id, int *out)
 {
     struct sockaddr_un sa;
-    socklen_t len = doorbell_addr(id, &sa);
+    socklen_t len = wipc_posix_abstract_id_addr(id, &sa);
     int big = 4 << 20;
     int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 

@@ -16,6 +16,7 @@
 
 #include "platform.h"
 #include "platform_net.h"
+#include "posix_abstract.h"
 
 static void udp_addr(uint32_t ip, uint16_t port, struct sockaddr_in *sa)
 {
@@ -215,16 +216,10 @@ DWORD wipc_plat_dgram_sendto_id(int fd, uint64_t id, const void *buf,
                                 size_t len)
 {
     struct sockaddr_un sa;
-    socklen_t sl;
-    ssize_t n;
-    int w;
-
     /* The same name as wipc_plat_doorbell_bind gives (posix_spool.c). */
-    memset(&sa, 0, sizeof sa);
-    sa.sun_family = AF_UNIX;
-    w = snprintf(sa.sun_path + 1, sizeof sa.sun_path - 1, "winipc-%016llx",
-                 (unsigned long long)id);
-    sl = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)w);
+    socklen_t sl = wipc_posix_abstract_id_addr(id, &sa);
+    ssize_t n;
+
     do {
         n = sendto(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL,
                    (struct sockaddr *)&sa, sl);
