@@ -152,9 +152,6 @@ DWORD wipc_plat_eventfd_reset(int fd, int *was_set);
 
 /* ---- Processes and threads ---------------------------------------------- */
 
-/* A pidfd for this process (readable once it exits: never, to itself). */
-DWORD wipc_plat_pidfd_self(int *out);
-
 DWORD wipc_plat_getpid(void);
 DWORD wipc_plat_gettid(void);
 

@@ -13,20 +13,6 @@
 
 #include "platform.h"
 
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
-
-DWORD wipc_plat_pidfd_self(int *out)
-{
-    /* pidfds are always close-on-exec. */
-    int fd = (int)syscall(SYS_pidfd_open, getpid(), 0);
-    if (fd < 0)
-        return wipc_plat_error(errno);
-    *out = fd;
-    return 0;
-}
-
 DWORD wipc_plat_getpid(void) { return (DWORD)getpid(); }
 
 DWORD wipc_plat_gettid(void) { return (DWORD)syscall(SYS_gettid); }
