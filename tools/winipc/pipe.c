@@ -306,6 +306,11 @@ static DWORD session_spawn(struct session *s)
     if (!CreateProcessA(NULL, cmdline, NULL, NULL, TRUE, 0, NULL, NULL, &si,
                         &pi))
         err = GetLastError();
+    /* COMMAND has its own copies now: ours would keep its pipes open, and
+     * must go before the lock does, while they are still inheritable. */
+    CloseHandle(in_r);
+    CloseHandle(out_w);
+    in_r = out_w = NULL;
     SetEvent(serve_state.spawn_lock);
     if (!err) {
         CloseHandle(pi.hThread);
@@ -313,7 +318,6 @@ static DWORD session_spawn(struct session *s)
         s->pid = pi.dwProcessId;
     }
 done:
-    /* COMMAND has its own copies now: ours would keep its pipes open. */
     if (in_r)
         CloseHandle(in_r);
     if (out_w)
