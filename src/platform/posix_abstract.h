@@ -22,6 +22,16 @@ void wipc_posix_abstract_id_name(uint64_t id, char *name);
 /* wipc_posix_abstract_addr of that name. */
 socklen_t wipc_posix_abstract_id_addr(uint64_t id, struct sockaddr_un *sa);
 
+/* A close-on-exec socket of type connected to the address sa (connect()
+ * is retried after a signal): the descriptor, or -errno. */
+int wipc_posix_abstract_connect(const struct sockaddr_un *sa, socklen_t len,
+                                int type);
+
+/* A close-on-exec socket of type bound to the address sa: the descriptor,
+ * or -errno. */
+int wipc_posix_abstract_bind(const struct sockaddr_un *sa, socklen_t len,
+                             int type);
+
 /* A close-on-exec socket of type bound to the abstract name and listening
  * with backlog: the descriptor, or -errno. */
 int wipc_posix_abstract_listen(const char *name, int type, int backlog);

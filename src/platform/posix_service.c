@@ -46,23 +46,15 @@ DWORD wipc_plat_svc_connect(DWORD pid, int *out)
 {
     struct sockaddr_un sa;
     socklen_t len = svc_addr(pid, &sa);
-    int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-    int r;
-
-    if (fd < 0)
-        return wipc_plat_error(errno);
     /* Blocking: a full backlog makes us wait for the service, which
      * answers requests one after another. */
-    do {
-        r = connect(fd, (struct sockaddr *)&sa, len);
-    } while (r < 0 && errno == EINTR);
-    if (r < 0) {
-        int e = errno;
-        close(fd);
-        /* An abstract name nobody has bound is ECONNREFUSED. */
-        return e == ECONNREFUSED || e == ENOENT ? ERROR_FILE_NOT_FOUND
-                                                : wipc_plat_error(e);
-    }
+    int fd = wipc_posix_abstract_connect(&sa, len, SOCK_SEQPACKET);
+
+    /* An abstract name nobody has bound is ECONNREFUSED. */
+    if (fd == -ECONNREFUSED || fd == -ENOENT)
+        return ERROR_FILE_NOT_FOUND;
+    if (fd < 0)
+        return wipc_plat_error(-fd);
     *out = fd;
     return 0;
 }

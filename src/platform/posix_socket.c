@@ -37,15 +37,44 @@ socklen_t wipc_posix_abstract_addr(const char *name, struct sockaddr_un *sa)
     return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
 }
 
+int wipc_posix_abstract_connect(const struct sockaddr_un *sa, socklen_t len,
+                                int type)
+{
+    int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0), r;
+    if (fd < 0)
+        return -errno;
+    do {
+        r = connect(fd, (const struct sockaddr *)sa, len);
+    } while (r < 0 && errno == EINTR);
+    if (r < 0) {
+        int e = errno;
+        close(fd);
+        return -e;
+    }
+    return fd;
+}
+
+int wipc_posix_abstract_bind(const struct sockaddr_un *sa, socklen_t len,
+                             int type)
+{
+    int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    if (bind(fd, (const struct sockaddr *)sa, len) < 0) {
+        int e = errno;
+        close(fd);
+        return -e;
+    }
+    return fd;
+}
+
 int wipc_posix_abstract_listen(const char *name, int type, int backlog)
 {
     struct sockaddr_un sa;
     socklen_t len = wipc_posix_abstract_addr(name, &sa);
-    int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+    int fd = wipc_posix_abstract_bind(&sa, len, type);
 
-    if (fd < 0)
-        return -errno;
-    if (bind(fd, (struct sockaddr *)&sa, len) < 0 || listen(fd, backlog) < 0) {
+    if (fd >= 0 && listen(fd, backlog) < 0) {
         int e = errno;
         close(fd);
         return -e;
@@ -86,21 +115,12 @@ DWORD wipc_plat_connect_abstract(uint64_t id, int type, int *out)
 {
     struct sockaddr_un sa;
     socklen_t len = wipc_posix_abstract_id_addr(id, &sa);
-    int fd = socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    int r;
+    int fd = wipc_posix_abstract_connect(&sa, len, type | SOCK_NONBLOCK);
 
+    if (fd == -ECONNREFUSED || fd == -ENOENT || fd == -EAGAIN)
+        return ERROR_PIPE_BUSY;
     if (fd < 0)
-        return wipc_plat_error(errno);
-    do {
-        r = connect(fd, (struct sockaddr *)&sa, len);
-    } while (r < 0 && errno == EINTR);
-    if (r < 0) {
-        int e = errno;
-        close(fd);
-        if (e == ECONNREFUSED || e == ENOENT || e == EAGAIN)
-            return ERROR_PIPE_BUSY;
-        return wipc_plat_error(e);
-    }
+        return wipc_plat_error(-fd);
     /* Back to blocking: waits are done by the caller's read and write.
      * FIONBIO clears O_NONBLOCK alone, in one call. */
     ioctl(fd, FIONBIO, &(int){0});
@@ -373,16 +393,12 @@ DWORD wipc_plat_dgram_connect(uint64_t id, int *out)
     struct sockaddr_un sa;
     socklen_t len = wipc_posix_abstract_id_addr(id, &sa);
     int big = 4 << 20;
-    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int fd = wipc_posix_abstract_connect(&sa, len, SOCK_DGRAM);
 
+    if (fd == -ECONNREFUSED || fd == -ENOENT)
+        return ERROR_FILE_NOT_FOUND;
     if (fd < 0)
-        return wipc_plat_error(errno);
-    if (connect(fd, (struct sockaddr *)&sa, len) < 0) {
-        int e = errno;
-        close(fd);
-        return e == ECONNREFUSED || e == ENOENT ? ERROR_FILE_NOT_FOUND
-                                                : wipc_plat_error(e);
-    }
+        return wipc_plat_error(-fd);
     setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
     *out = fd;
     return 0;

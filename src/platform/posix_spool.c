@@ -140,15 +140,12 @@ DWORD wipc_plat_doorbell_bind(uint64_t id, int *out)
     struct sockaddr_un sa;
     socklen_t len = wipc_posix_abstract_id_addr(id, &sa);
     int big = 4 << 20;
-    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int fd = wipc_posix_abstract_bind(&sa, len, SOCK_DGRAM);
 
+    if (fd == -EADDRINUSE)
+        return ERROR_ALREADY_EXISTS;
     if (fd < 0)
-        return wipc_plat_error(errno);
-    if (bind(fd, (struct sockaddr *)&sa, len) < 0) {
-        int e = errno;
-        close(fd);
-        return e == EADDRINUSE ? ERROR_ALREADY_EXISTS : wipc_plat_error(e);
-    }
+        return wipc_plat_error(-fd);
     /* Room for messages of writers that cannot reach the queue itself. */
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
     *out = fd;
