@@ -1,14 +1,15 @@
 /*
  * test_files.c: CreateFileA and its dispositions, access enforced per
  * handle, ReadFile/WriteFile, FlushFileBuffers, sizes, the file pointer,
- * SetEndOfFile, DeleteFileA, GetFileType, the standard handles, and
- * close-on-exec on every descriptor the library opens.
+ * SetEndOfFile, DeleteFileA, CopyFileA, GetFileType, the standard handles,
+ * and close-on-exec on every descriptor the library opens.
  *
  * Expected values are Windows' as Wine 8 reproduces them; where Microsoft's
  * documentation says otherwise, the documentation wins and the check says
  * why.
  */
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "testlib.h"
@@ -564,6 +565,71 @@ static void test_delete_file(void)
     CHECK_FAILS(DeleteFileA(NULL), ERROR_PATH_NOT_FOUND);
 }
 
+/* The file's mode and modification time. */
+static void stat_of(const char *path, mode_t *mode, time_t *mtime)
+{
+    struct stat st;
+    *mode = 0;
+    *mtime = 0;
+    if (stat(path, &st) == 0) {
+        *mode = st.st_mode & 07777;
+        *mtime = st.st_mtime;
+    }
+}
+
+static void test_copy_file(void)
+{
+    const char *src = test_tmp_path("copy-src");
+    const char *src2 = test_tmp_path("copy-src2");
+    const char *dst = test_tmp_path("copy-dst");
+    struct timespec old[2] = {{1000000000, 0}, {1000000000, 0}};
+    mode_t mode;
+    time_t mtime;
+
+    DeleteFileA(dst);
+    make_file(src, "hello");
+    CHECK_EQ(chmod(src, 0750), 0);
+    CHECK_EQ(utimensat(AT_FDCWD, src, old, 0), 0);
+    /* A success sets ERROR_SUCCESS, as Windows (Wine's kernel32 file
+     * tests, test_CopyFileW). */
+    CHECK_RESULT(CopyFileA(src, dst, TRUE), TRUE, ERROR_SUCCESS);
+    CHECK_EQ(size_of(dst), 5);
+    stat_of(dst, &mode, &mtime);
+    CHECK_EQ(mode, 0750);        /* runnable if the source was */
+    CHECK_EQ(mtime, 1000000000); /* the last write time goes along */
+    CHECK_FAILS(CopyFileA(src, dst, TRUE), ERROR_FILE_EXISTS);
+
+    /* Replacing: the contents and the mode are the new source's. */
+    make_file(src2, "other text");
+    CHECK_EQ(chmod(src2, 0640), 0);
+    CHECK_RESULT(CopyFileA(src2, dst, FALSE), TRUE, ERROR_SUCCESS);
+    CHECK_EQ(size_of(dst), 10);
+    stat_of(dst, &mode, &mtime);
+    CHECK_EQ(mode, 0640);
+
+    /* A file onto itself fails and is left alone. */
+    CHECK_FAILS(CopyFileA(src, src, FALSE), ERROR_SHARING_VIOLATION);
+    CHECK_FAILS(CopyFileA(src, src, TRUE), ERROR_FILE_EXISTS);
+    CHECK_EQ(size_of(src), 5);
+
+    CHECK_FAILS(CopyFileA(test_tmp_path("copy-none"), dst, FALSE),
+                ERROR_FILE_NOT_FOUND);
+    CHECK_FAILS(CopyFileA(test_tmp_path("no-such-dir/x"), dst, FALSE),
+                ERROR_PATH_NOT_FOUND);
+    CHECK_FAILS(CopyFileA(src, test_tmp_path("no-such-dir/x"), FALSE),
+                ERROR_PATH_NOT_FOUND);
+    CHECK_FAILS(CopyFileA("/tmp", dst, FALSE), ERROR_ACCESS_DENIED);
+    CHECK_FAILS(CopyFileA(src, "/tmp", FALSE), ERROR_ACCESS_DENIED);
+    CHECK_FAILS(CopyFileA(NULL, dst, FALSE), ERROR_PATH_NOT_FOUND);
+    CHECK_FAILS(CopyFileA(src, NULL, FALSE), ERROR_PATH_NOT_FOUND);
+    CHECK_FAILS(CopyFileA("", dst, FALSE), ERROR_PATH_NOT_FOUND);
+    CHECK_FAILS(CopyFileA(src, "/tmp/winipc-test-*", FALSE),
+                ERROR_INVALID_NAME);
+    CHECK_OK(DeleteFileA(src));
+    CHECK_OK(DeleteFileA(src2));
+    CHECK_OK(DeleteFileA(dst));
+}
+
 static void test_delete_on_close(void)
 {
     const char *path = test_tmp_path("delete-on-close");
@@ -749,6 +815,7 @@ int main(void)
     RUN(test_set_file_pointer);
     RUN(test_set_end_of_file);
     RUN(test_delete_file);
+    RUN(test_copy_file);
     RUN(test_delete_on_close);
     RUN(test_file_type);
     RUN(test_std_handles);

@@ -382,6 +382,101 @@ static void test_argv_quoting(void)
     CHECK_STR(out, "[a\\\\b][c d][e\"f][g\"h]");
 }
 
+/* A script that prints "TAG:" and its arguments, each followed by '|'. */
+static void write_tag_script(const char *path, const char *tag)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        TEST_FAIL_AT("cannot create %s", path);
+        return;
+    }
+    fprintf(f, "#!/bin/sh\nprintf '%%s:' '%s'\nprintf '%%s|' \"$@\"\n", tag);
+    fclose(f);
+    chmod(path, 0755);
+}
+
+/* An unquoted program path with spaces (lpApplicationName NULL): the text
+ * up to each blank is tried, shortest first; the first file found runs,
+ * with the rest of the line as its arguments; directories are passed
+ * over.  The scripts tell which file ran. */
+static void test_unquoted_spaces(void)
+{
+    char base[256], dir[300], path[400], cmd[512], out[256], cwd[4096];
+
+    snprintf(base, sizeof base, "%s", test_tmp_path("spaces"));
+    snprintf(dir, sizeof dir, "%s/my dir", base);
+    CHECK_EQ(mkdir(base, 0755), 0);
+    CHECK_EQ(mkdir(dir, 0755), 0);
+    snprintf(path, sizeof path, "%s/prog name", dir);
+    write_tag_script(path, "whole");
+    snprintf(cmd, sizeof cmd, "%s/prog name a \"b c\"", dir);
+    capture(cmd, NULL, NULL, out, sizeof out);
+    CHECK_STR(out, "whole:a|b c|");
+    snprintf(cmd, sizeof cmd, "%s\\my dir\\prog name\ta", base);
+    capture(cmd, NULL, NULL, out, sizeof out);
+    CHECK_STR(out, "whole:a|");
+
+    /* A shorter name wins. */
+    snprintf(path, sizeof path, "%s/prog", dir);
+    write_tag_script(path, "prog");
+    snprintf(cmd, sizeof cmd, "%s/prog name a", dir);
+    capture(cmd, NULL, NULL, out, sizeof out);
+    CHECK_STR(out, "prog:name|a|");
+    snprintf(cmd, sizeof cmd, "\"%s/prog name\" a", dir);
+    capture(cmd, NULL, NULL, out, sizeof out);
+    CHECK_STR(out, "whole:a|");
+
+    /* A directory is no program: the search goes on. */
+    snprintf(path, sizeof path, "%s/my", base);
+    CHECK_EQ(mkdir(path, 0755), 0);
+    snprintf(cmd, sizeof cmd, "%s/my dir/prog name a", base);
+    capture(cmd, NULL, NULL, out, sizeof out);
+    CHECK_STR(out, "prog:name|a|");
+    CHECK_EQ(rmdir(path), 0);
+    write_tag_script(path, "my");
+    capture(cmd, NULL, NULL, out, sizeof out);
+    CHECK_STR(out, "my:dir/prog|name|a|");
+
+    /* The first file found is taken, even one that cannot run. */
+    CHECK_EQ(chmod(path, 0644), 0);
+    capture(cmd, NULL, NULL, out, sizeof out);
+    CHECK_STR(out, "CreateProcess failed: 5"); /* ERROR_ACCESS_DENIED */
+    CHECK_EQ(unlink(path), 0);
+
+    /* No directory part: each name is searched for, here in the current
+     * directory. */
+    CHECK(getcwd(cwd, sizeof cwd) != NULL);
+    CHECK_EQ(chdir(dir), 0);
+    snprintf(path, sizeof path, "%s/prog", dir);
+    CHECK_EQ(unlink(path), 0);
+    capture("prog name a", NULL, NULL, out, sizeof out);
+    CHECK_STR(out, "whole:a|");
+    CHECK_EQ(chdir(cwd), 0);
+
+    /* None exists: the first name's error.  A relative name is never
+     * ERROR_PATH_NOT_FOUND on a command line. */
+    snprintf(cmd, sizeof cmd, "%s/my dir/no such prog a", base);
+    capture(cmd, NULL, NULL, out, sizeof out);
+    CHECK_STR(out, "CreateProcess failed: 2");
+    snprintf(cmd, sizeof cmd, "%s/no such dir/prog a", base);
+    capture(cmd, NULL, NULL, out, sizeof out);
+    CHECK_STR(out, "CreateProcess failed: 2");
+    capture("/no/such/dir/prog name a", NULL, NULL, out, sizeof out);
+    CHECK_STR(out, "CreateProcess failed: 3");
+    capture("winipc-no-such-dir/prog name a", NULL, NULL, out, sizeof out);
+    CHECK_STR(out, "CreateProcess failed: 2");
+    capture("\"winipc-no-such-dir/prog name\" a", NULL, NULL, out, sizeof out);
+    CHECK_STR(out, "CreateProcess failed: 2");
+    snprintf(cmd, sizeof cmd, "%s a", dir); /* a directory */
+    capture(cmd, NULL, NULL, out, sizeof out);
+    CHECK_STR(out, "CreateProcess failed: 2");
+
+    snprintf(path, sizeof path, "%s/prog name", dir);
+    CHECK_EQ(unlink(path), 0);
+    CHECK_EQ(rmdir(dir), 0);
+    CHECK_EQ(rmdir(base), 0);
+}
+
 static void test_errors(void)
 {
     STARTUPINFOA si = {sizeof si};
@@ -596,6 +691,7 @@ int main(int argc, char **argv)
     RUN(test_environment);
     RUN(test_current_directory);
     RUN(test_argv_quoting);
+    RUN(test_unquoted_spaces);
     RUN(test_errors);
     RUN(test_terminate);
     RUN(test_wait_multiple_children);

@@ -462,6 +462,8 @@ WINBASEAPI BOOL WINAPI SetFilePointerEx(HANDLE hFile,
                                         DWORD dwMoveMethod);
 WINBASEAPI BOOL WINAPI SetEndOfFile(HANDLE hFile);
 WINBASEAPI BOOL WINAPI DeleteFileA(LPCSTR lpFileName);
+WINBASEAPI BOOL WINAPI CopyFileA(LPCSTR lpExistingFileName,
+                                 LPCSTR lpNewFileName, BOOL bFailIfExists);
 WINBASEAPI BOOL WINAPI CreateDirectoryA(LPCSTR lpPathName,
                                         LPSECURITY_ATTRIBUTES lpSecurityAttributes);
 WINBASEAPI BOOL WINAPI RemoveDirectoryA(LPCSTR lpPathName);
@@ -595,6 +597,7 @@ WINBASEAPI DWORD WINAPI ExpandEnvironmentStringsA(LPCSTR lpSrc, LPSTR lpDst,
 #define FormatMessage FormatMessageA
 #define CreateFile CreateFileA
 #define DeleteFile DeleteFileA
+#define CopyFile CopyFileA
 #define CreateDirectory CreateDirectoryA
 #define RemoveDirectory RemoveDirectoryA
 #define GetCurrentDirectory GetCurrentDirectoryA

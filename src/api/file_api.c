@@ -455,6 +455,31 @@ WINIPC_API BOOL WINAPI DeleteFileA(LPCSTR lpFileName)
     return path_call(lpFileName, 1, wipc_plat_unlink);
 }
 
+WINIPC_API BOOL WINAPI CopyFileA(LPCSTR lpExistingFileName,
+                                 LPCSTR lpNewFileName, BOOL bFailIfExists)
+{
+    char *src, *dst;
+    DWORD err;
+
+    if (!lpExistingFileName || !*lpExistingFileName || !lpNewFileName ||
+        !*lpNewFileName)
+        return api_fail(ERROR_PATH_NOT_FOUND);
+    if (file_name_is_invalid(lpExistingFileName) ||
+        file_name_is_invalid(lpNewFileName))
+        return api_fail(ERROR_INVALID_NAME);
+    src = file_linux_path(lpExistingFileName);
+    dst = file_linux_path(lpNewFileName);
+    err = src && dst ? wipc_plat_copy_file(src, dst, bFailIfExists != 0)
+                     : ERROR_NOT_ENOUGH_MEMORY;
+    free(src);
+    free(dst);
+    if (err)
+        return api_fail(err);
+    /* Windows sets ERROR_SUCCESS (Wine's kernel32 file tests, CopyFileW). */
+    SetLastError(0);
+    return TRUE;
+}
+
 /* ---- Directories --------------------------------------------------------- */
 
 WINIPC_API BOOL WINAPI CreateDirectoryA(LPCSTR lpPathName,

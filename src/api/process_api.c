@@ -60,6 +60,17 @@ static void app_dir(char *out)
  * current directory, then PATH.  search_path is 0 for lpApplicationName,
  * which Windows looks for in the current directory only.  The result is
  * absolute, as the child may start in another directory.
+ *
+ * A name from the command line (search_path 1) that is not found is
+ * ERROR_FILE_NOT_FOUND: Windows looks for "NAME.exe" there, which a
+ * directory is not either, and a relative name that is not found is
+ * ERROR_FILE_NOT_FOUND whichever part is missing (Wine agrees).  An
+ * absolute name keeps the file system's answer, ERROR_PATH_NOT_FOUND when
+ * its directory is missing, as ReactOS gives it (Wine answers
+ * ERROR_FILE_NOT_FOUND there too; no transcript shows the case).
+ * lpApplicationName always gets the file system's answer:
+ * ERROR_PATH_NOT_FOUND for a missing directory, ERROR_ACCESS_DENIED for a
+ * directory.
  */
 static DWORD find_program(const char *name_in, int search_path, char *out)
 {
@@ -72,15 +83,13 @@ static DWORD find_program(const char *name_in, int search_path, char *out)
         if (*c == '\\')
             *c = '/';
     if (!*name)
-        return ERROR_PATH_NOT_FOUND;
+        return search_path ? ERROR_FILE_NOT_FOUND : ERROR_PATH_NOT_FOUND;
     if (wipc_plat_getcwd(cwd, sizeof cwd) != 0)
         cwd[0] = '\0';
     if (strchr(name, '/') || !search_path) {
         err = find_in(name[0] == '/' ? "" : cwd, name, out);
-        /* A directory given as lpApplicationName cannot be run
-         * (ERROR_ACCESS_DENIED); on a command line Windows looks for
-         * "NAME.exe" instead, which is not there. */
-        if (err == ERROR_ACCESS_DENIED && search_path)
+        if (search_path && (err == ERROR_ACCESS_DENIED ||
+                            (err == ERROR_PATH_NOT_FOUND && name[0] != '/')))
             err = ERROR_FILE_NOT_FOUND;
         return err;
     }
@@ -99,6 +108,42 @@ static DWORD find_program(const char *name_in, int search_path, char *out)
                 return 0;
     }
     return err;
+}
+
+/*
+ * The program of a command line that does not start with a quote
+ * (lpApplicationName NULL).  Its name ends at a blank, but which one is
+ * ambiguous when the path holds spaces: as Windows, the text up to each
+ * blank is tried in turn, shortest first, then the whole line, and the
+ * first that names a file is run ("c:\program files\sub dir\program name"
+ * tries c:\program, c:\program files\sub, c:\program files\sub dir\program
+ * and c:\program files\sub dir\program name).  A directory is passed over.
+ * *name_len is the length of the name found; if none is, the error is the
+ * first name's.
+ */
+static DWORD find_unquoted_program(const char *cmdline, char *out,
+                                   size_t *name_len)
+{
+    char name[PATH_BUF];
+    DWORD err, first_err = 0;
+    size_t end = wipc_cmdline_name_end(cmdline, 0);
+
+    for (;;) {
+        if (end >= sizeof name)
+            return first_err ? first_err : ERROR_FILENAME_EXCED_RANGE;
+        memcpy(name, cmdline, end);
+        name[end] = '\0';
+        err = find_program(name, 1, out);
+        if (!err) {
+            *name_len = end;
+            return 0;
+        }
+        if (!first_err)
+            first_err = err;
+        if (!cmdline[end])
+            return first_err;
+        end = wipc_cmdline_name_end(cmdline, end + 1);
+    }
 }
 
 /* ---- The child's environment -------------------------------------------- */
@@ -237,11 +282,19 @@ static DWORD spawn_prepare(struct spawn_ctx *c, LPCSTR app, LPCSTR cmdline,
     c->cmdline = strdup(cmdline ? cmdline : app);
     if (!c->cmdline)
         return ERROR_NOT_ENOUGH_MEMORY;
-    err = wipc_cmdline_split(c->cmdline, &c->argv, &argc);
-    if (err)
-        return err;
-    err = app ? find_program(app, 0, c->path)
-              : find_program(c->argv[0], 1, c->path);
+    if (app || c->cmdline[0] == '"') {
+        err = wipc_cmdline_split(c->cmdline, &c->argv, &argc);
+        if (!err)
+            err = app ? find_program(app, 0, c->path)
+                      : find_program(c->argv[0], 1, c->path);
+    } else {
+        /* The child's argv[0] is the name found, as Windows quotes it on
+         * the child's command line when it holds a blank. */
+        size_t name_len = 0;
+        err = find_unquoted_program(c->cmdline, c->path, &name_len);
+        if (!err)
+            err = wipc_cmdline_split_at(c->cmdline, name_len, &c->argv, &argc);
+    }
     if (err)
         return err;
     if (inherit && (err = wipc_inherit_prepare(&c->inh)) != 0)

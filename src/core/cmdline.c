@@ -65,7 +65,12 @@ static void cmdline_argument(const char **p, char **out)
     *out = o;
 }
 
-DWORD wipc_cmdline_split(const char *cmdline, char ***argv_out, int *argc)
+/* Splits cmdline; argv[0] is its first name_len bytes, taken literally, or
+ * found by the runtime's rule if name_len is CMDLINE_RUNTIME_NAME. */
+#define CMDLINE_RUNTIME_NAME ((size_t)-1)
+
+static DWORD cmdline_split(const char *cmdline, size_t name_len,
+                           char ***argv_out, int *argc)
 {
     size_t len = strlen(cmdline);
     /* At most len/2 + 2 arguments; their text fits in len + 1 + count. */
@@ -79,7 +84,14 @@ DWORD wipc_cmdline_split(const char *cmdline, char ***argv_out, int *argc)
         return ERROR_NOT_ENOUGH_MEMORY;
     o = (char *)(argv + max_args);
     argv[n++] = o;
-    cmdline_program(&p, &o);
+    if (name_len == CMDLINE_RUNTIME_NAME) {
+        cmdline_program(&p, &o);
+    } else {
+        memcpy(o, p, name_len);
+        o += name_len;
+        *o++ = '\0';
+        p += name_len;
+    }
     for (;;) {
         while (cmdline_blank(*p))
             p++;
@@ -92,4 +104,24 @@ DWORD wipc_cmdline_split(const char *cmdline, char ***argv_out, int *argc)
     *argv_out = argv;
     *argc = n;
     return 0;
+}
+
+DWORD wipc_cmdline_split(const char *cmdline, char ***argv, int *argc)
+{
+    return cmdline_split(cmdline, CMDLINE_RUNTIME_NAME, argv, argc);
+}
+
+DWORD wipc_cmdline_split_at(const char *cmdline, size_t name_len, char ***argv,
+                            int *argc)
+{
+    if (name_len > strlen(cmdline))
+        return ERROR_INVALID_PARAMETER;
+    return cmdline_split(cmdline, name_len, argv, argc);
+}
+
+size_t wipc_cmdline_name_end(const char *cmdline, size_t from)
+{
+    while (cmdline[from] && !cmdline_blank(cmdline[from]))
+        from++;
+    return from;
 }

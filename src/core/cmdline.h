@@ -19,4 +19,18 @@
  */
 DWORD wipc_cmdline_split(const char *cmdline, char ***argv, int *argc);
 
+/*
+ * wipc_cmdline_split, but the program name is the first name_len bytes of
+ * cmdline, taken literally (an unquoted name with blanks, as CreateProcessA
+ * found it); the arguments follow from there.  ERROR_INVALID_PARAMETER if
+ * name_len is longer than cmdline, ERROR_NOT_ENOUGH_MEMORY.
+ */
+DWORD wipc_cmdline_split_at(const char *cmdline, size_t name_len, char ***argv,
+                            int *argc);
+
+/* Where a program name that starts at cmdline[0] and is not quoted could
+ * end: the index of the first blank (space or tab) at or after from, or
+ * the length of cmdline. */
+size_t wipc_cmdline_name_end(const char *cmdline, size_t from);
+
 #endif /* WIPC_CMDLINE_H */

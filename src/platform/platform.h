@@ -94,6 +94,17 @@ int wipc_plat_is_dir(int fd);
 /* Removes a file (not a directory: ERROR_ACCESS_DENIED, as Windows). */
 DWORD wipc_plat_unlink(const char *path);
 
+/*
+ * Copies the file src to dst with its permission bits and modification
+ * time, as CopyFileA copies attributes and the last write time.  dst is
+ * replaced unless fail_if_exists (then ERROR_FILE_EXISTS).  Errors: those
+ * of opening src or dst (ERROR_FILE_NOT_FOUND, ERROR_PATH_NOT_FOUND,
+ * ERROR_ACCESS_DENIED for a read-only dst or a directory), and
+ * ERROR_SHARING_VIOLATION when dst is src itself and may be replaced
+ * (Windows holds the source open without write sharing while it copies).
+ */
+DWORD wipc_plat_copy_file(const char *src, const char *dst, int fail_if_exists);
+
 /* mkdir (mode 0777 less the umask): ERROR_ALREADY_EXISTS if path exists,
  * ERROR_PATH_NOT_FOUND if its parent does not. */
 DWORD wipc_plat_mkdir(const char *path);

@@ -208,6 +208,65 @@ DWORD wipc_plat_unlink(const char *path)
     return 0;
 }
 
+/* Copies what remains of in to out. */
+static DWORD io_copy_data(int in, int out)
+{
+    char buf[16384];
+    for (;;) {
+        size_t got, done;
+        DWORD err = wipc_plat_read(in, buf, sizeof buf, -1, &got);
+        if (err || got == 0)
+            return err;
+        err = wipc_plat_write(out, buf, got, -1, &done);
+        if (err)
+            return err;
+    }
+}
+
+DWORD wipc_plat_copy_file(const char *src, const char *dst, int fail_if_exists)
+{
+    struct stat st, dst_st;
+    struct timespec times[2];
+    int in = -1, out = -1;
+    DWORD err = wipc_plat_open(src, O_RDONLY, 0, &in);
+
+    if (err)
+        return err;
+    if (fstat(in, &st) < 0) {
+        err = wipc_plat_error(errno);
+        goto done;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        err = ERROR_ACCESS_DENIED;
+        goto done;
+    }
+    /* Checked before O_TRUNC could empty the source (O_EXCL fails). */
+    if (!fail_if_exists && stat(dst, &dst_st) == 0 &&
+        dst_st.st_dev == st.st_dev && dst_st.st_ino == st.st_ino) {
+        err = ERROR_SHARING_VIOLATION;
+        goto done;
+    }
+    err = wipc_plat_open(dst,
+                         O_WRONLY | O_CREAT | O_NOCTTY |
+                             (fail_if_exists ? O_EXCL : O_TRUNC),
+                         st.st_mode & 0777, &out);
+    if (err)
+        goto done;
+    err = io_copy_data(in, out);
+    if (err)
+        goto done;
+    /* An existing dst keeps its own mode through O_TRUNC, a new one loses
+     * the umask's bits: both get the source's. */
+    times[0] = st.st_atim;
+    times[1] = st.st_mtim;
+    if (fchmod(out, st.st_mode & 0777) < 0 || futimens(out, times) < 0)
+        err = wipc_plat_error(errno);
+done:
+    wipc_plat_close(in);
+    wipc_plat_close(out);
+    return err;
+}
+
 /* The error of a directory call on path that failed with err: a missing
  * directory is ERROR_FILE_NOT_FOUND or ERROR_PATH_NOT_FOUND (io_enoent); a
  * path that names something other than a directory is ERROR_DIRECTORY
