@@ -17,7 +17,9 @@
 #include "testlib.h"
 
 #include <dirent.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <time.h>
 
 #include "core/service.h"
 
@@ -204,8 +206,10 @@ struct child {
     HANDLE in, out; /* our ends of its stdin and stdout */
 };
 
-/* Starts a helper with pipes on its stdin and stdout. */
-static BOOL child_start(struct child *c, const char *helper, BOOL inherit)
+/* Starts a helper with pipes on its stdin and stdout, with the creation
+ * flags given. */
+static BOOL child_start_flags(struct child *c, const char *helper, BOOL inherit,
+                              DWORD flags)
 {
     SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
     STARTUPINFOA si = {sizeof si};
@@ -225,11 +229,16 @@ static BOOL child_start(struct child *c, const char *helper, BOOL inherit)
     si.hStdOutput = out_w;
     si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
     snprintf(cmd, sizeof cmd, "\"%s\" --helper %s", self_exe, helper);
-    ok = CreateProcessA(NULL, cmd, NULL, NULL, inherit, 0, NULL, NULL, &si,
+    ok = CreateProcessA(NULL, cmd, NULL, NULL, inherit, flags, NULL, NULL, &si,
                         &c->pi);
     CloseHandle(in_r);
     CloseHandle(out_w);
     return ok;
+}
+
+static BOOL child_start(struct child *c, const char *helper, BOOL inherit)
+{
+    return child_start_flags(c, helper, inherit, 0);
 }
 
 /* Sends a command line and returns the answer (static buffer). */
@@ -747,6 +756,460 @@ static void test_no_fd_leaks(void)
     child_stop(&c);
 }
 
+/* ---- Into a child started with CREATE_SUSPENDED ----------------------------
+ */
+
+/* Duplicated into a suspended winipc child: present at its values once it
+ * runs, with their access and flags; the child's handles (inherited or
+ * duplicated in) can be taken out, copied within it and closed there. */
+static void test_suspended_basic(void)
+{
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    struct child c;
+    HANDLE ev = CreateEventA(NULL, TRUE, FALSE, NULL);
+    HANDLE inh = CreateEventA(&sa, TRUE, FALSE, NULL); /* inherited */
+    HANDLE h1 = NULL, h2 = NULL, h3 = NULL, hp = NULL, got = NULL, r, w;
+    HANDLE hself = NULL;
+    char buf[16], want[32];
+    DWORD n;
+
+    CHECK_OK(CreatePipe(&r, &w, NULL, 0));
+    CHECK_OK(child_start_flags(&c, "server", TRUE, CREATE_SUSPENDED));
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), ev, c.pi.hProcess, &h1, 0,
+                             FALSE, DUPLICATE_SAME_ACCESS));
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), ev, c.pi.hProcess, &h2,
+                             SYNCHRONIZE, TRUE, 0));
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), w, c.pi.hProcess, &h3, 0,
+                             FALSE,
+                             DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE));
+    CHECK_FAILS(CloseHandle(w), ERROR_INVALID_HANDLE);
+    CHECK_OK(DuplicateHandle(
+        GetCurrentProcess(), GetCurrentProcess(), c.pi.hProcess, &hp,
+        SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION, FALSE, 0));
+    /* A handle to the child itself. */
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), c.pi.hProcess, c.pi.hProcess,
+                             &hself, 0, FALSE, DUPLICATE_SAME_ACCESS));
+    /* Values: distinct, not inherited ones, table-shaped. */
+    CHECK(h1 && h2 && h3 && hp);
+    CHECK(h1 != h2 && h1 != h3 && h2 != h3 && hp != h1 && hp != h2 && hp != h3);
+    CHECK(h1 != inh && h2 != inh && h3 != inh && hp != inh);
+    CHECK(((uintptr_t)h1 & 3) == 0 && ((uintptr_t)hp & 3) == 0);
+    /* Threads still do not cross. */
+    CHECK_FAILS(DuplicateHandle(GetCurrentProcess(), GetCurrentThread(),
+                                c.pi.hProcess, &got, 0, FALSE,
+                                DUPLICATE_SAME_ACCESS),
+                ERROR_NOT_SUPPORTED);
+    /* Taken back out: the same event. */
+    CHECK_OK(DuplicateHandle(c.pi.hProcess, h1, GetCurrentProcess(), &got, 0,
+                             FALSE, DUPLICATE_SAME_ACCESS));
+    CHECK_OK(SetEvent(got));
+    CHECK_EQ(WaitForSingleObject(ev, 0), WAIT_OBJECT_0);
+    CHECK_OK(ResetEvent(ev));
+    CloseHandle(got);
+    /* The inherited one, fetched from the waiting child. */
+    CHECK_OK(DuplicateHandle(c.pi.hProcess, inh, GetCurrentProcess(), &got, 0,
+                             FALSE, DUPLICATE_SAME_ACCESS));
+    CHECK_OK(SetEvent(got));
+    CHECK_EQ(WaitForSingleObject(inh, 0), WAIT_OBJECT_0);
+    CloseHandle(got);
+    /* Its own process, by its pseudo handle. */
+    CHECK_OK(DuplicateHandle(c.pi.hProcess, GetCurrentProcess(),
+                             GetCurrentProcess(), &got, 0, FALSE,
+                             DUPLICATE_SAME_ACCESS));
+    CHECK_EQ(GetProcessId(got), c.pi.dwProcessId);
+    CloseHandle(got);
+    /* Unknown values there. */
+    CHECK_FAILS(DuplicateHandle(c.pi.hProcess, (HANDLE)(uintptr_t)0x7770,
+                                GetCurrentProcess(), &got, 0, FALSE,
+                                DUPLICATE_SAME_ACCESS),
+                ERROR_INVALID_HANDLE);
+    CHECK(got == NULL);
+
+    CHECK_EQ(WaitForSingleObject(c.pi.hProcess, 50), WAIT_TIMEOUT);
+    CHECK_EQ(ResumeThread(c.pi.hThread), 1);
+    CHECK_EQ(ResumeThread(c.pi.hThread), 0);
+    CHECK_STR(ask(&c, "set %#lx", uval(h1)), "1 0");
+    CHECK_EQ(WaitForSingleObject(ev, 0), WAIT_OBJECT_0);
+    CHECK_STR(ask(&c, "info %#lx", uval(h1)), "1 0 0");
+    CHECK_STR(ask(&c, "set %#lx", uval(h2)), "0 5");
+    CHECK_STR(ask(&c, "info %#lx", uval(h2)), "1 0 1");
+    CHECK_STR(ask(&c, "info %#lx", uval(inh)), "1 0 1");
+    CHECK_STR(ask(&c, "write %#lx hello", uval(h3)), "1 5");
+    CHECK_OK(ReadFile(r, buf, sizeof buf, &n, NULL));
+    CHECK_EQ(n, 5);
+    snprintf(want, sizeof want, "%lu", (unsigned long)GetCurrentProcessId());
+    CHECK_STR(ask(&c, "pid %#lx", uval(hp)), want);
+    CHECK_STR(ask(&c, "wait %#lx 0", uval(hp)), "258");
+    snprintf(want, sizeof want, "%lu", (unsigned long)c.pi.dwProcessId);
+    CHECK_STR(ask(&c, "pid %#lx", uval(hself)), want);
+    CHECK_STR(ask(&c, "wait %#lx 0", uval(hself)), "258");
+    /* The write end's only copy is the child's. */
+    CHECK_STR(ask(&c, "close %#lx", uval(h3)), "1 0");
+    CHECK_FAILS(ReadFile(r, buf, sizeof buf, &n, NULL), ERROR_BROKEN_PIPE);
+    /* Running now: duplication goes through its service. */
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), ev, c.pi.hProcess, &h1, 0,
+                             FALSE, DUPLICATE_SAME_ACCESS));
+    CHECK_STR(ask(&c, "info %#lx", uval(h1)), "1 0 0");
+    child_stop(&c);
+    CloseHandle(r);
+    CloseHandle(ev);
+    CloseHandle(inh);
+}
+
+/* DUPLICATE_CLOSE_SOURCE in a suspended child: of inherited handles and of
+ * handles duplicated in, with a NULL target, into this process, within the
+ * child; the values are gone there once it runs. */
+static void test_suspended_close_source(void)
+{
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    struct child c;
+    HANDLE inh1 = CreateEventA(&sa, TRUE, FALSE, NULL);
+    HANDLE inh2 = CreateEventA(&sa, TRUE, FALSE, NULL);
+    HANDLE me = NULL, ev = CreateEventA(NULL, TRUE, FALSE, NULL);
+    HANDLE a = NULL, b = NULL, b2 = NULL, d = NULL, got = NULL, r, w;
+    char buf[8];
+    DWORD n;
+
+    CHECK_OK(CreatePipe(&r, &w, NULL, 0));
+    /* A process handle among the inherited ones: its exit record goes
+     * along as a second descriptor, closed with it. */
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), GetCurrentProcess(),
+                             GetCurrentProcess(), &me, SYNCHRONIZE, TRUE, 0));
+    CHECK_OK(child_start_flags(&c, "server", TRUE, CREATE_SUSPENDED));
+    CloseHandle(me); /* the child's stays */
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), ev, c.pi.hProcess, &a, 0,
+                             FALSE, DUPLICATE_SAME_ACCESS));
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), ev, c.pi.hProcess, &b, 0,
+                             FALSE, DUPLICATE_SAME_ACCESS));
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), w, c.pi.hProcess, &d, 0,
+                             FALSE,
+                             DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE));
+    /* Within the child: the copy never takes the source's value. */
+    CHECK_OK(DuplicateHandle(c.pi.hProcess, b, c.pi.hProcess, &b2, 0, TRUE,
+                             DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE));
+    CHECK(b2 != NULL && b2 != b);
+    CHECK_FAILS(DuplicateHandle(c.pi.hProcess, b, NULL, NULL, 0, FALSE,
+                                DUPLICATE_CLOSE_SOURCE),
+                ERROR_INVALID_HANDLE);
+    /* NULL target: closed there. */
+    CHECK_OK(DuplicateHandle(c.pi.hProcess, a, NULL, NULL, 0, FALSE,
+                             DUPLICATE_CLOSE_SOURCE));
+    CHECK_FAILS(DuplicateHandle(c.pi.hProcess, a, NULL, NULL, 0, FALSE,
+                                DUPLICATE_CLOSE_SOURCE),
+                ERROR_INVALID_HANDLE);
+    CHECK_OK(DuplicateHandle(c.pi.hProcess, inh1, NULL, NULL, 0, FALSE,
+                             DUPLICATE_CLOSE_SOURCE));
+    CHECK_OK(DuplicateHandle(c.pi.hProcess, me, NULL, NULL, 0, FALSE,
+                             DUPLICATE_CLOSE_SOURCE));
+    CHECK_OK(DuplicateHandle(c.pi.hProcess, GetCurrentProcess(), NULL, NULL, 0,
+                             FALSE, DUPLICATE_CLOSE_SOURCE));
+    /* The pipe's write end leaves the child (whose copy is its only one):
+     * the pipe breaks. */
+    CHECK_OK(DuplicateHandle(c.pi.hProcess, d, NULL, NULL, 0, FALSE,
+                             DUPLICATE_CLOSE_SOURCE));
+    CHECK_FAILS(ReadFile(r, buf, sizeof buf, &n, NULL), ERROR_BROKEN_PIPE);
+    /* Into this process, closing there. */
+    CHECK_OK(DuplicateHandle(c.pi.hProcess, inh2, GetCurrentProcess(), &got, 0,
+                             FALSE,
+                             DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE));
+    CHECK_OK(SetEvent(got));
+    CHECK_EQ(WaitForSingleObject(inh2, 0), WAIT_OBJECT_0);
+    CloseHandle(got);
+    CHECK_FAILS(DuplicateHandle(c.pi.hProcess, inh2, GetCurrentProcess(), &got,
+                                0, FALSE, DUPLICATE_SAME_ACCESS),
+                ERROR_INVALID_HANDLE);
+    /* Not found: nothing is closed. */
+    CHECK_FAILS(DuplicateHandle(c.pi.hProcess, (HANDLE)(uintptr_t)0x7770,
+                                c.pi.hProcess, &got, 0, FALSE,
+                                DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE),
+                ERROR_INVALID_HANDLE);
+
+    CHECK_EQ(ResumeThread(c.pi.hThread), 1);
+    CHECK_STR(ask(&c, "info %#lx", uval(a)), "0 6 99");
+    CHECK_STR(ask(&c, "info %#lx", uval(b)), "0 6 99");
+    CHECK_STR(ask(&c, "info %#lx", uval(d)), "0 6 99");
+    CHECK_STR(ask(&c, "info %#lx", uval(inh1)), "0 6 99");
+    CHECK_STR(ask(&c, "info %#lx", uval(inh2)), "0 6 99");
+    CHECK_STR(ask(&c, "info %#lx", uval(me)), "0 6 99");
+    CHECK_STR(ask(&c, "info %#lx", uval(b2)), "1 0 1");
+    CHECK_OK(ResetEvent(ev));
+    CHECK_STR(ask(&c, "set %#lx", uval(b2)), "1 0");
+    CHECK_EQ(WaitForSingleObject(ev, 0), WAIT_OBJECT_0);
+    child_stop(&c);
+    CloseHandle(r);
+    CloseHandle(ev);
+    CloseHandle(inh1);
+    CloseHandle(inh2);
+}
+
+/* Many handles (more than one batch of descriptors), process handles with
+ * their exit records among them. */
+static void test_suspended_many(void)
+{
+    enum { N = 150 };
+    struct child c;
+    HANDLE ev[N], v[N], procs[4];
+    int i, k, ok = 1;
+
+    CHECK_OK(child_start_flags(&c, "server", TRUE, CREATE_SUSPENDED));
+    for (i = 0; i < N; i++) {
+        ev[i] = CreateEventA(NULL, TRUE, FALSE, NULL);
+        v[i] = NULL;
+        if (!DuplicateHandle(GetCurrentProcess(), ev[i], c.pi.hProcess, &v[i],
+                             0, FALSE, DUPLICATE_SAME_ACCESS))
+            ok = 0;
+        if (i % 40 == 0 &&
+            !DuplicateHandle(GetCurrentProcess(), GetCurrentProcess(),
+                             c.pi.hProcess, &procs[i / 40], SYNCHRONIZE, FALSE,
+                             0))
+            ok = 0;
+    }
+    CHECK(ok);
+    for (i = 0; i < N; i++)
+        for (k = i + 1; k < N; k++)
+            if (v[i] == v[k])
+                ok = 0;
+    CHECK(ok); /* distinct */
+    CHECK_EQ(ResumeThread(c.pi.hThread), 1);
+    for (i = 0; i < N; i++)
+        if (strcmp(ask(&c, "set %#lx", uval(v[i])), "1 0") != 0 ||
+            WaitForSingleObject(ev[i], 0) != WAIT_OBJECT_0)
+            ok = 0;
+    CHECK(ok);
+    for (i = 0; i < 4; i++)
+        CHECK_STR(ask(&c, "wait %#lx 0", uval(procs[i])), "258");
+    child_stop(&c);
+    for (i = 0; i < N; i++)
+        CloseHandle(ev[i]);
+}
+
+/*
+ * A program that does not use winipc, started suspended: it gets the
+ * descriptors of the handles duplicated into it as it gets inherited ones,
+ * listed in WINIPC_HANDLES, and no other descriptor.
+ */
+static void test_suspended_not_winipc(void)
+{
+    STARTUPINFOA si = {sizeof si};
+    PROCESS_INFORMATION pi;
+    HANDLE in_r, in_w, out_r, out_w, r, w,
+        ev = CreateEventA(NULL, TRUE, FALSE, NULL);
+    HANDLE hw = NULL, he = NULL, hp = NULL;
+    static const char script[] =
+        "read v\n"
+        "fd=$(echo \"$WINIPC_HANDLES\" | tr ';' '\\n' |\n"
+        "    while IFS=: read -r value fd rest; do\n"
+        "        [ -n \"$value\" ] && [ $((value)) -eq $((v)) ] && echo $fd\n"
+        "    done)\n"
+        "echo hello >&$fd\n"
+        "echo $(ls /proc/self/fd)\n"
+        "echo \"$WINIPC_HANDLES\" | tr ';' '\\n' | wc -l\n";
+    const char *path = test_tmp_path("suspended.sh");
+    char cmd[512], line[64], out[512];
+    FILE *f = fopen(path, "w");
+    DWORD n, total = 0;
+
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    fputs(script, f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "/bin/sh %s", path);
+    CHECK_OK(CreatePipe(&in_r, &in_w, NULL, 0));
+    CHECK_OK(CreatePipe(&out_r, &out_w, NULL, 0));
+    CHECK_OK(CreatePipe(&r, &w, NULL, 0));
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = in_r;
+    si.hStdOutput = out_w;
+    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+    CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, FALSE, CREATE_SUSPENDED,
+                            NULL, NULL, &si, &pi));
+    CloseHandle(in_r);
+    CloseHandle(out_w);
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), ev, pi.hProcess, &he, 0,
+                             FALSE, DUPLICATE_SAME_ACCESS));
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), w, pi.hProcess, &hw, 0, FALSE,
+                             DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE));
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), GetCurrentProcess(),
+                             pi.hProcess, &hp, SYNCHRONIZE, FALSE, 0));
+    /* One of them closed again before it starts: not there. */
+    CHECK_OK(DuplicateHandle(pi.hProcess, he, NULL, NULL, 0, FALSE,
+                             DUPLICATE_CLOSE_SOURCE));
+    snprintf(line, sizeof line, "%lu\n", uval(hw));
+    CHECK_OK(WriteFile(in_w, line, (DWORD)strlen(line), &n, NULL));
+    CHECK_EQ(ResumeThread(pi.hThread), 1);
+    CHECK_OK(ReadFile(r, line, sizeof line, &n, NULL));
+    CHECK_EQ(n, 6);
+    CHECK_MEM(line, "hello\n", 6);
+    while (total < sizeof out - 1 &&
+           ReadFile(out_r, out + total, sizeof out - 1 - total, &n, NULL) &&
+           n > 0)
+        total += n;
+    out[total] = '\0';
+    /* What ls, started by the script, has: 0-2, the write end at 3, the
+     * process handle at 4 and its exit record at 5, and the directory ls
+     * reads; two entries in WINIPC_HANDLES. */
+    CHECK_STR(out, "0 1 2 3 4 5 6\n2\n");
+    CHECK_EQ(WaitForSingleObject(pi.hProcess, 30000), WAIT_OBJECT_0);
+    CHECK_FAILS(ReadFile(r, line, sizeof line, &n, NULL), ERROR_BROKEN_PIPE);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    CloseHandle(in_w);
+    CloseHandle(out_r);
+    CloseHandle(r);
+    CloseHandle(ev);
+    unlink(path);
+}
+
+/* TerminateProcess of a suspended child: what was held for it is let go
+ * at once (its pipe breaks), and no descriptor stays behind here. */
+static void test_suspended_terminate(void)
+{
+    STARTUPINFOA si = {sizeof si};
+    PROCESS_INFORMATION pi;
+    HANDLE ev = CreateEventA(NULL, TRUE, FALSE, NULL), r, w, h = NULL;
+    char cmd[8192], buf[8];
+    DWORD n, code = 0;
+    int before, i, round;
+
+    snprintf(cmd, sizeof cmd, "\"%s\" --helper server", self_exe);
+    /* Round 1 starts the reaper (with a descriptor of its own) for the
+     * child whose handles it closes: the count is checked in rounds 0
+     * and 2. */
+    for (round = 0; round < 3; round++) {
+        before = count_fds();
+        CHECK_OK(CreatePipe(&r, &w, NULL, 0));
+        CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, FALSE, CREATE_SUSPENDED,
+                                NULL, NULL, &si, &pi));
+        for (i = 0; i < 40; i++) {
+            CHECK_OK(DuplicateHandle(GetCurrentProcess(), ev, pi.hProcess, &h,
+                                     0, FALSE, DUPLICATE_SAME_ACCESS));
+            CHECK_OK(DuplicateHandle(GetCurrentProcess(), GetCurrentProcess(),
+                                     pi.hProcess, &h, SYNCHRONIZE, FALSE, 0));
+        }
+        CHECK_OK(
+            DuplicateHandle(GetCurrentProcess(), w, pi.hProcess, &h, 0, FALSE,
+                            DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE));
+        CHECK(count_fds() > before);
+        if (round == 0) {
+            CHECK_OK(TerminateProcess(pi.hProcess, 42));
+            CHECK_FAILS(ReadFile(r, buf, sizeof buf, &n, NULL),
+                        ERROR_BROKEN_PIPE);
+            CHECK_EQ(WaitForSingleObject(pi.hProcess, 30000), WAIT_OBJECT_0);
+            CHECK_OK(GetExitCodeProcess(pi.hProcess, &code));
+            CHECK_EQ(code, 42);
+            CHECK_FAILS(DuplicateHandle(GetCurrentProcess(), ev, pi.hProcess,
+                                        &h, 0, FALSE, DUPLICATE_SAME_ACCESS),
+                        ERROR_ACCESS_DENIED);
+            CHECK_FAILS(DuplicateHandle(pi.hProcess, h, GetCurrentProcess(), &h,
+                                        0, FALSE, DUPLICATE_SAME_ACCESS),
+                        ERROR_ACCESS_DENIED);
+            /* As Wine answers: the count the thread was left with. */
+            CHECK_EQ(ResumeThread(pi.hThread), 1);
+            CloseHandle(pi.hProcess);
+            CloseHandle(pi.hThread);
+        } else {
+            /* Its last handles closed without a resume: it stays suspended
+             * (as on Windows) but nothing is held for it here. */
+            DWORD pid = pi.dwProcessId;
+            CloseHandle(pi.hProcess);
+            CloseHandle(pi.hThread);
+            CHECK_FAILS(ReadFile(r, buf, sizeof buf, &n, NULL),
+                        ERROR_BROKEN_PIPE);
+            CHECK_EQ(kill((pid_t)pid, 0), 0);
+            kill((pid_t)pid, SIGKILL); /* the reaper reaps it */
+        }
+        CloseHandle(r);
+        /* (The reaper closes the pidfd of a child it reaps.) */
+        for (i = 0; i < 100 && count_fds() != before; i++)
+            Sleep(20);
+        if (round != 1)
+            CHECK_EQ(count_fds(), before);
+    }
+    CloseHandle(ev);
+}
+
+/* Killed by someone else while suspended: its table answers as a process
+ * that has ended. */
+static void test_suspended_killed(void)
+{
+    STARTUPINFOA si = {sizeof si};
+    PROCESS_INFORMATION pi;
+    HANDLE ev = CreateEventA(NULL, TRUE, FALSE, NULL), h = NULL;
+    char cmd[8192];
+
+    snprintf(cmd, sizeof cmd, "\"%s\" --helper server", self_exe);
+    CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, FALSE, CREATE_SUSPENDED,
+                            NULL, NULL, &si, &pi));
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), ev, pi.hProcess, &h, 0, FALSE,
+                             DUPLICATE_SAME_ACCESS));
+    kill((pid_t)pi.dwProcessId, SIGKILL);
+    CHECK_EQ(WaitForSingleObject(pi.hProcess, 30000), WAIT_OBJECT_0);
+    CHECK_FAILS(DuplicateHandle(GetCurrentProcess(), ev, pi.hProcess, &h, 0,
+                                FALSE, DUPLICATE_SAME_ACCESS),
+                ERROR_ACCESS_DENIED);
+    CHECK_FAILS(DuplicateHandle(pi.hProcess, (HANDLE)(uintptr_t)4,
+                                GetCurrentProcess(), &h, 0, FALSE,
+                                DUPLICATE_SAME_ACCESS),
+                ERROR_ACCESS_DENIED);
+    CHECK_EQ(ResumeThread(pi.hThread), 1); /* nothing to let go */
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    CloseHandle(ev);
+}
+
+/* Another process than the parent cannot reach the suspended child's table:
+ * it is told so at once (ERROR_NOT_SUPPORTED), and succeeds once the child
+ * runs. */
+static void test_suspended_third_process(void)
+{
+    struct child a, s;
+    struct wipc_remote_handle *list = NULL;
+    HANDLE ps = NULL, va;
+    const char *r;
+    size_t n = 0;
+    struct timespec t0, t1;
+
+    CHECK_OK(child_start(&a, "server", FALSE));
+    CHECK_OK(child_start_flags(&s, "server", FALSE, CREATE_SUSPENDED));
+    va = ask_handle(&a, "makeevent");
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), s.pi.hProcess, a.pi.hProcess,
+                             &ps, PROCESS_DUP_HANDLE, FALSE, 0));
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    r = ask(&a, "dupto %#lx %#lx 0", uval(ps), uval(va));
+    CHECK_STR(r, "0 50 0");
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    CHECK(t1.tv_sec - t0.tv_sec < 2); /* not the 5 s grace of young ones */
+    CHECK_EQ(wipc_service_list(s.pi.dwProcessId, &list, &n),
+             ERROR_NOT_SUPPORTED);
+    CHECK_EQ(ResumeThread(s.pi.hThread), 1);
+    r = ask(&a, "dupto %#lx %#lx 0", uval(ps), uval(va));
+    CHECK(strncmp(r, "1 0 ", 4) == 0);
+    CHECK_STR(ask(&s, "set %#lx", uval(hval(strrchr(r, ' ') + 1))), "1 0");
+    CHECK_STR(ask(&a, "wait %#lx 0", uval(va)), "0");
+    child_stop(&a);
+    child_stop(&s);
+}
+
+/* A child kept suspended longer than the start-up grace of young processes,
+ * then resumed: a duplication into it at once still waits for its service
+ * (the late server has no handle for a while). */
+static void test_suspended_long(void)
+{
+    struct child c;
+    HANDLE ev = CreateEventA(NULL, TRUE, FALSE, NULL), h = NULL;
+
+    CHECK_OK(child_start_flags(&c, "late_server", FALSE, CREATE_SUSPENDED));
+    Sleep(5300);
+    CHECK_EQ(ResumeThread(c.pi.hThread), 1);
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), ev, c.pi.hProcess, &h, 0,
+                             FALSE, DUPLICATE_SAME_ACCESS));
+    CHECK_STR(ask(&c, "set %#lx", uval(h)), "1 0");
+    CHECK_EQ(WaitForSingleObject(ev, 0), WAIT_OBJECT_0);
+    CloseHandle(ev);
+    child_stop(&c);
+}
+
 int main(int argc, char **argv)
 {
     {
@@ -768,5 +1231,13 @@ int main(int argc, char **argv)
     RUN(test_not_winipc);
     RUN(test_list);
     RUN(test_no_fd_leaks);
+    RUN(test_suspended_basic);
+    RUN(test_suspended_close_source);
+    RUN(test_suspended_many);
+    RUN(test_suspended_not_winipc);
+    RUN(test_suspended_terminate);
+    RUN(test_suspended_killed);
+    RUN(test_suspended_third_process);
+    RUN(test_suspended_long);
     return TEST_SUMMARY();
 }

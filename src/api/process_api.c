@@ -338,15 +338,18 @@ static DWORD spawn_prepare(struct spawn_ctx *c, LPCSTR app, LPCSTR cmdline,
 
 /* Makes the two handles of PROCESS_INFORMATION (proc's reference goes to
  * them). */
-static DWORD spawn_publish(struct wipc_object *proc, DWORD pid, int resume_fd,
+static DWORD spawn_publish(struct wipc_object *proc, DWORD pid,
                            const SECURITY_ATTRIBUTES *psa,
                            const SECURITY_ATTRIBUTES *tsa,
                            PROCESS_INFORMATION *pi)
 {
     struct wipc_object *thread;
     HANDLE hp, ht;
-    DWORD err = wipc_thread_of_process(proc, pid, resume_fd, &thread);
+    DWORD err = wipc_thread_of_process(proc, pid, &thread);
     if (err) {
+        /* A suspended child nobody could resume must not linger. */
+        if (wipc_process_suspended(proc))
+            wipc_process_terminate(proc, 1);
         wipc_object_release(proc);
         return err;
     }
@@ -376,7 +379,6 @@ WINIPC_API BOOL WINAPI CreateProcessA(
 {
     struct spawn_ctx *c;
     struct wipc_object *proc = NULL;
-    int resume_fd = -1;
     DWORD pid = 0, err;
 
     if (!lpStartupInfo || !lpProcessInformation)
@@ -393,11 +395,11 @@ WINIPC_API BOOL WINAPI CreateProcessA(
                         lpStartupInfo);
     c->req.suspended = (dwCreationFlags & CREATE_SUSPENDED) != 0;
     if (!err)
-        err = wipc_process_spawn(&c->req, &proc, &pid, &resume_fd);
+        err = wipc_process_spawn(&c->req, &c->inh, &proc, &pid);
     spawn_ctx_free(c);
     free(c);
     if (!err)
-        err = spawn_publish(proc, pid, resume_fd, lpProcessAttributes,
+        err = spawn_publish(proc, pid, lpProcessAttributes,
                             lpThreadAttributes, lpProcessInformation);
     return api_result(err);
 }

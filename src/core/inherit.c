@@ -8,11 +8,50 @@
 #include "../objects/objects.h"
 #include "inherit.h"
 
-#define INHERIT_TAG_MAX 48
+/* One item: "VALUE:FD:ACCESS:FLAGS:TAG" (TAG ".RECFD" for a record). */
+static size_t inherit_format_item(const struct wipc_inherit_item *it, char *buf,
+                                  size_t cap)
+{
+    int n;
+    if (it->rec_fd >= 0)
+        n = snprintf(buf, cap, "%#lx:%d:%#x:%u:%s.%d",
+                     (unsigned long)(uintptr_t)it->value, it->fd,
+                     (unsigned)it->access, (unsigned)it->flags, it->tag,
+                     it->rec_fd);
+    else
+        n = snprintf(buf, cap, "%#lx:%d:%#x:%u:%s",
+                     (unsigned long)(uintptr_t)it->value, it->fd,
+                     (unsigned)it->access, (unsigned)it->flags, it->tag);
+    return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+}
+
+DWORD wipc_inherit_format(const struct wipc_inherit_item *items, size_t n,
+                          char **env)
+{
+    /* Per item: three numbers of up to 20 characters, two of up to 11,
+     * the tag, the separators. */
+    size_t cap = sizeof WIPC_INHERIT_ENV + 1 +
+                 n * (3 * 20 + 2 * 11 + WIPC_INHERIT_TAG_MAX + 8);
+    size_t len;
+
+    *env = NULL;
+    if (n == 0)
+        return 0;
+    *env = malloc(cap);
+    if (!*env)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    len = (size_t)snprintf(*env, cap, "%s=", WIPC_INHERIT_ENV);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            (*env)[len++] = ';';
+        len += inherit_format_item(&items[i], *env + len, cap - len);
+    }
+    return 0;
+}
 
 DWORD wipc_inherit_prepare(struct wipc_inherit *inh)
 {
-    size_t i, cap, len, entries = 0;
+    size_t i;
     DWORD err;
 
     memset(inh, 0, sizeof *inh);
@@ -22,43 +61,36 @@ DWORD wipc_inherit_prepare(struct wipc_inherit *inh)
     /* A process handle may take a second descriptor along. */
     inh->fds = calloc(2 * inh->list_n, sizeof *inh->fds);
     inh->owned = calloc(inh->list_n, sizeof *inh->owned);
-    cap = sizeof WIPC_INHERIT_ENV + inh->list_n * (3 * 20 + INHERIT_TAG_MAX);
-    inh->env = malloc(cap);
-    if (!inh->fds || !inh->owned || !inh->env)
+    inh->items = calloc(inh->list_n, sizeof *inh->items);
+    if (!inh->fds || !inh->owned || !inh->items)
         return ERROR_NOT_ENOUGH_MEMORY;
-    len = (size_t)snprintf(inh->env, cap, "%s=", WIPC_INHERIT_ENV);
     for (i = 0; i < inh->list_n; i++) {
         struct wipc_handle_info *h = &inh->list[i];
-        char tag[INHERIT_TAG_MAX];
+        struct wipc_inherit_item *it = &inh->items[inh->n_items];
         int fd = -1, rec_fd = -1;
 
         if (!h->obj->ops->inherit_info)
             continue; /* threads do not cross processes */
-        h->obj->ops->inherit_info(h->obj, &fd, tag, sizeof tag);
+        h->obj->ops->inherit_info(h->obj, &fd, it->tag, sizeof it->tag);
         if (fd < 0)
             continue;
-        inh->fds[inh->n] = fd;
+        it->value = h->value;
+        it->access = h->access;
+        it->flags = h->flags;
+        it->fd = (int)(3 + inh->n);
+        it->rec_fd = -1;
+        inh->fds[inh->n++] = fd;
         /* A process: its exit record goes along, held for the child from
          * now on ("process.PID.FD", see exit_record.h). */
         if (h->obj->ops == &wipc_process_ops &&
             wipc_process_share_fd(h->obj, &rec_fd) == 0) {
-            size_t tl = strlen(tag);
             inh->owned[inh->n_owned++] = rec_fd;
-            inh->fds[inh->n + 1] = rec_fd;
-            snprintf(tag + tl, sizeof tag - tl, ".%zu", 3 + inh->n + 1);
+            it->rec_fd = (int)(3 + inh->n);
+            inh->fds[inh->n++] = rec_fd;
         }
-        len += (size_t)snprintf(inh->env + len, cap - len,
-                                "%s%#lx:%zu:%#x:%u:%s", entries++ ? ";" : "",
-                                (unsigned long)(uintptr_t)h->value,
-                                3 + inh->n, (unsigned)h->access,
-                                (unsigned)h->flags, tag);
-        inh->n += rec_fd >= 0 ? 2 : 1;
+        inh->n_items++;
     }
-    if (inh->n == 0) {
-        free(inh->env);
-        inh->env = NULL;
-    }
-    return 0;
+    return wipc_inherit_format(inh->items, inh->n_items, &inh->env);
 }
 
 void wipc_inherit_release(struct wipc_inherit *inh)
@@ -68,6 +100,7 @@ void wipc_inherit_release(struct wipc_inherit *inh)
     free(inh->owned);
     wipc_handle_list_free(inh->list, inh->list_n);
     free(inh->fds);
+    free(inh->items);
     free(inh->env);
     memset(inh, 0, sizeof *inh);
 }
@@ -113,6 +146,12 @@ static void inherit_adopt_one(char *item)
         if (rec_fd >= 0 &&
             (rec_fd < 3 || rec_fd == fd || wipc_plat_set_cloexec(rec_fd) != 0))
             rec_fd = -1;
+        /* A handle to this process itself (duplicated into it while it
+         * was suspended) needs no record of its own. */
+        if (rec_fd >= 0 && pid == wipc_plat_getpid()) {
+            wipc_plat_close(rec_fd);
+            rec_fd = -1;
+        }
         /* wipc_process_adopt takes both descriptors, also on failure. */
         if (wipc_process_adopt(pid, fd, rec_fd, &obj) != 0)
             return;

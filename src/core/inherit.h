@@ -23,6 +23,20 @@
 
 #define WIPC_INHERIT_ENV "WINIPC_HANDLES"
 
+/* The longest tag (with its terminating NUL). */
+#define WIPC_INHERIT_TAG_MAX 48
+
+/* One handle as WINIPC_HANDLES describes it to a child. */
+struct wipc_inherit_item {
+    HANDLE value;
+    int fd;     /* the child's descriptor */
+    int rec_fd; /* a process's exit record in the child ("process.PID.FD"),
+                 * or -1 */
+    ACCESS_MASK access;
+    DWORD flags;
+    char tag[WIPC_INHERIT_TAG_MAX]; /* without the ".FD" of rec_fd */
+};
+
 struct wipc_inherit {
     struct wipc_handle_info *list; /* referenced objects */
     size_t list_n;
@@ -31,6 +45,8 @@ struct wipc_inherit {
     int *owned; /* descriptors made for the child (exit records), closed
                  * on release */
     size_t n_owned;
+    struct wipc_inherit_item *items; /* what env says, n_items of them */
+    size_t n_items;
     char *env; /* "WINIPC_HANDLES=..." or NULL when nothing is inherited */
 };
 
@@ -39,12 +55,16 @@ struct wipc_inherit {
 DWORD wipc_inherit_prepare(struct wipc_inherit *inh);
 void wipc_inherit_release(struct wipc_inherit *inh);
 
+/*
+ * "WINIPC_HANDLES=..." for n items (malloc'ed, in *env; NULL when n is 0).
+ * ERROR_NOT_ENOUGH_MEMORY.
+ */
+DWORD wipc_inherit_format(const struct wipc_inherit_item *items, size_t n,
+                          char **env);
+
 /* Enters the handles a parent passed in WINIPC_HANDLES into the table and
  * removes the variable from the environment.  Runs before main(). */
 void wipc_inherit_adopt(void);
-
-/* The longest tag (with its terminating NUL). */
-#define WIPC_INHERIT_TAG_MAX 48
 
 /*
  * What another process needs to rebuild obj: the descriptor to send (still

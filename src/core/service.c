@@ -25,6 +25,7 @@
 #include "handle.h"
 #include "inherit.h"
 #include "service.h"
+#include "suspended.h"
 
 #define SVC_MAGIC 0x31565357u /* "WSV1": also the protocol's version */
 
@@ -67,6 +68,18 @@ struct svc_entry {
     uint32_t access, flags;
     char type[16], tag[48], name[288];
 };
+
+_Static_assert(sizeof(struct svc_reply) <= WIPC_SERVICE_BUSY_MAX,
+               "the busy reply is a struct svc_reply");
+
+size_t wipc_service_busy_reply(void *buf, size_t cap)
+{
+    struct svc_reply rep = {.magic = SVC_MAGIC, .error = ERROR_NOT_SUPPORTED};
+    if (cap < sizeof rep)
+        return 0;
+    memcpy(buf, &rep, sizeof rep);
+    return sizeof rep;
+}
 
 /* ---- The service --------------------------------------------------------- */
 
@@ -392,7 +405,11 @@ static DWORD svc_connect(DWORD pid, struct wipc_object *proc, int *out)
             return ERROR_ACCESS_DENIED;
         if (wipc_plat_process_age_ms(pid, &age) != 0)
             return svc_gone(proc);
-        if (age >= SVC_STARTUP_GRACE_MS)
+        /* A child this process has just resumed starts its program only
+         * now, however long it was suspended. */
+        if (age >= SVC_STARTUP_GRACE_MS &&
+            (!proc ||
+             wipc_process_ms_since_resume(proc) >= SVC_STARTUP_GRACE_MS))
             return ERROR_NOT_SUPPORTED; /* not a winipc process */
         wipc_plat_sleep_ms(5);
     }
@@ -443,6 +460,10 @@ struct dup_side {
     struct wipc_object *proc; /* referenced */
     DWORD pid;
     int self;
+    /* A child of ours waiting to be resumed: its table (suspended.h).  Its
+     * operations answer "not taken" once the child has been resumed, and
+     * the child's own service is asked instead. */
+    struct wipc_suspended *susp;
 };
 
 static DWORD side_open(HANDLE h, struct dup_side *s)
@@ -453,6 +474,7 @@ static DWORD side_open(HANDLE h, struct dup_side *s)
         return err;
     s->pid = wipc_process_id(s->proc);
     s->self = s->pid == wipc_plat_getpid();
+    s->susp = s->self ? NULL : wipc_process_suspended(s->proc);
     return 0;
 }
 
@@ -512,7 +534,30 @@ static DWORD remote_close(struct dup_side *s, HANDLE h)
     struct svc_request req = {.op = SVC_CLOSE,
                               .handle = (uint64_t)(uintptr_t)h};
     struct svc_reply rep;
-    return svc_call(s->pid, s->proc, &req, -1, &rep, NULL, NULL);
+    int taken = 0;
+    DWORD err = 0;
+
+    if (s->susp)
+        err = wipc_suspended_close(s->susp, h, &taken);
+    if (!taken)
+        err = svc_call(s->pid, s->proc, &req, -1, &rep, NULL, NULL);
+    return err;
+}
+
+/* The target's side of a duplication: obj enters its table. */
+static DWORD put_target(struct dup_side *t, struct wipc_object *obj,
+                        ACCESS_MASK access, DWORD flags, HANDLE *out)
+{
+    int taken = 0;
+    DWORD err = 0;
+
+    if (t->self)
+        return wipc_handle_alloc(obj, access, flags, out);
+    if (t->susp)
+        err = wipc_suspended_put(t->susp, obj, access, flags, out, &taken);
+    if (!taken)
+        err = remote_put(t, obj, access, flags, out);
+    return err;
 }
 
 /*
@@ -528,6 +573,21 @@ static DWORD dup_source(struct dup_side *s, HANDLE src, DWORD options,
         return ERROR_ACCESS_DENIED;
     if (s->self || src == WIPC_PSEUDO_THREAD)
         return wipc_handle_ref(src, NULL, 0, obj, granted);
+    if (s->susp) {
+        int taken = 0;
+        DWORD err;
+        if (src == WIPC_PSEUDO_PROCESS) { /* the child itself */
+            if (svc_ended(s->proc))
+                return ERROR_ACCESS_DENIED;
+            *obj = wipc_object_grab(s->proc);
+            *granted = PROCESS_ALL_ACCESS;
+            return 0;
+        }
+        err = wipc_suspended_get(s->susp, src, options & DUPLICATE_CLOSE_SOURCE,
+                                 obj, granted, &taken);
+        if (taken)
+            return err;
+    }
     return remote_get(s, src, options, obj, granted);
 }
 
@@ -540,6 +600,7 @@ DWORD wipc_service_duplicate(HANDLE src_process, HANDLE src, HANDLE tgt_process,
     ACCESS_MASK granted = 0, access;
     DWORD flags = inherit ? HANDLE_FLAG_INHERIT : 0, err, t_err;
     int close_src = (options & DUPLICATE_CLOSE_SOURCE) != 0;
+    int close_later = 0, found = 0;
     HANDLE h = NULL;
 
     if (out)
@@ -556,13 +617,20 @@ DWORD wipc_service_duplicate(HANDLE src_process, HANDLE src, HANDLE tgt_process,
     }
     t_err = tgt_process ? side_open(tgt_process, &t) : ERROR_INVALID_HANDLE;
     if (!s.self && !t_err && t.pid == s.pid && src != WIPC_PSEUDO_THREAD) {
-        /* Within one other process: its service keeps the object itself
-         * (a thread handle too) and closes the source if asked. */
-        err = remote_dup(&s, src, desired, flags, options, &h);
-        goto done;
+        if (!s.susp) {
+            /* Within one other process: its service keeps the object
+             * itself (a thread handle too) and closes the source if
+             * asked. */
+            err = remote_dup(&s, src, desired, flags, options, &h);
+            goto done;
+        }
+        /* Within a suspended child: the source is closed after the copy
+         * is made (so the copy cannot take its value), once found. */
+        close_later = close_src;
     }
     /* A remote source is closed by its service once found. */
-    err = dup_source(&s, src, options, &obj, &granted);
+    err = dup_source(&s, src, close_later ? 0 : options, &obj, &granted);
+    found = err != ERROR_INVALID_HANDLE;
     if (!err)
         err = t_err;
     if (err)
@@ -570,14 +638,13 @@ DWORD wipc_service_duplicate(HANDLE src_process, HANDLE src, HANDLE tgt_process,
     access = (options & DUPLICATE_SAME_ACCESS)
                  ? granted
                  : wipc_object_map_access(obj->ops, desired);
-    if (t.self)
-        err = wipc_handle_alloc(obj, access, flags, &h);
-    else
-        err = remote_put(&t, obj, access, flags, &h);
+    err = put_target(&t, obj, access, flags, &h);
 done:
     /* As Windows: the source is closed even when the duplication failed. */
     if (close_src && s.self)
         wipc_handle_close(src);
+    if (close_later && found)
+        remote_close(&s, src);
     if (!err && out)
         *out = h;
     wipc_object_release(obj);

@@ -22,6 +22,9 @@
  *
  * The data itself never passes through anybody: the descriptor moves
  * straight from one process to the other.  Errors travel as Win32 codes.
+ * A child this process started with CREATE_SUSPENDED has no service before
+ * it is resumed: until then its table is kept here (suspended.h), and the
+ * child answers others on its service's name with ERROR_NOT_SUPPORTED.
  * See docs/processes.md for what DuplicateHandle supports across processes.
  */
 #ifndef WIPC_SERVICE_H
@@ -36,6 +39,13 @@
  * other processes' DuplicateHandle, which get ERROR_NOT_SUPPORTED.
  */
 void wipc_service_ensure(void);
+
+/* The reply a child started suspended gives to every request on its
+ * service's name until it is resumed (ERROR_NOT_SUPPORTED: only its parent
+ * reaches its handle table meanwhile, see suspended.h): written into buf,
+ * its length returned (0 if cap is too small). */
+#define WIPC_SERVICE_BUSY_MAX 128
+size_t wipc_service_busy_reply(void *buf, size_t cap);
 
 /*
  * 1 if h is a handle to the process object of another process (a

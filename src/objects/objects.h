@@ -202,11 +202,11 @@ void wipc_thread_exit(DWORD code) __attribute__((noreturn));
 DWORD wipc_thread_exit_code(struct wipc_object *obj);
 
 /* The object of a child process's primary thread: signalled when the
- * process exits, with its exit code; tid is its id.  resume_fd >= 0: the
- * child was started suspended (suspend count 1) and ResumeThread lets it
- * run; the object takes the descriptor over. */
+ * process exits, with its exit code; tid is its id.  A child started
+ * suspended has the suspend count 1: its ResumeThread resumes the process
+ * (wipc_process_resume).  Takes a reference on process. */
 DWORD wipc_thread_of_process(struct wipc_object *process, DWORD tid,
-                             int resume_fd, struct wipc_object **out);
+                             struct wipc_object **out);
 DWORD wipc_thread_id(struct wipc_object *obj);
 
 /* Decrements the suspend count; *prev is the count before. */
@@ -238,12 +238,27 @@ DWORD wipc_process_adopt(DWORD pid, int pidfd, int rec_fd,
 /*
  * CreateProcess: starts the child (wipc_plat_spawn) with its exit record
  * held from before it exists, and returns its object with one reference.
- * *resume_fd as wipc_plat_spawn gives it (closed if the object cannot be
- * made).
+ * inh: what the child inherits (req's inherit_fds come from it); a child
+ * started suspended keeps its handle table in the object until
+ * wipc_process_resume (core/suspended.h).
  */
+struct wipc_inherit;
 DWORD wipc_process_spawn(const struct wipc_spawn_req *req,
-                         struct wipc_object **out, DWORD *pid,
-                         int *resume_fd);
+                         const struct wipc_inherit *inh,
+                         struct wipc_object **out, DWORD *pid);
+
+/* The handle table of a child that waits to be resumed (still valid while
+ * the caller holds obj), or NULL: the process runs, or is not our child
+ * started suspended. */
+struct wipc_suspended;
+struct wipc_suspended *wipc_process_suspended(struct wipc_object *obj);
+
+/* ResumeThread of a child started suspended (nothing if it runs). */
+void wipc_process_resume(struct wipc_object *obj);
+
+/* Milliseconds since this process resumed the child obj (UINT64_MAX if it
+ * never did): its handle service is starting up. */
+uint64_t wipc_process_ms_since_resume(struct wipc_object *obj);
 
 /* For a handle a child inherits: a descriptor of the process's exit record
  * holding a lock of its own (the caller closes it once the child has its

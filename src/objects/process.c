@@ -21,6 +21,8 @@
 #include <stdlib.h>
 
 #include "../core/exit_record.h"
+#include "../core/service.h"
+#include "../core/suspended.h"
 #include "objects.h"
 
 struct wipc_process {
@@ -37,6 +39,11 @@ struct wipc_process {
     /* Its exit record, or NULL (this process; or none could be made).  Set
      * under the registry's lock and p->lock, then never changed. */
     struct wipc_exitrec *rec;
+    /* A child started suspended: its handle table until it is resumed
+     * (core/suspended.h), and when it was resumed (0: not yet).  Both set
+     * under p->lock; susp stays until the object is destroyed. */
+    struct wipc_suspended *susp;
+    uint64_t resumed_ms;
     struct wipc_process *next; /* registry */
 };
 
@@ -66,16 +73,17 @@ static void *reaper_main(void *arg)
     for (;;) {
         int fds[MAXIMUM_WAIT_OBJECTS + 1], ready[MAXIMUM_WAIT_OBJECTS + 1];
         size_t i, n;
-        int nready;
+        int nready, more;
 
         wipc_mutex_lock(&reaper.lock);
         fds[0] = reaper.wake_fd;
         n = reaper.n < MAXIMUM_WAIT_OBJECTS ? reaper.n : MAXIMUM_WAIT_OBJECTS;
+        more = n < reaper.n; /* the others are looked at every 100 ms */
         for (i = 0; i < n; i++)
             fds[i + 1] = reaper.pidfds[i];
         wipc_mutex_unlock(&reaper.lock);
 
-        if (wipc_plat_poll_readable(fds, ready, n + 1, n < reaper.n ? 100 : -1,
+        if (wipc_plat_poll_readable(fds, ready, n + 1, more ? 100 : -1,
                                     &nready))
             wipc_plat_sleep_ms(100);
         wipc_plat_eventfd_reset(fds[0], NULL);
@@ -211,6 +219,8 @@ static void process_destroy(struct wipc_object *obj)
     wipc_mutex_lock(&p->lock);
     process_update_locked(p);
     wipc_mutex_unlock(&p->lock);
+    /* A child still suspended stays so, as on Windows, until killed. */
+    wipc_suspended_free(p->susp);
     if (p->is_child && !p->exited)
         reaper_adopt(p->pidfd);
     else
@@ -319,29 +329,88 @@ DWORD wipc_process_adopt(DWORD pid, int pidfd, int rec_fd,
 }
 
 DWORD wipc_process_spawn(const struct wipc_spawn_req *req_in,
-                         struct wipc_object **out, DWORD *pid,
-                         int *resume_fd)
+                         const struct wipc_inherit *inh,
+                         struct wipc_object **out, DWORD *pid)
 {
     struct wipc_spawn_req req = *req_in;
     struct wipc_exitrec *rec = NULL;
-    int pidfd = -1;
-    DWORD err;
+    struct wipc_suspended *susp = NULL;
+    char busy[WIPC_SERVICE_BUSY_MAX];
+    int pidfd = -1, chan = -1;
+    DWORD err, get_err;
 
     /* The child's exit record is held before the child exists. */
     if (wipc_exitrec_child_prepare(&rec, &req.exit_rec_fd,
                                    &req.exit_rec_dir) != 0)
         req.exit_rec_dir = NULL;
-    err = wipc_plat_spawn(&req, &pidfd, pid, resume_fd);
+    if (req.suspended) {
+        req.busy_reply = busy;
+        req.busy_reply_len = wipc_service_busy_reply(busy, sizeof busy);
+    }
+    err = wipc_plat_spawn(&req, &pidfd, pid, &chan);
     if (err) {
         wipc_exitrec_release(rec);
         return err;
     }
     if (rec && wipc_exitrec_child_placed(rec, *pid, pidfd) != 0)
         rec = NULL; /* released: the object watches by name instead */
-    err = process_get(*pid, pidfd, rec, out);
-    if (err)
-        wipc_plat_close(*resume_fd);
-    return err;
+    /* A child whose table cannot be made could never be resumed: it is
+     * killed (through its object, which reaps it). */
+    if (chan >= 0)
+        err = wipc_suspended_new(inh, chan, &susp);
+    get_err = process_get(*pid, pidfd, rec, out);
+    if (!get_err && err) {
+        wipc_process_terminate(*out, 1);
+        wipc_object_release(*out);
+    }
+    if (err || get_err) {
+        wipc_suspended_free(susp);
+        return err ? err : get_err;
+    }
+    wipc_mutex_lock(&process_of(*out)->lock);
+    process_of(*out)->susp = susp;
+    wipc_mutex_unlock(&process_of(*out)->lock);
+    return 0;
+}
+
+/* The table of a child still suspended, or NULL.  The pointer stays valid
+ * while the caller holds the object. */
+static struct wipc_suspended *process_susp(struct wipc_process *p)
+{
+    struct wipc_suspended *s;
+    wipc_mutex_lock(&p->lock);
+    s = p->susp;
+    wipc_mutex_unlock(&p->lock);
+    return s && wipc_suspended_waiting(s) ? s : NULL;
+}
+
+struct wipc_suspended *wipc_process_suspended(struct wipc_object *obj)
+{
+    return process_susp(process_of(obj));
+}
+
+void wipc_process_resume(struct wipc_object *obj)
+{
+    struct wipc_process *p = process_of(obj);
+    struct wipc_suspended *s = process_susp(p);
+
+    if (!s)
+        return;
+    wipc_suspended_resume(s);
+    wipc_mutex_lock(&p->lock);
+    p->resumed_ms = wipc_plat_now_ms();
+    wipc_mutex_unlock(&p->lock);
+}
+
+uint64_t wipc_process_ms_since_resume(struct wipc_object *obj)
+{
+    struct wipc_process *p = process_of(obj);
+    uint64_t at, now = wipc_plat_now_ms();
+
+    wipc_mutex_lock(&p->lock);
+    at = p->resumed_ms;
+    wipc_mutex_unlock(&p->lock);
+    return at == 0 ? UINT64_MAX : now - at;
 }
 
 DWORD wipc_process_share_fd(struct wipc_object *obj, int *fd)
@@ -450,5 +519,8 @@ DWORD wipc_process_terminate(struct wipc_object *obj, DWORD code)
         }
     }
     wipc_mutex_unlock(&p->lock);
+    /* A suspended child will never run: what was held for it goes. */
+    if (!err)
+        wipc_suspended_end(process_susp(p));
     return err;
 }

@@ -29,7 +29,6 @@ struct wipc_thread {
     /* The primary thread of a child process is seen through its process:
      * signalled when it exits, with its exit code and id. */
     struct wipc_object *process;
-    int resume_fd; /* a child started suspended: write to let it run */
 };
 
 static pthread_key_t thread_key;
@@ -50,7 +49,6 @@ static void thread_destroy(struct wipc_object *obj)
 {
     struct wipc_thread *t = thread_of(obj);
     wipc_plat_close(t->done_fd);
-    wipc_plat_close(t->resume_fd);
     wipc_object_release(t->process);
     pthread_mutex_destroy(&t->lock);
     pthread_cond_destroy(&t->cond);
@@ -98,7 +96,6 @@ static DWORD thread_alloc(struct wipc_thread **out)
 
     if (!t)
         return ERROR_NOT_ENOUGH_MEMORY;
-    t->resume_fd = -1;
     err = wipc_plat_eventfd(0, &t->done_fd);
     if (err) {
         free(t);
@@ -203,19 +200,16 @@ DWORD wipc_thread_exit_code(struct wipc_object *obj)
 }
 
 DWORD wipc_thread_of_process(struct wipc_object *process, DWORD tid,
-                             int resume_fd, struct wipc_object **out)
+                             struct wipc_object **out)
 {
     struct wipc_thread *t;
     DWORD err = thread_alloc(&t);
-    if (err) {
-        wipc_plat_close(resume_fd);
+    if (err)
         return err;
-    }
     t->process = wipc_object_grab(process);
     t->tid = tid;
     t->started = 1;
-    t->resume_fd = resume_fd;
-    t->suspend_count = resume_fd >= 0 ? 1 : 0;
+    t->suspend_count = wipc_process_suspended(process) ? 1 : 0;
     *out = &t->obj;
     return 0;
 }
@@ -229,10 +223,8 @@ DWORD wipc_thread_resume(struct wipc_object *obj, DWORD *prev)
     *prev = t->suspend_count;
     if (t->suspend_count > 0 && --t->suspend_count == 0) {
         pthread_cond_broadcast(&t->cond);
-        if (t->resume_fd >= 0) {
-            wipc_plat_spawn_resume(t->resume_fd);
-            t->resume_fd = -1;
-        }
+        if (t->process) /* a child started suspended: it goes on */
+            wipc_process_resume(t->process);
     }
     pthread_mutex_unlock(&t->lock);
     return 0;

@@ -184,7 +184,12 @@ struct wipc_spawn_req {
     int std_fds[3];    /* the child's 0, 1, 2; -1: the parent's own */
     const int *inherit_fds; /* placed at 3, 4, ... in the child */
     size_t n_inherit;
-    int suspended; /* wait for wipc_plat_spawn_resume before execve */
+    int suspended; /* wait for wipc_plat_spawn_go before execve */
+    /* A suspended child answers every connection to its handle service's
+     * name ("winipc-svc-PID") with this packet until it is resumed, so
+     * that other processes learn at once that it cannot serve them yet. */
+    const void *busy_reply;
+    size_t busy_reply_len;
     /* The parent's exit record for the child (core/exit_record.h), if
      * exit_rec_dir is not NULL: first thing, the child links the file open
      * at exit_rec_fd to exit_rec_dir/PID-START, its own name (never
@@ -200,15 +205,39 @@ struct wipc_spawn_req {
  * ERROR_FILE_NOT_FOUND, ERROR_ACCESS_DENIED, ERROR_BAD_EXE_FORMAT; a
  * working directory that does not exist is ERROR_DIRECTORY.  The child gets
  * no descriptor but those named in req.  With req->suspended the child
- * waits before execve until wipc_plat_spawn_resume(*resume_fd); its execve
- * errors are then checked beforehand (the program must be an executable
- * regular file) instead of reported.
+ * waits before execve, and *chan is the parent's end of its channel (see
+ * below; -1 otherwise); its execve errors are then checked beforehand (the
+ * program must be an executable regular file) instead of reported.
  */
 DWORD wipc_plat_spawn(const struct wipc_spawn_req *req, int *pidfd,
-                      DWORD *pid, int *resume_fd);
+                      DWORD *pid, int *chan);
 
-/* Lets a child started suspended go on to execve (closes resume_fd). */
-void wipc_plat_spawn_resume(int resume_fd);
+/*
+ * The channel of a suspended child (a close-on-exec packet socket).  The
+ * child does what these ask, in order, until wipc_plat_spawn_go; a channel
+ * that is closed before leaves it waiting until it is killed.  Descriptor
+ * numbers are the child's.  A child that has ended is ERROR_BROKEN_PIPE.
+ *
+ *   get    the child sends back its descriptor child_fd: *out (close-on-
+ *          exec); ERROR_INVALID_HANDLE if it has no such descriptor.
+ *   close  the child closes its descriptors fds[0..n-1].
+ *   place  the descriptors fds[0..n-1] (the caller keeps its own) go to the
+ *          child at targets[0..n-1], without close-on-exec.  end is above
+ *          every target of every place call: the child keeps its own
+ *          descriptors at or above it.  n <= WIPC_PLAT_PLACE_MAX.
+ *   go     the child stops answering on the handle service's name and
+ *          goes on to execve.  With entry ("NAME=VALUE"), its environment
+ *          loses every NAME= variable and gets entry instead, or nothing
+ *          if remove.  Returns once the child has stopped answering (or
+ *          has ended; or after 5 s if it is stopped by a signal).  The
+ *          caller then closes chan.
+ */
+#define WIPC_PLAT_PLACE_MAX 32
+DWORD wipc_plat_spawn_get(int chan, int child_fd, int *out);
+DWORD wipc_plat_spawn_close(int chan, const int *fds, size_t n);
+DWORD wipc_plat_spawn_place(int chan, int end, const int *targets,
+                            const int *fds, size_t n);
+DWORD wipc_plat_spawn_go(int chan, const char *entry, int remove);
 
 /* A pidfd for pid: ERROR_INVALID_PARAMETER if there is no such process. */
 DWORD wipc_plat_pidfd_open(DWORD pid, int *out);

@@ -36,4 +36,9 @@ int wipc_posix_abstract_bind(const struct sockaddr_un *sa, socklen_t len,
  * with backlog: the descriptor, or -errno. */
 int wipc_posix_abstract_listen(const char *name, int type, int backlog);
 
+/* The address of process pid's handle service, "winipc-svc-PID"
+ * (posix_service.c); async-signal-safe, for a suspended child that answers
+ * on it before execve (posix_spawn.c). */
+socklen_t wipc_posix_svc_addr(uint32_t pid, struct sockaddr_un *sa);
+
 #endif /* WIPC_POSIX_ABSTRACT_H */

@@ -11,7 +11,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdio.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -22,20 +22,38 @@
 #include "posix_abstract.h"
 #include "posix_exit.h"
 
-static socklen_t svc_addr(DWORD pid, struct sockaddr_un *sa)
+socklen_t wipc_posix_svc_addr(uint32_t pid, struct sockaddr_un *sa)
 {
-    char name[32];
-    snprintf(name, sizeof name, "winipc-svc-%u", (unsigned)pid);
-    return wipc_posix_abstract_addr(name, sa);
+    static const char prefix[] = "winipc-svc-";
+    char digits[10];
+    size_t n = 0, k;
+
+    /* No snprintf: a suspended child calls this between fork and execve. */
+    memset(sa, 0, sizeof *sa);
+    sa->sun_family = AF_UNIX;
+    do {
+        digits[n++] = (char)('0' + pid % 10);
+        pid /= 10;
+    } while (pid);
+    /* sun_path[0] == '\0': the abstract namespace. */
+    memcpy(sa->sun_path + 1, prefix, sizeof prefix - 1);
+    for (k = 0; k < n; k++)
+        sa->sun_path[sizeof prefix + k] = digits[n - 1 - k];
+    return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + sizeof prefix +
+                       n);
 }
 
 DWORD wipc_plat_svc_listen(DWORD pid, int *out)
 {
-    char name[32];
-    int fd;
+    struct sockaddr_un sa;
+    socklen_t len = wipc_posix_svc_addr(pid, &sa);
+    int fd = wipc_posix_abstract_bind(&sa, len, SOCK_SEQPACKET);
 
-    snprintf(name, sizeof name, "winipc-svc-%u", (unsigned)pid);
-    fd = wipc_posix_abstract_listen(name, SOCK_SEQPACKET, 64);
+    if (fd >= 0 && listen(fd, 64) < 0) {
+        int e = errno;
+        close(fd);
+        fd = -e;
+    }
     if (fd < 0)
         return fd == -EADDRINUSE ? ERROR_ALREADY_EXISTS : wipc_plat_error(-fd);
     *out = fd;
@@ -45,7 +63,7 @@ DWORD wipc_plat_svc_listen(DWORD pid, int *out)
 DWORD wipc_plat_svc_connect(DWORD pid, int *out)
 {
     struct sockaddr_un sa;
-    socklen_t len = svc_addr(pid, &sa);
+    socklen_t len = wipc_posix_svc_addr(pid, &sa);
     /* Blocking: a full backlog makes us wait for the service, which
      * answers requests one after another. */
     int fd = wipc_posix_abstract_connect(&sa, len, SOCK_SEQPACKET);

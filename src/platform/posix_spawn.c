@@ -16,20 +16,34 @@
  * and the inherited handles' descriptors at 3, 4, ...  Everything above
  * those is closed with close_range(), which also catches descriptors the
  * application opened without O_CLOEXEC: nothing leaks.
+ *
+ * CREATE_SUSPENDED: the child waits before execve, serving a channel (an
+ * AF_UNIX packet socket pair) through which the parent, which keeps the
+ * handle table of the suspended child (core/suspended.h), hands it the
+ * descriptors of handles duplicated into it, fetches or closes inherited
+ * ones, and at last lets it go with the environment that describes them
+ * all.  Meanwhile the child also answers on its handle service's name, with
+ * a fixed "not now" packet, so that other processes do not wait for a
+ * service that cannot come before the child is resumed.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "platform.h"
+#include "posix_abstract.h"
 #include "posix_exit.h"
 
 #ifndef SYS_clone3
@@ -66,10 +80,266 @@ static int spawn_close_range(unsigned first, unsigned last)
     return 0;
 }
 
+/* ---- The channel of a suspended child ------------------------------------ */
+
+enum spawn_op { SPAWN_GET = 1, SPAWN_CLOSE, SPAWN_PLACE, SPAWN_GO };
+
+/* One request.  PLACE's descriptors come with it (SCM_RIGHTS); GO is
+ * followed by its entry in packets of at most SPAWN_CHUNK bytes.  GET is
+ * answered with an int32 (1: the descriptor comes with it), GO with one
+ * byte once the child has stopped answering on the service's name. */
+struct spawn_msg {
+    uint32_t op;
+    uint32_t n;  /* CLOSE, PLACE: entries of fds; GO: the entry's length */
+    int32_t arg; /* PLACE: end; GO: remove */
+    int32_t fds[WIPC_PLAT_PLACE_MAX]; /* GET: fds[0] */
+};
+
+#define SPAWN_CHUNK 16384
+#define SPAWN_ACK_MS 5000  /* GO's answer, from a child that may be stopped */
+#define SPAWN_ASKER_MS 500 /* the request of a connection to answer busy */
+#define SPAWN_HEAD offsetof(struct spawn_msg, fds)
+
+/* In the child: the next request, and the descriptors that came with it
+ * (close-on-exec) in got[*ngot].  0 or less: the parent has gone. */
+static ssize_t spawn_child_recv(int chan, struct spawn_msg *m, int *got,
+                                size_t *ngot)
+{
+    char ctl[CMSG_SPACE(WIPC_PLAT_PLACE_MAX * sizeof(int))];
+    struct iovec iov = {m, sizeof *m};
+    struct msghdr msg;
+    struct cmsghdr *c;
+    ssize_t r;
+
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = ctl;
+    msg.msg_controllen = sizeof ctl;
+    do {
+        r = recvmsg(chan, &msg, MSG_CMSG_CLOEXEC);
+    } while (r < 0 && errno == EINTR);
+    *ngot = 0;
+    for (c = r > 0 ? CMSG_FIRSTHDR(&msg) : NULL; c; c = CMSG_NXTHDR(&msg, c)) {
+        size_t i, n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+            continue;
+        for (i = 0; i < n && *ngot < WIPC_PLAT_PLACE_MAX; i++)
+            memcpy(&got[(*ngot)++], CMSG_DATA(c) + i * sizeof(int),
+                   sizeof(int));
+    }
+    return r;
+}
+
+/* In the child: listens on its own handle service's name (-1 if taken). */
+static int spawn_busy_listen(void)
+{
+    struct sockaddr_un sa;
+    socklen_t len = wipc_posix_svc_addr((uint32_t)syscall(SYS_getpid), &sa);
+    int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+    if (fd >= 0 &&
+        (bind(fd, (struct sockaddr *)&sa, len) < 0 || listen(fd, 16) < 0)) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+/* In the child: answers one connection with the busy reply, after reading
+ * its request (a socket closed with unread data resets its peer, which
+ * would then miss the reply). */
+static void spawn_busy_answer(int lfd, const struct wipc_spawn_req *req)
+{
+    char sink[256];
+    struct pollfd p;
+    int c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+
+    if (c < 0)
+        return;
+    p.fd = c;
+    p.events = POLLIN;
+    if (poll(&p, 1, SPAWN_ASKER_MS) == 1 && recv(c, sink, sizeof sink, 0) >= 0)
+        send(c, req->busy_reply, req->busy_reply_len, MSG_NOSIGNAL);
+    close(c);
+}
+
+/* In the child: GET, its descriptor fd sent back. */
+static void spawn_child_get(int chan, int fd)
+{
+    char ctl[CMSG_SPACE(sizeof(int))];
+    int32_t ok = fd >= 0 && fcntl(fd, F_GETFD) >= 0;
+    struct iovec iov = {&ok, sizeof ok};
+    struct msghdr msg;
+
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    if (ok) {
+        struct cmsghdr *c;
+        memset(ctl, 0, sizeof ctl);
+        msg.msg_control = ctl;
+        msg.msg_controllen = sizeof ctl;
+        c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &fd, sizeof fd);
+    }
+    while (sendmsg(chan, &msg, MSG_NOSIGNAL) < 0 && errno == EINTR)
+        ;
+}
+
+/*
+ * In the child: PLACE.  The child's own descriptors (*own[i]) below end
+ * move up out of the way, and so do the ones received (they came at the
+ * lowest free numbers, which may be targets); then each goes to its
+ * target, which is free by now.
+ */
+static void spawn_child_place(const struct spawn_msg *m, const int *got,
+                              size_t ngot, int *const *own, size_t nown)
+{
+    int lifted[WIPC_PLAT_PLACE_MAX];
+    size_t i, k;
+
+    for (k = 0; k < nown; k++)
+        if (*own[k] >= 0 && *own[k] < m->arg) {
+            int moved = fcntl(*own[k], F_DUPFD_CLOEXEC, m->arg);
+            if (moved >= 0) {
+                close(*own[k]);
+                *own[k] = moved;
+            }
+        }
+    for (i = 0; i < ngot; i++) {
+        lifted[i] = fcntl(got[i], F_DUPFD_CLOEXEC, m->arg);
+        close(got[i]);
+    }
+    for (i = 0; i < ngot && i < m->n; i++) {
+        int free_target = m->fds[i] > 2 && m->fds[i] < m->arg;
+        for (k = 0; k < nown; k++)
+            free_target &= *own[k] != m->fds[i];
+        if (lifted[i] >= 0 && free_target)
+            dup2(lifted[i], m->fds[i]); /* dup2 clears close-on-exec */
+    }
+    for (i = 0; i < ngot; i++)
+        if (lifted[i] >= 0)
+            close(lifted[i]);
+}
+
+/*
+ * In the child: GO.  The environment for execve: req->envp, or a copy
+ * (in memory of its own: no malloc here) without the entry's NAME= and
+ * with the entry unless m->arg (remove).
+ */
+static char *const *spawn_child_go(int chan, const struct spawn_msg *m,
+                                   const struct wipc_spawn_req *req)
+{
+    size_t len = m->n, got = 0, count = 0, name = 0, i, k = 0;
+    char **envp = NULL, *entry, sink[256];
+    void *mem = MAP_FAILED;
+
+    if (len == 0)
+        return req->envp;
+    while (req->envp[count])
+        count++;
+    mem = mmap(NULL, (count + 2) * sizeof *envp + len + 1,
+               PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    while (got < len) {
+        ssize_t r;
+        if (mem == MAP_FAILED) /* read it all the same */
+            r = recv(chan, sink, sizeof sink, 0);
+        else
+            r = recv(chan, (char *)mem + (count + 2) * sizeof *envp + got,
+                     len - got, 0);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    if (mem == MAP_FAILED || got != len)
+        return req->envp;
+    envp = mem;
+    entry = (char *)(envp + count + 2);
+    entry[len] = '\0';
+    while (name < len && entry[name] != '=')
+        name++;
+    for (i = 0; i < count; i++)
+        if (strncmp(req->envp[i], entry, name + 1) != 0)
+            envp[k++] = req->envp[i];
+    if (!m->arg)
+        envp[k++] = entry;
+    envp[k] = NULL;
+    return envp;
+}
+
+/*
+ * In the child, CREATE_SUSPENDED: serves the channel until GO (see
+ * platform.h) and returns the environment for execve.  A parent that goes
+ * away without resuming leaves it suspended, as on Windows, until it is
+ * terminated.
+ */
+static char *const *spawn_child_wait(const struct wipc_spawn_req *req,
+                                     int *status_fd, int *chan)
+{
+    int busy = spawn_busy_listen();
+    int *const own[3] = {status_fd, chan, &busy};
+
+    for (;;) {
+        struct pollfd p[2] = {{*chan, POLLIN, 0}, {busy, POLLIN, 0}};
+        struct spawn_msg m;
+        int got[WIPC_PLAT_PLACE_MAX];
+        size_t ngot = 0, i;
+        ssize_t r;
+        char ack = 1;
+        char *const *envp;
+
+        if (poll(p, busy >= 0 ? 2 : 1, -1) < 0)
+            continue; /* EINTR: SIGSTOP and SIGCONT */
+        if (busy >= 0 && (p[1].revents & POLLIN))
+            spawn_busy_answer(busy, req);
+        if (!p[0].revents)
+            continue;
+        r = spawn_child_recv(*chan, &m, got, &ngot);
+        if (r <= 0) {
+            close(busy); /* nobody will serve: askers stop waiting */
+            for (;;)
+                pause();
+        }
+        if ((size_t)r < SPAWN_HEAD ||
+            (m.op != SPAWN_GO && m.n > WIPC_PLAT_PLACE_MAX))
+            m.op = 0; /* malformed: ignored */
+        switch (m.op) {
+        case SPAWN_GET:
+            spawn_child_get(*chan, m.fds[0]);
+            break;
+        case SPAWN_CLOSE:
+            for (i = 0; i < m.n; i++)
+                if (m.fds[i] > 2)
+                    close(m.fds[i]);
+            break;
+        case SPAWN_PLACE:
+            spawn_child_place(&m, got, ngot, own, 3);
+            ngot = 0;
+            break;
+        case SPAWN_GO:
+            close(busy);
+            busy = -1;
+            envp = spawn_child_go(*chan, &m, req);
+            while (send(*chan, &ack, 1, MSG_NOSIGNAL) < 0 && errno == EINTR)
+                ;
+            return envp;
+        }
+        for (i = 0; i < ngot; i++)
+            close(got[i]);
+    }
+}
+
 /* In the child: only async-signal-safe calls from here to execve. */
 static void spawn_child(const struct wipc_spawn_req *req, const int *std_fds,
-                        const int *fds, int status_fd, int resume_fd)
+                        const int *fds, int status_fd, int chan_fd)
 {
+    char *const *envp = req->envp;
     struct sigaction dfl;
     sigset_t none;
     char rec_name[4096];
@@ -90,17 +360,17 @@ static void spawn_child(const struct wipc_spawn_req *req, const int *std_fds,
         if (dup2(fds[i], (int)(3 + i)) < 0) /* dup2 clears close-on-exec */
             goto fail;
     /* Everything else goes, except the status pipe (closed by execve's
-     * close-on-exec instead: it must last until then) and the resume pipe
-     * of a suspended child. */
+     * close-on-exec instead: it must last until then) and the channel of
+     * a suspended child. */
     if (spawn_close_range(3 + (unsigned)req->n_inherit,
                           (unsigned)status_fd - 1) < 0)
         goto fail;
-    if (resume_fd < 0) {
+    if (chan_fd < 0) {
         if (spawn_close_range((unsigned)status_fd + 1, ~0u) < 0)
             goto fail;
     } else if (spawn_close_range((unsigned)status_fd + 1,
-                                 (unsigned)resume_fd - 1) < 0 ||
-               spawn_close_range((unsigned)resume_fd + 1, ~0u) < 0) {
+                                 (unsigned)chan_fd - 1) < 0 ||
+               spawn_close_range((unsigned)chan_fd + 1, ~0u) < 0) {
         goto fail;
     }
     if (req->cwd && chdir(req->cwd) < 0)
@@ -111,21 +381,12 @@ static void spawn_child(const struct wipc_spawn_req *req, const int *std_fds,
         sigaction(sig, &dfl, NULL); /* fails harmlessly for KILL, STOP */
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    if (resume_fd >= 0) {
-        /* CREATE_SUSPENDED: wait for ResumeThread.  A parent that goes away
-         * without resuming leaves it suspended, as on Windows, until it is
-         * terminated. */
-        char c;
-        ssize_t r;
-        do {
-            r = read(resume_fd, &c, 1);
-        } while (r < 0 && errno == EINTR);
-        if (r <= 0)
-            for (;;)
-                pause();
-        close(resume_fd);
+    if (chan_fd >= 0) {
+        /* CREATE_SUSPENDED: wait for ResumeThread. */
+        envp = spawn_child_wait(req, &status_fd, &chan_fd);
+        close(chan_fd);
     }
-    execve(req->path, req->argv, req->envp);
+    execve(req->path, req->argv, envp);
 fail:
     err = errno;
     if (placed)
@@ -180,12 +441,12 @@ static DWORD spawn_eacces(const char *path)
 }
 
 DWORD wipc_plat_spawn(const struct wipc_spawn_req *req, int *pidfd,
-                      DWORD *pid_out, int *resume_out)
+                      DWORD *pid_out, int *chan_out)
 {
     int std_fds[3] = {-1, -1, -1};
     int *fds = NULL;
     int status[2] = {-1, -1};
-    int resume[2] = {-1, -1};
+    int chan[2] = {-1, -1};
     int limit = 3 + (int)req->n_inherit + 3, err = 0, child_err = 0;
     sigset_t all, old;
     ssize_t n;
@@ -222,14 +483,14 @@ DWORD wipc_plat_spawn(const struct wipc_spawn_req *req, int *pidfd,
     if (req->suspended) {
         if (access(req->path, X_OK) < 0)
             goto fail_errno; /* checked now: execve reports nothing later */
-        if (pipe2(resume, O_CLOEXEC) < 0)
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) < 0)
             goto fail_errno;
-        if (resume[0] < status[1]) { /* the child keeps it above status */
-            int lifted = spawn_lift(resume[0], status[1] + 1);
+        if (chan[0] < status[1]) { /* the child keeps it above status */
+            int lifted = spawn_lift(chan[0], status[1] + 1);
             if (lifted < 0)
                 goto fail_errno;
-            close(resume[0]);
-            resume[0] = lifted;
+            close(chan[0]);
+            chan[0] = lifted;
         }
     }
 
@@ -238,7 +499,7 @@ DWORD wipc_plat_spawn(const struct wipc_spawn_req *req, int *pidfd,
     *pidfd = -1;
     pid = spawn_fork(pidfd);
     if (pid == 0)
-        spawn_child(req, std_fds, fds, status[1], resume[0]);
+        spawn_child(req, std_fds, fds, status[1], chan[0]);
     err = errno;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (pid < 0)
@@ -265,8 +526,8 @@ DWORD wipc_plat_spawn(const struct wipc_spawn_req *req, int *pidfd,
         goto fail_err;
     }
     *pid_out = (DWORD)pid;
-    *resume_out = resume[1];
-    resume[1] = -1;
+    *chan_out = chan[1];
+    chan[1] = -1;
     err = 0;
     goto done;
 
@@ -283,8 +544,8 @@ done:
     free(fds);
     wipc_plat_close(status[0]);
     wipc_plat_close(status[1]);
-    wipc_plat_close(resume[0]);
-    wipc_plat_close(resume[1]);
+    wipc_plat_close(chan[0]);
+    wipc_plat_close(chan[1]);
     if (!err)
         return 0;
     if (err == ENOENT || err == ENOTDIR)
@@ -296,12 +557,106 @@ done:
     return wipc_plat_error(err);
 }
 
-void wipc_plat_spawn_resume(int resume_fd)
+/* Sends one request of the channel, with descriptors. */
+static DWORD spawn_send(int chan, const void *buf, size_t len, const int *fds,
+                        size_t nfds)
 {
-    char go = 1;
-    while (write(resume_fd, &go, 1) < 0 && errno == EINTR)
-        ;
-    close(resume_fd);
+    char ctl[CMSG_SPACE(WIPC_PLAT_PLACE_MAX * sizeof(int))];
+    struct iovec iov = {(void *)buf, len};
+    struct msghdr msg;
+    ssize_t n;
+
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    if (nfds) {
+        struct cmsghdr *c;
+        memset(ctl, 0, sizeof ctl);
+        msg.msg_control = ctl;
+        msg.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
+        c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+        memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
+    }
+    do {
+        n = sendmsg(chan, &msg, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return errno == EPIPE || errno == ECONNRESET || errno == ENOTCONN
+                   ? ERROR_BROKEN_PIPE
+                   : wipc_plat_error(errno);
+    return (size_t)n == len ? 0 : ERROR_BROKEN_PIPE;
+}
+
+DWORD wipc_plat_spawn_get(int chan, int child_fd, int *out)
+{
+    struct spawn_msg m = {.op = SPAWN_GET, .n = 1};
+    int32_t ok = 0;
+    size_t len = 0;
+    int fd = -1;
+    DWORD err;
+
+    *out = -1;
+    m.fds[0] = child_fd;
+    err = spawn_send(chan, &m, sizeof m, NULL, 0);
+    if (!err) /* the child answers at once, unless it is stopped */
+        err = wipc_plat_svc_recv(chan, &ok, sizeof ok, &len, &fd, -1);
+    if (!err && (len != sizeof ok || !ok || fd < 0))
+        err = ERROR_INVALID_HANDLE;
+    if (err)
+        wipc_plat_close(fd);
+    else
+        *out = fd;
+    return err;
+}
+
+DWORD wipc_plat_spawn_close(int chan, const int *fds, size_t n)
+{
+    struct spawn_msg m = {.op = SPAWN_CLOSE, .n = (uint32_t)n};
+
+    if (n > WIPC_PLAT_PLACE_MAX)
+        return ERROR_INVALID_PARAMETER;
+    for (size_t i = 0; i < n; i++)
+        m.fds[i] = fds[i];
+    return spawn_send(chan, &m, sizeof m, NULL, 0);
+}
+
+DWORD wipc_plat_spawn_place(int chan, int end, const int *targets,
+                            const int *fds, size_t n)
+{
+    struct spawn_msg m = {.op = SPAWN_PLACE, .n = (uint32_t)n, .arg = end};
+
+    if (n > WIPC_PLAT_PLACE_MAX)
+        return ERROR_INVALID_PARAMETER;
+    for (size_t i = 0; i < n; i++)
+        m.fds[i] = targets[i];
+    return spawn_send(chan, &m, sizeof m, fds, n);
+}
+
+DWORD wipc_plat_spawn_go(int chan, const char *entry, int remove)
+{
+    struct spawn_msg m = {.op = SPAWN_GO, .arg = remove};
+    size_t len = entry ? strlen(entry) : 0, done = 0, got = 0;
+    char ack = 0;
+    DWORD err;
+
+    if (len > UINT32_MAX)
+        return ERROR_INVALID_PARAMETER;
+    m.n = (uint32_t)len;
+    err = spawn_send(chan, &m, sizeof m, NULL, 0);
+    while (!err && done < len) {
+        size_t k = len - done < SPAWN_CHUNK ? len - done : SPAWN_CHUNK;
+        err = spawn_send(chan, entry + done, k, NULL, 0);
+        done += k;
+    }
+    /* A child that has ended meanwhile is not the resumer's failure, nor
+     * one stopped by a signal (it stops answering once it runs again). */
+    if (!err)
+        err = wipc_plat_svc_recv(chan, &ack, sizeof ack, &got, NULL,
+                                 SPAWN_ACK_MS);
+    return err == ERROR_BROKEN_PIPE || err == ERROR_SEM_TIMEOUT ? 0 : err;
 }
 
 DWORD wipc_plat_pidfd_open(DWORD pid, int *out)
