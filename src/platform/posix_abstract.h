@@ -41,4 +41,16 @@ int wipc_posix_abstract_listen(const char *name, int type, int backlog);
  * on it before execve (posix_spawn.c). */
 socklen_t wipc_posix_svc_addr(uint32_t pid, struct sockaddr_un *sa);
 
+/* ---- Descriptors passed with a message (SCM_RIGHTS); both calls are
+ * async-signal-safe (a suspended child uses them before execve). */
+
+/* Sets msg up to send iov (one buffer) with fds[0..n-1] (none if n is 0);
+ * ctl must hold CMSG_SPACE(n * sizeof(int)) bytes. */
+void wipc_posix_rights_msg(struct msghdr *msg, struct iovec *iov, void *ctl,
+                           const int *fds, size_t n);
+
+/* The descriptors that came with a received msg: the first max go to
+ * out[] (their count is returned), any others are closed. */
+size_t wipc_posix_rights_take(struct msghdr *msg, int *out, size_t max);
+
 #endif /* WIPC_POSIX_ABSTRACT_H */

@@ -97,20 +97,7 @@ DWORD wipc_plat_svc_send(int fd, const void *buf, size_t len, int pass_fd,
     struct msghdr msg;
     ssize_t n;
 
-    memset(&msg, 0, sizeof msg);
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    if (pass_fd >= 0) {
-        struct cmsghdr *c;
-        memset(ctl, 0, sizeof ctl);
-        msg.msg_control = ctl;
-        msg.msg_controllen = sizeof ctl;
-        c = CMSG_FIRSTHDR(&msg);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
-    }
+    wipc_posix_rights_msg(&msg, &iov, ctl, &pass_fd, pass_fd >= 0 ? 1 : 0);
     for (;;) {
         struct pollfd p = {.fd = fd, .events = POLLOUT};
         n = sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -136,21 +123,9 @@ DWORD wipc_plat_svc_send(int fd, const void *buf, size_t len, int pass_fd,
  * wanted) and closes any other. */
 static void svc_take_fds(struct msghdr *msg, int *fd_out)
 {
-    struct cmsghdr *c;
-    for (c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
-        size_t i, n;
-        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-            continue;
-        n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-        for (i = 0; i < n; i++) {
-            int fd;
-            memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
-            if (fd_out && *fd_out < 0)
-                *fd_out = fd;
-            else
-                close(fd);
-        }
-    }
+    int fd = -1;
+    if (wipc_posix_rights_take(msg, &fd, fd_out && *fd_out < 0 ? 1 : 0))
+        *fd_out = fd;
 }
 
 DWORD wipc_plat_svc_recv(int fd, void *buf, size_t cap, size_t *len,

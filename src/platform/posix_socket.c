@@ -68,6 +68,46 @@ int wipc_posix_abstract_bind(const struct sockaddr_un *sa, socklen_t len,
     return fd;
 }
 
+void wipc_posix_rights_msg(struct msghdr *msg, struct iovec *iov, void *ctl,
+                           const int *fds, size_t n)
+{
+    memset(msg, 0, sizeof *msg);
+    msg->msg_iov = iov;
+    msg->msg_iovlen = 1;
+    if (n) {
+        struct cmsghdr *c;
+        memset(ctl, 0, CMSG_SPACE(n * sizeof(int)));
+        msg->msg_control = ctl;
+        msg->msg_controllen = CMSG_SPACE(n * sizeof(int));
+        c = CMSG_FIRSTHDR(msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(n * sizeof(int));
+        memcpy(CMSG_DATA(c), fds, n * sizeof(int));
+    }
+}
+
+size_t wipc_posix_rights_take(struct msghdr *msg, int *out, size_t max)
+{
+    struct cmsghdr *c;
+    size_t got = 0;
+    for (c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+        size_t i, n;
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+            continue;
+        n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (i = 0; i < n; i++) {
+            int fd;
+            memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+            if (got < max)
+                out[got++] = fd;
+            else
+                close(fd);
+        }
+    }
+    return got;
+}
+
 int wipc_posix_abstract_listen(const char *name, int type, int backlog)
 {
     struct sockaddr_un sa;

@@ -108,7 +108,6 @@ static ssize_t spawn_child_recv(int chan, struct spawn_msg *m, int *got,
     char ctl[CMSG_SPACE(WIPC_PLAT_PLACE_MAX * sizeof(int))];
     struct iovec iov = {m, sizeof *m};
     struct msghdr msg;
-    struct cmsghdr *c;
     ssize_t r;
 
     memset(&msg, 0, sizeof msg);
@@ -119,15 +118,7 @@ static ssize_t spawn_child_recv(int chan, struct spawn_msg *m, int *got,
     do {
         r = recvmsg(chan, &msg, MSG_CMSG_CLOEXEC);
     } while (r < 0 && errno == EINTR);
-    *ngot = 0;
-    for (c = r > 0 ? CMSG_FIRSTHDR(&msg) : NULL; c; c = CMSG_NXTHDR(&msg, c)) {
-        size_t i, n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-            continue;
-        for (i = 0; i < n && *ngot < WIPC_PLAT_PLACE_MAX; i++)
-            memcpy(&got[(*ngot)++], CMSG_DATA(c) + i * sizeof(int),
-                   sizeof(int));
-    }
+    *ngot = r > 0 ? wipc_posix_rights_take(&msg, got, WIPC_PLAT_PLACE_MAX) : 0;
     return r;
 }
 
@@ -172,20 +163,7 @@ static void spawn_child_get(int chan, int fd)
     struct iovec iov = {&ok, sizeof ok};
     struct msghdr msg;
 
-    memset(&msg, 0, sizeof msg);
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    if (ok) {
-        struct cmsghdr *c;
-        memset(ctl, 0, sizeof ctl);
-        msg.msg_control = ctl;
-        msg.msg_controllen = sizeof ctl;
-        c = CMSG_FIRSTHDR(&msg);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(c), &fd, sizeof fd);
-    }
+    wipc_posix_rights_msg(&msg, &iov, ctl, &fd, ok ? 1 : 0);
     while (sendmsg(chan, &msg, MSG_NOSIGNAL) < 0 && errno == EINTR)
         ;
 }
@@ -566,20 +544,7 @@ static DWORD spawn_send(int chan, const void *buf, size_t len, const int *fds,
     struct msghdr msg;
     ssize_t n;
 
-    memset(&msg, 0, sizeof msg);
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    if (nfds) {
-        struct cmsghdr *c;
-        memset(ctl, 0, sizeof ctl);
-        msg.msg_control = ctl;
-        msg.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
-        c = CMSG_FIRSTHDR(&msg);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(nfds * sizeof(int));
-        memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
-    }
+    wipc_posix_rights_msg(&msg, &iov, ctl, fds, nfds);
     do {
         n = sendmsg(chan, &msg, MSG_NOSIGNAL);
     } while (n < 0 && errno == EINTR);
