@@ -214,6 +214,7 @@ DWORD wipc_plat_send2(int fd, const void *a, size_t alen, const void *b,
     struct iovec iov[2];
     struct msghdr msg;
     size_t total = alen + blen, sent = 0;
+    int flags;
 
     *done = 0;
     while (sent < total) {
@@ -231,8 +232,12 @@ DWORD wipc_plat_send2(int fd, const void *a, size_t alen, const void *b,
             msg.msg_iovlen = 1;
         }
         msg.msg_iov = iov;
-        n = sendmsg(fd, &msg,
-                    MSG_NOSIGNAL | (nonblock && sent == 0 ? MSG_DONTWAIT : 0));
+        /* One buffer: send(), which the kernel takes a little faster than
+         * sendmsg() (no message header and vector to copy in). */
+        flags = MSG_NOSIGNAL | (nonblock && sent == 0 ? MSG_DONTWAIT : 0);
+        n = msg.msg_iovlen == 1
+                ? send(fd, iov[0].iov_base, iov[0].iov_len, flags)
+                : sendmsg(fd, &msg, flags);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -253,14 +258,17 @@ DWORD wipc_plat_recv2(int fd, void *a, size_t alen, void *b, size_t blen,
 {
     struct iovec iov[2] = {{a, alen}, {b, blen}};
     struct msghdr msg;
+    int flags = (nonblock ? MSG_DONTWAIT : 0) | (peek ? MSG_PEEK : 0);
     ssize_t n;
 
     memset(&msg, 0, sizeof msg);
     msg.msg_iov = alen ? iov : iov + 1;
     msg.msg_iovlen = alen ? (blen ? 2 : 1) : 1;
     do {
-        n = recvmsg(fd, &msg,
-                    (nonblock ? MSG_DONTWAIT : 0) | (peek ? MSG_PEEK : 0));
+        /* One buffer: recv(), as send() in wipc_plat_send2. */
+        n = msg.msg_iovlen == 1 ? recv(fd, msg.msg_iov[0].iov_base,
+                                       msg.msg_iov[0].iov_len, flags)
+                                : recvmsg(fd, &msg, flags);
     } while (n < 0 && errno == EINTR);
     *got = 0;
     if (n < 0) {
