@@ -216,14 +216,26 @@ if [ -n "$CAPTURE" ]; then
     expect_decoded "17|WIPCNET<00>|\\MAILSLOT\\wipc\\bc|1|2|$(hex m3)"
     expect_decoded "16|HOSTB<00>|\\MAILSLOT\\wipc\\uni|1|2|$(hex to-b)"
     expect_decoded "16|HOSTC<00>|\\MAILSLOT\\wipc\\uni|1|2|$(hex to-c)"
-    # Nothing the dissectors find malformed or worth a warning.
+    # Nothing the dissectors find malformed or worth a warning (or an
+    # error).  Notes and chats are shown, not counted: once, in a CI run
+    # under ASan, tshark flagged one broadcast write with an expert item
+    # that the log did not name (not seen again in 12 runs, 8 of them under
+    # load); the frame's full dissection is printed when anything is found.
+    tshark -r "$TMP/cap.pcapng" -Y '_ws.expert' -T fields \
+        -e frame.number -e _ws.expert.message 2>/dev/null |
+        sed 's/^/  note: /'
     checks=$((checks + 1))
-    tshark -r "$TMP/cap.pcapng" -Y '_ws.malformed || _ws.expert' \
+    tshark -r "$TMP/cap.pcapng" \
+        -Y '_ws.malformed || _ws.expert.severity >= 0x600000' \
         >"$TMP/expert" 2>/dev/null
     if [ -s "$TMP/expert" ]; then
         failures=$((failures + 1))
         echo "FAIL: tshark finds fault with:"
         sed 's/^/  /' "$TMP/expert"
+        # What it found, and the whole of those frames.
+        tshark -r "$TMP/cap.pcapng" \
+            -Y '_ws.malformed || _ws.expert.severity >= 0x600000' -V -x \
+            2>/dev/null | sed 's/^/  | /'
     fi
     checks=$((checks + 1))
     n=$(grep -c . "$TMP/decoded")
