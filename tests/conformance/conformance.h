@@ -176,6 +176,22 @@ static inline const char *conf_wait(DWORD r)
         printf("%s: %s, %s\n", (label), conf_handle(var), conf_error(e_));     \
     } while (0)
 
+/* A client end of the named pipe name, for reading and writing. */
+static inline HANDLE conf_pipe_client(const char *name)
+{
+    return CreateFileA(name, GENERIC_READ | GENERIC_WRITE, SHARE_ALL, NULL,
+                       OPEN_EXISTING, 0, NULL);
+}
+
+/* conf_pipe_client, checked: "label: handle, error". */
+static inline HANDLE conf_check_pipe_client(const char *label,
+                                            const char *name)
+{
+    HANDLE h;
+    CHECK_HANDLE(label, h, conf_pipe_client(name));
+    return h;
+}
+
 /* Checks a call returning a handle, which it stores in var, showing the
  * last error only when the call fails (for calls such as CreateNamedPipeA,
  * whose last error after a success Windows does not document). */

@@ -24,12 +24,6 @@ static void state(const char *label, HANDLE h)
     printf("  state 0x%x, current instances %u\n", (unsigned)st, (unsigned)cur);
 }
 
-static HANDLE client(void)
-{
-    return CreateFileA(NAME, GENERIC_READ | GENERIC_WRITE, SHARE_ALL, NULL,
-                       OPEN_EXISTING, 0, NULL);
-}
-
 int main(void)
 {
     HANDLE s, s2, c, c2, r, w;
@@ -41,13 +35,13 @@ int main(void)
                                   1024, 1024, 0, NULL));
     info("GetNamedPipeInfo(server)", s);
     state("GetNamedPipeHandleStateA(server)", s);
-    c = client();
+    c = conf_pipe_client(NAME);
     info("GetNamedPipeInfo(client)", c);
     state("GetNamedPipeHandleStateA(client)", c);
     s2 = CreateNamedPipeA(NAME, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 3, 1024,
                           1024, 0, NULL);
     state("GetNamedPipeHandleStateA(server) with two instances", s);
-    c2 = client();
+    c2 = conf_pipe_client(NAME);
     state("GetNamedPipeHandleStateA(second client)", c2);
     CloseHandle(c2);
     CloseHandle(s2);
@@ -78,7 +72,7 @@ int main(void)
                                   NULL));
     info("GetNamedPipeInfo(server)", s);
     state("GetNamedPipeHandleStateA(server)", s);
-    c = client();
+    c = conf_pipe_client(NAME);
     info("GetNamedPipeInfo(client)", c);
     state("GetNamedPipeHandleStateA(client)", c);
     mode = PIPE_READMODE_MESSAGE;

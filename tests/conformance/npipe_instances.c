@@ -20,15 +20,6 @@ static HANDLE server(const char *label, const char *name, DWORD flags,
     return h;
 }
 
-static HANDLE client(const char *label, const char *name)
-{
-    HANDLE h;
-    CHECK_HANDLE(label, h,
-                 CreateFileA(name, GENERIC_READ | GENERIC_WRITE, SHARE_ALL,
-                             NULL, OPEN_EXISTING, 0, NULL));
-    return h;
-}
-
 int main(void)
 {
     HANDLE s1, s2, s3, c1, c2, c3;
@@ -36,8 +27,8 @@ int main(void)
     SECTION("one instance");
     s1 = server("CreateNamedPipeA(nMaxInstances 1)", NAME, 0, 1);
     s2 = server("CreateNamedPipeA(second instance)", NAME, 0, 1);
-    c1 = client("CreateFileA(first client)", NAME);
-    c2 = client("CreateFileA(second client)", NAME);
+    c1 = conf_check_pipe_client("CreateFileA(first client)", NAME);
+    c2 = conf_check_pipe_client("CreateFileA(second client)", NAME);
     CHECK_BOOL("WaitNamedPipeA(all busy, 100)", WaitNamedPipeA(NAME, 100));
     CloseHandle(c1);
     CloseHandle(s1);
@@ -53,15 +44,15 @@ int main(void)
     s3 = server("CreateNamedPipeA(third instance of 2)", NAME2, 0, 2);
 
     SECTION("two instances, three clients");
-    c1 = client("CreateFileA(first client)", NAME2);
-    c2 = client("CreateFileA(second client)", NAME2);
-    c3 = client("CreateFileA(third client)", NAME2);
+    c1 = conf_check_pipe_client("CreateFileA(first client)", NAME2);
+    c2 = conf_check_pipe_client("CreateFileA(second client)", NAME2);
+    c3 = conf_check_pipe_client("CreateFileA(third client)", NAME2);
     CHECK_BOOL("WaitNamedPipeA(all busy, 0)", WaitNamedPipeA(NAME2, 0));
     CloseHandle(c1);
     CloseHandle(s1);
     s1 = server("CreateNamedPipeA(again, after one closed)", NAME2, 0, 2);
     CHECK_BOOL("WaitNamedPipeA(free instance, 0)", WaitNamedPipeA(NAME2, 0));
-    c1 = client("CreateFileA(client of it)", NAME2);
+    c1 = conf_check_pipe_client("CreateFileA(client of it)", NAME2);
     CloseHandle(c1);
     CloseHandle(c2);
     CloseHandle(s1);

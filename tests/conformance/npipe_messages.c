@@ -42,12 +42,6 @@ static HANDLE server(const char *label, DWORD mode)
     return h;
 }
 
-static HANDLE client(void)
-{
-    return CreateFileA(NAME, GENERIC_READ | GENERIC_WRITE, SHARE_ALL, NULL,
-                       OPEN_EXISTING, 0, NULL);
-}
-
 int main(void)
 {
     HANDLE s, c;
@@ -65,7 +59,7 @@ int main(void)
     SECTION("message boundaries");
     s = server("CreateNamedPipeA(TYPE_MESSAGE | READMODE_MESSAGE)",
                PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE);
-    c = client();
+    c = conf_pipe_client(NAME);
     mode = PIPE_READMODE_MESSAGE;
     CHECK_BOOL("SetNamedPipeHandleState(client, READMODE_MESSAGE)",
                SetNamedPipeHandleState(c, &mode, NULL, NULL));
@@ -105,7 +99,7 @@ int main(void)
     SECTION("a message pipe whose server reads bytes");
     s = server("CreateNamedPipeA(TYPE_MESSAGE | READMODE_BYTE)",
                PIPE_TYPE_MESSAGE | PIPE_READMODE_BYTE);
-    c = client();
+    c = conf_pipe_client(NAME);
     write_msg("WriteFile(client, \"12\")", c, "12");
     write_msg("WriteFile(client, \"345\")", c, "345");
     read_some("ReadFile(server, 32 bytes)", s, 32);
@@ -114,7 +108,7 @@ int main(void)
 
     SECTION("a byte pipe merges writes");
     s = server("CreateNamedPipeA(TYPE_BYTE)", PIPE_TYPE_BYTE);
-    c = client();
+    c = conf_pipe_client(NAME);
     write_msg("WriteFile(server, \"ab\")", s, "ab");
     write_msg("WriteFile(server, \"cd\")", s, "cd");
     read_some("ReadFile(client, 32 bytes)", c, 32);

@@ -19,15 +19,6 @@ static HANDLE server(const char *label, const char *name)
     return h;
 }
 
-static HANDLE client(const char *label, const char *name)
-{
-    HANDLE h;
-    CHECK_HANDLE(label, h,
-                 CreateFileA(name, GENERIC_READ | GENERIC_WRITE, SHARE_ALL,
-                             NULL, OPEN_EXISTING, 0, NULL));
-    return h;
-}
-
 int main(void)
 {
     HANDLE s, c, s2, c2;
@@ -38,7 +29,7 @@ int main(void)
     s = server("CreateNamedPipeA(\\\\.\\pipe\\winipc_conf_npipe_names)", NAME);
     CHECK_DWORD("GetFileType(server)", GetFileType(s));
     CHECK_BOOL("WaitNamedPipeA(free instance, 0)", WaitNamedPipeA(NAME, 0));
-    c = client("CreateFileA(same name)", NAME);
+    c = conf_check_pipe_client("CreateFileA(same name)", NAME);
     CHECK_DWORD("GetFileType(client)", GetFileType(c));
     CHECK_BOOL("WriteFile(client, \"x\")", WriteFile(c, "x", 1, &n, NULL));
     n = 77;
@@ -48,7 +39,7 @@ int main(void)
     SECTION("names are not case sensitive");
     s2 = server("CreateNamedPipeA(upper-case name)",
                 "\\\\.\\PIPE\\WINIPC_CONF_NPIPE_NAMES");
-    c2 = client("CreateFileA(mixed-case name)",
+    c2 = conf_check_pipe_client("CreateFileA(mixed-case name)",
                 "\\\\.\\Pipe\\Winipc_Conf_Npipe_Names");
     CHECK_BOOL("WriteFile(that client, \"y\")", WriteFile(c2, "y", 1, &n, NULL));
     n = 77;
@@ -59,7 +50,7 @@ int main(void)
     CloseHandle(s2);
 
     SECTION("names without a pipe");
-    c2 = client("CreateFileA(no such pipe)",
+    c2 = conf_check_pipe_client("CreateFileA(no such pipe)",
                 "\\\\.\\pipe\\winipc_conf_npipe_names_missing");
     CHECK_BOOL("WaitNamedPipeA(no such pipe, 0)",
                WaitNamedPipeA("\\\\.\\pipe\\winipc_conf_npipe_names_missing", 0));
@@ -69,7 +60,7 @@ int main(void)
     SECTION("after every instance is closed");
     CloseHandle(c);
     CloseHandle(s);
-    c = client("CreateFileA(closed pipe)", NAME);
+    c = conf_check_pipe_client("CreateFileA(closed pipe)", NAME);
     CHECK_BOOL("WaitNamedPipeA(closed pipe, 0)", WaitNamedPipeA(NAME, 0));
     CONF_DONE();
 }

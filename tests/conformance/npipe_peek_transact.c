@@ -74,12 +74,6 @@ static HANDLE server(const char *label, DWORD mode)
     return h;
 }
 
-static HANDLE client(void)
-{
-    return CreateFileA(NAME, GENERIC_READ | GENERIC_WRITE, SHARE_ALL, NULL,
-                       OPEN_EXISTING, 0, NULL);
-}
-
 int main(void)
 {
     HANDLE s, c;
@@ -88,7 +82,7 @@ int main(void)
     SECTION("PeekNamedPipe on a message pipe");
     s = server("CreateNamedPipeA(TYPE_MESSAGE | READMODE_MESSAGE)",
                PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE);
-    c = client();
+    c = conf_pipe_client(NAME);
     mode = PIPE_READMODE_MESSAGE;
     SetNamedPipeHandleState(c, &mode, NULL, NULL);
     peek("PeekNamedPipe(empty)", c, 32);
@@ -110,7 +104,7 @@ int main(void)
 
     SECTION("TransactNamedPipe on a byte pipe");
     s = server("CreateNamedPipeA(TYPE_BYTE)", PIPE_TYPE_BYTE);
-    c = client();
+    c = conf_pipe_client(NAME);
     n = 77;
     CHECK_BOOL("TransactNamedPipe(byte pipe)",
                TransactNamedPipe(c, "ping", 4, &mode, sizeof mode, &n, NULL));

@@ -132,15 +132,6 @@ static HANDLE server(const char *label, const char *name, DWORD flags,
     return h;
 }
 
-static HANDLE client(const char *label)
-{
-    HANDLE h;
-    CHECK_HANDLE(label, h,
-                 CreateFileA(NAME, GENERIC_READ | GENERIC_WRITE, SHARE_ALL,
-                             NULL, OPEN_EXISTING, 0, NULL));
-    return h;
-}
-
 static HANDLE open5(const char *label)
 {
     HANDLE h;
@@ -192,11 +183,11 @@ int main(int argc, char **argv)
     instances("GetNamedPipeHandleStateA(server)", s1);
 
     SECTION("clients of both processes' instances");
-    c1 = client("CreateFileA(first client)");
+    c1 = conf_check_pipe_client("CreateFileA(first client)", NAME);
     CHECK_BOOL("ConnectNamedPipe(this process's instance)",
                ConnectNamedPipe(s1, NULL));
-    c2 = client("CreateFileA(second client)");
-    c3 = client("CreateFileA(third client)");
+    c2 = conf_check_pipe_client("CreateFileA(second client)", NAME);
+    c3 = conf_check_pipe_client("CreateFileA(third client)", NAME);
     pid = 0;
     CHECK_BOOL("GetNamedPipeServerProcessId(first client)",
                GetNamedPipeServerProcessId(c1, &pid));

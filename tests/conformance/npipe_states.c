@@ -11,15 +11,6 @@
 
 #define NAME "\\\\.\\pipe\\winipc_conf_npipe_states"
 
-static HANDLE client(const char *label)
-{
-    HANDLE h;
-    CHECK_HANDLE(label, h,
-                 CreateFileA(NAME, GENERIC_READ | GENERIC_WRITE, SHARE_ALL,
-                             NULL, OPEN_EXISTING, 0, NULL));
-    return h;
-}
-
 static void io(const char *what, HANDLE h)
 {
     char label[96], buf[8];
@@ -44,7 +35,7 @@ int main(void)
                  CreateNamedPipeA(NAME, PIPE_ACCESS_DUPLEX,
                                   PIPE_TYPE_BYTE | PIPE_WAIT, 1, 1024, 1024, 0,
                                   NULL));
-    c = client("CreateFileA");
+    c = conf_check_pipe_client("CreateFileA", NAME);
     CHECK_BOOL("ConnectNamedPipe(already connected)", ConnectNamedPipe(s, NULL));
     CHECK_BOOL("ConnectNamedPipe(again)", ConnectNamedPipe(s, NULL));
     CHECK_BOOL("WriteFile(server, \"ab\")", WriteFile(s, "ab", 2, &n, NULL));
@@ -70,7 +61,7 @@ int main(void)
                ConnectNamedPipe(s, NULL));
     CHECK_BOOL("ConnectNamedPipe(listening, PIPE_NOWAIT)",
                ConnectNamedPipe(s, NULL));
-    c = client("CreateFileA(listening pipe)");
+    c = conf_check_pipe_client("CreateFileA(listening pipe)", NAME);
     CHECK_BOOL("ConnectNamedPipe(connected, PIPE_NOWAIT)",
                ConnectNamedPipe(s, NULL));
     CHECK_BOOL("DisconnectNamedPipe(connected)", DisconnectNamedPipe(s));
@@ -86,7 +77,7 @@ int main(void)
                                   0, NULL));
     io("server, never connected", s);
     CHECK_BOOL("ConnectNamedPipe(new, PIPE_NOWAIT)", ConnectNamedPipe(s, NULL));
-    c = client("CreateFileA");
+    c = conf_check_pipe_client("CreateFileA", NAME);
     CHECK_BOOL("ConnectNamedPipe(connected, PIPE_NOWAIT)",
                ConnectNamedPipe(s, NULL));
     n = 77;

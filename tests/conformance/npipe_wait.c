@@ -51,15 +51,6 @@ static HANDLE server(const char *label, const char *name, DWORD max,
     return h;
 }
 
-static HANDLE client(const char *label, const char *name)
-{
-    HANDLE h;
-    CHECK_HANDLE(label, h,
-                 CreateFileA(name, GENERIC_READ | GENERIC_WRITE, SHARE_ALL,
-                             NULL, OPEN_EXISTING, 0, NULL));
-    return h;
-}
-
 /* A waiter that lasts: "label: FALSE, error ...", then whether a timer of
  * ms had fired when it returned. */
 static void timed_wait(const char *label, const char *name, DWORD timeout,
@@ -124,7 +115,7 @@ int main(int argc, char **argv)
     SECTION("every instance busy");
     s = server("CreateNamedPipeA(1 instance, nDefaultTimeOut 300)", NAME, 1,
                300);
-    c = client("CreateFileA", NAME);
+    c = conf_check_pipe_client("CreateFileA", NAME);
     timed_wait("WaitNamedPipeA(busy, 500)", NAME, 500, 100);
     timed_wait("WaitNamedPipeA(busy, NMPWAIT_USE_DEFAULT_WAIT)", NAME,
                NMPWAIT_USE_DEFAULT_WAIT, 100);
@@ -143,7 +134,7 @@ int main(int argc, char **argv)
                WaitNamedPipeA(NAME, 10000));
     CHECK_TRUE("  the thread had called ConnectNamedPipe",
                WaitForSingleObject(hp.done, 0) == WAIT_OBJECT_0);
-    c = client("CreateFileA", NAME);
+    c = conf_check_pipe_client("CreateFileA", NAME);
     CHECK_WAIT("  the thread", WaitForSingleObject(t, 10000));
     printf("  its ConnectNamedPipe: %s, %s\n", hp.ok ? "TRUE" : "FALSE",
            conf_error(hp.err));
@@ -156,14 +147,14 @@ int main(int argc, char **argv)
     CloseHandle(s);
     s = server("CreateNamedPipeA(1 instance)", NAME, 1, 0);
     CHECK_BOOL("WaitNamedPipeA(free, 0)", WaitNamedPipeA(NAME, 0));
-    c = client("CreateFileA(another client comes first)", NAME);
-    c2 = client("CreateFileA(after the wait)", NAME);
+    c = conf_check_pipe_client("CreateFileA(another client comes first)", NAME);
+    c2 = conf_check_pipe_client("CreateFileA(after the wait)", NAME);
     CloseHandle(c);
 
     SECTION("another thread creates an instance");
     CloseHandle(s);
     s = server("CreateNamedPipeA(2 instances)", NAME, 2, 0);
-    c = client("CreateFileA", NAME);
+    c = conf_check_pipe_client("CreateFileA", NAME);
     memset(&hp, 0, sizeof hp);
     hp.name = NAME;
     hp.done = CreateEventA(NULL, TRUE, FALSE, NULL);
@@ -174,7 +165,7 @@ int main(int argc, char **argv)
                WaitForSingleObject(hp.done, 0) == WAIT_OBJECT_0);
     CHECK_WAIT("  the thread", WaitForSingleObject(t, 10000));
     CHECK_TRUE("  it created the instance", hp.s != INVALID_HANDLE_VALUE);
-    c2 = client("CreateFileA", NAME);
+    c2 = conf_check_pipe_client("CreateFileA", NAME);
     CloseHandle(t);
     CloseHandle(hp.done);
     CloseHandle(c2);
@@ -184,7 +175,7 @@ int main(int argc, char **argv)
 
     SECTION("another process creates an instance");
     s = server("CreateNamedPipeA(2 instances)", NAME_PROC, 2, 0);
-    c = client("CreateFileA", NAME_PROC);
+    c = conf_check_pipe_client("CreateFileA", NAME_PROC);
     {
         struct conf_timer tm;
         HANDLE tt = conf_timer_start(&tm, 100);
@@ -193,7 +184,7 @@ int main(int argc, char **argv)
                    WaitNamedPipeA(NAME_PROC, 10000));
         CHECK_TRUE("  returned after 100 ms", conf_timer_fired(&tm, tt));
     }
-    c2 = client("CreateFileA", NAME_PROC);
+    c2 = conf_check_pipe_client("CreateFileA", NAME_PROC);
     CHECK_BOOL("WriteFile(\"hi\")", WriteFile(c2, "hi", 2, &n, NULL));
     conf_finish("  child ended (0: it read \"hi\")", &pi);
     CloseHandle(c2);
@@ -202,7 +193,7 @@ int main(int argc, char **argv)
 
     SECTION("NMPWAIT_USE_DEFAULT_WAIT");
     s = server("CreateNamedPipeA(nDefaultTimeOut 0)", NAME_ZERO, 1, 0);
-    c = client("CreateFileA", NAME_ZERO);
+    c = conf_check_pipe_client("CreateFileA", NAME_ZERO);
     CHECK_BOOL("WaitNamedPipeA(busy, NMPWAIT_USE_DEFAULT_WAIT)",
                WaitNamedPipeA(NAME_ZERO, NMPWAIT_USE_DEFAULT_WAIT));
     CloseHandle(c);
@@ -210,8 +201,8 @@ int main(int argc, char **argv)
     s = server("CreateNamedPipeA(nDefaultTimeOut 400)", NAME_DEF, 2, 400);
     s2 = server("CreateNamedPipeA(second instance, nDefaultTimeOut 0)",
                 NAME_DEF, 2, 0);
-    c = client("CreateFileA", NAME_DEF);
-    c2 = client("CreateFileA", NAME_DEF);
+    c = conf_check_pipe_client("CreateFileA", NAME_DEF);
+    c2 = conf_check_pipe_client("CreateFileA", NAME_DEF);
     timed_wait("WaitNamedPipeA(busy, NMPWAIT_USE_DEFAULT_WAIT)", NAME_DEF,
                NMPWAIT_USE_DEFAULT_WAIT, 150);
     CloseHandle(c2);
