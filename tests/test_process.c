@@ -120,17 +120,6 @@ static int helper_read_stdin(int argc, char **argv)
 
 /* ---- Parent-side utilities ---------------------------------------------- */
 
-static BOOL spawn(const char *cmd, BOOL inherit, STARTUPINFOA *si,
-                  PROCESS_INFORMATION *pi)
-{
-    char *copy = strdup(cmd);
-    STARTUPINFOA def = {sizeof def};
-    BOOL ok = CreateProcessA(NULL, copy, NULL, NULL, inherit, 0, NULL, NULL,
-                             si ? si : &def, pi);
-    free(copy);
-    return ok;
-}
-
 /* Runs a helper and returns its exit code (or 1000 + error). */
 static DWORD run_helper(const char *args, BOOL inherit)
 {
@@ -138,7 +127,7 @@ static DWORD run_helper(const char *args, BOOL inherit)
     PROCESS_INFORMATION pi;
     DWORD code = 0;
     snprintf(cmd, sizeof cmd, "\"%s\" --helper %s", self_exe, args);
-    if (!spawn(cmd, inherit, NULL, &pi))
+    if (!test_spawn(cmd, inherit, NULL, &pi))
         return 1000 + GetLastError();
     if (WaitForSingleObject(pi.hProcess, 30000) != WAIT_OBJECT_0)
         return 2000;
@@ -183,7 +172,7 @@ static void test_still_active_then_code(void)
     si.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
     si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
     snprintf(cmd, sizeof cmd, "\"%s\" --helper read_stdin", self_exe);
-    CHECK_OK(spawn(cmd, TRUE, &si, &pi));
+    CHECK_OK(test_spawn(cmd, TRUE, &si, &pi));
     CloseHandle(r);
     CHECK_EQ(WaitForSingleObject(pi.hProcess, 0), WAIT_TIMEOUT);
     CHECK_OK(GetExitCodeProcess(pi.hProcess, &code));
@@ -560,7 +549,7 @@ static void test_wait_multiple_children(void)
 
     for (i = 0; i < 3; i++) {
         snprintf(cmd, sizeof cmd, "\"%s\" --helper exit %d", self_exe, i + 10);
-        CHECK_OK(spawn(cmd, FALSE, &si, &pi[i]));
+        CHECK_OK(test_spawn(cmd, FALSE, &si, &pi[i]));
         hs[i] = pi[i].hProcess;
     }
     CHECK_EQ(WaitForMultipleObjects(3, hs, TRUE, 30000), WAIT_OBJECT_0);

@@ -265,23 +265,12 @@ static int helper_spawn_one(int argc, char **argv)
 
 /* ---- Parent-side utilities ---------------------------------------------- */
 
-static BOOL spawn(const char *cmd, BOOL inherit, STARTUPINFOA *si,
-                  PROCESS_INFORMATION *pi)
-{
-    char *copy = strdup(cmd);
-    STARTUPINFOA def = {sizeof def};
-    BOOL ok = CreateProcessA(NULL, copy, NULL, NULL, inherit, 0, NULL, NULL,
-                             si ? si : &def, pi);
-    free(copy);
-    return ok;
-}
-
 /* Runs cmd to its end: 0 and its exit code, or -1. */
 static int run_cmd(const char *cmd, DWORD *code)
 {
     PROCESS_INFORMATION pi;
     int r = -1;
-    if (!spawn(cmd, TRUE, NULL, &pi))
+    if (!test_spawn(cmd, TRUE, NULL, &pi))
         return -1;
     if (WaitForSingleObject(pi.hProcess, 30000) == WAIT_OBJECT_0 &&
         GetExitCodeProcess(pi.hProcess, code))
@@ -343,7 +332,7 @@ static void start_blocked(DWORD code, PROCESS_INFORMATION *pi, HANDLE *stdin_w)
     si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
     snprintf(cmd, sizeof cmd, "\"%s\" --helper block %lu", self_exe,
              (unsigned long)code);
-    CHECK_OK(spawn(cmd, TRUE, &si, pi));
+    CHECK_OK(test_spawn(cmd, TRUE, &si, pi));
     CloseHandle(r);
 }
 
@@ -360,7 +349,7 @@ static void start_watcher(DWORD pid, PROCESS_INFORMATION *pi, HANDLE *out_r)
     snprintf(cmd, sizeof cmd, "\"%s\" --helper watch %lu %#lx %#lx", self_exe,
              (unsigned long)pid, (unsigned long)(uintptr_t)ev,
              (unsigned long)(uintptr_t)w);
-    CHECK_OK(spawn(cmd, TRUE, NULL, pi));
+    CHECK_OK(test_spawn(cmd, TRUE, NULL, pi));
     CloseHandle(w);
     CHECK_EQ(WaitForSingleObject(ev, 30000), WAIT_OBJECT_0);
     CloseHandle(ev);
@@ -428,7 +417,7 @@ static void check_child_sees_parent(const char *how, const char *end,
     snprintf(cmd, sizeof cmd, "\"%s\" --helper parent_exit %s %s %#lx %#lx",
              self_exe, how, end, (unsigned long)code,
              (unsigned long)(uintptr_t)w);
-    CHECK_OK(spawn(cmd, TRUE, NULL, &pi));
+    CHECK_OK(test_spawn(cmd, TRUE, NULL, &pi));
     CloseHandle(w);
     CHECK_EQ(finish(&pi), code);
     read_all(r, buf, sizeof buf); /* until the child has ended too */

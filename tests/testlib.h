@@ -180,4 +180,17 @@ static inline const char *test_tmp_path(const char *tag)
     return test_unique_name("/tmp/winipc-test-", "-", tag);
 }
 
+/* CreateProcessA(NULL, a copy of cmd, ...) with the given STARTUPINFOA, or
+ * a plain one if si is NULL. */
+static inline BOOL test_spawn(const char *cmd, BOOL inherit, STARTUPINFOA *si,
+                              PROCESS_INFORMATION *pi)
+{
+    char *copy = strdup(cmd);
+    STARTUPINFOA def = {sizeof def};
+    BOOL ok = CreateProcessA(NULL, copy, NULL, NULL, inherit, 0, NULL, NULL,
+                             si ? si : &def, pi);
+    free(copy);
+    return ok;
+}
+
 #endif /* WINIPC_TESTLIB_H */
