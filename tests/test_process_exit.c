@@ -298,19 +298,17 @@ static void read_all(HANDLE h, char *buf, DWORD cap)
     buf[total] = '\0';
 }
 
-/* The records in the namespace root. */
+/* The records in the namespace root ("exit.*"). */
 static int count_records(void)
 {
-    char dir[300];
     DIR *d;
     struct dirent *e;
     int n = 0;
-    snprintf(dir, sizeof dir, "%s/exit", root);
-    d = opendir(dir);
+    d = opendir(root);
     if (!d)
         return 0;
     while ((e = readdir(d)))
-        if (e->d_name[0] != '.')
+        if (strncmp(e->d_name, "exit.", 5) == 0)
             n++;
     closedir(d);
     return n;
@@ -535,7 +533,7 @@ static void test_recycled_pid_ignored(void)
         uint32_t rec[6] = {0x31525857u, 1, 999, (uint32_t)a.dwProcessId, 0, 0};
         uint64_t s = start + (uint64_t)(int64_t)d;
         memcpy(&rec[4], &s, 8);
-        snprintf(path, sizeof path, "%s/exit/%lu-%llu", root,
+        snprintf(path, sizeof path, "%s/exit.%lu-%llu", root,
                  (unsigned long)a.dwProcessId, (unsigned long long)s);
         fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
         CHECK(fd >= 0);
@@ -548,7 +546,7 @@ static void test_recycled_pid_ignored(void)
     CHECK_EQ(finish(&a), 7);
     /* Nobody holds them: the next sweep removes them (here, by hand). */
     for (int d = -1; d <= 1; d += 2) {
-        snprintf(path, sizeof path, "%s/exit/%lu-%llu", root,
+        snprintf(path, sizeof path, "%s/exit.%lu-%llu", root,
                  (unsigned long)a.dwProcessId,
                  (unsigned long long)(start + (uint64_t)(int64_t)d));
         unlink(path);
@@ -654,11 +652,6 @@ int main(int argc, char **argv)
     RUN(test_recycled_pid_ignored);
     RUN(test_nothing_left_behind);
     RUN(test_still_active_then_code);
-    {
-        char path[300];
-        snprintf(path, sizeof path, "%s/exit", root);
-        rmdir(path);
-        rmdir(root);
-    }
+    rmdir(root);
     return TEST_SUMMARY();
 }

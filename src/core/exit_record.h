@@ -4,27 +4,40 @@
  *
  * Linux keeps 8 bits of an exit status, and tells them to the parent only.
  * So a winipc process writes its code, when it exits, into a small file
- * named after it, its exit record:
+ * named after it, its exit record, directly in the namespace root
+ * (core/namespace.h):
  *
- *   ROOT/exit/PID-START
+ *   ROOT/exit.PID-START
  *
  * START is the process's start time (clock ticks after boot, from
  * /proc/PID/stat), so a recycled pid never names an earlier process's
  * record.  The process writes only into a record that exists: the processes
  * interested in its code create it beforehand, its parent from
- * CreateProcess on (the child gives the record its name before execve, so
- * no program can end before its record is there) and any other process
- * from the moment it holds a handle (OpenProcess, inheritance,
+ * CreateProcess on (the child renames the record to its own name before
+ * execve, so no program can end before its record is there) and any other
+ * process from the moment it holds a handle (OpenProcess, inheritance,
  * DuplicateHandle).  A process nobody watches pays one failed open() when
  * it exits, and nothing before.
+ *
+ * The root is shared with other users, who may put anything at any name
+ * there.  A record is found by name only relative to the root's verified
+ * descriptor, without following a link or blocking on a FIFO, and is used
+ * only if it is a regular file with one link that nobody but its owner may
+ * write, and its owner is the caller's user, root, or the user of the
+ * process it describes (the owner of /proc/PID/stat while the process
+ * runs: its effective user, or root for a process that is not dumpable).
+ * A record anyone else made is ignored, by root too: GetExitCodeProcess
+ * then answers as for a process without a record (docs/processes.md), so
+ * a forged record can hide a process's full code, never change it.
  *
  * Each interested process holds a shared open file description lock on
  * byte 0 of the record for as long as it keeps its handle; whoever lets go
  * last (no other lock is left on byte 0) removes the file.  Taking and
  * letting go of these holds is serialised by an exclusive lock on byte 2.  A
  * process that exits removes the records it was the last to hold; the kernel
- * drops the locks of a process that dies, and the next process to create a
- * record sweeps away those nobody holds.  No daemon.  A handle inherited by a
+ * drops the locks of a process that dies, and the next process of the same
+ * user (or root) to create a record sweeps away those nobody holds.  No
+ * daemon.  A handle inherited by a
  * child takes a descriptor of its own with it, holding its own lock from the
  * moment CreateProcess returns, so a record cannot vanish between the parent
  * closing its handle and the child adopting its copy.
@@ -93,10 +106,12 @@ void wipc_exitrec_drop_at_exit(struct wipc_exitrec *rec);
 void wipc_exitrec_publish_self(DWORD code);
 
 /*
- * CreateProcess: a held record under a temporary name, to which the child
- * gives its own name before execve (*fd and *dir go into wipc_spawn_req);
- * then wipc_exitrec_child_placed once the child exists.  Nothing on
- * failure (*out NULL).
+ * CreateProcess: a held record under a temporary name, which the child
+ * renames to its own name before execve (*fd and *dir, the path of the
+ * temporary name as the child sees it, go into wipc_spawn_req); then
+ * wipc_exitrec_child_placed once the child exists, or
+ * wipc_exitrec_release if it could not be started (which removes the
+ * record whatever its name).  Nothing on failure (*out NULL).
  */
 DWORD wipc_exitrec_child_prepare(struct wipc_exitrec **out, int *fd,
                                  const char **dir);

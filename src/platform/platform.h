@@ -191,10 +191,12 @@ struct wipc_spawn_req {
     const void *busy_reply;
     size_t busy_reply_len;
     /* The parent's exit record for the child (core/exit_record.h), if
-     * exit_rec_dir is not NULL: first thing, the child links the file open
-     * at exit_rec_fd to exit_rec_dir/PID-START, its own name (never
-     * replacing a file), and removes that name again if execve fails; so
-     * the record is in place before any code of the program runs. */
+     * exit_rec_dir is not NULL: the path of its temporary name,
+     * "DIR/exit.new-...", which the child renames first thing to
+     * "DIR/exit.PID-START", its own name (never replacing a file:
+     * posix_exitrec.c), so the record is in place before any code of the
+     * program runs (the parent removes it if execve fails).  exit_rec_fd:
+     * the record, open in the parent. */
     int exit_rec_fd;
     const char *exit_rec_dir;
 };
@@ -558,5 +560,21 @@ DWORD wipc_plat_doorbell_next(int fd, size_t *len);
 DWORD wipc_plat_doorbell_take(int fd, void *buf, size_t len, size_t *got);
 /* Drops every datagram waiting in the socket, many per system call. */
 void wipc_plat_doorbell_flush(int fd);
+
+/* ---- Exit records in the namespace root (posix_exitrec.c) ----------------
+ * (core/exit_record.c; relative to the root's verified descriptor.) */
+
+/* Renames from to to in the directory dirfd, never replacing a file at to
+ * (renameat2 RENAME_NOREPLACE, or a hard link and an unlink where the file
+ * system cannot): ERROR_FILE_EXISTS if a file is at to,
+ * ERROR_FILE_NOT_FOUND if from is gone. */
+DWORD wipc_plat_renameat_noreplace(int dirfd, const char *from, const char *to);
+
+/* A path to name in the directory open at dirfd ("/proc/self/fd/N/name"),
+ * valid in this process, and in a child started by wipc_plat_spawn until
+ * it closes the descriptors it does not keep. */
+DWORD wipc_plat_dirfd_path(int dirfd, const char *name, char *buf, size_t len);
+
+/* ---- End of exit records in the namespace root -------------------------- */
 
 #endif /* WIPC_PLATFORM_H */

@@ -44,7 +44,7 @@
 
 #include "platform.h"
 #include "posix_abstract.h"
-#include "posix_exit.h"
+#include "posix_exitrec.h"
 
 #ifndef SYS_clone3
 #define SYS_clone3 435
@@ -320,17 +320,15 @@ static void spawn_child(const struct wipc_spawn_req *req, const int *std_fds,
     char *const *envp = req->envp;
     struct sigaction dfl;
     sigset_t none;
-    char rec_name[4096];
-    int err, sig, placed = 0;
+    int err, sig;
     size_t i;
 
-    /* The exit record takes this process's name first, while its
-     * descriptor is still where the parent had it, and before the program
-     * can end: see core/exit_record.h. */
+    /* The exit record takes this process's name first, while the
+     * namespace root's descriptor is still where the parent had it, and
+     * before the program can end: see core/exit_record.h.  (If execve
+     * fails, the parent removes it.) */
     if (req->exit_rec_dir)
-        placed =
-            wipc_posix_exit_record_place(req->exit_rec_fd, req->exit_rec_dir,
-                                         rec_name, sizeof rec_name) == 0;
+        wipc_posix_exitrec_place(req->exit_rec_dir);
     for (i = 0; i < 3; i++)
         if (std_fds[i] >= 0 && dup2(std_fds[i], (int)i) < 0)
             goto fail;
@@ -367,8 +365,6 @@ static void spawn_child(const struct wipc_spawn_req *req, const int *std_fds,
     execve(req->path, req->argv, envp);
 fail:
     err = errno;
-    if (placed)
-        unlink(rec_name); /* no program ran: the parent lets go of it */
     while (write(status_fd, &err, sizeof err) < 0 && errno == EINTR)
         ;
     _exit(127);
