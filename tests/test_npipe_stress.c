@@ -1005,32 +1005,18 @@ static unsigned rnd(void)
 }
 
 /*
- * A client killed after it claimed an instance but before it connected
- * leaves its claim in the registry slot, and nothing at the server.  The
- * next client takes such a claim over, so the instance is not left
- * listening for ever behind a slot that says BUSY; a claim whose client
- * lives is respected.  White-box: the claim (state BUSY = 2, then the
- * client's pid) is written into slot 0 of the registry by hand.
+ * Claims.  A client claims an instance by binding its socket to a name
+ * made of the instance's socket and a secret of its listen (the kernel's
+ * own test and set, which a dying process lets go of): a claim held by a
+ * live client is respected; a client that came and went before the server
+ * called ConnectNamedPipe leaves the instance busy, as on Windows, until the
+ * server's DisconnectNamedPipe; its next ConnectNamedPipe serves the next
+ * client.
  */
-static void write_claim(const char *name, uint32_t pid)
-{
-    char path[4096];
-    uint32_t claim[2] = {2, pid};
-    int fd, n = snprintf(path, sizeof path, "%s/pipe/",
-                         winipc_namespace_root());
-    for (const char *c = name + strlen("\\\\.\\pipe\\"); *c; c++)
-        path[n++] = *c >= 'A' && *c <= 'Z' ? (char)(*c - 'A' + 'a') : *c;
-    path[n] = '\0';
-    fd = open(path, O_WRONLY | O_CLOEXEC);
-    CHECK(fd >= 0);
-    CHECK_EQ(pwrite(fd, claim, sizeof claim, 4096), (ssize_t)sizeof claim);
-    close(fd);
-}
-
 static void test_stale_claim(void)
 {
     const char *name = pipe_name("stale-claim");
-    HANDLE s, c;
+    HANDLE s, c, c2;
     pid_t dead;
     char buf[8];
     DWORD n;
@@ -1038,22 +1024,52 @@ static void test_stale_claim(void)
     s = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1, 512,
                          512, 0, NULL);
     CHECK(s != INVALID_HANDLE_VALUE);
-    write_claim(name, (uint32_t)getpid());
+    c = client(name, GENERIC_READ | GENERIC_WRITE); /* claims, not accepted */
+    CHECK(c != INVALID_HANDLE_VALUE);
     CHECK_FAILS(client(name, GENERIC_READ | GENERIC_WRITE) !=
                     INVALID_HANDLE_VALUE,
                 ERROR_PIPE_BUSY);
+    CHECK_FAILS(WaitNamedPipeA(name, 1), ERROR_SEM_TIMEOUT);
+    CloseHandle(c);
+    CHECK_FAILS(ConnectNamedPipe(s, NULL), ERROR_NO_DATA);
+    CHECK_OK(DisconnectNamedPipe(s));
+
+    /* A client process that claims the instance and dies at once. */
     dead = fork();
-    if (dead == 0)
-        _exit(0);
-    CHECK_EQ(waitpid(dead, NULL, 0), dead);
-    write_claim(name, (uint32_t)dead);
-    c = client(name, GENERIC_READ | GENERIC_WRITE);
-    CHECK(c != INVALID_HANDLE_VALUE);
-    CHECK(ConnectNamedPipe(s, NULL) || GetLastError() == ERROR_PIPE_CONNECTED);
-    CHECK_OK(WriteFile(c, "claim", 5, &n, NULL));
+    if (dead == 0) {
+        HANDLE h = client(name, GENERIC_READ | GENERIC_WRITE);
+        _exit(h == INVALID_HANDLE_VALUE ? 1 : 0);
+    }
+    CHECK(ConnectNamedPipe(s, NULL) || GetLastError() == ERROR_PIPE_CONNECTED ||
+          GetLastError() == ERROR_NO_DATA);
+    {
+        int st = -1;
+        CHECK_EQ(waitpid(dead, &st, 0), dead);
+        CHECK_EQ(st, 0);
+    }
+    CHECK_FAILS(client(name, GENERIC_READ | GENERIC_WRITE) !=
+                    INVALID_HANDLE_VALUE,
+                ERROR_PIPE_BUSY);
+    CHECK_OK(DisconnectNamedPipe(s));
+
+    /* The instance does not listen before its next ConnectNamedPipe. */
+    CHECK_FAILS(client(name, GENERIC_READ | GENERIC_WRITE) !=
+                    INVALID_HANDLE_VALUE,
+                ERROR_PIPE_BUSY);
+    {
+        DWORD mode = PIPE_NOWAIT;
+        CHECK_OK(SetNamedPipeHandleState(s, &mode, NULL, NULL));
+        CHECK_FAILS(ConnectNamedPipe(s, NULL), ERROR_PIPE_LISTENING);
+        mode = PIPE_WAIT;
+        CHECK_OK(SetNamedPipeHandleState(s, &mode, NULL, NULL));
+    }
+    c2 = client(name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(c2 != INVALID_HANDLE_VALUE);
+    CHECK_FAILS(ConnectNamedPipe(s, NULL), ERROR_PIPE_CONNECTED);
+    CHECK_OK(WriteFile(c2, "claim", 5, &n, NULL));
     CHECK_OK(ReadFile(s, buf, sizeof buf, &n, NULL));
     CHECK_EQ(n, 5);
-    CloseHandle(c);
+    CloseHandle(c2);
     CloseHandle(s);
 }
 

@@ -15,6 +15,13 @@ static char ns_root[WIPC_NS_PATH_MAX];
 static pthread_once_t ns_path_once = PTHREAD_ONCE_INIT;
 static pthread_once_t ns_once = PTHREAD_ONCE_INIT;
 
+/* The root, as checked once per process: its descriptor, or why it cannot
+ * be used (ns_err); foreign: it is another user's (ns_owner), whose files
+ * alone may be read there, and where nothing may be made. */
+static int ns_dirfd = -1;
+static DWORD ns_err, ns_owner;
+static int ns_foreign;
+
 static void ns_init_path(void)
 {
     char *env = wipc_plat_getenv_copy("WINIPC_ROOT");
@@ -23,10 +30,38 @@ static void ns_init_path(void)
     free(env);
 }
 
+/*
+ * Root's root is everybody's (sticky, like /tmp: nobody removes another's
+ * file); a user's own is that user's alone (others may use its objects as
+ * clients, never make any there).  A folder that others may write without
+ * the sticky bit, or anything but a folder, is nobody's to trust.
+ */
 static void ns_init(void)
 {
+    DWORD me = wipc_plat_geteuid();
+    struct wipc_plat_stat st;
+    int made = 0;
+
     pthread_once(&ns_path_once, ns_init_path);
-    wipc_plat_mkdir_p(ns_root, 01777);
+    ns_err = wipc_plat_dir_open(ns_root, 1, me == 0 ? 01777 : 0755,
+                                &ns_dirfd, &made);
+    if (!ns_err)
+        ns_err = wipc_plat_fstat(ns_dirfd, &st);
+    if (ns_err) {
+        if (ns_err != ERROR_NOT_ENOUGH_MEMORY)
+            ns_err = ERROR_ACCESS_DENIED;
+        return;
+    }
+    ns_owner = st.uid;
+    if (st.type != WIPC_PLAT_DIR ||
+        ((st.uid == 0 || st.uid == me) && (st.mode & 022) &&
+         !(st.mode & 01000))) {
+        ns_err = ERROR_ACCESS_DENIED;
+        wipc_plat_close(ns_dirfd);
+        ns_dirfd = -1;
+        return;
+    }
+    ns_foreign = st.uid != 0 && st.uid != me;
 }
 
 const char *wipc_ns_root(void)
@@ -39,6 +74,13 @@ const char *wipc_ns_root_path(void)
 {
     pthread_once(&ns_path_once, ns_init_path);
     return ns_root;
+}
+
+DWORD wipc_ns_dir(int *dirfd)
+{
+    pthread_once(&ns_once, ns_init);
+    *dirfd = ns_dirfd;
+    return ns_err;
 }
 
 int wipc_ns_is_prefix(const char *s, const char *prefix)
@@ -56,7 +98,7 @@ int wipc_ns_is_prefix(const char *s, const char *prefix)
 }
 
 DWORD wipc_ns_path(const char *full, const char *prefix, const char *kind,
-                   int allow_backslash, char *path, size_t pathlen)
+                   int allow_backslash, char *name_out, size_t namelen)
 {
     const char *name;
     char enc[3 * WIPC_NS_NAME_MAX + 1];
@@ -92,56 +134,108 @@ DWORD wipc_ns_path(const char *full, const char *prefix, const char *kind,
         snprintf(enc + 160, sizeof enc - 160, "~%016llx",
                  (unsigned long long)h);
     }
-    w = snprintf(path, pathlen, "%s/%s/%s", wipc_ns_root(), kind, enc);
-    if (w < 0 || (size_t)w >= pathlen)
+    w = snprintf(name_out, namelen, "%s.%s", kind, enc);
+    if (w < 0 || (size_t)w >= namelen)
         return ERROR_FILENAME_EXCED_RANGE;
     return 0;
 }
 
-DWORD wipc_ns_open_locked(const char *path, int create, unsigned mode,
-                          int *fd_out, int *created)
+/*
+ * The checks of an open registry file (see namespace.h): a regular file
+ * with one link (no hard link to a file elsewhere), that nobody but its
+ * owner may write, owned by the caller if the caller is to write it, and in
+ * another user's root owned by that user.
+ */
+static DWORD ns_check(int fd, enum wipc_ns_how how, struct wipc_ns_file *f)
 {
+    struct wipc_plat_stat st;
+    DWORD me = wipc_plat_geteuid();
+    DWORD err = wipc_plat_fstat(fd, &st);
+
+    if (err)
+        return err;
+    if (st.type != WIPC_PLAT_FILE || st.nlink != 1 || (st.mode & 022) ||
+        (how != WIPC_NS_READ && st.uid != me) ||
+        (ns_foreign && st.uid != ns_owner))
+        return ERROR_ACCESS_DENIED;
+    f->fd = fd;
+    f->owner = st.uid;
+    f->size = st.size;
+    /* Only the caller's user (and root) can open a 0600 file of its own:
+     * nobody else can hold its locks. */
+    f->bounded = !(st.uid == me && (st.mode & 077) == 0);
+    return 0;
+}
+
+DWORD wipc_ns_lock(const struct wipc_ns_file *f, int shared)
+{
+    return wipc_plat_lock_byte_bounded(f->fd, WIPC_NS_LOCK_MUTEX, shared,
+                                       f->bounded ? WIPC_NS_LOCK_BOUND_MS
+                                                  : -1);
+}
+
+int wipc_ns_still_there(int fd, const char *name)
+{
+    struct wipc_plat_stat a, b;
+    int dirfd;
+    return wipc_ns_dir(&dirfd) == 0 && wipc_plat_fstat(fd, &a) == 0 &&
+           wipc_plat_statat(dirfd, name, &b) == 0 && a.dev == b.dev &&
+           a.ino == b.ino;
+}
+
+DWORD wipc_ns_open(const char *name, enum wipc_ns_how how, unsigned mode,
+                   struct wipc_ns_file *f, int *created)
+{
+    int dirfd;
+    DWORD err = wipc_ns_dir(&dirfd);
+
+    *created = 0;
+    f->fd = -1;
+    if (err)
+        return err;
+    if (how == WIPC_NS_CREATE && ns_foreign)
+        return ERROR_ACCESS_DENIED; /* another user's root: nothing of ours */
     for (int attempt = 0; attempt < 100; attempt++) {
         int fd = -1, excl = 0;
-        DWORD err;
 
-        *created = 0;
-        if (create) {
-            char dir[WIPC_NS_PATH_MAX];
-            char *slash;
-            snprintf(dir, sizeof dir, "%s", path);
-            slash = strrchr(dir, '/');
-            if (slash) {
-                *slash = '\0';
-                wipc_plat_mkdir_p(dir, 01777);
-            }
-            err = wipc_plat_open(path, O_RDWR | O_CREAT | O_EXCL, mode, &fd);
+        if (how == WIPC_NS_CREATE) {
+            /* Made with no access for anyone else, and given its mode
+             * through the descriptor, past the umask. */
+            err = wipc_plat_openat(dirfd, name, O_RDWR | O_CREAT | O_EXCL,
+                                   0600, &fd);
             excl = err == 0;
             if (err == ERROR_FILE_EXISTS)
-                err = wipc_plat_open(path, O_RDWR, 0, &fd);
+                err = wipc_plat_openat(dirfd, name, O_RDWR, 0, &fd);
+            if (err == ERROR_FILE_NOT_FOUND)
+                continue; /* removed between the two opens: again */
         } else {
-            err = wipc_plat_open(path, O_RDWR, 0, &fd);
+            /* A reader opens its own user's files read-write, so that it
+             * may write what the object lets its own user write (a named
+             * pipe's client marks its instance busy); others' read-only. */
+            err = wipc_plat_openat(dirfd, name, O_RDWR, 0, &fd);
+            if (err == ERROR_ACCESS_DENIED && how == WIPC_NS_READ)
+                err = wipc_plat_openat(dirfd, name, O_RDONLY, 0, &fd);
         }
-        if (err == ERROR_PATH_NOT_FOUND)
-            err = ERROR_FILE_NOT_FOUND;
-        if (err == ERROR_FILE_NOT_FOUND && create)
-            continue; /* removed between the two opens: again */
         if (err)
             return err;
         if (excl)
-            wipc_plat_fchmod(fd, mode); /* past the umask */
-        err = wipc_plat_lock_byte(fd, WIPC_NS_LOCK_MUTEX, 1);
+            err = wipc_plat_fchmod(fd, mode);
+        if (!err)
+            err = ns_check(fd, how, f);
+        if (!err)
+            err = wipc_ns_lock(f, how == WIPC_NS_READ);
         if (err) {
             wipc_plat_close(fd);
+            f->fd = -1;
             return err;
         }
-        if (wipc_plat_same_file(fd, path)) {
-            *fd_out = fd;
+        if (wipc_ns_still_there(fd, name)) {
             *created = excl;
             return 0;
         }
         wipc_plat_close(fd); /* closing drops the lock too */
-        if (!create)
+        f->fd = -1;
+        if (how != WIPC_NS_CREATE)
             return ERROR_FILE_NOT_FOUND;
     }
     return ERROR_FILE_NOT_FOUND;
@@ -149,4 +243,25 @@ DWORD wipc_ns_open_locked(const char *path, int create, unsigned mode,
 
 void wipc_ns_unlock(int fd) { wipc_plat_unlock_byte(fd, WIPC_NS_LOCK_MUTEX); }
 
-void wipc_ns_remove_locked(const char *path) { wipc_plat_unlink(path); }
+void wipc_ns_remove_locked(const char *name)
+{
+    struct wipc_plat_stat st;
+    int dirfd;
+    if (wipc_ns_dir(&dirfd) == 0 && wipc_plat_statat(dirfd, name, &st) == 0 &&
+        st.uid == wipc_plat_geteuid())
+        wipc_plat_unlinkat(dirfd, name);
+}
+
+DWORD wipc_ns_list(const char *kind, char ***names, size_t *n)
+{
+    char prefix[32];
+    int dirfd;
+    DWORD err = wipc_ns_dir(&dirfd);
+
+    *names = NULL;
+    *n = 0;
+    if (err)
+        return err;
+    snprintf(prefix, sizeof prefix, "%s.", kind);
+    return wipc_plat_list_dirfd(dirfd, prefix, names, n);
+}

@@ -1,7 +1,7 @@
 /*
  * registry_list.c: listings of the named objects (see registry_list.h).
  *
- * The folder of a kind is read first, then each registry file on its own:
+ * The root's names of a kind are read first, then each registry file on its own:
  * the per-type code (named_pipe.c, mailslot.c) knows the file's layout and
  * what makes its object live.
  */
@@ -19,7 +19,6 @@ static DWORD list_kind(const char *kind, size_t entry_size,
                        DWORD (*status)(const char *path, void *entry),
                        void (*clear)(void *entry), void **out, size_t *n_out)
 {
-    char dir[WIPC_NS_PATH_MAX], path[WIPC_NS_PATH_MAX];
     char **names = NULL;
     size_t nnames = 0, n = 0;
     char *list = NULL;
@@ -27,10 +26,7 @@ static DWORD list_kind(const char *kind, size_t entry_size,
 
     *out = NULL;
     *n_out = 0;
-    if (snprintf(dir, sizeof dir, "%s/%s", wipc_ns_root(), kind) >=
-        (int)sizeof dir)
-        return ERROR_FILENAME_EXCED_RANGE;
-    err = wipc_plat_list_dir(dir, &names, &nnames);
+    err = wipc_ns_list(kind, &names, &nnames);
     if (err || nnames == 0)
         return err;
     list = calloc(nnames, entry_size);
@@ -39,15 +35,12 @@ static DWORD list_kind(const char *kind, size_t entry_size,
         return ERROR_NOT_ENOUGH_MEMORY;
     }
     for (size_t i = 0; i < nnames; i++) {
-        if (snprintf(path, sizeof path, "%s/%s", dir, names[i]) >=
-            (int)sizeof path)
-            continue;
-        err = status(path, list + n * entry_size);
+        err = status(names[i], list + n * entry_size);
         if (err == ERROR_NOT_ENOUGH_MEMORY)
             break;
         if (!err)
             n++;
-        err = 0; /* gone, private or not ours to read: skipped */
+        err = 0; /* gone, private, untrusted or not ours to read: skipped */
     }
     wipc_plat_free_names(names, nnames);
     if (err || n == 0) {

@@ -48,7 +48,10 @@
 #define MS_MAGIC 0x544F4C53u /* "SLOT" */
 #define MS_VERSION 2u
 
-#define MS_QUEUE_DIR "mailslot-queue"
+/* Queue files: /dev/shm/.winipc-mq.ID, or ROOT/mq.ID (see ms_queue_dir):
+ * no folder of their own, which would be whichever user's made it first. */
+#define MS_QUEUE_PREFIX_SHM ".winipc-mq."
+#define MS_QUEUE_PREFIX_ROOT "mq."
 #define MS_QUEUE_MAGIC 0x51534D57u /* "WMSQ" */
 #define MS_QUEUE_VERSION 1u
 #define MS_RING_OFFSET 4096u
@@ -125,11 +128,13 @@ static inline size_t ms_msg_max(void) { return wipc_plat_dgram_max(); }
 
 /* ---- Registry and queue files -------------------------------------------------- */
 
+/* The header, as untrusted input (a registry of another user's). */
 static DWORD ms_read_header(int fd, struct ms_header *h)
 {
     DWORD err = wipc_plat_pread_all(fd, h, sizeof *h, 0);
     if (!err && (h->magic != MS_MAGIC || h->version != MS_VERSION))
         err = ERROR_HANDLE_EOF;
+    h->name[sizeof h->name - 1] = '\0';
     return err;
 }
 
@@ -151,8 +156,9 @@ static int ms_alive(uint64_t id)
  * namespace.h): their queues go with them.
  */
 static char ms_queue_dir_path[WIPC_NS_PATH_MAX];
+static const char *ms_queue_prefix = MS_QUEUE_PREFIX_ROOT;
 
-/* A queue file's path: the folder, "/", 16 hex digits. */
+/* A queue file's path: the folder, "/", the prefix, 16 hex digits. */
 #define MS_QUEUE_PATH_MAX (WIPC_NS_PATH_MAX + 32)
 static pthread_once_t ms_queue_dir_once = PTHREAD_ONCE_INIT;
 
@@ -161,12 +167,13 @@ static void ms_queue_dir_init(void)
     char shm[256];
     char *env = wipc_plat_getenv_copy("WINIPC_ROOT");
 
-    if ((!env || !*env) && wipc_plat_shm_dir(shm, sizeof shm) == 0)
-        snprintf(ms_queue_dir_path, sizeof ms_queue_dir_path,
-                 "%s/.winipc-%s", shm, MS_QUEUE_DIR);
-    else
-        snprintf(ms_queue_dir_path, sizeof ms_queue_dir_path, "%s/%s",
-                 wipc_ns_root(), MS_QUEUE_DIR);
+    if ((!env || !*env) && wipc_plat_shm_dir(shm, sizeof shm) == 0) {
+        snprintf(ms_queue_dir_path, sizeof ms_queue_dir_path, "%s", shm);
+        ms_queue_prefix = MS_QUEUE_PREFIX_SHM;
+    } else {
+        snprintf(ms_queue_dir_path, sizeof ms_queue_dir_path, "%s",
+                 wipc_ns_root());
+    }
     free(env);
 }
 
@@ -178,7 +185,9 @@ static const char *ms_queue_dir(void)
 
 static void ms_queue_path(uint64_t id, char *path, size_t len)
 {
-    snprintf(path, len, "%s/%016llx", ms_queue_dir(), (unsigned long long)id);
+    const char *dir = ms_queue_dir();
+    snprintf(path, len, "%s/%s%016llx", dir, ms_queue_prefix,
+             (unsigned long long)id);
 }
 
 /*
@@ -196,12 +205,14 @@ static void ms_queue_collect(void)
     if (wipc_plat_list_dir(ms_queue_dir(), &names, &n) != 0)
         return;
     for (size_t i = 0; i < n; i++) {
+        size_t plen = strlen(ms_queue_prefix);
         unsigned long long id = 0;
         char mine[20];
-        if (sscanf(names[i], "%16llx", &id) != 1 || !id)
+        if (strncmp(names[i], ms_queue_prefix, plen) != 0 ||
+            sscanf(names[i] + plen, "%16llx", &id) != 1 || !id)
             continue;
         snprintf(mine, sizeof mine, "%016llx", id);
-        if (strcmp(mine, names[i]) != 0 || ms_alive(id))
+        if (strcmp(mine, names[i] + plen) != 0 || ms_alive(id))
             continue; /* not a queue file, or one in use */
         ms_queue_path(id, path, sizeof path);
         wipc_plat_unlink(path);
@@ -260,7 +271,6 @@ static DWORD ms_queue_create(uint64_t id, DWORD max_msg, DWORD timeout,
     int fd;
     void *p;
 
-    wipc_plat_mkdir_p(ms_queue_dir(), 01777);
     ms_queue_path(id, path, sizeof path);
     err = wipc_plat_spool_create(path, 0600, MS_FILE_SIZE, &fd);
     if (err)
@@ -466,7 +476,8 @@ static void ms_destroy(struct wipc_object *obj)
 {
     struct wipc_mailslot *m = ms_of(obj);
     struct ms_header h;
-    int fd, created;
+    struct wipc_ns_file f;
+    int created;
 
     if (m->receiver) /* before the network can hand it anything more */
         wipc_mailslot_net_unregister(obj);
@@ -477,11 +488,11 @@ static void ms_destroy(struct wipc_object *obj)
      * is all that is left of the name. */
     if (m->receiver && m->sock_id && !ms_alive(m->sock_id)) {
         if (m->path[0] &&
-            wipc_ns_open_locked(m->path, 0, 0, &fd, &created) == 0) {
-            if (ms_read_header(fd, &h) != 0 || h.sock_id == m->sock_id ||
+            wipc_ns_open(m->path, WIPC_NS_OWNER, 0, &f, &created) == 0) {
+            if (ms_read_header(f.fd, &h) != 0 || h.sock_id == m->sock_id ||
                 !ms_alive(h.sock_id))
                 wipc_ns_remove_locked(m->path);
-            wipc_plat_close(fd);
+            wipc_plat_close(f.fd);
         }
         ms_queue_remove(m->sock_id);
     }
@@ -709,6 +720,7 @@ DWORD wipc_mailslot_create(const char *path, const char *name, DWORD max_msg,
 {
     struct wipc_mailslot *m = ms_alloc(1);
     struct ms_header h;
+    struct wipc_ns_file f;
     int fd = -1, created;
     DWORD err;
 
@@ -716,9 +728,14 @@ DWORD wipc_mailslot_create(const char *path, const char *name, DWORD max_msg,
         return ERROR_NOT_ENOUGH_MEMORY;
     m->max_msg = max_msg;
     m->is_public = is_public != 0;
-    err = wipc_ns_open_locked(path, 1, is_public ? 0666 : 0600, &fd, &created);
+    /* Only its owner may write a registry; writers read a public one. */
+    err = wipc_ns_open(path, WIPC_NS_CREATE, is_public ? 0644 : 0600, &f,
+                       &created);
+    if (err == ERROR_LOCK_VIOLATION)
+        err = ERROR_ALREADY_EXISTS; /* in use, by another user */
     if (err)
         goto fail;
+    fd = f.fd;
     if (ms_read_header(fd, &h) == 0) {
         if (ms_alive(h.sock_id)) {
             err = ERROR_ALREADY_EXISTS;
@@ -765,11 +782,15 @@ DWORD wipc_mailslot_open(const char *path, struct wipc_object **out)
 {
     struct wipc_mailslot *m;
     struct ms_header h;
+    struct wipc_ns_file f;
     int fd, created;
-    DWORD err = wipc_ns_open_locked(path, 0, 0, &fd, &created);
+    DWORD err = wipc_ns_open(path, WIPC_NS_READ, 0, &f, &created);
 
+    if (err == ERROR_LOCK_VIOLATION)
+        err = ERROR_FILE_NOT_FOUND; /* another user's lock, past the bound */
     if (err)
         return err;
+    fd = f.fd;
     m = ms_alloc(0);
     if (!m) {
         wipc_plat_close(fd);
@@ -778,14 +799,15 @@ DWORD wipc_mailslot_open(const char *path, struct wipc_object **out)
     err = ms_read_header(fd, &h) ? ERROR_FILE_NOT_FOUND : 0;
     if (!err)
         err = wipc_plat_dgram_connect(h.sock_id, &m->sock);
-    if (err == ERROR_FILE_NOT_FOUND)
+    if (err == ERROR_FILE_NOT_FOUND && wipc_ns_still_there(fd, path))
         wipc_ns_remove_locked(path); /* its receiver is gone */
     /* The queue, unless it is another user's: then datagrams. */
     if (!err) {
         m->sock_id = h.sock_id;
-        err = ms_queue_map(h.sock_id, &m->q);
-        if (err == ERROR_ACCESS_DENIED && h.owner_uid != wipc_plat_geteuid())
-            err = 0;
+        /* A mailslot of another user's: datagrams (its queue is private
+         * to the receiver's user, whose registry this is). */
+        if (f.owner == wipc_plat_geteuid())
+            err = ms_queue_map(h.sock_id, &m->q);
     }
     wipc_plat_close(fd);
     if (err) {
@@ -870,20 +892,21 @@ void wipc_mailslot_set_timeout(struct wipc_object *obj, DWORD timeout)
 DWORD wipc_mailslot_status(const char *path, struct wipc_mailslot_status *st)
 {
     struct ms_header h;
-    int fd, created;
-    DWORD err = wipc_ns_open_locked(path, 0, 0, &fd, &created);
+    struct wipc_ns_file f;
+    int created;
+    DWORD err = wipc_ns_open(path, WIPC_NS_READ, 0, &f, &created);
 
     memset(st, 0, sizeof *st);
     if (err)
         return err;
-    if (ms_read_header(fd, &h) != 0 || !ms_alive(h.sock_id))
+    if (ms_read_header(f.fd, &h) != 0 || !ms_alive(h.sock_id))
         err = ERROR_FILE_NOT_FOUND; /* no receiver: the name is free */
-    wipc_plat_close(fd); /* drops the mutex */
+    wipc_plat_close(f.fd); /* drops the mutex */
     if (err)
         return err;
     memcpy(st->name, h.name, sizeof st->name);
     st->name[sizeof st->name - 1] = '\0';
-    st->owner_uid = h.owner_uid;
+    st->owner_uid = f.owner; /* the file's owner, not what it says */
     st->is_public = h.is_public != 0;
     st->max_msg = h.max_msg;
     st->receiver_pid = h.receiver_pid;
@@ -934,13 +957,14 @@ DWORD wipc_mailslot_forward(const char *path, const void *buf, size_t len,
 DWORD wipc_mailslot_lookup(const char *path, uint64_t *sock_id)
 {
     struct ms_header h;
-    int fd, created;
-    DWORD err = wipc_ns_open_locked(path, 0, 0, &fd, &created);
+    struct wipc_ns_file f;
+    int created;
+    DWORD err = wipc_ns_open(path, WIPC_NS_READ, 0, &f, &created);
 
     if (err)
         return err;
-    err = ms_read_header(fd, &h) ? ERROR_FILE_NOT_FOUND : 0;
-    wipc_plat_close(fd); /* drops the mutex */
+    err = ms_read_header(f.fd, &h) ? ERROR_FILE_NOT_FOUND : 0;
+    wipc_plat_close(f.fd); /* drops the mutex */
     if (!err)
         *sock_id = h.sock_id;
     return err;

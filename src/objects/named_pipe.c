@@ -9,11 +9,17 @@
  * instance's listening socket (an abstract AF_UNIX socket with a random
  * name, which vanishes with its owner).
  *
- * A client claims a listening instance under the registry's mutex, marks it
- * busy and connects to its socket: from then on every byte goes straight
- * from one process to the other through that kernel socket.  The server
- * accepts the connection in ConnectNamedPipe, or on first use if the client
- * came first (Windows' ERROR_PIPE_CONNECTED case).
+ * Only the pipe's owner writes its registry (core/namespace.h); clients
+ * read it.  A client claims a listening instance by binding its socket to
+ * a name made of the instance's socket id and a random secret that the
+ * server writes in its slot each time it starts listening (the kernel's
+ * test-and-set: one client wins, and a client that dies lets go), connects,
+ * and checks that the server's user is the registry's owner: from then on
+ * every byte goes straight from one process to the other through that
+ * kernel socket.  The server accepts the connection in ConnectNamedPipe,
+ * or on first use if the client came first (Windows' ERROR_PIPE_CONNECTED
+ * case), and drops at once any connection that is not its claim's, or is
+ * of a user a private pipe does not admit (docs/security.md).
  *
  * Byte pipes are plain stream sockets.  Message pipes frame each message on
  * the stream with a 16-byte header (the length, then zeros); the reader
@@ -36,7 +42,7 @@
 #include "objects.h"
 
 #define NP_MAGIC 0x50495057u /* "WPIP" */
-#define NP_VERSION 3u
+#define NP_VERSION 4u
 #define NP_HDR_SIZE 4096u
 #define NP_RBUF 65536u
 #define NP_FRAME 16u /* a message's header on the stream: see the top */
@@ -46,6 +52,8 @@
 #define NP_WAIT_MIN_US 50u    /* WaitNamedPipe's first sleep */
 #define NP_WAIT_MAX_US 10000u /* WaitNamedPipe looks again at least so often */
 #define NP_AGAIN 0xFFFFFFFFu /* internal: the registry changed, look again */
+#define NP_MAX_SLOTS 65536u /* a registry holding more is not read */
+#define NP_BACKLOG_WAIT_MS 1000 /* a client waits so long for a full backlog */
 
 struct np_header {
     uint32_t magic, version;
@@ -58,17 +66,23 @@ struct np_header {
 
 enum { NP_SLOT_FREE = 0, NP_SLOT_LISTENING = 1, NP_SLOT_BUSY = 2 };
 
+/* A slot: written by its server instance only (under the registry's mutex,
+ * when it can be had). */
 struct np_slot {
+    /* LISTENING from ConnectNamedPipe (or the instance's creation) until
+     * DisconnectNamedPipe, which says BUSY until the next ConnectNamedPipe;
+     * a listening instance whose claim is held is connected, or about to
+     * be (wipc_plat_claim_taken). */
     uint32_t state;
-    /* The client that claimed the instance (BUSY), until its server
-     * accepts the connection (0): a claim whose client died before it
-     * connected can be taken over (np_claimable). */
-    uint32_t claimer;
+    uint32_t pad;
     /* When the instance last started listening (monotonic ns): clients take
      * the instance that has listened longest, as Windows does. */
     uint64_t since;
+    /* The secret of this listen: a client binds the claim (sock_id, claim)
+     * to connect. */
+    uint64_t claim;
     uint64_t sock_id;
-    uint32_t server_pid;
+    uint32_t server_pid; /* for listings */
     /* How many clients this instance has disconnected, written by the
      * server before it cuts a connection.  A client notes the count when it
      * claims the instance, so at the end of its connection a higher count
@@ -89,12 +103,14 @@ struct wipc_npipe {
     int server;
     char path[WIPC_NS_PATH_MAX];
     int inst_fd; /* server: registry descriptor holding the slot lock */
+    int inst_bounded; /* server: others may hold the registry's mutex */
     int reg_fd;  /* client: the registry, to learn of a disconnection */
-    void *map;   /* client of a private pipe: the registry mapped (up to */
+    const void *map; /* client of a private pipe: the registry mapped (up to */
     size_t map_len; /* its slot), instead of reg_fd: see np_map_registry */
     unsigned looks; /* client: looks at its slot so far */
     uint32_t slot;
     uint64_t sock_id;
+    uint64_t claim; /* server: the secret of its listen */
     uint32_t dropped; /* client: the count at its claim; server: its count
                        * (see np_slot) */
     int lfd;  /* server: listening socket */
@@ -133,11 +149,15 @@ static uint64_t np_slot_off(uint32_t i)
     return NP_HDR_SIZE + (uint64_t)i * sizeof(struct np_slot);
 }
 
+/* The header, as untrusted input: a registry another user made may say
+ * anything (its slots are read only as far as NP_MAX_SLOTS). */
 static DWORD np_read_header(int fd, struct np_header *h)
 {
     DWORD err = wipc_plat_pread_all(fd, h, sizeof *h, 0);
-    if (!err && (h->magic != NP_MAGIC || h->version != NP_VERSION))
+    if (!err && (h->magic != NP_MAGIC || h->version != NP_VERSION ||
+                 h->nslots > NP_MAX_SLOTS))
         err = ERROR_HANDLE_EOF;
+    h->name[sizeof h->name - 1] = '\0';
     return err;
 }
 
@@ -156,6 +176,13 @@ static int np_slot_live(int fd, uint32_t i)
     return wipc_plat_byte_locked(fd, WIPC_NS_LOCK_SLOT(i));
 }
 
+/* Whether slot s (of a live instance) listens, with its claim free. */
+static int np_slot_available(const struct np_slot *s)
+{
+    return s->state == NP_SLOT_LISTENING &&
+           !wipc_plat_claim_taken(s->sock_id, s->claim);
+}
+
 /* Live instances, and whether one of them listens (mutex held). */
 static uint32_t np_count_live(int fd, const struct np_header *h,
                               int *listening)
@@ -168,8 +195,8 @@ static uint32_t np_count_live(int fd, const struct np_header *h,
         if (!np_slot_live(fd, i))
             continue;
         live++;
-        if (listening && np_read_slot(fd, i, &s) == 0 &&
-            s.state == NP_SLOT_LISTENING)
+        if (listening && !*listening && np_read_slot(fd, i, &s) == 0 &&
+            np_slot_available(&s))
             *listening = 1;
     }
     return live;
@@ -185,7 +212,8 @@ static uint32_t np_count_live(int fd, const struct np_header *h,
 static struct np_slot *np_read_slots(int fd, const struct np_header *h)
 {
     struct np_slot *s;
-    if (h->nslots == 0 || !(s = malloc(h->nslots * sizeof *s)))
+    if (h->nslots == 0 || h->nslots > NP_MAX_SLOTS ||
+        !(s = malloc(h->nslots * sizeof *s)))
         return NULL;
     if (wipc_plat_pread_all(fd, s, h->nslots * sizeof *s, np_slot_off(0))) {
         free(s);
@@ -206,11 +234,14 @@ static int np_any_live_in(int fd, const struct np_header *h,
         *listening = 0;
     if (!s)
         return h->nslots ? np_count_live(fd, h, listening) > 0 : 0;
-    for (i = 0; i < h->nslots && !live; i++)
-        if (s[i].state == NP_SLOT_LISTENING && np_slot_live(fd, i))
+    for (i = 0; i < h->nslots && !(listening && *listening); i++)
+        if (s[i].state == NP_SLOT_LISTENING && np_slot_live(fd, i)) {
             live = 1;
-    if (live && listening)
-        *listening = 1;
+            if (listening && !wipc_plat_claim_taken(s[i].sock_id, s[i].claim))
+                *listening = 1;
+            else if (!listening)
+                break;
+        }
     for (i = 0; i < h->nslots && !live; i++)
         if (s[i].state != NP_SLOT_LISTENING && s[i].state != NP_SLOT_FREE &&
             np_slot_live(fd, i))
@@ -232,58 +263,82 @@ static uint64_t np_state_off(uint32_t i)
     return np_slot_off(i) + offsetof(struct np_slot, state);
 }
 
-/* Says LISTENING in this server instance's slot, and since when.  The
- * slot is ours for as long as we hold its lock, so only those fields are
- * written, and with no registry mutex: the slot says BUSY until now, and
- * the client that claimed it wrote so before it connected (np_claim), so
- * no client writes to it meanwhile. */
+/* Takes the registry's mutex on a server instance's descriptor.  It may be
+ * held by another user (a public pipe's registry is readable by all, and
+ * so lockable for reading): the wait is then bounded, and the instance's
+ * writes to its own slot go ahead without it; at worst a client then reads
+ * half a write, and its connection fails. */
+static int np_inst_lock(struct wipc_npipe *p)
+{
+    return wipc_plat_lock_byte_bounded(p->inst_fd, WIPC_NS_LOCK_MUTEX, 0,
+                                       p->inst_bounded ? WIPC_NS_LOCK_BOUND_MS
+                                                       : -1) == 0;
+}
+
+/* Says LISTENING in this server instance's slot, since when, and with a
+ * new claim: a client that is still connected from before, or queued, can
+ * never pass for a client of this listen. */
 static void np_set_listening(struct wipc_npipe *p)
 {
     struct {
-        uint32_t state, claimer;
-        uint64_t since;
-    } head = {NP_SLOT_LISTENING, 0, wipc_plat_now_ns()};
+        uint32_t state, pad;
+        uint64_t since, claim;
+    } head = {NP_SLOT_LISTENING, 0, wipc_plat_now_ns(), 0};
+    int locked = np_inst_lock(p);
+
+    p->claim = head.claim = wipc_plat_random64();
     wipc_plat_pwrite_all(p->inst_fd, &head, sizeof head,
                          np_state_off(p->slot));
+    if (locked)
+        wipc_ns_unlock(p->inst_fd);
 }
 
-/* After accepting a connection: the claim is fulfilled (see
- * np_slot.claimer).  Only the claiming client and this instance write the
- * field, one after the other. */
+/* After accepting its claim's client: the slot says BUSY, so that a
+ * client that closes before the server disconnects it does not make the
+ * instance look free.  One aligned 4-byte field, LISTENING to BUSY: no
+ * reader can see anything but one or the other, so no mutex is needed. */
 static void np_mark_accepted(struct wipc_npipe *p)
 {
-    uint32_t none = 0;
+    uint32_t busy = NP_SLOT_BUSY;
     if (p->inst_fd >= 0)
-        wipc_plat_pwrite_all(p->inst_fd, &none, sizeof none,
-                             np_slot_off(p->slot) +
-                                 offsetof(struct np_slot, claimer));
+        wipc_plat_pwrite_all(p->inst_fd, &busy, sizeof busy,
+                             np_state_off(p->slot));
 }
 
 /* Records, before the connection is cut, that this instance disconnected
- * its client (see np_slot.dropped).  Only this instance writes the count,
- * so no registry mutex is needed: a client reads it at its claim (under
- * the mutex) and at the end of its connection. */
+ * its client (see np_slot.dropped), and that it does not listen until its
+ * next ConnectNamedPipe.  A client reads the count at its claim and at the
+ * end of its connection. */
 static void np_mark_dropped(struct wipc_npipe *p)
 {
+    uint32_t busy = NP_SLOT_BUSY;
+    int locked;
+
     if (p->inst_fd < 0)
         return;
+    locked = np_inst_lock(p);
     p->dropped++;
+    wipc_plat_pwrite_all(p->inst_fd, &busy, sizeof busy,
+                         np_state_off(p->slot));
     wipc_plat_pwrite_all(p->inst_fd, &p->dropped, sizeof p->dropped,
                          np_slot_off(p->slot) +
                              offsetof(struct np_slot, dropped));
+    if (locked)
+        wipc_ns_unlock(p->inst_fd);
 }
 
 /* ---- The object ------------------------------------------------------------ */
 
 static void np_remove_if_unused(const char *path)
 {
+    struct wipc_ns_file f;
     struct np_header h;
-    int fd, created;
-    if (wipc_ns_open_locked(path, 0, 0, &fd, &created) != 0)
+    int created;
+    if (wipc_ns_open(path, WIPC_NS_OWNER, 0, &f, &created) != 0)
         return;
-    if (np_read_header(fd, &h) != 0 || !np_any_live(fd, &h, NULL))
+    if (np_read_header(f.fd, &h) != 0 || !np_any_live(f.fd, &h, NULL))
         wipc_ns_remove_locked(path);
-    wipc_plat_close(fd); /* drops the mutex */
+    wipc_plat_close(f.fd); /* drops the mutex */
 }
 
 static void np_destroy(struct wipc_object *obj)
@@ -293,11 +348,11 @@ static void np_destroy(struct wipc_object *obj)
     wipc_plat_close(p->lfd);
     wipc_plat_close(p->wake_fd);
     wipc_plat_close(p->reg_fd);
-    wipc_plat_unmap(p->map, p->map_len);
+    wipc_plat_unmap((void *)p->map, p->map_len);
     if (p->inst_fd >= 0) {
         /* Say FREE for the next instance's search (np_take_slot); closing
          * inst_fd drops the mutex and the slot lock at once. */
-        if (wipc_plat_lock_byte(p->inst_fd, WIPC_NS_LOCK_MUTEX, 1) == 0) {
+        if (np_inst_lock(p)) {
             uint32_t state = NP_SLOT_FREE;
             wipc_plat_pwrite_all(p->inst_fd, &state, sizeof state,
                                  np_state_off(p->slot));
@@ -370,15 +425,21 @@ static struct wipc_npipe *np_alloc(void)
  * listening socket was just seen readable (no need to look first). */
 static DWORD np_accept_pending_seen(struct wipc_npipe *p, int seen)
 {
-    int fd;
+    int fd, claimed;
     DWORD pid, uid;
 
     if (p->state != NP_LISTENING)
         return 0;
-    while (wipc_plat_accept(p->lfd, !seen, &fd) == 0) {
+    while (wipc_plat_accept_claim(p->lfd, !seen, p->sock_id, p->claim, &fd,
+                                  &claimed) == 0) {
         DWORD cred = wipc_plat_peer_cred(fd, &pid, &uid);
-        /* A private pipe talks to its creator's user only. */
-        if (!p->cfg.is_public && (cred != 0 || uid != p->cfg.owner_uid)) {
+        /* Only the client holding this listen's claim, and for a private
+         * pipe only of its creator's user: anybody else (who found the
+         * socket in /proc/net/unix) is dropped at once, so the backlog
+         * never stays full of them. */
+        seen = 1;
+        if (!claimed ||
+            (!p->cfg.is_public && (cred != 0 || uid != p->cfg.owner_uid))) {
             wipc_plat_close(fd);
             continue;
         }
@@ -415,7 +476,7 @@ static void np_map_registry(struct wipc_npipe *p)
     size_t len = (size_t)np_slot_off(p->slot) + sizeof(struct np_slot);
     if (wipc_plat_file_private(p->reg_fd, &uid) == 0 &&
         uid == wipc_plat_geteuid() &&
-        wipc_plat_map_shared(p->reg_fd, len, &p->map) == 0) {
+        wipc_plat_map_read(p->reg_fd, len, &p->map) == 0) {
         p->map_len = len;
         wipc_plat_close(p->reg_fd);
         p->reg_fd = -1;
@@ -803,9 +864,11 @@ static DWORD np_admit(int fd, struct np_header *h, const struct np_header *want,
     return 0;
 }
 
-/* Takes a free slot for p (registry mutex held on fd). */
-static DWORD np_take_slot(struct wipc_npipe *p, int fd, struct np_header *h)
+/* Takes a free slot for p (registry mutex held on f). */
+static DWORD np_take_slot(struct wipc_npipe *p, const struct wipc_ns_file *f,
+                          struct np_header *h)
 {
+    int fd = f->fd;
     struct np_slot s, *all = np_read_slots(fd, h);
     uint32_t i = 0;
     DWORD err;
@@ -818,7 +881,11 @@ static DWORD np_take_slot(struct wipc_npipe *p, int fd, struct np_header *h)
     if (!all)
         i = h->nslots;
     free(all);
-    err = wipc_plat_open(p->path, O_RDWR, 0, &p->inst_fd);
+    if (i >= NP_MAX_SLOTS)
+        return ERROR_PIPE_BUSY;
+    /* A descriptor of its own, whose closing drops the slot's lock. */
+    err = wipc_plat_reopen(fd, O_RDWR, &p->inst_fd);
+    p->inst_bounded = f->bounded;
     if (!err)
         err = wipc_plat_lock_byte(p->inst_fd, WIPC_NS_LOCK_SLOT(i), 0);
     if (!err) {
@@ -828,11 +895,12 @@ static DWORD np_take_slot(struct wipc_npipe *p, int fd, struct np_header *h)
     if (err)
         return err;
     p->slot = i;
+    memset(&s, 0, sizeof s);
     s.state = NP_SLOT_LISTENING;
     s.server_pid = wipc_plat_getpid();
-    s.dropped = s.claimer = 0;
     s.since = wipc_plat_now_ns();
     s.sock_id = p->sock_id;
+    s.claim = p->claim = wipc_plat_random64();
     err = np_write_slot(fd, i, &s);
     if (!err && i == h->nslots) {
         h->nslots = i + 1;
@@ -849,7 +917,8 @@ DWORD wipc_npipe_create(const char *path, const char *name, DWORD open_mode,
 {
     struct wipc_npipe *p = np_alloc();
     struct np_header want, h;
-    int fd = -1, created;
+    struct wipc_ns_file f;
+    int created;
     DWORD err;
 
     if (!p)
@@ -873,15 +942,18 @@ DWORD wipc_npipe_create(const char *path, const char *name, DWORD open_mode,
     atomic_init(&p->read_mode, pipe_mode & PIPE_READMODE_MESSAGE);
     atomic_init(&p->nowait, pipe_mode & PIPE_NOWAIT);
 
-    err = wipc_ns_open_locked(path, 1, is_public ? 0666 : 0600, &fd,
-                              &created);
+    /* Only its owner may write a registry; others read a public one. */
+    err = wipc_ns_open(path, WIPC_NS_CREATE, is_public ? 0644 : 0600, &f,
+                       &created);
+    if (err == ERROR_LOCK_VIOLATION)
+        err = ERROR_PIPE_BUSY; /* held by another user past the bound */
     if (!err)
-        err = np_admit(fd, &h, &want, open_mode);
+        err = np_admit(f.fd, &h, &want, open_mode);
     if (!err)
-        err = np_take_slot(p, fd, &h);
+        err = np_take_slot(p, &f, &h);
     if (!err)
         p->cfg = h;
-    wipc_plat_close(fd); /* drops the mutex */
+    wipc_plat_close(f.fd); /* drops the mutex */
     if (err) {
         np_destroy(&p->obj);
         return err;
@@ -889,18 +961,6 @@ DWORD wipc_npipe_create(const char *path, const char *name, DWORD open_mode,
     wipc_object_init(&p->obj, &wipc_npipe_ops);
     *out = &p->obj;
     return 0;
-}
-
-/* Whether a client may claim slot i: it listens, or the client that
- * claimed it died before its server accepted (so most likely before it
- * connected, which would leave the instance listening with its slot
- * saying BUSY for ever).  Should that client have connected after all,
- * the server accepts the next client at its next ConnectNamedPipe. */
-static int np_claimable(const struct np_slot *s)
-{
-    return s->state == NP_SLOT_LISTENING ||
-           (s->state == NP_SLOT_BUSY && s->claimer != 0 &&
-            !wipc_plat_pid_alive(s->claimer));
 }
 
 /* 1 if slot a listened before slot b (ties: the lower index first). */
@@ -912,21 +972,19 @@ static int np_listened_before(const struct np_slot *all, uint32_t a,
 }
 
 /*
- * Claims a listening instance and connects to it (mutex held on fd; all:
- * the slots as read under it), the one listening longest first.  The
- * claim (BUSY, and who) is written before the connect, so the server,
- * which accepts only after it, never finds it written late: it needs the
- * mutex for none of its own writes.  No lock query is needed to pass by
- * the slot of a server that died saying LISTENING: its socket went with
- * it, and the connection is refused.
+ * Claims a listening instance and connects to it (all: the slots as read
+ * under the registry's mutex, held shared), the one listening longest
+ * first.  The claim is the bind of the client's socket (see the top), so
+ * the client writes nothing.  An instance passed by: its claim is taken,
+ * its server died (nobody listens on its socket any more), or whoever
+ * listens there is not the registry's owner (someone bound the socket name
+ * of a server that died).
  */
-static DWORD np_claim(struct wipc_npipe *p, int fd, const struct np_header *h,
-                      const struct np_slot *all)
+static DWORD np_claim(struct wipc_npipe *p, const struct wipc_ns_file *f,
+                      const struct np_header *h, const struct np_slot *all)
 {
-    struct {
-        uint32_t state, claimer;
-    } claim = {NP_SLOT_BUSY, wipc_plat_getpid()}, undo = {NP_SLOT_LISTENING, 0};
     uint32_t i, best, tried = UINT32_MAX;
+    DWORD pid = 0, uid = 0;
 
     for (;;) {
         /* The instance listening longest, of those not tried yet. */
@@ -934,21 +992,33 @@ static DWORD np_claim(struct wipc_npipe *p, int fd, const struct np_header *h,
         for (i = 0; all && i < h->nslots; i++)
             if ((tried == UINT32_MAX || np_listened_before(all, tried, i)) &&
                 (best == UINT32_MAX || np_listened_before(all, i, best)) &&
-                np_claimable(&all[i]))
+                all[i].state == NP_SLOT_LISTENING)
                 best = i;
         if (best == UINT32_MAX)
             return ERROR_PIPE_BUSY;
-        wipc_plat_pwrite_all(fd, &claim, sizeof claim, np_state_off(best));
-        if (wipc_plat_connect_abstract(all[best].sock_id, SOCK_STREAM,
-                                       &p->conn) == 0)
-            break;
-        wipc_plat_pwrite_all(fd, &undo, sizeof undo, np_state_off(best));
         tried = best;
+        if (wipc_plat_claim_connect(all[best].sock_id, all[best].claim,
+                                    NP_BACKLOG_WAIT_MS, &p->conn, &pid,
+                                    &uid) != 0)
+            continue;
+        if (uid == f->owner) {
+            /* Its own user's client says BUSY at once (as the server
+             * will when it accepts), so that the instance does not look
+             * free should the client close before then. */
+            if (f->owner == wipc_plat_geteuid()) {
+                uint32_t busy = NP_SLOT_BUSY;
+                wipc_plat_pwrite_all(f->fd, &busy, sizeof busy,
+                                     np_state_off(best));
+            }
+            break;
+        }
+        wipc_plat_close(p->conn);
+        p->conn = -1;
     }
     p->dropped = all[best].dropped;
     p->slot = best;
     p->sock_id = all[best].sock_id;
-    p->peer_pid = all[best].server_pid;
+    p->peer_pid = pid;
     return 0;
 }
 
@@ -963,24 +1033,22 @@ static DWORD np_why_not(const char *path, int fd, const struct np_header *h,
 {
     if (have_header && np_any_live_in(fd, h, all, NULL))
         return ERROR_PIPE_BUSY;
-    if (!wipc_plat_same_file(fd, path))
+    if (!wipc_ns_still_there(fd, path))
         return NP_AGAIN;
     wipc_ns_remove_locked(path); /* every server is gone */
     return ERROR_FILE_NOT_FOUND;
 }
 
-/* Opens the registry at path and takes its mutex, without checking that
- * the file is still the one at path: a caller that finds no live instance
- * in it must check (np_why_not) before it concludes anything. */
-static DWORD np_open_registry(const char *path, int *fd)
+/* Opens the registry at path for reading and takes its mutex (shared),
+ * without checking that the file is still the one at path: a caller that
+ * finds no live instance in it must check (np_why_not) before it concludes
+ * anything.  A mutex held by another user past the bound: the pipe is
+ * busy. */
+static DWORD np_open_registry(const char *path, struct wipc_ns_file *f)
 {
-    DWORD err = wipc_plat_open(path, O_RDWR, 0, fd);
-    if (err)
-        return err == ERROR_PATH_NOT_FOUND ? ERROR_FILE_NOT_FOUND : err;
-    err = wipc_plat_lock_byte(*fd, WIPC_NS_LOCK_MUTEX, 1);
-    if (err)
-        wipc_plat_close(*fd);
-    return err;
+    int created;
+    DWORD err = wipc_ns_open(path, WIPC_NS_READ, 0, f, &created);
+    return err == ERROR_LOCK_VIOLATION ? ERROR_PIPE_BUSY : err;
 }
 
 /* One attempt of wipc_npipe_open on the registry as it is now. */
@@ -989,14 +1057,17 @@ static DWORD np_open_once(const char *path, ACCESS_MASK access,
 {
     struct np_header h;
     struct np_slot *all = NULL;
+    struct wipc_ns_file f;
     int fd, have_header;
-    /* The common case costs an open, a lock, two reads, the connect and a
-     * write: the registry is checked for being current, and the instances
-     * for being alive, only when no instance can be connected to. */
-    DWORD err = np_open_registry(path, &fd);
+    /* The common case costs an open, a check, a lock, two reads and the
+     * claim's bind and connect: the registry is checked for being current,
+     * and the instances for being alive, only when no instance can be
+     * connected to. */
+    DWORD err = np_open_registry(path, &f);
 
     if (err)
         return err;
+    fd = f.fd;
     have_header = np_read_header(fd, &h) == 0;
     if (have_header)
         all = np_read_slots(fd, &h);
@@ -1007,7 +1078,7 @@ static DWORD np_open_once(const char *path, ACCESS_MASK access,
         err = np_why_not(path, fd, &h, all, have_header);
         if (err == ERROR_PIPE_BUSY)
             err = ERROR_ACCESS_DENIED;
-    } else if (!have_header || np_claim(p, fd, &h, all) != 0) {
+    } else if (!have_header || np_claim(p, &f, &h, all) != 0) {
         err = np_why_not(path, fd, &h, all, have_header);
     } else {
         p->cfg = h;
@@ -1062,11 +1133,15 @@ DWORD wipc_npipe_wait(const char *path, DWORD timeout)
     for (;;) {
         struct np_header h;
         struct np_slot *all = NULL;
+        struct wipc_ns_file f;
         int fd, listening = 0, have_header;
-        DWORD err = np_open_registry(path, &fd);
+        DWORD err = np_open_registry(path, &f);
 
+        if (err == ERROR_PIPE_BUSY)
+            goto busy; /* another user holds the mutex: wait on */
         if (err)
             return err;
+        fd = f.fd;
         have_header = np_read_header(fd, &h) == 0;
         if (have_header)
             all = np_read_slots(fd, &h);
@@ -1080,12 +1155,15 @@ DWORD wipc_npipe_wait(const char *path, DWORD timeout)
             continue; /* the registry was made anew: look at the new one */
         if (err != ERROR_PIPE_BUSY)
             return err; /* 0: an instance listens; ERROR_FILE_NOT_FOUND */
-        if (!resolved) {
+        if (!resolved && have_header) {
             if (timeout == NMPWAIT_USE_DEFAULT_WAIT)
                 timeout = h.default_timeout ? h.default_timeout
                                             : NP_DEFAULT_WAIT;
             resolved = 1;
         }
+    busy:
+        if (timeout == NMPWAIT_USE_DEFAULT_WAIT)
+            timeout = NP_DEFAULT_WAIT; /* the header could not be read */
         if (timeout != NMPWAIT_WAIT_FOREVER &&
             wipc_plat_now_ms() - start >= timeout)
             return ERROR_SEM_TIMEOUT;
@@ -1139,16 +1217,11 @@ DWORD wipc_npipe_connect(struct wipc_object *obj)
         err = ERROR_NO_DATA; /* the client came and went */
         break;
     case NP_DISCONNECTED:
-        /* A connection may already wait (from a client that took over the
-         * claim of one that died, see np_claimable): take it before saying
-         * LISTENING, or the slot would say LISTENING while connected, and
-         * let a second client queue up behind the first.  The slot is BUSY
-         * here, so no client connects between the two steps. */
+        /* A new claim first: whatever waits in the backlog from before
+         * (a client that claimed the last listen and came late) is
+         * dropped by the accept that follows.  The slot says BUSY until
+         * np_set_listening, so no client claims between the two steps. */
         p->state = NP_LISTENING;
-        if (np_accept_pending_locked(p) == 0) {
-            err = np_came_before(p);
-            break;
-        }
         np_set_listening(p);
         if (atomic_load(&p->nowait))
             err = ERROR_PIPE_LISTENING;
@@ -1391,11 +1464,11 @@ void wipc_npipe_info(struct wipc_object *obj, struct wipc_npipe_info *info)
     info->cur_instances = 0;
     if (p->path[0]) {
         struct np_header h;
-        int fd, created;
-        if (wipc_ns_open_locked(p->path, 0, 0, &fd, &created) == 0) {
-            if (np_read_header(fd, &h) == 0)
-                info->cur_instances = np_count_live(fd, &h, NULL);
-            wipc_plat_close(fd);
+        struct wipc_ns_file f;
+        if (np_open_registry(p->path, &f) == 0) {
+            if (np_read_header(f.fd, &h) == 0)
+                info->cur_instances = np_count_live(f.fd, &h, NULL);
+            wipc_plat_close(f.fd);
         }
     }
 }
@@ -1457,8 +1530,9 @@ DWORD wipc_npipe_adopt(int fd, const char *args, struct wipc_object **out)
 DWORD wipc_npipe_status(const char *path, struct wipc_npipe_status *st)
 {
     struct np_header h;
-    int fd, created;
-    DWORD err = wipc_ns_open_locked(path, 0, 0, &fd, &created);
+    struct wipc_ns_file f;
+    DWORD err = np_open_registry(path, &f);
+    int fd = f.fd;
 
     memset(st, 0, sizeof *st);
     if (err)
@@ -1477,7 +1551,7 @@ DWORD wipc_npipe_status(const char *path, struct wipc_npipe_status *st)
         if (!np_slot_live(fd, i) || np_read_slot(fd, i, &s) != 0)
             continue;
         st->instances[st->ninstances].server_pid = s.server_pid;
-        st->instances[st->ninstances].listening = s.state == NP_SLOT_LISTENING;
+        st->instances[st->ninstances].listening = np_slot_available(&s);
         st->ninstances++;
     }
     if (st->ninstances == 0) {
@@ -1486,7 +1560,7 @@ DWORD wipc_npipe_status(const char *path, struct wipc_npipe_status *st)
     }
     memcpy(st->name, h.name, sizeof st->name);
     st->name[sizeof st->name - 1] = '\0';
-    st->owner_uid = h.owner_uid;
+    st->owner_uid = f.owner; /* the file's owner, not what it says */
     st->is_public = h.is_public != 0;
     st->open_mode = h.open_mode;
     st->pipe_type = h.pipe_type;

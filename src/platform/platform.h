@@ -305,6 +305,21 @@ DWORD wipc_plat_connect_abstract(uint64_t id, int type, int *out);
  * socket readable). */
 DWORD wipc_plat_accept(int lfd, int look_first, int *out);
 
+/* Named pipe claims (see posix_socket.c): a stream socket bound to the
+ * claim name of (id, claim) and connected to the listening socket id, and
+ * its peer's pid and uid.  ERROR_PIPE_BUSY: the claim is taken, or the
+ * backlog stayed full for wait_ms; ERROR_FILE_NOT_FOUND: nobody listens. */
+DWORD wipc_plat_claim_connect(uint64_t id, uint64_t claim, int wait_ms,
+                              int *out, DWORD *pid, DWORD *uid);
+
+/* 1 if a client holds the claim (id, claim) now. */
+int wipc_plat_claim_taken(uint64_t id, uint64_t claim);
+
+/* wipc_plat_accept that also tells whether the peer is the client holding
+ * the claim (id, claim). */
+DWORD wipc_plat_accept_claim(int lfd, int look_first, uint64_t id,
+                             uint64_t claim, int *out, int *claimed);
+
 /* The peer's pid and uid (SO_PEERCRED). */
 DWORD wipc_plat_peer_cred(int fd, DWORD *pid, DWORD *uid);
 
@@ -355,6 +370,53 @@ void wipc_plat_shutdown(int fd);
 /* A directory (and its parents) with the given mode; existing is fine. */
 DWORD wipc_plat_mkdir_p(const char *path, unsigned mode);
 
+/* ---- The shared namespace directory (posix_nsdir.c) ----------------------
+ * Calls relative to a directory descriptor that never follow a symbolic
+ * link nor block on a FIFO; core/namespace.c decides what to trust. */
+
+enum { WIPC_PLAT_FILE, WIPC_PLAT_DIR, WIPC_PLAT_OTHER };
+
+/* What trust decisions need to know of a file. */
+struct wipc_plat_stat {
+    uint64_t dev, ino, size;
+    DWORD uid;
+    unsigned mode;  /* permission bits, with sticky, setuid, setgid */
+    unsigned nlink; /* hard links */
+    int type;       /* WIPC_PLAT_FILE, _DIR or _OTHER */
+};
+
+DWORD wipc_plat_fstat(int fd, struct wipc_plat_stat *st);
+
+/* Opens the directory at path without following a link in its last
+ * component (ERROR_ACCESS_DENIED for a link or a non-directory); with
+ * create, makes it first if absent, with mode set through the descriptor
+ * (*made = 1). */
+DWORD wipc_plat_dir_open(const char *path, int create, unsigned mode,
+                         int *fd, int *made);
+
+/* openat(dirfd, name, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC).
+ * ERROR_FILE_NOT_FOUND, ERROR_FILE_EXISTS (O_EXCL), ERROR_ACCESS_DENIED
+ * (a link, a folder, a FIFO, a socket, or no permission). */
+DWORD wipc_plat_openat(int dirfd, const char *name, int flags, unsigned mode,
+                       int *fd);
+
+/* fstatat without following a link. */
+DWORD wipc_plat_statat(int dirfd, const char *name, struct wipc_plat_stat *st);
+DWORD wipc_plat_unlinkat(int dirfd, const char *name);
+
+/* The names in the directory that start with prefix (and are longer). */
+DWORD wipc_plat_list_dirfd(int dirfd, const char *prefix, char ***names,
+                           size_t *n);
+
+/* An exclusive (shared: a shared) OFD lock on byte off, waiting at most
+ * timeout_ms (-1: as long as it takes).  ERROR_LOCK_VIOLATION when the time
+ * is up. */
+DWORD wipc_plat_lock_byte_bounded(int fd, uint64_t off, int shared,
+                                  int timeout_ms);
+
+/* Maps len bytes of fd for reading only (MAP_SHARED). */
+DWORD wipc_plat_map_read(int fd, size_t len, const void **out);
+
 /*
  * The entries of directory path but "." and "..", sorted by byte value, as
  * a malloc'ed array of *n malloc'ed names (NULL when empty); free it with
@@ -396,13 +458,26 @@ DWORD wipc_plat_file_private(int fd, DWORD *uid);
 /* ---- The handle service (posix_service.c) -------------------------------- */
 
 /* A listening SOCK_SEQPACKET socket named "winipc-svc-" + pid in the
- * abstract namespace.  ERROR_ALREADY_EXISTS if the name is taken. */
+ * abstract namespace; if another process holds that name, under another
+ * name drawn at random, which wipc_plat_svc_connect_other finds. */
 DWORD wipc_plat_svc_listen(DWORD pid, int *out);
 
-/* Connects to the service of pid (blocking while its backlog is full).
- * ERROR_FILE_NOT_FOUND if nobody listens there.  Check who answered with
- * wipc_plat_peer_cred: anybody may bind a free name. */
-DWORD wipc_plat_svc_connect(DWORD pid, int *out);
+/* Connects to the service of pid under its own name, waiting up to wait_ms
+ * while its backlog is full (then ERROR_PIPE_BUSY).  ERROR_FILE_NOT_FOUND
+ * if nobody listens there.  Check who answered with wipc_plat_peer_cred:
+ * anybody may bind a free name. */
+DWORD wipc_plat_svc_connect(DWORD pid, int wait_ms, int *out);
+
+/* Connects to the service of pid under another name (its own was taken
+ * when it started): the socket listening under such a name whose listener
+ * is process pid (SO_PEERCRED), the skip + 1st of them.  Busy ones are not
+ * waited for.  ERROR_FILE_NOT_FOUND if there is none (more); ERROR_PIPE_BUSY
+ * if there is none but one had a full backlog. */
+DWORD wipc_plat_svc_connect_other(DWORD pid, unsigned skip, int *out);
+
+/* 1 if uid is one of the real, effective, saved and file system user ids
+ * of process pid; 0 if not; -1 if that cannot be read. */
+int wipc_plat_process_has_uid(DWORD pid, DWORD uid);
 
 /* accept() on the service's socket, blocking. */
 DWORD wipc_plat_svc_accept(int lfd, int *out);
@@ -467,12 +542,18 @@ DWORD wipc_plat_link_fd(int fd, const char *to);
 DWORD wipc_plat_fchown(int fd, DWORD uid);
 
 /*
- * The exit status of a process that has ended and been reaped, as any
- * holder of a pidfd sees it (Linux 6.15 and later): the 8-bit status, or
- * 128 + the signal that killed it.  ERROR_NOT_READY while it runs or is
- * not reaped; ERROR_NOT_SUPPORTED on older kernels.
+ * The exit status of process pid (pidfd: a pidfd for it), which need not be
+ * our child: the 8-bit status, or 128 + the signal that killed it.  A
+ * process that has ended is a zombie until its parent reaps it; Linux
+ * keeps its status for pidfd holders only from the reap on (Linux 6.15 and
+ * later).  So: once reaped, that status; before, the zombie's own status
+ * (/proc/PID/stat), which the kernel shows to whoever may trace the
+ * process (its user, root); otherwise the reap is waited for, up to
+ * wait_ms.  ERROR_NOT_READY while it runs or if it is still not known;
+ * ERROR_NOT_SUPPORTED if it never will be (an older kernel, reaped).
  */
-DWORD wipc_plat_pidfd_exit_status(int pidfd, DWORD *code);
+DWORD wipc_plat_pidfd_exit_status(DWORD pid, int pidfd, int wait_ms,
+                                  DWORD *code);
 
 /*
  * Has fn run when the process calls exit() or returns from main, with the

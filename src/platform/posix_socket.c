@@ -142,9 +142,11 @@ DWORD wipc_plat_listen_abstract(uint64_t id, int type, int *out)
     int fd;
 
     wipc_posix_abstract_id_name(id, name);
-    /* A small backlog: one client is claimed per instance at a time.  The
-     * socket does not block: wipc_plat_accept never waits. */
-    fd = wipc_posix_abstract_listen(name, type | SOCK_NONBLOCK, 4);
+    /* One client is claimed per instance at a time, but anybody may connect
+     * (abstract names are listed in /proc/net/unix): room for a burst of
+     * such connections, which the server takes and drops.  The socket does
+     * not block: wipc_plat_accept never waits. */
+    fd = wipc_posix_abstract_listen(name, type | SOCK_NONBLOCK, 128);
     if (fd < 0)
         return fd == -EADDRINUSE ? ERROR_PIPE_BUSY : wipc_plat_error(-fd);
     *out = fd;
@@ -164,6 +166,110 @@ DWORD wipc_plat_connect_abstract(uint64_t id, int type, int *out)
     /* Back to blocking: waits are done by the caller's read and write.
      * FIONBIO clears O_NONBLOCK alone, in one call. */
     ioctl(fd, FIONBIO, &(int){0});
+    *out = fd;
+    return 0;
+}
+
+/* ---- Claims (named pipes) -------------------------------------------------
+ * A client claims a listening instance by binding its socket to the name
+ * "winipc-c-ID-CLAIM" before it connects: a bind is the kernel's own test
+ * and set, the name vanishes with the socket, and the server reads the name
+ * back as the peer address of the connection it accepts. */
+
+static socklen_t claim_addr(uint64_t id, uint64_t claim, struct sockaddr_un *sa)
+{
+    char name[64];
+    snprintf(name, sizeof name, "winipc-c-%016llx-%016llx",
+             (unsigned long long)id, (unsigned long long)claim);
+    return wipc_posix_abstract_addr(name, sa);
+}
+
+DWORD wipc_plat_claim_connect(uint64_t id, uint64_t claim, int wait_ms,
+                              int *out, DWORD *pid, DWORD *uid)
+{
+    struct sockaddr_un sa;
+    struct ucred cred;
+    socklen_t len, clen = sizeof cred;
+    uint64_t start = 0;
+    DWORD delay_us = 20;
+    int e, fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+    if (fd < 0)
+        return wipc_plat_error(errno);
+    len = claim_addr(id, claim, &sa);
+    if (bind(fd, (struct sockaddr *)&sa, len) < 0) {
+        e = errno;
+        close(fd);
+        return e == EADDRINUSE ? ERROR_PIPE_BUSY : wipc_plat_error(e);
+    }
+    len = wipc_posix_abstract_id_addr(id, &sa);
+    /* A full backlog (EAGAIN) is waited out for a while: the server takes
+     * and drops connections that are not the claim's at once. */
+    while (connect(fd, (struct sockaddr *)&sa, len) < 0) {
+        e = errno;
+        if (e == EINTR)
+            continue;
+        if (e == EAGAIN) {
+            if (!start)
+                start = wipc_plat_now_ms();
+            if (wipc_plat_now_ms() - start < (uint64_t)wait_ms) {
+                wipc_plat_sleep_us(delay_us);
+                if (delay_us < 5000)
+                    delay_us *= 2;
+                continue;
+            }
+        }
+        close(fd);
+        if (e == ECONNREFUSED || e == ENOENT)
+            return ERROR_FILE_NOT_FOUND;
+        return e == EAGAIN ? ERROR_PIPE_BUSY : wipc_plat_error(e);
+    }
+    /* Back to blocking: waits are done by the caller's read and write.
+     * FIONBIO clears O_NONBLOCK alone, in one call. */
+    ioctl(fd, FIONBIO, &(int){0});
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0) {
+        e = errno;
+        close(fd);
+        return wipc_plat_error(e);
+    }
+    *pid = (DWORD)cred.pid;
+    *uid = (DWORD)cred.uid;
+    *out = fd;
+    return 0;
+}
+
+int wipc_plat_claim_taken(uint64_t id, uint64_t claim)
+{
+    struct sockaddr_un sa;
+    socklen_t len = claim_addr(id, claim, &sa);
+    int taken, fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+    if (fd < 0)
+        return 0;
+    taken = bind(fd, (struct sockaddr *)&sa, len) < 0 && errno == EADDRINUSE;
+    close(fd);
+    return taken;
+}
+
+DWORD wipc_plat_accept_claim(int lfd, int look_first, uint64_t id,
+                             uint64_t claim, int *out, int *claimed)
+{
+    struct sockaddr_un want, got;
+    socklen_t wlen = claim_addr(id, claim, &want), glen;
+    int fd;
+
+    if (look_first) {
+        struct pollfd p = {.fd = lfd, .events = POLLIN};
+        if (poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN))
+            return ERROR_NO_DATA;
+    }
+    do {
+        glen = sizeof got;
+        fd = accept4(lfd, (struct sockaddr *)&got, &glen, SOCK_CLOEXEC);
+    } while (fd < 0 && (errno == EINTR || errno == ECONNABORTED));
+    if (fd < 0)
+        return errno == EAGAIN ? ERROR_NO_DATA : wipc_plat_error(errno);
+    *claimed = glen == wlen && memcmp(&got, &want, wlen) == 0;
     *out = fd;
     return 0;
 }

@@ -55,12 +55,15 @@ DWORD wipc_plat_spool_open(const char *path, int *out, DWORD *uid,
                            uint64_t *size)
 {
     struct stat st;
-    int fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+    int fd = open(path, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 
     if (fd < 0)
         return errno == ENOENT || errno == ELOOP ? ERROR_FILE_NOT_FOUND
                                                  : wipc_plat_error(errno);
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+    /* In a folder shared with other users: a regular file with one link
+     * (no hard link to another file), that nobody else may write. */
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
+        (st.st_mode & 077)) {
         close(fd);
         return ERROR_FILE_NOT_FOUND;
     }
