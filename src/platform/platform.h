@@ -367,8 +367,6 @@ DWORD wipc_plat_socket_queued_in(int fd, size_t *n);
 /* shutdown(SHUT_RDWR). */
 void wipc_plat_shutdown(int fd);
 
-/* A directory (and its parents) with the given mode; existing is fine. */
-DWORD wipc_plat_mkdir_p(const char *path, unsigned mode);
 
 /* ---- The shared namespace directory (posix_nsdir.c) ----------------------
  * Calls relative to a directory descriptor that never follow a symbolic
@@ -439,8 +437,6 @@ int wipc_plat_byte_locked(int fd, uint64_t off);
 DWORD wipc_plat_pread_all(int fd, void *buf, size_t len, uint64_t off);
 DWORD wipc_plat_pwrite_all(int fd, const void *buf, size_t len, uint64_t off);
 
-/* 1 if the open fd is the file now at path (not removed or replaced). */
-int wipc_plat_same_file(int fd, const char *path);
 
 /* A copy of the C library's environment variable name (NULL if unset). */
 char *wipc_plat_getenv_copy(const char *name);
@@ -448,8 +444,6 @@ char *wipc_plat_getenv_copy(const char *name);
 /* Sets the permission bits of an open file. */
 DWORD wipc_plat_fchmod(int fd, unsigned mode);
 
-/* The owner uid of an open file. */
-DWORD wipc_plat_file_owner(int fd, DWORD *uid);
 
 /* 0 if only its owner (*uid) may write the open file fd: no group or
  * other write permission; ERROR_ACCESS_DENIED if others may. */

@@ -408,30 +408,6 @@ DWORD wipc_plat_socket_queued_in(int fd, size_t *n)
 
 void wipc_plat_shutdown(int fd) { shutdown(fd, SHUT_RDWR); }
 
-DWORD wipc_plat_mkdir_p(const char *path, unsigned mode)
-{
-    char buf[4096];
-    size_t len = strlen(path);
-    if (len >= sizeof buf)
-        return ERROR_FILENAME_EXCED_RANGE;
-    memcpy(buf, path, len + 1);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-            return wipc_plat_error(errno);
-        *p = '/';
-    }
-    if (mkdir(buf, (mode_t)mode) < 0) {
-        if (errno != EEXIST)
-            return wipc_plat_error(errno);
-    } else {
-        chmod(buf, (mode_t)mode); /* past the umask: 01777 must stick */
-    }
-    return 0;
-}
-
 static int lock_cmd(int fd, int cmd, short type, uint64_t off,
                     struct flock *fl)
 {
@@ -501,13 +477,6 @@ DWORD wipc_plat_pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
     return 0;
 }
 
-int wipc_plat_same_file(int fd, const char *path)
-{
-    struct stat a, b;
-    return fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev &&
-           a.st_ino == b.st_ino;
-}
-
 char *wipc_plat_getenv_copy(const char *name)
 {
     const char *v = getenv(name);
@@ -526,12 +495,6 @@ DWORD wipc_plat_file_private(int fd, DWORD *uid)
         return wipc_plat_error(errno);
     *uid = (DWORD)st.st_uid;
     return st.st_mode & (S_IWGRP | S_IWOTH) ? ERROR_ACCESS_DENIED : 0;
-}
-
-DWORD wipc_plat_file_owner(int fd, DWORD *uid)
-{
-    DWORD err = wipc_plat_file_private(fd, uid);
-    return err == ERROR_ACCESS_DENIED ? 0 : err;
 }
 
 /* ---- Datagrams (mailslots) ------------------------------------------------ */

@@ -15,6 +15,22 @@ for h in windows.h tchar.h winerror.h winipc.h; do
     test -f "$tmp/prefix/include/winipc/$h" || { echo "missing $h"; exit 1; }
 done
 
+# The tmpfiles.d entry that makes the shared namespace root at boot; where
+# systemd-tmpfiles is installed, it is applied to a scratch root.
+conf=$tmp/prefix/lib/tmpfiles.d/winipc.conf
+grep -q '^d /tmp/.winipc 1777 root root -$' "$conf" ||
+    { echo "tmpfiles.d entry missing or wrong"; exit 1; }
+if command -v systemd-tmpfiles >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    mkdir -p "$tmp/sysroot/tmp"
+    systemd-tmpfiles --create --root="$tmp/sysroot" "$conf" >/dev/null 2>&1 ||
+        true
+    if [ -d "$tmp/sysroot/tmp/.winipc" ]; then
+        test "$(stat -c '%a %U' "$tmp/sysroot/tmp/.winipc")" = "1777 root" ||
+            { echo "tmpfiles.d made the root wrong"; exit 1; }
+        echo "tmpfiles.d: $(stat -c '%a %U' "$tmp/sysroot/tmp/.winipc")"
+    fi
+fi
+
 echo "pkg-config: $(PKG_CONFIG_PATH=$libdir/pkgconfig pkg-config --cflags --libs winipc)"
 # shellcheck disable=SC2046
 cc -std=c11 -Wall -Wextra -Werror -o "$tmp/hello" "$here/hello.c" \
