@@ -251,46 +251,44 @@ int wipc_plat_claim_taken(uint64_t id, uint64_t claim)
     return taken;
 }
 
+/* accept4, looking first if look_first (cheaper than an accept4 that
+ * allocates a socket and a file before it finds nobody waiting); the
+ * peer's address in *peer if not NULL. */
+static DWORD accept_one(int lfd, int look_first, struct sockaddr_un *peer,
+                        socklen_t *plen, int *out)
+{
+    int fd;
+    if (look_first) {
+        struct pollfd p = {.fd = lfd, .events = POLLIN};
+        if (poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN))
+            return ERROR_NO_DATA;
+    }
+    do {
+        if (plen)
+            *plen = sizeof *peer;
+        fd = accept4(lfd, (struct sockaddr *)peer, plen, SOCK_CLOEXEC);
+    } while (fd < 0 && (errno == EINTR || errno == ECONNABORTED));
+    if (fd < 0)
+        return errno == EAGAIN ? ERROR_NO_DATA : wipc_plat_error(errno);
+    *out = fd;
+    return 0;
+}
+
 DWORD wipc_plat_accept_claim(int lfd, int look_first, uint64_t id,
                              uint64_t claim, int *out, int *claimed)
 {
     struct sockaddr_un want, got;
     socklen_t wlen = claim_addr(id, claim, &want), glen;
-    int fd;
+    DWORD err = accept_one(lfd, look_first, &got, &glen, out);
 
-    if (look_first) {
-        struct pollfd p = {.fd = lfd, .events = POLLIN};
-        if (poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN))
-            return ERROR_NO_DATA;
-    }
-    do {
-        glen = sizeof got;
-        fd = accept4(lfd, (struct sockaddr *)&got, &glen, SOCK_CLOEXEC);
-    } while (fd < 0 && (errno == EINTR || errno == ECONNABORTED));
-    if (fd < 0)
-        return errno == EAGAIN ? ERROR_NO_DATA : wipc_plat_error(errno);
-    *claimed = glen == wlen && memcmp(&got, &want, wlen) == 0;
-    *out = fd;
-    return 0;
+    if (!err)
+        *claimed = glen == wlen && memcmp(&got, &want, wlen) == 0;
+    return err;
 }
 
 DWORD wipc_plat_accept(int lfd, int look_first, int *out)
 {
-    int fd;
-    if (look_first) {
-        /* Look before accepting: cheaper than an accept4 that allocates a
-         * socket and a file before it finds nobody waiting. */
-        struct pollfd p = {.fd = lfd, .events = POLLIN};
-        if (poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN))
-            return ERROR_NO_DATA;
-    }
-    do {
-        fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-    } while (fd < 0 && (errno == EINTR || errno == ECONNABORTED));
-    if (fd < 0)
-        return errno == EAGAIN ? ERROR_NO_DATA : wipc_plat_error(errno);
-    *out = fd;
-    return 0;
+    return accept_one(lfd, look_first, NULL, NULL, out);
 }
 
 int wipc_plat_peer_closed(int fd)
