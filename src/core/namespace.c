@@ -161,6 +161,8 @@ static DWORD ns_check(int fd, enum wipc_ns_how how, struct wipc_ns_file *f)
     f->fd = fd;
     f->owner = st.uid;
     f->size = st.size;
+    f->dev = st.dev;
+    f->ino = st.ino;
     /* Only the caller's user (and root) can open a 0600 file of its own:
      * nobody else can hold its locks. */
     f->bounded = !(st.uid == me && (st.mode & 077) == 0);
@@ -174,13 +176,20 @@ DWORD wipc_ns_lock(const struct wipc_ns_file *f, int shared)
                                                   : -1);
 }
 
+/* 1 if the file at name is (dev, ino). */
+static int ns_is_at(uint64_t dev, uint64_t ino, const char *name)
+{
+    struct wipc_plat_stat st;
+    int dirfd;
+    return wipc_ns_dir(&dirfd) == 0 &&
+           wipc_plat_statat(dirfd, name, &st) == 0 && st.dev == dev &&
+           st.ino == ino;
+}
+
 int wipc_ns_still_there(int fd, const char *name)
 {
-    struct wipc_plat_stat a, b;
-    int dirfd;
-    return wipc_ns_dir(&dirfd) == 0 && wipc_plat_fstat(fd, &a) == 0 &&
-           wipc_plat_statat(dirfd, name, &b) == 0 && a.dev == b.dev &&
-           a.ino == b.ino;
+    struct wipc_plat_stat st;
+    return wipc_plat_fstat(fd, &st) == 0 && ns_is_at(st.dev, st.ino, name);
 }
 
 DWORD wipc_ns_open(const char *name, enum wipc_ns_how how, unsigned mode,
@@ -229,7 +238,8 @@ DWORD wipc_ns_open(const char *name, enum wipc_ns_how how, unsigned mode,
             f->fd = -1;
             return err;
         }
-        if (wipc_ns_still_there(fd, name)) {
+        /* A reader is not held up to look: see namespace.h. */
+        if (how == WIPC_NS_READ || ns_is_at(f->dev, f->ino, name)) {
             *created = excl;
             return 0;
         }

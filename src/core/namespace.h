@@ -88,13 +88,16 @@ struct wipc_ns_file {
     int fd;
     DWORD owner;    /* its owner's uid */
     uint64_t size;  /* its size when opened */
+    uint64_t dev, ino;
     int bounded;    /* others may hold its locks: waits are bounded */
 };
 
 /*
  * Opens the registry file name (relative to the root) and takes its mutex,
- * making sure the file locked is still the one at name (a last user may
- * have removed it meanwhile).  With WIPC_NS_CREATE, a new file gets mode
+ * making sure, unless how is WIPC_NS_READ, that the file locked is still the
+ * one at name (a last user may have removed it meanwhile): a reader that
+ * finds no live object in what it opened must check wipc_ns_still_there
+ * before it concludes that there is none.  With WIPC_NS_CREATE, a new file gets mode
  * (0600 private, 0644 public) and *created is set.  Errors:
  * ERROR_FILE_NOT_FOUND (absent), ERROR_ACCESS_DENIED (the root or the file
  * fails a check: a link, not a regular file, more than one link, writable

@@ -778,7 +778,10 @@ fail:
     return 0;
 }
 
-DWORD wipc_mailslot_open(const char *path, struct wipc_object **out)
+/* One attempt of wipc_mailslot_open; *again: the registry read was
+ * replaced meanwhile (by a receiver made anew), look at the new one. */
+static DWORD ms_open_once(const char *path, struct wipc_object **out,
+                          int *again)
 {
     struct wipc_mailslot *m;
     struct ms_header h;
@@ -799,8 +802,12 @@ DWORD wipc_mailslot_open(const char *path, struct wipc_object **out)
     err = ms_read_header(fd, &h) ? ERROR_FILE_NOT_FOUND : 0;
     if (!err)
         err = wipc_plat_dgram_connect(h.sock_id, &m->sock);
-    if (err == ERROR_FILE_NOT_FOUND && wipc_ns_still_there(fd, path))
-        wipc_ns_remove_locked(path); /* its receiver is gone */
+    if (err == ERROR_FILE_NOT_FOUND) {
+        if (wipc_ns_still_there(fd, path))
+            wipc_ns_remove_locked(path); /* its receiver is gone */
+        else
+            *again = 1;
+    }
     /* The queue, unless it is another user's: then datagrams. */
     if (!err) {
         m->sock_id = h.sock_id;
@@ -819,6 +826,18 @@ DWORD wipc_mailslot_open(const char *path, struct wipc_object **out)
     wipc_object_init(&m->obj, &wipc_mailslot_ops);
     *out = &m->obj;
     return 0;
+}
+
+DWORD wipc_mailslot_open(const char *path, struct wipc_object **out)
+{
+    DWORD err;
+    for (int attempt = 0; attempt < 100; attempt++) {
+        int again = 0;
+        err = ms_open_once(path, out, &again);
+        if (!again)
+            break;
+    }
+    return err;
 }
 
 DWORD wipc_mailslot_adopt(int fd, const char *args, struct wipc_object **out)
