@@ -13,8 +13,18 @@
  * Who may ask: SO_PEERCRED on both sides.  The service answers processes of
  * its own user, and root.  A client checks that whoever listens on
  * "winipc-svc-PID" is process PID itself (anybody could bind a free name)
- * of its user or root, and that the process object it holds for PID has not
- * ended meanwhile (so a recycled pid is never mistaken for the process).
+ * of its user or root, that this user is one of the process's own (a
+ * socket that an earlier process with the same pid passed on before it
+ * ended says PID too), and that the process object it holds for PID has
+ * not ended meanwhile (so a recycled pid is never mistaken for the
+ * process).
+ *
+ * Another user may bind "winipc-svc-PID" before the process does (pids are
+ * predictable).  The service then listens under a name drawn at random
+ * (platform.h, wipc_plat_svc_listen), and a client that finds the name
+ * held by somebody else, busy, or free for a while looks for the service
+ * under such names (wipc_plat_svc_connect_other), with the same checks.
+ * The squatter gains nothing: it is never taken for the service.
  */
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -37,6 +47,22 @@
  * its parent's CreateProcess and its first handle): its service is waited
  * for until it is this old. */
 #define SVC_STARTUP_GRACE_MS 5000
+
+/* A full backlog on the service's name is waited for this long at a time
+ * (between the waits, the service is looked for under other names), and
+ * given up after SVC_BUSY_GIVE_UP_MS without a break: a service answers
+ * its backlog within moments, a socket that never accepts (someone else's
+ * on the name of a process without a service) never does. */
+#define SVC_BUSY_WAIT_MS 100
+#define SVC_BUSY_GIVE_UP_MS 30000
+
+/* While the service's name is free, it is looked for under other names
+ * every this many tries (5 ms apart), and before giving up. */
+#define SVC_OTHER_EVERY 20
+
+/* The most sockets under other names that say they are the process's and
+ * are looked at, one after the other. */
+#define SVC_OTHER_MAX 4
 
 #define SVC_STACK_SIZE (256 * 1024)
 #define SVC_LIST_BATCH 32
@@ -335,7 +361,8 @@ void wipc_service_ensure(void)
     if (!atomic_exchange(&svc.atfork, 1))
         wipc_plat_atfork_child(svc_forked);
     /* Failure is not retried with every handle: the process stays out of
-     * reach (another process may hold the name: see the file comment). */
+     * reach.  A name another process holds is not a failure: the service
+     * listens under another one (see the file comment). */
     if (wipc_plat_svc_listen(wipc_plat_getpid(), &lfd) != 0)
         return;
     atomic_store(&svc.lfd, lfd);
@@ -362,7 +389,8 @@ static DWORD svc_gone(struct wipc_object *proc)
     return proc ? ERROR_ACCESS_DENIED : ERROR_INVALID_PARAMETER;
 }
 
-/* Checks who answered on the service's name (see the file comment). */
+/* Checks who answered on the service's name (see the file comment):
+ * ERROR_NOT_SUPPORTED if it is not the process's service. */
 static DWORD svc_check_peer(int c, DWORD pid, struct wipc_object *proc)
 {
     DWORD ppid = 0, puid = 0, me = wipc_plat_geteuid();
@@ -371,45 +399,98 @@ static DWORD svc_check_peer(int c, DWORD pid, struct wipc_object *proc)
         return ERROR_NOT_SUPPORTED; /* not the process's own service */
     if (puid != me && puid != 0 && me != 0)
         return ERROR_ACCESS_DENIED;
+    /* A socket listened on by our own user or root is not another user's
+     * (root's stays the service of a process that has left root since);
+     * for root, another user's must be the process's user. */
+    if (puid != me && puid != 0 && wipc_plat_process_has_uid(pid, puid) == 0)
+        return ERROR_NOT_SUPPORTED; /* listened on by an earlier pid PID */
     if (svc_ended(proc))
         return ERROR_ACCESS_DENIED; /* the pid may name a new process */
     return 0;
 }
 
+/* The service of pid under another name (its own was taken by another
+ * process when it started), checked as svc_check_peer does.
+ * ERROR_FILE_NOT_FOUND if there is none, ERROR_PIPE_BUSY if it may be busy. */
+static DWORD svc_connect_other(DWORD pid, struct wipc_object *proc, int *out)
+{
+    unsigned skip;
+
+    for (skip = 0; skip < SVC_OTHER_MAX; skip++) {
+        int c;
+        DWORD err = wipc_plat_svc_connect_other(pid, skip, &c);
+        if (err)
+            return err;
+        err = svc_check_peer(c, pid, proc);
+        if (!err) {
+            *out = c;
+            return 0;
+        }
+        wipc_plat_close(c);
+        if (err != ERROR_NOT_SUPPORTED)
+            return err;
+    }
+    return ERROR_FILE_NOT_FOUND;
+}
+
 /*
  * A connection to the service of pid (proc: its process object, if the
  * caller has one).  A process that has not started its service yet is
- * waited for while it is young (SVC_STARTUP_GRACE_MS).
+ * waited for while it is young (SVC_STARTUP_GRACE_MS); one whose backlog
+ * is full, up to SVC_BUSY_GIVE_UP_MS.  Under its own name, or if another
+ * process holds that name (see the file comment), under another.
  */
 static DWORD svc_connect(DWORD pid, struct wipc_object *proc, int *out)
 {
-    for (;;) {
+    uint64_t busy_since = 0;
+    unsigned round;
+
+    for (round = 1;; round++) {
         uint64_t age = 0;
-        int c;
+        int c, taken = 0, busy = 0, young;
         DWORD err;
 
         if (svc_ended(proc))
             return ERROR_ACCESS_DENIED;
-        err = wipc_plat_svc_connect(pid, &c);
+        err = wipc_plat_svc_connect(pid, SVC_BUSY_WAIT_MS, &c);
         if (!err) {
             err = svc_check_peer(c, pid, proc);
-            if (err)
-                wipc_plat_close(c);
-            else
+            if (!err) {
                 *out = c;
+                return 0;
+            }
+            wipc_plat_close(c);
+            if (err != ERROR_NOT_SUPPORTED)
+                return err;
+            taken = 1; /* by another process */
+        } else if (err == ERROR_PIPE_BUSY) {
+            busy = 1; /* the service at work, or somebody's full backlog */
+        } else if (err != ERROR_FILE_NOT_FOUND) {
             return err;
         }
-        if (err != ERROR_FILE_NOT_FOUND)
-            return err;
         if (svc_ended(proc))
             return ERROR_ACCESS_DENIED;
         if (wipc_plat_process_age_ms(pid, &age) != 0)
             return svc_gone(proc);
         /* A child this process has just resumed starts its program only
          * now, however long it was suspended. */
-        if (age >= SVC_STARTUP_GRACE_MS &&
-            (!proc ||
-             wipc_process_ms_since_resume(proc) >= SVC_STARTUP_GRACE_MS))
+        young = age < SVC_STARTUP_GRACE_MS ||
+                (proc &&
+                 wipc_process_ms_since_resume(proc) < SVC_STARTUP_GRACE_MS);
+        if (taken || busy || !young || round % SVC_OTHER_EVERY == 0) {
+            err = svc_connect_other(pid, proc, out);
+            if (err == ERROR_PIPE_BUSY)
+                busy = 1;
+            else if (err != ERROR_FILE_NOT_FOUND)
+                return err; /* found (0), or refused */
+        }
+        if (!busy)
+            busy_since = 0;
+        else if (!busy_since)
+            busy_since = wipc_plat_now_ms();
+        else if (wipc_plat_now_ms() - busy_since >= SVC_BUSY_GIVE_UP_MS)
+            return ERROR_NOT_SUPPORTED;
+        if (!young && !busy)
             return ERROR_NOT_SUPPORTED; /* not a winipc process */
         wipc_plat_sleep_ms(5);
     }

@@ -15,7 +15,10 @@
  * which every object of another process holds: all 32 bits, for the parent
  * and any other holder alike.  Without one (a program that does not use
  * winipc, or one killed by a signal), the parent has the status it reaps,
- * and another process the status the kernel keeps for pidfds (Linux 6.15).
+ * and another process the zombie's status or, once the parent has reaped
+ * it, the status the kernel keeps for pidfds (Linux 6.15): see
+ * wipc_plat_pidfd_exit_status.  The pidfd is readable from the exit on,
+ * before the reap: GetExitCodeProcess right after a wait is that moment.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +39,7 @@ struct wipc_process {
     int terminated; /* TerminateProcess was called: its code wins */
     DWORD terminate_code;
     int code_known; /* exit_code is final (else 0 for now, asked again) */
+    int reap_waited; /* the parent's reap was waited for once, in vain */
     /* Its exit record, or NULL (this process; or none could be made).  Set
      * under the registry's lock and p->lock, then never changed. */
     struct wipc_exitrec *rec;
@@ -166,8 +170,15 @@ static DWORD process_choose_code(struct wipc_process *p, int have_status,
     return 0;
 }
 
-/* Learns whether the process has exited, and its code (lock held). */
-static void process_update_locked(struct wipc_process *p)
+/* How long GetExitCodeProcess waits for the parent of a process that has
+ * ended to reap it, when nothing else tells the code (the zombie is
+ * another user's): once per object. */
+#define PROCESS_REAP_WAIT_MS 250
+
+/* Learns whether the process has exited, and its code (lock held).  With
+ * patient, a code that only the reap will tell is waited for (see
+ * PROCESS_REAP_WAIT_MS). */
+static void process_update_locked(struct wipc_process *p, int patient)
 {
     int exited = 0, ready = 0, have_status = 0;
     DWORD status = 0;
@@ -192,9 +203,16 @@ static void process_update_locked(struct wipc_process *p)
             return;
         p->exited = 1;
     }
-    if (!have_status && wipc_plat_pidfd_exit_status(p->pidfd, &status) == 0)
+    if (!have_status &&
+        wipc_plat_pidfd_exit_status(p->pid, p->pidfd, 0, &status) == 0)
         have_status = 1;
     p->exit_code = process_choose_code(p, have_status, status, &p->code_known);
+    if (!p->code_known && patient && !p->reap_waited) {
+        p->reap_waited = 1;
+        if (wipc_plat_pidfd_exit_status(p->pid, p->pidfd,
+                                        PROCESS_REAP_WAIT_MS, &status) == 0)
+            p->exit_code = process_choose_code(p, 1, status, &p->code_known);
+    }
 }
 
 static void process_inherit_info(struct wipc_object *obj, int *fd,
@@ -217,7 +235,7 @@ static void process_destroy(struct wipc_object *obj)
         }
     wipc_mutex_unlock(&registry.lock);
     wipc_mutex_lock(&p->lock);
-    process_update_locked(p);
+    process_update_locked(p, 0);
     wipc_mutex_unlock(&p->lock);
     /* A child still suspended stays so, as on Windows, until killed. */
     wipc_suspended_free(p->susp);
@@ -489,7 +507,7 @@ DWORD wipc_process_exit_code(struct wipc_object *obj)
     struct wipc_process *p = process_of(obj);
     DWORD code;
     wipc_mutex_lock(&p->lock);
-    process_update_locked(p);
+    process_update_locked(p, 1);
     code = p->exited ? p->exit_code : STILL_ACTIVE;
     wipc_mutex_unlock(&p->lock);
     return code;
@@ -505,7 +523,7 @@ DWORD wipc_process_terminate(struct wipc_object *obj, DWORD code)
         wipc_plat_terminate_self(code);
     }
     wipc_mutex_lock(&p->lock);
-    process_update_locked(p);
+    process_update_locked(p, 0);
     if (p->exited) {
         err = ERROR_ACCESS_DENIED; /* as Windows, for a process that ended */
     } else {

@@ -36,10 +36,15 @@ int wipc_posix_abstract_bind(const struct sockaddr_un *sa, socklen_t len,
  * with backlog: the descriptor, or -errno. */
 int wipc_posix_abstract_listen(const char *name, int type, int backlog);
 
-/* The address of process pid's handle service, "winipc-svc-PID"
- * (posix_service.c); async-signal-safe, for a suspended child that answers
- * on it before execve (posix_spawn.c). */
-socklen_t wipc_posix_svc_addr(uint32_t pid, struct sockaddr_un *sa);
+/* The address of process pid's handle service, "winipc-svc-PID", or with
+ * tag != 0 the other name "winipc-svc-PID.TAG" (TAG: 16 hex digits) that
+ * it takes when its own is taken (posix_service.c); async-signal-safe, for
+ * a suspended child that answers on it before execve (posix_spawn.c). */
+socklen_t wipc_posix_svc_addr(uint32_t pid, uint64_t tag,
+                              struct sockaddr_un *sa);
+
+/* A random tag for wipc_posix_svc_addr, never 0 (async-signal-safe). */
+uint64_t wipc_posix_svc_tag(void);
 
 /* ---- Descriptors passed with a message (SCM_RIGHTS); both calls are
  * async-signal-safe (a suspended child uses them before execve). */

@@ -1,8 +1,9 @@
 /*
  * posix_exit.c: what exit records (core/exit_record.h) need of Linux: a
  * process's identity (its start time), shared locks, renaming, the exit
- * hook that sees the full status passed to exit(), and the exit status a
- * pidfd gives to any holder on newer kernels.
+ * hook that sees the full status passed to exit(); and the exit status of
+ * a process that is not our child (its zombie's, or what a pidfd gives to
+ * any holder once it is reaped on newer kernels).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,16 +36,13 @@ struct exit_pidfd_info {
 
 /* ---- Start times -------------------------------------------------------- */
 
-/* Async-signal-safe: the start time (field 22 of /proc/PATH/stat, clock
- * ticks after boot) of the process whose stat file is path; the open
- * descriptor's owner (the process's user) in *uid if uid is not NULL.
- * 0, or -errno. */
-static int stat_start(const char *path, unsigned long long *start,
-                      unsigned *uid)
+/* Async-signal-safe: the text of the stat file at path (/proc/PID/stat)
+ * into buf, '\0'-terminated; the open descriptor's owner (the process's
+ * user) in *uid if uid is not NULL.  Its length, or -errno. */
+static ssize_t stat_read(const char *path, char *buf, size_t cap, unsigned *uid)
 {
-    char buf[1024], *p = NULL;
-    ssize_t n, i;
-    int fd, field;
+    ssize_t n;
+    int fd;
 
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -59,27 +57,72 @@ static int stat_start(const char *path, unsigned long long *start,
         *uid = (unsigned)st.st_uid;
     }
     do {
-        n = read(fd, buf, sizeof buf - 1);
+        n = read(fd, buf, cap - 1);
     } while (n < 0 && errno == EINTR);
     close(fd);
     if (n <= 0)
         return -ESRCH;
+    buf[n] = '\0';
+    return n;
+}
+
+/* Async-signal-safe: the start of field (2 < field) in the stat text buf,
+ * or NULL. */
+static const char *stat_field(const char *buf, int field)
+{
+    const char *p = NULL, *q;
+    int f;
+
     /* The command name (field 2) may hold spaces and parentheses: fields
      * are counted from the last ')', which ends it. */
-    for (i = 0; i < n; i++)
-        if (buf[i] == ')')
-            p = buf + i;
+    for (q = buf; *q; q++)
+        if (*q == ')')
+            p = q;
     if (!p)
-        return -EINVAL;
-    buf[n] = '\0';
-    for (field = 2; field < 22 && *p; p++)
+        return NULL;
+    for (f = 2; f < field && *p; p++)
         if (*p == ' ')
-            field++;
-    if (field != 22 || *p < '0' || *p > '9')
+            f++;
+    return f == field && *p ? p : NULL;
+}
+
+/* Async-signal-safe: the decimal number (perhaps negative) that starts
+ * field of the stat text buf into *v: 0, or -EINVAL. */
+static int stat_number(const char *buf, int field, long long *v)
+{
+    const char *p = stat_field(buf, field);
+    int neg = 0;
+
+    if (p && *p == '-') {
+        neg = 1;
+        p++;
+    }
+    if (!p || *p < '0' || *p > '9')
         return -EINVAL;
-    *start = 0;
+    *v = 0;
     for (; *p >= '0' && *p <= '9'; p++)
-        *start = *start * 10 + (unsigned long long)(*p - '0');
+        *v = *v * 10 + (*p - '0');
+    if (neg)
+        *v = -*v;
+    return 0;
+}
+
+/* Async-signal-safe: the start time (field 22 of /proc/PATH/stat, clock
+ * ticks after boot) of the process whose stat file is path; the open
+ * descriptor's owner (the process's user) in *uid if uid is not NULL.
+ * 0, or -errno. */
+static int stat_start(const char *path, unsigned long long *start,
+                      unsigned *uid)
+{
+    char buf[1024];
+    ssize_t n = stat_read(path, buf, sizeof buf, uid);
+    long long v;
+
+    if (n < 0)
+        return (int)n;
+    if (stat_number(buf, 22, &v) < 0 || v < 0)
+        return -EINVAL;
+    *start = (unsigned long long)v;
     return 0;
 }
 
@@ -212,23 +255,111 @@ DWORD wipc_plat_fchown(int fd, DWORD uid)
 
 /* ---- Exit status -------------------------------------------------------- */
 
-DWORD wipc_plat_pidfd_exit_status(int pidfd, DWORD *code)
+/* A wait status as an exit code: the 8-bit status, or 128 + the signal. */
+static DWORD exit_code_of(int status)
+{
+    if ((status & 0x7f) == 0)
+        return (DWORD)((status >> 8) & 0xff);
+    return 128u + (DWORD)(status & 0x7f);
+}
+
+/* The status the kernel keeps for the holders of a pidfd once the process
+ * is reaped (PIDFD_GET_INFO with PIDFD_INFO_EXIT, Linux 6.15): 0;
+ * ERROR_NOT_READY before the reap (the kernel records it in release_task,
+ * when the parent's wait() frees the process, not when it exits);
+ * ERROR_NOT_SUPPORTED if the kernel has no such call. */
+static DWORD pidfd_info_exit(int pidfd, int *status)
 {
     struct exit_pidfd_info info;
 
     memset(&info, 0, sizeof info);
     info.mask = EXIT_PIDFD_INFO_EXIT;
     if (ioctl(pidfd, EXIT_PIDFD_GET_INFO, &info) < 0) {
-        /* ESRCH: gone before the kernel kept exit statuses for pidfds. */
+        /* ESRCH: reaped before the kernel kept exit statuses (6.13, 6.14):
+         * never to be known. */
         return errno == ESRCH ? ERROR_NOT_READY : ERROR_NOT_SUPPORTED;
     }
     if (!(info.mask & EXIT_PIDFD_INFO_EXIT))
-        return ERROR_NOT_READY; /* running, or not reaped yet */
-    /* A wait status: exit status in bits 8-15, or the signal in 0-6. */
-    if ((info.exit_code & 0x7f) == 0)
-        *code = (DWORD)((info.exit_code >> 8) & 0xff);
-    else
-        *code = 128u + (DWORD)(info.exit_code & 0x7f);
+        return ERROR_NOT_READY;
+    *status = info.exit_code;
+    return 0;
+}
+
+/* 1 once the process behind pidfd has been reaped: the pidfd then reports
+ * POLLHUP (its pid has no process any more).  Waits up to wait_ms for it. */
+static int pidfd_reaped(int pidfd, int wait_ms)
+{
+    struct pollfd p = {.fd = pidfd, .events = 0}; /* POLLHUP only */
+    uint64_t end = wipc_plat_now_ms() + (uint64_t)(wait_ms > 0 ? wait_ms : 0);
+
+    for (;;) {
+        uint64_t now = wipc_plat_now_ms();
+        int left = now >= end ? 0 : (int)(end - now);
+        int r = poll(&p, 1, left);
+        if (r > 0)
+            return (p.revents & (POLLHUP | POLLERR)) != 0;
+        if (r == 0 || errno != EINTR)
+            return 0;
+    }
+}
+
+/*
+ * The wait status of process pid, ended but not reaped (a zombie), from
+ * field 52 of /proc/PID/stat.  The kernel shows it to those who may trace
+ * the process (PTRACE_MODE_READ: its own user, root) and 0 to others: a 0
+ * counts only if readlink of /proc/PID/exe, which the kernel guards with
+ * the same check, is not refused.  The pid is the one of pidfd's process
+ * while that process is not reaped, so both readings are checked against
+ * pidfd afterwards.  0, or ERROR_NOT_READY.
+ */
+static DWORD zombie_status(DWORD pid, int pidfd, int *status)
+{
+    char path[40], buf[1024], link[16];
+    const char *state;
+    struct pollfd p = {.fd = pidfd, .events = POLLIN};
+    long long v = 0;
+    int visible;
+
+    /* Readable: the whole process has ended, not just its first thread
+     * (which shows as a zombie while the others run). */
+    if (poll(&p, 1, 0) != 1 || !(p.revents & POLLIN))
+        return ERROR_NOT_READY;
+    snprintf(path, sizeof path, "/proc/%u/stat", (unsigned)pid);
+    if (stat_read(path, buf, sizeof buf, NULL) < 0)
+        return ERROR_NOT_READY;
+    state = stat_field(buf, 3);
+    if (!state || (*state != 'Z' && *state != 'X') ||
+        stat_number(buf, 52, &v) < 0)
+        return ERROR_NOT_READY;
+    visible = v != 0;
+    if (!visible) {
+        snprintf(path, sizeof path, "/proc/%u/exe", (unsigned)pid);
+        visible = readlink(path, link, sizeof link) >= 0 || errno != EACCES;
+    }
+    if (!visible || pidfd_reaped(pidfd, 0))
+        return ERROR_NOT_READY; /* hidden; or the pid may be another's */
+    *status = (int)v;
+    return 0;
+}
+
+DWORD wipc_plat_pidfd_exit_status(DWORD pid, int pidfd, int wait_ms,
+                                  DWORD *code)
+{
+    int status = 0;
+    DWORD err = pidfd_info_exit(pidfd, &status);
+
+    if (err == ERROR_NOT_READY || err == ERROR_NOT_SUPPORTED) {
+        /* Not reaped yet (or an older kernel): the zombie's own status. */
+        if (zombie_status(pid, pidfd, &status) == 0)
+            err = 0;
+        else if (err == ERROR_NOT_READY)
+            err = pidfd_info_exit(pidfd, &status); /* reaped meanwhile? */
+    }
+    if (err == ERROR_NOT_READY && wait_ms > 0 && pidfd_reaped(pidfd, wait_ms))
+        err = pidfd_info_exit(pidfd, &status);
+    if (err)
+        return err;
+    *code = exit_code_of(status);
     return 0;
 }
 

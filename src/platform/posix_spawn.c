@@ -122,15 +122,25 @@ static ssize_t spawn_child_recv(int chan, struct spawn_msg *m, int *got,
     return r;
 }
 
-/* In the child: listens on its own handle service's name (-1 if taken). */
+/* In the child: listens on its own handle service's name, or if another
+ * process holds it, on another name as the service would (posix_service.c);
+ * -1 if it cannot. */
 static int spawn_busy_listen(void)
 {
-    struct sockaddr_un sa;
-    socklen_t len = wipc_posix_svc_addr((uint32_t)syscall(SYS_getpid), &sa);
+    uint32_t pid = (uint32_t)syscall(SYS_getpid);
     int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    int tries = 0;
 
-    if (fd >= 0 &&
-        (bind(fd, (struct sockaddr *)&sa, len) < 0 || listen(fd, 16) < 0)) {
+    while (fd >= 0) {
+        struct sockaddr_un sa;
+        socklen_t len =
+            wipc_posix_svc_addr(pid, tries ? wipc_posix_svc_tag() : 0, &sa);
+        if (bind(fd, (struct sockaddr *)&sa, len) == 0) {
+            if (listen(fd, 16) == 0)
+                break;
+        } else if (errno == EADDRINUSE && ++tries <= 8) {
+            continue;
+        }
         close(fd);
         fd = -1;
     }
