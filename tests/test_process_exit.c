@@ -509,24 +509,13 @@ static void test_recycled_pid_ignored(void)
 {
     PROCESS_INFORMATION a;
     HANDLE stdin_w;
-    char path[512], stat[1024], *p;
-    unsigned long long start = 0;
-    int fd, field;
-    ssize_t n;
+    char path[512];
+    unsigned long long start;
+    int fd;
 
     start_blocked(7, &a, &stdin_w);
-    snprintf(path, sizeof path, "/proc/%lu/stat", (unsigned long)a.dwProcessId);
-    fd = open(path, O_RDONLY);
-    n = fd >= 0 ? read(fd, stat, sizeof stat - 1) : -1;
-    if (fd >= 0)
-        close(fd);
-    stat[n > 0 ? n : 0] = '\0';
-    p = strrchr(stat, ')');
-    for (field = 2; p && field < 22; field++)
-        p = strchr(p + 1, ' ');
-    CHECK(p != NULL);
-    if (p)
-        start = strtoull(p + 1, NULL, 10);
+    start = test_proc_start_time((long)a.dwProcessId);
+    CHECK(start != 0);
     /* Records as an earlier and a later process with this pid left them,
      * each with a code written (magic "WXR1", state 1, code 999). */
     for (int d = -1; d <= 1; d += 2) {

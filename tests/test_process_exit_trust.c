@@ -127,35 +127,17 @@ static pid_t start_p(uid_t uid, DWORD code, int *in)
     return start_as(uid, args, in, NULL);
 }
 
-/* The start time of pid (field 22 of /proc/PID/stat). */
-static unsigned long long start_time(pid_t pid)
-{
-    char path[64], buf[1024], *p;
-    int fd, field;
-    ssize_t n;
-
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
-    if (fd >= 0)
-        close(fd);
-    buf[n > 0 ? n : 0] = '\0';
-    p = strrchr(buf, ')');
-    for (field = 2; p && field < 22; field++)
-        p = strchr(p + 1, ' ');
-    return p ? strtoull(p + 1, NULL, 10) : 0;
-}
-
 /* ROOT/exit.PID-START for process pid. */
 static void record_path(pid_t pid, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s/exit.%d-%llu", root, (int)pid, start_time(pid));
+    snprintf(buf, len, "%s/exit.%d-%llu", root, (int)pid,
+             test_proc_start_time(pid));
 }
 
 /* A record for pid that says TERMINATED with FORGED_CODE. */
 static void forged_record(pid_t pid, uint32_t rec[6])
 {
-    uint64_t s = start_time(pid);
+    uint64_t s = test_proc_start_time(pid);
     rec[0] = REC_MAGIC;
     rec[1] = 2;
     rec[2] = FORGED_CODE;
@@ -272,22 +254,51 @@ static void check_root_reads(pid_t p, int p_in, DWORD want)
     CloseHandle(h);
 }
 
+/* P ("block code" as uid, its standard input *in) and the path of its
+ * record (into path); P's pid, or 0 or less (a failed check) if it did not
+ * start. */
+static pid_t start_p_rec(uid_t uid, DWORD code, int *in, char *path, size_t len)
+{
+    pid_t p = start_p(uid, code, in);
+    CHECK(p > 0);
+    if (p > 0)
+        record_path(p, path, len);
+    return p;
+}
+
+/* P (p_uid's, ending with code), with "nobody"'s how (target: a symbolic
+ * link's) at its record's name (path) before root opens P: root must read
+ * code (check_root_reads).  rec, if not NULL: the record "nobody" forges
+ * for P.  -1 if P did not start. */
+static int check_plant(uid_t p_uid, DWORD code, enum plant how,
+                       const char *target, char *path, size_t len,
+                       uint32_t rec[6])
+{
+    int in;
+    pid_t p = start_p_rec(p_uid, code, &in, path, len);
+
+    if (p <= 0)
+        return -1;
+    if (rec)
+        forged_record(p, rec);
+    CHECK(plant_as_nobody(how, path, p, target));
+    if (how == PLANT_FIFO)
+        alarm(60); /* nothing may block on it */
+    check_root_reads(p, in, code);
+    if (how == PLANT_FIFO)
+        alarm(TEST_WATCHDOG);
+    return 0;
+}
+
 /* "nobody" plants a forged record for P (p_uid's) before root opens P. */
 static void check_planted_record(uid_t p_uid)
 {
     char path[512];
     uint32_t rec[6];
-    int in;
-    pid_t p = start_p(p_uid, 42, &in);
     struct stat st;
 
-    CHECK(p > 0);
-    if (p <= 0)
+    if (check_plant(p_uid, 42, PLANT_FILE, NULL, path, sizeof path, rec))
         return;
-    record_path(p, path, sizeof path);
-    forged_record(p, rec);
-    CHECK(plant_as_nobody(PLANT_FILE, path, p, NULL));
-    check_root_reads(p, in, 42);
     /* The forgery is nobody's still, untouched (P did not write into it:
      * not a record P's user or root made). */
     CHECK(lstat(path, &st) == 0 && st.st_uid == NOBODY);
@@ -323,10 +334,9 @@ static void test_process_owner_vouches(void)
     const char *args[] = {"--helper", "watch", NULL, NULL};
     char pid_arg[32], path[512], c = 0;
     int p_in, w_in, w_out, status = 0;
-    pid_t p = start_p(NOBODY, 0x12345678, &p_in), w;
+    pid_t p = start_p_rec(NOBODY, 0x12345678, &p_in, path, sizeof path), w;
     struct stat st;
 
-    CHECK(p > 0);
     if (p <= 0)
         return;
     snprintf(pid_arg, sizeof pid_arg, "%d", (int)p);
@@ -334,7 +344,6 @@ static void test_process_owner_vouches(void)
     w = start_as(NOBODY, args, &w_in, &w_out);
     CHECK(w > 0);
     CHECK_EQ(read(w_out, &c, 1), 1);
-    record_path(p, path, sizeof path);
     CHECK(lstat(path, &st) == 0 && st.st_uid == NOBODY);
     {
         HANDLE h = OpenProcess(PROCESS_QUERY_INFORMATION | SYNCHRONIZE, FALSE,
@@ -364,18 +373,12 @@ static void test_symlink_not_followed(void)
 {
     char path[512];
     const char *target = test_tmp_path("exit-trust-target");
-    int in;
-    pid_t p = start_p(0, 43, &in);
 
-    CHECK(p > 0);
-    if (p <= 0)
-        return;
     make_root_file(target, NULL);
-    record_path(p, path, sizeof path);
-    CHECK(plant_as_nobody(PLANT_SYMLINK, path, p, target));
-    check_root_reads(p, in, 43);
-    check_root_file(target, NULL);
-    unlink(path);
+    if (!check_plant(0, 43, PLANT_SYMLINK, target, path, sizeof path, NULL)) {
+        check_root_file(target, NULL);
+        unlink(path);
+    }
     unlink(target);
 }
 
@@ -384,34 +387,18 @@ static void test_symlink_not_followed(void)
 static void test_fifo_does_not_hang(void)
 {
     char path[512];
-    int in;
-    pid_t p = start_p(0, 44, &in);
 
-    CHECK(p > 0);
-    if (p <= 0)
-        return;
-    record_path(p, path, sizeof path);
-    CHECK(plant_as_nobody(PLANT_FIFO, path, p, NULL));
-    alarm(60);
-    check_root_reads(p, in, 44);
-    alarm(TEST_WATCHDOG);
-    unlink(path);
+    if (!check_plant(0, 44, PLANT_FIFO, NULL, path, sizeof path, NULL))
+        unlink(path);
 }
 
 /* A folder at the record's name. */
 static void test_directory_at_name(void)
 {
     char path[512];
-    int in;
-    pid_t p = start_p(0, 45, &in);
 
-    CHECK(p > 0);
-    if (p <= 0)
-        return;
-    record_path(p, path, sizeof path);
-    CHECK(plant_as_nobody(PLANT_DIR, path, p, NULL));
-    check_root_reads(p, in, 45);
-    CHECK_EQ(rmdir(path), 0);
+    if (!check_plant(0, 45, PLANT_DIR, NULL, path, sizeof path, NULL))
+        CHECK_EQ(rmdir(path), 0);
 }
 
 /* A hard link to a root file at the record's name (what another user can
@@ -424,14 +411,12 @@ static void test_hard_link_refused(void)
     const char *target = test_tmp_path("exit-trust-linked");
     uint32_t rec[6];
     int in;
-    pid_t p = start_p(0, 46, &in);
+    pid_t p = start_p_rec(0, 46, &in, path, sizeof path);
 
-    CHECK(p > 0);
     if (p <= 0)
         return;
     forged_record(p, rec);
     make_root_file(target, rec);
-    record_path(p, path, sizeof path);
     CHECK_EQ(link(target, path), 0);
     check_root_reads(p, in, 46);
     check_root_file(target, rec);

@@ -180,6 +180,50 @@ static inline const char *test_tmp_path(const char *tag)
     return test_unique_name("/tmp/winipc-test-", "-", tag);
 }
 
+/* Field `field` of /proc/PID/stat (1-based, as in proc(5): 3 is the state,
+ * 22 the start time), copied into buf (NUL-terminated); NULL if the
+ * process or the field is not there.  Fields are counted after the last
+ * ')', so a command name with spaces or parentheses does not shift them. */
+static inline const char *test_proc_stat_field(long pid, int field, char *buf,
+                                               size_t cap)
+{
+    char path[64], line[1024], *p;
+    size_t n, len;
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    f = fopen(path, "re");
+    if (!f)
+        return NULL;
+    n = fread(line, 1, sizeof line - 1, f);
+    fclose(f);
+    line[n] = '\0';
+    p = strrchr(line, ')');
+    if (!p || field < 3 || cap == 0)
+        return NULL;
+    for (int i = 2; p && i < field; i++) /* p: the space before field i+1 */
+        p = strchr(p + 1, ' ');
+    if (!p)
+        return NULL;
+    p++;
+    len = strcspn(p, " \n");
+    if (len >= cap)
+        len = cap - 1;
+    memcpy(buf, p, len);
+    buf[len] = '\0';
+    return buf;
+}
+
+/* The start time of process pid (clock ticks after boot, field 22 of
+ * /proc/PID/stat), 0 if it cannot be read. */
+static inline unsigned long long test_proc_start_time(long pid)
+{
+    char buf[32];
+    return test_proc_stat_field(pid, 22, buf, sizeof buf)
+               ? strtoull(buf, NULL, 10)
+               : 0;
+}
+
 /* CreateProcessA(NULL, a copy of cmd, ...) with the given STARTUPINFOA, or
  * a plain one if si is NULL. */
 static inline BOOL test_spawn(const char *cmd, BOOL inherit, STARTUPINFOA *si,

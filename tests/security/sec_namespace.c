@@ -38,38 +38,68 @@ static struct sec_op open_op(int kind, const char *name, const char *attack)
     return o;
 }
 
+/* victim's CreateNamedPipeA (or CreateMailslotA) and client CreateFileA
+ * of name must both fail with ERROR_ACCESS_DENIED. */
+static void create_and_open(int victim, int kind, const char *name,
+                            const char *attack)
+{
+    struct sec_op c = create_op(kind, name, attack);
+    struct sec_op o = open_op(kind, name, attack);
+    sec_victim(victim, &c);
+    sec_victim(victim, &o);
+}
+
 static void control_fn(void *arg)
 {
     (void)arg;
-    sec_check_pipe_works("control-pipe");
-    sec_check_mailslot_works("control-slot");
+    sec_check_works(0, "control-pipe");
+    sec_check_works(1, "control-slot");
+}
+
+/* The positive control: pipes and mailslots work for user (here, or in a
+ * root it creates: what). */
+static void control(int user, const char *what)
+{
+    sec_run(user, 30, control_fn, NULL, what);
 }
 
 /* ---- 1. Symbolic links at a registry path -------------------------------- */
 
-static void symlink_case(int victim, int kind, int prot)
+/* B links (how: SEC_PLANT_SYMLINK or SEC_PLANT_HARDLINK) the registry
+ * path of victim's name to a 0600 file of victim's; prot: the value of
+ * fs.protected_symlinks (-1: unchanged; hard links: not used, the test
+ * sets fs.protected_hardlinks to 0).  The victim's file stays
+ * untouched. */
+static void link_case(int how, int victim, int kind, int prot)
 {
     char name[64], target[256], path[640], attack[2048];
-    struct sec_plant p = {SEC_PLANT_SYMLINK};
-    struct sec_op c, o;
+    struct sec_plant p = {how};
 
-    snprintf(name, sizeof name, "sym-%s-%s-%d", user_tag(victim), kinds[kind],
-             prot < 0 ? 9 : prot);
+    if (how == SEC_PLANT_SYMLINK)
+        snprintf(name, sizeof name, "sym-%s-%s-%d", user_tag(victim),
+                 kinds[kind], prot < 0 ? 9 : prot);
+    else
+        snprintf(name, sizeof name, "hard-%s-%s", user_tag(victim),
+                 kinds[kind]);
     snprintf(target, sizeof target, "%s/target-%s", sec_scratch, name);
     snprintf(path, sizeof path, "%s", sec_reg_path(kinds[kind], name));
     if (sec_make_target(target, victim, 0600, 8192))
         return;
     p.path = path;
     p.target = target;
-    snprintf(attack, sizeof attack,
-             "B symlinked %s to %s's 0600 file %s; fs.protected_symlinks=%d",
-             path, sec_users[victim].name, target, prot);
+    if (how == SEC_PLANT_SYMLINK)
+        snprintf(attack, sizeof attack,
+                 "B symlinked %s to %s's 0600 file %s; "
+                 "fs.protected_symlinks=%d",
+                 path, sec_users[victim].name, target, prot);
+    else
+        snprintf(attack, sizeof attack,
+                 "B hard-linked %s's 0600 file %s at %s; "
+                 "fs.protected_hardlinks=0",
+                 sec_users[victim].name, target, path);
     if (sec_plant(&p))
         return;
-    c = create_op(kind, name, attack);
-    o = open_op(kind, name, attack);
-    sec_victim(victim, &c);
-    sec_victim(victim, &o);
+    create_and_open(victim, kind, name, attack);
     sec_check_target(target, victim, 0600, 8192, attack);
 }
 
@@ -86,10 +116,10 @@ static void test_symlink_at_registry_path(void)
         }
         for (int victim = SEC_ROOT; victim <= SEC_A; victim++)
             for (int kind = 0; kind < 2; kind++)
-                symlink_case(victim, kind, used);
+                link_case(SEC_PLANT_SYMLINK, victim, kind, used);
     }
     sec_sysctl_restore();
-    sec_run(SEC_A, 30, control_fn, NULL, "control");
+    control(SEC_A, "control");
 }
 
 /* ---- 2. A registry file the attacker made first
@@ -131,7 +161,7 @@ static void test_precreated_registry(void)
     precreated_case(SEC_A, 1, 0644);
     precreated_case(SEC_ROOT, 0, 0666);
     precreated_case(SEC_ROOT, 1, 0666);
-    sec_run(SEC_A, 30, control_fn, NULL, "control");
+    control(SEC_A, "control");
 }
 
 /* ---- 3. Untrusted namespace roots
@@ -265,10 +295,10 @@ static void test_untrusted_roots(void)
     /* Controls: an absent root is created, and then used, by its first
      * user: root's 01777; another user's 0755, where B may create nothing. */
     use_root("ns-made-by-root");
-    sec_run(SEC_ROOT, 30, control_fn, NULL, "control in a root it creates");
+    control(SEC_ROOT, "control in a root it creates");
     check_root_made("root", 0, 01777);
     use_root("ns-made-by-a");
-    sec_run(SEC_A, 30, control_fn, NULL, "control in a root it creates");
+    control(SEC_A, "control in a root it creates");
     check_root_made("A", sec_users[SEC_A].uid, 0755);
     {
         struct sec_op c = create_op(0, "in-a-namespace",
@@ -284,31 +314,7 @@ static void test_untrusted_roots(void)
 /* ---- 9. Hard links
  * ------------------------------------------------------------- */
 
-static void hardlink_case(int victim, int kind)
-{
-    char name[64], target[256], path[640], attack[2048];
-    struct sec_plant p = {SEC_PLANT_HARDLINK};
-    struct sec_op c, o;
-
-    snprintf(name, sizeof name, "hard-%s-%s", user_tag(victim), kinds[kind]);
-    snprintf(target, sizeof target, "%s/target-%s", sec_scratch, name);
-    snprintf(path, sizeof path, "%s", sec_reg_path(kinds[kind], name));
-    if (sec_make_target(target, victim, 0600, 8192))
-        return;
-    p.path = path;
-    p.target = target;
-    snprintf(attack, sizeof attack,
-             "B hard-linked %s's 0600 file %s at %s; fs.protected_hardlinks=0",
-             sec_users[victim].name, target, path);
-    if (sec_plant(&p))
-        return;
-    c = create_op(kind, name, attack);
-    o = open_op(kind, name, attack);
-    sec_victim(victim, &c);
-    sec_victim(victim, &o);
-    sec_check_target(target, victim, 0600, 8192, attack);
-}
-
+/* The cases are link_case's (section 1). */
 static void test_hardlink_at_registry_path(void)
 {
     if (sec_sysctl_set("protected_hardlinks", 0) != 0) {
@@ -316,12 +322,12 @@ static void test_hardlink_at_registry_path(void)
                "others' files; nothing to test\n");
         return;
     }
-    hardlink_case(SEC_ROOT, 1);
-    hardlink_case(SEC_ROOT, 0);
-    hardlink_case(SEC_A, 0);
-    hardlink_case(SEC_A, 1);
+    link_case(SEC_PLANT_HARDLINK, SEC_ROOT, 1, 0);
+    link_case(SEC_PLANT_HARDLINK, SEC_ROOT, 0, 0);
+    link_case(SEC_PLANT_HARDLINK, SEC_A, 0, 0);
+    link_case(SEC_PLANT_HARDLINK, SEC_A, 1, 0);
     sec_sysctl_restore();
-    sec_run(SEC_A, 30, control_fn, NULL, "control");
+    control(SEC_A, "control");
 }
 
 /* ---- 10. A FIFO, a directory, a socket at a registry path
@@ -331,7 +337,6 @@ static void special_case(int kind, int what, mode_t mode)
 {
     char name[64], path[640], attack[2048];
     struct sec_plant p = {what};
-    struct sec_op c, o;
 
     snprintf(name, sizeof name, "special-%s-%d-%o", kinds[kind], what,
              (unsigned)mode);
@@ -342,10 +347,7 @@ static void special_case(int kind, int what, mode_t mode)
              sec_plant_kind(what), (unsigned)mode, path);
     if (sec_plant(&p))
         return;
-    c = create_op(kind, name, attack);
-    o = open_op(kind, name, attack);
-    sec_victim(SEC_A, &c);
-    sec_victim(SEC_A, &o);
+    create_and_open(SEC_A, kind, name, attack);
     if (kind == 0) {
         struct sec_op w = {SEC_OP_PIPE_WAIT, name, 0};
         w.attack = attack;
@@ -362,7 +364,7 @@ static void test_special_files_at_registry_path(void)
         special_case(kind, SEC_PLANT_DIR, 0777);
         special_case(kind, SEC_PLANT_SOCKET, 0777);
     }
-    sec_run(SEC_A, 30, control_fn, NULL, "control");
+    control(SEC_A, "control");
 }
 
 int main(void)

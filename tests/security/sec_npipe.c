@@ -26,8 +26,7 @@ static void public_server(void *arg)
     const char *name = sec_pipe_name(PUB_PIPE);
     struct sec_public pub;
     SECURITY_ATTRIBUTES *sa = sec_public_sa(&pub);
-    HANDLE s1, s2, c;
-    char buf[64];
+    HANDLE s1, s2;
     DWORD le, n = 0;
     BOOL ok;
 
@@ -42,9 +41,7 @@ static void public_server(void *arg)
     /* B's client. */
     ok = ConnectNamedPipe(s1, NULL);
     CHECK(ok || GetLastError() == ERROR_PIPE_CONNECTED);
-    CHECK_OK(ReadFile(s1, buf, sizeof buf, &n, NULL));
-    CHECK_EQ(n, 11);
-    CHECK_MEM(buf, "ping from B", 11);
+    SEC_CHECK_READ(s1, "ping from B");
     CHECK_OK(WriteFile(s1, "pong from A", 11, &n, NULL));
     FlushFileBuffers(s1);
     /* A second instance, listening: the next clients find one. */
@@ -52,16 +49,10 @@ static void public_server(void *arg)
                          &le);
     SEC_CHECK_OK(s2 != INVALID_HANDLE_VALUE, le, "A's second public instance");
     sec_send(SEC_CHAN, "ready2");
-    if (sec_expect(SEC_CHAN, "chmodded", NULL, 0, 60000))
-        return;
     /* Root made A's registry 0666: even A's own client refuses it. */
-    c = sec_pipe_client(name, &le);
-    SEC_CHECK_FAILS_WITH(c != INVALID_HANDLE_VALUE, le, ERROR_ACCESS_DENIED,
-                         "A's client CreateFileA of its own public pipe "
-                         "after root made its registry 0666");
-    if (c != INVALID_HANDLE_VALUE)
-        CloseHandle(c);
-    sec_send(SEC_CHAN, "done");
+    sec_public_after_chmod(0, name, "chmodded", "done",
+                           "A's client CreateFileA of its own public pipe "
+                           "after root made its registry 0666");
     CloseHandle(s2);
     CloseHandle(s1);
 }
@@ -70,24 +61,18 @@ static void public_client(void *arg)
 {
     const char *name = sec_pipe_name(PUB_PIPE);
     const char *path = arg;
-    char msg[64], buf[64];
+    char msg[64];
     HANDLE c;
     DWORD le, n = 0;
     ULONG pid = 0;
-    int server_pid = 0, fd;
+    int server_pid = 0;
 
     if (sec_expect(SEC_CHAN, "go", msg, sizeof msg, 60000))
         return;
     sscanf(msg, "go %d", &server_pid);
     /* B cannot write A's registry, */
-    fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
-    test_checks++;
-    if (fd >= 0 || errno != EACCES)
-        TEST_FAIL_AT("B's open(O_RDWR) of A's public pipe registry %s: %s "
-                     "(expected EACCES): B can rewrite A's pipe",
-                     path, fd >= 0 ? "SUCCEEDED" : strerror(errno));
-    if (fd >= 0)
-        close(fd);
+    sec_check_open_denied(path, O_RDWR, "A's public pipe registry",
+                          "B can rewrite A's pipe");
     /* but connects to A's public pipe and talks with A. */
     c = sec_pipe_client(name, &le);
     SEC_CHECK_OK(c != INVALID_HANDLE_VALUE, le,
@@ -96,76 +81,22 @@ static void public_client(void *arg)
         CHECK_OK(GetNamedPipeServerProcessId(c, &pid));
         CHECK_EQ(pid, server_pid);
         CHECK_OK(WriteFile(c, "ping from B", 11, &n, NULL));
-        n = 0;
-        CHECK_OK(ReadFile(c, buf, sizeof buf, &n, NULL));
-        CHECK_EQ(n, 11);
-        CHECK_MEM(buf, "pong from A", 11);
+        SEC_CHECK_READ(c, "pong from A");
         CloseHandle(c);
     }
     sec_send(SEC_CHAN, "done1");
-    if (sec_expect(SEC_CHAN, "go2", NULL, 0, 60000))
-        return;
-    c = sec_pipe_client(name, &le);
-    SEC_CHECK_FAILS_WITH(c != INVALID_HANDLE_VALUE, le, ERROR_ACCESS_DENIED,
-                         "B's client CreateFileA of A's public pipe after "
-                         "root made its registry 0666 (anybody could have "
-                         "rewritten it)");
-    if (c != INVALID_HANDLE_VALUE)
-        CloseHandle(c);
-    sec_send(SEC_CHAN, "done2");
-}
-
-static void check_registry_mode(const char *path, int owner, mode_t mode)
-{
-    struct stat st;
-    test_checks++;
-    if (lstat(path, &st) < 0)
-        TEST_FAIL_AT("registry %s: %s", path, strerror(errno));
-    else if (!S_ISREG(st.st_mode) || st.st_uid != sec_users[owner].uid ||
-             (st.st_mode & 07777) != mode)
-        TEST_FAIL_AT("registry %s: type %o owner uid %u mode %04o; expected a "
-                     "regular file of %s, mode %04o",
-                     path, (unsigned)(st.st_mode & S_IFMT), (unsigned)st.st_uid,
-                     (unsigned)(st.st_mode & 07777), sec_users[owner].name,
-                     (unsigned)mode);
+    sec_public_after_chmod(0, name, "go2", "done2",
+                           "B's client CreateFileA of A's public pipe after "
+                           "root made its registry 0666 (anybody could have "
+                           "rewritten it)");
 }
 
 static void test_public_pipe(void)
 {
-    char path[640], msg[64];
-    struct sec_child a, b;
-    int apid = 0;
-
-    snprintf(path, sizeof path, "%s", sec_reg_path("pipe", PUB_PIPE));
-    if (sec_spawn(&a, SEC_A, 60, public_server, NULL, "public pipe server"))
-        return;
-    if (sec_expect(a.fd, "ready", msg, sizeof msg, 20000)) {
-        sec_join(&a);
-        return;
-    }
-    sscanf(msg, "ready %d", &apid);
-    check_registry_mode(path, SEC_A, 0644);
-    if (sec_spawn(&b, SEC_B, 60, public_client, path, "client")) {
-        sec_kill(&a);
-        return;
-    }
-    sec_send(b.fd, "go %d", apid);
-    if (sec_expect(b.fd, "done1", NULL, 0, 30000) ||
-        sec_expect(a.fd, "ready2", NULL, 0, 30000)) {
-        sec_kill(&b);
-        sec_kill(&a);
-        return;
-    }
-    /* Someone else made the registry writable by all. */
-    test_checks++;
-    if (chmod(path, 0666) < 0)
-        TEST_FAIL_AT("chmod %s: %s", path, strerror(errno));
-    sec_send(b.fd, "go2");
-    sec_expect(b.fd, "done2", NULL, 0, 30000);
-    sec_send(a.fd, "chmodded");
-    sec_expect(a.fd, "done", NULL, 0, 30000);
-    sec_join(&b);
-    sec_join(&a);
+    static const struct sec_public_test t = {
+        "pipe",   PUB_PIPE,      public_server, "public pipe server",
+        "ready2", public_client, "client"};
+    sec_public_attack(&t);
 }
 
 /* ---- 5. A lock held by the attacker
@@ -190,124 +121,34 @@ static void lock_server(void *arg)
     sec_expect(SEC_CHAN, "end", NULL, 0, 200000);
 }
 
-/* B: takes an OFD read lock on byte 0 of A's public registry, and keeps it;
- * cannot even open A's private one. */
-static void lock_holder(void *arg)
-{
-    const char *const *paths = arg;
-    struct flock fl;
-    uint64_t end = sec_ms() + 3000;
-    int fd = open(paths[0], O_RDONLY | O_NOFOLLOW | O_CLOEXEC), r = -1, pfd;
-
-    test_checks++;
-    if (fd < 0) {
-        TEST_FAIL_AT("B cannot open A's public registry %s for reading: %s "
-                     "(a public registry must be readable)",
-                     paths[0], strerror(errno));
-        sec_send(SEC_CHAN, "nolock");
-        return;
-    }
-    do {
-        memset(&fl, 0, sizeof fl);
-        fl.l_type = F_RDLCK;
-        fl.l_whence = SEEK_SET;
-        fl.l_start = 0;
-        fl.l_len = 1;
-        r = fcntl(fd, F_OFD_SETLK, &fl);
-        if (r < 0)
-            sec_sleep_ms(5);
-    } while (r < 0 && sec_ms() < end);
-    test_checks++;
-    if (r < 0)
-        TEST_FAIL_AT("B cannot take the read lock: %s", strerror(errno));
-    pfd = open(paths[1], O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    test_checks++;
-    if (pfd >= 0 || errno != EACCES)
-        TEST_FAIL_AT("B's open(O_RDONLY) of A's private pipe registry %s: %s "
-                     "(expected EACCES)",
-                     paths[1], pfd >= 0 ? "SUCCEEDED" : strerror(errno));
-    sec_send(SEC_CHAN, r == 0 ? "locked" : "nolock");
-    sec_expect(SEC_CHAN, "end", NULL, 0, 200000);
-    close(fd); /* the lock goes with it */
-}
-
+/* B takes an OFD read lock on byte 0 of A's public registry, and keeps it;
+ * he cannot even open A's private one.  Each of A's operations must return
+ * within 5 s: success, or the documented error. */
 static void test_lock_holding(void)
 {
     char pub[640], priv[640];
-    const char *paths[2] = {pub, priv};
-    const char *attack =
-        "B holds an OFD read lock on byte 0 of A's public pipe registry";
-    struct sec_child a, b;
-    struct sec_op create = {SEC_OP_PIPE_CREATE, LOCK_PIPE, ERROR_PIPE_BUSY};
-    struct sec_op open_ = {SEC_OP_PIPE_OPEN, LOCK_PIPE, ERROR_PIPE_BUSY};
-    struct sec_op wait = {SEC_OP_PIPE_WAIT, LOCK_PIPE, 0};
+    const struct sec_lock l = {pub, "A's public pipe registry", priv,
+                               "A's private pipe registry"};
+    const struct sec_op ops[] = {
+        {SEC_OP_PIPE_CREATE, LOCK_PIPE, ERROR_PIPE_BUSY, .may_succeed = 1,
+         .is_public = 1},
+        {SEC_OP_PIPE_OPEN, LOCK_PIPE, ERROR_PIPE_BUSY, .may_succeed = 1},
+        {SEC_OP_PIPE_WAIT, LOCK_PIPE, 0, .may_succeed = 1, .wait_ms = 100},
+        /* The same once more: nothing was left stuck by the first ones. */
+        {SEC_OP_PIPE_OPEN, LOCK_PIPE, ERROR_PIPE_BUSY, .may_succeed = 1},
+    };
 
     snprintf(pub, sizeof pub, "%s", sec_reg_path("pipe", LOCK_PIPE));
     snprintf(priv, sizeof priv, "%s", sec_reg_path("pipe", PRIV_PIPE));
-    if (sec_spawn(&a, SEC_A, 200, lock_server, NULL, "server"))
-        return;
-    if (sec_expect(a.fd, "ready", NULL, 0, 20000)) {
-        sec_join(&a);
-        return;
-    }
-    if (sec_spawn(&b, SEC_B, 200, lock_holder, paths, "lock holder")) {
-        sec_kill(&a);
-        return;
-    }
-    if (sec_expect(b.fd, "locked", NULL, 0, 20000) == 0) {
-        /* Each must return within 5 s: success, or the documented error. */
-        create.may_succeed = open_.may_succeed = wait.may_succeed = 1;
-        create.is_public = 1;
-        create.attack = open_.attack = wait.attack = attack;
-        wait.wait_ms = 100;
-        sec_victim(SEC_A, &create);
-        sec_victim(SEC_A, &open_);
-        sec_victim(SEC_A, &wait);
-        /* The same once more: nothing was left stuck by the first ones. */
-        sec_victim(SEC_A, &open_);
-    }
-    sec_send(b.fd, "end");
-    sec_join(&b);
-    sec_send(a.fd, "end");
-    sec_join(&a);
+    sec_lock_attack(lock_server, "server", &l, ops,
+                    (int)(sizeof ops / sizeof ops[0]));
 }
 
 /* ---- 6. Corrupt registries
  * -------------------------------------------------------- */
 
-static void corrupt_case(const char *short_name, off_t size, const char *what)
-{
-    char path[640], attack[1024];
-    struct sec_plant p = {SEC_PLANT_FILE};
-    struct sec_op o = {SEC_OP_PIPE_OPEN, short_name, 0};
-    struct sec_op w = {SEC_OP_PIPE_WAIT, short_name, 0};
-    struct sec_op c = {SEC_OP_PIPE_CREATE, short_name, ERROR_ACCESS_DENIED};
-
-    snprintf(path, sizeof path, "%s", sec_reg_path("pipe", short_name));
-    p.path = path;
-    p.mode = 0644;
-    p.ff_bytes = 4096;
-    p.size = size;
-    snprintf(attack, sizeof attack, "B's own pipe registry %s: %s", path, what);
-    if (sec_plant(&p))
-        return;
-    o.attack = w.attack = c.attack = attack;
-    /* Must fail (nothing there is a pipe), promptly. */
-    sec_victim(SEC_A, &o);
-    sec_victim(SEC_A, &w);
-    /* B's name: A may not create an instance in B's registry. */
-    sec_victim(SEC_A, &c);
-    sec_check_planted(&p, attack);
-}
-
-/* B's real public pipe, whose registry B (its owner) rewrites one 32-bit
- * word at a time; its server goes on accepting clients meanwhile. */
-struct mutator {
-    const char *name;
-    const char *path;
-};
-
-static void *mutator_server(void *arg)
+/* B's public pipe, its server accepting clients meanwhile. */
+static void *mutated_server(void *arg)
 {
     HANDLE s = arg;
     for (;;) {
@@ -319,114 +160,48 @@ static void *mutator_server(void *arg)
     return NULL;
 }
 
-static void mutator(void *arg)
+static HANDLE mutated_create(const char *short_name)
 {
-    const struct mutator *m = arg;
     struct sec_public pub;
     pthread_t t;
-    struct stat st;
     DWORD le;
-    char msg[128];
     HANDLE s =
-        sec_pipe_server(sec_pipe_name(m->name), PIPE_TYPE_BYTE,
+        sec_pipe_server(sec_pipe_name(short_name), PIPE_TYPE_BYTE,
                         PIPE_UNLIMITED_INSTANCES, sec_public_sa(&pub), &le);
-    int fd;
-
     SEC_CHECK_OK(s != INVALID_HANDLE_VALUE, le, "B's public CreateNamedPipeA");
-    fd = open(m->path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
-    test_checks++;
-    if (s == INVALID_HANDLE_VALUE || fd < 0 || fstat(fd, &st) < 0) {
-        if (fd < 0)
-            TEST_FAIL_AT("B cannot open his own registry %s: %s", m->path,
-                         strerror(errno));
-        sec_send(SEC_CHAN, "fail");
-        return;
-    }
-    pthread_create(&t, NULL, mutator_server, s);
-    sec_send(SEC_CHAN, "ready %lld", (long long)st.st_size);
-    for (;;) {
-        long long off = 0;
-        unsigned long val = 0;
-        uint32_t old = 0, v;
-        if (sec_recv(SEC_CHAN, msg, sizeof msg, 200000))
-            break;
-        if (sscanf(msg, "mut %lld %lx", &off, &val) != 2)
-            break;
-        v = (uint32_t)val;
-        if (pread(fd, &old, 4, off) != 4 || pwrite(fd, &v, 4, off) != 4) {
-            sec_send(SEC_CHAN, "fail");
-            break;
-        }
-        sec_send(SEC_CHAN, "done");
-        if (sec_recv(SEC_CHAN, msg, sizeof msg, 200000))
-            break;
-        pwrite(fd, &old, 4, off);
-        sec_send(SEC_CHAN, "restored");
-    }
+    if (s != INVALID_HANDLE_VALUE)
+        pthread_create(&t, NULL, mutated_server, s);
+    return s;
+}
+
+/* Success is fine (it is B's pipe): a hang or a crash is not. */
+static int mutated_victims(const char *short_name, const char *attack)
+{
+    struct sec_op o = {SEC_OP_PIPE_OPEN, short_name, 0, .may_succeed = 1,
+                       .attack = attack};
+    struct sec_op w = {SEC_OP_PIPE_WAIT, short_name,    0, .may_succeed = 1,
+                       .attack = attack, .wait_ms = 100}; /* 0 would take B's
+                                                             default time-out */
+    return sec_victim(SEC_A, &o) < 0 || sec_victim(SEC_A, &w) < 0 ? -1 : 0;
 }
 
 static void test_corrupt_registry(void)
 {
-    char path[640], msg[128], attack[256];
-    struct mutator m = {"mutated", NULL};
-    struct sec_child b;
-    long long size = 0;
-    static const uint32_t values[] = {0xFFFFFFFFu, 0x08000000u};
-    int hung = 0, tried = 0;
+    /* Must fail (nothing there is a pipe), promptly; B's name: A may not
+     * create an instance in B's registry. */
+    static const struct sec_op ops[] = {
+        {SEC_OP_PIPE_OPEN, NULL, 0},
+        {SEC_OP_PIPE_WAIT, NULL, 0},
+        {SEC_OP_PIPE_CREATE, NULL, ERROR_ACCESS_DENIED},
+    };
+    /* The words of a real registry's first 512 bytes and of the 128 bytes
+     * after 4096. */
+    static const struct sec_mutation m = {
+        "pipe",     "mutated", mutated_create, NULL, mutated_victims,
+        4096 + 128, 100};
 
-    corrupt_case("corrupt-small", 4096 + 64,
-                 "4096 bytes of 0xFF, then 64 zero bytes");
-    corrupt_case("corrupt-sparse", (off_t)1 << 31,
-                 "4096 bytes of 0xFF, then a hole up to 2^31 bytes");
-
-    /* Every 32-bit word of a real registry's first 512 bytes and of the
-     * 128 bytes after 4096 (whatever the layout: counts, sizes, ids are
-     * among them), set to 0xFFFFFFFF and to 0x08000000 in turn. */
-    snprintf(path, sizeof path, "%s", sec_reg_path("pipe", m.name));
-    m.path = path;
-    if (sec_spawn(&b, SEC_B, 280, mutator, &m, "rewrites his registry"))
-        return;
-    if (sec_expect(b.fd, "ready", msg, sizeof msg, 20000)) {
-        sec_kill(&b);
-        return;
-    }
-    sscanf(msg, "ready %lld", &size);
-    for (long long off = 0; off + 4 <= size && off < 4096 + 128 && !hung;
-         off += 4) {
-        if (off == 512)
-            off = size > 4096 ? 4096 : size;
-        if (off + 4 > size)
-            break;
-        for (size_t v = 0; v < sizeof values / sizeof values[0] && !hung; v++) {
-            struct sec_op o = {SEC_OP_PIPE_OPEN, m.name, 0};
-            struct sec_op w = {SEC_OP_PIPE_WAIT, m.name, 0};
-            sec_send(b.fd, "mut %lld %lx", off, (unsigned long)values[v]);
-            if (sec_expect(b.fd, "done", NULL, 0, 20000)) {
-                hung = 1;
-                break;
-            }
-            snprintf(attack, sizeof attack,
-                     "B set the 32-bit word at offset %lld of his public "
-                     "pipe's registry to 0x%08lx",
-                     off, (unsigned long)values[v]);
-            /* Success is fine (it is B's pipe): a hang or a crash is not. */
-            o.may_succeed = w.may_succeed = 1;
-            o.attack = w.attack = attack;
-            w.wait_ms = 100; /* 0 would take B's default time-out */
-            if (sec_victim(SEC_A, &o) < 0 || sec_victim(SEC_A, &w) < 0)
-                hung = 1; /* the rest would hang as well */
-            tried++;
-            sec_send(b.fd, "restore");
-            if (sec_expect(b.fd, "restored", NULL, 0, 20000))
-                hung = 1;
-        }
-    }
-    test_checks++;
-    if (!hung && tried < 100)
-        TEST_FAIL_AT("only %d mutations of a %lld-byte registry tried", tried,
-                     size);
-    sec_send(b.fd, "end");
-    sec_kill(&b);
+    sec_corrupt_registries("pipe", ops, (int)(sizeof ops / sizeof ops[0]));
+    sec_mutation_attack(&m);
 }
 
 /* ---- 8. A client that never reads
@@ -520,15 +295,11 @@ static void slow_victims(void *arg)
 static void test_slow_client(void)
 {
     struct sec_child a, b;
-    if (sec_spawn(&a, SEC_A, 120, slow_server, NULL, "server"))
+    if (sec_spawn_ready(&a, SEC_A, 120, slow_server, NULL, "server", "ready",
+                        NULL, 0))
         return;
-    if (sec_expect(a.fd, "ready", NULL, 0, 20000)) {
-        sec_join(&a);
-        return;
-    }
     if (sec_spawn(&b, SEC_B, 120, slow_reader, NULL,
-                  "client that never "
-                  "reads")) {
+                  "client that never reads")) {
         sec_kill(&a);
         return;
     }
@@ -596,6 +367,20 @@ static void *rogue_server(void *arg)
     return NULL;
 }
 
+/* B's CreateNamedPipeA of A's live pipe name (what: it) must be refused;
+ * an instance B got is kept, to see whether A's clients come to it. */
+static void squat_name(const char *short_name, const char *what)
+{
+    pthread_t t;
+    DWORD le;
+    HANDLE h = sec_pipe_server(sec_pipe_name(short_name), PIPE_TYPE_BYTE,
+                               PIPE_UNLIMITED_INSTANCES, NULL, &le);
+    SEC_CHECK_FAILS_WITH(h != INVALID_HANDLE_VALUE, le, ERROR_ACCESS_DENIED,
+                         what);
+    if (h != INVALID_HANDLE_VALUE)
+        pthread_create(&t, NULL, rogue_server, h);
+}
+
 /* B: squats what he can, then accepts whatever comes to his sockets. */
 static void spy(void *arg)
 {
@@ -604,13 +389,9 @@ static void spy(void *arg)
     static int fds[4200];
     int nfds = 0, nseen;
     struct sec_catch got = {0, 0, 0};
-    char msg[64], scratch_file[700];
-    DWORD le;
-    HANDLE h;
-    uint64_t rnd = (uint64_t)getpid() * 0x9E3779B97F4A7C15ull ^ sec_ms();
+    char scratch_file[700];
     struct rlimit rl;
     int maxfds = 4000; /* fds has room for 4000 + 64 (hijack) */
-    pthread_t t;
 
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
         rl.rlim_cur = rl.rlim_max;
@@ -623,17 +404,10 @@ static void spy(void *arg)
     /* The names A's sockets have, one hex digit off, and random ones. */
     nseen = sec_list_abstract(seen, 4096);
     for (int i = 0; i < nseen && nfds < maxfds / 2; i++) {
-        char name[108];
-        size_t len = strlen(seen[i]);
         int fd = sec_bind_abstract(seen[i], SOCK_STREAM);
         if (fd >= 0) /* a free name: it was no live socket's */
             fds[nfds++] = fd;
-        for (int d = 0; d < 16 && len > 0; d++) {
-            snprintf(name, sizeof name, "%s", seen[i]);
-            name[len - 1] = "0123456789abcdef"[d];
-            if ((fd = sec_bind_abstract(name, SOCK_STREAM)) >= 0)
-                fds[nfds++] = fd;
-        }
+        sec_bind_neighbours(seen[i], SOCK_STREAM, fds, &nfds);
     }
     /* In a public registry, every 64-bit word might be a socket id. */
     if (s->is_public) {
@@ -654,16 +428,7 @@ static void spy(void *arg)
         if (fd >= 0)
             close(fd);
     }
-    for (int fails = 0; nfds < maxfds && fails < 100;) {
-        char name[40];
-        int fd;
-        rnd = rnd * 6364136223846793005ull + 1442695040888963407ull;
-        snprintf(name, sizeof name, "winipc-%016llx", (unsigned long long)rnd);
-        if ((fd = sec_bind_abstract(name, SOCK_STREAM)) >= 0)
-            fds[nfds++] = fd;
-        else
-            fails++;
-    }
+    sec_bind_random(SOCK_STREAM, fds, &nfds, maxfds);
 
     /* The registry: not B's to remove, replace or (if private) read. */
     test_checks++;
@@ -689,45 +454,15 @@ static void spy(void *arg)
         }
     }
     /* Nor B's to rewrite: if he could, A's socket ids would become his. */
-    {
-        int fd = open(s->path, O_RDWR | O_NOFOLLOW | O_CLOEXEC), n = 0;
-        test_checks++;
-        if (fd >= 0) {
-            int nb = nfds;
-            n = sec_hijack_ids(fd, SOCK_STREAM, fds, &nb, maxfds + 64);
-            nfds = nb;
-            close(fd);
-            TEST_FAIL_AT("B opened A's pipe registry %s for writing (and "
-                         "rewrote %d words of it)",
-                         s->path, n);
-        }
-    }
+    sec_check_no_hijack(s->path, "pipe", SOCK_STREAM, fds, &nfds, maxfds + 64);
     /* The name is A's while A's pipe lives, whatever its case. */
-    h = sec_pipe_server(sec_pipe_name(SPY_PIPE), PIPE_TYPE_BYTE,
-                        PIPE_UNLIMITED_INSTANCES, NULL, &le);
-    SEC_CHECK_FAILS_WITH(h != INVALID_HANDLE_VALUE, le, ERROR_ACCESS_DENIED,
-                         "B's CreateNamedPipeA of A's pipe name");
-    /* An instance B got is kept, to see whether A's clients come to it. */
-    if (h != INVALID_HANDLE_VALUE)
-        pthread_create(&t, NULL, rogue_server, h);
-    h = sec_pipe_server(sec_pipe_name("INTERCEPTED-Pipe"), PIPE_TYPE_BYTE,
-                        PIPE_UNLIMITED_INSTANCES, NULL, &le);
-    SEC_CHECK_FAILS_WITH(h != INVALID_HANDLE_VALUE, le, ERROR_ACCESS_DENIED,
-                         "B's CreateNamedPipeA of A's pipe name in upper case");
-    if (h != INVALID_HANDLE_VALUE)
-        pthread_create(&t, NULL, rogue_server, h);
+    squat_name(SPY_PIPE, "B's CreateNamedPipeA of A's pipe name");
+    squat_name("INTERCEPTED-Pipe",
+               "B's CreateNamedPipeA of A's pipe name in upper case");
 
     sec_send(SEC_CHAN, "armed %d", nfds);
     /* Accept until told to stop. */
-    for (;;) {
-        struct pollfd p = {SEC_CHAN, POLLIN, 0};
-        int stop = poll(&p, 1, 0) > 0;
-        sec_catch_once(fds, nfds, &got);
-        if (stop)
-            break;
-        sec_sleep_ms(2);
-    }
-    sec_recv(SEC_CHAN, msg, sizeof msg, 1000);
+    sec_catch_until_told(fds, nfds, &got, NULL, NULL);
     test_checks++;
     if (got.from_a || got.bytes)
         TEST_FAIL_AT("INTERCEPTED: B's sockets got %d connections from A's "
@@ -780,12 +515,9 @@ static void interception_case(int is_public)
     int server_pid = 0, ok = 0, served = -1;
 
     snprintf(path, sizeof path, "%s", sec_reg_path("pipe", SPY_PIPE));
-    if (sec_spawn(&a, SEC_A, 200, spy_server, &s, "server"))
+    if (sec_spawn_ready(&a, SEC_A, 200, spy_server, &s, "server", "ready", msg,
+                        sizeof msg))
         return;
-    if (sec_expect(a.fd, "ready", msg, sizeof msg, 20000)) {
-        sec_join(&a);
-        return;
-    }
     sscanf(msg, "ready %d", &server_pid);
     if (sec_spawn(&b, SEC_B, 200, spy, &s, "interceptor")) {
         sec_kill(&a);

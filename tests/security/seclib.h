@@ -18,6 +18,11 @@
  * an operation that hangs kills its child with SIGALRM, which the parent
  * reports as a failure ("hung"), instead of hanging ctest.
  *
+ * The attacks that named pipes and mailslots share (sec_public_attack,
+ * sec_lock_attack, sec_corrupt_registries, sec_mutation_attack) are here,
+ * with what differs (the objects, the victim's operations, the messages)
+ * given by sec_npipe.c and sec_mailslot.c.
+ *
  * Registry paths follow docs/security (flat layout):
  *   ROOT/pipe.<enc>, ROOT/mailslot.<enc>
  * where <enc> is the name after "\\.\pipe\" (or "\\.\mailslot\") folded to
@@ -295,6 +300,18 @@ static inline const char *sec_err_name(DWORD e)
                          (unsigned long long)(limit_ms));                      \
     } while (0)
 
+/* TEST_FAIL_AT for a helper that reports its caller's file and line. */
+static inline void sec_fail_at(const char *file, int line, const char *fmt, ...)
+{
+    va_list ap;
+    test_failures++;
+    fprintf(stderr, "%s:%d: %s: ", file, line, test_current);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
 /* ---- The namespace root and the scratch folder of a test
  * ---------------------- */
 
@@ -363,23 +380,26 @@ static inline void sec_encode(const char *name, char *out, size_t cap)
     out[n] = '\0';
 }
 
-/* The Win32 name and the registry file of pipe (or mailslot) short name. */
+/* The Win32 name "\\.\KIND\SHORT" (kind: "pipe" or "mailslot"), in one of
+ * 16 buffers used in turn; and the registry file of a short name. */
+static inline const char *sec_win32_name(const char *kind,
+                                         const char *short_name)
+{
+    static char buf[16][160];
+    static int next;
+    char *b = buf[next++ % 16];
+    snprintf(b, sizeof buf[0], "\\\\.\\%s\\%s", kind, short_name);
+    return b;
+}
+
 static inline const char *sec_pipe_name(const char *short_name)
 {
-    static char buf[8][160];
-    static int next;
-    char *b = buf[next++ % 8];
-    snprintf(b, sizeof buf[0], "\\\\.\\pipe\\%s", short_name);
-    return b;
+    return sec_win32_name("pipe", short_name);
 }
 
 static inline const char *sec_slot_name(const char *short_name)
 {
-    static char buf[8][160];
-    static int next;
-    char *b = buf[next++ % 8];
-    snprintf(b, sizeof buf[0], "\\\\.\\mailslot\\%s", short_name);
-    return b;
+    return sec_win32_name("mailslot", short_name);
 }
 
 /* kind: "pipe" or "mailslot". */
@@ -623,14 +643,34 @@ static inline int sec_expect_at(const char *file, int line, int fd,
     test_checks++;
     if (r == 0 && strncmp(buf, word, strlen(word)) == 0)
         return 0;
-    test_failures++;
-    fprintf(stderr, "%s:%d: %s: waited for \"%s\": %s%s%s\n", file, line,
-            test_current, word,
-            r == -1   ? "the other side exited"
-            : r == -2 ? "timed out"
-                      : "got \"",
-            r == 0 ? buf : "", r == 0 ? "\"" : "");
+    sec_fail_at(file, line, "waited for \"%s\": %s%s%s", word,
+                r == -1   ? "the other side exited"
+                : r == -2 ? "timed out"
+                          : "got \"",
+                r == 0 ? buf : "", r == 0 ? "\"" : "");
     return -1;
+}
+
+/* sec_spawn, then its first message, within 20 s, must start with word
+ * (msg: the message, if not NULL).  -1 if the child could not start or did
+ * not say word: it is then joined (its failures count). */
+#define sec_spawn_ready(c, user, timeout_s, fn, arg, what, word, msg, cap)     \
+    sec_spawn_ready_at(__FILE__, __LINE__, (c), (user), (timeout_s), (fn),     \
+                       (arg), (what), (word), (msg), (cap))
+
+static inline int sec_spawn_ready_at(const char *file, int line,
+                                     struct sec_child *c, int user,
+                                     unsigned timeout_s, sec_fn fn, void *arg,
+                                     const char *what, const char *word,
+                                     char *msg, size_t cap)
+{
+    if (sec_spawn(c, user, timeout_s, fn, arg, what))
+        return -1;
+    if (sec_expect_at(file, line, c->fd, word, msg, cap, 20000)) {
+        sec_join(c);
+        return -1;
+    }
+    return 0;
 }
 
 /* ---- Victim-side helpers ------------------------------------------------- */
@@ -695,57 +735,56 @@ static inline HANDLE sec_mailslot(const char *name, DWORD timeout,
     return h;
 }
 
-/*
- * A positive control, run by a victim: a pipe of short name (not used by
- * the attack) works in this namespace root: a server, a client, a message
- * each way.  It keeps the tests honest: a library that refused everything
- * would pass the checks of the attacks, not this one.
- */
-static inline void sec_check_pipe_works(const char *short_name)
-{
-    const char *name = sec_pipe_name(short_name);
-    char buf[64];
-    DWORD le, n = 0;
-    HANDLE s = sec_pipe_server(name, PIPE_TYPE_BYTE, 1, NULL, &le), c;
+/* Reads one message from h (a buffer of 64 bytes) that must be want. */
+#define SEC_CHECK_READ(h, want)                                                \
+    do {                                                                       \
+        char rb_[64];                                                          \
+        DWORD rn_ = 0;                                                         \
+        size_t rl_ = strlen(want);                                             \
+        CHECK_OK(ReadFile((h), rb_, sizeof rb_, &rn_, NULL));                  \
+        CHECK_EQ(rn_, rl_);                                                    \
+        CHECK_MEM(rb_, (want), rl_);                                           \
+    } while (0)
 
-    SEC_CHECK_OK(s != INVALID_HANDLE_VALUE, le, "control: CreateNamedPipeA");
-    if (s == INVALID_HANDLE_VALUE)
-        return;
-    c = sec_pipe_client(name, &le);
-    SEC_CHECK_OK(c != INVALID_HANDLE_VALUE, le, "control: client CreateFileA");
-    if (c != INVALID_HANDLE_VALUE) {
-        BOOL ok = ConnectNamedPipe(s, NULL);
-        CHECK(ok || GetLastError() == ERROR_PIPE_CONNECTED);
-        CHECK_OK(WriteFile(c, "control", 7, &n, NULL));
-        n = 0;
-        CHECK_OK(ReadFile(s, buf, sizeof buf, &n, NULL));
-        CHECK_EQ(n, 7);
-        CHECK_MEM(buf, "control", 7);
-        CloseHandle(c);
-    }
-    CloseHandle(s);
+/* A pipe client (slot == 0) or a mailslot writer (slot == 1) of name. */
+static inline HANDLE sec_open_end(int slot, const char *name, DWORD *le)
+{
+    return slot ? sec_slot_writer(name, le) : sec_pipe_client(name, le);
 }
 
-/* The same for a mailslot. */
-static inline void sec_check_mailslot_works(const char *short_name)
+/*
+ * A positive control, run by a victim: a pipe (slot == 0) or a mailslot
+ * (slot == 1) of short name (not used by the attack) works in this
+ * namespace root: a server (a receiver), a client (a writer), a message.
+ * It keeps the tests honest: a library that refused everything would pass
+ * the checks of the attacks, not this one.
+ */
+static inline void sec_check_works(int slot, const char *short_name)
 {
-    const char *name = sec_slot_name(short_name);
-    char buf[64];
+    const char *name =
+        slot ? sec_slot_name(short_name) : sec_pipe_name(short_name);
     DWORD le, n = 0;
-    HANDLE s = sec_mailslot(name, 2000, NULL, &le), w;
+    HANDLE s = slot ? sec_mailslot(name, 2000, NULL, &le)
+                    : sec_pipe_server(name, PIPE_TYPE_BYTE, 1, NULL, &le),
+           c;
 
-    SEC_CHECK_OK(s != INVALID_HANDLE_VALUE, le, "control: CreateMailslotA");
+    SEC_CHECK_OK(s != INVALID_HANDLE_VALUE, le,
+                 slot ? "control: CreateMailslotA"
+                      : "control: CreateNamedPipeA");
     if (s == INVALID_HANDLE_VALUE)
         return;
-    w = sec_slot_writer(name, &le);
-    SEC_CHECK_OK(w != INVALID_HANDLE_VALUE, le, "control: writer CreateFileA");
-    if (w != INVALID_HANDLE_VALUE) {
-        CHECK_OK(WriteFile(w, "control", 7, &n, NULL));
-        n = 0;
-        CHECK_OK(ReadFile(s, buf, sizeof buf, &n, NULL));
-        CHECK_EQ(n, 7);
-        CHECK_MEM(buf, "control", 7);
-        CloseHandle(w);
+    c = sec_open_end(slot, name, &le);
+    SEC_CHECK_OK(c != INVALID_HANDLE_VALUE, le,
+                 slot ? "control: writer CreateFileA"
+                      : "control: client CreateFileA");
+    if (c != INVALID_HANDLE_VALUE) {
+        if (!slot) {
+            BOOL ok = ConnectNamedPipe(s, NULL);
+            CHECK(ok || GetLastError() == ERROR_PIPE_CONNECTED);
+        }
+        CHECK_OK(WriteFile(c, "control", 7, &n, NULL));
+        SEC_CHECK_READ(s, "control");
+        CloseHandle(c);
     }
     CloseHandle(s);
 }
@@ -1134,6 +1173,83 @@ static inline void sec_catch_once(const int *fds, int n, struct sec_catch *c)
     }
 }
 
+/* Binds (of type) the 16 names that differ from name in its last hex
+ * digit only, the name itself among them, those that are free: into
+ * fds[*n], fds[*n + 1], ... */
+static inline void sec_bind_neighbours(const char *name, int type, int *fds,
+                                       int *n)
+{
+    size_t len = strlen(name);
+    for (int d = 0; d < 16 && len > 0; d++) {
+        char near[108];
+        int fd;
+        snprintf(near, sizeof near, "%s", name);
+        near[len - 1] = "0123456789abcdef"[d];
+        if ((fd = sec_bind_abstract(near, type)) >= 0)
+            fds[(*n)++] = fd;
+    }
+}
+
+/* Binds (of type) random names "winipc-<16 hex>" into fds[*n], ... until
+ * there are max, or 100 of them were taken. */
+static inline void sec_bind_random(int type, int *fds, int *n, int max)
+{
+    uint64_t rnd = (uint64_t)getpid() * 0x9E3779B97F4A7C15ull ^ sec_ms();
+    for (int fails = 0; *n < max && fails < 100;) {
+        char name[40];
+        int fd;
+        rnd = rnd * 6364136223846793005ull + 1442695040888963407ull;
+        snprintf(name, sizeof name, "winipc-%016llx", (unsigned long long)rnd);
+        if ((fd = sec_bind_abstract(name, type)) >= 0)
+            fds[(*n)++] = fd;
+        else
+            fails++;
+    }
+}
+
+/* B must not be able to open A's registry at path (kind: "pipe" or
+ * "mailslot") for writing; if he can, he rewrites it (sec_hijack_ids, his
+ * sockets of type into fds[*n], ..., up to max) and the test fails. */
+#define sec_check_no_hijack(path, kind, type, fds, n, max)                     \
+    sec_check_no_hijack_at(__FILE__, __LINE__, (path), (kind), (type), (fds),  \
+                           (n), (max))
+
+static inline void sec_check_no_hijack_at(const char *file, int line,
+                                          const char *path, const char *kind,
+                                          int type, int *fds, int *n, int max)
+{
+    int fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+    test_checks++;
+    if (fd >= 0) {
+        int words = sec_hijack_ids(fd, type, fds, n, max);
+        close(fd);
+        sec_fail_at(file, line,
+                    "B opened A's %s registry %s for writing (and rewrote %d "
+                    "words of it)",
+                    kind, path, words);
+    }
+}
+
+/* Run by B: counts into got what reaches his sockets fds (and, each
+ * round, what also(ctx, got) finds) until the parent sends a message. */
+static inline void
+sec_catch_until_told(const int *fds, int n, struct sec_catch *got,
+                     void (*also)(void *ctx, struct sec_catch *got), void *ctx)
+{
+    char msg[64];
+    for (;;) {
+        struct pollfd p = {SEC_CHAN, POLLIN, 0};
+        int stop = poll(&p, 1, 0) > 0;
+        sec_catch_once(fds, n, got);
+        if (also)
+            also(ctx, got);
+        if (stop)
+            break;
+        sec_sleep_ms(2);
+    }
+    sec_recv(SEC_CHAN, msg, sizeof msg, 1000);
+}
+
 /* ---- Files the attacks aim at
  * -------------------------------------------------- */
 
@@ -1193,11 +1309,9 @@ static inline void sec_check_target_at(const char *file, int line,
             if (buf[i] != (char)("SECRET-"[i % 7] ^ (i / 7 & 0x0f)))
                 bad = "its CONTENTS WERE OVERWRITTEN";
     }
-    if (bad) {
-        test_failures++;
-        fprintf(stderr, "%s:%d: %s: the victim's file %s: %s (%s)\n", file,
-                line, test_current, path, bad, attack);
-    }
+    if (bad)
+        sec_fail_at(file, line, "the victim's file %s: %s (%s)", path, bad,
+                    attack);
     if (fd >= 0)
         close(fd);
     free(buf);
@@ -1337,12 +1451,368 @@ static inline void sec_check_planted_at(const char *file, int line,
             close(fd);
         free(b);
     }
-    if (bad) {
-        test_failures++;
-        fprintf(stderr, "%s:%d: %s: the attacker's %s at %s: %s (%s)\n", file,
-                line, test_current, sec_plant_kind(p->kind), p->path, bad,
-                attack);
+    if (bad)
+        sec_fail_at(file, line, "the attacker's %s at %s: %s (%s)",
+                    sec_plant_kind(p->kind), p->path, bad, attack);
+}
+
+/* ---- Checks on registry files
+ * ------------------------------------------------------ */
+
+/* What another user may do to a registry file: nothing.  open(path,
+ * flags) (O_RDONLY or O_RDWR) by B must fail with EACCES; whose: the
+ * registry, for the message ("A's public pipe registry"); why: what it
+ * would mean (or NULL). */
+#define sec_check_open_denied(path, flags, whose, why)                         \
+    sec_check_open_denied_at(__FILE__, __LINE__, (path), (flags), (whose),     \
+                             (why))
+
+static inline void sec_check_open_denied_at(const char *file, int line,
+                                            const char *path, int flags,
+                                            const char *whose, const char *why)
+{
+    int fd = open(path, flags | O_NOFOLLOW | O_CLOEXEC);
+    test_checks++;
+    if (fd >= 0 || errno != EACCES)
+        sec_fail_at(file, line,
+                    "B's open(%s) of %s %s: %s (expected EACCES)%s%s",
+                    (flags & O_ACCMODE) == O_RDWR ? "O_RDWR" : "O_RDONLY",
+                    whose, path, fd >= 0 ? "SUCCEEDED" : strerror(errno),
+                    why ? ": " : "", why ? why : "");
+    if (fd >= 0)
+        close(fd);
+}
+
+/* A registry file must be a regular file of owner, of mode. */
+#define sec_check_registry_mode(path, owner, mode)                             \
+    sec_check_registry_mode_at(__FILE__, __LINE__, (path), (owner), (mode))
+
+static inline void sec_check_registry_mode_at(const char *file, int line,
+                                              const char *path, int owner,
+                                              mode_t mode)
+{
+    struct stat st;
+    test_checks++;
+    if (lstat(path, &st) < 0)
+        sec_fail_at(file, line, "registry %s: %s", path, strerror(errno));
+    else if (!S_ISREG(st.st_mode) || st.st_uid != sec_users[owner].uid ||
+             (st.st_mode & 07777) != mode)
+        sec_fail_at(file, line,
+                    "registry %s: type %o owner uid %u mode %04o; expected a "
+                    "regular file of %s, mode %04o",
+                    path, (unsigned)(st.st_mode & S_IFMT), (unsigned)st.st_uid,
+                    (unsigned)(st.st_mode & 07777), sec_users[owner].name,
+                    (unsigned)mode);
+}
+
+/* ---- Attacks that pipes and mailslots share
+ * ------------------------------------ */
+
+/*
+ * A public object of A's and B's client (issue 12, finding 4), in the
+ * order the two children and the parent take turns:
+ *   owner (A, arg NULL): creates the public object (of short_name), says
+ *     "ready" (or "ready PID"); then, once B's client has had its exchange,
+ *     says second; on "chmodded" checks that its own client is refused and
+ *     says "done".
+ *   other (B, arg: the registry's path): on "go PID" (A's pid, 0 if A did
+ *     not say it) checks and has its exchange, says "done1"; on "go2"
+ *     checks that it is refused, says "done2".
+ * The parent checks that A's registry is 0644 and A's, and between the two
+ * halves makes it 0666 (someone else made it writable by all).
+ */
+struct sec_public_test {
+    const char *kind; /* "pipe" or "mailslot" */
+    const char *short_name;
+    sec_fn owner;
+    const char *owner_what;
+    const char *second;
+    sec_fn other;
+    const char *other_what;
+};
+
+/* The second half, in A's or B's child: on word (root made the registry
+ * 0666), a client or writer (slot) of name must be refused (what, for the
+ * message); then says done. */
+static inline void sec_public_after_chmod(int slot, const char *name,
+                                          const char *word, const char *done,
+                                          const char *what)
+{
+    DWORD le;
+    HANDLE h;
+    if (sec_expect(SEC_CHAN, word, NULL, 0, 60000))
+        return;
+    h = sec_open_end(slot, name, &le);
+    SEC_CHECK_FAILS_WITH(h != INVALID_HANDLE_VALUE, le, ERROR_ACCESS_DENIED,
+                         what);
+    if (h != INVALID_HANDLE_VALUE)
+        CloseHandle(h);
+    sec_send(SEC_CHAN, done);
+}
+
+static inline void sec_public_attack(const struct sec_public_test *t)
+{
+    char path[640], msg[64];
+    struct sec_child a, b;
+    int apid = 0;
+
+    snprintf(path, sizeof path, "%s", sec_reg_path(t->kind, t->short_name));
+    if (sec_spawn_ready(&a, SEC_A, 60, t->owner, NULL, t->owner_what, "ready",
+                        msg, sizeof msg))
+        return;
+    sscanf(msg, "ready %d", &apid);
+    sec_check_registry_mode(path, SEC_A, 0644);
+    if (sec_spawn(&b, SEC_B, 60, t->other, path, t->other_what)) {
+        sec_kill(&a);
+        return;
     }
+    sec_send(b.fd, "go %d", apid);
+    if (sec_expect(b.fd, "done1", NULL, 0, 30000) ||
+        sec_expect(a.fd, t->second, NULL, 0, 30000)) {
+        sec_kill(&b);
+        sec_kill(&a);
+        return;
+    }
+    /* Someone else made the registry writable by all. */
+    test_checks++;
+    if (chmod(path, 0666) < 0)
+        TEST_FAIL_AT("chmod %s: %s", path, strerror(errno));
+    sec_send(b.fd, "go2");
+    sec_expect(b.fd, "done2", NULL, 0, 30000);
+    sec_send(a.fd, "chmodded");
+    sec_expect(a.fd, "done", NULL, 0, 30000);
+    sec_join(&b);
+    sec_join(&a);
+}
+
+/* B's lock on A's public registry (issue 12, finding 5). */
+struct sec_lock {
+    const char *path;   /* A's public registry */
+    const char *whose;  /* it, for the messages: "A's public pipe registry" */
+    const char *denied; /* a registry B may not even read (or NULL) */
+    const char *denied_whose;
+};
+
+/* B: takes an OFD read lock on byte 0 of l->path, says "locked" (or
+ * "nolock"), and keeps it until "end"; cannot open l->denied. */
+static inline void sec_lock_holder(void *arg)
+{
+    const struct sec_lock *l = arg;
+    struct flock fl;
+    uint64_t end = sec_ms() + 3000;
+    int fd = open(l->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), r = -1;
+
+    test_checks++;
+    if (fd < 0) {
+        TEST_FAIL_AT("B cannot open %s %s for reading: %s (a public registry "
+                     "must be readable)",
+                     l->whose, l->path, strerror(errno));
+        sec_send(SEC_CHAN, "nolock");
+        return;
+    }
+    do {
+        memset(&fl, 0, sizeof fl);
+        fl.l_type = F_RDLCK;
+        fl.l_whence = SEEK_SET;
+        fl.l_start = 0;
+        fl.l_len = 1;
+        r = fcntl(fd, F_OFD_SETLK, &fl);
+        if (r < 0)
+            sec_sleep_ms(5);
+    } while (r < 0 && sec_ms() < end);
+    test_checks++;
+    if (r < 0)
+        TEST_FAIL_AT("B cannot take the read lock: %s", strerror(errno));
+    if (l->denied)
+        sec_check_open_denied(l->denied, O_RDONLY, l->denied_whose, NULL);
+    sec_send(SEC_CHAN, r == 0 ? "locked" : "nolock");
+    sec_expect(SEC_CHAN, "end", NULL, 0, 200000);
+    close(fd); /* the lock goes with it */
+}
+
+/* owner (A) makes the objects and says "ready", then waits for "end"; while
+ * B holds his lock, A runs ops (each in a child of its own, with the lock
+ * as their attack). */
+static inline void sec_lock_attack(sec_fn owner, const char *owner_what,
+                                   const struct sec_lock *l,
+                                   const struct sec_op *ops, int nops)
+{
+    char attack[256];
+    struct sec_child a, b;
+
+    snprintf(attack, sizeof attack, "B holds an OFD read lock on byte 0 of %s",
+             l->whose);
+    if (sec_spawn_ready(&a, SEC_A, 200, owner, NULL, owner_what, "ready", NULL,
+                        0))
+        return;
+    if (sec_spawn(&b, SEC_B, 200, sec_lock_holder, (void *)l, "lock holder")) {
+        sec_kill(&a);
+        return;
+    }
+    if (sec_expect(b.fd, "locked", NULL, 0, 20000) == 0)
+        for (int i = 0; i < nops; i++) {
+            struct sec_op o = ops[i];
+            o.attack = attack;
+            sec_victim(SEC_A, &o);
+        }
+    sec_send(b.fd, "end");
+    sec_join(&b);
+    sec_send(a.fd, "end");
+    sec_join(&a);
+}
+
+/* B's own registries of kind ("pipe", "mailslot") with absurd contents
+ * (issue 12, finding 6): 4096 bytes of 0xFF, then 64 zero bytes, or a
+ * hole up to 2^31 bytes.  A runs ops (their short_name and attack set
+ * here) on each; what B planted stays as it was. */
+static inline void sec_corrupt_registries(const char *kind,
+                                          const struct sec_op *ops, int nops)
+{
+    static const struct {
+        const char *short_name;
+        off_t size;
+        const char *what;
+    } cases[] = {
+        {"corrupt-small", 4096 + 64, "4096 bytes of 0xFF, then 64 zero bytes"},
+        {"corrupt-sparse", (off_t)1 << 31,
+         "4096 bytes of 0xFF, then a hole up to 2^31 bytes"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char path[640], attack[1024];
+        struct sec_plant p = {SEC_PLANT_FILE};
+
+        snprintf(path, sizeof path, "%s",
+                 sec_reg_path(kind, cases[k].short_name));
+        p.path = path;
+        p.mode = 0644;
+        p.ff_bytes = 4096;
+        p.size = cases[k].size;
+        snprintf(attack, sizeof attack, "B's own %s registry %s: %s", kind,
+                 path, cases[k].what);
+        if (sec_plant(&p))
+            continue;
+        for (int i = 0; i < nops; i++) {
+            struct sec_op o = ops[i];
+            o.short_name = cases[k].short_name;
+            o.attack = attack;
+            sec_victim(SEC_A, &o);
+        }
+        sec_check_planted(&p, attack);
+    }
+}
+
+/*
+ * B's real public object, whose registry B (its owner) rewrites one 32-bit
+ * word at a time (whatever the layout: counts, sizes, ids are among them),
+ * to 0xFFFFFFFF and to 0x08000000 in turn: the words of its first 512
+ * bytes, and if end > 4096 those from 4096 up to end.  Under each, A runs
+ * victims; B's object goes on working meanwhile.
+ */
+struct sec_mutation {
+    const char *kind; /* "pipe" or "mailslot" */
+    const char *short_name;
+    /* B: creates his public object (checked) and has it serve; returns it
+     * or INVALID_HANDLE_VALUE. */
+    HANDLE (*create)(const char *short_name);
+    /* B: after each restore (NULL: nothing). */
+    void (*restored)(HANDLE h);
+    /* A's side under one mutation: < 0 if an operation hung. */
+    int (*victims)(const char *short_name, const char *attack);
+    long long end;
+    int min_tried; /* mutations that must have been tried */
+    const char *path;
+};
+
+/* B: "ready SIZE"; then "mut OFF VAL" sets a word ("done"), and the next
+ * message puts it back ("restored"). */
+static inline void sec_mutator(void *arg)
+{
+    const struct sec_mutation *m = arg;
+    struct stat st;
+    char msg[128];
+    HANDLE h = m->create(m->short_name);
+    int fd = open(m->path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+
+    test_checks++;
+    if (h == INVALID_HANDLE_VALUE || fd < 0 || fstat(fd, &st) < 0) {
+        if (fd < 0)
+            TEST_FAIL_AT("B cannot open his own registry %s: %s", m->path,
+                         strerror(errno));
+        sec_send(SEC_CHAN, "fail");
+        return;
+    }
+    sec_send(SEC_CHAN, "ready %lld", (long long)st.st_size);
+    for (;;) {
+        long long off = 0;
+        unsigned long val = 0;
+        uint32_t old = 0, v;
+        if (sec_recv(SEC_CHAN, msg, sizeof msg, 200000))
+            break;
+        if (sscanf(msg, "mut %lld %lx", &off, &val) != 2)
+            break;
+        v = (uint32_t)val;
+        if (pread(fd, &old, 4, off) != 4 || pwrite(fd, &v, 4, off) != 4) {
+            sec_send(SEC_CHAN, "fail");
+            break;
+        }
+        sec_send(SEC_CHAN, "done");
+        if (sec_recv(SEC_CHAN, msg, sizeof msg, 200000))
+            break;
+        if (pwrite(fd, &old, 4, off) != 4)
+            break;
+        if (m->restored)
+            m->restored(h);
+        sec_send(SEC_CHAN, "restored");
+    }
+}
+
+static inline void sec_mutation_attack(const struct sec_mutation *mt)
+{
+    static const uint32_t values[] = {0xFFFFFFFFu, 0x08000000u};
+    struct sec_mutation m = *mt;
+    char path[640], msg[128], attack[256];
+    struct sec_child b;
+    long long size = 0;
+    int hung = 0, tried = 0;
+
+    snprintf(path, sizeof path, "%s", sec_reg_path(m.kind, m.short_name));
+    m.path = path;
+    if (sec_spawn(&b, SEC_B, 280, sec_mutator, &m, "rewrites his registry"))
+        return;
+    if (sec_expect(b.fd, "ready", msg, sizeof msg, 20000)) {
+        sec_kill(&b);
+        return;
+    }
+    sscanf(msg, "ready %lld", &size);
+    for (long long off = 0; off + 4 <= size && off < m.end && !hung; off += 4) {
+        if (off == 512)
+            off = size > 4096 ? 4096 : size;
+        if (off + 4 > size)
+            break;
+        for (size_t v = 0; v < sizeof values / sizeof values[0] && !hung; v++) {
+            sec_send(b.fd, "mut %lld %lx", off, (unsigned long)values[v]);
+            if (sec_expect(b.fd, "done", NULL, 0, 20000)) {
+                hung = 1;
+                break;
+            }
+            snprintf(attack, sizeof attack,
+                     "B set the 32-bit word at offset %lld of his public "
+                     "%s's registry to 0x%08lx",
+                     off, m.kind, (unsigned long)values[v]);
+            if (m.victims(m.short_name, attack) < 0)
+                hung = 1; /* the rest would hang as well */
+            tried++;
+            sec_send(b.fd, "restore");
+            if (sec_expect(b.fd, "restored", NULL, 0, 20000))
+                hung = 1;
+        }
+    }
+    test_checks++;
+    if (!hung && tried < m.min_tried)
+        TEST_FAIL_AT("only %d mutations of a %lld-byte registry tried", tried,
+                     size);
+    sec_send(b.fd, "end");
+    sec_kill(&b);
 }
 
 /* ---- Running the tests
@@ -1379,25 +1849,22 @@ static inline int sec_selected(const char *name)
     return !only || !*only || strstr(name, only) != NULL;
 }
 
-/* Runs one test in a fresh namespace root (root's, 01777). */
-#define SEC_RUN(fn)                                                            \
+/* Runs one test in a fresh scratch folder, with its namespace root made
+ * (root's, 01777) if make_root. */
+#define SEC_RUN_IN(fn, make_root)                                              \
     do {                                                                       \
         if (!sec_selected(#fn))                                                \
             break;                                                             \
-        if (sec_begin(1) == 0)                                                 \
+        if (sec_begin(make_root) == 0)                                         \
             RUN(fn);                                                           \
         sec_end();                                                             \
     } while (0)
 
+/* Runs one test in a fresh namespace root (root's, 01777). */
+#define SEC_RUN(fn) SEC_RUN_IN(fn, 1)
+
 /* The same with no namespace root yet: the test makes it. */
-#define SEC_RUN_NOROOT(fn)                                                     \
-    do {                                                                       \
-        if (!sec_selected(#fn))                                                \
-            break;                                                             \
-        if (sec_begin(0) == 0)                                                 \
-            RUN(fn);                                                           \
-        sec_end();                                                             \
-    } while (0)
+#define SEC_RUN_NOROOT(fn) SEC_RUN_IN(fn, 0)
 
 static inline int sec_summary(void)
 {
