@@ -155,7 +155,7 @@ static DWORD ns_check(int fd, enum wipc_ns_how how, struct wipc_ns_file *f)
     if (err)
         return err;
     if (st.type != WIPC_PLAT_FILE || st.nlink != 1 || (st.mode & 022) ||
-        (how != WIPC_NS_READ && st.uid != me) ||
+        (how != WIPC_NS_READ && how != WIPC_NS_PEEK && st.uid != me) ||
         (ns_foreign && st.uid != ns_owner))
         return ERROR_ACCESS_DENIED;
     f->fd = fd;
@@ -166,6 +166,7 @@ static DWORD ns_check(int fd, enum wipc_ns_how how, struct wipc_ns_file *f)
     /* Only the caller's user (and root) can open a 0600 file of its own:
      * nobody else can hold its locks. */
     f->bounded = !(st.uid == me && (st.mode & 077) == 0);
+    f->mine = st.uid == me;
     return 0;
 }
 
@@ -222,7 +223,8 @@ DWORD wipc_ns_open(const char *name, enum wipc_ns_how how, unsigned mode,
              * may write what the object lets its own user write (a named
              * pipe's client marks its instance busy); others' read-only. */
             err = wipc_plat_openat(dirfd, name, O_RDWR, 0, &fd);
-            if (err == ERROR_ACCESS_DENIED && how == WIPC_NS_READ)
+            if (err == ERROR_ACCESS_DENIED &&
+                (how == WIPC_NS_READ || how == WIPC_NS_PEEK))
                 err = wipc_plat_openat(dirfd, name, O_RDONLY, 0, &fd);
         }
         if (err)
@@ -231,7 +233,7 @@ DWORD wipc_ns_open(const char *name, enum wipc_ns_how how, unsigned mode,
             err = wipc_plat_fchmod(fd, mode);
         if (!err)
             err = ns_check(fd, how, f);
-        if (!err)
+        if (!err && how != WIPC_NS_PEEK)
             err = wipc_ns_lock(f, how == WIPC_NS_READ);
         if (err) {
             wipc_plat_close(fd);
@@ -239,7 +241,8 @@ DWORD wipc_ns_open(const char *name, enum wipc_ns_how how, unsigned mode,
             return err;
         }
         /* A reader is not held up to look: see namespace.h. */
-        if (how == WIPC_NS_READ || ns_is_at(f->dev, f->ino, name)) {
+        if (how == WIPC_NS_READ || how == WIPC_NS_PEEK ||
+            ns_is_at(f->dev, f->ino, name)) {
             *created = excl;
             return 0;
         }

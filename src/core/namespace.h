@@ -81,6 +81,7 @@ enum wipc_ns_how {
     WIPC_NS_OWNER,  /* its owner, if it exists: read-write, mutex */
     WIPC_NS_READ,   /* anyone, if it exists: mutex shared; read-only
                      * unless it is the caller's own (then read-write) */
+    WIPC_NS_PEEK,   /* the same, without the mutex (wipc_ns_lock it) */
 };
 
 /* An open registry file, and what was checked of it. */
@@ -90,11 +91,12 @@ struct wipc_ns_file {
     uint64_t size;  /* its size when opened */
     uint64_t dev, ino;
     int bounded;    /* others may hold its locks: waits are bounded */
+    int mine;       /* owned by the caller's user */
 };
 
 /*
  * Opens the registry file name (relative to the root) and takes its mutex,
- * making sure, unless how is WIPC_NS_READ, that the file locked is still the
+ * making sure, unless how is WIPC_NS_READ or _PEEK, that the file locked is still the
  * one at name (a last user may have removed it meanwhile): a reader that
  * finds no live object in what it opened must check wipc_ns_still_there
  * before it concludes that there is none.  With WIPC_NS_CREATE, a new file gets mode

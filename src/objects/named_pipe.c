@@ -263,11 +263,10 @@ static uint64_t np_state_off(uint32_t i)
     return np_slot_off(i) + offsetof(struct np_slot, state);
 }
 
-/* Takes the registry's mutex on a server instance's descriptor.  It may be
- * held by another user (a public pipe's registry is readable by all, and
- * so lockable for reading): the wait is then bounded, and the instance's
- * writes to its own slot go ahead without it; at worst a client then reads
- * half a write, and its connection fails. */
+/* Takes the registry's mutex on a server instance's descriptor, before
+ * the instance lets its slot go (np_destroy).  It may be held by another
+ * user (a public pipe's registry is readable by all, and so lockable for
+ * reading): the wait is then bounded. */
 static int np_inst_lock(struct wipc_npipe *p)
 {
     return wipc_plat_lock_byte_bounded(p->inst_fd, WIPC_NS_LOCK_MUTEX, 0,
@@ -275,22 +274,28 @@ static int np_inst_lock(struct wipc_npipe *p)
                                                        : -1) == 0;
 }
 
-/* Says LISTENING in this server instance's slot, since when, and with a
+/*
+ * Says LISTENING in this server instance's slot, since when, and with a
  * new claim: a client that is still connected from before, or queued, can
- * never pass for a client of this listen. */
+ * never pass for a client of this listen.  The slot is the instance's own,
+ * and says BUSY until now (since its last client's claim), so no client
+ * uses it meanwhile: the time and the claim are written first, and the
+ * state last, alone (one aligned 4-byte field), so that a client that
+ * reads LISTENING reads the new claim too.  No mutex is needed, so a
+ * server never waits here for a client that holds it.
+ */
 static void np_set_listening(struct wipc_npipe *p)
 {
     struct {
-        uint32_t state, pad;
         uint64_t since, claim;
-    } head = {NP_SLOT_LISTENING, 0, wipc_plat_now_ns(), 0};
-    int locked = np_inst_lock(p);
+    } head = {wipc_plat_now_ns(), wipc_plat_random64()};
+    uint32_t listening = NP_SLOT_LISTENING;
 
-    p->claim = head.claim = wipc_plat_random64();
+    p->claim = head.claim;
     wipc_plat_pwrite_all(p->inst_fd, &head, sizeof head,
+                         np_slot_off(p->slot) + offsetof(struct np_slot, since));
+    wipc_plat_pwrite_all(p->inst_fd, &listening, sizeof listening,
                          np_state_off(p->slot));
-    if (locked)
-        wipc_ns_unlock(p->inst_fd);
 }
 
 /* After accepting its claim's client: the slot says BUSY, so that a
@@ -306,25 +311,17 @@ static void np_mark_accepted(struct wipc_npipe *p)
 }
 
 /* Records, before the connection is cut, that this instance disconnected
- * its client (see np_slot.dropped), and that it does not listen until its
- * next ConnectNamedPipe.  A client reads the count at its claim and at the
- * end of its connection. */
+ * its client (see np_slot.dropped).  The slot says BUSY already (since the
+ * claim), and only this instance writes the count, one aligned field: a
+ * client reads it at its claim and at the end of its connection. */
 static void np_mark_dropped(struct wipc_npipe *p)
 {
-    uint32_t busy = NP_SLOT_BUSY;
-    int locked;
-
     if (p->inst_fd < 0)
         return;
-    locked = np_inst_lock(p);
     p->dropped++;
-    wipc_plat_pwrite_all(p->inst_fd, &busy, sizeof busy,
-                         np_state_off(p->slot));
     wipc_plat_pwrite_all(p->inst_fd, &p->dropped, sizeof p->dropped,
                          np_slot_off(p->slot) +
                              offsetof(struct np_slot, dropped));
-    if (locked)
-        wipc_ns_unlock(p->inst_fd);
 }
 
 /* ---- The object ------------------------------------------------------------ */
@@ -452,7 +449,10 @@ static DWORD np_accept_pending_seen(struct wipc_npipe *p, int seen)
             wipc_plat_eventfd_set(p->wake_fd);
             p->wake_set = 1;
         }
-        np_mark_accepted(p);
+        /* A client of the registry's own user has said BUSY itself
+         * (np_claim); for the others, the server says it. */
+        if (cred != 0 || uid != p->cfg.owner_uid)
+            np_mark_accepted(p);
         return 0;
     }
     return ERROR_PIPE_LISTENING;
@@ -983,8 +983,16 @@ static int np_listened_before(const struct np_slot *all, uint32_t a,
 static DWORD np_claim(struct wipc_npipe *p, const struct wipc_ns_file *f,
                       const struct np_header *h, const struct np_slot *all)
 {
+    /* Its own user's client says BUSY in the slot at once, as the server
+     * will when it accepts, so that the instance does not look free should
+     * the client close before then.  Written once the claim is held and
+     * before the connect: the server moves on to a new listen only after
+     * it has accepted this claim's connection, so it never finds the BUSY
+     * written late, over its next LISTENING. */
+    int mark = f->mine;
     uint32_t i, best, tried = UINT32_MAX;
-    DWORD pid = 0, uid = 0;
+    uint32_t busy = NP_SLOT_BUSY, listening = NP_SLOT_LISTENING;
+    DWORD pid = 0, uid = 0, err;
 
     for (;;) {
         /* The instance listening longest, of those not tried yet. */
@@ -997,21 +1005,22 @@ static DWORD np_claim(struct wipc_npipe *p, const struct wipc_ns_file *f,
         if (best == UINT32_MAX)
             return ERROR_PIPE_BUSY;
         tried = best;
-        if (wipc_plat_claim_connect(all[best].sock_id, all[best].claim,
-                                    NP_BACKLOG_WAIT_MS, &p->conn, &pid,
-                                    &uid) != 0)
-            continue;
-        if (uid == f->owner) {
-            /* Its own user's client says BUSY at once (as the server
-             * will when it accepts), so that the instance does not look
-             * free should the client close before then. */
-            if (f->owner == wipc_plat_geteuid()) {
-                uint32_t busy = NP_SLOT_BUSY;
-                wipc_plat_pwrite_all(f->fd, &busy, sizeof busy,
-                                     np_state_off(best));
-            }
+        if (wipc_plat_claim_bind(all[best].sock_id, all[best].claim,
+                                 &p->conn) != 0)
+            continue; /* another client's */
+        if (mark)
+            wipc_plat_pwrite_all(f->fd, &busy, sizeof busy,
+                                 np_state_off(best));
+        err = wipc_plat_claim_connect(p->conn, all[best].sock_id,
+                                      NP_BACKLOG_WAIT_MS, &pid, &uid);
+        if (!err && uid == f->owner)
             break;
-        }
+        /* Not connected: the claim was never the server's to accept, and
+         * the slot is as it was.  Connected to someone else: the slot is
+         * stale. */
+        if (mark && err)
+            wipc_plat_pwrite_all(f->fd, &listening, sizeof listening,
+                                 np_state_off(best));
         wipc_plat_close(p->conn);
         p->conn = -1;
     }
@@ -1039,15 +1048,17 @@ static DWORD np_why_not(const char *path, int fd, const struct np_header *h,
     return ERROR_FILE_NOT_FOUND;
 }
 
-/* Opens the registry at path for reading and takes its mutex (shared),
- * without checking that the file is still the one at path: a caller that
- * finds no live instance in it must check (np_why_not) before it concludes
- * anything.  A mutex held by another user past the bound: the pipe is
- * busy. */
-static DWORD np_open_registry(const char *path, struct wipc_ns_file *f)
+/* Opens the registry at path for reading and, with lock, takes its mutex
+ * (shared), without checking that the file is still the one at path: a
+ * caller that finds no live instance in it must check (np_why_not) before
+ * it concludes anything.  A mutex held by another user past the bound: the
+ * pipe is busy. */
+static DWORD np_open_registry(const char *path, struct wipc_ns_file *f,
+                              int lock)
 {
     int created;
-    DWORD err = wipc_ns_open(path, WIPC_NS_READ, 0, f, &created);
+    DWORD err = wipc_ns_open(path, lock ? WIPC_NS_READ : WIPC_NS_PEEK, 0, f,
+                             &created);
     return err == ERROR_LOCK_VIOLATION ? ERROR_PIPE_BUSY : err;
 }
 
@@ -1058,30 +1069,46 @@ static DWORD np_open_once(const char *path, ACCESS_MASK access,
     struct np_header h;
     struct np_slot *all = NULL;
     struct wipc_ns_file f;
-    int fd, have_header;
-    /* The common case costs an open, a check, a lock, two reads and the
-     * claim's bind and connect: the registry is checked for being current,
-     * and the instances for being alive, only when no instance can be
-     * connected to. */
-    DWORD err = np_open_registry(path, &f);
+    int fd, have_header, locked = 0;
+    /* The common case costs an open, a check, two reads and the claim's
+     * bind and connect, with no lock: a slot is written so that a reader
+     * never sees a listen's state without its claim (np_set_listening),
+     * and the claim itself is the kernel's.  The mutex is taken (shared)
+     * only when no instance could be claimed: to tell a busy pipe from one
+     * whose servers are all gone, and to remove the name then. */
+    DWORD err = np_open_registry(path, &f, 0);
 
     if (err)
         return err;
     fd = f.fd;
-    have_header = np_read_header(fd, &h) == 0;
-    if (have_header)
-        all = np_read_slots(fd, &h);
-    if (have_header &&
-        (((access & FILE_READ_DATA) && !(h.open_mode & PIPE_ACCESS_OUTBOUND)) ||
-         ((access & FILE_WRITE_DATA) && !(h.open_mode & PIPE_ACCESS_INBOUND)))) {
+    for (;;) {
+        int wrong_way;
+        have_header = np_read_header(fd, &h) == 0;
+        all = have_header ? np_read_slots(fd, &h) : NULL;
         /* The direction must be one the server offers. */
+        wrong_way =
+            have_header &&
+            (((access & FILE_READ_DATA) && !(h.open_mode & PIPE_ACCESS_OUTBOUND)) ||
+             ((access & FILE_WRITE_DATA) && !(h.open_mode & PIPE_ACCESS_INBOUND)));
+        if (!wrong_way && have_header && np_claim(p, &f, &h, all) == 0) {
+            p->cfg = h;
+            break;
+        }
+        if (!locked) {
+            free(all);
+            all = NULL;
+            err = wipc_ns_lock(&f, 1);
+            if (err) {
+                wipc_plat_close(fd);
+                return err == ERROR_LOCK_VIOLATION ? ERROR_PIPE_BUSY : err;
+            }
+            locked = 1;
+            continue; /* again, under the mutex */
+        }
         err = np_why_not(path, fd, &h, all, have_header);
-        if (err == ERROR_PIPE_BUSY)
+        if (wrong_way && err == ERROR_PIPE_BUSY)
             err = ERROR_ACCESS_DENIED;
-    } else if (!have_header || np_claim(p, &f, &h, all) != 0) {
-        err = np_why_not(path, fd, &h, all, have_header);
-    } else {
-        p->cfg = h;
+        break;
     }
     free(all);
     if (err) {
@@ -1089,7 +1116,8 @@ static DWORD np_open_once(const char *path, ACCESS_MASK access,
         return err;
     }
     /* Kept open, to look at the slot later (np_dropped). */
-    wipc_ns_unlock(fd);
+    if (locked)
+        wipc_ns_unlock(fd);
     p->reg_fd = fd;
     return 0;
 }
@@ -1135,7 +1163,7 @@ DWORD wipc_npipe_wait(const char *path, DWORD timeout)
         struct np_slot *all = NULL;
         struct wipc_ns_file f;
         int fd, listening = 0, have_header;
-        DWORD err = np_open_registry(path, &f);
+        DWORD err = np_open_registry(path, &f, 1);
 
         if (err == ERROR_PIPE_BUSY)
             goto busy; /* another user holds the mutex: wait on */
@@ -1465,7 +1493,7 @@ void wipc_npipe_info(struct wipc_object *obj, struct wipc_npipe_info *info)
     if (p->path[0]) {
         struct np_header h;
         struct wipc_ns_file f;
-        if (np_open_registry(p->path, &f) == 0) {
+        if (np_open_registry(p->path, &f, 1) == 0) {
             if (np_read_header(f.fd, &h) == 0)
                 info->cur_instances = np_count_live(f.fd, &h, NULL);
             wipc_plat_close(f.fd);
@@ -1531,7 +1559,7 @@ DWORD wipc_npipe_status(const char *path, struct wipc_npipe_status *st)
 {
     struct np_header h;
     struct wipc_ns_file f;
-    DWORD err = np_open_registry(path, &f);
+    DWORD err = np_open_registry(path, &f, 1);
     int fd = f.fd;
 
     memset(st, 0, sizeof *st);

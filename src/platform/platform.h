@@ -306,11 +306,14 @@ DWORD wipc_plat_connect_abstract(uint64_t id, int type, int *out);
 DWORD wipc_plat_accept(int lfd, int look_first, int *out);
 
 /* Named pipe claims (see posix_socket.c): a stream socket bound to the
- * claim name of (id, claim) and connected to the listening socket id, and
- * its peer's pid and uid.  ERROR_PIPE_BUSY: the claim is taken, or the
- * backlog stayed full for wait_ms; ERROR_FILE_NOT_FOUND: nobody listens. */
-DWORD wipc_plat_claim_connect(uint64_t id, uint64_t claim, int wait_ms,
-                              int *out, DWORD *pid, DWORD *uid);
+ * claim name of (id, claim); ERROR_PIPE_BUSY if another holds it. */
+DWORD wipc_plat_claim_bind(uint64_t id, uint64_t claim, int *fd);
+
+/* Connects the claim's socket fd to the listening socket id, and tells its
+ * peer's pid and uid.  ERROR_PIPE_BUSY: the backlog stayed full for
+ * wait_ms; ERROR_FILE_NOT_FOUND: nobody listens.  fd stays the caller's. */
+DWORD wipc_plat_claim_connect(int fd, uint64_t id, int wait_ms, DWORD *pid,
+                              DWORD *uid);
 
 /* 1 if a client holds the claim (id, claim) now. */
 int wipc_plat_claim_taken(uint64_t id, uint64_t claim);

@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,12 +21,44 @@
 #include "platform.h"
 #include "posix_abstract.h"
 
+/*
+ * Random numbers are secrets (a named pipe's claims, socket names), so they
+ * come from the kernel's generator; each thread takes 32 at a time, which
+ * saves a system call per listen.  A fork()ed child must not hand out what
+ * its parent will: the child's copy of every buffer is dropped (the fork
+ * count below changes in the child).
+ */
+#define RANDOM_BATCH 32
+static atomic_uint random_forks;
+static pthread_once_t random_once = PTHREAD_ONCE_INIT;
+
+static void random_forked(void) { atomic_fetch_add(&random_forks, 1); }
+
+static void random_init(void) { pthread_atfork(NULL, NULL, random_forked); }
+
 uint64_t wipc_plat_random64(void)
 {
-    uint64_t v = 0;
-    while (getrandom(&v, sizeof v, 0) < 0 && errno == EINTR)
-        ;
-    return v;
+    static __thread uint64_t buf[RANDOM_BATCH];
+    static __thread unsigned left, forks;
+    unsigned now;
+
+    pthread_once(&random_once, random_init);
+    now = atomic_load(&random_forks);
+    if (left == 0 || forks != now) {
+        size_t got = 0;
+        while (got < sizeof buf) {
+            ssize_t n = getrandom((char *)buf + got, sizeof buf - got, 0);
+            if (n > 0)
+                got += (size_t)n;
+            else if (errno != EINTR)
+                break;
+        }
+        left = (unsigned)(got / sizeof buf[0]);
+        forks = now;
+        if (left == 0)
+            return 0;
+    }
+    return buf[--left];
 }
 
 socklen_t wipc_posix_abstract_addr(const char *name, struct sockaddr_un *sa)
@@ -184,25 +218,33 @@ static socklen_t claim_addr(uint64_t id, uint64_t claim, struct sockaddr_un *sa)
     return wipc_posix_abstract_addr(name, sa);
 }
 
-DWORD wipc_plat_claim_connect(uint64_t id, uint64_t claim, int wait_ms,
-                              int *out, DWORD *pid, DWORD *uid)
+DWORD wipc_plat_claim_bind(uint64_t id, uint64_t claim, int *out)
 {
     struct sockaddr_un sa;
-    struct ucred cred;
-    socklen_t len, clen = sizeof cred;
-    uint64_t start = 0;
-    DWORD delay_us = 20;
+    socklen_t len = claim_addr(id, claim, &sa);
     int e, fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 
     if (fd < 0)
         return wipc_plat_error(errno);
-    len = claim_addr(id, claim, &sa);
     if (bind(fd, (struct sockaddr *)&sa, len) < 0) {
         e = errno;
         close(fd);
         return e == EADDRINUSE ? ERROR_PIPE_BUSY : wipc_plat_error(e);
     }
-    len = wipc_posix_abstract_id_addr(id, &sa);
+    *out = fd;
+    return 0;
+}
+
+DWORD wipc_plat_claim_connect(int fd, uint64_t id, int wait_ms, DWORD *pid,
+                              DWORD *uid)
+{
+    struct sockaddr_un sa;
+    struct ucred cred;
+    socklen_t len = wipc_posix_abstract_id_addr(id, &sa), clen = sizeof cred;
+    uint64_t start = 0;
+    DWORD delay_us = 20;
+    int e;
+
     /* A full backlog (EAGAIN) is waited out for a while: the server takes
      * and drops connections that are not the claim's at once. */
     while (connect(fd, (struct sockaddr *)&sa, len) < 0) {
@@ -219,7 +261,6 @@ DWORD wipc_plat_claim_connect(uint64_t id, uint64_t claim, int wait_ms,
                 continue;
             }
         }
-        close(fd);
         if (e == ECONNREFUSED || e == ENOENT)
             return ERROR_FILE_NOT_FOUND;
         return e == EAGAIN ? ERROR_PIPE_BUSY : wipc_plat_error(e);
@@ -227,14 +268,10 @@ DWORD wipc_plat_claim_connect(uint64_t id, uint64_t claim, int wait_ms,
     /* Back to blocking: waits are done by the caller's read and write.
      * FIONBIO clears O_NONBLOCK alone, in one call. */
     ioctl(fd, FIONBIO, &(int){0});
-    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0) {
-        e = errno;
-        close(fd);
-        return wipc_plat_error(e);
-    }
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0)
+        return wipc_plat_error(errno);
     *pid = (DWORD)cred.pid;
     *uid = (DWORD)cred.uid;
-    *out = fd;
     return 0;
 }
 
