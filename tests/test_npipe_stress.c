@@ -1013,6 +1013,37 @@ static unsigned rnd(void)
  * server's DisconnectNamedPipe; its next ConnectNamedPipe serves the next
  * client.
  */
+/* White-box: what a client of the pipe's own user does when it holds its
+ * claim, before it connects: slot 0 of the registry (at 4096) says BUSY
+ * (2).  It then "dies" without connecting. */
+static void write_busy_claim(const char *name)
+{
+    char path[4096];
+    uint32_t busy = 2;
+    int fd, n = snprintf(path, sizeof path, "%s/pipe.",
+                         winipc_namespace_root());
+    for (const char *c = name + strlen("\\\\.\\pipe\\"); *c; c++)
+        path[n++] = *c >= 'A' && *c <= 'Z' ? (char)(*c - 'A' + 'a') : *c;
+    path[n] = '\0';
+    fd = open(path, O_WRONLY | O_CLOEXEC);
+    CHECK(fd >= 0);
+    CHECK_EQ(pwrite(fd, &busy, sizeof busy, 4096), (ssize_t)sizeof busy);
+    close(fd);
+}
+
+struct connect_arg {
+    HANDLE s;
+    atomic_int ok;
+};
+
+static void *connect_main(void *arg)
+{
+    struct connect_arg *a = arg;
+    atomic_store(&a->ok, ConnectNamedPipe(a->s, NULL) ||
+                             GetLastError() == ERROR_PIPE_CONNECTED);
+    return NULL;
+}
+
 static void test_stale_claim(void)
 {
     const char *name = pipe_name("stale-claim");
@@ -1070,6 +1101,30 @@ static void test_stale_claim(void)
     CHECK_OK(ReadFile(s, buf, sizeof buf, &n, NULL));
     CHECK_EQ(n, 5);
     CloseHandle(c2);
+    CHECK_OK(DisconnectNamedPipe(s));
+
+    /* A client killed between its claim and its connect leaves the slot
+     * saying BUSY: the server, waiting in ConnectNamedPipe, finds that
+     * nobody holds the claim and listens again; the next client gets in. */
+    {
+        struct connect_arg a = {s, 0};
+        pthread_t t;
+        pthread_create(&t, NULL, connect_main, &a);
+        while (WaitNamedPipeA(name, 1) == FALSE) /* listening again */
+            ;
+        write_busy_claim(name);
+        CHECK_FAILS(client(name, GENERIC_READ | GENERIC_WRITE) !=
+                        INVALID_HANDLE_VALUE,
+                    ERROR_PIPE_BUSY);
+        c2 = client_retry(name, GENERIC_READ | GENERIC_WRITE, 5000);
+        CHECK(c2 != INVALID_HANDLE_VALUE);
+        CHECK(join_within(t, 10000));
+        CHECK(atomic_load(&a.ok));
+        CHECK_OK(WriteFile(c2, "again", 5, &n, NULL));
+        CHECK_OK(ReadFile(s, buf, sizeof buf, &n, NULL));
+        CHECK_EQ(n, 5);
+        CloseHandle(c2);
+    }
     CloseHandle(s);
 }
 

@@ -54,6 +54,7 @@
 #define NP_AGAIN 0xFFFFFFFFu /* internal: the registry changed, look again */
 #define NP_MAX_SLOTS 65536u /* a registry holding more is not read */
 #define NP_BACKLOG_WAIT_MS 1000 /* a client waits so long for a full backlog */
+#define NP_STALE_LOOK_MS 250 /* ConnectNamedPipe looks for a dead claimer */
 
 struct np_header {
     uint32_t magic, version;
@@ -111,6 +112,7 @@ struct wipc_npipe {
     uint32_t slot;
     uint64_t sock_id;
     uint64_t claim; /* server: the secret of its listen */
+    int restored;   /* server: said LISTENING again (np_check_stale_claim) */
     uint32_t dropped; /* client: the count at its claim; server: its count
                        * (see np_slot) */
     int lfd;  /* server: listening socket */
@@ -310,6 +312,34 @@ static void np_mark_accepted(struct wipc_npipe *p)
                              np_state_off(p->slot));
 }
 
+/*
+ * A client of the registry's own user says BUSY in the slot as soon as it
+ * holds its claim, before it connects (np_claim).  Killed between the two,
+ * it leaves the slot saying BUSY while the instance listens, and no client
+ * would ever come.  ConnectNamedPipe looks every NP_STALE_LOOK_MS while it
+ * waits: a slot that says BUSY, whose claim nobody holds, with no
+ * connection waiting, is such a claim; the instance says LISTENING again.
+ * (A client that holds the claim and has not connected yet keeps its
+ * claim bound; one that came and went left its connection waiting.)
+ */
+static void np_check_stale_claim(struct wipc_npipe *p)
+{
+    uint32_t state = 0;
+    int fds[1] = {p->lfd}, ready[1] = {0}, n = 0;
+
+    if (p->inst_fd < 0 ||
+        wipc_plat_pread_all(p->inst_fd, &state, sizeof state,
+                            np_state_off(p->slot)) != 0 ||
+        state != NP_SLOT_BUSY ||
+        wipc_plat_claim_taken(p->sock_id, p->claim) ||
+        wipc_plat_poll_readable(fds, ready, 1, 0, &n) != 0 || n != 0)
+        return;
+    state = NP_SLOT_LISTENING;
+    wipc_plat_pwrite_all(p->inst_fd, &state, sizeof state,
+                         np_state_off(p->slot));
+    p->restored = 1; /* the next client may not say BUSY: the server will */
+}
+
 /* Records, before the connection is cut, that this instance disconnected
  * its client (see np_slot.dropped).  The slot says BUSY already (since the
  * claim), and only this instance writes the count, one aligned field: a
@@ -451,8 +481,9 @@ static DWORD np_accept_pending_seen(struct wipc_npipe *p, int seen)
         }
         /* A client of the registry's own user has said BUSY itself
          * (np_claim); for the others, the server says it. */
-        if (cred != 0 || uid != p->cfg.owner_uid)
+        if (cred != 0 || uid != p->cfg.owner_uid || p->restored)
             np_mark_accepted(p);
+        p->restored = 0;
         return 0;
     }
     return ERROR_PIPE_LISTENING;
@@ -1297,10 +1328,13 @@ DWORD wipc_npipe_connect(struct wipc_object *obj)
                 break;
         }
         wipc_mutex_unlock(&p->lock);
-        err = wipc_plat_poll_readable(fds, ready, 2, -1, &nready);
+        err = wipc_plat_poll_readable(fds, ready, 2, NP_STALE_LOOK_MS,
+                                      &nready);
         wipc_mutex_lock(&p->lock);
         if (err)
             break;
+        if (nready == 0 && p->state == NP_LISTENING)
+            np_check_stale_claim(p);
         seen = ready[0];
     }
     if (--p->waiters == 0 && p->wake_set) {
