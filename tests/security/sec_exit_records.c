@@ -1,5 +1,5 @@
 /*
- * test_process_exit_trust.c: exit records that another user puts in the
+ * sec_exit_records.c: exit records that another user puts in the
  * shared namespace root never change the exit code that root reads
  * (issue 12, item 8; docs/processes.md, "Exit codes").
  *

@@ -1,5 +1,5 @@
 /*
- * test_service_squat.c: another process holds the abstract name of a
+ * sec_service_squat.c: another process holds the abstract name of a
  * process's handle service ("winipc-svc-PID") before that process starts
  * its service (docs/processes.md, "The handle service").  DuplicateHandle
  * into and out of the process must work all the same, and the squatter
