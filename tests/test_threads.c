@@ -9,6 +9,7 @@
  */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "testlib.h"
@@ -465,13 +466,28 @@ static void test_foreign_thread(void)
     CHECK_OK(CloseHandle(foreign_dup));
 }
 
+static long long monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Sleep waits at least the time asked (measured on the monotonic clock),
+ * and not much longer: the upper bound is a generous 2 s, for a loaded
+ * machine.  Sleep(0) returns. */
 static void test_sleep(void)
 {
-    /* Sleep returns; how long it took is not checked. */
-    Sleep(0);
-    Sleep(1);
-    Sleep(20);
-    CHECK(1);
+    static const DWORD asked[] = {0, 1, 20, 150};
+    for (size_t i = 0; i < sizeof asked / sizeof asked[0]; i++) {
+        long long t0 = monotonic_ms(), took;
+        Sleep(asked[i]);
+        took = monotonic_ms() - t0;
+        if (took < (long long)asked[i] || took > (long long)asked[i] + 2000)
+            TEST_FAIL_AT("Sleep(%lu) took %lld ms", (unsigned long)asked[i],
+                         took);
+        test_checks++;
+    }
 }
 
 int main(void)
