@@ -8,6 +8,7 @@
 #include "testlib.h"
 
 #include <poll.h>
+#include <stdatomic.h>
 #include <winipc.h>
 
 static char self_exe[4096];
@@ -186,38 +187,97 @@ static void test_many_queued(void)
     CloseHandle(s);
 }
 
-/* A full queue makes the writer wait until a reader makes room. */
-static DWORD WINAPI late_reader(LPVOID arg)
+/*
+ * A full queue makes the writer wait until a reader makes room, and drops
+ * nothing.  The queue holds 4 MiB; a writer thread writes 256 numbered
+ * messages of 64 KiB (16 MiB).  With no reader it cannot finish: it must
+ * still be writing after 2 s (an unbounded or dropping queue lets it
+ * finish at once), with fewer than 256 messages queued.  Then this thread
+ * reads all 256, in order, each with its number and contents, and the
+ * writer completes.
+ */
+#define FQ_MESSAGES 256u
+#define FQ_SIZE (64u * 1024)
+
+struct fq_writer {
+    HANDLE w;
+    atomic_uint written; /* WriteFile calls that have returned TRUE */
+};
+
+static void fq_fill(unsigned char *buf, unsigned i)
 {
-    static char buf[64 * 1024];
-    HANDLE s = arg;
-    DWORD n, got = 0;
-    Sleep(200);
-    while (ReadFile(s, buf, sizeof buf, &n, NULL))
-        got++;
-    return got;
+    memcpy(buf, &i, sizeof i);
+    for (size_t k = sizeof i; k < FQ_SIZE; k++)
+        buf[k] = (unsigned char)(i * 31u + k);
+}
+
+static DWORD WINAPI fq_writer_main(LPVOID arg)
+{
+    static unsigned char buf[FQ_SIZE];
+    struct fq_writer *fw = arg;
+    DWORD n;
+    unsigned i;
+    for (i = 0; i < FQ_MESSAGES; i++) {
+        fq_fill(buf, i);
+        if (!WriteFile(fw->w, buf, FQ_SIZE, &n, NULL) || n != FQ_SIZE)
+            break;
+        atomic_store(&fw->written, i + 1);
+    }
+    return i;
 }
 
 static void test_full_queue(void)
 {
-    static char big[64 * 1024];
-    HANDLE s = CreateMailslotA(slot_name("full"), 0, 2000, NULL);
-    HANDLE w = writer(slot_name("full"));
+    static unsigned char got[FQ_SIZE + 1], want[FQ_SIZE];
+    static struct fq_writer fw;
+    HANDLE s = CreateMailslotA(slot_name("full"), 0, 5000, NULL);
     HANDLE t;
-    DWORD n, got = 0, i;
+    DWORD n, code = 0, count = 99999, written;
+    unsigned i, bad = 0;
 
-    CHECK(s != INVALID_HANDLE_VALUE && w != INVALID_HANDLE_VALUE);
-    t = CreateThread(NULL, 0, late_reader, s, 0, NULL);
-    /* 16 MiB: four times what the queue holds. */
-    for (i = 0; i < 256; i++)
-        if (!WriteFile(w, big, sizeof big, &n, NULL))
+    fw.w = writer(slot_name("full"));
+    atomic_store(&fw.written, 0);
+    CHECK(s != INVALID_HANDLE_VALUE && fw.w != INVALID_HANDLE_VALUE);
+    t = CreateThread(NULL, 0, fq_writer_main, &fw, 0, NULL);
+    CHECK(t != NULL);
+    if (!t)
+        return;
+    /* No reader yet: the writer blocks on the full queue. */
+    CHECK_EQ(WaitForSingleObject(t, 2000), WAIT_TIMEOUT);
+    written = atomic_load(&fw.written);
+    CHECK_OK(GetMailslotInfo(s, NULL, NULL, &count, NULL));
+    CHECK(written < FQ_MESSAGES);
+    CHECK(count < FQ_MESSAGES);
+    CHECK(written > 0);
+    /* Queued: every write that returned, and at most the one under way. */
+    CHECK(count >= written && count <= written + 1);
+    /* Reading makes room: every message arrives, once, in order. */
+    for (i = 0; i < FQ_MESSAGES; i++) {
+        unsigned num = ~0u;
+        if (!ReadFile(s, got, sizeof got, &n, NULL)) {
+            TEST_FAIL_AT("read %u failed (error %lu)", i,
+                         (unsigned long)GetLastError());
             break;
-    CHECK_EQ(i, 256);
+        }
+        fq_fill(want, i);
+        if (n >= sizeof num)
+            memcpy(&num, got, sizeof num);
+        if (n != FQ_SIZE || memcmp(got, want, FQ_SIZE) != 0) {
+            if (bad++ < 5)
+                TEST_FAIL_AT("message %u: %lu bytes, number %u", i,
+                             (unsigned long)n, num);
+        }
+    }
+    CHECK_EQ(i, FQ_MESSAGES);
+    CHECK_EQ(bad, 0);
     CHECK_EQ(WaitForSingleObject(t, 30000), WAIT_OBJECT_0);
-    CHECK_OK(GetExitCodeThread(t, &got));
-    CHECK_EQ(got, 256);
+    CHECK_OK(GetExitCodeThread(t, &code));
+    CHECK_EQ(code, FQ_MESSAGES);
+    /* And nothing more. */
+    CHECK_OK(GetMailslotInfo(s, NULL, NULL, &count, NULL));
+    CHECK_EQ(count, 0);
     CloseHandle(t);
-    CloseHandle(w);
+    CloseHandle(fw.w);
     CloseHandle(s);
 }
 
