@@ -34,6 +34,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -193,11 +194,13 @@ struct op {
     DWORD len, n, err;
     BOOL ok;
     pthread_t t;
+    atomic_int tid; /* the thread's kernel id, once it runs */
 };
 
 static void *op_main(void *arg)
 {
     struct op *o = arg;
+    atomic_store(&o->tid, (int)syscall(SYS_gettid));
     SetLastError(0xdeadbeef);
     if (o->kind == OP_READ)
         o->ok = ReadFile(o->h, o->buf, o->len, &o->n, NULL);
@@ -218,6 +221,44 @@ static void op_start(struct op *o, enum op_kind kind, HANDLE h, char *buf,
     o->buf = buf;
     o->len = len;
     pthread_create(&o->t, NULL, op_main, o);
+}
+
+/*
+ * 1 once the op's thread is blocked in poll() on nfds descriptors (within
+ * timeout_ms), as the kernel reports it in /proc/self/task/TID/syscall:
+ * "NR ARG1 ARG2 ...", or "running".  ConnectNamedPipe polls two
+ * descriptors (the listening socket and the waiters' wake-up) only in its
+ * wait for a client, after it has counted itself among the instance's
+ * waiters; its other polls look at one.
+ */
+static int op_blocked_in_poll(struct op *o, unsigned long nfds, int timeout_ms)
+{
+    for (int waited = 0; waited < timeout_ms; waited++) {
+        int tid = atomic_load(&o->tid);
+        if (tid) {
+            char path[64], line[256];
+            long nr;
+            unsigned long a1, a2;
+            FILE *f;
+            snprintf(path, sizeof path, "/proc/self/task/%d/syscall", tid);
+            f = fopen(path, "r");
+            if (f) {
+                int got = fgets(line, sizeof line, f) != NULL &&
+                          sscanf(line, "%ld %lx %lx", &nr, &a1, &a2) == 3;
+                fclose(f);
+                if (got && a2 == nfds &&
+#ifdef SYS_poll
+                    (nr == SYS_poll || nr == SYS_ppoll)
+#else
+                    nr == SYS_ppoll
+#endif
+                )
+                    return 1;
+            }
+        }
+        Sleep(1);
+    }
+    return 0;
 }
 
 /* 1 once the op has ended (within timeout_ms). */
@@ -1854,7 +1895,10 @@ static void test_concurrent_connect_disconnect(void)
                          4096, 0, NULL);
     op_start(&a, OP_CONNECT, s, NULL, 0);
     op_start(&b, OP_CONNECT, s, NULL, 0);
-    Sleep(20);
+    /* Both wait before the client comes (one that came later would get
+     * ERROR_PIPE_CONNECTED, rightly). */
+    CHECK(op_blocked_in_poll(&a, 2, 10000));
+    CHECK(op_blocked_in_poll(&b, 2, 10000));
     c = client_retry(name, GENERIC_READ | GENERIC_WRITE, 10000);
     CHECK(c != INVALID_HANDLE_VALUE);
     CHECK(op_done(&a, 10000));
