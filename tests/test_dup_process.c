@@ -146,47 +146,56 @@ static int helper_late_server(int argc, char **argv)
     return helper_server(argc, argv);
 }
 
-/* Reads a handle value on stdin, then waits for that process to end. */
+/* Reads a handle value on stdin; checks that the process is not signalled
+ * yet, says so on the handle ACK (argv[0]) and waits for it to end. */
 static int helper_waiter(int argc, char **argv)
 {
     char line[64];
-    DWORD r;
-    (void)argc;
-    (void)argv;
-    if (!fgets(line, sizeof line, stdin))
+    DWORD before, r, n;
+    HANDLE h, ack;
+    if (argc < 1 || !fgets(line, sizeof line, stdin))
         return 90;
-    r = WaitForSingleObject(hval(line), 30000);
-    printf("waited %lu\n", (unsigned long)r);
+    h = hval(line);
+    ack = hval(argv[0]);
+    before = WaitForSingleObject(h, 0);
+    WriteFile(ack, "k", 1, &n, NULL);
+    CloseHandle(ack);
+    r = WaitForSingleObject(h, 30000);
+    printf("before %lu waited %lu\n", (unsigned long)before,
+           (unsigned long)r);
     return 0;
 }
 
 /*
  * The seeds' scenario the other way round: starts a waiter, duplicates a
  * handle to itself into the running waiter, tells it the value through a
- * pipe, and ends without waiting.
+ * pipe, and ends once the waiter has looked at it (not signalled yet).
  */
 static int helper_middle(int argc, char **argv)
 {
     SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
     STARTUPINFOA si = {sizeof si};
     PROCESS_INFORMATION pi;
-    HANDLE r, w, v = NULL;
-    char cmd[8192], line[64];
+    HANDLE r, w, ar, aw, v = NULL;
+    char cmd[8192], line[64], k;
     DWORD n;
 
     (void)argc;
     (void)argv;
-    if (!CreatePipe(&r, &w, &sa, 0))
+    if (!CreatePipe(&r, &w, &sa, 0) || !CreatePipe(&ar, &aw, &sa, 0))
         return 91;
     SetHandleInformation(w, HANDLE_FLAG_INHERIT, 0);
+    SetHandleInformation(ar, HANDLE_FLAG_INHERIT, 0);
     si.dwFlags = STARTF_USESTDHANDLES;
     si.hStdInput = r;
     si.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
     si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
-    snprintf(cmd, sizeof cmd, "\"%s\" --helper waiter", self_exe);
+    snprintf(cmd, sizeof cmd, "\"%s\" --helper waiter %#lx", self_exe,
+             uval(aw));
     if (!CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi))
         return 92;
     CloseHandle(r);
+    CloseHandle(aw);
     if (!DuplicateHandle(GetCurrentProcess(), GetCurrentProcess(), pi.hProcess,
                          &v, SYNCHRONIZE, FALSE, 0))
         return 93;
@@ -195,7 +204,9 @@ static int helper_middle(int argc, char **argv)
     CloseHandle(w);
     CloseHandle(pi.hProcess);
     CloseHandle(pi.hThread);
-    Sleep(200); /* the waiter is seen waiting */
+    /* The waiter has seen this process running. */
+    if (!ReadFile(ar, &k, 1, &n, NULL) || n != 1)
+        return 94;
     return 0;
 }
 
@@ -539,7 +550,9 @@ static void test_seed_waits_for_parent(void)
            ReadFile(r, buf + total, sizeof buf - 1 - total, &n, NULL))
         total += n;
     buf[total] = '\0';
-    CHECK_STR(buf, "waited 0\n");
+    /* Not signalled while the middle ran (WAIT_TIMEOUT), signalled once it
+     * ended (WAIT_OBJECT_0). */
+    CHECK_STR(buf, "before 258 waited 0\n");
     CHECK_EQ(WaitForSingleObject(pi.hProcess, 30000), WAIT_OBJECT_0);
     CHECK_OK(GetExitCodeProcess(pi.hProcess, &code));
     CHECK_EQ(code, 0);
