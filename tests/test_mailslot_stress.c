@@ -93,8 +93,11 @@ static size_t msg_make(char *buf, uint32_t writer, uint32_t seq, uint64_t *rng,
  * Returns 1 if it is; reports the first few problems. */
 static int msg_check(const char *buf, DWORD got, uint32_t *next, int writers)
 {
+    /* The first 5 failures of each test are described; the callers count
+     * every one (msg_check returns 0) and fail the test on any. */
     static int reported;
-    struct msg_header h;
+    static const char *reported_in;
+    struct msg_header h = {0};
     const char *why = NULL;
 
     if (got < MSG_HEADER) {
@@ -114,6 +117,10 @@ static int msg_check(const char *buf, DWORD got, uint32_t *next, int writers)
             why = "out of order, lost or duplicated";
     }
     if (why) {
+        if (reported_in != test_current) {
+            reported_in = test_current;
+            reported = 0;
+        }
         if (reported++ < 5)
             TEST_FAIL_AT(
                 "message of %lu bytes: %s (writer %u seq %u, "
@@ -323,15 +330,17 @@ static void test_many_writers(void)
 /* ---- Writers killed mid-stream --------------------------------------------
  */
 
-/* Reads and checks messages until the slot stays empty for its timeout. */
+/* Reads and checks messages until the slot stays empty for its timeout;
+ * counts in *bad those that fail msg_check. */
 static unsigned long drain(HANDLE s, uint32_t *next, int writers,
-                           unsigned long limit)
+                           unsigned long limit, unsigned long *bad)
 {
     static char buf[MSG_MAX];
     unsigned long got = 0;
     DWORD n;
     while (got < limit && ReadFile(s, buf, sizeof buf, &n, NULL)) {
-        msg_check(buf, n, next, writers);
+        if (!msg_check(buf, n, next, writers))
+            (*bad)++;
         got++;
     }
     return got;
@@ -344,7 +353,7 @@ static void test_writers_killed(void)
     HANDLE s = CreateMailslotA(name, 0, 20000, NULL);
     HANDLE procs[4], w;
     uint32_t next[5] = {0};
-    unsigned long before, after;
+    unsigned long before, after, bad = 0;
     uint64_t rng = 5;
     DWORD n, count = 1;
 
@@ -352,7 +361,7 @@ static void test_writers_killed(void)
     /* Endless writers; two send only 32..64 KiB messages. */
     for (int i = 0; i < 4; i++)
         procs[i] = spawn_writer(name, i, 0, i >= 2, NULL);
-    before = drain(s, next, 4, 3000);
+    before = drain(s, next, 4, 3000, &bad);
     CHECK_EQ(before, 3000);
     /* Let the queue fill, so that some writers are blocked mid-WriteFile
      * when they die, then kill them all. */
@@ -363,7 +372,8 @@ static void test_writers_killed(void)
     }
     /* What was sent before they died arrives whole and in order. */
     CHECK_OK(SetMailslotInfo(s, 200));
-    after = drain(s, next, 4, (unsigned long)-1);
+    after = drain(s, next, 4, (unsigned long)-1, &bad);
+    CHECK_EQ(bad, 0);
     CHECK_OK(GetMailslotInfo(s, NULL, NULL, &count, NULL));
     CHECK_EQ(count, 0);
     printf("     %lu messages before the kill, %lu after\n", before, after);
