@@ -9,7 +9,9 @@
 
 #include <fcntl.h>
 #include <dirent.h>
+#include <grp.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 static char self_exe[4096];
 
@@ -572,10 +574,55 @@ static void test_open_process(void)
     CloseHandle(h);
     CHECK_FAILS(OpenProcess(PROCESS_ALL_ACCESS, FALSE, 0),
                 ERROR_INVALID_PARAMETER);
-    /* pid 1 belongs to root; in a container we may be root ourselves. */
-    if (geteuid() != 0)
+    /* A process of root's, opened by a user that is not root: pid 1 when
+     * we are not root ourselves; when we are (CI, containers), this
+     * process, opened by a helper running as nobody. */
+    if (geteuid() != 0) {
         CHECK_FAILS(OpenProcess(PROCESS_TERMINATE, FALSE, 1),
                     ERROR_ACCESS_DENIED);
+    } else {
+        char pid[32];
+        int status = -1;
+        pid_t child;
+        snprintf(pid, sizeof pid, "%lu", (unsigned long)getpid());
+        fflush(NULL);
+        child = fork();
+        if (child == 0) {
+            if (setgroups(0, NULL) != 0 || setgid(65534) != 0 ||
+                setuid(65534) != 0 || geteuid() != 65534)
+                _exit(96);
+            execl(self_exe, self_exe, "--helper", "open_denied", pid,
+                  (char *)NULL);
+            _exit(97);
+        }
+        CHECK(child > 0);
+        if (child > 0) {
+            CHECK_EQ(waitpid(child, &status, 0), child);
+            /* 0: ERROR_ACCESS_DENIED; 96: setuid failed; 97: exec failed;
+             * 1: another result (the helper printed it). */
+            CHECK(WIFEXITED(status));
+            CHECK_EQ(WEXITSTATUS(status), 0);
+        }
+    }
+}
+
+/* open_denied PID: OpenProcess(PROCESS_TERMINATE) on PID must fail with
+ * ERROR_ACCESS_DENIED (run as a user that does not own PID). */
+static int helper_open_denied(int argc, char **argv)
+{
+    HANDLE h;
+    DWORD err;
+    if (argc < 1)
+        return 90;
+    SetLastError(0xdeadbeef);
+    h = OpenProcess(PROCESS_TERMINATE, FALSE, (DWORD)strtoul(argv[0], NULL, 0));
+    err = GetLastError();
+    if (h == NULL && err == ERROR_ACCESS_DENIED)
+        return 0;
+    fprintf(stderr, "open_denied: OpenProcess(%s) as uid %lu: %s, error %lu\n",
+            argv[0], (unsigned long)geteuid(), h ? "opened" : "failed",
+            (unsigned long)err);
+    return 1;
 }
 
 static void test_create_suspended(void)
@@ -669,7 +716,8 @@ int main(int argc, char **argv)
                  {"count_fds", helper_count_fds},
                  {"wait_parent", helper_wait_parent},
                  {"getenv", helper_getenv},
-                 {"read_stdin", helper_read_stdin});
+                 {"read_stdin", helper_read_stdin},
+                 {"open_denied", helper_open_denied});
     RUN(test_exit_code_and_wait);
     RUN(test_still_active_then_code);
     RUN(test_inherit_same_value);
