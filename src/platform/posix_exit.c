@@ -161,20 +161,24 @@ DWORD wipc_plat_process_start(DWORD pid, int pidfd, uint64_t *start, DWORD *uid)
     return 0;
 }
 
-/* ---- The child's record, before execve ---------------------------------- */
+/* ---- Decimal numbers, async-signal-safe ---------------------------------- */
 
-/* Appends the decimal v to buf at *len (async-signal-safe). */
-static void put_dec(char *buf, size_t cap, size_t *len, unsigned long long v)
+int wipc_posix_put_dec(char *buf, size_t cap, size_t *len,
+                       unsigned long long v)
 {
     char tmp[24];
     size_t n = 0;
+
     do {
         tmp[n++] = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    while (n && *len + 1 < cap)
+    if (*len + n >= cap)
+        return -1;
+    while (n)
         buf[(*len)++] = tmp[--n];
     buf[*len] = '\0';
+    return 0;
 }
 
 /* "/proc/self/fd/FD" into buf (async-signal-safe). */
@@ -184,27 +188,7 @@ static void fd_path(int fd, char *buf, size_t cap)
     size_t len = sizeof prefix - 1;
     memcpy(buf, prefix, len);
     buf[len] = '\0';
-    put_dec(buf, cap, &len, (unsigned long long)fd);
-}
-
-int wipc_posix_exit_record_place(int fd, const char *dir, char *final,
-                                 size_t cap)
-{
-    unsigned long long start;
-    size_t len = 0, dl = strlen(dir);
-    char from[48];
-
-    if (stat_start("/proc/self/stat", &start, NULL) < 0 || dl + 48 > cap)
-        return -1;
-    memcpy(final, dir, dl);
-    len = dl;
-    final[len++] = '/';
-    put_dec(final, cap, &len, (unsigned long long)getpid());
-    final[len++] = '-';
-    put_dec(final, cap, &len, start);
-    fd_path(fd, from, sizeof from);
-    return linkat(AT_FDCWD, from, AT_FDCWD, final, AT_SYMLINK_FOLLOW) < 0 ? -1
-                                                                          : 0;
+    wipc_posix_put_dec(buf, cap, &len, (unsigned long long)fd);
 }
 
 /* ---- Files and locks ---------------------------------------------------- */

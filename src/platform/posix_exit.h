@@ -11,13 +11,9 @@
  * after boot): 0, or -errno. */
 int wipc_posix_stat_start(unsigned pid, unsigned long long *start);
 
-/*
- * In a child before execve (async-signal-safe): gives the exit record open
- * at fd its name in dir, "DIR/PID-START", for this process (never replacing
- * a file there); the new path is left in final.  0, or -1 if it could not
- * be done.
- */
-int wipc_posix_exit_record_place(int fd, const char *dir, char *final,
-                                 size_t cap);
+/* Appends the decimal v to buf at *len, and a NUL (async-signal-safe):
+ * 0, or -1 if it does not fit in cap. */
+int wipc_posix_put_dec(char *buf, size_t cap, size_t *len,
+                       unsigned long long v);
 
 #endif /* WIPC_POSIX_EXIT_H */

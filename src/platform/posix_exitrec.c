@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "platform.h"
+#include "posix_exit.h"
 #include "posix_exitrec.h"
 
 #ifndef RENAME_NOREPLACE
@@ -44,23 +45,6 @@ static int move_noreplace(int fromdir, const char *from, int todir,
     return 0;
 }
 
-/* Async-signal-safe: appends the decimal v to buf at *len. */
-static int put_dec(char *buf, size_t cap, size_t *len, unsigned long long v)
-{
-    char tmp[24];
-    size_t n = 0;
-
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    if (*len + n >= cap)
-        return -1;
-    while (n)
-        buf[(*len)++] = tmp[--n];
-    buf[*len] = '\0';
-    return 0;
-}
 
 /* Async-signal-safe: this process's start time, field 22 of
  * /proc/self/stat (clock ticks after boot).  0, or -1. */
@@ -113,12 +97,13 @@ int wipc_posix_exitrec_place(const char *tmp)
     memcpy(final, tmp, len);
     memcpy(final + len, kind, sizeof kind); /* with its '\0' */
     len += sizeof kind - 1;
-    if (put_dec(final, sizeof final, &len, (unsigned long long)getpid()) < 0 ||
+    if (wipc_posix_put_dec(final, sizeof final, &len,
+                           (unsigned long long)getpid()) < 0 ||
         len + 1 >= sizeof final)
         return -1;
     final[len++] = '-';
     final[len] = '\0';
-    if (put_dec(final, sizeof final, &len, start) < 0)
+    if (wipc_posix_put_dec(final, sizeof final, &len, start) < 0)
         return -1;
     return move_noreplace(AT_FDCWD, tmp, AT_FDCWD, final) < 0 ? -1 : 0;
 }
