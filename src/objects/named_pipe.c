@@ -951,13 +951,22 @@ static DWORD np_take_slot(struct wipc_npipe *p, const struct wipc_ns_file *f,
     if (err)
         return err;
     p->slot = i;
+    /* Clients read slots without the mutex (np_open_once), and a copy can
+     * overtake a write: the slot is written saying FREE, and then, alone,
+     * LISTENING (as np_set_listening does), so that no client sees this
+     * instance listen with another's socket or claim. */
     memset(&s, 0, sizeof s);
-    s.state = NP_SLOT_LISTENING;
+    s.state = NP_SLOT_FREE;
     s.server_pid = wipc_plat_getpid();
     s.since = wipc_plat_now_ns();
     s.sock_id = p->sock_id;
     s.claim = p->claim = wipc_plat_random64();
     err = np_write_slot(fd, i, &s);
+    if (!err) {
+        uint32_t listening = NP_SLOT_LISTENING;
+        err = wipc_plat_pwrite_all(fd, &listening, sizeof listening,
+                                   np_state_off(i));
+    }
     if (!err && i == h->nslots) {
         h->nslots = i + 1;
         err = wipc_plat_pwrite_all(fd, &h->nslots, sizeof h->nslots,
