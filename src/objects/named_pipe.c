@@ -1057,6 +1057,7 @@ static DWORD np_claim(struct wipc_npipe *p, const struct wipc_ns_file *f,
     int mark = f->mine;
     uint32_t i, best, tried = UINT32_MAX;
     uint32_t busy = NP_SLOT_BUSY, listening = NP_SLOT_LISTENING;
+    struct np_slot now;
     DWORD pid = 0, uid = 0, err;
 
     for (;;) {
@@ -1073,6 +1074,17 @@ static DWORD np_claim(struct wipc_npipe *p, const struct wipc_ns_file *f,
         if (wipc_plat_claim_bind(all[best].sock_id, all[best].claim,
                                  &p->conn) != 0)
             continue; /* another client's */
+        /* The slots were read a while ago: a client that held this claim
+         * may have been served and gone since, and the server moved on
+         * (it would drop a connection of an old claim).  Held now, the
+         * claim is the slot's still only if the slot says so. */
+        if (np_read_slot(f->fd, best, &now) != 0 ||
+            now.state != NP_SLOT_LISTENING || now.claim != all[best].claim ||
+            now.sock_id != all[best].sock_id) {
+            wipc_plat_close(p->conn);
+            p->conn = -1;
+            continue;
+        }
         if (mark)
             wipc_plat_pwrite_all(f->fd, &busy, sizeof busy,
                                  np_state_off(best));
@@ -1089,7 +1101,7 @@ static DWORD np_claim(struct wipc_npipe *p, const struct wipc_ns_file *f,
         wipc_plat_close(p->conn);
         p->conn = -1;
     }
-    p->dropped = all[best].dropped;
+    p->dropped = now.dropped;
     p->slot = best;
     p->sock_id = all[best].sock_id;
     p->peer_pid = pid;
