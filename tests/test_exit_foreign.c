@@ -40,20 +40,6 @@ struct foreign {
     int release_fd; /* a byte here (or closing it) lets it reap P1 */
 };
 
-static int read_full(int fd, void *buf, size_t len)
-{
-    size_t got = 0;
-    while (got < len) {
-        ssize_t r = read(fd, (char *)buf + got, len - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return -1;
-        got += (size_t)r;
-    }
-    return 0;
-}
-
 /* The user P1 runs as when foreign_start has no script: 0 (none). */
 static uid_t p1_real_uid;
 
@@ -116,7 +102,7 @@ static int foreign_start(const char *script, int hold, struct foreign *f)
     close(info[1]);
     close(rel[0]);
     f->release_fd = rel[1];
-    if (f->between < 0 || read_full(info[0], &f->p1, sizeof f->p1) < 0) {
+    if (f->between < 0 || test_read_full(info[0], &f->p1, sizeof f->p1) < 0) {
         close(info[0]);
         close(rel[1]);
         return -1;

@@ -16,6 +16,7 @@
 #ifndef WINIPC_TESTLIB_H
 #define WINIPC_TESTLIB_H
 
+#include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -235,6 +236,22 @@ static inline BOOL test_spawn(const char *cmd, BOOL inherit, STARTUPINFOA *si,
                              si ? si : &def, pi);
     free(copy);
     return ok;
+}
+
+/* Reads exactly len bytes from fd (retrying short reads and EINTR): 0, or
+ * -1 at the end of the data or on an error. */
+static inline int test_read_full(int fd, void *buf, size_t len)
+{
+    size_t got = 0;
+    while (got < len) {
+        ssize_t r = read(fd, (char *)buf + got, len - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -1;
+        got += (size_t)r;
+    }
+    return 0;
 }
 
 #endif /* WINIPC_TESTLIB_H */

@@ -409,6 +409,20 @@ static DWORD svc_check_peer(int c, DWORD pid, struct wipc_object *proc)
     return 0;
 }
 
+/* Keeps the connection c in *out if its listener passes svc_check_peer;
+ * else closes it and says why. */
+static DWORD svc_keep_checked(int c, DWORD pid, struct wipc_object *proc,
+                              int *out)
+{
+    DWORD err = svc_check_peer(c, pid, proc);
+    if (err) {
+        wipc_plat_close(c);
+        return err;
+    }
+    *out = c;
+    return 0;
+}
+
 /* The service of pid under another name (its own was taken by another
  * process when it started), checked as svc_check_peer does.
  * ERROR_FILE_NOT_FOUND if there is none, ERROR_PIPE_BUSY if it may be busy. */
@@ -419,14 +433,8 @@ static DWORD svc_connect_other(DWORD pid, struct wipc_object *proc, int *out)
     for (skip = 0; skip < SVC_OTHER_MAX; skip++) {
         int c;
         DWORD err = wipc_plat_svc_connect_other(pid, skip, &c);
-        if (err)
-            return err;
-        err = svc_check_peer(c, pid, proc);
-        if (!err) {
-            *out = c;
-            return 0;
-        }
-        wipc_plat_close(c);
+        if (!err)
+            err = svc_keep_checked(c, pid, proc, out);
         if (err != ERROR_NOT_SUPPORTED)
             return err;
     }
@@ -454,14 +462,9 @@ static DWORD svc_connect(DWORD pid, struct wipc_object *proc, int *out)
             return ERROR_ACCESS_DENIED;
         err = wipc_plat_svc_connect(pid, SVC_BUSY_WAIT_MS, &c);
         if (!err) {
-            err = svc_check_peer(c, pid, proc);
-            if (!err) {
-                *out = c;
-                return 0;
-            }
-            wipc_plat_close(c);
+            err = svc_keep_checked(c, pid, proc, out);
             if (err != ERROR_NOT_SUPPORTED)
-                return err;
+                return err; /* 0: connected */
             taken = 1; /* by another process */
         } else if (err == ERROR_PIPE_BUSY) {
             busy = 1; /* the service at work, or somebody's full backlog */
@@ -507,7 +510,7 @@ static DWORD svc_call(DWORD pid, struct wipc_object *proc,
                       struct svc_reply *rep, int *recv_fd, int *conn)
 {
     size_t len = 0;
-    int c, fd = -1;
+    int c = -1, fd = -1;
     DWORD err;
 
     if (recv_fd)

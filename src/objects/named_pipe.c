@@ -106,6 +106,7 @@ struct wipc_npipe {
     int inst_fd; /* server: registry descriptor holding the slot lock */
     int inst_bounded; /* server: others may hold the registry's mutex */
     int reg_fd;  /* client: the registry, to learn of a disconnection */
+    int reg_mine; /* client: the registry is this user's (may be mapped) */
     const void *map; /* client of a private pipe: the registry mapped (up to */
     size_t map_len; /* its slot), instead of reg_fd: see np_map_registry */
     unsigned looks; /* client: looks at its slot so far */
@@ -528,11 +529,10 @@ static DWORD np_accept_pending_locked(struct wipc_npipe *p)
  */
 static void np_map_registry(struct wipc_npipe *p)
 {
-    DWORD uid = 0;
     size_t len = (size_t)np_slot_off(p->slot) + sizeof(struct np_slot);
-    if (wipc_plat_file_private(p->reg_fd, &uid) == 0 &&
-        uid == wipc_plat_geteuid() &&
-        wipc_plat_map_read(p->reg_fd, len, &p->map) == 0) {
+    /* Checked when it was opened (wipc_ns_open): writable by its owner
+     * alone, and that is this user if reg_mine. */
+    if (p->reg_mine && wipc_plat_map_read(p->reg_fd, len, &p->map) == 0) {
         p->map_len = len;
         wipc_plat_close(p->reg_fd);
         p->reg_fd = -1;
@@ -1195,6 +1195,7 @@ static DWORD np_open_once(const char *path, ACCESS_MASK access,
     if (locked)
         wipc_ns_unlock(fd);
     p->reg_fd = fd;
+    p->reg_mine = f.mine;
     return 0;
 }
 

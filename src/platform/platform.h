@@ -448,9 +448,6 @@ char *wipc_plat_getenv_copy(const char *name);
 DWORD wipc_plat_fchmod(int fd, unsigned mode);
 
 
-/* 0 if only its owner (*uid) may write the open file fd: no group or
- * other write permission; ERROR_ACCESS_DENIED if others may. */
-DWORD wipc_plat_file_private(int fd, DWORD *uid);
 
 /* ---- The handle service (posix_service.c) -------------------------------- */
 

@@ -13,7 +13,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "platform.h"
@@ -119,55 +118,6 @@ DWORD wipc_plat_unlinkat(int dirfd, const char *name)
     if (unlinkat(dirfd, name, 0) < 0)
         return errno == ENOENT ? ERROR_FILE_NOT_FOUND : wipc_plat_error(errno);
     return 0;
-}
-
-static int nsdir_lock(int fd, int cmd, short type, uint64_t off)
-{
-    struct flock fl;
-    memset(&fl, 0, sizeof fl);
-    fl.l_type = type;
-    fl.l_whence = SEEK_SET;
-    fl.l_start = (off_t)off;
-    fl.l_len = 1;
-    return fcntl(fd, cmd, &fl);
-}
-
-DWORD wipc_plat_lock_byte_bounded(int fd, uint64_t off, int shared,
-                                  int timeout_ms)
-{
-    short type = shared ? F_RDLCK : F_WRLCK;
-    struct timespec start, now;
-    long delay_us = 20;
-    int r;
-
-    if (timeout_ms < 0) {
-        do
-            r = nsdir_lock(fd, F_OFD_SETLKW, type, off);
-        while (r < 0 && errno == EINTR);
-        return r < 0 ? wipc_plat_error(errno) : 0;
-    }
-    /* No kernel wait takes a time-out: try, and sleep a little longer each
-     * time (from 20 us to 5 ms), until the time is up. */
-    clock_gettime(CLOCK_MONOTONIC, &start);
-    for (;;) {
-        struct timespec ts;
-        long elapsed_ms;
-        r = nsdir_lock(fd, F_OFD_SETLK, type, off);
-        if (r == 0)
-            return 0;
-        if (errno != EAGAIN && errno != EACCES && errno != EINTR)
-            return wipc_plat_error(errno);
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        elapsed_ms = (now.tv_sec - start.tv_sec) * 1000L +
-                     (now.tv_nsec - start.tv_nsec) / 1000000L;
-        if (elapsed_ms >= timeout_ms)
-            return ERROR_LOCK_VIOLATION;
-        ts.tv_sec = 0;
-        ts.tv_nsec = delay_us * 1000L;
-        nanosleep(&ts, NULL);
-        if (delay_us < 5000)
-            delay_us *= 2;
-    }
 }
 
 DWORD wipc_plat_map_read(int fd, size_t len, const void **out)

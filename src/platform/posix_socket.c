@@ -467,6 +467,35 @@ DWORD wipc_plat_lock_byte(int fd, uint64_t off, int wait)
     return 0;
 }
 
+DWORD wipc_plat_lock_byte_bounded(int fd, uint64_t off, int shared,
+                                  int timeout_ms)
+{
+    short type = shared ? F_RDLCK : F_WRLCK;
+    uint64_t start = wipc_plat_now_ms();
+    DWORD delay_us = 20;
+    struct flock fl;
+    int r;
+
+    if (timeout_ms < 0) {
+        do
+            r = lock_cmd(fd, F_OFD_SETLKW, type, off, &fl);
+        while (r < 0 && errno == EINTR);
+        return r < 0 ? wipc_plat_error(errno) : 0;
+    }
+    /* No kernel wait takes a time-out: try, and sleep a little longer each
+     * time (from 20 us to 5 ms), until the time is up. */
+    while (lock_cmd(fd, F_OFD_SETLK, type, off, &fl) < 0) {
+        if (errno != EAGAIN && errno != EACCES && errno != EINTR)
+            return wipc_plat_error(errno);
+        if (wipc_plat_now_ms() - start >= (uint64_t)timeout_ms)
+            return ERROR_LOCK_VIOLATION;
+        wipc_plat_sleep_us(delay_us);
+        if (delay_us < 5000)
+            delay_us *= 2;
+    }
+    return 0;
+}
+
 void wipc_plat_unlock_byte(int fd, uint64_t off)
 {
     struct flock fl;
@@ -521,15 +550,6 @@ char *wipc_plat_getenv_copy(const char *name)
 DWORD wipc_plat_fchmod(int fd, unsigned mode)
 {
     return fchmod(fd, (mode_t)mode) < 0 ? wipc_plat_error(errno) : 0;
-}
-
-DWORD wipc_plat_file_private(int fd, DWORD *uid)
-{
-    struct stat st;
-    if (fstat(fd, &st) < 0)
-        return wipc_plat_error(errno);
-    *uid = (DWORD)st.st_uid;
-    return st.st_mode & (S_IWGRP | S_IWOTH) ? ERROR_ACCESS_DENIED : 0;
 }
 
 /* ---- Datagrams (mailslots) ------------------------------------------------ */

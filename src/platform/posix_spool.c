@@ -37,10 +37,20 @@ DWORD wipc_plat_shm_dir(char *buf, size_t len)
 DWORD wipc_plat_spool_create(const char *path, unsigned mode, uint64_t size,
                              int *out)
 {
-    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+    struct stat st;
+    int fd = open(path,
+                  O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK |
+                      O_CLOEXEC,
                   (mode_t)mode);
     if (fd < 0)
         return errno == EEXIST ? ERROR_ALREADY_EXISTS : wipc_plat_error(errno);
+    /* O_EXCL made it, in a folder shared with other users: still, what is
+     * mapped is checked as spool_open checks it. */
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
+        st.st_uid != geteuid()) {
+        close(fd);
+        return ERROR_ACCESS_DENIED;
+    }
     if (fchmod(fd, (mode_t)mode) < 0 || ftruncate(fd, (off_t)size) < 0) {
         int e = errno;
         close(fd);

@@ -49,20 +49,6 @@ static const char *squat_name(enum squat how)
     }
 }
 
-static int read_full(int fd, void *buf, size_t len)
-{
-    size_t got = 0;
-    while (got < len) {
-        ssize_t r = read(fd, (char *)buf + got, len - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return -1;
-        got += (size_t)r;
-    }
-    return 0;
-}
-
 static int write_full(int fd, const void *buf, size_t len)
 {
     return write(fd, buf, len) == (ssize_t)len ? 0 : -1;
@@ -88,7 +74,7 @@ static int helper_victim(int argc, char **argv)
         return 10;
     go = atoi(argv[0]);
     out = atoi(argv[1]);
-    if (read_full(go, &c, 1) < 0)
+    if (test_read_full(go, &c, 1) < 0)
         return 11;
     e = CreateEventA(NULL, TRUE, FALSE, NULL);
     if (!e)
@@ -96,7 +82,7 @@ static int helper_victim(int argc, char **argv)
     v = (uint64_t)(uintptr_t)e;
     if (write_full(out, &v, sizeof v) < 0)
         return 13;
-    if (read_full(go, &v, sizeof v) < 0)
+    if (test_read_full(go, &v, sizeof v) < 0)
         return 14;
     if (!SetEvent((HANDLE)(uintptr_t)v))
         return 15;
@@ -293,7 +279,7 @@ static void squat_case(enum squat how)
     /* The name is taken before the victim's first handle. */
     CHECK_EQ(squatter_start(v.pid, how, &s), 0);
     CHECK_EQ(write_full(v.go, &c, 1), 0);
-    CHECK_EQ(read_full(v.out, &value, sizeof value), 0);
+    CHECK_EQ(test_read_full(v.out, &value, sizeof value), 0);
     count_names(v.pid, &own, &other);
     CHECK_EQ(own, how == SQUAT_BIND_ONLY ? 0 : 1); /* the squatter's */
     CHECK_EQ(other, 1);                           /* the victim's service */
@@ -362,7 +348,7 @@ static void test_no_squatter(void)
         return;
     }
     CHECK_EQ(write_full(v.go, &c, 1), 0);
-    CHECK_EQ(read_full(v.out, &value, sizeof value), 0);
+    CHECK_EQ(test_read_full(v.out, &value, sizeof value), 0);
     count_names(v.pid, &own, &other);
     CHECK_EQ(own, 1);
     CHECK_EQ(other, 0);
