@@ -123,10 +123,43 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* The median of v[0..n-1]; sorts v. */
 static double median(double *v, int n)
 {
     qsort(v, (size_t)n, sizeof *v, cmp_double);
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/*
+ * The per-repetition ratios of a case, winipc / raw: prints them to stderr
+ * (in the order they were timed), then the line
+ *     RESULT <key> ratio <median> <lowest> <highest>
+ * on stdout: the median of the ratios and their spread, so that a median
+ * ratio that disagrees with the ratio of the two printed medians (which a
+ * drifting load can cause) shows how far the repetitions scattered.
+ * bench/run.sh reads the three figures.  Sorts q.
+ */
+static inline void report_ratios(const char *key, double *q, int n)
+{
+    double med;
+
+    fprintf(stderr, "  %-15s ratios:", key);
+    for (int r = 0; r < n; r++)
+        fprintf(stderr, " %.2f", q[r]);
+    fprintf(stderr, "\n");
+    med = median(q, n);
+    printf("RESULT %s ratio %.3f %.3f %.3f\n", key, med, q[0], q[n - 1]);
+    fflush(stdout);
+}
+
+/* The usage line of a benchmark program, and its exit code: 0 for --help,
+ * 64 (EX_USAGE) for a bad option. */
+static inline int bench_usage(const char *argv0, const char *extra, int help)
+{
+    fprintf(help ? stdout : stderr,
+            "usage: %s [--reps 1..%d] [--time SECONDS] [--only SUBSTRING]%s\n",
+            argv0, MAX_REPS, extra);
+    return help ? 0 : 64;
 }
 
 #endif /* WINIPC_BENCH_COMMON_H */

@@ -1,6 +1,7 @@
 /*
- * bench_mailslot.c: mailslot messages per second against the raw AF_UNIX
- * datagram socket they run on.
+ * bench_mailslot.c: mailslot messages per second against raw AF_UNIX
+ * datagram sockets, the kernel's own one-way message channel between
+ * processes.
  *
  * One source, two builds.  Natively it links winipc and measures the Win32
  * mailslot calls and, as the baseline, the same traffic over raw AF_UNIX
@@ -8,6 +9,17 @@
  * options).  Built with x86_64-w64-mingw32-gcc and run under Wine it
  * measures the Win32 calls only: the reference.  Everything Linux-specific
  * sits in #ifndef _WIN32 blocks; the Win32 part uses <windows.h> only.
+ *
+ * The baseline is not what winipc's mailslots are made of.  A mailslot's
+ * messages travel through a ring in a shared-memory file that the writers
+ * and the receiver map (src/objects/mailslot.c); an AF_UNIX datagram
+ * socket serves only as its doorbell (one empty datagram per message, which
+ * wakes a waiting receiver and tells a writer whether its receiver lives),
+ * and carries messages only from writers of another user.  So the ratio
+ * compares two designs for the same job, not winipc against the primitive
+ * under it: a writer on the raw socket waits whenever 10 datagrams
+ * (net.unix.max_dgram_qlen) are unread, a mailslot writer only when its
+ * 4 MiB queue is full, which is why the 4-writer ratios are well above 1.
  *
  * The measuring process is the receiver.  Its writers are separate
  * processes that live for the whole case: for Win32 the program re-run
@@ -17,7 +29,10 @@
  * repetition sends every writer the same count, then times the receiver
  * from that moment to the last message's arrival: writers' start-up is not
  * measured.  Each case is a warm-up (which also sizes the repetitions to
- * about --time seconds) and REPS timed repetitions; the median is reported.
+ * about --time seconds) and REPS rounds; a round times one winipc
+ * repetition and then, right after it, one raw repetition (always in that
+ * order, unlike bench_npipe, which alternates the order).  Each side
+ * reports the median of its repetitions.
  * The receiver is pinned to the first CPU it may use, writer i to the
  * (i+1)-th in turn (wrapping around), for winipc and the baseline alike:
  * on a shared machine, where the scheduler puts two busy processes is what
@@ -27,13 +42,16 @@
  * The receiver reads each message with a buffer of exactly its size and
  * checks the length.
  *
- * Output, one line per measurement on stdout (progress goes to stderr):
+ * Output, one line per measurement on stdout (progress, and each case's
+ * per-round ratios, go to stderr):
  *     RESULT ms<size>_w<writers> <winipc|raw|win32> <messages per second>
- *     RESULT ms<size>_w<writers> ratio <median of winipc/raw per repetition>
- * bench/run.sh turns these lines into a table.
+ *     RESULT ms<size>_w<writers> ratio <median> <lowest> <highest>
+ * the last natively only: each round's winipc rate / its raw rate, their
+ * median, then the lowest and the highest of them.  bench/run.sh turns
+ * these lines into a table.
  *
  * Options: --reps N (default 9), --time SECONDS per repetition (0.15),
- * --only SUBSTRING (run the cases whose name contains it).
+ * --only SUBSTRING (run the cases whose name contains it), --help.
  */
 #define BENCH_NAME "bench_mailslot"
 #include "bench_common.h"
@@ -91,13 +109,15 @@ static uint64_t warm_up(struct carrier *c, size_t size)
 }
 
 /* Runs the case on n carriers (winipc and the raw baseline, or Win32
- * alone), their repetitions taking turns so that both see the same load
- * on a shared machine; out[i] is carrier i's median rate and, for two,
- * out[2] the median of the repetitions' rate ratios (steadier than the
- * ratio of the medians when the machine's load drifts). */
-static void run_case(struct carrier **c, int n, size_t size, double *out)
+ * alone), their repetitions taking turns (c[0], then c[1], in every round)
+ * so that both see the same load on a shared machine; out[i] is carrier
+ * i's median rate.  For two, ratios[r] is round r's rate ratio c[0] / c[1]
+ * (their median is steadier than the ratio of the medians when the
+ * machine's load drifts). */
+static void run_case(struct carrier **c, int n, size_t size, double *out,
+                     double *ratios)
 {
-    double v[3][MAX_REPS];
+    double v[2][MAX_REPS];
     uint64_t count[2];
 
     for (int i = 0; i < n; i++)
@@ -106,10 +126,10 @@ static void run_case(struct carrier **c, int n, size_t size, double *out)
         for (int i = 0; i < n; i++)
             v[i][r] = batch(c[i], size, count[i]);
     for (int r = 0; n == 2 && r < opt_reps; r++)
-        v[2][r] = v[0][r] / v[1][r];
+        ratios[r] = v[0][r] / v[1][r];
     for (int i = 0; i < n; i++)
         c[i]->order(c[i], 0); /* the writers may go */
-    for (int i = 0; i < (n == 2 ? 3 : 1); i++)
+    for (int i = 0; i < n; i++)
         out[i] = median(v[i], opt_reps);
 }
 
@@ -369,21 +389,22 @@ int main(int argc, char **argv)
     find_self(argv[0]);
     if (argc > 1 && strcmp(argv[1], "--writer") == 0)
         return writer_main(argc, argv);
-    for (int i = 1; i + 1 < argc; i += 2) {
+    for (int i = 1; i < argc; i += 2) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return bench_usage(argv[0], "", 1);
+        if (i + 1 >= argc)
+            return bench_usage(argv[0], "", 0);
         if (strcmp(argv[i], "--reps") == 0)
             opt_reps = atoi(argv[i + 1]);
         else if (strcmp(argv[i], "--time") == 0)
             opt_time = atof(argv[i + 1]);
         else if (strcmp(argv[i], "--only") == 0)
             opt_only = argv[i + 1];
+        else
+            return bench_usage(argv[0], "", 0);
     }
-    if (opt_reps < 1 || opt_reps > MAX_REPS || opt_time <= 0) {
-        fprintf(stderr,
-                "usage: %s [--reps 1..%d] [--time SECONDS] "
-                "[--only SUBSTRING]\n",
-                argv[0], MAX_REPS);
-        return 64;
-    }
+    if (opt_reps < 1 || opt_reps > MAX_REPS || opt_time <= 0)
+        return bench_usage(argv[0], "", 0);
 #ifndef _WIN32
     signal(SIGPIPE, SIG_IGN);
 #endif
@@ -396,7 +417,7 @@ int main(int argc, char **argv)
             continue;
         struct win32_carrier w;
         struct carrier *c[2] = {&w.base, NULL};
-        double rate[3];
+        double rate[2], ratios[MAX_REPS];
         int n = 1;
         win32_start(&w, cases[i].size, cases[i].writers);
 #ifndef _WIN32
@@ -404,13 +425,13 @@ int main(int argc, char **argv)
         raw_start(&r, cases[i].size, cases[i].writers);
         c[n++] = &r.base;
 #endif
-        run_case(c, n, cases[i].size, rate);
+        run_case(c, n, cases[i].size, rate, ratios);
         win32_finish(&w);
         report(cases[i].name, IMPL_NAME, rate[0]);
 #ifndef _WIN32
         raw_finish(&r);
         report(cases[i].name, "raw", rate[1]);
-        printf("RESULT %s ratio %.3f\n", cases[i].name, rate[2]);
+        report_ratios(cases[i].name, ratios, opt_reps);
 #endif
     }
     return 0;

@@ -14,9 +14,11 @@
  * case forks.  The measuring side is the pipe server (or the parent of the
  * fork).  Every case runs twice: both processes pinned to one CPU, then to
  * two different CPUs.  The named pipe and the raw socket of a case are set
- * up side by side, warmed up, then timed in alternating repetitions (so
- * that load from elsewhere falls on both alike); each reports the median
- * of its repetitions.
+ * up side by side and warmed up; then come REPS rounds, each timing one
+ * repetition of each side back to back, winipc first in rounds 1, 3, 5...
+ * and the raw socket first in rounds 2, 4... (so that load from elsewhere,
+ * and whatever the first of two repetitions leaves behind, falls on both
+ * alike).  Each side reports the median of its repetitions.
  *
  * The cases:
  *   rtt64      64-byte message written, echoed back, read (message mode for
@@ -27,18 +29,20 @@
  *              the client's CreateFile + CloseHandle (accept/close against
  *              socket/connect/close for the baseline)
  *
- * Output, one line per measurement on stdout (progress goes to stderr):
+ * Output, one line per measurement on stdout (progress, and each case's
+ * per-round ratios, go to stderr):
  *     RESULT <case>.<same|diff> <winipc|raw|win32> <value>
  * in microseconds per round trip, MB/s (10^6 bytes per second) or
  * connections per second, and natively
- *     RESULT <case>.<same|diff> ratio <value>
- * the median over the repetitions of winipc / raw (each repetition of one
- * against the raw one timed next to it).  bench/run.sh turns these lines
- * into a table.
+ *     RESULT <case>.<same|diff> ratio <median> <lowest> <highest>
+ * where each round gives one ratio, winipc's repetition / the raw
+ * repetition of the same round (timed just after it in rounds 1, 3, 5...,
+ * just before it in rounds 2, 4...): the median of those ratios, then the
+ * lowest and the highest of them.  bench/run.sh turns these lines into a table.
  *
  * Options: --reps N (default 9), --time SECONDS per repetition (0.2),
  * --only SUBSTRING (run the cases whose name contains it), --pin same or
- * --pin diff (only the runs on one CPU, or on two).
+ * --pin diff (only the runs on one CPU, or on two), --help.
  */
 #define BENCH_NAME "bench_npipe"
 #include "bench_common.h"
@@ -530,10 +534,12 @@ static void report(const char *name, const char *pin, const char *impl,
 
 /*
  * Runs a case on the Win32 side and (natively) the raw side together:
- * both peers are started, both warmed up, then the timed repetitions
- * alternate between them (first one side, then the other, swapping the
- * order each time), so that load from elsewhere on the machine falls on
- * both alike.  Between its batches a side's peer waits in a blocking call.
+ * both peers are started, both warmed up, then come opt_reps rounds of one
+ * timed repetition per side: Win32 first, then raw in rounds 0, 2, 4...
+ * (counting from 0), raw first in rounds 1, 3..., so that load from
+ * elsewhere on the machine, and any effect of going first or second, falls
+ * on both alike.  Between its batches a side's peer waits in a blocking
+ * call.
  */
 static void run_case(const struct bench_case *k, const char *pin, int peer_cpu)
 {
@@ -555,13 +561,15 @@ static void run_case(const struct bench_case *k, const char *pin, int peer_cpu)
             sides[i].v[r] = side_batch(k, &sides[i], 0);
         }
     if (n == 2) {
-        /* The ratio of each pair of neighbouring repetitions, then their
-         * median: steadier than the ratio of the medians when the load
-         * from elsewhere changes during the run. */
+        /* The ratio of the two repetitions of each round, then their
+         * median and spread: steadier than the ratio of the medians when
+         * the load from elsewhere changes during the run. */
         double q[MAX_REPS];
+        char key[64];
         for (int r = 0; r < opt_reps; r++)
             q[r] = sides[0].v[r] / sides[1].v[r];
-        report(k->name, pin, "ratio", median(q, opt_reps));
+        snprintf(key, sizeof key, "%s.%s", k->name, pin);
+        report_ratios(key, q, opt_reps);
     }
     for (int i = 0; i < n; i++) {
         side_finish(k, &sides[i]);
@@ -574,7 +582,11 @@ int main(int argc, char **argv)
     find_self(argv[0]);
     if (argc > 1 && strcmp(argv[1], "--peer") == 0)
         return peer_main(argc, argv);
-    for (int i = 1; i + 1 < argc; i += 2) {
+    for (int i = 1; i < argc; i += 2) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return bench_usage(argv[0], " [--pin same|diff]", 1);
+        if (i + 1 >= argc)
+            return bench_usage(argv[0], " [--pin same|diff]", 0);
         if (strcmp(argv[i], "--reps") == 0)
             opt_reps = atoi(argv[i + 1]);
         else if (strcmp(argv[i], "--time") == 0)
@@ -583,14 +595,13 @@ int main(int argc, char **argv)
             opt_only = argv[i + 1];
         else if (strcmp(argv[i], "--pin") == 0)
             opt_pin = argv[i + 1];
+        else
+            return bench_usage(argv[0], " [--pin same|diff]", 0);
     }
-    if (opt_reps < 1 || opt_reps > MAX_REPS || opt_time <= 0) {
-        fprintf(stderr,
-                "usage: %s [--reps 1..%d] [--time SECONDS] "
-                "[--only SUBSTRING] [--pin same|diff]\n",
-                argv[0], MAX_REPS);
-        return 64;
-    }
+    if (opt_reps < 1 || opt_reps > MAX_REPS || opt_time <= 0 ||
+        (*opt_pin && strcmp(opt_pin, "same") != 0 &&
+         strcmp(opt_pin, "diff") != 0))
+        return bench_usage(argv[0], " [--pin same|diff]", 0);
     have_two_cpus = bench_find_cpus(cpus, 2) == 2;
 #ifndef _WIN32
     signal(SIGPIPE, SIG_IGN);
