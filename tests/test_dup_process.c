@@ -1,6 +1,6 @@
 /*
  * test_dup_process.c: DuplicateHandle across processes (the per-process
- * handle services, src/core/service.h; docs/processes.md).
+ * handle services, src/process/service.h; docs/processes.md).
  *
  * Windows behaviour was checked with a probe under Wine and against the
  * NT object manager's documented rules: a process that has ended answers
@@ -21,7 +21,7 @@
 #include <stdarg.h>
 #include <time.h>
 
-#include "core/service.h"
+#include "process/service.h"
 
 static char self_exe[4096];
 

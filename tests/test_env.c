@@ -18,7 +18,7 @@
  * compiles its own copy of the store.  That copy is a second, independent
  * store in this process; only the test_snapshot_* tests use it.
  */
-#include "../src/core/environ.c"
+#include "../src/process/environ.c"
 
 #define DEADBEEF 0xdeadbeefu
 

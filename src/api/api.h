@@ -11,6 +11,7 @@
 
 #include "../core/handle.h"
 #include "../objects/objects.h"
+#include "../process/process.h"
 
 /* Sets the last error to err and returns FALSE (for BOOL functions). */
 static inline BOOL api_fail(DWORD err)

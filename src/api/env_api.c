@@ -1,14 +1,14 @@
 /*
  * env_api.c: the process environment (GetEnvironmentVariableA and friends).
  *
- * The values live in the core store (core/environ.h), not in the C library's
+ * The values live in the core store (process/environ.h), not in the C library's
  * environ, so that these calls are thread-safe and children created by
  * CreateProcessA inherit what SetEnvironmentVariableA set.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/environ.h"
+#include "../process/environ.h"
 #include "api.h"
 
 /* A size_t count as a DWORD return value, saturating instead of wrapping. */

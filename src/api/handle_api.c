@@ -1,7 +1,7 @@
 /*
  * handle_api.c: CloseHandle, DuplicateHandle, Get/SetHandleInformation.
  */
-#include "../core/service.h"
+#include "../process/service.h"
 #include "api.h"
 
 DWORD api_ref_io(HANDLE h, size_t op_offset, ACCESS_MASK need_any,
@@ -39,7 +39,7 @@ WINIPC_API BOOL WINAPI CloseHandle(HANDLE hObject)
 }
 
 /* The process handle must name this process (DuplicateHandle sends the
- * other cases to the handle services first: see core/service.h). */
+ * other cases to the handle services first: see process/service.h). */
 static DWORD dup_check_process(HANDLE h)
 {
     struct wipc_object *p, *self;

@@ -392,38 +392,6 @@ WINIPC_API BOOL WINAPI TransactNamedPipe(HANDLE hNamedPipe, LPVOID lpInBuffer,
                     lpOverlapped);
 }
 
-WINIPC_API BOOL WINAPI CallNamedPipeA(LPCSTR lpNamedPipeName,
-                                      LPVOID lpInBuffer, DWORD nInBufferSize,
-                                      LPVOID lpOutBuffer, DWORD nOutBufferSize,
-                                      LPDWORD lpBytesRead, DWORD nTimeOut)
-{
-    DWORD mode = PIPE_READMODE_MESSAGE;
-    HANDLE h;
-    BOOL ok;
-
-    h = CreateFileA(lpNamedPipeName, GENERIC_READ | GENERIC_WRITE, 0, NULL,
-                    OPEN_EXISTING, 0, NULL);
-    if (h == INVALID_HANDLE_VALUE && GetLastError() == ERROR_PIPE_BUSY) {
-        if (!WaitNamedPipeA(lpNamedPipeName, nTimeOut))
-            return FALSE;
-        h = CreateFileA(lpNamedPipeName, GENERIC_READ | GENERIC_WRITE, 0,
-                        NULL, OPEN_EXISTING, 0, NULL);
-    }
-    if (h == INVALID_HANDLE_VALUE)
-        return FALSE;
-    ok = SetNamedPipeHandleState(h, &mode, NULL, NULL) &&
-         TransactNamedPipe(h, lpInBuffer, nInBufferSize, lpOutBuffer,
-                           nOutBufferSize, lpBytesRead, NULL);
-    if (!ok) {
-        DWORD err = GetLastError();
-        CloseHandle(h);
-        SetLastError(err);
-        return FALSE;
-    }
-    CloseHandle(h);
-    return TRUE;
-}
-
 static BOOL pipe_pid(HANDLE h, PULONG out, int want_server)
 {
     struct wipc_object *obj;

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/cmdline.h"
-#include "../core/inherit.h"
+#include "../process/cmdline.h"
+#include "../process/inherit.h"
 #include "api.h"
 
 #define PATH_BUF 4096

@@ -9,11 +9,8 @@
  */
 #include <stdlib.h>
 
-#include "../objects/objects.h"
 #include "../platform/platform.h"
 #include "handle.h"
-#include "inherit.h"
-#include "service.h"
 
 /* Windows' per-process limit is about 16 million handles. */
 #define HANDLE_MAX_ENTRIES (1u << 24)
@@ -40,10 +37,7 @@ static struct {
  */
 __attribute__((constructor)) static void handle_table_init(void)
 {
-    /* First: exit handlers run in reverse, so winipc's runs after those
-     * the program registers, as late as it can. */
-    wipc_process_init_exit();
-    wipc_inherit_adopt();
+    wipc_handle_hooks.process_start();
 }
 
 static inline HANDLE handle_from_index(size_t i)
@@ -92,9 +86,7 @@ static DWORD handle_alloc(struct wipc_object *obj, ACCESS_MASK access,
     size_t i;
     DWORD err = 0;
 
-    /* A process with handles can be reached by other processes'
-     * DuplicateHandle from now on (service.h). */
-    wipc_service_ensure();
+    wipc_handle_hooks.before_alloc();
     wipc_mutex_lock(&table.lock);
     i = fresh ? table.used_end : table.first_free;
     while (!fresh && i < table.cap && table.entries[i].obj)
@@ -134,10 +126,10 @@ static DWORD handle_ref_pseudo(HANDLE h, struct wipc_object **obj,
 {
     if (h == WIPC_PSEUDO_PROCESS) {
         *granted = PROCESS_ALL_ACCESS;
-        return wipc_process_self(obj);
+        return wipc_handle_hooks.self_process(obj);
     }
     *granted = THREAD_ALL_ACCESS;
-    return wipc_thread_self(obj);
+    return wipc_handle_hooks.self_thread(obj);
 }
 
 DWORD wipc_handle_ref(HANDLE h, const struct wipc_object_ops *type,
@@ -213,7 +205,7 @@ DWORD wipc_handle_alloc_at(HANDLE value, struct wipc_object *obj,
 
     if (v == 0 || (v & 3) || (v >> 2) > HANDLE_MAX_ENTRIES)
         return ERROR_INVALID_HANDLE;
-    wipc_service_ensure();
+    wipc_handle_hooks.before_alloc();
     i = (v >> 2) - 1;
     wipc_mutex_lock(&table.lock);
     while (!err && i >= table.cap)

@@ -16,6 +16,30 @@
 #define WIPC_PSEUDO_PROCESS ((HANDLE)(LONG_PTR)-1)
 #define WIPC_PSEUDO_THREAD ((HANDLE)(LONG_PTR)-2)
 
+/*
+ * What the handle table needs from the process layer above it
+ * (src/process/startup.c provides the one instance): the table knows
+ * nothing of object types, so the pseudo handles' objects and the
+ * process's start-up reach it through this table.
+ *
+ * It is a definition the table refers to, not a registration made at run
+ * time, so that a program linked statically gets the process layer's
+ * start-up whatever functions it calls.
+ */
+struct wipc_handle_hooks {
+    /* Before main(): the exit hook, then the handles inherited from the
+     * parent enter the table at their values. */
+    void (*process_start)(void);
+    /* Before each new entry: the process can be reached by other
+     * processes' DuplicateHandle from then on (cheap after the first). */
+    void (*before_alloc)(void);
+    /* The objects of GetCurrentProcess() and GetCurrentThread(), with a
+     * new reference; an ERROR_* code on failure. */
+    DWORD (*self_process)(struct wipc_object **out);
+    DWORD (*self_thread)(struct wipc_object **out);
+};
+extern const struct wipc_handle_hooks wipc_handle_hooks;
+
 /* The flags GetHandleInformation reports (HANDLE_FLAG_*). */
 #define WIPC_HANDLE_FLAGS (HANDLE_FLAG_INHERIT | HANDLE_FLAG_PROTECT_FROM_CLOSE)
 

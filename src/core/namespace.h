@@ -32,7 +32,7 @@
  * never waited for longer than WIPC_NS_LOCK_BOUND_MS.
  *
  * ROOT/exit.PID-START files are the exit records of processes
- * (core/exit_record.h).
+ * (process/exit_record.h).
  */
 #ifndef WIPC_NAMESPACE_H
 #define WIPC_NAMESPACE_H

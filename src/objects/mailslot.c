@@ -41,7 +41,7 @@
 #include <string.h>
 
 #include "../core/namespace.h"
-#include "../core/registry_list.h"
+#include "registry_list.h"
 #include "../platform/platform_net.h"
 #include "objects.h"
 

@@ -38,7 +38,7 @@
 #include <sys/socket.h>
 
 #include "../core/namespace.h"
-#include "../core/registry_list.h"
+#include "registry_list.h"
 #include "objects.h"
 
 #define NP_MAGIC 0x50495057u /* "WPIP" */

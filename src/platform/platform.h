@@ -190,7 +190,7 @@ struct wipc_spawn_req {
      * that other processes learn at once that it cannot serve them yet. */
     const void *busy_reply;
     size_t busy_reply_len;
-    /* The parent's exit record for the child (core/exit_record.h), if
+    /* The parent's exit record for the child (process/exit_record.h), if
      * exit_rec_dir is not NULL: the path of its temporary name,
      * "DIR/exit.new-...", which the child renames first thing to
      * "DIR/exit.PID-START", its own name (never replacing a file:
@@ -637,7 +637,7 @@ DWORD wipc_plat_doorbell_take(int fd, void *buf, size_t len, size_t *got);
 void wipc_plat_doorbell_flush(int fd);
 
 /* ---- Exit records in the namespace root (posix_exitrec.c) ----------------
- * (core/exit_record.c; relative to the root's verified descriptor.) */
+ * (process/exit_record.c; relative to the root's verified descriptor.) */
 
 /* Renames from to to in the directory dirfd, never replacing a file at to
  * (renameat2 RENAME_NOREPLACE, or a hard link and an unlink where the file

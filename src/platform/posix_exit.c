@@ -1,5 +1,5 @@
 /*
- * posix_exit.c: what exit records (core/exit_record.h) need of Linux: a
+ * posix_exit.c: what exit records (process/exit_record.h) need of Linux: a
  * process's identity (its start time), shared locks, renaming, the exit
  * hook that sees the full status passed to exit(); and the exit status of
  * a process that is not our child (its zombie's, or what a pidfd gives to

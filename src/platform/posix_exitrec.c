@@ -1,7 +1,7 @@
 /*
  * posix_exitrec.c: the Linux calls that give an exit record
- * (core/exit_record.h) its name in the shared namespace root, relative to
- * the root's verified descriptor (core/namespace.h); core/exit_record.c
+ * (process/exit_record.h) its name in the shared namespace root, relative to
+ * the root's verified descriptor (core/namespace.h); process/exit_record.c
  * decides what to trust.
  *
  * A record is made under a temporary name and then renamed to

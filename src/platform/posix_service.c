@@ -1,6 +1,6 @@
 /*
  * posix_service.c: the sockets of the per-process handle service (see
- * core/service.h), and the thread and fork plumbing it needs.
+ * process/service.h), and the thread and fork plumbing it needs.
  *
  * Each service listens on an AF_UNIX SOCK_SEQPACKET socket in the abstract
  * namespace named "winipc-svc-PID": abstract names vanish with the socket,

@@ -19,7 +19,7 @@
  *
  * CREATE_SUSPENDED: the child waits before execve, serving a channel (an
  * AF_UNIX packet socket pair) through which the parent, which keeps the
- * handle table of the suspended child (core/suspended.h), hands it the
+ * handle table of the suspended child (process/suspended.h), hands it the
  * descriptors of handles duplicated into it, fetches or closes inherited
  * ones, and at last lets it go with the environment that describes them
  * all.  Meanwhile the child also answers on its handle service's name, with
@@ -335,7 +335,7 @@ static void spawn_child(const struct wipc_spawn_req *req, const int *std_fds,
 
     /* The exit record takes this process's name first, while the
      * namespace root's descriptor is still where the parent had it, and
-     * before the program can end: see core/exit_record.h.  (If execve
+     * before the program can end: see process/exit_record.h.  (If execve
      * fails, the parent removes it.) */
     if (req->exit_rec_dir)
         wipc_posix_exitrec_place(req->exit_rec_dir);

@@ -1,14 +1,14 @@
 /*
  * handles.c: "winipc handles [PID]", the handle table of a winipc process
  * (the view of Sysinternals' handle), through the per-process handle
- * service (core/service.h): its LIST request returns the table of another
+ * service (process/service.h): its LIST request returns the table of another
  * process of this user; this process's own table is read directly.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/service.h"
+#include "process/service.h"
 #include "tool.h"
 
 static const char handles_help[] =

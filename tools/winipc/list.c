@@ -3,13 +3,13 @@
  * the namespace (pipelist's view), as a table or as JSON.
  *
  * They read the registry files through the library's internal listing
- * functions (core/registry_list.h): no process is asked anything, so what
+ * functions (objects/registry_list.h): no process is asked anything, so what
  * only a receiver knows (the messages it holds) cannot be shown.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "core/registry_list.h"
+#include "objects/registry_list.h"
 #include "tool.h"
 
 static const char pipes_help[] =

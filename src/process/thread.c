@@ -11,7 +11,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
-#include "objects.h"
+#include "process.h"
 
 struct wipc_thread {
     struct wipc_object obj;

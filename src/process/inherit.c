@@ -7,6 +7,7 @@
 
 #include "../objects/objects.h"
 #include "inherit.h"
+#include "process.h"
 
 /* One item: "VALUE:FD:ACCESS:FLAGS:TAG" (TAG ".RECFD" for a record). */
 static size_t inherit_format_item(const struct wipc_inherit_item *it, char *buf,

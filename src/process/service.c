@@ -30,10 +30,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/handle.h"
 #include "../objects/objects.h"
 #include "../platform/platform.h"
-#include "handle.h"
 #include "inherit.h"
+#include "process.h"
 #include "service.h"
 #include "suspended.h"
 

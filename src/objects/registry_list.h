@@ -18,7 +18,7 @@
 
 #include <windows.h>
 
-#include "namespace.h"
+#include "../core/namespace.h"
 
 /* One live server instance of a named pipe. */
 struct wipc_npipe_instance {

@@ -11,7 +11,7 @@
  * for its other children are left alone.  A child whose last handle closes
  * while it still runs is handed to a reaper thread, so no zombie remains.
  *
- * The exit code comes from the process's exit record (core/exit_record.h),
+ * The exit code comes from the process's exit record (process/exit_record.h),
  * which every object of another process holds: all 32 bits, for the parent
  * and any other holder alike.  Without one (a program that does not use
  * winipc, or one killed by a signal), the parent has the status it reaps,
@@ -23,10 +23,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../core/exit_record.h"
-#include "../core/service.h"
-#include "../core/suspended.h"
-#include "objects.h"
+#include "exit_record.h"
+#include "process.h"
+#include "service.h"
+#include "suspended.h"
 
 struct wipc_process {
     struct wipc_object obj;
@@ -44,7 +44,7 @@ struct wipc_process {
      * under the registry's lock and p->lock, then never changed. */
     struct wipc_exitrec *rec;
     /* A child started suspended: its handle table until it is resumed
-     * (core/suspended.h), and when it was resumed (0: not yet).  Both set
+     * (process/suspended.h), and when it was resumed (0: not yet).  Both set
      * under p->lock; susp stays until the object is destroyed. */
     struct wipc_suspended *susp;
     uint64_t resumed_ms;

@@ -18,7 +18,7 @@
  *     closed in the child, a duplicated one is simply dropped;
  *   - ResumeThread places the duplicated handles' descriptors after the
  *     inherited ones and rewrites the child's WINIPC_HANDLES so that it
- *     lists every handle the child has, at its value (core/inherit.h): the
+ *     lists every handle the child has, at its value (process/inherit.h): the
  *     program finds them before main(), as inherited handles.
  *
  * Only the parent has the table: another process finds the child's service

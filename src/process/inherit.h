@@ -19,7 +19,7 @@
 #ifndef WIPC_INHERIT_H
 #define WIPC_INHERIT_H
 
-#include "handle.h"
+#include "../core/handle.h"
 
 #define WIPC_INHERIT_ENV "WINIPC_HANDLES"
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../objects/objects.h"
+#include "process.h"
 #include "suspended.h"
 
 enum susp_state { SUSP_WAITING, SUSP_RESUMED, SUSP_ENDED };

@@ -18,9 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/namespace.h"
 #include "../platform/platform.h"
 #include "exit_record.h"
-#include "namespace.h"
 
 #define REC_PREFIX WIPC_NS_EXIT "."
 #define REC_MAGIC 0x31525857u /* "WXR1" */

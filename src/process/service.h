@@ -30,7 +30,7 @@
 #ifndef WIPC_SERVICE_H
 #define WIPC_SERVICE_H
 
-#include "object.h"
+#include "../core/object.h"
 
 /*
  * Starts this process's service unless it runs already (in this process:

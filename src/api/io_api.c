@@ -1,0 +1,104 @@
+/*
+ * io_api.c: ReadFile, WriteFile and FlushFileBuffers, the I/O calls every
+ * kind of handle shares (files, pipes, named pipes, mailslots): each goes
+ * through the object's ops table.
+ */
+#include "api.h"
+
+#define IO_READ_RIGHTS (FILE_READ_DATA)
+#define IO_WRITE_RIGHTS (FILE_WRITE_DATA | FILE_APPEND_DATA)
+
+/* The position an OVERLAPPED asks for, or -1 (the file position), or
+ * WIPC_OFFSET_END (both halves all ones: the end of file). */
+static int64_t io_overlapped_offset(const OVERLAPPED *ov,
+                                      const struct wipc_object *obj)
+{
+    if (!ov || obj->ops != &wipc_disk_file_ops)
+        return -1;
+    if (ov->Offset == 0xFFFFFFFFu && ov->OffsetHigh == 0xFFFFFFFFu)
+        return WIPC_OFFSET_END;
+    return (int64_t)(((uint64_t)ov->OffsetHigh << 32) | ov->Offset);
+}
+
+/* A synchronous call with an OVERLAPPED reports through it as well. */
+static void io_overlapped_done(OVERLAPPED *ov, DWORD err, DWORD n)
+{
+    if (!ov)
+        return;
+    ov->Internal = err;
+    ov->InternalHigh = n;
+    if (ov->hEvent) {
+        struct wipc_object *ev;
+        if (wipc_handle_ref(ov->hEvent, &wipc_event_ops, 0, &ev, NULL) == 0) {
+            wipc_event_set(ev);
+            wipc_object_release(ev);
+        }
+    }
+}
+
+/*
+ * ReadFile and WriteFile: one transfer through the object's read or write
+ * op.  null_buffer_err is what a NULL buffer with a non-zero length gets
+ * (the two calls answer it differently on Windows).
+ */
+static BOOL io_transfer(HANDLE h, int writing, void *buf, DWORD len,
+                          LPDWORD count, LPOVERLAPPED ov, DWORD null_buffer_err)
+{
+    struct wipc_object *obj;
+    DWORD moved = 0, err;
+
+    if (count)
+        *count = 0;
+    if (!count && !ov)
+        return api_fail(ERROR_INVALID_PARAMETER);
+    err = writing ? api_ref_io(h, API_OP(write), IO_WRITE_RIGHTS, &obj)
+                  : api_ref_io(h, API_OP(read), IO_READ_RIGHTS, &obj);
+    if (err)
+        return api_fail(err);
+    if (!buf && len) {
+        wipc_object_release(obj);
+        return api_fail(null_buffer_err);
+    }
+    if (writing)
+        err = obj->ops->write(obj, buf, len, io_overlapped_offset(ov, obj),
+                              &moved);
+    else
+        err = obj->ops->read(obj, buf, len, io_overlapped_offset(ov, obj),
+                             &moved);
+    wipc_object_release(obj);
+    if (count)
+        *count = moved;
+    io_overlapped_done(ov, err, moved);
+    return api_result(err);
+}
+
+WINIPC_API BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer,
+                                DWORD nNumberOfBytesToRead,
+                                LPDWORD lpNumberOfBytesRead,
+                                LPOVERLAPPED lpOverlapped)
+{
+    return io_transfer(hFile, 0, lpBuffer, nNumberOfBytesToRead,
+                         lpNumberOfBytesRead, lpOverlapped, ERROR_NOACCESS);
+}
+
+WINIPC_API BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer,
+                                 DWORD nNumberOfBytesToWrite,
+                                 LPDWORD lpNumberOfBytesWritten,
+                                 LPOVERLAPPED lpOverlapped)
+{
+    /* Windows answers a NULL source with ERROR_INVALID_USER_BUFFER. */
+    return io_transfer(hFile, 1, (void *)lpBuffer, nNumberOfBytesToWrite,
+                         lpNumberOfBytesWritten, lpOverlapped,
+                         ERROR_INVALID_USER_BUFFER);
+}
+
+WINIPC_API BOOL WINAPI FlushFileBuffers(HANDLE hFile)
+{
+    struct wipc_object *obj;
+    DWORD err = api_ref_io(hFile, API_OP(flush), IO_WRITE_RIGHTS, &obj);
+    if (err)
+        return api_fail(err);
+    err = obj->ops->flush(obj);
+    wipc_object_release(obj);
+    return api_result(err);
+}
