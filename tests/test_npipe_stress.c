@@ -200,7 +200,7 @@ struct op {
 static void *op_main(void *arg)
 {
     struct op *o = arg;
-    atomic_store(&o->tid, (int)syscall(SYS_gettid));
+    atomic_store(&o->tid, test_gettid());
     SetLastError(0xdeadbeef);
     if (o->kind == OP_READ)
         o->ok = ReadFile(o->h, o->buf, o->len, &o->n, NULL);
@@ -225,40 +225,27 @@ static void op_start(struct op *o, enum op_kind kind, HANDLE h, char *buf,
 
 /*
  * 1 once the op's thread is blocked in poll() on nfds descriptors (within
- * timeout_ms), as the kernel reports it in /proc/self/task/TID/syscall:
- * "NR ARG1 ARG2 ...", or "running".  ConnectNamedPipe polls two
- * descriptors (the listening socket and the waiters' wake-up) only in its
- * wait for a client, after it has counted itself among the instance's
- * waiters; its other polls look at one.
+ * timeout_ms), as the kernel reports it (test_wait_blocked, testlib.h).
+ * ConnectNamedPipe polls two descriptors (the listening socket and the
+ * waiters' wake-up) only in its wait for a client, after it has counted
+ * itself among the instance's waiters; its other polls look at one.
  */
 static int op_blocked_in_poll(struct op *o, unsigned long nfds, int timeout_ms)
 {
-    for (int waited = 0; waited < timeout_ms; waited++) {
-        int tid = atomic_load(&o->tid);
-        if (tid) {
-            char path[64], line[256];
-            long nr;
-            unsigned long a1, a2;
-            FILE *f;
-            snprintf(path, sizeof path, "/proc/self/task/%d/syscall", tid);
-            f = fopen(path, "r");
-            if (f) {
-                int got = fgets(line, sizeof line, f) != NULL &&
-                          sscanf(line, "%ld %lx %lx", &nr, &a1, &a2) == 3;
-                fclose(f);
-                if (got && a2 == nfds &&
-#ifdef SYS_poll
-                    (nr == SYS_poll || nr == SYS_ppoll)
-#else
-                    nr == SYS_ppoll
-#endif
-                )
-                    return 1;
-            }
-        }
-        Sleep(1);
-    }
-    return 0;
+    return test_wait_blocked(0, &o->tid, timeout_ms, TEST_SYS_POLL, 1, nfds);
+}
+
+/*
+ * 1 once the op's thread is blocked in the pipe's socket (within
+ * timeout_ms): a named pipe's ReadFile waits in recvfrom() for a message,
+ * its WriteFile in sendmsg() for room in the peer's queue.
+ */
+static int op_blocked_in_io(struct op *o, int timeout_ms)
+{
+    return test_wait_blocked(0, &o->tid, timeout_ms,
+                             o->kind == OP_READ ? TEST_SYSCALLS(SYS_recvfrom)
+                                                : TEST_SYSCALLS(SYS_sendmsg),
+                             -1, 0);
 }
 
 /* 1 once the op has ended (within timeout_ms). */
@@ -829,7 +816,7 @@ static void kill_idle_server_under(const char *name, enum op_kind kind,
     c = client_retry(name, GENERIC_READ | GENERIC_WRITE, 10000);
     CHECK(child_line(&kid, line, sizeof line, 10000)); /* connected */
     op_start(&op, kind, c, buf, len);
-    Sleep(20);
+    CHECK(op_blocked_in_io(&op, 10000)); /* killed under it, not before */
     CHECK_EQ(child_kill(&kid), 128 + SIGKILL);
     CHECK(op_done(&op, 10000));
     CHECK_EQ(op.ok, FALSE);
@@ -926,7 +913,7 @@ static void test_killed_client(void)
     CHECK(ConnectNamedPipe(s, NULL) || GetLastError() == ERROR_PIPE_CONNECTED);
     CHECK(child_line(&kid, line, sizeof line, 10000));
     op_start(&op, OP_READ, s, line, sizeof line);
-    Sleep(20);
+    CHECK(op_blocked_in_io(&op, 10000));
     CHECK_EQ(child_kill(&kid), 128 + SIGKILL);
     CHECK(op_done(&op, 10000));
     CHECK_EQ(op.ok, FALSE);
@@ -942,7 +929,7 @@ static void test_killed_client(void)
     CHECK(ConnectNamedPipe(s, NULL) || GetLastError() == ERROR_PIPE_CONNECTED);
     CHECK(child_line(&kid, line, sizeof line, 10000));
     op_start(&op, OP_WRITE, s, big_buffer(), BIG_MESSAGE);
-    Sleep(20);
+    CHECK(op_blocked_in_io(&op, 10000));
     CHECK_EQ(child_kill(&kid), 128 + SIGKILL);
     CHECK(op_done(&op, 10000));
     CHECK_EQ(op.ok, FALSE);
@@ -1913,7 +1900,7 @@ static void test_concurrent_connect_disconnect(void)
     s = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE, 1, 4096,
                          4096, 0, NULL);
     op_start(&a, OP_CONNECT, s, NULL, 0);
-    Sleep(20);
+    CHECK(op_blocked_in_poll(&a, 2, 10000)); /* it waits for a client */
     CHECK_FAILS(DisconnectNamedPipe(s), ERROR_PIPE_LISTENING);
     c = client_retry(name, GENERIC_READ | GENERIC_WRITE, 10000);
     CHECK(op_done(&a, 10000));
@@ -1924,7 +1911,8 @@ static void test_concurrent_connect_disconnect(void)
      * "disconnect with pending writes"). */
     op_start(&a, OP_READ, s, buf, sizeof buf);
     op_start(&b, OP_READ, c, buf + 8, 8);
-    Sleep(20);
+    CHECK(op_blocked_in_io(&a, 10000)); /* both blocked, not yet started */
+    CHECK(op_blocked_in_io(&b, 10000));
     CHECK_OK(DisconnectNamedPipe(s));
     CHECK(op_done(&a, 10000));
     CHECK(op_done(&b, 10000));
@@ -1936,7 +1924,8 @@ static void test_concurrent_connect_disconnect(void)
     CHECK(op_done(&a, 10000));
     op_start(&a, OP_WRITE, s, big_buffer(), BIG_MESSAGE);
     op_start(&b, OP_WRITE, c, big_buffer(), BIG_MESSAGE);
-    Sleep(20);
+    CHECK(op_blocked_in_io(&a, 10000)); /* both blocked on full queues */
+    CHECK(op_blocked_in_io(&b, 10000));
     CHECK_OK(DisconnectNamedPipe(s));
     CHECK(op_done(&a, 10000));
     CHECK(op_done(&b, 10000));

@@ -19,9 +19,11 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <windows.h>
@@ -250,6 +252,76 @@ static inline int test_read_full(int fd, void *buf, size_t len)
         if (r <= 0)
             return -1;
         got += (size_t)r;
+    }
+    return 0;
+}
+
+/* ---- Is a thread blocked in a system call? --------------------------------
+ *
+ * A test that needs another thread (or process) to be waiting inside a
+ * call before it acts, e.g. "ReadFile is blocked, now close the writer",
+ * looks at the state itself instead of sleeping and hoping: the kernel
+ * reports in /proc/PID/task/TID/syscall "NR ARG1 ARG2 ..." while the
+ * thread sleeps in system call NR, and "running" while it runs.
+ */
+
+/* The calling thread's kernel id. */
+static inline int test_gettid(void)
+{
+    return (int)syscall(SYS_gettid);
+}
+
+/* A list of system call numbers for test_wait_blocked, ending with -1. */
+#define TEST_SYSCALLS(...) ((const long[]){__VA_ARGS__, -1})
+/* poll() or ppoll() (argument 1 is the number of descriptors). */
+#ifdef SYS_poll
+#define TEST_SYS_POLL TEST_SYSCALLS(SYS_poll, SYS_ppoll)
+#else
+#define TEST_SYS_POLL TEST_SYSCALLS(SYS_ppoll)
+#endif
+
+/* The system call thread tid of process pid (0: this process) sleeps in,
+ * with its first six arguments in args; -1 if it is running, gone, or
+ * cannot be looked at. */
+static inline long test_thread_syscall(long pid, long tid,
+                                       unsigned long args[6])
+{
+    char path[96], line[512];
+    long nr;
+    int got;
+    FILE *f;
+
+    if (pid)
+        snprintf(path, sizeof path, "/proc/%ld/task/%ld/syscall", pid, tid);
+    else
+        snprintf(path, sizeof path, "/proc/self/task/%ld/syscall", tid);
+    f = fopen(path, "re");
+    if (!f)
+        return -1;
+    got = fgets(line, sizeof line, f) != NULL &&
+          sscanf(line, "%ld %lx %lx %lx %lx %lx %lx", &nr, &args[0], &args[1],
+                 &args[2], &args[3], &args[4], &args[5]) == 7;
+    fclose(f);
+    return got ? nr : -1;
+}
+
+/* 1 once thread *tid of process pid (0: this process) is seen sleeping in
+ * one of the system calls nrs (a TEST_SYSCALLS list) with, if arg >= 0,
+ * argument number arg (0-based) equal to val; 0 if that is not seen within
+ * timeout_ms.  *tid is read on each look (0: not known yet), so a thread
+ * may publish it once it runs. */
+static inline int test_wait_blocked(long pid, const _Atomic int *tid,
+                                    int timeout_ms, const long *nrs, int arg,
+                                    unsigned long val)
+{
+    for (int waited = 0; waited <= timeout_ms; waited++) {
+        int t = atomic_load(tid);
+        unsigned long args[6];
+        long nr = t ? test_thread_syscall(pid, t, args) : -1;
+        for (int i = 0; nr >= 0 && nrs[i] >= 0; i++)
+            if (nr == nrs[i] && (arg < 0 || args[arg] == val))
+                return 1;
+        usleep(1000); /* polling the state, with a bound */
     }
     return 0;
 }
