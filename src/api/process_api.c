@@ -370,6 +370,38 @@ static DWORD spawn_publish(struct wipc_object *proc, DWORD pid,
     return 0;
 }
 
+/*
+ * The priority class flags as the child's nice value.  Windows' classes run
+ * from IDLE (base priority 4) to REALTIME (24); Linux's nice values from 19
+ * to -20: IDLE 19, BELOW_NORMAL 10, NORMAL 0, ABOVE_NORMAL -5, HIGH -10,
+ * REALTIME -20 (a nice value, not a real-time scheduling policy).  Windows
+ * takes a combination of classes without complaint (Wine 8 does; ReactOS
+ * reads the flags from IDLE upwards), and the lowest class named wins.  No
+ * class: the child keeps the parent's value, as Windows' child keeps an
+ * IDLE or BELOW_NORMAL parent's class, except that a parent above NORMAL
+ * has a NORMAL child.  Values below the parent's need privilege: see
+ * wipc_spawn_req.
+ */
+static void spawn_priority(DWORD flags, struct wipc_spawn_req *req)
+{
+    static const struct {
+        DWORD flag;
+        int nice;
+    } classes[] = {
+        {IDLE_PRIORITY_CLASS, 19},         {BELOW_NORMAL_PRIORITY_CLASS, 10},
+        {NORMAL_PRIORITY_CLASS, 0},        {ABOVE_NORMAL_PRIORITY_CLASS, -5},
+        {HIGH_PRIORITY_CLASS, -10},        {REALTIME_PRIORITY_CLASS, -20},
+    };
+    for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++)
+        if (flags & classes[i].flag) {
+            req->set_nice = 1;
+            req->nice = classes[i].nice;
+            return;
+        }
+    req->set_nice = 2; /* raise to NORMAL only */
+    req->nice = 0;
+}
+
 WINIPC_API BOOL WINAPI CreateProcessA(
     LPCSTR lpApplicationName, LPSTR lpCommandLine,
     LPSECURITY_ATTRIBUTES lpProcessAttributes,
@@ -387,6 +419,16 @@ WINIPC_API BOOL WINAPI CreateProcessA(
         return api_fail(ERROR_PATH_NOT_FOUND);
     if (dwCreationFlags & (DEBUG_PROCESS | DEBUG_ONLY_THIS_PROCESS))
         return api_fail(ERROR_NOT_SUPPORTED);
+    /* "This flag cannot be used with DETACHED_PROCESS" (CREATE_NEW_CONSOLE,
+     * Process Creation Flags).  Wine 8 accepts the pair; the documentation
+     * is the reference, and Windows refuses it. */
+    if ((dwCreationFlags & (CREATE_NEW_CONSOLE | DETACHED_PROCESS)) ==
+        (CREATE_NEW_CONSOLE | DETACHED_PROCESS))
+        return api_fail(ERROR_INVALID_PARAMETER);
+    /* Alone, each is accepted and changes nothing: there is no console to
+     * create or leave.  The child's standard handles stay those the
+     * parent passes (a detached Windows child without STARTF_USESTDHANDLES
+     * has none: README, behaviour notes). */
     c = calloc(1, sizeof *c);
     if (!c)
         return api_fail(ERROR_NOT_ENOUGH_MEMORY);
@@ -394,6 +436,8 @@ WINIPC_API BOOL WINAPI CreateProcessA(
                         dwCreationFlags, lpEnvironment, lpCurrentDirectory,
                         lpStartupInfo);
     c->req.suspended = (dwCreationFlags & CREATE_SUSPENDED) != 0;
+    c->req.new_pgroup = (dwCreationFlags & CREATE_NEW_PROCESS_GROUP) != 0;
+    spawn_priority(dwCreationFlags, &c->req);
     if (!err)
         err = wipc_process_spawn(&c->req, &c->inh, &proc, &pid);
     spawn_ctx_free(c);

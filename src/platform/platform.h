@@ -185,6 +185,20 @@ struct wipc_spawn_req {
     const int *inherit_fds; /* placed at 3, 4, ... in the child */
     size_t n_inherit;
     int suspended; /* wait for wipc_plat_spawn_go before execve */
+    /* CREATE_NEW_PROCESS_GROUP: the child leads a process group of its own
+     * (setpgid(0, 0) before execve). */
+    int new_pgroup;
+    /*
+     * The child's nice value (priority classes), set before execve when
+     * set_nice.  A value below the parent's needs privilege (CAP_SYS_NICE,
+     * or RLIMIT_NICE): without it the child gets the lowest value it may
+     * have that is still below the parent's (as Windows gives HIGH for
+     * REALTIME to a process without the privilege), or the parent's own.
+     * set_nice 2: only raise the value to nice if it is below (a child
+     * without a priority class of a parent above NORMAL gets NORMAL).
+     */
+    int set_nice;
+    int nice;
     /* A suspended child answers every connection to its handle service's
      * name ("winipc-svc-PID") with this packet until it is resumed, so
      * that other processes learn at once that it cannot serve them yet. */

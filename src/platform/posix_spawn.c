@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -323,6 +324,32 @@ static char *const *spawn_child_wait(const struct wipc_spawn_req *req,
     }
 }
 
+/*
+ * In the child: the nice value nice, or as near as this process may go
+ * (plain system calls, no locks).  Raising the value is always allowed;
+ * lowering it below the current one needs CAP_SYS_NICE or RLIMIT_NICE
+ * (which allows down to 20 - its soft limit).  What cannot be had is not
+ * an error: the child then keeps the nearest value it may have, never one
+ * on the other side of the value it started with.
+ */
+static void spawn_child_nice(int nice, int raise_only)
+{
+    struct rlimit rl;
+    int cur, floor;
+
+    errno = 0;
+    cur = getpriority(PRIO_PROCESS, 0);
+    if ((cur == -1 && errno != 0) || (raise_only && cur >= nice))
+        return;
+    if (setpriority(PRIO_PROCESS, 0, nice) == 0 || nice >= cur)
+        return;
+    if (getrlimit(RLIMIT_NICE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+        return;
+    floor = 20 - (int)(rl.rlim_cur > 40 ? 40 : rl.rlim_cur);
+    if (floor < cur)
+        setpriority(PRIO_PROCESS, 0, floor > nice ? floor : nice);
+}
+
 /* In the child: only async-signal-safe calls from here to execve. */
 static void spawn_child(const struct wipc_spawn_req *req, const int *std_fds,
                         const int *fds, int status_fd, int chan_fd)
@@ -361,6 +388,10 @@ static void spawn_child(const struct wipc_spawn_req *req, const int *std_fds,
     }
     if (req->cwd && chdir(req->cwd) < 0)
         goto fail;
+    if (req->new_pgroup && setpgid(0, 0) < 0)
+        goto fail;
+    if (req->set_nice)
+        spawn_child_nice(req->nice, req->set_nice == 2);
     memset(&dfl, 0, sizeof dfl);
     dfl.sa_handler = SIG_DFL;
     for (sig = 1; sig < NSIG; sig++)
