@@ -5,7 +5,7 @@
  *     to 4 KiB, one in a hundred up to 64 KiB), while another thread keeps
  *     asking GetMailslotInfo: every message arrives exactly once, intact,
  *     in its writer's order.
- *   - Writers killed mid-stream (some of them blocked on a full queue):
+ *   - Writers killed mid-stream (all of them blocked on a full queue):
  *     the receiver gets whole messages only, each writer's a gap-free
  *     prefix, and keeps working.
  *   - The receiver killed mid-stream: every writer gets
@@ -138,8 +138,8 @@ static int msg_check(const char *buf, DWORD got, uint32_t *next, int writers)
 /* ---- Helper processes ---------------------------------------------------- */
 
 /* writer NAME ID COUNT BIG [SIGNAL]: COUNT messages (0: until WriteFile
- * fails); with SIGNAL, prints "o" once the slot is open.  Exit code 0, or
- * WriteFile's error. */
+ * fails); with SIGNAL, prints "o" once its first message is sent.  Exit
+ * code 0, or WriteFile's error. */
 static int helper_writer(int argc, char **argv)
 {
     static char buf[MSG_MAX];
@@ -158,16 +158,16 @@ static int helper_writer(int argc, char **argv)
     w = open_writer(argv[0]);
     if (w == INVALID_HANDLE_VALUE)
         return 91;
-    if (argc > 4) {
-        printf("o");
-        fflush(stdout);
-    }
     for (seq = 0; count == 0 || seq < count; seq++) {
         size_t len = msg_make(buf, id, seq, &rng, big);
         if (!WriteFile(w, buf, (DWORD)len, &n, NULL))
             return (int)GetLastError();
         if (n != len)
             return 92;
+        if (seq == 0 && argc > 4) {
+            printf("o");
+            fflush(stdout);
+        }
     }
     CloseHandle(w);
     return 0;
@@ -212,8 +212,8 @@ static HANDLE spawn(const char *args, HANDLE out)
     return pi.hProcess;
 }
 
-/* A writer process; with out, it says "o" there once it has the slot
- * open. */
+/* A writer process; with out, it says "o" there once it has sent its
+ * first message. */
 static HANDLE spawn_writer(const char *name, int id, unsigned count, int big,
                            HANDLE out)
 {
@@ -330,6 +330,21 @@ static void test_many_writers(void)
 /* ---- Writers killed mid-stream --------------------------------------------
  */
 
+/* 1 once writer process p (one thread) is seen waiting for room in a full
+ * queue: in futex() with a time limit (argument 3 not NULL), within
+ * timeout_ms. */
+static int writer_blocked(HANDLE p, int timeout_ms)
+{
+    long pid = p ? (long)GetProcessId(p) : 0;
+    for (int waited = 0; pid && waited <= timeout_ms; waited++) {
+        unsigned long args[6];
+        if (test_thread_syscall(pid, pid, args) == SYS_futex && args[3] != 0)
+            return 1;
+        Sleep(1); /* polling the state, with a bound */
+    }
+    return 0;
+}
+
 /* Reads and checks messages until the slot stays empty for its timeout;
  * counts in *bad those that fail msg_check. */
 static unsigned long drain(HANDLE s, uint32_t *next, int writers,
@@ -363,9 +378,12 @@ static void test_writers_killed(void)
         procs[i] = spawn_writer(name, i, 0, i >= 2, NULL);
     before = drain(s, next, 4, 3000, &bad);
     CHECK_EQ(before, 3000);
-    /* Let the queue fill, so that some writers are blocked mid-WriteFile
-     * when they die, then kill them all. */
-    Sleep(50);
+    /* Nobody reads now: the queue fills and every writer ends up blocked
+     * in WriteFile, waiting for room (a futex wait with a time limit; the
+     * queue's lock is a futex wait without one).  Wait until each is seen
+     * there, then kill them all mid-WriteFile. */
+    for (int i = 0; i < 4; i++)
+        CHECK(writer_blocked(procs[i], 10000));
     for (int i = 0; i < 4; i++) {
         CHECK_OK(TerminateProcess(procs[i], 9));
         CHECK_EQ(wait_exit(procs[i]), 9);
@@ -374,6 +392,7 @@ static void test_writers_killed(void)
     CHECK_OK(SetMailslotInfo(s, 200));
     after = drain(s, next, 4, (unsigned long)-1, &bad);
     CHECK_EQ(bad, 0);
+    CHECK(after > 0); /* the queue they were blocked on was full */
     CHECK_OK(GetMailslotInfo(s, NULL, NULL, &count, NULL));
     CHECK_EQ(count, 0);
     printf("     %lu messages before the kill, %lu after\n", before, after);
@@ -413,9 +432,9 @@ static void test_receiver_killed(void)
     for (int i = 0; i < 4; i++)
         procs[i] = spawn_writer(name, i, 0, i == 3, wr);
     CloseHandle(wr);
+    /* Each writer has sent a message: the receiver dies mid-stream. */
     CHECK(read_exact(r, line, 4));
     CHECK_MEM(line, "oooo", 4);
-    Sleep(50); /* mid-stream: writing, or blocked on a full queue */
     CHECK_OK(TerminateProcess(recv_proc, 9));
     CHECK_EQ(wait_exit(recv_proc), 9);
     /* Every writer's next WriteFile fails: the receiver is gone. */
@@ -771,11 +790,17 @@ int main(int argc, char **argv)
     self_exe[len > 0 ? len : 0] = '\0';
     TEST_HELPERS(argc, argv, {"writer", helper_writer},
                  {"receiver", helper_receiver});
-    RUN(test_bad_names);
-    RUN(test_sizes);
-    RUN(test_bad_handles);
-    RUN(test_writers_killed);
-    RUN(test_receiver_killed);
-    RUN(test_many_writers);
+    /* "BINARY TEST_NAME" runs that test alone. */
+#define RUN_IF(fn)                                                             \
+    do {                                                                       \
+        if (argc < 2 || strcmp(argv[1], #fn) == 0)                             \
+            RUN(fn);                                                           \
+    } while (0)
+    RUN_IF(test_bad_names);
+    RUN_IF(test_sizes);
+    RUN_IF(test_bad_handles);
+    RUN_IF(test_writers_killed);
+    RUN_IF(test_receiver_killed);
+    RUN_IF(test_many_writers);
     return TEST_SUMMARY();
 }
