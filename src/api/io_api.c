@@ -47,10 +47,16 @@ static BOOL io_transfer(HANDLE h, int writing, void *buf, DWORD len,
     struct wipc_object *obj;
     DWORD moved = 0, err;
 
+    /*
+     * Microsoft's documentation makes the byte count mandatory when there is
+     * no OVERLAPPED ("can be NULL only when the lpOverlapped parameter is not
+     * NULL") but defines no error for it: it is the caller's obligation, and
+     * older Windows crashed.  Windows 7 and later, as Wine reproduces it,
+     * move the data and report only success or failure; programs rely on
+     * that (Samba's npecho client, discord-rpc), so winipc does the same.
+     */
     if (count)
         *count = 0;
-    if (!count && !ov)
-        return api_fail(ERROR_INVALID_PARAMETER);
     err = writing ? api_ref_io(h, API_OP(write), IO_WRITE_RIGHTS, &obj)
                   : api_ref_io(h, API_OP(read), IO_READ_RIGHTS, &obj);
     if (err)
