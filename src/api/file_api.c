@@ -10,10 +10,24 @@
 
 #define FILE_WRITE_RIGHTS (FILE_WRITE_DATA | FILE_APPEND_DATA)
 
+/*
+ * "\\?\" before an absolute path ("\\?\/tmp/x", "\\?\\tmp\x": the long-path
+ * prefix programs put before GetCurrentDirectory's answer) names that path:
+ * the part after the prefix, or name when there is none.  Unlike Windows,
+ * '/' stays a separator after it: it is Linux's.
+ */
+static const char *file_skip_verbatim(const char *name)
+{
+    if (strncmp(name, "\\\\?\\", 4) == 0 &&
+        (name[4] == '\\' || name[4] == '/'))
+        return name + 4;
+    return name;
+}
+
 /* Windows paths use '\' between components; Linux uses '/'. */
 static char *file_linux_path(const char *name)
 {
-    char *p = strdup(name);
+    char *p = strdup(file_skip_verbatim(name));
     if (p)
         for (char *c = p; *c; c++)
             if (*c == '\\')
@@ -25,7 +39,7 @@ static char *file_linux_path(const char *name)
  * anywhere in a file name (ERROR_INVALID_NAME); Linux would accept them. */
 static int file_name_is_invalid(const char *name)
 {
-    for (; *name; name++)
+    for (name = file_skip_verbatim(name); *name; name++)
         if ((unsigned char)*name < 0x20 || strchr("*?<>|\"", *name))
             return 1;
     return 0;
@@ -34,7 +48,8 @@ static int file_name_is_invalid(const char *name)
 /* "\\.\..." names a device: pipes and mailslots live there. */
 static int file_is_device_name(const char *name)
 {
-    return name[0] == '\\' && name[1] == '\\' &&
+    return file_skip_verbatim(name) == name && name[0] == '\\' &&
+           name[1] == '\\' &&
            (name[2] == '.' || name[2] == '?') && name[3] == '\\';
 }
 
@@ -83,6 +98,7 @@ WINIPC_API HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess,
 {
     struct wipc_object *obj = NULL;
     ACCESS_MASK access;
+    char form[MAX_PATH + 2];
     char *path = NULL;
     int fd = -1, existed = 0, acc;
     unsigned mode;
@@ -118,6 +134,8 @@ WINIPC_API HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess,
         SetLastError(0);
         return h;
     }
+    /* "\\?\pipe\x", "//./pipe/x": "\\.\pipe\x" (wipc_ns_device_form). */
+    lpFileName = wipc_ns_device_form(lpFileName, form, sizeof form);
     if (file_is_device_name(lpFileName)) {
         if (wipc_ns_is_prefix(lpFileName, "\\\\.\\pipe\\")) {
             err = api_open_named_pipe(lpFileName, access,
@@ -137,7 +155,9 @@ WINIPC_API HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess,
             SetLastError(0);
             return h;
         }
-        err = ERROR_FILE_NOT_FOUND; /* no such device */
+        /* No such device: a path below it is a path not found. */
+        err = strchr(lpFileName + 4, '\\') ? ERROR_PATH_NOT_FOUND
+                                           : ERROR_FILE_NOT_FOUND;
         goto fail;
     }
     if (file_name_is_invalid(lpFileName)) {

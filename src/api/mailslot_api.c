@@ -35,11 +35,13 @@ WINIPC_API HANDLE WINAPI CreateMailslotA(
     LPCSTR lpName, DWORD nMaxMessageSize, DWORD lReadTimeout,
     LPSECURITY_ATTRIBUTES lpSecurityAttributes)
 {
-    char path[WIPC_NS_PATH_MAX];
+    char path[WIPC_NS_PATH_MAX], form[MAX_PATH];
     struct wipc_object *obj;
     HANDLE h;
     DWORD err;
 
+    /* "\\?\mailslot\x", "//./mailslot/x": "\\.\mailslot\x". */
+    lpName = wipc_ns_device_form(lpName, form, sizeof form);
     /* As Windows: no name (or an empty one) is no path at all, and the
      * ANSI name must fit in MAX_PATH characters with its terminator. */
     if (!lpName || !*lpName) {

@@ -78,11 +78,13 @@ WINIPC_API HANDLE WINAPI CreateNamedPipeA(
     DWORD nOutBufferSize, DWORD nInBufferSize, DWORD nDefaultTimeOut,
     LPSECURITY_ATTRIBUTES lpSecurityAttributes)
 {
-    char path[WIPC_NS_PATH_MAX];
+    char path[WIPC_NS_PATH_MAX], form[MAX_PATH];
     struct wipc_object *obj;
     HANDLE h;
     DWORD err;
 
+    /* "\\?\pipe\x", "//./pipe/x": the same pipe as "\\.\pipe\x". */
+    lpName = wipc_ns_device_form(lpName, form, sizeof form);
     err = pipe_create_name_error(lpName);
     if (!err &&
         wipc_ns_path(lpName, PIPE_PREFIX, WIPC_NS_PIPE, 0, path, sizeof path))
@@ -222,10 +224,11 @@ WINIPC_API BOOL WINAPI DisconnectNamedPipe(HANDLE hNamedPipe)
 
 WINIPC_API BOOL WINAPI WaitNamedPipeA(LPCSTR lpNamedPipeName, DWORD nTimeOut)
 {
-    char path[WIPC_NS_PATH_MAX];
+    char path[WIPC_NS_PATH_MAX], form[MAX_PATH];
     DWORD err;
     if (!lpNamedPipeName)
         return api_fail(ERROR_PATH_NOT_FOUND);
+    lpNamedPipeName = wipc_ns_device_form(lpNamedPipeName, form, sizeof form);
     if (strlen(lpNamedPipeName) >= MAX_PATH)
         return api_fail(ERROR_FILENAME_EXCED_RANGE);
     err = wipc_ns_path(lpNamedPipeName, PIPE_PREFIX, WIPC_NS_PIPE, 0, path,

@@ -97,6 +97,39 @@ int wipc_ns_is_prefix(const char *s, const char *prefix)
     return 1;
 }
 
+static int ns_is_sep(char c)
+{
+    return c == '\\' || c == '/';
+}
+
+const char *wipc_ns_device_form(const char *name, char *out, size_t outlen)
+{
+    int verbatim, mailslot;
+    size_t dev, len, i;
+    const char *rest;
+
+    if (!name || !ns_is_sep(name[0]) || !ns_is_sep(name[1]) ||
+        (name[2] != '.' && name[2] != '?') || !ns_is_sep(name[3]) ||
+        !name[4] || ns_is_sep(name[4]))
+        return name;
+    verbatim = strncmp(name, "\\\\?\\", 4) == 0;
+    rest = name + 4;
+    dev = verbatim ? strcspn(rest, "\\") : strcspn(rest, "\\/");
+    len = strlen(name);
+    if (len >= outlen)
+        return name;
+    mailslot = !verbatim && dev == 8 && wipc_ns_is_prefix(rest, "mailslot");
+    memcpy(out, "\\\\.\\", 4);
+    for (i = 0; i < len - 4; i++) {
+        char c = rest[i];
+        if (c == '/' && (i == dev || (mailslot && i > dev)))
+            c = '\\';
+        out[4 + i] = c;
+    }
+    out[len] = '\0';
+    return out;
+}
+
 DWORD wipc_ns_path(const char *full, const char *prefix, const char *kind,
                    int allow_backslash, char *name_out, size_t namelen)
 {

@@ -65,6 +65,22 @@ DWORD wipc_ns_dir(int *dirfd);
 int wipc_ns_is_prefix(const char *s, const char *prefix);
 
 /*
+ * Windows' other spellings of a device path, as the "\\.\" form the
+ * name functions take: "\\?\pipe\x" (the verbatim form: discord-rpc's),
+ * "//./pipe/x", "//?/mailslot/a/b", "\\.\pipe/x".  The prefix's
+ * separators may be '/' except in the verbatim form (exactly "\\?\",
+ * where Windows converts nothing); so may the separator after the device
+ * ("pipe", "mailslot", any other), and, outside the verbatim form, those of
+ * a mailslot's pseudo-directories.  A pipe's own name is kept as written,
+ * so the registry file it encodes to (wipc_ns_path) is the one the
+ * "\\.\pipe\" spelling always had.  A name starting "\\?\" followed by
+ * a separator is a file path, not a device: left alone.
+ * Returns out (holding the "\\.\" form) or, when name is no such
+ * spelling, is NULL, or does not fit in outlen bytes, name itself.
+ */
+const char *wipc_ns_device_form(const char *name, char *out, size_t outlen);
+
+/*
  * If full starts with prefix (case-insensitive, e.g. "\\.\pipe\"), checks
  * the rest as a name and writes the registry file name of kind into name
  * ("kind.ENCODED", relative to the root).  Returns ERROR_INVALID_NAME for an
