@@ -21,14 +21,26 @@ WINIPC_API HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpThreadAttributes,
     err = wipc_thread_create(dwStackSize, lpStartAddress, lpParameter,
                              (dwCreationFlags & CREATE_SUSPENDED) != 0, &obj,
                              &tid);
-    if (!err)
-        err = api_publish(obj, THREAD_ALL_ACCESS,
-                          api_inherit_flag(lpThreadAttributes), &h);
     if (err) {
-        /* A suspended thread that nobody can resume must not linger. */
         SetLastError(err);
         return NULL;
     }
+    /* Kept past api_publish, which gives its reference to the handle (or
+     * drops it on failure). */
+    wipc_object_grab(obj);
+    err = api_publish(obj, THREAD_ALL_ACCESS,
+                      api_inherit_flag(lpThreadAttributes), &h);
+    if (err) {
+        /* A suspended thread that nobody can resume must not linger: it
+         * ends without running lpStartAddress, and its object goes with
+         * it (as CreateProcessA ends a suspended child it cannot hand
+         * out).  A thread that already runs goes on, as on Windows. */
+        wipc_thread_abandon(obj);
+        wipc_object_release(obj);
+        SetLastError(err);
+        return NULL;
+    }
+    wipc_object_release(obj);
     if (lpThreadId)
         *lpThreadId = tid;
     return h;

@@ -40,6 +40,12 @@ DWORD wipc_thread_of_process(struct wipc_object *process, DWORD tid,
                              struct wipc_object **out);
 DWORD wipc_thread_id(struct wipc_object *obj);
 
+/* A thread of this process that is still suspended (CreateThread with
+ * CREATE_SUSPENDED whose handle could not be made) ends without running
+ * its start routine; its own reference goes when it has ended.  Nothing
+ * for a thread that runs, or a child process's. */
+void wipc_thread_abandon(struct wipc_object *obj);
+
 /* Decrements the suspend count; *prev is the count before. */
 DWORD wipc_thread_resume(struct wipc_object *obj, DWORD *prev);
 

@@ -26,6 +26,7 @@ struct wipc_thread {
     pthread_cond_t cond;
     int started;
     DWORD suspend_count;
+    int abandoned; /* wipc_thread_abandon: never runs start */
     /* The primary thread of a child process is seen through its process:
      * signalled when it exits, with its exit code and id. */
     struct wipc_object *process;
@@ -121,8 +122,12 @@ static void *thread_main(void *arg)
     t->tid = wipc_plat_gettid();
     t->started = 1;
     pthread_cond_broadcast(&t->cond);
-    while (t->suspend_count > 0)
+    while (t->suspend_count > 0 && !t->abandoned)
         pthread_cond_wait(&t->cond, &t->lock);
+    if (t->abandoned) {
+        pthread_mutex_unlock(&t->lock);
+        return NULL; /* thread_end drops the thread's reference */
+    }
     pthread_mutex_unlock(&t->lock);
 
     code = t->start(t->param);
@@ -215,6 +220,17 @@ DWORD wipc_thread_of_process(struct wipc_object *process, DWORD tid,
 }
 
 DWORD wipc_thread_id(struct wipc_object *obj) { return thread_of(obj)->tid; }
+
+void wipc_thread_abandon(struct wipc_object *obj)
+{
+    struct wipc_thread *t = thread_of(obj);
+    pthread_mutex_lock(&t->lock);
+    if (t->suspend_count > 0 && !t->process) {
+        t->abandoned = 1;
+        pthread_cond_broadcast(&t->cond);
+    }
+    pthread_mutex_unlock(&t->lock);
+}
 
 DWORD wipc_thread_resume(struct wipc_object *obj, DWORD *prev)
 {
