@@ -259,17 +259,153 @@ static void test_console_flags(void)
     CHECK(r.ok);
 }
 
+/* ---- GetNamedPipeHandleState's user name ------------------------------------ */
+
+static const char *user_of(uid_t uid, char *buf, size_t cap)
+{
+    struct passwd *pw = getpwuid(uid);
+    if (pw)
+        snprintf(buf, cap, "%s", pw->pw_name);
+    else
+        snprintf(buf, cap, "%lu", (unsigned long)uid);
+    return buf;
+}
+
+/* Connects to the pipe argv[0] as nobody (after RLIMIT-free setuid), writes
+ * one byte and waits for one back. */
+static int helper_nobody_client(int argc, char **argv)
+{
+    HANDLE h;
+    DWORD n;
+    char c = 'x';
+    (void)argc;
+    if (setgroups(0, NULL) < 0 || setgid(65534) < 0 || setuid(65534) < 0)
+        return 10;
+    if (!WaitNamedPipeA(argv[0], 20000))
+        return 11;
+    h = CreateFileA(argv[0], GENERIC_READ | GENERIC_WRITE, 0, NULL,
+                    OPEN_EXISTING, 0, NULL);
+    if (h == INVALID_HANDLE_VALUE)
+        return 12;
+    if (!WriteFile(h, &c, 1, &n, NULL) || !ReadFile(h, &c, 1, &n, NULL))
+        return 13;
+    CloseHandle(h);
+    return 0;
+}
+
+/*
+ * "lpUserName: ... the user name string associated with the client
+ * application" and "This parameter must be NULL if the specified pipe
+ * handle is to the client end of a named pipe" (GetNamedPipeHandleState,
+ * learn.microsoft.com/windows/win32/api/namedpipeapi/
+ * nf-namedpipeapi-getnamedpipehandlestatew).  Wine 8 answers the caller's
+ * own user everywhere, the client end too; there the documentation wins.
+ */
+static void test_pipe_user_name(void)
+{
+    const char *name = test_unique_name("\\\\.\\pipe\\params-user-", "", "");
+    char me[256], user[256];
+    DWORD state;
+    HANDLE srv, cli, r, w;
+
+    user_of(geteuid(), me, sizeof me);
+    srv = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1, 4096,
+                           4096, 0, NULL);
+    CHECK(srv != INVALID_HANDLE_VALUE);
+    /* No client yet: the caller's user (Wine 8). */
+    strcpy(user, "x");
+    CHECK_OK(GetNamedPipeHandleStateA(srv, &state, NULL, NULL, NULL, user,
+                                      sizeof user));
+    CHECK_STR(user, me);
+    cli = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL,
+                      OPEN_EXISTING, 0, NULL);
+    CHECK(cli != INVALID_HANDLE_VALUE);
+    strcpy(user, "x");
+    CHECK_OK(GetNamedPipeHandleStateA(srv, NULL, NULL, NULL, NULL, user,
+                                      sizeof user));
+    CHECK_STR(user, me);
+    /* Too small for the name and its NUL. */
+    CHECK_FAILS(GetNamedPipeHandleStateA(srv, NULL, NULL, NULL, NULL, user,
+                                         (DWORD)strlen(me)),
+                ERROR_INSUFFICIENT_BUFFER);
+    /* The client end: the documentation's "must be NULL". */
+    CHECK_FAILS(GetNamedPipeHandleStateA(cli, &state, NULL, NULL, NULL, user,
+                                         sizeof user),
+                ERROR_INVALID_PARAMETER);
+    CHECK_OK(GetNamedPipeHandleStateA(cli, &state, NULL, NULL, NULL, NULL, 0));
+    CloseHandle(cli);
+    CloseHandle(srv);
+    /* An anonymous pipe's ends: the caller's user (Wine 8). */
+    CHECK_OK(CreatePipe(&r, &w, NULL, 0));
+    strcpy(user, "x");
+    CHECK_OK(GetNamedPipeHandleStateA(r, NULL, NULL, NULL, NULL, user,
+                                      sizeof user));
+    CHECK_STR(user, me);
+    CloseHandle(r);
+    CloseHandle(w);
+}
+
+/* A client of another user: the server learns that user's name (from the
+ * kernel's credentials of the connection). */
+static void test_pipe_user_name_other_user(void)
+{
+    const char *name = test_unique_name("\\\\.\\pipe\\params-other-", "", "");
+    SECURITY_DESCRIPTOR sd;
+    SECURITY_ATTRIBUTES sa = {sizeof sa, &sd, FALSE};
+    PROCESS_INFORMATION pi;
+    char cmd[4400], expect[256], user[256];
+    DWORD n, code = 99;
+    HANDLE srv;
+    char c;
+
+    if (geteuid() != 0) {
+        printf("  (skipped: needs root to become nobody)\n");
+        return;
+    }
+    CHECK_OK(InitializeSecurityDescriptor(&sd, SECURITY_DESCRIPTOR_REVISION));
+    CHECK_OK(SetSecurityDescriptorDacl(&sd, TRUE, NULL, FALSE));
+    srv = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1, 4096,
+                           4096, 0, &sa);
+    CHECK(srv != INVALID_HANDLE_VALUE);
+    snprintf(cmd, sizeof cmd, "\"%s\" --helper nobody_client %s", self_exe,
+             name);
+    if (!test_spawn(cmd, FALSE, NULL, &pi)) {
+        TEST_FAIL_AT("spawn: %lu", (unsigned long)GetLastError());
+        CloseHandle(srv);
+        return;
+    }
+    /* Bounded by the helper: it connects or exits, and its exit breaks
+     * nothing here, so the watchdog bounds a helper that never connects. */
+    if (!ConnectNamedPipe(srv, NULL))
+        CHECK_EQ(GetLastError(), ERROR_PIPE_CONNECTED);
+    CHECK_OK(ReadFile(srv, &c, 1, &n, NULL));
+    strcpy(user, "x");
+    CHECK_OK(GetNamedPipeHandleStateA(srv, NULL, NULL, NULL, NULL, user,
+                                      sizeof user));
+    CHECK_STR(user, user_of(65534, expect, sizeof expect));
+    CHECK_OK(WriteFile(srv, &c, 1, &n, NULL));
+    CHECK_EQ(WaitForSingleObject(pi.hProcess, 30000), WAIT_OBJECT_0);
+    GetExitCodeProcess(pi.hProcess, &code);
+    CHECK_EQ(code, 0);
+    CloseHandle(pi.hThread);
+    CloseHandle(pi.hProcess);
+    CloseHandle(srv);
+}
+
 int main(int argc, char **argv)
 {
     if (!realpath("/proc/self/exe", self_exe))
         return 2;
     TEST_HELPERS(argc, argv, {"report", helper_report},
                  {"default_class", helper_default_class},
-                 {"unprivileged", helper_unprivileged});
+                 {"unprivileged", helper_unprivileged},
+                 {"nobody_client", helper_nobody_client});
     RUN(test_new_process_group);
     RUN(test_priority_classes);
     RUN(test_default_priority);
     RUN(test_unprivileged_priority);
     RUN(test_console_flags);
+    RUN(test_pipe_user_name);
+    RUN(test_pipe_user_name_other_user);
     return TEST_SUMMARY();
 }

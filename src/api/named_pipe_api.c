@@ -294,6 +294,34 @@ static void pipe_info(struct wipc_object *obj, int anon, ACCESS_MASK granted,
     info->out_size = info->in_size = 4096;
 }
 
+/*
+ * GetNamedPipeHandleState's user name: "the user name string associated
+ * with the client application" (GetNamedPipeHandleState).
+ *  - A server end with a client: the client's user, from the credentials
+ *    the kernel gave when it connected (SO_PEERCRED), not from anything the
+ *    client says.  (Windows asks the client's token, which needs the client
+ *    to allow impersonation; a Linux peer's uid needs no such consent.)
+ *  - A client end: "This parameter must be NULL if the specified pipe
+ *    handle is to the client end of a named pipe": ERROR_INVALID_PARAMETER.
+ *    Wine 8 answers this process's user instead; the documentation wins.
+ *  - A server end without a client, and an anonymous pipe's ends: this
+ *    process's user, as Wine 8 answers (the documentation says nothing).
+ * A name that does not fit in size bytes (its NUL included) is
+ * ERROR_INSUFFICIENT_BUFFER, as GetUserName says; Wine 8 then returns TRUE
+ * with a truncated name, which no caller can use.
+ */
+static DWORD pipe_user_name(struct wipc_object *obj, int anon,
+                            const struct wipc_npipe_info *info, LPSTR name,
+                            DWORD size)
+{
+    DWORD uid = wipc_plat_geteuid();
+    if (!anon && !info->server)
+        return ERROR_INVALID_PARAMETER;
+    if (!anon && wipc_npipe_client_uid(obj, &uid) != 0)
+        uid = wipc_plat_geteuid();
+    return wipc_plat_user_name(uid, name, size);
+}
+
 WINIPC_API BOOL WINAPI GetNamedPipeHandleStateA(
     HANDLE hNamedPipe, LPDWORD lpState, LPDWORD lpCurInstances,
     LPDWORD lpMaxCollectionCount, LPDWORD lpCollectDataTimeout,
@@ -315,6 +343,8 @@ WINIPC_API BOOL WINAPI GetNamedPipeHandleStateA(
     if (err)
         return api_fail(err);
     pipe_info(obj, anon, granted, &info);
+    if (lpUserName)
+        err = pipe_user_name(obj, anon, &info, lpUserName, nMaxUserNameSize);
     wipc_object_release(obj);
     if (lpState)
         *lpState = info.read_mode | info.nowait;
@@ -322,11 +352,9 @@ WINIPC_API BOOL WINAPI GetNamedPipeHandleStateA(
         *lpCurInstances = info.cur_instances;
     /* Remote pipes only: "This parameter must be NULL if ... client and
      * server processes are on the same computer". */
-    if (lpMaxCollectionCount || lpCollectDataTimeout)
-        return api_fail(ERROR_INVALID_PARAMETER);
-    if (lpUserName && nMaxUserNameSize)
-        lpUserName[0] = '\0';
-    return TRUE;
+    if (!err && (lpMaxCollectionCount || lpCollectDataTimeout))
+        err = ERROR_INVALID_PARAMETER;
+    return api_result(err);
 }
 
 WINIPC_API BOOL WINAPI GetNamedPipeInfo(HANDLE hNamedPipe, LPDWORD lpFlags,

@@ -120,6 +120,7 @@ struct wipc_npipe {
     int conn; /* the connection, or -1 */
     struct np_header cfg;
     DWORD peer_pid;
+    DWORD peer_uid; /* the server's client's user (SO_PEERCRED) */
     atomic_uint read_mode; /* PIPE_READMODE_* */
     atomic_uint nowait;    /* PIPE_NOWAIT */
     wipc_mutex lock;       /* state, conn */
@@ -467,6 +468,7 @@ static struct wipc_npipe *np_alloc(void)
     if (!p)
         return NULL;
     p->inst_fd = p->reg_fd = p->lfd = p->conn = p->wake_fd = -1;
+    p->peer_uid = (DWORD)-1;
     wipc_mutex_init(&p->lock);
     wipc_mutex_init(&p->rlock);
     wipc_mutex_init(&p->wlock);
@@ -497,6 +499,7 @@ static DWORD np_accept_pending_seen(struct wipc_npipe *p, int seen)
             continue;
         }
         p->peer_pid = cred ? 0 : pid;
+        p->peer_uid = cred ? (DWORD)-1 : uid;
         p->conn = fd;
         p->state = NP_CONNECTED;
         /* Every ConnectNamedPipe waiting on this instance completes. */
@@ -1597,6 +1600,23 @@ DWORD wipc_npipe_peer_pid(struct wipc_object *obj, int want_server,
     return *pid ? 0 : ERROR_PIPE_NOT_CONNECTED;
 }
 
+DWORD wipc_npipe_client_uid(struct wipc_object *obj, DWORD *uid)
+{
+    struct wipc_npipe *p = np_of(obj);
+    DWORD err = 0;
+    if (!p->server)
+        return ERROR_INVALID_PARAMETER;
+    wipc_mutex_lock(&p->lock);
+    if (p->state == NP_LISTENING)
+        np_accept_pending_locked(p);
+    if ((p->state != NP_CONNECTED && p->state != NP_BROKEN) ||
+        p->peer_uid == (DWORD)-1)
+        err = ERROR_PIPE_NOT_CONNECTED;
+    *uid = p->peer_uid;
+    wipc_mutex_unlock(&p->lock);
+    return err;
+}
+
 int wipc_npipe_has_unread(struct wipc_object *obj)
 {
     struct wipc_npipe *p = np_of(obj);
@@ -1627,7 +1647,8 @@ DWORD wipc_npipe_adopt(int fd, const char *args, struct wipc_object **out)
     p->cfg.is_public = 1;
     atomic_init(&p->read_mode, mode & PIPE_READMODE_MESSAGE);
     atomic_init(&p->nowait, 0);
-    wipc_plat_peer_cred(fd, &p->peer_pid, NULL);
+    if (wipc_plat_peer_cred(fd, &p->peer_pid, &p->peer_uid) != 0)
+        p->peer_uid = (DWORD)-1;
     wipc_object_init(&p->obj, &wipc_npipe_ops);
     *out = &p->obj;
     return 0;

@@ -99,6 +99,12 @@ void wipc_npipe_info(struct wipc_object *obj, struct wipc_npipe_info *info);
 DWORD wipc_npipe_peer_pid(struct wipc_object *obj, int want_server,
                           DWORD *pid);
 
+/* The user id of a server end's client (SO_PEERCRED when it connected).
+ * ERROR_PIPE_NOT_CONNECTED without a client (a client that has gone
+ * counts until DisconnectNamedPipe), ERROR_INVALID_PARAMETER on a client
+ * end. */
+DWORD wipc_npipe_client_uid(struct wipc_object *obj, DWORD *uid);
+
 /* 1 if anything is queued to be read (TransactNamedPipe's busy check). */
 int wipc_npipe_has_unread(struct wipc_object *obj);
 

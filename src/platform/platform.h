@@ -149,6 +149,7 @@ DWORD wipc_plat_pipe_peek(int rfd, void *buf, size_t len, size_t *got);
 /* 1 if the read end of the pipe behind the write end wfd is still open. */
 int wipc_plat_pipe_has_reader(int wfd);
 
+
 /* ---- Events (eventfd) --------------------------------------------------- */
 
 /* A non-blocking eventfd, readable (signalled) iff initially_set. */
@@ -342,6 +343,13 @@ DWORD wipc_plat_peer_cred(int fd, DWORD *pid, DWORD *uid);
 
 /* This process's effective uid. */
 DWORD wipc_plat_geteuid(void);
+
+/*
+ * The login name of user uid (getpwuid_r), or its number in decimal when
+ * the user database has no entry, into buf (NUL-terminated).
+ * ERROR_INSUFFICIENT_BUFFER if it does not fit in cap bytes.
+ */
+DWORD wipc_plat_user_name(DWORD uid, char *buf, size_t cap);
 
 /*
  * sendmsg of the two pieces a then b (either may be empty), all of them,

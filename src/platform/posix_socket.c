@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -348,6 +349,38 @@ DWORD wipc_plat_peer_cred(int fd, DWORD *pid, DWORD *uid)
 }
 
 DWORD wipc_plat_geteuid(void) { return (DWORD)geteuid(); }
+
+DWORD wipc_plat_user_name(DWORD uid, char *buf, size_t cap)
+{
+    struct passwd pw, *found = NULL;
+    char stack[1024], *scratch = stack;
+    size_t len = sizeof stack;
+    char num[16];
+    const char *name = num;
+    int r;
+
+    for (;;) {
+        r = getpwuid_r((uid_t)uid, &pw, scratch, len, &found);
+        if (r != ERANGE || len >= 1u << 20)
+            break;
+        if (scratch != stack)
+            free(scratch);
+        len *= 4;
+        scratch = malloc(len);
+        if (!scratch)
+            return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    if (r == 0 && found && found->pw_name)
+        name = found->pw_name;
+    else
+        snprintf(num, sizeof num, "%lu", (unsigned long)uid);
+    r = strlen(name) < cap;
+    if (r)
+        memcpy(buf, name, strlen(name) + 1);
+    if (scratch != stack)
+        free(scratch);
+    return r ? 0 : ERROR_INSUFFICIENT_BUFFER;
+}
 
 DWORD wipc_plat_send2(int fd, const void *a, size_t alen, const void *b,
                       size_t blen, int nonblock, size_t *done)
