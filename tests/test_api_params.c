@@ -259,6 +259,36 @@ static void test_console_flags(void)
     CHECK(r.ok);
 }
 
+/* ---- Anonymous pipes ------------------------------------------------------- */
+
+/* GetNamedPipeInfo reports the nSize CreatePipe got, 4096 for 0, on both
+ * ends.  Wine 8 (CreatePipe, then GetNamedPipeInfo on each end): nSize 0,
+ * 1, 4096, 65536, 1000000 give out = in = 4096, 1, 4096, 65536, 1000000;
+ * flags 1 (PIPE_SERVER_END) on the read end, 0 on the write end; max 1. */
+static void test_anon_pipe_sizes(void)
+{
+    static const DWORD sizes[][2] = {
+        {0, 4096}, {1, 1}, {4096, 4096}, {65536, 65536}, {1000000, 1000000}};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        HANDLE ends[2];
+        if (!CreatePipe(&ends[0], &ends[1], NULL, sizes[i][0])) {
+            TEST_FAIL_AT("CreatePipe(%lu): %lu", (unsigned long)sizes[i][0],
+                         (unsigned long)GetLastError());
+            continue;
+        }
+        for (int e = 0; e < 2; e++) {
+            DWORD flags = 99, out = 0, in = 0, max = 0;
+            CHECK_OK(GetNamedPipeInfo(ends[e], &flags, &out, &in, &max));
+            CHECK_EQ(flags, e == 0 ? PIPE_SERVER_END : PIPE_CLIENT_END);
+            CHECK_EQ(out, sizes[i][1]);
+            CHECK_EQ(in, sizes[i][1]);
+            CHECK_EQ(max, 1);
+        }
+        CloseHandle(ends[0]);
+        CloseHandle(ends[1]);
+    }
+}
+
 /* ---- GetNamedPipeHandleState's user name ------------------------------------ */
 
 static const char *user_of(uid_t uid, char *buf, size_t cap)
@@ -405,6 +435,7 @@ int main(int argc, char **argv)
     RUN(test_default_priority);
     RUN(test_unprivileged_priority);
     RUN(test_console_flags);
+    RUN(test_anon_pipe_sizes);
     RUN(test_pipe_user_name);
     RUN(test_pipe_user_name_other_user);
     return TEST_SUMMARY();

@@ -284,14 +284,17 @@ static void pipe_info(struct wipc_object *obj, int anon, ACCESS_MASK granted,
         wipc_npipe_info(obj, info);
         return;
     }
-    /* CreatePipe's pipe: one instance, byte type, blocking; the buffer
-     * size asked for is not kept, so its default is reported. */
+    /* CreatePipe's pipe: one instance, byte type.  Both ends report the
+     * nSize CreatePipe got as both buffer sizes, 4096 for 0 (Wine 8:
+     * nSize 0, 1, 4096, 65536, 1000000 give 4096, 1, 4096, 65536,
+     * 1000000); the Linux pipe got that capacity as far as it can
+     * (platform.h, wipc_plat_pipe). */
     memset(info, 0, sizeof *info);
     info->server = anon_is_server(granted);
     info->pipe_type = PIPE_TYPE_BYTE;
     info->read_mode = PIPE_READMODE_BYTE;
     info->max_instances = info->cur_instances = 1;
-    info->out_size = info->in_size = 4096;
+    info->out_size = info->in_size = wipc_pipe_size(obj);
 }
 
 /*

@@ -16,6 +16,7 @@ struct wipc_file {
     struct wipc_object obj;
     int fd;
     char *delete_path; /* FILE_FLAG_DELETE_ON_CLOSE: unlinked on destroy */
+    DWORD pipe_size;   /* an anonymous pipe's CreatePipe nSize; 0: unknown */
 };
 
 extern const struct wipc_object_ops wipc_disk_file_ops;
@@ -54,6 +55,11 @@ extern const struct wipc_object_ops wipc_pipe_end_ops;
 /* Creates an anonymous pipe's two file objects (see CreatePipe). */
 DWORD wipc_pipe_create(DWORD size, struct wipc_object **read_end,
                        struct wipc_object **write_end);
+
+/* The size CreatePipe was asked for (GetNamedPipeInfo's buffer sizes): 4096
+ * for nSize 0, as Windows, and for an end this process did not create (an
+ * inherited one: the size is not passed on). */
+DWORD wipc_pipe_size(struct wipc_object *obj);
 
 /* PeekNamedPipe on a pipe end: copies up to len bytes without consuming;
  * *avail is everything queued. */

@@ -147,7 +147,15 @@ DWORD wipc_pipe_create(DWORD size, struct wipc_object **read_end,
         wipc_object_release(*read_end);
         return err;
     }
+    ((struct wipc_file *)*read_end)->pipe_size = size;
+    ((struct wipc_file *)*write_end)->pipe_size = size;
     return 0;
+}
+
+DWORD wipc_pipe_size(struct wipc_object *obj)
+{
+    DWORD size = ((struct wipc_file *)obj)->pipe_size;
+    return size ? size : 4096;
 }
 
 DWORD wipc_pipe_peek(struct wipc_object *obj, void *buf, DWORD len,
