@@ -289,6 +289,115 @@ static void test_anon_pipe_sizes(void)
     }
 }
 
+/* The Linux pipe gets the capacity asked for: 1000000 bytes fit in a
+ * pipe asked for 1000000 without a reader taking any (PIPE_NOWAIT writes
+ * what fits and returns). */
+static void test_anon_pipe_capacity(void)
+{
+    static char buf[1000000];
+    DWORD mode = PIPE_NOWAIT, n = 0;
+    HANDLE r, w;
+    FILE *f = fopen("/proc/sys/fs/pipe-max-size", "re");
+    long max = 0;
+    if (f) {
+        if (fscanf(f, "%ld", &max) != 1)
+            max = 0;
+        fclose(f);
+    }
+    if (max < 1000000 || geteuid() != 0) {
+        printf("  (skipped: pipe-max-size %ld, or a user pipe quota)\n", max);
+        return;
+    }
+    CHECK_OK(CreatePipe(&r, &w, NULL, 1000000));
+    CHECK_OK(SetNamedPipeHandleState(w, &mode, NULL, NULL));
+    CHECK_OK(WriteFile(w, buf, sizeof buf, &n, NULL));
+    CHECK_EQ(n, sizeof buf);
+    CloseHandle(r);
+    CloseHandle(w);
+    /* The default (nSize 0) holds less: Linux's 64 KiB. */
+    CHECK_OK(CreatePipe(&r, &w, NULL, 0));
+    CHECK_OK(SetNamedPipeHandleState(w, &mode, NULL, NULL));
+    CHECK_OK(WriteFile(w, buf, sizeof buf, &n, NULL));
+    CHECK(n > 0 && n < sizeof buf);
+    CloseHandle(r);
+    CloseHandle(w);
+}
+
+/*
+ * PIPE_NOWAIT on an anonymous pipe's ends.  Wine 8: SetNamedPipeHandleState
+ * succeeds on either end; a read of the empty pipe fails at once with
+ * ERROR_NO_DATA (232); GetNamedPipeHandleState reports state 1;
+ * PIPE_READMODE_MESSAGE is ERROR_INVALID_PARAMETER.  A write that does not
+ * fit: WriteFile's documentation ("When writing to a nonblocking,
+ * byte-mode pipe handle with insufficient buffer space, WriteFile returns
+ * TRUE with *lpNumberOfBytesWritten < nNumberOfBytesToWrite"); Wine 8
+ * writes nothing at all then, and the documentation wins.
+ */
+static void test_anon_pipe_nowait(void)
+{
+    static char big[100000], back[100000];
+    DWORD mode = PIPE_NOWAIT, state = 99, n = 99, total = 0;
+    HANDLE r, w, dup;
+    char c;
+
+    for (size_t i = 0; i < sizeof big; i++)
+        big[i] = (char)(i * 7);
+    CHECK_OK(CreatePipe(&r, &w, NULL, 4096));
+    CHECK_OK(SetNamedPipeHandleState(r, &mode, NULL, NULL));
+    CHECK_OK(GetNamedPipeHandleStateA(r, &state, NULL, NULL, NULL, NULL, 0));
+    CHECK_EQ(state, PIPE_NOWAIT);
+    /* Empty: at once, ERROR_NO_DATA; a null read too. */
+    CHECK_FAILS(ReadFile(r, &c, 1, &n, NULL), ERROR_NO_DATA);
+    CHECK_EQ(n, 0);
+    CHECK_FAILS(ReadFile(r, &c, 0, &n, NULL), ERROR_NO_DATA);
+    n = 99;
+    CHECK_OK(PeekNamedPipe(r, &c, 1, NULL, &n, NULL)); /* still answers */
+    CHECK_EQ(n, 0);
+    /* The mode belongs to the end: a duplicate has it too (on Windows it
+     * is the file object's, which duplicates share). */
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), r, GetCurrentProcess(),
+                             &dup, 0, FALSE, DUPLICATE_SAME_ACCESS));
+    state = 99;
+    CHECK_OK(GetNamedPipeHandleStateA(dup, &state, NULL, NULL, NULL, NULL,
+                                      0));
+    CHECK_EQ(state, PIPE_NOWAIT);
+    CloseHandle(dup);
+    /* The write end is still blocking: its state is its own. */
+    state = 99;
+    CHECK_OK(GetNamedPipeHandleStateA(w, &state, NULL, NULL, NULL, NULL, 0));
+    CHECK_EQ(state, 0);
+    mode = PIPE_READMODE_MESSAGE;
+    CHECK_FAILS(SetNamedPipeHandleState(w, &mode, NULL, NULL),
+                ERROR_INVALID_PARAMETER);
+    mode = PIPE_NOWAIT;
+    CHECK_OK(SetNamedPipeHandleState(w, &mode, NULL, NULL));
+    /* More than fits: TRUE, part written; then full: TRUE, nothing. */
+    CHECK_OK(WriteFile(w, big, sizeof big, &n, NULL));
+    CHECK(n > 0 && n < sizeof big);
+    total = n;
+    CHECK_OK(WriteFile(w, big + total, 1, &n, NULL));
+    CHECK_EQ(n, 0);
+    /* What was written reads back, in order, and nothing more. */
+    {
+        DWORD got = 0, k = 0;
+        while (got < total &&
+               ReadFile(r, back + got, (DWORD)sizeof back - got, &k, NULL))
+            got += k;
+        CHECK_EQ(got, total);
+        CHECK_MEM(back, big, total);
+    }
+    CHECK_FAILS(ReadFile(r, &c, 1, &n, NULL), ERROR_NO_DATA);
+    CloseHandle(w);
+    CHECK_FAILS(ReadFile(r, &c, 1, &n, NULL), ERROR_BROKEN_PIPE);
+    /* PIPE_WAIT puts it back. */
+    mode = PIPE_WAIT;
+    CHECK_OK(SetNamedPipeHandleState(r, &mode, NULL, NULL));
+    state = 99;
+    CHECK_OK(GetNamedPipeHandleStateA(r, &state, NULL, NULL, NULL, NULL, 0));
+    CHECK_EQ(state, 0);
+    CloseHandle(r);
+}
+
 /* ---- GetNamedPipeHandleState's user name ------------------------------------ */
 
 static const char *user_of(uid_t uid, char *buf, size_t cap)
@@ -436,6 +545,8 @@ int main(int argc, char **argv)
     RUN(test_unprivileged_priority);
     RUN(test_console_flags);
     RUN(test_anon_pipe_sizes);
+    RUN(test_anon_pipe_capacity);
+    RUN(test_anon_pipe_nowait);
     RUN(test_pipe_user_name);
     RUN(test_pipe_user_name_other_user);
     return TEST_SUMMARY();

@@ -258,13 +258,14 @@ WINIPC_API BOOL WINAPI SetNamedPipeHandleState(HANDLE hNamedPipe,
     if (err)
         return api_fail(err);
     if (lpMode && anon) {
-        /* A byte pipe, blocking: PIPE_NOWAIT (which Windows allows on
-         * anonymous pipes) is not implemented for them. */
+        /* A byte pipe: message-read mode is ERROR_INVALID_PARAMETER (Wine
+         * 8); PIPE_NOWAIT and PIPE_WAIT set the end's wait mode, which
+         * every handle to that end shares (objects/pipe.c). */
         if (*lpMode & ~(PIPE_READMODE_MESSAGE | PIPE_NOWAIT) ||
             (*lpMode & PIPE_READMODE_MESSAGE))
             err = ERROR_INVALID_PARAMETER;
-        else if (*lpMode & PIPE_NOWAIT)
-            err = ERROR_NOT_SUPPORTED;
+        else
+            err = wipc_pipe_set_nowait(obj, (*lpMode & PIPE_NOWAIT) != 0);
     } else if (lpMode) {
         err = wipc_npipe_set_mode(obj, lpMode);
     }
@@ -293,6 +294,7 @@ static void pipe_info(struct wipc_object *obj, int anon, ACCESS_MASK granted,
     info->server = anon_is_server(granted);
     info->pipe_type = PIPE_TYPE_BYTE;
     info->read_mode = PIPE_READMODE_BYTE;
+    info->nowait = wipc_pipe_nowait(obj) ? PIPE_NOWAIT : 0;
     info->max_instances = info->cur_instances = 1;
     info->out_size = info->in_size = wipc_pipe_size(obj);
 }

@@ -61,6 +61,11 @@ DWORD wipc_pipe_create(DWORD size, struct wipc_object **read_end,
  * inherited one: the size is not passed on). */
 DWORD wipc_pipe_size(struct wipc_object *obj);
 
+/* PIPE_NOWAIT on a pipe end, shared by every handle to the end (see
+ * pipe.c); wipc_pipe_nowait: 1 if it is set. */
+DWORD wipc_pipe_set_nowait(struct wipc_object *obj, int nowait);
+int wipc_pipe_nowait(struct wipc_object *obj);
+
 /* PeekNamedPipe on a pipe end: copies up to len bytes without consuming;
  * *avail is everything queued. */
 DWORD wipc_pipe_peek(struct wipc_object *obj, void *buf, DWORD len,

@@ -6,6 +6,13 @@
  * whose writers are all gone fails with ERROR_BROKEN_PIPE (not a 0-byte
  * success), a write without readers fails with ERROR_NO_DATA, and neither
  * ever raises SIGPIPE.
+ *
+ * PIPE_NOWAIT (SetNamedPipeHandleState) is O_NONBLOCK on the end's
+ * descriptor.  Both belong to what every handle to the end shares: on
+ * Windows the mode is the file object's, which duplicated and inherited
+ * handles share; on Linux O_NONBLOCK is the open file description's, which
+ * dup'ed and inherited descriptors share.  A read of an empty pipe then
+ * fails at once with ERROR_NO_DATA, a write writes what fits.
  */
 #include <stdlib.h>
 
@@ -42,6 +49,13 @@ static int pipe_read_end_broken(struct wipc_object *obj)
  */
 static DWORD pipe_null_read(struct wipc_object *obj)
 {
+    if (wipc_plat_is_nonblock(pipe_fd(obj))) {
+        size_t queued = 0;
+        DWORD err = wipc_plat_pipe_queued(pipe_fd(obj), &queued);
+        if (err || queued > 0)
+            return err;
+        return pipe_read_end_broken(obj) ? ERROR_BROKEN_PIPE : ERROR_NO_DATA;
+    }
     for (;;) {
         size_t queued = 0;
         int ready = 0;
@@ -67,6 +81,7 @@ static DWORD pipe_read(struct wipc_object *obj, void *buf, DWORD len,
     *got = 0;
     if (len == 0)
         return pipe_null_read(obj);
+    /* With PIPE_NOWAIT an empty pipe is EAGAIN: ERROR_NO_DATA. */
     err = wipc_plat_read(pipe_fd(obj), buf, len, -1, &n);
     if (err)
         return err;
@@ -88,7 +103,13 @@ static DWORD pipe_write(struct wipc_object *obj, const void *buf, DWORD len,
      * left: Windows fails it like any other write. */
     if (len == 0 && !wipc_plat_pipe_has_reader(pipe_fd(obj)))
         return ERROR_NO_DATA;
-    err = wipc_plat_write(pipe_fd(obj), buf, len, -1, &n);
+    /* PIPE_NOWAIT: "When writing to a nonblocking, byte-mode pipe handle
+     * with insufficient buffer space, WriteFile returns TRUE with
+     * *lpNumberOfBytesWritten < nNumberOfBytesToWrite" (WriteFile). */
+    if (wipc_plat_is_nonblock(pipe_fd(obj)))
+        err = wipc_plat_write_nowait(pipe_fd(obj), buf, len, &n);
+    else
+        err = wipc_plat_write(pipe_fd(obj), buf, len, -1, &n);
     *done = (DWORD)n;
     return err; /* EPIPE maps to ERROR_NO_DATA */
 }
@@ -156,6 +177,16 @@ DWORD wipc_pipe_size(struct wipc_object *obj)
 {
     DWORD size = ((struct wipc_file *)obj)->pipe_size;
     return size ? size : 4096;
+}
+
+DWORD wipc_pipe_set_nowait(struct wipc_object *obj, int nowait)
+{
+    return wipc_plat_set_nonblock(pipe_fd(obj), nowait);
+}
+
+int wipc_pipe_nowait(struct wipc_object *obj)
+{
+    return wipc_plat_is_nonblock(pipe_fd(obj));
 }
 
 DWORD wipc_pipe_peek(struct wipc_object *obj, void *buf, DWORD len,

@@ -149,6 +149,24 @@ DWORD wipc_plat_pipe_peek(int rfd, void *buf, size_t len, size_t *got);
 /* 1 if the read end of the pipe behind the write end wfd is still open. */
 int wipc_plat_pipe_has_reader(int wfd);
 
+/*
+ * Sets or clears O_NONBLOCK on fd.  The flag belongs to the open file
+ * description: every duplicate of fd, in this process or inherited by a
+ * child, sees it too.
+ */
+DWORD wipc_plat_set_nonblock(int fd, int on);
+
+/* 1 if fd has O_NONBLOCK. */
+int wipc_plat_is_nonblock(int fd);
+
+/*
+ * Writes what fits now into the pipe (or other descriptor) fd, which has
+ * O_NONBLOCK: *done is the count, 0 if it is full (not an error).  A pipe
+ * without readers is ERROR_NO_DATA.  Never raises SIGPIPE.  Linux writes of
+ * up to PIPE_BUF (4096) bytes are all or nothing.
+ */
+DWORD wipc_plat_write_nowait(int fd, const void *buf, size_t len,
+                             size_t *done);
 
 /* ---- Events (eventfd) --------------------------------------------------- */
 

@@ -412,6 +412,43 @@ int wipc_plat_pipe_has_reader(int wfd)
     return !(poll(&p, 1, 0) == 1 && (p.revents & POLLERR));
 }
 
+DWORD wipc_plat_set_nonblock(int fd, int on)
+{
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0)
+        return wipc_plat_error(errno);
+    fl = on ? (fl | O_NONBLOCK) : (fl & ~O_NONBLOCK);
+    if (fcntl(fd, F_SETFL, fl) < 0)
+        return wipc_plat_error(errno);
+    return 0;
+}
+
+int wipc_plat_is_nonblock(int fd)
+{
+    int fl = fcntl(fd, F_GETFL);
+    return fl >= 0 && (fl & O_NONBLOCK) != 0;
+}
+
+DWORD wipc_plat_write_nowait(int fd, const void *buf, size_t len,
+                             size_t *done)
+{
+    const char *p = buf;
+    *done = 0;
+    while (*done < len) {
+        size_t chunk = len - *done > SSIZE_MAX ? SSIZE_MAX : len - *done;
+        ssize_t n = io_write_nosigpipe(fd, p + *done, chunk, -1);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN)
+                return 0; /* full: what fitted is written */
+            return wipc_plat_error(errno);
+        }
+        *done += (size_t)n;
+    }
+    return 0;
+}
+
 /* ---- eventfd ------------------------------------------------------------ */
 
 DWORD wipc_plat_eventfd(int initially_set, int *out)
