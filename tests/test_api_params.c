@@ -531,6 +531,155 @@ static void test_pipe_user_name_other_user(void)
     CloseHandle(srv);
 }
 
+/* ---- Files and directories: security attributes, template ------------------ */
+
+static unsigned mode_of(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return 07777;
+    return st.st_mode & 07777;
+}
+
+/* A descriptor with a present DACL: dacl NULL (everybody) or an empty ACL
+ * (nobody but the owner, as winipc maps it). */
+static void make_sd(SECURITY_DESCRIPTOR *sd, ACL *acl, int empty)
+{
+    CHECK_OK(InitializeSecurityDescriptor(sd, SECURITY_DESCRIPTOR_REVISION));
+    memset(acl, 0, sizeof *acl);
+    acl->AclRevision = 2; /* ACL_REVISION, as InitializeAcl makes it */
+    acl->AclSize = sizeof *acl;
+    CHECK_OK(SetSecurityDescriptorDacl(sd, TRUE, empty ? acl : NULL, FALSE));
+}
+
+static HANDLE create(const char *path, DWORD disp, DWORD attrs,
+                     SECURITY_ATTRIBUTES *sa, HANDLE tpl)
+{
+    return CreateFileA(path, GENERIC_READ | GENERIC_WRITE, 0, sa, disp, attrs,
+                       tpl);
+}
+
+/*
+ * CreateFileA's lpSecurityAttributes as Linux permissions (api file_api.c,
+ * file_create_mode): no descriptor or a NULL DACL: 0666 less the umask; a
+ * present DACL: 0600 less the umask.  "CreateFile ignores the
+ * lpSecurityDescriptor member when opening an existing file" (CreateFileA,
+ * learn.microsoft.com/windows/win32/api/fileapi/nf-fileapi-createfilea).
+ * Wine 8 creates a file with an empty DACL and lets the same user open it
+ * again; Windows' empty DACL would shut the owner out too, which Linux
+ * cannot do (a behaviour note).
+ */
+static void test_create_file_security(void)
+{
+    const char *path = test_tmp_path("params-sd");
+    SECURITY_DESCRIPTOR sd;
+    SECURITY_ATTRIBUTES sa = {sizeof sa, &sd, FALSE};
+    ACL acl;
+    mode_t old = umask(022);
+    HANDLE h;
+
+    unlink(path);
+    h = create(path, CREATE_NEW, 0, NULL, NULL);
+    CHECK(h != INVALID_HANDLE_VALUE);
+    CloseHandle(h);
+    CHECK_EQ(mode_of(path), 0644);
+    unlink(path);
+
+    make_sd(&sd, &acl, 0); /* NULL DACL: everybody */
+    h = create(path, CREATE_NEW, 0, &sa, NULL);
+    CHECK(h != INVALID_HANDLE_VALUE);
+    CloseHandle(h);
+    CHECK_EQ(mode_of(path), 0644);
+    unlink(path);
+
+    make_sd(&sd, &acl, 1); /* an empty DACL: the owner only */
+    h = create(path, CREATE_NEW, 0, &sa, NULL);
+    CHECK(h != INVALID_HANDLE_VALUE);
+    CloseHandle(h);
+    CHECK_EQ(mode_of(path), 0600);
+    /* Opening it again (OPEN_ALWAYS, CREATE_ALWAYS) leaves the mode. */
+    chmod(path, 0640);
+    h = create(path, CREATE_ALWAYS, 0, &sa, NULL);
+    CHECK(h != INVALID_HANDLE_VALUE);
+    CHECK_EQ(GetLastError(), ERROR_ALREADY_EXISTS);
+    CloseHandle(h);
+    CHECK_EQ(mode_of(path), 0640);
+    unlink(path);
+    /* The umask narrows the private mode too, and READONLY takes the
+     * write bit away. */
+    umask(077);
+    h = create(path, OPEN_ALWAYS, 0, NULL, NULL);
+    CloseHandle(h);
+    CHECK_EQ(mode_of(path), 0600);
+    unlink(path);
+    umask(022);
+    h = create(path, CREATE_NEW, FILE_ATTRIBUTE_READONLY, &sa, NULL);
+    CHECK(h != INVALID_HANDLE_VALUE);
+    CloseHandle(h);
+    CHECK_EQ(mode_of(path), 0400);
+    unlink(path);
+    umask(old);
+}
+
+/*
+ * hTemplateFile: "The template file supplies file attributes ... for the
+ * file that is being created ... When opening an existing file, CreateFile
+ * ignores this parameter" (CreateFileA).  winipc models one attribute,
+ * FILE_ATTRIBUTE_READONLY.  A template that is no disk file (0x1234, an
+ * event) is ignored: Wine 8 creates the file with either, and the
+ * documentation names no error.
+ */
+static void test_create_file_template(void)
+{
+    const char *tpl_path = test_tmp_path("params-tpl");
+    const char *path = test_tmp_path("params-new");
+    mode_t old = umask(022);
+    HANDLE tpl, h, ev;
+
+    unlink(tpl_path);
+    unlink(path);
+    tpl = CreateFileA(tpl_path, GENERIC_READ, 0, NULL, CREATE_NEW,
+                      FILE_ATTRIBUTE_READONLY, NULL);
+    CHECK(tpl != INVALID_HANDLE_VALUE);
+    CHECK_EQ(mode_of(tpl_path), 0444);
+    h = create(path, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL, tpl);
+    CHECK(h != INVALID_HANDLE_VALUE);
+    CloseHandle(h);
+    CHECK_EQ(mode_of(path), 0444);
+    /* An existing file: ignored (OPEN_ALWAYS finds it). */
+    chmod(path, 0644);
+    h = create(path, OPEN_ALWAYS, 0, NULL, tpl);
+    CHECK(h != INVALID_HANDLE_VALUE);
+    CloseHandle(h);
+    CHECK_EQ(mode_of(path), 0644);
+    unlink(path);
+    CloseHandle(tpl);
+    /* A writable template supplies nothing. */
+    tpl = CreateFileA(tpl_path, GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+    chmod(tpl_path, 0644);
+    h = create(path, CREATE_NEW, 0, NULL, tpl);
+    CHECK(h != INVALID_HANDLE_VALUE);
+    CloseHandle(h);
+    CHECK_EQ(mode_of(path), 0644);
+    unlink(path);
+    CloseHandle(tpl);
+    /* Not a file: ignored, as Wine 8 does. */
+    h = create(path, CREATE_NEW, 0, NULL, (HANDLE)(ULONG_PTR)0x1234);
+    CHECK(h != INVALID_HANDLE_VALUE);
+    CloseHandle(h);
+    CHECK_EQ(mode_of(path), 0644);
+    unlink(path);
+    ev = CreateEventA(NULL, FALSE, FALSE, NULL);
+    h = create(path, CREATE_NEW, 0, NULL, ev);
+    CHECK(h != INVALID_HANDLE_VALUE);
+    CloseHandle(h);
+    CloseHandle(ev);
+    CHECK_EQ(mode_of(path), 0644);
+    unlink(path);
+    unlink(tpl_path);
+    umask(old);
+}
+
 int main(int argc, char **argv)
 {
     if (!realpath("/proc/self/exe", self_exe))
@@ -549,5 +698,7 @@ int main(int argc, char **argv)
     RUN(test_anon_pipe_nowait);
     RUN(test_pipe_user_name);
     RUN(test_pipe_user_name_other_user);
+    RUN(test_create_file_security);
+    RUN(test_create_file_template);
     return TEST_SUMMARY();
 }

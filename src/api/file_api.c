@@ -54,6 +54,54 @@ static int file_is_device_name(const char *name)
 }
 
 /*
+ * The permission bits of a file (or, with dir, a directory) that CreateFileA
+ * or CreateDirectoryA makes, before the umask, from its security
+ * attributes.  winipc has no SIDs, so it reads a security descriptor as far
+ * as Linux permissions can say it:
+ *  - no security attributes, no descriptor, or a descriptor without a DACL:
+ *    the default, 0666 (0777), which the umask narrows as for any Linux
+ *    program (Windows: the DACL the parent folder passes on);
+ *  - a present, NULL DACL: everybody, 0666 (0777), the umask still applies;
+ *  - a present DACL (an empty one, or one with entries, which are not
+ *    read): the owner only, 0600 (0700).  An empty DACL denies everybody
+ *    on Windows, the owner too; Linux cannot keep a file from its owner,
+ *    so the owner keeps access (README, behaviour notes).
+ * Used only when the call creates the file: "CreateFile ignores the
+ * lpSecurityDescriptor member when opening an existing file or device".
+ */
+static unsigned file_create_mode(const SECURITY_ATTRIBUTES *sa, int dir)
+{
+    const SECURITY_DESCRIPTOR *sd = sa ? sa->lpSecurityDescriptor : NULL;
+    if (sd && (sd->Control & SE_DACL_PRESENT) && sd->Dacl)
+        return dir ? 0700 : 0600;
+    return dir ? 0777 : 0666;
+}
+
+/*
+ * 1 if hTemplateFile names a read-only disk file: "The template file
+ * supplies file attributes and extended attributes for the file that is
+ * being created" (CreateFileA).  FILE_ATTRIBUTE_READONLY (no write bit) is
+ * the one attribute winipc models.  Anything else (NULL, a handle that is
+ * not a disk file, not a handle at all) supplies nothing: Wine 8 creates
+ * the file whatever the template is, even 0x1234 or an event, and the
+ * documentation names no error.
+ */
+static int file_template_readonly(HANDLE hTemplateFile)
+{
+    struct wipc_object *obj;
+    struct wipc_plat_stat st;
+    int ro = 0;
+    if (!hTemplateFile || hTemplateFile == INVALID_HANDLE_VALUE ||
+        wipc_handle_ref(hTemplateFile, NULL, 0, &obj, NULL) != 0)
+        return 0;
+    if (obj->ops == &wipc_disk_file_ops &&
+        wipc_plat_fstat(wipc_file_get_fd(obj), &st) == 0)
+        ro = (st.mode & 0222) == 0;
+    wipc_object_release(obj);
+    return ro;
+}
+
+/*
  * Opens with the disposition's flags.  *existed tells OPEN_ALWAYS and
  * CREATE_ALWAYS apart: they first try to create exclusively, so the answer
  * is exact even when another process creates the file at the same moment.
@@ -106,7 +154,6 @@ WINIPC_API HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess,
     DWORD err;
 
     (void)dwShareMode; /* share modes are not enforced: see README */
-    (void)hTemplateFile;
     if (!lpFileName || !*lpFileName) {
         err = ERROR_PATH_NOT_FOUND;
         goto fail;
@@ -176,7 +223,14 @@ WINIPC_API HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess,
      * its file pointer is. */
     if ((access & FILE_APPEND_DATA) && !(access & FILE_WRITE_DATA))
         acc |= O_APPEND;
-    mode = (dwFlagsAndAttributes & FILE_ATTRIBUTE_READONLY) ? 0444 : 0666;
+    /* For a file this call creates (O_CREAT ignores it otherwise, and so
+     * does Windows the template "when opening an existing file"). */
+    mode = file_create_mode(lpSecurityAttributes, 0);
+    if ((dwFlagsAndAttributes & FILE_ATTRIBUTE_READONLY) ||
+        (dwCreationDisposition != OPEN_EXISTING &&
+         dwCreationDisposition != TRUNCATE_EXISTING &&
+         file_template_readonly(hTemplateFile)))
+        mode &= 0444u;
     err = file_open_disposition(path, acc | O_NOCTTY, dwCreationDisposition,
                                 mode, &fd, &existed);
     if (err)
