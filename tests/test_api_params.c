@@ -621,6 +621,32 @@ static void test_create_file_security(void)
     umask(old);
 }
 
+/* CreateDirectoryA: the same rule, 0777 / 0700 less the umask. */
+static void test_create_directory_security(void)
+{
+    const char *path = test_tmp_path("params-dir");
+    SECURITY_DESCRIPTOR sd;
+    SECURITY_ATTRIBUTES sa = {sizeof sa, &sd, FALSE};
+    ACL acl;
+    mode_t old = umask(022);
+
+    rmdir(path);
+    CHECK_OK(CreateDirectoryA(path, NULL));
+    CHECK_EQ(mode_of(path), 0755);
+    CHECK_OK(RemoveDirectoryA(path));
+    make_sd(&sd, &acl, 0);
+    CHECK_OK(CreateDirectoryA(path, &sa));
+    CHECK_EQ(mode_of(path), 0755);
+    CHECK_OK(RemoveDirectoryA(path));
+    make_sd(&sd, &acl, 1);
+    CHECK_OK(CreateDirectoryA(path, &sa));
+    CHECK_EQ(mode_of(path), 0700);
+    CHECK_FAILS(CreateDirectoryA(path, &sa), ERROR_ALREADY_EXISTS);
+    CHECK_EQ(mode_of(path), 0700);
+    CHECK_OK(RemoveDirectoryA(path));
+    umask(old);
+}
+
 /*
  * hTemplateFile: "The template file supplies file attributes ... for the
  * file that is being created ... When opening an existing file, CreateFile
@@ -699,6 +725,7 @@ int main(int argc, char **argv)
     RUN(test_pipe_user_name);
     RUN(test_pipe_user_name_other_user);
     RUN(test_create_file_security);
+    RUN(test_create_directory_security);
     RUN(test_create_file_template);
     return TEST_SUMMARY();
 }

@@ -463,8 +463,20 @@ WINIPC_API BOOL WINAPI CopyFileA(LPCSTR lpExistingFileName,
 WINIPC_API BOOL WINAPI CreateDirectoryA(LPCSTR lpPathName,
                                         LPSECURITY_ATTRIBUTES lpSecurityAttributes)
 {
-    (void)lpSecurityAttributes; /* the directory gets the umask's mode */
-    return path_call(lpPathName, 0, wipc_plat_mkdir);
+    char *path;
+    DWORD err;
+
+    if (!lpPathName || !*lpPathName)
+        return api_fail(ERROR_PATH_NOT_FOUND);
+    if (file_name_is_invalid(lpPathName))
+        return api_fail(ERROR_INVALID_NAME);
+    path = file_linux_path(lpPathName);
+    if (!path)
+        return api_fail(ERROR_NOT_ENOUGH_MEMORY);
+    /* The mode from the security attributes: file_create_mode. */
+    err = wipc_plat_mkdir(path, file_create_mode(lpSecurityAttributes, 1));
+    free(path);
+    return api_result(err);
 }
 
 WINIPC_API BOOL WINAPI RemoveDirectoryA(LPCSTR lpPathName)

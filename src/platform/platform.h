@@ -105,9 +105,9 @@ DWORD wipc_plat_unlink(const char *path);
  */
 DWORD wipc_plat_copy_file(const char *src, const char *dst, int fail_if_exists);
 
-/* mkdir (mode 0777 less the umask): ERROR_ALREADY_EXISTS if path exists,
+/* mkdir (mode less the umask): ERROR_ALREADY_EXISTS if path exists,
  * ERROR_PATH_NOT_FOUND if its parent does not. */
-DWORD wipc_plat_mkdir(const char *path);
+DWORD wipc_plat_mkdir(const char *path, unsigned mode);
 
 /* rmdir and chdir: ERROR_DIRECTORY when path names something other than
  * a directory, ERROR_DIR_NOT_EMPTY (rmdir) for a directory with entries. */

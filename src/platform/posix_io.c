@@ -283,9 +283,9 @@ static DWORD io_dir_error(const char *path, int err)
     return wipc_plat_error(err);
 }
 
-DWORD wipc_plat_mkdir(const char *path)
+DWORD wipc_plat_mkdir(const char *path, unsigned mode)
 {
-    if (mkdir(path, 0777) == 0)
+    if (mkdir(path, (mode_t)mode) == 0)
         return 0;
     if (errno == EEXIST)
         return ERROR_ALREADY_EXISTS;
