@@ -311,17 +311,27 @@ static void test_wait_all(void)
     CloseHandle(a);
 }
 
+/* Sets ev[0], then ev[1] (each unless NULL), each time once the waiting
+ * thread is seen asleep in poll(): the first time in any sleep, the second
+ * time in one begun after the first SetEvent woke it.  So each SetEvent
+ * comes while the wait is blocked, never before it has started; `unseen'
+ * counts the times it was not seen so (within WAIT_LIMIT). */
 struct setter {
     HANDLE ev[2];
-    DWORD delay_ms;
+    long waiter; /* the waiting thread's kernel id */
+    atomic_int unseen;
 };
 
 static DWORD WINAPI set_later(LPVOID arg)
 {
     struct setter *st = arg;
+    long seen = -1;
     int i;
     for (i = 0; i < 2; i++) {
-        Sleep(st->delay_ms);
+        seen = test_wait_blocked_after(0, st->waiter, WAIT_LIMIT,
+                                       TEST_SYS_POLL, seen);
+        if (seen < 0)
+            atomic_fetch_add(&st->unseen, 1);
         if (st->ev[i])
             SetEvent(st->ev[i]);
     }
@@ -331,7 +341,7 @@ static DWORD WINAPI set_later(LPVOID arg)
 /* Waits that block until another thread signals. */
 static void test_blocking_waits(void)
 {
-    struct setter st = {{NULL, NULL}, 30};
+    struct setter st = {{NULL, NULL}, test_gettid(), 0};
     HANDLE t, hs[2];
 
     st.ev[0] = autoreset(FALSE);
@@ -363,18 +373,38 @@ static void test_blocking_waits(void)
     CHECK_EQ(WaitForSingleObject(hs[0], 0), WAIT_TIMEOUT);
     CloseHandle(hs[0]);
     CloseHandle(hs[1]);
+    /* Every SetEvent came while this thread was blocked in its wait; in
+     * the wait for all, the second came after the first had woken it and
+     * it had gone back to sleep, still waiting. */
+    CHECK_EQ(atomic_load(&st.unseen), 0);
 }
+
+#define POOL_MAX 8
 
 struct waiter_pool {
     HANDLE ev;
     atomic_int released;
     atomic_int timed_out;
+    atomic_int started;
+    _Atomic int tid[POOL_MAX]; /* the waiters' kernel ids */
 };
+
+static void pool_init(struct waiter_pool *p, HANDLE ev)
+{
+    p->ev = ev;
+    atomic_init(&p->released, 0);
+    atomic_init(&p->timed_out, 0);
+    atomic_init(&p->started, 0);
+    for (int i = 0; i < POOL_MAX; i++)
+        atomic_init(&p->tid[i], 0);
+}
 
 static DWORD WINAPI pool_waiter(LPVOID arg)
 {
     struct waiter_pool *p = arg;
-    DWORD r = WaitForSingleObject(p->ev, WAIT_LIMIT);
+    DWORD r;
+    atomic_store(&p->tid[atomic_fetch_add(&p->started, 1)], test_gettid());
+    r = WaitForSingleObject(p->ev, WAIT_LIMIT);
     if (r == WAIT_OBJECT_0)
         atomic_fetch_add(&p->released, 1);
     else
@@ -391,6 +421,29 @@ static int pool_wait_for(struct waiter_pool *p, int n)
     return atomic_load(&p->released);
 }
 
+/* Waits (up to WAIT_LIMIT) until exactly n of the pool's n_threads
+ * threads are seen asleep in their wait's poll() at one look, and stay so
+ * for a second look; the number seen at the last look otherwise.  A
+ * thread that SetEvent woke reads "running" until it sleeps again, and one
+ * that has returned is not in a poll. */
+static int pool_wait_blocked(struct waiter_pool *p, int n_threads, int n)
+{
+    int seen = -1, agreed = 0;
+    for (int waited = 0; waited <= WAIT_LIMIT && agreed < 2; waited++) {
+        int now = 0;
+        for (int i = 0; i < n_threads; i++) {
+            int tid = atomic_load(&p->tid[i]);
+            now += tid && test_thread_blocked_in(0, tid, TEST_SYS_POLL, -1, 0,
+                                                 -1, NULL);
+        }
+        agreed = now == n && seen == n ? agreed + 1 : now == n;
+        seen = now;
+        if (agreed < 2)
+            usleep(1000); /* polling the state, with a bound */
+    }
+    return seen;
+}
+
 /* Each SetEvent on an auto-reset event releases exactly one waiter. */
 static void test_auto_reset_releases_one(void)
 {
@@ -399,18 +452,18 @@ static void test_auto_reset_releases_one(void)
     HANDLE t[N];
     int i;
 
-    p.ev = autoreset(FALSE);
-    atomic_init(&p.released, 0);
-    atomic_init(&p.timed_out, 0);
+    pool_init(&p, autoreset(FALSE));
     for (i = 0; i < N; i++)
         t[i] = CreateThread(NULL, 0, pool_waiter, &p, 0, NULL);
-    Sleep(50); /* let them block (not needed for correctness) */
+    /* All of them wait before the first SetEvent. */
+    CHECK_EQ(pool_wait_blocked(&p, N, N), N);
     CHECK_EQ(atomic_load(&p.released), 0);
     for (i = 1; i <= N; i++) {
         CHECK_OK(SetEvent(p.ev));
         CHECK_EQ(pool_wait_for(&p, i), i);
-        /* Give a second waiter the chance to slip through: it must not. */
-        Sleep(20);
+        /* The others are all back asleep in their wait (any that SetEvent
+         * woke has had its chance to slip through), and none did. */
+        CHECK_EQ(pool_wait_blocked(&p, N, N - i), N - i);
         CHECK_EQ(atomic_load(&p.released), i);
     }
     for (i = 0; i < N; i++) {
@@ -431,11 +484,12 @@ static void test_manual_reset_releases_all(void)
     HANDLE t[N];
     int i;
 
-    p.ev = manual(FALSE);
-    atomic_init(&p.released, 0);
-    atomic_init(&p.timed_out, 0);
+    pool_init(&p, manual(FALSE));
     for (i = 0; i < N; i++)
         t[i] = CreateThread(NULL, 0, pool_waiter, &p, 0, NULL);
+    /* All of them wait before the SetEvent, which must wake them all. */
+    CHECK_EQ(pool_wait_blocked(&p, N, N), N);
+    CHECK_EQ(atomic_load(&p.released), 0);
     CHECK_OK(SetEvent(p.ev));
     CHECK_EQ(WaitForMultipleObjects(N, t, TRUE, WAIT_LIMIT), WAIT_OBJECT_0);
     CHECK_EQ(atomic_load(&p.released), N);

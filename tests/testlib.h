@@ -305,6 +305,72 @@ static inline long test_thread_syscall(long pid, long tid,
     return got ? nr : -1;
 }
 
+/* How many times thread tid of process pid (0: this process) has gone to
+ * sleep (voluntary_ctxt_switches in /proc/PID/task/TID/status), -1 if it
+ * cannot be read.  The count grows when a sleep begins, and a woken thread
+ * reads "running" in its syscall file until it sleeps again. */
+static inline long test_thread_sleeps(long pid, long tid)
+{
+    char path[96], line[256];
+    long n = -1;
+    FILE *f;
+
+    if (pid)
+        snprintf(path, sizeof path, "/proc/%ld/task/%ld/status", pid, tid);
+    else
+        snprintf(path, sizeof path, "/proc/self/task/%ld/status", tid);
+    f = fopen(path, "re");
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "voluntary_ctxt_switches: %ld", &n) == 1)
+            break;
+    fclose(f);
+    return n;
+}
+
+/* 1 if thread tid of process pid sleeps now in one of the system calls
+ * nrs (with argument arg equal to val if arg >= 0), in a sleep that began
+ * after its sleep count was `after' (-1: any sleep); *count is then that
+ * sleep's count.  The count is read before and after the syscall file and
+ * must not change, so the sleep seen is the one counted. */
+static inline int test_thread_blocked_in(long pid, long tid, const long *nrs,
+                                         int arg, unsigned long val,
+                                         long after, long *count)
+{
+    unsigned long args[6];
+    long c1 = test_thread_sleeps(pid, tid), nr, c2;
+    if (c1 < 0 || c1 <= after)
+        return 0;
+    nr = test_thread_syscall(pid, tid, args);
+    c2 = test_thread_sleeps(pid, tid);
+    if (nr < 0 || c2 != c1)
+        return 0;
+    for (int i = 0; nrs[i] >= 0; i++)
+        if (nr == nrs[i] && (arg < 0 || args[arg] == val)) {
+            if (count)
+                *count = c1;
+            return 1;
+        }
+    return 0;
+}
+
+/* Waits up to timeout_ms for test_thread_blocked_in(pid, tid, nrs, -1, 0,
+ * after): the sleep's count (>= 0) once seen, -1 if not.  After an action
+ * that wakes the thread (a SetEvent), pass the count seen before it: the
+ * old sleep then no longer counts, only one begun after the wake-up. */
+static inline long test_wait_blocked_after(long pid, long tid, int timeout_ms,
+                                           const long *nrs, long after)
+{
+    for (int waited = 0; waited <= timeout_ms; waited++) {
+        long count;
+        if (test_thread_blocked_in(pid, tid, nrs, -1, 0, after, &count))
+            return count;
+        usleep(1000); /* polling the state, with a bound */
+    }
+    return -1;
+}
+
 /* 1 once thread *tid of process pid (0: this process) is seen sleeping in
  * one of the system calls nrs (a TEST_SYSCALLS list) with, if arg >= 0,
  * argument number arg (0-based) equal to val; 0 if that is not seen within
