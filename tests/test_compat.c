@@ -7,7 +7,9 @@
  * npipe_path_forms and file_path_forms compare the same under Wine).
  */
 #include <fcntl.h>
+#include <pwd.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "testlib.h"
 
@@ -221,6 +223,306 @@ static void test_file_name_forms(void)
     CHECK_OK(RemoveDirectoryA(name));
 }
 
+/* ---- <windows.h> helpers ----------------------------------------------------- */
+
+static void test_lstr(void)
+{
+    char buf[16];
+    static const struct {
+        const char *a, *b;
+        int cmp, cmpi;
+    } cases[] = {
+        /* Wine's answers (compat_helpers, and 200,000 random strings). */
+        {"a", "B", -1, -1},      {"a", "A", -1, 0},     {"A", "a", 1, 0},
+        {"abc", "abd", -1, -1},  {"abc", "ab", 1, 1},   {"co-op", "coop", 1, 1},
+        {"coop", "co-op", -1, -1}, {"it's", "its", 1, 1}, {"1", "a", -1, -1},
+        {"_", "a", -1, -1},      {"[", "a", -1, -1},    {" ", "!", -1, -1},
+        {"+", "!", 1, 1},        {"Zebra", "apple", 1, 1}, {"aB", "Ab", -1, 0},
+        {"", "a", -1, -1},       {"a", "a", 0, 0},      {"9", "0", 1, 1},
+        {"~", "0", -1, -1},      {"<", "+", 1, 1},      {"'-", "-'", -1, -1},
+    };
+
+    CHECK_EQ(lstrlenA("hello"), 5);
+    CHECK_EQ(lstrlenA(NULL), 0);
+    CHECK(lstrcpyA(buf, "ab") == buf);
+    CHECK(lstrcatA(buf, "cd") == buf);
+    CHECK_STR(buf, "abcd");
+    CHECK(lstrcpyA(buf, NULL) == NULL);
+    CHECK(lstrcpyA(NULL, "x") == NULL);
+    CHECK(lstrcatA(buf, NULL) == NULL);
+    CHECK_STR(buf, "abcd");
+    CHECK(lstrcpynA(buf, "abcdef", 4) == buf);
+    CHECK_STR(buf, "abc");
+    CHECK(lstrcpynA(buf, "ab", 10) == buf);
+    CHECK_STR(buf, "ab");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (lstrcmpA(cases[i].a, cases[i].b) != cases[i].cmp ||
+            lstrcmpiA(cases[i].a, cases[i].b) != cases[i].cmpi)
+            TEST_FAIL_AT("lstrcmpA/lstrcmpiA(\"%s\", \"%s\"): %d %d, "
+                         "expected %d %d",
+                         cases[i].a, cases[i].b, lstrcmpA(cases[i].a, cases[i].b),
+                         lstrcmpiA(cases[i].a, cases[i].b), cases[i].cmp,
+                         cases[i].cmpi);
+        test_checks++;
+    }
+    CHECK_EQ(lstrcmpA(NULL, "a"), -1);
+    CHECK_EQ(lstrcmpA("a", NULL), 1);
+    CHECK_EQ(lstrcmpiA(NULL, NULL), 0);
+    /* The unsuffixed names are the A functions. */
+    CHECK(lstrlen == lstrlenA && lstrcmp == lstrcmpA && lstrcmpi == lstrcmpiA);
+}
+
+static void test_memory(void)
+{
+    HANDLE heap = GetProcessHeap();
+    char *p, *q;
+
+    p = LocalAlloc(LPTR, 10);
+    CHECK(p != NULL && p[0] == 0 && p[9] == 0);
+    CHECK_EQ((uintptr_t)p % 16, 0);
+    CHECK_EQ(LocalSize(p), 10);
+    CHECK(LocalFree(p) == NULL);
+    p = GlobalAlloc(GPTR, 33);
+    CHECK_EQ(GlobalSize(p), 33);
+    CHECK(GlobalFree(p) == NULL);
+    SetLastError(0xdeadbeef);
+    CHECK(LocalFree(NULL) == NULL);
+    CHECK_EQ(GetLastError(), 0xdeadbeef);
+    CHECK_EQ(LocalSize(NULL), 0);
+    CHECK_EQ(GetLastError(), ERROR_INVALID_HANDLE);
+    /* Not a block (a pointer inside one): the handle back, as Windows. */
+    p = LocalAlloc(LMEM_FIXED, 64);
+    CHECK(LocalFree(p + 32) == p + 32);
+    CHECK_EQ(GetLastError(), ERROR_INVALID_HANDLE);
+    CHECK(LocalFree(p) == NULL);
+    /* Moveable memory is not provided. */
+    CHECK(LocalAlloc(0x0002 /* LMEM_MOVEABLE */, 8) == NULL);
+    CHECK_EQ(GetLastError(), ERROR_INVALID_PARAMETER);
+
+    CHECK(heap != NULL && heap == GetProcessHeap());
+    p = HeapAlloc(heap, HEAP_ZERO_MEMORY, 5);
+    CHECK(p != NULL && p[4] == 0);
+    CHECK_EQ(HeapSize(heap, 0, p), 5);
+    memset(p, 7, 5);
+    p = HeapReAlloc(heap, HEAP_ZERO_MEMORY, p, 4000);
+    CHECK(p != NULL);
+    CHECK_EQ(HeapSize(heap, 0, p), 4000);
+    CHECK(p[4] == 7 && p[5] == 0 && p[3999] == 0);
+    q = HeapReAlloc(heap, 0, p, 3);
+    CHECK(q == p); /* shrinking stays in place */
+    CHECK_EQ(HeapSize(heap, 0, p), 3);
+    CHECK(HeapReAlloc(heap, HEAP_REALLOC_IN_PLACE_ONLY, p, 1 << 20) == NULL);
+    CHECK_EQ(HeapSize(heap, 0, p), 3);
+    CHECK_OK(HeapFree(heap, 0, p));
+    CHECK_OK(HeapFree(heap, 0, NULL));
+    p = HeapAlloc(heap, 0, 0);
+    CHECK(p != NULL);
+    CHECK_EQ(HeapSize(heap, 0, p), 0);
+    CHECK_OK(HeapFree(heap, 0, p));
+    CHECK(HeapAlloc((HANDLE)0x1234, 0, 8) == NULL);
+    CHECK_EQ(GetLastError(), ERROR_INVALID_HANDLE);
+    /* Any of the three frees any block (one allocator). */
+    p = HeapAlloc(heap, 0, 8);
+    CHECK(LocalFree(p) == NULL);
+}
+
+static void test_macros(void)
+{
+    char buf[8] = "xxxxxxx";
+    const int unused = 3;
+    UNREFERENCED_PARAMETER(unused);
+    ZeroMemory(buf, 2);
+    CHECK(buf[0] == 0 && buf[1] == 0 && buf[2] == 'x');
+    CopyMemory(buf, "abcd", 4);
+    MoveMemory(buf + 1, buf, 3);
+    FillMemory(buf + 4, 2, '-');
+    buf[6] = 0;
+    CHECK_STR(buf, "aabc--");
+    SecureZeroMemory(buf, sizeof buf);
+    CHECK_EQ(buf[5], 0);
+    CHECK_STR(TEXT("narrow"), "narrow");
+    CHECK_EQ((DWORD)E_INVALIDARG, 0x80070057u);
+    CHECK_EQ((DWORD)E_FAIL, 0x80004005u);
+    CHECK_EQ((DWORD)HRESULT_FROM_WIN32(ERROR_ACCESS_DENIED), 0x80070005u);
+    CHECK_EQ(HRESULT_FROM_WIN32(0), S_OK);
+    CHECK(SUCCEEDED(S_OK) && SUCCEEDED(S_FALSE) && FAILED(E_OUTOFMEMORY));
+    CHECK_EQ(HRESULT_CODE(E_ACCESSDENIED), ERROR_ACCESS_DENIED);
+    CHECK_EQ(MAKEWORD(1, 2), 0x0201);
+    CHECK_EQ(LOWORD(0x12345678), 0x5678);
+    CHECK_EQ(HIWORD(0x12345678), 0x1234);
+    CHECK_EQ(sizeof(HRESULT), 4);
+}
+
+static void test_system_info(void)
+{
+    SYSTEM_INFO si;
+    char buf[300], host[256], want[16];
+    DWORD n, t;
+    ULONGLONG t64;
+    size_t len;
+
+    GetSystemInfo(&si);
+    CHECK_EQ(si.dwPageSize, (DWORD)sysconf(_SC_PAGESIZE));
+    CHECK_EQ(si.dwNumberOfProcessors, (DWORD)sysconf(_SC_NPROCESSORS_ONLN));
+    CHECK_EQ(si.dwAllocationGranularity, 65536);
+    CHECK(si.dwActiveProcessorMask != 0);
+#if defined(__x86_64__)
+    CHECK_EQ(si.wProcessorArchitecture, PROCESSOR_ARCHITECTURE_AMD64);
+#endif
+
+    t = GetTickCount();
+    t64 = GetTickCount64();
+    CHECK((DWORD)t64 - t < 1000);
+    {
+        struct timespec ts;
+        clock_gettime(CLOCK_BOOTTIME, &ts);
+        CHECK((ULONGLONG)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 - t64 < 1000);
+    }
+
+    /* The NetBIOS form of the host name: up to '.', upper case, 15. */
+    gethostname(host, sizeof host);
+    host[sizeof host - 1] = 0;
+    len = strcspn(host, ".");
+    if (len > 15)
+        len = 15;
+    for (size_t i = 0; i < len; i++)
+        want[i] = (char)toupper((unsigned char)host[i]);
+    want[len] = 0;
+    n = sizeof buf;
+    CHECK_OK(GetComputerNameA(buf, &n));
+    CHECK_STR(buf, want);
+    CHECK_EQ(n, len);
+    n = (DWORD)len; /* no room for the NUL */
+    CHECK_FAILS(GetComputerNameA(buf, &n), ERROR_BUFFER_OVERFLOW);
+    CHECK_EQ(n, len + 1);
+    n = 0;
+    CHECK_FAILS(GetComputerNameA(NULL, &n), ERROR_BUFFER_OVERFLOW);
+    CHECK_EQ(n, len + 1);
+    CHECK_FAILS(GetComputerNameA(buf, NULL), ERROR_INVALID_PARAMETER);
+
+    {
+        struct passwd *pw = getpwuid(geteuid());
+        const char *name = pw ? pw->pw_name : "";
+        n = sizeof buf;
+        CHECK_OK(GetUserNameA(buf, &n));
+        if (pw)
+            CHECK_STR(buf, name);
+        CHECK_EQ(n, strlen(buf) + 1);
+        len = strlen(buf);
+        n = (DWORD)len;
+        CHECK_FAILS(GetUserNameA(buf, &n), ERROR_INSUFFICIENT_BUFFER);
+        CHECK_EQ(n, len + 1);
+        n = 0;
+        CHECK_FAILS(GetUserNameA(NULL, &n), ERROR_INSUFFICIENT_BUFFER);
+        CHECK_EQ(n, len + 1);
+    }
+}
+
+static void test_startup_info(void)
+{
+    STARTUPINFOA si;
+    memset(&si, 0x55, sizeof si);
+    GetStartupInfoA(&si);
+    CHECK_EQ(si.cb, sizeof si);
+    CHECK_EQ(si.dwFlags, 0);
+    CHECK(si.lpReserved == NULL && si.lpReserved2 == NULL);
+    CHECK(si.lpTitle != NULL && strstr(si.lpTitle, "test_compat") != NULL);
+    CHECK(si.lpDesktop != NULL);
+    CHECK(si.hStdInput == GetStdHandle(STD_INPUT_HANDLE));
+    CHECK(si.hStdOutput == GetStdHandle(STD_OUTPUT_HANDLE));
+    CHECK(si.hStdError == GetStdHandle(STD_ERROR_HANDLE));
+}
+
+typedef HANDLE(WINAPI *create_file_fn)(LPCSTR, DWORD, DWORD,
+                                        LPSECURITY_ATTRIBUTES, DWORD, DWORD,
+                                        HANDLE);
+
+static void test_modules(void)
+{
+    HMODULE k32 = GetModuleHandleA("kernel32.dll");
+    FARPROC f;
+
+    CHECK(k32 != NULL);
+    CHECK(GetModuleHandleA("KERNEL32.DLL") == k32);
+    CHECK(GetModuleHandleA("kernel32") == k32);
+    CHECK(GetModuleHandleA("advapi32.dll") == k32);
+    CHECK(GetModuleHandleA("kernelbase.dll") == k32);
+    CHECK(GetModuleHandle("user32.dll") == k32);
+    CHECK(GetModuleHandleA(NULL) != NULL);
+    SetLastError(0xdeadbeef);
+    CHECK(GetModuleHandleA("nosuch.dll") == NULL);
+    CHECK_EQ(GetLastError(), ERROR_MOD_NOT_FOUND);
+    CHECK(GetModuleHandleA("kernel32.dl") == NULL);
+
+    SetLastError(0xdeadbeef);
+    f = GetProcAddress(k32, "CreateFileA");
+    CHECK((void (*)(void))f == (void (*)(void))CreateFileA);
+    CHECK_EQ(GetLastError(), 0xdeadbeef);
+    /* A probe for an optional function, called through the pointer. */
+    {
+        create_file_fn cf = (create_file_fn)(void (*)(void))f;
+        HANDLE h = cf("/dev/null", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0,
+                      NULL);
+        CHECK(h != INVALID_HANDLE_VALUE);
+        CloseHandle(h);
+    }
+    CHECK(GetProcAddress(k32, "GetTickCount64") != NULL);
+    CHECK(GetProcAddress(k32, "NoSuchFunction") == NULL);
+    CHECK_EQ(GetLastError(), ERROR_PROC_NOT_FOUND);
+    /* winipc's internal functions are not exports. */
+    CHECK(GetProcAddress(k32, "wipc_plat_module_self") == NULL);
+    CHECK(GetProcAddress(k32, (LPCSTR)(UINT_PTR)1) == NULL); /* an ordinal */
+    CHECK_EQ(GetLastError(), ERROR_PROC_NOT_FOUND);
+    CHECK(GetProcAddress(NULL, "CreateFileA") == NULL);
+    CHECK(GetProcAddress((HMODULE)&f, "CreateFileA") == NULL);
+    CHECK_EQ(GetLastError(), ERROR_MOD_NOT_FOUND);
+}
+
+/* MessageBoxA's line on standard error, and its answer. */
+static int message_box(const char *text, const char *caption, UINT type,
+                       char *line, size_t cap)
+{
+    int fds[2], saved = dup(2), id;
+    ssize_t n;
+    if (pipe2(fds, O_CLOEXEC) != 0 || saved < 0)
+        return -1;
+    dup2(fds[1], 2);
+    id = MessageBoxA(NULL, text, caption, type);
+    dup2(saved, 2);
+    close(saved);
+    close(fds[1]);
+    n = read(fds[0], line, cap - 1);
+    line[n > 0 ? n : 0] = 0;
+    close(fds[0]);
+    return id;
+}
+
+static void test_message_box(void)
+{
+    char line[256];
+    CHECK_EQ(message_box("Pipe broken", "Server", MB_OK | MB_ICONERROR, line,
+                         sizeof line),
+             IDOK);
+    CHECK_STR(line, "Server: Pipe broken\n");
+    CHECK_EQ(message_box("text", NULL, MB_OK, line, sizeof line), IDOK);
+    CHECK_STR(line, "Error: text\n");
+    CHECK_EQ(message_box("q", "c", MB_YESNO, line, sizeof line), IDYES);
+    CHECK_EQ(message_box("q", "c", MB_YESNO | MB_DEFBUTTON2, line, sizeof line),
+             IDNO);
+    CHECK_EQ(message_box("q", "c", MB_YESNOCANCEL | MB_DEFBUTTON3, line,
+                         sizeof line),
+             IDCANCEL);
+    CHECK_EQ(message_box("q", "c", MB_OKCANCEL | MB_DEFBUTTON3, line,
+                         sizeof line),
+             IDOK);
+    CHECK_EQ(message_box("q", "c", MB_RETRYCANCEL, line, sizeof line),
+             IDRETRY);
+    SetLastError(0);
+    CHECK_EQ(message_box("q", "c", 7, line, sizeof line), 0);
+    CHECK_EQ(GetLastError(), ERROR_INVALID_MSGBOX_STYLE);
+    CHECK_STR(line, "");
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -232,5 +534,12 @@ int main(int argc, char **argv)
     RUN(test_pipe_name_forms);
     RUN(test_mailslot_name_forms);
     RUN(test_file_name_forms);
+    RUN(test_lstr);
+    RUN(test_memory);
+    RUN(test_macros);
+    RUN(test_system_info);
+    RUN(test_startup_info);
+    RUN(test_modules);
+    RUN(test_message_box);
     return TEST_SUMMARY();
 }

@@ -12,6 +12,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdarg.h>
+/* MinGW's <windows.h> makes these visible too (not <stdio.h>): programs
+ * written for Windows call strlen, memcpy, malloc, abs, toupper, INT_MAX
+ * without including them. */
+#include <ctype.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <winerror.h>
 
@@ -81,6 +88,8 @@ typedef HANDLE HLOCAL, HGLOBAL, HINSTANCE, HMODULE;
 typedef DWORD ACCESS_MASK;
 typedef ACCESS_MASK *PACCESS_MASK;
 typedef LONG HRESULT;
+typedef HANDLE HWND;
+typedef INT_PTR(WINAPI *FARPROC)(void);
 
 #ifndef _TCHAR_DEFINED
 #define _TCHAR_DEFINED
@@ -129,6 +138,42 @@ typedef struct _OVERLAPPED {
 
 typedef DWORD(WINAPI *PTHREAD_START_ROUTINE)(LPVOID lpThreadParameter);
 typedef PTHREAD_START_ROUTINE LPTHREAD_START_ROUTINE;
+
+/* ---- Helper macros ------------------------------------------------------- */
+
+#ifndef TEXT
+#define TEXT(quote) quote /* narrow strings: UNICODE is not supported */
+#endif
+#define UNREFERENCED_PARAMETER(P) ((void)(P))
+#define DBG_UNREFERENCED_PARAMETER(P) ((void)(P))
+#define DBG_UNREFERENCED_LOCAL_VARIABLE(V) ((void)(V))
+
+#define ZeroMemory(Destination, Length) memset((Destination), 0, (Length))
+#define FillMemory(Destination, Length, Fill)                                  \
+    memset((Destination), (Fill), (Length))
+#define CopyMemory(Destination, Source, Length)                                \
+    memcpy((Destination), (Source), (Length))
+#define MoveMemory(Destination, Source, Length)                                \
+    memmove((Destination), (Source), (Length))
+/* Zeroes memory even when the compiler sees no later read of it. */
+static inline PVOID SecureZeroMemory(PVOID ptr, SIZE_T cnt)
+{
+    volatile char *p = (volatile char *)ptr;
+    while (cnt--)
+        *p++ = 0;
+    return ptr;
+}
+
+#define MAKEWORD(a, b)                                                         \
+    ((WORD)(((BYTE)((DWORD_PTR)(a) & 0xff)) |                                  \
+            ((WORD)((BYTE)((DWORD_PTR)(b) & 0xff))) << 8))
+#define MAKELONG(a, b)                                                         \
+    ((LONG)(((WORD)((DWORD_PTR)(a) & 0xffff)) |                                \
+            ((DWORD)((WORD)((DWORD_PTR)(b) & 0xffff))) << 16))
+#define LOWORD(l) ((WORD)((DWORD_PTR)(l) & 0xffff))
+#define HIWORD(l) ((WORD)((DWORD_PTR)(l) >> 16))
+#define LOBYTE(w) ((BYTE)((DWORD_PTR)(w) & 0xff))
+#define HIBYTE(w) ((BYTE)((DWORD_PTR)(w) >> 8))
 
 /* ---- Limits, special values -------------------------------------------- */
 
@@ -406,9 +451,93 @@ typedef struct _PROCESS_INFORMATION {
 #define SUBLANG_ENGLISH_US 0x01
 #define MAKELANGID(p, s) ((((WORD)(s)) << 10) | (WORD)(p))
 
+/* ---- Memory: the process heap, and Local and Global memory (fixed only:
+ * no LMEM_MOVEABLE/GMEM_MOVEABLE, whose handles need LocalLock) ---------- */
+
 #define LMEM_FIXED 0x0000u
 #define LMEM_ZEROINIT 0x0040u
 #define LPTR (LMEM_FIXED | LMEM_ZEROINIT)
+#define GMEM_FIXED 0x0000u
+#define GMEM_ZEROINIT 0x0040u
+#define GPTR (GMEM_FIXED | GMEM_ZEROINIT)
+
+#define HEAP_NO_SERIALIZE 0x00000001u
+#define HEAP_GENERATE_EXCEPTIONS 0x00000004u
+#define HEAP_ZERO_MEMORY 0x00000008u
+#define HEAP_REALLOC_IN_PLACE_ONLY 0x00000010u
+
+/* ---- System information ---------------------------------------------------- */
+
+#define PROCESSOR_ARCHITECTURE_INTEL 0
+#define PROCESSOR_ARCHITECTURE_ARM 5
+#define PROCESSOR_ARCHITECTURE_AMD64 9
+#define PROCESSOR_ARCHITECTURE_ARM64 12
+#define PROCESSOR_ARCHITECTURE_UNKNOWN 0xffff
+#define PROCESSOR_INTEL_PENTIUM 586
+#define PROCESSOR_AMD_X8664 8664
+
+typedef struct _SYSTEM_INFO {
+    union {
+        DWORD dwOemId;
+        struct {
+            WORD wProcessorArchitecture;
+            WORD wReserved;
+        };
+    };
+    DWORD dwPageSize;
+    LPVOID lpMinimumApplicationAddress;
+    LPVOID lpMaximumApplicationAddress;
+    DWORD_PTR dwActiveProcessorMask;
+    DWORD dwNumberOfProcessors;
+    DWORD dwProcessorType;
+    DWORD dwAllocationGranularity;
+    WORD wProcessorLevel;
+    WORD wProcessorRevision;
+} SYSTEM_INFO, *LPSYSTEM_INFO;
+
+#define MAX_COMPUTERNAME_LENGTH 15
+#define UNLEN 256
+
+/* ---- Message boxes (a console message: see MessageBoxA) -------------------- */
+
+#define MB_OK 0x00000000u
+#define MB_OKCANCEL 0x00000001u
+#define MB_ABORTRETRYIGNORE 0x00000002u
+#define MB_YESNOCANCEL 0x00000003u
+#define MB_YESNO 0x00000004u
+#define MB_RETRYCANCEL 0x00000005u
+#define MB_CANCELTRYCONTINUE 0x00000006u
+#define MB_ICONHAND 0x00000010u
+#define MB_ICONQUESTION 0x00000020u
+#define MB_ICONEXCLAMATION 0x00000030u
+#define MB_ICONASTERISK 0x00000040u
+#define MB_ICONERROR MB_ICONHAND
+#define MB_ICONSTOP MB_ICONHAND
+#define MB_ICONWARNING MB_ICONEXCLAMATION
+#define MB_ICONINFORMATION MB_ICONASTERISK
+#define MB_DEFBUTTON1 0x00000000u
+#define MB_DEFBUTTON2 0x00000100u
+#define MB_DEFBUTTON3 0x00000200u
+#define MB_DEFBUTTON4 0x00000300u
+#define MB_APPLMODAL 0x00000000u
+#define MB_SYSTEMMODAL 0x00001000u
+#define MB_TASKMODAL 0x00002000u
+#define MB_HELP 0x00004000u
+#define MB_SETFOREGROUND 0x00010000u
+#define MB_TOPMOST 0x00040000u
+#define MB_TYPEMASK 0x0000000Fu
+#define MB_ICONMASK 0x000000F0u
+#define MB_DEFMASK 0x00000F00u
+
+#define IDOK 1
+#define IDCANCEL 2
+#define IDABORT 3
+#define IDRETRY 4
+#define IDIGNORE 5
+#define IDYES 6
+#define IDNO 7
+#define IDTRYAGAIN 10
+#define IDCONTINUE 11
 
 /* ---- Errors -------------------------------------------------------------- */
 
@@ -418,8 +547,44 @@ WINBASEAPI DWORD WINAPI FormatMessageA(DWORD dwFlags, LPCVOID lpSource,
                                        DWORD dwMessageId, DWORD dwLanguageId,
                                        LPSTR lpBuffer, DWORD nSize,
                                        va_list *Arguments);
+
+/* ---- Memory ------------------------------------------------------------------ */
+
 WINBASEAPI HLOCAL WINAPI LocalAlloc(UINT uFlags, SIZE_T uBytes);
 WINBASEAPI HLOCAL WINAPI LocalFree(HLOCAL hMem);
+WINBASEAPI SIZE_T WINAPI LocalSize(HLOCAL hMem);
+WINBASEAPI HGLOBAL WINAPI GlobalAlloc(UINT uFlags, SIZE_T dwBytes);
+WINBASEAPI HGLOBAL WINAPI GlobalFree(HGLOBAL hMem);
+WINBASEAPI SIZE_T WINAPI GlobalSize(HGLOBAL hMem);
+WINBASEAPI HANDLE WINAPI GetProcessHeap(void);
+WINBASEAPI LPVOID WINAPI HeapAlloc(HANDLE hHeap, DWORD dwFlags,
+                                   SIZE_T dwBytes);
+WINBASEAPI LPVOID WINAPI HeapReAlloc(HANDLE hHeap, DWORD dwFlags,
+                                     LPVOID lpMem, SIZE_T dwBytes);
+WINBASEAPI BOOL WINAPI HeapFree(HANDLE hHeap, DWORD dwFlags, LPVOID lpMem);
+WINBASEAPI SIZE_T WINAPI HeapSize(HANDLE hHeap, DWORD dwFlags, LPCVOID lpMem);
+
+/* ---- Strings (lstrcmpA: Windows' word sort of ASCII; see string_api.c) ---- */
+
+WINBASEAPI int WINAPI lstrlenA(LPCSTR lpString);
+WINBASEAPI LPSTR WINAPI lstrcpyA(LPSTR lpString1, LPCSTR lpString2);
+WINBASEAPI LPSTR WINAPI lstrcpynA(LPSTR lpString1, LPCSTR lpString2,
+                                  int iMaxLength);
+WINBASEAPI LPSTR WINAPI lstrcatA(LPSTR lpString1, LPCSTR lpString2);
+WINBASEAPI int WINAPI lstrcmpA(LPCSTR lpString1, LPCSTR lpString2);
+WINBASEAPI int WINAPI lstrcmpiA(LPCSTR lpString1, LPCSTR lpString2);
+
+/* ---- System information, modules, message boxes ----------------------------- */
+
+WINBASEAPI DWORD WINAPI GetTickCount(void);
+WINBASEAPI ULONGLONG WINAPI GetTickCount64(void);
+WINBASEAPI void WINAPI GetSystemInfo(LPSYSTEM_INFO lpSystemInfo);
+WINBASEAPI BOOL WINAPI GetComputerNameA(LPSTR lpBuffer, LPDWORD nSize);
+WINBASEAPI BOOL WINAPI GetUserNameA(LPSTR lpBuffer, LPDWORD pcbBuffer);
+WINBASEAPI HMODULE WINAPI GetModuleHandleA(LPCSTR lpModuleName);
+WINBASEAPI FARPROC WINAPI GetProcAddress(HMODULE hModule, LPCSTR lpProcName);
+WINBASEAPI int WINAPI MessageBoxA(HWND hWnd, LPCSTR lpText, LPCSTR lpCaption,
+                                  UINT uType);
 
 /* ---- Handles and objects -------------------------------------------------- */
 
@@ -575,6 +740,7 @@ WINBASEAPI BOOL WINAPI CreateProcessA(
     LPSECURITY_ATTRIBUTES lpThreadAttributes, BOOL bInheritHandles,
     DWORD dwCreationFlags, LPVOID lpEnvironment, LPCSTR lpCurrentDirectory,
     LPSTARTUPINFOA lpStartupInfo, LPPROCESS_INFORMATION lpProcessInformation);
+WINBASEAPI void WINAPI GetStartupInfoA(LPSTARTUPINFOA lpStartupInfo);
 WINBASEAPI BOOL WINAPI GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode);
 WINBASEAPI BOOL WINAPI TerminateProcess(HANDLE hProcess, UINT uExitCode);
 WINBASEAPI void WINAPI ExitProcess(UINT uExitCode) __attribute__((noreturn));
@@ -613,6 +779,17 @@ WINBASEAPI DWORD WINAPI ExpandEnvironmentStringsA(LPCSTR lpSrc, LPSTR lpDst,
 #define SetEnvironmentVariable SetEnvironmentVariableA
 #define FreeEnvironmentStrings FreeEnvironmentStringsA
 #define ExpandEnvironmentStrings ExpandEnvironmentStringsA
+#define GetStartupInfo GetStartupInfoA
+#define lstrlen lstrlenA
+#define lstrcpy lstrcpyA
+#define lstrcpyn lstrcpynA
+#define lstrcat lstrcatA
+#define lstrcmp lstrcmpA
+#define lstrcmpi lstrcmpiA
+#define GetComputerName GetComputerNameA
+#define GetUserName GetUserNameA
+#define GetModuleHandle GetModuleHandleA
+#define MessageBox MessageBoxA
 
 #ifdef __cplusplus
 }

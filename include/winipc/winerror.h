@@ -89,4 +89,39 @@
 #define ERROR_TIMEOUT 1460L
 #define ERROR_INVALID_USER_BUFFER 1784L
 
+#define ERROR_INVALID_MSGBOX_STYLE 1579L
+
+/* ---- HRESULTs --------------------------------------------------------------- */
+
+#define FACILITY_WIN32 7
+#define SEVERITY_SUCCESS 0
+#define SEVERITY_ERROR 1
+#define SUCCEEDED(hr) (((HRESULT)(hr)) >= 0)
+#define FAILED(hr) (((HRESULT)(hr)) < 0)
+#define IS_ERROR(hr) ((unsigned long)(hr) >> 31 == SEVERITY_ERROR)
+#define HRESULT_CODE(hr) ((hr) & 0xFFFF)
+#define HRESULT_FACILITY(hr) (((hr) >> 16) & 0x1fff)
+#define HRESULT_SEVERITY(hr) (((hr) >> 31) & 0x1)
+#define MAKE_HRESULT(sev, fac, code)                                           \
+    ((HRESULT)(((unsigned long)(sev) << 31) | ((unsigned long)(fac) << 16) |   \
+               ((unsigned long)(code))))
+#define HRESULT_FROM_WIN32(x)                                                  \
+    ((HRESULT)(x) <= 0                                                         \
+         ? ((HRESULT)(x))                                                      \
+         : ((HRESULT)(((x) & 0x0000FFFF) | (FACILITY_WIN32 << 16) |            \
+                      0x80000000)))
+
+#define S_OK ((HRESULT)0L)
+#define S_FALSE ((HRESULT)1L)
+#define E_NOTIMPL ((HRESULT)0x80004001L)
+#define E_NOINTERFACE ((HRESULT)0x80004002L)
+#define E_POINTER ((HRESULT)0x80004003L)
+#define E_ABORT ((HRESULT)0x80004004L)
+#define E_FAIL ((HRESULT)0x80004005L)
+#define E_UNEXPECTED ((HRESULT)0x8000FFFFL)
+#define E_ACCESSDENIED ((HRESULT)0x80070005L)
+#define E_HANDLE ((HRESULT)0x80070006L)
+#define E_OUTOFMEMORY ((HRESULT)0x8007000EL)
+#define E_INVALIDARG ((HRESULT)0x80070057L)
+
 #endif /* WINIPC_WINERROR_H */

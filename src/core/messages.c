@@ -128,6 +128,7 @@ static const struct msg_entry msg_table[] = {
     MSG(1450, "Insufficient system resources exist to complete the requested "
               "service."),
     MSG(1460, "This operation returned because the timeout period expired."),
+    MSG(1579, "Invalid message box style."),
     MSG(1784, "The supplied user buffer is not valid for the requested "
               "operation."),
     MSG(1812, "The specified image file did not contain a resource section."),

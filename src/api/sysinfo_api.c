@@ -1,0 +1,149 @@
+/*
+ * sysinfo_api.c: GetTickCount, GetTickCount64, GetSystemInfo,
+ * GetComputerNameA, GetUserNameA and GetStartupInfoA.
+ */
+#include <string.h>
+#include <threads.h>
+
+#include "../platform/platform.h"
+#include "../platform/platform_sys.h"
+#include "api.h"
+
+WINIPC_API DWORD WINAPI GetTickCount(void)
+{
+    return (DWORD)wipc_plat_boot_ms(); /* wraps after 49.7 days */
+}
+
+WINIPC_API ULONGLONG WINAPI GetTickCount64(void) { return wipc_plat_boot_ms(); }
+
+/*
+ * The processor fields are the architecture's (wProcessorLevel and
+ * wProcessorRevision, which Windows takes from the CPU's family and
+ * model, are 0); the address range is what a Windows process of the same
+ * width gets; dwAllocationGranularity is Windows' 64 KiB.
+ */
+WINIPC_API void WINAPI GetSystemInfo(LPSYSTEM_INFO lpSystemInfo)
+{
+    DWORD n = wipc_plat_cpu_count();
+
+    if (!lpSystemInfo)
+        return;
+    memset(lpSystemInfo, 0, sizeof *lpSystemInfo);
+#if defined(__x86_64__)
+    lpSystemInfo->wProcessorArchitecture = PROCESSOR_ARCHITECTURE_AMD64;
+    lpSystemInfo->dwProcessorType = PROCESSOR_AMD_X8664;
+#elif defined(__i386__)
+    lpSystemInfo->wProcessorArchitecture = PROCESSOR_ARCHITECTURE_INTEL;
+    lpSystemInfo->dwProcessorType = PROCESSOR_INTEL_PENTIUM;
+#elif defined(__aarch64__)
+    lpSystemInfo->wProcessorArchitecture = PROCESSOR_ARCHITECTURE_ARM64;
+#elif defined(__arm__)
+    lpSystemInfo->wProcessorArchitecture = PROCESSOR_ARCHITECTURE_ARM;
+#else
+    lpSystemInfo->wProcessorArchitecture = PROCESSOR_ARCHITECTURE_UNKNOWN;
+#endif
+    lpSystemInfo->dwPageSize = wipc_plat_page_size();
+    lpSystemInfo->lpMinimumApplicationAddress = (LPVOID)(UINT_PTR)0x10000;
+#if UINTPTR_MAX > 0xFFFFFFFFu
+    lpSystemInfo->lpMaximumApplicationAddress =
+        (LPVOID)(UINT_PTR)0x7FFFFFFEFFFFull;
+#else
+    lpSystemInfo->lpMaximumApplicationAddress = (LPVOID)(UINT_PTR)0x7FFEFFFFu;
+#endif
+    lpSystemInfo->dwNumberOfProcessors = n;
+    lpSystemInfo->dwActiveProcessorMask =
+        n >= sizeof(DWORD_PTR) * 8 ? ~(DWORD_PTR)0 : ((DWORD_PTR)1 << n) - 1;
+    lpSystemInfo->dwAllocationGranularity = 65536;
+}
+
+/*
+ * The NetBIOS name, as Windows answers: the host name up to its first '.',
+ * in upper case, at most MAX_COMPUTERNAME_LENGTH characters.  *nSize is
+ * the buffer's size in characters; on success it gets the name's length
+ * (without the NUL); when the buffer is too small, ERROR_BUFFER_OVERFLOW
+ * and the size needed (with the NUL), as Wine answers.
+ */
+WINIPC_API BOOL WINAPI GetComputerNameA(LPSTR lpBuffer, LPDWORD nSize)
+{
+    char host[256];
+    size_t len;
+    DWORD err;
+
+    if (!nSize)
+        return api_fail(ERROR_INVALID_PARAMETER);
+    err = wipc_plat_host_name(host, sizeof host);
+    if (err)
+        return api_fail(err);
+    len = strcspn(host, ".");
+    if (len > MAX_COMPUTERNAME_LENGTH)
+        len = MAX_COMPUTERNAME_LENGTH;
+    host[len] = '\0';
+    for (size_t i = 0; i < len; i++)
+        if (host[i] >= 'a' && host[i] <= 'z')
+            host[i] = (char)(host[i] - 'a' + 'A');
+    if (!lpBuffer || *nSize < len + 1) {
+        *nSize = (DWORD)len + 1;
+        return api_fail(ERROR_BUFFER_OVERFLOW);
+    }
+    memcpy(lpBuffer, host, len + 1);
+    *nSize = (DWORD)len;
+    return TRUE;
+}
+
+/*
+ * The login name of the effective user.  *pcbBuffer is the buffer's size
+ * in characters and gets the name's length with its NUL, on success and
+ * (with ERROR_INSUFFICIENT_BUFFER) when the buffer is too small, as the
+ * documentation and Wine say.
+ */
+WINIPC_API BOOL WINAPI GetUserNameA(LPSTR lpBuffer, LPDWORD pcbBuffer)
+{
+    char name[UNLEN + 1];
+    size_t len = 0;
+    DWORD err;
+
+    if (!pcbBuffer)
+        return api_fail(ERROR_INVALID_PARAMETER);
+    err = wipc_plat_login_name(name, sizeof name, &len);
+    if (err && err != ERROR_INSUFFICIENT_BUFFER)
+        return api_fail(err);
+    if (err || !lpBuffer || *pcbBuffer < len + 1) {
+        *pcbBuffer = (DWORD)len + 1;
+        return api_fail(ERROR_INSUFFICIENT_BUFFER);
+    }
+    memcpy(lpBuffer, name, len + 1);
+    *pcbBuffer = (DWORD)len + 1;
+    return TRUE;
+}
+
+/*
+ * What Windows (Wine) reports for a console program started without
+ * STARTF_ flags: the structure's size, no flags, an empty desktop name,
+ * the program's path as the title, SW_SHOWNORMAL (1), and the standard
+ * handles.  How the parent filled its STARTUPINFOA is not kept.
+ */
+static char startup_title[4096];
+static once_flag startup_once = ONCE_FLAG_INIT;
+
+static void startup_find_title(void)
+{
+    if (wipc_plat_exe_path(startup_title, sizeof startup_title) != 0)
+        startup_title[0] = '\0';
+}
+
+WINIPC_API void WINAPI GetStartupInfoA(LPSTARTUPINFOA lpStartupInfo)
+{
+    static char desktop[1];
+
+    if (!lpStartupInfo)
+        return;
+    call_once(&startup_once, startup_find_title);
+    memset(lpStartupInfo, 0, sizeof *lpStartupInfo);
+    lpStartupInfo->cb = sizeof *lpStartupInfo;
+    lpStartupInfo->lpDesktop = desktop;
+    lpStartupInfo->lpTitle = startup_title;
+    lpStartupInfo->wShowWindow = 1; /* SW_SHOWNORMAL */
+    lpStartupInfo->hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+    lpStartupInfo->hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
+    lpStartupInfo->hStdError = GetStdHandle(STD_ERROR_HANDLE);
+}

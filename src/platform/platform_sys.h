@@ -1,0 +1,61 @@
+/*
+ * platform_sys.h: the part of the platform contract (see platform.h) that
+ * the system information, module and console helpers use: clocks since
+ * boot, the page size and processor count, the host and user names, the
+ * dynamic linker's view of winipc itself, and single-key reads from a
+ * terminal.  Every function returns a Win32 error code (0 = success) unless
+ * it says otherwise.  (posix_sys.c)
+ */
+#ifndef WIPC_PLATFORM_SYS_H
+#define WIPC_PLATFORM_SYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <windows.h>
+
+/* Milliseconds since the system started, time asleep included
+ * (CLOCK_BOOTTIME): GetTickCount's clock. */
+uint64_t wipc_plat_boot_ms(void);
+
+/* The size of a memory page in bytes. */
+DWORD wipc_plat_page_size(void);
+
+/* The number of processors online (at least 1). */
+DWORD wipc_plat_cpu_count(void);
+
+/* The machine's host name (gethostname), NUL-terminated in buf of cap
+ * bytes; ERROR_BUFFER_OVERFLOW if it does not fit. */
+DWORD wipc_plat_host_name(char *buf, size_t cap);
+
+/* The login name of the process's effective user (its passwd entry, or
+ * its number when it has none), NUL-terminated in buf of cap bytes;
+ * ERROR_INSUFFICIENT_BUFFER if it does not fit (*len, if not NULL, gets
+ * its length without the NUL either way). */
+DWORD wipc_plat_login_name(char *buf, size_t cap, size_t *len);
+
+/* The dynamic linker's handle of the object winipc is part of (the shared
+ * library, or the program it is linked into statically), never closed;
+ * NULL if it has none (ERROR_MOD_NOT_FOUND). */
+DWORD wipc_plat_module_self(void **handle);
+
+/* The dynamic linker's handle of the main program, never closed. */
+DWORD wipc_plat_module_main(void **handle);
+
+/* The address of the symbol name exported by the object handle denotes
+ * (dlsym), or NULL. */
+void *wipc_plat_module_symbol(void *handle, const char *name);
+
+/*
+ * Console keys.  When fd is a terminal: wipc_plat_tty_getch reads one key
+ * without waiting for a line and without echo (the terminal's settings are
+ * restored before it returns, signals from the keyboard still work), and
+ * wipc_plat_tty_key_ready says, without waiting, whether a key is there
+ * (1 or 0).  When fd is not a terminal, getch reads one byte and
+ * key_ready says whether a read would not block.  getch: *c gets the byte,
+ * ERROR_HANDLE_EOF at end of input.
+ */
+DWORD wipc_plat_tty_getch(int fd, unsigned char *c);
+int wipc_plat_tty_key_ready(int fd);
+
+#endif /* WIPC_PLATFORM_SYS_H */
