@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <time.h>
 
 static char self_exe[4096];
 
@@ -135,11 +136,13 @@ static void test_connect_states(void)
 struct accept_arg {
     HANDLE s;
     BOOL ok;
+    _Atomic int tid; /* the thread's kernel id, once it runs */
 };
 
 static void *accept_thread(void *arg)
 {
     struct accept_arg *a = arg;
+    atomic_store(&a->tid, test_gettid());
     a->ok = ConnectNamedPipe(a->s, NULL);
     return NULL;
 }
@@ -155,11 +158,20 @@ static void test_connect_blocks_until_client(void)
 
     a.s = server(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE, 1);
     a.ok = FALSE;
+    atomic_init(&a.tid, 0);
     pthread_create(&t, NULL, accept_thread, &a);
-    Sleep(50);
+    /* ConnectNamedPipe waits for a client in poll() on two descriptors
+     * (the listening socket and the waiters' wake-up); a client that came
+     * before it would make it fail with ERROR_PIPE_CONNECTED. */
+    CHECK(test_wait_blocked(0, &a.tid, 10000, TEST_SYS_POLL, 1, 2));
     c = client(name, GENERIC_READ | GENERIC_WRITE);
     CHECK(c != INVALID_HANDLE_VALUE);
-    pthread_join(t, NULL);
+    {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_sec += 10; /* a hang is a failed check */
+        CHECK_EQ(pthread_timedjoin_np(t, NULL, &ts), 0);
+    }
     CHECK_EQ(a.ok, TRUE);
     CHECK_OK(WriteFile(a.s, "abc", 3, &n, NULL));
     CHECK_OK(ReadFile(c, buf, sizeof buf, &n, NULL));

@@ -221,7 +221,13 @@ static void test_reads_return_what_is_there(void)
 
 struct io_job {
     HANDLE h;
-    DWORD delay_ms; /* before acting */
+    /* delayed_writer acts once thread `waiter' is seen asleep in one of
+     * the system calls `in' (a TEST_SYSCALLS list); `unseen' if it was not
+     * within WAIT_LIMIT. */
+    long waiter;
+    const long *in;
+    atomic_int unseen;
+    _Atomic int tid; /* the kernel id of the thread running the job */
     int close;      /* close h instead of writing */
     const char *data;
     DWORD len;
@@ -233,7 +239,9 @@ struct io_job {
 static DWORD WINAPI delayed_writer(LPVOID arg)
 {
     struct io_job *j = arg;
-    Sleep(j->delay_ms);
+    const _Atomic int waiter = (int)j->waiter;
+    if (!test_wait_blocked(0, &waiter, WAIT_LIMIT, j->in, -1, 0))
+        atomic_fetch_add(&j->unseen, 1);
     if (j->close)
         j->ok = CloseHandle(j->h);
     else
@@ -244,6 +252,7 @@ static DWORD WINAPI delayed_writer(LPVOID arg)
 static DWORD WINAPI blocking_reader(LPVOID arg)
 {
     struct io_job *j = arg;
+    atomic_store(&j->tid, test_gettid());
     SetLastError(0);
     j->ok = ReadFile(j->h, j->buf, j->len, &j->n, NULL);
     j->err = GetLastError();
@@ -273,7 +282,9 @@ static void test_blocking_read(void)
     reader.h = r;
     reader.len = sizeof reader.buf;
     t = start(blocking_reader, &reader);
-    Sleep(50);
+    /* It is blocked in read() before anything is written. */
+    CHECK(test_wait_blocked(0, &reader.tid, WAIT_LIMIT, TEST_SYSCALLS(SYS_read),
+                            -1, 0));
     CHECK_OK(WriteFile(w, "late", 4, &writer.n, NULL));
     finish(t);
     CHECK(reader.ok);
@@ -281,8 +292,10 @@ static void test_blocking_read(void)
     CHECK_MEM(reader.buf, "late", 4);
 
     /* ...or for the last writer to go. */
+    atomic_store(&reader.tid, 0);
     t = start(blocking_reader, &reader);
-    Sleep(50);
+    CHECK(test_wait_blocked(0, &reader.tid, WAIT_LIMIT, TEST_SYSCALLS(SYS_read),
+                            -1, 0));
     CHECK_OK(CloseHandle(w));
     finish(t);
     CHECK(!reader.ok);
@@ -311,7 +324,9 @@ static void test_null_read(void)
     reader.h = r;
     reader.len = 0;
     writer.h = w;
-    writer.delay_ms = 50;
+    /* The writer acts once this thread's null read is blocked (in poll()). */
+    writer.waiter = test_gettid();
+    writer.in = TEST_SYS_POLL;
     writer.data = "xy";
     writer.len = 2;
     t = start(delayed_writer, &writer);
@@ -340,6 +355,8 @@ static void test_null_read(void)
     CHECK_EQ(n, 1);
     CHECK_FAILS(ReadFile(r, NULL, 0, &n, NULL), ERROR_BROKEN_PIPE);
     CloseHandle(r);
+    /* Both null reads above were blocked when the writer acted. */
+    CHECK_EQ(atomic_load(&writer.unseen), 0);
 }
 
 static void test_broken_pipe(void)
