@@ -31,7 +31,8 @@ static HANDLE client(const char *name, DWORD access)
 static void test_names_and_parameters(void)
 {
     char long_name[300];
-    HANDLE h;
+    const char *odd;
+    HANDLE h, c;
 
     CHECK_FAILS(server("\\\\.\\pipe\\", PIPE_ACCESS_DUPLEX, 0, 1) !=
                         INVALID_HANDLE_VALUE,
@@ -58,9 +59,14 @@ static void test_names_and_parameters(void)
     CHECK_FAILS(server(pipe_name("p"), PIPE_ACCESS_DUPLEX, 0, 256) !=
                         INVALID_HANDLE_VALUE,
                 ERROR_INVALID_PARAMETER);
-    /* Names cannot leave the namespace: these are just odd names. */
-    h = server("\\\\.\\pipe\\..%2F..%2Fetc/passwd", PIPE_ACCESS_DUPLEX, 0, 1);
+    /* Names cannot leave the namespace: these are just odd names (with
+     * this process's id, so that two runs at once do not share one). */
+    odd = test_unique_name("\\\\.\\pipe\\..%2F..%2Fetc/passwd-", "", "");
+    h = server(odd, PIPE_ACCESS_DUPLEX, 0, 1);
     CHECK(h != INVALID_HANDLE_VALUE);
+    c = client(odd, GENERIC_READ | GENERIC_WRITE); /* a pipe by that name */
+    CHECK(c != INVALID_HANDLE_VALUE);
+    CloseHandle(c);
     CloseHandle(h);
 }
 
