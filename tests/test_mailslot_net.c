@@ -429,6 +429,16 @@ static void test_writer_bad_names(void)
     setenv("WINIPC_MAILSLOT_BCAST", "127.255.255.255", 1);
 }
 
+/* Reads the next message: it must be want. */
+static void expect_message(HANDLE s, const char *want)
+{
+    char buf[512];
+    DWORD n = 0;
+    CHECK_OK(ReadFile(s, buf, sizeof buf - 1, &n, NULL));
+    buf[n] = '\0';
+    CHECK_STR(buf, want);
+}
+
 static void test_size_limit(void)
 {
     static char big[1000];
@@ -445,25 +455,24 @@ static void test_size_limit(void)
     CHECK_EQ(n, 0);
     CHECK_FAILS(WriteFile(w, big, sizeof big, &n, NULL),
                 ERROR_INVALID_PARAMETER);
-    CHECK_EQ(wait_count(s, 1, 3000), 1);
+    /* The refused writes sent nothing: the next message to arrive is the
+     * one written after them (datagrams from one thread to 127.0.0.1
+     * arrive in the order sent), not a late one. */
+    CHECK_OK(WriteFile(w, "end", 3, &n, NULL));
+    CHECK_EQ(wait_count(s, 2, 3000), 2);
     CHECK_OK(GetMailslotInfo(s, NULL, &next, NULL, NULL));
     CHECK_EQ(next, 424);
-    Sleep(100);
-    CHECK_EQ(wait_count(s, 2, 0), 1);
+    CHECK_OK(ReadFile(s, big, sizeof big, &n, NULL));
+    CHECK_EQ(n, 424);
+    CHECK_EQ(big[0], 'z');
+    CHECK_EQ(big[423], 'z');
+    expect_message(s, "end");
+    CHECK_EQ(wait_count(s, 1, 0), 0);
     CloseHandle(w);
     CloseHandle(s);
 }
 
 /* ---- Receiving ---------------------------------------------------------- */
-
-static void expect_message(HANDLE s, const char *want)
-{
-    char buf[512];
-    DWORD n = 0;
-    CHECK_OK(ReadFile(s, buf, sizeof buf - 1, &n, NULL));
-    buf[n] = '\0';
-    CHECK_STR(buf, want);
-}
 
 static void test_broadcast_and_unicast(void)
 {
@@ -480,13 +489,18 @@ static void test_broadcast_and_unicast(void)
     CHECK_EQ(wait_count(s, 2, 3000), 2);
     CHECK_OK(WriteFile(me, "to me", 5, &n, NULL));
     CHECK_EQ(wait_count(s, 3, 3000), 3);
-    /* Another computer's name: broadcast, but not for this one. */
+    /* Another computer's name: broadcast, but not for this one.  The
+     * message sent after it is the next to arrive (datagrams from one
+     * thread to 127.0.0.1 arrive in the order sent): it was dropped, not
+     * late. */
     CHECK_OK(WriteFile(other, "to another", 10, &n, NULL));
-    Sleep(200);
-    CHECK_EQ(wait_count(s, 4, 0), 3);
+    CHECK_OK(WriteFile(me, "to me again", 11, &n, NULL));
+    CHECK_EQ(wait_count(s, 4, 3000), 4);
     expect_message(s, "to all");
     expect_message(s, "to the domain");
     expect_message(s, "to me");
+    expect_message(s, "to me again");
+    CHECK_EQ(wait_count(s, 1, 0), 0);
     CloseHandle(all);
     CloseHandle(dom);
     CloseHandle(me);
@@ -651,11 +665,19 @@ static void test_dropped_datagrams(void)
     m.data = (const uint8_t *)"last";
     m.data_len = 4;
     send_raw(buf, encode(&m, buf, sizeof buf));
-    CHECK_EQ(wait_count(s, 2, 3000), 2);
-    Sleep(100);
-    CHECK_EQ(wait_count(s, 3, 0), 2);
+    /* And one more to this computer: what arrives is these three, in this
+     * order (datagrams from one thread to 127.0.0.1 arrive in the order
+     * sent), so every datagram before them was dropped, not late. */
+    strcpy(m.dest.name, computer);
+    m.dest.suffix = 0;
+    m.data = (const uint8_t *)"end";
+    m.data_len = 3;
+    send_raw(buf, encode(&m, buf, sizeof buf));
+    CHECK_EQ(wait_count(s, 3, 3000), 3);
     expect_message(s, "srv");
     expect_message(s, "last");
+    expect_message(s, "end");
+    CHECK_EQ(wait_count(s, 1, 0), 0);
     CloseHandle(s);
 }
 
