@@ -232,6 +232,12 @@ static inline PVOID SecureZeroMemory(PVOID ptr, SIZE_T cnt)
 #define EVENT_QUERY_STATE 0x0001u
 #define EVENT_MODIFY_STATE 0x0002u
 #define EVENT_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x3u)
+#define MUTANT_QUERY_STATE 0x0001u
+#define MUTANT_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x1u)
+#define MUTEX_MODIFY_STATE MUTANT_QUERY_STATE
+#define MUTEX_ALL_ACCESS MUTANT_ALL_ACCESS
+#define SEMAPHORE_MODIFY_STATE 0x0002u
+#define SEMAPHORE_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x3u)
 
 #define PROCESS_TERMINATE 0x0001u
 #define PROCESS_CREATE_THREAD 0x0002u
@@ -707,6 +713,20 @@ WINBASEAPI HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES lpEventAttributes,
                                       LPCSTR lpName);
 WINBASEAPI BOOL WINAPI SetEvent(HANDLE hEvent);
 WINBASEAPI BOOL WINAPI ResetEvent(HANDLE hEvent);
+WINBASEAPI HANDLE WINAPI OpenEventA(DWORD dwDesiredAccess,
+                                    BOOL bInheritHandle, LPCSTR lpName);
+WINBASEAPI HANDLE WINAPI CreateMutexA(LPSECURITY_ATTRIBUTES lpMutexAttributes,
+                                      BOOL bInitialOwner, LPCSTR lpName);
+WINBASEAPI HANDLE WINAPI OpenMutexA(DWORD dwDesiredAccess,
+                                    BOOL bInheritHandle, LPCSTR lpName);
+WINBASEAPI BOOL WINAPI ReleaseMutex(HANDLE hMutex);
+WINBASEAPI HANDLE WINAPI CreateSemaphoreA(
+    LPSECURITY_ATTRIBUTES lpSemaphoreAttributes, LONG lInitialCount,
+    LONG lMaximumCount, LPCSTR lpName);
+WINBASEAPI HANDLE WINAPI OpenSemaphoreA(DWORD dwDesiredAccess,
+                                        BOOL bInheritHandle, LPCSTR lpName);
+WINBASEAPI BOOL WINAPI ReleaseSemaphore(HANDLE hSemaphore, LONG lReleaseCount,
+                                        LPLONG lpPreviousCount);
 WINBASEAPI DWORD WINAPI WaitForSingleObject(HANDLE hHandle,
                                             DWORD dwMilliseconds);
 WINBASEAPI DWORD WINAPI WaitForMultipleObjects(DWORD nCount,
@@ -769,6 +789,11 @@ WINBASEAPI DWORD WINAPI ExpandEnvironmentStringsA(LPCSTR lpSrc, LPSTR lpDst,
 #define GetCurrentDirectory GetCurrentDirectoryA
 #define SetCurrentDirectory SetCurrentDirectoryA
 #define CreateEvent CreateEventA
+#define OpenEvent OpenEventA
+#define CreateMutex CreateMutexA
+#define OpenMutex OpenMutexA
+#define CreateSemaphore CreateSemaphoreA
+#define OpenSemaphore OpenSemaphoreA
 #define CreateProcess CreateProcessA
 #define CreateNamedPipe CreateNamedPipeA
 #define WaitNamedPipe WaitNamedPipeA

@@ -2,22 +2,27 @@
  * sync_api.c: events and the wait functions.
  */
 #include "../core/wait.h"
+#include "../objects/sync.h"
 #include "api.h"
 
 WINIPC_API HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES lpEventAttributes,
                                       BOOL bManualReset, BOOL bInitialState,
                                       LPCSTR lpName)
 {
+    struct wipc_sync_params p = {.kind = WIPC_SYNC_EVENT,
+                                 .manual_reset = bManualReset,
+                                 .initial_state = bInitialState};
     struct wipc_object *obj;
     HANDLE h;
+    int existed = 0;
     DWORD err;
 
-    if (lpName && *lpName) {
-        /* Named events need the cross-process namespace: not yet. */
-        SetLastError(ERROR_NOT_SUPPORTED);
-        return NULL;
-    }
-    err = wipc_event_create(bManualReset, bInitialState, &obj);
+    /* A named one may exist already (objects/sync.h): then the
+     * arguments are ignored and the last error is ERROR_ALREADY_EXISTS. */
+    if (lpName && *lpName)
+        err = wipc_sync_name_get(lpName, WIPC_SYNC_EVENT, &p, &obj, &existed);
+    else
+        err = wipc_event_create(bManualReset, bInitialState, &obj);
     if (!err)
         err = api_publish(obj, EVENT_ALL_ACCESS,
                           api_inherit_flag(lpEventAttributes), &h);
@@ -25,7 +30,7 @@ WINIPC_API HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES lpEventAttributes,
         SetLastError(err);
         return NULL;
     }
-    SetLastError(NO_ERROR); /* as Windows: no ERROR_ALREADY_EXISTS */
+    SetLastError(existed ? ERROR_ALREADY_EXISTS : NO_ERROR);
     return h;
 }
 

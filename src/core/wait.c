@@ -50,13 +50,14 @@ static DWORD wait_poll(struct wait_state *w, int timeout)
 }
 
 /* Takes obj for a wait that it satisfies, and with it what its signaller
- * published. */
+ * published: 1, or 2 for a mutex whose owner ended owning it (abandoned),
+ * or 0 if another waiter took it first. */
 static int wait_acquire(struct wipc_object *obj)
 {
-    if (obj->ops->satisfy && !obj->ops->satisfy(obj))
-        return 0;
-    wipc_object_signal_observe(obj);
-    return 1;
+    int r = obj->ops->satisfy ? obj->ops->satisfy(obj) : 1;
+    if (r)
+        wipc_object_signal_observe(obj);
+    return r;
 }
 
 static DWORD wait_any(struct wait_state *w, DWORD *result)
@@ -67,8 +68,9 @@ static DWORD wait_any(struct wait_state *w, DWORD *result)
         if (err)
             return err;
         for (i = 0; i < w->n; i++) {
-            if (w->ready[i] && wait_acquire(w->objs[i])) {
-                *result = WAIT_OBJECT_0 + i;
+            int r = w->ready[i] ? wait_acquire(w->objs[i]) : 0;
+            if (r) {
+                *result = (r == 2 ? WAIT_ABANDONED_0 : WAIT_OBJECT_0) + i;
                 return 0;
             }
         }
@@ -79,19 +81,23 @@ static DWORD wait_any(struct wait_state *w, DWORD *result)
     }
 }
 
-/* Acquires every object or none. */
+/* Acquires every object or none: 1, 2 if one was an abandoned mutex. */
 static int wait_acquire_all(struct wait_state *w)
 {
     DWORD i, j;
+    int abandoned = 0;
     for (i = 0; i < w->n; i++) {
-        if (!wait_acquire(w->objs[i])) {
+        int r = wait_acquire(w->objs[i]);
+        if (r == 2)
+            abandoned = 1;
+        if (!r) {
             for (j = 0; j < i; j++)
                 if (w->objs[j]->ops->unsatisfy)
                     w->objs[j]->ops->unsatisfy(w->objs[j]);
             return 0;
         }
     }
-    return 1;
+    return abandoned ? 2 : 1;
 }
 
 static DWORD wait_all(struct wait_state *w, DWORD *result)
@@ -100,15 +106,15 @@ static DWORD wait_all(struct wait_state *w, DWORD *result)
         int timeout = wait_remaining(w);
         int fds[MAXIMUM_WAIT_OBJECTS], ready[MAXIMUM_WAIT_OBJECTS];
         DWORD i, k = 0, err = wait_poll(w, 0);
-        int nready;
+        int nready, r;
 
         if (err)
             return err;
         for (i = 0; i < w->n; i++)
             if (!w->ready[i])
                 fds[k++] = w->fds[i];
-        if (k == 0 && wait_acquire_all(w)) {
-            *result = WAIT_OBJECT_0;
+        if (k == 0 && (r = wait_acquire_all(w)) != 0) {
+            *result = r == 2 ? WAIT_ABANDONED_0 : WAIT_OBJECT_0;
             return 0;
         }
         if (timeout == 0) {

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "objects.h"
+#include "sync.h"
 
 struct wipc_event {
     struct wipc_object obj;
@@ -49,8 +50,14 @@ static void event_inherit_info(struct wipc_object *obj, int *fd, char *tag,
     snprintf(tag, taglen, "event.%d", event_of(obj)->manual ? 1 : 0);
 }
 
+static const char *event_name(struct wipc_object *obj)
+{
+    return wipc_sync_name_of(obj);
+}
+
 static void event_destroy(struct wipc_object *obj)
 {
+    wipc_sync_name_forget(obj); /* a named event's hold on its name */
     wipc_plat_close(event_of(obj)->fd);
     free(obj);
 }
@@ -66,6 +73,7 @@ const struct wipc_object_ops wipc_event_ops = {
     .unsatisfy = event_unsatisfy,
     .inherit_info = event_inherit_info,
     .get_fd = event_fd,
+    .name = event_name,
     .destroy = event_destroy,
 };
 

@@ -692,4 +692,51 @@ DWORD wipc_plat_dirfd_path(int dirfd, const char *name, char *buf, size_t len);
 
 /* ---- End of exit records in the namespace root -------------------------- */
 
+/* ---- Synchronization objects (posix_sync.c) ------------------------------
+ * Mutexes and semaphores (objects/mutex.c, semaphore.c). */
+
+/* A new memfd of size bytes (zeros), close-on-exec, sealed at that size
+ * (it can neither shrink nor grow). */
+DWORD wipc_plat_memfd(const char *name, uint64_t size, int *out);
+
+/* 0 if fd (received from another process) is such a memfd of size bytes,
+ * sealed against shrinking; else ERROR_INVALID_DATA. */
+DWORD wipc_plat_memfd_check(int fd, uint64_t size);
+
+/* A non-blocking, close-on-exec eventfd in semaphore mode (each read takes
+ * one) with count. */
+DWORD wipc_plat_eventfd_sem(uint32_t count, int *out);
+
+/* Adds n to an eventfd's counter. */
+DWORD wipc_plat_eventfd_add(int fd, uint64_t n);
+
+/* A non-blocking read of the eventfd (one, or all of the counter outside
+ * semaphore mode): *took 1 if it had something, 0 if it was zero. */
+DWORD wipc_plat_eventfd_take(int fd, int *took);
+
+/* The eventfd's counter, without changing it (/proc/self/fdinfo). */
+DWORD wipc_plat_eventfd_count(int fd, uint64_t *count);
+
+/* An epoll set (close-on-exec); it is readable while one of what it
+ * watches is ready.  watch: any_change 1 watches fd edge-triggered for any
+ * change (readable or writable: for an eventfd, every read and every
+ * write queues an event, which stays until drained); 0 watches it for
+ * being readable (level-triggered).  drain: takes every queued event. */
+DWORD wipc_plat_epoll_create(int *out);
+DWORD wipc_plat_epoll_watch(int ep, int fd, int any_change);
+void wipc_plat_epoll_unwatch(int ep, int fd);
+void wipc_plat_epoll_drain(int ep);
+
+/* wipc_plat_shared_mutex_lock, telling in *recovered whether its last
+ * holder died holding it. */
+DWORD wipc_plat_shared_mutex_lock_r(wipc_shared_mutex *m, int *recovered);
+
+/* A per-thread value whose destructor runs with it when a thread that set
+ * it (non-NULL) ends (pthread keys: not at process exit). */
+DWORD wipc_plat_tls_key(void (*dtor)(void *), unsigned long *key);
+void *wipc_plat_tls_get(unsigned long key);
+DWORD wipc_plat_tls_set(unsigned long key, void *value);
+
+/* ---- End of synchronization objects ------------------------------------- */
+
 #endif /* WIPC_PLATFORM_H */

@@ -1,0 +1,147 @@
+/*
+ * sync_object_api.c: mutexes, semaphores, and opening events, mutexes and
+ * semaphores by name (objects/sync.h).  Named CreateEventA is in
+ * sync_api.c, through the same wipc_sync_name_get.
+ */
+#include "../objects/sync.h"
+#include "api.h"
+
+/* Create*: a named object (new or existing), or an unnamed one from make.
+ * Sets the last error as Windows does: ERROR_ALREADY_EXISTS when the name
+ * was taken by an object of the same type, else 0. */
+static HANDLE sync_create(const struct wipc_sync_params *p, LPCSTR name,
+                          const SECURITY_ATTRIBUTES *sa, ACCESS_MASK access,
+                          DWORD (*make)(const struct wipc_sync_params *,
+                                        struct wipc_object **))
+{
+    struct wipc_object *obj;
+    HANDLE h;
+    int existed = 0;
+    DWORD err;
+
+    if (name && *name)
+        err = wipc_sync_name_get(name, p->kind, p, &obj, &existed);
+    else
+        err = make(p, &obj);
+    if (!err)
+        err = api_publish(obj, access, api_inherit_flag(sa), &h);
+    if (err) {
+        SetLastError(err);
+        return NULL;
+    }
+    SetLastError(existed ? ERROR_ALREADY_EXISTS : NO_ERROR);
+    return h;
+}
+
+/* Open*: the object of that name if it lives.  The last error is left
+ * alone on success, as Windows does. */
+static HANDLE sync_open(enum wipc_sync_kind kind,
+                        const struct wipc_object_ops *ops, DWORD access,
+                        BOOL inherit, LPCSTR name)
+{
+    struct wipc_object *obj;
+    HANDLE h;
+    DWORD err;
+
+    if (!name) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return NULL;
+    }
+    if (!*name) { /* Windows: the root of the object namespace */
+        SetLastError(ERROR_INVALID_HANDLE);
+        return NULL;
+    }
+    err = wipc_sync_name_get(name, kind, NULL, &obj, NULL);
+    if (!err)
+        err = api_publish(obj, wipc_object_map_access(ops, access),
+                          inherit ? HANDLE_FLAG_INHERIT : 0, &h);
+    if (err) {
+        SetLastError(err);
+        return NULL;
+    }
+    return h;
+}
+
+static DWORD make_mutex(const struct wipc_sync_params *p,
+                        struct wipc_object **out)
+{
+    return wipc_mutex_create(p->initial_owner, out);
+}
+
+static DWORD make_semaphore(const struct wipc_sync_params *p,
+                            struct wipc_object **out)
+{
+    return wipc_semaphore_create(p->initial, p->maximum, out);
+}
+
+WINIPC_API HANDLE WINAPI CreateMutexA(LPSECURITY_ATTRIBUTES lpMutexAttributes,
+                                      BOOL bInitialOwner, LPCSTR lpName)
+{
+    struct wipc_sync_params p = {.kind = WIPC_SYNC_MUTEX,
+                                 .initial_owner = bInitialOwner};
+    return sync_create(&p, lpName, lpMutexAttributes, MUTEX_ALL_ACCESS,
+                       make_mutex);
+}
+
+WINIPC_API HANDLE WINAPI OpenMutexA(DWORD dwDesiredAccess,
+                                    BOOL bInheritHandle, LPCSTR lpName)
+{
+    return sync_open(WIPC_SYNC_MUTEX, &wipc_mutex_ops, dwDesiredAccess,
+                     bInheritHandle, lpName);
+}
+
+WINIPC_API BOOL WINAPI ReleaseMutex(HANDLE hMutex)
+{
+    struct wipc_object *obj;
+    /* No right is needed (SYNCHRONIZE is for waiting), as Windows. */
+    DWORD err = wipc_handle_ref(hMutex, &wipc_mutex_ops, 0, &obj, NULL);
+    if (err)
+        return api_fail(err);
+    err = wipc_mutex_release(obj);
+    wipc_object_release(obj);
+    return api_result(err);
+}
+
+WINIPC_API HANDLE WINAPI CreateSemaphoreA(
+    LPSECURITY_ATTRIBUTES lpSemaphoreAttributes, LONG lInitialCount,
+    LONG lMaximumCount, LPCSTR lpName)
+{
+    struct wipc_sync_params p = {.kind = WIPC_SYNC_SEMAPHORE,
+                                 .initial = lInitialCount,
+                                 .maximum = lMaximumCount};
+    /* Windows: a maximum below 1, or a count outside 0..maximum. */
+    if (lMaximumCount <= 0 || lInitialCount < 0 ||
+        lInitialCount > lMaximumCount) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return NULL;
+    }
+    return sync_create(&p, lpName, lpSemaphoreAttributes,
+                       SEMAPHORE_ALL_ACCESS, make_semaphore);
+}
+
+WINIPC_API HANDLE WINAPI OpenSemaphoreA(DWORD dwDesiredAccess,
+                                        BOOL bInheritHandle, LPCSTR lpName)
+{
+    return sync_open(WIPC_SYNC_SEMAPHORE, &wipc_semaphore_ops,
+                     dwDesiredAccess, bInheritHandle, lpName);
+}
+
+WINIPC_API BOOL WINAPI ReleaseSemaphore(HANDLE hSemaphore, LONG lReleaseCount,
+                                        LPLONG lpPreviousCount)
+{
+    struct wipc_object *obj;
+    DWORD err = wipc_handle_ref(hSemaphore, &wipc_semaphore_ops,
+                                SEMAPHORE_MODIFY_STATE, &obj, NULL);
+    if (err)
+        return api_fail(err);
+    err = wipc_semaphore_release(obj, lReleaseCount, lpPreviousCount);
+    wipc_object_release(obj);
+    return api_result(err);
+}
+
+WINIPC_API HANDLE WINAPI OpenEventA(DWORD dwDesiredAccess,
+                                    BOOL bInheritHandle, LPCSTR lpName)
+{
+    return sync_open(WIPC_SYNC_EVENT, &wipc_event_ops, dwDesiredAccess,
+                     bInheritHandle, lpName);
+}

@@ -1,0 +1,118 @@
+/*
+ * sync.h: mutexes and semaphores (mutex.c, semaphore.c), and the names of
+ * events, mutexes and semaphores (sync_name.c).
+ *
+ * Each object is kernel objects that any holder, in any process, reaches
+ * directly: a mutex is a token eventfd (readable while it is free) and a
+ * sealed memfd with its owner (pid, start time, thread) and recursion
+ * count; a semaphore is an eventfd in semaphore mode (its counter is the
+ * count) and a memfd with the count and the maximum under a robust lock.
+ * So the object lives while any process holds one of its descriptors, and
+ * crosses processes as inherited handles and DuplicateHandle do: a first
+ * descriptor and a tag (inherit_info), and a second one, the memfd
+ * (wipc_sync_second_fd).
+ */
+#ifndef WIPC_SYNC_H
+#define WIPC_SYNC_H
+
+#include "../core/object.h"
+#include "../platform/platform.h"
+
+extern const struct wipc_object_ops wipc_mutex_ops;
+extern const struct wipc_object_ops wipc_semaphore_ops;
+
+/* A new mutex, owned by the calling thread if initial_owner. */
+DWORD wipc_mutex_create(BOOL initial_owner, struct wipc_object **out);
+
+/* ReleaseMutex: ERROR_NOT_OWNER unless the calling thread owns it. */
+DWORD wipc_mutex_release(struct wipc_object *obj);
+
+/* A mutex over descriptors from another process (taken over, also on
+ * failure: then closed). */
+DWORD wipc_mutex_adopt(int token, int state, struct wipc_object **out);
+
+/* A new semaphore (0 <= initial <= maximum, maximum > 0: checked by the
+ * caller). */
+DWORD wipc_semaphore_create(LONG initial, LONG maximum,
+                            struct wipc_object **out);
+
+/* ReleaseSemaphore: ERROR_TOO_MANY_POSTS past the maximum. */
+DWORD wipc_semaphore_release(struct wipc_object *obj, LONG count, LONG *prev);
+
+/* A semaphore over descriptors from another process (taken over). */
+DWORD wipc_semaphore_adopt(int efd, int state, struct wipc_object **out);
+
+/* A semaphore's state memfd (for wipc_sync_second_fd). */
+int wipc_semaphore_state_fd(struct wipc_object *obj);
+
+/* The second descriptor that goes with inherit_info's for another process
+ * (a mutex's or semaphore's state), or -1 for other objects. */
+int wipc_sync_second_fd(struct wipc_object *obj);
+
+/* Rebuilds an object whose tag names a type of this header ("mutex",
+ * "semaphore"), taking over fd and fd2 (also on failure).
+ * ERROR_INVALID_DATA for another tag. */
+DWORD wipc_sync_rebuild(const char *tag, int fd, int fd2,
+                        struct wipc_object **out);
+
+/* 1 if tag names a type of this header (it needs a second descriptor). */
+int wipc_sync_tag(const char *tag);
+
+/* ---- sync_name.c: named events, mutexes and semaphores ------------------- */
+
+enum wipc_sync_kind {
+    WIPC_SYNC_EVENT = 1,
+    WIPC_SYNC_MUTEX = 2,
+    WIPC_SYNC_SEMAPHORE = 3,
+};
+
+/* What a new object of a name is made with. */
+struct wipc_sync_params {
+    enum wipc_sync_kind kind;
+    BOOL manual_reset, initial_state; /* events */
+    BOOL initial_owner;               /* mutexes */
+    LONG initial, maximum;            /* semaphores */
+};
+
+/*
+ * Checks a name as Windows does and gives its registry file name ("sync."
+ * + the name encoded case-sensitively; "Local\" is the same namespace as
+ * no prefix, "Global\" another).  ERROR_PATH_NOT_FOUND for any other
+ * backslash, ERROR_FILENAME_EXCED_RANGE for a name too long.
+ */
+DWORD wipc_sync_name_path(const char *name, char *file, size_t cap);
+
+/*
+ * Create*: the object of that name if it lives (in any process of this
+ * user): *existed 1, ERROR_INVALID_HANDLE if it is of another kind; else a
+ * new one made with p.  Open* (p NULL, kind): ERROR_FILE_NOT_FOUND if there
+ * is none.  *out gets a reference.
+ */
+DWORD wipc_sync_name_get(const char *name, enum wipc_sync_kind kind,
+                         const struct wipc_sync_params *p,
+                         struct wipc_object **out, int *existed);
+
+/* Called by the types' destroy: this process's hold on obj's name (if
+ * any) ends. */
+void wipc_sync_name_forget(struct wipc_object *obj);
+
+/* The name obj was created or opened with in this process, or NULL. */
+const char *wipc_sync_name_of(struct wipc_object *obj);
+
+/*
+ * The handle service's side: the object this process holds under the
+ * registry id, referenced, with what another process needs to rebuild it
+ * (descriptors still owned by the object, and its tag).
+ * ERROR_FILE_NOT_FOUND if this process holds no such object (any more).
+ */
+DWORD wipc_sync_name_lookup(uint64_t id, struct wipc_object **out);
+
+/* The service's client side, which the process layer (owner of the
+ * handle service) sets before main(): asks process pid for the object it
+ * holds under id, *out referenced.  Until set, names reach this process
+ * only. */
+typedef DWORD (*wipc_sync_fetch_fn)(DWORD pid, uint64_t id,
+                                    struct wipc_object **out);
+void wipc_sync_name_set_fetch(wipc_sync_fetch_fn fn);
+
+#endif /* WIPC_SYNC_H */

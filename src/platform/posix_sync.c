@@ -1,0 +1,167 @@
+/*
+ * posix_sync.c: what mutexes and semaphores need of Linux (platform.h,
+ * "Synchronization objects"): memfds for their shared state, eventfds in
+ * semaphore mode, epoll sets, a robust lock that says when it was
+ * recovered, and a per-thread value with a destructor.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "platform.h"
+
+DWORD wipc_plat_memfd(const char *name, uint64_t size, int *out)
+{
+    int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (fd < 0)
+        return wipc_plat_error(errno);
+    /* Sealed at its size: no holder can shrink it under another's
+     * mapping (SIGBUS) or grow it. */
+    if (ftruncate(fd, (off_t)size) < 0 ||
+        fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0) {
+        int e = errno;
+        close(fd);
+        return wipc_plat_error(e);
+    }
+    *out = fd;
+    return 0;
+}
+
+DWORD wipc_plat_memfd_check(int fd, uint64_t size)
+{
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return wipc_plat_error(errno);
+    if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size != size ||
+        (fcntl(fd, F_GET_SEALS) & F_SEAL_SHRINK) == 0)
+        return ERROR_INVALID_DATA;
+    return 0;
+}
+
+DWORD wipc_plat_eventfd_sem(uint32_t count, int *out)
+{
+    int fd = eventfd(count, EFD_CLOEXEC | EFD_NONBLOCK | EFD_SEMAPHORE);
+    if (fd < 0)
+        return wipc_plat_error(errno);
+    *out = fd;
+    return 0;
+}
+
+DWORD wipc_plat_eventfd_add(int fd, uint64_t n)
+{
+    while (write(fd, &n, sizeof n) < 0) {
+        if (errno != EINTR)
+            return wipc_plat_error(errno);
+    }
+    return 0;
+}
+
+DWORD wipc_plat_eventfd_take(int fd, int *took)
+{
+    uint64_t v;
+    *took = 0;
+    for (;;) {
+        if (read(fd, &v, sizeof v) == (ssize_t)sizeof v) {
+            *took = 1;
+            return 0;
+        }
+        if (errno == EINTR)
+            continue;
+        return errno == EAGAIN ? 0 : wipc_plat_error(errno);
+    }
+}
+
+DWORD wipc_plat_eventfd_count(int fd, uint64_t *count)
+{
+    char path[64], buf[512];
+    const char *p;
+    ssize_t n;
+    int f;
+
+    snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fd);
+    f = open(path, O_RDONLY | O_CLOEXEC);
+    if (f < 0)
+        return wipc_plat_error(errno);
+    n = read(f, buf, sizeof buf - 1);
+    close(f);
+    if (n <= 0)
+        return ERROR_INVALID_DATA;
+    buf[n] = '\0';
+    p = strstr(buf, "eventfd-count:");
+    if (!p)
+        return ERROR_INVALID_DATA;
+    *count = strtoull(p + 14, NULL, 16);
+    return 0;
+}
+
+DWORD wipc_plat_epoll_create(int *out)
+{
+    int fd = epoll_create1(EPOLL_CLOEXEC);
+    if (fd < 0)
+        return wipc_plat_error(errno);
+    *out = fd;
+    return 0;
+}
+
+DWORD wipc_plat_epoll_watch(int ep, int fd, int any_change)
+{
+    struct epoll_event ev = {0};
+    ev.events = any_change ? (EPOLLIN | EPOLLOUT | EPOLLET) : EPOLLIN;
+    ev.data.fd = fd;
+    if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0)
+        return wipc_plat_error(errno);
+    return 0;
+}
+
+void wipc_plat_epoll_unwatch(int ep, int fd)
+{
+    if (fd >= 0)
+        epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL);
+}
+
+void wipc_plat_epoll_drain(int ep)
+{
+    struct epoll_event evs[8];
+    while (epoll_wait(ep, evs, 8, 0) == 8)
+        ;
+}
+
+DWORD wipc_plat_shared_mutex_lock_r(wipc_shared_mutex *m, int *recovered)
+{
+    int e = pthread_mutex_lock(m);
+    *recovered = 0;
+    if (e == EOWNERDEAD) {
+        *recovered = 1;
+        e = pthread_mutex_consistent(m);
+    }
+    return e ? ERROR_GEN_FAILURE : 0;
+}
+
+DWORD wipc_plat_tls_key(void (*dtor)(void *), unsigned long *key)
+{
+    pthread_key_t k;
+    int e = pthread_key_create(&k, dtor);
+    if (e)
+        return wipc_plat_error(e);
+    *key = (unsigned long)k;
+    return 0;
+}
+
+void *wipc_plat_tls_get(unsigned long key)
+{
+    return pthread_getspecific((pthread_key_t)key);
+}
+
+DWORD wipc_plat_tls_set(unsigned long key, void *value)
+{
+    int e = pthread_setspecific((pthread_key_t)key, value);
+    return e ? wipc_plat_error(e) : 0;
+}
