@@ -13,6 +13,8 @@
 
 #include "testlib.h"
 
+#include <strsafe.h>
+
 /* ---- ReadFile / WriteFile with neither a count nor an OVERLAPPED ------- */
 
 static void test_null_counts_pipe(void)
@@ -523,6 +525,75 @@ static void test_message_box(void)
     CHECK_STR(line, "");
 }
 
+/* ---- <strsafe.h> --------------------------------------------------------------- */
+
+static HRESULT strsafe_vprintf(char *d, size_t cch, const char *fmt, ...)
+{
+    HRESULT hr;
+    va_list ap;
+    va_start(ap, fmt);
+    hr = StringCchVPrintfA(d, cch, fmt, ap);
+    va_end(ap);
+    return hr;
+}
+
+static void test_strsafe(void)
+{
+    char d[8];
+    size_t n;
+
+    CHECK_EQ((DWORD)STRSAFE_E_INSUFFICIENT_BUFFER, 0x8007007Au);
+    CHECK_EQ((DWORD)STRSAFE_E_INVALID_PARAMETER, 0x80070057u);
+    CHECK_EQ(StringCchCopyA(d, sizeof d, "1234567"), S_OK);
+    CHECK_STR(d, "1234567");
+    CHECK_EQ(StringCchCopyA(d, sizeof d, "12345678"),
+             STRSAFE_E_INSUFFICIENT_BUFFER);
+    CHECK_STR(d, "1234567"); /* truncated, terminated */
+    strcpy(d, "keep");
+    CHECK_EQ(StringCchCopyA(d, 0, "x"), STRSAFE_E_INVALID_PARAMETER);
+    CHECK_EQ(StringCchCopyA(d, (size_t)STRSAFE_MAX_CCH + 1, "x"),
+             STRSAFE_E_INVALID_PARAMETER);
+    CHECK_STR(d, "keep");
+    CHECK_EQ(StringCchCatA(d, sizeof d, "er"), S_OK);
+    CHECK_STR(d, "keeper");
+    CHECK_EQ(StringCchCatA(d, sizeof d, "s!"), STRSAFE_E_INSUFFICIENT_BUFFER);
+    CHECK_STR(d, "keepers");
+    CHECK_EQ(StringCchCatA(d, 4, "x"), STRSAFE_E_INVALID_PARAMETER);
+    CHECK_STR(d, "keepers");
+    CHECK_EQ(StringCchPrintfA(d, sizeof d, "%d-%s", 12, "ab"), S_OK);
+    CHECK_STR(d, "12-ab");
+    CHECK_EQ(StringCchPrintfA(d, sizeof d, "%d", 123456789),
+             STRSAFE_E_INSUFFICIENT_BUFFER);
+    CHECK_STR(d, "1234567");
+    /* Truncation is reported whatever the format (Wine's %c is not). */
+    CHECK_EQ(strsafe_vprintf(d, 4, "%c%c%c%c%c", 'v', 'w', 'x', 'y', 'z'),
+             STRSAFE_E_INSUFFICIENT_BUFFER);
+    CHECK_STR(d, "vwx");
+    CHECK_EQ(StringCbPrintfA(d, 3, "%s", "abc"), STRSAFE_E_INSUFFICIENT_BUFFER);
+    CHECK_STR(d, "ab");
+    CHECK_EQ(StringCchLengthA("abc", 4, &n), S_OK);
+    CHECK_EQ(n, 3);
+    CHECK_EQ(StringCchLengthA("abc", 3, &n), STRSAFE_E_INVALID_PARAMETER);
+    CHECK_EQ(n, 0);
+    CHECK_EQ(StringCchLengthA(NULL, 3, &n), STRSAFE_E_INVALID_PARAMETER);
+    CHECK_EQ(StringCbLengthA("abc", 10, &n), S_OK);
+    CHECK_EQ(n, 3);
+    CHECK_EQ(StringCbCopyA(d, sizeof d, "cb"), S_OK);
+    CHECK_EQ(StringCbCatA(d, sizeof d, "cat"), S_OK);
+    CHECK_STR(d, "cbcat");
+    CHECK_EQ(StringCchCopyNA(d, sizeof d, "abcdef", 2), S_OK);
+    CHECK_STR(d, "ab");
+    CHECK_EQ(StringCchCatNA(d, sizeof d, "cdef", 1), S_OK);
+    CHECK_STR(d, "abc");
+    /* Overlapping source and destination: memmove, no garbage. */
+    strcpy(d, "abcdef");
+    CHECK_EQ(StringCchCopyA(d, sizeof d, d + 2), S_OK);
+    CHECK_STR(d, "cdef");
+    CHECK_EQ(StringCchCopy(d, sizeof d, TEXT("t")), S_OK);
+    CHECK_EQ(StringCchPrintf(d, sizeof d, TEXT("%u"), 7u), S_OK);
+    CHECK_STR(d, "7");
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -541,5 +612,6 @@ int main(int argc, char **argv)
     RUN(test_startup_info);
     RUN(test_modules);
     RUN(test_message_box);
+    RUN(test_strsafe);
     return TEST_SUMMARY();
 }
