@@ -38,6 +38,7 @@ struct foreign {
     pid_t between; /* our child, P1's parent */
     pid_t p1;
     int release_fd; /* a byte here (or closing it) lets it reap P1 */
+    int go_fd;      /* closing it lets P1 go on (-1: closed) */
 };
 
 /* The user P1 runs as when foreign_start has no script: 0 (none). */
@@ -48,16 +49,26 @@ static uid_t p1_real_uid;
  * which reaps it at once (hold == 0) or only once released.  Plain fork and
  * exec: P1 knows nothing of winipc.  Without script, P1 is the fork()ed
  * child itself, which takes p1_real_uid as its real user id (keeping root
- * as its effective and saved ones, as a set-user-ID program does), sleeps
- * 0.2 s and ends with _exit(3): that user may signal it, not trace it.
+ * as its effective and saved ones, as a set-user-ID program does), waits
+ * for the word and ends with _exit(3): that user may signal it, not trace
+ * it.  P1 reads the word on its standard input (a script: "read x; ..."):
+ * it goes on once foreign_go closes the other end, so it cannot end before
+ * the test has opened it.
  */
 static int foreign_start(const char *script, int hold, struct foreign *f)
 {
-    int info[2], rel[2];
+    int info[2], rel[2], go[2];
 
-    if (pipe2(info, O_CLOEXEC) < 0)
+    if (pipe2(go, O_CLOEXEC) < 0)
         return -1;
+    if (pipe2(info, O_CLOEXEC) < 0) {
+        close(go[0]);
+        close(go[1]);
+        return -1;
+    }
     if (pipe2(rel, O_CLOEXEC) < 0) {
+        close(go[0]);
+        close(go[1]);
         close(info[0]);
         close(info[1]);
         return -1;
@@ -69,6 +80,7 @@ static int foreign_start(const char *script, int hold, struct foreign *f)
         int st;
         close(info[0]);
         close(rel[1]);
+        close(go[1]);
         p1 = fork();
         if (p1 == 0) {
             if (!script) {
@@ -77,12 +89,16 @@ static int foreign_start(const char *script, int hold, struct foreign *f)
                 if (setresuid(p1_real_uid, 0, 0) < 0 ||
                     write(info[1], &me, sizeof me) != (ssize_t)sizeof me)
                     _exit(126);
-                usleep(200 * 1000);
+                while (read(go[0], &c, 1) < 0 && errno == EINTR)
+                    ;
                 _exit(3);
             }
+            if (dup2(go[0], 0) < 0) /* the word comes on stdin */
+                _exit(125);
             execl("/bin/sh", "sh", "-c", script, (char *)NULL);
             _exit(127);
         }
+        close(go[0]);
         if (script && write(info[1], &p1, sizeof p1) != (ssize_t)sizeof p1)
             _exit(1);
         close(info[1]);
@@ -101,7 +117,9 @@ static int foreign_start(const char *script, int hold, struct foreign *f)
     }
     close(info[1]);
     close(rel[0]);
+    close(go[0]);
     f->release_fd = rel[1];
+    f->go_fd = go[1];
     if (f->between < 0 || test_read_full(info[0], &f->p1, sizeof f->p1) < 0) {
         close(info[0]);
         close(rel[1]);
@@ -111,11 +129,37 @@ static int foreign_start(const char *script, int hold, struct foreign *f)
     return 0;
 }
 
+/* Lets P1 go on to its end. */
+static void foreign_go(struct foreign *f)
+{
+    if (f->go_fd >= 0)
+        close(f->go_fd);
+    f->go_fd = -1;
+}
+
+/* Thread main: lets P1 go on once the thread `waiter' is seen asleep in
+ * poll(), its WaitForSingleObject on P1 (10 s at most; `seen' says if it
+ * was), so that P1 ends while it is waited for. */
+struct go_when_waiting {
+    struct foreign *f;
+    _Atomic int waiter;
+    int seen;
+};
+
+static DWORD WINAPI go_when_waiting(LPVOID arg)
+{
+    struct go_when_waiting *g = arg;
+    g->seen = test_wait_blocked(0, &g->waiter, 10000, TEST_SYS_POLL, -1, 0);
+    foreign_go(g->f);
+    return 0;
+}
+
 /* Lets the go-between reap P1, and reaps the go-between. */
 static void foreign_finish(struct foreign *f)
 {
     int st;
     char c = 1;
+    foreign_go(f);
     if (write(f->release_fd, &c, 1) < 0) {
         /* it no longer reads: it has gone on already */
     }
@@ -165,7 +209,18 @@ static void one_run(const char *script, int hold, DWORD expect, int *bad)
                     (DWORD)f.p1);
     CHECK(h != NULL);
     if (h) {
+        /* P1 ends (told by another thread) while this one waits for it. */
+        struct go_when_waiting g = {&f, test_gettid(), 0};
+        HANDLE t = CreateThread(NULL, 0, go_when_waiting, &g, 0, NULL);
+        CHECK(t != NULL);
+        if (!t)
+            foreign_go(&f);
         CHECK_EQ(WaitForSingleObject(h, 10000), WAIT_OBJECT_0);
+        if (t) {
+            CHECK_EQ(WaitForSingleObject(t, 20000), WAIT_OBJECT_0);
+            CloseHandle(t);
+            CHECK(g.seen);
+        }
         CHECK_OK(GetExitCodeProcess(h, &code));
         if (code != expect)
             (*bad)++;
@@ -194,24 +249,24 @@ static void runs(const char *what, const char *script, int hold,
 
 static void test_exit_reaped_at_once(void)
 {
-    runs("exit 3", "sleep 0.1; exit 3", 0, 3, RUNS);
+    runs("exit 3", "read x; exit 3", 0, 3, RUNS);
 }
 
 static void test_exit_zombie_held(void)
 {
-    runs("exit 3", "sleep 0.1; exit 3", 1, 3, RUNS);
+    runs("exit 3", "read x; exit 3", 1, 3, RUNS);
 }
 
 static void test_killed_by_signal(void)
 {
-    runs("kill -TERM", "sleep 0.1; kill -TERM $$", 0, 128 + SIGTERM, 5);
-    runs("kill -TERM", "sleep 0.1; kill -TERM $$", 1, 128 + SIGTERM, 5);
+    runs("kill -TERM", "read x; kill -TERM $$", 0, 128 + SIGTERM, 5);
+    runs("kill -TERM", "read x; kill -TERM $$", 1, 128 + SIGTERM, 5);
 }
 
 static void test_exit_zero(void)
 {
-    runs("exit 0", "sleep 0.1; exit 0", 0, 0, 5);
-    runs("exit 0", "sleep 0.1; exit 0", 1, 0, 5);
+    runs("exit 0", "read x; exit 0", 0, 0, 5);
+    runs("exit 0", "read x; exit 0", 1, 0, 5);
 }
 
 /* ---- As another user ---------------------------------------------------- */
@@ -230,11 +285,12 @@ static int helper_suite(int argc, char **argv)
 }
 
 /*
- * observe PID EXPECT DONE_FD GO_FD EXPECT_AFTER: opens and waits for PID
- * (another user's process); its code must be EXPECT.  Then writes a byte
- * to DONE_FD, waits for one on GO_FD (the parent has reaped it meanwhile)
- * and the code must be EXPECT_AFTER.  The number of wrong codes is its
- * exit status.
+ * observe PID EXPECT DONE_FD GO_FD EXPECT_AFTER: opens PID (another user's
+ * process), writes its own pid to DONE_FD (the parent then lets PID end
+ * once it sees this process wait) and waits for PID; its code must be
+ * EXPECT.  Then writes a byte to DONE_FD, waits for one on GO_FD (the
+ * parent has reaped it meanwhile) and the code must be EXPECT_AFTER.  The
+ * number of wrong codes is its exit status.
  */
 static int helper_observe(int argc, char **argv)
 {
@@ -255,6 +311,11 @@ static int helper_observe(int argc, char **argv)
         fprintf(stderr, "observe: OpenProcess: error %lu\n",
                 (unsigned long)GetLastError());
         return 101;
+    }
+    {
+        pid_t me = getpid();
+        if (write(done_fd, &me, sizeof me) != (ssize_t)sizeof me)
+            return 106;
     }
     if (WaitForSingleObject(h, 10000) != WAIT_OBJECT_0)
         return 102;
@@ -376,10 +437,22 @@ static void cross_user_run(int hold, int *bad)
     child = fork();
     if (child == 0) {
         int keep[2] = {done[1], go[0]};
+        close(f.go_fd); /* only the test lets P1 go on */
         _exit(run_as(pw, args, keep, 2));
     }
     close(done[1]);
     close(go[0]);
+    /* The observer has opened P1: P1 ends once it is seen waiting. */
+    {
+        _Atomic int observer = 0;
+        pid_t opid = 0;
+        if (test_read_full(done[0], &opid, sizeof opid) < 0)
+            CHECK(!"the observer did not open P1");
+        atomic_store(&observer, (int)opid);
+        CHECK(opid > 0 &&
+              test_wait_blocked(opid, &observer, 10000, TEST_SYS_POLL, -1, 0));
+        foreign_go(&f);
+    }
     /* The observer has read the first code: P1 may be reaped now. */
     if (read(done[0], &c, 1) != 1)
         CHECK(!"the observer did not get that far");
