@@ -136,6 +136,13 @@ typedef struct _OVERLAPPED {
     HANDLE hEvent;
 } OVERLAPPED, *LPOVERLAPPED;
 
+/* What an OVERLAPPED's Internal holds while its operation is pending. */
+#ifndef STATUS_PENDING
+#define STATUS_PENDING ((DWORD)0x00000103L)
+#endif
+#define HasOverlappedIoCompleted(lpOverlapped)                                 \
+    (((DWORD)(lpOverlapped)->Internal) != STATUS_PENDING)
+
 typedef DWORD(WINAPI *PTHREAD_START_ROUTINE)(LPVOID lpThreadParameter);
 typedef PTHREAD_START_ROUTINE LPTHREAD_START_ROUTINE;
 
@@ -622,6 +629,20 @@ WINBASEAPI BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer,
                                  LPDWORD lpNumberOfBytesWritten,
                                  LPOVERLAPPED lpOverlapped);
 WINBASEAPI BOOL WINAPI FlushFileBuffers(HANDLE hFile);
+
+/* ---- Overlapped I/O (handles opened with FILE_FLAG_OVERLAPPED) ----------- */
+
+WINBASEAPI BOOL WINAPI GetOverlappedResult(HANDLE hFile,
+                                           LPOVERLAPPED lpOverlapped,
+                                           LPDWORD lpNumberOfBytesTransferred,
+                                           BOOL bWait);
+WINBASEAPI BOOL WINAPI GetOverlappedResultEx(HANDLE hFile,
+                                             LPOVERLAPPED lpOverlapped,
+                                             LPDWORD lpNumberOfBytesTransferred,
+                                             DWORD dwMilliseconds,
+                                             BOOL bAlertable);
+WINBASEAPI BOOL WINAPI CancelIo(HANDLE hFile);
+WINBASEAPI BOOL WINAPI CancelIoEx(HANDLE hFile, LPOVERLAPPED lpOverlapped);
 WINBASEAPI DWORD WINAPI GetFileSize(HANDLE hFile, LPDWORD lpFileSizeHigh);
 WINBASEAPI BOOL WINAPI GetFileSizeEx(HANDLE hFile, PLARGE_INTEGER lpFileSize);
 WINBASEAPI DWORD WINAPI SetFilePointer(HANDLE hFile, LONG lDistanceToMove,

@@ -10,6 +10,7 @@
 #include <windows.h>
 
 #include "../core/handle.h"
+#include "../core/io.h"
 #include "../objects/objects.h"
 #include "../process/process.h"
 
@@ -72,8 +73,23 @@ DWORD api_open_remote_mailslot(LPCSTR name, ACCESS_MASK access, DWORD flags,
 
 #define API_OP(name) offsetof(struct wipc_object_ops, name)
 
-/* Enters obj in the handle table and drops the caller's reference. */
+/* Enters obj in the handle table and drops the caller's reference.
+ * flags: HANDLE_FLAG_*, and FILE_FLAG_OVERLAPPED for a new object opened
+ * for overlapped I/O. */
 DWORD api_publish(struct wipc_object *obj, ACCESS_MASK access, DWORD flags,
                   HANDLE *out);
+
+/*
+ * Starts an operation of obj (opened with FILE_FLAG_OVERLAPPED, its type
+ * has io_progress) for ov (overlapped_api.c): ERROR_IO_PENDING, or its
+ * result if it finished at once (*done bytes).  ERROR_INVALID_HANDLE if
+ * ov's event is not an event.
+ */
+DWORD api_io_start(struct wipc_object *obj, enum wipc_io_kind kind, void *buf,
+                   DWORD len, int64_t offset, OVERLAPPED *ov, DWORD *done);
+
+/* A call that completed synchronously with an OVERLAPPED reports through
+ * it too: its status and count, and its event set (overlapped_api.c). */
+void api_overlapped_sync_done(OVERLAPPED *ov, DWORD err, DWORD n);
 
 #endif /* WIPC_API_H */

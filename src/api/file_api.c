@@ -185,9 +185,11 @@ WINIPC_API HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess,
     lpFileName = wipc_ns_device_form(lpFileName, form, sizeof form);
     if (file_is_device_name(lpFileName)) {
         if (wipc_ns_is_prefix(lpFileName, "\\\\.\\pipe\\")) {
-            err = api_open_named_pipe(lpFileName, access,
-                                      api_inherit_flag(lpSecurityAttributes),
-                                      &h);
+            err = api_open_named_pipe(
+                lpFileName, access,
+                api_inherit_flag(lpSecurityAttributes) |
+                    (dwFlagsAndAttributes & FILE_FLAG_OVERLAPPED),
+                &h);
             if (err)
                 goto fail;
             SetLastError(0);
@@ -249,7 +251,10 @@ WINIPC_API HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess,
         ((struct wipc_file *)obj)->delete_path = path;
         path = NULL;
     }
-    err = api_publish(obj, access, api_inherit_flag(lpSecurityAttributes), &h);
+    err = api_publish(obj, access,
+                      api_inherit_flag(lpSecurityAttributes) |
+                          (dwFlagsAndAttributes & FILE_FLAG_OVERLAPPED),
+                      &h);
     if (err)
         goto fail;
     free(path);

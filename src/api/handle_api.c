@@ -28,7 +28,11 @@ DWORD api_ref_io(HANDLE h, size_t op_offset, ACCESS_MASK need_any,
 DWORD api_publish(struct wipc_object *obj, ACCESS_MASK access, DWORD flags,
                   HANDLE *out)
 {
-    DWORD err = wipc_handle_alloc(obj, access, flags, out);
+    DWORD err;
+    /* A new object: nobody else sees it yet. */
+    if (flags & FILE_FLAG_OVERLAPPED)
+        obj->flags |= WIPC_OBJ_OVERLAPPED;
+    err = wipc_handle_alloc(obj, access, flags & WIPC_HANDLE_FLAGS, out);
     wipc_object_release(obj);
     return err;
 }

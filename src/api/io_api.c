@@ -20,22 +20,6 @@ static int64_t io_overlapped_offset(const OVERLAPPED *ov,
     return (int64_t)(((uint64_t)ov->OffsetHigh << 32) | ov->Offset);
 }
 
-/* A synchronous call with an OVERLAPPED reports through it as well. */
-static void io_overlapped_done(OVERLAPPED *ov, DWORD err, DWORD n)
-{
-    if (!ov)
-        return;
-    ov->Internal = err;
-    ov->InternalHigh = n;
-    if (ov->hEvent) {
-        struct wipc_object *ev;
-        if (wipc_handle_ref(ov->hEvent, &wipc_event_ops, 0, &ev, NULL) == 0) {
-            wipc_event_set(ev);
-            wipc_object_release(ev);
-        }
-    }
-}
-
 /*
  * ReadFile and WriteFile: one transfer through the object's read or write
  * op.  null_buffer_err is what a NULL buffer with a non-zero length gets
@@ -65,16 +49,27 @@ static BOOL io_transfer(HANDLE h, int writing, void *buf, DWORD len,
         wipc_object_release(obj);
         return api_fail(null_buffer_err);
     }
-    if (writing)
-        err = obj->ops->write(obj, buf, len, io_overlapped_offset(ov, obj),
-                              &moved);
-    else
-        err = obj->ops->read(obj, buf, len, io_overlapped_offset(ov, obj),
-                             &moved);
-    wipc_object_release(obj);
+    if (ov && (obj->flags & WIPC_OBJ_OVERLAPPED) && obj->ops->io_progress) {
+        err = api_io_start(obj, writing ? WIPC_IO_WRITE : WIPC_IO_READ, buf,
+                           len, io_overlapped_offset(ov, obj), ov, &moved);
+        wipc_object_release(obj);
+        if (err == ERROR_IO_PENDING)
+            return api_fail(err);
+    } else {
+        if (writing)
+            err = obj->ops->write(obj, buf, len,
+                                  io_overlapped_offset(ov, obj), &moved);
+        else
+            err = obj->ops->read(obj, buf, len, io_overlapped_offset(ov, obj),
+                                 &moved);
+        wipc_object_release(obj);
+        api_overlapped_sync_done(ov, err, moved);
+    }
+    /* With an OVERLAPPED, a count is given only for a success: a message
+     * longer than the buffer (ERROR_MORE_DATA) leaves it 0, and its size
+     * is in the OVERLAPPED (Wine's test_overlapped_transport). */
     if (count)
-        *count = moved;
-    io_overlapped_done(ov, err, moved);
+        *count = ov && err ? 0 : moved;
     return api_result(err);
 }
 

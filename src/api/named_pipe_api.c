@@ -104,7 +104,9 @@ WINIPC_API HANDLE WINAPI CreateNamedPipeA(
                             api_sa_is_public(lpSecurityAttributes), &obj);
     if (!err)
         err = api_publish(obj, pipe_server_access(dwOpenMode),
-                          api_inherit_flag(lpSecurityAttributes), &h);
+                          api_inherit_flag(lpSecurityAttributes) |
+                              (dwOpenMode & FILE_FLAG_OVERLAPPED),
+                          &h);
     if (!err)
         return h;
 fail:
@@ -197,17 +199,21 @@ WINIPC_API BOOL WINAPI ConnectNamedPipe(HANDLE hNamedPipe,
                   : ERROR_PIPE_CONNECTED;
     } else if (anon) {
         err = ERROR_INVALID_FUNCTION; /* a client end */
+    } else if (lpOverlapped && (obj->flags & WIPC_OBJ_OVERLAPPED)) {
+        /* Pending until a client comes (ERROR_IO_PENDING), or failed at
+         * once (ERROR_PIPE_CONNECTED: one came before). */
+        DWORD none;
+        lpOverlapped->InternalHigh = 0;
+        err = api_io_start(obj, WIPC_IO_CONNECT, NULL, 0, -1, lpOverlapped,
+                           &none);
+        wipc_object_release(obj);
+        return api_result(err);
     } else {
         err = wipc_npipe_connect(obj);
     }
     wipc_object_release(obj);
-    if (lpOverlapped) {
-        /* Completed synchronously: say so through the OVERLAPPED too. */
-        lpOverlapped->Internal = err;
-        lpOverlapped->InternalHigh = 0;
-        if (lpOverlapped->hEvent)
-            SetEvent(lpOverlapped->hEvent);
-    }
+    /* Completed synchronously: say so through the OVERLAPPED too. */
+    api_overlapped_sync_done(lpOverlapped, err, 0);
     return api_result(err);
 }
 

@@ -1,6 +1,7 @@
 /*
  * object.c: reference counting and access mapping shared by all types.
  */
+#include "io.h"
 #include "object.h"
 
 void wipc_object_init(struct wipc_object *obj,
@@ -9,6 +10,8 @@ void wipc_object_init(struct wipc_object *obj,
     obj->ops = ops;
     atomic_init(&obj->refcount, 1);
     atomic_init(&obj->signals, 0);
+    obj->flags = 0;
+    obj->io = NULL;
 }
 
 void wipc_object_signal_publish(struct wipc_object *obj)
@@ -32,8 +35,11 @@ void wipc_object_release(struct wipc_object *obj)
     if (!obj)
         return;
     if (atomic_fetch_sub_explicit(&obj->refcount, 1, memory_order_acq_rel) ==
-        1)
+        1) {
+        if (obj->io)
+            wipc_io_forget(obj);
         obj->ops->destroy(obj);
+    }
 }
 
 ACCESS_MASK wipc_object_map_access(const struct wipc_object_ops *ops,

@@ -18,6 +18,8 @@
 #include <windows.h>
 
 struct wipc_object;
+struct wipc_io;
+struct wipc_io_queue;
 
 /* How GENERIC_* rights map to a type's specific rights. */
 struct wipc_generic_mapping {
@@ -74,9 +76,21 @@ struct wipc_object_ops {
      * it is not known here.  NULL slot: objects of this type are unnamed. */
     const char *(*name)(struct wipc_object *obj);
 
+    /*
+     * Overlapped I/O (core/io.h): makes as much progress on io as it can
+     * without blocking.  Returns 0 or an error once the operation is over
+     * (io->done bytes moved), or ERROR_IO_PENDING after setting what to
+     * wait for in io.  NULL: operations of this type run synchronously
+     * even on handles opened with FILE_FLAG_OVERLAPPED.
+     */
+    DWORD (*io_progress)(struct wipc_object *obj, struct wipc_io *io);
+
     /* Frees the object once the last reference is gone. */
     void (*destroy)(struct wipc_object *obj);
 };
+
+/* wipc_object.flags */
+#define WIPC_OBJ_OVERLAPPED 1u /* opened with FILE_FLAG_OVERLAPPED */
 
 struct wipc_object {
     const struct wipc_object_ops *ops;
@@ -84,6 +98,9 @@ struct wipc_object {
     /* Bumped each time the object is signalled: see
      * wipc_object_signal_publish. */
     atomic_uint signals;
+    unsigned flags; /* WIPC_OBJ_*, set before the object is shared */
+    /* The I/O engine's state for the object (core/io.c), under its lock. */
+    struct wipc_io_queue *io;
 };
 
 /* Sets up the header of a new object with one reference (the caller's). */

@@ -10,6 +10,7 @@
 #include <limits.h>
 
 #include "../platform/platform.h"
+#include "io.h"
 #include "wait.h"
 
 struct wait_state {
@@ -154,7 +155,11 @@ DWORD wipc_wait(struct wipc_object *const *objs, DWORD n, BOOL all,
     for (i = 0; i < n; i++) {
         if (!objs[i]->ops->signal_fd)
             return ERROR_INVALID_HANDLE;
-        w.fds[i] = objs[i]->ops->signal_fd(objs[i]);
+        /* A file opened for overlapped I/O is signalled by its
+         * operations (io.h); other files always are. */
+        w.fds[i] = (objs[i]->flags & WIPC_OBJ_OVERLAPPED)
+                       ? wipc_io_signal_fd(objs[i])
+                       : objs[i]->ops->signal_fd(objs[i]);
         if (w.fds[i] < 0)
             w.always = 1;
     }

@@ -37,9 +37,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "../core/io.h"
 #include "../core/namespace.h"
-#include "registry_list.h"
 #include "objects.h"
+#include "registry_list.h"
 
 #define NP_MAGIC 0x50495057u /* "WPIP" */
 #define NP_VERSION 4u
@@ -877,6 +878,8 @@ static DWORD np_flush(struct wipc_object *obj)
     return err;
 }
 
+static DWORD np_io_progress(struct wipc_object *obj, struct wipc_io *io);
+
 const struct wipc_object_ops wipc_npipe_ops = {
     .type_name = "File",
     .file_type = FILE_TYPE_PIPE,
@@ -889,6 +892,7 @@ const struct wipc_object_ops wipc_npipe_ops = {
     .inherit_info = np_inherit_info,
     .get_fd = np_get_fd,
     .name = np_name,
+    .io_progress = np_io_progress,
     .destroy = np_destroy,
 };
 
@@ -1416,6 +1420,10 @@ DWORD wipc_npipe_disconnect(struct wipc_object *obj)
         np_mark_dropped(p);
     }
     wipc_mutex_unlock(&p->lock);
+    /* Pending overlapped operations end with the connection they used
+     * (Windows completes them with STATUS_PIPE_DISCONNECTED). */
+    if (!err && obj->io)
+        wipc_io_abort(obj, ERROR_PIPE_NOT_CONNECTED);
     if (conn >= 0) {
         /* Queued data is discarded; the client's next call fails.  The
          * shutdown comes first: it ends reads and writes blocked on conn
@@ -1710,4 +1718,213 @@ void wipc_npipe_status_clear(struct wipc_npipe_status *st)
     free(st->instances);
     st->instances = NULL;
     st->ninstances = 0;
+}
+
+/* ---- Overlapped I/O (core/io.h) -------------------------------------------------- */
+
+/* The operation waits for fd to be ready for events, or for wait_ms. */
+static DWORD np_io_wait(struct wipc_io *io, int fd, unsigned events,
+                        int wait_ms)
+{
+    io->wait_fd = fd;
+    io->wait_events = events;
+    io->wait_ms = wait_ms;
+    return ERROR_IO_PENDING;
+}
+
+/* A message pipe's read without blocking: the state between calls is the
+ * pipe's own (in_msg, msg_left, the read buffer), as for np_read_messages;
+ * a read that has taken part of a message is committed to it. */
+static DWORD np_io_read_messages(struct wipc_npipe *p, int fd,
+                                 struct wipc_io *io)
+{
+    int msg_mode = (atomic_load(&p->read_mode) & PIPE_READMODE_MESSAGE) != 0;
+
+    if (!p->rbuf && !(p->rbuf = malloc(NP_RBUF)))
+        return ERROR_NOT_ENOUGH_MEMORY;
+    for (;;) {
+        DWORD want, err;
+        size_t c, n = 0;
+
+        if (!p->in_msg) {
+            err = np_next_header(p, fd, 1, io->len - io->done);
+            if (err == ERROR_NO_DATA)
+                return io->done > 0 ? 0 : np_io_wait(io, fd, WIPC_IO_IN, -1);
+            if (err)
+                return io->done > 0 && !msg_mode ? 0 : err;
+            if (p->msg_left == 0) { /* a zero-length message */
+                p->in_msg = 0;
+                if (msg_mode)
+                    return 0;
+                continue;
+            }
+            io->committed = 1;
+        }
+        want = p->msg_left < io->len - io->done ? p->msg_left
+                                                : io->len - io->done;
+        if (want == 0)
+            return msg_mode ? ERROR_MORE_DATA : 0;
+        c = np_rbuf_avail(p) < want ? np_rbuf_avail(p) : want;
+        memcpy(io->buf + io->done, p->rbuf + p->rstart, c);
+        p->rstart += c;
+        io->done += (DWORD)c;
+        p->msg_left -= (uint32_t)c;
+        if (c < want) {
+            /* The read buffer is empty: the payload goes straight to the
+             * caller. */
+            p->rstart = p->rend = 0;
+            err = wipc_plat_recv2(fd, NULL, 0, io->buf + io->done, want - c,
+                                  1, 0, &n);
+            if (err == ERROR_NO_DATA)
+                return np_io_wait(io, fd, WIPC_IO_IN, -1);
+            if (err)
+                return err;
+            if (n == 0)
+                return np_peer_gone(p);
+            io->done += (DWORD)n;
+            p->msg_left -= (uint32_t)n;
+        }
+        if (p->msg_left == 0) {
+            p->in_msg = 0;
+            io->committed = 0;
+            if (msg_mode)
+                return 0;
+        }
+    }
+}
+
+static DWORD np_io_read(struct wipc_npipe *p, struct wipc_io *io)
+{
+    size_t n = 0;
+    int fd;
+    DWORD err;
+
+    /* A synchronous call of another thread may hold the read side (a
+     * handle without an OVERLAPPED): the engine never waits for it. */
+    if (!wipc_mutex_trylock(&p->rlock))
+        return np_io_wait(io, -1, 0, 1);
+    err = np_conn_look(p, &fd, !(p->rbuf && np_rbuf_avail(p) > 0));
+    if (!err && (p->cfg.pipe_type & PIPE_TYPE_MESSAGE)) {
+        err = np_io_read_messages(p, fd, io);
+    } else if (!err && io->len > 0) {
+        err = wipc_plat_recv2(fd, NULL, 0, io->buf, io->len, 1, 0, &n);
+        if (err == ERROR_NO_DATA)
+            err = np_io_wait(io, fd, WIPC_IO_IN, -1);
+        else if (!err && n == 0)
+            err = np_peer_gone(p);
+        else if (!err)
+            io->done = (DWORD)n;
+    }
+    wipc_mutex_unlock(&p->rlock);
+    return err;
+}
+
+/* Writes without blocking: io->state counts the bytes of the message's
+ * header sent so far; once any byte is out, the write is committed. */
+static DWORD np_io_write(struct wipc_npipe *p, struct wipc_io *io)
+{
+    int msg = (p->cfg.pipe_type & PIPE_TYPE_MESSAGE) != 0;
+    uint32_t hdr[NP_FRAME / 4] = {io->len};
+    size_t hlen = msg ? NP_FRAME : 0, n = 0;
+    int fd;
+    DWORD err;
+
+    if (!wipc_mutex_trylock(&p->wlock))
+        return np_io_wait(io, -1, 0, 1);
+    err = np_conn(p, &fd);
+    if (err || (!msg && io->len == 0)) { /* Null write succeeds. */
+        wipc_mutex_unlock(&p->wlock);
+        return err;
+    }
+    while (io->state < hlen || io->done < io->len) {
+        size_t hs = (size_t)io->state;
+        err = wipc_plat_send2_some(fd, (char *)hdr + hs, hlen - hs,
+                                   io->buf + io->done, io->len - io->done, &n);
+        if (err || n == 0)
+            break;
+        io->committed = 1;
+        if (hs < hlen) {
+            size_t h = n < hlen - hs ? n : hlen - hs;
+            io->state += h;
+            n -= h;
+        }
+        io->done += (DWORD)n;
+    }
+    wipc_mutex_unlock(&p->wlock);
+    if (err == ERROR_NO_DATA) {
+        /* As np_write: the peer went away under a write that had begun. */
+        DWORD gone = np_peer_gone(p);
+        if (gone == ERROR_PIPE_NOT_CONNECTED)
+            return gone;
+        return io->committed ? ERROR_BROKEN_PIPE : ERROR_NO_DATA;
+    }
+    if (err)
+        return err;
+    if (io->state < hlen || io->done < io->len)
+        return np_io_wait(io, fd, WIPC_IO_OUT, -1);
+    return 0;
+}
+
+/* ConnectNamedPipe without blocking.  The first call does what the
+ * synchronous one does before it waits; io->state then holds 1 in its top
+ * bit and the instance's connection count, which another thread's accept
+ * (a ReadFile, a synchronous ConnectNamedPipe) bumps. */
+#define NP_IO_LISTENING (1ull << 63)
+
+static DWORD np_io_connect(struct wipc_npipe *p, struct wipc_io *io)
+{
+    DWORD err = 0;
+
+    if (!p->server)
+        return ERROR_INVALID_FUNCTION;
+    wipc_mutex_lock(&p->lock);
+    if (!(io->state & NP_IO_LISTENING)) {
+        switch (p->state) {
+        case NP_CONNECTED:
+            err = ERROR_PIPE_CONNECTED;
+            break;
+        case NP_BROKEN:
+            err = ERROR_NO_DATA; /* the client came and went */
+            break;
+        case NP_DISCONNECTED:
+            p->state = NP_LISTENING;
+            np_set_listening(p);
+            break;
+        case NP_LISTENING:
+            if (np_accept_pending_locked(p) == 0)
+                err = np_came_before(p);
+            break;
+        }
+        if (!err && atomic_load(&p->nowait))
+            err = ERROR_PIPE_LISTENING;
+        io->state = NP_IO_LISTENING | p->conn_gen;
+    } else if ((unsigned)io->state != p->conn_gen ||
+               p->state != NP_LISTENING) {
+        err = 0; /* connected, here or by another thread */
+        goto done;
+    } else if (np_accept_pending_seen(p, 0) == 0) {
+        goto done;
+    } else if (io->timed_out) {
+        np_check_stale_claim(p);
+    }
+    if (!err)
+        err = np_io_wait(io, p->lfd, WIPC_IO_IN, NP_STALE_LOOK_MS);
+done:
+    wipc_mutex_unlock(&p->lock);
+    return err;
+}
+
+static DWORD np_io_progress(struct wipc_object *obj, struct wipc_io *io)
+{
+    struct wipc_npipe *p = np_of(obj);
+    switch (io->kind) {
+    case WIPC_IO_READ:
+        return np_io_read(p, io);
+    case WIPC_IO_WRITE:
+        return np_io_write(p, io);
+    case WIPC_IO_CONNECT:
+        return np_io_connect(p, io);
+    default:
+        return ERROR_INVALID_FUNCTION;
+    }
 }

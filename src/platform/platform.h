@@ -626,6 +626,33 @@ void wipc_plat_yield(void);
 DWORD wipc_plat_poll_readable(const int *fds, int *ready, size_t n,
                               int timeout_ms, int *nready);
 
+/* ---- The I/O engine (posix_async.c) ------------------------------------- */
+
+#define WIPC_PLAT_POLL_IN 1u
+#define WIPC_PLAT_POLL_OUT 2u
+
+struct wipc_plat_pollfd {
+    int fd;           /* -1: ignored */
+    unsigned events;  /* WIPC_PLAT_POLL_IN, _OUT */
+    unsigned revents; /* what is ready; a hang-up or error is both */
+};
+
+/*
+ * One poll(2) over n descriptors, at most timeout_ms (-1: for ever).  An
+ * interrupting signal is an early return with nothing ready (the caller
+ * looks at its clock).  *nready counts the descriptors ready.
+ */
+DWORD wipc_plat_poll_events(struct wipc_plat_pollfd *p, size_t n,
+                            int timeout_ms, int *nready);
+
+/*
+ * One sendmsg of a then b on the stream socket fd that never waits: *done
+ * is what the kernel took now, 0 if there was no room (not an error).  A
+ * peer gone is ERROR_NO_DATA; never SIGPIPE.
+ */
+DWORD wipc_plat_send2_some(int fd, const void *a, size_t alen, const void *b,
+                           size_t blen, size_t *done);
+
 /* ---- Mailslot queues (posix_spool.c) ------------------------------------- */
 
 /* The directory of shared memory files (/dev/shm, a tmpfs), if there is

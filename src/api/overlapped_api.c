@@ -1,0 +1,151 @@
+/*
+ * overlapped_api.c: starting operations on handles opened with
+ * FILE_FLAG_OVERLAPPED, and what a program does with them afterwards:
+ * GetOverlappedResult(Ex), CancelIo, CancelIoEx.  The operations run in
+ * the I/O engine (core/io.h; docs/overlapped.md).
+ */
+#include "../core/wait.h"
+#include "api.h"
+
+/* ov's event without its low bit, which only tells Windows not to post
+ * the completion to a completion port. */
+static HANDLE ov_event(const OVERLAPPED *ov)
+{
+    return (HANDLE)((ULONG_PTR)ov->hEvent & ~(ULONG_PTR)1);
+}
+
+DWORD api_io_start(struct wipc_object *obj, enum wipc_io_kind kind, void *buf,
+                   DWORD len, int64_t offset, OVERLAPPED *ov, DWORD *done)
+{
+    struct wipc_io io = {.kind = kind, .buf = buf, .len = len,
+                         .offset = offset};
+    struct wipc_io_notify n = {ov, NULL, wipc_event_set, wipc_event_reset};
+    HANDLE ev = ov_event(ov);
+
+    *done = 0;
+    if (ev) {
+        DWORD err = wipc_handle_ref(ev, &wipc_event_ops, 0, &n.event, NULL);
+        if (err)
+            return err;
+    }
+    return wipc_io_start(obj, &io, &n, done);
+}
+
+void api_overlapped_sync_done(OVERLAPPED *ov, DWORD err, DWORD n)
+{
+    struct wipc_object *ev;
+    if (!ov)
+        return;
+    ov->InternalHigh = n;
+    ov->Internal = wipc_io_status_of(err);
+    if (ov_event(ov) &&
+        wipc_handle_ref(ov_event(ov), &wipc_event_ops, 0, &ev, NULL) == 0) {
+        wipc_event_set(ev);
+        wipc_object_release(ev);
+    }
+}
+
+/*
+ * Waits up to ms for ov's operation to complete: on its event, or on the
+ * file itself without one.  A file is signalled by any of its operations'
+ * completions, so its signal alone does not say that this one is over:
+ * the status is looked at after each wake-up.
+ */
+static DWORD ov_wait(HANDLE file, const OVERLAPPED *ov, DWORD ms)
+{
+    HANDLE h = ov_event(ov) ? ov_event(ov) : file;
+    uint64_t deadline = wipc_plat_now_ms() + ms;
+    DWORD delay = 1;
+
+    for (;;) {
+        struct wipc_object *obj;
+        DWORD result, left, err = wipc_handle_ref(h, NULL, SYNCHRONIZE, &obj,
+                                                  NULL);
+        if (err)
+            return err;
+        if (ms == INFINITE) {
+            left = INFINITE;
+        } else {
+            uint64_t now = wipc_plat_now_ms();
+            left = now >= deadline ? 0 : (DWORD)(deadline - now);
+        }
+        err = wipc_wait(&obj, 1, FALSE, left, &result);
+        wipc_object_release(obj);
+        if (err)
+            return err;
+        if (__atomic_load_n(&ov->Internal, __ATOMIC_ACQUIRE) !=
+            WIPC_STATUS_PENDING)
+            return 0;
+        if (result == WAIT_TIMEOUT)
+            return WAIT_TIMEOUT;
+        /* Signalled, but by another operation: the event stays set. */
+        wipc_plat_sleep_ms(delay);
+        if (delay < 16)
+            delay *= 2;
+    }
+}
+
+WINIPC_API BOOL WINAPI GetOverlappedResultEx(HANDLE hFile,
+                                             LPOVERLAPPED lpOverlapped,
+                                             LPDWORD lpNumberOfBytesTransferred,
+                                             DWORD dwMilliseconds,
+                                             BOOL bAlertable)
+{
+    ULONG_PTR status;
+    DWORD err;
+
+    (void)bAlertable; /* no APCs yet: an alertable wait is a plain one */
+    if (!lpOverlapped || !lpNumberOfBytesTransferred)
+        return api_fail(ERROR_INVALID_PARAMETER);
+    status = __atomic_load_n(&lpOverlapped->Internal, __ATOMIC_ACQUIRE);
+    if (status == WIPC_STATUS_PENDING) {
+        if (dwMilliseconds == 0)
+            return api_fail(ERROR_IO_INCOMPLETE);
+        err = ov_wait(hFile, lpOverlapped, dwMilliseconds);
+        if (err)
+            return api_fail(err);
+        status = __atomic_load_n(&lpOverlapped->Internal, __ATOMIC_ACQUIRE);
+    }
+    *lpNumberOfBytesTransferred = (DWORD)lpOverlapped->InternalHigh;
+    err = wipc_io_error_of(status);
+    return api_result(err);
+}
+
+WINIPC_API BOOL WINAPI GetOverlappedResult(HANDLE hFile,
+                                           LPOVERLAPPED lpOverlapped,
+                                           LPDWORD lpNumberOfBytesTransferred,
+                                           BOOL bWait)
+{
+    return GetOverlappedResultEx(hFile, lpOverlapped,
+                                 lpNumberOfBytesTransferred,
+                                 bWait ? INFINITE : 0, FALSE);
+}
+
+/* The object of a handle whose operations may be cancelled. */
+static DWORD ov_ref(HANDLE h, struct wipc_object **obj)
+{
+    return wipc_handle_ref(h, NULL, 0, obj, NULL);
+}
+
+WINIPC_API BOOL WINAPI CancelIoEx(HANDLE hFile, LPOVERLAPPED lpOverlapped)
+{
+    struct wipc_object *obj;
+    DWORD err = ov_ref(hFile, &obj);
+    if (err)
+        return api_fail(err);
+    err = wipc_io_cancel(obj, lpOverlapped, 0);
+    wipc_object_release(obj);
+    return api_result(err);
+}
+
+WINIPC_API BOOL WINAPI CancelIo(HANDLE hFile)
+{
+    struct wipc_object *obj;
+    DWORD err = ov_ref(hFile, &obj);
+    if (err)
+        return api_fail(err);
+    /* The calling thread's operations; none is not an error here. */
+    wipc_io_cancel(obj, NULL, 1);
+    wipc_object_release(obj);
+    return TRUE;
+}

@@ -1,0 +1,593 @@
+/*
+ * io.c: the I/O engine (see io.h and docs/overlapped.md).
+ *
+ * One lock guards everything here: the objects' queues, the list of
+ * objects with pending operations, and each operation's fields that the
+ * engine thread and the callers share.  An operation's progress
+ * (io_progress) runs outside the lock, marked busy, so a slow system call
+ * never holds up the other objects; no two threads ever run progress for
+ * the same operation, and an operation that is not its queue's head never
+ * runs.
+ *
+ * Completions are delivered outside the lock too: delivering drops the
+ * operation's references, and the last reference to an object destroys
+ * it, which comes back here (wipc_io_forget).
+ */
+#include <limits.h>
+#include <stdlib.h>
+
+#include "../platform/platform.h"
+#include "io.h"
+
+struct io_op {
+    struct wipc_io io;
+    struct io_op *next;
+    struct wipc_io_notify notify;
+    DWORD tid;        /* the thread that started it (CancelIo) */
+    int busy;         /* its progress runs now, outside the lock */
+    int fresh;        /* to be tried without waiting for anything */
+    int ready;        /* its descriptor was seen ready */
+    struct wipc_object *obj; /* once over: for delivery */
+    int sig_fd;
+    DWORD cancel_err; /* non-zero: to end with this error */
+    uint64_t deadline; /* for wait_ms; UINT64_MAX: none */
+    DWORD result;     /* once over */
+};
+
+struct wipc_io_queue {
+    struct wipc_object *obj;
+    struct io_op *head[WIPC_IO_KINDS], *tail[WIPC_IO_KINDS];
+    int sig_fd;                      /* the file object's own signal */
+    struct wipc_io_queue *next_live; /* in engine.live while it has ops */
+    int live;
+};
+
+static struct {
+    wipc_mutex lock;
+    int wake_fd;
+    int thread; /* the engine thread runs */
+    struct wipc_io_queue *live;
+    unsigned running; /* operations whose progress runs now */
+} engine = {WIPC_MUTEX_INIT, -1, 0, NULL, 0};
+
+static void io_wake_locked(void);
+
+/* ---- Statuses -------------------------------------------------------------- */
+
+static const struct {
+    DWORD err;
+    ULONG_PTR status;
+} io_statuses[] = {
+    {0, 0x00000000u},                         /* STATUS_SUCCESS */
+    {ERROR_MORE_DATA, 0x80000005u},           /* STATUS_BUFFER_OVERFLOW */
+    {ERROR_HANDLE_EOF, 0xC0000011u},          /* STATUS_END_OF_FILE */
+    {ERROR_INVALID_HANDLE, 0xC0000008u},      /* STATUS_INVALID_HANDLE */
+    {ERROR_INVALID_PARAMETER, 0xC000000Du},   /* STATUS_INVALID_PARAMETER */
+    {ERROR_INVALID_FUNCTION, 0xC0000010u},    /* STATUS_INVALID_DEVICE_REQUEST */
+    {ERROR_NOT_ENOUGH_MEMORY, 0xC0000017u},   /* STATUS_NO_MEMORY */
+    {ERROR_ACCESS_DENIED, 0xC0000022u},       /* STATUS_ACCESS_DENIED */
+    {ERROR_DISK_FULL, 0xC000007Fu},           /* STATUS_DISK_FULL */
+    {ERROR_PIPE_BUSY, 0xC00000AEu},           /* STATUS_PIPE_BUSY */
+    {ERROR_PIPE_NOT_CONNECTED, 0xC00000B0u},  /* STATUS_PIPE_DISCONNECTED */
+    {ERROR_NO_DATA, 0xC00000B1u},             /* STATUS_PIPE_CLOSING */
+    {ERROR_PIPE_CONNECTED, 0xC00000B2u},      /* STATUS_PIPE_CONNECTED */
+    {ERROR_PIPE_LISTENING, 0xC00000B3u},      /* STATUS_PIPE_LISTENING */
+    {ERROR_SEM_TIMEOUT, 0xC00000B5u},         /* STATUS_IO_TIMEOUT */
+    {ERROR_INVALID_USER_BUFFER, 0xC00000E8u}, /* STATUS_INVALID_USER_BUFFER */
+    {ERROR_OPERATION_ABORTED, 0xC0000120u},   /* STATUS_CANCELLED */
+    {ERROR_BROKEN_PIPE, 0xC000014Bu},         /* STATUS_PIPE_BROKEN */
+};
+
+/* Codes without a status of their own travel as FACILITY_NTWIN32 ones,
+ * as Windows carries Win32 codes in an NTSTATUS. */
+#define IO_NTWIN32 0xC0070000u
+
+ULONG_PTR wipc_io_status_of(DWORD err)
+{
+    for (size_t i = 0; i < sizeof io_statuses / sizeof io_statuses[0]; i++)
+        if (io_statuses[i].err == err)
+            return io_statuses[i].status;
+    return IO_NTWIN32 | (err & 0xFFFFu);
+}
+
+DWORD wipc_io_error_of(ULONG_PTR status)
+{
+    for (size_t i = 0; i < sizeof io_statuses / sizeof io_statuses[0]; i++)
+        if (io_statuses[i].status == status)
+            return io_statuses[i].err;
+    if ((status & 0xFFFF0000u) == IO_NTWIN32)
+        return (DWORD)(status & 0xFFFFu);
+    return ERROR_MR_MID_NOT_FOUND; /* a status nobody here wrote */
+}
+
+/* ---- Queues ---------------------------------------------------------------- */
+
+/* obj's queue, made on first use (lock held); NULL without memory. */
+static struct wipc_io_queue *io_queue_locked(struct wipc_object *obj)
+{
+    struct wipc_io_queue *q = obj->io;
+    if (q)
+        return q;
+    q = calloc(1, sizeof *q);
+    if (!q)
+        return NULL;
+    q->obj = obj;
+    /* A file object is signalled until its first operation starts. */
+    if (wipc_plat_eventfd(1, &q->sig_fd) != 0)
+        q->sig_fd = -1;
+    obj->io = q;
+    return q;
+}
+
+static int io_queue_empty(const struct wipc_io_queue *q)
+{
+    for (int k = 0; k < WIPC_IO_KINDS; k++)
+        if (q->head[k])
+            return 0;
+    return 1;
+}
+
+static void io_make_live(struct wipc_io_queue *q)
+{
+    if (!q->live) {
+        q->live = 1;
+        q->next_live = engine.live;
+        engine.live = q;
+    }
+}
+
+static void io_drop_if_idle(struct wipc_io_queue *q)
+{
+    if (!q->live || !io_queue_empty(q))
+        return;
+    for (struct wipc_io_queue **pp = &engine.live; *pp; pp = &(*pp)->next_live)
+        if (*pp == q) {
+            *pp = q->next_live;
+            break;
+        }
+    q->live = 0;
+}
+
+static void io_enqueue(struct wipc_io_queue *q, struct io_op *op)
+{
+    enum wipc_io_kind k = op->io.kind;
+    op->next = NULL;
+    if (q->tail[k])
+        q->tail[k]->next = op;
+    else
+        q->head[k] = op;
+    q->tail[k] = op;
+    io_make_live(q);
+}
+
+/* Takes op out of its queue (lock held); the next one, if it becomes the
+ * head, is tried at once. */
+static void io_unlink(struct wipc_io_queue *q, struct io_op *op)
+{
+    enum wipc_io_kind k = op->io.kind;
+    struct io_op *prev = NULL;
+    for (struct io_op *o = q->head[k]; o; prev = o, o = o->next) {
+        if (o != op)
+            continue;
+        if (prev)
+            prev->next = op->next;
+        else
+            q->head[k] = op->next;
+        if (q->tail[k] == op)
+            q->tail[k] = prev;
+        break;
+    }
+    if (q->head[k]) {
+        q->head[k]->fresh = 1;
+        io_wake_locked();
+    }
+    io_drop_if_idle(q);
+}
+
+/* ---- Completion ------------------------------------------------------------ */
+
+/*
+ * Delivers op's result through its channels, then frees it.  Called
+ * without the lock.  The OVERLAPPED's byte count is written before its
+ * status, which HasOverlappedIoCompleted reads, and both before the
+ * events are set: whoever sees the status or the event sees the count.
+ */
+static void io_deliver(struct wipc_object *obj, int sig_fd, struct io_op *op)
+{
+    OVERLAPPED *ov = op->notify.ov;
+    if (ov) {
+        __atomic_store_n(&ov->InternalHigh, (ULONG_PTR)op->io.done,
+                         __ATOMIC_RELAXED);
+        __atomic_store_n(&ov->Internal, wipc_io_status_of(op->result),
+                         __ATOMIC_RELEASE);
+    }
+    wipc_object_signal_publish(obj);
+    /* The file itself is signalled when there is no event to set. */
+    if (sig_fd >= 0 && !op->notify.event)
+        wipc_plat_eventfd_set(sig_fd);
+    if (op->notify.event) {
+        op->notify.event_set(op->notify.event);
+        wipc_object_release(op->notify.event);
+    }
+    free(op);
+    wipc_object_release(obj);
+}
+
+/* Finished operations, chained through next, delivered once the lock is
+ * let go. */
+struct io_done {
+    struct io_op *first, *last;
+};
+
+static void io_flush_done(struct io_done *d)
+{
+    struct io_op *op = d->first, *next;
+    for (; op; op = next) {
+        next = op->next;
+        io_deliver(op->obj, op->sig_fd, op);
+    }
+    d->first = d->last = NULL;
+}
+
+/* Ends op with result (lock held): out of its queue, onto d. */
+static void io_finish_locked(struct wipc_io_queue *q, struct io_op *op,
+                             DWORD result, struct io_done *d)
+{
+    op->result = result;
+    io_unlink(q, op);
+    op->obj = q->obj;
+    op->sig_fd = q->sig_fd;
+    op->next = NULL;
+    if (d->last)
+        d->last->next = op;
+    else
+        d->first = op;
+    d->last = op;
+}
+
+/* ---- Progress -------------------------------------------------------------- */
+
+/* Runs op's progress outside the lock (held on entry and on return);
+ * returns its result, ERROR_IO_PENDING if it must wait. */
+static DWORD io_run_locked(struct wipc_io_queue *q, struct io_op *op)
+{
+    DWORD r;
+    op->busy = 1;
+    op->fresh = 0;
+    engine.running++;
+    wipc_mutex_unlock(&engine.lock);
+    r = q->obj->ops->io_progress(q->obj, &op->io);
+    wipc_mutex_lock(&engine.lock);
+    engine.running--;
+    op->busy = 0;
+    op->io.timed_out = 0;
+    if (r == ERROR_IO_PENDING) {
+        if (op->cancel_err && !op->io.committed)
+            return op->cancel_err;
+        op->deadline = op->io.wait_ms < 0
+                           ? UINT64_MAX
+                           : wipc_plat_now_ms() + (uint64_t)op->io.wait_ms;
+    }
+    return r;
+}
+
+static void *io_thread(void *arg);
+
+/* Wakes the engine thread, starting it the first time (lock held). */
+static void io_wake_locked(void)
+{
+    if (engine.wake_fd < 0 && wipc_plat_eventfd(0, &engine.wake_fd) != 0)
+        return;
+    if (!engine.thread &&
+        wipc_plat_thread_start_quiet(io_thread, NULL, 0) == 0)
+        engine.thread = 1;
+    wipc_plat_eventfd_set(engine.wake_fd);
+}
+
+/* ---- Starting and cancelling ---------------------------------------------- */
+
+static void io_notify_release(const struct wipc_io_notify *n)
+{
+    if (n->event)
+        wipc_object_release(n->event);
+}
+
+/* The operation is pending from now on: the file and the event are not
+ * signalled until it completes, and the OVERLAPPED says STATUS_PENDING
+ * (lock held, before anybody else may complete it). */
+static void io_set_pending(struct wipc_io_queue *q, struct io_op *op)
+{
+    if (q->sig_fd >= 0) {
+        int was;
+        wipc_plat_eventfd_reset(q->sig_fd, &was);
+    }
+    if (op->notify.event)
+        op->notify.event_reset(op->notify.event);
+    if (op->notify.ov)
+        __atomic_store_n(&op->notify.ov->Internal, WIPC_STATUS_PENDING,
+                         __ATOMIC_RELEASE);
+}
+
+/* 1 if result is an error (an NTSTATUS of error severity), which a call
+ * that fails at once returns without completing through the channels. */
+static int io_is_error(DWORD result)
+{
+    return (wipc_io_status_of(result) & 0xC0000000u) == 0xC0000000u;
+}
+
+DWORD wipc_io_start(struct wipc_object *obj, const struct wipc_io *io,
+                    const struct wipc_io_notify *notify, DWORD *done)
+{
+    struct io_done d = {NULL, NULL};
+    struct wipc_io_queue *q;
+    struct io_op *op = calloc(1, sizeof *op);
+    DWORD r;
+
+    *done = 0;
+    if (!op) {
+        io_notify_release(notify);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    op->io = *io;
+    op->io.done = 0;
+    op->io.state = 0;
+    op->io.committed = 0;
+    op->io.wait_fd = -1;
+    op->notify = *notify;
+    op->tid = wipc_plat_gettid();
+    op->deadline = UINT64_MAX;
+    wipc_mutex_lock(&engine.lock);
+    q = io_queue_locked(obj);
+    if (!q) {
+        wipc_mutex_unlock(&engine.lock);
+        free(op);
+        io_notify_release(notify);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    wipc_object_grab(obj);
+    io_enqueue(q, op);
+    /* As on Windows, before the operation is even tried: a call that
+     * fails at once leaves the OVERLAPPED saying STATUS_PENDING and the
+     * event reset (Wine's kernel32 and ntdll do the same). */
+    io_set_pending(q, op);
+    if (q->head[io->kind] != op) {
+        /* Others of its kind go first: it waits for its turn. */
+        wipc_mutex_unlock(&engine.lock);
+        return ERROR_IO_PENDING;
+    }
+    r = io_run_locked(q, op);
+    if (r == ERROR_IO_PENDING) {
+        io_wake_locked();
+        wipc_mutex_unlock(&engine.lock);
+        return ERROR_IO_PENDING;
+    }
+    *done = op->io.done;
+    if (io_is_error(r)) {
+        /* Failed at once: nothing is signalled, the OVERLAPPED says no
+         * more than before. */
+        io_unlink(q, op);
+        wipc_mutex_unlock(&engine.lock);
+        io_notify_release(&op->notify);
+        free(op);
+        wipc_object_release(obj);
+        return r;
+    }
+    io_finish_locked(q, op, r, &d);
+    wipc_mutex_unlock(&engine.lock);
+    io_flush_done(&d);
+    return r;
+}
+
+/* Marks or ends the operations of q that match (lock held); force: also
+ * those that are committed.  Returns how many matched. */
+static unsigned io_cancel_locked(struct wipc_io_queue *q, const OVERLAPPED *ov,
+                                 DWORD tid, DWORD err, int force,
+                                 struct io_done *d)
+{
+    unsigned found = 0;
+    for (int k = 0; k < WIPC_IO_KINDS; k++) {
+        struct io_op *op = q->head[k], *next;
+        for (; op; op = next) {
+            next = op->next;
+            if ((ov && op->notify.ov != ov) || (tid && op->tid != tid))
+                continue;
+            found++;
+            if (op->busy || (op->io.committed && !force)) {
+                op->cancel_err = err; /* ends once it stops */
+                op->fresh = 1;
+            } else {
+                io_finish_locked(q, op, err, d);
+            }
+        }
+    }
+    return found;
+}
+
+DWORD wipc_io_cancel(struct wipc_object *obj, const OVERLAPPED *ov,
+                     int this_thread)
+{
+    struct io_done d = {NULL, NULL};
+    unsigned found = 0;
+
+    wipc_mutex_lock(&engine.lock);
+    if (obj->io) {
+        found = io_cancel_locked(obj->io, ov,
+                                 this_thread ? wipc_plat_gettid() : 0,
+                                 ERROR_OPERATION_ABORTED, 0, &d);
+        if (found)
+            io_wake_locked();
+    }
+    wipc_mutex_unlock(&engine.lock);
+    io_flush_done(&d);
+    return found ? 0 : ERROR_NOT_FOUND;
+}
+
+void wipc_io_abort(struct wipc_object *obj, DWORD err)
+{
+    for (;;) {
+        struct io_done d = {NULL, NULL};
+        int busy = 0;
+        wipc_mutex_lock(&engine.lock);
+        if (obj->io) {
+            io_cancel_locked(obj->io, NULL, 0, err, 1, &d);
+            for (int k = 0; k < WIPC_IO_KINDS; k++)
+                for (struct io_op *o = obj->io->head[k]; o; o = o->next)
+                    busy |= o->busy;
+            if (busy)
+                io_wake_locked();
+        }
+        wipc_mutex_unlock(&engine.lock);
+        io_flush_done(&d);
+        if (!busy)
+            return;
+        /* A progress call is running; it never blocks for long. */
+        wipc_plat_yield();
+    }
+}
+
+int wipc_io_signal_fd(struct wipc_object *obj)
+{
+    struct wipc_io_queue *q;
+    int fd;
+    wipc_mutex_lock(&engine.lock);
+    q = io_queue_locked(obj);
+    fd = q ? q->sig_fd : -1;
+    wipc_mutex_unlock(&engine.lock);
+    return fd;
+}
+
+void wipc_io_forget(struct wipc_object *obj)
+{
+    struct wipc_io_queue *q;
+    wipc_mutex_lock(&engine.lock);
+    q = obj->io;
+    obj->io = NULL;
+    if (q)
+        io_drop_if_idle(q);
+    wipc_mutex_unlock(&engine.lock);
+    if (q) {
+        wipc_plat_close(q->sig_fd);
+        free(q);
+    }
+}
+
+/* ---- The engine thread ----------------------------------------------------- */
+
+/* The pollfds of every head operation that waits for a descriptor, and the
+ * time to the first deadline (lock held).  Returns the count, or -1 when
+ * some operation is to be tried now. */
+static int io_gather_locked(struct wipc_plat_pollfd **pfd, size_t *cap,
+                            int *timeout)
+{
+    uint64_t now = wipc_plat_now_ms(), first = UINT64_MAX;
+    size_t n = 1;
+
+    (*pfd)[0].fd = engine.wake_fd;
+    (*pfd)[0].events = WIPC_PLAT_POLL_IN;
+    for (struct wipc_io_queue *q = engine.live; q; q = q->next_live) {
+        for (int k = 0; k < WIPC_IO_KINDS; k++) {
+            struct io_op *op = q->head[k];
+            if (!op || op->busy)
+                continue;
+            if (op->fresh || op->deadline <= now)
+                return -1;
+            if (op->deadline < first)
+                first = op->deadline;
+            if (op->io.wait_fd < 0 || !op->io.wait_events)
+                continue;
+            if (n == *cap) {
+                struct wipc_plat_pollfd *p =
+                    realloc(*pfd, 2 * *cap * sizeof **pfd);
+                if (!p)
+                    continue; /* looked at again at its deadline, or later */
+                *pfd = p;
+                *cap *= 2;
+            }
+            (*pfd)[n].fd = op->io.wait_fd;
+            (*pfd)[n].events = op->io.wait_events;
+            n++;
+        }
+    }
+    if (first == UINT64_MAX)
+        *timeout = -1;
+    else
+        *timeout = first - now > INT_MAX ? INT_MAX : (int)(first - now);
+    return (int)n;
+}
+
+/* 1 if the descriptor op waits for is among the ready ones. */
+static int io_is_ready(const struct io_op *op, const struct wipc_plat_pollfd *p,
+                       size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (p[i].fd == op->io.wait_fd && (p[i].revents & op->io.wait_events))
+            return 1;
+    return 0;
+}
+
+/* Runs every head operation that can go on (lock held): fresh ones, those
+ * whose descriptor was seen ready, those whose time ran out.  The lock is
+ * let go while each runs, so the queues are looked at again after each. */
+static void io_run_ready_locked(const struct wipc_plat_pollfd *p, size_t n,
+                                struct io_done *d)
+{
+    for (struct wipc_io_queue *q = engine.live; q; q = q->next_live)
+        for (int k = 0; k < WIPC_IO_KINDS; k++)
+            if (q->head[k] && !q->head[k]->busy && q->head[k]->io.wait_fd >= 0)
+                q->head[k]->ready = io_is_ready(q->head[k], p, n);
+    for (int again = 1; again;) {
+        uint64_t now = wipc_plat_now_ms();
+        again = 0;
+        for (struct wipc_io_queue *q = engine.live; q && !again;
+             q = q->next_live) {
+            for (int k = 0; k < WIPC_IO_KINDS && !again; k++) {
+                struct io_op *op = q->head[k];
+                DWORD r;
+                if (!op || op->busy)
+                    continue;
+                if (op->cancel_err && !op->io.committed) {
+                    io_finish_locked(q, op, op->cancel_err, d);
+                    again = 1;
+                    continue;
+                }
+                op->io.timed_out = op->deadline <= now && !op->ready;
+                if (!op->fresh && !op->ready && !op->io.timed_out)
+                    continue;
+                op->ready = 0;
+                op->io.wait_fd = -1;
+                r = io_run_locked(q, op);
+                if (r != ERROR_IO_PENDING)
+                    io_finish_locked(q, op, r, d);
+                again = 1;
+            }
+        }
+    }
+}
+
+static void *io_thread(void *arg)
+{
+    size_t cap = 64;
+    struct wipc_plat_pollfd *pfd = malloc(cap * sizeof *pfd);
+
+    (void)arg;
+    if (!pfd)
+        return NULL; /* pending operations then wait for cancellation */
+    wipc_mutex_lock(&engine.lock);
+    for (;;) {
+        struct io_done d = {NULL, NULL};
+        int timeout = 0, nready = 0, was;
+        int n = io_gather_locked(&pfd, &cap, &timeout);
+        wipc_mutex_unlock(&engine.lock);
+        if (n >= 0)
+            wipc_plat_poll_events(pfd, (size_t)n, timeout, &nready);
+        else
+            n = 0;
+        wipc_plat_eventfd_reset(engine.wake_fd, &was);
+        wipc_mutex_lock(&engine.lock);
+        io_run_ready_locked(pfd, (size_t)n, &d);
+        wipc_mutex_unlock(&engine.lock);
+        io_flush_done(&d);
+        wipc_mutex_lock(&engine.lock);
+    }
+    return NULL;
+}

@@ -1,0 +1,113 @@
+/*
+ * io.h: the I/O engine, which runs the operations of handles opened with
+ * FILE_FLAG_OVERLAPPED (docs/overlapped.md).
+ *
+ * An operation is either finished when the call that starts it returns,
+ * or pending: then it completes exactly once, later, through the channels
+ * its caller asked for (the OVERLAPPED's Internal and InternalHigh, its
+ * event, the file object's own signal).  Each process has one engine
+ * thread, started with the first operation that has to wait; it polls
+ * the descriptors the pending operations wait for and lets each make
+ * progress when its descriptor is ready.
+ *
+ * The engine knows no object type: a type that supports pending
+ * operations says, in its ops table's io_progress, how an operation makes
+ * progress without blocking (struct wipc_io).  Synchronous calls on
+ * handles without FILE_FLAG_OVERLAPPED never come here.
+ *
+ * Order: the operations of one kind on one object (reads, writes,
+ * connects) run one after the other in the order they were started; an
+ * operation is tried at once only when none of its kind waits before it.
+ */
+#ifndef WIPC_IO_H
+#define WIPC_IO_H
+
+#include "object.h"
+
+enum wipc_io_kind { WIPC_IO_READ, WIPC_IO_WRITE, WIPC_IO_CONNECT, WIPC_IO_KINDS };
+
+/* What a pending operation waits for (events of wipc_io.wait_events). */
+#define WIPC_IO_IN 1u
+#define WIPC_IO_OUT 2u
+
+/*
+ * One operation, as the object type's io_progress sees it.  The engine
+ * fills in the request; the type keeps its progress in done and state
+ * between calls, and says what to wait for when it cannot go on.
+ */
+struct wipc_io {
+    enum wipc_io_kind kind;
+    char *buf;      /* the caller's buffer (reads and writes) */
+    DWORD len;
+    int64_t offset; /* -1 or the OVERLAPPED's position (files) */
+    DWORD done;     /* bytes moved so far */
+    uint64_t state; /* the type's own, 0 at the start */
+    /* Set by io_progress when it returns ERROR_IO_PENDING: wait until
+     * wait_fd is ready for wait_events (0: only the time), or at most
+     * wait_ms (-1: no limit), then call again. */
+    int wait_fd;
+    unsigned wait_events;
+    int wait_ms;
+    /* Set by the engine: this call comes because wait_ms ran out. */
+    int timed_out;
+    /* Set by io_progress once the operation has gone so far that it
+     * cannot be undone (part of a message written): a cancellation then
+     * waits for it to finish. */
+    int committed;
+};
+
+/* What the caller of wipc_io_start asks for at completion. */
+struct wipc_io_notify {
+    OVERLAPPED *ov; /* Internal and InternalHigh are written (not NULL) */
+    /* The OVERLAPPED's event (a new reference, released by the engine),
+     * and how to set and reset it: the engine calls no object type. */
+    struct wipc_object *event;
+    DWORD (*event_set)(struct wipc_object *event);
+    DWORD (*event_reset)(struct wipc_object *event);
+};
+
+/*
+ * Starts operation op (kind, buf, len, offset filled in, the rest zero) on
+ * obj, whose type has io_progress.  The caller's reference on obj is not
+ * taken; the engine holds its own while the operation is pending.
+ * The OVERLAPPED says STATUS_PENDING and the file and the event are reset
+ * before the operation is tried.  Returns its result if it finished at
+ * once: a success or a warning (ERROR_MORE_DATA) is delivered through the
+ * channels already (*done is its byte count); an error is not (the
+ * OVERLAPPED keeps saying STATUS_PENDING, as on Windows).  Or returns
+ * ERROR_IO_PENDING: it completes later through notify.  notify->event is
+ * released in every case.  ERROR_NOT_ENOUGH_MEMORY before anything.
+ */
+DWORD wipc_io_start(struct wipc_object *obj, const struct wipc_io *op,
+                    const struct wipc_io_notify *notify, DWORD *done);
+
+/*
+ * Cancels obj's pending operations: the one started with ov (NULL: all of
+ * them), of the calling thread only if this_thread.  They complete with
+ * ERROR_OPERATION_ABORTED (at once, or when they stop being committed).
+ * ERROR_NOT_FOUND if there was none.
+ */
+DWORD wipc_io_cancel(struct wipc_object *obj, const OVERLAPPED *ov,
+                     int this_thread);
+
+/* Ends every pending operation of obj with err (DisconnectNamedPipe: the
+ * connection they were using is going away).  Returns once none runs. */
+void wipc_io_abort(struct wipc_object *obj, DWORD err);
+
+/* The descriptor that is readable while obj, a file object opened for
+ * overlapped I/O, is signalled: reset when an operation starts, set when
+ * one completes (waits on the file handle itself); -1 if none could be
+ * made (the object is then always signalled, as before). */
+int wipc_io_signal_fd(struct wipc_object *obj);
+
+/* Frees obj's engine state (from wipc_object_release, before destroy). */
+void wipc_io_forget(struct wipc_object *obj);
+
+/* The NTSTATUS an OVERLAPPED's Internal holds for a Win32 result, and
+ * back (GetOverlappedResult). */
+ULONG_PTR wipc_io_status_of(DWORD err);
+DWORD wipc_io_error_of(ULONG_PTR status);
+
+#define WIPC_STATUS_PENDING ((ULONG_PTR)0x00000103u)
+
+#endif /* WIPC_IO_H */

@@ -1,0 +1,423 @@
+/*
+ * test_overlapped.c: named pipes opened with FILE_FLAG_OVERLAPPED.  The
+ * expected values are Windows' as Wine reproduces them (the probe this
+ * file's checks were taken from ran under Wine 8: statuses in Internal,
+ * what a call that fails at once leaves, which of the event and the file
+ * is signalled), and the conformance scenario overlapped_pipe runs the
+ * same calls under Wine.
+ */
+#include "testlib.h"
+
+#include <pthread.h>
+#include <string.h>
+
+#define STATUS_SUCCESS_ 0x0u
+#define STATUS_BUFFER_OVERFLOW_ 0x80000005u
+#define STATUS_PIPE_DISCONNECTED_ 0xC00000B0u
+#define STATUS_CANCELLED_ 0xC0000120u
+#define STATUS_PIPE_BROKEN_ 0xC000014Bu
+
+static const char *pipe_name(const char *tag)
+{
+    return test_unique_name("\\\\.\\pipe\\winipc-ov-", "-", tag);
+}
+
+static HANDLE ov_server(const char *name, DWORD type)
+{
+    return CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+                            type | (type == PIPE_TYPE_MESSAGE
+                                        ? PIPE_READMODE_MESSAGE
+                                        : 0),
+                            4, 4096, 4096, 0, NULL);
+}
+
+static HANDLE sync_client(const char *name)
+{
+    return CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL,
+                       OPEN_EXISTING, 0, NULL);
+}
+
+static void ov_init(OVERLAPPED *ov, BOOL with_event)
+{
+    memset(ov, 0, sizeof *ov);
+    ov->Internal = 0xdead;
+    ov->InternalHigh = 0xbeef;
+    ov->hEvent = with_event ? CreateEventA(NULL, TRUE, TRUE, NULL) : NULL;
+}
+
+static int signalled(HANDLE h)
+{
+    return WaitForSingleObject(h, 0) == WAIT_OBJECT_0;
+}
+
+/* ConnectNamedPipe pends until a client comes, and completes through the
+ * event, not the file. */
+static void test_connect_pending(void)
+{
+    const char *name = pipe_name("connect");
+    HANDLE s = ov_server(name, PIPE_TYPE_BYTE), c;
+    OVERLAPPED ov;
+    DWORD n = 77;
+
+    CHECK(s != INVALID_HANDLE_VALUE);
+    CHECK(signalled(s)); /* a new file is signalled */
+    ov_init(&ov, TRUE);
+    CHECK_FAILS(ConnectNamedPipe(s, &ov), ERROR_IO_PENDING);
+    CHECK_EQ(ov.Internal, 0x103);
+    CHECK_EQ(ov.InternalHigh, 0);
+    CHECK(!HasOverlappedIoCompleted(&ov));
+    CHECK(!signalled(ov.hEvent));
+    CHECK(!signalled(s));
+    CHECK_FAILS(GetOverlappedResult(s, &ov, &n, FALSE), ERROR_IO_INCOMPLETE);
+    c = sync_client(name);
+    CHECK(c != INVALID_HANDLE_VALUE);
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 10000), WAIT_OBJECT_0);
+    CHECK(HasOverlappedIoCompleted(&ov));
+    CHECK_OK(GetOverlappedResult(s, &ov, &n, FALSE));
+    CHECK_EQ(n, 0);
+    CHECK_EQ(ov.Internal, STATUS_SUCCESS_);
+    /* With an event, the file itself is not signalled. */
+    CHECK(!signalled(s));
+    /* Connected already: fails at once, and the OVERLAPPED says pending
+     * with its event reset, as Windows leaves them. */
+    SetEvent(ov.hEvent);
+    CHECK_FAILS(ConnectNamedPipe(s, &ov), ERROR_PIPE_CONNECTED);
+    CHECK_EQ(ov.Internal, 0x103);
+    CHECK(!signalled(ov.hEvent));
+    CloseHandle(c);
+    CloseHandle(s);
+    CloseHandle(ov.hEvent);
+}
+
+/* A read that finds data completes at once; one that does not pends; a
+ * message longer than the buffer is a partial result. */
+static void test_read_results(void)
+{
+    const char *name = pipe_name("read");
+    HANDLE s = ov_server(name, PIPE_TYPE_MESSAGE), c = sync_client(name);
+    OVERLAPPED ov;
+    char buf[64];
+    DWORD n;
+
+    CHECK(c != INVALID_HANDLE_VALUE);
+    ov_init(&ov, TRUE);
+    CHECK_OK(WriteFile(c, "hello", 5, &n, NULL));
+    n = 77;
+    CHECK_OK(ReadFile(s, buf, sizeof buf, &n, &ov));
+    CHECK_EQ(n, 5);
+    CHECK_MEM(buf, "hello", 5);
+    CHECK_EQ(ov.Internal, STATUS_SUCCESS_);
+    CHECK_EQ(ov.InternalHigh, 5);
+    CHECK(signalled(ov.hEvent));
+
+    CHECK_OK(WriteFile(c, "0123456789", 10, &n, NULL));
+    n = 77;
+    CHECK_FAILS(ReadFile(s, buf, 4, &n, &ov), ERROR_MORE_DATA);
+    CHECK_EQ(n, 0); /* with an OVERLAPPED the count is for successes */
+    CHECK_EQ(ov.Internal, STATUS_BUFFER_OVERFLOW_);
+    CHECK_EQ(ov.InternalHigh, 4);
+    CHECK(signalled(ov.hEvent));
+    CHECK_MEM(buf, "0123", 4);
+    CHECK_FAILS(GetOverlappedResult(s, &ov, &n, FALSE), ERROR_MORE_DATA);
+    CHECK_EQ(n, 4);
+    CHECK_OK(ReadFile(s, buf, sizeof buf, &n, &ov));
+    CHECK_EQ(n, 6);
+    CHECK_MEM(buf, "456789", 6);
+
+    /* Nothing queued: pending, InternalHigh untouched. */
+    ov.InternalHigh = 0xbeef;
+    CHECK_FAILS(ReadFile(s, buf, sizeof buf, &n, &ov), ERROR_IO_PENDING);
+    CHECK_EQ(ov.Internal, 0x103);
+    CHECK_EQ(ov.InternalHigh, 0xbeef);
+    CHECK(!signalled(ov.hEvent));
+    CHECK_OK(WriteFile(c, "late", 4, &n, NULL));
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 10000), WAIT_OBJECT_0);
+    CHECK_OK(GetOverlappedResult(s, &ov, &n, TRUE));
+    CHECK_EQ(n, 4);
+    CHECK_MEM(buf, "late", 4);
+
+    /* A zero-length message completes a read with 0 bytes. */
+    CHECK_FAILS(ReadFile(s, buf, sizeof buf, &n, &ov), ERROR_IO_PENDING);
+    CHECK_OK(WriteFile(c, "", 0, &n, NULL));
+    CHECK_OK(GetOverlappedResult(s, &ov, &n, TRUE));
+    CHECK_EQ(n, 0);
+    CloseHandle(c);
+    CloseHandle(s);
+    CloseHandle(ov.hEvent);
+}
+
+/* Without an event, the file handle is what is signalled. */
+static void test_file_signal(void)
+{
+    const char *name = pipe_name("filesig");
+    HANDLE s = ov_server(name, PIPE_TYPE_BYTE), c;
+    OVERLAPPED ov;
+    char buf[16];
+    DWORD n;
+
+    ov_init(&ov, FALSE);
+    CHECK_FAILS(ConnectNamedPipe(s, &ov), ERROR_IO_PENDING);
+    CHECK(!signalled(s));
+    c = sync_client(name);
+    CHECK_EQ(WaitForSingleObject(s, 10000), WAIT_OBJECT_0);
+    CHECK_OK(GetOverlappedResult(s, &ov, &n, FALSE));
+    CHECK_FAILS(ReadFile(s, buf, sizeof buf, &n, &ov), ERROR_IO_PENDING);
+    CHECK(!signalled(s));
+    CHECK_OK(WriteFile(c, "abc", 3, &n, NULL));
+    CHECK_EQ(WaitForSingleObject(s, 10000), WAIT_OBJECT_0);
+    CHECK_OK(GetOverlappedResult(s, &ov, &n, TRUE));
+    CHECK_EQ(n, 3);
+    CHECK_MEM(buf, "abc", 3);
+    CloseHandle(c);
+    CloseHandle(s);
+}
+
+/* CancelIoEx ends a pending read with STATUS_CANCELLED; cancelling again
+ * finds nothing; CancelIo with nothing pending succeeds. */
+static void test_cancel(void)
+{
+    const char *name = pipe_name("cancel");
+    HANDLE s = ov_server(name, PIPE_TYPE_BYTE), c = sync_client(name);
+    OVERLAPPED ov, ov2;
+    char buf[16], buf2[16];
+    DWORD n = 77;
+
+    ov_init(&ov, TRUE);
+    ov_init(&ov2, TRUE);
+    CHECK_FAILS(ReadFile(s, buf, sizeof buf, &n, &ov), ERROR_IO_PENDING);
+    CHECK_FAILS(ReadFile(s, buf2, sizeof buf2, &n, &ov2), ERROR_IO_PENDING);
+    CHECK_OK(CancelIoEx(s, &ov));
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 10000), WAIT_OBJECT_0);
+    CHECK_EQ(ov.Internal, STATUS_CANCELLED_);
+    CHECK_EQ(ov.InternalHigh, 0);
+    CHECK_FAILS(GetOverlappedResult(s, &ov, &n, TRUE), ERROR_OPERATION_ABORTED);
+    CHECK_FAILS(CancelIoEx(s, &ov), ERROR_NOT_FOUND);
+    /* The other read still waits, and gets the data. */
+    CHECK(!signalled(ov2.hEvent));
+    CHECK_OK(WriteFile(c, "xy", 2, &n, NULL));
+    CHECK_OK(GetOverlappedResult(s, &ov2, &n, TRUE));
+    CHECK_EQ(n, 2);
+    CHECK_MEM(buf2, "xy", 2);
+    CHECK_OK(CancelIo(s));
+    CHECK_FAILS(CancelIoEx(s, NULL), ERROR_NOT_FOUND);
+    CloseHandle(c);
+    CloseHandle(s);
+    CloseHandle(ov.hEvent);
+    CloseHandle(ov2.hEvent);
+}
+
+/* Reads that pend together complete in the order they were started. */
+static void test_reads_in_order(void)
+{
+    const char *name = pipe_name("order");
+    HANDLE s = ov_server(name, PIPE_TYPE_MESSAGE), c = sync_client(name);
+    OVERLAPPED ov[4];
+    char buf[4][16];
+    DWORD n;
+
+    for (int i = 0; i < 3; i++) {
+        ov_init(&ov[i], TRUE);
+        CHECK_FAILS(ReadFile(s, buf[i], sizeof buf[i], &n, &ov[i]),
+                    ERROR_IO_PENDING);
+    }
+    CHECK_OK(WriteFile(c, "first", 5, &n, NULL));
+    /* A read started while others wait queues behind them, even if data
+     * is there for it to take now. */
+    ov_init(&ov[3], TRUE);
+    CHECK_FAILS(ReadFile(s, buf[3], sizeof buf[3], &n, &ov[3]),
+                ERROR_IO_PENDING);
+    CHECK_OK(WriteFile(c, "second", 6, &n, NULL));
+    CHECK_OK(WriteFile(c, "third", 5, &n, NULL));
+    CHECK_OK(WriteFile(c, "fourth", 6, &n, NULL));
+    for (int i = 0; i < 4; i++) {
+        static const char *want[] = {"first", "second", "third", "fourth"};
+        CHECK_OK(GetOverlappedResult(s, &ov[i], &n, TRUE));
+        CHECK_EQ(n, strlen(want[i]));
+        CHECK_MEM(buf[i], want[i], n);
+        CloseHandle(ov[i].hEvent);
+    }
+    CloseHandle(c);
+    CloseHandle(s);
+}
+
+/* DisconnectNamedPipe ends a pending read with STATUS_PIPE_DISCONNECTED;
+ * the peer closing its end ends one with STATUS_PIPE_BROKEN. */
+static void test_disconnect_and_broken(void)
+{
+    const char *name = pipe_name("disc");
+    HANDLE s = ov_server(name, PIPE_TYPE_BYTE), c = sync_client(name);
+    OVERLAPPED ov;
+    char buf[16];
+    DWORD n;
+
+    ov_init(&ov, TRUE);
+    CHECK_FAILS(ReadFile(s, buf, sizeof buf, &n, &ov), ERROR_IO_PENDING);
+    CHECK_OK(DisconnectNamedPipe(s));
+    CHECK_FAILS(GetOverlappedResult(s, &ov, &n, TRUE),
+                ERROR_PIPE_NOT_CONNECTED);
+    CHECK_EQ(ov.Internal, STATUS_PIPE_DISCONNECTED_);
+    CloseHandle(c);
+
+    CHECK_FAILS(ConnectNamedPipe(s, &ov), ERROR_IO_PENDING);
+    c = sync_client(name);
+    CHECK_OK(GetOverlappedResult(s, &ov, &n, TRUE));
+    CHECK_FAILS(ReadFile(s, buf, sizeof buf, &n, &ov), ERROR_IO_PENDING);
+    CloseHandle(c);
+    CHECK_FAILS(GetOverlappedResult(s, &ov, &n, TRUE), ERROR_BROKEN_PIPE);
+    CHECK_EQ(ov.Internal, STATUS_PIPE_BROKEN_);
+    CloseHandle(s);
+    CloseHandle(ov.hEvent);
+}
+
+/* A write larger than the pipe can hold pends until the reader has taken
+ * enough of it; nothing is lost or reordered, in byte and message mode. */
+struct reader {
+    HANDLE h;
+    size_t want;
+    unsigned char *got;
+};
+
+static void *read_all(void *arg)
+{
+    struct reader *r = arg;
+    size_t have = 0;
+    while (have < r->want) {
+        DWORD n = 0;
+        DWORD chunk = r->want - have > 65536 ? 65536 : (DWORD)(r->want - have);
+        if (!ReadFile(r->h, r->got + have, chunk, &n, NULL) &&
+            GetLastError() != ERROR_MORE_DATA)
+            break;
+        have += n;
+    }
+    r->want = have;
+    return NULL;
+}
+
+static void test_large_write(DWORD type)
+{
+    const char *name = pipe_name(type == PIPE_TYPE_BYTE ? "bigb" : "bigm");
+    HANDLE s = ov_server(name, type), c = sync_client(name);
+    enum { SIZE = 4 << 20 };
+    unsigned char *data = malloc(SIZE), *got = malloc(SIZE);
+    struct reader r = {c, SIZE, got};
+    pthread_t t;
+    OVERLAPPED ov;
+    DWORD n = 77;
+
+    for (size_t i = 0; i < SIZE; i++)
+        data[i] = (unsigned char)(i * 131 + (i >> 13));
+    if (type == PIPE_TYPE_MESSAGE) {
+        DWORD mode = PIPE_READMODE_MESSAGE;
+        CHECK_OK(SetNamedPipeHandleState(c, &mode, NULL, NULL));
+    }
+    ov_init(&ov, TRUE);
+    /* 4 MiB never fit in a socket's buffer: the write must pend. */
+    CHECK_FAILS(WriteFile(s, data, SIZE, &n, &ov), ERROR_IO_PENDING);
+    CHECK(!signalled(ov.hEvent));
+    CHECK_EQ(pthread_create(&t, NULL, read_all, &r), 0);
+    CHECK_OK(GetOverlappedResult(s, &ov, &n, TRUE));
+    CHECK_EQ(n, SIZE);
+    pthread_join(t, NULL);
+    CHECK_EQ(r.want, SIZE);
+    CHECK(memcmp(data, got, SIZE) == 0);
+    free(data);
+    free(got);
+    CloseHandle(c);
+    CloseHandle(s);
+    CloseHandle(ov.hEvent);
+}
+
+static void test_large_writes(void)
+{
+    test_large_write(PIPE_TYPE_BYTE);
+    test_large_write(PIPE_TYPE_MESSAGE);
+}
+
+/* An overlapped client and an overlapped server exchange messages both
+ * ways with everything pending at once (the shape of Microsoft's
+ * "Named Pipe Server Using Overlapped I/O"). */
+static void test_both_ends_overlapped(void)
+{
+    const char *name = pipe_name("both");
+    HANDLE s = ov_server(name, PIPE_TYPE_MESSAGE), c;
+    OVERLAPPED cs, sr, sw, cr, cw;
+    char sbuf[32], cbuf[32];
+    DWORD n;
+
+    ov_init(&cs, TRUE);
+    CHECK_FAILS(ConnectNamedPipe(s, &cs), ERROR_IO_PENDING);
+    c = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
+                    FILE_FLAG_OVERLAPPED, NULL);
+    CHECK(c != INVALID_HANDLE_VALUE);
+    CHECK_OK(GetOverlappedResult(s, &cs, &n, TRUE));
+    for (int round = 0; round < 100; round++) {
+        char msg[32];
+        ov_init(&sr, TRUE);
+        ov_init(&cr, TRUE);
+        ov_init(&sw, TRUE);
+        ov_init(&cw, TRUE);
+        CHECK_FAILS(ReadFile(s, sbuf, sizeof sbuf, &n, &sr), ERROR_IO_PENDING);
+        CHECK_FAILS(ReadFile(c, cbuf, sizeof cbuf, &n, &cr), ERROR_IO_PENDING);
+        snprintf(msg, sizeof msg, "request %d", round);
+        /* A short write finds room: it completes at once. */
+        CHECK_OK(WriteFile(c, msg, (DWORD)strlen(msg), &n, &cw));
+        CHECK_OK(GetOverlappedResult(s, &sr, &n, TRUE));
+        CHECK_EQ(n, strlen(msg));
+        CHECK_MEM(sbuf, msg, n);
+        snprintf(msg, sizeof msg, "reply %d", round);
+        CHECK_OK(WriteFile(s, msg, (DWORD)strlen(msg), &n, &sw));
+        CHECK_OK(GetOverlappedResult(c, &cr, &n, TRUE));
+        CHECK_EQ(n, strlen(msg));
+        CHECK_MEM(cbuf, msg, n);
+        CloseHandle(sr.hEvent);
+        CloseHandle(cr.hEvent);
+        CloseHandle(sw.hEvent);
+        CloseHandle(cw.hEvent);
+    }
+    CloseHandle(c);
+    CloseHandle(s);
+    CloseHandle(cs.hEvent);
+}
+
+/* Statuses written through an OVERLAPPED by a synchronous handle are
+ * NTSTATUS values too. */
+static void test_sync_handle_with_overlapped(void)
+{
+    const char *name = pipe_name("sync");
+    HANDLE s = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX,
+                                PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 1,
+                                4096, 4096, 0, NULL);
+    HANDLE c = sync_client(name);
+    OVERLAPPED ov;
+    char buf[4];
+    DWORD n;
+
+    ov_init(&ov, TRUE);
+    ResetEvent(ov.hEvent);
+    CHECK_OK(WriteFile(c, "abcdef", 6, &n, NULL));
+    CHECK_FAILS(ReadFile(s, buf, sizeof buf, &n, &ov), ERROR_MORE_DATA);
+    CHECK_EQ(n, 0);
+    CHECK_EQ(ov.Internal, STATUS_BUFFER_OVERFLOW_);
+    CHECK_EQ(ov.InternalHigh, 4);
+    CHECK(signalled(ov.hEvent));
+    CloseHandle(c);
+    CloseHandle(s);
+    CloseHandle(ov.hEvent);
+}
+
+int main(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    TEST_START();
+    RUN(test_connect_pending);
+    RUN(test_read_results);
+    RUN(test_file_signal);
+    RUN(test_cancel);
+    RUN(test_reads_in_order);
+    RUN(test_disconnect_and_broken);
+    RUN(test_large_writes);
+    RUN(test_both_ends_overlapped);
+    RUN(test_sync_handle_with_overlapped);
+    return TEST_SUMMARY();
+}
