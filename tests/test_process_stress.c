@@ -272,9 +272,10 @@ static int may_have(const struct run *run, const struct seen *s)
     return 0;
 }
 
-static int total_seen; /* for the summary line */
+static int total_seen; /* handles seen by all the children */
 
-static void check_run(const struct run *run)
+/* Checks one child's report; 1 if there was one to check. */
+static int check_run(const struct run *run)
 {
     struct seen seen[MAX_REPORTED];
     int n, fds, set;
@@ -282,7 +283,7 @@ static void check_run(const struct run *run)
     if (!parse_report(run, seen, &n, &fds, &set)) {
         TEST_FAIL_AT("thread %d round %d: bad report: %.200s", run->thread,
                      run->round, run->report);
-        return;
+        return 0;
     }
     total_seen += n;
     CHECK_EQ(run->exit_code, 0);
@@ -320,6 +321,7 @@ static void check_run(const struct run *run)
                          run->thread, run->round, (unsigned long)r->value,
                          (int)r->kind);
     }
+    return 1;
 }
 
 static void test_concurrent_spawns(void)
@@ -353,11 +355,13 @@ static void test_concurrent_spawns(void)
     for (int t = 0; t < THREADS; t++)
         pthread_join(th[t], NULL);
     for (int t = 0; t < THREADS; t++)
-        for (int i = 0; i < ROUNDS; i++) {
-            check_run(&runs[t][i]);
-            children++;
-        }
+        for (int i = 0; i < ROUNDS; i++)
+            children += check_run(&runs[t][i]);
+    /* Every child reported, and each had at least the PERMANENT handles
+     * inheritable from before the threads started until after they
+     * ended. */
     CHECK_EQ(children, THREADS * ROUNDS);
+    CHECK(total_seen >= THREADS * ROUNDS * PERMANENT);
     printf("     %d children inherited %d handles in all\n", children,
            total_seen);
     for (int i = 0; i < PERMANENT; i++)
