@@ -13,7 +13,9 @@
 
 #include "testlib.h"
 
+#include <conio.h>
 #include <strsafe.h>
+#include <termios.h>
 
 /* ---- ReadFile / WriteFile with neither a count nor an OVERLAPPED ------- */
 
@@ -594,6 +596,135 @@ static void test_strsafe(void)
     CHECK_STR(d, "7");
 }
 
+/* ---- <conio.h> ------------------------------------------------------------------ */
+
+/* Puts fd in place of standard input; returns the saved standard input. */
+static int conio_stdin_from(int fd)
+{
+    int saved = fcntl(0, F_DUPFD_CLOEXEC, 10);
+    dup3(fd, 0, O_CLOEXEC);
+    close(fd);
+    return saved;
+}
+
+static void conio_stdin_restore(int saved)
+{
+    dup2(saved, 0);
+    close(saved);
+}
+
+/* Not a terminal: one byte of standard input a call, EOF at its end. */
+static void test_conio_pipe(void)
+{
+    int fds[2], saved;
+
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+        CHECK(0);
+        return;
+    }
+    saved = conio_stdin_from(fds[0]);
+    CHECK_EQ(_kbhit(), 0); /* nothing yet: a read would wait */
+    CHECK_EQ(write(fds[1], "ab\n", 3), 3);
+    CHECK(_kbhit() != 0);
+    CHECK_EQ(_getch(), 'a');
+    CHECK_EQ(_ungetch('z'), 'z');
+    CHECK_EQ(_ungetch('y'), EOF); /* one at a time */
+    CHECK(kbhit() != 0);
+    CHECK_EQ(getch(), 'z');
+    CHECK_EQ(_getch(), 'b');
+    CHECK_EQ(_getch(), '\n'); /* bytes as they are */
+    close(fds[1]);
+    CHECK(_kbhit() != 0); /* the end: _getch would not wait */
+    CHECK_EQ(_getch(), EOF);
+    CHECK_EQ(_getch(), EOF);
+    conio_stdin_restore(saved);
+}
+
+static void test_conio_putch(void)
+{
+    int fds[2], saved = fcntl(1, F_DUPFD_CLOEXEC, 10);
+    char buf[8] = {0};
+
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+        CHECK(0);
+        return;
+    }
+    fflush(stdout);
+    dup2(fds[1], 1);
+    CHECK_EQ(_putch('k'), 'k');
+    CHECK_EQ(putch(0x1e9), 0xe9); /* the low byte, as unsigned char */
+    dup2(saved, 1);
+    close(saved);
+    close(fds[1]);
+    CHECK_EQ(read(fds[0], buf, sizeof buf), 2);
+    CHECK_MEM(buf, "k\xe9", 2);
+    close(fds[0]);
+}
+
+struct conio_reader {
+    _Atomic int tid;
+    int key;
+};
+
+static DWORD WINAPI conio_read_key(LPVOID arg)
+{
+    struct conio_reader *r = arg;
+    atomic_store(&r->tid, test_gettid());
+    r->key = _getch();
+    return 0;
+}
+
+/* A terminal: a key without Enter, Enter as '\r', and no echo. */
+static void test_conio_terminal(void)
+{
+    int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), slave, saved;
+    struct conio_reader r = {0, -2};
+    struct termios tio;
+    char echo[8];
+    HANDLE t;
+
+    if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0) {
+        CHECK(0);
+        return;
+    }
+    slave = open(ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+    CHECK(slave >= 0);
+    if (slave < 0)
+        return;
+    saved = conio_stdin_from(slave);
+    CHECK_EQ(_kbhit(), 0);
+
+    /* A key typed while _getch waits: returned at once, not echoed. */
+    t = CreateThread(NULL, 0, conio_read_key, &r, 0, NULL);
+    CHECK(test_wait_blocked(0, &r.tid, 5000, TEST_SYSCALLS(SYS_read), 0, 0));
+    CHECK_EQ(write(master, "\r", 1), 1);
+    CHECK_EQ(WaitForSingleObject(t, 5000), WAIT_OBJECT_0);
+    CloseHandle(t);
+    CHECK_EQ(r.key, '\r');
+    /* The terminal is back as it was: canonical, echoing. */
+    CHECK_EQ(tcgetattr(0, &tio), 0);
+    CHECK((tio.c_lflag & ICANON) && (tio.c_lflag & ECHO) &&
+          (tio.c_iflag & ICRNL));
+    /* Nothing came back on the terminal's output. */
+    CHECK_EQ(fcntl(master, F_SETFL, O_NONBLOCK), 0);
+    CHECK_EQ(read(master, echo, sizeof echo), -1);
+    CHECK_EQ(errno, EAGAIN);
+
+    /* A key typed before, without Enter: _kbhit sees it, _getch has it. */
+    CHECK_EQ(write(master, "x", 1), 1);
+    {
+        int seen = 0;
+        for (int i = 0; i < 5000 && !seen; i++) /* bounded: 5 s */
+            if (!(seen = _kbhit()))
+                usleep(1000);
+        CHECK(seen);
+    }
+    CHECK_EQ(_getch(), 'x');
+    CHECK_EQ(_kbhit(), 0);
+    conio_stdin_restore(saved);
+    close(master);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -613,5 +744,8 @@ int main(int argc, char **argv)
     RUN(test_modules);
     RUN(test_message_box);
     RUN(test_strsafe);
+    RUN(test_conio_pipe);
+    RUN(test_conio_putch);
+    RUN(test_conio_terminal);
     return TEST_SUMMARY();
 }

@@ -48,8 +48,9 @@ void *wipc_plat_module_symbol(void *handle, const char *name);
 
 /*
  * Console keys.  When fd is a terminal: wipc_plat_tty_getch reads one key
- * without waiting for a line and without echo (the terminal's settings are
- * restored before it returns, signals from the keyboard still work), and
+ * without waiting for a line and without echo, Enter as '\r' (the
+ * terminal's settings are restored before it returns, signals from the
+ * keyboard still work), and
  * wipc_plat_tty_key_ready says, without waiting, whether a key is there
  * (1 or 0).  When fd is not a terminal, getch reads one byte and
  * key_ready says whether a read would not block.  getch: *c gets the byte,

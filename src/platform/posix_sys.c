@@ -100,6 +100,7 @@ DWORD wipc_plat_tty_getch(int fd, unsigned char *c)
     if (tty) {
         raw = old;
         raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+        raw.c_iflag &= ~(tcflag_t)ICRNL; /* Enter is '\r', as on Windows */
         raw.c_cc[VMIN] = 1;
         raw.c_cc[VTIME] = 0;
         if (tcsetattr(fd, TCSANOW, &raw) != 0)
