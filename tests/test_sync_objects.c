@@ -312,20 +312,332 @@ static void test_names_one_process(void)
     CloseHandle(m);
 }
 
+
+/* ---- Helpers: this binary as another process ----------------------------- */
+
+static HANDLE handle_arg(const char *s)
+{
+    return (HANDLE)(uintptr_t)strtoull(s, NULL, 0);
+}
+
+/* NAME: opens the named mutex and waits for it (10 s); exit code: the
+ * wait's result (0x80 abandoned), or 1000 + the error of the open. */
+static int helper_mutex_wait(int argc, char **argv)
+{
+    HANDLE m;
+    DWORD r;
+    (void)argc;
+    m = OpenMutexA(SYNCHRONIZE, FALSE, argv[0]);
+    if (!m)
+        return 1000 + (int)GetLastError();
+    r = WaitForSingleObject(m, 10000);
+    if (r == WAIT_OBJECT_0 || r == WAIT_ABANDONED)
+        ReleaseMutex(m);
+    return (int)r;
+}
+
+/* NAME READY DIE: takes the named mutex, sets READY, and when DIE is set
+ * ends the process owning it (ExitProcess: no thread ends by itself; its
+ * pidfd says so). */
+static int helper_mutex_die(int argc, char **argv)
+{
+    HANDLE m;
+    (void)argc;
+    m = OpenMutexA(SYNCHRONIZE, FALSE, argv[0]);
+    if (!m || WaitForSingleObject(m, 10000) != WAIT_OBJECT_0)
+        return 1;
+    SetEvent(handle_arg(argv[1]));
+    WaitForSingleObject(handle_arg(argv[2]), 30000);
+    ExitProcess(7);
+}
+
+/* NAME READY: opens the named semaphore, sets READY, and takes it twice
+ * (10 s each); exit code: how many it took. */
+static int helper_sem_take2(int argc, char **argv)
+{
+    HANDLE s;
+    int n = 0;
+    (void)argc;
+    s = OpenSemaphoreA(SYNCHRONIZE, FALSE, argv[0]);
+    if (!s)
+        return 1000 + (int)GetLastError();
+    SetEvent(handle_arg(argv[1]));
+    while (n < 2 && WaitForSingleObject(s, 10000) == WAIT_OBJECT_0)
+        n++;
+    return n;
+}
+
+/* NAME: creates (or opens) the named event and sets it; exit code 0, or
+ * 1000 + the error, or 2 if it did not exist already. */
+static int helper_event_set(int argc, char **argv)
+{
+    HANDLE e;
+    (void)argc;
+    e = CreateEventA(NULL, TRUE, FALSE, argv[0]);
+    if (!e)
+        return 1000 + (int)GetLastError();
+    if (GetLastError() != ERROR_ALREADY_EXISTS)
+        return 2;
+    return SetEvent(e) ? 0 : 3;
+}
+
+/* MUTEX SEM: inherited handles: the mutex is the parent's (owned), the
+ * semaphore's count goes up by one; exit code: the previous count, or
+ * 100 + a failed check. */
+static int helper_inherited(int argc, char **argv)
+{
+    HANDLE m = handle_arg(argv[0]), s = handle_arg(argv[1]);
+    LONG prev = -1;
+    (void)argc;
+    if (WaitForSingleObject(m, 0) != WAIT_TIMEOUT)
+        return 101;
+    if (ReleaseMutex(m) || GetLastError() != ERROR_NOT_OWNER)
+        return 102;
+    if (!ReleaseSemaphore(s, 1, &prev))
+        return 103;
+    return (int)prev;
+}
+
+/* Makes an unnamed semaphore (count 4, maximum 9) and writes its handle
+ * value to stdout; then waits for stdin to close. */
+static int helper_make_sem(int argc, char **argv)
+{
+    HANDLE s = CreateSemaphoreA(NULL, 4, 9, NULL);
+    char buf[32];
+    DWORD n;
+    (void)argc;
+    (void)argv;
+    snprintf(buf, sizeof buf, "%#llx\n", (unsigned long long)(uintptr_t)s);
+    if (!WriteFile(GetStdHandle(STD_OUTPUT_HANDLE), buf, (DWORD)strlen(buf),
+                   &n, NULL))
+        return 1;
+    while (ReadFile(GetStdHandle(STD_INPUT_HANDLE), buf, sizeof buf, &n,
+                    NULL) &&
+           n > 0)
+        ;
+    return 0;
+}
+
+static BOOL spawn_helper(const char *args, BOOL inherit,
+                         PROCESS_INFORMATION *pi)
+{
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "\"%s\" --helper %s", self_exe, args);
+    return test_spawn(cmd, inherit, NULL, pi);
+}
+
+static DWORD helper_code(PROCESS_INFORMATION *pi)
+{
+    DWORD code = 9999;
+    if (WaitForSingleObject(pi->hProcess, 30000) != WAIT_OBJECT_0)
+        return 8888;
+    GetExitCodeProcess(pi->hProcess, &code);
+    CloseHandle(pi->hProcess);
+    CloseHandle(pi->hThread);
+    return code;
+}
+
+/* ---- Across processes ---------------------------------------------------- */
+
+static void test_named_mutex_processes(void)
+{
+    char name[64], args[256];
+    PROCESS_INFORMATION pi;
+    HANDLE m;
+
+    snprintf(name, sizeof name, "wipc_pm_%d", (int)getpid());
+    m = CreateMutexA(NULL, TRUE, name);
+    CHECK(m != NULL);
+    snprintf(args, sizeof args, "mutex_wait %s", name);
+    CHECK_OK(spawn_helper(args, FALSE, &pi));
+    /* The child waits for it while this thread owns it. */
+    CHECK_EQ(WaitForSingleObject(pi.hProcess, 200), WAIT_TIMEOUT);
+    CHECK_OK(ReleaseMutex(m));
+    CHECK_EQ(helper_code(&pi), WAIT_OBJECT_0);
+    /* It released it: free here. */
+    CHECK_EQ(WaitForSingleObject(m, 0), WAIT_OBJECT_0);
+    CHECK_OK(ReleaseMutex(m));
+    CloseHandle(m);
+}
+
+static void test_mutex_owner_killed(void)
+{
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    char name[64], args[256];
+    PROCESS_INFORMATION pi;
+    HANDLE m, ready, die;
+    int round;
+
+    snprintf(name, sizeof name, "wipc_pk_%d", (int)getpid());
+    m = CreateMutexA(NULL, FALSE, name);
+    ready = CreateEventA(&sa, FALSE, FALSE, NULL);
+    die = CreateEventA(&sa, FALSE, FALSE, NULL);
+    for (round = 0; round < 2; round++) {
+        snprintf(args, sizeof args, "mutex_die %s %#llx %#llx", name,
+                 (unsigned long long)(uintptr_t)ready,
+                 (unsigned long long)(uintptr_t)die);
+        CHECK_OK(spawn_helper(args, TRUE, &pi));
+        CHECK_EQ(WaitForSingleObject(ready, 10000), WAIT_OBJECT_0);
+        CHECK_EQ(WaitForSingleObject(m, 0), WAIT_TIMEOUT);
+        if (round == 0) {
+            /* Killed outright while nobody waits. */
+            CHECK_OK(TerminateProcess(pi.hProcess, 9));
+            CHECK_EQ(WaitForSingleObject(pi.hProcess, 10000), WAIT_OBJECT_0);
+        } else {
+            /* Ends while this thread waits for the mutex. */
+            CHECK_OK(SetEvent(die));
+        }
+        CHECK_EQ(WaitForSingleObject(m, 10000), WAIT_ABANDONED);
+        /* Heard once: owned now, and recursive. */
+        CHECK_EQ(WaitForSingleObject(m, 0), WAIT_OBJECT_0);
+        CHECK_OK(ReleaseMutex(m));
+        CHECK_OK(ReleaseMutex(m));
+        CHECK_FAILS(ReleaseMutex(m), ERROR_NOT_OWNER);
+        helper_code(&pi);
+    }
+    CloseHandle(m);
+    CloseHandle(ready);
+    CloseHandle(die);
+}
+
+static void test_name_outlives_creator_handle(void)
+{
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    char name[64], args[256];
+    PROCESS_INFORMATION pi;
+    HANDLE s, ready;
+    LONG prev = -1;
+
+    snprintf(name, sizeof name, "wipc_ps_%d", (int)getpid());
+    s = CreateSemaphoreA(NULL, 0, 10, name);
+    ready = CreateEventA(&sa, FALSE, FALSE, NULL);
+    snprintf(args, sizeof args, "sem_take2 %s %#llx", name,
+             (unsigned long long)(uintptr_t)ready);
+    CHECK_OK(spawn_helper(args, TRUE, &pi));
+    CHECK_EQ(WaitForSingleObject(ready, 10000), WAIT_OBJECT_0);
+    /* This process lets go: the child holds the name alone. */
+    CloseHandle(s);
+    s = OpenSemaphoreA(SEMAPHORE_MODIFY_STATE, FALSE, name);
+    CHECK(s != NULL);
+    CHECK_OK(ReleaseSemaphore(s, 2, &prev));
+    CHECK_EQ(prev, 0);
+    CHECK_FAILS(ReleaseSemaphore(s, 11, &prev), ERROR_TOO_MANY_POSTS);
+    CHECK_EQ(helper_code(&pi), 2);
+    CloseHandle(s);
+    CHECK_FAILS(OpenSemaphoreA(SYNCHRONIZE, FALSE, name), ERROR_FILE_NOT_FOUND);
+    CloseHandle(ready);
+}
+
+static void test_named_event_processes(void)
+{
+    char name[64], args[256];
+    PROCESS_INFORMATION pi;
+    HANDLE e;
+
+    snprintf(name, sizeof name, "wipc_pe_%d", (int)getpid());
+    e = CreateEventA(NULL, TRUE, FALSE, name);
+    snprintf(args, sizeof args, "event_set %s", name);
+    CHECK_OK(spawn_helper(args, FALSE, &pi));
+    CHECK_EQ(WaitForSingleObject(e, 10000), WAIT_OBJECT_0);
+    CHECK_EQ(helper_code(&pi), 0);
+    /* A type collision is seen across processes too: the child's event
+     * is gone, but this process still holds it. */
+    CHECK_FAILS(CreateMutexA(NULL, FALSE, name), ERROR_INVALID_HANDLE);
+    CloseHandle(e);
+}
+
+static void test_inherit_sync(void)
+{
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    char args[256];
+    PROCESS_INFORMATION pi;
+    HANDLE m = CreateMutexA(&sa, TRUE, NULL);
+    HANDLE s = CreateSemaphoreA(&sa, 3, 5, NULL);
+    LONG prev = -1;
+
+    snprintf(args, sizeof args, "inherited %#llx %#llx",
+             (unsigned long long)(uintptr_t)m,
+             (unsigned long long)(uintptr_t)s);
+    CHECK_OK(spawn_helper(args, TRUE, &pi));
+    CHECK_EQ(helper_code(&pi), 3);
+    CHECK_OK(ReleaseSemaphore(s, 1, &prev));
+    CHECK_EQ(prev, 4);
+    CHECK_OK(ReleaseMutex(m));
+    CloseHandle(m);
+    CloseHandle(s);
+}
+
+static void test_duplicate_sync(void)
+{
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    STARTUPINFOA si = {sizeof si};
+    PROCESS_INFORMATION pi;
+    HANDLE out_r, out_w, in_r, in_w, mine = NULL, theirs = NULL, m;
+    char cmd[8192], buf[64] = "";
+    DWORD n = 0, got = 0;
+    LONG prev = -1;
+
+    CHECK_OK(CreatePipe(&out_r, &out_w, &sa, 0));
+    CHECK_OK(CreatePipe(&in_r, &in_w, &sa, 0));
+    SetHandleInformation(out_r, HANDLE_FLAG_INHERIT, 0);
+    SetHandleInformation(in_w, HANDLE_FLAG_INHERIT, 0);
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = in_r;
+    si.hStdOutput = out_w;
+    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+    snprintf(cmd, sizeof cmd, "\"%s\" --helper make_sem", self_exe);
+    CHECK_OK(test_spawn(cmd, TRUE, &si, &pi));
+    CloseHandle(out_w);
+    CloseHandle(in_r);
+    while (got < sizeof buf - 1 && !strchr(buf, '\n') &&
+           ReadFile(out_r, buf + got, sizeof buf - 1 - got, &n, NULL) && n)
+        got += n;
+    buf[got] = '\0';
+    /* Out of the child... */
+    CHECK_OK(DuplicateHandle(pi.hProcess, handle_arg(buf),
+                             GetCurrentProcess(), &mine, 0, FALSE,
+                             DUPLICATE_SAME_ACCESS));
+    CHECK_OK(ReleaseSemaphore(mine, 1, &prev));
+    CHECK_EQ(prev, 4);
+    CHECK_EQ(WaitForSingleObject(mine, 0), WAIT_OBJECT_0);
+    /* ... and a mutex into it, owned here. */
+    m = CreateMutexA(NULL, TRUE, NULL);
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), m, pi.hProcess, &theirs, 0,
+                             FALSE, DUPLICATE_SAME_ACCESS));
+    CHECK(theirs != NULL);
+    CloseHandle(in_w); /* the child ends */
+    CHECK_EQ(helper_code(&pi), 0);
+    CHECK_OK(ReleaseSemaphore(mine, 0, &prev));
+    CHECK_EQ(prev, 4);
+    CHECK_OK(ReleaseMutex(m));
+    CloseHandle(m);
+    CloseHandle(mine);
+    CloseHandle(out_r);
+}
+
 int main(int argc, char **argv)
 {
     {
         ssize_t n = readlink("/proc/self/exe", self_exe, sizeof self_exe - 1);
         self_exe[n > 0 ? n : 0] = '\0';
     }
-    (void)argc;
-    (void)argv;
-    TEST_START();
+    TEST_HELPERS(argc, argv, {"mutex_wait", helper_mutex_wait},
+                 {"mutex_die", helper_mutex_die},
+                 {"sem_take2", helper_sem_take2},
+                 {"event_set", helper_event_set},
+                 {"inherited", helper_inherited},
+                 {"make_sem", helper_make_sem});
     RUN(test_mutex_recursive);
     RUN(test_mutex_threads);
     RUN(test_mutex_wait_all);
     RUN(test_semaphore_counts);
     RUN(test_semaphore_threads);
     RUN(test_names_one_process);
+    RUN(test_named_mutex_processes);
+    RUN(test_mutex_owner_killed);
+    RUN(test_name_outlives_creator_handle);
+    RUN(test_named_event_processes);
+    RUN(test_inherit_sync);
+    RUN(test_duplicate_sync);
     return TEST_SUMMARY();
 }

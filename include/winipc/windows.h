@@ -152,6 +152,10 @@ typedef PTHREAD_START_ROUTINE LPTHREAD_START_ROUTINE;
 #define TEXT(quote) quote /* narrow strings: UNICODE is not supported */
 #endif
 #define UNREFERENCED_PARAMETER(P) ((void)(P))
+#define ARRAYSIZE(A) (sizeof(A) / sizeof((A)[0]))
+#ifndef _countof
+#define _countof(A) (sizeof(A) / sizeof((A)[0]))
+#endif
 #define DBG_UNREFERENCED_PARAMETER(P) ((void)(P))
 #define DBG_UNREFERENCED_LOCAL_VARIABLE(V) ((void)(V))
 

@@ -113,6 +113,8 @@ DWORD wipc_sync_name_lookup(uint64_t id, struct wipc_object **out);
  * only. */
 typedef DWORD (*wipc_sync_fetch_fn)(DWORD pid, uint64_t id,
                                     struct wipc_object **out);
-void wipc_sync_name_set_fetch(wipc_sync_fetch_fn fn);
+/* ready: makes sure this process answers others' fetches before it takes
+ * a slot (starts its handle service). */
+void wipc_sync_name_set_fetch(wipc_sync_fetch_fn fn, void (*ready)(void));
 
 #endif /* WIPC_SYNC_H */

@@ -74,11 +74,13 @@ struct sn_entry {
 static wipc_mutex sn_lock = WIPC_MUTEX_INIT;
 static struct sn_entry *sn_list;
 static wipc_sync_fetch_fn sn_fetch;
+static void (*sn_ready)(void);
 
-void wipc_sync_name_set_fetch(wipc_sync_fetch_fn fn)
+void wipc_sync_name_set_fetch(wipc_sync_fetch_fn fn, void (*ready)(void))
 {
     wipc_mutex_lock(&sn_lock);
     sn_fetch = fn;
+    sn_ready = ready;
     wipc_mutex_unlock(&sn_lock);
 }
 
@@ -289,6 +291,7 @@ DWORD wipc_sync_name_get(const char *name, enum wipc_sync_kind kind,
     struct sn_entry *e;
     struct wipc_object *obj;
     const char *plain = name;
+    void (*ready)(void);
     int created = 0, live = 0;
     DWORD err = wipc_sync_name_path(name, file, sizeof file);
 
@@ -310,6 +313,12 @@ DWORD wipc_sync_name_get(const char *name, enum wipc_sync_kind kind,
         *out = obj;
         return 0;
     }
+    /* Others must reach this process once it holds a slot. */
+    wipc_mutex_lock(&sn_lock);
+    ready = sn_ready;
+    wipc_mutex_unlock(&sn_lock);
+    if (ready)
+        ready();
     err = wipc_ns_open(file, p ? WIPC_NS_CREATE : WIPC_NS_OWNER, 0600, &f,
                        &created);
     if (err == ERROR_FILE_NOT_FOUND && !p)

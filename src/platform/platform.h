@@ -535,6 +535,16 @@ DWORD wipc_plat_svc_send(int fd, const void *buf, size_t len, int pass_fd,
 DWORD wipc_plat_svc_recv(int fd, void *buf, size_t cap, size_t *len,
                          int *fd_out, int timeout_ms);
 
+/* The same with up to WIPC_PLAT_SVC_FDS_MAX descriptors: send passes nfds
+ * of fds; recv keeps up to max in fds_out (*nfds of them, the rest -1;
+ * more are closed). */
+#define WIPC_PLAT_SVC_FDS_MAX 4
+DWORD wipc_plat_svc_send_fds(int fd, const void *buf, size_t len,
+                             const int *fds, size_t nfds, int timeout_ms);
+DWORD wipc_plat_svc_recv_fds(int fd, void *buf, size_t cap, size_t *len,
+                             int *fds_out, size_t max, size_t *nfds,
+                             int timeout_ms);
+
 /* wipc_plat_thread_start with every signal blocked in the new thread. */
 DWORD wipc_plat_thread_start_quiet(void *(*fn)(void *), void *arg,
                                    size_t stack_size);

@@ -294,12 +294,21 @@ DWORD wipc_plat_svc_accept(int lfd, int *out)
 DWORD wipc_plat_svc_send(int fd, const void *buf, size_t len, int pass_fd,
                          int timeout_ms)
 {
-    char ctl[CMSG_SPACE(sizeof(int))];
+    return wipc_plat_svc_send_fds(fd, buf, len, &pass_fd, pass_fd >= 0 ? 1 : 0,
+                                  timeout_ms);
+}
+
+DWORD wipc_plat_svc_send_fds(int fd, const void *buf, size_t len,
+                             const int *fds, size_t nfds, int timeout_ms)
+{
+    char ctl[CMSG_SPACE(WIPC_PLAT_SVC_FDS_MAX * sizeof(int))];
     struct iovec iov = {(void *)buf, len};
     struct msghdr msg;
     ssize_t n;
 
-    wipc_posix_rights_msg(&msg, &iov, ctl, &pass_fd, pass_fd >= 0 ? 1 : 0);
+    if (nfds > WIPC_PLAT_SVC_FDS_MAX)
+        return ERROR_INVALID_PARAMETER;
+    wipc_posix_rights_msg(&msg, &iov, ctl, fds, nfds);
     for (;;) {
         struct pollfd p = {.fd = fd, .events = POLLOUT};
         n = sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -321,27 +330,29 @@ DWORD wipc_plat_svc_send(int fd, const void *buf, size_t len, int pass_fd,
     return (size_t)n == len ? 0 : ERROR_BROKEN_PIPE;
 }
 
-/* Keeps the first descriptor that came with a message in *fd_out (if
- * wanted) and closes any other. */
-static void svc_take_fds(struct msghdr *msg, int *fd_out)
-{
-    int fd = -1;
-    if (wipc_posix_rights_take(msg, &fd, fd_out && *fd_out < 0 ? 1 : 0))
-        *fd_out = fd;
-}
-
 DWORD wipc_plat_svc_recv(int fd, void *buf, size_t cap, size_t *len,
                          int *fd_out, int timeout_ms)
 {
-    /* Room for a few descriptors, so that a peer sending more than one
-     * cannot leave any open here unseen (they are closed). */
-    char ctl[CMSG_SPACE(4 * sizeof(int))];
+    size_t n = 0;
+    return wipc_plat_svc_recv_fds(fd, buf, cap, len, fd_out, fd_out ? 1 : 0,
+                                  &n, timeout_ms);
+}
+
+DWORD wipc_plat_svc_recv_fds(int fd, void *buf, size_t cap, size_t *len,
+                             int *fds_out, size_t max, size_t *nfds,
+                             int timeout_ms)
+{
+    /* Room for a few more descriptors than wanted, so that a peer sending
+     * more cannot leave any open here unseen (they are closed). */
+    char ctl[CMSG_SPACE((WIPC_PLAT_SVC_FDS_MAX + 4) * sizeof(int))];
     struct iovec iov = {buf, cap};
     struct msghdr msg;
     ssize_t n;
+    size_t i;
 
-    if (fd_out)
-        *fd_out = -1;
+    *nfds = 0;
+    for (i = 0; i < max; i++)
+        fds_out[i] = -1;
     for (;;) {
         struct pollfd p = {.fd = fd, .events = POLLIN};
         int r = poll(&p, 1, timeout_ms);
@@ -364,15 +375,15 @@ DWORD wipc_plat_svc_recv(int fd, void *buf, size_t cap, size_t *len,
                        ? ERROR_BROKEN_PIPE
                        : wipc_plat_error(errno);
     }
-    svc_take_fds(&msg, fd_out);
-    if (n == 0) /* end of stream: the peer closed */
-        return ERROR_BROKEN_PIPE;
-    if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) {
-        if (fd_out && *fd_out >= 0) {
-            close(*fd_out);
-            *fd_out = -1;
+    *nfds = wipc_posix_rights_take(&msg, fds_out, max);
+    if (n == 0 || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+        for (i = 0; i < *nfds; i++) {
+            close(fds_out[i]);
+            fds_out[i] = -1;
         }
-        return ERROR_INVALID_DATA;
+        *nfds = 0;
+        /* n == 0: end of stream, the peer closed */
+        return n == 0 ? ERROR_BROKEN_PIPE : ERROR_INVALID_DATA;
     }
     *len = (size_t)n;
     return 0;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../objects/objects.h"
+#include "../objects/sync.h"
 #include "inherit.h"
 #include "process.h"
 
@@ -88,6 +89,11 @@ DWORD wipc_inherit_prepare(struct wipc_inherit *inh)
             inh->owned[inh->n_owned++] = rec_fd;
             it->rec_fd = (int)(3 + inh->n);
             inh->fds[inh->n++] = rec_fd;
+        } else if ((rec_fd = wipc_sync_second_fd(h->obj)) >= 0) {
+            /* A mutex's or semaphore's state: "mutex.FD" (owned by the
+             * object, which the list holds). */
+            it->rec_fd = (int)(3 + inh->n);
+            inh->fds[inh->n++] = rec_fd;
         }
         inh->n_items++;
     }
@@ -156,6 +162,19 @@ static void inherit_adopt_one(char *item)
         /* wipc_process_adopt takes both descriptors, also on failure. */
         if (wipc_process_adopt(pid, fd, rec_fd, &obj) != 0)
             return;
+    } else if (strncmp(fields[4], "mutex.", 6) == 0 ||
+               strncmp(fields[4], "semaphore.", 10) == 0) {
+        /* "mutex.FD": FD its state's. */
+        char *dot = strrchr(fields[4], '.');
+        int fd2 = (int)strtol(dot + 1, NULL, 10);
+        *dot = '\0';
+        if (fd2 < 3 || fd2 == fd || wipc_plat_set_cloexec(fd2) != 0) {
+            wipc_plat_close(fd);
+            return;
+        }
+        /* Takes both descriptors, also on failure. */
+        if (wipc_sync_rebuild(fields[4], fd, fd2, &obj) != 0)
+            return;
     } else if (inherit_make(fields[4], fd, &obj) != 0) {
         wipc_plat_close(fd);
         return;
@@ -177,6 +196,23 @@ void wipc_inherit_adopt(void)
          item = strtok_r(NULL, ";", &save))
         inherit_adopt_one(item);
     free(list);
+}
+
+DWORD wipc_inherit_describe2(struct wipc_object *obj, int *fd, int *fd2,
+                             char *tag, size_t taglen)
+{
+    DWORD err = wipc_inherit_describe(obj, fd, tag, taglen);
+    *fd2 = err ? -1 : wipc_sync_second_fd(obj);
+    return err;
+}
+
+DWORD wipc_inherit_rebuild2(const char *tag, int fd, int fd2,
+                            struct wipc_object **obj)
+{
+    if (wipc_sync_tag(tag))
+        return wipc_sync_rebuild(tag, fd, fd2, obj);
+    wipc_plat_close(fd2);
+    return wipc_inherit_rebuild(tag, fd, obj);
 }
 
 DWORD wipc_inherit_describe(struct wipc_object *obj, int *fd, char *tag,

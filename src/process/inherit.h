@@ -10,7 +10,8 @@
  * FD the child's descriptor, FLAGS the HANDLE_FLAG_* bits and TAG what the
  * object is ("file", "event.1" for a manual-reset event, "process.PID", or
  * "process.PID.FD" when the process's exit record comes along at FD: see
- * exit_record.h).
+ * exit_record.h; "mutex.FD" and "semaphore.FD" with their state's memfd
+ * at FD: objects/sync.h).
  * A winipc child enters these in its handle table at the same values
  * before main() and removes the variable; a child that does not use winipc
  * (a shell script) can read it to find the descriptor behind a handle value
@@ -74,6 +75,19 @@ void wipc_inherit_adopt(void);
  */
 DWORD wipc_inherit_describe(struct wipc_object *obj, int *fd, char *tag,
                             size_t taglen);
+
+/*
+ * wipc_inherit_describe for objects that may need a second descriptor
+ * (a mutex's or semaphore's state, objects/sync.h): *fd2 gets it (still
+ * owned by obj), or -1.
+ */
+DWORD wipc_inherit_describe2(struct wipc_object *obj, int *fd, int *fd2,
+                             char *tag, size_t taglen);
+
+/* wipc_inherit_rebuild with that second descriptor (-1 if none), which is
+ * taken over too. */
+DWORD wipc_inherit_rebuild2(const char *tag, int fd, int fd2,
+                            struct wipc_object **obj);
 
 /*
  * Rebuilds an object from a tag and a descriptor received from another

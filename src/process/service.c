@@ -32,6 +32,7 @@
 
 #include "../core/handle.h"
 #include "../objects/objects.h"
+#include "../objects/sync.h"
 #include "../platform/platform.h"
 #include "inherit.h"
 #include "process.h"
@@ -69,12 +70,12 @@
 #define SVC_LIST_BATCH 32
 #define SVC_LIST_MAX (1u << 24) /* the handle table's own limit */
 
-enum svc_op { SVC_PUT = 1, SVC_GET, SVC_DUP, SVC_CLOSE, SVC_LIST };
+enum svc_op { SVC_PUT = 1, SVC_GET, SVC_DUP, SVC_CLOSE, SVC_LIST, SVC_SYNC };
 
 /* Fixed-size, fixed-width messages: a 32-bit and a 64-bit process talk. */
 struct svc_request {
     uint32_t magic, op;
-    uint64_t handle;  /* GET, DUP, CLOSE */
+    uint64_t handle;  /* GET, DUP, CLOSE; SYNC: the name's registry id */
     uint32_t access;  /* PUT: the new handle's; DUP: the desired access */
     uint32_t flags;   /* PUT, DUP: HANDLE_FLAG_INHERIT */
     uint32_t options; /* GET, DUP: DUPLICATE_CLOSE_SOURCE, _SAME_ACCESS */
@@ -87,7 +88,7 @@ struct svc_reply {
     uint64_t handle;                /* PUT, DUP: the new handle */
     uint32_t access;                /* GET: the handle's access */
     uint32_t count;                 /* LIST: entries that follow in batches */
-    char tag[WIPC_INHERIT_TAG_MAX]; /* GET */
+    char tag[WIPC_INHERIT_TAG_MAX]; /* GET, SYNC */
 };
 
 struct svc_entry {
@@ -137,23 +138,35 @@ static void svc_copy(char *dst, size_t cap, const char *s)
     dst[n] = '\0';
 }
 
-static DWORD svc_answer(int c, struct svc_reply *rep, int fd)
+/* Sends the reply with fd and fd2 (-1: none). */
+static DWORD svc_answer2(int c, struct svc_reply *rep, int fd, int fd2)
 {
+    int fds[2] = {fd, fd2};
     rep->magic = SVC_MAGIC;
-    return wipc_plat_svc_send(c, rep, sizeof *rep, fd, SVC_REQUEST_TIMEOUT_MS);
+    return wipc_plat_svc_send_fds(c, rep, sizeof *rep, fds,
+                                  fd < 0 ? 0 : fd2 < 0 ? 1 : 2,
+                                  SVC_REQUEST_TIMEOUT_MS);
 }
 
-/* PUT: the object is rebuilt as an inherited handle is (fd taken over). */
-static void svc_do_put(int c, const struct svc_request *req, int fd)
+static DWORD svc_answer(int c, struct svc_reply *rep, int fd)
+{
+    return svc_answer2(c, rep, fd, -1);
+}
+
+/* PUT: the object is rebuilt as an inherited handle is (fd and fd2, a
+ * mutex's or semaphore's state, taken over). */
+static void svc_do_put(int c, const struct svc_request *req, int fd, int fd2)
 {
     struct svc_reply rep = {0};
     struct wipc_object *obj;
     HANDLE h = NULL;
 
-    if (fd < 0)
+    if (fd < 0) {
+        wipc_plat_close(fd2);
         rep.error = ERROR_INVALID_DATA;
-    else
-        rep.error = wipc_inherit_rebuild(req->tag, fd, &obj);
+    } else {
+        rep.error = wipc_inherit_rebuild2(req->tag, fd, fd2, &obj);
+    }
     if (!rep.error) {
         rep.error = wipc_handle_alloc(obj, req->access,
                                       req->flags & HANDLE_FLAG_INHERIT, &h);
@@ -173,7 +186,7 @@ static void svc_do_get(int c, const struct svc_request *req)
     struct svc_reply rep = {0};
     struct wipc_object *obj = NULL;
     ACCESS_MASK granted = 0;
-    int fd = -1;
+    int fd = -1, fd2 = -1;
 
     /* GetCurrentThread() names the caller's thread: resolved there. */
     if (h == WIPC_PSEUDO_THREAD)
@@ -183,10 +196,27 @@ static void svc_do_get(int c, const struct svc_request *req)
     if (!rep.error) {
         if (req->options & DUPLICATE_CLOSE_SOURCE)
             wipc_handle_close(h); /* whatever happens next */
-        rep.error = wipc_inherit_describe(obj, &fd, rep.tag, sizeof rep.tag);
+        rep.error = wipc_inherit_describe2(obj, &fd, &fd2, rep.tag,
+                                           sizeof rep.tag);
         rep.access = granted;
     }
-    svc_answer(c, &rep, rep.error ? -1 : fd);
+    svc_answer2(c, &rep, rep.error ? -1 : fd, fd2);
+    wipc_object_release(obj);
+}
+
+/* SYNC: the named event, mutex or semaphore this process holds under the
+ * registry id (objects/sync.h), as GET sends a handle's object. */
+static void svc_do_sync(int c, const struct svc_request *req)
+{
+    struct svc_reply rep = {0};
+    struct wipc_object *obj = NULL;
+    int fd = -1, fd2 = -1;
+
+    rep.error = wipc_sync_name_lookup(req->handle, &obj);
+    if (!rep.error)
+        rep.error = wipc_inherit_describe2(obj, &fd, &fd2, rep.tag,
+                                           sizeof rep.tag);
+    svc_answer2(c, &rep, rep.error ? -1 : fd, fd2);
     wipc_object_release(obj);
 }
 
@@ -285,29 +315,31 @@ static void svc_serve(int c)
     struct svc_request req;
     struct svc_reply rep = {0};
     DWORD pid, uid, me = wipc_plat_geteuid();
-    size_t len = 0;
-    int fd = -1;
+    size_t len = 0, nfds = 0;
+    int fds[2] = {-1, -1};
 
     if (wipc_plat_peer_cred(c, &pid, &uid) != 0 || (uid != me && uid != 0)) {
         rep.error = ERROR_ACCESS_DENIED;
         svc_answer(c, &rep, -1);
         return;
     }
-    if (wipc_plat_svc_recv(c, &req, sizeof req, &len, &fd,
-                           SVC_REQUEST_TIMEOUT_MS) != 0)
+    if (wipc_plat_svc_recv_fds(c, &req, sizeof req, &len, fds, 2, &nfds,
+                               SVC_REQUEST_TIMEOUT_MS) != 0)
         return;
     if (len != sizeof req || req.magic != SVC_MAGIC) {
-        wipc_plat_close(fd);
+        wipc_plat_close(fds[0]);
+        wipc_plat_close(fds[1]);
         rep.error = ERROR_NOT_SUPPORTED; /* another version of winipc */
         svc_answer(c, &rep, -1);
         return;
     }
     req.tag[sizeof req.tag - 1] = '\0';
     if (req.op == SVC_PUT) {
-        svc_do_put(c, &req, fd);
+        svc_do_put(c, &req, fds[0], fds[1]);
         return;
     }
-    wipc_plat_close(fd); /* only PUT carries one */
+    wipc_plat_close(fds[0]); /* only PUT carries any */
+    wipc_plat_close(fds[1]);
     switch (req.op) {
     case SVC_GET:
         svc_do_get(c, &req);
@@ -321,6 +353,9 @@ static void svc_serve(int c)
         break;
     case SVC_LIST:
         svc_do_list(c);
+        break;
+    case SVC_SYNC:
+        svc_do_sync(c, &req);
         break;
     default:
         rep.error = ERROR_NOT_SUPPORTED;
@@ -501,38 +536,44 @@ static DWORD svc_connect(DWORD pid, struct wipc_object *proc, int *out)
 }
 
 /*
- * One request and its reply.  send_fd (if >= 0) goes with the request;
- * recv_fd (may be NULL) gets the descriptor of the reply.  With conn, the
- * connection is left open there for what follows (LIST).  Returns the
- * transport's error, or else the service's.
+ * One request and its reply.  send_fd and send_fd2 (if >= 0) go with the
+ * request; recv_fd (may be NULL) gets the descriptors of the reply (two:
+ * the second -1 unless one came).  With conn, the connection is left open
+ * there for what follows (LIST).  Returns the transport's error, or else
+ * the service's.
  */
 static DWORD svc_call(DWORD pid, struct wipc_object *proc,
-                      struct svc_request *req, int send_fd,
+                      struct svc_request *req, int send_fd, int send_fd2,
                       struct svc_reply *rep, int *recv_fd, int *conn)
 {
-    size_t len = 0;
-    int c = -1, fd = -1;
+    size_t len = 0, nfds = 0;
+    int c = -1, fds[2] = {-1, -1}, sfds[2] = {send_fd, send_fd2};
     DWORD err;
 
     if (recv_fd)
-        *recv_fd = -1;
+        recv_fd[0] = recv_fd[1] = -1;
     req->magic = SVC_MAGIC;
     err = svc_connect(pid, proc, &c);
     if (err)
         return err;
-    err = wipc_plat_svc_send(c, req, sizeof *req, send_fd, -1);
+    err = wipc_plat_svc_send_fds(c, req, sizeof *req, sfds,
+                                 send_fd < 0 ? 0 : send_fd2 < 0 ? 1 : 2, -1);
     if (!err)
-        err = wipc_plat_svc_recv(c, rep, sizeof *rep, &len, &fd, -1);
+        err = wipc_plat_svc_recv_fds(c, rep, sizeof *rep, &len, fds, 2, &nfds,
+                                     -1);
     if (!err && (len != sizeof *rep || rep->magic != SVC_MAGIC))
         err = ERROR_NOT_SUPPORTED;
     if (err == ERROR_BROKEN_PIPE) /* it died, or it is not our service */
         err = svc_ended(proc) ? ERROR_ACCESS_DENIED : ERROR_NOT_SUPPORTED;
     if (!err)
         err = rep->error;
-    if (!err && recv_fd)
-        *recv_fd = fd;
-    else
-        wipc_plat_close(fd);
+    if (!err && recv_fd) {
+        recv_fd[0] = fds[0];
+        recv_fd[1] = fds[1];
+    } else {
+        wipc_plat_close(fds[0]);
+        wipc_plat_close(fds[1]);
+    }
     if (!err && conn)
         *conn = c;
     else
@@ -568,13 +609,13 @@ static DWORD remote_put(struct dup_side *t, struct wipc_object *obj,
 {
     struct svc_request req = {.op = SVC_PUT, .access = access, .flags = flags};
     struct svc_reply rep;
-    int fd;
-    DWORD err = wipc_inherit_describe(obj, &fd, req.tag, sizeof req.tag);
+    int fd, fd2;
+    DWORD err = wipc_inherit_describe2(obj, &fd, &fd2, req.tag, sizeof req.tag);
 
     if (err)
         return err;
     /* obj is referenced by the caller: fd stays open during the call. */
-    err = svc_call(t->pid, t->proc, &req, fd, &rep, NULL, NULL);
+    err = svc_call(t->pid, t->proc, &req, fd, fd2, &rep, NULL, NULL);
     if (!err)
         *out = (HANDLE)(uintptr_t)rep.handle;
     return err;
@@ -587,16 +628,35 @@ static DWORD remote_get(struct dup_side *s, HANDLE h, DWORD options,
                               .handle = (uint64_t)(uintptr_t)h,
                               .options = options & DUPLICATE_CLOSE_SOURCE};
     struct svc_reply rep;
-    int fd;
-    DWORD err = svc_call(s->pid, s->proc, &req, -1, &rep, &fd, NULL);
+    int fd[2];
+    DWORD err = svc_call(s->pid, s->proc, &req, -1, -1, &rep, fd, NULL);
 
-    if (!err && fd < 0)
+    if (!err && fd[0] < 0) {
+        wipc_plat_close(fd[1]);
         err = ERROR_INVALID_DATA;
+    }
     if (err)
         return err;
     rep.tag[sizeof rep.tag - 1] = '\0';
     *granted = rep.access;
-    return wipc_inherit_rebuild(rep.tag, fd, obj);
+    return wipc_inherit_rebuild2(rep.tag, fd[0], fd[1], obj);
+}
+
+DWORD wipc_service_fetch_sync(DWORD pid, uint64_t id, struct wipc_object **obj)
+{
+    struct svc_request req = {.op = SVC_SYNC, .handle = id};
+    struct svc_reply rep;
+    int fd[2];
+    DWORD err = svc_call(pid, NULL, &req, -1, -1, &rep, fd, NULL);
+
+    if (!err && fd[0] < 0) {
+        wipc_plat_close(fd[1]);
+        err = ERROR_INVALID_DATA;
+    }
+    if (err)
+        return err;
+    rep.tag[sizeof rep.tag - 1] = '\0';
+    return wipc_inherit_rebuild2(rep.tag, fd[0], fd[1], obj);
 }
 
 static DWORD remote_dup(struct dup_side *s, HANDLE h, ACCESS_MASK desired,
@@ -608,7 +668,7 @@ static DWORD remote_dup(struct dup_side *s, HANDLE h, ACCESS_MASK desired,
                               .flags = flags,
                               .options = options};
     struct svc_reply rep;
-    DWORD err = svc_call(s->pid, s->proc, &req, -1, &rep, NULL, NULL);
+    DWORD err = svc_call(s->pid, s->proc, &req, -1, -1, &rep, NULL, NULL);
     if (!err)
         *out = (HANDLE)(uintptr_t)rep.handle;
     return err;
@@ -625,7 +685,7 @@ static DWORD remote_close(struct dup_side *s, HANDLE h)
     if (s->susp)
         err = wipc_suspended_close(s->susp, h, &taken);
     if (!taken)
-        err = svc_call(s->pid, s->proc, &req, -1, &rep, NULL, NULL);
+        err = svc_call(s->pid, s->proc, &req, -1, -1, &rep, NULL, NULL);
     return err;
 }
 
@@ -812,7 +872,7 @@ DWORD wipc_service_list(DWORD pid, struct wipc_remote_handle **list, size_t *n)
             list_convert(&mine[i], &out[i]);
         free(mine);
     } else {
-        err = svc_call(pid, NULL, &req, -1, &rep, NULL, &c);
+        err = svc_call(pid, NULL, &req, -1, -1, &rep, NULL, &c);
         if (err)
             return err;
         count = rep.count;

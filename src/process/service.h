@@ -19,6 +19,8 @@
  *          same object: DuplicateHandle(hOther, h, hOther, ...)).
  *   CLOSE  a handle value closed.
  *   LIST   the whole handle table (see wipc_service_list).
+ *   SYNC   a named event, mutex or semaphore the process holds, by its
+ *          name's registry id (wipc_service_fetch_sync).
  *
  * The data itself never passes through anybody: the descriptor moves
  * straight from one process to the other.  Errors travel as Win32 codes.
@@ -73,6 +75,15 @@ int wipc_service_is_remote(HANDLE h);
 DWORD wipc_service_duplicate(HANDLE src_process, HANDLE src, HANDLE tgt_process,
                              HANDLE *out, ACCESS_MASK desired, BOOL inherit,
                              DWORD options);
+
+/*
+ * The named event, mutex or semaphore that process pid holds under the
+ * registry id (objects/sync_name.c), through its service: *obj gets it
+ * rebuilt here.  ERROR_FILE_NOT_FOUND if it holds no such object; the
+ * service's errors otherwise (ERROR_NOT_SUPPORTED, ERROR_ACCESS_DENIED for
+ * another user's process).
+ */
+DWORD wipc_service_fetch_sync(DWORD pid, uint64_t id, struct wipc_object **obj);
 
 /* One handle of another process, as wipc_service_list reports it. */
 struct wipc_remote_handle {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../objects/objects.h"
+#include "../objects/sync.h"
 #include "process.h"
 #include "suspended.h"
 
@@ -166,6 +167,10 @@ DWORD wipc_suspended_put(struct wipc_suspended *s, struct wipc_object *obj,
         return err;
     if (obj->ops == &wipc_process_ops && wipc_process_share_fd(obj, &rec))
         rec = -1;
+    /* A mutex's or semaphore's state goes along the same way. */
+    if (obj->ops != &wipc_process_ops && wipc_sync_second_fd(obj) >= 0 &&
+        wipc_plat_dup(wipc_sync_second_fd(obj), &rec))
+        return ERROR_NOT_ENOUGH_MEMORY;
     if (!susp_enter(s, &err, taken)) {
         wipc_plat_close(rec);
         return err;
@@ -202,7 +207,7 @@ DWORD wipc_suspended_get(struct wipc_suspended *s, HANDLE h, int close_source,
     struct wipc_object *release = NULL;
     struct susp_entry *e;
     char tag[WIPC_INHERIT_TAG_MAX];
-    int fd = -1;
+    int fd = -1, fd2 = -1;
     DWORD err = 0;
 
     *obj = NULL;
@@ -221,13 +226,18 @@ DWORD wipc_suspended_get(struct wipc_suspended *s, HANDLE h, int close_source,
          * would. */
         memcpy(tag, e->tag, sizeof tag);
         err = susp_channel_error(wipc_plat_spawn_get(s->chan, e->fd, &fd));
+        if (!err && wipc_sync_tag(tag) && e->rec_fd >= 0)
+            err = susp_channel_error(
+                wipc_plat_spawn_get(s->chan, e->rec_fd, &fd2));
     }
     if (close_source)
         susp_drop_locked(s, e, &release);
     wipc_mutex_unlock(&s->lock);
     wipc_object_release(release);
     if (!err && fd >= 0)
-        err = wipc_inherit_rebuild(tag, fd, obj);
+        err = wipc_inherit_rebuild2(tag, fd, fd2, obj);
+    else
+        wipc_plat_close(fd2);
     return err;
 }
 
