@@ -114,6 +114,21 @@ wait_for() {
     return 1
 }
 
+# wait_sleeping PID: waits (10 s at most) until process PID sleeps in
+# nanosleep, as WaitNamedPipe does between its looks at a busy pipe (the
+# kernel function it sleeps in, /proc/PID/wchan).
+wait_sleeping() {
+    deadline=$(($(date +%s) + 10))
+    while [ "$(date +%s)" -le $deadline ]; do
+        case "$(cat "/proc/$1/wchan" 2>/dev/null)" in
+        *nanosleep*) return 0 ;;
+        esac
+        sleep 0.01 # polling the state, with a bound
+    done
+    fail "timed out waiting for process $1 to sleep in nanosleep"
+    return 1
+}
+
 # wait_name KIND NAME: waits until the object NAME (bare) is listed.
 wait_name() {
     prefix='\\\\.\\pipe\\'

@@ -76,10 +76,12 @@ run "$W" connect msgs --timeout 300 </dev/null
 check_eq "a client of a full pipe exits 1" 1 "$RC"
 check_eq "a client of a full pipe gets ERROR_PIPE_BUSY" \
     'winipc connect: \\.\pipe\msgs: ERROR_PIPE_BUSY (231): All pipe instances are busy.' "$ERR"
-# When one client leaves, a waiting one gets in.
-bg sh -c "echo waited | \"$W\" connect msgs --timeout 10000 >\"$TMP/waited\""
+# When one client leaves, a waiting one gets in: it leaves once the third
+# client is seen waiting (in WaitNamedPipe's sleep, after ERROR_PIPE_BUSY).
+echo waited >"$TMP/waiter_in"
+bg_in "$TMP/waiter_in" "$W" connect msgs --timeout 10000 >"$TMP/waited"
 WAITER=$BG_PID
-sleep 0.2
+wait_sleeping "$WAITER"
 exec 3>&-
 stop "$H1"
 wait "$WAITER"
