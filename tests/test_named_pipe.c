@@ -325,7 +325,13 @@ static void test_transact_and_call(void)
     CHECK_OK(WriteFile(s, "early", 5, &n, NULL));
     CHECK_FAILS(TransactNamedPipe(c, "q", 1, buf, sizeof buf, &n, NULL),
                 ERROR_PIPE_BUSY);
+    /* The refused transaction left the unread message as it was, and
+     * wrote nothing. */
     CHECK_OK(ReadFile(c, buf, sizeof buf, &n, NULL));
+    CHECK_EQ(n, 5);
+    CHECK_MEM(buf, "early", 5);
+    CHECK_OK(PeekNamedPipe(s, NULL, 0, NULL, &n, NULL));
+    CHECK_EQ(n, 0);
     {
         pthread_t t;
         pthread_create(&t, NULL, echo_once, s);
@@ -342,9 +348,11 @@ static void test_transact_and_call(void)
         CHECK_FAILS(TransactNamedPipe(c, "0123456789", 10, buf, 4, &n, NULL),
                     ERROR_MORE_DATA);
         CHECK_EQ(n, 4);
+        CHECK_MEM(buf, "0123", 4);
         pthread_join(t, NULL);
         CHECK_OK(ReadFile(c, buf, sizeof buf, &n, NULL));
         CHECK_EQ(n, 6);
+        CHECK_MEM(buf, "456789", 6);
     }
     CloseHandle(c);
     CloseHandle(s);
