@@ -405,6 +405,178 @@ static void test_sync_handle_with_overlapped(void)
     CloseHandle(ov.hEvent);
 }
 
+/* ---- Completion routines and APCs ---------------------------------------- */
+
+static int routine_calls;
+static DWORD routine_err, routine_n;
+static OVERLAPPED *routine_ov;
+
+static void WINAPI on_done(DWORD err, DWORD n, LPOVERLAPPED ov)
+{
+    routine_calls++;
+    routine_err = err;
+    routine_n = n;
+    routine_ov = ov;
+}
+
+/* ReadFileEx's routine runs only in an alertable wait of the thread that
+ * started it, also when the read completed at once. */
+static void test_read_file_ex(void)
+{
+    const char *name = pipe_name("readex");
+    HANDLE s = ov_server(name, PIPE_TYPE_MESSAGE), c = sync_client(name);
+    OVERLAPPED ov;
+    char buf[32];
+    DWORD n;
+
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = (HANDLE)(ULONG_PTR)0x1234; /* the program's own: not used */
+    routine_calls = 0;
+    CHECK_OK(WriteFile(c, "hello", 5, &n, NULL));
+    CHECK_OK(ReadFileEx(s, buf, sizeof buf, &ov, on_done));
+    CHECK_EQ(routine_calls, 0);
+    CHECK_EQ(ov.Internal, STATUS_SUCCESS_);
+    CHECK_EQ(ov.InternalHigh, 5);
+    CHECK_EQ(SleepEx(0, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(routine_calls, 1);
+    CHECK_EQ(routine_err, 0);
+    CHECK_EQ(routine_n, 5);
+    CHECK(routine_ov == &ov);
+    CHECK_MEM(buf, "hello", 5);
+
+    CHECK_OK(ReadFileEx(s, buf, sizeof buf, &ov, on_done));
+    CHECK_EQ(ov.Internal, 0x103);
+    CHECK_EQ(SleepEx(0, TRUE), 0); /* nothing queued */
+    CHECK_OK(WriteFile(c, "abc", 3, &n, NULL));
+    /* A wait that is not alertable runs nothing. */
+    CHECK_EQ(WaitForSingleObject(c, 0), WAIT_OBJECT_0);
+    CHECK_EQ(SleepEx(10000, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(routine_calls, 2);
+    CHECK_EQ(routine_err, 0);
+    CHECK_EQ(routine_n, 3);
+    CHECK_MEM(buf, "abc", 3);
+
+    /* A partial message: the call fails with ERROR_MORE_DATA, and the
+     * routine still runs, with that error. */
+    CHECK_OK(WriteFile(c, "0123456789", 10, &n, NULL));
+    CHECK_FAILS(ReadFileEx(s, buf, 4, &ov, on_done), ERROR_MORE_DATA);
+    CHECK_EQ(SleepEx(0, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(routine_calls, 3);
+    CHECK_EQ(routine_err, ERROR_MORE_DATA);
+    CHECK_EQ(routine_n, 4);
+    CHECK_OK(ReadFile(s, buf, sizeof buf, &n, NULL));
+
+    /* Cancelled: the routine gets ERROR_OPERATION_ABORTED. */
+    CHECK_OK(ReadFileEx(s, buf, sizeof buf, &ov, on_done));
+    CHECK_OK(CancelIo(s));
+    CHECK_EQ(SleepEx(10000, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(routine_calls, 4);
+    CHECK_EQ(routine_err, ERROR_OPERATION_ABORTED);
+    CHECK_EQ(routine_n, 0);
+
+    /* WriteFileEx too; and an OVERLAPPED is required. */
+    CHECK_OK(WriteFileEx(s, "pong", 4, &ov, on_done));
+    CHECK_EQ(SleepEx(10000, TRUE), WAIT_IO_COMPLETION);
+    CHECK_EQ(routine_calls, 5);
+    CHECK_EQ(routine_n, 4);
+    CHECK_OK(ReadFile(c, buf, sizeof buf, &n, NULL));
+    CHECK_EQ(n, 4);
+    CHECK_FAILS(ReadFileEx(s, buf, sizeof buf, NULL, on_done),
+                ERROR_INVALID_PARAMETER);
+    CloseHandle(c);
+    CloseHandle(s);
+}
+
+static char apc_log[16];
+static int apc_len;
+
+static void WINAPI log_apc(ULONG_PTR data)
+{
+    if (apc_len < (int)sizeof apc_log - 1)
+        apc_log[apc_len++] = (char)data;
+}
+
+struct sleeper {
+    HANDLE ready;
+    DWORD result;
+    int ran;
+};
+
+static void WINAPI sleeper_apc(ULONG_PTR data)
+{
+    ((struct sleeper *)data)->ran++;
+}
+
+static DWORD WINAPI sleeper_thread(LPVOID arg)
+{
+    struct sleeper *sl = arg;
+    SetEvent(sl->ready);
+    sl->result = SleepEx(INFINITE, TRUE);
+    return 0;
+}
+
+/* QueueUserAPC: calls run in order in the next alertable wait, which
+ * returns WAIT_IO_COMPLETION unless an object is signalled already. */
+static void test_queue_user_apc(void)
+{
+    HANDLE ev = CreateEventA(NULL, TRUE, FALSE, NULL), t;
+    struct sleeper sl = {CreateEventA(NULL, TRUE, FALSE, NULL), 0, 0};
+    OVERLAPPED ov;
+    DWORD n;
+
+    apc_len = 0;
+    CHECK_OK(QueueUserAPC(log_apc, GetCurrentThread(), 'a'));
+    CHECK_OK(QueueUserAPC(log_apc, GetCurrentThread(), 'b'));
+    CHECK_EQ(apc_len, 0);
+    /* A signalled object wins over queued calls, which stay queued. */
+    SetEvent(ev);
+    CHECK_EQ(WaitForSingleObjectEx(ev, 0, TRUE), WAIT_OBJECT_0);
+    CHECK_EQ(apc_len, 0);
+    ResetEvent(ev);
+    CHECK_EQ(WaitForMultipleObjectsEx(1, &ev, TRUE, 10000, TRUE),
+             WAIT_IO_COMPLETION);
+    CHECK_EQ(apc_len, 2);
+    CHECK_MEM(apc_log, "ab", 2);
+    CHECK_EQ(WaitForSingleObjectEx(ev, 0, TRUE), WAIT_TIMEOUT);
+
+    /* GetOverlappedResultEx, alertable, on a pending operation. */
+    {
+        const char *name = pipe_name("gorex");
+        HANDLE s = ov_server(name, PIPE_TYPE_BYTE), c = sync_client(name);
+        char buf[8];
+        ov_init(&ov, TRUE);
+        CHECK_FAILS(ReadFile(s, buf, sizeof buf, &n, &ov), ERROR_IO_PENDING);
+        CHECK_FAILS(GetOverlappedResultEx(s, &ov, &n, 10, FALSE),
+                    WAIT_TIMEOUT);
+        CHECK_OK(QueueUserAPC(log_apc, GetCurrentThread(), 'c'));
+        CHECK_FAILS(GetOverlappedResultEx(s, &ov, &n, 10000, TRUE),
+                    WAIT_IO_COMPLETION);
+        CHECK_EQ(apc_len, 3);
+        CHECK_OK(WriteFile(c, "z", 1, &n, NULL));
+        CHECK_OK(GetOverlappedResultEx(s, &ov, &n, 10000, TRUE));
+        CHECK_EQ(n, 1);
+        CloseHandle(c);
+        CloseHandle(s);
+        CloseHandle(ov.hEvent);
+    }
+
+    /* To another thread, asleep in SleepEx: it wakes and runs the call. */
+    t = CreateThread(NULL, 0, sleeper_thread, &sl, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(sl.ready, 10000), WAIT_OBJECT_0);
+    CHECK_OK(QueueUserAPC(sleeper_apc, t, (ULONG_PTR)&sl));
+    CHECK_EQ(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+    CHECK_EQ(sl.result, WAIT_IO_COMPLETION);
+    CHECK_EQ(sl.ran, 1);
+    /* A thread that has ended runs nothing. */
+    CHECK_FAILS(QueueUserAPC(sleeper_apc, t, (ULONG_PTR)&sl), ERROR_GEN_FAILURE);
+    CHECK_FAILS(QueueUserAPC(log_apc, ev, 'x'), ERROR_INVALID_HANDLE);
+    CHECK_FAILS(QueueUserAPC(log_apc, (HANDLE)(ULONG_PTR)0x1234, 'x'),
+                ERROR_INVALID_HANDLE);
+    CloseHandle(t);
+    CloseHandle(sl.ready);
+    CloseHandle(ev);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -419,5 +591,7 @@ int main(int argc, char **argv)
     RUN(test_large_writes);
     RUN(test_both_ends_overlapped);
     RUN(test_sync_handle_with_overlapped);
+    RUN(test_read_file_ex);
+    RUN(test_queue_user_apc);
     return TEST_SUMMARY();
 }

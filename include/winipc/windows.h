@@ -647,6 +647,33 @@ WINBASEAPI BOOL WINAPI GetOverlappedResultEx(HANDLE hFile,
                                              BOOL bAlertable);
 WINBASEAPI BOOL WINAPI CancelIo(HANDLE hFile);
 WINBASEAPI BOOL WINAPI CancelIoEx(HANDLE hFile, LPOVERLAPPED lpOverlapped);
+
+/* Completion routines run as APCs in the thread's alertable waits. */
+typedef VOID(WINAPI *LPOVERLAPPED_COMPLETION_ROUTINE)(
+    DWORD dwErrorCode, DWORD dwNumberOfBytesTransfered,
+    LPOVERLAPPED lpOverlapped);
+typedef VOID(WINAPI *PAPCFUNC)(ULONG_PTR Parameter);
+WINBASEAPI BOOL WINAPI ReadFileEx(HANDLE hFile, LPVOID lpBuffer,
+                                  DWORD nNumberOfBytesToRead,
+                                  LPOVERLAPPED lpOverlapped,
+                                  LPOVERLAPPED_COMPLETION_ROUTINE
+                                      lpCompletionRoutine);
+WINBASEAPI BOOL WINAPI WriteFileEx(HANDLE hFile, LPCVOID lpBuffer,
+                                   DWORD nNumberOfBytesToWrite,
+                                   LPOVERLAPPED lpOverlapped,
+                                   LPOVERLAPPED_COMPLETION_ROUTINE
+                                       lpCompletionRoutine);
+WINBASEAPI DWORD WINAPI QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread,
+                                     ULONG_PTR dwData);
+WINBASEAPI DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable);
+WINBASEAPI DWORD WINAPI WaitForSingleObjectEx(HANDLE hHandle,
+                                              DWORD dwMilliseconds,
+                                              BOOL bAlertable);
+WINBASEAPI DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount,
+                                                 const HANDLE *lpHandles,
+                                                 BOOL bWaitAll,
+                                                 DWORD dwMilliseconds,
+                                                 BOOL bAlertable);
 WINBASEAPI DWORD WINAPI GetFileSize(HANDLE hFile, LPDWORD lpFileSizeHigh);
 WINBASEAPI BOOL WINAPI GetFileSizeEx(HANDLE hFile, PLARGE_INTEGER lpFileSize);
 WINBASEAPI DWORD WINAPI SetFilePointer(HANDLE hFile, LONG lDistanceToMove,

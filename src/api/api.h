@@ -88,6 +88,23 @@ DWORD api_publish(struct wipc_object *obj, ACCESS_MASK access, DWORD flags,
 DWORD api_io_start(struct wipc_object *obj, enum wipc_io_kind kind, void *buf,
                    DWORD len, int64_t offset, OVERLAPPED *ov, DWORD *done);
 
+/* As api_io_start for ReadFileEx and WriteFileEx: completes through
+ * routine, queued as an APC to the calling thread; ov's event is the
+ * program's own (not used). */
+DWORD api_io_start_routine(struct wipc_object *obj, enum wipc_io_kind kind,
+                           void *buf, DWORD len, int64_t offset,
+                           OVERLAPPED *ov,
+                           LPOVERLAPPED_COMPLETION_ROUTINE routine,
+                           DWORD *done);
+
+/* Runs the calls queued to the calling thread (apc.h); for the alertable
+ * waits that return WAIT_IO_COMPLETION (sync_api.c). */
+void api_run_apcs(void);
+
+/* Queues routine(err, n, ov) to the calling thread (overlapped_api.c). */
+DWORD api_queue_routine(LPOVERLAPPED_COMPLETION_ROUTINE routine, DWORD err,
+                        DWORD n, OVERLAPPED *ov);
+
 /* A call that completed synchronously with an OVERLAPPED reports through
  * it too: its status and count, and its event set (overlapped_api.c). */
 void api_overlapped_sync_done(OVERLAPPED *ov, DWORD err, DWORD n);

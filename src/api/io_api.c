@@ -93,6 +93,74 @@ WINIPC_API BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer,
                          ERROR_INVALID_USER_BUFFER);
 }
 
+/*
+ * ReadFileEx and WriteFileEx: the operation completes through routine,
+ * which runs as an APC in this thread's next alertable wait (also when it
+ * completed at once).  The OVERLAPPED's event is the program's own.
+ */
+static BOOL io_transfer_ex(HANDLE h, int writing, void *buf, DWORD len,
+                           LPOVERLAPPED ov,
+                           LPOVERLAPPED_COMPLETION_ROUTINE routine,
+                           DWORD null_buffer_err)
+{
+    struct wipc_object *obj;
+    DWORD moved = 0, err;
+
+    if (!ov || !routine)
+        return api_fail(ERROR_INVALID_PARAMETER);
+    err = writing ? api_ref_io(h, API_OP(write), IO_WRITE_RIGHTS, &obj)
+                  : api_ref_io(h, API_OP(read), IO_READ_RIGHTS, &obj);
+    if (err)
+        return api_fail(err);
+    if (!buf && len) {
+        wipc_object_release(obj);
+        return api_fail(null_buffer_err);
+    }
+    if (obj->ops->io_progress) {
+        err = api_io_start_routine(obj, writing ? WIPC_IO_WRITE : WIPC_IO_READ,
+                                   buf, len, io_overlapped_offset(ov, obj), ov,
+                                   routine, &moved);
+    } else {
+        /* A type without pending operations (files): done now, and the
+         * routine queued all the same. */
+        err = writing ? obj->ops->write(obj, buf, len,
+                                        io_overlapped_offset(ov, obj), &moved)
+                      : obj->ops->read(obj, buf, len,
+                                       io_overlapped_offset(ov, obj), &moved);
+        ov->InternalHigh = moved;
+        ov->Internal = wipc_io_status_of(err);
+        if (!err || err == ERROR_MORE_DATA)
+            err = api_queue_routine(routine, err, moved, ov);
+    }
+    wipc_object_release(obj);
+    /* Pending is success here; a warning (ERROR_MORE_DATA) is returned as
+     * a failure, with the routine queued (as Wine's kernel32 does). */
+    if (err == ERROR_IO_PENDING)
+        return TRUE;
+    return api_result(err);
+}
+
+WINIPC_API BOOL WINAPI ReadFileEx(HANDLE hFile, LPVOID lpBuffer,
+                                  DWORD nNumberOfBytesToRead,
+                                  LPOVERLAPPED lpOverlapped,
+                                  LPOVERLAPPED_COMPLETION_ROUTINE
+                                      lpCompletionRoutine)
+{
+    return io_transfer_ex(hFile, 0, lpBuffer, nNumberOfBytesToRead,
+                          lpOverlapped, lpCompletionRoutine, ERROR_NOACCESS);
+}
+
+WINIPC_API BOOL WINAPI WriteFileEx(HANDLE hFile, LPCVOID lpBuffer,
+                                   DWORD nNumberOfBytesToWrite,
+                                   LPOVERLAPPED lpOverlapped,
+                                   LPOVERLAPPED_COMPLETION_ROUTINE
+                                       lpCompletionRoutine)
+{
+    return io_transfer_ex(hFile, 1, (void *)lpBuffer, nNumberOfBytesToWrite,
+                          lpOverlapped, lpCompletionRoutine,
+                          ERROR_INVALID_USER_BUFFER);
+}
+
 WINIPC_API BOOL WINAPI FlushFileBuffers(HANDLE hFile)
 {
     struct wipc_object *obj;

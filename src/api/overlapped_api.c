@@ -1,9 +1,13 @@
 /*
  * overlapped_api.c: starting operations on handles opened with
  * FILE_FLAG_OVERLAPPED, and what a program does with them afterwards:
- * GetOverlappedResult(Ex), CancelIo, CancelIoEx.  The operations run in
+ * GetOverlappedResult(Ex), CancelIo, CancelIoEx; and the calls queued to
+ * a thread (APCs): QueueUserAPC, SleepEx, and running them.  The operations run in
  * the I/O engine (core/io.h; docs/overlapped.md).
  */
+#include <limits.h>
+
+#include "../core/apc.h"
 #include "../core/wait.h"
 #include "api.h"
 
@@ -19,7 +23,8 @@ DWORD api_io_start(struct wipc_object *obj, enum wipc_io_kind kind, void *buf,
 {
     struct wipc_io io = {.kind = kind, .buf = buf, .len = len,
                          .offset = offset};
-    struct wipc_io_notify n = {ov, NULL, wipc_event_set, wipc_event_reset};
+    struct wipc_io_notify n = {ov, NULL, wipc_event_set, wipc_event_reset,
+                               NULL, 0};
     HANDLE ev = ov_event(ov);
 
     *done = 0;
@@ -28,6 +33,19 @@ DWORD api_io_start(struct wipc_object *obj, enum wipc_io_kind kind, void *buf,
         if (err)
             return err;
     }
+    return wipc_io_start(obj, &io, &n, done);
+}
+
+DWORD api_io_start_routine(struct wipc_object *obj, enum wipc_io_kind kind,
+                           void *buf, DWORD len, int64_t offset,
+                           OVERLAPPED *ov,
+                           LPOVERLAPPED_COMPLETION_ROUTINE routine,
+                           DWORD *done)
+{
+    struct wipc_io io = {.kind = kind, .buf = buf, .len = len,
+                         .offset = offset};
+    struct wipc_io_notify n = {ov, NULL, wipc_event_set, wipc_event_reset,
+                               routine, wipc_plat_gettid()};
     return wipc_io_start(obj, &io, &n, done);
 }
 
@@ -51,7 +69,8 @@ void api_overlapped_sync_done(OVERLAPPED *ov, DWORD err, DWORD n)
  * completions, so its signal alone does not say that this one is over:
  * the status is looked at after each wake-up.
  */
-static DWORD ov_wait(HANDLE file, const OVERLAPPED *ov, DWORD ms)
+static DWORD ov_wait(HANDLE file, const OVERLAPPED *ov, DWORD ms,
+                     BOOL alertable)
 {
     HANDLE h = ov_event(ov) ? ov_event(ov) : file;
     uint64_t deadline = wipc_plat_now_ms() + ms;
@@ -69,10 +88,15 @@ static DWORD ov_wait(HANDLE file, const OVERLAPPED *ov, DWORD ms)
             uint64_t now = wipc_plat_now_ms();
             left = now >= deadline ? 0 : (DWORD)(deadline - now);
         }
-        err = wipc_wait(&obj, 1, FALSE, left, &result);
+        err = wipc_wait_alertable(&obj, 1, FALSE, left,
+                                  alertable ? wipc_apc_fd() : -1, &result);
         wipc_object_release(obj);
         if (err)
             return err;
+        if (result == WAIT_IO_COMPLETION) {
+            api_run_apcs();
+            return WAIT_IO_COMPLETION;
+        }
         if (__atomic_load_n(&ov->Internal, __ATOMIC_ACQUIRE) !=
             WIPC_STATUS_PENDING)
             return 0;
@@ -94,14 +118,13 @@ WINIPC_API BOOL WINAPI GetOverlappedResultEx(HANDLE hFile,
     ULONG_PTR status;
     DWORD err;
 
-    (void)bAlertable; /* no APCs yet: an alertable wait is a plain one */
     if (!lpOverlapped || !lpNumberOfBytesTransferred)
         return api_fail(ERROR_INVALID_PARAMETER);
     status = __atomic_load_n(&lpOverlapped->Internal, __ATOMIC_ACQUIRE);
     if (status == WIPC_STATUS_PENDING) {
         if (dwMilliseconds == 0)
             return api_fail(ERROR_IO_INCOMPLETE);
-        err = ov_wait(hFile, lpOverlapped, dwMilliseconds);
+        err = ov_wait(hFile, lpOverlapped, dwMilliseconds, bAlertable);
         if (err)
             return api_fail(err);
         status = __atomic_load_n(&lpOverlapped->Internal, __ATOMIC_ACQUIRE);
@@ -148,4 +171,77 @@ WINIPC_API BOOL WINAPI CancelIo(HANDLE hFile)
     wipc_io_cancel(obj, NULL, 1);
     wipc_object_release(obj);
     return TRUE;
+}
+
+/* ---- Asynchronous procedure calls (core/apc.h) --------------------------- */
+
+void api_run_apcs(void) { wipc_apc_run(); }
+
+static void apc_call_routine(ULONG_PTR routine, ULONG_PTR err, ULONG_PTR n,
+                             ULONG_PTR ov)
+{
+    ((LPOVERLAPPED_COMPLETION_ROUTINE)routine)((DWORD)err, (DWORD)n,
+                                               (LPOVERLAPPED)ov);
+}
+
+DWORD api_queue_routine(LPOVERLAPPED_COMPLETION_ROUTINE routine, DWORD err,
+                        DWORD n, OVERLAPPED *ov)
+{
+    return wipc_apc_queue(wipc_plat_gettid(), apc_call_routine,
+                          (ULONG_PTR)routine, err, n, (ULONG_PTR)ov);
+}
+
+static void apc_call_user(ULONG_PTR fn, ULONG_PTR data, ULONG_PTR unused1,
+                          ULONG_PTR unused2)
+{
+    (void)unused1;
+    (void)unused2;
+    ((PAPCFUNC)fn)(data);
+}
+
+WINIPC_API DWORD WINAPI QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread,
+                                     ULONG_PTR dwData)
+{
+    struct wipc_object *obj;
+    DWORD tid, err;
+
+    if (!pfnAPC)
+        return api_fail(ERROR_INVALID_PARAMETER);
+    err = wipc_handle_ref(hThread, &wipc_thread_ops, THREAD_SET_CONTEXT, &obj,
+                          NULL);
+    if (err)
+        return api_fail(err);
+    tid = wipc_thread_id(obj);
+    /* Only threads of this process: a child's primary thread is not. */
+    if (!wipc_thread_is_local(obj))
+        err = ERROR_INVALID_PARAMETER;
+    else if (wipc_thread_exit_code(obj) != STILL_ACTIVE)
+        err = ERROR_GEN_FAILURE; /* the thread is gone: nothing would run */
+    wipc_object_release(obj);
+    if (!err)
+        err = wipc_apc_queue(tid, apc_call_user, (ULONG_PTR)pfnAPC, dwData, 0,
+                             0);
+    return api_result(err);
+}
+
+WINIPC_API DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable)
+{
+    int fd = bAlertable ? wipc_apc_fd() : -1, ready = 0, n = 0;
+
+    if (fd < 0) {
+        wipc_plat_sleep_ms(dwMilliseconds);
+        return 0;
+    }
+    if (wipc_plat_poll_readable(&fd, &ready, 1,
+                                dwMilliseconds == INFINITE
+                                    ? -1
+                                    : (dwMilliseconds > INT_MAX
+                                           ? INT_MAX
+                                           : (int)dwMilliseconds),
+                                &n) == 0 &&
+        n > 0) {
+        wipc_apc_run();
+        return WAIT_IO_COMPLETION;
+    }
+    return 0;
 }

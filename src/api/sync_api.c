@@ -1,6 +1,7 @@
 /*
  * sync_api.c: events and the wait functions.
  */
+#include "../core/apc.h"
 #include "../core/wait.h"
 #include "../objects/sync.h"
 #include "api.h"
@@ -56,10 +57,10 @@ WINIPC_API BOOL WINAPI ResetEvent(HANDLE hEvent)
     return event_op(hEvent, wipc_event_reset);
 }
 
-WINIPC_API DWORD WINAPI WaitForMultipleObjects(DWORD nCount,
-                                               const HANDLE *lpHandles,
-                                               BOOL bWaitAll,
-                                               DWORD dwMilliseconds)
+/* The wait functions; alertable: calls queued to the thread end the wait
+ * (WAIT_IO_COMPLETION), and run before it returns. */
+static DWORD sync_wait(DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll,
+                       DWORD dwMilliseconds, BOOL alertable)
 {
     struct wipc_object *objs[MAXIMUM_WAIT_OBJECTS];
     DWORD i, n = 0, result = WAIT_FAILED, err = 0;
@@ -83,18 +84,45 @@ WINIPC_API DWORD WINAPI WaitForMultipleObjects(DWORD nCount,
     if (err)
         n--; /* objs[n - 1] was not taken */
     else
-        err = wipc_wait(objs, nCount, bWaitAll, dwMilliseconds, &result);
+        err = wipc_wait_alertable(objs, nCount, bWaitAll, dwMilliseconds,
+                                  alertable ? wipc_apc_fd() : -1, &result);
     for (i = 0; i < n; i++)
         wipc_object_release(objs[i]);
     if (err) {
         SetLastError(err);
         return WAIT_FAILED;
     }
+    if (result == WAIT_IO_COMPLETION)
+        api_run_apcs();
     return result;
+}
+
+WINIPC_API DWORD WINAPI WaitForMultipleObjects(DWORD nCount,
+                                               const HANDLE *lpHandles,
+                                               BOOL bWaitAll,
+                                               DWORD dwMilliseconds)
+{
+    return sync_wait(nCount, lpHandles, bWaitAll, dwMilliseconds, FALSE);
+}
+
+WINIPC_API DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount,
+                                                 const HANDLE *lpHandles,
+                                                 BOOL bWaitAll,
+                                                 DWORD dwMilliseconds,
+                                                 BOOL bAlertable)
+{
+    return sync_wait(nCount, lpHandles, bWaitAll, dwMilliseconds, bAlertable);
 }
 
 WINIPC_API DWORD WINAPI WaitForSingleObject(HANDLE hHandle,
                                             DWORD dwMilliseconds)
 {
-    return WaitForMultipleObjects(1, &hHandle, FALSE, dwMilliseconds);
+    return sync_wait(1, &hHandle, FALSE, dwMilliseconds, FALSE);
+}
+
+WINIPC_API DWORD WINAPI WaitForSingleObjectEx(HANDLE hHandle,
+                                              DWORD dwMilliseconds,
+                                              BOOL bAlertable)
+{
+    return sync_wait(1, &hHandle, FALSE, dwMilliseconds, bAlertable);
 }

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 
 #include "../platform/platform.h"
+#include "apc.h"
 #include "io.h"
 
 struct io_op {
@@ -186,6 +187,15 @@ static void io_unlink(struct wipc_io_queue *q, struct io_op *op)
 
 /* ---- Completion ------------------------------------------------------------ */
 
+/* A completion routine, run as an APC by the thread that started its
+ * operation. */
+static void io_call_routine(ULONG_PTR routine, ULONG_PTR err, ULONG_PTR n,
+                            ULONG_PTR ov)
+{
+    ((void (*)(DWORD, DWORD, OVERLAPPED *))routine)((DWORD)err, (DWORD)n,
+                                                    (OVERLAPPED *)ov);
+}
+
 /*
  * Delivers op's result through its channels, then frees it.  Called
  * without the lock.  The OVERLAPPED's byte count is written before its
@@ -209,6 +219,10 @@ static void io_deliver(struct wipc_object *obj, int sig_fd, struct io_op *op)
         op->notify.event_set(op->notify.event);
         wipc_object_release(op->notify.event);
     }
+    if (op->notify.routine)
+        wipc_apc_queue(op->notify.routine_tid, io_call_routine,
+                       (ULONG_PTR)op->notify.routine, op->result, op->io.done,
+                       (ULONG_PTR)ov);
     free(op);
     wipc_object_release(obj);
 }

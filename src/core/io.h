@@ -64,6 +64,11 @@ struct wipc_io_notify {
     struct wipc_object *event;
     DWORD (*event_set)(struct wipc_object *event);
     DWORD (*event_reset)(struct wipc_object *event);
+    /* A completion routine (ReadFileEx, WriteFileEx): at completion it is
+     * queued as an APC (apc.h) to thread routine_tid, with the Win32
+     * error, the byte count and ov. */
+    void (*routine)(DWORD err, DWORD n, OVERLAPPED *ov);
+    DWORD routine_tid;
 };
 
 /*

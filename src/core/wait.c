@@ -15,9 +15,11 @@
 
 struct wait_state {
     struct wipc_object *const *objs;
-    int fds[MAXIMUM_WAIT_OBJECTS];
-    int ready[MAXIMUM_WAIT_OBJECTS];
+    int fds[MAXIMUM_WAIT_OBJECTS + 1]; /* + the alert descriptor */
+    int ready[MAXIMUM_WAIT_OBJECTS + 1];
     DWORD n;
+    int alert_fd; /* readable: calls are queued to this thread (-1: none) */
+    int alerted;
     int always; /* some object is always signalled */
     uint64_t deadline;
     DWORD timeout;
@@ -39,11 +41,16 @@ static int wait_remaining(const struct wait_state *w)
 static DWORD wait_poll(struct wait_state *w, int timeout)
 {
     int nready = 0;
-    DWORD i;
-    DWORD err = wipc_plat_poll_readable(w->fds, w->ready, w->n,
-                                        w->always ? 0 : timeout, &nready);
+    DWORD i, n = w->n + (w->alert_fd >= 0);
+    DWORD err;
+
+    w->fds[w->n] = w->alert_fd;
+    w->ready[w->n] = 0;
+    err = wipc_plat_poll_readable(w->fds, w->ready, n,
+                                  w->always ? 0 : timeout, &nready);
     if (err)
         return err;
+    w->alerted = w->alert_fd >= 0 && w->ready[w->n];
     for (i = 0; i < w->n; i++)
         if (w->fds[i] < 0)
             w->ready[i] = 1;
@@ -75,6 +82,12 @@ static DWORD wait_any(struct wait_state *w, DWORD *result)
                 return 0;
             }
         }
+        /* Queued calls end a wait that no object satisfies (a signalled
+         * object wins, as Wine shows Windows doing). */
+        if (w->alerted) {
+            *result = WAIT_IO_COMPLETION;
+            return 0;
+        }
         if (timeout == 0) {
             *result = WAIT_TIMEOUT;
             return 0;
@@ -105,7 +118,7 @@ static DWORD wait_all(struct wait_state *w, DWORD *result)
 {
     for (;;) {
         int timeout = wait_remaining(w);
-        int fds[MAXIMUM_WAIT_OBJECTS], ready[MAXIMUM_WAIT_OBJECTS];
+        int fds[MAXIMUM_WAIT_OBJECTS + 1], ready[MAXIMUM_WAIT_OBJECTS + 1];
         DWORD i, k = 0, err = wait_poll(w, 0);
         int nready, r;
 
@@ -118,12 +131,19 @@ static DWORD wait_all(struct wait_state *w, DWORD *result)
             *result = r == 2 ? WAIT_ABANDONED_0 : WAIT_OBJECT_0;
             return 0;
         }
+        if (w->alerted) {
+            *result = WAIT_IO_COMPLETION;
+            return 0;
+        }
         if (timeout == 0) {
             *result = WAIT_TIMEOUT;
             return 0;
         }
-        /* Sleep until one of the missing ones is signalled, then look at
-         * the whole set again: the others may have changed meanwhile. */
+        /* Sleep until one of the missing ones is signalled (or a call is
+         * queued), then look at the whole set again: the others may have
+         * changed meanwhile. */
+        if (k > 0 && w->alert_fd >= 0)
+            fds[k++] = w->alert_fd;
         if (k > 0) {
             err = wipc_plat_poll_readable(fds, ready, k, timeout, &nready);
             if (err)
@@ -134,6 +154,12 @@ static DWORD wait_all(struct wait_state *w, DWORD *result)
 
 DWORD wipc_wait(struct wipc_object *const *objs, DWORD n, BOOL all,
                 DWORD timeout_ms, DWORD *result)
+{
+    return wipc_wait_alertable(objs, n, all, timeout_ms, -1, result);
+}
+
+DWORD wipc_wait_alertable(struct wipc_object *const *objs, DWORD n, BOOL all,
+                          DWORD timeout_ms, int alert_fd, DWORD *result)
 {
     struct wait_state w;
     DWORD i;
@@ -149,6 +175,8 @@ DWORD wipc_wait(struct wipc_object *const *objs, DWORD n, BOOL all,
                 return ERROR_INVALID_PARAMETER;
     w.objs = objs;
     w.n = n;
+    w.alert_fd = alert_fd;
+    w.alerted = 0;
     w.always = 0;
     w.timeout = timeout_ms;
     w.deadline = wipc_plat_now_ms() + timeout_ms;

@@ -19,4 +19,10 @@
 DWORD wipc_wait(struct wipc_object *const *objs, DWORD n, BOOL all,
                 DWORD timeout_ms, DWORD *result);
 
+/* As wipc_wait, and ends with WAIT_IO_COMPLETION (having acquired
+ * nothing) as soon as alert_fd (apc.h's; -1: none) is readable: calls are
+ * queued to the thread, for the caller to run. */
+DWORD wipc_wait_alertable(struct wipc_object *const *objs, DWORD n, BOOL all,
+                          DWORD timeout_ms, int alert_fd, DWORD *result);
+
 #endif /* WIPC_WAIT_H */

@@ -40,6 +40,9 @@ DWORD wipc_thread_of_process(struct wipc_object *process, DWORD tid,
                              struct wipc_object **out);
 DWORD wipc_thread_id(struct wipc_object *obj);
 
+/* 1 if obj is a thread of this process (not a child's primary thread). */
+int wipc_thread_is_local(struct wipc_object *obj);
+
 /* A thread of this process that is still suspended (CreateThread with
  * CREATE_SUSPENDED whose handle could not be made) ends without running
  * its start routine; its own reference goes when it has ended.  Nothing

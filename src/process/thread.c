@@ -11,6 +11,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
+#include "../core/apc.h"
 #include "process.h"
 
 struct wipc_thread {
@@ -82,6 +83,7 @@ static void thread_end(void *arg)
         atomic_store(&t->exit_code, 0);
     wipc_object_signal_publish(&t->obj);
     wipc_plat_eventfd_set(t->done_fd);
+    wipc_apc_thread_ended(t->tid); /* what is still queued never runs */
     wipc_object_release(&t->obj);
 }
 
@@ -220,6 +222,11 @@ DWORD wipc_thread_of_process(struct wipc_object *process, DWORD tid,
 }
 
 DWORD wipc_thread_id(struct wipc_object *obj) { return thread_of(obj)->tid; }
+
+int wipc_thread_is_local(struct wipc_object *obj)
+{
+    return !thread_of(obj)->process;
+}
 
 void wipc_thread_abandon(struct wipc_object *obj)
 {
