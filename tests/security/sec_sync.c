@@ -1,0 +1,145 @@
+/*
+ * sec_sync.c: named events, mutexes and semaphores between two users
+ * (issue 15, docs/security.md).  A name is its creator's user's: the
+ * registry (ROOT/sync.lNAME) is 0600, and the holders' handle services
+ * answer their own user only.  So another user can neither open the
+ * object nor create another under its name (ERROR_ACCESS_DENIED), and a
+ * file another user planted at a name (a link, a file of garbage) is
+ * neither followed nor trusted: the creator gets ERROR_ACCESS_DENIED.
+ */
+#include "seclib.h"
+
+#define NAME "secsync"
+
+/* A: the three objects under names; waits for "end". */
+static void owner(void *arg)
+{
+    HANDLE m, s, e;
+    (void)arg;
+    m = CreateMutexA(NULL, TRUE, NAME "_m");
+    s = CreateSemaphoreA(NULL, 1, 5, NAME "_s");
+    e = CreateEventA(NULL, TRUE, FALSE, NAME "_e");
+    CHECK(m && s && e);
+    sec_send(SEC_CHAN, "ready");
+    sec_expect(SEC_CHAN, "end", NULL, 0, 60000);
+    /* Still its own, unchanged. */
+    CHECK_EQ(WaitForSingleObject(e, 0), WAIT_TIMEOUT);
+    CHECK_EQ(WaitForSingleObject(s, 0), WAIT_OBJECT_0);
+    CHECK_OK(ReleaseMutex(m));
+}
+
+/* B: every way at A's names. */
+static void intruder(void *arg)
+{
+    DWORD le;
+    HANDLE h;
+    (void)arg;
+    h = OpenMutexA(SYNCHRONIZE, FALSE, NAME "_m");
+    le = GetLastError();
+    SEC_CHECK_FAILS_WITH(h != NULL, le, ERROR_ACCESS_DENIED,
+                         "B's OpenMutexA of A's mutex");
+    h = CreateMutexA(NULL, FALSE, NAME "_m");
+    le = GetLastError();
+    SEC_CHECK_FAILS_WITH(h != NULL, le, ERROR_ACCESS_DENIED,
+                         "B's CreateMutexA of A's mutex's name");
+    h = OpenSemaphoreA(SEMAPHORE_MODIFY_STATE, FALSE, NAME "_s");
+    le = GetLastError();
+    SEC_CHECK_FAILS_WITH(h != NULL, le, ERROR_ACCESS_DENIED,
+                         "B's OpenSemaphoreA of A's semaphore");
+    h = CreateEventA(NULL, TRUE, TRUE, NAME "_e");
+    le = GetLastError();
+    SEC_CHECK_FAILS_WITH(h != NULL, le, ERROR_ACCESS_DENIED,
+                         "B's CreateEventA of A's event's name");
+    h = OpenEventA(EVENT_MODIFY_STATE, FALSE, NAME "_e");
+    le = GetLastError();
+    SEC_CHECK_FAILS_WITH(h != NULL, le, ERROR_ACCESS_DENIED,
+                         "B's OpenEventA of A's event");
+    /* A name of B's own works, for B. */
+    h = CreateEventA(NULL, TRUE, FALSE, NAME "_b");
+    CHECK(h != NULL);
+    CHECK_EQ(GetLastError(), 0);
+    CloseHandle(h);
+}
+
+static void test_private_names(void)
+{
+    struct sec_child a, b;
+    if (sec_spawn_ready(&a, SEC_A, 60, owner, NULL, "owner", "ready", NULL, 0))
+        return;
+    if (sec_spawn(&b, SEC_B, 60, intruder, NULL, "intruder") == 0)
+        sec_join(&b);
+    sec_send(a.fd, "end");
+    sec_join(&a);
+}
+
+/* B plants files at names A will use: a symbolic link to a file of B's,
+ * and a registry of garbage. */
+static void planter(void *arg)
+{
+    char path[512], target[512];
+    int fd;
+    (void)arg;
+    snprintf(target, sizeof target, "%s/../b-target", sec_root);
+    fd = open(target, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
+    CHECK(fd >= 0);
+    if (fd >= 0) {
+        CHECK_EQ(write(fd, "untouched", 9), 9);
+        close(fd);
+    }
+    snprintf(path, sizeof path, "%s/sync.llinked", sec_root);
+    CHECK_EQ(symlink(target, path), 0);
+    snprintf(path, sizeof path, "%s/sync.lgarbage", sec_root);
+    fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+    CHECK(fd >= 0);
+    if (fd >= 0) {
+        char junk[4096];
+        memset(junk, 0x5a, sizeof junk);
+        CHECK_EQ(write(fd, junk, sizeof junk), (ssize_t)sizeof junk);
+        close(fd);
+    }
+}
+
+static void victim(void *arg)
+{
+    char target[512], buf[32] = "";
+    DWORD le;
+    HANDLE h;
+    int fd;
+    (void)arg;
+    h = CreateMutexA(NULL, FALSE, "linked");
+    le = GetLastError();
+    SEC_CHECK_FAILS_WITH(h != NULL, le, ERROR_ACCESS_DENIED,
+                         "A's CreateMutexA at B's symbolic link");
+    h = CreateEventA(NULL, TRUE, FALSE, "garbage");
+    le = GetLastError();
+    SEC_CHECK_FAILS_WITH(h != NULL, le, ERROR_ACCESS_DENIED,
+                         "A's CreateEventA at B's file");
+    h = OpenEventA(SYNCHRONIZE, FALSE, "garbage");
+    le = GetLastError();
+    SEC_CHECK_FAILS_WITH(h != NULL, le, ERROR_ACCESS_DENIED,
+                         "A's OpenEventA at B's file");
+    snprintf(target, sizeof target, "%s/../b-target", sec_root);
+    fd = open(target, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        CHECK_EQ(read(fd, buf, sizeof buf - 1), 9);
+        close(fd);
+    }
+    CHECK_STR(buf, "untouched");
+}
+
+static void test_planted_files(void)
+{
+    struct sec_child a, b;
+    if (sec_spawn(&b, SEC_B, 60, planter, NULL, "planter") == 0)
+        sec_join(&b);
+    if (sec_spawn(&a, SEC_A, 60, victim, NULL, "victim") == 0)
+        sec_join(&a);
+}
+
+int main(void)
+{
+    sec_init();
+    SEC_RUN(test_private_names);
+    SEC_RUN(test_planted_files);
+    return sec_summary();
+}
