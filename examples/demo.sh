@@ -671,6 +671,61 @@ C: message 3"
 fi
 done_example
 
+# The overlapped server ends by itself once it has served its clients (the
+# script stops it otherwise).
+example "windows/overlapped_pipe_server + overlapped_pipe_client" \
+    "Microsoft's \"Named Pipe Server Using Overlapped I/O\": one thread serves" \
+    'three instances of \\.\pipe\overlapped_pipe (FILE_FLAG_OVERLAPPED), one' \
+    "event per instance, WaitForMultipleObjects over the events, and a" \
+    "CONNECTING/READING/WRITING state machine of overlapped" \
+    "ConnectNamedPipe, ReadFile and WriteFile finished by" \
+    "GetOverlappedResult.  Five clients (\"Named Pipe Client\": CreateFile," \
+    "WaitNamedPipe while all instances are busy, message read mode) start at" \
+    "once and send one message each; an instance whose client has gone is" \
+    "disconnected and listens again, and the server ends after five clients."
+if start_server "$tmp/ovserver.out" "waiting for clients" server 30 \
+    "$win/overlapped_pipe_server" 5; then
+    echo '    $ overlapped_pipe_server 5 &'
+    ovclients=
+    for c in 1 2 3 4 5; do
+        run "$tmp/ov$c" 20 "$win/overlapped_pipe_client" \
+            "hello from client $c" >"$tmp/ov$c.show" &
+        ovclients="$ovclients $!"
+    done
+    for pid in $ovclients; do
+        wait "$pid"
+    done
+    for c in 1 2 3 4 5; do
+        rcc=$(cat "$tmp/ov$c.rc" 2>/dev/null || echo "no status")
+        echo "    client $c: \$ overlapped_pipe_client \"hello from client $c\""
+        cat "$tmp/ov$c.show"
+        [ "$rcc" = 0 ] || fail "client $c exited with status $rcc"
+        grep -q "^\"instance [0-2] received: hello from client $c\"\$" \
+            "$tmp/ov$c" || fail "client $c: no reply"
+        expect "$tmp/ov$c" "<End of message, closing the pipe>"
+    done
+    wait_for '! kill -0 "$server_pid" 2>/dev/null'
+    kill "$server_pid" 2>/dev/null
+    wait "$server_pid"
+    rcs=$?
+    server_pid=
+    echo "    server:"
+    show "$tmp/ovserver.out"
+    [ "$rcs" = 0 ] || fail "the server exited with status $rcs"
+    for c in 1 2 3 4 5; do
+        grep -q "^\[instance [0-2]\] request: \"hello from client $c\"\$" \
+            "$tmp/ovserver.out" || fail "the server did not get client $c"
+    done
+    # Five clients on three instances: at least two were served by an
+    # instance that had been disconnected and was listening again.
+    expect "$tmp/ovserver.out" "(5 clients served)" \
+        "[server] served 5 clients: exiting"
+    reconnects=$(grep -c "the client has gone" "$tmp/ovserver.out")
+    [ "$reconnects" = 5 ] ||
+        fail "5 clients should have gone, not $reconnects"
+fi
+done_example
+
 # ---- Windows: mailslots ----------------------------------------------------
 
 # The receiver runs in the background under a time limit, as the servers

@@ -73,6 +73,7 @@ static inline const char *conf_error(DWORD e)
         {232, "ERROR_NO_DATA"},
         {233, "ERROR_PIPE_NOT_CONNECTED"},
         {234, "ERROR_MORE_DATA"},
+        {258, "WAIT_TIMEOUT"},
         {267, "ERROR_DIRECTORY"},
         {288, "ERROR_NOT_OWNER"},
         {317, "ERROR_MR_MID_NOT_FOUND"},
@@ -84,6 +85,7 @@ static inline const char *conf_error(DWORD e)
         {997, "ERROR_IO_PENDING"},
         {998, "ERROR_NOACCESS"},
         {1004, "ERROR_INVALID_FLAGS"},
+        {1168, "ERROR_NOT_FOUND"},
         {1784, "ERROR_INVALID_USER_BUFFER"},
     };
     static char buf[64];
