@@ -615,6 +615,90 @@ static void test_duplicate_sync(void)
     CloseHandle(out_r);
 }
 
+
+/* NAME: opens the named timer and sets it to fire in 10 ms. */
+static int helper_timer_set(int argc, char **argv)
+{
+    LARGE_INTEGER due;
+    HANDLE t;
+    (void)argc;
+    t = OpenWaitableTimerA(TIMER_MODIFY_STATE, FALSE, argv[0]);
+    if (!t)
+        return 1000 + (int)GetLastError();
+    due.QuadPart = -100000;
+    return SetWaitableTimer(t, &due, 0, NULL, NULL, FALSE) ? 0 : 1;
+}
+
+static int timer_apc_calls;
+
+static VOID CALLBACK timer_apc(LPVOID arg, DWORD lo, DWORD hi)
+{
+    (void)lo;
+    (void)hi;
+    if (arg == &timer_apc_calls)
+        timer_apc_calls++;
+}
+
+static void test_timers(void)
+{
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    char name[64], args[256];
+    PROCESS_INFORMATION pi;
+    LARGE_INTEGER due;
+    HANDLE t, a;
+    int i;
+
+    t = CreateWaitableTimerA(NULL, TRUE, NULL);
+    CHECK_EQ(WaitForSingleObject(t, 0), WAIT_TIMEOUT);
+    due.QuadPart = -200000; /* 20 ms */
+    CHECK_OK(SetWaitableTimer(t, &due, 0, NULL, NULL, FALSE));
+    CHECK_EQ(WaitForSingleObject(t, 0), WAIT_TIMEOUT);
+    CHECK_EQ(WaitForSingleObject(t, 5000), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(t, 0), WAIT_OBJECT_0);
+    CHECK_OK(CancelWaitableTimer(t));
+    CHECK_EQ(WaitForSingleObject(t, 0), WAIT_OBJECT_0); /* stays */
+    due.QuadPart = -100000000; /* 10 s: Set clears it */
+    CHECK_OK(SetWaitableTimer(t, &due, 0, NULL, NULL, FALSE));
+    CHECK_EQ(WaitForSingleObject(t, 0), WAIT_TIMEOUT);
+    CHECK_OK(CancelWaitableTimer(t));
+    CHECK_EQ(WaitForSingleObject(t, 50), WAIT_TIMEOUT);
+    CHECK_FAILS(SetWaitableTimer(t, &due, -1, NULL, NULL, FALSE),
+                ERROR_INVALID_PARAMETER);
+    CHECK_FAILS(SetWaitableTimer(t, NULL, 0, NULL, NULL, FALSE),
+                ERROR_NOACCESS);
+    CloseHandle(t);
+
+    /* Auto reset, periodic, with a routine run by an alertable wait. */
+    a = CreateWaitableTimerA(&sa, FALSE, NULL);
+    due.QuadPart = -50000;
+    CHECK_OK(SetWaitableTimer(a, &due, 5, timer_apc, &timer_apc_calls, FALSE));
+    for (i = 0; i < 5; i++)
+        CHECK_EQ(WaitForSingleObject(a, 5000), WAIT_OBJECT_0);
+    while (timer_apc_calls < 3)
+        if (SleepEx(5000, TRUE) != WAIT_IO_COMPLETION)
+            break;
+    CHECK(timer_apc_calls >= 3);
+    CHECK_OK(CancelWaitableTimer(a));
+    SleepEx(0, TRUE); /* what was queued before the cancel */
+    i = timer_apc_calls;
+    CHECK_EQ(SleepEx(50, TRUE), 0); /* no more */
+    CHECK_EQ(timer_apc_calls, i);
+    CHECK_FAILS(SetWaitableTimer(CreateEventA(NULL, 0, 0, NULL), &due, 0,
+                                 NULL, NULL, FALSE),
+                ERROR_INVALID_HANDLE);
+
+    /* Named, set by another process. */
+    snprintf(name, sizeof name, "wipc_pt_%d", (int)getpid());
+    t = CreateWaitableTimerA(NULL, TRUE, name);
+    snprintf(args, sizeof args, "timer_set %s", name);
+    CHECK_OK(spawn_helper(args, FALSE, &pi));
+    CHECK_EQ(helper_code(&pi), 0);
+    CHECK_EQ(WaitForSingleObject(t, 5000), WAIT_OBJECT_0);
+    CHECK_FAILS(CreateSemaphoreA(NULL, 0, 1, name), ERROR_INVALID_HANDLE);
+    CloseHandle(t);
+    CloseHandle(a);
+}
+
 int main(int argc, char **argv)
 {
     {
@@ -626,7 +710,8 @@ int main(int argc, char **argv)
                  {"sem_take2", helper_sem_take2},
                  {"event_set", helper_event_set},
                  {"inherited", helper_inherited},
-                 {"make_sem", helper_make_sem});
+                 {"make_sem", helper_make_sem},
+                 {"timer_set", helper_timer_set});
     RUN(test_mutex_recursive);
     RUN(test_mutex_threads);
     RUN(test_mutex_wait_all);
@@ -639,5 +724,6 @@ int main(int argc, char **argv)
     RUN(test_named_event_processes);
     RUN(test_inherit_sync);
     RUN(test_duplicate_sync);
+    RUN(test_timers);
     return TEST_SUMMARY();
 }

@@ -249,6 +249,9 @@ static inline PVOID SecureZeroMemory(PVOID ptr, SIZE_T cnt)
 #define MUTEX_ALL_ACCESS MUTANT_ALL_ACCESS
 #define SEMAPHORE_MODIFY_STATE 0x0002u
 #define SEMAPHORE_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x3u)
+#define TIMER_QUERY_STATE 0x0001u
+#define TIMER_MODIFY_STATE 0x0002u
+#define TIMER_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x3u)
 
 #define PROCESS_TERMINATE 0x0001u
 #define PROCESS_CREATE_THREAD 0x0002u
@@ -779,6 +782,22 @@ WINBASEAPI HANDLE WINAPI OpenSemaphoreA(DWORD dwDesiredAccess,
                                         BOOL bInheritHandle, LPCSTR lpName);
 WINBASEAPI BOOL WINAPI ReleaseSemaphore(HANDLE hSemaphore, LONG lReleaseCount,
                                         LPLONG lpPreviousCount);
+typedef VOID(CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
+                                        DWORD dwTimerLowValue,
+                                        DWORD dwTimerHighValue);
+WINBASEAPI HANDLE WINAPI CreateWaitableTimerA(
+    LPSECURITY_ATTRIBUTES lpTimerAttributes, BOOL bManualReset,
+    LPCSTR lpTimerName);
+WINBASEAPI HANDLE WINAPI OpenWaitableTimerA(DWORD dwDesiredAccess,
+                                            BOOL bInheritHandle,
+                                            LPCSTR lpTimerName);
+WINBASEAPI BOOL WINAPI SetWaitableTimer(HANDLE hTimer,
+                                        const LARGE_INTEGER *lpDueTime,
+                                        LONG lPeriod,
+                                        PTIMERAPCROUTINE pfnCompletionRoutine,
+                                        LPVOID lpArgToCompletionRoutine,
+                                        BOOL fResume);
+WINBASEAPI BOOL WINAPI CancelWaitableTimer(HANDLE hTimer);
 WINBASEAPI DWORD WINAPI WaitForSingleObject(HANDLE hHandle,
                                             DWORD dwMilliseconds);
 WINBASEAPI DWORD WINAPI WaitForMultipleObjects(DWORD nCount,
@@ -846,6 +865,8 @@ WINBASEAPI DWORD WINAPI ExpandEnvironmentStringsA(LPCSTR lpSrc, LPSTR lpDst,
 #define OpenMutex OpenMutexA
 #define CreateSemaphore CreateSemaphoreA
 #define OpenSemaphore OpenSemaphoreA
+#define CreateWaitableTimer CreateWaitableTimerA
+#define OpenWaitableTimer OpenWaitableTimerA
 #define CreateProcess CreateProcessA
 #define CreateNamedPipe CreateNamedPipeA
 #define WaitNamedPipe WaitNamedPipeA

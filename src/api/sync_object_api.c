@@ -1,6 +1,6 @@
 /*
- * sync_object_api.c: mutexes, semaphores, and opening events, mutexes and
- * semaphores by name (objects/sync.h).  Named CreateEventA is in
+ * sync_object_api.c: mutexes, semaphores, waitable timers, and opening
+ * events, mutexes, semaphores and timers by name (objects/sync.h).  Named CreateEventA is in
  * sync_api.c, through the same wipc_sync_name_get.
  */
 #include "../objects/sync.h"
@@ -144,4 +144,70 @@ WINIPC_API HANDLE WINAPI OpenEventA(DWORD dwDesiredAccess,
 {
     return sync_open(WIPC_SYNC_EVENT, &wipc_event_ops, dwDesiredAccess,
                      bInheritHandle, lpName);
+}
+
+static DWORD make_timer(const struct wipc_sync_params *p,
+                        struct wipc_object **out)
+{
+    return wipc_timer_create(p->manual_reset, out);
+}
+
+WINIPC_API HANDLE WINAPI CreateWaitableTimerA(
+    LPSECURITY_ATTRIBUTES lpTimerAttributes, BOOL bManualReset,
+    LPCSTR lpTimerName)
+{
+    struct wipc_sync_params p = {.kind = WIPC_SYNC_TIMER,
+                                 .manual_reset = bManualReset};
+    return sync_create(&p, lpTimerName, lpTimerAttributes, TIMER_ALL_ACCESS,
+                       make_timer);
+}
+
+WINIPC_API HANDLE WINAPI OpenWaitableTimerA(DWORD dwDesiredAccess,
+                                            BOOL bInheritHandle,
+                                            LPCSTR lpTimerName)
+{
+    return sync_open(WIPC_SYNC_TIMER, &wipc_timer_ops, dwDesiredAccess,
+                     bInheritHandle, lpTimerName);
+}
+
+WINIPC_API BOOL WINAPI SetWaitableTimer(HANDLE hTimer,
+                                        const LARGE_INTEGER *lpDueTime,
+                                        LONG lPeriod,
+                                        PTIMERAPCROUTINE pfnCompletionRoutine,
+                                        LPVOID lpArgToCompletionRoutine,
+                                        BOOL fResume)
+{
+    struct wipc_object *obj;
+    DWORD err;
+
+    if (!lpDueTime)
+        return api_fail(ERROR_NOACCESS);
+    if (lPeriod < 0)
+        return api_fail(ERROR_INVALID_PARAMETER);
+    err = wipc_handle_ref(hTimer, &wipc_timer_ops, TIMER_MODIFY_STATE, &obj,
+                          NULL);
+    if (err)
+        return api_fail(err);
+    err = wipc_timer_set(obj, lpDueTime->QuadPart, lPeriod,
+                         pfnCompletionRoutine, lpArgToCompletionRoutine);
+    wipc_object_release(obj);
+    if (err)
+        return api_fail(err);
+    /* No power management to wake the system: Windows succeeds and says
+     * ERROR_NOT_SUPPORTED. */
+    if (fResume)
+        SetLastError(ERROR_NOT_SUPPORTED);
+    return TRUE;
+}
+
+WINIPC_API BOOL WINAPI CancelWaitableTimer(HANDLE hTimer)
+{
+    struct wipc_object *obj;
+    DWORD err = wipc_handle_ref(hTimer, &wipc_timer_ops, TIMER_MODIFY_STATE,
+                                &obj, NULL);
+    if (err)
+        return api_fail(err);
+    err = wipc_timer_cancel(obj);
+    wipc_object_release(obj);
+    return api_result(err);
 }

@@ -58,18 +58,37 @@ DWORD wipc_sync_rebuild(const char *tag, int fd, int fd2,
 /* 1 if tag names a type of this header (it needs a second descriptor). */
 int wipc_sync_tag(const char *tag);
 
+/* ---- timer.c: waitable timers ------------------------------------------- */
+
+extern const struct wipc_object_ops wipc_timer_ops;
+
+DWORD wipc_timer_create(BOOL manual, struct wipc_object **out);
+
+/* A timer over a timerfd from another process (taken over on success). */
+DWORD wipc_timer_adopt(int fd, BOOL manual, struct wipc_object **out);
+
+/* SetWaitableTimer: due in 100 ns units (below 0: relative; above: an
+ * absolute FILETIME; 0: now), period in ms (>= 0), fn an APC to the
+ * calling thread each time it fires (NULL: none). */
+DWORD wipc_timer_set(struct wipc_object *obj, int64_t due, LONG period,
+                     PTIMERAPCROUTINE fn, LPVOID arg);
+
+/* CancelWaitableTimer: stops it; a signalled timer stays so. */
+DWORD wipc_timer_cancel(struct wipc_object *obj);
+
 /* ---- sync_name.c: named events, mutexes and semaphores ------------------- */
 
 enum wipc_sync_kind {
     WIPC_SYNC_EVENT = 1,
     WIPC_SYNC_MUTEX = 2,
     WIPC_SYNC_SEMAPHORE = 3,
+    WIPC_SYNC_TIMER = 4,
 };
 
 /* What a new object of a name is made with. */
 struct wipc_sync_params {
     enum wipc_sync_kind kind;
-    BOOL manual_reset, initial_state; /* events */
+    BOOL manual_reset, initial_state; /* events; manual_reset: timers */
     BOOL initial_owner;               /* mutexes */
     LONG initial, maximum;            /* semaphores */
 };

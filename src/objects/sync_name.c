@@ -1,6 +1,6 @@
 /*
- * sync_name.c: the names of events, mutexes and semaphores, shared by the
- * processes of a user, with no daemon.
+ * sync_name.c: the names of events, mutexes, semaphores and waitable
+ * timers, shared by the processes of a user, with no daemon.
  *
  * An object lives in its descriptors (sync.h), which every holder has;
  * a name is only how a process finds a holder to get them from.  Each name
@@ -101,6 +101,8 @@ static enum wipc_sync_kind sn_kind_of(const struct wipc_object *obj)
         return WIPC_SYNC_MUTEX;
     if (obj->ops == &wipc_semaphore_ops)
         return WIPC_SYNC_SEMAPHORE;
+    if (obj->ops == &wipc_timer_ops)
+        return WIPC_SYNC_TIMER;
     return WIPC_SYNC_EVENT;
 }
 
@@ -261,6 +263,8 @@ static DWORD sn_make(const struct wipc_sync_params *p, struct wipc_object **out)
         return wipc_mutex_create(p->initial_owner, out);
     case WIPC_SYNC_SEMAPHORE:
         return wipc_semaphore_create(p->initial, p->maximum, out);
+    case WIPC_SYNC_TIMER:
+        return wipc_timer_create(p->manual_reset, out);
     }
     return ERROR_INVALID_PARAMETER;
 }

@@ -774,6 +774,25 @@ DWORD wipc_plat_tls_key(void (*dtor)(void *), unsigned long *key);
 void *wipc_plat_tls_get(unsigned long key);
 DWORD wipc_plat_tls_set(unsigned long key, void *value);
 
+/* Waitable timers: a non-blocking CLOCK_MONOTONIC timerfd; set: first
+ * expiry at due_ns on that clock (absolute; 0 disarms), then every
+ * period_ns (0: once), its expirations cleared (not readable); signal:
+ * one expiration now, the schedule kept where the kernel can; pending: 1
+ * if it has expirations (readable). */
+DWORD wipc_plat_timerfd(int *out);
+DWORD wipc_plat_timerfd_set(int fd, uint64_t due_ns, uint64_t period_ns);
+DWORD wipc_plat_timerfd_signal(int fd);
+int wipc_plat_timerfd_pending(int fd);
+
+/* CLOCK_REALTIME in nanoseconds since 1970. */
+uint64_t wipc_plat_realtime_ns(void);
+
+/* An epoll set whose events carry a pointer: watch fd for being readable
+ * (level-triggered); wait: 1 and *ptr when one is ready within timeout_ms
+ * (-1: for ever), 0 otherwise. */
+DWORD wipc_plat_epoll_watch_ptr(int ep, int fd, void *ptr);
+int wipc_plat_epoll_wait_ptr(int ep, int timeout_ms, void **ptr);
+
 /* ---- End of synchronization objects ------------------------------------- */
 
 #endif /* WIPC_PLATFORM_H */

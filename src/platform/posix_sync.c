@@ -2,10 +2,12 @@
  * posix_sync.c: what mutexes and semaphores need of Linux (platform.h,
  * "Synchronization objects"): memfds for their shared state, eventfds in
  * semaphore mode, epoll sets, a robust lock that says when it was
- * recovered, and a per-thread value with a destructor.
+ * recovered, a per-thread value with a destructor, and timerfds for
+ * waitable timers.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +15,10 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "platform.h"
@@ -164,4 +169,80 @@ DWORD wipc_plat_tls_set(unsigned long key, void *value)
 {
     int e = pthread_setspecific((pthread_key_t)key, value);
     return e ? wipc_plat_error(e) : 0;
+}
+
+/* ---- Waitable timers ---------------------------------------------------------- */
+
+#ifndef TFD_IOC_SET_TICKS
+#define TFD_IOC_SET_TICKS _IOW('T', 0, uint64_t)
+#endif
+
+DWORD wipc_plat_timerfd(int *out)
+{
+    int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+    if (fd < 0)
+        return wipc_plat_error(errno);
+    *out = fd;
+    return 0;
+}
+
+DWORD wipc_plat_timerfd_set(int fd, uint64_t due_ns, uint64_t period_ns)
+{
+    struct itimerspec its = {{0, 0}, {0, 0}};
+    if (due_ns) {
+        its.it_value.tv_sec = (time_t)(due_ns / 1000000000u);
+        its.it_value.tv_nsec = (long)(due_ns % 1000000000u);
+        if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
+            its.it_value.tv_nsec = 1;
+        its.it_interval.tv_sec = (time_t)(period_ns / 1000000000u);
+        its.it_interval.tv_nsec = (long)(period_ns % 1000000000u);
+    }
+    if (timerfd_settime(fd, due_ns ? TFD_TIMER_ABSTIME : 0, &its, NULL) < 0)
+        return wipc_plat_error(errno);
+    return 0;
+}
+
+DWORD wipc_plat_timerfd_signal(int fd)
+{
+    uint64_t one = 1;
+    if (ioctl(fd, TFD_IOC_SET_TICKS, &one) == 0)
+        return 0;
+    /* Without that ioctl (a kernel without checkpoint/restore): a one-shot
+     * expiry in the past, which drops a period. */
+    return wipc_plat_timerfd_set(fd, 1, 0);
+}
+
+int wipc_plat_timerfd_pending(int fd)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
+}
+
+uint64_t wipc_plat_realtime_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+DWORD wipc_plat_epoll_watch_ptr(int ep, int fd, void *ptr)
+{
+    struct epoll_event ev = {0};
+    ev.events = EPOLLIN;
+    ev.data.ptr = ptr;
+    if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0)
+        return wipc_plat_error(errno);
+    return 0;
+}
+
+int wipc_plat_epoll_wait_ptr(int ep, int timeout_ms, void **ptr)
+{
+    struct epoll_event ev;
+    int n;
+    do {
+        n = epoll_wait(ep, &ev, 1, timeout_ms);
+    } while (n < 0 && errno == EINTR);
+    if (n == 1)
+        *ptr = ev.data.ptr;
+    return n == 1;
 }
