@@ -577,6 +577,272 @@ static void test_queue_user_apc(void)
     CloseHandle(ev);
 }
 
+/* ---- Completion ports ----------------------------------------------------- */
+
+/* Posted packets come out in order; an empty port times out with no
+ * OVERLAPPED. */
+static void test_port_packets(void)
+{
+    HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
+    OVERLAPPED_ENTRY e[4];
+    OVERLAPPED *pov = (OVERLAPPED *)1;
+    ULONG_PTR key = 77;
+    ULONG got = 9;
+    DWORD n = 77;
+
+    CHECK(port != NULL);
+    CHECK_FAILS(GetQueuedCompletionStatus(port, &n, &key, &pov, 0),
+                WAIT_TIMEOUT);
+    CHECK(pov == NULL);
+    CHECK_EQ(n, 77);
+    CHECK_OK(PostQueuedCompletionStatus(port, 5, 42, (OVERLAPPED *)0x10));
+    CHECK_OK(GetQueuedCompletionStatus(port, &n, &key, &pov, 0));
+    CHECK_EQ(n, 5);
+    CHECK_EQ(key, 42);
+    CHECK(pov == (OVERLAPPED *)0x10);
+    for (int i = 1; i <= 3; i++)
+        CHECK_OK(PostQueuedCompletionStatus(port, i, i, NULL));
+    CHECK_OK(GetQueuedCompletionStatusEx(port, e, 2, &got, 0, FALSE));
+    CHECK_EQ(got, 2);
+    CHECK_EQ(e[0].lpCompletionKey, 1);
+    CHECK_EQ(e[1].lpCompletionKey, 2);
+    CHECK_EQ(e[1].dwNumberOfBytesTransferred, 2);
+    CHECK_OK(GetQueuedCompletionStatusEx(port, e, 4, &got, 0, FALSE));
+    CHECK_EQ(got, 1);
+    CHECK_EQ(e[0].lpCompletionKey, 3);
+    CHECK_FAILS(GetQueuedCompletionStatusEx(port, e, 4, &got, 10, FALSE),
+                WAIT_TIMEOUT);
+    /* Alertable: a queued call ends the wait. */
+    CHECK_OK(QueueUserAPC(log_apc, GetCurrentThread(), 'p'));
+    CHECK_FAILS(GetQueuedCompletionStatusEx(port, e, 4, &got, 10000, TRUE),
+                WAIT_IO_COMPLETION);
+    CHECK_FAILS(CreateIoCompletionPort(INVALID_HANDLE_VALUE, port, 1, 0) !=
+                    NULL,
+                ERROR_INVALID_PARAMETER);
+    CHECK_FAILS(SetFileCompletionNotificationModes(port, 8),
+                ERROR_INVALID_PARAMETER);
+    CloseHandle(port);
+}
+
+/* A file's completions become packets with its key: also immediate ones,
+ * unless FILE_SKIP_COMPLETION_PORT_ON_SUCCESS; never for an event with
+ * its low bit set; a cancelled one is a failed packet. */
+static void test_port_association(void)
+{
+    const char *name = pipe_name("port");
+    HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
+    HANDLE s = ov_server(name, PIPE_TYPE_BYTE), c, ev;
+    OVERLAPPED ov, *pov;
+    ULONG_PTR key;
+    char buf[16];
+    DWORD n;
+
+    CHECK(CreateIoCompletionPort(s, port, 7, 0) == port);
+    CHECK_FAILS(CreateIoCompletionPort(s, port, 8, 0) != NULL,
+                ERROR_INVALID_PARAMETER);
+    ov_init(&ov, FALSE);
+    CHECK_FAILS(ConnectNamedPipe(s, &ov), ERROR_IO_PENDING);
+    c = sync_client(name);
+    CHECK_OK(GetQueuedCompletionStatus(port, &n, &key, &pov, 10000));
+    CHECK(pov == &ov);
+    CHECK_EQ(key, 7);
+    CHECK_EQ(n, 0);
+
+    CHECK_OK(WriteFile(c, "abc", 3, &n, NULL));
+    CHECK_OK(ReadFile(s, buf, sizeof buf, &n, &ov));
+    CHECK_OK(GetQueuedCompletionStatus(port, &n, &key, &pov, 0));
+    CHECK_EQ(n, 3);
+
+    CHECK_OK(SetFileCompletionNotificationModes(
+        s, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS));
+    CHECK_OK(WriteFile(c, "abc", 3, &n, NULL));
+    CHECK_OK(ReadFile(s, buf, sizeof buf, &n, &ov));
+    CHECK_FAILS(GetQueuedCompletionStatus(port, &n, &key, &pov, 0),
+                WAIT_TIMEOUT);
+    /* Pending ones still post. */
+    CHECK_FAILS(ReadFile(s, buf, sizeof buf, &n, &ov), ERROR_IO_PENDING);
+    CHECK_OK(WriteFile(c, "de", 2, &n, NULL));
+    CHECK_OK(GetQueuedCompletionStatus(port, &n, &key, &pov, 10000));
+    CHECK_EQ(n, 2);
+    CHECK_MEM(buf, "de", 2);
+
+    CHECK_FAILS(ReadFile(s, buf, sizeof buf, &n, &ov), ERROR_IO_PENDING);
+    CHECK_OK(CancelIoEx(s, &ov));
+    pov = NULL;
+    CHECK_FAILS(GetQueuedCompletionStatus(port, &n, &key, &pov, 10000),
+                ERROR_OPERATION_ABORTED);
+    CHECK(pov == &ov);
+    CHECK_EQ(key, 7);
+
+    ev = CreateEventA(NULL, TRUE, FALSE, NULL);
+    ov.hEvent = (HANDLE)((ULONG_PTR)ev | 1);
+    CHECK_FAILS(ReadFile(s, buf, sizeof buf, &n, &ov), ERROR_IO_PENDING);
+    CHECK_OK(WriteFile(c, "xy", 2, &n, NULL));
+    CHECK_EQ(WaitForSingleObject(ev, 10000), WAIT_OBJECT_0);
+    CHECK_FAILS(GetQueuedCompletionStatus(port, &n, &key, &pov, 0),
+                WAIT_TIMEOUT);
+    CHECK_OK(GetOverlappedResult(s, &ov, &n, FALSE));
+    CHECK_EQ(n, 2);
+    CloseHandle(ev);
+    CloseHandle(c);
+    CloseHandle(s);
+    CloseHandle(port);
+}
+
+/* An echo server: 8 pipe instances on one port, 2 worker threads, 8
+ * client threads sending 200 messages each; every reply is the request. */
+enum { ECHO_INST = 8, ECHO_MSGS = 200 };
+
+struct echo_inst {
+    HANDLE pipe;
+    OVERLAPPED ov;
+    int state; /* 0 connecting, 1 reading, 2 writing */
+    char buf[64];
+    DWORD len;
+};
+
+struct echo {
+    HANDLE port;
+    struct echo_inst inst[ECHO_INST];
+    const char *name;
+    _Atomic int served, errors;
+};
+
+static void echo_read(struct echo *e, struct echo_inst *in);
+
+/* The client left (an operation failed, now or in its packet): wait for
+ * the next one.  A client that came meanwhile is connected at once, and
+ * no packet says so. */
+static void echo_restart(struct echo *e, struct echo_inst *in)
+{
+    DisconnectNamedPipe(in->pipe);
+    in->state = 0;
+    memset(&in->ov, 0, sizeof in->ov);
+    if (ConnectNamedPipe(in->pipe, &in->ov))
+        e->errors++; /* an overlapped connect never succeeds at once */
+    else if (GetLastError() == ERROR_PIPE_CONNECTED)
+        echo_read(e, in);
+    else if (GetLastError() != ERROR_IO_PENDING)
+        e->errors++;
+}
+
+/* Starts a read; a success (now or later) comes back as a packet. */
+static void echo_read(struct echo *e, struct echo_inst *in)
+{
+    DWORD n;
+    in->state = 1;
+    memset(&in->ov, 0, sizeof in->ov);
+    if (!ReadFile(in->pipe, in->buf, sizeof in->buf, &n, &in->ov) &&
+        GetLastError() != ERROR_IO_PENDING) {
+        if (GetLastError() == ERROR_BROKEN_PIPE)
+            echo_restart(e, in);
+        else
+            e->errors++;
+    }
+}
+
+static DWORD WINAPI echo_worker(LPVOID arg)
+{
+    struct echo *e = arg;
+    for (;;) {
+        OVERLAPPED *pov = NULL;
+        ULONG_PTR key;
+        DWORD n;
+        BOOL ok = GetQueuedCompletionStatus(e->port, &n, &key, &pov, 30000);
+        struct echo_inst *in;
+        if (!pov)
+            return ok ? 0 : 1; /* a NULL packet: stop (or a time-out) */
+        in = &e->inst[key];
+        if (!ok) {
+            if (GetLastError() != ERROR_BROKEN_PIPE)
+                e->errors++;
+            echo_restart(e, in);
+        } else if (in->state == 1) {
+            in->state = 2;
+            in->len = n;
+            memset(&in->ov, 0, sizeof in->ov);
+            if (!WriteFile(in->pipe, in->buf, n, &n, &in->ov) &&
+                GetLastError() != ERROR_IO_PENDING)
+                echo_restart(e, in);
+        } else {
+            if (in->state == 2)
+                e->served++;
+            echo_read(e, in);
+        }
+    }
+}
+
+static DWORD WINAPI echo_client(LPVOID arg)
+{
+    struct echo *e = arg;
+    HANDLE c;
+    DWORD bad = 0;
+    if (!WaitNamedPipeA(e->name, 10000))
+        return 1000;
+    c = sync_client(e->name);
+    if (c == INVALID_HANDLE_VALUE)
+        return 1001;
+    for (int i = 0; i < ECHO_MSGS; i++) {
+        char msg[64], got[64];
+        DWORD n, m;
+        int len = snprintf(msg, sizeof msg, "%u:%d", (unsigned)GetCurrentThreadId(), i);
+        if (!WriteFile(c, msg, (DWORD)len, &n, NULL) ||
+            !ReadFile(c, got, sizeof got, &m, NULL) || m != (DWORD)len ||
+            memcmp(msg, got, m) != 0)
+            bad++;
+    }
+    CloseHandle(c);
+    return bad;
+}
+
+static void test_port_echo(void)
+{
+    struct echo e = {CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 2),
+                     {{0}}, pipe_name("echo"), 0, 0};
+    HANDLE workers[2], clients[ECHO_INST];
+    DWORD code;
+
+    for (int i = 0; i < ECHO_INST; i++) {
+        struct echo_inst *in = &e.inst[i];
+        in->pipe = CreateNamedPipeA(e.name,
+                                    PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+                                    PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE,
+                                    ECHO_INST, 4096, 4096, 0, NULL);
+        CHECK(in->pipe != INVALID_HANDLE_VALUE);
+        CHECK(CreateIoCompletionPort(in->pipe, e.port, i, 0) == e.port);
+        CHECK_FAILS(ConnectNamedPipe(in->pipe, &in->ov), ERROR_IO_PENDING);
+    }
+    for (int i = 0; i < 2; i++)
+        workers[i] = CreateThread(NULL, 0, echo_worker, &e, 0, NULL);
+    for (int i = 0; i < ECHO_INST; i++)
+        clients[i] = CreateThread(NULL, 0, echo_client, &e, 0, NULL);
+    for (int i = 0; i < ECHO_INST; i++) {
+        CHECK_EQ(WaitForSingleObject(clients[i], 60000), WAIT_OBJECT_0);
+        CHECK_OK(GetExitCodeThread(clients[i], &code));
+        CHECK_EQ(code, 0);
+        CloseHandle(clients[i]);
+    }
+    /* A client may have its last reply before the server's worker has
+     * taken that write's packet: stop the workers once every write is
+     * counted (bounded: a missing packet fails below). */
+    for (int waited = 0; e.served < ECHO_INST * ECHO_MSGS && waited < 10000;
+         waited++)
+        Sleep(1);
+    for (int i = 0; i < 2; i++)
+        CHECK_OK(PostQueuedCompletionStatus(e.port, 0, 0, NULL));
+    for (int i = 0; i < 2; i++) {
+        CHECK_EQ(WaitForSingleObject(workers[i], 60000), WAIT_OBJECT_0);
+        CHECK_OK(GetExitCodeThread(workers[i], &code));
+        CHECK_EQ(code, 0);
+        CloseHandle(workers[i]);
+    }
+    CHECK_EQ(e.served, ECHO_INST * ECHO_MSGS);
+    CHECK_EQ(e.errors, 0);
+    for (int i = 0; i < ECHO_INST; i++)
+        CloseHandle(e.inst[i].pipe);
+    CloseHandle(e.port);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -593,5 +859,8 @@ int main(int argc, char **argv)
     RUN(test_sync_handle_with_overlapped);
     RUN(test_read_file_ex);
     RUN(test_queue_user_apc);
+    RUN(test_port_packets);
+    RUN(test_port_association);
+    RUN(test_port_echo);
     return TEST_SUMMARY();
 }

@@ -666,6 +666,35 @@ WINBASEAPI BOOL WINAPI WriteFileEx(HANDLE hFile, LPCVOID lpBuffer,
                                    LPOVERLAPPED lpOverlapped,
                                    LPOVERLAPPED_COMPLETION_ROUTINE
                                        lpCompletionRoutine);
+/* I/O completion ports */
+typedef struct _OVERLAPPED_ENTRY {
+    ULONG_PTR lpCompletionKey;
+    LPOVERLAPPED lpOverlapped;
+    ULONG_PTR Internal;
+    DWORD dwNumberOfBytesTransferred;
+} OVERLAPPED_ENTRY, *LPOVERLAPPED_ENTRY;
+#define FILE_SKIP_COMPLETION_PORT_ON_SUCCESS 0x1
+#define FILE_SKIP_SET_EVENT_ON_HANDLE 0x2
+#define FILE_SKIP_SET_USER_EVENT_ON_FAST_IO 0x4
+WINBASEAPI HANDLE WINAPI CreateIoCompletionPort(HANDLE FileHandle,
+                                                HANDLE ExistingCompletionPort,
+                                                ULONG_PTR CompletionKey,
+                                                DWORD NumberOfConcurrentThreads);
+WINBASEAPI BOOL WINAPI GetQueuedCompletionStatus(HANDLE CompletionPort,
+                                                 LPDWORD lpNumberOfBytes,
+                                                 PULONG_PTR lpCompletionKey,
+                                                 LPOVERLAPPED *lpOverlapped,
+                                                 DWORD dwMilliseconds);
+WINBASEAPI BOOL WINAPI GetQueuedCompletionStatusEx(
+    HANDLE CompletionPort, LPOVERLAPPED_ENTRY lpCompletionPortEntries,
+    ULONG ulCount, PULONG ulNumEntriesRemoved, DWORD dwMilliseconds,
+    BOOL fAlertable);
+WINBASEAPI BOOL WINAPI PostQueuedCompletionStatus(
+    HANDLE CompletionPort, DWORD dwNumberOfBytesTransferred,
+    ULONG_PTR dwCompletionKey, LPOVERLAPPED lpOverlapped);
+WINBASEAPI BOOL WINAPI SetFileCompletionNotificationModes(HANDLE FileHandle,
+                                                          UCHAR Flags);
+
 WINBASEAPI DWORD WINAPI QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread,
                                      ULONG_PTR dwData);
 WINBASEAPI DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable);

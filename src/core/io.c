@@ -30,6 +30,10 @@ struct io_op {
     int ready;        /* its descriptor was seen ready */
     struct wipc_object *obj; /* once over: for delivery */
     int sig_fd;
+    struct wipc_object *port; /* the object's completion port, or NULL */
+    ULONG_PTR key;
+    UCHAR modes;   /* the object's FILE_SKIP_* when it ended */
+    int immediate; /* completed in the call that started it */
     DWORD cancel_err; /* non-zero: to end with this error */
     uint64_t deadline; /* for wait_ms; UINT64_MAX: none */
     DWORD result;     /* once over */
@@ -39,6 +43,9 @@ struct wipc_io_queue {
     struct wipc_object *obj;
     struct io_op *head[WIPC_IO_KINDS], *tail[WIPC_IO_KINDS];
     int sig_fd;                      /* the file object's own signal */
+    struct wipc_object *port;        /* completion port (a reference) */
+    ULONG_PTR key;
+    UCHAR modes; /* SetFileCompletionNotificationModes */
     struct wipc_io_queue *next_live; /* in engine.live while it has ops */
     int live;
 };
@@ -212,9 +219,21 @@ static void io_deliver(struct wipc_object *obj, int sig_fd, struct io_op *op)
                          __ATOMIC_RELEASE);
     }
     wipc_object_signal_publish(obj);
-    /* The file itself is signalled when there is no event to set. */
-    if (sig_fd >= 0 && !op->notify.event)
+    /* The file itself is signalled when there is no event to set (and
+     * the program did not turn that off). */
+    if (sig_fd >= 0 && !op->notify.event &&
+        !(op->modes & FILE_SKIP_SET_EVENT_ON_HANDLE))
         wipc_plat_eventfd_set(sig_fd);
+    /* A packet for the port, unless the event's low bit says not to, or
+     * the call itself reported a success it was asked not to post. */
+    if (op->port && !op->notify.routine &&
+        !(ov && ((ULONG_PTR)ov->hEvent & 1)) &&
+        !(op->immediate && op->result == 0 &&
+          (op->modes & FILE_SKIP_COMPLETION_PORT_ON_SUCCESS))) {
+        struct wipc_io_packet p = {op->key, op->io.done, ov,
+                                   wipc_io_status_of(op->result)};
+        wipc_io_port_post(op->port, &p);
+    }
     if (op->notify.event) {
         op->notify.event_set(op->notify.event);
         wipc_object_release(op->notify.event);
@@ -251,6 +270,9 @@ static void io_finish_locked(struct wipc_io_queue *q, struct io_op *op,
     io_unlink(q, op);
     op->obj = q->obj;
     op->sig_fd = q->sig_fd;
+    op->port = q->port;
+    op->key = q->key;
+    op->modes = q->modes;
     op->next = NULL;
     if (d->last)
         d->last->next = op;
@@ -376,6 +398,7 @@ DWORD wipc_io_start(struct wipc_object *obj, const struct wipc_io *io,
         return ERROR_IO_PENDING;
     }
     *done = op->io.done;
+    op->immediate = 1;
     if (io_is_error(r)) {
         /* Failed at once: nothing is signalled, the OVERLAPPED says no
          * more than before. */
@@ -481,8 +504,28 @@ void wipc_io_forget(struct wipc_object *obj)
     wipc_mutex_unlock(&engine.lock);
     if (q) {
         wipc_plat_close(q->sig_fd);
+        wipc_object_release(q->port);
         free(q);
     }
+}
+
+DWORD wipc_io_associate(struct wipc_object *obj, struct wipc_object *port,
+                        ULONG_PTR key)
+{
+    struct wipc_io_queue *q;
+    DWORD err = 0;
+    wipc_mutex_lock(&engine.lock);
+    q = io_queue_locked(obj);
+    if (!q) {
+        err = ERROR_NOT_ENOUGH_MEMORY;
+    } else if (q->port) {
+        err = ERROR_INVALID_PARAMETER;
+    } else {
+        q->port = wipc_object_grab(port);
+        q->key = key;
+    }
+    wipc_mutex_unlock(&engine.lock);
+    return err;
 }
 
 /* ---- The engine thread ----------------------------------------------------- */
@@ -604,4 +647,15 @@ static void *io_thread(void *arg)
         wipc_mutex_lock(&engine.lock);
     }
     return NULL;
+}
+
+DWORD wipc_io_set_modes(struct wipc_object *obj, UCHAR modes)
+{
+    struct wipc_io_queue *q;
+    wipc_mutex_lock(&engine.lock);
+    q = io_queue_locked(obj);
+    if (q)
+        q->modes = modes;
+    wipc_mutex_unlock(&engine.lock);
+    return q ? 0 : ERROR_NOT_ENOUGH_MEMORY;
 }

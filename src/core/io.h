@@ -108,6 +108,43 @@ int wipc_io_signal_fd(struct wipc_object *obj);
 /* Frees obj's engine state (from wipc_object_release, before destroy). */
 void wipc_io_forget(struct wipc_object *obj);
 
+/* ---- Completion ports (io_port.c) ---------------------------------------- */
+
+/* One completion packet, as GetQueuedCompletionStatus hands it out. */
+struct wipc_io_packet {
+    ULONG_PTR key;
+    DWORD bytes;
+    OVERLAPPED *ov;
+    ULONG_PTR status; /* NTSTATUS */
+};
+
+extern const struct wipc_object_ops wipc_io_port_ops;
+
+/* A new port, with one reference. */
+DWORD wipc_io_port_create(DWORD concurrency, struct wipc_object **out);
+
+/* Queues a packet (PostQueuedCompletionStatus, and every completion of an
+ * associated file).  ERROR_NOT_ENOUGH_MEMORY. */
+DWORD wipc_io_port_post(struct wipc_object *port,
+                        const struct wipc_io_packet *p);
+
+/*
+ * Takes up to max packets, in order, waiting up to timeout_ms for the
+ * first: 0 (*got of them), WAIT_TIMEOUT, or WAIT_IO_COMPLETION when
+ * alert_fd (apc.h's; -1: none) becomes readable first.
+ */
+DWORD wipc_io_port_get(struct wipc_object *port, struct wipc_io_packet *out,
+                       ULONG max, ULONG *got, DWORD timeout_ms, int alert_fd);
+
+/* Associates obj's completions with port under key (the engine takes a
+ * reference on port).  ERROR_INVALID_PARAMETER if obj has a port already. */
+DWORD wipc_io_associate(struct wipc_object *obj, struct wipc_object *port,
+                        ULONG_PTR key);
+
+/* SetFileCompletionNotificationModes: FILE_SKIP_COMPLETION_PORT_ON_SUCCESS
+ * and FILE_SKIP_SET_EVENT_ON_HANDLE for obj's later completions. */
+DWORD wipc_io_set_modes(struct wipc_object *obj, UCHAR modes);
+
 /* The NTSTATUS an OVERLAPPED's Internal holds for a Win32 result, and
  * back (GetOverlappedResult). */
 ULONG_PTR wipc_io_status_of(DWORD err);
