@@ -139,10 +139,15 @@ static int helper_server(int argc, char **argv)
     return 0;
 }
 
-/* Has no handle for a while (so no service yet), then serves. */
+/* Has no handle (so no service yet) until the parent says "go" on its
+ * standard input (read with read(), which makes no handle), then
+ * serves. */
 static int helper_late_server(int argc, char **argv)
 {
-    Sleep(300);
+    char c = 0;
+    while (c != '\n')
+        if (read(0, &c, 1) != 1)
+            return 95;
     return helper_server(argc, argv);
 }
 
@@ -341,16 +346,51 @@ static void test_into_child(void)
     child_stop(&c);
 }
 
+/* Tells a late server to go on once the thread `waiter' is seen sleeping
+ * between its looks for the child's service (DuplicateHandle's wait for
+ * a young child), or after 10 s; `seen' says which. */
+struct go_when_waiting {
+    HANDLE in;
+    _Atomic int waiter;
+    int seen;
+};
+
+static DWORD WINAPI go_when_waiting(LPVOID arg)
+{
+    struct go_when_waiting *g = arg;
+    DWORD n;
+    g->seen = test_wait_blocked(0, &g->waiter, 10000, TEST_SYS_SLEEP, -1, 0);
+    WriteFile(g->in, "go\n", 3, &n, NULL);
+    return 0;
+}
+
+/* DuplicateHandle into late server c from this thread, which must wait for
+ * the child's service: the child starts it only once this thread is seen
+ * waiting.  Returns the handle in the child (NULL on failure). */
+static HANDLE dup_into_late_server(struct child *c, HANDLE ev)
+{
+    struct go_when_waiting g = {c->in, test_gettid(), 0};
+    HANDLE t = CreateThread(NULL, 0, go_when_waiting, &g, 0, NULL), h = NULL;
+    CHECK(t != NULL);
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), ev, c->pi.hProcess, &h, 0,
+                             FALSE, DUPLICATE_SAME_ACCESS));
+    if (t) {
+        CHECK_EQ(WaitForSingleObject(t, 20000), WAIT_OBJECT_0);
+        CloseHandle(t);
+        CHECK(g.seen);
+    }
+    return h;
+}
+
 /* A child that has no handle yet (no service) right after CreateProcess:
  * the duplication waits for it. */
 static void test_into_young_child(void)
 {
     struct child c;
-    HANDLE ev = CreateEventA(NULL, TRUE, FALSE, NULL), h = NULL;
+    HANDLE ev = CreateEventA(NULL, TRUE, FALSE, NULL), h;
 
     CHECK_OK(child_start(&c, "late_server", FALSE));
-    CHECK_OK(DuplicateHandle(GetCurrentProcess(), ev, c.pi.hProcess, &h, 0,
-                             FALSE, DUPLICATE_SAME_ACCESS));
+    h = dup_into_late_server(&c, ev);
     CHECK_STR(ask(&c, "set %#lx", uval(h)), "1 0");
     CHECK_EQ(WaitForSingleObject(ev, 0), WAIT_OBJECT_0);
     CloseHandle(ev);
@@ -1213,10 +1253,9 @@ static void test_suspended_long(void)
     HANDLE ev = CreateEventA(NULL, TRUE, FALSE, NULL), h = NULL;
 
     CHECK_OK(child_start_flags(&c, "late_server", FALSE, CREATE_SUSPENDED));
-    Sleep(5300);
+    Sleep(5300); /* the time under test: past the start-up grace */
     CHECK_EQ(ResumeThread(c.pi.hThread), 1);
-    CHECK_OK(DuplicateHandle(GetCurrentProcess(), ev, c.pi.hProcess, &h, 0,
-                             FALSE, DUPLICATE_SAME_ACCESS));
+    h = dup_into_late_server(&c, ev);
     CHECK_STR(ask(&c, "set %#lx", uval(h)), "1 0");
     CHECK_EQ(WaitForSingleObject(ev, 0), WAIT_OBJECT_0);
     CloseHandle(ev);

@@ -280,6 +280,13 @@ static inline int test_gettid(void)
 #define TEST_SYS_POLL TEST_SYSCALLS(SYS_ppoll)
 #endif
 
+/* nanosleep() or clock_nanosleep(): a sleep for a time. */
+#ifdef SYS_nanosleep
+#define TEST_SYS_SLEEP TEST_SYSCALLS(SYS_clock_nanosleep, SYS_nanosleep)
+#else
+#define TEST_SYS_SLEEP TEST_SYSCALLS(SYS_clock_nanosleep)
+#endif
+
 /* The system call thread tid of process pid (0: this process) sleeps in,
  * with its first six arguments in args; -1 if it is running, gone, or
  * cannot be looked at. */
