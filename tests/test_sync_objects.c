@@ -699,6 +699,109 @@ static void test_timers(void)
     CloseHandle(a);
 }
 
+
+/* NAME|HANDLE TEXT: opens the named mapping (or takes the inherited
+ * handle "0x..."), writes TEXT at 64 KiB into it and adds 1 to its first
+ * byte. */
+static int helper_map_write(int argc, char **argv)
+{
+    HANDLE m;
+    char *v;
+    (void)argc;
+    if (strncmp(argv[0], "0x", 2) == 0)
+        m = handle_arg(argv[0]);
+    else
+        m = OpenFileMappingA(FILE_MAP_WRITE, FALSE, argv[0]);
+    if (!m)
+        return 1000 + (int)GetLastError();
+    v = MapViewOfFile(m, FILE_MAP_WRITE, 0, 0, 0);
+    if (!v)
+        return 2000 + (int)GetLastError();
+    strcpy(v + 65536, argv[1]);
+    v[0]++;
+    return UnmapViewOfFile(v) ? 0 : 3;
+}
+
+static void test_mappings(void)
+{
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    char name[64], args[256];
+    PROCESS_INFORMATION pi;
+    HANDLE m, h, f;
+    char *v, *v2;
+    SYSTEM_INFO si;
+
+    GetSystemInfo(&si);
+    CHECK_EQ(si.dwAllocationGranularity, 65536);
+    snprintf(name, sizeof name, "wipc_pmap_%d", (int)getpid());
+    m = CreateFileMappingA(INVALID_HANDLE_VALUE, &sa, PAGE_READWRITE, 0,
+                           1 << 20, name);
+    CHECK(m != NULL);
+    v = MapViewOfFile(m, FILE_MAP_ALL_ACCESS, 0, 0, 0);
+    CHECK(v != NULL);
+    if (!v)
+        return;
+    /* By name, in another process. */
+    snprintf(args, sizeof args, "map_write %s by-name", name);
+    CHECK_OK(spawn_helper(args, FALSE, &pi));
+    CHECK_EQ(helper_code(&pi), 0);
+    CHECK_STR(v + 65536, "by-name");
+    CHECK_EQ(v[0], 1);
+    /* Inherited. */
+    snprintf(args, sizeof args, "map_write %#llx inherited",
+             (unsigned long long)(uintptr_t)m);
+    CHECK_OK(spawn_helper(args, TRUE, &pi));
+    CHECK_EQ(helper_code(&pi), 0);
+    CHECK_STR(v + 65536, "inherited");
+    CHECK_EQ(v[0], 2);
+    /* Two views here, one of them at an address asked for. */
+    v2 = MapViewOfFileEx(m, FILE_MAP_READ, 0, 65536, 65536, NULL);
+    CHECK(v2 != NULL);
+    if (v2) {
+        CHECK_STR(v2, "inherited");
+        CHECK_OK(UnmapViewOfFile(v2 + 100));
+    }
+    CHECK_FAILS(MapViewOfFile(m, FILE_MAP_READ, 0, 4096, 0),
+                ERROR_MAPPED_ALIGNMENT);
+    CHECK_FAILS(UnmapViewOfFile(v2), ERROR_INVALID_ADDRESS);
+    CHECK_FAILS(CreateMutexA(NULL, FALSE, name), ERROR_INVALID_HANDLE);
+    h = OpenFileMappingA(FILE_MAP_READ, FALSE, name);
+    CHECK(h != NULL);
+    CHECK_FAILS(MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0), ERROR_ACCESS_DENIED);
+    CloseHandle(h);
+    CHECK_OK(FlushViewOfFile(v, 0));
+    CloseHandle(m);
+    /* The name went with the last handle; the view still works. */
+    CHECK_FAILS(OpenFileMappingA(FILE_MAP_READ, FALSE, name),
+                ERROR_FILE_NOT_FOUND);
+    v[1] = 'x';
+    CHECK_OK(UnmapViewOfFile(v));
+
+    /* A file's mapping. */
+    f = CreateFileA(test_tmp_path("map"), GENERIC_READ | GENERIC_WRITE, 0,
+                    NULL, CREATE_ALWAYS, FILE_FLAG_DELETE_ON_CLOSE, NULL);
+    CHECK(f != INVALID_HANDLE_VALUE);
+    CHECK_FAILS(CreateFileMappingA(f, NULL, PAGE_READWRITE, 0, 0, NULL),
+                ERROR_FILE_INVALID);
+    m = CreateFileMappingA(f, NULL, PAGE_READWRITE, 0, 70000, NULL);
+    CHECK(m != NULL);
+    CHECK_EQ(GetFileSize(f, NULL), 70000);
+    v = MapViewOfFile(m, FILE_MAP_WRITE, 0, 65536, 0);
+    CHECK(v != NULL);
+    if (v) {
+        char buf[8] = "";
+        DWORD n = 0;
+        memcpy(v, "mapped", 6);
+        CHECK_OK(FlushViewOfFile(v, 6));
+        CHECK_OK(UnmapViewOfFile(v));
+        SetFilePointer(f, 65536, NULL, FILE_BEGIN);
+        CHECK_OK(ReadFile(f, buf, 6, &n, NULL));
+        CHECK_MEM(buf, "mapped", 6);
+    }
+    CloseHandle(m);
+    CloseHandle(f);
+}
+
 int main(int argc, char **argv)
 {
     {
@@ -711,7 +814,8 @@ int main(int argc, char **argv)
                  {"event_set", helper_event_set},
                  {"inherited", helper_inherited},
                  {"make_sem", helper_make_sem},
-                 {"timer_set", helper_timer_set});
+                 {"timer_set", helper_timer_set},
+                 {"map_write", helper_map_write});
     RUN(test_mutex_recursive);
     RUN(test_mutex_threads);
     RUN(test_mutex_wait_all);
@@ -725,5 +829,6 @@ int main(int argc, char **argv)
     RUN(test_inherit_sync);
     RUN(test_duplicate_sync);
     RUN(test_timers);
+    RUN(test_mappings);
     return TEST_SUMMARY();
 }

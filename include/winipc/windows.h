@@ -253,6 +253,38 @@ static inline PVOID SecureZeroMemory(PVOID ptr, SIZE_T cnt)
 #define TIMER_MODIFY_STATE 0x0002u
 #define TIMER_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x3u)
 
+/* File mappings: page protections, section flags, section rights and the
+ * FILE_MAP_* access of views. */
+#ifndef PAGE_NOACCESS
+#define PAGE_NOACCESS 0x01u
+#define PAGE_READONLY 0x02u
+#define PAGE_READWRITE 0x04u
+#define PAGE_WRITECOPY 0x08u
+#define PAGE_EXECUTE 0x10u
+#define PAGE_EXECUTE_READ 0x20u
+#define PAGE_EXECUTE_READWRITE 0x40u
+#define PAGE_EXECUTE_WRITECOPY 0x80u
+#endif
+#define SEC_IMAGE 0x01000000u
+#define SEC_RESERVE 0x04000000u
+#define SEC_COMMIT 0x08000000u
+#define SEC_NOCACHE 0x10000000u
+#define SEC_WRITECOMBINE 0x40000000u
+#define SEC_LARGE_PAGES 0x80000000u
+#define SECTION_QUERY 0x0001u
+#define SECTION_MAP_WRITE 0x0002u
+#define SECTION_MAP_READ 0x0004u
+#define SECTION_MAP_EXECUTE 0x0008u
+#define SECTION_EXTEND_SIZE 0x0010u
+#define SECTION_ALL_ACCESS                                                     \
+    (STANDARD_RIGHTS_REQUIRED | SECTION_QUERY | SECTION_MAP_WRITE |            \
+     SECTION_MAP_READ | SECTION_MAP_EXECUTE | SECTION_EXTEND_SIZE)
+#define FILE_MAP_COPY SECTION_QUERY
+#define FILE_MAP_WRITE SECTION_MAP_WRITE
+#define FILE_MAP_READ SECTION_MAP_READ
+#define FILE_MAP_ALL_ACCESS SECTION_ALL_ACCESS
+#define FILE_MAP_EXECUTE 0x0020u
+
 #define PROCESS_TERMINATE 0x0001u
 #define PROCESS_CREATE_THREAD 0x0002u
 #define PROCESS_VM_OPERATION 0x0008u
@@ -827,6 +859,26 @@ WINBASEAPI BOOL WINAPI SetWaitableTimer(HANDLE hTimer,
                                         LPVOID lpArgToCompletionRoutine,
                                         BOOL fResume);
 WINBASEAPI BOOL WINAPI CancelWaitableTimer(HANDLE hTimer);
+WINBASEAPI HANDLE WINAPI CreateFileMappingA(
+    HANDLE hFile, LPSECURITY_ATTRIBUTES lpFileMappingAttributes,
+    DWORD flProtect, DWORD dwMaximumSizeHigh, DWORD dwMaximumSizeLow,
+    LPCSTR lpName);
+WINBASEAPI HANDLE WINAPI OpenFileMappingA(DWORD dwDesiredAccess,
+                                          BOOL bInheritHandle, LPCSTR lpName);
+WINBASEAPI LPVOID WINAPI MapViewOfFile(HANDLE hFileMappingObject,
+                                       DWORD dwDesiredAccess,
+                                       DWORD dwFileOffsetHigh,
+                                       DWORD dwFileOffsetLow,
+                                       SIZE_T dwNumberOfBytesToMap);
+WINBASEAPI LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject,
+                                         DWORD dwDesiredAccess,
+                                         DWORD dwFileOffsetHigh,
+                                         DWORD dwFileOffsetLow,
+                                         SIZE_T dwNumberOfBytesToMap,
+                                         LPVOID lpBaseAddress);
+WINBASEAPI BOOL WINAPI UnmapViewOfFile(LPCVOID lpBaseAddress);
+WINBASEAPI BOOL WINAPI FlushViewOfFile(LPCVOID lpBaseAddress,
+                                       SIZE_T dwNumberOfBytesToFlush);
 WINBASEAPI DWORD WINAPI WaitForSingleObject(HANDLE hHandle,
                                             DWORD dwMilliseconds);
 WINBASEAPI DWORD WINAPI WaitForMultipleObjects(DWORD nCount,
@@ -896,6 +948,8 @@ WINBASEAPI DWORD WINAPI ExpandEnvironmentStringsA(LPCSTR lpSrc, LPSTR lpDst,
 #define OpenSemaphore OpenSemaphoreA
 #define CreateWaitableTimer CreateWaitableTimerA
 #define OpenWaitableTimer OpenWaitableTimerA
+#define CreateFileMapping CreateFileMappingA
+#define OpenFileMapping OpenFileMappingA
 #define CreateProcess CreateProcessA
 #define CreateNamedPipe CreateNamedPipeA
 #define WaitNamedPipe WaitNamedPipeA

@@ -119,11 +119,15 @@ static const struct msg_entry msg_table[] = {
     MSG(997, "Overlapped I/O operation is in progress."),
     MSG(998, "Invalid access to memory location."),
     MSG(1004, "Invalid flags."),
+    MSG(1006, "The volume for a file has been externally altered so that the "
+              "opened file is no longer valid."),
     MSG(1053, "The service did not respond to the start or control request "
               "in a timely fashion."),
     MSG(1067, "The process terminated unexpectedly."),
     MSG(1113, "No mapping for the Unicode character exists in the target "
               "multi-byte code page."),
+    MSG(1132, "The base address or the file offset specified does not have "
+              "the proper alignment."),
     MSG(1168, "Element not found."),
     MSG(1450, "Insufficient system resources exist to complete the requested "
               "service."),

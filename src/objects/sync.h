@@ -76,6 +76,42 @@ DWORD wipc_timer_set(struct wipc_object *obj, int64_t due, LONG period,
 /* CancelWaitableTimer: stops it; a signalled timer stays so. */
 DWORD wipc_timer_cancel(struct wipc_object *obj);
 
+/* ---- mapping.c: file mappings and their views ---------------------------- */
+
+extern const struct wipc_object_ops wipc_mapping_ops;
+
+/*
+ * CreateFileMapping's object (protect and size checked by the caller:
+ * protect is one PAGE_* value, SEC_* flags removed): backed by a new
+ * memfd of size bytes when file is NULL, else by the file (size 0: its
+ * size, ERROR_FILE_INVALID if it is empty; a larger size extends a file
+ * the mapping may write, ERROR_NOT_ENOUGH_MEMORY for a read-only one;
+ * ERROR_ACCESS_DENIED for a file opened without the access protect
+ * needs).
+ */
+DWORD wipc_mapping_create(struct wipc_object *file, DWORD protect,
+                          uint64_t size, struct wipc_object **out);
+
+/* A mapping over a descriptor from another process; args from the tag
+ * ("PROT.SIZE"). */
+DWORD wipc_mapping_adopt(int fd, const char *args, struct wipc_object **out);
+
+/*
+ * MapViewOfFileEx: a view of len bytes (0: to the end) at offset (a
+ * multiple of 64 KiB: else ERROR_MAPPED_ALIGNMENT), at address at (NULL:
+ * anywhere); granted is the handle's access.  ERROR_ACCESS_DENIED (rights,
+ * protection, or past the end), ERROR_INVALID_PARAMETER (offset past the
+ * end), ERROR_INVALID_ADDRESS (at is taken).
+ */
+DWORD wipc_mapping_map(struct wipc_object *obj, ACCESS_MASK granted,
+                       DWORD access, uint64_t offset, size_t len, void *at,
+                       void **out);
+
+/* UnmapViewOfFile (any address in the view): ERROR_INVALID_ADDRESS when
+ * none holds it.  FlushViewOfFile: ERROR_INVALID_PARAMETER likewise. */
+DWORD wipc_mapping_unmap(const void *addr);
+DWORD wipc_mapping_flush(const void *addr, size_t len);
+
 /* ---- sync_name.c: named events, mutexes and semaphores ------------------- */
 
 enum wipc_sync_kind {
@@ -83,6 +119,7 @@ enum wipc_sync_kind {
     WIPC_SYNC_MUTEX = 2,
     WIPC_SYNC_SEMAPHORE = 3,
     WIPC_SYNC_TIMER = 4,
+    WIPC_SYNC_MAPPING = 5,
 };
 
 /* What a new object of a name is made with. */
@@ -91,6 +128,9 @@ struct wipc_sync_params {
     BOOL manual_reset, initial_state; /* events; manual_reset: timers */
     BOOL initial_owner;               /* mutexes */
     LONG initial, maximum;            /* semaphores */
+    struct wipc_object *file;         /* mappings: NULL, or the file */
+    DWORD protect;                    /* mappings */
+    uint64_t size;                    /* mappings */
 };
 
 /*

@@ -1,6 +1,6 @@
 /*
- * sync_name.c: the names of events, mutexes, semaphores and waitable
- * timers, shared by the processes of a user, with no daemon.
+ * sync_name.c: the names of events, mutexes, semaphores, waitable timers
+ * and file mappings, shared by the processes of a user, with no daemon.
  *
  * An object lives in its descriptors (sync.h), which every holder has;
  * a name is only how a process finds a holder to get them from.  Each name
@@ -103,6 +103,8 @@ static enum wipc_sync_kind sn_kind_of(const struct wipc_object *obj)
         return WIPC_SYNC_SEMAPHORE;
     if (obj->ops == &wipc_timer_ops)
         return WIPC_SYNC_TIMER;
+    if (obj->ops == &wipc_mapping_ops)
+        return WIPC_SYNC_MAPPING;
     return WIPC_SYNC_EVENT;
 }
 
@@ -265,6 +267,8 @@ static DWORD sn_make(const struct wipc_sync_params *p, struct wipc_object **out)
         return wipc_semaphore_create(p->initial, p->maximum, out);
     case WIPC_SYNC_TIMER:
         return wipc_timer_create(p->manual_reset, out);
+    case WIPC_SYNC_MAPPING:
+        return wipc_mapping_create(p->file, p->protect, p->size, out);
     }
     return ERROR_INVALID_PARAMETER;
 }

@@ -793,6 +793,18 @@ uint64_t wipc_plat_realtime_ns(void);
 DWORD wipc_plat_epoll_watch_ptr(int ep, int fd, void *ptr);
 int wipc_plat_epoll_wait_ptr(int ep, int timeout_ms, void **ptr);
 
+/* File mappings: mmap of len bytes of fd at offset (a multiple of the page
+ * size): write (shared), copy (private, copy-on-write) or read only; exec
+ * adds execution; at: exactly there (never replacing a mapping) or NULL.
+ * ERROR_INVALID_ADDRESS when at is taken, ERROR_ACCESS_DENIED when fd
+ * does not allow it, ERROR_NOT_ENOUGH_MEMORY.  msync: MS_SYNC of the pages
+ * of [addr, addr + len).  fd_grow: the file made size bytes long if it is
+ * shorter. */
+DWORD wipc_plat_mmap(int fd, uint64_t offset, size_t len, int write, int copy,
+                     int exec, void *at, void **out);
+DWORD wipc_plat_msync(void *addr, size_t len);
+DWORD wipc_plat_fd_grow(int fd, uint64_t size);
+
 /* ---- End of synchronization objects ------------------------------------- */
 
 #endif /* WIPC_PLATFORM_H */

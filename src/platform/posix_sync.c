@@ -246,3 +246,46 @@ int wipc_plat_epoll_wait_ptr(int ep, int timeout_ms, void **ptr)
         *ptr = ev.data.ptr;
     return n == 1;
 }
+
+/* ---- File mappings -------------------------------------------------------------- */
+
+DWORD wipc_plat_mmap(int fd, uint64_t offset, size_t len, int write, int copy,
+                     int exec, void *at, void **out)
+{
+    int prot = PROT_READ | (write || copy ? PROT_WRITE : 0) |
+               (exec ? PROT_EXEC : 0);
+    int flags = (copy ? MAP_PRIVATE : MAP_SHARED) |
+                (at ? MAP_FIXED_NOREPLACE : 0);
+    void *p = mmap(at, len, prot, flags, fd, (off_t)offset);
+    if (p == MAP_FAILED)
+        return errno == EEXIST || errno == EINVAL ? ERROR_INVALID_ADDRESS
+               : errno == EACCES                  ? ERROR_ACCESS_DENIED
+                                                  : ERROR_NOT_ENOUGH_MEMORY;
+    if (at && p != at) { /* a kernel without MAP_FIXED_NOREPLACE */
+        munmap(p, len);
+        return ERROR_INVALID_ADDRESS;
+    }
+    *out = p;
+    return 0;
+}
+
+DWORD wipc_plat_msync(void *addr, size_t len)
+{
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t start = (uintptr_t)addr & ~(page - 1);
+    if (msync((void *)start, len + ((uintptr_t)addr - start), MS_SYNC) < 0)
+        return wipc_plat_error(errno);
+    return 0;
+}
+
+DWORD wipc_plat_fd_grow(int fd, uint64_t size)
+{
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return wipc_plat_error(errno);
+    if ((uint64_t)st.st_size >= size)
+        return 0;
+    if (ftruncate(fd, (off_t)size) < 0)
+        return wipc_plat_error(errno);
+    return 0;
+}

@@ -121,6 +121,8 @@ static DWORD inherit_make(const char *tag, int fd, struct wipc_object **obj)
         return wipc_event_adopt(fd, tag[6] == '1', obj);
     if (strncmp(tag, "timer.", 6) == 0)
         return wipc_timer_adopt(fd, tag[6] == '1', obj);
+    if (strncmp(tag, "mapping.", 8) == 0)
+        return wipc_mapping_adopt(fd, tag + 8, obj);
     if (strncmp(tag, "mailslot.", 9) == 0)
         return wipc_mailslot_adopt(fd, tag + 9, obj);
     if (strncmp(tag, "npipe.", 6) == 0)
