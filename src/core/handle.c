@@ -11,6 +11,7 @@
 
 #include "../platform/platform.h"
 #include "handle.h"
+#include "io.h"
 
 /* Windows' per-process limit is about 16 million handles. */
 #define HANDLE_MAX_ENTRIES (1u << 24)
@@ -95,6 +96,7 @@ static DWORD handle_alloc(struct wipc_object *obj, ACCESS_MASK access,
         err = handle_grow_locked();
     if (!err) {
         table.entries[i].obj = wipc_object_grab(obj);
+        obj->handles++;
         table.entries[i].access = access;
         table.entries[i].flags = flags & WIPC_HANDLE_FLAGS;
         /* Every entry below first_free is taken (a scan passed them). */
@@ -175,6 +177,7 @@ DWORD wipc_handle_close(HANDLE h)
     struct handle_entry *e;
     struct wipc_object *o = NULL;
     DWORD err = 0;
+    int last = 0;
 
     if (wipc_handle_is_pseudo(h))
         return 0;
@@ -188,10 +191,15 @@ DWORD wipc_handle_close(HANDLE h)
         size_t i = (size_t)(e - table.entries);
         o = e->obj;
         e->obj = NULL;
+        last = --o->handles == 0;
         if (i < table.first_free)
             table.first_free = i;
     }
     wipc_mutex_unlock(&table.lock);
+    /* The process's last handle to a file: its pending operations end
+     * (Windows cancels a file's I/O when its last handle is closed). */
+    if (last && (o->flags & WIPC_OBJ_OVERLAPPED))
+        wipc_io_cancel(o, NULL, 0);
     wipc_object_release(o);
     return err;
 }
@@ -214,6 +222,7 @@ DWORD wipc_handle_alloc_at(HANDLE value, struct wipc_object *obj,
         err = ERROR_INVALID_HANDLE;
     if (!err) {
         table.entries[i].obj = wipc_object_grab(obj);
+        obj->handles++;
         table.entries[i].access = access;
         table.entries[i].flags = flags & WIPC_HANDLE_FLAGS;
         if (table.first_free == i)

@@ -56,9 +56,33 @@ static struct {
     int thread; /* the engine thread runs */
     struct wipc_io_queue *live;
     unsigned running; /* operations whose progress runs now */
-} engine = {WIPC_MUTEX_INIT, -1, 0, NULL, 0};
+    /* The engine thread polls now, over descriptors that may include
+     * those of operations ended meanwhile; polls counts its returns. */
+    int polling;
+    uint64_t polls;
+} engine = {WIPC_MUTEX_INIT, -1, 0, NULL, 0, 0, 0};
 
 static void io_wake_locked(void);
+
+/*
+ * After operations that waited for descriptors have ended (lock held): a
+ * poll(2) in progress holds a reference to each file it watches, so a
+ * socket closed now would live on, unseen by its peer, until that poll
+ * returns.  Wakes the engine and waits until it is out of that poll, so
+ * that closing a handle closes the file, as on Windows.
+ */
+static void io_leave_poll_locked(void)
+{
+    uint64_t seen = engine.polls;
+    if (!engine.polling)
+        return;
+    io_wake_locked();
+    while (engine.polling && engine.polls == seen) {
+        wipc_mutex_unlock(&engine.lock);
+        wipc_plat_yield();
+        wipc_mutex_lock(&engine.lock);
+    }
+}
 
 /* ---- Statuses -------------------------------------------------------------- */
 
@@ -452,7 +476,7 @@ DWORD wipc_io_cancel(struct wipc_object *obj, const OVERLAPPED *ov,
                                  this_thread ? wipc_plat_gettid() : 0,
                                  ERROR_OPERATION_ABORTED, 0, &d);
         if (found)
-            io_wake_locked();
+            io_leave_poll_locked();
     }
     wipc_mutex_unlock(&engine.lock);
     io_flush_done(&d);
@@ -472,6 +496,8 @@ void wipc_io_abort(struct wipc_object *obj, DWORD err)
                     busy |= o->busy;
             if (busy)
                 io_wake_locked();
+            else
+                io_leave_poll_locked();
         }
         wipc_mutex_unlock(&engine.lock);
         io_flush_done(&d);
@@ -634,6 +660,7 @@ static void *io_thread(void *arg)
         struct io_done d = {NULL, NULL};
         int timeout = 0, nready = 0, was;
         int n = io_gather_locked(&pfd, &cap, &timeout);
+        engine.polling = n >= 0;
         wipc_mutex_unlock(&engine.lock);
         if (n >= 0)
             wipc_plat_poll_events(pfd, (size_t)n, timeout, &nready);
@@ -641,6 +668,8 @@ static void *io_thread(void *arg)
             n = 0;
         wipc_plat_eventfd_reset(engine.wake_fd, &was);
         wipc_mutex_lock(&engine.lock);
+        engine.polling = 0;
+        engine.polls++;
         io_run_ready_locked(pfd, (size_t)n, &d);
         wipc_mutex_unlock(&engine.lock);
         io_flush_done(&d);

@@ -11,6 +11,7 @@ void wipc_object_init(struct wipc_object *obj,
     atomic_init(&obj->refcount, 1);
     atomic_init(&obj->signals, 0);
     obj->flags = 0;
+    obj->handles = 0;
     obj->io = NULL;
 }
 

@@ -99,6 +99,9 @@ struct wipc_object {
      * wipc_object_signal_publish. */
     atomic_uint signals;
     unsigned flags; /* WIPC_OBJ_*, set before the object is shared */
+    /* Entries of this process's handle table that hold it (handle.c,
+     * under its lock): when the last goes, pending operations end. */
+    long handles;
     /* The I/O engine's state for the object (core/io.c), under its lock. */
     struct wipc_io_queue *io;
 };
