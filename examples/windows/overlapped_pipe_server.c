@@ -39,6 +39,7 @@
 #define PIPE_NAME _T("\\\\.\\pipe\\overlapped_pipe")
 #define INSTANCES 3
 #define BUFSIZE 512
+#define REPLYSIZE (BUFSIZE + 32) /* a request and a few words */
 #define IDLE_TIMEOUT 20000
 
 enum { CONNECTING_STATE, READING_STATE, WRITING_STATE };
@@ -48,7 +49,7 @@ typedef struct {
     HANDLE hPipeInst;
     TCHAR chRequest[BUFSIZE];
     DWORD cbRead;
-    TCHAR chReply[BUFSIZE];
+    TCHAR chReply[REPLYSIZE];
     DWORD cbToWrite;
     DWORD dwState;
     BOOL fPendingIO;
@@ -283,14 +284,14 @@ static BOOL ConnectToNewClient(HANDLE hPipe, LPOVERLAPPED lpo)
 /* Prints the request of instance i and makes its reply. */
 static void GetAnswerToRequest(DWORD i)
 {
-    TCHAR reply[BUFSIZE];
+    TCHAR reply[REPLYSIZE];
 
     Pipe[i].chRequest[Pipe[i].cbRead / sizeof(TCHAR)] = 0;
     _tprintf(_T("[instance %lu] request: \"%s\"\n"), (unsigned long)i,
              Pipe[i].chRequest);
-    _sntprintf(reply, BUFSIZE - 1, _T("instance %lu received: %s"),
+    _sntprintf(reply, REPLYSIZE - 1, _T("instance %lu received: %s"),
                (unsigned long)i, Pipe[i].chRequest);
-    reply[BUFSIZE - 1] = 0;
+    reply[REPLYSIZE - 1] = 0;
     CopyMemory(Pipe[i].chReply, reply, sizeof(reply));
     Pipe[i].cbToWrite = (DWORD)((_tcslen(reply) + 1) * sizeof(TCHAR));
 }
