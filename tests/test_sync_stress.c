@@ -1,0 +1,287 @@
+/*
+ * test_sync_stress.c: several processes increment a counter in a named
+ * file mapping under a named mutex while the test kills some of them in
+ * the middle of their critical section: each kill is heard exactly once,
+ * as WAIT_ABANDONED by the next owner (which repairs the counter from the
+ * per-process counts it finds), nothing waits for ever, and the final
+ * counts agree.  Also: producers and consumers over a named semaphore,
+ * nothing lost or taken twice.  Helpers are this binary run again.
+ */
+#include <windows.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "testlib.h"
+
+#define WORKERS 4
+#define ROUNDS 3000
+#define KILLS 3
+
+struct shared {
+    volatile LONG counter;
+    volatile LONG done[WORKERS];
+    volatile LONG abandoned;
+    volatile LONG hold[WORKERS]; /* the test asks worker i to stop inside */
+};
+
+static char self_exe[4096];
+static char map_name[64], mutex_name[64], held_name[64];
+
+static void names(const char *pid)
+{
+    snprintf(map_name, sizeof map_name, "wipc_stress_map_%s", pid);
+    snprintf(mutex_name, sizeof mutex_name, "wipc_stress_mutex_%s", pid);
+    snprintf(held_name, sizeof held_name, "wipc_stress_held_%s", pid);
+}
+
+/* PID I: ROUNDS increments under the mutex; if asked, stops holding it
+ * and says so (then the test kills it). */
+static int helper_worker(int argc, char **argv)
+{
+    HANDLE map, mtx, held;
+    struct shared *s;
+    int i, n;
+    (void)argc;
+    names(argv[0]);
+    i = atoi(argv[1]);
+    map = OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, map_name);
+    mtx = OpenMutexA(SYNCHRONIZE, FALSE, mutex_name);
+    held = OpenEventA(EVENT_MODIFY_STATE, FALSE, held_name);
+    if (!map || !mtx || !held)
+        return 10;
+    s = MapViewOfFile(map, FILE_MAP_ALL_ACCESS, 0, 0, 0);
+    if (!s)
+        return 11;
+    for (n = 0; n < ROUNDS; n++) {
+        DWORD r = WaitForSingleObject(mtx, 30000);
+        if (r == WAIT_ABANDONED) {
+            LONG sum = 0;
+            for (int k = 0; k < WORKERS; k++)
+                sum += s->done[k];
+            s->abandoned++;
+            s->counter = sum; /* what a half-done increment left */
+        } else if (r != WAIT_OBJECT_0) {
+            return 12;
+        }
+        s->counter++;
+        if (s->hold[i] && n >= ROUNDS / 4) { /* well into its run */
+            SetEvent(held);
+            for (;;)
+                Sleep(1000); /* killed here, owning the mutex */
+        }
+        s->done[i]++;
+        if (!ReleaseMutex(mtx))
+            return 13;
+    }
+    return 0;
+}
+
+static void test_killed_owners(void)
+{
+    char pid[16], cmd[8192];
+    PROCESS_INFORMATION pi[WORKERS];
+    STARTUPINFOA si = {sizeof si};
+    HANDLE map, mtx, held;
+    struct shared *s;
+    LONG sum = 0;
+    int i, k;
+
+    snprintf(pid, sizeof pid, "%d", (int)getpid());
+    names(pid);
+    map = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0,
+                             sizeof *s, map_name);
+    mtx = CreateMutexA(NULL, FALSE, mutex_name);
+    held = CreateEventA(NULL, FALSE, FALSE, held_name);
+    CHECK(map && mtx && held);
+    s = MapViewOfFile(map, FILE_MAP_ALL_ACCESS, 0, 0, 0);
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    for (i = 0; i < WORKERS; i++) {
+        snprintf(cmd, sizeof cmd, "\"%s\" --helper worker %s %d", self_exe,
+                 pid, i);
+        CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL,
+                                &si, &pi[i]));
+    }
+    /* Kill workers 0..KILLS-1 inside their critical section, one after
+     * the other, while the others go on. */
+    for (k = 0; k < KILLS; k++) {
+        s->hold[k] = 1;
+        CHECK_EQ(WaitForSingleObject(held, 30000), WAIT_OBJECT_0);
+        CHECK_OK(TerminateProcess(pi[k].hProcess, 9));
+        CHECK_EQ(WaitForSingleObject(pi[k].hProcess, 30000), WAIT_OBJECT_0);
+    }
+    for (i = KILLS; i < WORKERS; i++) {
+        DWORD code = 99;
+        CHECK_EQ(WaitForSingleObject(pi[i].hProcess, 60000), WAIT_OBJECT_0);
+        CHECK_OK(GetExitCodeProcess(pi[i].hProcess, &code));
+        CHECK_EQ(code, 0);
+    }
+    /* The last kill's abandonment may be heard by nobody yet: here. */
+    {
+        DWORD r = WaitForSingleObject(mtx, 30000);
+        CHECK(r == WAIT_OBJECT_0 || r == WAIT_ABANDONED);
+        if (r == WAIT_ABANDONED) {
+            for (i = 0; i < WORKERS; i++)
+                sum += s->done[i];
+            s->abandoned++;
+            s->counter = sum;
+        }
+        CHECK_OK(ReleaseMutex(mtx));
+    }
+    sum = 0;
+    for (i = 0; i < WORKERS; i++)
+        sum += s->done[i];
+    CHECK_EQ(s->abandoned, KILLS);
+    CHECK_EQ(s->counter, sum);
+    for (i = KILLS; i < WORKERS; i++)
+        CHECK_EQ(s->done[i], ROUNDS);
+    for (i = 0; i < WORKERS; i++) {
+        CloseHandle(pi[i].hProcess);
+        CloseHandle(pi[i].hThread);
+    }
+    UnmapViewOfFile(s);
+    CloseHandle(map);
+    CloseHandle(mtx);
+    CloseHandle(held);
+}
+
+/* ---- Producers and consumers ------------------------------------------------ */
+
+#define ITEMS 2000
+#define PRODUCERS 4
+#define CONSUMERS 4
+
+struct queue {
+    volatile LONG taken[PRODUCERS * ITEMS];
+    volatile LONG next;   /* the next slot to fill (under the mutex) */
+    volatile LONG head;   /* the next slot to take (under the mutex) */
+    volatile LONG slots[PRODUCERS * ITEMS];
+};
+
+/* PID ROLE I: a producer puts ITEMS numbers; a consumer takes until it
+ * reads -1. */
+static int helper_queue(int argc, char **argv)
+{
+    char qn[64], sn[64], mn[64];
+    HANDLE map, sem, mtx;
+    struct queue *q;
+    int i;
+    (void)argc;
+    snprintf(qn, sizeof qn, "wipc_q_map_%s", argv[0]);
+    snprintf(sn, sizeof sn, "wipc_q_sem_%s", argv[0]);
+    snprintf(mn, sizeof mn, "wipc_q_mtx_%s", argv[0]);
+    i = atoi(argv[2]);
+    map = OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, qn);
+    sem = OpenSemaphoreA(SYNCHRONIZE | SEMAPHORE_MODIFY_STATE, FALSE, sn);
+    mtx = OpenMutexA(SYNCHRONIZE, FALSE, mn);
+    if (!map || !sem || !mtx)
+        return 10;
+    q = MapViewOfFile(map, FILE_MAP_ALL_ACCESS, 0, 0, 0);
+    if (!q)
+        return 11;
+    if (strcmp(argv[1], "produce") == 0) {
+        for (int n = 0; n < ITEMS; n++) {
+            if (WaitForSingleObject(mtx, 30000) != WAIT_OBJECT_0)
+                return 12;
+            q->slots[q->next++] = i * ITEMS + n;
+            ReleaseMutex(mtx);
+            if (!ReleaseSemaphore(sem, 1, NULL))
+                return 13;
+        }
+        return 0;
+    }
+    for (;;) {
+        LONG v;
+        if (WaitForSingleObject(sem, 30000) != WAIT_OBJECT_0)
+            return 14;
+        if (WaitForSingleObject(mtx, 30000) != WAIT_OBJECT_0)
+            return 15;
+        v = q->slots[q->head++];
+        ReleaseMutex(mtx);
+        if (v < 0)
+            return 0;
+        q->taken[v]++;
+    }
+}
+
+static void test_producers_consumers(void)
+{
+    char pid[16], qn[64], sn[64], mn[64], cmd[8192];
+    PROCESS_INFORMATION pi[PRODUCERS + CONSUMERS];
+    STARTUPINFOA si = {sizeof si};
+    HANDLE map, sem, mtx;
+    struct queue *q;
+    int i;
+
+    snprintf(pid, sizeof pid, "%d", (int)getpid());
+    snprintf(qn, sizeof qn, "wipc_q_map_%s", pid);
+    snprintf(sn, sizeof sn, "wipc_q_sem_%s", pid);
+    snprintf(mn, sizeof mn, "wipc_q_mtx_%s", pid);
+    map = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0,
+                             sizeof(struct queue) + 4096, qn);
+    sem = CreateSemaphoreA(NULL, 0, PRODUCERS * ITEMS + CONSUMERS, sn);
+    mtx = CreateMutexA(NULL, FALSE, mn);
+    q = map ? MapViewOfFile(map, FILE_MAP_ALL_ACCESS, 0, 0, 0) : NULL;
+    CHECK(q && sem && mtx);
+    if (!q)
+        return;
+    for (i = 0; i < PRODUCERS + CONSUMERS; i++) {
+        snprintf(cmd, sizeof cmd, "\"%s\" --helper queue %s %s %d", self_exe,
+                 pid, i < PRODUCERS ? "produce" : "consume", i % PRODUCERS);
+        CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL,
+                                &si, &pi[i]));
+    }
+    for (i = 0; i < PRODUCERS; i++) {
+        DWORD code = 99;
+        CHECK_EQ(WaitForSingleObject(pi[i].hProcess, 60000), WAIT_OBJECT_0);
+        GetExitCodeProcess(pi[i].hProcess, &code);
+        CHECK_EQ(code, 0);
+    }
+    /* One end mark per consumer. */
+    CHECK_EQ(WaitForSingleObject(mtx, 30000), WAIT_OBJECT_0);
+    for (i = 0; i < CONSUMERS; i++)
+        q->slots[q->next++] = -1;
+    CHECK_OK(ReleaseMutex(mtx));
+    CHECK_OK(ReleaseSemaphore(sem, CONSUMERS, NULL));
+    for (i = PRODUCERS; i < PRODUCERS + CONSUMERS; i++) {
+        DWORD code = 99;
+        CHECK_EQ(WaitForSingleObject(pi[i].hProcess, 60000), WAIT_OBJECT_0);
+        GetExitCodeProcess(pi[i].hProcess, &code);
+        CHECK_EQ(code, 0);
+    }
+    {
+        int lost = 0, twice = 0;
+        for (i = 0; i < PRODUCERS * ITEMS; i++) {
+            lost += q->taken[i] == 0;
+            twice += q->taken[i] > 1;
+        }
+        CHECK_EQ(lost, 0);
+        CHECK_EQ(twice, 0);
+    }
+    CHECK_EQ(WaitForSingleObject(sem, 0), WAIT_TIMEOUT);
+    for (i = 0; i < PRODUCERS + CONSUMERS; i++) {
+        CloseHandle(pi[i].hProcess);
+        CloseHandle(pi[i].hThread);
+    }
+    UnmapViewOfFile(q);
+    CloseHandle(map);
+    CloseHandle(sem);
+    CloseHandle(mtx);
+}
+
+int main(int argc, char **argv)
+{
+    {
+        ssize_t n = readlink("/proc/self/exe", self_exe, sizeof self_exe - 1);
+        self_exe[n > 0 ? n : 0] = '\0';
+    }
+    TEST_HELPERS(argc, argv, {"worker", helper_worker},
+                 {"queue", helper_queue});
+    RUN(test_killed_owners);
+    RUN(test_producers_consumers);
+    return TEST_SUMMARY();
+}
