@@ -685,23 +685,35 @@ static int is_zombie(DWORD pid)
 
 static void test_no_zombies(void)
 {
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
     STARTUPINFOA si = {sizeof si};
     PROCESS_INFORMATION pi;
-    char cmd[] = "/bin/sleep 0.2";
+    char cmd[] = "/bin/sh -c \"read x\"";
+    char path[64];
+    HANDLE r, w;
     int i;
 
-    CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si,
+    /* The child ends when its standard input does: only once its handles
+     * here are closed, so that it is still running then. */
+    CHECK_OK(CreatePipe(&r, &w, &sa, 0));
+    SetHandleInformation(w, HANDLE_FLAG_INHERIT, 0);
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = r;
+    si.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
+    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+    CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si,
                             &pi));
+    CloseHandle(r);
+    CHECK_EQ(WaitForSingleObject(pi.hProcess, 0), WAIT_TIMEOUT);
     CloseHandle(pi.hThread);
     CloseHandle(pi.hProcess); /* still running: the reaper takes it */
-    for (i = 0; i < 100; i++) {
-        char path[64];
-        snprintf(path, sizeof path, "/proc/%u", (unsigned)pi.dwProcessId);
-        if (access(path, F_OK) != 0)
-            break;
-        Sleep(100);
-    }
+    CloseHandle(w);           /* now it ends */
+    snprintf(path, sizeof path, "/proc/%u", (unsigned)pi.dwProcessId);
+    for (i = 0; i < 100 && access(path, F_OK) == 0; i++)
+        Sleep(100); /* polling the state, with a bound */
+    /* Reaped within 10 s, not left a zombie (nor running). */
     CHECK(!is_zombie(pi.dwProcessId));
+    CHECK(access(path, F_OK) != 0);
 }
 
 int main(int argc, char **argv)
