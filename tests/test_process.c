@@ -477,8 +477,15 @@ static void test_errors(void)
     char cmd3[] = "./winipc-test-noexec";
     char cmd4[] = "./winipc-test-badexe";
     char cmd5[] = "/bin/true";
+    const char *dir = test_tmp_path("errors");
+    char cwd[4096];
     FILE *f;
 
+    /* The scratch files go in a directory of this process's own, so that
+     * two runs at once do not take each other's. */
+    CHECK(getcwd(cwd, sizeof cwd) != NULL);
+    CHECK_EQ(mkdir(dir, 0700), 0);
+    CHECK_EQ(chdir(dir), 0);
     CHECK_FAILS(CreateProcessA(NULL, cmd1, NULL, NULL, FALSE, 0, NULL, NULL,
                                &si, &pi),
                 ERROR_FILE_NOT_FOUND);
@@ -521,6 +528,8 @@ static void test_errors(void)
     unlink("winipc-test-noexec");
     unlink("winipc-test-badexe");
     unlink("winipc-test-data");
+    CHECK_EQ(chdir(cwd), 0);
+    CHECK_EQ(rmdir(dir), 0);
 }
 
 static void test_terminate(void)
