@@ -252,6 +252,11 @@ static inline PVOID SecureZeroMemory(PVOID ptr, SIZE_T cnt)
 #define TIMER_QUERY_STATE 0x0001u
 #define TIMER_MODIFY_STATE 0x0002u
 #define TIMER_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x3u)
+#define CREATE_EVENT_MANUAL_RESET 0x00000001u
+#define CREATE_EVENT_INITIAL_SET 0x00000002u
+#define CREATE_MUTEX_INITIAL_OWNER 0x00000001u
+#define CREATE_WAITABLE_TIMER_MANUAL_RESET 0x00000001u
+#define CREATE_WAITABLE_TIMER_HIGH_RESOLUTION 0x00000002u
 
 /* File mappings: page protections, section flags, section rights and the
  * FILE_MAP_* access of views. */
@@ -831,6 +836,19 @@ WINBASEAPI BOOL WINAPI SetEvent(HANDLE hEvent);
 WINBASEAPI BOOL WINAPI ResetEvent(HANDLE hEvent);
 WINBASEAPI HANDLE WINAPI OpenEventA(DWORD dwDesiredAccess,
                                     BOOL bInheritHandle, LPCSTR lpName);
+WINBASEAPI HANDLE WINAPI CreateEventExA(LPSECURITY_ATTRIBUTES lpEventAttributes,
+                                        LPCSTR lpName, DWORD dwFlags,
+                                        DWORD dwDesiredAccess);
+WINBASEAPI HANDLE WINAPI CreateMutexExA(LPSECURITY_ATTRIBUTES lpMutexAttributes,
+                                        LPCSTR lpName, DWORD dwFlags,
+                                        DWORD dwDesiredAccess);
+WINBASEAPI HANDLE WINAPI CreateSemaphoreExA(
+    LPSECURITY_ATTRIBUTES lpSemaphoreAttributes, LONG lInitialCount,
+    LONG lMaximumCount, LPCSTR lpName, DWORD dwFlags, DWORD dwDesiredAccess);
+WINBASEAPI DWORD WINAPI SignalObjectAndWait(HANDLE hObjectToSignal,
+                                            HANDLE hObjectToWaitOn,
+                                            DWORD dwMilliseconds,
+                                            BOOL bAlertable);
 WINBASEAPI HANDLE WINAPI CreateMutexA(LPSECURITY_ATTRIBUTES lpMutexAttributes,
                                       BOOL bInitialOwner, LPCSTR lpName);
 WINBASEAPI HANDLE WINAPI OpenMutexA(DWORD dwDesiredAccess,
@@ -859,6 +877,9 @@ WINBASEAPI BOOL WINAPI SetWaitableTimer(HANDLE hTimer,
                                         LPVOID lpArgToCompletionRoutine,
                                         BOOL fResume);
 WINBASEAPI BOOL WINAPI CancelWaitableTimer(HANDLE hTimer);
+WINBASEAPI HANDLE WINAPI CreateWaitableTimerExA(
+    LPSECURITY_ATTRIBUTES lpTimerAttributes, LPCSTR lpTimerName,
+    DWORD dwFlags, DWORD dwDesiredAccess);
 WINBASEAPI HANDLE WINAPI CreateFileMappingA(
     HANDLE hFile, LPSECURITY_ATTRIBUTES lpFileMappingAttributes,
     DWORD flProtect, DWORD dwMaximumSizeHigh, DWORD dwMaximumSizeLow,
@@ -942,6 +963,10 @@ WINBASEAPI DWORD WINAPI ExpandEnvironmentStringsA(LPCSTR lpSrc, LPSTR lpDst,
 #define SetCurrentDirectory SetCurrentDirectoryA
 #define CreateEvent CreateEventA
 #define OpenEvent OpenEventA
+#define CreateEventEx CreateEventExA
+#define CreateMutexEx CreateMutexExA
+#define CreateSemaphoreEx CreateSemaphoreExA
+#define CreateWaitableTimerEx CreateWaitableTimerExA
 #define CreateMutex CreateMutexA
 #define OpenMutex OpenMutexA
 #define CreateSemaphore CreateSemaphoreA

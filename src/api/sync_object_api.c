@@ -211,3 +211,118 @@ WINIPC_API BOOL WINAPI CancelWaitableTimer(HANDLE hTimer)
     wipc_object_release(obj);
     return api_result(err);
 }
+
+/* ---- The Ex forms: flags, and the access of the new handle ---------------- */
+
+static DWORD make_event(const struct wipc_sync_params *p,
+                        struct wipc_object **out)
+{
+    return wipc_event_create(p->manual_reset, p->initial_state, out);
+}
+
+WINIPC_API HANDLE WINAPI CreateEventExA(LPSECURITY_ATTRIBUTES lpEventAttributes,
+                                        LPCSTR lpName, DWORD dwFlags,
+                                        DWORD dwDesiredAccess)
+{
+    struct wipc_sync_params p = {
+        .kind = WIPC_SYNC_EVENT,
+        .manual_reset = (dwFlags & CREATE_EVENT_MANUAL_RESET) != 0,
+        .initial_state = (dwFlags & CREATE_EVENT_INITIAL_SET) != 0};
+    if (dwFlags & ~(CREATE_EVENT_MANUAL_RESET | CREATE_EVENT_INITIAL_SET)) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return NULL;
+    }
+    return sync_create(&p, lpName, lpEventAttributes,
+                       wipc_object_map_access(&wipc_event_ops,
+                                              dwDesiredAccess),
+                       make_event);
+}
+
+WINIPC_API HANDLE WINAPI CreateMutexExA(LPSECURITY_ATTRIBUTES lpMutexAttributes,
+                                        LPCSTR lpName, DWORD dwFlags,
+                                        DWORD dwDesiredAccess)
+{
+    struct wipc_sync_params p = {
+        .kind = WIPC_SYNC_MUTEX,
+        .initial_owner = (dwFlags & CREATE_MUTEX_INITIAL_OWNER) != 0};
+    if (dwFlags & ~CREATE_MUTEX_INITIAL_OWNER) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return NULL;
+    }
+    return sync_create(&p, lpName, lpMutexAttributes,
+                       wipc_object_map_access(&wipc_mutex_ops,
+                                              dwDesiredAccess),
+                       make_mutex);
+}
+
+WINIPC_API HANDLE WINAPI CreateSemaphoreExA(
+    LPSECURITY_ATTRIBUTES lpSemaphoreAttributes, LONG lInitialCount,
+    LONG lMaximumCount, LPCSTR lpName, DWORD dwFlags, DWORD dwDesiredAccess)
+{
+    struct wipc_sync_params p = {.kind = WIPC_SYNC_SEMAPHORE,
+                                 .initial = lInitialCount,
+                                 .maximum = lMaximumCount};
+    /* dwFlags is reserved: 0. */
+    if (dwFlags || lMaximumCount <= 0 || lInitialCount < 0 ||
+        lInitialCount > lMaximumCount) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return NULL;
+    }
+    return sync_create(&p, lpName, lpSemaphoreAttributes,
+                       wipc_object_map_access(&wipc_semaphore_ops,
+                                              dwDesiredAccess),
+                       make_semaphore);
+}
+
+WINIPC_API HANDLE WINAPI CreateWaitableTimerExA(
+    LPSECURITY_ATTRIBUTES lpTimerAttributes, LPCSTR lpTimerName,
+    DWORD dwFlags, DWORD dwDesiredAccess)
+{
+    struct wipc_sync_params p = {
+        .kind = WIPC_SYNC_TIMER,
+        .manual_reset = (dwFlags & CREATE_WAITABLE_TIMER_MANUAL_RESET) != 0};
+    /* A high-resolution timer is what every timerfd is. */
+    if (dwFlags & ~(CREATE_WAITABLE_TIMER_MANUAL_RESET |
+                    CREATE_WAITABLE_TIMER_HIGH_RESOLUTION)) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return NULL;
+    }
+    return sync_create(&p, lpTimerName, lpTimerAttributes,
+                       wipc_object_map_access(&wipc_timer_ops,
+                                              dwDesiredAccess),
+                       make_timer);
+}
+
+/* ---- SignalObjectAndWait -------------------------------------------------- */
+
+WINIPC_API DWORD WINAPI SignalObjectAndWait(HANDLE hObjectToSignal,
+                                            HANDLE hObjectToWaitOn,
+                                            DWORD dwMilliseconds,
+                                            BOOL bAlertable)
+{
+    struct wipc_object *obj;
+    ACCESS_MASK granted = 0;
+    DWORD err = wipc_handle_ref(hObjectToSignal, NULL, 0, &obj, &granted);
+
+    /* The signal first, then the wait: not one atomic step, as Windows
+     * makes it, but no waiter can tell the difference except by timing. */
+    if (!err) {
+        if (obj->ops == &wipc_event_ops)
+            err = (granted & EVENT_MODIFY_STATE) ? wipc_event_set(obj)
+                                                 : ERROR_ACCESS_DENIED;
+        else if (obj->ops == &wipc_mutex_ops)
+            err = wipc_mutex_release(obj);
+        else if (obj->ops == &wipc_semaphore_ops)
+            err = (granted & SEMAPHORE_MODIFY_STATE)
+                      ? wipc_semaphore_release(obj, 1, NULL)
+                      : ERROR_ACCESS_DENIED;
+        else
+            err = ERROR_INVALID_HANDLE;
+        wipc_object_release(obj);
+    }
+    if (err) {
+        SetLastError(err);
+        return WAIT_FAILED;
+    }
+    return WaitForSingleObjectEx(hObjectToWaitOn, dwMilliseconds, bAlertable);
+}
