@@ -34,7 +34,7 @@
 /* This program's path, to start copies of it (bench_find_self). */
 static char self_path[4096];
 
-static void die(const char *what)
+static inline void die(const char *what)
 {
 #ifdef _WIN32
     fprintf(stderr, BENCH_NAME ": %s failed: error %lu\n", what,
@@ -48,7 +48,7 @@ static void die(const char *what)
 
 /* ---- Time, CPUs, our own path -------------------------------------------- */
 
-static double now_s(void)
+static inline double now_s(void)
 {
 #ifdef _WIN32
     LARGE_INTEGER f, c;
@@ -64,7 +64,7 @@ static double now_s(void)
 
 /* The first CPUs (at most max) this process may run on, into cpus; their
  * count (at least 1: CPU 0 if none can be found). */
-static int bench_find_cpus(int *cpus, int max)
+static inline int bench_find_cpus(int *cpus, int max)
 {
     int n = 0;
 #ifdef _WIN32
@@ -88,7 +88,7 @@ static int bench_find_cpus(int *cpus, int max)
     return n;
 }
 
-static void pin_self(int cpu)
+static inline void pin_self(int cpu)
 {
 #ifdef _WIN32
     if (!SetThreadAffinityMask(GetCurrentThread(), (DWORD_PTR)1 << cpu))
@@ -102,7 +102,7 @@ static void pin_self(int cpu)
 #endif
 }
 
-static void find_self(const char *argv0)
+static inline void find_self(const char *argv0)
 {
 #ifdef _WIN32
     (void)argv0;
@@ -117,14 +117,14 @@ static void find_self(const char *argv0)
 #endif
 }
 
-static int cmp_double(const void *a, const void *b)
+static inline int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return x < y ? -1 : x > y;
 }
 
 /* The median of v[0..n-1]; sorts v. */
-static double median(double *v, int n)
+static inline double median(double *v, int n)
 {
     qsort(v, (size_t)n, sizeof *v, cmp_double);
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;

@@ -75,6 +75,20 @@ static DWORD ov_wait(HANDLE file, const OVERLAPPED *ov, DWORD ms,
     HANDLE h = ov_event(ov) ? ov_event(ov) : file;
     uint64_t deadline = wipc_plat_now_ms() + ms;
     DWORD delay = 1;
+    struct wipc_object *fobj;
+
+    /* Not alertable: this thread may drive the operation itself (an
+     * alertable wait must also see its queued calls). */
+    if (!alertable && wipc_handle_ref(file, NULL, 0, &fobj, NULL) == 0) {
+        DWORD r = (fobj->flags & WIPC_OBJ_OVERLAPPED)
+                      ? wipc_io_help(fobj, ov, ms)
+                      : ERROR_NOT_FOUND;
+        wipc_object_release(fobj);
+        if (r == 0)
+            return 0;
+        if (r == WAIT_TIMEOUT)
+            return WAIT_TIMEOUT;
+    }
 
     for (;;) {
         struct wipc_object *obj;

@@ -688,3 +688,77 @@ DWORD wipc_io_set_modes(struct wipc_object *obj, UCHAR modes)
     wipc_mutex_unlock(&engine.lock);
     return q ? 0 : ERROR_NOT_ENOUGH_MEMORY;
 }
+
+/* ---- A waiting thread drives its own operation ------------------------------ */
+
+/* How long a helping thread polls before it looks for a cancellation. */
+#define IO_HELP_SLICE_MS 20
+
+DWORD wipc_io_help(struct wipc_object *obj, const OVERLAPPED *ov,
+                   DWORD timeout_ms)
+{
+    uint64_t deadline = timeout_ms == INFINITE
+                            ? UINT64_MAX
+                            : wipc_plat_now_ms() + timeout_ms;
+    struct io_done d = {NULL, NULL};
+    struct wipc_io_queue *q;
+    struct io_op *op = NULL;
+    DWORD r = ERROR_IO_PENDING;
+
+    wipc_mutex_lock(&engine.lock);
+    q = obj->io;
+    for (int k = 0; q && k < WIPC_IO_KINDS && !op; k++)
+        if (q->head[k] && q->head[k]->notify.ov == ov)
+            op = q->head[k];
+    if (!op || op->busy || op->cancel_err || op->io.wait_fd < 0) {
+        wipc_mutex_unlock(&engine.lock);
+        return ERROR_NOT_FOUND;
+    }
+    /* Busy: the engine leaves it alone while this thread polls. */
+    op->busy = 1;
+    engine.running++;
+    for (;;) {
+        struct wipc_plat_pollfd p = {op->io.wait_fd, op->io.wait_events, 0};
+        uint64_t now = wipc_plat_now_ms(), until = deadline;
+        int nready = 0, wait;
+
+        if (op->deadline < until)
+            until = op->deadline;
+        wait = until <= now ? 0
+               : until - now > IO_HELP_SLICE_MS ? IO_HELP_SLICE_MS
+                                                : (int)(until - now);
+        wipc_mutex_unlock(&engine.lock);
+        wipc_plat_poll_events(&p, p.fd >= 0 ? 1 : 0, wait, &nready);
+        wipc_mutex_lock(&engine.lock);
+        now = wipc_plat_now_ms();
+        if (op->cancel_err && !op->io.committed) {
+            r = op->cancel_err;
+            break;
+        }
+        if (nready > 0 || op->deadline <= now) {
+            op->io.timed_out = nready == 0;
+            wipc_mutex_unlock(&engine.lock);
+            r = q->obj->ops->io_progress(q->obj, &op->io);
+            wipc_mutex_lock(&engine.lock);
+            op->io.timed_out = 0;
+            if (r != ERROR_IO_PENDING)
+                break;
+            op->deadline = op->io.wait_ms < 0
+                               ? UINT64_MAX
+                               : now + (uint64_t)op->io.wait_ms;
+        }
+        if (now >= deadline)
+            break;
+    }
+    op->busy = 0;
+    engine.running--;
+    if (r == ERROR_IO_PENDING) {
+        io_wake_locked(); /* back to the engine's poll */
+        wipc_mutex_unlock(&engine.lock);
+        return WAIT_TIMEOUT;
+    }
+    io_finish_locked(q, op, r, &d);
+    wipc_mutex_unlock(&engine.lock);
+    io_flush_done(&d);
+    return 0;
+}

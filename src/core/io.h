@@ -95,6 +95,18 @@ DWORD wipc_io_start(struct wipc_object *obj, const struct wipc_io *op,
 DWORD wipc_io_cancel(struct wipc_object *obj, const OVERLAPPED *ov,
                      int this_thread);
 
+/*
+ * A thread that waits for the operation started with ov (GetOverlapped-
+ * Result) drives it itself for up to timeout_ms, instead of waiting for the
+ * engine thread to run it and then for its event: one thread hand-over
+ * less per operation.  0 once it completed (delivered through its
+ * channels), WAIT_TIMEOUT, or ERROR_NOT_FOUND if it cannot be driven here
+ * (not pending, not its queue's head, or in another thread's hands): the
+ * caller then waits for it as usual.
+ */
+DWORD wipc_io_help(struct wipc_object *obj, const OVERLAPPED *ov,
+                   DWORD timeout_ms);
+
 /* Ends every pending operation of obj with err (DisconnectNamedPipe: the
  * connection they were using is going away).  Returns once none runs. */
 void wipc_io_abort(struct wipc_object *obj, DWORD err);
