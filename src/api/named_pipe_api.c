@@ -21,12 +21,15 @@
  * CreateNamedPipe's answer for a name it cannot use: 0 if lpName is
  * "\\.\pipe\NAME" with a NAME CreateNamedPipe accepts.  As Windows:
  * no name is a path not found; a name too long for the ANSI conversion to
- * a MAX_PATH buffer is ERROR_FILENAME_EXCED_RANGE; an empty NAME, one with
- * a backslash ("any character other than a backslash") or a whole name of
- * more than 256 characters ("can be up to 256 characters long") is an
- * invalid name; so is a path of another file system (a drive, mailslots),
- * while a device that does not exist ("\\.\notpipe\x") is a path not
- * found.
+ * a MAX_PATH buffer is ERROR_FILENAME_EXCED_RANGE; an empty NAME or a
+ * whole name of more than 256 characters ("can be up to 256 characters
+ * long") is an invalid name; so is a path of another file system (a drive,
+ * mailslots), while a device that does not exist ("\\.\notpipe\x") is a
+ * path not found.  A backslash in NAME is accepted, though the
+ * documentation says "any character other than a backslash": Windows makes
+ * "\\.\pipe\a\b", and "\\.\pipe\a\" as a pipe other than "\\.\pipe\a"
+ * (Wine's test_CreateNamedPipe); wipc_ns_path encodes the backslash (%5C),
+ * so the name stays one file name in the namespace.
  */
 static DWORD pipe_create_name_error(LPCSTR name)
 {
@@ -39,7 +42,7 @@ static DWORD pipe_create_name_error(LPCSTR name)
         return ERROR_FILENAME_EXCED_RANGE;
     if (wipc_ns_is_prefix(name, PIPE_PREFIX)) {
         rest = name + strlen(PIPE_PREFIX);
-        if (!*rest || strchr(rest, '\\') || len > PIPE_NAME_MAX)
+        if (!*rest || len > PIPE_NAME_MAX)
             return ERROR_INVALID_NAME;
         return 0;
     }
@@ -87,7 +90,7 @@ WINIPC_API HANDLE WINAPI CreateNamedPipeA(
     lpName = wipc_ns_device_form(lpName, form, sizeof form);
     err = pipe_create_name_error(lpName);
     if (!err &&
-        wipc_ns_path(lpName, PIPE_PREFIX, WIPC_NS_PIPE, 0, path, sizeof path))
+        wipc_ns_path(lpName, PIPE_PREFIX, WIPC_NS_PIPE, 1, path, sizeof path))
         err = ERROR_INVALID_NAME;
     if (err)
         goto fail;
@@ -124,7 +127,7 @@ DWORD api_open_named_pipe(LPCSTR name, ACCESS_MASK access, DWORD flags,
 
     if (strlen(name) > MAX_PATH)
         return ERROR_FILENAME_EXCED_RANGE; /* the ANSI name does not convert */
-    err = wipc_ns_path(name, PIPE_PREFIX, WIPC_NS_PIPE, 0, path, sizeof path);
+    err = wipc_ns_path(name, PIPE_PREFIX, WIPC_NS_PIPE, 1, path, sizeof path);
     if (err)
         return ERROR_FILE_NOT_FOUND; /* no pipe can have this name */
     err = wipc_npipe_open(path, access, &obj);
@@ -237,7 +240,7 @@ WINIPC_API BOOL WINAPI WaitNamedPipeA(LPCSTR lpNamedPipeName, DWORD nTimeOut)
     lpNamedPipeName = wipc_ns_device_form(lpNamedPipeName, form, sizeof form);
     if (strlen(lpNamedPipeName) >= MAX_PATH)
         return api_fail(ERROR_FILENAME_EXCED_RANGE);
-    err = wipc_ns_path(lpNamedPipeName, PIPE_PREFIX, WIPC_NS_PIPE, 0, path,
+    err = wipc_ns_path(lpNamedPipeName, PIPE_PREFIX, WIPC_NS_PIPE, 1, path,
                        sizeof path);
     if (err)
         return api_fail(err == ERROR_BAD_PATHNAME ? ERROR_BAD_PATHNAME

@@ -57,6 +57,18 @@ int main(void)
     CHECK_BOOL("WaitNamedPipeA(no such pipe, 100)",
                WaitNamedPipeA("\\\\.\\pipe\\winipc_conf_npipe_names_missing", 100));
 
+    SECTION("a backslash in the name");
+    s2 = server("CreateNamedPipeA(name\\b)", NAME "\\b");
+    c2 = conf_check_pipe_client("CreateFileA(name\\b)", NAME "\\b");
+    CloseHandle(c2);
+    CloseHandle(s2);
+    s2 = server("CreateNamedPipeA(name_bs\\)", NAME "_bs\\");
+    c2 = conf_check_pipe_client("CreateFileA(name_bs, without the backslash)",
+                                NAME "_bs");
+    c2 = conf_check_pipe_client("CreateFileA(name_bs\\)", NAME "_bs\\");
+    CloseHandle(c2);
+    CloseHandle(s2);
+
     SECTION("after every instance is closed");
     CloseHandle(c);
     CloseHandle(s);
