@@ -1548,6 +1548,11 @@ DWORD wipc_npipe_peek(struct wipc_object *obj, void *buf, DWORD len,
         memcpy(buf, d + first_off, c);
         *got = (DWORD)c;
     }
+    /* Left of the message once the caller has the bytes peeked: Windows
+     * subtracts them from what is left of the message, and from 0 in a
+     * byte pipe (a DWORD: 4 bytes peeked say 0xFFFFFFFC; Wine's
+     * test_CreateNamedPipe, which passes on Windows). */
+    *left -= *got;
     *avail = total > 0xFFFFFFFFu ? 0xFFFFFFFFu : (DWORD)total;
 done:
     wipc_mutex_unlock(&p->rlock);
