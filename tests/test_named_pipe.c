@@ -235,9 +235,20 @@ static void test_messages(void)
     CHECK_OK(ReadFile(s, buf, sizeof buf, &n, NULL));
     CHECK_EQ(n, 4);
 
+    /* A zero-length message written just before the server closes is
+     * read (0 bytes) in byte read mode, and then the pipe is broken (Wine's
+     * test_CloseHandle, which passes on Windows). */
+    state = PIPE_READMODE_BYTE;
+    CHECK_OK(SetNamedPipeHandleState(c, &state, NULL, NULL));
+    CHECK_OK(WriteFile(s, "", 0, &n, NULL));
+    CloseHandle(s);
+    n = 77;
+    CHECK_OK(ReadFile(c, buf, sizeof buf, &n, NULL));
+    CHECK_EQ(n, 0);
+    CHECK_FAILS(ReadFile(c, buf, sizeof buf, &n, NULL), ERROR_BROKEN_PIPE);
+
     /* Read mode of a byte pipe cannot be message. */
     CloseHandle(c);
-    CloseHandle(s);
     s = server(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1);
     c = client(name, GENERIC_READ | GENERIC_WRITE);
     CHECK_FAILS(SetNamedPipeHandleState(c, &mode, NULL, NULL),

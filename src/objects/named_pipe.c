@@ -700,6 +700,7 @@ static DWORD np_read_messages(struct wipc_npipe *p, int fd, char *buf,
 {
     int msg_mode = (atomic_load(&p->read_mode) & PIPE_READMODE_MESSAGE) != 0;
     int nowait = atomic_load(&p->nowait) != 0;
+    int took = 0; /* a message (even a zero-length one) was taken */
     DWORD total = 0, err = 0;
 
     if (!p->rbuf && !(p->rbuf = malloc(NP_RBUF)))
@@ -709,13 +710,20 @@ static DWORD np_read_messages(struct wipc_npipe *p, int fd, char *buf,
         size_t c;
 
         if (!p->in_msg) {
-            err = np_next_header(p, fd, nowait || total > 0, len - total);
+            err = np_next_header(p, fd, nowait || took || total > 0,
+                                 len - total);
             if (err)
                 break;
+            took = 1;
             if (p->msg_left == 0) { /* a zero-length message */
                 p->in_msg = 0;
                 if (msg_mode)
                     break;
+                /* In byte read mode the read goes on with what is queued
+                 * behind it, but does not wait for more: a zero-length
+                 * message alone is a read of 0 bytes, even when the
+                 * writer closed just after it (Wine's test_CloseHandle,
+                 * which passes on Windows). */
                 continue;
             }
         }
@@ -761,7 +769,7 @@ static DWORD np_read_messages(struct wipc_npipe *p, int fd, char *buf,
     *got = total;
     /* In byte read mode, what was read is a success even if the next read
      * would block or find the pipe broken. */
-    if (err && err != ERROR_MORE_DATA && total > 0 && !msg_mode)
+    if (err && err != ERROR_MORE_DATA && (took || total > 0) && !msg_mode)
         err = 0;
     return err;
 }

@@ -93,8 +93,12 @@ int main(void)
     write_msg("WriteFile(server, \"ef\")", s, "ef");
     read_some("ReadFile(client, 3 bytes)", c, 3);
     read_some("ReadFile(client, 32 bytes)", c, 32);
-    CloseHandle(c);
+    write_msg("WriteFile(server, \"\")", s, "");
     CloseHandle(s);
+    read_some("ReadFile(client, 32 bytes): the empty message, server closed",
+              c, 32);
+    read_some("ReadFile(client, 32 bytes) after it", c, 32);
+    CloseHandle(c);
 
     SECTION("a message pipe whose server reads bytes");
     s = server("CreateNamedPipeA(TYPE_MESSAGE | READMODE_BYTE)",
