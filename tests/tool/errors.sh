@@ -18,10 +18,13 @@ run "$W" connect '\\.\mailslot\nosuch'
 check_eq "connect to a mailslot name exits 1" 1 "$RC"
 check_contains "connect to a mailslot name: a Windows error" "winipc connect: \\\\.\\mailslot\\nosuch: ERROR_" "$ERR"
 
-run "$W" serve 'a\b' -- cat
+# A whole name of more than 256 characters (the documented limit) that
+# still fits in MAX_PATH.
+long=$(printf '%0250d' 0)
+run "$W" serve "$long" -- cat
 check_eq "serve with a bad name exits 1" 1 "$RC"
 check_eq "serve with a bad name: ERROR_INVALID_NAME" \
-    'winipc serve: \\.\pipe\a\b: ERROR_INVALID_NAME (123): The filename, directory name, or volume label syntax is incorrect.' "$ERR"
+    "winipc serve: \\\\.\\pipe\\$long: ERROR_INVALID_NAME (123): The filename, directory name, or volume label syntax is incorrect." "$ERR"
 
 # A pipe whose single instance is taken by another server.
 bg "$W" serve solo --instances 1 -- cat
