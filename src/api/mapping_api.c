@@ -51,6 +51,7 @@ WINIPC_API HANDLE WINAPI CreateFileMappingA(
     DWORD err = 0;
 
     p.protect = mapping_protect(flProtect);
+    p.is_public = api_sa_is_public(lpFileMappingAttributes);
     p.size = (uint64_t)dwMaximumSizeHigh << 32 | dwMaximumSizeLow;
     if (!p.protect) {
         SetLastError(ERROR_INVALID_PARAMETER);

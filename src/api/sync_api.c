@@ -12,7 +12,9 @@ WINIPC_API HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES lpEventAttributes,
 {
     struct wipc_sync_params p = {.kind = WIPC_SYNC_EVENT,
                                  .manual_reset = bManualReset,
-                                 .initial_state = bInitialState};
+                                 .initial_state = bInitialState,
+                                 .is_public =
+                                     api_sa_is_public(lpEventAttributes)};
     struct wipc_object *obj;
     HANDLE h;
     int existed = 0;

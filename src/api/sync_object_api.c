@@ -14,13 +14,16 @@ static HANDLE sync_create(const struct wipc_sync_params *p, LPCSTR name,
                           DWORD (*make)(const struct wipc_sync_params *,
                                         struct wipc_object **))
 {
+    struct wipc_sync_params named = *p;
     struct wipc_object *obj;
     HANDLE h;
     int existed = 0;
     DWORD err;
 
+    /* A NULL DACL makes the name every user's (objects/sync_name.c). */
+    named.is_public = api_sa_is_public(sa);
     if (name && *name)
-        err = wipc_sync_name_get(name, p->kind, p, &obj, &existed);
+        err = wipc_sync_name_get(name, p->kind, &named, &obj, &existed);
     else
         err = make(p, &obj);
     if (!err)

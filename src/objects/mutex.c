@@ -197,13 +197,16 @@ static int mtx_owner_dead(struct wipc_mutex_obj *m, DWORD pid, uint64_t start)
 {
     int pidfd = -1, ready = 0;
     uint64_t s = 0;
+    DWORD err;
 
     if (m->watch_fd >= 0 && m->watch_pid == pid && m->watch_start == start) {
         wipc_plat_wait_readable(m->watch_fd, 0, &ready);
         return ready;
     }
-    if (wipc_plat_pidfd_open(pid, &pidfd) != 0)
-        return 1;
+    /* Of any user: a public mutex's owner may be another's. */
+    err = wipc_plat_pidfd_watch(pid, &pidfd);
+    if (err)
+        return err == ERROR_INVALID_PARAMETER; /* else it cannot tell */
     if (wipc_plat_process_start(pid, pidfd, &s, NULL) != 0 || s != start) {
         wipc_plat_close(pidfd);
         return 1;
@@ -229,7 +232,7 @@ static void mtx_watch(struct wipc_mutex_obj *m, DWORD pid, uint64_t start)
     }
     if (pid == 0 || pid == wipc_plat_getpid())
         return;
-    if (wipc_plat_pidfd_open(pid, &pidfd) != 0)
+    if (wipc_plat_pidfd_watch(pid, &pidfd) != 0)
         return; /* gone: the next look claims it */
     if (wipc_plat_process_start(pid, pidfd, &s, NULL) != 0 || s != start ||
         wipc_plat_epoll_watch(m->ep, pidfd, 0) != 0) {

@@ -131,6 +131,7 @@ struct wipc_sync_params {
     struct wipc_object *file;         /* mappings: NULL, or the file */
     DWORD protect;                    /* mappings */
     uint64_t size;                    /* mappings */
+    int is_public;                    /* a NULL DACL: every user */
 };
 
 /*
@@ -162,15 +163,17 @@ const char *wipc_sync_name_of(struct wipc_object *obj);
  * The handle service's side: the object this process holds under the
  * registry id, referenced, with what another process needs to rebuild it
  * (descriptors still owned by the object, and its tag).
- * ERROR_FILE_NOT_FOUND if this process holds no such object (any more).
+ * ERROR_FILE_NOT_FOUND if this process holds no such object (any more);
+ * foreign (the asker is another user): ERROR_ACCESS_DENIED unless it was
+ * made public (a NULL DACL).
  */
-DWORD wipc_sync_name_lookup(uint64_t id, struct wipc_object **out);
+DWORD wipc_sync_name_lookup(uint64_t id, int foreign, struct wipc_object **out);
 
 /* The service's client side, which the process layer (owner of the
- * handle service) sets before main(): asks process pid for the object it
- * holds under id, *out referenced.  Until set, names reach this process
- * only. */
-typedef DWORD (*wipc_sync_fetch_fn)(DWORD pid, uint64_t id,
+ * handle service) sets before main(): asks process pid, of user uid, for
+ * the object it holds under id, *out referenced.  Until set, names reach
+ * this process only. */
+typedef DWORD (*wipc_sync_fetch_fn)(DWORD pid, DWORD uid, uint64_t id,
                                     struct wipc_object **out);
 /* ready: makes sure this process answers others' fetches before it takes
  * a slot (starts its handle service). */

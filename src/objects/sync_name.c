@@ -49,10 +49,12 @@
 #define SN_SLOTS_MAX 4096u
 #define SN_FILE_MAX 200
 
+#define SN_PUBLIC 1u /* made with a NULL DACL: every user may open it */
+
 struct sn_header {
     uint32_t magic, kind;
     uint64_t id;
-    uint32_t nslots, namelen;
+    uint32_t nslots, namelen, flags, pad;
     char name[SN_NAME_MAX];
 };
 
@@ -66,7 +68,7 @@ struct sn_entry {
     struct sn_entry *next;
     struct wipc_object *obj; /* not referenced: forgotten by its destroy */
     uint64_t id;
-    int kind, hold_fd;
+    int kind, hold_fd, is_public;
     char file[WIPC_NS_NAME_MAX];
     char name[SN_NAME_MAX];
 };
@@ -188,16 +190,18 @@ static void sn_read_header(const struct wipc_ns_file *f, struct sn_header *h)
                                      sizeof(struct sn_slot));
 }
 
-/* Asks the holder of slot i for the object (this process: its table). */
-static DWORD sn_fetch_from(uint32_t pid, uint64_t id, struct wipc_object **out)
+/* Asks the holder of slot i, a process of the registry's owner, for the
+ * object (this process: its table). */
+static DWORD sn_fetch_from(uint32_t pid, DWORD uid, uint64_t id,
+                           struct wipc_object **out)
 {
     wipc_sync_fetch_fn fetch;
     if (pid == wipc_plat_getpid())
-        return wipc_sync_name_lookup(id, out);
+        return wipc_sync_name_lookup(id, 0, out);
     wipc_mutex_lock(&sn_lock);
     fetch = sn_fetch;
     wipc_mutex_unlock(&sn_lock);
-    return fetch ? fetch(pid, id, out) : ERROR_FILE_NOT_FOUND;
+    return fetch ? fetch(pid, uid, id, out) : ERROR_FILE_NOT_FOUND;
 }
 
 /* Under the registry's mutex: *live 1 if a slot lives; the object from the
@@ -215,7 +219,7 @@ static void sn_find(const struct wipc_ns_file *f, const struct sn_header *h,
             s.pid == 0)
             continue;
         *live = 1;
-        if (!*obj && sn_fetch_from(s.pid, h->id, obj) == 0 &&
+        if (!*obj && sn_fetch_from(s.pid, f->owner, h->id, obj) == 0 &&
             sn_kind_of(*obj) != (enum wipc_sync_kind)h->kind) {
             wipc_object_release(*obj); /* not what the registry says */
             *obj = NULL;
@@ -273,6 +277,46 @@ static DWORD sn_make(const struct wipc_sync_params *p, struct wipc_object **out)
     return ERROR_INVALID_PARAMETER;
 }
 
+/*
+ * Another user's name (the file is not the caller's): reachable only if
+ * its creator made it public, and then only while one of the creator's
+ * processes holds it.  The caller takes no slot (it may not write the
+ * registry): the name finds the object through the creator's processes.
+ */
+static DWORD sn_get_foreign(const char *file, const char *plain,
+                            enum wipc_sync_kind kind, int create,
+                            struct wipc_object **out, int *existed)
+{
+    struct wipc_ns_file f;
+    struct sn_header h;
+    struct wipc_object *obj = NULL;
+    int created = 0, live = 0;
+    DWORD err = wipc_ns_open(file, WIPC_NS_READ, 0, &f, &created);
+
+    if (err == ERROR_LOCK_VIOLATION)
+        err = ERROR_ACCESS_DENIED;
+    if (err)
+        return err;
+    sn_read_header(&f, &h);
+    if (h.magic != SN_MAGIC || !(h.flags & SN_PUBLIC) ||
+        strcmp(h.name, plain) != 0) {
+        wipc_plat_close(f.fd);
+        return ERROR_ACCESS_DENIED;
+    }
+    sn_find(&f, &h, &live, &obj);
+    wipc_plat_close(f.fd);
+    if (obj && sn_kind_of(obj) != kind) {
+        wipc_object_release(obj);
+        return ERROR_INVALID_HANDLE;
+    }
+    if (!obj) /* another user's file, nobody's object: not ours to take */
+        return create ? ERROR_ACCESS_DENIED : ERROR_FILE_NOT_FOUND;
+    if (existed)
+        *existed = 1;
+    *out = obj;
+    return 0;
+}
+
 /* This process's hold on the name, if it has one: the object, referenced. */
 static struct wipc_object *sn_local(const char *file, const char *name)
 {
@@ -327,10 +371,12 @@ DWORD wipc_sync_name_get(const char *name, enum wipc_sync_kind kind,
     wipc_mutex_unlock(&sn_lock);
     if (ready)
         ready();
-    err = wipc_ns_open(file, p ? WIPC_NS_CREATE : WIPC_NS_OWNER, 0600, &f,
-                       &created);
+    err = wipc_ns_open(file, p ? WIPC_NS_CREATE : WIPC_NS_OWNER,
+                       p && p->is_public ? 0644 : 0600, &f, &created);
     if (err == ERROR_FILE_NOT_FOUND && !p)
         return ERROR_FILE_NOT_FOUND;
+    if (err == ERROR_ACCESS_DENIED) /* another user's name */
+        return sn_get_foreign(file, plain, kind, p != NULL, out, existed);
     if (err)
         return err;
     sn_read_header(&f, &h);
@@ -352,11 +398,15 @@ DWORD wipc_sync_name_get(const char *name, enum wipc_sync_kind kind,
         if (!err) {
             struct sn_header nh = {.magic = SN_MAGIC, .kind = kind,
                                    .id = wipc_plat_random64(),
-                                   .nslots = live ? h.nslots : 0};
+                                   .nslots = live ? h.nslots : 0,
+                                   .flags = p->is_public ? SN_PUBLIC : 0};
             nh.namelen = (uint32_t)strlen(plain);
             memcpy(nh.name, plain, nh.namelen);
             h = nh;
-            err = wipc_plat_pwrite_all(f.fd, &h, sizeof h, 0);
+            /* A file left by an earlier object gets this one's mode. */
+            err = wipc_plat_fchmod(f.fd, p->is_public ? 0644 : 0600);
+            if (!err)
+                err = wipc_plat_pwrite_all(f.fd, &h, sizeof h, 0);
         }
     } else if (existed) {
         *existed = 1;
@@ -376,6 +426,7 @@ DWORD wipc_sync_name_get(const char *name, enum wipc_sync_kind kind,
     e->obj = obj;
     e->id = h.id;
     e->kind = kind;
+    e->is_public = (h.flags & SN_PUBLIC) != 0;
     snprintf(e->file, sizeof e->file, "%s", file);
     snprintf(e->name, sizeof e->name, "%s", plain);
     wipc_mutex_lock(&sn_lock);
@@ -437,15 +488,19 @@ const char *wipc_sync_name_of(struct wipc_object *obj)
     return name;
 }
 
-DWORD wipc_sync_name_lookup(uint64_t id, struct wipc_object **out)
+DWORD wipc_sync_name_lookup(uint64_t id, int foreign, struct wipc_object **out)
 {
     struct sn_entry *e;
     DWORD err = ERROR_FILE_NOT_FOUND;
     wipc_mutex_lock(&sn_lock);
     for (e = sn_list; e; e = e->next)
-        if (e->id == id && sn_grab_live(e->obj)) {
-            *out = e->obj;
-            err = 0;
+        if (e->id == id) {
+            if (foreign && !e->is_public)
+                err = ERROR_ACCESS_DENIED;
+            else if (sn_grab_live(e->obj)) {
+                *out = e->obj;
+                err = 0;
+            }
             break;
         }
     wipc_mutex_unlock(&sn_lock);

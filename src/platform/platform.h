@@ -754,6 +754,11 @@ DWORD wipc_plat_eventfd_take(int fd, int *took);
 /* The eventfd's counter, without changing it (/proc/self/fdinfo). */
 DWORD wipc_plat_eventfd_count(int fd, uint64_t *count);
 
+/* A pidfd for process pid, of any user, to watch for its end (not to act
+ * on it: wipc_plat_pidfd_open checks that right): ERROR_INVALID_PARAMETER
+ * if there is no such process. */
+DWORD wipc_plat_pidfd_watch(DWORD pid, int *out);
+
 /* An epoll set (close-on-exec); it is readable while one of what it
  * watches is ready.  watch: any_change 1 watches fd edge-triggered for any
  * change (readable or writable: for an eventfd, every read and every

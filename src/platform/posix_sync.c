@@ -17,6 +17,7 @@
 #include <sys/mman.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -104,6 +105,15 @@ DWORD wipc_plat_eventfd_count(int fd, uint64_t *count)
     if (!p)
         return ERROR_INVALID_DATA;
     *count = strtoull(p + 14, NULL, 16);
+    return 0;
+}
+
+DWORD wipc_plat_pidfd_watch(DWORD pid, int *out)
+{
+    int fd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
+    if (fd < 0)
+        return errno == ESRCH ? ERROR_INVALID_PARAMETER : wipc_plat_error(errno);
+    *out = fd;
     return 0;
 }
 

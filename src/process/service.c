@@ -206,13 +206,14 @@ static void svc_do_get(int c, const struct svc_request *req)
 
 /* SYNC: the named event, mutex or semaphore this process holds under the
  * registry id (objects/sync.h), as GET sends a handle's object. */
-static void svc_do_sync(int c, const struct svc_request *req)
+static void svc_do_sync(int c, const struct svc_request *req, int foreign)
 {
     struct svc_reply rep = {0};
     struct wipc_object *obj = NULL;
     int fd = -1, fd2 = -1;
 
-    rep.error = wipc_sync_name_lookup(req->handle, &obj);
+    /* Another user gets only what was made public (a NULL DACL). */
+    rep.error = wipc_sync_name_lookup(req->handle, foreign, &obj);
     if (!rep.error)
         rep.error = wipc_inherit_describe2(obj, &fd, &fd2, rep.tag,
                                            sizeof rep.tag);
@@ -318,14 +319,26 @@ static void svc_serve(int c)
     size_t len = 0, nfds = 0;
     int fds[2] = {-1, -1};
 
-    if (wipc_plat_peer_cred(c, &pid, &uid) != 0 || (uid != me && uid != 0)) {
+    int foreign;
+
+    if (wipc_plat_peer_cred(c, &pid, &uid) != 0) {
         rep.error = ERROR_ACCESS_DENIED;
         svc_answer(c, &rep, -1);
         return;
     }
+    foreign = uid != me && uid != 0;
     if (wipc_plat_svc_recv_fds(c, &req, sizeof req, &len, fds, 2, &nfds,
                                SVC_REQUEST_TIMEOUT_MS) != 0)
         return;
+    /* Other users may ask for public named objects (SYNC) only. */
+    if (foreign && (len != sizeof req || req.magic != SVC_MAGIC ||
+                    req.op != SVC_SYNC)) {
+        wipc_plat_close(fds[0]);
+        wipc_plat_close(fds[1]);
+        rep.error = ERROR_ACCESS_DENIED;
+        svc_answer(c, &rep, -1);
+        return;
+    }
     if (len != sizeof req || req.magic != SVC_MAGIC) {
         wipc_plat_close(fds[0]);
         wipc_plat_close(fds[1]);
@@ -355,7 +368,7 @@ static void svc_serve(int c)
         svc_do_list(c);
         break;
     case SVC_SYNC:
-        svc_do_sync(c, &req);
+        svc_do_sync(c, &req, foreign);
         break;
     default:
         rep.error = ERROR_NOT_SUPPORTED;
@@ -425,6 +438,10 @@ static DWORD svc_gone(struct wipc_object *proc)
     return proc ? ERROR_ACCESS_DENIED : ERROR_INVALID_PARAMETER;
 }
 
+/* A user whose services this thread's call may talk to besides its own
+ * and root's (wipc_service_fetch_sync: a public name's owner), or -1. */
+static _Thread_local DWORD svc_other_uid = (DWORD)-1;
+
 /* Checks who answered on the service's name (see the file comment):
  * ERROR_NOT_SUPPORTED if it is not the process's service. */
 static DWORD svc_check_peer(int c, DWORD pid, struct wipc_object *proc)
@@ -433,7 +450,7 @@ static DWORD svc_check_peer(int c, DWORD pid, struct wipc_object *proc)
 
     if (wipc_plat_peer_cred(c, &ppid, &puid) != 0 || ppid != pid)
         return ERROR_NOT_SUPPORTED; /* not the process's own service */
-    if (puid != me && puid != 0 && me != 0)
+    if (puid != me && puid != 0 && me != 0 && puid != svc_other_uid)
         return ERROR_ACCESS_DENIED;
     /* A socket listened on by our own user or root is not another user's
      * (root's stays the service of a process that has left root since);
@@ -642,12 +659,19 @@ static DWORD remote_get(struct dup_side *s, HANDLE h, DWORD options,
     return wipc_inherit_rebuild2(rep.tag, fd[0], fd[1], obj);
 }
 
-DWORD wipc_service_fetch_sync(DWORD pid, uint64_t id, struct wipc_object **obj)
+DWORD wipc_service_fetch_sync(DWORD pid, DWORD uid, uint64_t id,
+                              struct wipc_object **obj)
 {
     struct svc_request req = {.op = SVC_SYNC, .handle = id};
     struct svc_reply rep;
     int fd[2];
-    DWORD err = svc_call(pid, NULL, &req, -1, -1, &rep, fd, NULL);
+    DWORD err;
+
+    /* The registry's owner's processes are the object's holders: their
+     * service is trusted as such (the usual checks otherwise). */
+    svc_other_uid = uid;
+    err = svc_call(pid, NULL, &req, -1, -1, &rep, fd, NULL);
+    svc_other_uid = (DWORD)-1;
 
     if (!err && fd[0] < 0) {
         wipc_plat_close(fd[1]);

@@ -77,13 +77,15 @@ DWORD wipc_service_duplicate(HANDLE src_process, HANDLE src, HANDLE tgt_process,
                              DWORD options);
 
 /*
- * The named event, mutex or semaphore that process pid holds under the
- * registry id (objects/sync_name.c), through its service: *obj gets it
- * rebuilt here.  ERROR_FILE_NOT_FOUND if it holds no such object; the
- * service's errors otherwise (ERROR_NOT_SUPPORTED, ERROR_ACCESS_DENIED for
- * another user's process).
+ * The named event, mutex, semaphore, timer or mapping that process pid
+ * holds under the registry id (objects/sync_name.c), through its service:
+ * *obj gets it rebuilt here.  uid is the registry's owner: a process of
+ * that user is trusted too (its service gives another user only what was
+ * made public).  ERROR_FILE_NOT_FOUND if it holds no such object; the
+ * service's errors otherwise (ERROR_NOT_SUPPORTED, ERROR_ACCESS_DENIED).
  */
-DWORD wipc_service_fetch_sync(DWORD pid, uint64_t id, struct wipc_object **obj);
+DWORD wipc_service_fetch_sync(DWORD pid, DWORD uid, uint64_t id,
+                              struct wipc_object **obj);
 
 /* One handle of another process, as wipc_service_list reports it. */
 struct wipc_remote_handle {

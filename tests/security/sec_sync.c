@@ -6,6 +6,9 @@
  * object nor create another under its name (ERROR_ACCESS_DENIED), and a
  * file another user planted at a name (a link, a file of garbage) is
  * neither followed nor trusted: the creator gets ERROR_ACCESS_DENIED.
+ * With a NULL DACL the registry is 0644 and the holders' services hand
+ * the object to other users too: they open, use and wait on it (and hear
+ * an abandonment) as its creator's user does.
  */
 #include "seclib.h"
 
@@ -136,10 +139,98 @@ static void test_planted_files(void)
         sec_join(&a);
 }
 
+
+/* ---- Public names (a NULL DACL) ------------------------------------------ */
+
+/* A: a public event, semaphore, mutex and mapping; waits for B's doings,
+ * then checks them. */
+static void public_owner(void *arg)
+{
+    struct sec_public pub;
+    HANDLE e, s, m, map;
+    char *v;
+    LONG prev = -1;
+    (void)arg;
+    e = CreateEventA(sec_public_sa(&pub), TRUE, FALSE, NAME "_pe");
+    s = CreateSemaphoreA(sec_public_sa(&pub), 0, 5, NAME "_ps");
+    m = CreateMutexA(sec_public_sa(&pub), TRUE, NAME "_pm");
+    map = CreateFileMappingA(INVALID_HANDLE_VALUE, sec_public_sa(&pub),
+                             PAGE_READWRITE, 0, 65536, NAME "_pmap");
+    v = map ? MapViewOfFile(map, FILE_MAP_ALL_ACCESS, 0, 0, 0) : NULL;
+    CHECK(e && s && m && v);
+    sec_send(SEC_CHAN, "ready");
+    sec_expect(SEC_CHAN, "done", NULL, 0, 60000);
+    CHECK_EQ(WaitForSingleObject(e, 0), WAIT_OBJECT_0);
+    CHECK_OK(ReleaseSemaphore(s, 0, &prev));
+    CHECK_EQ(prev, 2);
+    if (v)
+        CHECK_STR(v, "from B");
+    /* B waits for the mutex: released, B gets it, and ends owning it. */
+    CHECK_OK(ReleaseMutex(m));
+    sec_send(SEC_CHAN, "released");
+    sec_expect(SEC_CHAN, "end", NULL, 0, 60000);
+    CHECK_EQ(WaitForSingleObject(m, 10000), WAIT_ABANDONED);
+    CHECK_OK(ReleaseMutex(m));
+}
+
+static void public_user(void *arg)
+{
+    HANDLE e, s, m, map, h;
+    char *v;
+    DWORD le;
+    (void)arg;
+    e = OpenEventA(EVENT_MODIFY_STATE, FALSE, NAME "_pe");
+    CHECK(e != NULL);
+    CHECK_OK(SetEvent(e));
+    SetLastError(0);
+    h = CreateEventA(NULL, FALSE, FALSE, NAME "_pe");
+    le = GetLastError();
+    CHECK(h != NULL);
+    CHECK_EQ(le, ERROR_ALREADY_EXISTS);
+    h = CreateMutexA(NULL, FALSE, NAME "_pe");
+    le = GetLastError();
+    SEC_CHECK_FAILS_WITH(h != NULL, le, ERROR_INVALID_HANDLE,
+                         "B's CreateMutexA at A's public event's name");
+    s = OpenSemaphoreA(SEMAPHORE_MODIFY_STATE, FALSE, NAME "_ps");
+    CHECK(s != NULL);
+    CHECK_OK(ReleaseSemaphore(s, 2, NULL));
+    map = OpenFileMappingA(FILE_MAP_WRITE, FALSE, NAME "_pmap");
+    v = map ? MapViewOfFile(map, FILE_MAP_WRITE, 0, 0, 0) : NULL;
+    CHECK(v != NULL);
+    if (v)
+        strcpy(v, "from B");
+    m = OpenMutexA(SYNCHRONIZE, FALSE, NAME "_pm");
+    CHECK(m != NULL);
+    CHECK_EQ(WaitForSingleObject(m, 0), WAIT_TIMEOUT); /* A owns it */
+    sec_send(SEC_CHAN, "done");
+    sec_expect(SEC_CHAN, "go", NULL, 0, 60000);
+    CHECK_EQ(WaitForSingleObject(m, 10000), WAIT_OBJECT_0);
+    /* B ends owning it: A hears WAIT_ABANDONED. */
+}
+
+static void test_public_names(void)
+{
+    struct sec_child a, b;
+    if (sec_spawn_ready(&a, SEC_A, 60, public_owner, NULL, "owner", "ready",
+                        NULL, 0))
+        return;
+    if (sec_spawn(&b, SEC_B, 60, public_user, NULL, "user") == 0) {
+        if (sec_expect(b.fd, "done", NULL, 0, 30000) == 0) {
+            sec_send(a.fd, "done");
+            if (sec_expect(a.fd, "released", NULL, 0, 30000) == 0)
+                sec_send(b.fd, "go");
+        }
+        sec_join(&b);
+    }
+    sec_send(a.fd, "end");
+    sec_join(&a);
+}
+
 int main(void)
 {
     sec_init();
     SEC_RUN(test_private_names);
     SEC_RUN(test_planted_files);
+    SEC_RUN(test_public_names);
     return sec_summary();
 }
