@@ -111,9 +111,14 @@ static void test_connect_states(void)
     /* Windows also discards what the server had queued for the client;
      * winipc cannot take back bytes already in the client's socket (see
      * README), so nothing is queued here. */
+    CHECK_EQ(WaitForSingleObject(c, 0), WAIT_OBJECT_0);
     CHECK_OK(DisconnectNamedPipe(s));
+    /* An end without a connection is not signalled (Wine's
+     * test_DisconnectNamedPipe, which passes on Windows). */
+    CHECK_EQ(WaitForSingleObject(c, 0), WAIT_TIMEOUT);
     CHECK_FAILS(ReadFile(c, buf, sizeof buf, &n, NULL),
                 ERROR_PIPE_NOT_CONNECTED);
+    CHECK_EQ(WaitForSingleObject(c, 20), WAIT_TIMEOUT);
     CHECK_FAILS(WriteFile(c, "x", 1, &n, NULL), ERROR_PIPE_NOT_CONNECTED);
     CHECK_FAILS(ReadFile(s, buf, sizeof buf, &n, NULL),
                 ERROR_PIPE_NOT_CONNECTED);

@@ -143,7 +143,11 @@ int main(int argc, char **argv)
                WriteFile(s, "to client", 9, &n, NULL));
     avail("  available to the client", c);
     avail("  available to the server", s);
+    CHECK_WAIT("WaitForSingleObject(client, 0), connected",
+               WaitForSingleObject(c, 0));
     CHECK_BOOL("DisconnectNamedPipe", DisconnectNamedPipe(s));
+    CHECK_WAIT("WaitForSingleObject(client, 0), disconnected",
+               WaitForSingleObject(c, 0));
     io("client, disconnected", c);
     io("server, disconnected", s);
     CHECK_HANDLE("CreateFileA(disconnected instance)", c2,
