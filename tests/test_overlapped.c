@@ -9,6 +9,8 @@
 #include "testlib.h"
 
 #include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #define STATUS_SUCCESS_ 0x0u
@@ -442,6 +444,150 @@ static void test_close_cancels(void)
         CHECK_EQ(ov.Internal, STATUS_CANCELLED_);
         CloseHandle(c);
     }
+    CloseHandle(ov.hEvent);
+}
+
+/* An operation that another call of this process completes is complete
+ * when that call returns, as on Windows, where the kernel completes it
+ * inside the call (Wine's test_readfileex_pending and test_signaled). */
+static void test_completes_inside_the_call(void)
+{
+    const char *name = pipe_name("inside");
+    HANDLE s = ov_server(name, PIPE_TYPE_BYTE), c;
+    OVERLAPPED ov;
+    char buf[8];
+    DWORD n;
+
+    ov_init(&ov, TRUE);
+    CHECK_FAILS(ConnectNamedPipe(s, &ov), ERROR_IO_PENDING);
+    c = sync_client(name);
+    CHECK(HasOverlappedIoCompleted(&ov));
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 0), WAIT_OBJECT_0);
+    for (int i = 0; i < 100; i++) {
+        CHECK_FAILS(ReadFile(s, buf, sizeof buf, &n, &ov), ERROR_IO_PENDING);
+        CHECK_OK(WriteFile(c, "x", 1, &n, NULL));
+        CHECK_EQ(WaitForSingleObject(ov.hEvent, 0), WAIT_OBJECT_0);
+        CHECK_EQ(ov.InternalHigh, 1);
+    }
+    CHECK_FAILS(ReadFile(s, buf, sizeof buf, &n, &ov), ERROR_IO_PENDING);
+    CloseHandle(c);
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 0), WAIT_OBJECT_0);
+    CHECK_EQ(ov.Internal, STATUS_PIPE_BROKEN_);
+    CloseHandle(s);
+    CloseHandle(ov.hEvent);
+}
+
+/* A zero-length read pends until data comes, and takes none of it; with
+ * PIPE_NOWAIT a read of an empty pipe fails at once. */
+static void test_zero_and_nowait_reads(void)
+{
+    const char *name = pipe_name("zero");
+    HANDLE s = ov_server(name, PIPE_TYPE_BYTE), c = sync_client(name);
+    DWORD mode = PIPE_READMODE_BYTE | PIPE_NOWAIT, n = 77;
+    OVERLAPPED ov;
+    char buf[8];
+
+    ov_init(&ov, TRUE);
+    CHECK_FAILS(ReadFile(s, buf, 0, &n, &ov), ERROR_IO_PENDING);
+    CHECK_EQ(ov.Internal, 0x103);
+    CHECK_OK(WriteFile(c, "ab", 2, &n, NULL));
+    CHECK_OK(GetOverlappedResult(s, &ov, &n, TRUE));
+    CHECK_EQ(n, 0);
+    CHECK_OK(ReadFile(s, buf, sizeof buf, &n, &ov));
+    CHECK_EQ(n, 2); /* the zero-length read took nothing */
+
+    CHECK_OK(SetNamedPipeHandleState(s, &mode, NULL, NULL));
+    CHECK_FAILS(ReadFile(s, buf, sizeof buf, &n, &ov), ERROR_NO_DATA);
+    CloseHandle(c);
+    CloseHandle(s);
+    CloseHandle(ov.hEvent);
+}
+
+/* A handle without FILE_FLAG_OVERLAPPED given an OVERLAPPED: a call that
+ * fails leaves Internal saying STATUS_PENDING and InternalHigh as it was
+ * (Wine's test_ReadFile, pipe.c 823-832). */
+static void test_sync_failure_leaves_overlapped(void)
+{
+    const char *name = pipe_name("syncfail");
+    HANDLE s = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1,
+                                4096, 4096, 0, NULL);
+    HANDLE c = sync_client(name);
+    OVERLAPPED ov;
+    char buf[4];
+    DWORD n;
+
+    ov_init(&ov, TRUE);
+    ResetEvent(ov.hEvent);
+    CloseHandle(s);
+    CHECK_FAILS(ReadFile(c, buf, sizeof buf, &n, &ov), ERROR_BROKEN_PIPE);
+    CHECK_EQ(ov.Internal, 0x103);
+    CHECK_EQ(ov.InternalHigh, 0xbeef);
+    CHECK(!signalled(ov.hEvent));
+    CloseHandle(c);
+    CloseHandle(ov.hEvent);
+}
+
+/* A child inherits an overlapped client handle: its ReadFile pends there
+ * too (Wine's test_exit_process_async). */
+static int helper_child_read(int argc, char **argv)
+{
+    HANDLE h = (HANDLE)(ULONG_PTR)strtoull(argc > 0 ? argv[0] : "0", NULL, 0);
+    OVERLAPPED ov;
+    char buf[8];
+    DWORD n;
+
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    if (ReadFile(h, buf, sizeof buf, &n, &ov) ||
+        GetLastError() != ERROR_IO_PENDING) {
+        fprintf(stderr, "child: ReadFile(%p) gave %lu\n", (void *)h,
+                (unsigned long)GetLastError());
+        return 1;
+    }
+    /* Say "pending" to the parent, which then writes. */
+    if (!WriteFile(h, "p", 1, &n, NULL))
+        return 2;
+    if (!GetOverlappedResult(h, &ov, &n, TRUE) || n != 2 ||
+        memcmp(buf, "ok", 2) != 0)
+        return 3;
+    return 0;
+}
+
+static void test_inherited_overlapped(void)
+{
+    const char *name = pipe_name("inherit");
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    HANDLE s = ov_server(name, PIPE_TYPE_BYTE), c;
+    PROCESS_INFORMATION pi;
+    char cmd[4600], self[4096], buf[4];
+    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+    DWORD n, code = 99;
+    OVERLAPPED ov;
+
+    self[len > 0 ? len : 0] = '\0';
+    c = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, &sa, OPEN_EXISTING,
+                    FILE_FLAG_OVERLAPPED, NULL);
+    CHECK(c != INVALID_HANDLE_VALUE);
+    snprintf(cmd, sizeof cmd, "\"%s\" --helper child_read %p", self,
+             (void *)c);
+    CHECK_OK(test_spawn(cmd, TRUE, NULL, &pi));
+    CloseHandle(c);
+    ov_init(&ov, TRUE);
+    /* The child's read pended, or it would not have written (its "p" may
+     * be here before this read starts, or after). */
+    if (!ReadFile(s, buf, sizeof buf, &n, &ov)) {
+        CHECK_EQ(GetLastError(), ERROR_IO_PENDING);
+        CHECK_OK(GetOverlappedResult(s, &ov, &n, TRUE));
+    }
+    CHECK_EQ(n, 1);
+    CHECK_MEM(buf, "p", 1);
+    CHECK_OK(WriteFile(s, "ok", 2, &n, &ov));
+    CHECK_EQ(WaitForSingleObject(pi.hProcess, 30000), WAIT_OBJECT_0);
+    CHECK_OK(GetExitCodeProcess(pi.hProcess, &code));
+    CHECK_EQ(code, 0);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    CloseHandle(s);
     CloseHandle(ov.hEvent);
 }
 
@@ -885,9 +1031,7 @@ static void test_port_echo(void)
 
 int main(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    TEST_START();
+    TEST_HELPERS(argc, argv, {"child_read", helper_child_read});
     RUN(test_connect_pending);
     RUN(test_read_results);
     RUN(test_file_signal);
@@ -898,6 +1042,10 @@ int main(int argc, char **argv)
     RUN(test_both_ends_overlapped);
     RUN(test_sync_handle_with_overlapped);
     RUN(test_close_cancels);
+    RUN(test_completes_inside_the_call);
+    RUN(test_zero_and_nowait_reads);
+    RUN(test_sync_failure_leaves_overlapped);
+    RUN(test_inherited_overlapped);
     RUN(test_read_file_ex);
     RUN(test_queue_user_apc);
     RUN(test_port_packets);

@@ -140,8 +140,11 @@ typedef struct _OVERLAPPED {
 #ifndef STATUS_PENDING
 #define STATUS_PENDING ((DWORD)0x00000103L)
 #endif
+/* An acquire load: the engine thread writes Internal last, as the kernel
+ * does on Windows, and a program polls it while the operation runs. */
 #define HasOverlappedIoCompleted(lpOverlapped)                                 \
-    (((DWORD)(lpOverlapped)->Internal) != STATUS_PENDING)
+    ((DWORD)__atomic_load_n(&(lpOverlapped)->Internal, __ATOMIC_ACQUIRE) !=   \
+     STATUS_PENDING)
 
 typedef DWORD(WINAPI *PTHREAD_START_ROUTINE)(LPVOID lpThreadParameter);
 typedef PTHREAD_START_ROUTINE LPTHREAD_START_ROUTINE;

@@ -105,8 +105,13 @@ void api_run_apcs(void);
 DWORD api_queue_routine(LPOVERLAPPED_COMPLETION_ROUTINE routine, DWORD err,
                         DWORD n, OVERLAPPED *ov);
 
-/* A call that completed synchronously with an OVERLAPPED reports through
- * it too: its status and count, and its event set (overlapped_api.c). */
+/* A call that runs synchronously with an OVERLAPPED (a handle without
+ * FILE_FLAG_OVERLAPPED) reports through it too: begin resets its event
+ * before the call; done, if the call completed (a success or
+ * ERROR_MORE_DATA), writes its status and count and sets the event
+ * (overlapped_api.c).  The caller has set Internal to STATUS_PENDING
+ * first, as Windows' kernel32 does before anything is checked. */
+void api_overlapped_sync_begin(OVERLAPPED *ov);
 void api_overlapped_sync_done(OVERLAPPED *ov, DWORD err, DWORD n);
 
 #endif /* WIPC_API_H */

@@ -39,7 +39,10 @@ DWORD api_publish(struct wipc_object *obj, ACCESS_MASK access, DWORD flags,
 
 WINIPC_API BOOL WINAPI CloseHandle(HANDLE hObject)
 {
-    return api_result(wipc_handle_close(hObject));
+    DWORD err = wipc_handle_close(hObject);
+    /* A peer's pending read in this process sees the end at once. */
+    wipc_io_kick();
+    return api_result(err);
 }
 
 /* The process handle must name this process (DuplicateHandle sends the

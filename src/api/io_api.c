@@ -41,6 +41,8 @@ static BOOL io_transfer(HANDLE h, int writing, void *buf, DWORD len,
      */
     if (count)
         *count = 0;
+    if (ov)
+        ov->Internal = WIPC_STATUS_PENDING;
     err = writing ? api_ref_io(h, API_OP(write), IO_WRITE_RIGHTS, &obj)
                   : api_ref_io(h, API_OP(read), IO_READ_RIGHTS, &obj);
     if (err)
@@ -56,6 +58,7 @@ static BOOL io_transfer(HANDLE h, int writing, void *buf, DWORD len,
         if (err == ERROR_IO_PENDING)
             return api_fail(err);
     } else {
+        api_overlapped_sync_begin(ov);
         if (writing)
             err = obj->ops->write(obj, buf, len,
                                   io_overlapped_offset(ov, obj), &moved);
@@ -70,6 +73,10 @@ static BOOL io_transfer(HANDLE h, int writing, void *buf, DWORD len,
      * is in the OVERLAPPED (Wine's test_overlapped_transport). */
     if (count)
         *count = ov && err ? 0 : moved;
+    /* An overlapped operation of this process that this one made possible
+     * (a read of what was written, a write into the room made) is done
+     * when this call returns, as on Windows. */
+    wipc_io_kick();
     return api_result(err);
 }
 
@@ -133,6 +140,7 @@ static BOOL io_transfer_ex(HANDLE h, int writing, void *buf, DWORD len,
             err = api_queue_routine(routine, err, moved, ov);
     }
     wipc_object_release(obj);
+    wipc_io_kick();
     /* Pending is success here; a warning (ERROR_MORE_DATA) is returned as
      * a failure, with the routine queued (as Wine's kernel32 does). */
     if (err == ERROR_IO_PENDING)

@@ -133,7 +133,10 @@ DWORD api_open_named_pipe(LPCSTR name, ACCESS_MASK access, DWORD flags,
     err = wipc_npipe_open(path, access, &obj);
     if (err)
         return err;
-    return api_publish(obj, access, flags, out);
+    err = api_publish(obj, access, flags, out);
+    /* A pending ConnectNamedPipe of this process completes in this call. */
+    wipc_io_kick();
+    return err;
 }
 
 /*
@@ -191,7 +194,11 @@ WINIPC_API BOOL WINAPI ConnectNamedPipe(HANDLE hNamedPipe,
     struct wipc_object *obj;
     ACCESS_MASK granted;
     int anon;
-    DWORD err = pipe_ref_ex(hNamedPipe, 0, &obj, &anon, &granted);
+    DWORD err;
+
+    if (lpOverlapped)
+        lpOverlapped->Internal = WIPC_STATUS_PENDING;
+    err = pipe_ref_ex(hNamedPipe, 0, &obj, &anon, &granted);
     if (err)
         return api_fail(err);
     if (anon && anon_is_server(granted)) {
@@ -212,6 +219,7 @@ WINIPC_API BOOL WINAPI ConnectNamedPipe(HANDLE hNamedPipe,
         wipc_object_release(obj);
         return api_result(err);
     } else {
+        api_overlapped_sync_begin(lpOverlapped);
         err = wipc_npipe_connect(obj);
     }
     wipc_object_release(obj);
@@ -228,6 +236,7 @@ WINIPC_API BOOL WINAPI DisconnectNamedPipe(HANDLE hNamedPipe)
         return api_fail(err);
     err = wipc_npipe_disconnect(obj);
     wipc_object_release(obj);
+    wipc_io_kick();
     return api_result(err);
 }
 

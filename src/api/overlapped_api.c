@@ -49,18 +49,34 @@ DWORD api_io_start_routine(struct wipc_object *obj, enum wipc_io_kind kind,
     return wipc_io_start(obj, &io, &n, done);
 }
 
-void api_overlapped_sync_done(OVERLAPPED *ov, DWORD err, DWORD n)
+/* ov's event, set or reset (a handle that is not an event: nothing). */
+static void ov_event_op(const OVERLAPPED *ov, DWORD (*op)(struct wipc_object *))
 {
     struct wipc_object *ev;
-    if (!ov)
+    if (ov_event(ov) &&
+        wipc_handle_ref(ov_event(ov), &wipc_event_ops, 0, &ev, NULL) == 0) {
+        op(ev);
+        wipc_object_release(ev);
+    }
+}
+
+void api_overlapped_sync_begin(OVERLAPPED *ov)
+{
+    if (ov)
+        ov_event_op(ov, wipc_event_reset);
+}
+
+void api_overlapped_sync_done(OVERLAPPED *ov, DWORD err, DWORD n)
+{
+    /* A failure leaves the OVERLAPPED saying STATUS_PENDING, with its
+     * count, and the event reset: Windows writes the status block and
+     * sets the event only for an operation that completed (Wine's
+     * test_ReadFile, pipe.c 823-832). */
+    if (!ov || (wipc_io_status_of(err) & 0xC0000000u) == 0xC0000000u)
         return;
     ov->InternalHigh = n;
     ov->Internal = wipc_io_status_of(err);
-    if (ov_event(ov) &&
-        wipc_handle_ref(ov_event(ov), &wipc_event_ops, 0, &ev, NULL) == 0) {
-        wipc_event_set(ev);
-        wipc_object_release(ev);
-    }
+    ov_event_op(ov, wipc_event_set);
 }
 
 /*

@@ -60,7 +60,11 @@ static struct {
      * those of operations ended meanwhile; polls counts its returns. */
     int polling;
     uint64_t polls;
-} engine = {WIPC_MUTEX_INIT, -1, 0, NULL, 0, 0, 0};
+    unsigned queued; /* operations in the queues (read without the lock
+                      * by wipc_io_kick, with __atomic) */
+    unsigned delivering; /* finished, not yet delivered (io_flush_done) */
+    unsigned progressing; /* io_run_locked calls running (not helpers) */
+} engine = {WIPC_MUTEX_INIT, -1, 0, NULL, 0, 0, 0, 0, 0, 0};
 
 static void io_wake_locked(void);
 
@@ -183,6 +187,7 @@ static void io_drop_if_idle(struct wipc_io_queue *q)
 static void io_enqueue(struct wipc_io_queue *q, struct io_op *op)
 {
     enum wipc_io_kind k = op->io.kind;
+    __atomic_add_fetch(&engine.queued, 1, __ATOMIC_RELAXED);
     op->next = NULL;
     if (q->tail[k])
         q->tail[k]->next = op;
@@ -207,6 +212,7 @@ static void io_unlink(struct wipc_io_queue *q, struct io_op *op)
             q->head[k] = op->next;
         if (q->tail[k] == op)
             q->tail[k] = prev;
+        __atomic_sub_fetch(&engine.queued, 1, __ATOMIC_RELAXED);
         break;
     }
     if (q->head[k]) {
@@ -282,6 +288,7 @@ static void io_flush_done(struct io_done *d)
     for (; op; op = next) {
         next = op->next;
         io_deliver(op->obj, op->sig_fd, op);
+        __atomic_sub_fetch(&engine.delivering, 1, __ATOMIC_RELEASE);
     }
     d->first = d->last = NULL;
 }
@@ -292,6 +299,7 @@ static void io_finish_locked(struct wipc_io_queue *q, struct io_op *op,
 {
     op->result = result;
     io_unlink(q, op);
+    __atomic_add_fetch(&engine.delivering, 1, __ATOMIC_RELEASE);
     op->obj = q->obj;
     op->sig_fd = q->sig_fd;
     op->port = q->port;
@@ -313,12 +321,17 @@ static DWORD io_run_locked(struct wipc_io_queue *q, struct io_op *op)
 {
     DWORD r;
     op->busy = 1;
+    op->io.wait_fd = -1; /* looked at: progress says what to wait for next */
     op->fresh = 0;
     engine.running++;
+    engine.progressing++;
     wipc_mutex_unlock(&engine.lock);
     r = q->obj->ops->io_progress(q->obj, &op->io);
     wipc_mutex_lock(&engine.lock);
     engine.running--;
+    /* Under the same hold of the lock as the caller's io_finish_locked:
+     * progressing + delivering never reads 0 in between. */
+    engine.progressing--;
     op->busy = 0;
     op->io.timed_out = 0;
     if (r == ERROR_IO_PENDING) {
@@ -617,7 +630,7 @@ static void io_run_ready_locked(const struct wipc_plat_pollfd *p, size_t n,
     for (struct wipc_io_queue *q = engine.live; q; q = q->next_live)
         for (int k = 0; k < WIPC_IO_KINDS; k++)
             if (q->head[k] && !q->head[k]->busy && q->head[k]->io.wait_fd >= 0)
-                q->head[k]->ready = io_is_ready(q->head[k], p, n);
+                q->head[k]->ready |= io_is_ready(q->head[k], p, n);
     for (int again = 1; again;) {
         uint64_t now = wipc_plat_now_ms();
         again = 0;
@@ -637,7 +650,6 @@ static void io_run_ready_locked(const struct wipc_plat_pollfd *p, size_t n,
                 if (!op->fresh && !op->ready && !op->io.timed_out)
                     continue;
                 op->ready = 0;
-                op->io.wait_fd = -1;
                 r = io_run_locked(q, op);
                 if (r != ERROR_IO_PENDING)
                     io_finish_locked(q, op, r, d);
@@ -761,4 +773,51 @@ DWORD wipc_io_help(struct wipc_object *obj, const OVERLAPPED *ov,
     wipc_mutex_unlock(&engine.lock);
     io_flush_done(&d);
     return 0;
+}
+
+/* ---- Completing in the call that made it possible ------------------------ */
+
+
+void wipc_io_kick(void)
+{
+    struct io_done d = {NULL, NULL};
+    struct wipc_plat_pollfd *pfd;
+    size_t cap = 16;
+    int n, timeout, nready = 0;
+
+    if (__atomic_load_n(&engine.queued, __ATOMIC_RELAXED) == 0)
+        return;
+    pfd = malloc(cap * sizeof *pfd);
+    if (!pfd)
+        return; /* the engine thread completes them, a little later */
+    wipc_mutex_lock(&engine.lock);
+    if (engine.wake_fd < 0) {
+        wipc_mutex_unlock(&engine.lock);
+        free(pfd);
+        return;
+    }
+    n = io_gather_locked(&pfd, &cap, &timeout);
+    wipc_mutex_unlock(&engine.lock);
+    if (n > 1)
+        wipc_plat_poll_events(pfd + 1, (size_t)n - 1, 0, &nready);
+    wipc_mutex_lock(&engine.lock);
+    if (n < 0 || nready > 0)
+        io_run_ready_locked(pfd, n < 0 ? 0 : (size_t)n, &d);
+    wipc_mutex_unlock(&engine.lock);
+    io_flush_done(&d);
+    /* The engine thread may have taken a ready one first (then this poll
+     * may not even have seen it): it is done once the engine has run and
+     * delivered what it took.  Progress never blocks, so this is short;
+     * a thread driving its own operation (wipc_io_help) is not waited for. */
+    for (int i = 0; i < 100000; i++) {
+        int idle;
+        wipc_mutex_lock(&engine.lock);
+        idle = engine.progressing == 0 &&
+               __atomic_load_n(&engine.delivering, __ATOMIC_ACQUIRE) == 0;
+        wipc_mutex_unlock(&engine.lock);
+        if (idle)
+            break;
+        wipc_plat_yield();
+    }
+    free(pfd);
 }

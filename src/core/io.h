@@ -107,6 +107,16 @@ DWORD wipc_io_cancel(struct wipc_object *obj, const OVERLAPPED *ov,
 DWORD wipc_io_help(struct wipc_object *obj, const OVERLAPPED *ov,
                    DWORD timeout_ms);
 
+/*
+ * Runs now, in the calling thread, every pending operation of this
+ * process that can go on (its descriptor is ready).  Called after a call
+ * that may have made one possible (a write, a client's open, a close), so
+ * that an operation of this process that the call completes is complete
+ * when the call returns, as on Windows, where the kernel completes it
+ * inside the call.  Costs one atomic load when nothing is pending.
+ */
+void wipc_io_kick(void);
+
 /* Ends every pending operation of obj with err (DisconnectNamedPipe: the
  * connection they were using is going away).  Returns once none runs. */
 void wipc_io_abort(struct wipc_object *obj, DWORD err);

@@ -487,9 +487,15 @@ static void np_inherit_info(struct wipc_object *obj, int *fd, char *tag,
         np_accept_pending_locked(p);
     *fd = p->conn;
     wipc_mutex_unlock(&p->lock);
+    /* The open mode carries FILE_FLAG_OVERLAPPED: a handle opened for
+     * overlapped I/O stays so in the process that receives it. */
     snprintf(tag, taglen, "npipe.%d.%u.%u.%u.%u", p->server,
              (unsigned)p->cfg.pipe_type, (unsigned)atomic_load(&p->read_mode),
-             (unsigned)p->cfg.open_mode, (unsigned)p->cfg.max_instances);
+             (unsigned)(p->cfg.open_mode |
+                        ((obj->flags & WIPC_OBJ_OVERLAPPED)
+                             ? FILE_FLAG_OVERLAPPED
+                             : 0)),
+             (unsigned)p->cfg.max_instances);
 }
 
 static struct wipc_npipe *np_alloc(void)
@@ -1692,7 +1698,7 @@ DWORD wipc_npipe_adopt(int fd, const char *args, struct wipc_object **out)
     p->conn = fd;
     p->state = NP_CONNECTED;
     p->cfg.pipe_type = type & PIPE_TYPE_MESSAGE;
-    p->cfg.open_mode = open_mode;
+    p->cfg.open_mode = open_mode & ~(unsigned)FILE_FLAG_OVERLAPPED;
     p->cfg.max_instances = max;
     p->cfg.is_public = 1;
     atomic_init(&p->read_mode, mode & PIPE_READMODE_MESSAGE);
@@ -1700,6 +1706,8 @@ DWORD wipc_npipe_adopt(int fd, const char *args, struct wipc_object **out)
     if (wipc_plat_peer_cred(fd, &p->peer_pid, &p->peer_uid) != 0)
         p->peer_uid = (DWORD)-1;
     wipc_object_init(&p->obj, &wipc_npipe_ops);
+    if (open_mode & FILE_FLAG_OVERLAPPED)
+        p->obj.flags |= WIPC_OBJ_OVERLAPPED;
     *out = &p->obj;
     return 0;
 }
@@ -1790,6 +1798,9 @@ static DWORD np_io_read_messages(struct wipc_npipe *p, int fd,
 
         if (!p->in_msg) {
             err = np_next_header(p, fd, 1, io->len - io->done);
+            if (err == ERROR_NO_DATA && io->done == 0 &&
+                atomic_load(&p->nowait))
+                return ERROR_NO_DATA; /* PIPE_NOWAIT: nothing to read */
             if (err == ERROR_NO_DATA)
                 return io->done > 0 ? 0 : np_io_wait(io, fd, WIPC_IO_IN, -1);
             if (err)
@@ -1848,14 +1859,21 @@ static DWORD np_io_read(struct wipc_npipe *p, struct wipc_io *io)
     err = np_conn_look(p, &fd, !(p->rbuf && np_rbuf_avail(p) > 0));
     if (!err && (p->cfg.pipe_type & PIPE_TYPE_MESSAGE)) {
         err = np_io_read_messages(p, fd, io);
-    } else if (!err && io->len > 0) {
-        err = wipc_plat_recv2(fd, NULL, 0, io->buf, io->len, 1, 0, &n);
-        if (err == ERROR_NO_DATA)
+    } else if (!err) {
+        /* A zero-length read waits for data too, and takes none of it
+         * (Wine's test_readfileex_pending): it only peeks. */
+        char peek;
+        err = io->len > 0 ? wipc_plat_recv2(fd, NULL, 0, io->buf, io->len, 1,
+                                            0, &n)
+                          : wipc_plat_recv2(fd, NULL, 0, &peek, 1, 1, 1, &n);
+        if (err == ERROR_NO_DATA && atomic_load(&p->nowait))
+            err = ERROR_NO_DATA; /* PIPE_NOWAIT: fails at once */
+        else if (err == ERROR_NO_DATA)
             err = np_io_wait(io, fd, WIPC_IO_IN, -1);
         else if (!err && n == 0)
             err = np_peer_gone(p);
         else if (!err)
-            io->done = (DWORD)n;
+            io->done = io->len > 0 ? (DWORD)n : 0;
     }
     wipc_mutex_unlock(&p->rlock);
     return err;
