@@ -425,6 +425,103 @@ static void test_large_message_and_flush(void)
     CloseHandle(s);
 }
 
+struct flush_arg {
+    HANDLE h;
+    BOOL ok;
+    DWORD err;
+    _Atomic int done;
+};
+
+static void *flusher(void *arg)
+{
+    struct flush_arg *f = arg;
+    f->ok = FlushFileBuffers(f->h);
+    f->err = f->ok ? 0 : GetLastError();
+    atomic_store(&f->done, 1);
+    return NULL;
+}
+
+static void start_flush(struct flush_arg *f, HANDLE h, pthread_t *t)
+{
+    f->h = h;
+    f->ok = FALSE;
+    f->err = 0;
+    atomic_store(&f->done, 0);
+    pthread_create(t, NULL, flusher, f);
+    Sleep(30); /* it waits: nobody has read yet */
+}
+
+/* How FlushFileBuffers' wait ends, as Windows ends it (Wine's
+ * test_NamedPipe_2 servers and test_overlapped_transport, which pass on
+ * Windows). */
+static void test_flush_ends(void)
+{
+    const char *name = pipe_name("flush");
+    struct flush_arg f;
+    pthread_t t;
+    HANDLE s, c;
+    DWORD n;
+    char buf[64];
+
+    /* Other threads write on while a flush waits. */
+    s = server(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1);
+    c = client(name, GENERIC_READ | GENERIC_WRITE);
+    CHECK_OK(WriteFile(s, "hello", 5, &n, NULL));
+    start_flush(&f, s, &t);
+    CHECK_EQ(atomic_load(&f.done), 0);
+    CHECK_OK(WriteFile(s, "", 0, &n, NULL));
+    CHECK_OK(WriteFile(s, "world", 5, &n, NULL));
+    CHECK_EQ(n, 5);
+    CHECK_OK(ReadFile(c, buf, sizeof buf, &n, NULL));
+    if (n < 10) {
+        DWORD more = 0;
+        CHECK_OK(ReadFile(c, buf + n, sizeof buf - n, &more, NULL));
+        n += more;
+    }
+    CHECK_EQ(n, 10);
+    pthread_join(t, NULL);
+    CHECK_EQ(f.ok, TRUE);
+    CloseHandle(c);
+    CloseHandle(s);
+
+    /* The client reads everything and then closes, while the flush
+     * waits: a success, however late the flush looks. */
+    for (int i = 0; i < 5; i++) {
+        s = server(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1);
+        c = client(name, GENERIC_READ | GENERIC_WRITE);
+        CHECK_OK(WriteFile(s, "hello", 5, &n, NULL));
+        start_flush(&f, s, &t);
+        CHECK_OK(ReadFile(c, buf, sizeof buf, &n, NULL));
+        CloseHandle(c);
+        pthread_join(t, NULL);
+        CHECK_EQ(f.ok, TRUE);
+        CloseHandle(s);
+    }
+
+    /* The client closes without reading: the pipe is broken. */
+    s = server(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1);
+    c = client(name, GENERIC_READ | GENERIC_WRITE);
+    CHECK_OK(WriteFile(s, "hello", 5, &n, NULL));
+    start_flush(&f, s, &t);
+    CloseHandle(c);
+    pthread_join(t, NULL);
+    CHECK_EQ(f.ok, FALSE);
+    CHECK_EQ(f.err, ERROR_BROKEN_PIPE);
+    CloseHandle(s);
+
+    /* A client's flush ends when its server disconnects it. */
+    s = server(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1);
+    c = client(name, GENERIC_READ | GENERIC_WRITE);
+    CHECK_OK(WriteFile(c, "hello", 5, &n, NULL));
+    start_flush(&f, c, &t);
+    CHECK_OK(DisconnectNamedPipe(s));
+    pthread_join(t, NULL);
+    CHECK_EQ(f.ok, FALSE);
+    CHECK_EQ(f.err, ERROR_PIPE_NOT_CONNECTED);
+    CloseHandle(c);
+    CloseHandle(s);
+}
+
 static int helper_server(int argc, char **argv)
 {
     HANDLE s;
@@ -484,6 +581,7 @@ int main(int argc, char **argv)
     RUN(test_instances_and_access);
     RUN(test_transact_and_call);
     RUN(test_large_message_and_flush);
+    RUN(test_flush_ends);
     RUN(test_server_process_killed);
     return TEST_SUMMARY();
 }

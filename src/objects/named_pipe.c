@@ -883,37 +883,53 @@ static DWORD np_write(struct wipc_object *obj, const void *buf, DWORD len,
     return 0;
 }
 
-static int np_drained_and_gone(int fd);
-
-/* FlushFileBuffers: returns once the peer has read everything sent.  Under
- * wlock (the connection stays open); a disconnection ends the wait with
- * ERROR_PIPE_NOT_CONNECTED, the peer's going away with ERROR_BROKEN_PIPE
+/*
+ * FlushFileBuffers: returns once the peer has read everything sent.  The
+ * peer's going away with bytes unread ends the wait with ERROR_BROKEN_PIPE
  * (what Windows completes a pending flush with, in Wine's
- * test_overlapped_transport). */
+ * test_overlapped_transport), but a peer that read everything and then
+ * closed leaves a success (Wine's test_NamedPipe_2 servers), even if the
+ * flush sees both only after the close: the kernel tells the two apart
+ * (wipc_plat_socket_reset).  A disconnection ends the wait with
+ * ERROR_PIPE_NOT_CONNECTED, on either end (np_peer_gone).
+ *
+ * wlock is held for each look, never while the flush sleeps: other
+ * threads write on meanwhile (a zero-length write "will not block", Wine's
+ * test_overlapped_transport).  Each look is at the connection the flush
+ * began with, still open: DisconnectNamedPipe closes it only once it holds
+ * wlock, and after it the state, or a new connection's conn_gen, says so.
+ */
 static DWORD np_flush(struct wipc_object *obj)
 {
     struct wipc_npipe *p = np_of(obj);
     DWORD delay = 1, err;
+    unsigned gen;
     int fd, waited = 0;
 
     wipc_mutex_lock(&p->wlock);
     err = np_conn(p, &fd);
+    wipc_mutex_lock(&p->lock);
+    gen = p->conn_gen; /* a later connection is another's (see above) */
+    wipc_mutex_unlock(&p->lock);
     while (!err) {
         size_t unread = 0;
         err = wipc_plat_socket_unread_out(fd, &unread);
         if (err)
             break;
         if (unread == 0) {
-            if (waited && np_drained_and_gone(fd))
-                err = ERROR_BROKEN_PIPE;
+            if (waited && wipc_plat_socket_reset(fd))
+                err = np_peer_gone(p);
             break;
         }
+        wipc_mutex_unlock(&p->wlock);
         wipc_plat_sleep_ms(delay);
         waited = 1;
         if (delay < 16)
             delay *= 2;
+        wipc_mutex_lock(&p->wlock);
         wipc_mutex_lock(&p->lock);
-        if (p->state == NP_DISCONNECTED || p->conn != fd)
+        if (p->state == NP_DISCONNECTED || p->conn != fd ||
+            p->conn_gen != gen)
             err = ERROR_PIPE_NOT_CONNECTED;
         wipc_mutex_unlock(&p->lock);
     }

@@ -404,6 +404,12 @@ size_t wipc_plat_dgram_max(void);
 /* Bytes sent on fd that the peer has not read yet (SIOCOUTQ). */
 DWORD wipc_plat_socket_unread_out(int fd, size_t *n);
 
+/* 1 if the peer of connected AF_UNIX stream socket fd closed its end with
+ * bytes of ours unread (Linux then sets ECONNRESET on fd; a peer that read
+ * everything before it closed does not).  Reading the error clears it:
+ * later reads on fd see the end of the stream. */
+int wipc_plat_socket_reset(int fd);
+
 /* Bytes queued to be read on fd (SIOCINQ). */
 DWORD wipc_plat_socket_queued_in(int fd, size_t *n);
 

@@ -465,6 +465,14 @@ DWORD wipc_plat_socket_unread_out(int fd, size_t *n)
     return 0;
 }
 
+int wipc_plat_socket_reset(int fd)
+{
+    int e = 0;
+    socklen_t len = sizeof e;
+    return getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) == 0 &&
+           e == ECONNRESET;
+}
+
 DWORD wipc_plat_socket_queued_in(int fd, size_t *n)
 {
     int v = 0;

@@ -379,5 +379,48 @@ int main(int argc, char **argv)
     CHECK_BOOL("FlushFileBuffers(server, the client gone)",
                FlushFileBuffers(s));
     CloseHandle(s);
+
+    SECTION("FlushFileBuffers and a reader in this process");
+    CHECK_CREATED("CreateNamedPipeA(flush, again)", s,
+                  CreateNamedPipeA(NAME_FLUSH, PIPE_ACCESS_DUPLEX,
+                                   PIPE_TYPE_BYTE, 1, 1024, 1024, 0, NULL));
+    c = conf_pipe_client(NAME_FLUSH);
+    write_msg("WriteFile(server, \"hello\")", s, "hello");
+    memset(&fl, 0, sizeof fl);
+    fl.h = s;
+    t = CreateThread(NULL, 0, flush_main, &fl, 0, NULL);
+    CHECK_WAIT("  FlushFileBuffers(server), 100 ms later",
+               WaitForSingleObject(t, 100));
+    write_msg("WriteFile(server, \"\") while it waits", s, "");
+    {
+        char rb[32];
+        CHECK_BOOL("ReadFile(client)", ReadFile(c, rb, sizeof rb, &n, NULL));
+        SHOW_UINT("  bytes read", n);
+    }
+    CloseHandle(c);
+    CHECK_WAIT("  FlushFileBuffers(server), once the client read and closed",
+               WaitForSingleObject(t, 10000));
+    printf("  it returned %s, %s\n", fl.ok ? "TRUE" : "FALSE",
+           conf_error(fl.err));
+    CloseHandle(t);
+    CloseHandle(s);
+    CHECK_CREATED("CreateNamedPipeA(flush, a third time)", s,
+                  CreateNamedPipeA(NAME_FLUSH, PIPE_ACCESS_DUPLEX,
+                                   PIPE_TYPE_BYTE, 1, 1024, 1024, 0, NULL));
+    c = conf_pipe_client(NAME_FLUSH);
+    write_msg("WriteFile(client, \"hello\")", c, "hello");
+    memset(&fl, 0, sizeof fl);
+    fl.h = c;
+    t = CreateThread(NULL, 0, flush_main, &fl, 0, NULL);
+    CHECK_WAIT("  FlushFileBuffers(client), 100 ms later",
+               WaitForSingleObject(t, 100));
+    CHECK_BOOL("DisconnectNamedPipe", DisconnectNamedPipe(s));
+    CHECK_WAIT("  FlushFileBuffers(client), once the server disconnected",
+               WaitForSingleObject(t, 10000));
+    printf("  it returned %s, %s\n", fl.ok ? "TRUE" : "FALSE",
+           conf_error(fl.err));
+    CloseHandle(t);
+    CloseHandle(c);
+    CloseHandle(s);
     CONF_DONE();
 }
