@@ -12,6 +12,13 @@
  * Completions are delivered outside the lock too: delivering drops the
  * operation's references, and the last reference to an object destroys
  * it, which comes back here (wipc_io_forget).
+ *
+ * Waiting: a head operation that must wait for a descriptor is added to
+ * the engine's epoll set (a "watch" per descriptor, shared by the
+ * operations that wait for it, armed for one report at a time), so
+ * starting one never wakes the engine thread; the thread is woken only
+ * for what epoll cannot tell it: an operation to try at once, or a
+ * deadline earlier than the one it sleeps towards.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -28,6 +35,8 @@ struct io_op {
     int busy;         /* its progress runs now, outside the lock */
     int fresh;        /* to be tried without waiting for anything */
     int ready;        /* its descriptor was seen ready */
+    struct io_watch *watch; /* the watch it waits in, or NULL */
+    struct io_op *wnext;    /* the watch's next operation */
     struct wipc_object *obj; /* once over: for delivery */
     int sig_fd;
     struct wipc_object *port; /* the object's completion port, or NULL */
@@ -50,41 +59,160 @@ struct wipc_io_queue {
     int live;
 };
 
+/* A descriptor in the epoll set, and the head operations waiting for it. */
+struct io_watch {
+    int fd;
+    unsigned events; /* what it is armed for (0: disarmed or not in) */
+    int added;       /* in the epoll set */
+    struct io_op *ops;
+    struct io_watch *hnext; /* in engine.watches[fd % IO_WATCH_BUCKETS] */
+};
+
+#define IO_WATCH_BUCKETS 256
+
 static struct {
     wipc_mutex lock;
     int wake_fd;
+    int epfd;
     int thread; /* the engine thread runs */
     struct wipc_io_queue *live;
     unsigned running; /* operations whose progress runs now */
-    /* The engine thread polls now, over descriptors that may include
-     * those of operations ended meanwhile; polls counts its returns. */
-    int polling;
-    uint64_t polls;
+    uint64_t sleep_until; /* the engine thread's wake-up time (UINT64_MAX) */
     unsigned queued; /* operations in the queues (read without the lock
                       * by wipc_io_kick, with __atomic) */
     unsigned delivering; /* finished, not yet delivered (io_flush_done) */
     unsigned progressing; /* io_run_locked calls running (not helpers) */
-} engine = {WIPC_MUTEX_INIT, -1, 0, NULL, 0, 0, 0, 0, 0, 0};
+    struct io_watch *watches[IO_WATCH_BUCKETS];
+} engine = {WIPC_MUTEX_INIT, -1, -1, 0, NULL, 0, UINT64_MAX, 0, 0, 0, {NULL}};
 
 static void io_wake_locked(void);
 
-/*
- * After operations that waited for descriptors have ended (lock held): a
- * poll(2) in progress holds a reference to each file it watches, so a
- * socket closed now would live on, unseen by its peer, until that poll
- * returns.  Wakes the engine and waits until it is out of that poll, so
- * that closing a handle closes the file, as on Windows.
- */
-static void io_leave_poll_locked(void)
+/* ---- Watches ----------------------------------------------------------------- */
+
+/* The epoll set and the wake-up eventfd, made on first use (lock held). */
+static int io_engine_ready_locked(void)
 {
-    uint64_t seen = engine.polls;
-    if (!engine.polling)
+    if (engine.wake_fd < 0 && wipc_plat_eventfd(0, &engine.wake_fd) != 0)
+        return 0;
+    if (engine.epfd < 0) {
+        if (wipc_plat_epoll_create(&engine.epfd) != 0)
+            return 0;
+        if (wipc_plat_epoll_set(engine.epfd, engine.wake_fd, WIPC_PLAT_POLL_IN,
+                                1) != 0) {
+            wipc_plat_close(engine.epfd);
+            engine.epfd = -1;
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static struct io_watch **io_watch_slot(int fd)
+{
+    struct io_watch **pp = &engine.watches[(unsigned)fd % IO_WATCH_BUCKETS];
+    while (*pp && (*pp)->fd != fd)
+        pp = &(*pp)->hnext;
+    return pp;
+}
+
+/* Arms w for what its operations wait for, or takes it out of the set
+ * when none is left (lock held). */
+static void io_watch_sync(struct io_watch *w)
+{
+    unsigned want = 0;
+    for (struct io_op *op = w->ops; op; op = op->wnext)
+        want |= op->io.wait_events;
+    if (!want) {
+        struct io_watch **pp = io_watch_slot(w->fd);
+        if (w->added)
+            wipc_plat_epoll_del(engine.epfd, w->fd);
+        *pp = w->hnext;
+        free(w);
         return;
-    io_wake_locked();
-    while (engine.polling && engine.polls == seen) {
-        wipc_mutex_unlock(&engine.lock);
-        wipc_plat_yield();
-        wipc_mutex_lock(&engine.lock);
+    }
+    if (wipc_plat_epoll_set(engine.epfd, w->fd, want, !w->added) == 0) {
+        w->added = 1;
+        w->events = want;
+    }
+}
+
+/* op waits for its wait_fd from now on (lock held).  If it cannot be
+ * watched, its deadline makes the engine look at it (every 10 ms). */
+static void io_op_watch(struct io_op *op)
+{
+    struct io_watch **pp, *w;
+    if (op->io.wait_fd < 0 || !op->io.wait_events)
+        return;
+    if (!io_engine_ready_locked())
+        goto poll;
+    pp = io_watch_slot(op->io.wait_fd);
+    w = *pp;
+    if (!w) {
+        if (!(w = calloc(1, sizeof *w)))
+            goto poll;
+        w->fd = op->io.wait_fd;
+        *pp = w;
+    }
+    op->watch = w;
+    op->wnext = w->ops;
+    w->ops = op;
+    io_watch_sync(w);
+    return;
+poll:
+    if (op->deadline > wipc_plat_now_ms() + 10)
+        op->deadline = wipc_plat_now_ms() + 10;
+}
+
+/* op waits no longer (lock held). */
+static void io_op_unwatch(struct io_op *op)
+{
+    struct io_watch *w = op->watch;
+    if (!w)
+        return;
+    for (struct io_op **pp = &w->ops; *pp; pp = &(*pp)->wnext)
+        if (*pp == op) {
+            *pp = op->wnext;
+            break;
+        }
+    op->watch = NULL;
+    op->wnext = NULL;
+    io_watch_sync(w);
+}
+
+/* The operations waiting for a reported descriptor become ready; the
+ * watch, reported once, is disarmed until io_watch_sync (lock held). */
+static void io_mark_events_locked(const struct wipc_plat_pollfd *ev, int n)
+{
+    for (int i = 0; i < n; i++) {
+        struct io_watch *w;
+        if (ev[i].fd == engine.wake_fd) {
+            int was;
+            wipc_plat_eventfd_reset(engine.wake_fd, &was);
+            wipc_plat_epoll_set(engine.epfd, engine.wake_fd,
+                                WIPC_PLAT_POLL_IN, 0);
+            continue;
+        }
+        w = *io_watch_slot(ev[i].fd);
+        if (!w)
+            continue;
+        w->events = 0;
+        for (struct io_op *op = w->ops; op; op = op->wnext)
+            if (op->io.wait_events & ev[i].revents)
+                op->ready = 1;
+    }
+}
+
+/* Re-arms the watches of reported descriptors whose operations still
+ * wait (lock held). */
+static void io_rearm_locked(const struct wipc_plat_pollfd *ev, int n)
+{
+    for (int i = 0; i < n; i++) {
+        struct io_watch *w;
+        if (ev[i].fd == engine.wake_fd)
+            continue;
+        w = *io_watch_slot(ev[i].fd);
+        if (w && !w->events)
+            io_watch_sync(w);
     }
 }
 
@@ -203,6 +331,7 @@ static void io_unlink(struct wipc_io_queue *q, struct io_op *op)
 {
     enum wipc_io_kind k = op->io.kind;
     struct io_op *prev = NULL;
+    io_op_unwatch(op);
     for (struct io_op *o = q->head[k]; o; prev = o, o = o->next) {
         if (o != op)
             continue;
@@ -320,6 +449,7 @@ static void io_finish_locked(struct wipc_io_queue *q, struct io_op *op,
 static DWORD io_run_locked(struct wipc_io_queue *q, struct io_op *op)
 {
     DWORD r;
+    io_op_unwatch(op);
     op->busy = 1;
     op->io.wait_fd = -1; /* looked at: progress says what to wait for next */
     op->fresh = 0;
@@ -340,6 +470,10 @@ static DWORD io_run_locked(struct wipc_io_queue *q, struct io_op *op)
         op->deadline = op->io.wait_ms < 0
                            ? UINT64_MAX
                            : wipc_plat_now_ms() + (uint64_t)op->io.wait_ms;
+        io_op_watch(op);
+        /* A deadline the engine thread does not sleep towards yet. */
+        if (op->deadline < engine.sleep_until)
+            io_wake_locked();
     }
     return r;
 }
@@ -349,7 +483,7 @@ static void *io_thread(void *arg);
 /* Wakes the engine thread, starting it the first time (lock held). */
 static void io_wake_locked(void)
 {
-    if (engine.wake_fd < 0 && wipc_plat_eventfd(0, &engine.wake_fd) != 0)
+    if (!io_engine_ready_locked())
         return;
     if (!engine.thread &&
         wipc_plat_thread_start_quiet(io_thread, NULL, 0) == 0)
@@ -430,7 +564,8 @@ DWORD wipc_io_start(struct wipc_object *obj, const struct wipc_io *io,
     }
     r = io_run_locked(q, op);
     if (r == ERROR_IO_PENDING) {
-        io_wake_locked();
+        if (!engine.thread)
+            io_wake_locked(); /* the first: start the engine thread */
         wipc_mutex_unlock(&engine.lock);
         return ERROR_IO_PENDING;
     }
@@ -489,7 +624,7 @@ DWORD wipc_io_cancel(struct wipc_object *obj, const OVERLAPPED *ov,
                                  this_thread ? wipc_plat_gettid() : 0,
                                  ERROR_OPERATION_ABORTED, 0, &d);
         if (found)
-            io_leave_poll_locked();
+            io_wake_locked();
     }
     wipc_mutex_unlock(&engine.lock);
     io_flush_done(&d);
@@ -509,8 +644,6 @@ void wipc_io_abort(struct wipc_object *obj, DWORD err)
                     busy |= o->busy;
             if (busy)
                 io_wake_locked();
-            else
-                io_leave_poll_locked();
         }
         wipc_mutex_unlock(&engine.lock);
         io_flush_done(&d);
@@ -569,68 +702,36 @@ DWORD wipc_io_associate(struct wipc_object *obj, struct wipc_object *port,
 
 /* ---- The engine thread ----------------------------------------------------- */
 
-/* The pollfds of every head operation that waits for a descriptor, and the
- * time to the first deadline (lock held).  Returns the count, or -1 when
- * some operation is to be tried now. */
-static int io_gather_locked(struct wipc_plat_pollfd **pfd, size_t *cap,
-                            int *timeout)
+/* When the engine must look again at some head operation (lock held): 0
+ * if one is to be tried now, else the milliseconds to the first deadline
+ * (-1: none). */
+static int io_timeout_locked(void)
 {
     uint64_t now = wipc_plat_now_ms(), first = UINT64_MAX;
-    size_t n = 1;
-
-    (*pfd)[0].fd = engine.wake_fd;
-    (*pfd)[0].events = WIPC_PLAT_POLL_IN;
     for (struct wipc_io_queue *q = engine.live; q; q = q->next_live) {
         for (int k = 0; k < WIPC_IO_KINDS; k++) {
             struct io_op *op = q->head[k];
             if (!op || op->busy)
                 continue;
-            if (op->fresh || op->deadline <= now)
-                return -1;
+            if (op->fresh || op->ready || op->deadline <= now ||
+                (op->cancel_err && !op->io.committed))
+                return 0;
             if (op->deadline < first)
                 first = op->deadline;
-            if (op->io.wait_fd < 0 || !op->io.wait_events)
-                continue;
-            if (n == *cap) {
-                struct wipc_plat_pollfd *p =
-                    realloc(*pfd, 2 * *cap * sizeof **pfd);
-                if (!p)
-                    continue; /* looked at again at its deadline, or later */
-                *pfd = p;
-                *cap *= 2;
-            }
-            (*pfd)[n].fd = op->io.wait_fd;
-            (*pfd)[n].events = op->io.wait_events;
-            n++;
         }
     }
+    engine.sleep_until = first;
     if (first == UINT64_MAX)
-        *timeout = -1;
-    else
-        *timeout = first - now > INT_MAX ? INT_MAX : (int)(first - now);
-    return (int)n;
-}
-
-/* 1 if the descriptor op waits for is among the ready ones. */
-static int io_is_ready(const struct io_op *op, const struct wipc_plat_pollfd *p,
-                       size_t n)
-{
-    for (size_t i = 1; i < n; i++)
-        if (p[i].fd == op->io.wait_fd && (p[i].revents & op->io.wait_events))
-            return 1;
-    return 0;
+        return -1;
+    return first - now > INT_MAX ? INT_MAX : (int)(first - now);
 }
 
 /* Runs every head operation that can go on (lock held): fresh ones, those
- * whose descriptor was seen ready, those whose time ran out.  The lock is
- * let go while each runs, so the queues are looked at again after each. */
-static void io_run_ready_locked(const struct wipc_plat_pollfd *p, size_t n,
-                                struct io_done *d)
+ * whose descriptor was reported ready, those whose time ran out, those
+ * cancelled.  The lock is let go while each runs, so the queues are
+ * looked at again after each. */
+static void io_run_ready_locked(struct io_done *d)
 {
-    for (struct wipc_io_queue *q = engine.live; q; q = q->next_live)
-        for (int k = 0; k < WIPC_IO_KINDS; k++)
-            if (q->head[k] && !q->head[k]->busy && q->head[k]->io.wait_fd >= 0)
-                q->head[k]->ready |= io_is_ready(q->head[k], p, n);
     for (int again = 1; again;) {
         uint64_t now = wipc_plat_now_ms();
         again = 0;
@@ -659,34 +760,32 @@ static void io_run_ready_locked(const struct wipc_plat_pollfd *p, size_t n,
     }
 }
 
+/* One round: wait up to timeout for reports, run what can go on (lock
+ * held; let go while waiting and delivering). */
+static void io_round_locked(int timeout)
+{
+    struct wipc_plat_pollfd ev[64];
+    struct io_done d = {NULL, NULL};
+    int n = 0, epfd = engine.epfd;
+
+    wipc_mutex_unlock(&engine.lock);
+    wipc_plat_epoll_wait(epfd, ev, 64, timeout, &n);
+    wipc_mutex_lock(&engine.lock);
+    engine.sleep_until = UINT64_MAX;
+    io_mark_events_locked(ev, n);
+    io_run_ready_locked(&d);
+    io_rearm_locked(ev, n);
+    wipc_mutex_unlock(&engine.lock);
+    io_flush_done(&d);
+    wipc_mutex_lock(&engine.lock);
+}
+
 static void *io_thread(void *arg)
 {
-    size_t cap = 64;
-    struct wipc_plat_pollfd *pfd = malloc(cap * sizeof *pfd);
-
     (void)arg;
-    if (!pfd)
-        return NULL; /* pending operations then wait for cancellation */
     wipc_mutex_lock(&engine.lock);
-    for (;;) {
-        struct io_done d = {NULL, NULL};
-        int timeout = 0, nready = 0, was;
-        int n = io_gather_locked(&pfd, &cap, &timeout);
-        engine.polling = n >= 0;
-        wipc_mutex_unlock(&engine.lock);
-        if (n >= 0)
-            wipc_plat_poll_events(pfd, (size_t)n, timeout, &nready);
-        else
-            n = 0;
-        wipc_plat_eventfd_reset(engine.wake_fd, &was);
-        wipc_mutex_lock(&engine.lock);
-        engine.polling = 0;
-        engine.polls++;
-        io_run_ready_locked(pfd, (size_t)n, &d);
-        wipc_mutex_unlock(&engine.lock);
-        io_flush_done(&d);
-        wipc_mutex_lock(&engine.lock);
-    }
+    for (;;)
+        io_round_locked(io_timeout_locked());
     return NULL;
 }
 
@@ -726,7 +825,9 @@ DWORD wipc_io_help(struct wipc_object *obj, const OVERLAPPED *ov,
         wipc_mutex_unlock(&engine.lock);
         return ERROR_NOT_FOUND;
     }
-    /* Busy: the engine leaves it alone while this thread polls. */
+    /* Busy, and out of the epoll set: the engine leaves it alone while
+     * this thread polls. */
+    io_op_unwatch(op);
     op->busy = 1;
     engine.running++;
     for (;;) {
@@ -765,7 +866,9 @@ DWORD wipc_io_help(struct wipc_object *obj, const OVERLAPPED *ov,
     op->busy = 0;
     engine.running--;
     if (r == ERROR_IO_PENDING) {
-        io_wake_locked(); /* back to the engine's poll */
+        io_op_watch(op); /* back to the engine */
+        if (op->deadline < engine.sleep_until)
+            io_wake_locked();
         wipc_mutex_unlock(&engine.lock);
         return WAIT_TIMEOUT;
     }
@@ -780,35 +883,52 @@ DWORD wipc_io_help(struct wipc_object *obj, const OVERLAPPED *ov,
 
 void wipc_io_kick(void)
 {
+    struct wipc_plat_pollfd *pfd = NULL;
     struct io_done d = {NULL, NULL};
-    struct wipc_plat_pollfd *pfd;
-    size_t cap = 16;
-    int n, timeout, nready = 0;
+    size_t n = 0, cap = 0;
+    int nready = 0;
 
     if (__atomic_load_n(&engine.queued, __ATOMIC_RELAXED) == 0)
         return;
-    pfd = malloc(cap * sizeof *pfd);
-    if (!pfd)
-        return; /* the engine thread completes them, a little later */
+    /* Every watched descriptor, looked at with poll(2): unlike an
+     * epoll_wait here, that takes no report away from the engine thread. */
     wipc_mutex_lock(&engine.lock);
-    if (engine.wake_fd < 0) {
-        wipc_mutex_unlock(&engine.lock);
-        free(pfd);
-        return;
-    }
-    n = io_gather_locked(&pfd, &cap, &timeout);
+    for (int b = 0; b < IO_WATCH_BUCKETS; b++)
+        for (struct io_watch *w = engine.watches[b]; w; w = w->hnext) {
+            unsigned want = 0;
+            for (struct io_op *op = w->ops; op; op = op->wnext)
+                want |= op->io.wait_events;
+            if (n == cap) {
+                size_t c = cap ? 2 * cap : 16;
+                struct wipc_plat_pollfd *p = realloc(pfd, c * sizeof *p);
+                if (!p)
+                    break;
+                pfd = p;
+                cap = c;
+            }
+            pfd[n].fd = w->fd;
+            pfd[n].events = want;
+            pfd[n].revents = 0;
+            n++;
+        }
     wipc_mutex_unlock(&engine.lock);
-    if (n > 1)
-        wipc_plat_poll_events(pfd + 1, (size_t)n - 1, 0, &nready);
+    if (n)
+        wipc_plat_poll_events(pfd, n, 0, &nready);
     wipc_mutex_lock(&engine.lock);
-    if (n < 0 || nready > 0)
-        io_run_ready_locked(pfd, n < 0 ? 0 : (size_t)n, &d);
+    for (size_t i = 0; i < n && nready > 0; i++) {
+        struct io_watch *w = pfd[i].revents ? *io_watch_slot(pfd[i].fd) : NULL;
+        for (struct io_op *op = w ? w->ops : NULL; op; op = op->wnext)
+            if (op->io.wait_events & pfd[i].revents)
+                op->ready = 1;
+    }
+    io_run_ready_locked(&d);
     wipc_mutex_unlock(&engine.lock);
     io_flush_done(&d);
-    /* The engine thread may have taken a ready one first (then this poll
-     * may not even have seen it): it is done once the engine has run and
-     * delivered what it took.  Progress never blocks, so this is short;
-     * a thread driving its own operation (wipc_io_help) is not waited for. */
+    free(pfd);
+    /* The engine thread may have taken a ready one first: it is done once
+     * the engine has run and delivered what it took.  Progress never
+     * blocks, so this is short; a thread driving its own operation
+     * (wipc_io_help) is not waited for. */
     for (int i = 0; i < 100000; i++) {
         int idle;
         wipc_mutex_lock(&engine.lock);
@@ -819,5 +939,4 @@ void wipc_io_kick(void)
             break;
         wipc_plat_yield();
     }
-    free(pfd);
 }

@@ -669,6 +669,22 @@ DWORD wipc_plat_poll_events(struct wipc_plat_pollfd *p, size_t n,
 DWORD wipc_plat_send2_some(int fd, const void *a, size_t alen, const void *b,
                            size_t blen, size_t *done);
 
+/* (The epoll set itself: wipc_plat_epoll_create, below.) */
+
+/* Watches fd in epfd for events (WIPC_PLAT_POLL_*), once: after it is
+ * reported, fd is not watched again until the next call (add: fd is new to
+ * the set; else it is there, and this re-arms it). */
+DWORD wipc_plat_epoll_set(int epfd, int fd, unsigned events, int add);
+
+/* Takes fd out of epfd (nothing if it is not there). */
+void wipc_plat_epoll_del(int epfd, int fd);
+
+/* Waits up to timeout_ms (-1: for ever) for watched descriptors: *n of
+ * them (at most max, at most 64) in out (fd and revents; a hang-up or an
+ * error is both directions).  A signal is an early return with none. */
+DWORD wipc_plat_epoll_wait(int epfd, struct wipc_plat_pollfd *out, int max,
+                           int timeout_ms, int *n);
+
 /* ---- Mailslot queues (posix_spool.c) ------------------------------------- */
 
 /* The directory of shared memory files (/dev/shm, a tmpfs), if there is

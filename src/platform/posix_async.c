@@ -82,3 +82,51 @@ DWORD wipc_plat_send2_some(int fd, const void *a, size_t alen, const void *b,
     *done = (size_t)n;
     return 0;
 }
+
+#include <sys/epoll.h>
+
+DWORD wipc_plat_epoll_set(int epfd, int fd, unsigned events, int add)
+{
+    struct epoll_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.events = EPOLLONESHOT |
+                ((events & WIPC_PLAT_POLL_IN) ? EPOLLIN | EPOLLRDHUP : 0) |
+                ((events & WIPC_PLAT_POLL_OUT) ? EPOLLOUT : 0);
+    ev.data.fd = fd;
+    if (epoll_ctl(epfd, add ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &ev) != 0)
+        return wipc_plat_error(errno);
+    return 0;
+}
+
+void wipc_plat_epoll_del(int epfd, int fd)
+{
+    struct epoll_event ev;
+    memset(&ev, 0, sizeof ev);
+    epoll_ctl(epfd, EPOLL_CTL_DEL, fd, &ev);
+}
+
+DWORD wipc_plat_epoll_wait(int epfd, struct wipc_plat_pollfd *out, int max,
+                           int timeout_ms, int *n)
+{
+    struct epoll_event ev[64];
+    int r;
+
+    if (max > 64)
+        max = 64;
+    r = epoll_wait(epfd, ev, max, timeout_ms);
+    *n = 0;
+    if (r < 0)
+        return errno == EINTR ? 0 : wipc_plat_error(errno);
+    for (int i = 0; i < r; i++) {
+        unsigned e = ev[i].events;
+        out[i].fd = ev[i].data.fd;
+        out[i].events = 0;
+        out[i].revents = 0;
+        if (e & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP))
+            out[i].revents |= WIPC_PLAT_POLL_IN;
+        if (e & (EPOLLOUT | EPOLLHUP | EPOLLERR))
+            out[i].revents |= WIPC_PLAT_POLL_OUT;
+    }
+    *n = r;
+    return 0;
+}
