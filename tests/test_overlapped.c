@@ -503,6 +503,33 @@ static void test_zero_and_nowait_reads(void)
     CloseHandle(ov.hEvent);
 }
 
+/* A message pipe read in byte read mode: a zero-length message written
+ * just before the client closes is read (0 bytes), then the pipe is
+ * broken (Wine's test_CloseHandle, as the synchronous read does). */
+static void test_zero_message_then_close(void)
+{
+    const char *name = pipe_name("zmsg");
+    HANDLE s = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+                                PIPE_TYPE_MESSAGE | PIPE_READMODE_BYTE, 1,
+                                4096, 4096, 0, NULL);
+    HANDLE c = sync_client(name);
+    OVERLAPPED ov;
+    char buf[8];
+    DWORD n = 77;
+
+    ov_init(&ov, TRUE);
+    CHECK_OK(WriteFile(c, "", 0, &n, NULL));
+    CloseHandle(c);
+    if (!ReadFile(s, buf, sizeof buf, &n, &ov)) {
+        CHECK_EQ(GetLastError(), ERROR_IO_PENDING);
+        CHECK_OK(GetOverlappedResult(s, &ov, &n, TRUE));
+    }
+    CHECK_EQ(n, 0);
+    CHECK_FAILS(ReadFile(s, buf, sizeof buf, &n, &ov), ERROR_BROKEN_PIPE);
+    CloseHandle(s);
+    CloseHandle(ov.hEvent);
+}
+
 /* A handle without FILE_FLAG_OVERLAPPED given an OVERLAPPED: a call that
  * fails leaves Internal saying STATUS_PENDING and InternalHigh as it was
  * (Wine's test_ReadFile, pipe.c 823-832). */
@@ -1044,6 +1071,7 @@ int main(int argc, char **argv)
     RUN(test_close_cancels);
     RUN(test_completes_inside_the_call);
     RUN(test_zero_and_nowait_reads);
+    RUN(test_zero_message_then_close);
     RUN(test_sync_failure_leaves_overlapped);
     RUN(test_inherited_overlapped);
     RUN(test_read_file_ex);

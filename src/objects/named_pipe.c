@@ -1805,6 +1805,7 @@ static DWORD np_io_read_messages(struct wipc_npipe *p, int fd,
                                  struct wipc_io *io)
 {
     int msg_mode = (atomic_load(&p->read_mode) & PIPE_READMODE_MESSAGE) != 0;
+    int took_empty = 0; /* a zero-length message was taken */
 
     if (!p->rbuf && !(p->rbuf = malloc(NP_RBUF)))
         return ERROR_NOT_ENOUGH_MEMORY;
@@ -1815,16 +1816,22 @@ static DWORD np_io_read_messages(struct wipc_npipe *p, int fd,
         if (!p->in_msg) {
             err = np_next_header(p, fd, 1, io->len - io->done);
             if (err == ERROR_NO_DATA && io->done == 0 &&
-                atomic_load(&p->nowait))
+                atomic_load(&p->nowait) && !took_empty)
                 return ERROR_NO_DATA; /* PIPE_NOWAIT: nothing to read */
+            /* In byte read mode a read that has taken something, even
+             * only a zero-length message, ends when nothing more is there
+             * (as the synchronous read does: Wine's test_CloseHandle). */
             if (err == ERROR_NO_DATA)
-                return io->done > 0 ? 0 : np_io_wait(io, fd, WIPC_IO_IN, -1);
+                return io->done > 0 || took_empty
+                           ? 0
+                           : np_io_wait(io, fd, WIPC_IO_IN, -1);
             if (err)
-                return io->done > 0 && !msg_mode ? 0 : err;
+                return (io->done > 0 || took_empty) && !msg_mode ? 0 : err;
             if (p->msg_left == 0) { /* a zero-length message */
                 p->in_msg = 0;
                 if (msg_mode)
                     return 0;
+                took_empty = 1;
                 continue;
             }
             io->committed = 1;
