@@ -24,7 +24,8 @@ struct shared {
     volatile LONG counter;
     volatile LONG done[WORKERS];
     volatile LONG abandoned;
-    volatile LONG hold[WORKERS]; /* the test asks worker i to stop inside */
+    volatile LONG hold[WORKERS]; /* worker i is to stop inside (set first) */
+    volatile LONG holder;        /* the worker that stopped inside */
 };
 
 static char self_exe[4096];
@@ -38,7 +39,7 @@ static void names(const char *pid)
 }
 
 /* PID I: ROUNDS increments under the mutex; if asked, stops holding it
- * and says so (then the test kills it). */
+ * once a quarter through, and says so (then the test kills it). */
 static int helper_worker(int argc, char **argv)
 {
     HANDLE map, mtx, held;
@@ -68,6 +69,7 @@ static int helper_worker(int argc, char **argv)
         }
         s->counter++;
         if (s->hold[i] && n >= ROUNDS / 4) { /* well into its run */
+            s->holder = i;
             SetEvent(held);
             for (;;)
                 Sleep(1000); /* killed here, owning the mutex */
@@ -100,19 +102,26 @@ static void test_killed_owners(void)
     CHECK(s != NULL);
     if (!s)
         return;
+    for (k = 0; k < KILLS; k++)
+        s->hold[k] = 1;
     for (i = 0; i < WORKERS; i++) {
         snprintf(cmd, sizeof cmd, "\"%s\" --helper worker %s %d", self_exe,
                  pid, i);
         CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL,
                                 &si, &pi[i]));
     }
-    /* Kill workers 0..KILLS-1 inside their critical section, one after
-     * the other, while the others go on. */
+    /* Workers 0..KILLS-1 stop inside their critical section, one at a
+     * time (the mutex is theirs then): each is killed there while the
+     * others wait for the mutex. */
     for (k = 0; k < KILLS; k++) {
-        s->hold[k] = 1;
+        LONG h;
         CHECK_EQ(WaitForSingleObject(held, 30000), WAIT_OBJECT_0);
-        CHECK_OK(TerminateProcess(pi[k].hProcess, 9));
-        CHECK_EQ(WaitForSingleObject(pi[k].hProcess, 30000), WAIT_OBJECT_0);
+        h = s->holder;
+        CHECK(h >= 0 && h < KILLS);
+        if (h < 0 || h >= KILLS)
+            break;
+        CHECK_OK(TerminateProcess(pi[h].hProcess, 9));
+        CHECK_EQ(WaitForSingleObject(pi[h].hProcess, 30000), WAIT_OBJECT_0);
     }
     for (i = KILLS; i < WORKERS; i++) {
         DWORD code = 99;

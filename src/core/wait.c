@@ -37,6 +37,25 @@ static int wait_remaining(const struct wait_state *w)
     return w->deadline - now > INT_MAX ? INT_MAX : (int)(w->deadline - now);
 }
 
+/* The descriptor each object is signalled through, now: a type may name
+ * none (-1) while the object is free to take, which then costs no system
+ * call (an uncontended mutex), and one again once it is taken. */
+static void wait_fds(struct wait_state *w)
+{
+    DWORD i;
+    w->always = 0;
+    for (i = 0; i < w->n; i++) {
+        struct wipc_object *obj = w->objs[i];
+        /* A file opened for overlapped I/O is signalled by its
+         * operations (io.h); other files always are. */
+        w->fds[i] = (obj->flags & WIPC_OBJ_OVERLAPPED)
+                        ? wipc_io_signal_fd(obj)
+                        : obj->ops->signal_fd(obj);
+        if (w->fds[i] < 0)
+            w->always = 1;
+    }
+}
+
 /* Polls the descriptors (objects with none count as ready). */
 static DWORD wait_poll(struct wait_state *w, int timeout)
 {
@@ -44,6 +63,15 @@ static DWORD wait_poll(struct wait_state *w, int timeout)
     DWORD i, n = w->n + (w->alert_fd >= 0);
     DWORD err;
 
+    /* Nothing to poll: every object is ready to try. */
+    for (i = 0; i < n && i < w->n && w->fds[i] < 0; i++)
+        ;
+    if (i == n) {
+        w->alerted = 0;
+        for (i = 0; i < w->n; i++)
+            w->ready[i] = 1;
+        return 0;
+    }
     w->fds[w->n] = w->alert_fd;
     w->ready[w->n] = 0;
     err = wipc_plat_poll_readable(w->fds, w->ready, n,
@@ -92,6 +120,7 @@ static DWORD wait_any(struct wait_state *w, DWORD *result)
             *result = WAIT_TIMEOUT;
             return 0;
         }
+        wait_fds(w); /* what was free may be taken now */
     }
 }
 
@@ -119,9 +148,11 @@ static DWORD wait_all(struct wait_state *w, DWORD *result)
     for (;;) {
         int timeout = wait_remaining(w);
         int fds[MAXIMUM_WAIT_OBJECTS + 1], ready[MAXIMUM_WAIT_OBJECTS + 1];
-        DWORD i, k = 0, err = wait_poll(w, 0);
+        DWORD i, k = 0, err;
         int nready, r;
 
+        wait_fds(w);
+        err = wait_poll(w, 0);
         if (err)
             return err;
         for (i = 0; i < w->n; i++)
@@ -179,17 +210,11 @@ DWORD wipc_wait_alertable(struct wipc_object *const *objs, DWORD n, BOOL all,
     w.alerted = 0;
     w.always = 0;
     w.timeout = timeout_ms;
-    w.deadline = wipc_plat_now_ms() + timeout_ms;
-    for (i = 0; i < n; i++) {
+    w.deadline = timeout_ms == INFINITE ? 0 : wipc_plat_now_ms() + timeout_ms;
+    for (i = 0; i < n; i++)
         if (!objs[i]->ops->signal_fd)
             return ERROR_INVALID_HANDLE;
-        /* A file opened for overlapped I/O is signalled by its
-         * operations (io.h); other files always are. */
-        w.fds[i] = (objs[i]->flags & WIPC_OBJ_OVERLAPPED)
-                       ? wipc_io_signal_fd(objs[i])
-                       : objs[i]->ops->signal_fd(objs[i]);
-        if (w.fds[i] < 0)
-            w.always = 1;
-    }
+    if (!all)
+        wait_fds(&w); /* wait_all looks each time round */
     return all ? wait_all(&w, result) : wait_any(&w, result);
 }

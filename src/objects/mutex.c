@@ -4,34 +4,35 @@
  *
  * Every holder, in any process, reaches two kernel objects:
  *
- *   the token   an eventfd whose counter is 1 while the mutex is free; a
- *               waiter acquires by reading it (one read wins), the owner's
- *               last ReleaseMutex writes it back;
- *   the state   a sealed memfd mapped by each holder: a robust lock, the
- *               owner (pid, process start time, thread id), the recursion
- *               count, and whether the next acquirer is to hear
- *               WAIT_ABANDONED.
+ *   the state   a sealed memfd mapped by each holder, whose owner word is
+ *               the mutex: 0 while it is free, else the owner's pid and
+ *               thread id, and a CONTENDED bit; the owner's recursion
+ *               count and process start time beside it;
+ *   the token   an eventfd, the doorbell of the waiters that poll.
  *
- * Every change of the state is made under its lock.  A waiter in a
- * process polls an epoll set of its own (the mutex's signal_fd) that
- * watches the token for any change (edge-triggered: each acquisition and
- * each release queues an event that stays until drained) and, level-
- * triggered, the pidfd of the owner it last saw when the owner is another
- * process.  A wait that loses drains the set first and then looks again,
- * so every change after that look wakes it: a new owner (whose pidfd it
- * then watches) and a free token alike.  So:
+ * Taking a free mutex is one compare-and-swap of the owner word, and
+ * giving it back one exchange: no system call while nobody waits (a wait
+ * on one free mutex polls nothing, core/wait.c).  A thread that has to
+ * wait sets CONTENDED in the word and polls an epoll set of its own
+ * process that watches the token (edge-triggered: every write queues an
+ * event, which stays until drained) and, level-triggered, the pidfd of the
+ * owner it saw; the release that finds CONTENDED rings the token.  A wait
+ * that loses drains the set first and then looks again, so whatever
+ * happens after that look wakes it.  (A mutex taken by a waiter keeps
+ * CONTENDED: others may still wait; a stale bit costs one ring.)
  *
  *   - an owner thread that ends (ExitThread, return, pthread_exit) leaves
- *     the mutex abandoned: a thread-exit destructor frees the token and
- *     marks the state, and the next acquirer gets WAIT_ABANDONED;
+ *     the mutex abandoned: a thread-exit destructor marks the state and
+ *     frees the word, and the next acquirer gets WAIT_ABANDONED;
  *   - an owner process that dies (killed: no destructor runs) is seen by
- *     the waiters through its pidfd: one of them claims the mutex in the
- *     state (owner dead: process start time differs, or its pidfd is
- *     readable) and gets WAIT_ABANDONED.  Nothing is ever left wedged.
+ *     the waiters through its pidfd: one of them swaps itself in for the
+ *     dead owner and gets WAIT_ABANDONED.  A process killed between its
+ *     release and its ring is seen the same way.  Nothing is left wedged.
  *
  * A thread that owns the mutex waits on it without polling (signal_fd is
- * -1 for it: always signalled) and counts one more recursion.
+ * -1 for it) and counts one more recursion.
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,27 +40,32 @@
 #include "objects.h"
 #include "sync.h"
 
-#define MTX_MAGIC 0x5854554du /* "MUTX" */
+#define MTX_MAGIC 0x3258554du /* "MUX2" */
 #define MTX_SIZE 4096u
+#define MTX_CONTENDED (1ull << 63)
+#define MTX_KEY(pid, tid) ((uint64_t)(pid) << 32 | (uint32_t)(tid))
+#define MTX_PID(v) ((DWORD)(((v) & ~MTX_CONTENDED) >> 32))
 
 struct mtx_shared {
     uint32_t magic, size;
-    wipc_shared_mutex lock;
-    uint32_t owner_pid, owner_tid; /* 0: free (or claimed by nobody yet) */
-    uint64_t owner_start;
-    uint32_t recursion;
-    uint32_t abandoned;       /* the next acquirer hears WAIT_ABANDONED */
-    uint32_t claim_abandoned; /* the owner's acquisition was abandoned */
+    _Atomic uint64_t owner;         /* MTX_KEY | MTX_CONTENDED, 0: free */
+    _Atomic uint64_t owner_start;   /* the owner's process start time */
+    _Atomic uint32_t owner_start_pid; /* whose owner_start is */
+    uint32_t recursion;             /* the owner's */
+    _Atomic uint32_t abandoned;     /* the next acquirer hears so */
+    uint32_t claim_abandoned;       /* the owner's acquisition was */
 };
 
 struct wipc_mutex_obj {
     struct wipc_object obj;
     int token, state, ep;
     struct mtx_shared *sh;
-    wipc_mutex local; /* guards what follows, and orders local waiters */
+    wipc_mutex local; /* guards the watch, and orders local waiters */
     int watch_fd;     /* the pidfd of the owner watched in ep, or -1 */
     DWORD watch_pid;
-    uint64_t watch_start;
+    /* The next mutex the owning thread of this process owns (only one
+     * thread of a process owns it at a time): see owned_*. */
+    struct wipc_mutex_obj *owned_next;
 };
 
 static inline struct wipc_mutex_obj *mtx_of(struct wipc_object *obj)
@@ -67,139 +73,123 @@ static inline struct wipc_mutex_obj *mtx_of(struct wipc_object *obj)
     return (struct wipc_mutex_obj *)obj;
 }
 
-/* ---- Who we are ------------------------------------------------------------ */
+/* ---- Who we are (cached per thread; a fork()ed child looks again) ------- */
 
 struct mtx_me {
     DWORD pid, tid;
-    uint64_t start;
+    uint64_t start, key;
 };
 
-static struct {
-    wipc_mutex lock;
-    DWORD pid;
-    uint64_t start;
-} me_cache = {WIPC_MUTEX_INIT, 0, 0};
+static atomic_uint fork_gen = 1;
+static _Thread_local struct {
+    unsigned gen;
+    struct mtx_me me;
+} me_tls;
 
-static void mtx_me(struct mtx_me *m)
+static void mtx_forked(void)
 {
-    m->pid = wipc_plat_getpid();
-    m->tid = wipc_plat_gettid();
-    wipc_mutex_lock(&me_cache.lock);
-    if (me_cache.pid != m->pid) { /* first call, or a fork()ed child */
+    atomic_fetch_add(&fork_gen, 1);
+}
+
+static const struct mtx_me *mtx_me(void)
+{
+    unsigned gen = atomic_load_explicit(&fork_gen, memory_order_relaxed);
+    if (me_tls.gen != gen) {
+        static atomic_int atfork;
         uint64_t s = 0;
-        wipc_plat_process_start(m->pid, -1, &s, NULL);
-        me_cache.pid = m->pid;
-        me_cache.start = s;
+        if (!atomic_exchange(&atfork, 1))
+            wipc_plat_atfork_child(mtx_forked);
+        me_tls.me.pid = wipc_plat_getpid();
+        me_tls.me.tid = wipc_plat_gettid();
+        wipc_plat_process_start(me_tls.me.pid, -1, &s, NULL);
+        me_tls.me.start = s;
+        me_tls.me.key = MTX_KEY(me_tls.me.pid, me_tls.me.tid);
+        me_tls.gen = gen;
     }
-    m->start = me_cache.start;
-    wipc_mutex_unlock(&me_cache.lock);
+    return &me_tls.me;
 }
 
-static uint32_t ld(const uint32_t *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
-static void st(uint32_t *p, uint32_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
-
-static int mtx_mine(const struct mtx_shared *sh, const struct mtx_me *m)
+static int mtx_mine(const struct mtx_shared *sh, const struct mtx_me *me)
 {
-    return ld(&sh->owner_pid) == m->pid && ld(&sh->owner_tid) == m->tid &&
-           sh->owner_start == m->start;
-}
-
-static void mtx_set_owner(struct mtx_shared *sh, const struct mtx_me *m)
-{
-    sh->owner_start = m ? m->start : 0;
-    st(&sh->owner_tid, m ? m->tid : 0);
-    st(&sh->owner_pid, m ? m->pid : 0);
+    return (atomic_load(&sh->owner) & ~MTX_CONTENDED) == me->key;
 }
 
 /* ---- The mutexes a thread owns (ended threads abandon theirs) ------------- */
-
-struct owned {
-    struct wipc_object *obj;
-    struct owned *next;
-};
 
 static unsigned long owned_key;
 static int owned_key_ok = -1; /* -1: not made yet; guarded by owned_lock */
 static wipc_mutex owned_lock = WIPC_MUTEX_INIT;
 
-static void mtx_abandon(struct wipc_object *obj);
+static void mtx_abandon(struct wipc_mutex_obj *m);
 
 /* The thread-exit destructor: every mutex the thread still owns. */
 static void owned_end(void *head)
 {
-    struct owned *o = head, *next;
-    for (; o; o = next) {
-        next = o->next;
-        mtx_abandon(o->obj);
-        wipc_object_release(o->obj);
-        free(o);
+    struct wipc_mutex_obj *m = head, *next;
+    for (; m; m = next) {
+        next = m->owned_next;
+        m->owned_next = NULL;
+        mtx_abandon(m);
+        wipc_object_release(&m->obj);
     }
 }
 
 static int owned_ready(void)
 {
+    static _Thread_local int ready;
+    if (ready)
+        return 1;
     wipc_mutex_lock(&owned_lock);
     if (owned_key_ok < 0)
         owned_key_ok = wipc_plat_tls_key(owned_end, &owned_key) == 0;
+    ready = owned_key_ok;
     wipc_mutex_unlock(&owned_lock);
-    return owned_key_ok;
+    return ready;
 }
 
-static void owned_add(struct wipc_object *obj)
+/* The calling thread now owns m (it did not before). */
+static void owned_add(struct wipc_mutex_obj *m)
 {
-    struct owned *o;
-    if (!owned_ready() || !(o = malloc(sizeof *o)))
+    if (!owned_ready())
         return; /* then it is not abandoned by a thread exit */
-    o->obj = wipc_object_grab(obj);
-    o->next = wipc_plat_tls_get(owned_key);
-    wipc_plat_tls_set(owned_key, o);
+    wipc_object_grab(&m->obj);
+    m->owned_next = wipc_plat_tls_get(owned_key);
+    wipc_plat_tls_set(owned_key, m);
 }
 
-static void owned_remove(struct wipc_object *obj)
+static void owned_remove(struct wipc_mutex_obj *m)
 {
-    struct owned *head, **pp, *o;
+    struct wipc_mutex_obj *head, **pp;
     if (!owned_ready())
         return;
     head = wipc_plat_tls_get(owned_key);
-    for (pp = &head; (o = *pp); pp = &o->next) {
-        if (o->obj == obj) {
-            *pp = o->next;
+    for (pp = &head; *pp; pp = &(*pp)->owned_next) {
+        if (*pp == m) {
+            *pp = m->owned_next;
+            m->owned_next = NULL;
             wipc_plat_tls_set(owned_key, head);
-            wipc_object_release(o->obj);
-            free(o);
+            wipc_object_release(&m->obj);
             return;
         }
     }
 }
 
-/* ---- The state ------------------------------------------------------------- */
+/* ---- Owners that die ------------------------------------------------------- */
 
-static void mtx_lock(struct wipc_mutex_obj *m)
+/* 1 if the owner in word v has ended: no process has its pid any more, or
+ * one of another start time, or its pidfd says it exited. */
+static int mtx_owner_dead(struct wipc_mutex_obj *m, uint64_t v)
 {
-    int recovered = 0;
-    wipc_plat_shared_mutex_lock_r(&m->sh->lock, &recovered);
-    /* A holder killed inside the lock may have taken the token without
-     * becoming the owner, or given up ownership without putting the token
-     * back: a mutex without an owner has its token (one more write is
-     * harmless: a take reads the whole counter). */
-    if (recovered && ld(&m->sh->owner_pid) == 0)
-        wipc_plat_eventfd_set(m->token);
-}
-
-static void mtx_unlock(struct wipc_mutex_obj *m)
-{
-    wipc_plat_shared_mutex_unlock(&m->sh->lock);
-}
-
-/* 1 if the owner recorded in the state has ended (a process of another
- * start time holds its pid now, or none, or its pidfd says it exited). */
-static int mtx_owner_dead(struct wipc_mutex_obj *m, DWORD pid, uint64_t start)
-{
+    struct mtx_shared *sh = m->sh;
+    DWORD pid = MTX_PID(v);
     int pidfd = -1, ready = 0;
-    uint64_t s = 0;
+    uint64_t s = 0, start = 0;
+    int know_start;
     DWORD err;
 
-    if (m->watch_fd >= 0 && m->watch_pid == pid && m->watch_start == start) {
+    if (pid == wipc_plat_getpid())
+        return 0; /* a thread of ours abandons what it owns as it ends */
+    if (m->watch_fd >= 0 && m->watch_pid == pid) {
         wipc_plat_wait_readable(m->watch_fd, 0, &ready);
         return ready;
     }
@@ -207,7 +197,11 @@ static int mtx_owner_dead(struct wipc_mutex_obj *m, DWORD pid, uint64_t start)
     err = wipc_plat_pidfd_watch(pid, &pidfd);
     if (err)
         return err == ERROR_INVALID_PARAMETER; /* else it cannot tell */
-    if (wipc_plat_process_start(pid, pidfd, &s, NULL) != 0 || s != start) {
+    know_start = atomic_load(&sh->owner_start_pid) == pid;
+    if (know_start)
+        start = atomic_load(&sh->owner_start);
+    if (wipc_plat_process_start(pid, pidfd, &s, NULL) != 0 ||
+        (know_start && s != start)) {
         wipc_plat_close(pidfd);
         return 1;
     }
@@ -216,13 +210,13 @@ static int mtx_owner_dead(struct wipc_mutex_obj *m, DWORD pid, uint64_t start)
     return ready;
 }
 
-/* Watches the pidfd of the owner another process (or nothing). */
-static void mtx_watch(struct wipc_mutex_obj *m, DWORD pid, uint64_t start)
+/* Watches the pidfd of the owner in v if it is another process's. */
+static void mtx_watch(struct wipc_mutex_obj *m, uint64_t v)
 {
+    DWORD pid = v ? MTX_PID(v) : 0;
     int pidfd = -1;
-    uint64_t s = 0;
 
-    if (m->watch_fd >= 0 && m->watch_pid == pid && m->watch_start == start)
+    if (m->watch_fd >= 0 && m->watch_pid == pid)
         return;
     if (m->watch_fd >= 0) {
         wipc_plat_epoll_unwatch(m->ep, m->watch_fd);
@@ -234,115 +228,117 @@ static void mtx_watch(struct wipc_mutex_obj *m, DWORD pid, uint64_t start)
         return;
     if (wipc_plat_pidfd_watch(pid, &pidfd) != 0)
         return; /* gone: the next look claims it */
-    if (wipc_plat_process_start(pid, pidfd, &s, NULL) != 0 || s != start ||
-        wipc_plat_epoll_watch(m->ep, pidfd, 0) != 0) {
+    if (wipc_plat_epoll_watch(m->ep, pidfd, 0) != 0) {
         wipc_plat_close(pidfd);
         return;
     }
     m->watch_fd = pidfd;
     m->watch_pid = pid;
-    m->watch_start = start;
 }
 
-/* Under both locks: acquires if it can.  Returns 1, 2 (abandoned) or 0;
- * fresh: the thread did not own it before. */
-static int mtx_try(struct wipc_mutex_obj *m, const struct mtx_me *me,
-                   int *fresh, DWORD *opid, uint64_t *ostart)
+/* ---- Taking and giving back ----------------------------------------------- */
+
+/* The calling thread has just swapped itself in: 1, or 2 if it hears of an
+ * abandonment. */
+static int mtx_took(struct wipc_mutex_obj *m, const struct mtx_me *me,
+                    int abandoned)
 {
     struct mtx_shared *sh = m->sh;
-    int took = 0;
-    DWORD pid;
+    atomic_store(&sh->owner_start, me->start);
+    atomic_store(&sh->owner_start_pid, me->pid);
+    sh->recursion = 1;
+    if (atomic_exchange(&sh->abandoned, 0))
+        abandoned = 1;
+    sh->claim_abandoned = (uint32_t)abandoned;
+    owned_add(m);
+    return abandoned ? 2 : 1;
+}
 
-    *fresh = 0;
-    if (mtx_mine(sh, me)) {
-        if (sh->recursion >= 0x7fffffffu)
-            return 0;
-        sh->recursion++;
-        return 1;
-    }
-    wipc_plat_eventfd_take(m->token, &took);
-    pid = ld(&sh->owner_pid);
-    if (!took && pid != 0) {
-        /* Its owner may have died with it.  An owner of this process is
-         * alive (a thread that ends abandons what it owns) unless the pid
-         * was another process's, before a fork or long ago. */
-        int dead = pid == me->pid ? sh->owner_start != me->start
-                                  : mtx_owner_dead(m, pid, sh->owner_start);
-        if (!dead) {
-            *opid = pid;
-            *ostart = sh->owner_start;
+/* One look: 1 or 2 if the thread now owns it, 0 with *seen the owner word
+ * it left CONTENDED. */
+static int mtx_try(struct wipc_mutex_obj *m, const struct mtx_me *me,
+                   int contended, uint64_t *seen)
+{
+    struct mtx_shared *sh = m->sh;
+    uint64_t v = atomic_load(&sh->owner);
+
+    for (;;) {
+        if ((v & ~MTX_CONTENDED) == me->key) {
+            if (sh->recursion >= 0x7fffffffu)
+                return 0;
+            sh->recursion++;
+            return 1;
+        }
+        if (v == 0) {
+            /* Free.  A waiter keeps CONTENDED for the others. */
+            if (atomic_compare_exchange_weak(
+                    &sh->owner, &v, me->key | (contended ? MTX_CONTENDED : 0)))
+                return mtx_took(m, me, 0);
+            continue;
+        }
+        if (!contended) {
+            *seen = v;
             return 0;
         }
-        sh->abandoned = 1;
-    } else if (!took) {
-        /* Free in the state but no token: a holder died inside the lock
-         * between the two; the token is the truth. */
-        *opid = 0;
-        *ostart = 0;
+        if (mtx_owner_dead(m, v)) {
+            if (atomic_compare_exchange_strong(&sh->owner, &v,
+                                               me->key | MTX_CONTENDED))
+                return mtx_took(m, me, 1);
+            continue;
+        }
+        if (!(v & MTX_CONTENDED) &&
+            !atomic_compare_exchange_weak(&sh->owner, &v, v | MTX_CONTENDED))
+            continue;
+        *seen = v | MTX_CONTENDED;
         return 0;
     }
-    mtx_set_owner(sh, me);
-    sh->recursion = 1;
-    sh->claim_abandoned = sh->abandoned;
-    sh->abandoned = 0;
-    *fresh = 1;
-    return sh->claim_abandoned ? 2 : 1;
 }
 
 static int mutex_satisfy(struct wipc_object *obj)
 {
     struct wipc_mutex_obj *m = mtx_of(obj);
-    struct mtx_me me;
-    DWORD opid = 0;
-    uint64_t ostart = 0;
-    int r, fresh = 0, round;
+    const struct mtx_me *me = mtx_me();
+    uint64_t seen = 0;
+    int r;
 
-    mtx_me(&me);
+    /* The uncontended path: one compare-and-swap. */
+    r = mtx_try(m, me, 0, &seen);
+    if (r)
+        return r;
     wipc_mutex_lock(&m->local);
-    for (round = 0; round < 2; round++) {
-        /* A look that fails drains the events first and looks again: what
-         * changes after that second look wakes the next poll. */
-        if (round)
-            wipc_plat_epoll_drain(m->ep);
-        mtx_lock(m);
-        r = mtx_try(m, &me, &fresh, &opid, &ostart);
-        mtx_unlock(m);
-        if (r)
-            break;
-    }
-    if (!r)
-        mtx_watch(m, opid, ostart);
+    /* A waiter drains its events, marks the word CONTENDED and looks
+     * again: a release after that look rings, a death shows in the pidfd
+     * it then watches. */
+    wipc_plat_epoll_drain(m->ep);
+    r = mtx_try(m, me, 1, &seen);
+    mtx_watch(m, r ? 0 : seen);
     wipc_mutex_unlock(&m->local);
-    if (fresh)
-        owned_add(obj);
     return r;
 }
 
-/* Gives up one level of ownership; the last one frees the token. */
+/* Frees the word; rings if anybody waits. */
+static void mtx_free_word(struct wipc_mutex_obj *m)
+{
+    wipc_object_signal_publish(&m->obj);
+    if (atomic_exchange(&m->sh->owner, 0) & MTX_CONTENDED)
+        wipc_plat_eventfd_add(m->token, 1);
+}
+
+/* Gives up one level of ownership; the last one frees the mutex. */
 static DWORD mtx_release(struct wipc_mutex_obj *m, int restore_abandoned)
 {
     struct mtx_shared *sh = m->sh;
-    struct mtx_me me;
-    int last = 0;
+    const struct mtx_me *me = mtx_me();
 
-    mtx_me(&me);
-    mtx_lock(m);
-    if (!mtx_mine(sh, &me) || sh->recursion == 0) {
-        mtx_unlock(m);
+    if (!mtx_mine(sh, me) || sh->recursion == 0)
         return ERROR_NOT_OWNER;
-    }
     if (--sh->recursion == 0) {
-        last = 1;
         if (restore_abandoned && sh->claim_abandoned)
-            sh->abandoned = 1;
+            atomic_store(&sh->abandoned, 1);
         sh->claim_abandoned = 0;
-        mtx_set_owner(sh, NULL);
-        wipc_object_signal_publish(&m->obj);
-        wipc_plat_eventfd_set(m->token);
+        owned_remove(m);
+        mtx_free_word(m);
     }
-    mtx_unlock(m);
-    if (last)
-        owned_remove(&m->obj);
     return 0;
 }
 
@@ -357,30 +353,22 @@ DWORD wipc_mutex_release(struct wipc_object *obj)
 }
 
 /* The thread is ending owning the mutex: it is abandoned. */
-static void mtx_abandon(struct wipc_object *obj)
+static void mtx_abandon(struct wipc_mutex_obj *m)
 {
-    struct wipc_mutex_obj *m = mtx_of(obj);
-    struct mtx_me me;
-
-    mtx_me(&me);
-    mtx_lock(m);
-    if (mtx_mine(m->sh, &me)) {
+    if (mtx_mine(m->sh, mtx_me())) {
         m->sh->recursion = 0;
         m->sh->claim_abandoned = 0;
-        m->sh->abandoned = 1;
-        mtx_set_owner(m->sh, NULL);
-        wipc_object_signal_publish(obj);
-        wipc_plat_eventfd_set(m->token);
+        atomic_store(&m->sh->abandoned, 1);
+        mtx_free_word(m);
     }
-    mtx_unlock(m);
 }
 
+/* -1 (nothing to poll: try it) while it is free or this thread's. */
 static int mutex_signal_fd(struct wipc_object *obj)
 {
     struct wipc_mutex_obj *m = mtx_of(obj);
-    struct mtx_me me;
-    mtx_me(&me);
-    return mtx_mine(m->sh, &me) ? -1 : m->ep;
+    uint64_t v = atomic_load(&m->sh->owner);
+    return v == 0 || (v & ~MTX_CONTENDED) == mtx_me()->key ? -1 : m->ep;
 }
 
 static int mutex_get_fd(struct wipc_object *obj) { return mtx_of(obj)->ep; }
@@ -461,7 +449,6 @@ static DWORD mtx_new(int token, int state, struct mtx_shared *sh,
 DWORD wipc_mutex_create(BOOL initial_owner, struct wipc_object **out)
 {
     struct mtx_shared *sh;
-    struct mtx_me me;
     void *p;
     int token = -1, state = -1;
     DWORD err = wipc_plat_memfd("winipc-mutex", MTX_SIZE, &state);
@@ -475,22 +462,18 @@ DWORD wipc_mutex_create(BOOL initial_owner, struct wipc_object **out)
     sh = p;
     sh->magic = MTX_MAGIC;
     sh->size = MTX_SIZE;
-    err = wipc_plat_shared_mutex_init(&sh->lock);
-    if (!err)
-        err = wipc_plat_eventfd(!initial_owner, &token);
+    err = wipc_plat_eventfd(0, &token);
     if (err) {
         wipc_plat_unmap(sh, MTX_SIZE);
         wipc_plat_close(state);
         return err;
     }
-    if (initial_owner) {
-        mtx_me(&me);
-        mtx_set_owner(sh, &me);
-        sh->recursion = 1;
-    }
     err = mtx_new(token, state, sh, out);
-    if (!err && initial_owner)
-        owned_add(*out);
+    if (!err && initial_owner) {
+        const struct mtx_me *me = mtx_me();
+        atomic_store(&sh->owner, me->key);
+        mtx_took(mtx_of(*out), me, 0);
+    }
     return err;
 }
 
