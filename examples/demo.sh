@@ -786,6 +786,44 @@ grep -F -q "[Child] handle $given:" "$tmp/msinh" ||
     fail "the child should use the parent's handle value ($given)"
 done_example
 
+example "windows/sync_event_threads" \
+    "Microsoft's \"Using Event Objects\" (issue 15): reader threads wait on a" \
+    "manual-reset event (named WriteEvent) while the main thread writes a" \
+    "shared buffer; one SetEvent releases them all, and the main thread" \
+    "waits for every thread with WaitForMultipleObjects (bWaitAll TRUE)."
+run "$tmp/syncev" 10 $unbuffered "$win/sync_event_threads"
+expect_rc 0
+expect "$tmp/syncev" "Thread 0 reading from buffer: the buffer's contents" \
+    "Thread 3 reading from buffer: the buffer's contents" \
+    "All threads ended, cleaning up for application exit..."
+expect_order "$tmp/syncev" "Main thread writing to the shared buffer..." \
+    "All threads ended"
+done_example
+
+example "windows/sync_mutex_threads" \
+    "Microsoft's \"Using Mutex Objects\" (issue 15): two threads write to a" \
+    "database (a counter) under a mutex, WaitForSingleObject and" \
+    "ReleaseMutex around each write, so no write is lost; then a thread" \
+    "ends owning the mutex and the next wait reports WAIT_ABANDONED."
+run "$tmp/syncmx" 10 $unbuffered "$win/sync_mutex_threads"
+expect_rc 0
+expect "$tmp/syncmx" "2 threads wrote 20 times each: the database says 40" \
+    "the wait says WAIT_ABANDONED"
+done_example
+
+example "windows/shared_memory_first + shared_memory_second" \
+    "Microsoft's \"Creating Named Shared Memory\" (issue 15): the first" \
+    "process creates a file mapping backed by the paging file named" \
+    "Local\\MyFileMappingObject, writes a message into a view, and starts" \
+    "the second, which opens the mapping by name (OpenFileMapping) and" \
+    "reads the message from its own view: the same memory."
+run "$tmp/shm" 15 $unbuffered "$win/shared_memory_first"
+expect_rc 0
+expect_order "$tmp/shm" "first process: wrote \"Message from first process.\"" \
+    "second process: read \"Message from first process.\"" \
+    "the second process ended with exit code 0"
+done_example
+
 # ---- Summary -----------------------------------------------------------------
 
 echo
