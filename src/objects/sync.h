@@ -179,4 +179,28 @@ typedef DWORD (*wipc_sync_fetch_fn)(DWORD pid, DWORD uid, uint64_t id,
  * a slot (starts its handle service). */
 void wipc_sync_name_set_fetch(wipc_sync_fetch_fn fn, void (*ready)(void));
 
+/* ---- Listings (the winipc tool's "objects") ------------------------------- */
+
+#define WIPC_SYNC_HOLDERS_MAX 16
+
+struct wipc_sync_status {
+    char name[512 + 8];  /* as created: "x", "Global\x" */
+    enum wipc_sync_kind kind;
+    DWORD owner_uid;     /* the user that created it */
+    int is_public;       /* made with a NULL DACL */
+    size_t nholders;     /* processes holding it by name (live slots) */
+    DWORD holders[WIPC_SYNC_HOLDERS_MAX]; /* the first of them */
+};
+
+/*
+ * Every named event, mutex, semaphore, timer and mapping that some process
+ * holds, sorted by registry file name, in a malloc'ed array of *n (NULL
+ * when none; free() it).  Read-only: each registry read under its mutex
+ * (shared); other users' private names cannot be read and are left out.
+ */
+DWORD wipc_sync_list(struct wipc_sync_status **out, size_t *n);
+
+/* "Event", "Mutant", "Semaphore", "Timer", "Section" (Windows' type names). */
+const char *wipc_sync_kind_name(enum wipc_sync_kind kind);
+
 #endif /* WIPC_SYNC_H */

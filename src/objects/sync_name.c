@@ -506,3 +506,92 @@ DWORD wipc_sync_name_lookup(uint64_t id, int foreign, struct wipc_object **out)
     wipc_mutex_unlock(&sn_lock);
     return err;
 }
+
+/* ---- Listings ---------------------------------------------------------------- */
+
+const char *wipc_sync_kind_name(enum wipc_sync_kind kind)
+{
+    switch (kind) {
+    case WIPC_SYNC_EVENT:
+        return "Event";
+    case WIPC_SYNC_MUTEX:
+        return "Mutant";
+    case WIPC_SYNC_SEMAPHORE:
+        return "Semaphore";
+    case WIPC_SYNC_TIMER:
+        return "Timer";
+    case WIPC_SYNC_MAPPING:
+        return "Section";
+    }
+    return "?";
+}
+
+/* One registry's entry: 0, or ERROR_FILE_NOT_FOUND if nobody holds it. */
+static DWORD sn_status(const char *file, struct wipc_sync_status *st)
+{
+    struct wipc_ns_file f;
+    struct sn_header h;
+    int created = 0;
+    uint32_t i;
+    DWORD err = wipc_ns_open(file, WIPC_NS_READ, 0, &f, &created);
+
+    if (err)
+        return err;
+    memset(st, 0, sizeof *st);
+    sn_read_header(&f, &h);
+    for (i = 0; h.magic == SN_MAGIC && i < h.nslots; i++) {
+        struct sn_slot s;
+        if (!wipc_plat_byte_locked(f.fd, WIPC_NS_LOCK_SLOT(i)) ||
+            wipc_plat_pread_all(f.fd, &s, sizeof s, sn_slot_off(i)) ||
+            s.pid == 0)
+            continue;
+        if (st->nholders < WIPC_SYNC_HOLDERS_MAX)
+            st->holders[st->nholders] = s.pid;
+        st->nholders++;
+    }
+    wipc_plat_close(f.fd);
+    if (st->nholders == 0)
+        return ERROR_FILE_NOT_FOUND;
+    snprintf(st->name, sizeof st->name, "%s", h.name);
+    st->kind = (enum wipc_sync_kind)h.kind;
+    st->owner_uid = f.owner;
+    st->is_public = (h.flags & SN_PUBLIC) != 0;
+    return 0;
+}
+
+static int sn_cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+DWORD wipc_sync_list(struct wipc_sync_status **out, size_t *n)
+{
+    char **names = NULL;
+    size_t count = 0, i, k = 0;
+    struct wipc_sync_status *list = NULL;
+    DWORD err = wipc_ns_list("sync", &names, &count);
+
+    *out = NULL;
+    *n = 0;
+    if (err)
+        return err;
+    if (count) {
+        qsort(names, count, sizeof *names, sn_cmp_names);
+        list = calloc(count, sizeof *list);
+        if (!list) {
+            wipc_plat_free_names(names, count);
+            return ERROR_NOT_ENOUGH_MEMORY;
+        }
+    }
+    for (i = 0; i < count; i++)
+        if (sn_status(names[i], &list[k]) == 0)
+            k++;
+    wipc_plat_free_names(names, count);
+    if (k == 0) {
+        free(list);
+        list = NULL;
+    }
+    *out = list;
+    *n = k;
+    return 0;
+}

@@ -30,7 +30,7 @@ comp() {
 
 # Commands and options.
 check_eq "the commands" \
-    "$(printf '%s\n' connect error handles mailslots pipes recv send serve)" \
+    "$(printf '%s\n' connect error handles mailslots objects pipes recv send serve)" \
     "$(comp "winipc ")"
 check_eq "a command by its start" "connect" "$(comp "winipc con")"
 check_eq "the tool's own options" "--version" "$(comp "winipc --v")"

@@ -24,6 +24,7 @@ struct command {
 static const struct command commands[] = {
     {"pipes", cmd_pipes, "list the named pipes that have a live server"},
     {"mailslots", cmd_mailslots, "list the mailslots that have a receiver"},
+    {"objects", cmd_objects, "list named events, mutexes, semaphores, ..."},
     {"handles", cmd_handles, "show the handle table of a winipc process"},
     {"send", cmd_send, "write messages to a mailslot"},
     {"recv", cmd_recv, "create a mailslot and print what it receives"},

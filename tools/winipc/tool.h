@@ -18,6 +18,7 @@
 
 int cmd_pipes(int argc, char **argv);
 int cmd_mailslots(int argc, char **argv);
+int cmd_objects(int argc, char **argv);
 int cmd_handles(int argc, char **argv);
 int cmd_send(int argc, char **argv);
 int cmd_recv(int argc, char **argv);
