@@ -802,6 +802,74 @@ static void test_mappings(void)
     CloseHandle(f);
 }
 
+
+/* Reads "MUTEX SEM\n" (handle values duplicated into this process while
+ * it was suspended) from stdin, then checks them as helper_inherited
+ * does; exit code: the semaphore's previous count, or 100 + a check. */
+static int helper_dup_stdin(int argc, char **argv)
+{
+    char buf[128] = "", *a[3] = {buf, NULL, NULL};
+    DWORD n = 0, got = 0;
+    (void)argc;
+    (void)argv;
+    while (got < sizeof buf - 1 && !strchr(buf, '\n') &&
+           ReadFile(GetStdHandle(STD_INPUT_HANDLE), buf + got,
+                    sizeof buf - 1 - got, &n, NULL) &&
+           n)
+        got += n;
+    buf[got] = '\0';
+    a[1] = strchr(buf, ' ');
+    if (!a[1])
+        return 110;
+    *a[1]++ = '\0';
+    return helper_inherited(2, a);
+}
+
+static void test_duplicate_into_suspended(void)
+{
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    STARTUPINFOA si = {sizeof si};
+    PROCESS_INFORMATION pi;
+    HANDLE in_r, in_w, m, s, dm = NULL, ds = NULL;
+    char cmd[8192], line[128];
+    DWORD n, code = 0;
+    LONG prev = -1;
+
+    m = CreateMutexA(NULL, TRUE, NULL);
+    s = CreateSemaphoreA(NULL, 2, 5, NULL);
+    CHECK_OK(CreatePipe(&in_r, &in_w, &sa, 0));
+    SetHandleInformation(in_w, HANDLE_FLAG_INHERIT, 0);
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = in_r;
+    si.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
+    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+    snprintf(cmd, sizeof cmd, "\"%s\" --helper dup_stdin", self_exe);
+    CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, TRUE, CREATE_SUSPENDED,
+                            NULL, NULL, &si, &pi));
+    CloseHandle(in_r);
+    /* Into the child before it runs: its table is kept here until then. */
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), m, pi.hProcess, &dm, 0,
+                             FALSE, DUPLICATE_SAME_ACCESS));
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), s, pi.hProcess, &ds, 0,
+                             FALSE, DUPLICATE_SAME_ACCESS));
+    snprintf(line, sizeof line, "%#llx %#llx\n",
+             (unsigned long long)(uintptr_t)dm,
+             (unsigned long long)(uintptr_t)ds);
+    CHECK_OK(WriteFile(in_w, line, (DWORD)strlen(line), &n, NULL));
+    CHECK(ResumeThread(pi.hThread) != (DWORD)-1);
+    CHECK_EQ(WaitForSingleObject(pi.hProcess, 30000), WAIT_OBJECT_0);
+    CHECK_OK(GetExitCodeProcess(pi.hProcess, &code));
+    CHECK_EQ(code, 2);
+    CHECK_OK(ReleaseSemaphore(s, 0, &prev));
+    CHECK_EQ(prev, 3);
+    CHECK_OK(ReleaseMutex(m));
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    CloseHandle(in_w);
+    CloseHandle(m);
+    CloseHandle(s);
+}
+
 int main(int argc, char **argv)
 {
     {
@@ -815,7 +883,8 @@ int main(int argc, char **argv)
                  {"inherited", helper_inherited},
                  {"make_sem", helper_make_sem},
                  {"timer_set", helper_timer_set},
-                 {"map_write", helper_map_write});
+                 {"map_write", helper_map_write},
+                 {"dup_stdin", helper_dup_stdin});
     RUN(test_mutex_recursive);
     RUN(test_mutex_threads);
     RUN(test_mutex_wait_all);
@@ -830,5 +899,6 @@ int main(int argc, char **argv)
     RUN(test_duplicate_sync);
     RUN(test_timers);
     RUN(test_mappings);
+    RUN(test_duplicate_into_suspended);
     return TEST_SUMMARY();
 }
