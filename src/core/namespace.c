@@ -187,6 +187,11 @@ static DWORD ns_check(int fd, enum wipc_ns_how how, struct wipc_ns_file *f)
 
     if (err)
         return err;
+    /* Removed since it was opened (a client that found it empty, as a
+     * new registry is for a moment, and took it for a dead pipe's): gone,
+     * not a link to something else. */
+    if (st.type == WIPC_PLAT_FILE && st.nlink == 0)
+        return ERROR_FILE_NOT_FOUND;
     if (st.type != WIPC_PLAT_FILE || st.nlink != 1 || (st.mode & 022) ||
         (how != WIPC_NS_READ && how != WIPC_NS_PEEK && st.uid != me) ||
         (ns_foreign && st.uid != ns_owner))
@@ -271,6 +276,8 @@ DWORD wipc_ns_open(const char *name, enum wipc_ns_how how, unsigned mode,
         if (err) {
             wipc_plat_close(fd);
             f->fd = -1;
+            if (err == ERROR_FILE_NOT_FOUND && how == WIPC_NS_CREATE)
+                continue; /* removed under us: make it again */
             return err;
         }
         /* A reader is not held up to look: see namespace.h. */
