@@ -619,6 +619,55 @@ static void test_create_while_client_opens(void)
     CHECK_EQ(last, 0);
 }
 
+/* Each end has unread data and a thread waiting in FlushFileBuffers for
+ * the other to read it; closing both ends ends both flushes with
+ * ERROR_BROKEN_PIPE and frees the instance (Wine's
+ * test_overlapped_transport: winipc's flushes waited for ever, each
+ * keeping its connection open for the other). */
+struct flusher {
+    HANDLE h;
+    BOOL ok;
+    DWORD err;
+};
+
+static DWORD WINAPI flush_thread(LPVOID arg)
+{
+    struct flusher *f = arg;
+    f->ok = FlushFileBuffers(f->h);
+    f->err = f->ok ? 0 : GetLastError();
+    return 0;
+}
+
+static void test_close_both_while_flushing(void)
+{
+    const char *name = pipe_name("flushclose");
+    static char buf[8000];
+    HANDLE s = server(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1), c, t[2];
+    struct flusher f[2];
+    DWORD n;
+
+    c = client(name, GENERIC_READ | GENERIC_WRITE);
+    CHECK_OK(WriteFile(s, buf, 7000, &n, NULL));
+    CHECK_OK(WriteFile(c, buf, 8000, &n, NULL));
+    f[0] = (struct flusher){s, TRUE, 0};
+    f[1] = (struct flusher){c, TRUE, 0};
+    for (int i = 0; i < 2; i++)
+        t[i] = CreateThread(NULL, 0, flush_thread, &f[i], 0, NULL);
+    /* Both are waiting (nothing is read): they cannot have returned. */
+    CHECK_EQ(WaitForMultipleObjects(2, t, FALSE, 50), WAIT_TIMEOUT);
+    CHECK_OK(CloseHandle(c));
+    CHECK_OK(CloseHandle(s));
+    for (int i = 0; i < 2; i++) {
+        CHECK_EQ(WaitForSingleObject(t[i], 10000), WAIT_OBJECT_0);
+        CHECK(!f[i].ok);
+        CHECK_EQ(f[i].err, ERROR_BROKEN_PIPE);
+        CloseHandle(t[i]);
+    }
+    s = server(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1);
+    CHECK(s != INVALID_HANDLE_VALUE);
+    CloseHandle(s);
+}
+
 int main(int argc, char **argv)
 {
     ssize_t len = readlink("/proc/self/exe", self_exe, sizeof self_exe - 1);
@@ -634,5 +683,6 @@ int main(int argc, char **argv)
     RUN(test_flush_ends);
     RUN(test_server_process_killed);
     RUN(test_create_while_client_opens);
+    RUN(test_close_both_while_flushing);
     return TEST_SUMMARY();
 }

@@ -172,6 +172,15 @@ DWORD wipc_handle_ref(HANDLE h, const struct wipc_object_ops *type,
     return 0;
 }
 
+long wipc_handle_count(struct wipc_object *obj)
+{
+    long n;
+    wipc_mutex_lock(&table.lock);
+    n = obj->handles;
+    wipc_mutex_unlock(&table.lock);
+    return n;
+}
+
 DWORD wipc_handle_close(HANDLE h)
 {
     struct handle_entry *e;

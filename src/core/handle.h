@@ -73,6 +73,10 @@ DWORD wipc_handle_ref(HANDLE h, const struct wipc_object_ops *type,
                       ACCESS_MASK need, struct wipc_object **obj,
                       ACCESS_MASK *granted);
 
+/* How many entries of this process's table hold obj (0: the process has
+ * closed every handle to it, though calls in progress may still use it). */
+long wipc_handle_count(struct wipc_object *obj);
+
 /*
  * Removes h from the table and drops the entry's reference.  Closing a
  * pseudo handle succeeds and does nothing.  Errors: ERROR_INVALID_HANDLE

@@ -37,6 +37,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "../core/handle.h"
 #include "../core/io.h"
 #include "../core/namespace.h"
 #include "objects.h"
@@ -932,6 +933,12 @@ static DWORD np_flush(struct wipc_object *obj)
             p->conn_gen != gen)
             err = ERROR_PIPE_NOT_CONNECTED;
         wipc_mutex_unlock(&p->lock);
+        /* The process closed its last handle to this end while the flush
+         * waited (the flush's reference keeps the connection open): the
+         * end is going, as on Windows, and the peer must see it go
+         * (both ends flushing at each other would wait for ever). */
+        if (!err && wipc_handle_count(obj) == 0)
+            err = ERROR_BROKEN_PIPE;
     }
     wipc_mutex_unlock(&p->wlock);
     return err;
