@@ -20,6 +20,22 @@ static int64_t io_overlapped_offset(const OVERLAPPED *ov,
     return (int64_t)(((uint64_t)ov->OffsetHigh << 32) | ov->Offset);
 }
 
+/* The object of h for a read or a write: its type must have the
+ * operation, the handle the rights, and a non-empty transfer a buffer
+ * (null_buffer_err otherwise).  Takes a reference. */
+static DWORD io_ref(HANDLE h, int writing, const void *buf, DWORD len,
+                    DWORD null_buffer_err, struct wipc_object **obj)
+{
+    DWORD err = writing
+                    ? api_ref_io(h, API_OP(write), IO_WRITE_RIGHTS, obj)
+                    : api_ref_io(h, API_OP(read), IO_READ_RIGHTS, obj);
+    if (!err && !buf && len) {
+        wipc_object_release(*obj);
+        err = null_buffer_err;
+    }
+    return err;
+}
+
 /*
  * ReadFile and WriteFile: one transfer through the object's read or write
  * op.  null_buffer_err is what a NULL buffer with a non-zero length gets
@@ -43,14 +59,9 @@ static BOOL io_transfer(HANDLE h, int writing, void *buf, DWORD len,
         *count = 0;
     if (ov)
         ov->Internal = WIPC_STATUS_PENDING;
-    err = writing ? api_ref_io(h, API_OP(write), IO_WRITE_RIGHTS, &obj)
-                  : api_ref_io(h, API_OP(read), IO_READ_RIGHTS, &obj);
+    err = io_ref(h, writing, buf, len, null_buffer_err, &obj);
     if (err)
         return api_fail(err);
-    if (!buf && len) {
-        wipc_object_release(obj);
-        return api_fail(null_buffer_err);
-    }
     if (ov && (obj->flags & WIPC_OBJ_OVERLAPPED) && obj->ops->io_progress) {
         err = api_io_start(obj, writing ? WIPC_IO_WRITE : WIPC_IO_READ, buf,
                            len, io_overlapped_offset(ov, obj), ov, &moved);
@@ -115,14 +126,9 @@ static BOOL io_transfer_ex(HANDLE h, int writing, void *buf, DWORD len,
 
     if (!ov || !routine)
         return api_fail(ERROR_INVALID_PARAMETER);
-    err = writing ? api_ref_io(h, API_OP(write), IO_WRITE_RIGHTS, &obj)
-                  : api_ref_io(h, API_OP(read), IO_READ_RIGHTS, &obj);
+    err = io_ref(h, writing, buf, len, null_buffer_err, &obj);
     if (err)
         return api_fail(err);
-    if (!buf && len) {
-        wipc_object_release(obj);
-        return api_fail(null_buffer_err);
-    }
     if (obj->ops->io_progress) {
         err = api_io_start_routine(obj, writing ? WIPC_IO_WRITE : WIPC_IO_READ,
                                    buf, len, io_overlapped_offset(ov, obj), ov,

@@ -1194,7 +1194,13 @@ static DWORD np_why_not(const char *path, int fd, const struct np_header *h,
         return ERROR_PIPE_BUSY;
     if (!wipc_ns_still_there(fd, path))
         return NP_AGAIN;
-    wipc_ns_remove_locked(path); /* every server is gone */
+    /* Every server is gone: the name goes.  A file with no header yet is
+     * a first instance being made (its server writes the header under
+     * the mutex it has not taken yet): it stays, for that server, which
+     * would otherwise make it again and again while clients come (or a
+     * later server reuses it). */
+    if (have_header)
+        wipc_ns_remove_locked(path);
     return ERROR_FILE_NOT_FOUND;
 }
 
@@ -1377,6 +1383,36 @@ static DWORD np_came_before(struct wipc_npipe *p)
     return ERROR_PIPE_CONNECTED;
 }
 
+/*
+ * What ConnectNamedPipe does before it waits (p->lock held), synchronous
+ * or overlapped: 0 if the instance now listens and the caller is to wait
+ * for a client, else the call's answer at once (ERROR_PIPE_CONNECTED: a
+ * client came before; ERROR_NO_DATA: and went; ERROR_PIPE_LISTENING in
+ * PIPE_NOWAIT mode).
+ */
+static DWORD np_listen_locked(struct wipc_npipe *p)
+{
+    switch (p->state) {
+    case NP_CONNECTED:
+        return ERROR_PIPE_CONNECTED;
+    case NP_BROKEN:
+        return ERROR_NO_DATA; /* the client came and went */
+    case NP_DISCONNECTED:
+        /* A new claim first: whatever waits in the backlog from before
+         * (a client that claimed the last listen and came late) is
+         * dropped by the accept that follows.  The slot says BUSY until
+         * np_set_listening, so no client claims between the two steps. */
+        p->state = NP_LISTENING;
+        np_set_listening(p);
+        break; /* a client that comes now is seen by the wait */
+    case NP_LISTENING:
+        if (np_accept_pending_locked(p) == 0)
+            return np_came_before(p);
+        break;
+    }
+    return atomic_load(&p->nowait) ? ERROR_PIPE_LISTENING : 0;
+}
+
 DWORD wipc_npipe_connect(struct wipc_object *obj)
 {
     struct wipc_npipe *p = np_of(obj);
@@ -1387,34 +1423,9 @@ DWORD wipc_npipe_connect(struct wipc_object *obj)
     if (!p->server)
         return ERROR_INVALID_FUNCTION;
     wipc_mutex_lock(&p->lock);
-    switch (p->state) {
-    case NP_CONNECTED:
-        err = ERROR_PIPE_CONNECTED;
-        break;
-    case NP_BROKEN:
-        err = ERROR_NO_DATA; /* the client came and went */
-        break;
-    case NP_DISCONNECTED:
-        /* A new claim first: whatever waits in the backlog from before
-         * (a client that claimed the last listen and came late) is
-         * dropped by the accept that follows.  The slot says BUSY until
-         * np_set_listening, so no client claims between the two steps. */
-        p->state = NP_LISTENING;
-        np_set_listening(p);
-        if (atomic_load(&p->nowait))
-            err = ERROR_PIPE_LISTENING;
-        else if (p->wake_fd < 0)
-            err = wipc_plat_eventfd(0, &p->wake_fd);
-        break; /* a client that comes now is seen by the wait below */
-    case NP_LISTENING:
-        if (np_accept_pending_locked(p) == 0)
-            err = np_came_before(p);
-        else if (atomic_load(&p->nowait))
-            err = ERROR_PIPE_LISTENING;
-        else if (p->wake_fd < 0)
-            err = wipc_plat_eventfd(0, &p->wake_fd);
-        break;
-    }
+    err = np_listen_locked(p);
+    if (!err && p->wake_fd < 0)
+        err = wipc_plat_eventfd(0, &p->wake_fd);
     if (err) {
         wipc_mutex_unlock(&p->lock);
         return err;
@@ -1969,24 +1980,7 @@ static DWORD np_io_connect(struct wipc_npipe *p, struct wipc_io *io)
         return ERROR_INVALID_FUNCTION;
     wipc_mutex_lock(&p->lock);
     if (!(io->state & NP_IO_LISTENING)) {
-        switch (p->state) {
-        case NP_CONNECTED:
-            err = ERROR_PIPE_CONNECTED;
-            break;
-        case NP_BROKEN:
-            err = ERROR_NO_DATA; /* the client came and went */
-            break;
-        case NP_DISCONNECTED:
-            p->state = NP_LISTENING;
-            np_set_listening(p);
-            break;
-        case NP_LISTENING:
-            if (np_accept_pending_locked(p) == 0)
-                err = np_came_before(p);
-            break;
-        }
-        if (!err && atomic_load(&p->nowait))
-            err = ERROR_PIPE_LISTENING;
+        err = np_listen_locked(p);
         io->state = NP_IO_LISTENING | p->conn_gen;
     } else if ((unsigned)io->state != p->conn_gen ||
                p->state != NP_LISTENING) {

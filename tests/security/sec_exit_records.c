@@ -119,12 +119,38 @@ static pid_t start_as(uid_t uid, const char *const *args, int *in, int *out)
 }
 
 /* P: "block CODE" as user uid. */
+/* Waits (at most 10 s) until process pid runs as uid: start_as's child
+ * changes its user after fork, and until then another user may not open
+ * it (OpenProcess answers ERROR_ACCESS_DENIED for a root process). */
+static int wait_uid(pid_t pid, uid_t uid)
+{
+    for (int i = 0; i < 10000; i++) {
+        char path[64], line[256];
+        FILE *f;
+        unsigned real = (unsigned)-1;
+        snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+        if ((f = fopen(path, "re")) != NULL) {
+            while (fgets(line, sizeof line, f))
+                if (sscanf(line, "Uid: %u", &real) == 1)
+                    break;
+            fclose(f);
+        }
+        if (real == (unsigned)uid)
+            return 1;
+        usleep(1000);
+    }
+    return 0;
+}
+
 static pid_t start_p(uid_t uid, DWORD code, int *in)
 {
     char arg[32];
     const char *args[] = {"--helper", "block", arg, NULL};
+    pid_t p;
     snprintf(arg, sizeof arg, "%#lx", (unsigned long)code);
-    return start_as(uid, args, in, NULL);
+    p = start_as(uid, args, in, NULL);
+    CHECK(p <= 0 || wait_uid(p, uid));
+    return p;
 }
 
 /* ROOT/exit.PID-START for process pid. */
