@@ -413,6 +413,11 @@ WINIPC_API BOOL WINAPI CreateProcessA(
     struct wipc_object *proc = NULL;
     DWORD pid = 0, err;
 
+    /* Whatever the outcome, PROCESS_INFORMATION starts zeroed: a failed
+     * call leaves all four fields 0, as Windows does (Wine's
+     * process.c:945-948, which Windows passes). */
+    if (lpProcessInformation)
+        memset(lpProcessInformation, 0, sizeof *lpProcessInformation);
     if (!lpStartupInfo || !lpProcessInformation)
         return api_fail(ERROR_NOACCESS);
     if (!lpApplicationName && !lpCommandLine)

