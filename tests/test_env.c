@@ -347,11 +347,12 @@ static void test_expand_buffer_sizes(void)
     CHECK_EQ(buf[0], '\0');
     CHECK_EQ(ExpandEnvironmentStringsA("x%WipcA%y", buf, 9), 8);
     CHECK_STR(buf, "xalphay");
-    /* nSize 0: the documentation makes it the number of characters that
-     * may be stored, so nothing is written (Windows writes one NUL). */
+    /* nSize 0 with a buffer: Windows still writes the empty string, one
+     * NUL and nothing more (Wine's environ.c:632). */
     memset(buf, 'X', sizeof buf);
     CHECK_EQ(ExpandEnvironmentStringsA("plain", buf, 0), 7);
-    CHECK_EQ(buf[0], 'X');
+    CHECK_EQ(buf[0], '\0');
+    CHECK_EQ(buf[1], 'X');
     CHECK_EQ(GetLastError(), DEADBEEF);
     CHECK_OK(SetEnvironmentVariableA("WipcA", NULL));
 }

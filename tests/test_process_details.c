@@ -43,10 +43,43 @@ static void test_failed_create_zeroes_info(void)
     CHECK_EQ(pi.dwThreadId, 0);
 }
 
+/* ---- ExpandEnvironmentStringsA with nSize 0 ------------------------------ */
+
+/* Wine's environ.c:632, the rows with count 0 (Windows passes them): the
+ * return value is the ANSI size that will work (length + 2), the last error
+ * is untouched, and the buffer, given though nSize is 0, holds "" (its first
+ * byte only is written).  Wine 8 leaves the buffer alone and returns
+ * length + 1 with ERROR_INSUFFICIENT_BUFFER; the Windows rows are the
+ * reference. */
+static void test_expand_size_zero(void)
+{
+    char buf[32];
+
+    CHECK_OK(SetEnvironmentVariableA("TVAR", "WINE"));
+    strcpy(buf, "abcdefghijklmnopqrstuv");
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(ExpandEnvironmentStringsA("Long long value", buf, 0), 17);
+    CHECK_EQ(GetLastError(), 0xdeadbeef);
+    CHECK_STR(buf, "");
+    CHECK_STR(buf + 1, "bcdefghijklmnopqrstuv"); /* nothing past byte 0 */
+
+    strcpy(buf, "abcdefghijklmnopqrstuv");
+    SetLastError(0xdeadbeef);
+    CHECK_EQ(ExpandEnvironmentStringsA("%TVAR% long long", buf, 0), 16);
+    CHECK_EQ(GetLastError(), 0xdeadbeef);
+    CHECK_STR(buf, "");
+    CHECK_STR(buf + 1, "bcdefghijklmnopqrstuv");
+
+    /* Without a buffer nothing is written, and the size is the same. */
+    CHECK_EQ(ExpandEnvironmentStringsA("%TVAR% long long", NULL, 0), 16);
+    CHECK_OK(SetEnvironmentVariableA("TVAR", NULL));
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
     RUN(test_failed_create_zeroes_info);
+    RUN(test_expand_size_zero);
     return TEST_SUMMARY();
 }

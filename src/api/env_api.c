@@ -70,6 +70,9 @@ WINIPC_API BOOL WINAPI FreeEnvironmentStringsA(LPCH penv)
  * when nSize > length + 1, and the return value is then length + 1; when it
  * does not fit, the buffer gets an empty string and the return value is
  * length + 2, the size that will work.  Neither case sets the last error.
+ * A buffer given with nSize 0 gets that empty string too: Windows writes
+ * its first byte even then (Wine's environ.c:632, rows with count 0, which
+ * Windows passes; Wine 8 leaves the buffer alone and is wrong there).
  */
 WINIPC_API DWORD WINAPI ExpandEnvironmentStringsA(LPCSTR lpSrc, LPSTR lpDst,
                                                   DWORD nSize)
@@ -87,7 +90,7 @@ WINIPC_API DWORD WINAPI ExpandEnvironmentStringsA(LPCSTR lpSrc, LPSTR lpDst,
         free(out);
         return env_dword(len + 1);
     }
-    if (lpDst && nSize > 0)
+    if (lpDst)
         lpDst[0] = '\0';
     free(out);
     return env_dword(len + 2);
