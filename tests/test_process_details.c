@@ -75,11 +75,53 @@ static void test_expand_size_zero(void)
     CHECK_OK(SetEnvironmentVariableA("TVAR", NULL));
 }
 
+/* ---- CloseHandle((HANDLE)STD_*_HANDLE) ----------------------------------- */
+
+/* Wine's process.c:2163 (Windows passes it; Wine 8 fails it, leaving the
+ * handle in place and answering ERROR_INVALID_HANDLE): closing the value
+ * (HANDLE)STD_ERROR_HANDLE empties the standard handle, GetStdHandle then
+ * gives NULL.  The handle it held is closed; a second such close has no
+ * handle left to close and fails as CloseHandle(NULL) does. */
+static void test_close_std_pseudo(void)
+{
+    static const DWORD which[] = {STD_ERROR_HANDLE, STD_OUTPUT_HANDLE,
+                                  STD_INPUT_HANDLE};
+    for (size_t i = 0; i < sizeof which / sizeof which[0]; i++) {
+        HANDLE orig = GetStdHandle(which[i]), h3 = NULL;
+        DWORD info;
+
+        CHECK_OK(DuplicateHandle(GetCurrentProcess(), orig,
+                                 GetCurrentProcess(), &h3, 0, TRUE,
+                                 DUPLICATE_SAME_ACCESS));
+        CHECK_OK(SetStdHandle(which[i], h3));
+        CHECK_EQ(GetStdHandle(which[i]), h3);
+
+        SetLastError(0xdeadbeef);
+        CHECK_EQ(CloseHandle((HANDLE)(ULONG_PTR)which[i]), TRUE);
+        CHECK(GetStdHandle(which[i]) == NULL);
+        CHECK_FAILS(GetHandleInformation(h3, &info), ERROR_INVALID_HANDLE);
+        CHECK_FAILS(CloseHandle((HANDLE)(ULONG_PTR)which[i]),
+                    ERROR_INVALID_HANDLE);
+        CHECK(GetStdHandle(which[i]) == NULL);
+
+        /* The original handle was not touched. */
+        CHECK_OK(GetHandleInformation(orig, &info));
+        CHECK_OK(SetStdHandle(which[i], orig));
+        CHECK_EQ(GetStdHandle(which[i]), orig);
+    }
+    /* Only the exact values name the standard handles: -12 widened with
+     * its sign is another, invalid value (Wine 8: FALSE, ERROR_INVALID_HANDLE,
+     * standard handle kept). */
+    CHECK_FAILS(CloseHandle((HANDLE)(LONG_PTR)-12), ERROR_INVALID_HANDLE);
+    CHECK(GetStdHandle(STD_ERROR_HANDLE) != NULL);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
     RUN(test_failed_create_zeroes_info);
     RUN(test_expand_size_zero);
+    RUN(test_close_std_pseudo);
     return TEST_SUMMARY();
 }

@@ -101,6 +101,10 @@ DWORD api_io_start_routine(struct wipc_object *obj, enum wipc_io_kind kind,
  * waits that return WAIT_IO_COMPLETION (sync_api.c). */
 void api_run_apcs(void);
 
+/* Empties the standard handle nStdHandle (STD_*_HANDLE) and returns the
+ * handle it held, or NULL (file_api.c). */
+HANDLE api_std_handle_take(DWORD nStdHandle);
+
 /* Queues routine(err, n, ov) to the calling thread (overlapped_api.c). */
 DWORD api_queue_routine(LPOVERLAPPED_COMPLETION_ROUTINE routine, DWORD err,
                         DWORD n, OVERLAPPED *ov);

@@ -603,6 +603,26 @@ WINIPC_API HANDLE WINAPI GetStdHandle(DWORD nStdHandle)
     return h;
 }
 
+/* CloseHandle of the pseudo value STD_INPUT_HANDLE, STD_OUTPUT_HANDLE or
+ * STD_ERROR_HANDLE: the standard handle becomes NULL, and the handle it was
+ * is returned for the caller to close (NULL if there was none). */
+HANDLE api_std_handle_take(DWORD nStdHandle)
+{
+    int i = std_index(nStdHandle);
+    HANDLE h;
+
+    if (i < 0)
+        return NULL;
+    wipc_mutex_lock(&std_handles.lock);
+    if (!std_handles.ready[i]) /* it exists on Windows from the start */
+        std_handles.h[i] = std_handle_make(i);
+    h = std_handles.h[i];
+    std_handles.h[i] = NULL;
+    std_handles.ready[i] = 1;
+    wipc_mutex_unlock(&std_handles.lock);
+    return h;
+}
+
 WINIPC_API BOOL WINAPI SetStdHandle(DWORD nStdHandle, HANDLE hHandle)
 {
     int i = std_index(nStdHandle);

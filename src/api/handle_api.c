@@ -39,7 +39,16 @@ DWORD api_publish(struct wipc_object *obj, ACCESS_MASK access, DWORD flags,
 
 WINIPC_API BOOL WINAPI CloseHandle(HANDLE hObject)
 {
-    DWORD err = wipc_handle_close(hObject);
+    DWORD err;
+
+    /* The standard-handle values themselves (as the SDK's macros give
+     * them, (HANDLE)STD_ERROR_HANDLE) close that standard handle and leave
+     * it NULL (Wine's process.c:2163, which Windows passes). */
+    if (hObject == (HANDLE)STD_INPUT_HANDLE ||
+        hObject == (HANDLE)STD_OUTPUT_HANDLE ||
+        hObject == (HANDLE)STD_ERROR_HANDLE)
+        hObject = api_std_handle_take((DWORD)(ULONG_PTR)hObject);
+    err = wipc_handle_close(hObject);
     /* A peer's pending read in this process sees the end at once. */
     wipc_io_kick();
     return api_result(err);
