@@ -9,6 +9,8 @@
 #include "testlib.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <sys/syscall.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <string.h>
@@ -618,6 +620,79 @@ static void test_inherited_overlapped(void)
     CloseHandle(ov.hEvent);
 }
 
+/* ---- CancelSynchronousIo --------------------------------------------------- */
+
+struct blocked {
+    HANDLE h;
+    int op; /* 0: ConnectNamedPipe, 1: ReadFile */
+    _Atomic int tid;
+    BOOL ok;
+    DWORD err;
+};
+
+static DWORD WINAPI blocked_thread(LPVOID arg)
+{
+    struct blocked *b = arg;
+    char buf[8];
+    DWORD n;
+    atomic_store(&b->tid, (int)GetCurrentThreadId());
+    SetLastError(0xdeadbeef);
+    b->ok = b->op == 0 ? ConnectNamedPipe(b->h, NULL)
+                       : ReadFile(b->h, buf, sizeof buf, &n, NULL);
+    b->err = b->ok ? 0 : GetLastError();
+    return 0;
+}
+
+/* A thread blocked in a synchronous ConnectNamedPipe or ReadFile is
+ * interrupted: its call fails with ERROR_OPERATION_ABORTED, and the pipe
+ * still works (Wine's test_CancelSynchronousIo: a bogus handle is
+ * ERROR_INVALID_HANDLE, a thread in no synchronous call ERROR_NOT_FOUND,
+ * and the canceller's last error is left alone). */
+static void test_cancel_synchronous_io(void)
+{
+    const char *name = pipe_name("cancelsync");
+    HANDLE s = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1,
+                                4096, 4096, 0, NULL), c, t;
+    struct blocked b = {s, 0, 0, TRUE, 0};
+    char buf[8];
+    DWORD n;
+
+    CHECK_FAILS(CancelSynchronousIo((HANDLE)(ULONG_PTR)0xdeadbeef),
+                ERROR_INVALID_HANDLE);
+    CHECK_FAILS(CancelSynchronousIo(GetCurrentThread()), ERROR_NOT_FOUND);
+
+    t = CreateThread(NULL, 0, blocked_thread, &b, 0, NULL);
+    CHECK(test_wait_blocked(0, &b.tid, 10000, TEST_SYS_POLL, -1, 0));
+    SetLastError(0xdeadbeef);
+    CHECK_OK(CancelSynchronousIo(t));
+    CHECK_EQ(GetLastError(), 0xdeadbeef);
+    CHECK_EQ(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+    CHECK(!b.ok);
+    CHECK_EQ(b.err, ERROR_OPERATION_ABORTED);
+    CloseHandle(t);
+
+    /* Connected now; a read blocks, and is cancelled; the pipe works on. */
+    c = sync_client(name);
+    CHECK(c != INVALID_HANDLE_VALUE);
+    b = (struct blocked){s, 1, 0, TRUE, 0};
+    t = CreateThread(NULL, 0, blocked_thread, &b, 0, NULL);
+    CHECK(test_wait_blocked(0, &b.tid, 10000,
+                            TEST_SYSCALLS(SYS_recvfrom, SYS_recvmsg), -1, 0));
+    CHECK_OK(CancelSynchronousIo(t));
+    CHECK_EQ(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+    CHECK(!b.ok);
+    CHECK_EQ(b.err, ERROR_OPERATION_ABORTED);
+    /* Once it has returned, it is in no call any more. */
+    CHECK_FAILS(CancelSynchronousIo(t), ERROR_NOT_FOUND);
+    CloseHandle(t);
+    CHECK_OK(WriteFile(c, "after", 5, &n, NULL));
+    CHECK_OK(ReadFile(s, buf, sizeof buf, &n, NULL));
+    CHECK_EQ(n, 5);
+    CHECK_MEM(buf, "after", 5);
+    CloseHandle(c);
+    CloseHandle(s);
+}
+
 /* ---- Completion routines and APCs ---------------------------------------- */
 
 static int routine_calls;
@@ -1074,6 +1149,7 @@ int main(int argc, char **argv)
     RUN(test_zero_message_then_close);
     RUN(test_sync_failure_leaves_overlapped);
     RUN(test_inherited_overlapped);
+    RUN(test_cancel_synchronous_io);
     RUN(test_read_file_ex);
     RUN(test_queue_user_apc);
     RUN(test_port_packets);

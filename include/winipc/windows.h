@@ -690,6 +690,7 @@ WINBASEAPI BOOL WINAPI GetOverlappedResultEx(HANDLE hFile,
                                              BOOL bAlertable);
 WINBASEAPI BOOL WINAPI CancelIo(HANDLE hFile);
 WINBASEAPI BOOL WINAPI CancelIoEx(HANDLE hFile, LPOVERLAPPED lpOverlapped);
+WINBASEAPI BOOL WINAPI CancelSynchronousIo(HANDLE hThread);
 
 /* Completion routines run as APCs in the thread's alertable waits. */
 typedef VOID(WINAPI *LPOVERLAPPED_COMPLETION_ROUTINE)(

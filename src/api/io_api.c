@@ -70,12 +70,14 @@ static BOOL io_transfer(HANDLE h, int writing, void *buf, DWORD len,
             return api_fail(err);
     } else {
         api_overlapped_sync_begin(ov);
+        wipc_plat_sync_io_begin(); /* CancelSynchronousIo may end it */
         if (writing)
             err = obj->ops->write(obj, buf, len,
                                   io_overlapped_offset(ov, obj), &moved);
         else
             err = obj->ops->read(obj, buf, len, io_overlapped_offset(ov, obj),
                                  &moved);
+        wipc_plat_sync_io_end();
         wipc_object_release(obj);
         api_overlapped_sync_done(ov, err, moved);
     }

@@ -220,7 +220,9 @@ WINIPC_API BOOL WINAPI ConnectNamedPipe(HANDLE hNamedPipe,
         return api_result(err);
     } else {
         api_overlapped_sync_begin(lpOverlapped);
+        wipc_plat_sync_io_begin(); /* CancelSynchronousIo may end it */
         err = wipc_npipe_connect(obj);
+        wipc_plat_sync_io_end();
     }
     wipc_object_release(obj);
     /* Completed synchronously: say so through the OVERLAPPED too. */

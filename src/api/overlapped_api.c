@@ -275,3 +275,18 @@ WINIPC_API DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable)
     }
     return 0;
 }
+
+WINIPC_API BOOL WINAPI CancelSynchronousIo(HANDLE hThread)
+{
+    struct wipc_object *obj;
+    DWORD tid, err = wipc_handle_ref(hThread, &wipc_thread_ops,
+                                     THREAD_TERMINATE, &obj, NULL);
+    if (err)
+        return api_fail(err);
+    tid = wipc_thread_id(obj);
+    err = wipc_thread_is_local(obj) ? 0 : ERROR_NOT_FOUND;
+    wipc_object_release(obj);
+    if (!err)
+        err = wipc_plat_sync_io_cancel(tid);
+    return api_result(err);
+}

@@ -642,6 +642,22 @@ void wipc_plat_yield(void);
 DWORD wipc_plat_poll_readable(const int *fds, int *ready, size_t n,
                               int timeout_ms, int *nready);
 
+/* ---- CancelSynchronousIo (posix_cancel.c) -------------------------------- */
+
+/* The calling thread starts (ends) a synchronous operation that
+ * CancelSynchronousIo may interrupt. */
+void wipc_plat_sync_io_begin(void);
+void wipc_plat_sync_io_end(void);
+
+/* 1 if the calling thread's operation has been cancelled: a system call
+ * that failed with EINTR is then not retried (ERROR_OPERATION_ABORTED). */
+int wipc_plat_sync_io_cancelled(void);
+
+/* Interrupts the synchronous operation thread tid of this process is in:
+ * 0 (the thread's blocking call fails, or will, with
+ * ERROR_OPERATION_ABORTED), ERROR_NOT_FOUND if it is in none. */
+DWORD wipc_plat_sync_io_cancel(DWORD tid);
+
 /* ---- The I/O engine (posix_async.c) ------------------------------------- */
 
 #define WIPC_PLAT_POLL_IN 1u

@@ -49,10 +49,11 @@ DWORD wipc_plat_read(int fd, void *buf, size_t len, int64_t offset,
     do {
         n = offset >= 0 ? pread(fd, buf, len, (off_t)offset)
                         : read(fd, buf, len);
-    } while (n < 0 && errno == EINTR);
+    } while (n < 0 && errno == EINTR && !wipc_plat_sync_io_cancelled());
     if (n < 0) {
         *got = 0;
-        return wipc_plat_error(errno);
+        return errno == EINTR ? ERROR_OPERATION_ABORTED
+                              : wipc_plat_error(errno);
     }
     *got = (size_t)n;
     return 0;
@@ -101,6 +102,8 @@ DWORD wipc_plat_write(int fd, const void *buf, size_t len, int64_t offset,
         size_t chunk = left > SSIZE_MAX ? SSIZE_MAX : left;
         ssize_t n = io_write_nosigpipe(fd, p, chunk, offset);
         if (n < 0) {
+            if (errno == EINTR && wipc_plat_sync_io_cancelled())
+                return ERROR_OPERATION_ABORTED;
             if (errno == EINTR)
                 continue;
             return wipc_plat_error(errno);

@@ -106,7 +106,7 @@ DWORD wipc_plat_poll_readable(const int *fds, int *ready, size_t n,
         deadline = wipc_plat_now_ms() + (uint64_t)timeout_ms;
     for (;;) {
         r = poll(pfd, (nfds_t)n, timeout_ms);
-        if (r >= 0 || errno != EINTR)
+        if (r >= 0 || errno != EINTR || wipc_plat_sync_io_cancelled())
             break;
         if (timeout_ms > 0) {
             uint64_t now = wipc_plat_now_ms();
@@ -117,7 +117,7 @@ DWORD wipc_plat_poll_readable(const int *fds, int *ready, size_t n,
         int e = errno;
         if (pfd != stack_pfd)
             free(pfd);
-        return wipc_plat_error(e);
+        return e == EINTR ? ERROR_OPERATION_ABORTED : wipc_plat_error(e);
     }
     for (i = 0; i < n; i++)
         ready[i] = (pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) != 0;

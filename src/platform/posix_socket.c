@@ -413,6 +413,8 @@ DWORD wipc_plat_send2(int fd, const void *a, size_t alen, const void *b,
                 ? send(fd, iov[0].iov_base, iov[0].iov_len, flags)
                 : sendmsg(fd, &msg, flags);
         if (n < 0) {
+            if (errno == EINTR && wipc_plat_sync_io_cancelled())
+                return ERROR_OPERATION_ABORTED;
             if (errno == EINTR)
                 continue;
             if (errno == EAGAIN || errno == EWOULDBLOCK)
@@ -443,8 +445,10 @@ DWORD wipc_plat_recv2(int fd, void *a, size_t alen, void *b, size_t blen,
         n = msg.msg_iovlen == 1 ? recv(fd, msg.msg_iov[0].iov_base,
                                        msg.msg_iov[0].iov_len, flags)
                                 : recvmsg(fd, &msg, flags);
-    } while (n < 0 && errno == EINTR);
+    } while (n < 0 && errno == EINTR && !wipc_plat_sync_io_cancelled());
     *got = 0;
+    if (n < 0 && errno == EINTR)
+        return ERROR_OPERATION_ABORTED;
     if (n < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK)
             return ERROR_NO_DATA;
