@@ -10,6 +10,11 @@
  *              is WriteFile and ReadFile with an OVERLAPPED and its event,
  *              then GetOverlappedResult(TRUE) (the read pends: the reply
  *              is not there yet).  Target: <= 1.3x the time.
+ *   iocp_vs_epoll  the same completion-port server against a raw one:
+ *              AF_UNIX socket pairs served by 2 threads on an epoll set,
+ *              the clients' blocking send/recv (Linux only; issue 14's
+ *              target: >= 0.8 of its messages per second with 1,000
+ *              clients).  Reported as messages per second, winipc / raw.
  *   iocp_echo  an echo server on a completion port with 2 worker threads
  *              serving N client threads (64-byte messages, each client
  *              waits for its reply before the next); baseline: the same
@@ -313,6 +318,178 @@ static double echo_batch(struct echo_side *s, double secs)
     return t / (double)msgs;
 }
 
+
+#ifndef _WIN32
+/* ---- iocp_vs_epoll: the same echo, raw: AF_UNIX stream sockets served by
+ * 2 threads on one epoll set (a watch armed once per message), clients
+ * with blocking send/recv.  Linux only: the issue's baseline. ---------- */
+
+#include <pthread.h>
+#include <fcntl.h>
+#include <sys/epoll.h>
+
+struct raw_echo {
+    int epfd;
+    int n;
+    int *srv, *cli;
+    pthread_t workers[2];
+    pthread_t *clients;
+    HANDLE *start, *done; /* events, as the winipc side's clients use */
+    volatile int go;
+};
+
+static void *raw_worker(void *arg)
+{
+    struct raw_echo *r = arg;
+    struct epoll_event ev;
+    char buf[64];
+    for (;;) {
+        if (epoll_wait(r->epfd, &ev, 1, -1) != 1)
+            continue;
+        if (ev.data.fd < 0)
+            return NULL; /* the stop pipe */
+        if (recv(ev.data.fd, buf, sizeof buf, MSG_WAITALL) != sizeof buf ||
+            send(ev.data.fd, buf, sizeof buf, MSG_NOSIGNAL) != sizeof buf)
+            continue;
+        ev.events = EPOLLIN | EPOLLONESHOT;
+        epoll_ctl(r->epfd, EPOLL_CTL_MOD, ev.data.fd, &ev);
+    }
+}
+
+struct raw_client_arg {
+    struct raw_echo *r;
+    int i;
+};
+
+static void *raw_client(void *arg)
+{
+    struct raw_client_arg *a = arg;
+    struct raw_echo *r = a->r;
+    char msg[64] = "hello", buf[64];
+    for (;;) {
+        WaitForSingleObject(r->start[a->i], INFINITE);
+        if (!r->go)
+            return NULL;
+        for (int k = 0; k < MSGS_PER_CLIENT_BATCH; k++)
+            if (send(r->cli[a->i], msg, sizeof msg, MSG_NOSIGNAL) != sizeof msg ||
+                recv(r->cli[a->i], buf, sizeof buf, MSG_WAITALL) != sizeof buf)
+                die("raw echo client");
+        SetEvent(r->done[a->i]);
+    }
+}
+
+static struct raw_client_arg *raw_args;
+static int raw_stop[2];
+
+static void raw_open(struct raw_echo *r)
+{
+    struct epoll_event ev;
+    int n = opt_clients;
+    r->n = n;
+    r->go = 1;
+    r->epfd = epoll_create1(EPOLL_CLOEXEC);
+    r->srv = calloc((size_t)n, sizeof(int));
+    r->cli = calloc((size_t)n, sizeof(int));
+    r->clients = calloc((size_t)n, sizeof(pthread_t));
+    r->start = calloc((size_t)n, sizeof(HANDLE));
+    r->done = calloc((size_t)n, sizeof(HANDLE));
+    raw_args = calloc((size_t)n, sizeof *raw_args);
+    if (pipe2(raw_stop, O_CLOEXEC) != 0)
+        die("pipe2");
+    ev.events = EPOLLIN; /* level: both workers see the stop */
+    ev.data.fd = -1;
+    epoll_ctl(r->epfd, EPOLL_CTL_ADD, raw_stop[0], &ev);
+    for (int i = 0; i < n; i++) {
+        int sv[2];
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+            die("socketpair");
+        r->srv[i] = sv[0];
+        r->cli[i] = sv[1];
+        ev.events = EPOLLIN | EPOLLONESHOT;
+        ev.data.fd = sv[0];
+        epoll_ctl(r->epfd, EPOLL_CTL_ADD, sv[0], &ev);
+        r->start[i] = CreateEventA(NULL, FALSE, FALSE, NULL);
+        r->done[i] = CreateEventA(NULL, FALSE, FALSE, NULL);
+        raw_args[i] = (struct raw_client_arg){r, i};
+        pthread_create(&r->clients[i], NULL, raw_client, &raw_args[i]);
+    }
+    for (int i = 0; i < 2; i++)
+        pthread_create(&r->workers[i], NULL, raw_worker, r);
+}
+
+static double raw_batch(struct raw_echo *r, double secs)
+{
+    double t0 = now_s(), t;
+    long msgs = 0;
+    do {
+        for (int i = 0; i < r->n; i++)
+            SetEvent(r->start[i]);
+        for (int i = 0; i < r->n; i++)
+            WaitForSingleObject(r->done[i], INFINITE);
+        msgs += (long)r->n * MSGS_PER_CLIENT_BATCH;
+        t = now_s() - t0;
+    } while (t < secs);
+    return t / (double)msgs;
+}
+
+static void raw_close(struct raw_echo *r)
+{
+    r->go = 0;
+    for (int i = 0; i < r->n; i++) {
+        SetEvent(r->start[i]);
+        pthread_join(r->clients[i], NULL);
+    }
+    if (write(raw_stop[1], "x", 1) != 1)
+        die("write");
+    for (int i = 0; i < 2; i++)
+        pthread_join(r->workers[i], NULL);
+    for (int i = 0; i < r->n; i++) {
+        close(r->srv[i]);
+        close(r->cli[i]);
+        CloseHandle(r->start[i]);
+        CloseHandle(r->done[i]);
+    }
+    close(raw_stop[0]);
+    close(raw_stop[1]);
+    close(r->epfd);
+    free(r->srv);
+    free(r->cli);
+    free(r->clients);
+    free(r->start);
+    free(r->done);
+    free(raw_args);
+}
+
+/* The completion port echo (2 workers) against the raw epoll echo. */
+static void run_vs_epoll(void)
+{
+    struct echo_side port;
+    struct raw_echo raw;
+    double tr[MAX_REPS], to[MAX_REPS], q[MAX_REPS];
+    echo_open(&port, 1, 3);
+    raw_open(&raw);
+    echo_batch(&port, 0.05);
+    raw_batch(&raw, 0.05);
+    for (int r = 0; r < opt_reps; r++) {
+        if (r % 2 == 0) {
+            tr[r] = raw_batch(&raw, opt_time);
+            to[r] = echo_batch(&port, opt_time);
+        } else {
+            to[r] = echo_batch(&port, opt_time);
+            tr[r] = raw_batch(&raw, opt_time);
+        }
+        q[r] = tr[r] / to[r]; /* messages per second, winipc / raw */
+    }
+    printf("RESULT iocp_vs_epoll raw_epoll_2_threads %.2f us/msg\n",
+           median(tr, opt_reps) * 1e6);
+    printf("RESULT iocp_vs_epoll port_2_workers %.2f us/msg\n",
+           median(to, opt_reps) * 1e6);
+    report_ratios("iocp_vs_epoll", q, opt_reps);
+    echo_close(&port);
+    raw_close(&raw);
+}
+#endif
+
 /* ---- Driver ------------------------------------------------------------------------ */
 
 static void run_rtt(void)
@@ -388,5 +565,9 @@ int main(int argc, char **argv)
         run_rtt();
     if (strstr("iocp_echo", opt_only))
         run_echo();
+#ifndef _WIN32
+    if (strstr("iocp_vs_epoll", opt_only))
+        run_vs_epoll();
+#endif
     return 0;
 }
