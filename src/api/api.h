@@ -102,7 +102,7 @@ DWORD api_io_start_routine(struct wipc_object *obj, enum wipc_io_kind kind,
 void api_run_apcs(void);
 
 /* Empties the standard handle nStdHandle (STD_*_HANDLE) and returns the
- * handle it held, or NULL (file_api.c). */
+ * handle it held, or NULL (std_handle_api.c). */
 HANDLE api_std_handle_take(DWORD nStdHandle);
 
 /* Queues routine(err, n, ov) to the calling thread (overlapped_api.c). */

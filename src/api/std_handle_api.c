@@ -1,0 +1,107 @@
+/*
+ * std_handle_api.c: the standard handles (GetStdHandle, SetStdHandle, and
+ * the emptying of one that CloseHandle((HANDLE)STD_*_HANDLE) asks for).
+ * Apart from file_api.c so that handle_api.c can use them without the API
+ * files calling each other in a circle.
+ */
+#include "api.h"
+
+static struct {
+    wipc_mutex lock;
+    HANDLE h[3];
+    int ready[3];
+} std_handles = {WIPC_MUTEX_INIT, {0}, {0}};
+
+/* The first GetStdHandle of each stream wraps a duplicate of fd 0, 1 or 2,
+ * so that CloseHandle on it never closes the C library's stream.  A stream
+ * that is not open has no handle (NULL), as on Windows. */
+static HANDLE std_handle_make(int fd)
+{
+    struct wipc_object *obj;
+    ACCESS_MASK access;
+    HANDLE h = NULL;
+    int nfd, readable, writable;
+    enum wipc_fd_kind kind;
+
+    if (wipc_plat_fd_info(fd, &kind, &readable, &writable))
+        return NULL;
+    if (wipc_plat_dup(fd, &nfd))
+        return NULL;
+    if (wipc_file_wrap(nfd, &obj)) {
+        wipc_plat_close(nfd);
+        return NULL;
+    }
+    access = SYNCHRONIZE | FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES;
+    if (readable)
+        access |= FILE_GENERIC_READ;
+    if (writable)
+        access |= FILE_GENERIC_WRITE;
+    /* At a value never used before: the program may still hold the value
+     * of a handle it closed, which must not come to name this stream. */
+    if (wipc_handle_alloc_fresh(obj, access, 0, &h))
+        h = NULL;
+    wipc_object_release(obj);
+    return h;
+}
+
+static int std_index(DWORD n)
+{
+    if (n == STD_INPUT_HANDLE)
+        return 0;
+    if (n == STD_OUTPUT_HANDLE)
+        return 1;
+    if (n == STD_ERROR_HANDLE)
+        return 2;
+    return -1;
+}
+
+WINIPC_API HANDLE WINAPI GetStdHandle(DWORD nStdHandle)
+{
+    int i = std_index(nStdHandle);
+    HANDLE h;
+
+    if (i < 0) {
+        SetLastError(ERROR_INVALID_HANDLE);
+        return INVALID_HANDLE_VALUE;
+    }
+    wipc_mutex_lock(&std_handles.lock);
+    if (!std_handles.ready[i]) {
+        std_handles.h[i] = std_handle_make(i);
+        std_handles.ready[i] = 1;
+    }
+    h = std_handles.h[i];
+    wipc_mutex_unlock(&std_handles.lock);
+    return h;
+}
+
+/* CloseHandle of the pseudo value STD_INPUT_HANDLE, STD_OUTPUT_HANDLE or
+ * STD_ERROR_HANDLE: the standard handle becomes NULL, and the handle it was
+ * is returned for the caller to close (NULL if there was none). */
+HANDLE api_std_handle_take(DWORD nStdHandle)
+{
+    int i = std_index(nStdHandle);
+    HANDLE h;
+
+    if (i < 0)
+        return NULL;
+    wipc_mutex_lock(&std_handles.lock);
+    if (!std_handles.ready[i]) /* it exists on Windows from the start */
+        std_handles.h[i] = std_handle_make(i);
+    h = std_handles.h[i];
+    std_handles.h[i] = NULL;
+    std_handles.ready[i] = 1;
+    wipc_mutex_unlock(&std_handles.lock);
+    return h;
+}
+
+WINIPC_API BOOL WINAPI SetStdHandle(DWORD nStdHandle, HANDLE hHandle)
+{
+    int i = std_index(nStdHandle);
+    if (i < 0)
+        return api_fail(ERROR_INVALID_HANDLE);
+    wipc_mutex_lock(&std_handles.lock);
+    std_handles.h[i] = hHandle;
+    std_handles.ready[i] = 1;
+    wipc_mutex_unlock(&std_handles.lock);
+    return TRUE;
+}
