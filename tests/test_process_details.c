@@ -116,6 +116,105 @@ static void test_close_std_pseudo(void)
     CHECK(GetStdHandle(STD_ERROR_HANDLE) != NULL);
 }
 
+/* ---- DuplicateHandle: CLOSE_SOURCE and SAME_ATTRIBUTES -------------------- */
+
+/* Wine's process.c:2503 (Wine 8 agrees): DUPLICATE_CLOSE_SOURCE within one
+ * process gives back the source's own value, with the access and inherit
+ * flag asked for; a source protected from close stays open, with its
+ * flags, and the duplicate is a new handle. */
+static void test_dup_close_source_same_value(void)
+{
+    HANDLE f = CreateEventA(NULL, FALSE, FALSE, NULL), out;
+    DWORD info;
+
+    CHECK(f != NULL);
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), f, GetCurrentProcess(),
+                             &out, 0, FALSE,
+                             DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE));
+    CHECK_EQ(out, f);
+    CHECK_OK(GetHandleInformation(out, &info));
+    CHECK_EQ(info, 0);
+
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), f, GetCurrentProcess(),
+                             &out, 0, TRUE,
+                             DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE));
+    CHECK_EQ(out, f);
+    CHECK_OK(GetHandleInformation(out, &info));
+    CHECK_EQ(info, HANDLE_FLAG_INHERIT);
+
+    /* Protected from close: a new handle, the source kept as it was. */
+    CHECK_OK(SetHandleInformation(f, HANDLE_FLAG_PROTECT_FROM_CLOSE,
+                                  HANDLE_FLAG_PROTECT_FROM_CLOSE));
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), f, GetCurrentProcess(),
+                             &out, 0, TRUE,
+                             DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE));
+    CHECK_NE(out, f);
+    CHECK_OK(GetHandleInformation(out, &info));
+    CHECK_EQ(info, HANDLE_FLAG_INHERIT);
+    CHECK_OK(GetHandleInformation(f, &info));
+    CHECK_EQ(info, HANDLE_FLAG_INHERIT | HANDLE_FLAG_PROTECT_FROM_CLOSE);
+    CHECK_OK(SetHandleInformation(f, HANDLE_FLAG_PROTECT_FROM_CLOSE, 0));
+    CHECK_OK(CloseHandle(out));
+
+    /* Another access, same value: the reused value has only that access. */
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), f, GetCurrentProcess(),
+                             &out, SYNCHRONIZE, FALSE,
+                             DUPLICATE_CLOSE_SOURCE));
+    CHECK_EQ(out, f);
+    CHECK_FAILS(SetEvent(out), ERROR_ACCESS_DENIED);
+    CHECK_EQ(WaitForSingleObject(out, 0), WAIT_TIMEOUT);
+    CHECK_OK(CloseHandle(out));
+    CHECK_FAILS(CloseHandle(f), ERROR_INVALID_HANDLE);
+}
+
+/* Wine's process.c:2564-2592 (Windows passes them; Wine 8 ignores the
+ * option): DUPLICATE_SAME_ATTRIBUTES (4, as in the SDK) gives the new
+ * handle the source's inherit and protect-from-close flags, whatever
+ * bInheritHandle says; a pseudo handle has none.  ZwDuplicateObject's
+ * documentation: "copy the attributes from the source handle to the target
+ * handle". */
+static void test_dup_same_attributes(void)
+{
+    HANDLE f = CreateEventA(NULL, FALSE, FALSE, NULL), out;
+    DWORD info;
+
+    CHECK_EQ(DUPLICATE_SAME_ATTRIBUTES, 4);
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), f, GetCurrentProcess(),
+                             &out, 0, TRUE,
+                             DUPLICATE_SAME_ACCESS |
+                                 DUPLICATE_SAME_ATTRIBUTES));
+    CHECK_NE(out, f);
+    info = 0xdeadbeef;
+    CHECK_OK(GetHandleInformation(out, &info));
+    CHECK_EQ(info, 0);
+    CHECK_OK(CloseHandle(out));
+
+    CHECK_OK(SetHandleInformation(
+        f, HANDLE_FLAG_INHERIT | HANDLE_FLAG_PROTECT_FROM_CLOSE,
+        HANDLE_FLAG_INHERIT | HANDLE_FLAG_PROTECT_FROM_CLOSE));
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), f, GetCurrentProcess(),
+                             &out, 0, FALSE,
+                             DUPLICATE_SAME_ACCESS |
+                                 DUPLICATE_SAME_ATTRIBUTES));
+    info = 0xdeadbeef;
+    CHECK_OK(GetHandleInformation(out, &info));
+    CHECK_EQ(info, HANDLE_FLAG_INHERIT | HANDLE_FLAG_PROTECT_FROM_CLOSE);
+    CHECK_OK(SetHandleInformation(out, HANDLE_FLAG_PROTECT_FROM_CLOSE, 0));
+    CHECK_OK(CloseHandle(out));
+    CHECK_OK(SetHandleInformation(
+        f, HANDLE_FLAG_INHERIT | HANDLE_FLAG_PROTECT_FROM_CLOSE, 0));
+    CHECK_OK(CloseHandle(f));
+
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), GetCurrentProcess(),
+                             GetCurrentProcess(), &out, 0, TRUE,
+                             DUPLICATE_SAME_ACCESS |
+                                 DUPLICATE_SAME_ATTRIBUTES));
+    info = 0xdeadbeef;
+    CHECK_OK(GetHandleInformation(out, &info));
+    CHECK_EQ(info, 0);
+    CHECK_OK(CloseHandle(out));
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -123,5 +222,7 @@ int main(int argc, char **argv)
     RUN(test_failed_create_zeroes_info);
     RUN(test_expand_size_zero);
     RUN(test_close_std_pseudo);
+    RUN(test_dup_close_source_same_value);
+    RUN(test_dup_same_attributes);
     return TEST_SUMMARY();
 }

@@ -367,6 +367,7 @@ static inline PVOID SecureZeroMemory(PVOID ptr, SIZE_T cnt)
 
 #define DUPLICATE_CLOSE_SOURCE 0x00000001u
 #define DUPLICATE_SAME_ACCESS 0x00000002u
+#define DUPLICATE_SAME_ATTRIBUTES 0x00000004u
 
 /* ---- Waits ---------------------------------------------------------------- */
 

@@ -80,7 +80,7 @@ WINIPC_API BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle,
 {
     struct wipc_object *obj = NULL;
     ACCESS_MASK granted = 0, access;
-    DWORD err;
+    DWORD err, flags;
     HANDLE out;
 
     /* A failed call leaves NULL behind (as Wine does). */
@@ -108,8 +108,24 @@ WINIPC_API BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle,
     access = (dwOptions & DUPLICATE_SAME_ACCESS)
                  ? granted
                  : wipc_object_map_access(obj->ops, dwDesiredAccess);
-    err = wipc_handle_alloc(obj, access,
-                            bInheritHandle ? HANDLE_FLAG_INHERIT : 0, &out);
+    /* DUPLICATE_SAME_ATTRIBUTES: the source's HANDLE_FLAG_INHERIT and
+     * HANDLE_FLAG_PROTECT_FROM_CLOSE instead of bInheritHandle (none for
+     * a pseudo handle), as ZwDuplicateObject documents it and Wine's
+     * process.c:2564-2592 checks. */
+    flags = bInheritHandle ? HANDLE_FLAG_INHERIT : 0;
+    if ((dwOptions & DUPLICATE_SAME_ATTRIBUTES) &&
+        wipc_handle_get_flags(hSourceHandle, &flags))
+        flags = 0;
+    /* DUPLICATE_CLOSE_SOURCE within this process: the source's entry
+     * becomes the duplicate, at the same value (process.c:2503).  A
+     * source protected from close stays, and the duplicate is new. */
+    if ((dwOptions & DUPLICATE_CLOSE_SOURCE) && lpTargetHandle &&
+        !wipc_handle_reset(hSourceHandle, access, flags)) {
+        *lpTargetHandle = hSourceHandle;
+        wipc_object_release(obj);
+        return TRUE;
+    }
+    err = wipc_handle_alloc(obj, access, flags, &out);
     /* Without lpTargetHandle the duplicate still exists, unreachable, as
      * the documentation warns ("you will lose system resources"). */
     if (!err && lpTargetHandle)

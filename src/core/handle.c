@@ -313,6 +313,27 @@ DWORD wipc_handle_get_flags(HANDLE h, DWORD *flags)
     return err;
 }
 
+DWORD wipc_handle_reset(HANDLE h, ACCESS_MASK access, DWORD flags)
+{
+    struct handle_entry *e;
+    DWORD err = 0;
+
+    if (wipc_handle_is_pseudo(h))
+        return ERROR_INVALID_HANDLE;
+    wipc_mutex_lock(&table.lock);
+    e = handle_entry_locked(h);
+    if (!e) {
+        err = ERROR_INVALID_HANDLE;
+    } else if (e->flags & HANDLE_FLAG_PROTECT_FROM_CLOSE) {
+        err = ERROR_ACCESS_DENIED;
+    } else {
+        e->access = access;
+        e->flags = flags & WIPC_HANDLE_FLAGS;
+    }
+    wipc_mutex_unlock(&table.lock);
+    return err;
+}
+
 DWORD wipc_handle_set_flags(HANDLE h, DWORD mask, DWORD flags)
 {
     struct handle_entry *e;

@@ -95,6 +95,16 @@ DWORD wipc_handle_get_flags(HANDLE h, DWORD *flags);
 DWORD wipc_handle_set_flags(HANDLE h, DWORD mask, DWORD flags);
 
 /*
+ * Gives the existing handle h new access and HANDLE_FLAG_* flags, in place
+ * (DuplicateHandle with DUPLICATE_CLOSE_SOURCE within one process: the
+ * duplicate takes the source's value).  Errors: ERROR_INVALID_HANDLE if h
+ * is unknown or a pseudo handle, ERROR_ACCESS_DENIED if h is marked
+ * HANDLE_FLAG_PROTECT_FROM_CLOSE (it cannot be closed, so it cannot be
+ * reused either).
+ */
+DWORD wipc_handle_reset(HANDLE h, ACCESS_MASK access, DWORD flags);
+
+/*
  * Enters obj at the given handle value (for handles inherited from the
  * parent, which keep their values).  Takes a new reference.  Errors:
  * ERROR_INVALID_HANDLE if the value is malformed or already in use.
