@@ -489,6 +489,7 @@ run "$tmp/dup" 10 "$win/duplicate_handle"
 expect_rc 0
 expect "$tmp/dup" "its handle table entry is inheritable: Y" \
     "WAIT_TIMEOUT, the process is running" \
+    "the copy took the source's value, now not inheritable" \
     "fails with ERROR_INVALID_HANDLE: the source was closed"
 done_example
 

@@ -16,7 +16,8 @@
  *     while the process runs (a wait on it times out);
  *   - another usage of the object, which must be closed with CloseHandle;
  *     with DUPLICATE_CLOSE_SOURCE (options may be OR-ed) the source handle
- *     is closed by the copy.
+ *     is closed by the copy; within one process the copy takes the
+ *     source's value, with the inherit flag the call asked for.
  */
 #include <stdio.h>
 #include <tchar.h>
@@ -78,20 +79,28 @@ int _tmain(int argc, LPTSTR argv[])
     }
     _tprintf(_T("DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE gave %p\n"),
              (void *)hCopy);
-    if (CloseHandle(hProcess) || GetLastError() != ERROR_INVALID_HANDLE) {
-        _tprintf(_T("the source handle %p is still open?!\n"),
-                 (void *)hProcess);
+    /* Within one process the source is closed and its value reused. */
+    if (hCopy != hProcess || !GetHandleInformation(hCopy, &flags) ||
+        (flags & HANDLE_FLAG_INHERIT)) {
+        _tprintf(_T("the copy %p is not the source %p, not inheritable\n"),
+                 (void *)hCopy, (void *)hProcess);
         return 1;
     }
-    _tprintf(_T("CloseHandle(%p) fails with ERROR_INVALID_HANDLE: the "
-                "source was closed\n"),
-             (void *)hProcess);
+    _tprintf(_T("the copy took the source's value, now not inheritable\n"));
 
     if (!CloseHandle(hCopy)) {
         _tprintf(_T("CloseHandle failed (error %lu)\n"),
                  (unsigned long)GetLastError());
         return 1;
     }
-    _tprintf(_T("CloseHandle(%p): the copy is released too\n"), (void *)hCopy);
+    _tprintf(_T("CloseHandle(%p): the copy is released\n"), (void *)hCopy);
+    if (CloseHandle(hProcess) || GetLastError() != ERROR_INVALID_HANDLE) {
+        _tprintf(_T("the source handle %p is still open?!\n"),
+                 (void *)hProcess);
+        return 1;
+    }
+    _tprintf(_T("CloseHandle(%p) again fails with ERROR_INVALID_HANDLE: the "
+                "source was closed\n"),
+             (void *)hProcess);
     return 0;
 }
