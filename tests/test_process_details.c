@@ -215,6 +215,61 @@ static void test_dup_same_attributes(void)
     CHECK_OK(CloseHandle(out));
 }
 
+/* ---- CreateFileA("NUL") --------------------------------------------------- */
+
+/* The null device (Wine's process.c:2564 opens it; Wine 8 for each name
+ * below: a character device, 3 bytes written, a read of 0 bytes, size 0;
+ * every disposition opens it, OPEN_ALWAYS with ERROR_ALREADY_EXISTS). */
+static void test_nul_device(void)
+{
+    static const char *const names[] = {"NUL", "nul", "NuL", "NUL:",
+                                        "nul:", "\\\\.\\NUL", "NUL "};
+    static const DWORD disps[] = {CREATE_NEW, CREATE_ALWAYS, OPEN_EXISTING,
+                                  OPEN_ALWAYS, TRUNCATE_EXISTING};
+    char buf[8];
+    DWORD n;
+
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        HANDLE h;
+
+        SetLastError(0xdeadbeef);
+        h = CreateFileA(names[i], GENERIC_READ | GENERIC_WRITE, 0, NULL,
+                        OPEN_EXISTING, 0, NULL);
+        CHECK(h != INVALID_HANDLE_VALUE);
+        CHECK_EQ(GetLastError(), 0);
+        if (h == INVALID_HANDLE_VALUE)
+            continue;
+        n = 99;
+        CHECK_OK(WriteFile(h, "abc", 3, &n, NULL));
+        CHECK_EQ(n, 3);
+        n = 99;
+        CHECK_OK(ReadFile(h, buf, sizeof buf, &n, NULL));
+        CHECK_EQ(n, 0);
+        CHECK_EQ(GetFileType(h), FILE_TYPE_CHAR);
+        CHECK_OK(CloseHandle(h));
+    }
+    for (size_t i = 0; i < sizeof disps / sizeof disps[0]; i++) {
+        HANDLE h;
+
+        SetLastError(0xdeadbeef);
+        h = CreateFileA("NUL", GENERIC_WRITE, 0, NULL, disps[i], 0, NULL);
+        CHECK(h != INVALID_HANDLE_VALUE);
+        CHECK_EQ(GetLastError(),
+                 disps[i] == OPEN_ALWAYS ? ERROR_ALREADY_EXISTS : 0);
+        if (h != INVALID_HANDLE_VALUE)
+            CHECK_OK(CloseHandle(h));
+    }
+    /* Delete-on-close leaves the device alone. */
+    CHECK_OK(CloseHandle(CreateFileA("NUL", GENERIC_READ, 0, NULL,
+                                     OPEN_EXISTING,
+                                     FILE_FLAG_DELETE_ON_CLOSE, NULL)));
+    CHECK_EQ(access("/dev/null", F_OK), 0);
+    /* Other names that merely begin with NUL are ordinary files. */
+    CHECK_FAILS(CreateFileA("NULLX-no-such-file", GENERIC_READ, 0, NULL,
+                            OPEN_EXISTING, 0, NULL) != INVALID_HANDLE_VALUE,
+                ERROR_FILE_NOT_FOUND);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -224,5 +279,6 @@ int main(int argc, char **argv)
     RUN(test_close_std_pseudo);
     RUN(test_dup_close_source_same_value);
     RUN(test_dup_same_attributes);
+    RUN(test_nul_device);
     return TEST_SUMMARY();
 }

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../core/namespace.h"
 #include "api.h"
@@ -51,6 +52,25 @@ static int file_is_device_name(const char *name)
     return file_skip_verbatim(name) == name && name[0] == '\\' &&
            name[1] == '\\' &&
            (name[2] == '.' || name[2] == '?') && name[3] == '\\';
+}
+
+/*
+ * The null device: "NUL" in any case, bare or as "\\.\NUL", optionally
+ * followed by a colon ("NUL:") and trailing spaces (Windows, and Wine 8,
+ * open the same device for all of them).
+ */
+static int file_is_nul(const char *name)
+{
+    if (strncmp(name, "\\\\.\\", 4) == 0)
+        name += 4;
+    if (strncasecmp(name, "nul", 3) != 0)
+        return 0;
+    name += 3;
+    if (*name == ':')
+        name++;
+    while (*name == ' ')
+        name++;
+    return *name == '\0';
 }
 
 /*
@@ -148,7 +168,7 @@ WINIPC_API HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess,
     ACCESS_MASK access;
     char form[MAX_PATH + 2];
     char *path = NULL;
-    int fd = -1, existed = 0, acc;
+    int fd = -1, existed = 0, acc, nul = 0;
     unsigned mode;
     HANDLE h = INVALID_HANDLE_VALUE;
     DWORD err;
@@ -183,6 +203,26 @@ WINIPC_API HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess,
     }
     /* "\\?\pipe\x", "//./pipe/x": "\\.\pipe\x" (wipc_ns_device_form). */
     lpFileName = wipc_ns_device_form(lpFileName, form, sizeof form);
+    /* "NUL": /dev/null, writes vanish and reads end at once.  It always
+     * exists and is never created or truncated: every disposition opens
+     * it, and only OPEN_ALWAYS reports ERROR_ALREADY_EXISTS (Wine 8). */
+    if (file_is_nul(lpFileName)) {
+        path = strdup("/dev/null");
+        if (!path) {
+            err = ERROR_NOT_ENOUGH_MEMORY;
+            goto fail;
+        }
+        acc = (access & FILE_WRITE_RIGHTS)
+                  ? ((access & FILE_READ_DATA) ? O_RDWR : O_WRONLY)
+                  : O_RDONLY;
+        err = file_open_disposition(path, acc | O_NOCTTY, OPEN_EXISTING, 0,
+                                    &fd, &existed);
+        if (err)
+            goto fail;
+        existed = dwCreationDisposition == OPEN_ALWAYS;
+        nul = 1;
+        goto wrap;
+    }
     if (file_is_device_name(lpFileName)) {
         if (wipc_ns_is_prefix(lpFileName, "\\\\.\\pipe\\")) {
             err = api_open_named_pipe(
@@ -243,11 +283,13 @@ WINIPC_API HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess,
         err = ERROR_ACCESS_DENIED;
         goto fail;
     }
+wrap:
     err = wipc_file_wrap(fd, &obj);
     if (err)
         goto fail;
     fd = -1; /* the object owns it now */
-    if (dwFlagsAndAttributes & FILE_FLAG_DELETE_ON_CLOSE) {
+    /* Never for the null device, whose path is /dev/null. */
+    if ((dwFlagsAndAttributes & FILE_FLAG_DELETE_ON_CLOSE) && !nul) {
         ((struct wipc_file *)obj)->delete_path = path;
         path = NULL;
     }
