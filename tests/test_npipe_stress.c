@@ -38,7 +38,6 @@
 #include <sys/wait.h>
 #include <time.h>
 
-static char self_exe[4096];
 
 static const char *pipe_name(const char *tag)
 {
@@ -80,62 +79,9 @@ static void set_message_mode(HANDLE h)
 
 /* ---- Helper processes ------------------------------------------------------ */
 
-struct child {
-    pid_t pid;
-    int out; /* its stdout */
-};
-
-/* Starts "self --helper NAME ARGS..." (args end with NULL). */
-static int child_start(struct child *c, const char *helper, ...)
-{
-    const char *argv[16];
-    int n = 0, fds[2];
-    va_list ap;
-
-    argv[n++] = self_exe;
-    argv[n++] = "--helper";
-    argv[n++] = helper;
-    va_start(ap, helper);
-    while (n < 15 && (argv[n] = va_arg(ap, const char *)) != NULL)
-        n++;
-    va_end(ap);
-    argv[n] = NULL;
-    if (pipe2(fds, O_CLOEXEC) != 0)
-        return -1;
-    fflush(stdout);
-    fflush(stderr);
-    c->pid = fork();
-    if (c->pid == 0) {
-        dup2(fds[1], 1);
-        execv(self_exe, (char **)argv);
-        _exit(127);
-    }
-    close(fds[1]);
-    c->out = fds[0];
-    return c->pid > 0 ? 0 : -1;
-}
-
-/* Reads one line of the child's output; 0 if none came within timeout. */
-static int child_line(struct child *c, char *buf, size_t len, int timeout_ms)
-{
-    size_t n = 0;
-    while (n + 1 < len) {
-        struct pollfd p = {.fd = c->out, .events = POLLIN};
-        if (poll(&p, 1, timeout_ms) <= 0 || read(c->out, buf + n, 1) != 1)
-            break;
-        if (buf[n] == '\n') {
-            buf[n] = '\0';
-            return 1;
-        }
-        n++;
-    }
-    buf[n] = '\0';
-    return 0;
-}
-
 /* Waits for the child's exit: its exit code, 128+signal, or -1 if it did
  * not end within timeout_ms (it is killed then). */
-static int child_wait(struct child *c, int timeout_ms)
+static int child_wait(struct test_child *c, int timeout_ms)
 {
     int st = 0, waited = 0;
     for (;;) {
@@ -155,7 +101,7 @@ static int child_wait(struct child *c, int timeout_ms)
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-static int child_kill(struct child *c)
+static int child_kill(struct test_child *c)
 {
     kill(c->pid, SIGKILL);
     return child_wait(c, 10000);
@@ -371,7 +317,7 @@ static void test_thousand_clients(void)
 {
     static struct many_server m;
     static unsigned char seen[MANY_CLIENTS];
-    struct child kids[MANY_PROCS];
+    struct test_child kids[MANY_PROCS];
     pthread_t t[MANY_SERVER_THREADS];
     int per = MANY_CLIENTS / MANY_PROCS, served = 0, dup = 0, wrong_pid = 0;
     int joined = 1;
@@ -388,7 +334,7 @@ static void test_thousand_clients(void)
         char base[16], count[16];
         snprintf(base, sizeof base, "%d", p * per);
         snprintf(count, sizeof count, "%d", per);
-        CHECK_EQ(child_start(&kids[p], "many", m.name, base, count, NULL), 0);
+        CHECK_EQ(test_child_start(&kids[p], "many", m.name, base, count, NULL), 0);
     }
     for (int i = 0; i < MANY_SERVER_THREADS; i++)
         joined &= join_within(t[i], 90000);
@@ -672,7 +618,7 @@ static void test_message_integrity(void)
 {
     const char *name = pipe_name("integrity");
     struct integ_server srv[INTEG_PROCS];
-    struct child kids[INTEG_PROCS];
+    struct test_child kids[INTEG_PROCS];
     pthread_t t[INTEG_PROCS];
     int joined = 1;
 
@@ -691,7 +637,7 @@ static void test_message_integrity(void)
         char k[16], count[16];
         snprintf(k, sizeof k, "%d", i);
         snprintf(count, sizeof count, "%d", INTEG_MESSAGES);
-        CHECK_EQ(child_start(&kids[i], "integ", name, k, count, NULL), 0);
+        CHECK_EQ(test_child_start(&kids[i], "integ", name, k, count, NULL), 0);
     }
     for (int i = 0; i < INTEG_PROCS; i++)
         CHECK_EQ(child_wait(&kids[i], 110000), 0);
@@ -806,15 +752,15 @@ static void check_server_gone(const char *name, HANDLE c)
 static void kill_idle_server_under(const char *name, enum op_kind kind,
                                    char *buf, DWORD len)
 {
-    struct child kid;
+    struct test_child kid;
     char line[64];
     struct op op;
     HANDLE c;
 
-    CHECK_EQ(child_start(&kid, "hold_server", name, "idle", NULL), 0);
-    CHECK(child_line(&kid, line, sizeof line, 10000));
+    CHECK_EQ(test_child_start(&kid, "hold_server", name, "idle", NULL), 0);
+    CHECK(test_child_line(&kid, line, sizeof line, 10000));
     c = client_retry(name, GENERIC_READ | GENERIC_WRITE, 10000);
-    CHECK(child_line(&kid, line, sizeof line, 10000)); /* connected */
+    CHECK(test_child_line(&kid, line, sizeof line, 10000)); /* connected */
     op_start(&op, kind, c, buf, len);
     CHECK(op_blocked_in_io(&op, 10000)); /* killed under it, not before */
     CHECK_EQ(child_kill(&kid), 128 + SIGKILL);
@@ -828,14 +774,14 @@ static void kill_idle_server_under(const char *name, enum op_kind kind,
 static void test_killed_server(void)
 {
     const char *name = pipe_name("killed-server");
-    struct child kid;
+    struct test_child kid;
     char line[64];
     HANDLE c;
 
     /* Killed while writing a message the pipe cannot hold: the client
      * drains what arrived, then ERROR_BROKEN_PIPE. */
-    CHECK_EQ(child_start(&kid, "hold_server", name, "write", NULL), 0);
-    CHECK(child_line(&kid, line, sizeof line, 10000));
+    CHECK_EQ(test_child_start(&kid, "hold_server", name, "write", NULL), 0);
+    CHECK(test_child_line(&kid, line, sizeof line, 10000));
     c = client_retry(name, GENERIC_READ | GENERIC_WRITE, 10000);
     CHECK(c != INVALID_HANDLE_VALUE);
     set_message_mode(c);
@@ -855,10 +801,10 @@ static void test_killed_server(void)
     kill_idle_server_under(name, OP_WRITE, big_buffer(), BIG_MESSAGE);
 
     /* All of a killed server's instances go with it. */
-    CHECK_EQ(child_start(&kid, "hold_server", name, "multi", NULL), 0);
-    CHECK(child_line(&kid, line, sizeof line, 10000));
+    CHECK_EQ(test_child_start(&kid, "hold_server", name, "multi", NULL), 0);
+    CHECK(test_child_line(&kid, line, sizeof line, 10000));
     c = client_retry(name, GENERIC_READ | GENERIC_WRITE, 10000);
-    CHECK(child_line(&kid, line, sizeof line, 10000));
+    CHECK(test_child_line(&kid, line, sizeof line, 10000));
     CHECK_OK(WaitNamedPipeA(name, 0)); /* two more instances listen */
     CHECK_EQ(child_kill(&kid), 128 + SIGKILL);
     check_server_gone(name, c);
@@ -868,7 +814,7 @@ static void test_killed_server(void)
 static void test_killed_client(void)
 {
     const char *name = pipe_name("killed-client");
-    struct child kid;
+    struct test_child kid;
     char line[64];
     struct op op;
     HANDLE s, c;
@@ -881,9 +827,9 @@ static void test_killed_client(void)
     CHECK(s != INVALID_HANDLE_VALUE);
 
     /* Killed mid-message: the server drains, then ERROR_BROKEN_PIPE. */
-    CHECK_EQ(child_start(&kid, "hold_client", name, "write", NULL), 0);
+    CHECK_EQ(test_child_start(&kid, "hold_client", name, "write", NULL), 0);
     CHECK(ConnectNamedPipe(s, NULL) || GetLastError() == ERROR_PIPE_CONNECTED);
-    CHECK(child_line(&kid, line, sizeof line, 10000));
+    CHECK(test_child_line(&kid, line, sizeof line, 10000));
     CHECK(wait_avail(s, 10000));
     CHECK_OK(GetNamedPipeClientProcessId(s, &pid));
     CHECK_EQ(pid, kid.pid);
@@ -909,9 +855,9 @@ static void test_killed_client(void)
     CHECK_OK(DisconnectNamedPipe(s));
 
     /* Killed while the server blocks in ReadFile. */
-    CHECK_EQ(child_start(&kid, "hold_client", name, "idle", NULL), 0);
+    CHECK_EQ(test_child_start(&kid, "hold_client", name, "idle", NULL), 0);
     CHECK(ConnectNamedPipe(s, NULL) || GetLastError() == ERROR_PIPE_CONNECTED);
-    CHECK(child_line(&kid, line, sizeof line, 10000));
+    CHECK(test_child_line(&kid, line, sizeof line, 10000));
     op_start(&op, OP_READ, s, line, sizeof line);
     CHECK(op_blocked_in_io(&op, 10000));
     CHECK_EQ(child_kill(&kid), 128 + SIGKILL);
@@ -925,9 +871,9 @@ static void test_killed_client(void)
      * the pending write fails with ERROR_BROKEN_PIPE (Wine's
      * test_overlapped_transport, "close client with pending writes"),
      * the next one with ERROR_NO_DATA. */
-    CHECK_EQ(child_start(&kid, "hold_client", name, "idle", NULL), 0);
+    CHECK_EQ(test_child_start(&kid, "hold_client", name, "idle", NULL), 0);
     CHECK(ConnectNamedPipe(s, NULL) || GetLastError() == ERROR_PIPE_CONNECTED);
-    CHECK(child_line(&kid, line, sizeof line, 10000));
+    CHECK(test_child_line(&kid, line, sizeof line, 10000));
     op_start(&op, OP_WRITE, s, big_buffer(), BIG_MESSAGE);
     CHECK(op_blocked_in_io(&op, 10000));
     CHECK_EQ(child_kill(&kid), 128 + SIGKILL);
@@ -1171,11 +1117,11 @@ static void test_killed_at_random(void)
      * lock, half-way through creating or closing an instance...) leaves
      * the name free and usable. */
     for (int round = 0; round < 12; round++) {
-        struct child kid;
+        struct test_child kid;
         HANDLE s, c;
         DWORD n;
-        CHECK_EQ(child_start(&kid, "churn_server", name, NULL), 0);
-        CHECK(child_line(&kid, line, sizeof line, 10000));
+        CHECK_EQ(test_child_start(&kid, "churn_server", name, NULL), 0);
+        CHECK(test_child_line(&kid, line, sizeof line, 10000));
         usleep(rnd() % 20000);
         CHECK_EQ(child_kill(&kid), 128 + SIGKILL);
         s = CreateNamedPipeA(name,
@@ -1203,10 +1149,10 @@ static void test_killed_at_random(void)
         for (int i = 0; i < 2; i++)
             pthread_create(&t[i], NULL, churn_srv_main, &cs);
         for (int round = 0; round < 6; round++) {
-            struct child kid[2];
+            struct test_child kid[2];
             for (int i = 0; i < 2; i++) {
-                CHECK_EQ(child_start(&kid[i], "churn_client", name, NULL), 0);
-                CHECK(child_line(&kid[i], line, sizeof line, 10000));
+                CHECK_EQ(test_child_start(&kid[i], "churn_client", name, NULL), 0);
+                CHECK(test_child_line(&kid[i], line, sizeof line, 10000));
             }
             usleep(rnd() % 30000);
             for (int i = 0; i < 2; i++)
@@ -2056,8 +2002,6 @@ static void test_concurrent_instances(void)
 
 int main(int argc, char **argv)
 {
-    ssize_t len = readlink("/proc/self/exe", self_exe, sizeof self_exe - 1);
-    self_exe[len > 0 ? len : 0] = '\0';
     TEST_HELPERS(argc, argv, {"many", helper_many}, {"integ", helper_integ},
                  {"hold_server", helper_hold_server},
                  {"hold_client", helper_hold_client},

@@ -56,7 +56,6 @@
 #define MAX_MESSAGE (HEADER + MAX_PAYLOAD)
 #define WAIT_MS 10000
 
-static char self_exe[4096];
 /* A pending read is cancelled with a chance of 1 in cancel_one_in. */
 static unsigned cancel_one_in = 4;
 
@@ -67,62 +66,9 @@ static const char *pipe_name(const char *tag)
 
 /* ---- Helper processes ------------------------------------------------------ */
 
-struct child {
-    pid_t pid;
-    int out; /* its stdout */
-};
-
-/* Starts "self --helper NAME ARGS..." (args end with NULL). */
-static int child_start(struct child *c, const char *helper, ...)
-{
-    const char *argv[16];
-    int n = 0, fds[2];
-    va_list ap;
-
-    argv[n++] = self_exe;
-    argv[n++] = "--helper";
-    argv[n++] = helper;
-    va_start(ap, helper);
-    while (n < 15 && (argv[n] = va_arg(ap, const char *)) != NULL)
-        n++;
-    va_end(ap);
-    argv[n] = NULL;
-    if (pipe2(fds, O_CLOEXEC) != 0)
-        return -1;
-    fflush(stdout);
-    fflush(stderr);
-    c->pid = fork();
-    if (c->pid == 0) {
-        dup2(fds[1], 1);
-        execv(self_exe, (char **)argv);
-        _exit(127);
-    }
-    close(fds[1]);
-    c->out = fds[0];
-    return c->pid > 0 ? 0 : -1;
-}
-
-/* Reads one line of the child's output; 0 if none came within timeout. */
-static int child_line(struct child *c, char *buf, size_t len, int timeout_ms)
-{
-    size_t n = 0;
-    while (n + 1 < len) {
-        struct pollfd p = {.fd = c->out, .events = POLLIN};
-        if (poll(&p, 1, timeout_ms) <= 0 || read(c->out, buf + n, 1) != 1)
-            break;
-        if (buf[n] == '\n') {
-            buf[n] = '\0';
-            return 1;
-        }
-        n++;
-    }
-    buf[n] = '\0';
-    return 0;
-}
-
 /* Waits for the child's exit: its exit code, 128+signal, or -1 if it did
  * not end within timeout_ms (it is killed then). */
-static int child_wait(struct child *c, int timeout_ms)
+static int child_wait(struct test_child *c, int timeout_ms)
 {
     int st = 0;
     struct pollfd p = {.fd = c->out, .events = POLLIN};
@@ -476,7 +422,7 @@ static void test_exchange_with_cancels(void)
 {
     const char *name = pipe_name("exchange");
     struct server_thread t[CLIENTS];
-    struct child kid[CLIENTS];
+    struct test_child kid[CLIENTS];
     pthread_t th[CLIENTS];
     int aborted = 0, cancels = 0;
 
@@ -494,19 +440,19 @@ static void test_exchange_with_cancels(void)
     for (int i = 0; i < CLIENTS; i++) {
         char index[16];
         snprintf(index, sizeof index, "%d", i);
-        CHECK_EQ(child_start(&kid[i], "client", name, index, NULL), 0);
+        CHECK_EQ(test_child_start(&kid[i], "client", name, index, NULL), 0);
     }
     for (int i = 0; i < CLIENTS; i++) {
         char line[512];
         int failed = -1, ab = 0, comp = 0, canc = 0;
         unsigned long err = 0;
-        CHECK(child_line(&kid[i], line, sizeof line, 60000));
+        CHECK(test_child_line(&kid[i], line, sizeof line, 60000));
         CHECK_EQ(sscanf(line, "result %d %lu %d %d %d", &failed, &err, &canc,
                         &ab, &comp),
                  5);
         if (failed != 0) {
             fprintf(stderr, "client %d: %s\n", i, line);
-            if (child_line(&kid[i], line, sizeof line, 1000))
+            if (test_child_line(&kid[i], line, sizeof line, 1000))
                 fprintf(stderr, "client %d: %s\n", i, line);
         }
         CHECK_EQ(failed, 0);
@@ -565,7 +511,7 @@ static void test_killed_client_type(DWORD type)
     unsigned char *big = calloc(1, BIG);
     OVERLAPPED cov, r1, r2, w;
     char b1[64], b2[64];
-    struct child kid;
+    struct test_child kid;
     char line[64];
     DWORD n;
 
@@ -580,8 +526,8 @@ static void test_killed_client_type(DWORD type)
     w.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
 
     CHECK_FAILS(ConnectNamedPipe(s, &cov), ERROR_IO_PENDING);
-    CHECK_EQ(child_start(&kid, "idle_client", name, NULL), 0);
-    CHECK(child_line(&kid, line, sizeof line, WAIT_MS));
+    CHECK_EQ(test_child_start(&kid, "idle_client", name, NULL), 0);
+    CHECK(test_child_line(&kid, line, sizeof line, WAIT_MS));
     CHECK_STR(line, "ready");
     CHECK_EQ(WaitForSingleObject(cov.hEvent, WAIT_MS), WAIT_OBJECT_0);
     CHECK_OK(GetOverlappedResult(s, &cov, &n, FALSE));
@@ -642,8 +588,6 @@ static void test_killed_client(void)
 
 int main(int argc, char **argv)
 {
-    ssize_t len = readlink("/proc/self/exe", self_exe, sizeof self_exe - 1);
-    self_exe[len > 0 ? len : 0] = '\0';
     if (getenv("WINIPC_TEST_CANCEL_ONE_IN"))
         cancel_one_in = (unsigned)atoi(getenv("WINIPC_TEST_CANCEL_ONE_IN"));
     TEST_HELPERS(argc, argv, {"client", helper_client},

@@ -17,8 +17,11 @@
 #define WINIPC_TESTLIB_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -396,6 +399,76 @@ static inline int test_wait_blocked(long pid, const _Atomic int *tid,
                 return 1;
         usleep(1000); /* polling the state, with a bound */
     }
+    return 0;
+}
+
+/* ---- Helper processes started with fork and exec ------------------------- */
+
+/* This test binary's path. */
+static inline const char *test_self_exe(void)
+{
+    static char path[4096];
+    if (!path[0]) {
+        ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+        path[n > 0 ? n : 0] = '\0';
+    }
+    return path;
+}
+
+/* A helper process: this binary run as "--helper NAME ARGS...", without
+ * winipc (fork and exec), its standard output a pipe (out). */
+struct test_child {
+    pid_t pid;
+    int out; /* its stdout */
+};
+
+/* Starts "self --helper NAME ARGS..." (args end with NULL): 0, or -1. */
+static inline int test_child_start(struct test_child *c, const char *helper,
+                                   ...)
+{
+    const char *argv[16];
+    int n = 0, fds[2];
+    va_list ap;
+
+    argv[n++] = test_self_exe();
+    argv[n++] = "--helper";
+    argv[n++] = helper;
+    va_start(ap, helper);
+    while (n < 15 && (argv[n] = va_arg(ap, const char *)) != NULL)
+        n++;
+    va_end(ap);
+    argv[n] = NULL;
+    if (pipe2(fds, O_CLOEXEC) != 0)
+        return -1;
+    fflush(stdout);
+    fflush(stderr);
+    c->pid = fork();
+    if (c->pid == 0) {
+        dup2(fds[1], 1);
+        execv(argv[0], (char **)argv);
+        _exit(127);
+    }
+    close(fds[1]);
+    c->out = fds[0];
+    return c->pid > 0 ? 0 : -1;
+}
+
+/* Reads one line of the child's output; 0 if none came within timeout. */
+static inline int test_child_line(struct test_child *c, char *buf, size_t len,
+                                  int timeout_ms)
+{
+    size_t n = 0;
+    while (n + 1 < len) {
+        struct pollfd p = {.fd = c->out, .events = POLLIN};
+        if (poll(&p, 1, timeout_ms) <= 0 || read(c->out, buf + n, 1) != 1)
+            break;
+        if (buf[n] == '\n') {
+            buf[n] = '\0';
+            return 1;
+        }
+        n++;
+    }
+    buf[n] = '\0';
     return 0;
 }
 

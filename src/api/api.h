@@ -105,9 +105,6 @@ void api_run_apcs(void);
  * handle it held, or NULL (std_handle_api.c). */
 HANDLE api_std_handle_take(DWORD nStdHandle);
 
-/* Queues routine(err, n, ov) to the calling thread (overlapped_api.c). */
-DWORD api_queue_routine(LPOVERLAPPED_COMPLETION_ROUTINE routine, DWORD err,
-                        DWORD n, OVERLAPPED *ov);
 
 /* A call that runs synchronously with an OVERLAPPED (a handle without
  * FILE_FLAG_OVERLAPPED) reports through it too: begin resets its event

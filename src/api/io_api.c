@@ -145,7 +145,8 @@ static BOOL io_transfer_ex(HANDLE h, int writing, void *buf, DWORD len,
         ov->InternalHigh = moved;
         ov->Internal = wipc_io_status_of(err);
         if (!err || err == ERROR_MORE_DATA)
-            err = api_queue_routine(routine, err, moved, ov);
+            err = wipc_io_queue_routine(routine, wipc_plat_gettid(), err,
+                                        moved, ov);
     }
     wipc_object_release(obj);
     wipc_io_kick();

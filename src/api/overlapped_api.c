@@ -207,20 +207,6 @@ WINIPC_API BOOL WINAPI CancelIo(HANDLE hFile)
 
 void api_run_apcs(void) { wipc_apc_run(); }
 
-static void apc_call_routine(ULONG_PTR routine, ULONG_PTR err, ULONG_PTR n,
-                             ULONG_PTR ov)
-{
-    ((LPOVERLAPPED_COMPLETION_ROUTINE)routine)((DWORD)err, (DWORD)n,
-                                               (LPOVERLAPPED)ov);
-}
-
-DWORD api_queue_routine(LPOVERLAPPED_COMPLETION_ROUTINE routine, DWORD err,
-                        DWORD n, OVERLAPPED *ov)
-{
-    return wipc_apc_queue(wipc_plat_gettid(), apc_call_routine,
-                          (ULONG_PTR)routine, err, n, (ULONG_PTR)ov);
-}
-
 static void apc_call_user(ULONG_PTR fn, ULONG_PTR data, ULONG_PTR unused1,
                           ULONG_PTR unused2)
 {

@@ -22,6 +22,7 @@
  */
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../platform/platform.h"
 #include "apc.h"
@@ -76,14 +77,14 @@ static struct {
     int epfd;
     int thread; /* the engine thread runs */
     struct wipc_io_queue *live;
-    unsigned running; /* operations whose progress runs now */
     uint64_t sleep_until; /* the engine thread's wake-up time (UINT64_MAX) */
     unsigned queued; /* operations in the queues (read without the lock
                       * by wipc_io_kick, with __atomic) */
     unsigned delivering; /* finished, not yet delivered (io_flush_done) */
     unsigned progressing; /* io_run_locked calls running (not helpers) */
     struct io_watch *watches[IO_WATCH_BUCKETS];
-} engine = {WIPC_MUTEX_INIT, -1, -1, 0, NULL, 0, UINT64_MAX, 0, 0, 0, {NULL}};
+} engine = {.lock = WIPC_MUTEX_INIT, .wake_fd = -1, .epfd = -1,
+          .sleep_until = UINT64_MAX};
 
 static void io_wake_locked(void);
 
@@ -362,6 +363,13 @@ static void io_call_routine(ULONG_PTR routine, ULONG_PTR err, ULONG_PTR n,
                                                     (OVERLAPPED *)ov);
 }
 
+DWORD wipc_io_queue_routine(void (*routine)(DWORD, DWORD, OVERLAPPED *),
+                            DWORD tid, DWORD err, DWORD n, OVERLAPPED *ov)
+{
+    return wipc_apc_queue(tid, io_call_routine, (ULONG_PTR)routine, err, n,
+                          (ULONG_PTR)ov);
+}
+
 /*
  * Delivers op's result through its channels, then frees it.  Called
  * without the lock.  The OVERLAPPED's byte count is written before its
@@ -398,9 +406,8 @@ static void io_deliver(struct wipc_object *obj, int sig_fd, struct io_op *op)
         wipc_object_release(op->notify.event);
     }
     if (op->notify.routine)
-        wipc_apc_queue(op->notify.routine_tid, io_call_routine,
-                       (ULONG_PTR)op->notify.routine, op->result, op->io.done,
-                       (ULONG_PTR)ov);
+        wipc_io_queue_routine(op->notify.routine, op->notify.routine_tid,
+                              op->result, op->io.done, ov);
     free(op);
     wipc_object_release(obj);
 }
@@ -453,12 +460,10 @@ static DWORD io_run_locked(struct wipc_io_queue *q, struct io_op *op)
     op->busy = 1;
     op->io.wait_fd = -1; /* looked at: progress says what to wait for next */
     op->fresh = 0;
-    engine.running++;
     engine.progressing++;
     wipc_mutex_unlock(&engine.lock);
     r = q->obj->ops->io_progress(q->obj, &op->io);
     wipc_mutex_lock(&engine.lock);
-    engine.running--;
     /* Under the same hold of the lock as the caller's io_finish_locked:
      * progressing + delivering never reads 0 in between. */
     engine.progressing--;
@@ -829,7 +834,6 @@ DWORD wipc_io_help(struct wipc_object *obj, const OVERLAPPED *ov,
      * this thread polls. */
     io_op_unwatch(op);
     op->busy = 1;
-    engine.running++;
     for (;;) {
         struct wipc_plat_pollfd p = {op->io.wait_fd, op->io.wait_events, 0};
         uint64_t now = wipc_plat_now_ms(), until = deadline;
@@ -864,7 +868,6 @@ DWORD wipc_io_help(struct wipc_object *obj, const OVERLAPPED *ov,
             break;
     }
     op->busy = 0;
-    engine.running--;
     if (r == ERROR_IO_PENDING) {
         io_op_watch(op); /* back to the engine */
         if (op->deadline < engine.sleep_until)
@@ -883,9 +886,9 @@ DWORD wipc_io_help(struct wipc_object *obj, const OVERLAPPED *ov,
 
 void wipc_io_kick(void)
 {
-    struct wipc_plat_pollfd *pfd = NULL;
+    struct wipc_plat_pollfd stack_pfd[32], *pfd = stack_pfd;
     struct io_done d = {NULL, NULL};
-    size_t n = 0, cap = 0;
+    size_t n = 0, cap = sizeof stack_pfd / sizeof stack_pfd[0];
     int nready = 0;
 
     if (__atomic_load_n(&engine.queued, __ATOMIC_RELAXED) == 0)
@@ -899,12 +902,17 @@ void wipc_io_kick(void)
             for (struct io_op *op = w->ops; op; op = op->wnext)
                 want |= op->io.wait_events;
             if (n == cap) {
-                size_t c = cap ? 2 * cap : 16;
-                struct wipc_plat_pollfd *p = realloc(pfd, c * sizeof *p);
+                /* Past the stack's room (a call runs this on every
+                 * ReadFile and WriteFile while something is pending). */
+                struct wipc_plat_pollfd *p =
+                    pfd == stack_pfd ? malloc(2 * cap * sizeof *p)
+                                     : realloc(pfd, 2 * cap * sizeof *p);
                 if (!p)
                     break;
+                if (pfd == stack_pfd)
+                    memcpy(p, stack_pfd, n * sizeof *p);
                 pfd = p;
-                cap = c;
+                cap *= 2;
             }
             pfd[n].fd = w->fd;
             pfd[n].events = want;
@@ -924,7 +932,8 @@ void wipc_io_kick(void)
     io_run_ready_locked(&d);
     wipc_mutex_unlock(&engine.lock);
     io_flush_done(&d);
-    free(pfd);
+    if (pfd != stack_pfd)
+        free(pfd);
     /* The engine thread may have taken a ready one first: it is done once
      * the engine has run and delivered what it took.  Progress never
      * blocks, so this is short; a thread driving its own operation

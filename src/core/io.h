@@ -163,6 +163,11 @@ DWORD wipc_io_port_get(struct wipc_object *port, struct wipc_io_packet *out,
 DWORD wipc_io_associate(struct wipc_object *obj, struct wipc_object *port,
                         ULONG_PTR key);
 
+/* Queues routine(err, n, ov) to thread tid of this process as an APC
+ * (apc.h): how completion routines run.  ERROR_NOT_ENOUGH_MEMORY. */
+DWORD wipc_io_queue_routine(void (*routine)(DWORD, DWORD, OVERLAPPED *),
+                            DWORD tid, DWORD err, DWORD n, OVERLAPPED *ov);
+
 /* SetFileCompletionNotificationModes: FILE_SKIP_COMPLETION_PORT_ON_SUCCESS
  * and FILE_SKIP_SET_EVENT_ON_HANDLE for obj's later completions. */
 DWORD wipc_io_set_modes(struct wipc_object *obj, UCHAR modes);
