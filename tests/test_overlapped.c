@@ -532,6 +532,48 @@ static void test_zero_message_then_close(void)
     CloseHandle(ov.hEvent);
 }
 
+/* A message pipe read in byte read mode: a read whose buffer is full at
+ * the end of a message stops there, and a zero-length message queued
+ * behind it stays for the next read, overlapped or not (Wine's
+ * test_blocking_rw, pipe.c:3001-3013, which passes on Windows). */
+static void test_full_read_leaves_zero_message(void)
+{
+    const char *name = pipe_name("zfull");
+    HANDLE s = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+                                PIPE_TYPE_MESSAGE | PIPE_READMODE_BYTE, 1,
+                                4096, 4096, 0, NULL);
+    HANDLE c = sync_client(name);
+    OVERLAPPED ov;
+    char buf[8];
+    DWORD n = 77;
+
+    ov_init(&ov, TRUE);
+    /* Overlapped first: with the message taken by the first read, the
+     * second read pends there (a clean failure), where a synchronous one
+     * would wait for ever. */
+    for (int overlapped = 1; overlapped >= 0; overlapped--) {
+        CHECK_OK(WriteFile(c, "abc", 3, &n, NULL));
+        CHECK_OK(WriteFile(c, "d", 1, &n, NULL));
+        CHECK_OK(WriteFile(c, "", 0, &n, NULL));
+        CHECK_OK(ReadFile(s, buf, 4, &n, overlapped ? &ov : NULL));
+        CHECK_EQ(n, 4);
+        CHECK(memcmp(buf, "abcd", 4) == 0);
+        /* The zero-length message is still there: this read takes it and
+         * ends with 0 bytes at once, as nothing follows it. */
+        n = 77;
+        if (!ReadFile(s, buf, sizeof buf, &n, overlapped ? &ov : NULL)) {
+            CHECK_EQ(GetLastError(), ERROR_SUCCESS);
+            break;
+        }
+        CHECK_EQ(n, 0);
+        CHECK_OK(PeekNamedPipe(s, NULL, 0, NULL, &n, NULL));
+        CHECK_EQ(n, 0);
+    }
+    CloseHandle(c);
+    CloseHandle(s);
+    CloseHandle(ov.hEvent);
+}
+
 /* A handle without FILE_FLAG_OVERLAPPED given an OVERLAPPED: a call that
  * fails leaves Internal saying STATUS_PENDING and InternalHigh as it was
  * (Wine's test_ReadFile, pipe.c 823-832). */
@@ -1147,6 +1189,7 @@ int main(int argc, char **argv)
     RUN(test_completes_inside_the_call);
     RUN(test_zero_and_nowait_reads);
     RUN(test_zero_message_then_close);
+    RUN(test_full_read_leaves_zero_message);
     RUN(test_sync_failure_leaves_overlapped);
     RUN(test_inherited_overlapped);
     RUN(test_cancel_synchronous_io);

@@ -745,6 +745,11 @@ static DWORD np_read_messages(struct wipc_npipe *p, int fd, char *buf,
         DWORD want;
         size_t c;
 
+        /* A full buffer ends a byte-mode read before the next message,
+         * even a zero-length one: that stays queued for the next read
+         * (Wine's test_blocking_rw, which passes on Windows). */
+        if (!p->in_msg && total == len && (took || total > 0))
+            break;
         if (!p->in_msg) {
             err = np_next_header(p, fd, nowait || took || total > 0,
                                  len - total);
@@ -1831,6 +1836,8 @@ static DWORD np_io_read_messages(struct wipc_npipe *p, int fd,
         DWORD want, err;
         size_t c, n = 0;
 
+        if (!p->in_msg && io->done == io->len && (io->done > 0 || took_empty))
+            return 0; /* full: the next message stays (np_read_messages) */
         if (!p->in_msg) {
             err = np_next_header(p, fd, 1, io->len - io->done);
             if (err == ERROR_NO_DATA && io->done == 0 &&

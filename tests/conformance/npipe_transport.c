@@ -1,0 +1,95 @@
+/*
+ * npipe_transport: what moves through a named pipe, and when, on handles
+ * opened with FILE_FLAG_OVERLAPPED (the behaviours of Wine's
+ * test_overlapped_transport and test_blocking_rw, which pass on Windows):
+ * where a byte-mode read of a message pipe stops.
+ *
+ * Every wait is bounded (5 s), so a missing completion shows as
+ * WAIT_TIMEOUT instead of a hang.
+ */
+#include <tchar.h>
+#include <windows.h>
+
+#include "conformance.h"
+
+#define PIPE_BASE "\\\\.\\pipe\\winipc_conf_npipe_transport_"
+#define WAIT_MS 5000
+
+/* A server instance of the given type and read mode, overlapped. */
+static HANDLE ov_server(const char *name, DWORD mode, DWORD out_size,
+                        DWORD in_size)
+{
+    return CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+                            mode, 1, out_size, in_size, 0, NULL);
+}
+
+/* A read through a fresh OVERLAPPED: "label: TRUE, error untouched,
+ * n bytes", or the pending read's result after a bounded wait. */
+static void read_now(const char *label, HANDLE h, char *buf, DWORD len)
+{
+    OVERLAPPED ov;
+    DWORD n = 77;
+    BOOL r;
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    SetLastError(CONF_SENTINEL);
+    r = ReadFile(h, buf, len, &n, &ov);
+    printf("%s: %s, %s", label, r ? "TRUE" : "FALSE", conf_error(GetLastError()));
+    if (!r && GetLastError() == ERROR_IO_PENDING) {
+        CancelIoEx(h, &ov);
+        WaitForSingleObject(ov.hEvent, WAIT_MS);
+        printf(" (cancelled)\n");
+    } else {
+        printf(", %u bytes\n", (unsigned)n);
+    }
+    CloseHandle(ov.hEvent);
+}
+
+/* A write that completes at once (a short one, into an empty pipe), on an
+ * overlapped or a synchronous handle. */
+static BOOL write_msg(HANDLE h, const char *data, DWORD len)
+{
+    OVERLAPPED ov;
+    DWORD n;
+    memset(&ov, 0, sizeof ov);
+    return WriteFile(h, data, len, &n, &ov);
+}
+
+int main(void)
+{
+    HANDLE s, c;
+    char buf[64];
+    DWORD n;
+
+    SECTION("a message pipe read in byte read mode stops when its buffer "
+            "is full, before a zero-length message");
+    CHECK_CREATED("CreateNamedPipeA(message, byte read)", s,
+                  ov_server(PIPE_BASE "zero", PIPE_TYPE_MESSAGE, 4096, 4096));
+    CHECK_HANDLE("CreateFileA(client, synchronous)", c,
+                 conf_pipe_client(PIPE_BASE "zero"));
+    for (int i = 0; i < 2; i++) {
+        HANDLE w = i == 0 ? c : s, r = i == 0 ? s : c;
+        printf("%s:\n", i == 0 ? "overlapped reads of the server"
+                               : "synchronous reads of the client");
+        CHECK_BOOL("  WriteFile(\"abc\")", write_msg(w, "abc", 3));
+        CHECK_BOOL("  WriteFile(\"d\")", write_msg(w, "d", 1));
+        CHECK_BOOL("  WriteFile(\"\")", write_msg(w, "", 0));
+        if (i == 0) {
+            read_now("  ReadFile(4)", r, buf, 4);
+            read_now("  ReadFile(64), the zero-length message", r, buf, 64);
+        } else {
+            n = 77;
+            CHECK_BOOL("  ReadFile(4)", ReadFile(r, buf, 4, &n, NULL));
+            SHOW_UINT("  bytes", n);
+            CHECK_BOOL("  ReadFile(64), the zero-length message",
+                       ReadFile(r, buf, 64, &n, NULL));
+            SHOW_UINT("  bytes", n);
+        }
+        CHECK_BOOL("  PeekNamedPipe", PeekNamedPipe(r, NULL, 0, NULL, &n, NULL));
+        SHOW_UINT("  bytes available", n);
+    }
+    CloseHandle(c);
+    CloseHandle(s);
+
+    CONF_DONE();
+}
