@@ -336,6 +336,23 @@ static int helper_mutex_wait(int argc, char **argv)
     return (int)r;
 }
 
+/* NAME READY: opens the named mutex, sets READY, waits for it (10 s);
+ * exit code: the wait's result, or 1000 + the error of the open. */
+static int helper_mutex_wait_ready(int argc, char **argv)
+{
+    HANDLE m;
+    DWORD r;
+    (void)argc;
+    m = OpenMutexA(SYNCHRONIZE, FALSE, argv[0]);
+    if (!m)
+        return 1000 + (int)GetLastError();
+    SetEvent(handle_arg(argv[1]));
+    r = WaitForSingleObject(m, 10000);
+    if (r == WAIT_OBJECT_0 || r == WAIT_ABANDONED)
+        ReleaseMutex(m);
+    return (int)r;
+}
+
 /* NAME READY DIE: takes the named mutex, sets READY, and when DIE is set
  * ends the process owning it (ExitProcess: no thread ends by itself; its
  * pidfd says so). */
@@ -498,6 +515,117 @@ static void test_mutex_owner_killed(void)
     CloseHandle(m);
     CloseHandle(ready);
     CloseHandle(die);
+}
+
+/* A thread owns a mutex whose last handle in this process is closed
+ * meanwhile: the mutex is abandoned when that thread ends, as a waiter in
+ * another process hears. */
+static HANDLE g_owned_evt, g_go_evt;
+
+static DWORD WINAPI thread_own_then_end(LPVOID arg)
+{
+    if (WaitForSingleObject((HANDLE)arg, 10000) != WAIT_OBJECT_0)
+        return 1;
+    SetEvent(g_owned_evt);
+    WaitForSingleObject(g_go_evt, 10000);
+    return 0; /* ends owning it */
+}
+
+static void test_owner_closes_then_ends(void)
+{
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    char name[64], args[256];
+    PROCESS_INFORMATION pi;
+    HANDLE m, ready, t;
+    DWORD code = 99;
+
+    snprintf(name, sizeof name, "wipc_po_%d", (int)getpid());
+    m = CreateMutexA(NULL, FALSE, name);
+    ready = CreateEventA(&sa, FALSE, FALSE, NULL);
+    g_owned_evt = CreateEventA(NULL, FALSE, FALSE, NULL);
+    g_go_evt = CreateEventA(NULL, FALSE, FALSE, NULL);
+    snprintf(args, sizeof args, "mutex_wait_ready %s %#llx", name,
+             (unsigned long long)(uintptr_t)ready);
+    t = CreateThread(NULL, 0, thread_own_then_end, m, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(g_owned_evt, 10000), WAIT_OBJECT_0);
+    CHECK_OK(spawn_helper(args, TRUE, &pi));
+    CHECK_EQ(WaitForSingleObject(ready, 10000), WAIT_OBJECT_0);
+    /* The owner's process lets go of its last handle: still owned. */
+    CHECK_OK(CloseHandle(m));
+    CHECK_EQ(WaitForSingleObject(pi.hProcess, 100), WAIT_TIMEOUT);
+    CHECK_OK(SetEvent(g_go_evt));
+    CHECK_EQ(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+    CHECK_OK(GetExitCodeThread(t, &code));
+    CHECK_EQ(code, 0);
+    CHECK_EQ(helper_code(&pi), WAIT_ABANDONED);
+    CloseHandle(t);
+    CloseHandle(ready);
+    CloseHandle(g_owned_evt);
+    CloseHandle(g_go_evt);
+}
+
+/* Handles closed and made again at the same value while other threads
+ * use that value (ReleaseMutex, SetEvent, waits, which look handles up
+ * without a lock): each call works or fails with ERROR_INVALID_HANDLE,
+ * and no object is freed under one (AddressSanitizer would see it). */
+static volatile HANDLE g_churn;
+static volatile LONG g_churn_stop;
+
+static DWORD WINAPI thread_churn_user(LPVOID arg)
+{
+    DWORD bad = 0, ok = 0;
+    (void)arg;
+    while (!g_churn_stop) {
+        HANDLE h = g_churn;
+        DWORD r;
+        if (ReleaseMutex(h) || GetLastError() == ERROR_NOT_OWNER ||
+            GetLastError() == ERROR_INVALID_HANDLE)
+            ok++;
+        else
+            bad++;
+        if (SetEvent(h) || GetLastError() == ERROR_INVALID_HANDLE)
+            ok++;
+        else
+            bad++;
+        r = WaitForSingleObject(h, 0);
+        if (r == WAIT_OBJECT_0 && ReleaseMutex(h))
+            ok++; /* a mutex: it was taken */
+        else if (r == WAIT_OBJECT_0 || r == WAIT_TIMEOUT ||
+                 (r == WAIT_FAILED && GetLastError() == ERROR_INVALID_HANDLE))
+            ok++;
+        else
+            bad++;
+    }
+    return bad ? 1000 + bad : ok ? 0 : 1;
+}
+
+static void test_close_while_in_use(void)
+{
+    HANDLE t[3], h;
+    DWORD code;
+    int i;
+
+    g_churn = CreateMutexA(NULL, FALSE, NULL);
+    g_churn_stop = 0;
+    for (i = 0; i < 3; i++)
+        t[i] = CreateThread(NULL, 0, thread_churn_user, NULL, 0, NULL);
+    for (i = 0; i < 20000; i++) {
+        h = g_churn;
+        CHECK_OK(CloseHandle(h));
+        /* The lowest free value: the same one, another type every other
+         * time (some of the threads' calls then fail by type). */
+        g_churn = i % 2 ? CreateMutexA(NULL, FALSE, NULL)
+                        : CreateEventA(NULL, FALSE, FALSE, NULL);
+        CHECK(g_churn != NULL);
+    }
+    g_churn_stop = 1;
+    for (i = 0; i < 3; i++) {
+        CHECK_EQ(WaitForSingleObject(t[i], 30000), WAIT_OBJECT_0);
+        CHECK_OK(GetExitCodeThread(t[i], &code));
+        CHECK_EQ(code, 0);
+        CloseHandle(t[i]);
+    }
+    CloseHandle(g_churn);
 }
 
 static void test_name_outlives_creator_handle(void)
@@ -877,6 +1005,7 @@ int main(int argc, char **argv)
         self_exe[n > 0 ? n : 0] = '\0';
     }
     TEST_HELPERS(argc, argv, {"mutex_wait", helper_mutex_wait},
+                 {"mutex_wait_ready", helper_mutex_wait_ready},
                  {"mutex_die", helper_mutex_die},
                  {"sem_take2", helper_sem_take2},
                  {"event_set", helper_event_set},
@@ -894,6 +1023,8 @@ int main(int argc, char **argv)
     RUN(test_named_mutex_processes);
     RUN(test_mutex_owner_killed);
     RUN(test_name_outlives_creator_handle);
+    RUN(test_owner_closes_then_ends);
+    RUN(test_close_while_in_use);
     RUN(test_named_event_processes);
     RUN(test_inherit_sync);
     RUN(test_duplicate_sync);

@@ -47,6 +47,28 @@ static inline int api_sa_is_public(const SECURITY_ATTRIBUTES *sa)
 }
 
 /*
+ * A look-up for a call that uses the object for a moment and never blocks
+ * (core/handle.h, wipc_handle_peek): without a lock or a reference where
+ * it can, else with a reference.  *held says which, for api_let_go.
+ */
+static inline DWORD api_peek(HANDLE h, const struct wipc_object_ops *type,
+                             ACCESS_MASK need, struct wipc_object **obj,
+                             int *held)
+{
+    DWORD err = wipc_handle_peek(h, type, need, 0, obj);
+    *held = err == ERROR_NOT_SUPPORTED;
+    return *held ? wipc_handle_ref(h, type, need, obj, NULL) : err;
+}
+
+static inline void api_let_go(struct wipc_object *obj, int held)
+{
+    if (held)
+        wipc_object_release(obj);
+    else
+        wipc_handle_unpeek(0);
+}
+
+/*
  * Looks up a handle for I/O: its type must have the operation (has_op is the
  * ops slot, non-NULL) and the handle one of the rights in need.  Returns a
  * referenced object or an error (ERROR_INVALID_HANDLE for a handle of a

@@ -40,12 +40,12 @@ WINIPC_API HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES lpEventAttributes,
 static BOOL event_op(HANDLE h, DWORD (*op)(struct wipc_object *))
 {
     struct wipc_object *obj;
-    DWORD err = wipc_handle_ref(h, &wipc_event_ops, EVENT_MODIFY_STATE, &obj,
-                                NULL);
+    int held;
+    DWORD err = api_peek(h, &wipc_event_ops, EVENT_MODIFY_STATE, &obj, &held);
     if (err)
         return api_fail(err);
     err = op(obj);
-    wipc_object_release(obj);
+    api_let_go(obj, held);
     return api_result(err);
 }
 
@@ -57,6 +57,39 @@ WINIPC_API BOOL WINAPI SetEvent(HANDLE hEvent)
 WINIPC_API BOOL WINAPI ResetEvent(HANDLE hEvent)
 {
     return event_op(hEvent, wipc_event_reset);
+}
+
+/*
+ * The wait that needs no system call: the objects looked up without a
+ * reference, one at a time, and tried in order (try_now, core/object.h).
+ * 1 with *result if one was taken; 0 when an object cannot tell without a
+ * system call, or none is signalled, or a handle is not simply valid: the
+ * full wait then looks again (and reports any error).
+ */
+static int sync_wait_now(DWORD n, const HANDLE *h, BOOL all, DWORD *result)
+{
+    struct wipc_object *obj;
+    DWORD i;
+    int r = 0;
+
+    if (all && n != 1)
+        return 0;
+    for (i = 0; i < n; i++) {
+        if (wipc_handle_peek(h[i], NULL, SYNCHRONIZE, 0, &obj))
+            return 0;
+        r = (obj->flags & WIPC_OBJ_OVERLAPPED) || !obj->ops->try_now
+                ? -1
+                : obj->ops->try_now(obj);
+        if (r > 0)
+            wipc_object_signal_observe(obj);
+        wipc_handle_unpeek(0);
+        if (r)
+            break;
+    }
+    if (r <= 0)
+        return 0;
+    *result = (r == 2 ? WAIT_ABANDONED_0 : WAIT_OBJECT_0) + i;
+    return 1;
 }
 
 /* The wait functions; alertable: calls queued to the thread end the wait
@@ -75,6 +108,8 @@ static DWORD sync_wait(DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll,
         SetLastError(ERROR_NOACCESS);
         return WAIT_FAILED;
     }
+    if (sync_wait_now(nCount, lpHandles, bWaitAll, &result))
+        return result;
     for (n = 0; n < nCount && !err; n++) {
         err = wipc_handle_ref(lpHandles[n], NULL, SYNCHRONIZE, &objs[n],
                               NULL);

@@ -96,12 +96,13 @@ WINIPC_API HANDLE WINAPI OpenMutexA(DWORD dwDesiredAccess,
 WINIPC_API BOOL WINAPI ReleaseMutex(HANDLE hMutex)
 {
     struct wipc_object *obj;
+    int held;
     /* No right is needed (SYNCHRONIZE is for waiting), as Windows. */
-    DWORD err = wipc_handle_ref(hMutex, &wipc_mutex_ops, 0, &obj, NULL);
+    DWORD err = api_peek(hMutex, &wipc_mutex_ops, 0, &obj, &held);
     if (err)
         return api_fail(err);
     err = wipc_mutex_release(obj);
-    wipc_object_release(obj);
+    api_let_go(obj, held);
     return api_result(err);
 }
 

@@ -73,6 +73,21 @@ DWORD wipc_handle_ref(HANDLE h, const struct wipc_object_ops *type,
                       ACCESS_MASK need, struct wipc_object **obj,
                       ACCESS_MASK *granted);
 
+/*
+ * A look-up for a call that uses the object only for a moment and never
+ * blocks meanwhile (ReleaseMutex, SetEvent, a wait satisfied at once): no
+ * lock and no reference.  On success *obj stays valid until the caller
+ * calls wipc_handle_unpeek(slot) (slot < WIPC_HANDLE_PEEK_SLOTS, one per
+ * object it holds at once); wipc_handle_ref on it meanwhile gives a
+ * reference to keep.  Errors as wipc_handle_ref's, and
+ * ERROR_NOT_SUPPORTED when this way cannot tell (a pseudo handle, an
+ * entry changing meanwhile): then the caller uses wipc_handle_ref.
+ */
+#define WIPC_HANDLE_PEEK_SLOTS 64
+DWORD wipc_handle_peek(HANDLE h, const struct wipc_object_ops *type,
+                       ACCESS_MASK need, int slot, struct wipc_object **obj);
+void wipc_handle_unpeek(int slot);
+
 /* How many entries of this process's table hold obj (0: the process has
  * closed every handle to it, though calls in progress may still use it). */
 long wipc_handle_count(struct wipc_object *obj);

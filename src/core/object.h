@@ -46,6 +46,14 @@ struct wipc_object_ops {
      */
     int (*satisfy)(struct wipc_object *obj);
 
+    /*
+     * A wait's first look, with no system call: takes the object if it is
+     * signalled (1, or 2 for an abandoned mutex), 0 if it is certainly not
+     * signalled, -1 if that takes a system call to tell (then the wait
+     * polls).  NULL: always -1.  Must not block.
+     */
+    int (*try_now)(struct wipc_object *obj);
+
     /* Gives back what satisfy() took (a wait-all that could not complete). */
     void (*unsatisfy)(struct wipc_object *obj);
 

@@ -64,8 +64,10 @@ struct wipc_mutex_obj {
     int watch_fd;     /* the pidfd of the owner watched in ep, or -1 */
     DWORD watch_pid;
     /* The next mutex the owning thread of this process owns (only one
-     * thread of a process owns it at a time): see owned_*. */
+     * thread of a process owns it at a time): see owned_*.  owned: it is
+     * in such a list; orphan: destroyed while it was (owned_lock). */
     struct wipc_mutex_obj *owned_next;
+    int owned, orphan;
 };
 
 static inline struct wipc_mutex_obj *mtx_of(struct wipc_object *obj)
@@ -81,10 +83,10 @@ struct mtx_me {
 };
 
 static atomic_uint fork_gen = 1;
-static _Thread_local struct {
+static __thread struct {
     unsigned gen;
     struct mtx_me me;
-} me_tls;
+} me_tls __attribute__((tls_model("initial-exec")));
 
 static void mtx_forked(void)
 {
@@ -114,37 +116,66 @@ static int mtx_mine(const struct mtx_shared *sh, const struct mtx_me *me)
     return (atomic_load(&sh->owner) & ~MTX_CONTENDED) == me->key;
 }
 
-/* ---- The mutexes a thread owns (ended threads abandon theirs) ------------- */
+/* ---- The mutexes a thread owns (ended threads abandon theirs) -------------
+ *
+ * Each thread links the mutexes it owns through owned_next, without taking
+ * references, so that taking and giving back a mutex touches no shared
+ * counter.  Only the owning thread changes its list while it runs.  A
+ * mutex whose last reference in this process goes while one of its
+ * threads owns it (the owner closed its handles) is not freed: it waits,
+ * an orphan without a name, for that thread to end and abandon it (the
+ * state is shared: waiters in other processes hear of it).  owned_lock
+ * orders a thread's end against such a destroy. */
 
 static unsigned long owned_key;
 static int owned_key_ok = -1; /* -1: not made yet; guarded by owned_lock */
 static wipc_mutex owned_lock = WIPC_MUTEX_INIT;
+static __thread struct wipc_mutex_obj *owned_head
+    __attribute__((tls_model("initial-exec")));
+static __thread int owned_armed __attribute__((tls_model("initial-exec")));
 
 static void mtx_abandon(struct wipc_mutex_obj *m);
+static void mtx_free(struct wipc_mutex_obj *m);
 
 /* The thread-exit destructor: every mutex the thread still owns. */
-static void owned_end(void *head)
+static void owned_end(void *unused)
 {
-    struct wipc_mutex_obj *m = head, *next;
-    for (; m; m = next) {
+    struct wipc_mutex_obj *m, *next, *orphans = NULL;
+
+    (void)unused;
+    wipc_mutex_lock(&owned_lock);
+    for (m = owned_head; m; m = next) {
         next = m->owned_next;
         m->owned_next = NULL;
+        m->owned = 0;
         mtx_abandon(m);
-        wipc_object_release(&m->obj);
+        if (m->orphan) {
+            m->owned_next = orphans;
+            orphans = m;
+        }
+    }
+    owned_head = NULL;
+    wipc_mutex_unlock(&owned_lock);
+    for (m = orphans; m; m = next) {
+        next = m->owned_next;
+        mtx_free(m);
     }
 }
 
+/* Arms the thread-exit destructor once per thread (0 if it cannot be). */
 static int owned_ready(void)
 {
-    static _Thread_local int ready;
-    if (ready)
+    int ok;
+    if (owned_armed)
         return 1;
     wipc_mutex_lock(&owned_lock);
     if (owned_key_ok < 0)
         owned_key_ok = wipc_plat_tls_key(owned_end, &owned_key) == 0;
-    ready = owned_key_ok;
+    ok = owned_key_ok;
     wipc_mutex_unlock(&owned_lock);
-    return ready;
+    if (ok && wipc_plat_tls_set(owned_key, &owned_armed) == 0)
+        owned_armed = 1;
+    return owned_armed;
 }
 
 /* The calling thread now owns m (it did not before). */
@@ -152,23 +183,21 @@ static void owned_add(struct wipc_mutex_obj *m)
 {
     if (!owned_ready())
         return; /* then it is not abandoned by a thread exit */
-    wipc_object_grab(&m->obj);
-    m->owned_next = wipc_plat_tls_get(owned_key);
-    wipc_plat_tls_set(owned_key, m);
+    m->owned_next = owned_head;
+    owned_head = m;
+    m->owned = 1;
 }
 
 static void owned_remove(struct wipc_mutex_obj *m)
 {
-    struct wipc_mutex_obj *head, **pp;
-    if (!owned_ready())
+    struct wipc_mutex_obj **pp;
+    if (!m->owned)
         return;
-    head = wipc_plat_tls_get(owned_key);
-    for (pp = &head; *pp; pp = &(*pp)->owned_next) {
+    for (pp = &owned_head; *pp; pp = &(*pp)->owned_next) {
         if (*pp == m) {
             *pp = m->owned_next;
             m->owned_next = NULL;
-            wipc_plat_tls_set(owned_key, head);
-            wipc_object_release(&m->obj);
+            m->owned = 0;
             return;
         }
     }
@@ -244,10 +273,18 @@ static int mtx_took(struct wipc_mutex_obj *m, const struct mtx_me *me,
                     int abandoned)
 {
     struct mtx_shared *sh = m->sh;
-    atomic_store(&sh->owner_start, me->start);
-    atomic_store(&sh->owner_start_pid, me->pid);
+    /* Plain stores where they change anything: the owner word's exchange
+     * orders them for the next owner. */
+    if (atomic_load_explicit(&sh->owner_start_pid, memory_order_relaxed) !=
+        me->pid) {
+        atomic_store_explicit(&sh->owner_start, me->start,
+                              memory_order_relaxed);
+        atomic_store_explicit(&sh->owner_start_pid, me->pid,
+                              memory_order_release);
+    }
     sh->recursion = 1;
-    if (atomic_exchange(&sh->abandoned, 0))
+    if (atomic_load_explicit(&sh->abandoned, memory_order_relaxed) &&
+        atomic_exchange(&sh->abandoned, 0))
         abandoned = 1;
     sh->claim_abandoned = (uint32_t)abandoned;
     owned_add(m);
@@ -316,10 +353,10 @@ static int mutex_satisfy(struct wipc_object *obj)
     return r;
 }
 
-/* Frees the word; rings if anybody waits. */
+/* Frees the word (the exchange publishes what the owner did); rings if
+ * anybody waits. */
 static void mtx_free_word(struct wipc_mutex_obj *m)
 {
-    wipc_object_signal_publish(&m->obj);
     if (atomic_exchange(&m->sh->owner, 0) & MTX_CONTENDED)
         wipc_plat_eventfd_add(m->token, 1);
 }
@@ -385,10 +422,8 @@ static const char *mutex_name(struct wipc_object *obj)
     return wipc_sync_name_of(obj);
 }
 
-static void mutex_destroy(struct wipc_object *obj)
+static void mtx_free(struct wipc_mutex_obj *m)
 {
-    struct wipc_mutex_obj *m = mtx_of(obj);
-    wipc_sync_name_forget(obj);
     if (m->sh)
         wipc_plat_unmap(m->sh, MTX_SIZE);
     wipc_plat_close(m->watch_fd);
@@ -399,6 +434,28 @@ static void mutex_destroy(struct wipc_object *obj)
     free(m);
 }
 
+static void mutex_destroy(struct wipc_object *obj)
+{
+    struct wipc_mutex_obj *m = mtx_of(obj);
+    int orphan;
+
+    wipc_sync_name_forget(obj);
+    wipc_mutex_lock(&owned_lock);
+    orphan = m->orphan = m->owned;
+    wipc_mutex_unlock(&owned_lock);
+    if (!orphan)
+        mtx_free(m); /* else its owner thread's end frees it */
+}
+
+/* A wait's first look: the compare-and-swap alone.  Anything else (taken
+ * by another thread, whose process may have died) is the poll's. */
+static int mutex_try_now(struct wipc_object *obj)
+{
+    uint64_t seen;
+    int r = mtx_try(mtx_of(obj), mtx_me(), 0, &seen);
+    return r ? r : -1;
+}
+
 const struct wipc_object_ops wipc_mutex_ops = {
     .type_name = "Mutant",
     .file_type = FILE_TYPE_UNKNOWN,
@@ -407,6 +464,7 @@ const struct wipc_object_ops wipc_mutex_ops = {
                 MUTEX_ALL_ACCESS},
     .signal_fd = mutex_signal_fd,
     .satisfy = mutex_satisfy,
+    .try_now = mutex_try_now,
     .unsatisfy = mutex_unsatisfy,
     .inherit_info = mutex_inherit_info,
     .get_fd = mutex_get_fd,

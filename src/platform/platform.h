@@ -817,6 +817,32 @@ DWORD wipc_plat_tls_key(void (*dtor)(void *), unsigned long *key);
 void *wipc_plat_tls_get(unsigned long key);
 DWORD wipc_plat_tls_set(unsigned long key, void *value);
 
+/*
+ * The handle table's asymmetric fence (core/handle.c): register says
+ * whether this process can use membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED)
+ * (1) or not (0); membarrier makes every running thread of the process
+ * pass a full memory barrier before it returns (registering first if the
+ * process is not registered yet, as after fork(); failing that, the
+ * global command): ERROR_NOT_SUPPORTED if neither works.
+ */
+int wipc_plat_membarrier_register(void);
+DWORD wipc_plat_membarrier(void);
+
+/*
+ * Futexes on 32-bit words in shared memory (not private: other processes
+ * wait on them too).  wake: wakes up to n waiters (INT_MAX: all).
+ * waitv: sleeps while every words[i] still holds vals[i], until one
+ * changes and is woken, or the CLOCK_MONOTONIC deadline in ms passes
+ * (UINT64_MAX: none); n <= 128.  Returns 0 when woken (or spuriously),
+ * ERROR_TIMEOUT at the deadline, ERROR_NOT_SUPPORTED without futex_waitv
+ * (Linux < 5.16), where the caller polls descriptors instead.
+ */
+void wipc_plat_futex_wake(uint32_t *addr, int n);
+DWORD wipc_plat_futex_waitv(uint32_t *const *words, const uint32_t *vals,
+                            size_t n, uint64_t deadline_ms);
+/* 1 if futex_waitv works here (looked up once). */
+int wipc_plat_futex_waitv_ok(void);
+
 /* Waitable timers: a non-blocking CLOCK_MONOTONIC timerfd; set: first
  * expiry at due_ns on that clock (absolute; 0 disarms), then every
  * period_ns (0: once), its expirations cleared (not readable); signal:

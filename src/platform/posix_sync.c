@@ -7,6 +7,10 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <linux/membarrier.h>
+#include <stdatomic.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -179,6 +183,91 @@ DWORD wipc_plat_tls_set(unsigned long key, void *value)
 {
     int e = pthread_setspecific((pthread_key_t)key, value);
     return e ? wipc_plat_error(e) : 0;
+}
+
+/* ---- The handle table's fence, futexes --------------------------------------- */
+
+static int membarrier_call(int cmd)
+{
+    return (int)syscall(SYS_membarrier, cmd, 0, 0);
+}
+
+int wipc_plat_membarrier_register(void)
+{
+    return membarrier_call(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) == 0;
+}
+
+DWORD wipc_plat_membarrier(void)
+{
+    if (membarrier_call(MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0)
+        return 0;
+    /* Not registered (a fork()ed child: registration belongs to the
+     * address space): register, then again. */
+    if (errno == EPERM && wipc_plat_membarrier_register() &&
+        membarrier_call(MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0)
+        return 0;
+    if (membarrier_call(MEMBARRIER_CMD_GLOBAL) == 0)
+        return 0;
+    return ERROR_NOT_SUPPORTED;
+}
+
+void wipc_plat_futex_wake(uint32_t *addr, int n)
+{
+    syscall(SYS_futex, addr, FUTEX_WAKE, n, NULL, NULL, 0);
+}
+
+#ifndef SYS_futex_waitv
+#define SYS_futex_waitv 449
+#endif
+
+/* The kernel's struct futex_waitv (Linux 5.16), spelled out for older
+ * headers. */
+struct plat_waitv {
+    uint64_t val;
+    uint64_t uaddr;
+    uint32_t flags;
+    uint32_t reserved;
+};
+
+DWORD wipc_plat_futex_waitv(uint32_t *const *words, const uint32_t *vals,
+                            size_t n, uint64_t deadline_ms)
+{
+    struct plat_waitv w[128];
+    struct timespec ts;
+    long r;
+
+    if (n == 0 || n > 128)
+        return ERROR_INVALID_PARAMETER;
+    for (size_t i = 0; i < n; i++) {
+        w[i].val = vals[i];
+        w[i].uaddr = (uint64_t)(uintptr_t)words[i];
+        w[i].flags = 2; /* FUTEX2_SIZE_U32, shared */
+        w[i].reserved = 0;
+    }
+    ts.tv_sec = (time_t)(deadline_ms / 1000);
+    ts.tv_nsec = (long)(deadline_ms % 1000) * 1000000L;
+    r = syscall(SYS_futex_waitv, w, (unsigned)n, 0,
+                deadline_ms == UINT64_MAX ? NULL : &ts, CLOCK_MONOTONIC);
+    if (r >= 0 || errno == EAGAIN || errno == EINTR)
+        return 0;
+    if (errno == ETIMEDOUT)
+        return ERROR_TIMEOUT;
+    return errno == ENOSYS ? ERROR_NOT_SUPPORTED : wipc_plat_error(errno);
+}
+
+int wipc_plat_futex_waitv_ok(void)
+{
+    static atomic_int ok = -1;
+    int v = atomic_load_explicit(&ok, memory_order_relaxed);
+    if (v < 0) {
+        /* A wait on a word that does not hold the value returns at
+         * once: EAGAIN where the call exists. */
+        uint32_t word = 1, *pw = &word, val = 0;
+        v = wipc_plat_futex_waitv(&pw, &val, 1, UINT64_MAX) !=
+            ERROR_NOT_SUPPORTED;
+        atomic_store_explicit(&ok, v, memory_order_relaxed);
+    }
+    return v;
 }
 
 /* ---- Waitable timers ---------------------------------------------------------- */
