@@ -573,6 +573,11 @@ expect "$tmp/anonpc" '[Child] read "first message"' \
     "[Parent] the child ended with exit code 0"
 expect_order "$tmp/anonpc" "[Parent] closing the write handle" \
     "[Child] ReadFile: ERROR_BROKEN_PIPE"
+# The child holds the very values the parent passed, inheritable.
+rv=$(sed -n 's/.*anonymous_pipe_child.exe \([0-9]*\) [0-9]*$/\1/p' "$tmp/anonpc")
+wv=$(sed -n 's/.*anonymous_pipe_child.exe [0-9]* \([0-9]*\)$/\1/p' "$tmp/anonpc")
+grep -F -q "[Child] read handle $rv (inheritable: yes), write handle $wv (inheritable: yes)" "$tmp/anonpc" ||
+    fail "the child should hold the parent's values $rv and $wv, inheritable"
 done_example
 
 example "windows/wait_child + part_adder" \

@@ -16,6 +16,8 @@
  */
 #include "testlib.h"
 
+#include <winipc.h>
+
 #include <dirent.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -119,10 +121,18 @@ static void server_command(char *line, char *reply, size_t cap)
     }
 }
 
+/* A standard handle of the child, or (a child started without
+ * inheritance, which has none, as on Windows) descriptor fd wrapped. */
+static HANDLE std_or_fd(DWORD which, int fd)
+{
+    HANDLE h = GetStdHandle(which);
+    return h ? h : winipc_handle_from_fd(dup(fd));
+}
+
 static int helper_server(int argc, char **argv)
 {
-    HANDLE in = GetStdHandle(STD_INPUT_HANDLE);
-    HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
+    HANDLE in = std_or_fd(STD_INPUT_HANDLE, 0);
+    HANDLE out = std_or_fd(STD_OUTPUT_HANDLE, 1);
     char line[256], reply[256];
     DWORD n;
 

@@ -270,15 +270,72 @@ static void test_nul_device(void)
                 ERROR_FILE_NOT_FOUND);
 }
 
+/* ---- '=' entries of an environment block -------------------------------- */
+
+/* has_env ENTRY...: 0 if every ENTRY is a string of the environment block,
+ * else the 1-based index of the first that is not. */
+static int helper_has_env(int argc, char **argv)
+{
+    char *block = GetEnvironmentStringsA();
+    for (int i = 0; i < argc; i++) {
+        const char *p = block;
+        while (*p && strcmp(p, argv[i]) != 0)
+            p += strlen(p) + 1;
+        if (!*p)
+            return i + 1;
+    }
+    FreeEnvironmentStringsA(block);
+    return 0;
+}
+
+/* Wine's process.c:1327 (test_Environment): the entries whose name starts
+ * with '=' (Windows' current directories of drives, "=C:=C:\FOO\BAR")
+ * reach the child with the rest of the block, given explicitly or
+ * inherited. */
+static void test_equals_entries_reach_child(void)
+{
+    char block[] = "=C:=C:\\FOO\\BAR\0PATH=/bin:/usr/bin\0=D:=D:\\Y\0"
+                   "A=1\0";
+    char cmd[8192];
+    PROCESS_INFORMATION pi;
+    STARTUPINFOA si = {sizeof si};
+    DWORD code = 0xdead;
+
+    snprintf(cmd, sizeof cmd,
+             "\"%s\" --helper has_env \"=C:=C:\\FOO\\BAR\" "
+             "\"=D:=D:\\Y\" A=1",
+             test_self_exe());
+    CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, FALSE, 0, block, NULL,
+                            &si, &pi));
+    CHECK_EQ(WaitForSingleObject(pi.hProcess, 30000), WAIT_OBJECT_0);
+    CHECK_OK(GetExitCodeProcess(pi.hProcess, &code));
+    CHECK_EQ(code, 0);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+
+    /* Set in this process, inherited by a child given no block. */
+    CHECK_OK(SetEnvironmentVariableA("=E:", "E:\\X"));
+    snprintf(cmd, sizeof cmd, "\"%s\" --helper has_env \"=E:=E:\\X\"",
+             test_self_exe());
+    CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si,
+                            &pi));
+    CHECK_EQ(WaitForSingleObject(pi.hProcess, 30000), WAIT_OBJECT_0);
+    CHECK_OK(GetExitCodeProcess(pi.hProcess, &code));
+    CHECK_EQ(code, 0);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    CHECK_OK(SetEnvironmentVariableA("=E:", NULL));
+}
+
 int main(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
+    TEST_HELPERS(argc, argv, {"has_env", helper_has_env});
     RUN(test_failed_create_zeroes_info);
     RUN(test_expand_size_zero);
     RUN(test_close_std_pseudo);
     RUN(test_dup_close_source_same_value);
     RUN(test_dup_same_attributes);
     RUN(test_nul_device);
+    RUN(test_equals_entries_reach_child);
     return TEST_SUMMARY();
 }

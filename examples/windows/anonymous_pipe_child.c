@@ -17,7 +17,7 @@ int _tmain(int argc, LPTSTR argv[])
 {
     HANDLE hReadPipe, hWritePipe;
     TCHAR buf[100];
-    DWORD bytesRead, err;
+    DWORD bytesRead, err, readFlags = 0, writeFlags = 0;
 
     if (argc < 3) {
         _tprintf(_T("usage: %s READ_HANDLE WRITE_HANDLE\n"), argv[0]);
@@ -28,9 +28,20 @@ int _tmain(int argc, LPTSTR argv[])
     hReadPipe = (HANDLE)(UINT_PTR)_ttoi(argv[1]);
     hWritePipe = (HANDLE)(UINT_PTR)_ttoi(argv[2]);
 
-    _tprintf(_T("[Child] read handle %u, write handle %u: closing the write "
-                "handle\n"),
-             (unsigned)(UINT_PTR)hReadPipe, (unsigned)(UINT_PTR)hWritePipe);
+    /* What this process really holds at those values: inherited handles
+     * keep the parent's values and their inherit flag. */
+    if (!GetHandleInformation(hReadPipe, &readFlags) ||
+        !GetHandleInformation(hWritePipe, &writeFlags)) {
+        _tprintf(_T("[Child] no such handle (error %lu)\n"),
+                 (unsigned long)GetLastError());
+        return 1;
+    }
+    _tprintf(_T("[Child] read handle %u (inheritable: %s), write handle %u "
+                "(inheritable: %s): closing the write handle\n"),
+             (unsigned)(UINT_PTR)hReadPipe,
+             (readFlags & HANDLE_FLAG_INHERIT) ? _T("yes") : _T("no"),
+             (unsigned)(UINT_PTR)hWritePipe,
+             (writeFlags & HANDLE_FLAG_INHERIT) ? _T("yes") : _T("no"));
     CloseHandle(hWritePipe);
 
     for (;;) {

@@ -127,6 +127,11 @@ void api_run_apcs(void);
  * handle it held, or NULL (std_handle_api.c). */
 HANDLE api_std_handle_take(DWORD nStdHandle);
 
+/* For CreateProcess: 0 if standard handle i (0 input, 1 output, 2 error)
+ * is still the descriptor this process started with; else 1 and *h the
+ * handle it is now (std_handle_api.c). */
+int api_std_handle_current(int i, HANDLE *h);
+
 
 /* A call that runs synchronously with an OVERLAPPED (a handle without
  * FILE_FLAG_OVERLAPPED) reports through it too: begin resets its event

@@ -8,6 +8,7 @@
 
 #include "../process/cmdline.h"
 #include "../process/inherit.h"
+#include "../process/startup.h"
 #include "api.h"
 
 #define PATH_BUF 4096
@@ -187,38 +188,56 @@ static char *env_from_utf16(const uint16_t *w)
 }
 
 /*
- * envp for the child from a "k=v\0...\0\0" block, without any
- * WINIPC_HANDLES of ours, plus extra (may be NULL).  Pointers point into
- * block, which must outlive envp.
+ * envp for the child from a "k=v\0...\0\0" block, without any variable
+ * of ours (WINIPC_HANDLES, WINIPC_STARTUP), plus extra[0..1] (either may be
+ * NULL).  Entries whose name starts with '=' ("=C:=C:\\DIR", Windows'
+ * current directories of drives) go along, as on Windows.  Pointers point
+ * into block, which must outlive envp.
  */
-static char **env_vector(char *block, char *extra)
+static char **env_vector(char *block, char *const extra[2])
 {
     size_t n = 0, k = 0;
     char **envp;
-    const size_t skip = sizeof WIPC_INHERIT_ENV; /* "NAME=" */
 
     for (char *p = block; *p; p += strlen(p) + 1)
         n++;
-    envp = calloc(n + 2, sizeof *envp);
+    envp = calloc(n + 3, sizeof *envp);
     if (!envp)
         return NULL;
     for (char *p = block; *p; p += strlen(p) + 1) {
-        if (*p == '=') /* Windows' hidden "=C:=C:\" entries */
-            continue;
-        if (strncmp(p, WIPC_INHERIT_ENV "=", skip) == 0)
+        if (strncmp(p, WIPC_INHERIT_ENV "=", sizeof WIPC_INHERIT_ENV) == 0 ||
+            strncmp(p, WIPC_STARTUP_ENV "=", sizeof WIPC_STARTUP_ENV) == 0)
             continue;
         envp[k++] = p;
     }
-    if (extra)
-        envp[k++] = extra;
+    for (int i = 0; i < 2; i++)
+        if (extra[i])
+            envp[k++] = extra[i];
     envp[k] = NULL;
     return envp;
 }
 
-/* ---- Standard handles ---------------------------------------------------- */
+/* What CreateProcessA builds for the child. */
+struct spawn_ctx {
+    char path[PATH_BUF];
+    char *cmdline;
+    char **argv;
+    char *env_block;
+    int env_block_owned; /* from GetEnvironmentStringsA */
+    char *cwd;           /* lpCurrentDirectory with '/' for '\\' */
+    char **envp;
+    struct wipc_inherit inh;
+    struct wipc_object *std_obj[3];
+    int std_opened[3];
+    struct wipc_startup startup; /* its strings are the caller's */
+    char *startup_env;
+    struct wipc_spawn_req req;
+};
 
-/* The descriptor behind a handle given in STARTUPINFO, or /dev/null for a
- * handle that names no file (NULL, INVALID_HANDLE_VALUE, an event...). */
+/* ---- Standard handles and STARTUPINFO --------------------------------- */
+
+/* The descriptor behind h if it names a stream (a reference in *obj), else
+ * /dev/null (opened into *opened), or -1 if even that fails. */
 static int std_fd(HANDLE h, struct wipc_object **obj, int *opened)
 {
     *obj = NULL;
@@ -235,21 +254,87 @@ static int std_fd(HANDLE h, struct wipc_object **obj, int *opened)
     return *opened;
 }
 
+/* 1 if h is a handle of this process's table (not NULL, not a pseudo
+ * handle, not a value that names nothing). */
+static int std_is_handle(HANDLE h)
+{
+    DWORD flags;
+    return h && h != INVALID_HANDLE_VALUE && !wipc_handle_is_pseudo(h) &&
+           wipc_handle_get_flags(h, &flags) == 0;
+}
+
+/*
+ * The child's standard handle i, as Windows gives it (Wine's
+ * test_StdHandleInheritance, console child; CreateProcess, STARTUPINFO
+ * and GetStdHandle documentation):
+ * - STARTF_USESTDHANDLES: with bInheritHandles, the value given, unchanged
+ *   (an inheritable handle is inherited at it; a handle that is not is
+ *   copied as a value only); NULL without bInheritHandles, and for NULL,
+ *   INVALID_HANDLE_VALUE or a value that is not a handle.
+ * - otherwise DETACHED_PROCESS: NULL (no console, no standard handles).
+ * - otherwise this process's standard handle: the one it started with
+ *   stays the child's descriptor i; one set since (SetStdHandle) is given
+ *   by value with bInheritHandles, and duplicated into the child (same
+ *   HANDLE_FLAG_* bits) without.
+ * Descriptor i of the child is the stream behind the handle given (the
+ * STARTUPINFO handle even when the child gets NULL, as before), the
+ * parent's own for an original handle, /dev/null otherwise.
+ */
+static void spawn_std(struct spawn_ctx *c, int i, HANDLE given, BOOL inherit,
+                      DWORD cflags, DWORD siflags)
+{
+    struct wipc_startup *st = &c->startup;
+    HANDLE cur;
+    DWORD hflags = 0;
+
+    st->std_mode[i] = WIPC_STD_VALUE;
+    st->std_value[i] = NULL;
+    if (siflags & STARTF_USESTDHANDLES) {
+        c->req.std_fds[i] = std_fd(given, &c->std_obj[i], &c->std_opened[i]);
+        if (inherit && std_is_handle(given))
+            st->std_value[i] = given;
+    } else if (cflags & DETACHED_PROCESS) {
+        c->req.std_fds[i] = std_fd(NULL, &c->std_obj[i], &c->std_opened[i]);
+    } else if (!api_std_handle_current(i, &cur)) {
+        st->std_mode[i] = WIPC_STD_ORIGINAL;
+    } else {
+        c->req.std_fds[i] = std_fd(cur, &c->std_obj[i], &c->std_opened[i]);
+        if (!std_is_handle(cur))
+            return;
+        if (inherit) {
+            st->std_value[i] = cur;
+        } else if (c->std_obj[i] && wipc_handle_get_flags(cur, &hflags) == 0) {
+            st->std_mode[i] = WIPC_STD_DUPLICATE;
+            st->std_flags[i] = hflags;
+        }
+    }
+}
+
+/* WINIPC_STARTUP for the child: si's fields and its standard handles. */
+static DWORD spawn_startup(struct spawn_ctx *c, BOOL inherit, DWORD cflags,
+                           const STARTUPINFOA *si)
+{
+    struct wipc_startup *st = &c->startup;
+    HANDLE hs[3] = {si->hStdInput, si->hStdOutput, si->hStdError};
+
+    st->flags = si->dwFlags;
+    st->show = si->wShowWindow;
+    st->x = si->dwX;
+    st->y = si->dwY;
+    st->xsize = si->dwXSize;
+    st->ysize = si->dwYSize;
+    st->xchars = si->dwXCountChars;
+    st->ychars = si->dwYCountChars;
+    st->fill = si->dwFillAttribute;
+    st->desktop = si->lpDesktop;
+    st->title = si->lpTitle;
+    for (int i = 0; i < 3; i++)
+        spawn_std(c, i, hs[i], inherit, cflags, si->dwFlags);
+    return wipc_startup_format(st, &c->startup_env);
+}
+
 /* ---- CreateProcessA ------------------------------------------------------ */
 
-struct spawn_ctx {
-    char path[PATH_BUF];
-    char *cmdline;
-    char **argv;
-    char *env_block;
-    int env_block_owned; /* from GetEnvironmentStringsA */
-    char *cwd;           /* lpCurrentDirectory with '/' for '\\' */
-    char **envp;
-    struct wipc_inherit inh;
-    struct wipc_object *std_obj[3];
-    int std_opened[3];
-    struct wipc_spawn_req req;
-};
 
 static void spawn_ctx_free(struct spawn_ctx *c)
 {
@@ -257,6 +342,7 @@ static void spawn_ctx_free(struct spawn_ctx *c)
     free(c->cmdline);
     free(c->argv);
     free(c->envp);
+    free(c->startup_env);
     if (c->env_block_owned == 1)
         FreeEnvironmentStringsA(c->env_block);
     else if (c->env_block_owned == 2)
@@ -310,15 +396,12 @@ static DWORD spawn_prepare(struct spawn_ctx *c, LPCSTR app, LPCSTR cmdline,
     }
     if (!c->env_block)
         return ERROR_NOT_ENOUGH_MEMORY;
-    c->envp = env_vector(c->env_block, c->inh.env);
+    if ((err = spawn_startup(c, inherit, flags, si)) != 0)
+        return err;
+    c->envp = env_vector(c->env_block,
+                         (char *const[2]){c->inh.env, c->startup_env});
     if (!c->envp)
         return ERROR_NOT_ENOUGH_MEMORY;
-    if (si->dwFlags & STARTF_USESTDHANDLES) {
-        HANDLE hs[3] = {si->hStdInput, si->hStdOutput, si->hStdError};
-        for (int i = 0; i < 3; i++)
-            c->req.std_fds[i] =
-                std_fd(hs[i], &c->std_obj[i], &c->std_opened[i]);
-    }
     c->req.path = c->path;
     c->req.argv = c->argv;
     c->req.envp = c->envp;

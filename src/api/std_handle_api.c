@@ -4,18 +4,23 @@
  * Apart from file_api.c so that handle_api.c can use them without the API
  * files calling each other in a circle.
  */
+#include "../process/startup.h"
 #include "api.h"
 
+/* ready: h[i] is known.  set: h[i] is no longer the descriptor the process
+ * started with (SetStdHandle, CloseHandle of the pseudo value, or what the
+ * parent's CreateProcess said), which decides what a child gets. */
 static struct {
     wipc_mutex lock;
     HANDLE h[3];
     int ready[3];
-} std_handles = {WIPC_MUTEX_INIT, {0}, {0}};
+    int set[3];
+} std_handles = {WIPC_MUTEX_INIT, {0}, {0}, {0}};
 
 /* The first GetStdHandle of each stream wraps a duplicate of fd 0, 1 or 2,
  * so that CloseHandle on it never closes the C library's stream.  A stream
  * that is not open has no handle (NULL), as on Windows. */
-static HANDLE std_handle_make(int fd)
+static HANDLE std_handle_make(int fd, DWORD flags)
 {
     struct wipc_object *obj;
     ACCESS_MASK access;
@@ -38,7 +43,7 @@ static HANDLE std_handle_make(int fd)
         access |= FILE_GENERIC_WRITE;
     /* At a value never used before: the program may still hold the value
      * of a handle it closed, which must not come to name this stream. */
-    if (wipc_handle_alloc_fresh(obj, access, 0, &h))
+    if (wipc_handle_alloc_fresh(obj, access, flags, &h))
         h = NULL;
     wipc_object_release(obj);
     return h;
@@ -55,6 +60,30 @@ static int std_index(DWORD n)
     return -1;
 }
 
+/* Makes standard handle i known (lock held): what the parent's
+ * CreateProcess said it is (process/startup.h), or descriptor i. */
+static void std_init_locked(int i)
+{
+    const struct wipc_startup *st = wipc_startup_get();
+
+    if (std_handles.ready[i])
+        return;
+    switch (st->std_mode[i]) {
+    case WIPC_STD_VALUE:
+        std_handles.h[i] = st->std_value[i];
+        std_handles.set[i] = 1;
+        break;
+    case WIPC_STD_DUPLICATE:
+        std_handles.h[i] = std_handle_make(i, st->std_flags[i]);
+        std_handles.set[i] = 1;
+        break;
+    default:
+        std_handles.h[i] = std_handle_make(i, 0);
+        break;
+    }
+    std_handles.ready[i] = 1;
+}
+
 WINIPC_API HANDLE WINAPI GetStdHandle(DWORD nStdHandle)
 {
     int i = std_index(nStdHandle);
@@ -65,10 +94,7 @@ WINIPC_API HANDLE WINAPI GetStdHandle(DWORD nStdHandle)
         return INVALID_HANDLE_VALUE;
     }
     wipc_mutex_lock(&std_handles.lock);
-    if (!std_handles.ready[i]) {
-        std_handles.h[i] = std_handle_make(i);
-        std_handles.ready[i] = 1;
-    }
+    std_init_locked(i);
     h = std_handles.h[i];
     wipc_mutex_unlock(&std_handles.lock);
     return h;
@@ -85,11 +111,10 @@ HANDLE api_std_handle_take(DWORD nStdHandle)
     if (i < 0)
         return NULL;
     wipc_mutex_lock(&std_handles.lock);
-    if (!std_handles.ready[i]) /* it exists on Windows from the start */
-        std_handles.h[i] = std_handle_make(i);
+    std_init_locked(i); /* it exists on Windows from the start */
     h = std_handles.h[i];
     std_handles.h[i] = NULL;
-    std_handles.ready[i] = 1;
+    std_handles.set[i] = 1;
     wipc_mutex_unlock(&std_handles.lock);
     return h;
 }
@@ -102,6 +127,22 @@ WINIPC_API BOOL WINAPI SetStdHandle(DWORD nStdHandle, HANDLE hHandle)
     wipc_mutex_lock(&std_handles.lock);
     std_handles.h[i] = hHandle;
     std_handles.ready[i] = 1;
+    std_handles.set[i] = 1;
     wipc_mutex_unlock(&std_handles.lock);
     return TRUE;
+}
+
+int api_std_handle_current(int i, HANDLE *h)
+{
+    int set;
+
+    wipc_mutex_lock(&std_handles.lock);
+    /* An original one need not be made for that. */
+    if (std_handles.ready[i] ||
+        wipc_startup_get()->std_mode[i] != WIPC_STD_ORIGINAL)
+        std_init_locked(i);
+    set = std_handles.set[i];
+    *h = std_handles.h[i];
+    wipc_mutex_unlock(&std_handles.lock);
+    return set;
 }

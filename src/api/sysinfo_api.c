@@ -7,6 +7,7 @@
 
 #include "../platform/platform.h"
 #include "../platform/platform_sys.h"
+#include "../process/startup.h"
 #include "api.h"
 
 WINIPC_API DWORD WINAPI GetTickCount(void)
@@ -117,10 +118,16 @@ WINIPC_API BOOL WINAPI GetUserNameA(LPSTR lpBuffer, LPDWORD pcbBuffer)
 }
 
 /*
- * What Windows (Wine) reports for a console program started without
- * STARTF_ flags: the structure's size, no flags, an empty desktop name,
- * the program's path as the title, SW_SHOWNORMAL (1), and the standard
- * handles.  How the parent filled its STARTUPINFOA is not kept.
+ * A child of a winipc CreateProcess sees what its parent passed
+ * (process/startup.h): the flags, the window fields, the desktop and the
+ * title (the program's path when none was given), and its standard
+ * handles as they were when it started when the flags hold
+ * STARTF_USESTDHANDLES, else INVALID_HANDLE_VALUE (Wine's process.c,
+ * test_StdHandleInheritance, StartupInfoA rows).  A program started
+ * otherwise (from a shell) gets what Windows (Wine) reports for a console
+ * program started without STARTF_ flags: the structure's size, no flags,
+ * an empty desktop name, the program's path as the title, SW_SHOWNORMAL
+ * (1), and its standard handles.
  */
 static char startup_title[4096];
 static once_flag startup_once = ONCE_FLAG_INIT;
@@ -134,16 +141,36 @@ static void startup_find_title(void)
 WINIPC_API void WINAPI GetStartupInfoA(LPSTARTUPINFOA lpStartupInfo)
 {
     static char desktop[1];
+    const struct wipc_startup *st = wipc_startup_get();
+    STARTUPINFOA *si = lpStartupInfo;
 
-    if (!lpStartupInfo)
+    if (!si)
         return;
     call_once(&startup_once, startup_find_title);
-    memset(lpStartupInfo, 0, sizeof *lpStartupInfo);
-    lpStartupInfo->cb = sizeof *lpStartupInfo;
-    lpStartupInfo->lpDesktop = desktop;
-    lpStartupInfo->lpTitle = startup_title;
-    lpStartupInfo->wShowWindow = 1; /* SW_SHOWNORMAL */
-    lpStartupInfo->hStdInput = GetStdHandle(STD_INPUT_HANDLE);
-    lpStartupInfo->hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
-    lpStartupInfo->hStdError = GetStdHandle(STD_ERROR_HANDLE);
+    memset(si, 0, sizeof *si);
+    si->cb = sizeof *si;
+    si->lpDesktop = st->desktop ? st->desktop : desktop;
+    si->lpTitle = st->title ? st->title : startup_title;
+    si->wShowWindow = 1; /* SW_SHOWNORMAL */
+    si->hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+    si->hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
+    si->hStdError = GetStdHandle(STD_ERROR_HANDLE);
+    if (!st->present)
+        return;
+    si->dwFlags = st->flags;
+    si->wShowWindow = (WORD)st->show;
+    si->dwX = st->x;
+    si->dwY = st->y;
+    si->dwXSize = st->xsize;
+    si->dwYSize = st->ysize;
+    si->dwXCountChars = st->xchars;
+    si->dwYCountChars = st->ychars;
+    si->dwFillAttribute = st->fill;
+    if (st->flags & STARTF_USESTDHANDLES) {
+        si->hStdInput = st->std_value[0];
+        si->hStdOutput = st->std_value[1];
+        si->hStdError = st->std_value[2];
+    } else {
+        si->hStdInput = si->hStdOutput = si->hStdError = INVALID_HANDLE_VALUE;
+    }
 }

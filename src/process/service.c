@@ -118,6 +118,11 @@ static struct {
     atomic_int atfork;  /* the fork handler is registered */
 } svc = {0, -1, -1, 0};
 
+/* Held while the handles a parent passed enter the table before main():
+ * a request served meanwhile (a handle duplicated in at once) could take
+ * the value of an inherited handle not yet entered. */
+static wipc_mutex svc_gate = WIPC_MUTEX_INIT;
+
 /* In a fork()ed child: the parent's service thread is not here, and its
  * sockets must not linger (async-signal-safe calls only). */
 static void svc_forked(void)
@@ -389,12 +394,22 @@ static void *svc_main(void *arg)
             wipc_plat_sleep_ms(10); /* out of descriptors: later */
             continue;
         }
+        wipc_mutex_lock(&svc_gate);
+        wipc_mutex_unlock(&svc_gate);
         atomic_store(&svc.conn, c);
         svc_serve(c);
         atomic_store(&svc.conn, -1);
         wipc_plat_close(c);
     }
     return NULL;
+}
+
+void wipc_service_hold(int hold)
+{
+    if (hold)
+        wipc_mutex_lock(&svc_gate);
+    else
+        wipc_mutex_unlock(&svc_gate);
 }
 
 void wipc_service_ensure(void)

@@ -42,6 +42,10 @@
  */
 void wipc_service_ensure(void);
 
+/* With hold 1, the service answers nobody until called with 0 (while
+ * inherited handles enter the table, before main()). */
+void wipc_service_hold(int hold);
+
 /* The reply a child started suspended gives to every request on its
  * service's name until it is resumed (ERROR_NOT_SUPPORTED: only its parent
  * reaches its handle table meanwhile, see suspended.h): written into buf,
