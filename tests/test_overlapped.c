@@ -703,14 +703,20 @@ static void test_cancel_synchronous_io(void)
                 ERROR_INVALID_HANDLE);
     CHECK_FAILS(CancelSynchronousIo(GetCurrentThread()), ERROR_NOT_FOUND);
 
+    /* A new server end is signalled; while a synchronous ConnectNamedPipe
+     * waits on it, it is not (Windows resets a file's signal as an
+     * operation starts: Wine's test_CancelSynchronousIo waits for that). */
+    CHECK_EQ(WaitForSingleObject(s, 0), WAIT_OBJECT_0);
     t = CreateThread(NULL, 0, blocked_thread, &b, 0, NULL);
     CHECK(test_wait_blocked(0, &b.tid, 10000, TEST_SYS_POLL, -1, 0));
+    CHECK_EQ(WaitForSingleObject(s, 0), WAIT_TIMEOUT);
     SetLastError(0xdeadbeef);
     CHECK_OK(CancelSynchronousIo(t));
     CHECK_EQ(GetLastError(), 0xdeadbeef);
     CHECK_EQ(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
     CHECK(!b.ok);
     CHECK_EQ(b.err, ERROR_OPERATION_ABORTED);
+    CHECK_EQ(WaitForSingleObject(s, 0), WAIT_OBJECT_0); /* the call is over */
     CloseHandle(t);
 
     /* Connected now; a read blocks, and is cancelled; the pipe works on. */

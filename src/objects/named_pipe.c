@@ -445,14 +445,17 @@ static int np_never_fd(void)
  * Wine's test_DisconnectNamedPipe, which passes on Windows).  Only that
  * case is told apart: an end its server disconnected, and the server end
  * after DisconnectNamedPipe until ConnectNamedPipe; an end stays as it was
- * when the wait began.
+ * when the wait began.  A server end is not signalled either while a
+ * synchronous ConnectNamedPipe waits on it: Windows resets a file's signal
+ * when an operation starts on it (Wine's test_CancelSynchronousIo waits
+ * for that to know the call has begun).
  */
 static int np_signal_fd(struct wipc_object *obj)
 {
     struct wipc_npipe *p = np_of(obj);
     int gone;
     wipc_mutex_lock(&p->lock);
-    gone = p->state == NP_DISCONNECTED ||
+    gone = p->state == NP_DISCONNECTED || p->waiters > 0 ||
            (!p->server && np_dropped(p));
     wipc_mutex_unlock(&p->lock);
     return gone ? np_never_fd() : -1;

@@ -2,7 +2,8 @@
  * npipe_transport: what moves through a named pipe, and when, on handles
  * opened with FILE_FLAG_OVERLAPPED (the behaviours of Wine's
  * test_overlapped_transport and test_blocking_rw, which pass on Windows):
- * where a byte-mode read of a message pipe stops.
+ * where a byte-mode read of a message pipe stops; a server end while a
+ * synchronous ConnectNamedPipe waits on it (test_CancelSynchronousIo).
  *
  * Every wait is bounded (5 s), so a missing completion shows as
  * WAIT_TIMEOUT instead of a hang.
@@ -55,6 +56,23 @@ static BOOL write_msg(HANDLE h, const char *data, DWORD len)
     return WriteFile(h, data, len, &n, &ov);
 }
 
+static DWORD WINAPI connect_thread(void *pipe)
+{
+    return ConnectNamedPipe((HANDLE)pipe, NULL) ? 0 : GetLastError();
+}
+
+/* Whether h becomes unsignalled within about 5 s (polled, as Wine's test
+ * does). */
+static int becomes_unsignalled(HANDLE h)
+{
+    for (int i = 0; i < 5000; i++) {
+        if (WaitForSingleObject(h, 0) == WAIT_TIMEOUT)
+            return 1;
+        Sleep(1);
+    }
+    return 0;
+}
+
 int main(void)
 {
     HANDLE s, c;
@@ -87,6 +105,30 @@ int main(void)
         }
         CHECK_BOOL("  PeekNamedPipe", PeekNamedPipe(r, NULL, 0, NULL, &n, NULL));
         SHOW_UINT("  bytes available", n);
+    }
+    CloseHandle(c);
+    CloseHandle(s);
+
+    SECTION("a synchronous ConnectNamedPipe: the server end is not signalled "
+            "while it waits");
+    CHECK_CREATED("CreateNamedPipeA(synchronous)", s,
+                  CreateNamedPipeA(PIPE_BASE "connect", PIPE_ACCESS_DUPLEX,
+                                   PIPE_TYPE_BYTE, 1, 1024, 1024, 0, NULL));
+    CHECK_WAIT("WaitForSingleObject(server, 0) before",
+               WaitForSingleObject(s, 0));
+    {
+        HANDLE t = CreateThread(NULL, 0, connect_thread, s, 0, NULL);
+        DWORD code = 77;
+        CHECK_TRUE("unsignalled while ConnectNamedPipe waits",
+                   becomes_unsignalled(s));
+        CHECK_HANDLE("CreateFileA(client)", c,
+                     conf_pipe_client(PIPE_BASE "connect"));
+        CHECK_WAIT("the thread ends", WaitForSingleObject(t, WAIT_MS));
+        GetExitCodeThread(t, &code);
+        printf("ConnectNamedPipe's error: %s\n", conf_error(code));
+        CHECK_WAIT("WaitForSingleObject(server, 0) after",
+                   WaitForSingleObject(s, 0));
+        CloseHandle(t);
     }
     CloseHandle(c);
     CloseHandle(s);
