@@ -666,7 +666,7 @@ static void test_inherited_overlapped(void)
 
 struct blocked {
     HANDLE h;
-    int op; /* 0: ConnectNamedPipe, 1: ReadFile */
+    int op; /* 0: ConnectNamedPipe, 1: ReadFile, 2: FlushFileBuffers */
     _Atomic int tid;
     BOOL ok;
     DWORD err;
@@ -739,6 +739,60 @@ static void test_cancel_synchronous_io(void)
     CHECK_MEM(buf, "after", 5);
     CloseHandle(c);
     CloseHandle(s);
+}
+
+static DWORD WINAPI flush_thread(LPVOID arg)
+{
+    struct blocked *b = arg;
+    atomic_store(&b->tid, (int)GetCurrentThreadId());
+    b->ok = FlushFileBuffers(b->h);
+    b->err = b->ok ? 0 : GetLastError();
+    return 0;
+}
+
+/* Closing the last handle to a server end lets the instance's name go at
+ * once, even while another thread's FlushFileBuffers still holds the end:
+ * a pipe of one instance can be made again right away (Wine's
+ * test_overlapped_transport, pipe.c:3209, closes both ends and creates
+ * the pipe again while such a flush is returning; Windows releases an
+ * instance when its last handle closes). */
+static void test_last_handle_frees_instance(void)
+{
+    const char *name = pipe_name("lastclose");
+    HANDLE s = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+                                PIPE_TYPE_BYTE, 1, 4096, 4096, 0, NULL);
+    HANDLE c = sync_client(name), s2, c2, t;
+    struct blocked b = {s, 2, 0, TRUE, 0};
+    OVERLAPPED ov;
+    char buf[8];
+    DWORD n;
+
+    CHECK(c != INVALID_HANDLE_VALUE);
+    memset(&ov, 0, sizeof ov);
+    CHECK_OK(WriteFile(s, "unread", 6, &n, &ov)); /* the flush waits */
+    t = CreateThread(NULL, 0, flush_thread, &b, 0, NULL);
+    CHECK(test_wait_blocked(0, &b.tid, 10000, TEST_SYS_SLEEP, -1, 0));
+    CHECK_OK(CloseHandle(s));
+    /* The only instance is gone from the name: a new one may be made. */
+    s2 = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1, 4096,
+                          4096, 0, NULL);
+    CHECK(s2 != INVALID_HANDLE_VALUE);
+    if (s2 == INVALID_HANDLE_VALUE)
+        CHECK_EQ(GetLastError(), ERROR_SUCCESS);
+    c2 = sync_client(name);
+    CHECK(c2 != INVALID_HANDLE_VALUE);
+    CHECK_OK(WriteFile(c2, "new", 3, &n, NULL));
+    CHECK_OK(ReadFile(s2, buf, sizeof buf, &n, NULL));
+    CHECK_EQ(n, 3);
+    CHECK_MEM(buf, "new", 3);
+    /* The flush ends: its end has no handle any more. */
+    CHECK_EQ(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+    CHECK(!b.ok);
+    CHECK_EQ(b.err, ERROR_BROKEN_PIPE);
+    CloseHandle(t);
+    CloseHandle(c2);
+    CloseHandle(s2);
+    CloseHandle(c);
 }
 
 /* ---- Completion routines and APCs ---------------------------------------- */
@@ -1199,6 +1253,7 @@ int main(int argc, char **argv)
     RUN(test_sync_failure_leaves_overlapped);
     RUN(test_inherited_overlapped);
     RUN(test_cancel_synchronous_io);
+    RUN(test_last_handle_frees_instance);
     RUN(test_read_file_ex);
     RUN(test_queue_user_apc);
     RUN(test_port_packets);

@@ -452,6 +452,8 @@ DWORD wipc_handle_close(HANDLE h)
      * (Windows cancels a file's I/O when its last handle is closed). */
     if (last && (o->flags & WIPC_OBJ_OVERLAPPED))
         wipc_io_cancel(o, NULL, 0);
+    if (last && o->ops->close_last)
+        o->ops->close_last(o);
     wipc_object_release(o);
     return err;
 }

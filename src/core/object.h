@@ -93,6 +93,13 @@ struct wipc_object_ops {
      */
     DWORD (*io_progress)(struct wipc_object *obj, struct wipc_io *io);
 
+    /* The process's last handle to the object was closed (NULL: nothing
+     * to do).  References may remain, held by calls still running in
+     * other threads: what the object owns for others to see (a named pipe
+     * instance's place under its name) goes now, as Windows lets it go
+     * when the last handle closes, not when those calls return. */
+    void (*close_last)(struct wipc_object *obj);
+
     /* Frees the object once the last reference is gone. */
     void (*destroy)(struct wipc_object *obj);
 };

@@ -323,6 +323,8 @@ static void np_set_listening(struct wipc_npipe *p)
     uint32_t listening = NP_SLOT_LISTENING;
 
     p->claim = head.claim;
+    if (p->inst_fd < 0)
+        return; /* the last handle is closed (np_close_last) */
     wipc_plat_pwrite_all(p->inst_fd, &head, sizeof head,
                          np_slot_off(p->slot) + offsetof(struct np_slot, since));
     wipc_plat_pwrite_all(p->inst_fd, &listening, sizeof listening,
@@ -397,6 +399,43 @@ static void np_remove_if_unused(const char *path)
     wipc_plat_close(f.fd); /* drops the mutex */
 }
 
+/* A server instance lets its slot go: the name counts one instance less
+ * (for CreateNamedPipe and for clients).  Call with p->lock held, or from
+ * np_destroy: every use of inst_fd is under p->lock, so the descriptor is
+ * never closed under one. */
+static void np_release_slot(struct wipc_npipe *p)
+{
+    if (p->inst_fd < 0)
+        return;
+    /* Say FREE for the next instance's search (np_take_slot); closing
+     * inst_fd drops the mutex and the slot lock at once. */
+    if (np_inst_lock(p)) {
+        uint32_t state = NP_SLOT_FREE;
+        wipc_plat_pwrite_all(p->inst_fd, &state, sizeof state,
+                             np_state_off(p->slot));
+    }
+    wipc_plat_close(p->inst_fd); /* the slot is free from here on */
+    p->inst_fd = -1;
+    np_remove_if_unused(p->path);
+}
+
+/* The process's last handle to a server end is closed while another
+ * thread's call still holds the end (a FlushFileBuffers waiting for the
+ * client to read): the instance leaves its name now, as on Windows, so
+ * that a pipe of one instance can be made again at once (Wine's
+ * test_overlapped_transport closes both ends and creates the pipe again
+ * while such a flush is still returning).  The connection stays until
+ * the last reference: another process may hold a duplicate of the end. */
+static void np_close_last(struct wipc_object *obj)
+{
+    struct wipc_npipe *p = np_of(obj);
+    if (!p->server)
+        return;
+    wipc_mutex_lock(&p->lock);
+    np_release_slot(p);
+    wipc_mutex_unlock(&p->lock);
+}
+
 static void np_destroy(struct wipc_object *obj)
 {
     struct wipc_npipe *p = np_of(obj);
@@ -405,17 +444,7 @@ static void np_destroy(struct wipc_object *obj)
     wipc_plat_close(p->wake_fd);
     wipc_plat_close(p->reg_fd);
     wipc_plat_unmap((void *)p->map, p->map_len);
-    if (p->inst_fd >= 0) {
-        /* Say FREE for the next instance's search (np_take_slot); closing
-         * inst_fd drops the mutex and the slot lock at once. */
-        if (np_inst_lock(p)) {
-            uint32_t state = NP_SLOT_FREE;
-            wipc_plat_pwrite_all(p->inst_fd, &state, sizeof state,
-                                 np_state_off(p->slot));
-        }
-        wipc_plat_close(p->inst_fd); /* the slot is free from here on */
-        np_remove_if_unused(p->path);
-    }
+    np_release_slot(p);
     wipc_mutex_destroy(&p->lock);
     wipc_mutex_destroy(&p->rlock);
     wipc_mutex_destroy(&p->wlock);
@@ -963,6 +992,7 @@ const struct wipc_object_ops wipc_npipe_ops = {
     .read = np_read,
     .write = np_write,
     .flush = np_flush,
+    .close_last = np_close_last,
     .inherit_info = np_inherit_info,
     .get_fd = np_get_fd,
     .name = np_name,

@@ -3,7 +3,9 @@
  * opened with FILE_FLAG_OVERLAPPED (the behaviours of Wine's
  * test_overlapped_transport and test_blocking_rw, which pass on Windows):
  * where a byte-mode read of a message pipe stops; a server end while a
- * synchronous ConnectNamedPipe waits on it (test_CancelSynchronousIo).
+ * synchronous ConnectNamedPipe waits on it (test_CancelSynchronousIo); a
+ * pipe of one instance made again while a FlushFileBuffers of its closed
+ * server end is still running.
  *
  * Every wait is bounded (5 s), so a missing completion shows as
  * WAIT_TIMEOUT instead of a hang.
@@ -59,6 +61,11 @@ static BOOL write_msg(HANDLE h, const char *data, DWORD len)
 static DWORD WINAPI connect_thread(void *pipe)
 {
     return ConnectNamedPipe((HANDLE)pipe, NULL) ? 0 : GetLastError();
+}
+
+static DWORD WINAPI flush_thread(void *pipe)
+{
+    return FlushFileBuffers((HANDLE)pipe) ? 0 : GetLastError();
 }
 
 /* Whether h becomes unsignalled within about 5 s (polled, as Wine's test
@@ -132,6 +139,31 @@ int main(void)
     }
     CloseHandle(c);
     CloseHandle(s);
+
+    SECTION("closing the last handle of the only instance while a "
+            "FlushFileBuffers of it waits");
+    CHECK_CREATED("CreateNamedPipeA(one instance)", s,
+                  ov_server(PIPE_BASE "flush", PIPE_TYPE_BYTE, 1024, 1024));
+    CHECK_HANDLE("CreateFileA(client)", c, conf_pipe_client(PIPE_BASE "flush"));
+    CHECK_BOOL("server WriteFile(\"unread\")", write_msg(s, "unread", 6));
+    {
+        HANDLE t = CreateThread(NULL, 0, flush_thread, s, 0, NULL), s2, c2;
+        DWORD code = 77;
+        CHECK_WAIT("the flush waits", WaitForSingleObject(t, 500));
+        CHECK_BOOL("CloseHandle(server)", CloseHandle(s));
+        CHECK_CREATED("CreateNamedPipeA(one instance) again", s2,
+                      CreateNamedPipeA(PIPE_BASE "flush", PIPE_ACCESS_DUPLEX,
+                                       PIPE_TYPE_BYTE, 1, 1024, 1024, 0, NULL));
+        CHECK_HANDLE("CreateFileA(second client)", c2,
+                     conf_pipe_client(PIPE_BASE "flush"));
+        CHECK_WAIT("the flush ends", WaitForSingleObject(t, WAIT_MS));
+        GetExitCodeThread(t, &code);
+        printf("FlushFileBuffers's error: %s\n", conf_error(code));
+        CloseHandle(t);
+        CloseHandle(c2);
+        CloseHandle(s2);
+    }
+    CloseHandle(c);
 
     CONF_DONE();
 }
