@@ -668,6 +668,32 @@ static void test_close_both_while_flushing(void)
     CloseHandle(s);
 }
 
+/* The process ids after DisconnectNamedPipe: the server has no client
+ * (ERROR_NOT_FOUND) and is still its own server; the client knows neither
+ * (ERROR_PIPE_NOT_CONNECTED), as Windows answers in Wine's
+ * test_namedpipe_process_id (todo_wine there). */
+static void test_process_ids_after_disconnect(void)
+{
+    const char *name = pipe_name("pids");
+    HANDLE s = server(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1);
+    HANDLE c = client(name, GENERIC_READ | GENERIC_WRITE);
+    ULONG pid = 0;
+
+    CHECK_OK(GetNamedPipeClientProcessId(s, &pid));
+    CHECK_EQ(pid, GetCurrentProcessId());
+    CHECK_OK(GetNamedPipeServerProcessId(c, &pid));
+    CHECK_EQ(pid, GetCurrentProcessId());
+    CHECK_OK(DisconnectNamedPipe(s));
+    CHECK_FAILS(GetNamedPipeClientProcessId(s, &pid), ERROR_NOT_FOUND);
+    pid = 0;
+    CHECK_OK(GetNamedPipeServerProcessId(s, &pid));
+    CHECK_EQ(pid, GetCurrentProcessId());
+    CHECK_FAILS(GetNamedPipeClientProcessId(c, &pid), ERROR_PIPE_NOT_CONNECTED);
+    CHECK_FAILS(GetNamedPipeServerProcessId(c, &pid), ERROR_PIPE_NOT_CONNECTED);
+    CloseHandle(c);
+    CloseHandle(s);
+}
+
 int main(int argc, char **argv)
 {
     ssize_t len = readlink("/proc/self/exe", self_exe, sizeof self_exe - 1);
@@ -684,5 +710,6 @@ int main(int argc, char **argv)
     RUN(test_server_process_killed);
     RUN(test_create_while_client_opens);
     RUN(test_close_both_while_flushing);
+    RUN(test_process_ids_after_disconnect);
     return TEST_SUMMARY();
 }

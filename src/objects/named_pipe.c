@@ -1716,16 +1716,29 @@ DWORD wipc_npipe_peer_pid(struct wipc_object *obj, int want_server,
                           DWORD *pid)
 {
     struct wipc_npipe *p = np_of(obj);
-    if (want_server == p->server) {
-        *pid = wipc_plat_getpid();
-        return 0;
-    }
+    DWORD err = 0;
+
     wipc_mutex_lock(&p->lock);
-    if (p->server && p->state == NP_LISTENING)
-        np_accept_pending_locked(p);
-    *pid = p->peer_pid;
+    /* A client its server disconnected knows neither process any more;
+     * a disconnected server has no client (ERROR_NOT_FOUND), but is
+     * still its own server (Wine's test_namedpipe_process_id, which
+     * passes on Windows). */
+    if (!p->server && p->state != NP_DISCONNECTED && np_dropped(p))
+        p->state = NP_DISCONNECTED;
+    if (!p->server && p->state == NP_DISCONNECTED) {
+        err = ERROR_PIPE_NOT_CONNECTED;
+    } else if (want_server == p->server) {
+        *pid = wipc_plat_getpid();
+    } else if (p->state == NP_DISCONNECTED) {
+        err = ERROR_NOT_FOUND;
+    } else {
+        if (p->server && p->state == NP_LISTENING)
+            np_accept_pending_locked(p);
+        *pid = p->peer_pid;
+        err = *pid ? 0 : ERROR_PIPE_NOT_CONNECTED;
+    }
     wipc_mutex_unlock(&p->lock);
-    return *pid ? 0 : ERROR_PIPE_NOT_CONNECTED;
+    return err;
 }
 
 DWORD wipc_npipe_client_uid(struct wipc_object *obj, DWORD *uid)
