@@ -495,6 +495,38 @@ typedef struct _PROCESS_INFORMATION {
     DWORD dwThreadId;
 } PROCESS_INFORMATION, *PPROCESS_INFORMATION, *LPPROCESS_INFORMATION;
 
+typedef struct _FILETIME {
+    DWORD dwLowDateTime;
+    DWORD dwHighDateTime;
+} FILETIME, *PFILETIME, *LPFILETIME;
+
+/* CreateProcess with EXTENDED_STARTUPINFO_PRESENT: the list of attributes
+ * (InitializeProcThreadAttributeList) after the STARTUPINFO. */
+typedef struct _PROC_THREAD_ATTRIBUTE_LIST *PPROC_THREAD_ATTRIBUTE_LIST,
+    *LPPROC_THREAD_ATTRIBUTE_LIST;
+typedef struct _STARTUPINFOEXA {
+    STARTUPINFOA StartupInfo;
+    LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList;
+} STARTUPINFOEXA, *LPSTARTUPINFOEXA;
+typedef STARTUPINFOEXA STARTUPINFOEX, *LPSTARTUPINFOEX;
+
+#define PROC_THREAD_ATTRIBUTE_PARENT_PROCESS ((DWORD_PTR)0x00020000)
+#define PROC_THREAD_ATTRIBUTE_HANDLE_LIST ((DWORD_PTR)0x00020002)
+
+#define PROCESS_NAME_NATIVE 0x00000001u
+
+typedef enum _COMPUTER_NAME_FORMAT {
+    ComputerNameNetBIOS,
+    ComputerNameDnsHostname,
+    ComputerNameDnsDomain,
+    ComputerNameDnsFullyQualified,
+    ComputerNamePhysicalNetBIOS,
+    ComputerNamePhysicalDnsHostname,
+    ComputerNamePhysicalDnsDomain,
+    ComputerNamePhysicalDnsFullyQualified,
+    ComputerNameMax
+} COMPUTER_NAME_FORMAT;
+
 /* ---- Error messages ------------------------------------------------------- */
 
 #define FORMAT_MESSAGE_ALLOCATE_BUFFER 0x00000100u
@@ -939,6 +971,42 @@ WINBASEAPI BOOL WINAPI CreateProcessA(
     DWORD dwCreationFlags, LPVOID lpEnvironment, LPCSTR lpCurrentDirectory,
     LPSTARTUPINFOA lpStartupInfo, LPPROCESS_INFORMATION lpProcessInformation);
 WINBASEAPI void WINAPI GetStartupInfoA(LPSTARTUPINFOA lpStartupInfo);
+
+/* ---- Process queries (issue 18) ------------------------------------------ */
+
+WINBASEAPI LPSTR WINAPI GetCommandLineA(void);
+WINBASEAPI DWORD WINAPI GetModuleFileNameA(HMODULE hModule, LPSTR lpFilename,
+                                           DWORD nSize);
+WINBASEAPI BOOL WINAPI QueryFullProcessImageNameA(HANDLE hProcess,
+                                                  DWORD dwFlags,
+                                                  LPSTR lpExeName,
+                                                  PDWORD lpdwSize);
+WINBASEAPI DWORD WINAPI GetProcessImageFileNameA(HANDLE hProcess,
+                                                 LPSTR lpImageFileName,
+                                                 DWORD nSize);
+WINBASEAPI DWORD WINAPI K32GetProcessImageFileNameA(HANDLE hProcess,
+                                                    LPSTR lpImageFileName,
+                                                    DWORD nSize);
+WINBASEAPI BOOL WINAPI GetComputerNameExA(COMPUTER_NAME_FORMAT NameType,
+                                          LPSTR lpBuffer, LPDWORD nSize);
+WINBASEAPI BOOL WINAPI IsWow64Process(HANDLE hProcess, PBOOL Wow64Process);
+WINBASEAPI BOOL WINAPI GetProcessTimes(HANDLE hProcess,
+                                       LPFILETIME lpCreationTime,
+                                       LPFILETIME lpExitTime,
+                                       LPFILETIME lpKernelTime,
+                                       LPFILETIME lpUserTime);
+WINBASEAPI DWORD WINAPI GetPriorityClass(HANDLE hProcess);
+WINBASEAPI BOOL WINAPI SetPriorityClass(HANDLE hProcess,
+                                        DWORD dwPriorityClass);
+WINBASEAPI BOOL WINAPI InitializeProcThreadAttributeList(
+    LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList, DWORD dwAttributeCount,
+    DWORD dwFlags, PSIZE_T lpSize);
+WINBASEAPI BOOL WINAPI UpdateProcThreadAttribute(
+    LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList, DWORD dwFlags,
+    DWORD_PTR Attribute, PVOID lpValue, SIZE_T cbSize, PVOID lpPreviousValue,
+    PSIZE_T lpReturnSize);
+WINBASEAPI void WINAPI DeleteProcThreadAttributeList(
+    LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList);
 WINBASEAPI BOOL WINAPI GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode);
 WINBASEAPI BOOL WINAPI TerminateProcess(HANDLE hProcess, UINT uExitCode);
 WINBASEAPI void WINAPI ExitProcess(UINT uExitCode) __attribute__((noreturn));
@@ -998,6 +1066,11 @@ WINBASEAPI DWORD WINAPI ExpandEnvironmentStringsA(LPCSTR lpSrc, LPSTR lpDst,
 #define lstrcmp lstrcmpA
 #define lstrcmpi lstrcmpiA
 #define GetComputerName GetComputerNameA
+#define GetComputerNameEx GetComputerNameExA
+#define GetCommandLine GetCommandLineA
+#define GetModuleFileName GetModuleFileNameA
+#define QueryFullProcessImageName QueryFullProcessImageNameA
+#define GetProcessImageFileName GetProcessImageFileNameA
 #define GetUserName GetUserNameA
 #define GetModuleHandle GetModuleHandleA
 #define MessageBox MessageBoxA

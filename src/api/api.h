@@ -132,6 +132,17 @@ HANDLE api_std_handle_take(DWORD nStdHandle);
  * handle it is now (std_handle_api.c). */
 int api_std_handle_current(int i, HANDLE *h);
 
+/* CreateProcessA with EXTENDED_STARTUPINFO_PRESENT (attr_list_api.c):
+ * checks the attribute list of si (a STARTUPINFOEXA) and gives the
+ * handles of PROC_THREAD_ATTRIBUTE_HANDLE_LIST (*only NULL: no such list,
+ * every inheritable handle goes).  ERROR_INVALID_PARAMETER (a short
+ * structure; a handle list without bInheritHandles, or naming a handle
+ * that is not inheritable), ERROR_INVALID_HANDLE, and for
+ * PROC_THREAD_ATTRIBUTE_PARENT_PROCESS another process than this one
+ * ERROR_NOT_SUPPORTED. */
+DWORD api_attr_list_apply(const STARTUPINFOA *si, DWORD flags, BOOL inherit,
+                          const HANDLE **only, size_t *n_only);
+
 
 /* A call that runs synchronously with an OVERLAPPED (a handle without
  * FILE_FLAG_OVERLAPPED) reports through it too: begin resets its event

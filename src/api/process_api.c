@@ -328,6 +328,7 @@ static DWORD spawn_startup(struct spawn_ctx *c, BOOL inherit, DWORD cflags,
     st->fill = si->dwFillAttribute;
     st->desktop = si->lpDesktop;
     st->title = si->lpTitle;
+    st->cmdline = c->cmdline;
     for (int i = 0; i < 3; i++)
         spawn_std(c, i, hs[i], inherit, cflags, si->dwFlags);
     return wipc_startup_format(st, &c->startup_env);
@@ -358,6 +359,8 @@ static DWORD spawn_prepare(struct spawn_ctx *c, LPCSTR app, LPCSTR cmdline,
                            BOOL inherit, DWORD flags, LPVOID env,
                            LPCSTR cwd, const STARTUPINFOA *si)
 {
+    const HANDLE *only = NULL;
+    size_t n_only = 0;
     int argc;
     DWORD err;
 
@@ -383,7 +386,9 @@ static DWORD spawn_prepare(struct spawn_ctx *c, LPCSTR app, LPCSTR cmdline,
     }
     if (err)
         return err;
-    if (inherit && (err = wipc_inherit_prepare(&c->inh)) != 0)
+    if ((err = api_attr_list_apply(si, flags, inherit, &only, &n_only)) != 0)
+        return err;
+    if (inherit && (err = wipc_inherit_prepare(&c->inh, only, n_only)) != 0)
         return err;
     if (env && (flags & CREATE_UNICODE_ENVIRONMENT)) {
         c->env_block = env_from_utf16(env);
@@ -528,6 +533,8 @@ WINIPC_API BOOL WINAPI CreateProcessA(
     spawn_priority(dwCreationFlags, &c->req);
     if (!err)
         err = wipc_process_spawn(&c->req, &c->inh, &proc, &pid);
+    if (!err)
+        wipc_process_set_image(proc, c->path);
     spawn_ctx_free(c);
     free(c);
     if (!err)

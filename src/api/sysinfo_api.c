@@ -92,6 +92,66 @@ WINIPC_API BOOL WINAPI GetComputerNameA(LPSTR lpBuffer, LPDWORD nSize)
 }
 
 /*
+ * The host name in the forms Windows knows: NetBIOS (GetComputerNameA's),
+ * the DNS host name (up to the first '.'), the domain (after it, or ""),
+ * the fully qualified name; the physical forms are the same here (no
+ * cluster).  *nSize: the buffer's size in characters; on success the
+ * name's length; when it is too small ERROR_MORE_DATA and the size needed
+ * (with the NUL), as the documentation says.
+ */
+WINIPC_API BOOL WINAPI GetComputerNameExA(COMPUTER_NAME_FORMAT NameType,
+                                          LPSTR lpBuffer, LPDWORD nSize)
+{
+    char host[256];
+    const char *name = host;
+    size_t len;
+    DWORD err;
+
+    if (!nSize || NameType < ComputerNameNetBIOS ||
+        NameType >= ComputerNameMax)
+        return api_fail(ERROR_INVALID_PARAMETER);
+    if (NameType == ComputerNameNetBIOS ||
+        NameType == ComputerNamePhysicalNetBIOS) {
+        DWORD n = *nSize;
+        BOOL ok = GetComputerNameA(lpBuffer, &n);
+        if (!ok && GetLastError() == ERROR_BUFFER_OVERFLOW) {
+            *nSize = n;
+            return api_fail(ERROR_MORE_DATA);
+        }
+        if (ok)
+            *nSize = n;
+        return ok;
+    }
+    err = wipc_plat_host_name(host, sizeof host);
+    if (err)
+        return api_fail(err);
+    len = strlen(host);
+    switch (NameType) {
+    case ComputerNameDnsHostname:
+    case ComputerNamePhysicalDnsHostname:
+        len = strcspn(host, ".");
+        break;
+    case ComputerNameDnsDomain:
+    case ComputerNamePhysicalDnsDomain:
+        name = host + strcspn(host, ".");
+        if (*name)
+            name++;
+        len = strlen(name);
+        break;
+    default:
+        break;
+    }
+    if (!lpBuffer || *nSize < len + 1) {
+        *nSize = (DWORD)len + 1;
+        return api_fail(ERROR_MORE_DATA);
+    }
+    memcpy(lpBuffer, name, len);
+    lpBuffer[len] = '\0';
+    *nSize = (DWORD)len;
+    return TRUE;
+}
+
+/*
  * The login name of the effective user.  *pcbBuffer is the buffer's size
  * in characters and gets the name's length with its NUL, on success and
  * (with ERROR_INSUFFICIENT_BUFFER) when the buffer is too small, as the

@@ -140,6 +140,7 @@ static const struct msg_entry msg_table[] = {
               "file."),
     MSG(1815, "The specified resource language ID cannot be found in the "
               "image file."),
+    MSG(5010, "The object already exists."),
 };
 
 #define LANG_SYS_DEFAULT_ID                                                    \

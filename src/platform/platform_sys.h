@@ -59,4 +59,40 @@ void *wipc_plat_module_symbol(void *handle, const char *name);
 DWORD wipc_plat_tty_getch(int fd, unsigned char *c);
 int wipc_plat_tty_key_ready(int fd);
 
+/* ---- Processes (posix_procinfo.c) --------------------------------------- */
+
+/* 100 ns intervals between 1601-01-01 (FILETIME's epoch) and 1970-01-01. */
+#define WIPC_FILETIME_UNIX_EPOCH 116444736000000000ull
+
+/* The absolute path of process pid's program (/proc/PID/exe) in buf of cap
+ * bytes, NUL-terminated, *len its length.  ERROR_INVALID_PARAMETER when
+ * the process is gone (or a zombie), ERROR_ACCESS_DENIED when it is not
+ * ours to look at, ERROR_INSUFFICIENT_BUFFER. */
+DWORD wipc_plat_process_exe(DWORD pid, char *buf, size_t cap, size_t *len);
+
+/* A process's times as GetProcessTimes gives them (100 ns units): when it
+ * started (since 1601, as a FILETIME) and the CPU time it has used in
+ * kernel and user mode.  ERROR_INVALID_PARAMETER when it is gone. */
+struct wipc_proc_times {
+    uint64_t creation, kernel, user;
+};
+DWORD wipc_plat_process_times(DWORD pid, struct wipc_proc_times *t);
+
+/* Now, as a FILETIME (100 ns units since 1601). */
+uint64_t wipc_plat_filetime_now(void);
+
+/* The nice value of process pid (of its main thread), and setting it for
+ * every thread it has.  ERROR_INVALID_PARAMETER when the process is gone,
+ * ERROR_ACCESS_DENIED without the right to change it. */
+DWORD wipc_plat_get_nice(DWORD pid, int *nice);
+DWORD wipc_plat_set_nice(DWORD pid, int nice);
+
+/* The lowest nice value this process may set (-20 with privilege, else
+ * what RLIMIT_NICE allows). */
+DWORD wipc_plat_nice_floor(int *floor);
+
+/* This process's arguments as the kernel keeps them (/proc/self/cmdline:
+ * NUL-separated), up to cap bytes; *len the bytes read. */
+DWORD wipc_plat_self_cmdline(char *buf, size_t cap, size_t *len);
+
 #endif /* WIPC_PLATFORM_SYS_H */

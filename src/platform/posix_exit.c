@@ -126,6 +126,22 @@ static int stat_start(const char *path, unsigned long long *start,
     return 0;
 }
 
+int wipc_posix_stat_numbers(unsigned pid, const int *fields, long long *out,
+                            size_t n)
+{
+    char path[32], buf[1024];
+    ssize_t len;
+
+    snprintf(path, sizeof path, "/proc/%u/stat", pid);
+    len = stat_read(path, buf, sizeof buf, NULL);
+    if (len < 0)
+        return (int)len;
+    for (size_t i = 0; i < n; i++)
+        if (stat_number(buf, fields[i], &out[i]) < 0)
+            return -EINVAL;
+    return 0;
+}
+
 int wipc_posix_stat_start(unsigned pid, unsigned long long *start)
 {
     char path[32];

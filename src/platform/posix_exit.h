@@ -11,6 +11,11 @@
  * after boot): 0, or -errno. */
 int wipc_posix_stat_start(unsigned pid, unsigned long long *start);
 
+/* The numbers of fields[0..n-1] (each > 2) of /proc/PID/stat into out:
+ * 0, or -errno (-ESRCH: no such process). */
+int wipc_posix_stat_numbers(unsigned pid, const int *fields, long long *out,
+                            size_t n);
+
 /* Appends the decimal v to buf at *len, and a NUL (async-signal-safe):
  * 0, or -1 if it does not fit in cap. */
 int wipc_posix_put_dec(char *buf, size_t cap, size_t *len,

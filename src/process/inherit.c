@@ -51,7 +51,19 @@ DWORD wipc_inherit_format(const struct wipc_inherit_item *items, size_t n,
     return 0;
 }
 
-DWORD wipc_inherit_prepare(struct wipc_inherit *inh)
+/* 1 if value is among only[0..n-1] (or only is NULL: all are). */
+static int inherit_listed(HANDLE value, const HANDLE *only, size_t n)
+{
+    if (!only)
+        return 1;
+    for (size_t i = 0; i < n; i++)
+        if (only[i] == value)
+            return 1;
+    return 0;
+}
+
+DWORD wipc_inherit_prepare(struct wipc_inherit *inh, const HANDLE *only,
+                           size_t n_only)
 {
     size_t i;
     DWORD err;
@@ -73,6 +85,8 @@ DWORD wipc_inherit_prepare(struct wipc_inherit *inh)
 
         if (!h->obj->ops->inherit_info)
             continue; /* threads do not cross processes */
+        if (!inherit_listed(h->value, only, n_only))
+            continue; /* PROC_THREAD_ATTRIBUTE_HANDLE_LIST names others */
         h->obj->ops->inherit_info(h->obj, &fd, it->tag, sizeof it->tag);
         if (fd < 0)
             continue;

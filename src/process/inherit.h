@@ -51,9 +51,11 @@ struct wipc_inherit {
     char *env; /* "WINIPC_HANDLES=..." or NULL when nothing is inherited */
 };
 
-/* Collects this process's inheritable handles.  Release with
- * wipc_inherit_release (also after failure). */
-DWORD wipc_inherit_prepare(struct wipc_inherit *inh);
+/* Collects this process's inheritable handles (those among only[0..n_only-1]
+ * if only is not NULL).  Release with wipc_inherit_release (also after
+ * failure). */
+DWORD wipc_inherit_prepare(struct wipc_inherit *inh, const HANDLE *only,
+                           size_t n_only);
 void wipc_inherit_release(struct wipc_inherit *inh);
 
 /*

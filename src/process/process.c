@@ -22,7 +22,9 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "../platform/platform_sys.h"
 #include "exit_record.h"
 #include "process.h"
 #include "service.h"
@@ -48,7 +50,12 @@ struct wipc_process {
      * under p->lock; susp stays until the object is destroyed. */
     struct wipc_suspended *susp;
     uint64_t resumed_ms;
-    struct wipc_process *next; /* registry */
+    /* What GetProcessTimes and QueryFullProcessImageName tell, kept for
+     * when the process has gone from /proc (p->lock). */
+    struct wipc_proc_times times; /* creation 0: not known */
+    uint64_t exit_time;           /* when it was first seen ended */
+    char *image;                  /* its program's path, or NULL */
+    struct wipc_process *next;    /* registry */
 };
 
 static inline struct wipc_process *process_of(struct wipc_object *obj)
@@ -202,6 +209,7 @@ static void process_update_locked(struct wipc_process *p, int patient)
         if (!exited)
             return;
         p->exited = 1;
+        p->exit_time = wipc_plat_filetime_now();
     }
     if (!have_status &&
         wipc_plat_pidfd_exit_status(p->pid, p->pidfd, 0, &status) == 0)
@@ -245,6 +253,7 @@ static void process_destroy(struct wipc_object *obj)
         wipc_plat_close(p->pidfd);
     wipc_exitrec_release(p->rec);
     wipc_mutex_destroy(&p->lock);
+    free(p->image);
     free(p);
 }
 
@@ -316,6 +325,10 @@ static DWORD process_get(DWORD pid, int pidfd, struct wipc_exitrec *rec,
     p->pidfd = pidfd;
     p->pid = pid;
     p->is_child = wipc_plat_is_parent_of(pid);
+    /* Its start time now, while /proc has it (GetProcessTimes after it
+     * has been reaped). */
+    if (wipc_plat_process_times(pid, &p->times) != 0)
+        p->times.creation = 0;
     /* Watching starts with the object: a code written from now on is
      * ours to read (this process's own code is not). */
     if (!rec && pid != wipc_plat_getpid())
@@ -541,4 +554,63 @@ DWORD wipc_process_terminate(struct wipc_object *obj, DWORD code)
     if (!err)
         wipc_suspended_end(process_susp(p));
     return err;
+}
+
+/* ---- Queries -------------------------------------------------------------- */
+
+void wipc_process_set_image(struct wipc_object *obj, const char *path)
+{
+    struct wipc_process *p = process_of(obj);
+    char *copy = strdup(path);
+
+    wipc_mutex_lock(&p->lock);
+    free(p->image);
+    p->image = copy;
+    wipc_mutex_unlock(&p->lock);
+}
+
+DWORD wipc_process_image(struct wipc_object *obj, char *buf, size_t cap,
+                         size_t *len)
+{
+    struct wipc_process *p = process_of(obj);
+    DWORD err;
+
+    wipc_mutex_lock(&p->lock);
+    if (!p->image) {
+        char path[4096];
+        size_t n;
+        process_update_locked(p, 0);
+        if (!p->exited &&
+            wipc_plat_process_exe(p->pid, path, sizeof path, &n) == 0)
+            p->image = strdup(path);
+    }
+    if (!p->image) {
+        err = ERROR_ACCESS_DENIED; /* gone before anyone asked */
+    } else if (strlen(p->image) >= cap) {
+        *len = strlen(p->image);
+        err = ERROR_INSUFFICIENT_BUFFER;
+    } else {
+        *len = strlen(p->image);
+        memcpy(buf, p->image, *len + 1);
+        err = 0;
+    }
+    wipc_mutex_unlock(&p->lock);
+    return err;
+}
+
+void wipc_process_times(struct wipc_object *obj, struct wipc_proc_times *t,
+                        uint64_t *exit_time)
+{
+    struct wipc_process *p = process_of(obj);
+    struct wipc_proc_times now;
+
+    wipc_mutex_lock(&p->lock);
+    process_update_locked(p, 0);
+    /* A zombie is still in /proc, with its final times. */
+    if (wipc_plat_process_times(p->pid, &now) == 0 &&
+        (!p->times.creation || now.creation == p->times.creation))
+        p->times = now;
+    *t = p->times;
+    *exit_time = p->exited ? p->exit_time : 0;
+    wipc_mutex_unlock(&p->lock);
 }

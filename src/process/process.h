@@ -120,4 +120,20 @@ DWORD wipc_process_exit_code(struct wipc_object *obj);
  * not return.  ERROR_ACCESS_DENIED if it has already exited. */
 DWORD wipc_process_terminate(struct wipc_object *obj, DWORD code);
 
+/* The program a process runs: set by CreateProcess (the path it ran),
+ * else read from the system while the process runs and kept. */
+void wipc_process_set_image(struct wipc_object *obj, const char *path);
+
+/* Its path into buf (cap bytes), *len its length.  ERROR_INSUFFICIENT_BUFFER
+ * (*len is still set), ERROR_ACCESS_DENIED when it ended before it could
+ * be read. */
+DWORD wipc_process_image(struct wipc_object *obj, char *buf, size_t cap,
+                         size_t *len);
+
+/* Its times (platform_sys.h; creation 0 if unknown), and when it was first
+ * seen ended (*exit_time, a FILETIME; 0 while it runs). */
+struct wipc_proc_times;
+void wipc_process_times(struct wipc_object *obj, struct wipc_proc_times *t,
+                        uint64_t *exit_time);
+
 #endif /* WIPC_PROCESS_H */

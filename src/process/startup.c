@@ -39,7 +39,8 @@ DWORD wipc_startup_format(const struct wipc_startup *s, char **env)
 {
     size_t cap = sizeof WIPC_STARTUP_ENV + 18 * 20 + 40 +
                  2 * (s->desktop ? strlen(s->desktop) : 1) +
-                 2 * (s->title ? strlen(s->title) : 1);
+                 2 * (s->title ? strlen(s->title) : 1) +
+                 2 * (s->cmdline ? strlen(s->cmdline) : 1);
     char *p = malloc(cap);
     int n;
 
@@ -58,6 +59,8 @@ DWORD wipc_startup_format(const struct wipc_startup *s, char **env)
     n += (int)startup_put_text(p + n, s->desktop);
     p[n++] = ',';
     n += (int)startup_put_text(p + n, s->title);
+    p[n++] = ',';
+    n += (int)startup_put_text(p + n, s->cmdline);
     p[n] = '\0';
     return 0;
 }
@@ -101,10 +104,10 @@ static void startup_parse(char *v)
     struct wipc_startup *s = &startup_info;
     DWORD *nums[9] = {&s->flags, &s->show,   &s->x,      &s->y,   &s->xsize,
                       &s->ysize, &s->xchars, &s->ychars, &s->fill};
-    char *f[20], *save = NULL;
+    char *f[21], *save = NULL;
     int i;
 
-    for (i = 0; i < 20; i++)
+    for (i = 0; i < 21; i++)
         if (!(f[i] = strtok_r(i ? NULL : v, ",", &save)))
             return;
     for (i = 0; i < 9; i++)
@@ -121,6 +124,7 @@ static void startup_parse(char *v)
     }
     s->desktop = startup_get_text(f[18]);
     s->title = startup_get_text(f[19]);
+    s->cmdline = startup_get_text(f[20]);
     s->present = 1;
 }
 

@@ -6,9 +6,10 @@
  * variable that a winipc child takes before main() (and removes):
  *
  *   WINIPC_STARTUP=FLAGS,SHOW,X,Y,XSIZE,YSIZE,XCHARS,YCHARS,FILL,
- *                  M0,V0,F0,M1,V1,F1,M2,V2,F2,DESKTOP,TITLE
+ *                  M0,V0,F0,M1,V1,F1,M2,V2,F2,DESKTOP,TITLE,CMDLINE
  *
- * Numbers in hex; DESKTOP and TITLE hex-encoded bytes, or "-" when the
+ * Numbers in hex; DESKTOP, TITLE and CMDLINE (the command line as the
+ * parent gave it, for GetCommandLineA) hex-encoded bytes, or "-" when the
  * parent gave none.  Mi is the mode of standard handle i (input, output,
  * error): 'o' the descriptor the child starts with (0, 1 or 2), wrapped
  * when first asked for, as in a process started from a shell; 'v' the
@@ -33,7 +34,7 @@ enum wipc_std_mode {
 struct wipc_startup {
     int present; /* 0: not started by a winipc CreateProcess */
     DWORD flags, show, x, y, xsize, ysize, xchars, ychars, fill;
-    char *desktop, *title; /* NULL: not given */
+    char *desktop, *title, *cmdline; /* NULL: not given */
     char std_mode[3];      /* enum wipc_std_mode */
     HANDLE std_value[3];
     DWORD std_flags[3];

@@ -1,0 +1,328 @@
+/*
+ * process_query_api.c: what programs ask about a process: its command
+ * line, its program, its times, its priority class, whether it is a WOW64
+ * process; and the attribute lists of CreateProcess with
+ * EXTENDED_STARTUPINFO_PRESENT.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <threads.h>
+
+#include "../platform/platform_sys.h"
+#include "../process/startup.h"
+#include "api.h"
+
+/* A process handle with one of the query rights (Windows: either
+ * PROCESS_QUERY_INFORMATION or PROCESS_QUERY_LIMITED_INFORMATION). */
+static DWORD query_ref(HANDLE h, struct wipc_object **obj)
+{
+    ACCESS_MASK granted = 0;
+    DWORD err = wipc_handle_ref(h, &wipc_process_ops, 0, obj, &granted);
+    if (err)
+        return err;
+    if (!(granted & (PROCESS_QUERY_INFORMATION |
+                     PROCESS_QUERY_LIMITED_INFORMATION))) {
+        wipc_object_release(*obj);
+        return ERROR_ACCESS_DENIED;
+    }
+    return 0;
+}
+
+/* ---- GetCommandLineA ----------------------------------------------------- */
+
+static char *cmdline_text;
+static once_flag cmdline_once = ONCE_FLAG_INIT;
+
+/* Appends arg to out at *n, quoted as Windows' runtime would split it back
+ * (CommandLineToArgvW's rules): in quotes when it is empty or holds a
+ * blank or a quote, backslashes doubled before a quote. */
+static void cmdline_append(char *out, size_t *n, const char *arg)
+{
+    int quote = !*arg || strpbrk(arg, " \t\"") != NULL;
+    size_t bs = 0;
+
+    if (*n)
+        out[(*n)++] = ' ';
+    if (quote)
+        out[(*n)++] = '"';
+    for (const char *p = arg; *p; p++) {
+        if (*p == '\\') {
+            bs++;
+        } else {
+            if (*p == '"')
+                for (bs++; bs; bs--) /* 2n + 1 backslashes, then the quote */
+                    out[(*n)++] = '\\';
+            bs = 0;
+        }
+        out[(*n)++] = *p;
+    }
+    if (quote) {
+        for (; bs; bs--) /* doubled before the closing quote */
+            out[(*n)++] = '\\';
+        out[(*n)++] = '"';
+    }
+}
+
+/* The command line a winipc parent gave, or one made from argv (a program
+ * started from a shell). */
+static void cmdline_make(void)
+{
+    const struct wipc_startup *st = wipc_startup_get();
+    static char empty[1];
+    size_t len = 0, n = 0, cap = 64 * 1024;
+    char *raw, *out;
+
+    if (st->cmdline) {
+        cmdline_text = st->cmdline;
+        return;
+    }
+    cmdline_text = empty;
+    raw = malloc(cap);
+    if (!raw || wipc_plat_self_cmdline(raw, cap - 1, &len) != 0 ||
+        !(out = malloc(3 * len + 3))) {
+        free(raw);
+        return;
+    }
+    raw[len] = '\0';
+    for (size_t i = 0; i < len; i += strlen(raw + i) + 1)
+        cmdline_append(out, &n, raw + i);
+    out[n] = '\0';
+    free(raw);
+    cmdline_text = out;
+}
+
+WINIPC_API LPSTR WINAPI GetCommandLineA(void)
+{
+    call_once(&cmdline_once, cmdline_make);
+    return cmdline_text;
+}
+
+/* ---- The program of a process --------------------------------------------- */
+
+/*
+ * GetModuleFileNameA: the program's path for NULL or the program's module
+ * (GetModuleHandleA(NULL)).  A buffer too small gets as much as fits with a
+ * NUL, the result is nSize and the error ERROR_INSUFFICIENT_BUFFER
+ * (Windows Vista and later, per the documentation).  Other modules (the
+ * system DLLs winipc plays) have no file: ERROR_MOD_NOT_FOUND.
+ */
+WINIPC_API DWORD WINAPI GetModuleFileNameA(HMODULE hModule, LPSTR lpFilename,
+                                           DWORD nSize)
+{
+    char path[4096];
+    void *main = NULL;
+    size_t len;
+    DWORD err;
+
+    wipc_plat_module_main(&main);
+    if (hModule && hModule != (HMODULE)main) {
+        SetLastError(ERROR_MOD_NOT_FOUND);
+        return 0;
+    }
+    err = wipc_plat_exe_path(path, sizeof path);
+    if (err) {
+        SetLastError(err);
+        return 0;
+    }
+    len = strlen(path);
+    if (len < nSize) {
+        memcpy(lpFilename, path, len + 1);
+        return (DWORD)len;
+    }
+    if (nSize) {
+        memcpy(lpFilename, path, nSize - 1);
+        lpFilename[nSize - 1] = '\0';
+    }
+    SetLastError(ERROR_INSUFFICIENT_BUFFER);
+    return nSize;
+}
+
+/*
+ * QueryFullProcessImageNameA: *lpdwSize is the buffer's size in
+ * characters; on success the path's length.  A buffer too small leaves
+ * buffer and size alone (ERROR_INSUFFICIENT_BUFFER); no buffer is
+ * ERROR_INVALID_PARAMETER (Wine's test_QueryFullProcessImageNameA, which
+ * Windows passes).  PROCESS_NAME_NATIVE gives the same Linux path.
+ */
+WINIPC_API BOOL WINAPI QueryFullProcessImageNameA(HANDLE hProcess,
+                                                  DWORD dwFlags,
+                                                  LPSTR lpExeName,
+                                                  PDWORD lpdwSize)
+{
+    struct wipc_object *obj;
+    char path[4096];
+    size_t len = 0;
+    DWORD err;
+
+    if ((dwFlags & ~PROCESS_NAME_NATIVE) || !lpExeName || !lpdwSize)
+        return api_fail(ERROR_INVALID_PARAMETER);
+    if ((err = query_ref(hProcess, &obj)) != 0)
+        return api_fail(err);
+    err = wipc_process_image(obj, path, sizeof path, &len);
+    wipc_object_release(obj);
+    if (!err && len >= *lpdwSize)
+        err = ERROR_INSUFFICIENT_BUFFER;
+    if (err)
+        return api_fail(err);
+    memcpy(lpExeName, path, len + 1);
+    *lpdwSize = (DWORD)len;
+    return TRUE;
+}
+
+/* The length copied, or 0 (ERROR_INSUFFICIENT_BUFFER when it does not fit
+ * with its NUL).  Windows gives the device form (\Device\...); Linux has
+ * only the one path. */
+WINIPC_API DWORD WINAPI GetProcessImageFileNameA(HANDLE hProcess,
+                                                 LPSTR lpImageFileName,
+                                                 DWORD nSize)
+{
+    struct wipc_object *obj;
+    char path[4096];
+    size_t len = 0;
+    DWORD err;
+
+    if ((err = query_ref(hProcess, &obj)) != 0) {
+        SetLastError(err);
+        return 0;
+    }
+    err = wipc_process_image(obj, path, sizeof path, &len);
+    wipc_object_release(obj);
+    if (!err && (!lpImageFileName || len >= nSize))
+        err = ERROR_INSUFFICIENT_BUFFER;
+    if (err) {
+        SetLastError(err);
+        return 0;
+    }
+    memcpy(lpImageFileName, path, len + 1);
+    return (DWORD)len;
+}
+
+WINIPC_API DWORD WINAPI K32GetProcessImageFileNameA(HANDLE hProcess,
+                                                    LPSTR lpImageFileName,
+                                                    DWORD nSize)
+{
+    return GetProcessImageFileNameA(hProcess, lpImageFileName, nSize);
+}
+
+/* ---- WOW64, times, priority -------------------------------------------- */
+
+/* No process is a 32-bit one under a 64-bit system's emulation here. */
+WINIPC_API BOOL WINAPI IsWow64Process(HANDLE hProcess, PBOOL Wow64Process)
+{
+    struct wipc_object *obj;
+    DWORD err = query_ref(hProcess, &obj);
+    if (err)
+        return api_fail(err);
+    wipc_object_release(obj);
+    if (!Wow64Process)
+        return api_fail(ERROR_NOACCESS);
+    *Wow64Process = FALSE;
+    return TRUE;
+}
+
+static void to_filetime(uint64_t v, LPFILETIME ft)
+{
+    ft->dwLowDateTime = (DWORD)v;
+    ft->dwHighDateTime = (DWORD)(v >> 32);
+}
+
+/* Creation and exit as FILETIMEs (exit 0 while it runs), kernel and user
+ * time in 100 ns units, from the kernel's accounting (clock ticks). */
+WINIPC_API BOOL WINAPI GetProcessTimes(HANDLE hProcess,
+                                       LPFILETIME lpCreationTime,
+                                       LPFILETIME lpExitTime,
+                                       LPFILETIME lpKernelTime,
+                                       LPFILETIME lpUserTime)
+{
+    struct wipc_object *obj;
+    struct wipc_proc_times t;
+    uint64_t exit_time = 0;
+    DWORD err;
+
+    if (!lpCreationTime || !lpExitTime || !lpKernelTime || !lpUserTime)
+        return api_fail(ERROR_NOACCESS);
+    if ((err = query_ref(hProcess, &obj)) != 0)
+        return api_fail(err);
+    wipc_process_times(obj, &t, &exit_time);
+    wipc_object_release(obj);
+    to_filetime(t.creation, lpCreationTime);
+    to_filetime(exit_time, lpExitTime);
+    to_filetime(t.kernel, lpKernelTime);
+    to_filetime(t.user, lpUserTime);
+    return TRUE;
+}
+
+/* The classes and the nice values they are (as CreateProcessA sets them,
+ * docs/processes.md), highest nice first. */
+static const struct {
+    DWORD cls;
+    int nice;
+} priority_classes[] = {
+    {IDLE_PRIORITY_CLASS, 19},         {BELOW_NORMAL_PRIORITY_CLASS, 10},
+    {NORMAL_PRIORITY_CLASS, 0},        {ABOVE_NORMAL_PRIORITY_CLASS, -5},
+    {HIGH_PRIORITY_CLASS, -10},        {REALTIME_PRIORITY_CLASS, -20},
+};
+#define N_CLASSES (sizeof priority_classes / sizeof priority_classes[0])
+
+/* The class whose nice value is nearest (ties to the lower priority). */
+static DWORD priority_class_of(int nice)
+{
+    size_t best = 0;
+    for (size_t i = 1; i < N_CLASSES; i++) {
+        int d = abs(priority_classes[i].nice - nice);
+        if (d < abs(priority_classes[best].nice - nice))
+            best = i;
+    }
+    return priority_classes[best].cls;
+}
+
+WINIPC_API DWORD WINAPI GetPriorityClass(HANDLE hProcess)
+{
+    struct wipc_object *obj;
+    int nice = 0;
+    DWORD err = query_ref(hProcess, &obj);
+
+    if (!err) {
+        err = wipc_plat_get_nice(wipc_process_id(obj), &nice);
+        wipc_object_release(obj);
+    }
+    if (err) {
+        SetLastError(err);
+        return 0;
+    }
+    return priority_class_of(nice);
+}
+
+/*
+ * The class becomes the nice value of every thread of the process.  A
+ * value below the process's own needs privilege (CAP_SYS_NICE or
+ * RLIMIT_NICE): without it the process gets the lowest it may have, never
+ * past its current value, and the call succeeds, as Windows gives HIGH for
+ * REALTIME to a caller without SeIncreaseBasePriorityPrivilege.
+ */
+WINIPC_API BOOL WINAPI SetPriorityClass(HANDLE hProcess, DWORD dwPriorityClass)
+{
+    struct wipc_object *obj;
+    int want = 0, cur = 0, floor = -20;
+    size_t i;
+    DWORD pid, err;
+
+    for (i = 0; i < N_CLASSES; i++)
+        if (priority_classes[i].cls == dwPriorityClass)
+            break;
+    if (i == N_CLASSES)
+        return api_fail(ERROR_INVALID_PARAMETER);
+    want = priority_classes[i].nice;
+    err = wipc_handle_ref(hProcess, &wipc_process_ops,
+                          PROCESS_SET_INFORMATION, &obj, NULL);
+    if (err)
+        return api_fail(err);
+    pid = wipc_process_id(obj);
+    wipc_object_release(obj);
+    if ((err = wipc_plat_get_nice(pid, &cur)) != 0 ||
+        (err = wipc_plat_nice_floor(&floor)) != 0)
+        return api_fail(err);
+    if (want < cur && want < floor)
+        want = floor < cur ? floor : cur;
+    return api_result(wipc_plat_set_nice(pid, want));
+}
