@@ -373,6 +373,77 @@ static void test_receiver_killed(void)
     CloseHandle(pi.hThread);
 }
 
+struct late_write {
+    const char *name;
+    _Atomic int tid; /* the reader's thread, once it reads */
+};
+
+/* Writes "late" once the reader is seen waiting in its read. */
+static DWORD WINAPI late_writer(LPVOID arg)
+{
+    struct late_write *w = arg;
+    HANDLE c;
+    DWORD n = 0;
+    if (!test_wait_blocked(0, &w->tid, 10000, TEST_SYS_POLL, -1, 0))
+        return 1;
+    c = writer(w->name);
+    if (c == INVALID_HANDLE_VALUE || !WriteFile(c, "late", 4, &n, NULL))
+        return 2;
+    CloseHandle(c);
+    return 0;
+}
+
+/* ReadFile with an OVERLAPPED on a mailslot (the handle is synchronous,
+ * as under Wine: Microsoft's "Reading from a Mailslot" passes one): it
+ * never pends; it fails at once with ERROR_SEM_TIMEOUT after a read
+ * time-out of 0, leaving Internal at STATUS_PENDING; a message read
+ * completes the OVERLAPPED and sets its event; with
+ * MAILSLOT_WAIT_FOREVER the read waits for the message.  Conformance
+ * scenario mailslot_overlapped. */
+static void test_read_with_overlapped(void)
+{
+    const char *name = slot_name("ovread");
+    HANDLE s = CreateMailslotA(name, 0, 0, NULL), c, t;
+    HANDLE ev = CreateEventA(NULL, TRUE, FALSE, NULL);
+    struct late_write w;
+    OVERLAPPED ov;
+    DWORD n = 77, code = 77;
+    char buf[16];
+
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = ev;
+    CHECK_FAILS(ReadFile(s, buf, sizeof buf, &n, &ov), ERROR_SEM_TIMEOUT);
+    CHECK_EQ(ov.Internal, 0x103);
+    CHECK_EQ(WaitForSingleObject(ev, 0), WAIT_TIMEOUT);
+    c = writer(name);
+    CHECK_OK(WriteFile(c, "hello", 5, &n, NULL));
+    CHECK_OK(ReadFile(s, buf, sizeof buf, &n, &ov));
+    CHECK_EQ(n, 5);
+    CHECK_EQ(ov.Internal, 0);
+    CHECK_EQ(ov.InternalHigh, 5);
+    CHECK_EQ(WaitForSingleObject(ev, 0), WAIT_OBJECT_0);
+    CloseHandle(c);
+    CloseHandle(s);
+
+    name = slot_name("ovwait");
+    s = CreateMailslotA(name, 0, MAILSLOT_WAIT_FOREVER, NULL);
+    w = (struct late_write){name, 0};
+    t = CreateThread(NULL, 0, late_writer, &w, 0, NULL);
+    atomic_store(&w.tid, (int)GetCurrentThreadId());
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = ev;
+    CHECK_OK(ReadFile(s, buf, sizeof buf, &n, &ov));
+    CHECK_EQ(n, 4);
+    CHECK_MEM(buf, "late", 4);
+    CHECK_EQ(ov.InternalHigh, 4);
+    CHECK_EQ(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+    CHECK_OK(GetExitCodeThread(t, &code));
+    CHECK_EQ(code, 0);
+    CloseHandle(t);
+    CloseHandle(s);
+    CloseHandle(ev);
+}
+
 int main(int argc, char **argv)
 {
     ssize_t len = readlink("/proc/self/exe", self_exe, sizeof self_exe - 1);
@@ -387,5 +458,6 @@ int main(int argc, char **argv)
     RUN(test_full_queue);
     RUN(test_inherited_writer);
     RUN(test_receiver_killed);
+    RUN(test_read_with_overlapped);
     return TEST_SUMMARY();
 }
