@@ -515,6 +515,100 @@ typedef STARTUPINFOEXA STARTUPINFOEX, *LPSTARTUPINFOEX;
 
 #define PROCESS_NAME_NATIVE 0x00000001u
 
+/* ---- Job objects ----------------------------------------------------------- */
+
+#define JOB_OBJECT_ASSIGN_PROCESS 0x0001u
+#define JOB_OBJECT_SET_ATTRIBUTES 0x0002u
+#define JOB_OBJECT_QUERY 0x0004u
+#define JOB_OBJECT_TERMINATE 0x0008u
+#define JOB_OBJECT_SET_SECURITY_ATTRIBUTES 0x0010u
+#define JOB_OBJECT_ALL_ACCESS 0x1F001Fu
+
+#define JOB_OBJECT_LIMIT_WORKINGSET 0x00000001u
+#define JOB_OBJECT_LIMIT_PROCESS_TIME 0x00000002u
+#define JOB_OBJECT_LIMIT_JOB_TIME 0x00000004u
+#define JOB_OBJECT_LIMIT_ACTIVE_PROCESS 0x00000008u
+#define JOB_OBJECT_LIMIT_AFFINITY 0x00000010u
+#define JOB_OBJECT_LIMIT_PRIORITY_CLASS 0x00000020u
+#define JOB_OBJECT_LIMIT_PRESERVE_JOB_TIME 0x00000040u
+#define JOB_OBJECT_LIMIT_SCHEDULING_CLASS 0x00000080u
+#define JOB_OBJECT_LIMIT_PROCESS_MEMORY 0x00000100u
+#define JOB_OBJECT_LIMIT_JOB_MEMORY 0x00000200u
+#define JOB_OBJECT_LIMIT_DIE_ON_UNHANDLED_EXCEPTION 0x00000400u
+#define JOB_OBJECT_LIMIT_BREAKAWAY_OK 0x00000800u
+#define JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK 0x00001000u
+#define JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE 0x00002000u
+
+#define JOB_OBJECT_MSG_END_OF_JOB_TIME 1
+#define JOB_OBJECT_MSG_END_OF_PROCESS_TIME 2
+#define JOB_OBJECT_MSG_ACTIVE_PROCESS_LIMIT 3
+#define JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO 4
+#define JOB_OBJECT_MSG_NEW_PROCESS 6
+#define JOB_OBJECT_MSG_EXIT_PROCESS 7
+#define JOB_OBJECT_MSG_ABNORMAL_EXIT_PROCESS 8
+
+typedef enum _JOBOBJECTINFOCLASS {
+    JobObjectBasicAccountingInformation = 1,
+    JobObjectBasicLimitInformation = 2,
+    JobObjectBasicProcessIdList = 3,
+    JobObjectAssociateCompletionPortInformation = 7,
+    JobObjectExtendedLimitInformation = 9
+} JOBOBJECTINFOCLASS;
+
+typedef struct _JOBOBJECT_BASIC_ACCOUNTING_INFORMATION {
+    LARGE_INTEGER TotalUserTime;
+    LARGE_INTEGER TotalKernelTime;
+    LARGE_INTEGER ThisPeriodTotalUserTime;
+    LARGE_INTEGER ThisPeriodTotalKernelTime;
+    DWORD TotalPageFaultCount;
+    DWORD TotalProcesses;
+    DWORD ActiveProcesses;
+    DWORD TotalTerminatedProcesses;
+} JOBOBJECT_BASIC_ACCOUNTING_INFORMATION,
+    *PJOBOBJECT_BASIC_ACCOUNTING_INFORMATION;
+
+typedef struct _JOBOBJECT_BASIC_LIMIT_INFORMATION {
+    LARGE_INTEGER PerProcessUserTimeLimit;
+    LARGE_INTEGER PerJobUserTimeLimit;
+    DWORD LimitFlags;
+    SIZE_T MinimumWorkingSetSize;
+    SIZE_T MaximumWorkingSetSize;
+    DWORD ActiveProcessLimit;
+    ULONG_PTR Affinity;
+    DWORD PriorityClass;
+    DWORD SchedulingClass;
+} JOBOBJECT_BASIC_LIMIT_INFORMATION, *PJOBOBJECT_BASIC_LIMIT_INFORMATION;
+
+typedef struct _IO_COUNTERS {
+    ULONGLONG ReadOperationCount;
+    ULONGLONG WriteOperationCount;
+    ULONGLONG OtherOperationCount;
+    ULONGLONG ReadTransferCount;
+    ULONGLONG WriteTransferCount;
+    ULONGLONG OtherTransferCount;
+} IO_COUNTERS, *PIO_COUNTERS;
+
+typedef struct _JOBOBJECT_EXTENDED_LIMIT_INFORMATION {
+    JOBOBJECT_BASIC_LIMIT_INFORMATION BasicLimitInformation;
+    IO_COUNTERS IoInfo;
+    SIZE_T ProcessMemoryLimit;
+    SIZE_T JobMemoryLimit;
+    SIZE_T PeakProcessMemoryUsed;
+    SIZE_T PeakJobMemoryUsed;
+} JOBOBJECT_EXTENDED_LIMIT_INFORMATION,
+    *PJOBOBJECT_EXTENDED_LIMIT_INFORMATION;
+
+typedef struct _JOBOBJECT_BASIC_PROCESS_ID_LIST {
+    DWORD NumberOfAssignedProcesses;
+    DWORD NumberOfProcessIdsInList;
+    ULONG_PTR ProcessIdList[1];
+} JOBOBJECT_BASIC_PROCESS_ID_LIST, *PJOBOBJECT_BASIC_PROCESS_ID_LIST;
+
+typedef struct _JOBOBJECT_ASSOCIATE_COMPLETION_PORT {
+    PVOID CompletionKey;
+    HANDLE CompletionPort;
+} JOBOBJECT_ASSOCIATE_COMPLETION_PORT, *PJOBOBJECT_ASSOCIATE_COMPLETION_PORT;
+
 typedef enum _COMPUTER_NAME_FORMAT {
     ComputerNameNetBIOS,
     ComputerNameDnsHostname,
@@ -1007,6 +1101,24 @@ WINBASEAPI BOOL WINAPI UpdateProcThreadAttribute(
     PSIZE_T lpReturnSize);
 WINBASEAPI void WINAPI DeleteProcThreadAttributeList(
     LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList);
+
+/* ---- Job objects (issue 18) ------------------------------------------------ */
+
+WINBASEAPI HANDLE WINAPI CreateJobObjectA(LPSECURITY_ATTRIBUTES lpJobAttributes,
+                                          LPCSTR lpName);
+WINBASEAPI HANDLE WINAPI OpenJobObjectA(DWORD dwDesiredAccess,
+                                        BOOL bInheritHandle, LPCSTR lpName);
+WINBASEAPI BOOL WINAPI AssignProcessToJobObject(HANDLE hJob, HANDLE hProcess);
+WINBASEAPI BOOL WINAPI TerminateJobObject(HANDLE hJob, UINT uExitCode);
+WINBASEAPI BOOL WINAPI IsProcessInJob(HANDLE ProcessHandle, HANDLE JobHandle,
+                                      PBOOL Result);
+WINBASEAPI BOOL WINAPI SetInformationJobObject(
+    HANDLE hJob, JOBOBJECTINFOCLASS JobObjectInformationClass,
+    LPVOID lpJobObjectInformation, DWORD cbJobObjectInformationLength);
+WINBASEAPI BOOL WINAPI QueryInformationJobObject(
+    HANDLE hJob, JOBOBJECTINFOCLASS JobObjectInformationClass,
+    LPVOID lpJobObjectInformation, DWORD cbJobObjectInformationLength,
+    LPDWORD lpReturnLength);
 WINBASEAPI BOOL WINAPI GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode);
 WINBASEAPI BOOL WINAPI TerminateProcess(HANDLE hProcess, UINT uExitCode);
 WINBASEAPI void WINAPI ExitProcess(UINT uExitCode) __attribute__((noreturn));
@@ -1068,6 +1180,8 @@ WINBASEAPI DWORD WINAPI ExpandEnvironmentStringsA(LPCSTR lpSrc, LPSTR lpDst,
 #define GetComputerName GetComputerNameA
 #define GetComputerNameEx GetComputerNameExA
 #define GetCommandLine GetCommandLineA
+#define CreateJobObject CreateJobObjectA
+#define OpenJobObject OpenJobObjectA
 #define GetModuleFileName GetModuleFileNameA
 #define QueryFullProcessImageName QueryFullProcessImageNameA
 #define GetProcessImageFileName GetProcessImageFileNameA

@@ -8,6 +8,7 @@
 
 #include "../process/cmdline.h"
 #include "../process/inherit.h"
+#include "../process/job.h"
 #include "../process/startup.h"
 #include "api.h"
 
@@ -500,6 +501,7 @@ WINIPC_API BOOL WINAPI CreateProcessA(
     struct spawn_ctx *c;
     struct wipc_object *proc = NULL;
     DWORD pid = 0, err;
+    int in_job = 0;
 
     /* Whatever the outcome, PROCESS_INFORMATION starts zeroed: a failed
      * call leaves all four fields 0, as Windows does (Wine's
@@ -531,8 +533,16 @@ WINIPC_API BOOL WINAPI CreateProcessA(
     c->req.suspended = (dwCreationFlags & CREATE_SUSPENDED) != 0;
     c->req.new_pgroup = (dwCreationFlags & CREATE_NEW_PROCESS_GROUP) != 0;
     spawn_priority(dwCreationFlags, &c->req);
+    /* A process in a job has its children in it, unless it may break
+     * away (process/job.h). */
+    if (!err)
+        err = wipc_job_spawn_check(
+            (dwCreationFlags & CREATE_BREAKAWAY_FROM_JOB) != 0,
+            &c->req.new_pgroup, &in_job);
     if (!err)
         err = wipc_process_spawn(&c->req, &c->inh, &proc, &pid);
+    if (!err && in_job)
+        wipc_job_spawned();
     if (!err)
         wipc_process_set_image(proc, c->path);
     spawn_ctx_free(c);

@@ -140,6 +140,7 @@ static const struct msg_entry msg_table[] = {
               "file."),
     MSG(1815, "The specified resource language ID cannot be found in the "
               "image file."),
+    MSG(1816, "Not enough quota is available to process this command."),
     MSG(5010, "The object already exists."),
 };
 

@@ -1,0 +1,616 @@
+/*
+ * test_jobs.c: job objects (issue 18): CreateJobObjectA, OpenJobObjectA,
+ * AssignProcessToJobObject, TerminateJobObject, IsProcessInJob,
+ * Set/QueryInformationJobObject (KILL_ON_JOB_CLOSE, the active process
+ * limit, breakaway, basic accounting, the process id list), children
+ * joining their parent's job, the completion port's messages, and the
+ * owner killed with SIGKILL (no process of its job survives; the full
+ * 200 rounds of 20 processes with WINIPC_JOB_STRESS_ROUNDS=200).
+ * Expected values: Microsoft's documentation of each function and
+ * structure.
+ */
+#include "testlib.h"
+
+#include <dirent.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char self_exe[4096];
+
+/* ---- Children -------------------------------------------------------------- */
+
+/* sleep: stays until killed (a bounded time if nobody does). */
+static int helper_sleep(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    Sleep(120000);
+    return 0;
+}
+
+/*
+ * member N FLAGS: starts N "sleep" children with creation flags FLAGS
+ * (hex), writes "ERR PID..." (ERR: the first CreateProcessA error, or 0)
+ * on its standard output, then waits for its standard input to end.
+ */
+static int helper_member(int argc, char **argv)
+{
+    char line[4096], cmd[8192];
+    size_t len;
+    DWORD err = 0, n;
+    int count = argc > 0 ? atoi(argv[0]) : 0;
+    DWORD flags = argc > 1 ? (DWORD)strtoul(argv[1], NULL, 16) : 0;
+    DWORD pids[64];
+    int got = 0;
+
+    snprintf(cmd, sizeof cmd, "\"%s\" --helper sleep", self_exe);
+    for (int i = 0; i < count && i < 64; i++) {
+        PROCESS_INFORMATION pi;
+        STARTUPINFOA si = {sizeof si};
+        char *copy = strdup(cmd);
+        if (CreateProcessA(NULL, copy, NULL, NULL, FALSE, flags, NULL, NULL,
+                           &si, &pi)) {
+            pids[got++] = pi.dwProcessId;
+            CloseHandle(pi.hProcess);
+            CloseHandle(pi.hThread);
+        } else if (!err) {
+            err = GetLastError();
+        }
+        free(copy);
+    }
+    len = (size_t)snprintf(line, sizeof line, "%lu", (unsigned long)err);
+    for (int i = 0; i < got; i++)
+        len += (size_t)snprintf(line + len, sizeof line - len, " %lu",
+                                (unsigned long)pids[i]);
+    line[len++] = '\n';
+    WriteFile(GetStdHandle(STD_OUTPUT_HANDLE), line, (DWORD)len, &n, NULL);
+    while (ReadFile(GetStdHandle(STD_INPUT_HANDLE), line, sizeof line, &n,
+                    NULL) &&
+           n)
+        ;
+    return 0;
+}
+
+struct member {
+    PROCESS_INFORMATION pi;
+    HANDLE in, out;
+    DWORD err;
+    DWORD kids[64];
+    int n_kids;
+};
+
+/* Starts "member N FLAGS" suspended, with pipes to it. */
+static void member_start(struct member *m, int n, DWORD flags)
+{
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    STARTUPINFOA si = {sizeof si};
+    HANDLE in_r, out_w;
+    char cmd[8192];
+
+    memset(m, 0, sizeof *m);
+    CHECK_OK(CreatePipe(&in_r, &m->in, &sa, 0));
+    CHECK_OK(CreatePipe(&m->out, &out_w, &sa, 0));
+    SetHandleInformation(m->in, HANDLE_FLAG_INHERIT, 0);
+    SetHandleInformation(m->out, HANDLE_FLAG_INHERIT, 0);
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = in_r;
+    si.hStdOutput = out_w;
+    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+    snprintf(cmd, sizeof cmd, "\"%s\" --helper member %d %lx", self_exe, n,
+             (unsigned long)flags);
+    CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, TRUE, CREATE_SUSPENDED,
+                            NULL, NULL, &si, &m->pi));
+    CloseHandle(in_r);
+    CloseHandle(out_w);
+}
+
+/* Resumes it and reads its report. */
+static void member_run(struct member *m)
+{
+    char buf[4096], *p, *end;
+    DWORD n, total = 0;
+
+    CHECK_EQ(ResumeThread(m->pi.hThread), 1);
+    while (total < sizeof buf - 1 &&
+           ReadFile(m->out, buf + total, 1, &n, NULL) && n == 1 &&
+           buf[total] != '\n')
+        total++;
+    buf[total] = '\0';
+    m->err = (DWORD)strtoul(buf, &end, 10);
+    for (p = end; *p && m->n_kids < 64;) {
+        DWORD pid = (DWORD)strtoul(p, &end, 10);
+        if (end == p)
+            break;
+        m->kids[m->n_kids++] = pid;
+        p = end;
+    }
+}
+
+/* Lets it end and closes everything of it. */
+static void member_end(struct member *m)
+{
+    CloseHandle(m->in);
+    WaitForSingleObject(m->pi.hProcess, 30000);
+    CloseHandle(m->out);
+    CloseHandle(m->pi.hProcess);
+    CloseHandle(m->pi.hThread);
+}
+
+/* 1 once pid has ended (or is a zombie), waiting up to 10 s. */
+static int gone(DWORD pid)
+{
+    for (int i = 0; i < 1000; i++) {
+        char path[64], buf[512], *p;
+        FILE *f;
+        snprintf(path, sizeof path, "/proc/%lu/stat", (unsigned long)pid);
+        f = fopen(path, "r");
+        if (!f)
+            return 1;
+        p = fgets(buf, sizeof buf, f) ? strrchr(buf, ')') : NULL;
+        fclose(f);
+        if (p && (p[2] == 'Z' || p[2] == 'X'))
+            return 1;
+        usleep(10000); /* polling a process's end, bounded */
+    }
+    return 0;
+}
+
+static JOBOBJECT_BASIC_ACCOUNTING_INFORMATION accounting(HANDLE job)
+{
+    JOBOBJECT_BASIC_ACCOUNTING_INFORMATION a;
+    DWORD ret = 0;
+    memset(&a, 0xcc, sizeof a);
+    CHECK_OK(QueryInformationJobObject(job, JobObjectBasicAccountingInformation,
+                                       &a, sizeof a, &ret));
+    CHECK_EQ(ret, sizeof a);
+    return a;
+}
+
+static void set_limits(HANDLE job, DWORD flags, DWORD active)
+{
+    JOBOBJECT_EXTENDED_LIMIT_INFORMATION x;
+    memset(&x, 0, sizeof x);
+    x.BasicLimitInformation.LimitFlags = flags;
+    x.BasicLimitInformation.ActiveProcessLimit = active;
+    CHECK_OK(SetInformationJobObject(job, JobObjectExtendedLimitInformation,
+                                     &x, sizeof x));
+}
+
+/* ---- Tests ------------------------------------------------------------------ */
+
+static void test_create_open(void)
+{
+    const char *name = test_unique_name("job", "-", "a");
+    HANDLE a, b, c;
+
+    a = CreateJobObjectA(NULL, name);
+    CHECK(a != NULL);
+    SetLastError(0);
+    b = CreateJobObjectA(NULL, name);
+    CHECK(b != NULL && b != a);
+    CHECK_EQ(GetLastError(), ERROR_ALREADY_EXISTS);
+    c = OpenJobObjectA(JOB_OBJECT_QUERY, FALSE, name);
+    CHECK(c != NULL);
+    /* One job: a limit set through one handle reads through the others. */
+    set_limits(a, JOB_OBJECT_LIMIT_BREAKAWAY_OK, 0);
+    JOBOBJECT_BASIC_LIMIT_INFORMATION bl;
+    CHECK_OK(QueryInformationJobObject(c, JobObjectBasicLimitInformation, &bl,
+                                       sizeof bl, NULL));
+    CHECK_EQ(bl.LimitFlags, JOB_OBJECT_LIMIT_BREAKAWAY_OK);
+    /* JOB_OBJECT_QUERY only: no setting through c. */
+    CHECK_FAILS(SetInformationJobObject(c, JobObjectBasicLimitInformation, &bl,
+                                        sizeof bl),
+                ERROR_ACCESS_DENIED);
+    CloseHandle(a);
+    CloseHandle(b);
+    CloseHandle(c);
+    CHECK(OpenJobObjectA(JOB_OBJECT_QUERY, FALSE, name) == NULL);
+    CHECK_EQ(GetLastError(), ERROR_FILE_NOT_FOUND);
+    /* Not a job. */
+    a = CreateEventA(NULL, TRUE, FALSE, NULL);
+    CHECK_FAILS(TerminateJobObject(a, 1), ERROR_INVALID_HANDLE);
+    CloseHandle(a);
+}
+
+static void test_limits_checked(void)
+{
+    HANDLE job = CreateJobObjectA(NULL, NULL);
+    JOBOBJECT_BASIC_LIMIT_INFORMATION b;
+    JOBOBJECT_EXTENDED_LIMIT_INFORMATION x;
+    DWORD ret = 0;
+
+    memset(&b, 0, sizeof b);
+    /* KILL_ON_JOB_CLOSE belongs to the extended structure. */
+    b.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+    CHECK_FAILS(SetInformationJobObject(job, JobObjectBasicLimitInformation,
+                                        &b, sizeof b),
+                ERROR_INVALID_PARAMETER);
+    CHECK_FAILS(SetInformationJobObject(job, JobObjectBasicLimitInformation,
+                                        &b, sizeof b - 1),
+                ERROR_BAD_LENGTH);
+    b.LimitFlags = JOB_OBJECT_LIMIT_PROCESS_TIME; /* not carried out */
+    CHECK_FAILS(SetInformationJobObject(job, JobObjectBasicLimitInformation,
+                                        &b, sizeof b),
+                ERROR_NOT_SUPPORTED);
+    set_limits(job, JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE |
+                        JOB_OBJECT_LIMIT_ACTIVE_PROCESS,
+               3);
+    memset(&x, 0xcc, sizeof x);
+    CHECK_OK(QueryInformationJobObject(job, JobObjectExtendedLimitInformation,
+                                       &x, sizeof x, &ret));
+    CHECK_EQ(ret, sizeof x);
+    CHECK_EQ(x.BasicLimitInformation.LimitFlags,
+             JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE |
+                 JOB_OBJECT_LIMIT_ACTIVE_PROCESS);
+    CHECK_EQ(x.BasicLimitInformation.ActiveProcessLimit, 3);
+    CHECK_EQ(x.ProcessMemoryLimit, 0);
+    CHECK_FAILS(QueryInformationJobObject(job, JobObjectBasicLimitInformation,
+                                          &x, sizeof x, &ret),
+                ERROR_BAD_LENGTH);
+    CloseHandle(job);
+}
+
+/* A process assigned while suspended, and the children it starts: all in
+ * the job, counted, listed; TerminateJobObject ends them with its code. */
+static void test_assign_children_terminate(void)
+{
+    HANDLE job = CreateJobObjectA(NULL, NULL);
+    struct member m, other;
+    BOOL in = TRUE;
+    JOBOBJECT_BASIC_ACCOUNTING_INFORMATION a;
+    char buf[sizeof(JOBOBJECT_BASIC_PROCESS_ID_LIST) + 16 * sizeof(ULONG_PTR)];
+    JOBOBJECT_BASIC_PROCESS_ID_LIST *l = (void *)buf;
+    DWORD code = 0;
+
+    a = accounting(job);
+    CHECK_EQ(a.ActiveProcesses, 0);
+    CHECK_EQ(a.TotalProcesses, 0);
+    member_start(&m, 3, 0);
+    member_start(&other, 0, 0);
+    CHECK_OK(IsProcessInJob(m.pi.hProcess, job, &in));
+    CHECK_EQ(in, FALSE);
+    CHECK_OK(AssignProcessToJobObject(job, m.pi.hProcess));
+    CHECK_OK(AssignProcessToJobObject(job, m.pi.hProcess)); /* again: fine */
+    CHECK_OK(IsProcessInJob(m.pi.hProcess, job, &in));
+    CHECK_EQ(in, TRUE);
+    CHECK_OK(IsProcessInJob(m.pi.hProcess, NULL, &in));
+    CHECK_EQ(in, TRUE);
+    CHECK_OK(IsProcessInJob(other.pi.hProcess, job, &in));
+    CHECK_EQ(in, FALSE);
+    CHECK_OK(IsProcessInJob(GetCurrentProcess(), NULL, &in));
+    CHECK_EQ(in, FALSE);
+    member_run(&m);
+    member_run(&other);
+    CHECK_EQ(m.err, 0);
+    CHECK_EQ(m.n_kids, 3);
+    /* Its children are in the job too. */
+    a = accounting(job);
+    CHECK_EQ(a.ActiveProcesses, 4);
+    CHECK_EQ(a.TotalProcesses, 4);
+    CHECK_EQ(a.TotalTerminatedProcesses, 0);
+    CHECK_OK(QueryInformationJobObject(job, JobObjectBasicProcessIdList, l,
+                                       sizeof buf, NULL));
+    CHECK_EQ(l->NumberOfAssignedProcesses, 4);
+    CHECK_EQ(l->NumberOfProcessIdsInList, 4);
+    for (int k = 0; k < 3; k++) {
+        int found = 0;
+        for (DWORD i = 0; i < l->NumberOfProcessIdsInList; i++)
+            found |= l->ProcessIdList[i] == m.kids[k];
+        CHECK(found);
+    }
+    /* Too small for the list: ERROR_MORE_DATA, the count all the same. */
+    CHECK_FAILS(QueryInformationJobObject(
+                    job, JobObjectBasicProcessIdList, l,
+                    sizeof(JOBOBJECT_BASIC_PROCESS_ID_LIST), NULL),
+                ERROR_MORE_DATA);
+    CHECK_EQ(l->NumberOfAssignedProcesses, 4);
+    CHECK_EQ(l->NumberOfProcessIdsInList, 1);
+
+    CHECK_OK(TerminateJobObject(job, 42));
+    CHECK_EQ(WaitForSingleObject(m.pi.hProcess, 30000), WAIT_OBJECT_0);
+    CHECK_OK(GetExitCodeProcess(m.pi.hProcess, &code));
+    CHECK_EQ(code, 42);
+    for (int k = 0; k < m.n_kids; k++)
+        CHECK(gone(m.kids[k]));
+    a = accounting(job);
+    CHECK_EQ(a.ActiveProcesses, 0);
+    CHECK_EQ(a.TotalProcesses, 4);
+    CHECK_EQ(a.TotalTerminatedProcesses, 4);
+    /* The other process was not touched. */
+    CHECK_EQ(WaitForSingleObject(other.pi.hProcess, 0), WAIT_TIMEOUT);
+    member_end(&other);
+    member_end(&m);
+    /* The job goes on: a process can be assigned again. */
+    member_start(&m, 0, 0);
+    CHECK_OK(AssignProcessToJobObject(job, m.pi.hProcess));
+    member_run(&m);
+    CHECK_EQ(accounting(job).ActiveProcesses, 1);
+    member_end(&m);
+    CloseHandle(job);
+}
+
+/* KILL_ON_JOB_CLOSE: closing the last handle ends the job's processes,
+ * grandchildren included; without it they go on. */
+static void test_kill_on_close(void)
+{
+    HANDLE job = CreateJobObjectA(NULL, NULL);
+    struct member m;
+
+    set_limits(job, JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE, 0);
+    member_start(&m, 2, 0);
+    CHECK_OK(AssignProcessToJobObject(job, m.pi.hProcess));
+    member_run(&m);
+    CHECK_EQ(m.n_kids, 2);
+    CloseHandle(job);
+    CHECK_EQ(WaitForSingleObject(m.pi.hProcess, 30000), WAIT_OBJECT_0);
+    for (int k = 0; k < m.n_kids; k++)
+        CHECK(gone(m.kids[k]));
+    member_end(&m);
+
+    job = CreateJobObjectA(NULL, NULL);
+    member_start(&m, 1, 0);
+    CHECK_OK(AssignProcessToJobObject(job, m.pi.hProcess));
+    member_run(&m);
+    CloseHandle(job);
+    CHECK_EQ(WaitForSingleObject(m.pi.hProcess, 200), WAIT_TIMEOUT);
+    member_end(&m); /* it ends when asked */
+    kill((pid_t)m.kids[0], SIGKILL);
+}
+
+/* JOB_OBJECT_LIMIT_ACTIVE_PROCESS: neither an assignment nor a child
+ * beyond the limit. */
+static void test_active_process_limit(void)
+{
+    HANDLE job = CreateJobObjectA(NULL, NULL);
+    struct member m, m2;
+
+    set_limits(job, JOB_OBJECT_LIMIT_ACTIVE_PROCESS, 1);
+    member_start(&m, 1, 0);
+    member_start(&m2, 0, 0);
+    CHECK_OK(AssignProcessToJobObject(job, m.pi.hProcess));
+    CHECK_FAILS(AssignProcessToJobObject(job, m2.pi.hProcess),
+                ERROR_NOT_ENOUGH_QUOTA);
+    member_run(&m);
+    CHECK_EQ(m.err, ERROR_NOT_ENOUGH_QUOTA);
+    CHECK_EQ(m.n_kids, 0);
+    member_run(&m2);
+    member_end(&m);
+    member_end(&m2);
+    CloseHandle(job);
+}
+
+/* CREATE_BREAKAWAY_FROM_JOB needs JOB_OBJECT_LIMIT_BREAKAWAY_OK; the child
+ * that breaks away is in no job. */
+static void test_breakaway(void)
+{
+    HANDLE job = CreateJobObjectA(NULL, NULL);
+    struct member m;
+    HANDLE kid;
+    BOOL in = TRUE;
+
+    member_start(&m, 1, CREATE_BREAKAWAY_FROM_JOB);
+    CHECK_OK(AssignProcessToJobObject(job, m.pi.hProcess));
+    member_run(&m);
+    CHECK_EQ(m.err, ERROR_ACCESS_DENIED);
+    CHECK_EQ(m.n_kids, 0);
+    member_end(&m);
+
+    set_limits(job, JOB_OBJECT_LIMIT_BREAKAWAY_OK, 0);
+    member_start(&m, 1, CREATE_BREAKAWAY_FROM_JOB);
+    CHECK_OK(AssignProcessToJobObject(job, m.pi.hProcess));
+    member_run(&m);
+    CHECK_EQ(m.err, 0);
+    CHECK_EQ(m.n_kids, 1);
+    kid = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION | PROCESS_TERMINATE,
+                      FALSE, m.kids[0]);
+    CHECK(kid != NULL);
+    CHECK_OK(IsProcessInJob(kid, job, &in));
+    CHECK_EQ(in, FALSE);
+    CHECK_OK(IsProcessInJob(kid, NULL, &in));
+    CHECK_EQ(in, FALSE);
+    /* Children that stay are in it. */
+    CHECK_EQ(accounting(job).ActiveProcesses, 1);
+    TerminateProcess(kid, 0);
+    CloseHandle(kid);
+    member_end(&m);
+    CloseHandle(job);
+}
+
+/* The completion port hears NEW_PROCESS, EXIT_PROCESS and, once nothing
+ * is left, ACTIVE_PROCESS_ZERO; the key is the one associated, the
+ * "overlapped" the process id. */
+static void test_completion_port(void)
+{
+    HANDLE job = CreateJobObjectA(NULL, NULL);
+    HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    JOBOBJECT_ASSOCIATE_COMPLETION_PORT assoc = {(PVOID)0x77, port};
+    struct member m;
+    DWORD msg, seen_new = 0, seen_exit = 0, seen_zero = 0;
+    ULONG_PTR key;
+    LPOVERLAPPED ov;
+
+    CHECK_OK(SetInformationJobObject(
+        job, JobObjectAssociateCompletionPortInformation, &assoc, sizeof assoc));
+    member_start(&m, 0, 0);
+    CHECK_OK(AssignProcessToJobObject(job, m.pi.hProcess));
+    member_run(&m);
+    member_end(&m);
+    while (!seen_zero &&
+           GetQueuedCompletionStatus(port, &msg, &key, &ov, 10000)) {
+        CHECK_EQ(key, 0x77);
+        if (msg == JOB_OBJECT_MSG_NEW_PROCESS) {
+            CHECK_EQ((DWORD)(uintptr_t)ov, m.pi.dwProcessId);
+            seen_new++;
+        } else if (msg == JOB_OBJECT_MSG_EXIT_PROCESS) {
+            CHECK_EQ((DWORD)(uintptr_t)ov, m.pi.dwProcessId);
+            CHECK_EQ(seen_new, 1);
+            seen_exit++;
+        } else if (msg == JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO) {
+            CHECK_EQ(seen_exit, 1);
+            seen_zero++;
+        }
+    }
+    CHECK_EQ(seen_new, 1);
+    CHECK_EQ(seen_exit, 1);
+    CHECK_EQ(seen_zero, 1);
+    CloseHandle(job);
+    CloseHandle(port);
+}
+
+/* ---- The owner killed -------------------------------------------------------- */
+
+/*
+ * owner N: a job with KILL_ON_JOB_CLOSE; N members assigned while
+ * suspended, each starting 1 winipc child and a shell with a child of its
+ * own (non-winipc grandchildren); writes the job's process ids, one line,
+ * then waits to be killed.
+ */
+static int helper_owner(int argc, char **argv)
+{
+    HANDLE job = CreateJobObjectA(NULL, NULL);
+    int n = argc > 0 ? atoi(argv[0]) : 1;
+    char line[8192];
+    size_t len = 0;
+    DWORD w;
+
+    set_limits(job, JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE, 0);
+    for (int i = 0; i < n; i++) {
+        struct member m;
+        STARTUPINFOA si = {sizeof si};
+        PROCESS_INFORMATION pi;
+        char sh[] = "/bin/sh -c \"sleep 120 & sleep 120\"";
+        member_start(&m, 1, 0);
+        if (!AssignProcessToJobObject(job, m.pi.hProcess))
+            return 10;
+        member_run(&m);
+        len += (size_t)snprintf(line + len, sizeof line - len, "%lu %lu ",
+                                (unsigned long)m.pi.dwProcessId,
+                                (unsigned long)m.kids[0]);
+        /* The shell is assigned too; its two sleeps are born in the job. */
+        if (!CreateProcessA(NULL, sh, NULL, NULL, FALSE, CREATE_SUSPENDED, NULL,
+                            NULL, &si, &pi) ||
+            !AssignProcessToJobObject(job, pi.hProcess))
+            return 11;
+        ResumeThread(pi.hThread);
+        len += (size_t)snprintf(line + len, sizeof line - len, "%lu ",
+                                (unsigned long)pi.dwProcessId);
+    }
+    line[len++] = '\n';
+    WriteFile(GetStdHandle(STD_OUTPUT_HANDLE), line, (DWORD)len, &w, NULL);
+    Sleep(120000);
+    return 0;
+}
+
+/* The processes whose process group is pgid. */
+static int group_count(pid_t pgid)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    int n = 0;
+    while (d && (e = readdir(d)) != NULL) {
+        long pid = strtol(e->d_name, NULL, 10);
+        char path[64], buf[512], *p;
+        FILE *f;
+        if (pid <= 0)
+            continue;
+        snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+        if (!(f = fopen(path, "r")))
+            continue;
+        p = fgets(buf, sizeof buf, f) ? strrchr(buf, ')') : NULL;
+        fclose(f);
+        if (p) {
+            char state;
+            long ppid, pgrp;
+            if (sscanf(p + 2, "%c %ld %ld", &state, &ppid, &pgrp) == 3 &&
+                pgrp == pgid && state != 'Z')
+                n++;
+        }
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static void owner_round(int n)
+{
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    STARTUPINFOA si = {sizeof si};
+    PROCESS_INFORMATION pi;
+    HANDLE rd, wr;
+    char cmd[8192], buf[8192];
+    DWORD got = 0, r;
+    pid_t pids[256], pgid = 0;
+    int np = 0;
+    char *p, *end;
+
+    CHECK_OK(CreatePipe(&rd, &wr, &sa, 0));
+    SetHandleInformation(rd, HANDLE_FLAG_INHERIT, 0);
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdOutput = wr;
+    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+    snprintf(cmd, sizeof cmd, "\"%s\" --helper owner %d", self_exe, n);
+    CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si,
+                            &pi));
+    CloseHandle(wr);
+    while (got < sizeof buf - 1 && ReadFile(rd, buf + got, 1, &r, NULL) &&
+           r == 1 && buf[got] != '\n')
+        got++;
+    buf[got] = '\0';
+    for (p = buf; np < 256;) {
+        long v = strtol(p, &end, 10);
+        if (end == p)
+            break;
+        pids[np++] = (pid_t)v;
+        p = end;
+    }
+    CHECK_EQ(np, 3 * n);
+    if (np > 0)
+        pgid = getpgid(pids[0]);
+    CHECK(pgid > 1);
+    /* Every member, child and shell is in one group: the job's. */
+    for (int i = 0; i < np; i++)
+        CHECK_EQ(getpgid(pids[i]), pgid);
+    CHECK_OK(TerminateProcess(pi.hProcess, 9)); /* SIGKILL */
+    CHECK_EQ(WaitForSingleObject(pi.hProcess, 30000), WAIT_OBJECT_0);
+    for (int i = 0; i < np; i++)
+        CHECK(gone((DWORD)pids[i]));
+    /* Nothing left of the group, the shells' sleeps included. */
+    for (int i = 0; i < 1000 && pgid > 1 && group_count(pgid) > 0; i++)
+        usleep(10000);
+    CHECK_EQ(pgid > 1 ? group_count(pgid) : 0, 0);
+    CloseHandle(rd);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+}
+
+/* 20 processes a round (members, their children, shells, the shells'
+ * two sleeps: n = 4 gives 4 * 5 = 20); 5 rounds here, 200 with
+ * WINIPC_JOB_STRESS_ROUNDS=200. */
+static void test_owner_killed(void)
+{
+    const char *env = getenv("WINIPC_JOB_STRESS_ROUNDS");
+    int rounds = env ? atoi(env) : 5;
+    int before = test_failures;
+
+    for (int i = 0; i < rounds && test_failures == before; i++)
+        owner_round(4);
+    if (test_failures != before)
+        printf("  (failed in a round of %d)\n", rounds);
+}
+
+int main(int argc, char **argv)
+{
+    snprintf(self_exe, sizeof self_exe, "%s", test_self_exe());
+    TEST_HELPERS(argc, argv, {"sleep", helper_sleep},
+                 {"member", helper_member}, {"owner", helper_owner});
+    RUN(test_create_open);
+    RUN(test_limits_checked);
+    RUN(test_assign_children_terminate);
+    RUN(test_kill_on_close);
+    RUN(test_active_process_limit);
+    RUN(test_breakaway);
+    RUN(test_completion_port);
+    RUN(test_owner_killed);
+    return TEST_SUMMARY();
+}
