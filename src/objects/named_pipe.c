@@ -657,9 +657,9 @@ static DWORD np_peer_gone(struct wipc_npipe *p)
 
 /*
  * The connection to use for I/O, or the state's error.  look (a client
- * about to read or peek, rlock held): fail with ERROR_PIPE_NOT_CONNECTED
- * if its server has disconnected it, even with data still queued: as on
- * Windows, the data is discarded.  Bytes already in the read buffer are
+ * about to read or peek, rlock held, or to flush): fail with
+ * ERROR_PIPE_NOT_CONNECTED if its server has disconnected it, even with
+ * data still queued: as on Windows, the data is discarded.  Bytes already in the read buffer are
  * not (the caller passes look = 0 then): the kernel's queue is what
  * FlushFileBuffers waits to see drained, so for the server they are read.
  */
@@ -945,7 +945,9 @@ static DWORD np_flush(struct wipc_object *obj)
     int fd, waited = 0;
 
     wipc_mutex_lock(&p->wlock);
-    err = np_conn(p, &fd);
+    /* A client its server disconnected knows it at once, whatever it had
+     * sent: the kernel dropped the bytes, so the queue looks drained. */
+    err = np_conn_look(p, &fd, 1);
     wipc_mutex_lock(&p->lock);
     gen = p->conn_gen; /* a later connection is another's (see above) */
     wipc_mutex_unlock(&p->lock);
