@@ -505,15 +505,21 @@ static void test_zero_and_nowait_reads(void)
     CloseHandle(ov.hEvent);
 }
 
+/* An overlapped server instance of a message pipe in byte read mode. */
+static HANDLE msg_byte_server(const char *name)
+{
+    return CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+                            PIPE_TYPE_MESSAGE | PIPE_READMODE_BYTE, 1, 4096,
+                            4096, 0, NULL);
+}
+
 /* A message pipe read in byte read mode: a zero-length message written
  * just before the client closes is read (0 bytes), then the pipe is
  * broken (Wine's test_CloseHandle, as the synchronous read does). */
 static void test_zero_message_then_close(void)
 {
     const char *name = pipe_name("zmsg");
-    HANDLE s = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
-                                PIPE_TYPE_MESSAGE | PIPE_READMODE_BYTE, 1,
-                                4096, 4096, 0, NULL);
+    HANDLE s = msg_byte_server(name);
     HANDLE c = sync_client(name);
     OVERLAPPED ov;
     char buf[8];
@@ -539,9 +545,7 @@ static void test_zero_message_then_close(void)
 static void test_full_read_leaves_zero_message(void)
 {
     const char *name = pipe_name("zfull");
-    HANDLE s = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
-                                PIPE_TYPE_MESSAGE | PIPE_READMODE_BYTE, 1,
-                                4096, 4096, 0, NULL);
+    HANDLE s = msg_byte_server(name);
     HANDLE c = sync_client(name);
     OVERLAPPED ov;
     char buf[8];

@@ -19,13 +19,21 @@ static void show_ov(const char *label, const OVERLAPPED *ov)
            (unsigned long)ov->Internal, (unsigned long)ov->InternalHigh);
 }
 
-static void ov_init(OVERLAPPED *ov, HANDLE event)
+/* A ReadFile through a fresh OVERLAPPED with event: what it returns, its
+ * count, the OVERLAPPED, and the event. */
+static void read_ov(HANDLE s, OVERLAPPED *ov, HANDLE event, char *buf,
+                    DWORD len)
 {
+    DWORD n = 77;
     memset(ov, 0, sizeof *ov);
     ov->Internal = 0xdead;
     ov->InternalHigh = 0xbeef;
     ov->hEvent = event;
     ResetEvent(event);
+    CHECK_BOOL("ReadFile(ov)", ReadFile(s, buf, len, &n, ov));
+    SHOW_UINT("  count", n);
+    show_ov("  ov", ov);
+    CHECK_WAIT("  event", WaitForSingleObject(event, 0));
 }
 
 /* Writes one message to NAME_WAIT once the main thread reads. */
@@ -53,24 +61,14 @@ int main(void)
 
     SECTION("read time-out 0, no message");
     CHECK_CREATED("CreateMailslotA(0)", s, CreateMailslotA(NAME, 0, 0, NULL));
-    ov_init(&ov, ev);
-    n = 77;
-    CHECK_BOOL("ReadFile(ov)", ReadFile(s, buf, sizeof buf, &n, &ov));
-    SHOW_UINT("  count", n);
-    show_ov("  ov", &ov);
-    CHECK_WAIT("  event", WaitForSingleObject(ev, 0));
+    read_ov(s, &ov, ev, buf, sizeof buf);
 
     SECTION("a message waiting");
     CHECK_HANDLE("CreateFileA(writer)", c,
                  CreateFileA(NAME, GENERIC_WRITE, SHARE_ALL, NULL,
                              OPEN_EXISTING, 0, NULL));
     CHECK_BOOL("WriteFile(\"hello\")", WriteFile(c, "hello", 5, &n, NULL));
-    ov_init(&ov, ev);
-    n = 77;
-    CHECK_BOOL("ReadFile(ov)", ReadFile(s, buf, sizeof buf, &n, &ov));
-    SHOW_UINT("  count", n);
-    show_ov("  ov", &ov);
-    CHECK_WAIT("  event", WaitForSingleObject(ev, 0));
+    read_ov(s, &ov, ev, buf, sizeof buf);
     n = 77;
     CHECK_BOOL("GetOverlappedResult", GetOverlappedResult(s, &ov, &n, FALSE));
     SHOW_UINT("  bytes", n);
@@ -81,12 +79,8 @@ int main(void)
     CHECK_CREATED("CreateMailslotA(forever)", s,
                   CreateMailslotA(NAME_WAIT, 0, MAILSLOT_WAIT_FOREVER, NULL));
     t = CreateThread(NULL, 0, late_writer, NULL, 0, NULL);
-    ov_init(&ov, ev);
-    n = 77;
-    CHECK_BOOL("ReadFile(ov)", ReadFile(s, buf, sizeof buf, &n, &ov));
-    SHOW_UINT("  count", n);
-    conf_show_bytes("  data", buf, n == 4 ? 4 : 0);
-    show_ov("  ov", &ov);
+    read_ov(s, &ov, ev, buf, sizeof buf);
+    conf_show_bytes("  data", buf, ov.InternalHigh == 4 ? 4 : 0);
     CHECK_WAIT("the writer ends", WaitForSingleObject(t, 5000));
     CloseHandle(t);
     CloseHandle(s);
