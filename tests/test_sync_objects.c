@@ -398,6 +398,18 @@ static int helper_event_set(int argc, char **argv)
     return SetEvent(e) ? 0 : 3;
 }
 
+/* NAME: opens the named event and waits for it (10 s); exit code: the
+ * wait's result, or 1000 + the error of the open. */
+static int helper_event_wait(int argc, char **argv)
+{
+    HANDLE e;
+    (void)argc;
+    e = OpenEventA(SYNCHRONIZE, FALSE, argv[0]);
+    if (!e)
+        return 1000 + (int)GetLastError();
+    return (int)WaitForSingleObject(e, 10000);
+}
+
 /* MUTEX SEM: inherited handles: the mutex is the parent's (owned), the
  * semaphore's count goes up by one; exit code: the previous count, or
  * 100 + a failed check. */
@@ -568,8 +580,8 @@ static void test_owner_closes_then_ends(void)
  * use that value (ReleaseMutex, SetEvent, waits, which look handles up
  * without a lock): each call works or fails with ERROR_INVALID_HANDLE,
  * and no object is freed under one (AddressSanitizer would see it). */
-static volatile HANDLE g_churn;
-static volatile LONG g_churn_stop;
+static _Atomic(HANDLE) g_churn;
+static atomic_int g_churn_stop;
 
 static DWORD WINAPI thread_churn_user(LPVOID arg)
 {
@@ -626,6 +638,126 @@ static void test_close_while_in_use(void)
         CloseHandle(t[i]);
     }
     CloseHandle(g_churn);
+}
+
+/* ---- PulseEvent ------------------------------------------------------------ */
+
+#define PULSE_THREADS 3
+
+struct pulse_waiter {
+    HANDLE ev;
+    _Atomic int tid;
+    DWORD result;
+};
+
+static DWORD WINAPI thread_pulse_wait(LPVOID arg)
+{
+    struct pulse_waiter *w = arg;
+    atomic_store(&w->tid, test_gettid());
+    w->result = WaitForSingleObject(w->ev, 10000);
+    return 0;
+}
+
+/* Starts the waiters and returns once each is seen asleep in its wait. */
+static void pulse_start(struct pulse_waiter *w, HANDLE *t, HANDLE ev)
+{
+    for (int i = 0; i < PULSE_THREADS; i++) {
+        w[i].ev = ev;
+        atomic_store(&w[i].tid, 0);
+        w[i].result = 12345;
+        t[i] = CreateThread(NULL, 0, thread_pulse_wait, &w[i], 0, NULL);
+    }
+    for (int i = 0; i < PULSE_THREADS; i++)
+        CHECK(test_wait_blocked(0, &w[i].tid, 10000, TEST_SYS_WAIT, -1, 0));
+}
+
+/* "Sets the event to the signaled state and then resets it after
+ * releasing the appropriate number of waiting threads": all of them for
+ * a manual-reset event, one for an auto-reset event, none when nobody
+ * waits (Microsoft's PulseEvent page). */
+static void test_pulse_event(void)
+{
+    struct pulse_waiter w[PULSE_THREADS];
+    HANDLE t[PULSE_THREADS], man, aut;
+    DWORD r;
+    int i, done = -1;
+
+    man = CreateEventA(NULL, TRUE, FALSE, NULL);
+    aut = CreateEventA(NULL, FALSE, FALSE, NULL);
+    /* Nobody waits: it stays reset (also when it was set). */
+    CHECK_OK(PulseEvent(man));
+    CHECK_EQ(WaitForSingleObject(man, 0), WAIT_TIMEOUT);
+    CHECK_OK(SetEvent(aut));
+    CHECK_OK(PulseEvent(aut));
+    CHECK_EQ(WaitForSingleObject(aut, 0), WAIT_TIMEOUT);
+    CHECK_FAILS(PulseEvent(NULL), ERROR_INVALID_HANDLE);
+
+    /* Manual reset: every waiter goes, and it is reset after. */
+    pulse_start(w, t, man);
+    CHECK_OK(PulseEvent(man));
+    CHECK_EQ(WaitForMultipleObjects(PULSE_THREADS, t, TRUE, 10000),
+             WAIT_OBJECT_0);
+    for (i = 0; i < PULSE_THREADS; i++) {
+        CHECK_EQ(w[i].result, WAIT_OBJECT_0);
+        CloseHandle(t[i]);
+    }
+    CHECK_EQ(WaitForSingleObject(man, 0), WAIT_TIMEOUT);
+
+    /* Auto reset: one waiter goes; the others wait on. */
+    pulse_start(w, t, aut);
+    CHECK_OK(PulseEvent(aut));
+    r = WaitForMultipleObjects(PULSE_THREADS, t, FALSE, 10000);
+    CHECK(r < WAIT_OBJECT_0 + PULSE_THREADS);
+    if (r < WAIT_OBJECT_0 + PULSE_THREADS)
+        done = (int)(r - WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(aut, 0), WAIT_TIMEOUT);
+    for (i = 0; i < PULSE_THREADS; i++)
+        if (i != done)
+            CHECK_EQ(WaitForSingleObject(t[i], 100), WAIT_TIMEOUT);
+    /* The others each take one SetEvent (one at a time: two in a row
+     * before anybody wakes would set it once). */
+    {
+        HANDLE rest[PULSE_THREADS];
+        DWORD n = 0;
+        for (i = 0; i < PULSE_THREADS; i++)
+            if (i != done)
+                rest[n++] = t[i];
+        while (n > 0) {
+            CHECK_OK(SetEvent(aut));
+            r = WaitForMultipleObjects(n, rest, FALSE, 10000);
+            CHECK(r < WAIT_OBJECT_0 + n);
+            if (r >= WAIT_OBJECT_0 + n)
+                break;
+            rest[r - WAIT_OBJECT_0] = rest[--n];
+        }
+    }
+    for (i = 0; i < PULSE_THREADS; i++) {
+        CHECK_EQ(w[i].result, WAIT_OBJECT_0);
+        CloseHandle(t[i]);
+    }
+    CloseHandle(man);
+    CloseHandle(aut);
+}
+
+/* A waiter in another process is released by a pulse too. */
+static void test_pulse_event_processes(void)
+{
+    char name[64], args[256];
+    PROCESS_INFORMATION pi;
+    _Atomic int child;
+    HANDLE e;
+
+    snprintf(name, sizeof name, "wipc_pp_%d", (int)getpid());
+    e = CreateEventA(NULL, TRUE, FALSE, name);
+    snprintf(args, sizeof args, "event_wait %s", name);
+    CHECK_OK(spawn_helper(args, FALSE, &pi));
+    atomic_store(&child, (int)pi.dwProcessId);
+    CHECK(test_wait_blocked((long)pi.dwProcessId, &child, 10000,
+                            TEST_SYS_WAIT, -1, 0));
+    CHECK_OK(PulseEvent(e));
+    CHECK_EQ(helper_code(&pi), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(e, 0), WAIT_TIMEOUT);
+    CloseHandle(e);
 }
 
 static void test_name_outlives_creator_handle(void)
@@ -1006,6 +1138,7 @@ int main(int argc, char **argv)
     }
     TEST_HELPERS(argc, argv, {"mutex_wait", helper_mutex_wait},
                  {"mutex_wait_ready", helper_mutex_wait_ready},
+                 {"event_wait", helper_event_wait},
                  {"mutex_die", helper_mutex_die},
                  {"sem_take2", helper_sem_take2},
                  {"event_set", helper_event_set},
@@ -1024,6 +1157,8 @@ int main(int argc, char **argv)
     RUN(test_mutex_owner_killed);
     RUN(test_name_outlives_creator_handle);
     RUN(test_owner_closes_then_ends);
+    RUN(test_pulse_event);
+    RUN(test_pulse_event_processes);
     RUN(test_close_while_in_use);
     RUN(test_named_event_processes);
     RUN(test_inherit_sync);

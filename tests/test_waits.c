@@ -312,7 +312,7 @@ static void test_wait_all(void)
 }
 
 /* Sets ev[0], then ev[1] (each unless NULL), each time once the waiting
- * thread is seen asleep in poll(): the first time in any sleep, the second
+ * thread is seen asleep (in poll() or on a futex): the first time in any sleep, the second
  * time in one begun after the first SetEvent woke it.  So each SetEvent
  * comes while the wait is blocked, never before it has started; `unseen'
  * counts the times it was not seen so (within WAIT_LIMIT). */
@@ -329,7 +329,7 @@ static DWORD WINAPI set_later(LPVOID arg)
     int i;
     for (i = 0; i < 2; i++) {
         seen = test_wait_blocked_after(0, st->waiter, WAIT_LIMIT,
-                                       TEST_SYS_POLL, seen);
+                                       TEST_SYS_WAIT, seen);
         if (seen < 0)
             atomic_fetch_add(&st->unseen, 1);
         if (st->ev[i])
@@ -422,10 +422,10 @@ static int pool_wait_for(struct waiter_pool *p, int n)
 }
 
 /* Waits (up to WAIT_LIMIT) until exactly n of the pool's n_threads
- * threads are seen asleep in their wait's poll() at one look, and stay so
+ * threads are seen asleep in their wait (poll() or a futex) at one look, and stay so
  * for a second look; the number seen at the last look otherwise.  A
  * thread that SetEvent woke reads "running" until it sleeps again, and one
- * that has returned is not in a poll. */
+ * that has returned is not in a wait. */
 static int pool_wait_blocked(struct waiter_pool *p, int n_threads, int n)
 {
     int seen = -1, agreed = 0;
@@ -433,7 +433,7 @@ static int pool_wait_blocked(struct waiter_pool *p, int n_threads, int n)
         int now = 0;
         for (int i = 0; i < n_threads; i++) {
             int tid = atomic_load(&p->tid[i]);
-            now += tid && test_thread_blocked_in(0, tid, TEST_SYS_POLL, -1, 0,
+            now += tid && test_thread_blocked_in(0, tid, TEST_SYS_WAIT, -1, 0,
                                                  -1, NULL);
         }
         agreed = now == n && seen == n ? agreed + 1 : now == n;

@@ -283,6 +283,18 @@ static inline int test_gettid(void)
 #define TEST_SYS_POLL TEST_SYSCALLS(SYS_ppoll)
 #endif
 
+/* Where a wait on events sleeps: poll() (descriptors), or the events'
+ * futex words (futex, futex_waitv: objects/event.c). */
+#ifndef SYS_futex_waitv
+#define SYS_futex_waitv 449
+#endif
+#ifdef SYS_poll
+#define TEST_SYS_WAIT                                                        \
+    TEST_SYSCALLS(SYS_poll, SYS_ppoll, SYS_futex, SYS_futex_waitv)
+#else
+#define TEST_SYS_WAIT TEST_SYSCALLS(SYS_ppoll, SYS_futex, SYS_futex_waitv)
+#endif
+
 /* nanosleep() or clock_nanosleep(): a sleep for a time. */
 #ifdef SYS_nanosleep
 #define TEST_SYS_SLEEP TEST_SYSCALLS(SYS_clock_nanosleep, SYS_nanosleep)

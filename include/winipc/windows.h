@@ -965,6 +965,7 @@ WINBASEAPI HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES lpEventAttributes,
                                       LPCSTR lpName);
 WINBASEAPI BOOL WINAPI SetEvent(HANDLE hEvent);
 WINBASEAPI BOOL WINAPI ResetEvent(HANDLE hEvent);
+WINBASEAPI BOOL WINAPI PulseEvent(HANDLE hEvent);
 WINBASEAPI HANDLE WINAPI OpenEventA(DWORD dwDesiredAccess,
                                     BOOL bInheritHandle, LPCSTR lpName);
 WINBASEAPI HANDLE WINAPI CreateEventExA(LPSECURITY_ATTRIBUTES lpEventAttributes,

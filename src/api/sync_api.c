@@ -59,6 +59,11 @@ WINIPC_API BOOL WINAPI ResetEvent(HANDLE hEvent)
     return event_op(hEvent, wipc_event_reset);
 }
 
+WINIPC_API BOOL WINAPI PulseEvent(HANDLE hEvent)
+{
+    return event_op(hEvent, wipc_event_pulse);
+}
+
 /*
  * The wait that needs no system call: the objects looked up without a
  * reference, one at a time, and tried in order (try_now, core/object.h).
@@ -68,25 +73,28 @@ WINIPC_API BOOL WINAPI ResetEvent(HANDLE hEvent)
  */
 static int sync_wait_now(DWORD n, const HANDLE *h, BOOL all, DWORD *result)
 {
-    struct wipc_object *obj;
-    DWORD i;
+    struct wipc_object *objs[MAXIMUM_WAIT_OBJECTS];
+    DWORD i, k;
     int r = 0;
 
     if (all && n != 1)
         return 0;
-    for (i = 0; i < n; i++) {
-        if (wipc_handle_peek(h[i], NULL, SYNCHRONIZE, 0, &obj))
-            return 0;
-        r = (obj->flags & WIPC_OBJ_OVERLAPPED) || !obj->ops->try_now
-                ? -1
-                : obj->ops->try_now(obj);
+    /* Every handle is checked before any object is taken. */
+    for (k = 0; k < n; k++)
+        if (wipc_handle_peek(h[k], NULL, SYNCHRONIZE, (int)k, &objs[k]) ||
+            !objs[k]->ops->try_now ||
+            (objs[k]->flags & WIPC_OBJ_OVERLAPPED))
+            break;
+    for (i = 0; k == n && i < n; i++) {
+        r = objs[i]->ops->try_now(objs[i]);
         if (r > 0)
-            wipc_object_signal_observe(obj);
-        wipc_handle_unpeek(0);
+            wipc_object_signal_observe(objs[i]);
         if (r)
             break;
     }
-    if (r <= 0)
+    for (DWORD j = 0; j <= k && j < n; j++)
+        wipc_handle_unpeek((int)j); /* k's too: it may hold one */
+    if (k < n || r <= 0)
         return 0;
     *result = (r == 2 ? WAIT_ABANDONED_0 : WAIT_OBJECT_0) + i;
     return 1;

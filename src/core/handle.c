@@ -241,9 +241,11 @@ DWORD wipc_handle_peek(HANDLE h, const struct wipc_object_ops *type,
         return ERROR_NOT_SUPPORTED;
     }
     if ((type && o->ops != type) || (need & ~acc)) {
+        DWORD err = type && o->ops != type ? ERROR_INVALID_HANDLE
+                                           : ERROR_ACCESS_DENIED;
+        /* The object is not to be touched once the slot lets go. */
         atomic_store_explicit(&r->slot[slot], NULL, memory_order_release);
-        return type && o->ops != type ? ERROR_INVALID_HANDLE
-                                      : ERROR_ACCESS_DENIED;
+        return err;
     }
     *obj = o;
     return 0;
@@ -258,7 +260,9 @@ recheck_absent:
 
 void wipc_handle_unpeek(int slot)
 {
-    atomic_store_explicit(&hz_mine->slot[slot], NULL, memory_order_release);
+    if (hz_mine)
+        atomic_store_explicit(&hz_mine->slot[slot], NULL,
+                              memory_order_release);
 }
 
 /*

@@ -86,6 +86,7 @@ DWORD wipc_handle_ref(HANDLE h, const struct wipc_object_ops *type,
 #define WIPC_HANDLE_PEEK_SLOTS 64
 DWORD wipc_handle_peek(HANDLE h, const struct wipc_object_ops *type,
                        ACCESS_MASK need, int slot, struct wipc_object **obj);
+/* Lets go of the slot (also one that holds nothing). */
 void wipc_handle_unpeek(int slot);
 
 /* How many entries of this process's table hold obj (0: the process has

@@ -54,6 +54,19 @@ struct wipc_object_ops {
      */
     int (*try_now)(struct wipc_object *obj);
 
+    /*
+     * Waits on a futex word instead of a descriptor (core/wait.c), for
+     * types whose state is a word in shared memory.  WIPC_FUTEX_PREPARE:
+     * the word to sleep on while it holds *val (the type wakes it when it
+     * changes): 1, or 0 if the object is signalled now (try again), or -1
+     * if it must be polled through signal_fd from now on.
+     * WIPC_FUTEX_WOKEN, *val what it slept on: 1 if the object released
+     * this waiter meanwhile without staying signalled (PulseEvent), which
+     * the wait then counts as satisfied; else 0.  NULL: always polled.
+     */
+    int (*futex)(struct wipc_object *obj, int what, uint32_t **word,
+                 uint32_t *val);
+
     /* Gives back what satisfy() took (a wait-all that could not complete). */
     void (*unsatisfy)(struct wipc_object *obj);
 
@@ -103,6 +116,9 @@ struct wipc_object_ops {
     /* Frees the object once the last reference is gone. */
     void (*destroy)(struct wipc_object *obj);
 };
+
+#define WIPC_FUTEX_PREPARE 0
+#define WIPC_FUTEX_WOKEN 1
 
 /* wipc_object.flags */
 #define WIPC_OBJ_OVERLAPPED 1u /* opened with FILE_FLAG_OVERLAPPED */

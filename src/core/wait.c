@@ -96,6 +96,84 @@ static int wait_acquire(struct wipc_object *obj)
     return r;
 }
 
+/* Sleeps on the objects' futex words (one: FUTEX_WAIT; several:
+ * wipc_plat_futex_waitv) until one changes or the deadline passes. */
+static DWORD wait_sleep(struct wait_state *w, uint32_t *const *words,
+                        const uint32_t *vals)
+{
+    int left;
+    if (w->n > 1)
+        return wipc_plat_futex_waitv(
+            words, vals, w->n,
+            w->timeout == INFINITE ? UINT64_MAX : w->deadline);
+    left = wait_remaining(w);
+    if (left == 0)
+        return ERROR_TIMEOUT;
+    wipc_plat_futex_wait(words[0], vals[0], left);
+    return 0;
+}
+
+/*
+ * A wait for any of objects that all have a futex word (events in word
+ * mode, objects/event.c): no descriptor is polled.  1 when the wait is
+ * over (*result), 0 when it must poll descriptors instead (an object
+ * moved to them, calls may be queued to the thread, or several words
+ * without futex_waitv).
+ */
+static int wait_futex(struct wait_state *w, DWORD *result, DWORD *err)
+{
+    uint32_t *words[MAXIMUM_WAIT_OBJECTS], vals[MAXIMUM_WAIT_OBJECTS];
+    int timed_out = 0;
+    DWORD i;
+
+    if (w->alert_fd >= 0 || (w->n > 1 && !wipc_plat_futex_waitv_ok()))
+        return 0;
+    for (i = 0; i < w->n; i++)
+        if (!w->objs[i]->ops->futex || !w->objs[i]->ops->try_now ||
+            (w->objs[i]->flags & WIPC_OBJ_OVERLAPPED))
+            return 0;
+    for (;;) {
+        int again = 0;
+        for (i = 0; i < w->n; i++) {
+            int r = w->objs[i]->ops->try_now(w->objs[i]);
+            if (r < 0)
+                return 0;
+            if (r > 0) {
+                wipc_object_signal_observe(w->objs[i]);
+                *result = (r == 2 ? WAIT_ABANDONED_0 : WAIT_OBJECT_0) + i;
+                return 1;
+            }
+        }
+        if (timed_out || wait_remaining(w) == 0) {
+            *result = WAIT_TIMEOUT;
+            return 1;
+        }
+        for (i = 0; i < w->n && !again; i++) {
+            int r = w->objs[i]->ops->futex(w->objs[i], WIPC_FUTEX_PREPARE,
+                                           &words[i], &vals[i]);
+            if (r < 0)
+                return 0;
+            again = r == 0;
+        }
+        if (again)
+            continue;
+        *err = wait_sleep(w, words, vals);
+        if (*err == ERROR_TIMEOUT)
+            timed_out = 1; /* one more look, then WAIT_TIMEOUT */
+        else if (*err)
+            return 1;
+        *err = 0;
+        for (i = 0; i < w->n; i++) {
+            if (w->objs[i]->ops->futex(w->objs[i], WIPC_FUTEX_WOKEN,
+                                       &words[i], &vals[i]) > 0) {
+                wipc_object_signal_observe(w->objs[i]);
+                *result = WAIT_OBJECT_0 + i;
+                return 1;
+            }
+        }
+    }
+}
+
 static DWORD wait_any(struct wait_state *w, DWORD *result)
 {
     for (;;) {
@@ -214,7 +292,13 @@ DWORD wipc_wait_alertable(struct wipc_object *const *objs, DWORD n, BOOL all,
     for (i = 0; i < n; i++)
         if (!objs[i]->ops->signal_fd)
             return ERROR_INVALID_HANDLE;
-    if (!all)
-        wait_fds(&w); /* wait_all looks each time round */
-    return all ? wait_all(&w, result) : wait_any(&w, result);
+    if (all && n > 1)
+        return wait_all(&w, result);
+    {
+        DWORD err = 0;
+        if (wait_futex(&w, result, &err))
+            return err;
+    }
+    wait_fds(&w); /* wait_all looks each time round */
+    return wait_any(&w, result);
 }

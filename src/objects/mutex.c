@@ -563,12 +563,15 @@ int wipc_sync_second_fd(struct wipc_object *obj)
         return mtx_of(obj)->state;
     if (obj->ops == &wipc_semaphore_ops)
         return wipc_semaphore_state_fd(obj);
+    if (obj->ops == &wipc_event_ops)
+        return wipc_event_state_fd(obj);
     return -1;
 }
 
 int wipc_sync_tag(const char *tag)
 {
-    return strcmp(tag, "mutex") == 0 || strcmp(tag, "semaphore") == 0;
+    return strcmp(tag, "mutex") == 0 || strcmp(tag, "semaphore") == 0 ||
+           strcmp(tag, "event.0") == 0 || strcmp(tag, "event.1") == 0;
 }
 
 DWORD wipc_sync_rebuild(const char *tag, int fd, int fd2,
@@ -578,6 +581,8 @@ DWORD wipc_sync_rebuild(const char *tag, int fd, int fd2,
         return wipc_mutex_adopt(fd, fd2, out);
     if (strcmp(tag, "semaphore") == 0)
         return wipc_semaphore_adopt(fd, fd2, out);
+    if (strncmp(tag, "event.", 6) == 0)
+        return wipc_event_adopt(fd, fd2, tag[6] == '1', out);
     wipc_plat_close(fd);
     wipc_plat_close(fd2);
     return ERROR_INVALID_DATA;

@@ -191,9 +191,16 @@ extern const struct wipc_object_ops wipc_event_ops;
 
 DWORD wipc_event_create(BOOL manual_reset, BOOL initial_state,
                         struct wipc_object **out);
-/* An event over an inherited eventfd (taken over). */
-DWORD wipc_event_adopt(int fd, BOOL manual_reset, struct wipc_object **out);
+/* An event over an inherited eventfd and state memfd (both taken over,
+ * also on failure). */
+DWORD wipc_event_adopt(int fd, int state, BOOL manual_reset,
+                       struct wipc_object **out);
 DWORD wipc_event_set(struct wipc_object *obj);
 DWORD wipc_event_reset(struct wipc_object *obj);
+/* PulseEvent: releases the threads waiting now (one, for an auto-reset
+ * event) and leaves the event reset. */
+DWORD wipc_event_pulse(struct wipc_object *obj);
+/* The event's state memfd (for wipc_sync_second_fd). */
+int wipc_event_state_fd(struct wipc_object *obj);
 
 #endif /* WIPC_OBJECTS_H */

@@ -131,8 +131,6 @@ static DWORD inherit_make(const char *tag, int fd, struct wipc_object **obj)
 {
     if (strcmp(tag, "file") == 0)
         return wipc_file_wrap(fd, obj);
-    if (strncmp(tag, "event.", 6) == 0)
-        return wipc_event_adopt(fd, tag[6] == '1', obj);
     if (strncmp(tag, "timer.", 6) == 0)
         return wipc_timer_adopt(fd, tag[6] == '1', obj);
     if (strncmp(tag, "mapping.", 8) == 0)
@@ -181,8 +179,9 @@ static void inherit_adopt_one(char *item)
         if (wipc_process_adopt(pid, fd, rec_fd, &obj) != 0)
             return;
     } else if (strncmp(fields[4], "mutex.", 6) == 0 ||
-               strncmp(fields[4], "semaphore.", 10) == 0) {
-        /* "mutex.FD": FD its state's. */
+               strncmp(fields[4], "semaphore.", 10) == 0 ||
+               strncmp(fields[4], "event.", 6) == 0) {
+        /* "mutex.FD", "event.1.FD": FD its state's. */
         char *dot = strrchr(fields[4], '.');
         int fd2 = (int)strtol(dot + 1, NULL, 10);
         *dot = '\0';
