@@ -316,7 +316,9 @@ static void test_assign_children_terminate(void)
     a = accounting(job);
     CHECK_EQ(a.ActiveProcesses, 0);
     CHECK_EQ(a.TotalProcesses, 4);
-    CHECK_EQ(a.TotalTerminatedProcesses, 4);
+    /* Only limit violations count as terminated (the structure's
+     * documentation), not TerminateJobObject. */
+    CHECK_EQ(a.TotalTerminatedProcesses, 0);
     /* The other process was not touched. */
     CHECK_EQ(WaitForSingleObject(other.pi.hProcess, 0), WAIT_TIMEOUT);
     member_end(&other);
@@ -369,14 +371,21 @@ static void test_active_process_limit(void)
     member_start(&m, 1, 0);
     member_start(&m2, 0, 0);
     CHECK_OK(AssignProcessToJobObject(job, m.pi.hProcess));
+    /* "the process is terminated and the association fails". */
     CHECK_FAILS(AssignProcessToJobObject(job, m2.pi.hProcess),
                 ERROR_NOT_ENOUGH_QUOTA);
+    CHECK_EQ(WaitForSingleObject(m2.pi.hProcess, 30000), WAIT_OBJECT_0);
     member_run(&m);
     CHECK_EQ(m.err, ERROR_NOT_ENOUGH_QUOTA);
     CHECK_EQ(m.n_kids, 0);
-    member_run(&m2);
+    /* Both count as limit violations. */
+    CHECK_EQ(accounting(job).TotalTerminatedProcesses, 2);
+    CHECK_EQ(accounting(job).TotalProcesses, 1);
     member_end(&m);
-    member_end(&m2);
+    CloseHandle(m2.in);
+    CloseHandle(m2.out);
+    CloseHandle(m2.pi.hProcess);
+    CloseHandle(m2.pi.hThread);
     CloseHandle(job);
 }
 

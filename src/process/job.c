@@ -366,6 +366,12 @@ DWORD wipc_job_assign(struct wipc_object *job, struct wipc_object *proc)
     }
     if ((j->flags & JOB_OBJECT_LIMIT_ACTIVE_PROCESS) &&
         job_active_locked(j) >= j->active_limit) {
+        /* "the process is terminated and the association fails"
+         * (JOBOBJECT_BASIC_LIMIT_INFORMATION), a limit violation the
+         * accounting counts. */
+        wipc_process_terminate(proc, ERROR_NOT_ENOUGH_QUOTA);
+        j->terminated++;
+        atomic_store(&j->sh->terminated, j->terminated);
         err = ERROR_NOT_ENOUGH_QUOTA;
         goto done;
     }
@@ -387,10 +393,9 @@ done:
 DWORD wipc_job_terminate(struct wipc_object *job, DWORD code)
 {
     struct wipc_job *j = job_of(job);
-    size_t i, ended;
+    size_t i;
 
     wipc_mutex_lock(&j->lock);
-    ended = job_active_locked(j);
     /* Processes with an object here get code as their exit code (their
      * exit records are written before the kill); the group goes after,
      * its keeper with it. */
@@ -404,7 +409,6 @@ DWORD wipc_job_terminate(struct wipc_object *job, DWORD code)
     job_release_list(j->outside, j->n_outside);
     j->inside = j->outside = NULL;
     j->n_inside = j->n_outside = 0;
-    j->terminated += (DWORD)ended;
     j->pgid = 0; /* a new keeper for the next process */
     wipc_mutex_unlock(&j->lock);
     return 0;
@@ -444,6 +448,8 @@ void wipc_job_query(struct wipc_object *job, struct wipc_job_info *info,
     /* The total counts what members started too (their shared page). */
     if (j->sh && atomic_load(&j->sh->total) > j->total)
         j->total = atomic_load(&j->sh->total);
+    if (j->sh && atomic_load(&j->sh->terminated) > j->terminated)
+        j->terminated = atomic_load(&j->sh->terminated);
     info->total = j->total;
     info->terminated = j->terminated;
     if (j->pgid)
@@ -543,8 +549,12 @@ DWORD wipc_job_spawn_check(int breakaway, int *new_group, int *in_job)
         *in_job = 1;
         if (flags & JOB_OBJECT_LIMIT_ACTIVE_PROCESS) {
             wipc_plat_group_members(pgid, pgid, NULL, 0, &active);
-            if (active >= atomic_load(&sh->active_limit))
+            /* Windows starts the process and ends it at once, a limit
+             * violation; here it is not started at all. */
+            if (active >= atomic_load(&sh->active_limit)) {
+                atomic_fetch_add(&sh->terminated, 1);
                 err = ERROR_NOT_ENOUGH_QUOTA;
+            }
         }
     }
     wipc_plat_job_unmap(sh);

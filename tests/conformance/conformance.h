@@ -87,6 +87,7 @@ static inline const char *conf_error(DWORD e)
         {1004, "ERROR_INVALID_FLAGS"},
         {1168, "ERROR_NOT_FOUND"},
         {1784, "ERROR_INVALID_USER_BUFFER"},
+        {1816, "ERROR_NOT_ENOUGH_QUOTA"},
     };
     static char buf[64];
     size_t i;

@@ -1,0 +1,168 @@
+/*
+ * job_objects: a job with a child and a grandchild (issue 18): the child,
+ * assigned while suspended, starts the grandchild, which is born in the
+ * job; the basic accounting counts both; IsProcessInJob; the process id
+ * list; closing the last handle of a job with KILL_ON_JOB_CLOSE ends them
+ * both; TerminateJobObject ends them with its code; the active process
+ * limit.  Children do not print.
+ */
+#include <tchar.h>
+#include <windows.h>
+
+#include <stdlib.h>
+
+#include "conf_proc.h"
+
+/* "leaf": stays (20 s at most) until killed. */
+static int leaf_main(void)
+{
+    Sleep(20000);
+    return 5;
+}
+
+/* "member": starts a leaf, then stays (20 s at most) until killed. */
+static int member_main(void)
+{
+    PROCESS_INFORMATION pi;
+    if (!conf_start("leaf", FALSE, 0, NULL, NULL, NULL, &pi))
+        return 200;
+    Sleep(20000);
+    return 6;
+}
+
+static JOBOBJECT_BASIC_ACCOUNTING_INFORMATION accounting(HANDLE job)
+{
+    JOBOBJECT_BASIC_ACCOUNTING_INFORMATION a;
+    memset(&a, 0, sizeof a);
+    QueryInformationJobObject(job, JobObjectBasicAccountingInformation, &a,
+                              sizeof a, NULL);
+    return a;
+}
+
+/* Waits (10 s at most) until the job has n active processes. */
+static void await_active(HANDLE job, DWORD n)
+{
+    for (int i = 0; i < 1000 && accounting(job).ActiveProcesses != n; i++)
+        Sleep(10);
+}
+
+/* A job with the member (assigned suspended) and its leaf running; *leaf
+ * a handle to the leaf (from the job's process id list). */
+static HANDLE start(HANDLE job, PROCESS_INFORMATION *pi, HANDLE *leaf)
+{
+    char buf[sizeof(JOBOBJECT_BASIC_PROCESS_ID_LIST) + 8 * sizeof(ULONG_PTR)];
+    JOBOBJECT_BASIC_PROCESS_ID_LIST *l = (JOBOBJECT_BASIC_PROCESS_ID_LIST *)buf;
+    JOBOBJECT_BASIC_ACCOUNTING_INFORMATION a;
+    BOOL in = FALSE;
+
+    *leaf = NULL;
+    if (!conf_start("member", FALSE, CREATE_SUSPENDED, NULL, NULL, NULL, pi)) {
+        printf("CreateProcessA: FALSE, %s\n", conf_error(GetLastError()));
+        return job;
+    }
+    CHECK_BOOL("AssignProcessToJobObject(child)",
+               AssignProcessToJobObject(job, pi->hProcess));
+    ResumeThread(pi->hThread);
+    await_active(job, 2);
+    a = accounting(job);
+    printf("  active %u, total %u, terminated %u\n",
+           (unsigned)a.ActiveProcesses, (unsigned)a.TotalProcesses,
+           (unsigned)a.TotalTerminatedProcesses);
+    IsProcessInJob(pi->hProcess, job, &in);
+    printf("  IsProcessInJob(child, job): %s\n", in ? "TRUE" : "FALSE");
+    in = TRUE;
+    IsProcessInJob(GetCurrentProcess(), job, &in);
+    printf("  IsProcessInJob(this process, job): %s\n", in ? "TRUE" : "FALSE");
+    memset(buf, 0, sizeof buf);
+    if (QueryInformationJobObject(job, JobObjectBasicProcessIdList, l,
+                                  sizeof buf, NULL)) {
+        printf("  process id list: %u of %u\n",
+               (unsigned)l->NumberOfProcessIdsInList,
+               (unsigned)l->NumberOfAssignedProcesses);
+        for (DWORD i = 0; i < l->NumberOfProcessIdsInList; i++)
+            if (l->ProcessIdList[i] != pi->dwProcessId)
+                *leaf = OpenProcess(SYNCHRONIZE | PROCESS_QUERY_INFORMATION,
+                                    FALSE, (DWORD)l->ProcessIdList[i]);
+    }
+    printf("  the grandchild is in the list: %s\n", *leaf ? "yes" : "no");
+    return job;
+}
+
+int main(int argc, char **argv)
+{
+    JOBOBJECT_EXTENDED_LIMIT_INFORMATION x;
+    JOBOBJECT_BASIC_ACCOUNTING_INFORMATION a;
+    PROCESS_INFORMATION pi, pi2;
+    HANDLE job, leaf;
+    DWORD code = 0;
+
+    *conf_self_slot() = argv[0];
+    if (argc == 2 && strcmp(argv[1], "leaf") == 0)
+        return leaf_main();
+    if (argc == 2 && strcmp(argv[1], "member") == 0)
+        return member_main();
+    if (argc > 1)
+        return 99;
+    conf_reserve_handles();
+
+    SECTION("KILL_ON_JOB_CLOSE");
+    job = CreateJobObjectA(NULL, NULL);
+    printf("CreateJobObjectA: %s\n", job ? "a handle" : "NULL");
+    memset(&x, 0, sizeof x);
+    x.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+    CHECK_BOOL("SetInformationJobObject(extended, KILL_ON_JOB_CLOSE)",
+               SetInformationJobObject(job, JobObjectExtendedLimitInformation,
+                                       &x, sizeof x));
+    CHECK_BOOL("SetInformationJobObject(basic, KILL_ON_JOB_CLOSE)",
+               SetInformationJobObject(job, JobObjectBasicLimitInformation,
+                                       &x, sizeof x.BasicLimitInformation));
+    start(job, &pi, &leaf);
+    CHECK_BOOL("CloseHandle(job)", CloseHandle(job));
+    CHECK_WAIT("  the child", WaitForSingleObject(pi.hProcess, 10000));
+    CHECK_WAIT("  the grandchild",
+               leaf ? WaitForSingleObject(leaf, 10000) : WAIT_FAILED);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    CloseHandle(leaf);
+
+    SECTION("TerminateJobObject");
+    job = CreateJobObjectA(NULL, NULL);
+    start(job, &pi, &leaf);
+    CHECK_BOOL("TerminateJobObject(job, 42)", TerminateJobObject(job, 42));
+    CHECK_WAIT("  the child", WaitForSingleObject(pi.hProcess, 10000));
+    GetExitCodeProcess(pi.hProcess, &code);
+    printf("  the child's exit code: %u\n", (unsigned)code);
+    CHECK_WAIT("  the grandchild",
+               leaf ? WaitForSingleObject(leaf, 10000) : WAIT_FAILED);
+    await_active(job, 0);
+    a = accounting(job);
+    printf("  active %u, total %u, terminated %u\n",
+           (unsigned)a.ActiveProcesses, (unsigned)a.TotalProcesses,
+           (unsigned)a.TotalTerminatedProcesses);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    CloseHandle(leaf);
+
+    SECTION("JOB_OBJECT_LIMIT_ACTIVE_PROCESS 1");
+    memset(&x, 0, sizeof x);
+    x.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_ACTIVE_PROCESS |
+                                         JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+    x.BasicLimitInformation.ActiveProcessLimit = 1;
+    CHECK_BOOL("SetInformationJobObject(extended, ACTIVE_PROCESS 1)",
+               SetInformationJobObject(job, JobObjectExtendedLimitInformation,
+                                       &x, sizeof x));
+    if (conf_start("leaf", FALSE, CREATE_SUSPENDED, NULL, NULL, NULL, &pi) &&
+        conf_start("leaf", FALSE, CREATE_SUSPENDED, NULL, NULL, NULL, &pi2)) {
+        CHECK_BOOL("AssignProcessToJobObject(first)",
+                   AssignProcessToJobObject(job, pi.hProcess));
+        CHECK_BOOL("AssignProcessToJobObject(second)",
+                   AssignProcessToJobObject(job, pi2.hProcess));
+        TerminateProcess(pi.hProcess, 1);
+        TerminateProcess(pi2.hProcess, 1);
+        conf_exit_code(&pi);
+        conf_exit_code(&pi2);
+    }
+    CloseHandle(job);
+    conf_release_handles();
+    CONF_DONE();
+}
