@@ -4,6 +4,8 @@
  */
 #include "testlib.h"
 
+#include <winipc.h>
+
 #include <pthread.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -725,6 +727,35 @@ static void test_process_ids_after_disconnect(void)
     CHECK_FAILS(GetNamedPipeClientProcessId(c, &pid), ERROR_PIPE_NOT_CONNECTED);
     CHECK_FAILS(GetNamedPipeServerProcessId(c, &pid), ERROR_PIPE_NOT_CONNECTED);
     CloseHandle(c);
+/* A client of this machine: GetNamedPipeClientComputerNameA says
+ * ERROR_PIPE_LOCAL, as Windows does; winipc_named_pipe_client gives its
+ * user and process.  (Remote clients: tests/remote.) */
+static void test_client_of_this_machine(void)
+{
+    const char *name = pipe_name("local");
+    HANDLE s = server(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE, 1);
+    HANDLE c = client(name, GENERIC_READ | GENERIC_WRITE);
+    char buf[64] = "unchanged";
+    WINIPC_PIPE_CLIENT info;
+
+    CHECK_FAILS(GetNamedPipeClientComputerNameA(s, buf, sizeof buf),
+                ERROR_PIPE_LOCAL);
+    CHECK_STR(buf, "unchanged");
+    CHECK_FAILS(GetNamedPipeClientComputerNameA(c, buf, sizeof buf),
+                ERROR_PIPE_LOCAL);
+    CHECK_OK(winipc_named_pipe_client(s, &info));
+    CHECK_EQ(info.remote, 0);
+    CHECK_EQ(info.uid, geteuid());
+    CHECK_EQ(info.pid, GetCurrentProcessId());
+    CHECK_EQ(info.authenticated, 1);
+    CHECK_STR(info.computer, "");
+    CHECK_FAILS(winipc_named_pipe_client(c, &info), ERROR_INVALID_PARAMETER);
+    CHECK_FAILS(winipc_named_pipe_client(s, NULL), ERROR_INVALID_PARAMETER);
+    CloseHandle(c);
+    CHECK_OK(DisconnectNamedPipe(s));
+    CHECK_FAILS(winipc_named_pipe_client(s, &info), ERROR_PIPE_NOT_CONNECTED);
+    CHECK_FAILS(GetNamedPipeClientComputerNameA(s, buf, sizeof buf),
+                ERROR_PIPE_LOCAL);
     CloseHandle(s);
 }
 
@@ -745,5 +776,6 @@ int main(int argc, char **argv)
     RUN(test_create_while_client_opens);
     RUN(test_close_both_while_flushing);
     RUN(test_process_ids_after_disconnect);
+    RUN(test_client_of_this_machine);
     return TEST_SUMMARY();
 }

@@ -943,6 +943,8 @@ WINBASEAPI BOOL WINAPI GetNamedPipeClientProcessId(HANDLE Pipe,
                                                    PULONG ClientProcessId);
 WINBASEAPI BOOL WINAPI GetNamedPipeServerProcessId(HANDLE Pipe,
                                                    PULONG ServerProcessId);
+WINBASEAPI BOOL WINAPI GetNamedPipeClientComputerNameA(
+    HANDLE Pipe, LPSTR ClientComputerName, ULONG ClientComputerNameLength);
 WINBASEAPI HANDLE WINAPI CreateMailslotA(
     LPCSTR lpName, DWORD nMaxMessageSize, DWORD lReadTimeout,
     LPSECURITY_ATTRIBUTES lpSecurityAttributes);

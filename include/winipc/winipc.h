@@ -51,6 +51,33 @@ WINIPC_API HANDLE winipc_handle_from_fd(int fd);
  */
 WINIPC_API const char *winipc_namespace_root(void);
 
+/*
+ * What a named pipe server can learn of the client connected to its
+ * instance: for a client of another machine (reached through Samba and
+ * winipc-smbd-bridge, docs/remote-pipes.md), what smbd said of its SMB
+ * session; for a client of this machine, its user and process.
+ */
+typedef struct {
+    BOOL remote;        /* on another machine */
+    DWORD uid;          /* its Unix user (remote: smbd's mapping of the user) */
+    DWORD pid;          /* local: its process; remote: 0 (not known) */
+    BOOL authenticated; /* remote: logged in, not a guest; local: TRUE */
+    BOOL anonymous;     /* remote: an anonymous (null) session */
+    char computer[256]; /* remote: the client machine's name */
+    char address[256];  /* remote: its IP address */
+    char user[256];     /* remote: the account name ("ANONYMOUS LOGON" ...) */
+    char domain[256];   /* remote: the account's domain */
+} WINIPC_PIPE_CLIENT;
+
+/*
+ * Fills *client for the client of the server end Pipe.  Returns FALSE
+ * with GetLastError() set: ERROR_INVALID_HANDLE (not a named pipe),
+ * ERROR_INVALID_PARAMETER (a client end, or client NULL),
+ * ERROR_PIPE_NOT_CONNECTED (no client).
+ */
+WINIPC_API BOOL winipc_named_pipe_client(HANDLE Pipe,
+                                         WINIPC_PIPE_CLIENT *client);
+
 #ifdef __cplusplus
 }
 #endif

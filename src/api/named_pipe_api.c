@@ -2,9 +2,13 @@
  * named_pipe_api.c: the named pipe functions, and the security descriptor
  * calls that build the "NULL DACL" (everyone may connect) idiom.
  */
+#include <stdio.h>
 #include <string.h>
 
+#include <winipc.h>
+
 #include "../core/namespace.h"
+#include "../objects/npipe_remote.h"
 #include "api.h"
 
 #define PIPE_PREFIX "\\\\.\\pipe\\"
@@ -481,6 +485,70 @@ WINIPC_API BOOL WINAPI GetNamedPipeServerProcessId(HANDLE Pipe,
                                                    PULONG ServerProcessId)
 {
     return pipe_pid(Pipe, ServerProcessId, 1);
+}
+
+/* Windows' answer for a client of this machine is ERROR_PIPE_LOCAL; for
+ * one of another machine (through Samba: docs/remote-pipes.md), the name
+ * its SMB client gave. */
+WINIPC_API BOOL WINAPI GetNamedPipeClientComputerNameA(
+    HANDLE Pipe, LPSTR ClientComputerName, ULONG ClientComputerNameLength)
+{
+    struct wipc_object *obj;
+    struct wipc_npr_handover r;
+    int anon;
+    DWORD err = pipe_ref_ex(Pipe, 0, &obj, &anon, NULL);
+    if (err)
+        return api_fail(err);
+    err = anon ? ERROR_PIPE_LOCAL : wipc_npipe_remote_client(obj, &r);
+    wipc_object_release(obj);
+    if (err == ERROR_PIPE_NOT_CONNECTED)
+        err = ERROR_PIPE_LOCAL;
+    if (err)
+        return api_fail(err);
+    size_t n = strlen(r.computer);
+    if (!ClientComputerName || ClientComputerNameLength <= n)
+        return api_fail(ERROR_INSUFFICIENT_BUFFER);
+    memcpy(ClientComputerName, r.computer, n + 1);
+    return TRUE;
+}
+
+WINIPC_API BOOL winipc_named_pipe_client(HANDLE Pipe,
+                                         WINIPC_PIPE_CLIENT *client)
+{
+    struct wipc_object *obj;
+    struct wipc_npr_handover r;
+    struct wipc_npipe_info info;
+    int anon;
+    DWORD pid = 0, uid = 0, err = pipe_ref_ex(Pipe, 0, &obj, &anon, NULL);
+    if (err)
+        return api_fail(err);
+    if (!anon)
+        wipc_npipe_info(obj, &info);
+    if (anon || !info.server || !client) {
+        wipc_object_release(obj);
+        return api_fail(ERROR_INVALID_PARAMETER);
+    }
+    memset(client, 0, sizeof *client);
+    err = wipc_npipe_remote_client(obj, &r);
+    if (err == ERROR_PIPE_LOCAL) {
+        err = wipc_npipe_client_uid(obj, &uid);
+        if (!err)
+            err = wipc_npipe_peer_pid(obj, 0, &pid);
+        client->uid = uid;
+        client->pid = pid;
+        client->authenticated = TRUE;
+    } else if (!err) {
+        client->remote = TRUE;
+        client->uid = r.uid;
+        client->authenticated = (r.flags & WIPC_NPR_AUTHENTICATED) != 0;
+        client->anonymous = (r.flags & WIPC_NPR_ANONYMOUS) != 0;
+        snprintf(client->computer, sizeof client->computer, "%s", r.computer);
+        snprintf(client->address, sizeof client->address, "%s", r.address);
+        snprintf(client->user, sizeof client->user, "%s", r.user);
+        snprintf(client->domain, sizeof client->domain, "%s", r.domain);
+    }
+    wipc_object_release(obj);
+    return err ? api_fail(err) : TRUE;
 }
 
 WINIPC_API BOOL WINAPI InitializeSecurityDescriptor(

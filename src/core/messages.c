@@ -94,6 +94,7 @@ static const struct msg_entry msg_table[] = {
     MSG(203, "The system could not find the environment option that was "
              "entered."),
     MSG(206, "The filename or extension is too long."),
+    MSG(229, "The pipe is local."),
     MSG(230, "The pipe state is invalid."),
     MSG(231, "All pipe instances are busy."),
     MSG(232, "The pipe is being closed."),

@@ -40,6 +40,7 @@
 #include "../core/handle.h"
 #include "../core/io.h"
 #include "../core/namespace.h"
+#include "npipe_remote.h"
 #include "objects.h"
 #include "registry_list.h"
 
@@ -65,6 +66,9 @@ struct np_header {
     uint32_t nslots;
     char name[WIPC_NS_NAME_MAX + 16];
     uint32_t read_mode; /* the first instance's PIPE_READMODE_*, for listings */
+    /* The first instance's PIPE_REJECT_REMOTE_CLIENTS: the bridge offers
+     * the pipe to smbd only without it (npipe_remote.h). */
+    uint32_t reject_remote;
 };
 
 enum { NP_SLOT_FREE = 0, NP_SLOT_LISTENING = 1, NP_SLOT_BUSY = 2 };
@@ -141,6 +145,11 @@ struct wipc_npipe {
     int in_msg;
     uint32_t msg_left;
     uint32_t last_len; /* the length of the last message started */
+    /* A client of another machine (through smbd and the bridge): who it
+     * is, or NULL; its messages are framed by 2 bytes instead of 16. */
+    struct wipc_npr_handover *remote;
+    uint32_t frame;    /* NP_FRAME, or WIPC_NPR_FRAME for a remote client */
+    int reject_remote; /* server: PIPE_REJECT_REMOTE_CLIENTS */
 };
 
 static inline struct wipc_npipe *np_of(struct wipc_object *obj)
@@ -449,6 +458,7 @@ static void np_destroy(struct wipc_object *obj)
     wipc_mutex_destroy(&p->rlock);
     wipc_mutex_destroy(&p->wlock);
     free(p->rbuf);
+    free(p->remote);
     free(p);
 }
 
@@ -538,10 +548,36 @@ static struct wipc_npipe *np_alloc(void)
         return NULL;
     p->inst_fd = p->reg_fd = p->lfd = p->conn = p->wake_fd = -1;
     p->peer_uid = (DWORD)-1;
+    p->frame = NP_FRAME;
     wipc_mutex_init(&p->lock);
     wipc_mutex_init(&p->rlock);
     wipc_mutex_init(&p->wlock);
     return p;
+}
+
+/* The bridge's connection *fd carries a remote client (npipe_remote.h):
+ * takes the hand-over, and smbd's socket in place of *fd.  An instance
+ * made with PIPE_REJECT_REMOTE_CLIENTS takes none. */
+static DWORD np_take_remote(struct wipc_npipe *p, int *fd)
+{
+    struct wipc_npr_handover *h = malloc(sizeof *h);
+    int smb;
+    DWORD err = h ? wipc_npr_take(*fd, h, &smb) : ERROR_NOT_ENOUGH_MEMORY;
+
+    if (!err && p->reject_remote) {
+        wipc_plat_close(smb);
+        err = ERROR_ACCESS_DENIED;
+    }
+    if (err) {
+        free(h);
+        return err;
+    }
+    wipc_plat_close(*fd);
+    *fd = smb;
+    free(p->remote);
+    p->remote = h;
+    p->frame = p->cfg.pipe_type & PIPE_TYPE_MESSAGE ? WIPC_NPR_FRAME : NP_FRAME;
+    return 0;
 }
 
 /* The server accepts a client that is already waiting (never blocks).
@@ -557,18 +593,27 @@ static DWORD np_accept_pending_seen(struct wipc_npipe *p, int seen)
     while (wipc_plat_accept_claim(p->lfd, !seen, p->sock_id, p->claim, &fd,
                                   &claimed) == 0) {
         DWORD cred = wipc_plat_peer_cred(fd, &pid, &uid);
+        int remote = claimed && cred == 0 && wipc_npr_from_bridge(pid, uid);
         /* Only the client holding this listen's claim, and for a private
          * pipe only of its creator's user: anybody else (who found the
          * socket in /proc/net/unix) is dropped at once, so the backlog
-         * never stays full of them. */
+         * never stays full of them.  The bridge, which has checked its
+         * client's user itself, hands over smbd's connection instead. */
         seen = 1;
         if (!claimed ||
-            (!p->cfg.is_public && (cred != 0 || uid != p->cfg.owner_uid))) {
+            (!remote && !p->cfg.is_public &&
+             (cred != 0 || uid != p->cfg.owner_uid)) ||
+            (remote && np_take_remote(p, &fd) != 0)) {
             wipc_plat_close(fd);
             continue;
         }
-        p->peer_pid = cred ? 0 : pid;
-        p->peer_uid = cred ? (DWORD)-1 : uid;
+        if (!remote) {
+            free(p->remote);
+            p->remote = NULL;
+            p->frame = NP_FRAME;
+        }
+        p->peer_pid = cred || remote ? 0 : pid;
+        p->peer_uid = remote ? p->remote->uid : cred ? (DWORD)-1 : uid;
         p->conn = fd;
         p->state = NP_CONNECTED;
         /* Every ConnectNamedPipe waiting on this instance completes. */
@@ -736,6 +781,39 @@ static DWORD np_fill(struct wipc_npipe *p, int fd, int nonblock, size_t max,
     return err;
 }
 
+/* A message's frame header: its length, then zeros (16 bytes), or for a
+ * remote client 2 bytes, little-endian (npipe_remote.h).  Returns the
+ * header's size. */
+static size_t np_frame_put(const struct wipc_npipe *p, char *h, uint32_t len)
+{
+    if (p->frame == WIPC_NPR_FRAME) {
+        h[0] = (char)(len & 0xff);
+        h[1] = (char)(len >> 8);
+        return WIPC_NPR_FRAME;
+    }
+    memset(h, 0, NP_FRAME);
+    memcpy(h, &len, 4);
+    return NP_FRAME;
+}
+
+static uint32_t np_frame_len(const struct wipc_npipe *p, const char *h)
+{
+    uint32_t len;
+    if (p->frame == WIPC_NPR_FRAME)
+        return (uint32_t)(unsigned char)h[0] | (uint32_t)(unsigned char)h[1] << 8;
+    memcpy(&len, h, 4);
+    return len;
+}
+
+/* A message a remote client cannot be sent: SMB carries none empty or
+ * longer than 65,535 bytes in message mode (docs/remote-pipes.md). */
+static DWORD np_remote_msg_check(const struct wipc_npipe *p, DWORD len)
+{
+    if (p->frame == WIPC_NPR_FRAME && (len == 0 || len > WIPC_NPR_MSG_MAX))
+        return ERROR_NOT_SUPPORTED;
+    return 0;
+}
+
 /* Starts the next message: its header must be read (blocking unless
  * nonblock).  ERROR_NO_DATA if nonblock and nothing is there.  After a
  * long message, with room for another in the caller's buffer (room), only
@@ -744,8 +822,8 @@ static DWORD np_fill(struct wipc_npipe *p, int fd, int nonblock, size_t max,
 static DWORD np_next_header(struct wipc_npipe *p, int fd, int nonblock,
                             DWORD room)
 {
-    size_t max = p->last_len >= 4096 && room >= 4096 ? NP_FRAME : NP_RBUF;
-    while (np_rbuf_avail(p) < NP_FRAME) {
+    size_t max = p->last_len >= 4096 && room >= 4096 ? p->frame : NP_RBUF;
+    while (np_rbuf_avail(p) < p->frame) {
         size_t n = 0;
         DWORD err = np_fill(p, fd, nonblock, max - np_rbuf_avail(p), &n);
         if (err)
@@ -753,8 +831,8 @@ static DWORD np_next_header(struct wipc_npipe *p, int fd, int nonblock,
         if (n == 0)
             return np_peer_gone(p);
     }
-    memcpy(&p->msg_left, p->rbuf + p->rstart, 4);
-    p->rstart += NP_FRAME;
+    p->msg_left = np_frame_len(p, p->rbuf + p->rstart);
+    p->rstart += p->frame;
     p->in_msg = 1;
     p->last_len = p->msg_left;
     return 0;
@@ -820,7 +898,7 @@ static DWORD np_read_messages(struct wipc_npipe *p, int fd, char *buf,
             size_t n = 0, to_user;
             p->rstart = p->rend = 0;
             err = wipc_plat_recv2(fd, buf + total, want, p->rbuf,
-                                  want >= 4096 ? NP_FRAME : NP_RBUF,
+                                  want >= 4096 ? p->frame : NP_RBUF,
                                   !msg_mode && total > 0, 0, &n);
             if (err)
                 break;
@@ -876,8 +954,8 @@ static DWORD np_write(struct wipc_object *obj, const void *buf, DWORD len,
 {
     struct wipc_npipe *p = np_of(obj);
     int msg = (p->cfg.pipe_type & PIPE_TYPE_MESSAGE) != 0;
-    uint32_t hdr[NP_FRAME / 4] = {len};
-    size_t n = 0, hlen = msg ? NP_FRAME : 0;
+    char hdr[NP_FRAME];
+    size_t n = 0, hlen = 0;
     int fd;
     DWORD err;
 
@@ -885,18 +963,22 @@ static DWORD np_write(struct wipc_object *obj, const void *buf, DWORD len,
     *done = 0;
     wipc_mutex_lock(&p->wlock); /* the connection too: see np_read */
     err = np_conn(p, &fd);
+    if (!err && msg)
+        err = np_remote_msg_check(p, len);
     if (err || (!msg && len == 0)) { /* Null write succeeds. */
         wipc_mutex_unlock(&p->wlock);
         return err;
     }
+    if (msg)
+        hlen = np_frame_put(p, hdr, len);
     if (msg && len <= NP_SMALL_MSG) {
         /* A short message goes out as one buffer, header and all: the
          * kernel takes one buffer faster than two (wipc_plat_send2). */
         char one[NP_FRAME + NP_SMALL_MSG];
-        memcpy(one, hdr, NP_FRAME);
+        memcpy(one, hdr, hlen);
         if (len)
-            memcpy(one + NP_FRAME, buf, len);
-        err = wipc_plat_send2(fd, NULL, 0, one, NP_FRAME + len,
+            memcpy(one + hlen, buf, len);
+        err = wipc_plat_send2(fd, NULL, 0, one, hlen + len,
                               atomic_load(&p->nowait) != 0, &n);
     } else {
         err = wipc_plat_send2(fd, hdr, hlen, buf, len,
@@ -1107,6 +1189,7 @@ DWORD wipc_npipe_create(const char *path, const char *name, DWORD open_mode,
     want.open_mode = open_mode & PIPE_ACCESS_DUPLEX;
     want.pipe_type = pipe_mode & PIPE_TYPE_MESSAGE;
     want.read_mode = pipe_mode & PIPE_READMODE_MESSAGE;
+    want.reject_remote = (pipe_mode & PIPE_REJECT_REMOTE_CLIENTS) != 0;
     want.max_instances = max_instances;
     want.default_timeout = timeout;
     want.out_size = out_size;
@@ -1116,6 +1199,7 @@ DWORD wipc_npipe_create(const char *path, const char *name, DWORD open_mode,
     snprintf(want.name, sizeof want.name, "%s", name);
     snprintf(p->path, sizeof p->path, "%s", path);
     p->server = 1;
+    p->reject_remote = (pipe_mode & PIPE_REJECT_REMOTE_CLIENTS) != 0;
     p->state = NP_LISTENING;
     atomic_init(&p->read_mode, pipe_mode & PIPE_READMODE_MESSAGE);
     atomic_init(&p->nowait, pipe_mode & PIPE_NOWAIT);
@@ -1631,10 +1715,10 @@ DWORD wipc_npipe_peek(struct wipc_object *obj, void *buf, DWORD len,
         while (pos < dlen) {
             size_t take;
             if (!in_msg) {
-                if (dlen - pos < NP_FRAME)
+                if (dlen - pos < p->frame)
                     break;
-                memcpy(&msg_left, d + pos, 4);
-                pos += NP_FRAME;
+                msg_left = np_frame_len(p, d + pos);
+                pos += p->frame;
                 in_msg = 1;
                 if (first) /* bytes left in the message being read */
                     *left = msg_left;
@@ -1737,8 +1821,33 @@ DWORD wipc_npipe_peer_pid(struct wipc_object *obj, int want_server,
         if (p->server && p->state == NP_LISTENING)
             np_accept_pending_locked(p);
         *pid = p->peer_pid;
-        err = *pid ? 0 : ERROR_PIPE_NOT_CONNECTED;
+        /* A client of another machine: smbd does not say which process
+         * (docs/remote-pipes.md), and 0 says so. */
+        err = *pid || (p->remote && p->state != NP_LISTENING)
+                  ? 0
+                  : ERROR_PIPE_NOT_CONNECTED;
     }
+    wipc_mutex_unlock(&p->lock);
+    return err;
+}
+
+DWORD wipc_npipe_remote_client(struct wipc_object *obj,
+                               struct wipc_npr_handover *out)
+{
+    struct wipc_npipe *p = np_of(obj);
+    DWORD err = 0;
+
+    if (!p->server)
+        return ERROR_PIPE_LOCAL;
+    wipc_mutex_lock(&p->lock);
+    if (p->state == NP_LISTENING)
+        np_accept_pending_locked(p);
+    if (p->state != NP_CONNECTED && p->state != NP_BROKEN)
+        err = ERROR_PIPE_NOT_CONNECTED;
+    else if (!p->remote)
+        err = ERROR_PIPE_LOCAL;
+    else
+        *out = *p->remote;
     wipc_mutex_unlock(&p->lock);
     return err;
 }
@@ -1839,6 +1948,7 @@ DWORD wipc_npipe_status(const char *path, struct wipc_npipe_status *st)
     st->open_mode = h.open_mode;
     st->pipe_type = h.pipe_type;
     st->read_mode = h.read_mode;
+    st->reject_remote = h.reject_remote != 0;
     st->max_instances = h.max_instances;
     st->default_timeout = h.default_timeout;
     st->out_size = h.out_size;
@@ -1980,14 +2090,18 @@ static DWORD np_io_read(struct wipc_npipe *p, struct wipc_io *io)
 static DWORD np_io_write(struct wipc_npipe *p, struct wipc_io *io)
 {
     int msg = (p->cfg.pipe_type & PIPE_TYPE_MESSAGE) != 0;
-    uint32_t hdr[NP_FRAME / 4] = {io->len};
-    size_t hlen = msg ? NP_FRAME : 0, n = 0;
+    char hdr[NP_FRAME];
+    size_t hlen = 0, n = 0;
     int fd;
     DWORD err;
 
     if (!wipc_mutex_trylock(&p->wlock))
         return np_io_wait(io, -1, 0, 1);
     err = np_conn(p, &fd);
+    if (!err && msg)
+        err = np_remote_msg_check(p, io->len);
+    if (!err && msg)
+        hlen = np_frame_put(p, hdr, io->len);
     if (err || (!msg && io->len == 0)) { /* Null write succeeds. */
         wipc_mutex_unlock(&p->wlock);
         return err;

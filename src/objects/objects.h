@@ -110,6 +110,13 @@ void wipc_npipe_info(struct wipc_object *obj, struct wipc_npipe_info *info);
 DWORD wipc_npipe_peer_pid(struct wipc_object *obj, int want_server,
                           DWORD *pid);
 
+/* A server end's client of another machine (npipe_remote.h): what the
+ * bridge said of it, in *out.  ERROR_PIPE_LOCAL for a client of this
+ * machine (or on a client end), ERROR_PIPE_NOT_CONNECTED without one. */
+struct wipc_npr_handover;
+DWORD wipc_npipe_remote_client(struct wipc_object *obj,
+                               struct wipc_npr_handover *out);
+
 /* The user id of a server end's client (SO_PEERCRED when it connected).
  * ERROR_PIPE_NOT_CONNECTED without a client (a client that has gone
  * counts until DisconnectNamedPipe), ERROR_INVALID_PARAMETER on a client

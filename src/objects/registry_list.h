@@ -36,6 +36,7 @@ struct wipc_npipe_status {
                           * handle may change its own later) */
     DWORD max_instances; /* PIPE_UNLIMITED_INSTANCES (255): no limit */
     DWORD default_timeout, out_size, in_size;
+    int reject_remote;   /* PIPE_REJECT_REMOTE_CLIENTS (the first instance's) */
     size_t ninstances;                     /* live instances */
     struct wipc_npipe_instance *instances; /* malloc'ed, in slot order */
 };

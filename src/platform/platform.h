@@ -519,6 +519,10 @@ DWORD wipc_plat_svc_connect_other(DWORD pid, unsigned skip, int *out);
  * of process pid; 0 if not; -1 if that cannot be read. */
 int wipc_plat_process_has_uid(DWORD pid, DWORD uid);
 
+/* 1 if process pid's name (/proc/PID/comm, what prctl(PR_SET_NAME) set)
+ * is comm; 0 if not or if it cannot be read. */
+int wipc_plat_process_comm_is(DWORD pid, const char *comm);
+
 /* accept() on the service's socket, blocking. */
 DWORD wipc_plat_svc_accept(int lfd, int *out);
 

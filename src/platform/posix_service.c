@@ -279,6 +279,24 @@ int wipc_plat_process_has_uid(DWORD pid, DWORD uid)
     return found;
 }
 
+int wipc_plat_process_comm_is(DWORD pid, const char *comm)
+{
+    char path[40], line[32];
+    size_t n;
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%u/comm", (unsigned)pid);
+    f = fopen(path, "re");
+    if (!f)
+        return 0;
+    n = fread(line, 1, sizeof line - 1, f);
+    fclose(f);
+    line[n] = 0;
+    if (n > 0 && line[n - 1] == '\n')
+        line[n - 1] = 0;
+    return strcmp(line, comm) == 0;
+}
+
 DWORD wipc_plat_svc_accept(int lfd, int *out)
 {
     int fd;

@@ -1,0 +1,63 @@
+"""smbd for the tests and the benchmark, in the network namespace the
+caller runs in (unshare -n, loopback up): a private smb.conf and private
+folders under tmp, standalone, SMB on 127.0.0.1:445 only, users added
+to its own passdb."""
+import os
+import socket
+import subprocess
+import sys
+import time
+
+
+def start_smbd(tmp, passwords, wait):
+    """Starts smbd with its folders under tmp and the users of passwords
+    (Unix users that exist); returns its Popen once port 445 answers.
+    Pipe opens go to tmp/ncalrpc/np."""
+    for d in ('lock', 'state', 'cache', 'pid', 'private', 'ncalrpc'):
+        os.makedirs(os.path.join(tmp, d))
+    os.chmod(tmp, 0o755)
+    conf = os.path.join(tmp, 'smb.conf')
+    with open(conf, 'w') as f:
+        f.write('''[global]
+  netbios name = WIPCHOST
+  workgroup = WIPCNET
+  server role = standalone server
+  interfaces = lo
+  bind interfaces only = yes
+  smb ports = 445
+  disable netbios = yes
+  lock directory = {t}/lock
+  state directory = {t}/state
+  cache directory = {t}/cache
+  pid directory = {t}/pid
+  private dir = {t}/private
+  ncalrpc dir = {t}/ncalrpc
+  log file = {t}/log.%m
+  passdb backend = tdbsam:{t}/private/passdb.tdb
+  map to guest = never
+  restrict anonymous = 0
+  load printers = no
+  printing = bsd
+  printcap name = /dev/null
+  disable spoolss = yes
+'''.format(t=tmp))
+    for user, pw in passwords.items():
+        subprocess.run(['smbpasswd', '-s', '-a', '-c', conf, user],
+                       input='%s\n%s\n' % (pw, pw), text=True, check=True,
+                       stdout=subprocess.DEVNULL)
+    log = os.path.join(tmp, 'smbd.out')
+    p = subprocess.Popen(['smbd', '--foreground', '--no-process-group',
+                          '--debug-stdout', '-s', conf],
+                         stdout=open(log, 'w'), stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        s = socket.socket()
+        try:
+            s.connect(('127.0.0.1', 445))
+            return p
+        except OSError:
+            time.sleep(0.05)  # polling for smbd's port, bounded
+        finally:
+            s.close()
+    p.kill()
+    sys.exit('smbd did not start: ' + open(log).read())
