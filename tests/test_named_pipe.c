@@ -727,6 +727,9 @@ static void test_process_ids_after_disconnect(void)
     CHECK_FAILS(GetNamedPipeClientProcessId(c, &pid), ERROR_PIPE_NOT_CONNECTED);
     CHECK_FAILS(GetNamedPipeServerProcessId(c, &pid), ERROR_PIPE_NOT_CONNECTED);
     CloseHandle(c);
+    CloseHandle(s);
+}
+
 /* A client of this machine: GetNamedPipeClientComputerNameA says
  * ERROR_PIPE_LOCAL, as Windows does; winipc_named_pipe_client gives its
  * user and process.  (Remote clients: tests/remote.) */
