@@ -27,9 +27,6 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 '..', 'tests', 'remote'))
 import smbd_netns  # noqa: E402
 
-from samba import credentials  # noqa: E402
-from samba.samba3 import libsmb_samba_internal as libsmb  # noqa: E402
-from samba.samba3 import param as s3param  # noqa: E402
 
 BRIDGE, ECHO, LIBDIR = sys.argv[1:4]
 ROUNDS = int(sys.argv[4]) if len(sys.argv) > 4 else 7
@@ -89,13 +86,7 @@ def main():
             procs.append(p)
             ready(p)
         wait_path(os.path.join(npdir, 'benchwipc'))
-        lp = s3param.get_context()
-        lp.load(os.path.join(tmp, 'smb.conf'))
-        creds = credentials.Credentials()
-        creds.guess(lp)
-        creds.set_username('root')
-        creds.set_password(PW['root'])
-        conn = libsmb.Conn('127.0.0.1', 'IPC$', lp, creds)
+        conn = smbd_netns.samba_ipc(tmp, 'root', PW['root'])
         per_op(conn, 'benchwipc', 200, 20)  # warm up both
         per_op(conn, 'benchraw', 200, 20)
         rows = {'rt': [], 'cps': []}

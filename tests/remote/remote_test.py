@@ -185,18 +185,8 @@ def test_message_pipe():
 
 
 def test_byte_pipe_samba_bindings():
-    from samba.samba3 import libsmb_samba_internal as libsmb
-    from samba.samba3 import param as s3param
-    from samba import credentials
     s = start_server('WipcBytes')
-    # The bindings rely on Samba's s3 loadparm (as Samba's own tests).
-    lp = s3param.get_context()
-    lp.load(os.path.join(TMP, 'smb.conf'))
-    creds = credentials.Credentials()
-    creds.guess(lp)
-    creds.set_username('root')
-    creds.set_password(PASSWORDS['root'])
-    conn = libsmb.Conn('127.0.0.1', 'IPC$', lp, creds)
+    conn = smbd_netns.samba_ipc(TMP, 'root', PASSWORDS['root'])
     fnum = conn.create('WipcBytes', DesiredAccess=0x12019f)
     conn.write(fnum, b'bytes through Samba\'s own client', 0)
     check(s.expect('MSG') is not None, 'the byte pipe server reads')

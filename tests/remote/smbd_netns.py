@@ -61,3 +61,18 @@ def start_smbd(tmp, passwords, wait):
             s.close()
     p.kill()
     sys.exit('smbd did not start: ' + open(log).read())
+
+
+def samba_ipc(tmp, user, password):
+    """A connection to 127.0.0.1's IPC$ by Samba's own client (its Python
+    bindings, which rely on Samba's s3 loadparm, as Samba's own tests)."""
+    from samba import credentials
+    from samba.samba3 import libsmb_samba_internal as libsmb
+    from samba.samba3 import param as s3param
+    lp = s3param.get_context()
+    lp.load(os.path.join(tmp, 'smb.conf'))
+    creds = credentials.Credentials()
+    creds.guess(lp)
+    creds.set_username(user)
+    creds.set_password(password)
+    return libsmb.Conn('127.0.0.1', 'IPC$', lp, creds)
