@@ -33,6 +33,7 @@ static int opt_reps = 9;
 static double opt_time = 0.2;
 static int opt_clients = 16;
 static const char *opt_only = "";
+static const char *opt_side = ""; /* iocp_vs_epoll: "port" or "raw" alone */
 
 static char pipe_name[128];
 
@@ -460,12 +461,39 @@ static void raw_close(struct raw_echo *r)
     free(raw_args);
 }
 
+/* One side of iocp_vs_epoll alone, for profilers and strace -c: the
+ * per-message counts then come from one server only. */
+static void run_vs_epoll_side(void)
+{
+    struct echo_side port;
+    struct raw_echo raw;
+    int is_port = !strcmp(opt_side, "port");
+    double t;
+    if (is_port)
+        echo_open(&port, 1, 3);
+    else
+        raw_open(&raw);
+    t = is_port ? echo_batch(&port, opt_time * opt_reps)
+                : raw_batch(&raw, opt_time * opt_reps);
+    printf("RESULT iocp_vs_epoll %s %.2f us/msg (%.0f messages)\n",
+           is_port ? "port_2_workers" : "raw_epoll_2_threads", t * 1e6,
+           opt_time * opt_reps / t);
+    if (is_port)
+        echo_close(&port);
+    else
+        raw_close(&raw);
+}
+
 /* The completion port echo (2 workers) against the raw epoll echo. */
 static void run_vs_epoll(void)
 {
     struct echo_side port;
     struct raw_echo raw;
     double tr[MAX_REPS], to[MAX_REPS], q[MAX_REPS];
+    if (*opt_side) {
+        run_vs_epoll_side();
+        return;
+    }
     echo_open(&port, 1, 3);
     raw_open(&raw);
     echo_batch(&port, 0.05);
@@ -555,12 +583,15 @@ int main(int argc, char **argv)
             opt_clients = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--only") && i + 1 < argc)
             opt_only = argv[++i];
+        else if (!strcmp(argv[i], "--side") && i + 1 < argc &&
+                 (!strcmp(argv[i + 1], "port") || !strcmp(argv[i + 1], "raw")))
+            opt_side = argv[++i];
         else
-            return bench_usage(argv[0], " [--clients N]",
+            return bench_usage(argv[0], " [--clients N] [--side port|raw]",
                                !strcmp(argv[i], "--help"));
     }
     if (opt_reps < 1 || opt_reps > MAX_REPS || opt_clients < 1)
-        return bench_usage(argv[0], " [--clients N]", 0);
+        return bench_usage(argv[0], " [--clients N] [--side port|raw]", 0);
     if (strstr("rtt64", opt_only))
         run_rtt();
     if (strstr("iocp_echo", opt_only))

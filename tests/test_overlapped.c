@@ -9,6 +9,7 @@
 #include "testlib.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <sys/syscall.h>
 #include <stdlib.h>
@@ -1237,6 +1238,235 @@ static void test_port_echo(void)
     CloseHandle(e.port);
 }
 
+/* 1 once thread tid of this process sleeps in one of the system calls a
+ * wait in GetQueuedCompletionStatus makes (epoll_wait, epoll_pwait,
+ * poll, ppoll), as /proc/self/task/TID/syscall tells; 0 if it does not
+ * within 10 seconds.  How a test knows that a thread is inside the call
+ * (no sleep stands in for it). */
+static int thread_in_wait(DWORD tid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/task/%lu/syscall",
+             (unsigned long)tid);
+    for (int i = 0; i < 1000000; i++) {
+        FILE *f = fopen(path, "r");
+        long nr = -1;
+        if (f) {
+            if (fscanf(f, "%ld", &nr) != 1)
+                nr = -1;
+            fclose(f);
+        }
+        if (nr == SYS_epoll_wait || nr == SYS_epoll_pwait || nr == SYS_poll ||
+            nr == SYS_ppoll)
+            return 1;
+        sched_yield();
+    }
+    return 0;
+}
+
+struct port_waiter {
+    HANDLE port;
+    HANDLE thread;
+    atomic_uint tid;
+    BOOL ok;
+    DWORD err;
+    OVERLAPPED *ov;
+    ULONG_PTR key;
+    int ex; /* GetQueuedCompletionStatusEx, alertable */
+};
+
+static DWORD WINAPI port_waiter_main(LPVOID arg)
+{
+    struct port_waiter *w = arg;
+    DWORD n = 5;
+    w->ov = (OVERLAPPED *)1;
+    atomic_store(&w->tid, GetCurrentThreadId());
+    if (w->ex) {
+        OVERLAPPED_ENTRY e;
+        ULONG got = 7;
+        w->ok = GetQueuedCompletionStatusEx(w->port, &e, 1, &got, INFINITE,
+                                            TRUE);
+        w->err = GetLastError();
+        w->ov = got ? e.lpOverlapped : NULL;
+        w->key = got ? e.lpCompletionKey : 0;
+    } else {
+        w->ok = GetQueuedCompletionStatus(w->port, &n, &w->key, &w->ov,
+                                          INFINITE);
+        w->err = GetLastError();
+    }
+    return 0;
+}
+
+static void port_waiter_start(struct port_waiter *w, HANDLE port, int ex)
+{
+    memset(w, 0, sizeof *w);
+    atomic_init(&w->tid, 0);
+    w->port = port;
+    w->ex = ex;
+    w->thread = CreateThread(NULL, 0, port_waiter_main, w, 0, NULL);
+    while (!atomic_load(&w->tid))
+        sched_yield();
+}
+
+/* Closing a port's last handle ends the waits in it: FALSE, no
+ * OVERLAPPED, ERROR_ABANDONED_WAIT_0 (Microsoft's documentation of
+ * GetQueuedCompletionStatus); closing another handle to it does not. */
+static void test_port_close(void)
+{
+    HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
+    HANDLE dup = NULL;
+    struct port_waiter w[3];
+    DWORD n;
+    ULONG_PTR key;
+    OVERLAPPED *pov;
+
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), port, GetCurrentProcess(),
+                             &dup, 0, FALSE, DUPLICATE_SAME_ACCESS));
+    for (int i = 0; i < 3; i++)
+        port_waiter_start(&w[i], dup, i == 2);
+    for (int i = 0; i < 3; i++)
+        CHECK(thread_in_wait(atomic_load(&w[i].tid)));
+    /* Another handle stays: the waits go on (a packet still reaches one). */
+    CHECK_OK(CloseHandle(port));
+    CHECK_OK(PostQueuedCompletionStatus(dup, 3, 33, (OVERLAPPED *)0x30));
+    for (int found = 0; !found;) {
+        for (int i = 0; i < 3 && !found; i++)
+            if (WaitForSingleObject(w[i].thread, 0) == WAIT_OBJECT_0) {
+                found = 1;
+                CHECK(w[i].ok);
+                CHECK_EQ(w[i].key, 33);
+                CHECK_EQ((ULONG_PTR)w[i].ov, 0x30);
+                CloseHandle(w[i].thread);
+                port_waiter_start(&w[i], dup, w[i].ex);
+            }
+        if (!found)
+            sched_yield();
+    }
+    for (int i = 0; i < 3; i++)
+        CHECK(thread_in_wait(atomic_load(&w[i].tid)));
+    CHECK_OK(CloseHandle(dup));
+    for (int i = 0; i < 3; i++) {
+        CHECK_EQ(WaitForSingleObject(w[i].thread, 10000), WAIT_OBJECT_0);
+        CHECK(!w[i].ok);
+        CHECK_EQ(w[i].err, ERROR_ABANDONED_WAIT_0);
+        CHECK(w[i].ov == NULL);
+        CloseHandle(w[i].thread);
+    }
+    /* The handle is gone now. */
+    CHECK_FAILS(GetQueuedCompletionStatus(dup, &n, &key, &pov, 0),
+                ERROR_INVALID_HANDLE);
+}
+
+/* A port's completions still reach an event and the OVERLAPPED when the
+ * port is closed (its packets go nowhere). */
+static void test_port_closed_file_goes_on(void)
+{
+    const char *name = pipe_name("portgone");
+    HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
+    HANDLE s = ov_server(name, PIPE_TYPE_BYTE), c = sync_client(name);
+    OVERLAPPED ov;
+    char buf[8];
+    DWORD n;
+
+    ov_init(&ov, TRUE);
+    CHECK(CreateIoCompletionPort(s, port, 1, 0) == port);
+    CHECK_FAILS(ReadFile(s, buf, sizeof buf, &n, &ov), ERROR_IO_PENDING);
+    CHECK_OK(CloseHandle(port));
+    CHECK_OK(WriteFile(c, "abc", 3, &n, NULL));
+    CHECK_OK(GetOverlappedResult(s, &ov, &n, TRUE));
+    CHECK_EQ(n, 3);
+    CHECK_MEM(buf, "abc", 3);
+    /* Pending with nobody in the port, completed by the engine. */
+    CHECK_FAILS(ReadFile(s, buf, sizeof buf, &n, &ov), ERROR_IO_PENDING);
+    CHECK_OK(WriteFile(c, "de", 2, &n, NULL));
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 10000), WAIT_OBJECT_0);
+    CHECK_EQ(ov.InternalHigh, 2);
+    CloseHandle(c);
+    CloseHandle(s);
+    CloseHandle(ov.hEvent);
+}
+
+/* NumberOfConcurrentThreads: with 1, a packet waits while a thread that
+ * took one runs; the thread that comes back takes it first; a running
+ * thread that blocks in a wait lets another go (Microsoft's "I/O
+ * Completion Ports"). */
+static struct {
+    HANDLE port;
+    atomic_int release;
+    HANDLE block;
+    atomic_long who[8];
+    HANDLE got[8];
+} cc;
+
+static DWORD WINAPI cc_worker(LPVOID arg)
+{
+    LONG me = (LONG)(ULONG_PTR)arg;
+    for (;;) {
+        DWORD n;
+        ULONG_PTR key;
+        OVERLAPPED *pov;
+        if (!GetQueuedCompletionStatus(cc.port, &n, &key, &pov, 30000) ||
+            key >= 8)
+            return 1;
+        atomic_store(&cc.who[key], me);
+        SetEvent(cc.got[key]);
+        if (key == 1)
+            while (!atomic_load(&cc.release)) /* running, waiting for nothing */
+                sched_yield();
+        if (key == 3)
+            WaitForSingleObject(cc.block, 30000);
+        if (key == 7)
+            return 0;
+    }
+}
+
+static void test_port_concurrency(void)
+{
+    HANDLE t[2];
+    LONG holder;
+
+    atomic_init(&cc.release, 0);
+    for (int i = 0; i < 8; i++)
+        atomic_init(&cc.who[i], 0);
+    cc.port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    cc.block = CreateEventA(NULL, TRUE, FALSE, NULL);
+    for (int i = 0; i < 8; i++)
+        cc.got[i] = CreateEventA(NULL, TRUE, FALSE, NULL);
+    for (int i = 0; i < 2; i++)
+        t[i] = CreateThread(NULL, 0, cc_worker, (LPVOID)(ULONG_PTR)(i + 1),
+                            0, NULL);
+    CHECK_OK(PostQueuedCompletionStatus(cc.port, 0, 1, NULL));
+    CHECK_EQ(WaitForSingleObject(cc.got[1], 10000), WAIT_OBJECT_0);
+    holder = atomic_load(&cc.who[1]);
+    /* One runs: the second packet waits, though a thread is free. */
+    CHECK_OK(PostQueuedCompletionStatus(cc.port, 0, 2, NULL));
+    CHECK_EQ(WaitForSingleObject(cc.got[2], 300), WAIT_TIMEOUT);
+    /* The running thread comes back and takes it itself. */
+    atomic_store(&cc.release, 1);
+    CHECK_EQ(WaitForSingleObject(cc.got[2], 10000), WAIT_OBJECT_0);
+    CHECK_EQ(atomic_load(&cc.who[2]), holder);
+    /* A running thread that waits for something else lets the other go. */
+    CHECK_OK(PostQueuedCompletionStatus(cc.port, 0, 3, NULL));
+    CHECK_EQ(WaitForSingleObject(cc.got[3], 10000), WAIT_OBJECT_0);
+    CHECK_OK(PostQueuedCompletionStatus(cc.port, 0, 4, NULL));
+    CHECK_EQ(WaitForSingleObject(cc.got[4], 10000), WAIT_OBJECT_0);
+    CHECK(atomic_load(&cc.who[4]) != atomic_load(&cc.who[3]));
+    SetEvent(cc.block);
+    CHECK_OK(PostQueuedCompletionStatus(cc.port, 0, 7, NULL));
+    CHECK_OK(PostQueuedCompletionStatus(cc.port, 0, 7, NULL));
+    for (int i = 0; i < 2; i++) {
+        DWORD code = 9;
+        CHECK_EQ(WaitForSingleObject(t[i], 10000), WAIT_OBJECT_0);
+        CHECK_OK(GetExitCodeThread(t[i], &code));
+        CHECK_EQ(code, 0);
+        CloseHandle(t[i]);
+    }
+    for (int i = 0; i < 8; i++)
+        CloseHandle(cc.got[i]);
+    CloseHandle(cc.block);
+    CloseHandle(cc.port);
+}
+
 int main(int argc, char **argv)
 {
     TEST_HELPERS(argc, argv, {"child_read", helper_child_read});
@@ -1263,5 +1493,8 @@ int main(int argc, char **argv)
     RUN(test_port_packets);
     RUN(test_port_association);
     RUN(test_port_echo);
+    RUN(test_port_close);
+    RUN(test_port_closed_file_goes_on);
+    RUN(test_port_concurrency);
     return TEST_SUMMARY();
 }

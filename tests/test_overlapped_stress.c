@@ -17,6 +17,14 @@
  *                               (the next read gets the message); nothing
  *                               reported complete is lost, duplicated,
  *                               truncated or reordered
+ *   test_port_thousand_clients  1,000 clients in another process (4
+ *                               threads) on one completion port served
+ *                               by 2 worker threads (concurrency 2),
+ *                               checksummed 64-byte messages echoed 10
+ *                               rounds: every reply is its request,
+ *                               every instance ends with one
+ *                               ERROR_BROKEN_PIPE packet, nothing else
+ *                               fails
  *   test_killed_client          SIGKILL of the client while the server has
  *                               two reads and a write that cannot complete
  *                               pending: all three end with
@@ -45,6 +53,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #define CLIENTS 4
@@ -586,13 +595,223 @@ static void test_killed_client(void)
     test_killed_client_type(PIPE_TYPE_MESSAGE);
 }
 
+/* ---- 1,000 clients on one completion port --------------------------------- */
+
+#define PORT_CLIENTS 1000
+#define PORT_THREADS 4
+#define PORT_ROUNDS 10
+#define PORT_MSG 64
+
+/* 1,000 instances, 2 fds and a socket each, and the clients' in the
+ * helper: above the usual soft limit of 1,024. */
+static void raise_fd_limit(rlim_t want)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return;
+    if (rl.rlim_cur < want) {
+        rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
+/* Message round r of client c: its numbers, then bytes that depend on
+ * them, the last 4 a sum of the others. */
+static void port_message(unsigned char *m, uint32_t c, uint32_t r)
+{
+    uint32_t sum = 0, seed = c * 2654435761u + r * 40503u + 1;
+    memcpy(m, &c, 4);
+    memcpy(m + 4, &r, 4);
+    for (int i = 8; i < PORT_MSG - 4; i++)
+        m[i] = (unsigned char)(xorshift(&seed) >> 24);
+    for (int i = 0; i < PORT_MSG - 4; i++)
+        sum = sum * 31 + m[i];
+    memcpy(m + PORT_MSG - 4, &sum, 4);
+}
+
+struct port_client_set {
+    HANDLE *h;
+    uint32_t first, n;
+    int failed;
+};
+
+static DWORD WINAPI port_client_thread(LPVOID arg)
+{
+    struct port_client_set *set = arg;
+    unsigned char msg[PORT_MSG], got[PORT_MSG + 1];
+    for (uint32_t r = 0; r < PORT_ROUNDS && !set->failed; r++) {
+        DWORD n;
+        /* A request on each of its pipes, then each reply: the server
+         * has hundreds of reads completing at once. */
+        for (uint32_t i = 0; i < set->n && !set->failed; i++) {
+            port_message(msg, set->first + i, r);
+            if (!WriteFile(set->h[i], msg, PORT_MSG, &n, NULL) ||
+                n != PORT_MSG)
+                set->failed = 1;
+        }
+        for (uint32_t i = 0; i < set->n && !set->failed; i++) {
+            port_message(msg, set->first + i, r);
+            if (!ReadFile(set->h[i], got, sizeof got, &n, NULL) ||
+                n != PORT_MSG || memcmp(got, msg, PORT_MSG) != 0)
+                set->failed = 1;
+        }
+    }
+    return 0;
+}
+
+/* The clients: argv[0] the pipe's name. */
+static int helper_port_clients(int argc, char **argv)
+{
+    static HANDLE h[PORT_CLIENTS];
+    struct port_client_set set[PORT_THREADS];
+    HANDLE t[PORT_THREADS];
+    int failed = 0;
+
+    if (argc < 1)
+        return 2;
+    raise_fd_limit(8192);
+    for (int i = 0; i < PORT_CLIENTS; i++) {
+        DWORD mode = PIPE_READMODE_MESSAGE;
+        h[i] = CreateFileA(argv[0], GENERIC_READ | GENERIC_WRITE, 0, NULL,
+                           OPEN_EXISTING, 0, NULL);
+        if (h[i] == INVALID_HANDLE_VALUE ||
+            !SetNamedPipeHandleState(h[i], &mode, NULL, NULL)) {
+            printf("open %d: error %lu\n", i, (unsigned long)GetLastError());
+            return 3;
+        }
+    }
+    for (int k = 0; k < PORT_THREADS; k++) {
+        uint32_t per = PORT_CLIENTS / PORT_THREADS;
+        set[k] = (struct port_client_set){h + k * per, (uint32_t)k * per, per,
+                                          0};
+        t[k] = CreateThread(NULL, 0, port_client_thread, &set[k], 0, NULL);
+    }
+    for (int k = 0; k < PORT_THREADS; k++) {
+        WaitForSingleObject(t[k], INFINITE);
+        CloseHandle(t[k]);
+        failed |= set[k].failed;
+    }
+    for (int i = 0; i < PORT_CLIENTS; i++)
+        CloseHandle(h[i]);
+    printf("%s\n", failed ? "failed" : "ok");
+    return failed ? 4 : 0;
+}
+
+struct port_inst {
+    HANDLE pipe;
+    OVERLAPPED ov;
+    int writing;
+    unsigned char buf[PORT_MSG + 1];
+};
+
+static struct {
+    HANDLE port;
+    struct port_inst *inst;
+    atomic_long echoed, broken, errors, left;
+} ps;
+
+/* A worker: echoes what each instance reads; an instance whose client is
+ * gone ends; the last to end posts the workers' end. */
+static DWORD WINAPI port_worker(LPVOID arg)
+{
+    (void)arg;
+    for (;;) {
+        DWORD n = 0;
+        ULONG_PTR key = 0;
+        OVERLAPPED *ov = NULL;
+        BOOL ok = GetQueuedCompletionStatus(ps.port, &n, &key, &ov, 30000);
+        struct port_inst *in;
+        if (!ov) {
+            if (!ok && GetLastError() == WAIT_TIMEOUT)
+                atomic_fetch_add(&ps.errors, 1);
+            return 0; /* the end (a packet without OVERLAPPED) */
+        }
+        in = &ps.inst[key];
+        if (!ok) {
+            if (GetLastError() == ERROR_BROKEN_PIPE)
+                atomic_fetch_add(&ps.broken, 1);
+            else
+                atomic_fetch_add(&ps.errors, 1);
+            if (atomic_fetch_sub(&ps.left, 1) == 1) {
+                PostQueuedCompletionStatus(ps.port, 0, 0, NULL);
+                PostQueuedCompletionStatus(ps.port, 0, 0, NULL);
+            }
+            continue;
+        }
+        if (ov != &in->ov)
+            atomic_fetch_add(&ps.errors, 1);
+        memset(&in->ov, 0, sizeof in->ov);
+        if (in->writing || n == 0) {
+            /* A write done, or the connection made: the next request. */
+            in->writing = 0;
+            if (!ReadFile(in->pipe, in->buf, sizeof in->buf, NULL, &in->ov) &&
+                GetLastError() != ERROR_IO_PENDING &&
+                GetLastError() != ERROR_BROKEN_PIPE)
+                atomic_fetch_add(&ps.errors, 1);
+        } else {
+            in->writing = 1;
+            atomic_fetch_add(&ps.echoed, 1);
+            if (!WriteFile(in->pipe, in->buf, n, NULL, &in->ov) &&
+                GetLastError() != ERROR_IO_PENDING)
+                atomic_fetch_add(&ps.errors, 1);
+        }
+    }
+}
+
+static void test_port_thousand_clients(void)
+{
+    const char *name = pipe_name("port1000");
+    struct test_child kid;
+    HANDLE w[2];
+    char line[64];
+
+    raise_fd_limit(8192);
+    ps.port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 2);
+    ps.inst = calloc(PORT_CLIENTS, sizeof *ps.inst);
+    atomic_init(&ps.echoed, 0);
+    atomic_init(&ps.broken, 0);
+    atomic_init(&ps.errors, 0);
+    atomic_init(&ps.left, PORT_CLIENTS);
+    CHECK(ps.port != NULL && ps.inst != NULL);
+    for (int i = 0; i < PORT_CLIENTS; i++) {
+        struct port_inst *in = &ps.inst[i];
+        in->pipe = CreateNamedPipeA(
+            name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+            PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE,
+            PIPE_UNLIMITED_INSTANCES, 4096, 4096, 0, NULL);
+        CHECK(in->pipe != INVALID_HANDLE_VALUE);
+        CHECK(CreateIoCompletionPort(in->pipe, ps.port, (ULONG_PTR)i, 0) ==
+              ps.port);
+        CHECK_FAILS(ConnectNamedPipe(in->pipe, &in->ov), ERROR_IO_PENDING);
+    }
+    for (int i = 0; i < 2; i++)
+        w[i] = CreateThread(NULL, 0, port_worker, NULL, 0, NULL);
+    CHECK_EQ(test_child_start(&kid, "port_clients", name, NULL), 0);
+    CHECK(test_child_line(&kid, line, sizeof line, 100000));
+    CHECK(strcmp(line, "ok") == 0);
+    CHECK_EQ(child_wait(&kid, WAIT_MS), 0);
+    for (int i = 0; i < 2; i++) {
+        CHECK_EQ(WaitForSingleObject(w[i], 60000), WAIT_OBJECT_0);
+        CloseHandle(w[i]);
+    }
+    CHECK_EQ(atomic_load(&ps.echoed), PORT_CLIENTS * PORT_ROUNDS);
+    CHECK_EQ(atomic_load(&ps.broken), PORT_CLIENTS);
+    CHECK_EQ(atomic_load(&ps.errors), 0);
+    for (int i = 0; i < PORT_CLIENTS; i++)
+        CloseHandle(ps.inst[i].pipe);
+    CloseHandle(ps.port);
+    free(ps.inst);
+}
+
 int main(int argc, char **argv)
 {
     if (getenv("WINIPC_TEST_CANCEL_ONE_IN"))
         cancel_one_in = (unsigned)atoi(getenv("WINIPC_TEST_CANCEL_ONE_IN"));
     TEST_HELPERS(argc, argv, {"client", helper_client},
-                 {"idle_client", helper_idle_client});
+                 {"idle_client", helper_idle_client},
+                 {"port_clients", helper_port_clients});
     RUN(test_exchange_with_cancels);
+    RUN(test_port_thousand_clients);
     RUN(test_killed_client);
     return TEST_SUMMARY();
 }

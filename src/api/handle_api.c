@@ -39,6 +39,8 @@ DWORD api_publish(struct wipc_object *obj, ACCESS_MASK access, DWORD flags,
 
 WINIPC_API BOOL WINAPI CloseHandle(HANDLE hObject)
 {
+    struct wipc_object *obj;
+    int kick = 0;
     DWORD err;
 
     /* The standard-handle values themselves (as the SDK's macros give
@@ -48,9 +50,15 @@ WINIPC_API BOOL WINAPI CloseHandle(HANDLE hObject)
         hObject == (HANDLE)STD_OUTPUT_HANDLE ||
         hObject == (HANDLE)STD_ERROR_HANDLE)
         hObject = api_std_handle_take((DWORD)(ULONG_PTR)hObject);
+    /* A peer's pending read in this process sees the end at once: the
+     * object is looked at (is its peer here?) before it goes. */
+    if (wipc_handle_ref(hObject, NULL, 0, &obj, NULL) == 0) {
+        kick = wipc_io_kick_wanted(obj);
+        wipc_object_release(obj);
+    }
     err = wipc_handle_close(hObject);
-    /* A peer's pending read in this process sees the end at once. */
-    wipc_io_kick();
+    if (kick)
+        wipc_io_kick(NULL);
     return api_result(err);
 }
 

@@ -65,9 +65,10 @@ static BOOL io_transfer(HANDLE h, int writing, void *buf, DWORD len,
     if (ov && (obj->flags & WIPC_OBJ_OVERLAPPED) && obj->ops->io_progress) {
         err = api_io_start(obj, writing ? WIPC_IO_WRITE : WIPC_IO_READ, buf,
                            len, io_overlapped_offset(ov, obj), ov, &moved);
-        wipc_object_release(obj);
-        if (err == ERROR_IO_PENDING)
+        if (err == ERROR_IO_PENDING) {
+            wipc_object_release(obj);
             return api_fail(err);
+        }
     } else {
         api_overlapped_sync_begin(ov);
         wipc_plat_sync_io_begin(); /* CancelSynchronousIo may end it */
@@ -78,7 +79,6 @@ static BOOL io_transfer(HANDLE h, int writing, void *buf, DWORD len,
             err = obj->ops->read(obj, buf, len, io_overlapped_offset(ov, obj),
                                  &moved);
         wipc_plat_sync_io_end();
-        wipc_object_release(obj);
         api_overlapped_sync_done(ov, err, moved);
     }
     /* With an OVERLAPPED, a count is given only for a success: a message
@@ -89,7 +89,8 @@ static BOOL io_transfer(HANDLE h, int writing, void *buf, DWORD len,
     /* An overlapped operation of this process that this one made possible
      * (a read of what was written, a write into the room made) is done
      * when this call returns, as on Windows. */
-    wipc_io_kick();
+    wipc_io_kick(obj);
+    wipc_object_release(obj);
     return api_result(err);
 }
 
@@ -148,8 +149,8 @@ static BOOL io_transfer_ex(HANDLE h, int writing, void *buf, DWORD len,
             err = wipc_io_queue_routine(routine, wipc_plat_gettid(), err,
                                         moved, ov);
     }
+    wipc_io_kick(obj);
     wipc_object_release(obj);
-    wipc_io_kick();
     /* Pending is success here; a warning (ERROR_MORE_DATA) is returned as
      * a failure, with the routine queued (as Wine's kernel32 does). */
     if (err == ERROR_IO_PENDING)

@@ -137,9 +137,9 @@ DWORD api_open_named_pipe(LPCSTR name, ACCESS_MASK access, DWORD flags,
     err = wipc_npipe_open(path, access, &obj);
     if (err)
         return err;
-    err = api_publish(obj, access, flags, out);
     /* A pending ConnectNamedPipe of this process completes in this call. */
-    wipc_io_kick();
+    wipc_io_kick(obj);
+    err = api_publish(obj, access, flags, out);
     return err;
 }
 
@@ -241,8 +241,8 @@ WINIPC_API BOOL WINAPI DisconnectNamedPipe(HANDLE hNamedPipe)
     if (err)
         return api_fail(err);
     err = wipc_npipe_disconnect(obj);
+    wipc_io_kick(obj);
     wipc_object_release(obj);
-    wipc_io_kick();
     return api_result(err);
 }
 

@@ -108,14 +108,35 @@ DWORD wipc_io_help(struct wipc_object *obj, const OVERLAPPED *ov,
                    DWORD timeout_ms);
 
 /*
- * Runs now, in the calling thread, every pending operation of this
- * process that can go on (its descriptor is ready).  Called after a call
- * that may have made one possible (a write, a client's open, a close), so
- * that an operation of this process that the call completes is complete
- * when the call returns, as on Windows, where the kernel completes it
- * inside the call.  Costs one atomic load when nothing is pending.
+ * Runs now, in the calling thread, the pending operations of this process
+ * that can go on (their descriptors are ready).  Called after a call on
+ * obj that may have made one possible (a write, a client's open, a
+ * close), so that an operation of this process that the call completes is
+ * complete when the call returns, as on Windows, where the kernel
+ * completes it inside the call.  Only when obj's peer may be in this
+ * process (obj->io_peer_away not set by its type) and obj's type has
+ * pending operations at all; NULL: always.  Costs one atomic load when
+ * nothing is pending.
  */
-void wipc_io_kick(void);
+void wipc_io_kick(struct wipc_object *obj);
+
+/* 1 if a call on obj may complete a pending operation of this process
+ * (what wipc_io_kick(obj) looks at first). */
+int wipc_io_kick_wanted(struct wipc_object *obj);
+
+/*
+ * Runs the operations waiting for the descriptors that epoll set epfd
+ * reported in ev (n of them; a completion port's thread, which took them
+ * from its port's set), and whatever else is ready to run (an operation
+ * whose time is up, the next of a queue): in the calling thread, their
+ * completions delivered before it returns.
+ */
+struct wipc_plat_pollfd;
+void wipc_io_run_events(int epfd, const struct wipc_plat_pollfd *ev, int n);
+
+/* Milliseconds until some pending operation's own time is up (0: one is
+ * ready to run now), -1 if none has a time. */
+int wipc_io_next_timeout(void);
 
 /* Ends every pending operation of obj with err (DisconnectNamedPipe: the
  * connection they were using is going away).  Returns once none runs. */
@@ -146,17 +167,46 @@ extern const struct wipc_object_ops wipc_io_port_ops;
 DWORD wipc_io_port_create(DWORD concurrency, struct wipc_object **out);
 
 /* Queues a packet (PostQueuedCompletionStatus, and every completion of an
- * associated file).  ERROR_NOT_ENOUGH_MEMORY. */
+ * associated file); a closed port drops it.  ERROR_NOT_ENOUGH_MEMORY. */
 DWORD wipc_io_port_post(struct wipc_object *port,
                         const struct wipc_io_packet *p);
 
 /*
  * Takes up to max packets, in order, waiting up to timeout_ms for the
- * first: 0 (*got of them), WAIT_TIMEOUT, or WAIT_IO_COMPLETION when
- * alert_fd (apc.h's; -1: none) becomes readable first.
+ * first: 0 (*got of them), WAIT_TIMEOUT, WAIT_IO_COMPLETION when alert_fd
+ * (apc.h's; -1: none) becomes readable first, or ERROR_ABANDONED_WAIT_0
+ * once the port's last handle is closed.  While it waits, the calling
+ * thread runs the operations of the port's files whose descriptors become
+ * ready.  Honours the port's NumberOfConcurrentThreads: no packet is taken
+ * while that many of its threads run.
  */
 DWORD wipc_io_port_get(struct wipc_object *port, struct wipc_io_packet *out,
                        ULONG max, ULONG *got, DWORD timeout_ms, int alert_fd);
+
+/* The port's last handle is gone: its waiting threads return
+ * ERROR_ABANDONED_WAIT_0, its packets are dropped (core/handle.c). */
+void wipc_io_port_close(struct wipc_object *port);
+
+/* The port's epoll set, where io.c watches its files' descriptors. */
+int wipc_io_port_epfd(struct wipc_object *port);
+
+/* References to up to max ports of the process (the caller releases
+ * them): all of them (idle_ms 0), or those no thread has waited in for at
+ * least idle_ms. */
+size_t wipc_io_ports_list(struct wipc_object **out, size_t max,
+                          uint64_t idle_ms);
+
+/* Takes what port's set reports now, without waiting, into ev (at most
+ * max): returns how many (its doorbell left out, rung again for its
+ * sleepers). */
+int wipc_io_port_poll(struct wipc_object *port, struct wipc_plat_pollfd *ev,
+                      int max);
+
+/* The calling thread, if associated with a port (it took packets there),
+ * starts (blocking 1) or ends (0) a wait for something else: it does not
+ * count as one of the port's running threads meanwhile, so another may be
+ * released (core/wait.c). */
+void wipc_io_port_thread_blocks(int blocking);
 
 /* Associates obj's completions with port under key (the engine takes a
  * reference on port).  ERROR_INVALID_PARAMETER if obj has a port already. */

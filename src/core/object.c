@@ -13,6 +13,8 @@ void wipc_object_init(struct wipc_object *obj,
     obj->flags = 0;
     obj->handles = 0;
     obj->io = NULL;
+    atomic_init(&obj->io_peer_away, 0);
+    atomic_init(&obj->io_link, 0);
 }
 
 void wipc_object_signal_publish(struct wipc_object *obj)

@@ -135,6 +135,14 @@ struct wipc_object {
     long handles;
     /* The I/O engine's state for the object (core/io.c), under its lock. */
     struct wipc_io_queue *io;
+    /* Set by the type once it knows that the other end of the object's
+     * connection is in another process: calls on it need not run this
+     * process's pending operations (wipc_io_kick). */
+    atomic_int io_peer_away;
+    /* Set by the type, while the other end is in this process too: a
+     * value both ends' objects share (0: not known), so that a call on one
+     * end runs the other end's pending operations only (wipc_io_kick). */
+    _Atomic uint64_t io_link;
 };
 
 /* Sets up the header of a new object with one reference (the caller's). */

@@ -74,8 +74,14 @@ static DWORD wait_poll(struct wait_state *w, int timeout)
     }
     w->fds[w->n] = w->alert_fd;
     w->ready[w->n] = 0;
+    /* A completion port's worker that blocks here lets the port release
+     * another thread meanwhile (NumberOfConcurrentThreads). */
+    if (!w->always && timeout != 0)
+        wipc_io_port_thread_blocks(1);
     err = wipc_plat_poll_readable(w->fds, w->ready, n,
                                   w->always ? 0 : timeout, &nready);
+    if (!w->always && timeout != 0)
+        wipc_io_port_thread_blocks(0);
     if (err)
         return err;
     w->alerted = w->alert_fd >= 0 && w->ready[w->n];
@@ -102,14 +108,22 @@ static DWORD wait_sleep(struct wait_state *w, uint32_t *const *words,
                         const uint32_t *vals)
 {
     int left;
-    if (w->n > 1)
-        return wipc_plat_futex_waitv(
+    DWORD err;
+    if (w->n > 1) {
+        /* As in wait_poll: a completion port's worker waits here. */
+        wipc_io_port_thread_blocks(1);
+        err = wipc_plat_futex_waitv(
             words, vals, w->n,
             w->timeout == INFINITE ? UINT64_MAX : w->deadline);
+        wipc_io_port_thread_blocks(0);
+        return err;
+    }
     left = wait_remaining(w);
     if (left == 0)
         return ERROR_TIMEOUT;
+    wipc_io_port_thread_blocks(1);
     wipc_plat_futex_wait(words[0], vals[0], left);
+    wipc_io_port_thread_blocks(0);
     return 0;
 }
 

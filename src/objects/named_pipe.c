@@ -118,7 +118,8 @@ struct wipc_npipe {
     unsigned looks; /* client: looks at its slot so far */
     uint32_t slot;
     uint64_t sock_id;
-    uint64_t claim; /* server: the secret of its listen */
+    uint64_t claim; /* the secret of the server's listen (a client: the
+                     * one it connected with) */
     int restored;   /* server: said LISTENING again (np_check_stale_claim) */
     uint32_t dropped; /* client: the count at its claim; server: its count
                        * (see np_slot) */
@@ -314,6 +315,19 @@ static int np_inst_lock(struct wipc_npipe *p)
                                                        : -1) == 0;
 }
 
+/* What the I/O engine needs to know of p's peer (wipc_io_kick): whether
+ * it is another process's, and if it is this one's, a value that both
+ * ends share (from the listen's secret, which both know).  A listening
+ * server has it already: a client of this process that comes completes
+ * its pending ConnectNamedPipe. */
+static void np_note_peer(struct wipc_npipe *p, uint64_t claim)
+{
+    int away = p->peer_pid != 0 && p->peer_pid != wipc_plat_getpid();
+    atomic_store(&p->obj.io_peer_away, away);
+    atomic_store(&p->obj.io_link,
+                 away || !claim ? 0 : (claim ^ p->sock_id) | 1u);
+}
+
 /*
  * Says LISTENING in this server instance's slot, since when, and with a
  * new claim: a client that is still connected from before, or queued, can
@@ -332,6 +346,9 @@ static void np_set_listening(struct wipc_npipe *p)
     uint32_t listening = NP_SLOT_LISTENING;
 
     p->claim = head.claim;
+    /* The next client is of no known process yet. */
+    atomic_store(&p->obj.io_peer_away, 0);
+    atomic_store(&p->obj.io_link, (p->claim ^ p->sock_id) | 1u);
     if (p->inst_fd < 0)
         return; /* the last handle is closed (np_close_last) */
     wipc_plat_pwrite_all(p->inst_fd, &head, sizeof head,
@@ -614,6 +631,9 @@ static DWORD np_accept_pending_seen(struct wipc_npipe *p, int seen)
         }
         p->peer_pid = cred || remote ? 0 : pid;
         p->peer_uid = remote ? p->remote->uid : cred ? (DWORD)-1 : uid;
+        np_note_peer(p, p->claim);
+        if (remote) /* smbd's socket: the client is elsewhere */
+            atomic_store(&p->obj.io_peer_away, 1);
         p->conn = fd;
         p->state = NP_CONNECTED;
         /* Every ConnectNamedPipe waiting on this instance completes. */
@@ -1221,6 +1241,7 @@ DWORD wipc_npipe_create(const char *path, const char *name, DWORD open_mode,
         return err;
     }
     wipc_object_init(&p->obj, &wipc_npipe_ops);
+    np_note_peer(p, p->claim);
     *out = &p->obj;
     return 0;
 }
@@ -1302,6 +1323,7 @@ static DWORD np_claim(struct wipc_npipe *p, const struct wipc_ns_file *f,
     p->slot = best;
     p->sock_id = all[best].sock_id;
     p->peer_pid = pid;
+    p->claim = all[best].claim;
     return 0;
 }
 
@@ -1428,6 +1450,7 @@ DWORD wipc_npipe_open(const char *path, ACCESS_MASK access,
         return err;
     }
     wipc_object_init(&p->obj, &wipc_npipe_ops);
+    np_note_peer(p, p->claim);
     *out = &p->obj;
     return 0;
 }
@@ -1902,6 +1925,7 @@ DWORD wipc_npipe_adopt(int fd, const char *args, struct wipc_object **out)
     if (wipc_plat_peer_cred(fd, &p->peer_pid, &p->peer_uid) != 0)
         p->peer_uid = (DWORD)-1;
     wipc_object_init(&p->obj, &wipc_npipe_ops);
+    np_note_peer(p, 0);
     if (open_mode & FILE_FLAG_OVERLAPPED)
         p->obj.flags |= WIPC_OBJ_OVERLAPPED;
     *out = &p->obj;

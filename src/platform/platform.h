@@ -35,6 +35,16 @@ static inline int wipc_mutex_trylock(wipc_mutex *m)
     return pthread_mutex_trylock(m) == 0;
 }
 
+/* A condition variable; wait_ms: waits for a broadcast at most ms
+ * milliseconds (the mutex held on entry and on return). */
+typedef pthread_cond_t wipc_cond;
+#define WIPC_COND_INIT PTHREAD_COND_INITIALIZER
+static inline void wipc_cond_broadcast(wipc_cond *c)
+{
+    pthread_cond_broadcast(c);
+}
+void wipc_cond_wait_ms(wipc_cond *c, wipc_mutex *m, unsigned ms);
+
 /* ---- Descriptors -------------------------------------------------------- */
 
 /* Closes fd (ignoring EINTR, which on Linux still closes it); -1 is a no-op. */
@@ -692,9 +702,14 @@ DWORD wipc_plat_send2_some(int fd, const void *a, size_t alen, const void *b,
 /* (The epoll set itself: wipc_plat_epoll_create, below.) */
 
 /* Watches fd in epfd for events (WIPC_PLAT_POLL_*), once: after it is
- * reported, fd is not watched again until the next call (add: fd is new to
- * the set; else it is there, and this re-arms it). */
+ * reported, fd is not watched again until the next call (add: fd is
+ * thought new to the set; else it is thought there, and this re-arms it;
+ * either guess may be wrong, the call then does the other). */
 DWORD wipc_plat_epoll_set(int epfd, int fd, unsigned events, int add);
+
+/* Adds the eventfd fd to epfd as a doorbell: each write to it wakes one
+ * thread in epoll_wait (edge-triggered; its counter is never read). */
+DWORD wipc_plat_epoll_bell(int epfd, int fd);
 
 /* Takes fd out of epfd (nothing if it is not there). */
 void wipc_plat_epoll_del(int epfd, int fd);

@@ -93,7 +93,26 @@ DWORD wipc_plat_epoll_set(int epfd, int fd, unsigned events, int add)
                 ((events & WIPC_PLAT_POLL_IN) ? EPOLLIN | EPOLLRDHUP : 0) |
                 ((events & WIPC_PLAT_POLL_OUT) ? EPOLLOUT : 0);
     ev.data.fd = fd;
-    if (epoll_ctl(epfd, add ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &ev) != 0)
+    if (epoll_ctl(epfd, add ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &ev) == 0)
+        return 0;
+    /* The set knows better than the caller: a descriptor closed and
+     * opened again under the same number left the set (ENOENT), and one
+     * that another descriptor of the same file kept there is in it. */
+    if ((add && errno == EEXIST) || (!add && errno == ENOENT)) {
+        if (epoll_ctl(epfd, add ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev) ==
+            0)
+            return 0;
+    }
+    return wipc_plat_error(errno);
+}
+
+DWORD wipc_plat_epoll_bell(int epfd, int fd)
+{
+    struct epoll_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.events = EPOLLIN | EPOLLET;
+    ev.data.fd = fd;
+    if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
         return wipc_plat_error(errno);
     return 0;
 }

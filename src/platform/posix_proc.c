@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -15,7 +16,39 @@
 
 DWORD wipc_plat_getpid(void) { return (DWORD)getpid(); }
 
-DWORD wipc_plat_gettid(void) { return (DWORD)syscall(SYS_gettid); }
+void wipc_cond_wait_ms(wipc_cond *c, wipc_mutex *m, unsigned ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += ms / 1000;
+    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    pthread_cond_timedwait(c, m, &ts);
+}
+
+/* Each thread's id, asked of the kernel once (the I/O engine notes it for
+ * every operation); a fork() child's thread has a new one. */
+static _Thread_local DWORD proc_tid;
+static pthread_once_t proc_tid_once = PTHREAD_ONCE_INIT;
+
+static void proc_tid_forked(void) { proc_tid = 0; }
+
+static void proc_tid_setup(void)
+{
+    pthread_atfork(NULL, NULL, proc_tid_forked);
+}
+
+DWORD wipc_plat_gettid(void)
+{
+    if (!proc_tid) {
+        pthread_once(&proc_tid_once, proc_tid_setup);
+        proc_tid = (DWORD)syscall(SYS_gettid);
+    }
+    return proc_tid;
+}
 
 DWORD wipc_plat_thread_start(void *(*fn)(void *), void *arg,
                              size_t stack_size)
