@@ -676,10 +676,12 @@ static DWORD io_run_locked(struct wipc_io_queue *q, struct io_op *op)
     engine.progressing--;
     op->busy = 0;
     op->io.timed_out = 0;
-    io_kick_tell_locked();
     if (r == ERROR_IO_PENDING) {
         if (op->cancel_err && !op->io.committed)
             return op->cancel_err;
+        /* Still pending: a kick waiting for this run is done (one that
+         * ends is told once it is delivered). */
+        io_kick_tell_locked();
         op->deadline = op->io.wait_ms < 0
                            ? UINT64_MAX
                            : wipc_plat_now_ms() + (uint64_t)op->io.wait_ms;
@@ -1241,6 +1243,13 @@ void wipc_io_kick(struct wipc_object *obj)
     wipc_mutex_lock(&engine.lock);
     n = link ? io_kick_collect_link(link, obj, pfd, cap)
              : io_kick_collect(&pfd, &cap, stack_pfd);
+    if (link && n == 0 && !io_link_busy(link, obj)) {
+        /* The other end waits for nothing, nor runs: nothing to do (the
+         * common case of a busy server, whose next read is not issued
+         * yet). */
+        wipc_mutex_unlock(&engine.lock);
+        return;
+    }
     wipc_mutex_unlock(&engine.lock);
     if (n)
         wipc_plat_poll_events(pfd, n, 0, &nready);

@@ -183,8 +183,8 @@ DWORD wipc_io_port_post(struct wipc_object *port,
 DWORD wipc_io_port_get(struct wipc_object *port, struct wipc_io_packet *out,
                        ULONG max, ULONG *got, DWORD timeout_ms, int alert_fd);
 
-/* The port's last handle is gone: its waiting threads return
- * ERROR_ABANDONED_WAIT_0, its packets are dropped (core/handle.c). */
+/* The port's last handle is gone (its type's close_last): its waiting
+ * threads return ERROR_ABANDONED_WAIT_0, its packets are dropped. */
 void wipc_io_port_close(struct wipc_object *port);
 
 /* The port's epoll set, where io.c watches its files' descriptors. */

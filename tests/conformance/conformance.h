@@ -80,6 +80,7 @@ static inline const char *conf_error(DWORD e)
         {487, "ERROR_INVALID_ADDRESS"},
         {535, "ERROR_PIPE_CONNECTED"},
         {536, "ERROR_PIPE_LISTENING"},
+        {735, "ERROR_ABANDONED_WAIT_0"},
         {995, "ERROR_OPERATION_ABORTED"},
         {996, "ERROR_IO_INCOMPLETE"},
         {997, "ERROR_IO_PENDING"},
