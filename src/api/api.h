@@ -101,6 +101,13 @@ DWORD api_open_remote_mailslot(LPCSTR name, ACCESS_MASK access, DWORD flags,
 DWORD api_publish(struct wipc_object *obj, ACCESS_MASK access, DWORD flags,
                   HANDLE *out);
 
+/* The end of an Open* function: with err 0, obj (its reference taken
+ * over) entered with desired_access mapped through its type, inheritable
+ * or not; the handle, or NULL with the last error set (err, or the
+ * table's). */
+HANDLE api_open_result(DWORD err, struct wipc_object *obj,
+                       DWORD desired_access, BOOL inherit);
+
 /*
  * Starts an operation of obj (opened with FILE_FLAG_OVERLAPPED, its type
  * has io_progress) for ov (overlapped_api.c): ERROR_IO_PENDING, or its

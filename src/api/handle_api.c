@@ -37,6 +37,22 @@ DWORD api_publish(struct wipc_object *obj, ACCESS_MASK access, DWORD flags,
     return err;
 }
 
+HANDLE api_open_result(DWORD err, struct wipc_object *obj,
+                       DWORD desired_access, BOOL inherit)
+{
+    HANDLE h = NULL;
+
+    if (!err)
+        err = api_publish(obj,
+                          wipc_object_map_access(obj->ops, desired_access),
+                          inherit ? HANDLE_FLAG_INHERIT : 0, &h);
+    if (err) {
+        SetLastError(err);
+        return NULL;
+    }
+    return h;
+}
+
 WINIPC_API BOOL WINAPI CloseHandle(HANDLE hObject)
 {
     struct wipc_object *obj;

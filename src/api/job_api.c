@@ -45,8 +45,7 @@ WINIPC_API HANDLE WINAPI CreateJobObjectA(LPSECURITY_ATTRIBUTES lpJobAttributes,
 WINIPC_API HANDLE WINAPI OpenJobObjectA(DWORD dwDesiredAccess,
                                         BOOL bInheritHandle, LPCSTR lpName)
 {
-    struct wipc_object *job;
-    HANDLE h;
+    struct wipc_object *job = NULL;
     DWORD err;
 
     if (!lpName) {
@@ -54,15 +53,7 @@ WINIPC_API HANDLE WINAPI OpenJobObjectA(DWORD dwDesiredAccess,
         return NULL;
     }
     err = wipc_job_open(lpName, &job);
-    if (!err)
-        err = api_publish(job, wipc_object_map_access(&wipc_job_ops,
-                                                      dwDesiredAccess),
-                          bInheritHandle ? HANDLE_FLAG_INHERIT : 0, &h);
-    if (err) {
-        SetLastError(err);
-        return NULL;
-    }
-    return h;
+    return api_open_result(err, job, dwDesiredAccess, bInheritHandle);
 }
 
 WINIPC_API BOOL WINAPI AssignProcessToJobObject(HANDLE hJob, HANDLE hProcess)

@@ -539,10 +539,11 @@ WINIPC_API BOOL WINAPI CreateProcessA(
         err = wipc_job_spawn_check(
             (dwCreationFlags & CREATE_BREAKAWAY_FROM_JOB) != 0,
             &c->req.new_pgroup, &in_job);
-    if (!err)
+    if (!err) {
         err = wipc_process_spawn(&c->req, &c->inh, &proc, &pid);
-    if (!err && in_job)
-        wipc_job_spawned();
+        if (err && in_job)
+            wipc_job_spawn_undo();
+    }
     if (!err)
         wipc_process_set_image(proc, c->path);
     spawn_ctx_free(c);
@@ -598,8 +599,7 @@ WINIPC_API void WINAPI ExitProcess(UINT uExitCode)
 WINIPC_API HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess,
                                      BOOL bInheritHandle, DWORD dwProcessId)
 {
-    struct wipc_object *obj;
-    HANDLE h;
+    struct wipc_object *obj = NULL;
     DWORD err;
 
     if (dwProcessId == 0) {
@@ -607,14 +607,5 @@ WINIPC_API HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess,
         return NULL;
     }
     err = wipc_process_get(dwProcessId, -1, &obj);
-    if (!err)
-        err = api_publish(obj,
-                          wipc_object_map_access(&wipc_process_ops,
-                                                 dwDesiredAccess),
-                          bInheritHandle ? HANDLE_FLAG_INHERIT : 0, &h);
-    if (err) {
-        SetLastError(err);
-        return NULL;
-    }
-    return h;
+    return api_open_result(err, obj, dwDesiredAccess, bInheritHandle);
 }

@@ -556,18 +556,22 @@ DWORD wipc_job_spawn_check(int breakaway, int *new_group, int *in_job)
                 err = ERROR_NOT_ENOUGH_QUOTA;
             }
         }
+        /* Counted before the child exists: whoever sees it in the job
+         * sees it in the total too (wipc_job_spawn_undo if it fails). */
+        if (!err)
+            atomic_fetch_add(&sh->total, 1);
     }
     wipc_plat_job_unmap(sh);
     return err;
 }
 
-void wipc_job_spawned(void)
+void wipc_job_spawn_undo(void)
 {
     struct wipc_job_shared *sh;
     DWORD pgid;
 
     if (wipc_plat_job_find(wipc_plat_getpid(), &sh, &pgid) != 0)
         return;
-    atomic_fetch_add(&sh->total, 1);
+    atomic_fetch_sub(&sh->total, 1);
     wipc_plat_job_unmap(sh);
 }

@@ -63,9 +63,10 @@ void wipc_job_set_port(struct wipc_object *job, struct wipc_object *port,
  * SILENT_BREAKAWAY_OK), 0 when it stays (CREATE_NEW_PROCESS_GROUP cannot
  * take it out).  ERROR_ACCESS_DENIED for a breakaway the job does not
  * allow, ERROR_NOT_ENOUGH_QUOTA at its active process limit.  *in_job: the
- * child will be in a job (call wipc_job_spawned after it started).
+ * child will be in a job, which counts it already (call wipc_job_spawn_undo
+ * if it cannot be started after all).
  */
 DWORD wipc_job_spawn_check(int breakaway, int *new_group, int *in_job);
-void wipc_job_spawned(void);
+void wipc_job_spawn_undo(void);
 
 #endif /* WIPC_JOB_H */
