@@ -800,6 +800,49 @@ static void test_last_handle_frees_instance(void)
     CloseHandle(c);
 }
 
+/* An overlapped TransactNamedPipe whose request does not fit the pipe at
+ * once: the call pends as one operation, which writes the whole request
+ * and then reads the reply; its result is the reply's size (not the
+ * request's), as on Windows, where it is one transceive request. */
+static void test_transact_pending_write(void)
+{
+    const char *name = pipe_name("transact");
+    HANDLE s = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX,
+                                PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 1,
+                                4096, 4096, 0, NULL);
+    HANDLE c = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL,
+                           OPEN_EXISTING, FILE_FLAG_OVERLAPPED, NULL);
+    DWORD mode = PIPE_READMODE_MESSAGE, n = 77, big = 4u << 20;
+    char *req = malloc(big), *got = malloc(big), reply[16];
+    OVERLAPPED ov;
+
+    CHECK(req && got && c != INVALID_HANDLE_VALUE);
+    if (!req || !got || c == INVALID_HANDLE_VALUE)
+        goto out;
+    CHECK_OK(SetNamedPipeHandleState(c, &mode, NULL, NULL));
+    memset(req, 'q', big);
+    ov_init(&ov, TRUE);
+    CHECK_FAILS(TransactNamedPipe(c, req, big, reply, sizeof reply, &n, &ov),
+                ERROR_IO_PENDING);
+    CHECK_EQ(n, 0);
+    /* The server takes the whole request, then answers. */
+    CHECK_OK(ReadFile(s, got, big, &n, NULL));
+    CHECK_EQ(n, big);
+    CHECK(memcmp(got, req, big) == 0);
+    CHECK(!HasOverlappedIoCompleted(&ov)); /* the reply is still to come */
+    CHECK_OK(WriteFile(s, "reply", 5, &n, NULL));
+    CHECK_OK(GetOverlappedResult(c, &ov, &n, TRUE));
+    CHECK_EQ(n, 5);
+    CHECK_EQ(ov.InternalHigh, 5);
+    CHECK_MEM(reply, "reply", 5);
+    CloseHandle(ov.hEvent);
+out:
+    free(req);
+    free(got);
+    CloseHandle(c);
+    CloseHandle(s);
+}
+
 /* ---- Completion routines and APCs ---------------------------------------- */
 
 static int routine_calls;
@@ -1488,6 +1531,7 @@ int main(int argc, char **argv)
     RUN(test_inherited_overlapped);
     RUN(test_cancel_synchronous_io);
     RUN(test_last_handle_frees_instance);
+    RUN(test_transact_pending_write);
     RUN(test_read_file_ex);
     RUN(test_queue_user_apc);
     RUN(test_port_packets);

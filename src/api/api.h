@@ -117,6 +117,11 @@ HANDLE api_open_result(DWORD err, struct wipc_object *obj,
 DWORD api_io_start(struct wipc_object *obj, enum wipc_io_kind kind, void *buf,
                    DWORD len, int64_t offset, OVERLAPPED *ov, DWORD *done);
 
+/* As api_io_start for an operation described in full (io: kind, buffers,
+ * offset; the rest zero), such as TransactNamedPipe's. */
+DWORD api_io_start_op(struct wipc_object *obj, const struct wipc_io *io,
+                      OVERLAPPED *ov, DWORD *done);
+
 /* As api_io_start for ReadFileEx and WriteFileEx: completes through
  * routine, queued as an APC to the calling thread; ov's event is the
  * program's own (not used). */

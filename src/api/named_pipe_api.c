@@ -415,6 +415,26 @@ WINIPC_API BOOL WINAPI GetNamedPipeInfo(HANDLE hNamedPipe, LPDWORD lpFlags,
     return TRUE;
 }
 
+/* TransactNamedPipe on a handle opened with FILE_FLAG_OVERLAPPED: the
+ * write and the read as one pending operation (named_pipe.c,
+ * np_io_transact), reported through ov as a read.  Releases obj. */
+static BOOL transact_overlapped(struct wipc_object *obj, void *in, DWORD in_len,
+                                void *out, DWORD out_len, DWORD *read,
+                                OVERLAPPED *ov)
+{
+    struct wipc_io io = {.kind = WIPC_IO_WRITE, .buf = in, .len = in_len,
+                         .offset = -1, .rbuf = out, .rlen = out_len};
+    DWORD done = 0, err;
+
+    ov->Internal = WIPC_STATUS_PENDING;
+    err = api_io_start_op(obj, &io, ov, &done);
+    wipc_object_release(obj);
+    if (read && !err)
+        *read = done; /* a partial message (ERROR_MORE_DATA) leaves it 0 */
+    wipc_io_kick(); /* see io_transfer */
+    return api_result(err);
+}
+
 WINIPC_API BOOL WINAPI TransactNamedPipe(HANDLE hNamedPipe, LPVOID lpInBuffer,
                                          DWORD nInBufferSize,
                                          LPVOID lpOutBuffer,
@@ -439,12 +459,24 @@ WINIPC_API BOOL WINAPI TransactNamedPipe(HANDLE hNamedPipe, LPVOID lpInBuffer,
     pipe_info(obj, anon, granted, &info);
     if (!anon)
         busy = wipc_npipe_has_unread(obj);
-    wipc_object_release(obj);
     if (!(info.pipe_type & PIPE_TYPE_MESSAGE) ||
         !(info.read_mode & PIPE_READMODE_MESSAGE))
-        return api_fail(ERROR_BAD_PIPE);
-    if (busy)
-        return api_fail(ERROR_PIPE_BUSY);
+        err = ERROR_BAD_PIPE;
+    else if (busy)
+        err = ERROR_PIPE_BUSY;
+    if (err) {
+        wipc_object_release(obj);
+        return api_fail(err);
+    }
+    /* An overlapped handle: one operation, which pends as a whole (its
+     * write may have to wait for room before the read begins). */
+    if (lpOverlapped && (obj->flags & WIPC_OBJ_OVERLAPPED) &&
+        obj->ops->io_progress && (lpInBuffer || !nInBufferSize) &&
+        (lpOutBuffer || !nOutBufferSize))
+        return transact_overlapped(obj, lpInBuffer, nInBufferSize,
+                                   lpOutBuffer, nOutBufferSize, lpBytesRead,
+                                   lpOverlapped);
+    wipc_object_release(obj);
     if (!WriteFile(hNamedPipe, lpInBuffer, nInBufferSize, &written,
                    lpOverlapped))
         return FALSE;

@@ -23,6 +23,12 @@ DWORD api_io_start(struct wipc_object *obj, enum wipc_io_kind kind, void *buf,
 {
     struct wipc_io io = {.kind = kind, .buf = buf, .len = len,
                          .offset = offset};
+    return api_io_start_op(obj, &io, ov, done);
+}
+
+DWORD api_io_start_op(struct wipc_object *obj, const struct wipc_io *io,
+                      OVERLAPPED *ov, DWORD *done)
+{
     struct wipc_io_notify n = {ov, NULL, wipc_event_set, wipc_event_reset,
                                NULL, 0};
     HANDLE ev = ov_event(ov);
@@ -33,7 +39,7 @@ DWORD api_io_start(struct wipc_object *obj, enum wipc_io_kind kind, void *buf,
         if (err)
             return err;
     }
-    return wipc_io_start(obj, &io, &n, done);
+    return wipc_io_start(obj, io, &n, done);
 }
 
 DWORD api_io_start_routine(struct wipc_object *obj, enum wipc_io_kind kind,

@@ -54,6 +54,11 @@ struct wipc_io {
      * cannot be undone (part of a message written): a cancellation then
      * waits for it to finish. */
     int committed;
+    /* A write that reads a message afterwards (TransactNamedPipe, one
+     * operation): NULL for others.  Once the write is out, the type reads
+     * into rbuf (rlen bytes), and done counts the bytes read. */
+    char *rbuf;
+    DWORD rlen;
 };
 
 /* What the caller of wipc_io_start asks for at completion. */

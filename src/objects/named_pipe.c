@@ -2191,6 +2191,27 @@ done:
     return err;
 }
 
+/* TransactNamedPipe as one operation: a write (in the writes' order, so
+ * no other message can cut into it) that then reads the reply.  While it
+ * writes, io->state is np_io_write's; once the message is out, the read
+ * takes over buf, len and done, and io->state says so. */
+#define NP_IO_TRANSACT_READING (1ull << 62)
+
+static DWORD np_io_transact(struct wipc_npipe *p, struct wipc_io *io)
+{
+    if (!(io->state & NP_IO_TRANSACT_READING)) {
+        DWORD err = np_io_write(p, io);
+        if (err)
+            return err;
+        io->state = NP_IO_TRANSACT_READING;
+        io->buf = io->rbuf;
+        io->len = io->rlen;
+        io->done = 0;
+        io->committed = 0;
+    }
+    return np_io_read(p, io);
+}
+
 static DWORD np_io_progress(struct wipc_object *obj, struct wipc_io *io)
 {
     struct wipc_npipe *p = np_of(obj);
@@ -2198,6 +2219,8 @@ static DWORD np_io_progress(struct wipc_object *obj, struct wipc_io *io)
     case WIPC_IO_READ:
         return np_io_read(p, io);
     case WIPC_IO_WRITE:
+        if (io->rbuf)
+            return np_io_transact(p, io);
         return np_io_write(p, io);
     case WIPC_IO_CONNECT:
         return np_io_connect(p, io);

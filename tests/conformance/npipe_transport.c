@@ -5,7 +5,9 @@
  * where a byte-mode read of a message pipe stops; a server end while a
  * synchronous ConnectNamedPipe waits on it (test_CancelSynchronousIo); a
  * pipe of one instance made again while a FlushFileBuffers of its closed
- * server end is still running.
+ * server end is still running; an overlapped TransactNamedPipe whose
+ * request cannot go out at once (one operation: its result is the
+ * reply).
  *
  * Every wait is bounded (5 s), so a missing completion shows as
  * WAIT_TIMEOUT instead of a hang.
@@ -14,6 +16,8 @@
 #include <windows.h>
 
 #include "conformance.h"
+
+#include <stdlib.h>
 
 #define PIPE_BASE "\\\\.\\pipe\\winipc_conf_npipe_transport_"
 #define WAIT_MS 5000
@@ -164,6 +168,51 @@ int main(void)
         CloseHandle(s2);
     }
     CloseHandle(c);
+
+    SECTION("an overlapped TransactNamedPipe whose request cannot go out at "
+            "once");
+    CHECK_CREATED("CreateNamedPipeA(message)", s,
+                  CreateNamedPipeA(PIPE_BASE "transact", PIPE_ACCESS_DUPLEX,
+                                   PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE,
+                                   1, 4096, 4096, 0, NULL));
+    CHECK_HANDLE("CreateFileA(client, overlapped)", c,
+                 CreateFileA(PIPE_BASE "transact", GENERIC_READ | GENERIC_WRITE,
+                             SHARE_ALL, NULL, OPEN_EXISTING,
+                             FILE_FLAG_OVERLAPPED, NULL));
+    {
+        DWORD mode = PIPE_READMODE_MESSAGE, big = 1u << 20;
+        char *req = malloc(big), *got = malloc(big), reply[16];
+        OVERLAPPED ov;
+        memset(&ov, 0, sizeof ov);
+        ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+        memset(req, 'q', big);
+        CHECK_BOOL("SetNamedPipeHandleState(client, message)",
+                   SetNamedPipeHandleState(c, &mode, NULL, NULL));
+        n = 77;
+        CHECK_BOOL("TransactNamedPipe(1 MiB request, ov)",
+                   TransactNamedPipe(c, req, big, reply, sizeof reply, &n,
+                                     &ov));
+        SHOW_UINT("  count", n);
+        CHECK_BOOL("server ReadFile(request)",
+                   ReadFile(s, got, big, &n, NULL));
+        SHOW_UINT("  bytes", n);
+        CHECK_TRUE("  the request arrived whole",
+                   n == big && memcmp(got, req, big) == 0);
+        CHECK_TRUE("  the transaction is still pending",
+                   !HasOverlappedIoCompleted(&ov));
+        CHECK_BOOL("server WriteFile(\"reply\")",
+                   WriteFile(s, "reply", 5, &n, NULL));
+        CHECK_WAIT("the event", WaitForSingleObject(ov.hEvent, WAIT_MS));
+        n = 77;
+        CHECK_BOOL("GetOverlappedResult", GetOverlappedResult(c, &ov, &n, FALSE));
+        SHOW_UINT("  bytes", n);
+        conf_show_bytes("  reply", reply, n == 5 ? 5 : 0);
+        CloseHandle(ov.hEvent);
+        free(req);
+        free(got);
+    }
+    CloseHandle(c);
+    CloseHandle(s);
 
     CONF_DONE();
 }
