@@ -520,10 +520,9 @@ WINIPC_API BOOL WINAPI CreateProcessA(
     if ((dwCreationFlags & (CREATE_NEW_CONSOLE | DETACHED_PROCESS)) ==
         (CREATE_NEW_CONSOLE | DETACHED_PROCESS))
         return api_fail(ERROR_INVALID_PARAMETER);
-    /* Alone, each is accepted and changes nothing: there is no console to
-     * create or leave.  The child's standard handles stay those the
-     * parent passes (a detached Windows child without STARTF_USESTDHANDLES
-     * has none: README, behaviour notes). */
+    /* Alone, each is accepted: there is no console to create or leave.  A
+     * detached child without STARTF_USESTDHANDLES has no standard handles,
+     * as on Windows (spawn_std). */
     c = calloc(1, sizeof *c);
     if (!c)
         return api_fail(ERROR_NOT_ENOUGH_MEMORY);
