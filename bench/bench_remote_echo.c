@@ -3,10 +3,10 @@
  * an SMB client reaches through smbd:
  *
  *   bench_remote_echo winipc NAME   a winipc message-mode pipe server, as a
- *                                   Windows program would be (a thread per
- *                                   connected instance, a new instance
- *                                   listening as each client connects),
- *                                   reached through winipc-smbd-bridge
+ *                                   Windows program would be (4 instances,
+ *                                   a thread each: connect, serve,
+ *                                   disconnect), reached through
+ *                                   winipc-smbd-bridge
  *   bench_remote_echo raw SOCKET    the baseline: a minimal server written
  *                                   for the benchmark that listens on
  *                                   smbd's np/ socket itself, answers the
@@ -37,20 +37,30 @@ static void *winipc_instance(void *arg)
     HANDLE h = arg;
     char *buf = malloc(BUF);
     DWORD n, w;
-    while (buf && ReadFile(h, buf, BUF, &n, NULL))
-        if (!WriteFile(h, buf, n, &w, NULL))
+    while (buf) {
+        if (!ConnectNamedPipe(h, NULL) && GetLastError() != ERROR_PIPE_CONNECTED)
             break;
+        while (ReadFile(h, buf, BUF, &n, NULL))
+            if (!WriteFile(h, buf, n, &w, NULL))
+                break;
+        DisconnectNamedPipe(h);
+    }
     free(buf);
     CloseHandle(h);
     return NULL;
 }
 
+/* INSTANCES instances, each with its thread that connects, serves its
+ * client and disconnects, over and over: a client always finds one
+ * listening (as the raw server's accept loop always listens). */
+#define INSTANCES 4
+
 static int serve_winipc(const char *name)
 {
     char path[300];
     snprintf(path, sizeof path, "\\\\.\\pipe\\%s", name);
-    int ready = 0;
-    for (;;) {
+    pthread_t t[INSTANCES];
+    for (int i = 0; i < INSTANCES; i++) {
         HANDLE h = CreateNamedPipeA(
             path, PIPE_ACCESS_DUPLEX,
             PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE | PIPE_WAIT,
@@ -60,20 +70,14 @@ static int serve_winipc(const char *name)
                     (unsigned long)GetLastError());
             return 1;
         }
-        if (!ready++) {
-            printf("READY\n");
-            fflush(stdout);
-        }
-        if (!ConnectNamedPipe(h, NULL) && GetLastError() != ERROR_PIPE_CONNECTED) {
-            CloseHandle(h);
-            continue;
-        }
-        pthread_t t;
-        if (pthread_create(&t, NULL, winipc_instance, h) == 0)
-            pthread_detach(t);
-        else
-            CloseHandle(h);
+        if (pthread_create(&t[i], NULL, winipc_instance, h) != 0)
+            return 1;
     }
+    printf("READY\n");
+    fflush(stdout);
+    for (int i = 0; i < INSTANCES; i++)
+        pthread_join(t[i], NULL);
+    return 0;
 }
 
 /* ---- raw: the handshake done here -------------------------------------- */

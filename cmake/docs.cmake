@@ -9,7 +9,7 @@
 set(WINIPC_MAN AUTO CACHE STRING "Build the man pages with scdoc (ON, OFF, AUTO)")
 set_property(CACHE WINIPC_MAN PROPERTY STRINGS ON OFF AUTO)
 
-set(WINIPC_MAN_PAGES winipc.1 winipc.7)
+set(WINIPC_MAN_PAGES winipc.1 winipc.7 winipc-smbd-bridge.8)
 set(WINIPC_MAN_BUILT OFF)
 if(NOT WINIPC_MAN STREQUAL "OFF")
   find_program(WINIPC_SCDOC scdoc)

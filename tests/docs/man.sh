@@ -29,7 +29,7 @@ for tool in man groff; do
         { echo "FAIL: $tool is needed to check the man pages" >&2; exit 1; }
 done
 
-for page in winipc.1 winipc.7; do
+for page in winipc.1 winipc.7 winipc-smbd-bridge.8; do
     f=$man_dir/$page
     if [ ! -s "$f" ]; then
         fail "$f was not built"

@@ -57,7 +57,8 @@ struct entry {
     char np[WIPC_NS_NAME_MAX + 16]; /* the socket's name in np/ */
     char pipe[WIPC_NS_NAME_MAX + 16]; /* "\\.\pipe\NAME" */
     int lfd;
-    int seen; /* still live at the last scan */
+    int seen;    /* live at the last scan */
+    int missing; /* scans in a row that did not list it */
     struct wipc_npipe_status st;
 };
 
@@ -211,8 +212,13 @@ static void scan(void)
         e->seen = 1;
     }
     wipc_registry_free_pipes(list, n);
+    /* A listing skips a registry it cannot read at that moment (its lock
+     * held past the bound): a pipe is withdrawn only when three scans in a
+     * row did not list it. */
     for (size_t i = nentries; i-- > 0;)
-        if (!entries[i]->seen) {
+        if (entries[i]->seen)
+            entries[i]->missing = 0;
+        else if (++entries[i]->missing >= 3) {
             if (opt.verbose)
                 say("withdrawing np/%s", entries[i]->np);
             entry_drop(i);
@@ -334,7 +340,18 @@ static void serve(struct entry *e, int fd)
         access |= GENERIC_WRITE;
     if (e->st.open_mode & PIPE_ACCESS_OUTBOUND)
         access |= GENERIC_READ;
+    /* Every instance busy: smbd cannot tell its client ERROR_PIPE_BUSY, so
+     * the bridge waits as a Windows client would (WaitNamedPipe, the
+     * pipe's default time-out: a server loop makes its next instance just
+     * after ConnectNamedPipe returns), then gives up. */
     h = CreateFileA(e->pipe, access, 0, NULL, OPEN_EXISTING, 0, NULL);
+    for (int tries = 0; h == INVALID_HANDLE_VALUE &&
+                        GetLastError() == ERROR_PIPE_BUSY && tries < 3;
+         tries++) {
+        if (!WaitNamedPipeA(e->pipe, NMPWAIT_USE_DEFAULT_WAIT))
+            break;
+        h = CreateFileA(e->pipe, access, 0, NULL, OPEN_EXISTING, 0, NULL);
+    }
     if (h == INVALID_HANDLE_VALUE) {
         say("np/%s: %s\\%s from %s: no instance (error %lu)", e->np,
             r.domain_name, r.account_name, r.remote_client_addr,
