@@ -7,7 +7,7 @@ folders, the bridge (winipc-smbd-bridge) on smbd's np/ folder, winipc
 servers (remote_server, the seeds' named_pipe_server), and talks to them
 as SMB clients nobody here wrote: impacket and Samba's Python bindings.
 
-    remote_test.py BRIDGE REMOTE_SERVER LIBDIR [NAMED_PIPE_SERVER]
+    remote_test.py BRIDGE REMOTE_SERVER LIBDIR [WINDOWS_EXAMPLES_DIR]
 
 Prints one line per check and "N passed, N failed" at the end; exits 1 if
 any failed.
@@ -26,7 +26,7 @@ from impacket.smbconnection import SMBConnection, SessionError
 import smbd_netns
 
 BRIDGE, SERVER, LIBDIR = sys.argv[1:4]
-EXAMPLE = sys.argv[4] if len(sys.argv) > 4 else None
+EXAMPLES = sys.argv[4] if len(sys.argv) > 4 else None
 PASSWORDS = {'root': 'Wipc-root-1', 'nobody': 'Wipc-nobody-1'}
 WAIT = 20  # seconds any one expected event may take (sanitizer builds)
 
@@ -339,11 +339,11 @@ def start_server_no_np(name, *args):
 
 
 def test_example():
-    if not EXAMPLE:
+    if not EXAMPLES:
         print('SKIP: the examples are not built')
         return
     # The example writes to a pipe here: line buffering, as make demo does.
-    s = Proc(['stdbuf', '-oL', EXAMPLE])
+    s = Proc(['stdbuf', '-oL', os.path.join(EXAMPLES, 'named_pipe_server')])
     check(s.expect('[server] waiting') is not None and
           np_entry_appears('simple_pipe'),
           'the seeds\' named_pipe_server is offered in np/')
@@ -355,6 +355,33 @@ def test_example():
           b'received\0', 'it answers a remote client: %r' % got)
     c.closeFile(tid, fid)
     s.stop()
+
+
+def test_overlapped_example():
+    """The seeds' one-thread overlapped server, unchanged: two remote
+    clients at once, each on its own instance."""
+    if not EXAMPLES:
+        return
+    s = Proc(['stdbuf', '-oL',
+              os.path.join(EXAMPLES, 'overlapped_pipe_server'), '2'])
+    check(s.expect('[server]') is not None and
+          np_entry_appears('overlapped_pipe'),
+          'the seeds\' overlapped_pipe_server is offered in np/')
+    conns = []
+    for text in (b'first remote', b'second remote'):
+        c, tid = smb('root')
+        fid = c.openFile(tid, 'overlapped_pipe')
+        c.writeFile(tid, fid, text + b'\0')
+        conns.append((c, tid, fid, text))
+    answers = [c.readFile(tid, fid, 0, 4096) for c, tid, fid, _ in conns]
+    check(all(a.startswith(b'instance ') and
+              a.endswith(b' received: ' + t + b'\0')
+              for a, (_, _, _, t) in zip(answers, conns)),
+          'it answers two remote clients at once: %r' % answers)
+    for c, tid, fid, _ in conns:
+        c.closeFile(tid, fid)
+    s.p.wait(timeout=WAIT)
+    check(s.p.returncode == 0, 'and ends after its two clients')
 
 
 def main():
@@ -369,6 +396,7 @@ def main():
         p = test_identity()
         test_reject_remote()
         test_example()
+        test_overlapped_example()
         b.stop()
         test_anonymous_allowed(p)
     finally:
