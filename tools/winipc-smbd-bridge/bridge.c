@@ -302,6 +302,7 @@ static void serve(struct entry *e, int fd)
     struct ucred cred;
     socklen_t clen = sizeof cred;
     uint8_t head[4], *req = NULL;
+    size_t total = 0;
     struct wipc_npa_req r;
     const char *why = NULL;
     HANDLE h = INVALID_HANDLE_VALUE;
@@ -312,7 +313,6 @@ static void serve(struct entry *e, int fd)
             (unsigned)cred.uid);
         goto out;
     }
-    size_t total;
     if (read_full(fd, head, 4, BRIDGE_HANDSHAKE_MS) != 0 ||
         (total = wipc_npa_req_total(head)) == 0 ||
         !(req = malloc(total))) {
@@ -408,6 +408,9 @@ static void serve(struct entry *e, int fd)
 out:
     if (h != INVALID_HANDLE_VALUE)
         CloseHandle(h);
+    /* The request holds the session key: not left in freed memory. */
+    if (req)
+        explicit_bzero(req, total);
     free(req);
     close(fd);
 }
