@@ -56,6 +56,7 @@ HANDLE api_open_result(DWORD err, struct wipc_object *obj,
 WINIPC_API BOOL WINAPI CloseHandle(HANDLE hObject)
 {
     struct wipc_object *obj;
+    uint64_t link = 0;
     int kick = 0;
     DWORD err;
 
@@ -70,11 +71,12 @@ WINIPC_API BOOL WINAPI CloseHandle(HANDLE hObject)
      * object is looked at (is its peer here?) before it goes. */
     if (wipc_handle_ref(hObject, NULL, 0, &obj, NULL) == 0) {
         kick = wipc_io_kick_wanted(obj);
+        link = atomic_load(&obj->io_link);
         wipc_object_release(obj);
     }
     err = wipc_handle_close(hObject);
     if (kick)
-        wipc_io_kick(NULL);
+        wipc_io_kick_link(link);
     return api_result(err);
 }
 

@@ -1221,21 +1221,33 @@ int wipc_io_kick_wanted(struct wipc_object *obj)
            !atomic_load_explicit(&obj->io_peer_away, memory_order_relaxed);
 }
 
+static void io_kick(uint64_t link, const struct wipc_object *obj);
+
 void wipc_io_kick(struct wipc_object *obj)
+{
+    if (__atomic_load_n(&engine.queued, __ATOMIC_RELAXED) == 0)
+        return;
+    if (obj && !wipc_io_kick_wanted(obj))
+        return;
+    io_kick(obj ? atomic_load(&obj->io_link) : 0, obj);
+}
+
+void wipc_io_kick_link(uint64_t link)
+{
+    if (__atomic_load_n(&engine.queued, __ATOMIC_RELAXED) == 0)
+        return;
+    io_kick(link, NULL);
+}
+
+/* wipc_io_kick for the queues linked to link (not obj's), or every queue
+ * (link 0). */
+static void io_kick(uint64_t link, const struct wipc_object *obj)
 {
     struct wipc_plat_pollfd stack_pfd[32], *pfd = stack_pfd;
     struct io_done d = {NULL, NULL};
     size_t n, cap = sizeof stack_pfd / sizeof stack_pfd[0];
-    uint64_t link = 0;
     int nready = 0;
 
-    if (__atomic_load_n(&engine.queued, __ATOMIC_RELAXED) == 0)
-        return;
-    if (obj) {
-        if (!wipc_io_kick_wanted(obj))
-            return;
-        link = atomic_load(&obj->io_link);
-    }
     /* The descriptors the operations wait for, looked at with poll(2):
      * unlike an epoll_wait, that takes no report away from the threads
      * sleeping in the sets.  With a link, only the other end's (one or

@@ -129,6 +129,10 @@ void wipc_io_kick(struct wipc_object *obj);
  * (what wipc_io_kick(obj) looks at first). */
 int wipc_io_kick_wanted(struct wipc_object *obj);
 
+/* wipc_io_kick for an object that is gone (CloseHandle): its io_link,
+ * read before, names the other end (0: every queue is looked at). */
+void wipc_io_kick_link(uint64_t link);
+
 /*
  * Runs the operations waiting for the descriptors that epoll set epfd
  * reported in ev (n of them; a completion port's thread, which took them

@@ -14,7 +14,7 @@
 
 #include "platform.h"
 
-DWORD wipc_plat_getpid(void) { return (DWORD)getpid(); }
+
 
 void wipc_cond_wait_ms(wipc_cond *c, wipc_mutex *m, unsigned ms)
 {
@@ -34,11 +34,30 @@ void wipc_cond_wait_ms(wipc_cond *c, wipc_mutex *m, unsigned ms)
 static _Thread_local DWORD proc_tid;
 static pthread_once_t proc_tid_once = PTHREAD_ONCE_INIT;
 
-static void proc_tid_forked(void) { proc_tid = 0; }
+/* The process id, asked once (named pipes compare their peer's with it
+ * at each connection); fork() children ask again. */
+static DWORD proc_pid;
+
+static void proc_tid_forked(void)
+{
+    proc_tid = 0;
+    __atomic_store_n(&proc_pid, 0, __ATOMIC_RELAXED);
+}
 
 static void proc_tid_setup(void)
 {
     pthread_atfork(NULL, NULL, proc_tid_forked);
+}
+
+DWORD wipc_plat_getpid(void)
+{
+    DWORD pid = __atomic_load_n(&proc_pid, __ATOMIC_RELAXED);
+    if (!pid) {
+        pthread_once(&proc_tid_once, proc_tid_setup);
+        pid = (DWORD)getpid();
+        __atomic_store_n(&proc_pid, pid, __ATOMIC_RELAXED);
+    }
+    return pid;
 }
 
 DWORD wipc_plat_gettid(void)
