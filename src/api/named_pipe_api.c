@@ -428,10 +428,10 @@ static BOOL transact_overlapped(struct wipc_object *obj, void *in, DWORD in_len,
 
     ov->Internal = WIPC_STATUS_PENDING;
     err = api_io_start_op(obj, &io, ov, &done);
-    wipc_object_release(obj);
     if (read && !err)
         *read = done; /* a partial message (ERROR_MORE_DATA) leaves it 0 */
-    wipc_io_kick(); /* see io_transfer */
+    wipc_io_kick(obj); /* see io_transfer */
+    wipc_object_release(obj);
     return api_result(err);
 }
 
