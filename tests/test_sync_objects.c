@@ -640,6 +640,74 @@ static void test_close_while_in_use(void)
     CloseHandle(g_churn);
 }
 
+/* Open* checks the access asked as Windows' object manager does: none at
+ * all or a right the type lacks is ERROR_ACCESS_DENIED, after a missing
+ * name's ERROR_FILE_NOT_FOUND (Wine's sync.c test_mutex; Wine 10's
+ * server refuses an empty access for every type), ACCESS_SYSTEM_SECURITY
+ * needs a privilege, MAXIMUM_ALLOWED is every right. */
+static void test_open_access(void)
+{
+    char name[64];
+    HANDLE m, e, s, t, f, h;
+    DWORD failed = 0;
+    int i;
+
+    snprintf(name, sizeof name, "wipc_acc_%d", (int)getpid());
+    CHECK_FAILS(OpenMutexA(0, FALSE, name), ERROR_FILE_NOT_FOUND);
+    m = CreateMutexA(NULL, FALSE, name);
+    CHECK(m != NULL);
+    CHECK_FAILS(OpenMutexA(0, FALSE, name), ERROR_ACCESS_DENIED);
+    for (i = 0; i < 32; i++) {
+        SetLastError(0xdeadbeef);
+        h = OpenMutexA(1u << i, FALSE, name);
+        if (h) {
+            CloseHandle(h);
+            continue;
+        }
+        failed |= 1u << i;
+        CHECK_EQ(GetLastError(), (1u << i) == ACCESS_SYSTEM_SECURITY
+                                     ? ERROR_PRIVILEGE_NOT_HELD
+                                     : ERROR_ACCESS_DENIED);
+    }
+    CHECK_EQ(failed, 0x0de0fffeu);
+    h = OpenMutexA(MAXIMUM_ALLOWED, FALSE, name);
+    CHECK(h != NULL);
+    CHECK_EQ(WaitForSingleObject(h, 0), WAIT_OBJECT_0);
+    CHECK_OK(ReleaseMutex(h));
+    CloseHandle(h);
+    CloseHandle(m);
+
+    e = CreateEventA(NULL, TRUE, FALSE, name);
+    CHECK_FAILS(OpenEventA(0, FALSE, name), ERROR_ACCESS_DENIED);
+    CHECK_FAILS(OpenEventA(SYNCHRONIZE | 4, FALSE, name), ERROR_ACCESS_DENIED);
+    h = OpenEventA(MAXIMUM_ALLOWED, FALSE, name);
+    CHECK(h != NULL);
+    CHECK_OK(SetEvent(h));
+    CHECK_EQ(WaitForSingleObject(h, 0), WAIT_OBJECT_0);
+    CloseHandle(h);
+    CloseHandle(e);
+    s = CreateSemaphoreA(NULL, 0, 1, name);
+    CHECK_FAILS(OpenSemaphoreA(0, FALSE, name), ERROR_ACCESS_DENIED);
+    CHECK_FAILS(OpenSemaphoreA(SYNCHRONIZE | 4, FALSE, name),
+                ERROR_ACCESS_DENIED);
+    CloseHandle(s);
+    t = CreateWaitableTimerA(NULL, TRUE, name);
+    CHECK_FAILS(OpenWaitableTimerA(0, FALSE, name), ERROR_ACCESS_DENIED);
+    CHECK_FAILS(OpenWaitableTimerA(ACCESS_SYSTEM_SECURITY, FALSE, name),
+                ERROR_PRIVILEGE_NOT_HELD);
+    CloseHandle(t);
+    f = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 4096,
+                           name);
+    CHECK_FAILS(OpenFileMappingA(0, FALSE, name), ERROR_ACCESS_DENIED);
+    CHECK_FAILS(OpenFileMappingA(FILE_MAP_READ | 0x100, FALSE, name),
+                ERROR_ACCESS_DENIED);
+    h = OpenFileMappingA(MAXIMUM_ALLOWED, FALSE, name);
+    CHECK(h != NULL);
+    CHECK(h && MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0) != NULL);
+    CloseHandle(h);
+    CloseHandle(f);
+}
+
 /* ---- PulseEvent ------------------------------------------------------------ */
 
 #define PULSE_THREADS 3
@@ -1157,6 +1225,7 @@ int main(int argc, char **argv)
     RUN(test_mutex_owner_killed);
     RUN(test_name_outlives_creator_handle);
     RUN(test_owner_closes_then_ends);
+    RUN(test_open_access);
     RUN(test_pulse_event);
     RUN(test_pulse_event_processes);
     RUN(test_close_while_in_use);

@@ -6,6 +6,13 @@
  * per-process counts it finds), nothing waits for ever, and the final
  * counts agree.  Also: producers and consumers over a named semaphore,
  * nothing lost or taken twice.  Helpers are this binary run again.
+ *
+ * The suite runs a scaled-down version (8 processes x 3,000 increments, 3
+ * killed; 8 producers and 8 consumers, 250 items each); the issue's full
+ * size (8 x 100,000, 4 killed; 12,500 items each) runs with
+ * WINIPC_STRESS_FULL=1 (bench/RESULTS-sync.md has the figures).  Which
+ * workers are killed, and when, is drawn at random (the seed is printed;
+ * WINIPC_STRESS_SEED sets it).
  */
 #include <windows.h>
 
@@ -16,17 +23,30 @@
 
 #include "testlib.h"
 
-#define WORKERS 4
-#define ROUNDS 3000
-#define KILLS 3
+#define WORKERS 8
+#define KILLS_MAX 4
+
+static int rounds = 3000, kills = 3, items = 250;
 
 struct shared {
     volatile LONG counter;
     volatile LONG done[WORKERS];
     volatile LONG abandoned;
-    volatile LONG hold[WORKERS]; /* worker i is to stop inside (set first) */
+    volatile LONG hold[WORKERS]; /* worker i stops inside at this round + 1
+                                  * (0: never; set first) */
     volatile LONG holder;        /* the worker that stopped inside */
 };
+
+/* The full size, with WINIPC_STRESS_FULL=1. */
+static void stress_size(void)
+{
+    const char *full = getenv("WINIPC_STRESS_FULL");
+    if (full && *full && strcmp(full, "0") != 0) {
+        rounds = 100000;
+        kills = KILLS_MAX;
+        items = 12500;
+    }
+}
 
 static char self_exe[4096];
 static char map_name[64], mutex_name[64], held_name[64];
@@ -38,8 +58,8 @@ static void names(const char *pid)
     snprintf(held_name, sizeof held_name, "wipc_stress_held_%s", pid);
 }
 
-/* PID I: ROUNDS increments under the mutex; if asked, stops holding it
- * once a quarter through, and says so (then the test kills it). */
+/* PID I ROUNDS: increments under the mutex; if asked, stops holding it at
+ * the round drawn for it, and says so (then the test kills it). */
 static int helper_worker(int argc, char **argv)
 {
     HANDLE map, mtx, held;
@@ -48,6 +68,7 @@ static int helper_worker(int argc, char **argv)
     (void)argc;
     names(argv[0]);
     i = atoi(argv[1]);
+    rounds = atoi(argv[2]);
     map = OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, map_name);
     mtx = OpenMutexA(SYNCHRONIZE, FALSE, mutex_name);
     held = OpenEventA(EVENT_MODIFY_STATE, FALSE, held_name);
@@ -56,7 +77,7 @@ static int helper_worker(int argc, char **argv)
     s = MapViewOfFile(map, FILE_MAP_ALL_ACCESS, 0, 0, 0);
     if (!s)
         return 11;
-    for (n = 0; n < ROUNDS; n++) {
+    for (n = 0; n < rounds; n++) {
         DWORD r = WaitForSingleObject(mtx, 30000);
         if (r == WAIT_ABANDONED) {
             LONG sum = 0;
@@ -68,7 +89,7 @@ static int helper_worker(int argc, char **argv)
             return 12;
         }
         s->counter++;
-        if (s->hold[i] && n >= ROUNDS / 4) { /* well into its run */
+        if (s->hold[i] && n + 1 >= s->hold[i]) { /* its round */
             s->holder = i;
             SetEvent(held);
             for (;;)
@@ -89,8 +110,15 @@ static void test_killed_owners(void)
     HANDLE map, mtx, held;
     struct shared *s;
     LONG sum = 0;
-    int i, k;
+    int i, k, victim[KILLS_MAX];
+    unsigned seed = (unsigned)getpid() ^ (unsigned)GetTickCount();
+    const char *seed_env = getenv("WINIPC_STRESS_SEED");
 
+    if (seed_env && *seed_env)
+        seed = (unsigned)strtoul(seed_env, NULL, 0);
+    srand(seed);
+    printf("     seed %u: %d workers x %d increments, %d killed\n", seed,
+           WORKERS, rounds, kills);
     snprintf(pid, sizeof pid, "%d", (int)getpid());
     names(pid);
     map = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0,
@@ -102,30 +130,37 @@ static void test_killed_owners(void)
     CHECK(s != NULL);
     if (!s)
         return;
-    for (k = 0; k < KILLS; k++)
-        s->hold[k] = 1;
+    /* Distinct victims, each stopping at a round of its own. */
+    for (k = 0; k < kills; k++) {
+        do
+            victim[k] = rand() % WORKERS;
+        while (s->hold[victim[k]]);
+        s->hold[victim[k]] = 1 + rand() % rounds;
+    }
     for (i = 0; i < WORKERS; i++) {
-        snprintf(cmd, sizeof cmd, "\"%s\" --helper worker %s %d", self_exe,
-                 pid, i);
+        snprintf(cmd, sizeof cmd, "\"%s\" --helper worker %s %d %d",
+                 self_exe, pid, i, rounds);
         CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL,
                                 &si, &pi[i]));
     }
-    /* Workers 0..KILLS-1 stop inside their critical section, one at a
-     * time (the mutex is theirs then): each is killed there while the
-     * others wait for the mutex. */
-    for (k = 0; k < KILLS; k++) {
+    /* The victims stop inside their critical section, one at a time (the
+     * mutex is theirs then): each is killed there while the others wait
+     * for the mutex. */
+    for (k = 0; k < kills; k++) {
         LONG h;
-        CHECK_EQ(WaitForSingleObject(held, 30000), WAIT_OBJECT_0);
+        CHECK_EQ(WaitForSingleObject(held, 120000), WAIT_OBJECT_0);
         h = s->holder;
-        CHECK(h >= 0 && h < KILLS);
-        if (h < 0 || h >= KILLS)
+        CHECK(h >= 0 && h < WORKERS && s->hold[h]);
+        if (h < 0 || h >= WORKERS || !s->hold[h])
             break;
         CHECK_OK(TerminateProcess(pi[h].hProcess, 9));
         CHECK_EQ(WaitForSingleObject(pi[h].hProcess, 30000), WAIT_OBJECT_0);
     }
-    for (i = KILLS; i < WORKERS; i++) {
+    for (i = 0; i < WORKERS; i++) {
         DWORD code = 99;
-        CHECK_EQ(WaitForSingleObject(pi[i].hProcess, 60000), WAIT_OBJECT_0);
+        if (s->hold[i])
+            continue;
+        CHECK_EQ(WaitForSingleObject(pi[i].hProcess, 600000), WAIT_OBJECT_0);
         CHECK_OK(GetExitCodeProcess(pi[i].hProcess, &code));
         CHECK_EQ(code, 0);
     }
@@ -144,10 +179,10 @@ static void test_killed_owners(void)
     sum = 0;
     for (i = 0; i < WORKERS; i++)
         sum += s->done[i];
-    CHECK_EQ(s->abandoned, KILLS);
+    CHECK_EQ(s->abandoned, kills);
     CHECK_EQ(s->counter, sum);
-    for (i = KILLS; i < WORKERS; i++)
-        CHECK_EQ(s->done[i], ROUNDS);
+    for (i = 0; i < WORKERS; i++)
+        CHECK_EQ(s->done[i], s->hold[i] ? s->hold[i] - 1 : rounds);
     for (i = 0; i < WORKERS; i++) {
         CloseHandle(pi[i].hProcess);
         CloseHandle(pi[i].hThread);
@@ -160,19 +195,19 @@ static void test_killed_owners(void)
 
 /* ---- Producers and consumers ------------------------------------------------ */
 
-#define ITEMS 2000
-#define PRODUCERS 4
-#define CONSUMERS 4
+#define ITEMS_MAX 12500
+#define PRODUCERS 8
+#define CONSUMERS 8
 
 struct queue {
-    volatile LONG taken[PRODUCERS * ITEMS];
+    volatile LONG taken[PRODUCERS * ITEMS_MAX];
     volatile LONG next;   /* the next slot to fill (under the mutex) */
     volatile LONG head;   /* the next slot to take (under the mutex) */
-    volatile LONG slots[PRODUCERS * ITEMS];
+    volatile LONG slots[PRODUCERS * ITEMS_MAX + CONSUMERS];
 };
 
-/* PID ROLE I: a producer puts ITEMS numbers; a consumer takes until it
- * reads -1. */
+/* PID ROLE I ITEMS: a producer puts ITEMS numbers; a consumer takes until
+ * it reads -1. */
 static int helper_queue(int argc, char **argv)
 {
     char qn[64], sn[64], mn[64];
@@ -184,6 +219,7 @@ static int helper_queue(int argc, char **argv)
     snprintf(sn, sizeof sn, "wipc_q_sem_%s", argv[0]);
     snprintf(mn, sizeof mn, "wipc_q_mtx_%s", argv[0]);
     i = atoi(argv[2]);
+    items = atoi(argv[3]);
     map = OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, qn);
     sem = OpenSemaphoreA(SYNCHRONIZE | SEMAPHORE_MODIFY_STATE, FALSE, sn);
     mtx = OpenMutexA(SYNCHRONIZE, FALSE, mn);
@@ -193,10 +229,10 @@ static int helper_queue(int argc, char **argv)
     if (!q)
         return 11;
     if (strcmp(argv[1], "produce") == 0) {
-        for (int n = 0; n < ITEMS; n++) {
+        for (int n = 0; n < items; n++) {
             if (WaitForSingleObject(mtx, 30000) != WAIT_OBJECT_0)
                 return 12;
-            q->slots[q->next++] = i * ITEMS + n;
+            q->slots[q->next++] = i * items + n;
             ReleaseMutex(mtx);
             if (!ReleaseSemaphore(sem, 1, NULL))
                 return 13;
@@ -232,21 +268,22 @@ static void test_producers_consumers(void)
     snprintf(mn, sizeof mn, "wipc_q_mtx_%s", pid);
     map = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0,
                              sizeof(struct queue) + 4096, qn);
-    sem = CreateSemaphoreA(NULL, 0, PRODUCERS * ITEMS + CONSUMERS, sn);
+    sem = CreateSemaphoreA(NULL, 0, PRODUCERS * items + CONSUMERS, sn);
     mtx = CreateMutexA(NULL, FALSE, mn);
     q = map ? MapViewOfFile(map, FILE_MAP_ALL_ACCESS, 0, 0, 0) : NULL;
     CHECK(q && sem && mtx);
     if (!q)
         return;
     for (i = 0; i < PRODUCERS + CONSUMERS; i++) {
-        snprintf(cmd, sizeof cmd, "\"%s\" --helper queue %s %s %d", self_exe,
-                 pid, i < PRODUCERS ? "produce" : "consume", i % PRODUCERS);
+        snprintf(cmd, sizeof cmd, "\"%s\" --helper queue %s %s %d %d",
+                 self_exe, pid, i < PRODUCERS ? "produce" : "consume",
+                 i % PRODUCERS, items);
         CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL,
                                 &si, &pi[i]));
     }
     for (i = 0; i < PRODUCERS; i++) {
         DWORD code = 99;
-        CHECK_EQ(WaitForSingleObject(pi[i].hProcess, 60000), WAIT_OBJECT_0);
+        CHECK_EQ(WaitForSingleObject(pi[i].hProcess, 600000), WAIT_OBJECT_0);
         GetExitCodeProcess(pi[i].hProcess, &code);
         CHECK_EQ(code, 0);
     }
@@ -258,13 +295,13 @@ static void test_producers_consumers(void)
     CHECK_OK(ReleaseSemaphore(sem, CONSUMERS, NULL));
     for (i = PRODUCERS; i < PRODUCERS + CONSUMERS; i++) {
         DWORD code = 99;
-        CHECK_EQ(WaitForSingleObject(pi[i].hProcess, 60000), WAIT_OBJECT_0);
+        CHECK_EQ(WaitForSingleObject(pi[i].hProcess, 600000), WAIT_OBJECT_0);
         GetExitCodeProcess(pi[i].hProcess, &code);
         CHECK_EQ(code, 0);
     }
     {
         int lost = 0, twice = 0;
-        for (i = 0; i < PRODUCERS * ITEMS; i++) {
+        for (i = 0; i < PRODUCERS * items; i++) {
             lost += q->taken[i] == 0;
             twice += q->taken[i] > 1;
         }
@@ -290,6 +327,7 @@ int main(int argc, char **argv)
     }
     TEST_HELPERS(argc, argv, {"worker", helper_worker},
                  {"queue", helper_queue});
+    stress_size();
     RUN(test_killed_owners);
     RUN(test_producers_consumers);
     return TEST_SUMMARY();

@@ -183,6 +183,22 @@ static void test_wait_errors(void)
     CHECK_RESULT(WaitForMultipleObjects(MAXIMUM_WAIT_OBJECTS, hs, FALSE, 0),
                  WAIT_OBJECT_0, 0xdeadbeef);
 
+    /* WaitForMultipleObjects refuses the pseudo handles that
+     * WaitForSingleObject accepts (Wine's sync.c
+     * test_WaitForMultipleObjects; Wine itself fails it). */
+    hs[0] = GetCurrentThread();
+    hs[1] = ev;
+    CHECK_RESULT(WaitForMultipleObjects(2, hs, FALSE, 0), WAIT_FAILED,
+                 ERROR_INVALID_HANDLE);
+    hs[0] = ev;
+    hs[1] = GetCurrentProcess();
+    CHECK_RESULT(WaitForMultipleObjects(2, hs, TRUE, 0), WAIT_FAILED,
+                 ERROR_INVALID_HANDLE);
+    CHECK_RESULT(WaitForMultipleObjectsEx(1, &hs[1], FALSE, 0, TRUE),
+                 WAIT_FAILED, ERROR_INVALID_HANDLE);
+    CHECK_RESULT(WaitForSingleObject(GetCurrentProcess(), 0), WAIT_TIMEOUT,
+                 0xdeadbeef);
+
     /* Every handle is checked before any is waited for, even when an
      * earlier one is signalled. */
     hs[0] = ev;

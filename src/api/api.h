@@ -47,6 +47,30 @@ static inline int api_sa_is_public(const SECURITY_ATTRIBUTES *sa)
 }
 
 /*
+ * The access a handle opened by name (Open*) gets from dwDesiredAccess,
+ * as Windows checks it against the type's valid rights: none at all, or
+ * a right the type does not have, is ERROR_ACCESS_DENIED
+ * (ACCESS_SYSTEM_SECURITY: ERROR_PRIVILEGE_NOT_HELD, no privileges
+ * here); MAXIMUM_ALLOWED is every right of the type.  extra: rights
+ * beyond the type's generic mapping that it also has (FILE_MAP_EXECUTE).
+ */
+static inline DWORD api_open_access(const struct wipc_object_ops *ops,
+                                    ACCESS_MASK access, ACCESS_MASK extra,
+                                    ACCESS_MASK *granted)
+{
+    ACCESS_MASK valid = ops->mapping.all | extra | STANDARD_RIGHTS_ALL |
+                        MAXIMUM_ALLOWED | GENERIC_READ | GENERIC_WRITE |
+                        GENERIC_EXECUTE | GENERIC_ALL;
+    if (access & ACCESS_SYSTEM_SECURITY)
+        return ERROR_PRIVILEGE_NOT_HELD;
+    if (access == 0 || (access & ~valid))
+        return ERROR_ACCESS_DENIED;
+    *granted = wipc_object_map_access(ops, access & ~MAXIMUM_ALLOWED) |
+               (access & MAXIMUM_ALLOWED ? ops->mapping.all : 0);
+    return 0;
+}
+
+/*
  * A look-up for a call that uses the object for a moment and never blocks
  * (core/handle.h, wipc_handle_peek): without a lock or a reference where
  * it can, else with a reference.  *held says which, for api_let_go.

@@ -88,6 +88,7 @@ WINIPC_API HANDLE WINAPI OpenFileMappingA(DWORD dwDesiredAccess,
                                           BOOL bInheritHandle, LPCSTR lpName)
 {
     struct wipc_object *obj;
+    ACCESS_MASK granted = 0;
     HANDLE h;
     DWORD err;
 
@@ -100,10 +101,12 @@ WINIPC_API HANDLE WINAPI OpenFileMappingA(DWORD dwDesiredAccess,
         return NULL;
     }
     err = wipc_sync_name_get(lpName, WIPC_SYNC_MAPPING, NULL, &obj, NULL);
+    if (!err &&
+        (err = api_open_access(&wipc_mapping_ops, dwDesiredAccess,
+                               FILE_MAP_EXECUTE, &granted)) != 0)
+        wipc_object_release(obj);
     if (!err)
-        err = api_publish(obj,
-                          wipc_object_map_access(&wipc_mapping_ops,
-                                                 dwDesiredAccess),
+        err = api_publish(obj, granted,
                           bInheritHandle ? HANDLE_FLAG_INHERIT : 0, &h);
     if (err) {
         SetLastError(err);

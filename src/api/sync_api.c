@@ -103,7 +103,7 @@ static int sync_wait_now(DWORD n, const HANDLE *h, BOOL all, DWORD *result)
 /* The wait functions; alertable: calls queued to the thread end the wait
  * (WAIT_IO_COMPLETION), and run before it returns. */
 static DWORD sync_wait(DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll,
-                       DWORD dwMilliseconds, BOOL alertable)
+                       DWORD dwMilliseconds, BOOL alertable, BOOL multiple)
 {
     struct wipc_object *objs[MAXIMUM_WAIT_OBJECTS];
     DWORD i, n = 0, result = WAIT_FAILED, err = 0;
@@ -116,6 +116,14 @@ static DWORD sync_wait(DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll,
         SetLastError(ERROR_NOACCESS);
         return WAIT_FAILED;
     }
+    /* "In contrast to WaitForSingleObject, pseudo handles are not allowed
+     * in WaitForMultipleObjects" (Wine's sync.c:1741-1754, which Wine
+     * itself fails). */
+    for (i = 0; multiple && i < nCount; i++)
+        if (wipc_handle_is_pseudo(lpHandles[i])) {
+            SetLastError(ERROR_INVALID_HANDLE);
+            return WAIT_FAILED;
+        }
     if (sync_wait_now(nCount, lpHandles, bWaitAll, &result))
         return result;
     for (n = 0; n < nCount && !err; n++) {
@@ -147,7 +155,7 @@ WINIPC_API DWORD WINAPI WaitForMultipleObjects(DWORD nCount,
                                                BOOL bWaitAll,
                                                DWORD dwMilliseconds)
 {
-    return sync_wait(nCount, lpHandles, bWaitAll, dwMilliseconds, FALSE);
+    return sync_wait(nCount, lpHandles, bWaitAll, dwMilliseconds, FALSE, TRUE);
 }
 
 WINIPC_API DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount,
@@ -156,18 +164,19 @@ WINIPC_API DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount,
                                                  DWORD dwMilliseconds,
                                                  BOOL bAlertable)
 {
-    return sync_wait(nCount, lpHandles, bWaitAll, dwMilliseconds, bAlertable);
+    return sync_wait(nCount, lpHandles, bWaitAll, dwMilliseconds, bAlertable,
+                     TRUE);
 }
 
 WINIPC_API DWORD WINAPI WaitForSingleObject(HANDLE hHandle,
                                             DWORD dwMilliseconds)
 {
-    return sync_wait(1, &hHandle, FALSE, dwMilliseconds, FALSE);
+    return sync_wait(1, &hHandle, FALSE, dwMilliseconds, FALSE, FALSE);
 }
 
 WINIPC_API DWORD WINAPI WaitForSingleObjectEx(HANDLE hHandle,
                                               DWORD dwMilliseconds,
                                               BOOL bAlertable)
 {
-    return sync_wait(1, &hHandle, FALSE, dwMilliseconds, bAlertable);
+    return sync_wait(1, &hHandle, FALSE, dwMilliseconds, bAlertable, FALSE);
 }

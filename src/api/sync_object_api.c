@@ -43,6 +43,7 @@ static HANDLE sync_open(enum wipc_sync_kind kind,
                         BOOL inherit, LPCSTR name)
 {
     struct wipc_object *obj;
+    ACCESS_MASK granted = 0;
     HANDLE h;
     DWORD err;
 
@@ -54,10 +55,13 @@ static HANDLE sync_open(enum wipc_sync_kind kind,
         SetLastError(ERROR_INVALID_HANDLE);
         return NULL;
     }
+    /* A missing name first, then the access (Wine's sync.c:257-268). */
     err = wipc_sync_name_get(name, kind, NULL, &obj, NULL);
+    if (!err && (err = api_open_access(ops, access, 0, &granted)) != 0)
+        wipc_object_release(obj);
     if (!err)
-        err = api_publish(obj, wipc_object_map_access(ops, access),
-                          inherit ? HANDLE_FLAG_INHERIT : 0, &h);
+        err = api_publish(obj, granted, inherit ? HANDLE_FLAG_INHERIT : 0,
+                          &h);
     if (err) {
         SetLastError(err);
         return NULL;

@@ -132,6 +132,7 @@ static const struct msg_entry msg_table[] = {
     MSG(1132, "The base address or the file offset specified does not have "
               "the proper alignment."),
     MSG(1168, "Element not found."),
+    MSG(1314, "A required privilege is not held by the client."),
     MSG(1450, "Insufficient system resources exist to complete the requested "
               "service."),
     MSG(1460, "This operation returned because the timeout period expired."),

@@ -133,12 +133,17 @@ int main(void)
     SetEvent(go);
     CHECK_WAIT("both threads ended, wait all",
                WaitForMultipleObjects(2, th, TRUE, 10000));
-    h[0] = GetCurrentProcess();
+    /* A real handle to this process: WaitForMultipleObjects refuses the
+     * pseudo handle (wait_timeouts_and_errors). */
+    DuplicateHandle(GetCurrentProcess(), GetCurrentProcess(),
+                    GetCurrentProcess(), &h[0], 0, FALSE,
+                    DUPLICATE_SAME_ACCESS);
     h[1] = th[1];
     CHECK_WAIT("the process and an ended thread, wait any",
                WaitForMultipleObjects(2, h, FALSE, 0));
     CHECK_WAIT("the process and an ended thread, wait all",
                WaitForMultipleObjects(2, h, TRUE, 0));
+    CloseHandle(h[0]);
     CloseHandle(th[0]);
     CloseHandle(th[1]);
     CloseHandle(go);

@@ -61,12 +61,12 @@ static void pseudo(void)
     set[1] = ev;
     CHECK_WAIT("GetCurrentThread() and a signalled event, wait any",
                WaitForMultipleObjects(2, set, FALSE, 0));
-    CHECK_WAIT("  wait all, timeout 50",
+    CHECK_WAIT("  the same, wait all, timeout 50",
                WaitForMultipleObjects(2, set, TRUE, 50));
     set[0] = GetCurrentProcess();
     CHECK_WAIT("GetCurrentProcess() and a signalled event, wait any",
                WaitForMultipleObjects(2, set, FALSE, 0));
-    CHECK_WAIT("  wait all, timeout 50",
+    CHECK_WAIT("  with GetCurrentProcess(), wait all, timeout 50",
                WaitForMultipleObjects(2, set, TRUE, 50));
     CloseHandle(ev);
 }
