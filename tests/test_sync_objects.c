@@ -726,6 +726,11 @@ static DWORD WINAPI thread_pulse_wait(LPVOID arg)
     return 0;
 }
 
+/* Asleep on an event's word: futex() with FUTEX_WAIT (0) itself, shared
+ * between processes; the C library's own locks use the private
+ * operations, and the handle service a poll. */
+#define PULSE_ASLEEP TEST_SYSCALLS(SYS_futex), 1, 0
+
 /* Starts the waiters and returns once each is seen asleep in its wait. */
 static void pulse_start(struct pulse_waiter *w, HANDLE *t, HANDLE ev)
 {
@@ -736,7 +741,7 @@ static void pulse_start(struct pulse_waiter *w, HANDLE *t, HANDLE ev)
         t[i] = CreateThread(NULL, 0, thread_pulse_wait, &w[i], 0, NULL);
     }
     for (int i = 0; i < PULSE_THREADS; i++)
-        CHECK(test_wait_blocked(0, &w[i].tid, 10000, TEST_SYS_WAIT, -1, 0));
+        CHECK(test_wait_blocked(0, &w[i].tid, 10000, PULSE_ASLEEP));
 }
 
 /* "Sets the event to the signaled state and then resets it after
@@ -821,7 +826,7 @@ static void test_pulse_event_processes(void)
     CHECK_OK(spawn_helper(args, FALSE, &pi));
     atomic_store(&child, (int)pi.dwProcessId);
     CHECK(test_wait_blocked((long)pi.dwProcessId, &child, 10000,
-                            TEST_SYS_WAIT, -1, 0));
+                            PULSE_ASLEEP));
     CHECK_OK(PulseEvent(e));
     CHECK_EQ(helper_code(&pi), WAIT_OBJECT_0);
     CHECK_EQ(WaitForSingleObject(e, 0), WAIT_TIMEOUT);
