@@ -155,8 +155,7 @@ def main():
                1e6 / (statistics.median(b for _, b in abs_['cps']) * 1e6)))
     finally:
         for p in procs:
-            p.kill()
-            p.wait()
+            smbd_netns.stop(p)
         subprocess.run(['rm', '-rf', tmp])
 
 

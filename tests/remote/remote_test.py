@@ -385,9 +385,9 @@ def test_overlapped_example():
 
 
 def main():
-    setup_smbd()
-    b = start_bridge()
     try:
+        setup_smbd()
+        b = start_bridge()
         test_message_pipe()
         test_byte_pipe_samba_bindings()
         test_instances()
@@ -401,9 +401,7 @@ def main():
         test_anonymous_allowed(p)
     finally:
         for p in procs:
-            if p.poll() is None:
-                p.kill()
-                p.wait()
+            smbd_netns.stop(p)
         if failed or os.environ.get('KEEP_TMP'):
             print('kept ' + TMP)
         else:

@@ -3,6 +3,7 @@ caller runs in (unshare -n, loopback up): a private smb.conf and private
 folders under tmp, standalone, SMB on 127.0.0.1:445 only, users added
 to its own passdb."""
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -46,9 +47,11 @@ def start_smbd(tmp, passwords, wait):
                        input='%s\n%s\n' % (pw, pw), text=True, check=True,
                        stdout=subprocess.DEVNULL)
     log = os.path.join(tmp, 'smbd.out')
+    # A process group of its own, so that stop() ends its children too.
     p = subprocess.Popen(['smbd', '--foreground', '--no-process-group',
                           '--debug-stdout', '-s', conf],
-                         stdout=open(log, 'w'), stderr=subprocess.STDOUT)
+                         stdout=open(log, 'w'), stderr=subprocess.STDOUT,
+                         start_new_session=True)
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         s = socket.socket()
@@ -59,8 +62,21 @@ def start_smbd(tmp, passwords, wait):
             time.sleep(0.05)  # polling for smbd's port, bounded
         finally:
             s.close()
-    p.kill()
+    stop(p)
     sys.exit('smbd did not start: ' + open(log).read())
+
+
+def stop(p):
+    """Ends process p, and its process group if it leads one (smbd's
+    forked children)."""
+    if p.poll() is None:  # not reaped: its pid is still its own
+        try:
+            if os.getpgid(p.pid) == p.pid:
+                os.killpg(p.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        p.kill()
+    p.wait()
 
 
 def samba_ipc(tmp, user, password):
