@@ -320,33 +320,18 @@ static HANDLE handle_arg(const char *s)
     return (HANDLE)(uintptr_t)strtoull(s, NULL, 0);
 }
 
-/* NAME: opens the named mutex and waits for it (10 s); exit code: the
- * wait's result (0x80 abandoned), or 1000 + the error of the open. */
+/* NAME [READY]: opens the named mutex, sets READY if given, and waits for
+ * the mutex (10 s); exit code: the wait's result (0x80 abandoned), or
+ * 1000 + the error of the open. */
 static int helper_mutex_wait(int argc, char **argv)
 {
     HANDLE m;
     DWORD r;
-    (void)argc;
     m = OpenMutexA(SYNCHRONIZE, FALSE, argv[0]);
     if (!m)
         return 1000 + (int)GetLastError();
-    r = WaitForSingleObject(m, 10000);
-    if (r == WAIT_OBJECT_0 || r == WAIT_ABANDONED)
-        ReleaseMutex(m);
-    return (int)r;
-}
-
-/* NAME READY: opens the named mutex, sets READY, waits for it (10 s);
- * exit code: the wait's result, or 1000 + the error of the open. */
-static int helper_mutex_wait_ready(int argc, char **argv)
-{
-    HANDLE m;
-    DWORD r;
-    (void)argc;
-    m = OpenMutexA(SYNCHRONIZE, FALSE, argv[0]);
-    if (!m)
-        return 1000 + (int)GetLastError();
-    SetEvent(handle_arg(argv[1]));
+    if (argc > 1)
+        SetEvent(handle_arg(argv[1]));
     r = WaitForSingleObject(m, 10000);
     if (r == WAIT_OBJECT_0 || r == WAIT_ABANDONED)
         ReleaseMutex(m);
@@ -556,7 +541,7 @@ static void test_owner_closes_then_ends(void)
     ready = CreateEventA(&sa, FALSE, FALSE, NULL);
     g_owned_evt = CreateEventA(NULL, FALSE, FALSE, NULL);
     g_go_evt = CreateEventA(NULL, FALSE, FALSE, NULL);
-    snprintf(args, sizeof args, "mutex_wait_ready %s %#llx", name,
+    snprintf(args, sizeof args, "mutex_wait %s %#llx", name,
              (unsigned long long)(uintptr_t)ready);
     t = CreateThread(NULL, 0, thread_own_then_end, m, 0, NULL);
     CHECK_EQ(WaitForSingleObject(g_owned_evt, 10000), WAIT_OBJECT_0);
@@ -1210,7 +1195,6 @@ int main(int argc, char **argv)
         self_exe[n > 0 ? n : 0] = '\0';
     }
     TEST_HELPERS(argc, argv, {"mutex_wait", helper_mutex_wait},
-                 {"mutex_wait_ready", helper_mutex_wait_ready},
                  {"event_wait", helper_event_wait},
                  {"mutex_die", helper_mutex_die},
                  {"sem_take2", helper_sem_take2},

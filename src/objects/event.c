@@ -258,21 +258,8 @@ DWORD wipc_event_adopt(int fd, int state, BOOL manual_reset,
                        struct wipc_object **out)
 {
     void *p = NULL;
-    DWORD err = wipc_plat_memfd_check(state, EV_SIZE);
-
-    if (!err)
-        err = wipc_plat_map_shared(state, EV_SIZE, &p);
-    if (!err && (((struct ev_shared *)p)->magic != EV_MAGIC ||
-                 ((struct ev_shared *)p)->size != EV_SIZE)) {
-        wipc_plat_unmap(p, EV_SIZE);
-        err = ERROR_INVALID_DATA;
-    }
-    if (err) {
-        wipc_plat_close(fd);
-        wipc_plat_close(state);
-        return err;
-    }
-    return ev_new(fd, state, p, manual_reset, out);
+    DWORD err = wipc_sync_map_state(&fd, state, EV_SIZE, EV_MAGIC, &p);
+    return err ? err : ev_new(fd, state, p, manual_reset, out);
 }
 
 int wipc_event_state_fd(struct wipc_object *obj)

@@ -538,24 +538,34 @@ DWORD wipc_mutex_create(BOOL initial_owner, struct wipc_object **out)
 DWORD wipc_mutex_adopt(int token, int state, struct wipc_object **out)
 {
     void *p = NULL;
-    DWORD err = wipc_plat_memfd_check(state, MTX_SIZE);
-
-    if (!err)
-        err = wipc_plat_map_shared(state, MTX_SIZE, &p);
-    if (!err && (((struct mtx_shared *)p)->magic != MTX_MAGIC ||
-                 ((struct mtx_shared *)p)->size != MTX_SIZE)) {
-        wipc_plat_unmap(p, MTX_SIZE);
-        err = ERROR_INVALID_DATA;
-    }
-    if (err) {
-        wipc_plat_close(token);
-        wipc_plat_close(state);
-        return err;
-    }
-    return mtx_new(token, state, p, out);
+    DWORD err = wipc_sync_map_state(&token, state, MTX_SIZE, MTX_MAGIC, &p);
+    return err ? err : mtx_new(token, state, p, out);
 }
 
 /* ---- Both types ------------------------------------------------------------- */
+
+DWORD wipc_sync_map_state(int *fd, int state, uint32_t size, uint32_t magic,
+                          void **out)
+{
+    void *p = NULL;
+    DWORD err = wipc_plat_memfd_check(state, size);
+
+    if (!err)
+        err = wipc_plat_map_shared(state, size, &p);
+    /* Every state begins with its magic and its size. */
+    if (!err && (((uint32_t *)p)[0] != magic || ((uint32_t *)p)[1] != size)) {
+        wipc_plat_unmap(p, size);
+        err = ERROR_INVALID_DATA;
+    }
+    if (err) {
+        wipc_plat_close(*fd);
+        wipc_plat_close(state);
+        *fd = -1;
+        return err;
+    }
+    *out = p;
+    return 0;
+}
 
 int wipc_sync_second_fd(struct wipc_object *obj)
 {

@@ -190,19 +190,6 @@ DWORD wipc_semaphore_create(LONG initial, LONG maximum,
 DWORD wipc_semaphore_adopt(int efd, int state, struct wipc_object **out)
 {
     void *p = NULL;
-    DWORD err = wipc_plat_memfd_check(state, SEM_SIZE);
-
-    if (!err)
-        err = wipc_plat_map_shared(state, SEM_SIZE, &p);
-    if (!err && (((struct sem_shared *)p)->magic != SEM_MAGIC ||
-                 ((struct sem_shared *)p)->size != SEM_SIZE)) {
-        wipc_plat_unmap(p, SEM_SIZE);
-        err = ERROR_INVALID_DATA;
-    }
-    if (err) {
-        wipc_plat_close(efd);
-        wipc_plat_close(state);
-        return err;
-    }
-    return sem_new(efd, state, p, out);
+    DWORD err = wipc_sync_map_state(&efd, state, SEM_SIZE, SEM_MAGIC, &p);
+    return err ? err : sem_new(efd, state, p, out);
 }

@@ -55,6 +55,12 @@ int wipc_sync_second_fd(struct wipc_object *obj);
 DWORD wipc_sync_rebuild(const char *tag, int fd, int fd2,
                         struct wipc_object **out);
 
+/* Maps the state memfd of an object from another process (size bytes,
+ * sealed, beginning with magic and size); on failure closes *fd and
+ * state (ERROR_INVALID_DATA for a state of another kind). */
+DWORD wipc_sync_map_state(int *fd, int state, uint32_t size, uint32_t magic,
+                          void **out);
+
 /* 1 if tag names a type of this header (it needs a second descriptor). */
 int wipc_sync_tag(const char *tag);
 
