@@ -2,6 +2,9 @@
 # demo.sh: runs every example end to end and prints a transcript.
 #
 # Usage: sh examples/demo.sh BUILD_DIR
+# (WINIPC_DEMO_WINDOWS: another directory of the Windows examples, such as
+# BUILD_DIR/examples/windows-unicode, where they are built with UNICODE;
+# WINIPC_DEMO_TCHAR=2 then expects the byte counts of UTF-16 text.)
 #
 # Each example is headed by what it shows (from the seed it comes from),
 # then its output, indented with "| ".  Interactive examples get scripted
@@ -20,7 +23,10 @@ if [ $# -ne 1 ]; then
 fi
 build=$(cd "$1" && pwd) || exit 2
 posix=$build/examples/posix
-win=$build/examples/windows
+win=${WINIPC_DEMO_WINDOWS:-$build/examples/windows}
+# The size of a TCHAR in the Windows examples: 2 when they are built with
+# UNICODE (WINIPC_DEMO_TCHAR=2), where text written as bytes doubles.
+tchar=${WINIPC_DEMO_TCHAR:-1}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/winipc-demo.XXXXXX") || exit 2
 # winipc's named objects (the named pipe's \\.\pipe\simple_pipe) live in
@@ -513,7 +519,7 @@ mkdir "$tmp/files"
 run "$tmp/cf" 10 sh -c 'cd "$1" && exec "$2"' sh "$tmp/files" \
     "$win/createfile"
 expect_rc 0
-expect "$tmp/cf" "ReadFile read 35 bytes: written through a Win32 file handle" \
+expect "$tmp/cf" "ReadFile read $((35 * tchar)) bytes: written through a Win32 file handle" \
     "INVALID_HANDLE_VALUE, error 80: " \
     "INVALID_HANDLE_VALUE, error 2: " \
     "error 183" "GetFileSize after TRUNCATE_EXISTING: 0"
@@ -755,7 +761,7 @@ if start_server "$tmp/msrecv.out" "Message" receiver 20 \
     typed="Hello, mailbox!"
     run "$tmp/mssend" 10 "$win/mailslot_sender"
     expect_rc 0
-    expect "$tmp/mssend" "MY CMD>" "sent 15 bytes"
+    expect "$tmp/mssend" "MY CMD>" "sent $((15 * tchar)) bytes"
     # The receiver ends once it has read the message.
     wait_for '! kill -0 "$server_pid" 2>/dev/null'
     kill "$server_pid" 2>/dev/null

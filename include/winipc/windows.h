@@ -2,9 +2,14 @@
  * windows.h: the Win32 API of winipc.
  *
  * Types keep their Windows widths (DWORD and LONG are 32-bit, HANDLE is
- * pointer-sized).  Strings are the "A" (narrow, UTF-8) variants; the
- * undecorated names map to them as they do in a Windows build without
- * UNICODE.  Every function here is implemented: what is missing is absent.
+ * pointer-sized).  Every function that takes text has an "A" variant
+ * (narrow strings, UTF-8) and a "W" variant (WCHAR: UTF-16 units); the
+ * undecorated names are the W ones when UNICODE is defined, else the A
+ * ones, as on Windows.  WCHAR is 16 bits whatever the program's wchar_t:
+ * L"..." literals are WCHAR strings when the program is built with
+ * -fshort-wchar (pkg-config --cflags winipc has it), and TEXT("...") is
+ * one either way (README, "Porting a Windows program").  Every function
+ * here is implemented: what is missing is absent.
  */
 #ifndef WINIPC_WINDOWS_H
 #define WINIPC_WINDOWS_H
@@ -91,9 +96,34 @@ typedef LONG HRESULT;
 typedef HANDLE HWND;
 typedef INT_PTR(WINAPI *FARPROC)(void);
 
-#ifndef _TCHAR_DEFINED
-#define _TCHAR_DEFINED
-typedef char TCHAR, _TCHAR;
+/*
+ * WCHAR: one UTF-16 unit.  In C it is unsigned short, which is also what
+ * wchar_t is under -fshort-wchar and what char16_t is, so L"..." (with
+ * -fshort-wchar) and u"..." literals are both WCHAR strings.  In C++ it is
+ * wchar_t when that is 16 bits, else char16_t.  WIPC_WIDE(q) makes the
+ * literal q a WCHAR string in either build (TEXT uses it).
+ */
+#if defined(__cplusplus) && __SIZEOF_WCHAR_T__ != 2
+typedef char16_t WCHAR;
+#elif defined(__cplusplus)
+typedef wchar_t WCHAR;
+#else
+typedef unsigned short WCHAR;
+#endif
+#if __SIZEOF_WCHAR_T__ == 2
+#define WIPC_WIDE(q) L##q
+#else
+#define WIPC_WIDE(q) u##q
+#endif
+typedef WCHAR *PWCHAR, *LPWCH, *PWCH, *LPWSTR, *PWSTR, *NWPSTR;
+typedef const WCHAR *LPCWCH, *PCWCH, *LPCWSTR, *PCWSTR;
+
+#ifdef UNICODE
+typedef WCHAR TCHAR;
+#define __TEXT(quote) WIPC_WIDE(quote)
+#else
+typedef char TCHAR;
+#define __TEXT(quote) quote
 #endif
 typedef TCHAR *LPTSTR, *PTSTR, *LPTCH, *PTCH;
 typedef const TCHAR *LPCTSTR, *PCTSTR;
@@ -151,9 +181,8 @@ typedef PTHREAD_START_ROUTINE LPTHREAD_START_ROUTINE;
 
 /* ---- Helper macros ------------------------------------------------------- */
 
-#ifndef TEXT
-#define TEXT(quote) quote /* narrow strings: UNICODE is not supported */
-#endif
+#undef TEXT
+#define TEXT(quote) __TEXT(quote) /* TCHAR strings: wide with UNICODE */
 #define UNREFERENCED_PARAMETER(P) ((void)(P))
 #define ARRAYSIZE(A) (sizeof(A) / sizeof((A)[0]))
 #ifndef _countof
@@ -487,7 +516,31 @@ typedef struct _STARTUPINFOA {
     HANDLE hStdOutput;
     HANDLE hStdError;
 } STARTUPINFOA, *LPSTARTUPINFOA;
+typedef struct _STARTUPINFOW {
+    DWORD cb;
+    LPWSTR lpReserved;
+    LPWSTR lpDesktop;
+    LPWSTR lpTitle;
+    DWORD dwX;
+    DWORD dwY;
+    DWORD dwXSize;
+    DWORD dwYSize;
+    DWORD dwXCountChars;
+    DWORD dwYCountChars;
+    DWORD dwFillAttribute;
+    DWORD dwFlags;
+    WORD wShowWindow;
+    WORD cbReserved2;
+    LPBYTE lpReserved2;
+    HANDLE hStdInput;
+    HANDLE hStdOutput;
+    HANDLE hStdError;
+} STARTUPINFOW, *LPSTARTUPINFOW;
+#ifdef UNICODE
+typedef STARTUPINFOW STARTUPINFO, *LPSTARTUPINFO;
+#else
 typedef STARTUPINFOA STARTUPINFO, *LPSTARTUPINFO;
+#endif
 
 typedef struct _PROCESS_INFORMATION {
     HANDLE hProcess;
@@ -509,7 +562,15 @@ typedef struct _STARTUPINFOEXA {
     STARTUPINFOA StartupInfo;
     LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList;
 } STARTUPINFOEXA, *LPSTARTUPINFOEXA;
+typedef struct _STARTUPINFOEXW {
+    STARTUPINFOW StartupInfo;
+    LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList;
+} STARTUPINFOEXW, *LPSTARTUPINFOEXW;
+#ifdef UNICODE
+typedef STARTUPINFOEXW STARTUPINFOEX, *LPSTARTUPINFOEX;
+#else
 typedef STARTUPINFOEXA STARTUPINFOEX, *LPSTARTUPINFOEX;
+#endif
 
 #define PROC_THREAD_ATTRIBUTE_PARENT_PROCESS ((DWORD_PTR)0x00020000)
 #define PROC_THREAD_ATTRIBUTE_HANDLE_LIST ((DWORD_PTR)0x00020002)
@@ -1134,64 +1195,239 @@ WINBASEAPI HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess,
 WINBASEAPI DWORD WINAPI GetEnvironmentVariableA(LPCSTR lpName, LPSTR lpBuffer,
                                                 DWORD nSize);
 WINBASEAPI BOOL WINAPI SetEnvironmentVariableA(LPCSTR lpName, LPCSTR lpValue);
-WINBASEAPI LPCH WINAPI GetEnvironmentStringsA(void);
+/* The narrow block is the export GetEnvironmentStrings; as in Windows'
+ * headers, GetEnvironmentStringsA is its name only without UNICODE (where
+ * GetEnvironmentStrings is GetEnvironmentStringsW). */
 WINBASEAPI LPCH WINAPI GetEnvironmentStrings(void);
+#ifndef UNICODE
+WINBASEAPI LPCH WINAPI GetEnvironmentStringsA(void);
+#endif
 WINBASEAPI BOOL WINAPI FreeEnvironmentStringsA(LPCH penv);
 WINBASEAPI DWORD WINAPI ExpandEnvironmentStringsA(LPCSTR lpSrc, LPSTR lpDst,
                                                   DWORD nSize);
 
-/* ---- Undecorated names (no UNICODE: the A variants) ---------------------- */
+/* ---- Text: code pages, wide strings, command lines ------------------------ */
 
-#define FormatMessage FormatMessageA
-#define CreateFile CreateFileA
-#define DeleteFile DeleteFileA
-#define CopyFile CopyFileA
-#define CreateDirectory CreateDirectoryA
-#define RemoveDirectory RemoveDirectoryA
-#define GetCurrentDirectory GetCurrentDirectoryA
-#define SetCurrentDirectory SetCurrentDirectoryA
-#define CreateEvent CreateEventA
-#define OpenEvent OpenEventA
-#define CreateEventEx CreateEventExA
-#define CreateMutexEx CreateMutexExA
-#define CreateSemaphoreEx CreateSemaphoreExA
-#define CreateWaitableTimerEx CreateWaitableTimerExA
-#define CreateMutex CreateMutexA
-#define OpenMutex OpenMutexA
-#define CreateSemaphore CreateSemaphoreA
-#define OpenSemaphore OpenSemaphoreA
-#define CreateWaitableTimer CreateWaitableTimerA
-#define OpenWaitableTimer OpenWaitableTimerA
-#define CreateFileMapping CreateFileMappingA
-#define OpenFileMapping OpenFileMappingA
-#define CreateProcess CreateProcessA
-#define CreateNamedPipe CreateNamedPipeA
-#define WaitNamedPipe WaitNamedPipeA
-#define GetNamedPipeHandleState GetNamedPipeHandleStateA
-#define CallNamedPipe CallNamedPipeA
-#define CreateMailslot CreateMailslotA
-#define GetEnvironmentVariable GetEnvironmentVariableA
-#define SetEnvironmentVariable SetEnvironmentVariableA
-#define FreeEnvironmentStrings FreeEnvironmentStringsA
-#define ExpandEnvironmentStrings ExpandEnvironmentStringsA
-#define GetStartupInfo GetStartupInfoA
-#define lstrlen lstrlenA
-#define lstrcpy lstrcpyA
-#define lstrcpyn lstrcpynA
-#define lstrcat lstrcatA
-#define lstrcmp lstrcmpA
-#define lstrcmpi lstrcmpiA
-#define GetComputerName GetComputerNameA
-#define GetComputerNameEx GetComputerNameExA
-#define GetCommandLine GetCommandLineA
-#define CreateJobObject CreateJobObjectA
-#define OpenJobObject OpenJobObjectA
-#define GetModuleFileName GetModuleFileNameA
-#define QueryFullProcessImageName QueryFullProcessImageNameA
-#define GetProcessImageFileName GetProcessImageFileNameA
-#define GetUserName GetUserNameA
-#define GetModuleHandle GetModuleHandleA
-#define MessageBox MessageBoxA
+/* Every narrow code page winipc knows is UTF-8: CP_ACP, CP_OEMCP,
+ * CP_THREAD_ACP and CP_MACCP convert as CP_UTF8 (GetACP answers 65001, as
+ * Windows does with "Use Unicode UTF-8 for worldwide language support"). */
+#define CP_ACP 0
+#define CP_OEMCP 1
+#define CP_MACCP 2
+#define CP_THREAD_ACP 3
+#define CP_UTF8 65001
+#define MB_PRECOMPOSED 0x00000001u
+#define MB_COMPOSITE 0x00000002u
+#define MB_USEGLYPHCHARS 0x00000004u
+#define MB_ERR_INVALID_CHARS 0x00000008u
+#define WC_COMPOSITECHECK 0x00000200u
+#define WC_DISCARDNS 0x00000010u
+#define WC_SEPCHARS 0x00000020u
+#define WC_DEFAULTCHAR 0x00000040u
+#define WC_ERR_INVALID_CHARS 0x00000080u
+#define WC_NO_BEST_FIT_CHARS 0x00000400u
+
+WINBASEAPI int WINAPI MultiByteToWideChar(UINT CodePage, DWORD dwFlags,
+                                          LPCCH lpMultiByteStr,
+                                          int cbMultiByte,
+                                          LPWSTR lpWideCharStr,
+                                          int cchWideChar);
+WINBASEAPI int WINAPI WideCharToMultiByte(UINT CodePage, DWORD dwFlags,
+                                          LPCWCH lpWideCharStr,
+                                          int cchWideChar,
+                                          LPSTR lpMultiByteStr,
+                                          int cbMultiByte,
+                                          LPCCH lpDefaultChar,
+                                          LPBOOL lpUsedDefaultChar);
+WINBASEAPI UINT WINAPI GetACP(void);
+WINBASEAPI UINT WINAPI GetOEMCP(void);
+
+WINBASEAPI int WINAPI lstrlenW(LPCWSTR lpString);
+WINBASEAPI LPWSTR WINAPI lstrcpyW(LPWSTR lpString1, LPCWSTR lpString2);
+WINBASEAPI LPWSTR WINAPI lstrcpynW(LPWSTR lpString1, LPCWSTR lpString2,
+                                   int iMaxLength);
+WINBASEAPI LPWSTR WINAPI lstrcatW(LPWSTR lpString1, LPCWSTR lpString2);
+WINBASEAPI int WINAPI lstrcmpW(LPCWSTR lpString1, LPCWSTR lpString2);
+WINBASEAPI int WINAPI lstrcmpiW(LPCWSTR lpString1, LPCWSTR lpString2);
+
+/* GetCommandLineA's line in UTF-16.  CommandLineToArgvW (shellapi.h on
+ * Windows) splits one; LocalFree frees its result. */
+WINBASEAPI LPWSTR WINAPI GetCommandLineW(void);
+WINBASEAPI LPWSTR *WINAPI CommandLineToArgvW(LPCWSTR lpCmdLine,
+                                             int *pNumArgs);
+WINBASEAPI DWORD WINAPI GetModuleFileNameW(HMODULE hModule,
+                                           LPWSTR lpFilename, DWORD nSize);
+WINBASEAPI BOOL WINAPI QueryFullProcessImageNameW(HANDLE hProcess,
+                                                  DWORD dwFlags,
+                                                  LPWSTR lpExeName,
+                                                  PDWORD lpdwSize);
+WINBASEAPI DWORD WINAPI GetProcessImageFileNameW(HANDLE hProcess,
+                                                 LPWSTR lpImageFileName,
+                                                 DWORD nSize);
+WINBASEAPI DWORD WINAPI K32GetProcessImageFileNameW(HANDLE hProcess,
+                                                    LPWSTR lpImageFileName,
+                                                    DWORD nSize);
+WINBASEAPI BOOL WINAPI GetComputerNameExW(COMPUTER_NAME_FORMAT NameType,
+                                          LPWSTR lpBuffer, LPDWORD nSize);
+
+/* ---- The W variants ------------------------------------------------------- */
+
+WINBASEAPI DWORD WINAPI FormatMessageW(DWORD dwFlags, LPCVOID lpSource,
+                                       DWORD dwMessageId, DWORD dwLanguageId,
+                                       LPWSTR lpBuffer, DWORD nSize,
+                                       va_list *Arguments);
+WINBASEAPI HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess,
+                                     DWORD dwShareMode,
+                                     LPSECURITY_ATTRIBUTES lpSecurityAttributes,
+                                     DWORD dwCreationDisposition,
+                                     DWORD dwFlagsAndAttributes,
+                                     HANDLE hTemplateFile);
+WINBASEAPI BOOL WINAPI DeleteFileW(LPCWSTR lpFileName);
+WINBASEAPI BOOL WINAPI CopyFileW(LPCWSTR lpExistingFileName,
+                                 LPCWSTR lpNewFileName, BOOL bFailIfExists);
+WINBASEAPI BOOL WINAPI CreateDirectoryW(LPCWSTR lpPathName,
+                                        LPSECURITY_ATTRIBUTES lpSecurityAttributes);
+WINBASEAPI BOOL WINAPI RemoveDirectoryW(LPCWSTR lpPathName);
+WINBASEAPI DWORD WINAPI GetCurrentDirectoryW(DWORD nBufferLength,
+                                            LPWSTR lpBuffer);
+WINBASEAPI BOOL WINAPI SetCurrentDirectoryW(LPCWSTR lpPathName);
+WINBASEAPI HANDLE WINAPI CreateNamedPipeW(
+    LPCWSTR lpName, DWORD dwOpenMode, DWORD dwPipeMode, DWORD nMaxInstances,
+    DWORD nOutBufferSize, DWORD nInBufferSize, DWORD nDefaultTimeOut,
+    LPSECURITY_ATTRIBUTES lpSecurityAttributes);
+WINBASEAPI BOOL WINAPI WaitNamedPipeW(LPCWSTR lpNamedPipeName, DWORD nTimeOut);
+WINBASEAPI BOOL WINAPI GetNamedPipeHandleStateW(
+    HANDLE hNamedPipe, LPDWORD lpState, LPDWORD lpCurInstances,
+    LPDWORD lpMaxCollectionCount, LPDWORD lpCollectDataTimeout,
+    LPWSTR lpUserName, DWORD nMaxUserNameSize);
+WINBASEAPI BOOL WINAPI CallNamedPipeW(LPCWSTR lpNamedPipeName,
+                                      LPVOID lpInBuffer, DWORD nInBufferSize,
+                                      LPVOID lpOutBuffer, DWORD nOutBufferSize,
+                                      LPDWORD lpBytesRead, DWORD nTimeOut);
+WINBASEAPI HANDLE WINAPI CreateMailslotW(
+    LPCWSTR lpName, DWORD nMaxMessageSize, DWORD lReadTimeout,
+    LPSECURITY_ATTRIBUTES lpSecurityAttributes);
+WINBASEAPI HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES lpEventAttributes,
+                                      BOOL bManualReset, BOOL bInitialState,
+                                      LPCWSTR lpName);
+WINBASEAPI HANDLE WINAPI OpenEventW(DWORD dwDesiredAccess,
+                                    BOOL bInheritHandle, LPCWSTR lpName);
+WINBASEAPI HANDLE WINAPI CreateEventExW(LPSECURITY_ATTRIBUTES lpEventAttributes,
+                                        LPCWSTR lpName, DWORD dwFlags,
+                                        DWORD dwDesiredAccess);
+WINBASEAPI HANDLE WINAPI CreateMutexW(LPSECURITY_ATTRIBUTES lpMutexAttributes,
+                                      BOOL bInitialOwner, LPCWSTR lpName);
+WINBASEAPI HANDLE WINAPI CreateMutexExW(LPSECURITY_ATTRIBUTES lpMutexAttributes,
+                                        LPCWSTR lpName, DWORD dwFlags,
+                                        DWORD dwDesiredAccess);
+WINBASEAPI HANDLE WINAPI OpenMutexW(DWORD dwDesiredAccess,
+                                    BOOL bInheritHandle, LPCWSTR lpName);
+WINBASEAPI HANDLE WINAPI CreateSemaphoreW(
+    LPSECURITY_ATTRIBUTES lpSemaphoreAttributes, LONG lInitialCount,
+    LONG lMaximumCount, LPCWSTR lpName);
+WINBASEAPI HANDLE WINAPI CreateSemaphoreExW(
+    LPSECURITY_ATTRIBUTES lpSemaphoreAttributes, LONG lInitialCount,
+    LONG lMaximumCount, LPCWSTR lpName, DWORD dwFlags, DWORD dwDesiredAccess);
+WINBASEAPI HANDLE WINAPI OpenSemaphoreW(DWORD dwDesiredAccess,
+                                        BOOL bInheritHandle, LPCWSTR lpName);
+WINBASEAPI HANDLE WINAPI CreateWaitableTimerW(
+    LPSECURITY_ATTRIBUTES lpTimerAttributes, BOOL bManualReset,
+    LPCWSTR lpTimerName);
+WINBASEAPI HANDLE WINAPI CreateWaitableTimerExW(
+    LPSECURITY_ATTRIBUTES lpTimerAttributes, LPCWSTR lpTimerName,
+    DWORD dwFlags, DWORD dwDesiredAccess);
+WINBASEAPI HANDLE WINAPI OpenWaitableTimerW(DWORD dwDesiredAccess,
+                                            BOOL bInheritHandle,
+                                            LPCWSTR lpTimerName);
+WINBASEAPI HANDLE WINAPI CreateJobObjectW(LPSECURITY_ATTRIBUTES lpJobAttributes,
+                                          LPCWSTR lpName);
+WINBASEAPI HANDLE WINAPI OpenJobObjectW(DWORD dwDesiredAccess,
+                                        BOOL bInheritHandle, LPCWSTR lpName);
+WINBASEAPI HANDLE WINAPI CreateFileMappingW(
+    HANDLE hFile, LPSECURITY_ATTRIBUTES lpFileMappingAttributes,
+    DWORD flProtect, DWORD dwMaximumSizeHigh, DWORD dwMaximumSizeLow,
+    LPCWSTR lpName);
+WINBASEAPI HANDLE WINAPI OpenFileMappingW(DWORD dwDesiredAccess,
+                                          BOOL bInheritHandle, LPCWSTR lpName);
+WINBASEAPI BOOL WINAPI CreateProcessW(
+    LPCWSTR lpApplicationName, LPWSTR lpCommandLine,
+    LPSECURITY_ATTRIBUTES lpProcessAttributes,
+    LPSECURITY_ATTRIBUTES lpThreadAttributes, BOOL bInheritHandles,
+    DWORD dwCreationFlags, LPVOID lpEnvironment, LPCWSTR lpCurrentDirectory,
+    LPSTARTUPINFOW lpStartupInfo, LPPROCESS_INFORMATION lpProcessInformation);
+WINBASEAPI void WINAPI GetStartupInfoW(LPSTARTUPINFOW lpStartupInfo);
+WINBASEAPI DWORD WINAPI GetEnvironmentVariableW(LPCWSTR lpName,
+                                                LPWSTR lpBuffer, DWORD nSize);
+WINBASEAPI BOOL WINAPI SetEnvironmentVariableW(LPCWSTR lpName,
+                                               LPCWSTR lpValue);
+WINBASEAPI LPWCH WINAPI GetEnvironmentStringsW(void);
+WINBASEAPI BOOL WINAPI FreeEnvironmentStringsW(LPWCH penv);
+WINBASEAPI DWORD WINAPI ExpandEnvironmentStringsW(LPCWSTR lpSrc,
+                                                  LPWSTR lpDst, DWORD nSize);
+WINBASEAPI BOOL WINAPI GetComputerNameW(LPWSTR lpBuffer, LPDWORD nSize);
+WINBASEAPI BOOL WINAPI GetUserNameW(LPWSTR lpBuffer, LPDWORD pcbBuffer);
+WINBASEAPI HMODULE WINAPI GetModuleHandleW(LPCWSTR lpModuleName);
+WINBASEAPI int WINAPI MessageBoxW(HWND hWnd, LPCWSTR lpText,
+                                  LPCWSTR lpCaption, UINT uType);
+
+/* ---- Undecorated names: the W variants with UNICODE, else the A ones ----- */
+
+#ifdef UNICODE
+#define WIPC_AW(name) name##W
+#define GetEnvironmentStrings GetEnvironmentStringsW
+#else
+#define WIPC_AW(name) name##A
+#endif
+#define FormatMessage WIPC_AW(FormatMessage)
+#define CreateFile WIPC_AW(CreateFile)
+#define DeleteFile WIPC_AW(DeleteFile)
+#define CopyFile WIPC_AW(CopyFile)
+#define CreateDirectory WIPC_AW(CreateDirectory)
+#define RemoveDirectory WIPC_AW(RemoveDirectory)
+#define GetCurrentDirectory WIPC_AW(GetCurrentDirectory)
+#define SetCurrentDirectory WIPC_AW(SetCurrentDirectory)
+#define CreateEvent WIPC_AW(CreateEvent)
+#define OpenEvent WIPC_AW(OpenEvent)
+#define CreateEventEx WIPC_AW(CreateEventEx)
+#define CreateMutexEx WIPC_AW(CreateMutexEx)
+#define CreateSemaphoreEx WIPC_AW(CreateSemaphoreEx)
+#define CreateWaitableTimerEx WIPC_AW(CreateWaitableTimerEx)
+#define CreateMutex WIPC_AW(CreateMutex)
+#define OpenMutex WIPC_AW(OpenMutex)
+#define CreateSemaphore WIPC_AW(CreateSemaphore)
+#define OpenSemaphore WIPC_AW(OpenSemaphore)
+#define CreateWaitableTimer WIPC_AW(CreateWaitableTimer)
+#define OpenWaitableTimer WIPC_AW(OpenWaitableTimer)
+#define CreateFileMapping WIPC_AW(CreateFileMapping)
+#define OpenFileMapping WIPC_AW(OpenFileMapping)
+#define CreateProcess WIPC_AW(CreateProcess)
+#define CreateNamedPipe WIPC_AW(CreateNamedPipe)
+#define WaitNamedPipe WIPC_AW(WaitNamedPipe)
+#define GetNamedPipeHandleState WIPC_AW(GetNamedPipeHandleState)
+#define CallNamedPipe WIPC_AW(CallNamedPipe)
+#define CreateMailslot WIPC_AW(CreateMailslot)
+#define GetEnvironmentVariable WIPC_AW(GetEnvironmentVariable)
+#define SetEnvironmentVariable WIPC_AW(SetEnvironmentVariable)
+#define FreeEnvironmentStrings WIPC_AW(FreeEnvironmentStrings)
+#define ExpandEnvironmentStrings WIPC_AW(ExpandEnvironmentStrings)
+#define GetStartupInfo WIPC_AW(GetStartupInfo)
+#define GetCommandLine WIPC_AW(GetCommandLine)
+#define GetModuleFileName WIPC_AW(GetModuleFileName)
+#define CreateJobObject WIPC_AW(CreateJobObject)
+#define OpenJobObject WIPC_AW(OpenJobObject)
+#define lstrlen WIPC_AW(lstrlen)
+#define lstrcpy WIPC_AW(lstrcpy)
+#define lstrcpyn WIPC_AW(lstrcpyn)
+#define lstrcat WIPC_AW(lstrcat)
+#define lstrcmp WIPC_AW(lstrcmp)
+#define lstrcmpi WIPC_AW(lstrcmpi)
+#define GetComputerName WIPC_AW(GetComputerName)
+#define GetComputerNameEx WIPC_AW(GetComputerNameEx)
+#define QueryFullProcessImageName WIPC_AW(QueryFullProcessImageName)
+#define GetProcessImageFileName WIPC_AW(GetProcessImageFileName)
+#define GetUserName WIPC_AW(GetUserName)
+#define GetModuleHandle WIPC_AW(GetModuleHandle)
+#define MessageBox WIPC_AW(MessageBox)
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,7 @@
 
 #include "../core/handle.h"
 #include "../core/io.h"
+#include "../core/utf.h"
 #include "../objects/objects.h"
 #include "../process/process.h"
 
@@ -27,6 +28,18 @@ static inline BOOL api_result(DWORD err)
     if (err)
         SetLastError(err);
     return err == 0;
+}
+
+/* The W functions' boundary: *out gets a malloc'ed UTF-8 copy of the wide
+ * string w (NULL for NULL; lone surrogates kept, core/utf.h).  FALSE, with
+ * the last error ERROR_NOT_ENOUGH_MEMORY, when memory runs out. */
+static inline BOOL api_utf8(LPCWSTR w, char **out)
+{
+    DWORD err;
+    *out = wipc_utf16_dup(w, &err);
+    if (err)
+        SetLastError(err);
+    return !err;
 }
 
 /* The SECURITY_ATTRIBUTES inherit flag as a HANDLE_FLAG_* value. */

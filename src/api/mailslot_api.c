@@ -35,7 +35,7 @@ WINIPC_API HANDLE WINAPI CreateMailslotA(
     LPCSTR lpName, DWORD nMaxMessageSize, DWORD lReadTimeout,
     LPSECURITY_ATTRIBUTES lpSecurityAttributes)
 {
-    char path[WIPC_NS_PATH_MAX], form[MAX_PATH];
+    char path[WIPC_NS_PATH_MAX], form[4 * MAX_PATH]; /* UTF-8 */
     struct wipc_object *obj;
     HANDLE h;
     DWORD err;
@@ -48,7 +48,7 @@ WINIPC_API HANDLE WINAPI CreateMailslotA(
         err = ERROR_PATH_NOT_FOUND;
         goto fail;
     }
-    if (strlen(lpName) >= MAX_PATH) {
+    if (wipc_utf8_units(lpName) >= MAX_PATH) {
         err = ERROR_FILENAME_EXCED_RANGE;
         goto fail;
     }
@@ -81,7 +81,7 @@ DWORD api_open_mailslot(LPCSTR name, ACCESS_MASK access, DWORD flags,
 
     /* CreateFileA takes one character more than CreateMailslotA (Wine's
      * probes); a trailing backslash is a name no receiver can have. */
-    if (len > MAX_PATH)
+    if (wipc_utf8_units(name) > MAX_PATH) /* in UTF-16 units */
         return ERROR_FILENAME_EXCED_RANGE;
     if (len > strlen(MAILSLOT_PREFIX) && name[len - 1] == '\\')
         return ERROR_FILE_NOT_FOUND;

@@ -1,5 +1,5 @@
 /*
- * message_api.c: FormatMessageA.
+ * message_api.c: FormatMessageA and FormatMessageW.
  *
  * The text comes from lpSource (FORMAT_MESSAGE_FROM_STRING, which wins over
  * the other source flags) or from the system table (core/messages.h); there
@@ -43,39 +43,77 @@ static DWORD fmt_fail(DWORD err)
     return 0;
 }
 
-WINIPC_API DWORD WINAPI FormatMessageA(DWORD dwFlags, LPCVOID lpSource,
-                                       DWORD dwMessageId, DWORD dwLanguageId,
-                                       LPSTR lpBuffer, DWORD nSize,
-                                       va_list *Arguments)
+/*
+ * FormatMessageA and FormatMessageW: the same engine, whose text is UTF-8;
+ * wide is 1 for the W function, whose lpSource (FORMAT_MESSAGE_FROM_STRING)
+ * is a WCHAR string, whose inserts read WCHAR strings, and whose result,
+ * sizes and limits are in WCHAR units.  *out gets the malloc'ed result
+ * (char or WCHAR) and *len its length in units.
+ */
+static DWORD fmt_text(DWORD flags, LPCVOID src, DWORD id, DWORD lang,
+                      va_list *args, int wide, void **out, size_t *len)
 {
-    int alloc = (dwFlags & FORMAT_MESSAGE_ALLOCATE_BUFFER) != 0;
+    char *wsrc = NULL, *text_out;
     const char *text;
-    char *out, *p;
-    size_t len;
+    size_t n;
+    WCHAR *w;
     DWORD err;
 
-    /* With FORMAT_MESSAGE_ALLOCATE_BUFFER, lpBuffer is really an LPSTR*,
-     * cleared before anything else can fail. */
-    if (alloc) {
-        if (!lpBuffer)
-            return fmt_fail(ERROR_NOT_ENOUGH_MEMORY);
-        *(LPSTR *)lpBuffer = NULL;
+    if (wide && (flags & FORMAT_MESSAGE_FROM_STRING) && src) {
+        wsrc = wipc_utf16_dup(src, &err);
+        if (err)
+            return err;
+        src = wsrc;
     }
-    if (nSize > FMT_MAX_SIZE)
-        return fmt_fail(ERROR_INVALID_PARAMETER);
-    err = fmt_source(dwFlags, lpSource, dwMessageId, dwLanguageId, &text);
+    err = fmt_source(flags, src, id, lang, &text);
     if (!err)
-        err = wipc_message_format(text, dwFlags, Arguments, &out, &len);
+        err = wipc_message_format(text, flags | (wide ? WIPC_MSG_WIDE : 0),
+                                  args, &text_out, len);
+    free(wsrc);
+    if (err || !wide) {
+        *out = err ? NULL : text_out;
+        return err;
+    }
+    wipc_utf8_to_utf16(text_out, *len, NULL, 0, WIPC_UTF_NAME, &n);
+    w = malloc((n + 1) * sizeof *w);
+    if (w) {
+        wipc_utf8_to_utf16(text_out, *len, w, n, WIPC_UTF_NAME, &n);
+        w[n] = 0;
+    }
+    free(text_out);
+    *out = w;
+    *len = n;
+    return w ? 0 : ERROR_NOT_ENOUGH_MEMORY;
+}
+
+static DWORD fmt_message(DWORD flags, LPCVOID src, DWORD id, DWORD lang,
+                         void *buffer, DWORD size, va_list *args, int wide)
+{
+    int alloc = (flags & FORMAT_MESSAGE_ALLOCATE_BUFFER) != 0;
+    size_t unit = wide ? sizeof(WCHAR) : 1, len;
+    void *out, *p;
+    DWORD err;
+
+    /* With FORMAT_MESSAGE_ALLOCATE_BUFFER, the buffer is really a pointer
+     * to one, cleared before anything else can fail. */
+    if (alloc) {
+        if (!buffer)
+            return fmt_fail(ERROR_NOT_ENOUGH_MEMORY);
+        *(void **)buffer = NULL;
+    }
+    if (size > FMT_MAX_SIZE)
+        return fmt_fail(ERROR_INVALID_PARAMETER);
+    err = fmt_text(flags, src, id, lang, args, wide, &out, &len);
     if (err)
         return fmt_fail(err);
 
     if (len == 0)
         err = ERROR_NO_WORK_DONE; /* the buffer is left alone */
-    else if (alloc && len >= FMT_MAX_ALLOC)
+    else if (alloc && len * unit >= FMT_MAX_ALLOC)
         err = ERROR_MORE_DATA;
-    else if (!alloc && nSize < len + 1)
+    else if (!alloc && size < len + 1)
         err = ERROR_INSUFFICIENT_BUFFER; /* the buffer is left alone */
-    else if (!alloc && !lpBuffer)
+    else if (!alloc && !buffer)
         err = ERROR_INVALID_PARAMETER; /* Windows crashes */
     if (err) {
         free(out);
@@ -83,17 +121,37 @@ WINIPC_API DWORD WINAPI FormatMessageA(DWORD dwFlags, LPCVOID lpSource,
     }
 
     if (alloc) {
-        /* nSize is the minimum to allocate; LocalFree releases it. */
-        p = LocalAlloc(LMEM_ZEROINIT, nSize > len + 1 ? nSize : len + 1);
+        /* size is the minimum to allocate; LocalFree releases it. */
+        p = LocalAlloc(LMEM_ZEROINIT, (size > len + 1 ? size : len + 1) * unit);
         if (!p) {
             free(out);
             return 0; /* LocalAlloc set the error */
         }
-        memcpy(p, out, len + 1);
-        *(LPSTR *)lpBuffer = p;
+        memcpy(p, out, (len + 1) * unit);
+        *(void **)buffer = p;
     } else {
-        memcpy(lpBuffer, out, len + 1);
+        memcpy(buffer, out, (len + 1) * unit);
     }
     free(out);
     return (DWORD)len;
+}
+
+WINIPC_API DWORD WINAPI FormatMessageA(DWORD dwFlags, LPCVOID lpSource,
+                                       DWORD dwMessageId, DWORD dwLanguageId,
+                                       LPSTR lpBuffer, DWORD nSize,
+                                       va_list *Arguments)
+{
+    return fmt_message(dwFlags, lpSource, dwMessageId, dwLanguageId,
+                       lpBuffer, nSize, Arguments, 0);
+}
+
+/* FormatMessageA's rules, in WCHAR units: "This buffer cannot be larger
+ * than 64K bytes" is the same 32K units. */
+WINIPC_API DWORD WINAPI FormatMessageW(DWORD dwFlags, LPCVOID lpSource,
+                                       DWORD dwMessageId, DWORD dwLanguageId,
+                                       LPWSTR lpBuffer, DWORD nSize,
+                                       va_list *Arguments)
+{
+    return fmt_message(dwFlags, lpSource, dwMessageId, dwLanguageId,
+                       lpBuffer, nSize, Arguments, 1);
 }

@@ -37,7 +37,7 @@
  */
 static DWORD pipe_create_name_error(LPCSTR name)
 {
-    size_t len = name ? strlen(name) : 0, dev;
+    size_t len = name ? wipc_utf8_units(name) : 0, dev; /* UTF-16 units */
     const char *rest;
 
     if (len == 0)
@@ -85,7 +85,7 @@ WINIPC_API HANDLE WINAPI CreateNamedPipeA(
     DWORD nOutBufferSize, DWORD nInBufferSize, DWORD nDefaultTimeOut,
     LPSECURITY_ATTRIBUTES lpSecurityAttributes)
 {
-    char path[WIPC_NS_PATH_MAX], form[MAX_PATH];
+    char path[WIPC_NS_PATH_MAX], form[4 * MAX_PATH]; /* UTF-8 */
     struct wipc_object *obj;
     HANDLE h;
     DWORD err;
@@ -129,7 +129,7 @@ DWORD api_open_named_pipe(LPCSTR name, ACCESS_MASK access, DWORD flags,
     struct wipc_object *obj;
     DWORD err;
 
-    if (strlen(name) > MAX_PATH)
+    if (wipc_utf8_units(name) > MAX_PATH)
         return ERROR_FILENAME_EXCED_RANGE; /* the ANSI name does not convert */
     err = wipc_ns_path(name, PIPE_PREFIX, WIPC_NS_PIPE, 1, path, sizeof path);
     if (err)
@@ -248,12 +248,12 @@ WINIPC_API BOOL WINAPI DisconnectNamedPipe(HANDLE hNamedPipe)
 
 WINIPC_API BOOL WINAPI WaitNamedPipeA(LPCSTR lpNamedPipeName, DWORD nTimeOut)
 {
-    char path[WIPC_NS_PATH_MAX], form[MAX_PATH];
+    char path[WIPC_NS_PATH_MAX], form[4 * MAX_PATH]; /* UTF-8 */
     DWORD err;
     if (!lpNamedPipeName)
         return api_fail(ERROR_PATH_NOT_FOUND);
     lpNamedPipeName = wipc_ns_device_form(lpNamedPipeName, form, sizeof form);
-    if (strlen(lpNamedPipeName) >= MAX_PATH)
+    if (wipc_utf8_units(lpNamedPipeName) >= MAX_PATH)
         return api_fail(ERROR_FILENAME_EXCED_RANGE);
     err = wipc_ns_path(lpNamedPipeName, PIPE_PREFIX, WIPC_NS_PIPE, 1, path,
                        sizeof path);

@@ -150,41 +150,20 @@ static DWORD find_unquoted_program(const char *cmdline, char *out,
 
 /* ---- The child's environment -------------------------------------------- */
 
-/* UTF-16LE block to UTF-8 block (for CREATE_UNICODE_ENVIRONMENT). */
-static char *env_from_utf16(const uint16_t *w)
+/* A UTF-16 block ("k=v\0...\0\0", for CREATE_UNICODE_ENVIRONMENT) as a
+ * malloc'ed UTF-8 block (core/utf.h), or NULL when memory runs out. */
+static char *env_from_utf16(const WCHAR *w)
 {
-    size_t len = 0, o = 0;
+    size_t len = 0, n;
     char *out;
 
     while (w[len] || w[len + 1])
         len++;
     len += 2;
-    out = malloc(len * 3 + 1);
-    if (!out)
-        return NULL;
-    for (size_t i = 0; i < len; i++) {
-        uint32_t c = w[i];
-        if (c >= 0xD800 && c < 0xDC00 && i + 1 < len && w[i + 1] >= 0xDC00 &&
-            w[i + 1] < 0xE000) {
-            c = 0x10000 + ((c - 0xD800) << 10) + (w[i + 1] - 0xDC00);
-            i++;
-        }
-        if (c < 0x80) {
-            out[o++] = (char)c;
-        } else if (c < 0x800) {
-            out[o++] = (char)(0xC0 | (c >> 6));
-            out[o++] = (char)(0x80 | (c & 0x3F));
-        } else if (c < 0x10000) {
-            out[o++] = (char)(0xE0 | (c >> 12));
-            out[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
-            out[o++] = (char)(0x80 | (c & 0x3F));
-        } else {
-            out[o++] = (char)(0xF0 | (c >> 18));
-            out[o++] = (char)(0x80 | ((c >> 12) & 0x3F));
-            out[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
-            out[o++] = (char)(0x80 | (c & 0x3F));
-        }
-    }
+    wipc_utf16_to_utf8(w, len, NULL, 0, WIPC_UTF_NAME, &n, NULL);
+    out = malloc(n);
+    if (out)
+        wipc_utf16_to_utf8(w, len, out, n, WIPC_UTF_NAME, &n, NULL);
     return out;
 }
 

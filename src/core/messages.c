@@ -12,9 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "messages.h"
+#include "utf.h"
 
 /* ---- The table ---------------------------------------------------------- */
 
@@ -196,6 +196,7 @@ struct msg_out {
     size_t col;     /* characters since the last line break */
     size_t space;   /* start of the run of spaces last seen on this line */
     int in_space;
+    int wide;  /* FormatMessageW: 's' and 'c' inserts are WCHAR */
     DWORD err; /* sticky ERROR_NOT_ENOUGH_MEMORY */
 };
 
@@ -374,47 +375,11 @@ static DWORD spec_parse(const char *p, const char *end, struct msg_spec *s)
     return 0;
 }
 
-/* Appends the UTF-8 form of wide character c (invalid ones as '?'). */
-static size_t wide_to_utf8(uint32_t c, char *o)
+/* A malloc'ed UTF-8 copy of the WCHAR string w (NULL: out of memory). */
+static char *wide_str_to_utf8(const WCHAR *w)
 {
-    if (c < 0x80) {
-        o[0] = (char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        o[0] = (char)(0xC0 | (c >> 6));
-        o[1] = (char)(0x80 | (c & 0x3F));
-        return 2;
-    }
-    if ((c >= 0xD800 && c < 0xE000) || c > 0x10FFFF) {
-        o[0] = '?';
-        return 1;
-    }
-    if (c < 0x10000) {
-        o[0] = (char)(0xE0 | (c >> 12));
-        o[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    o[0] = (char)(0xF0 | (c >> 18));
-    o[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-    o[3] = (char)(0x80 | (c & 0x3F));
-    return 4;
-}
-
-/* A malloc'ed UTF-8 copy of the wide (wchar_t) string w. */
-static char *wide_str_to_utf8(const wchar_t *w)
-{
-    size_t n = wcslen(w), o = 0;
-    char *s = malloc(n * 4 + 1);
-
-    if (!s)
-        return NULL;
-    for (size_t i = 0; i < n; i++)
-        o += wide_to_utf8((uint32_t)w[i], s + o);
-    s[o] = '\0';
-    return s;
+    DWORD err;
+    return wipc_utf16_dup(w, &err);
 }
 
 /* How a value is handed to snprintf. */
@@ -501,21 +466,29 @@ static DWORD insert_args(struct msg_args *a, int nr, int stars,
 static DWORD insert_text(struct msg_out *o, const struct msg_spec *s,
                          long width, long prec, DWORD_PTR v)
 {
-    int wide = s->conv == 'S' || s->conv == 'C' || s->length[0] == 'l' ||
-               s->length[0] == 'w';
+    /* In FormatMessageW a plain 's' or 'c' is wide and "hs", 'S' narrow;
+     * in FormatMessageA the other way round ("ls" and "ws" are wide). */
+    int wide = o->wide ? !(s->conv == 'S' || s->conv == 'C' ||
+                           s->length[0] == 'h')
+                       : (s->conv == 'S' || s->conv == 'C' ||
+                          s->length[0] == 'l' || s->length[0] == 'w');
     char one[8], *conv_str = NULL;
+    WCHAR unit;
+    size_t n;
     const char *str;
     DWORD err;
 
     if (s->conv == 'c' || s->conv == 'C') {
         if (!wide)
             return insert_printf(o, s, width, prec, "", 'c', MSG_CHAR, v, NULL);
-        one[wide_to_utf8((uint32_t)(wchar_t)v, one)] = '\0';
+        unit = (WCHAR)v;
+        wipc_utf16_to_utf8(&unit, 1, one, sizeof one - 1, 0, &n, NULL);
+        one[n] = '\0';
         str = one;
     } else if (!v) {
         str = "(null)"; /* as Windows' printf */
     } else if (wide) {
-        conv_str = wide_str_to_utf8((const wchar_t *)v);
+        conv_str = wide_str_to_utf8((const WCHAR *)v);
         if (!conv_str)
             return ERROR_NOT_ENOUGH_MEMORY;
         str = conv_str;
@@ -683,7 +656,7 @@ DWORD wipc_message_format(const char *text, DWORD flags, va_list *args,
 {
     struct msg_out o = {
         NULL,         0, 0, flags & FORMAT_MESSAGE_MAX_WIDTH_MASK, 0,
-        MSG_NO_SPACE, 0, 0};
+        MSG_NO_SPACE, 0, (flags & WIPC_MSG_WIDE) != 0, 0};
     struct msg_args a;
     DWORD err;
 

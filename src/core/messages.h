@@ -55,4 +55,9 @@ DWORD wipc_message_lookup(DWORD id, DWORD lang_id, const char **text);
 DWORD wipc_message_format(const char *text, DWORD flags, va_list *args,
                           char **out, size_t *len);
 
+/* A flag of wipc_message_format (no FORMAT_MESSAGE_* bit): FormatMessageW's
+ * inserts, where "s" and "c" take WCHAR strings and characters and "hs",
+ * "S" narrow ones.  The text and the result stay UTF-8. */
+#define WIPC_MSG_WIDE 0x80000000u
+
 #endif /* WIPC_MESSAGES_H */

@@ -10,6 +10,7 @@
 
 #include "../platform/platform.h"
 #include "namespace.h"
+#include "utf.h"
 
 static char ns_root[WIPC_NS_PATH_MAX];
 static pthread_once_t ns_path_once = PTHREAD_ONCE_INIT;
@@ -134,7 +135,8 @@ DWORD wipc_ns_path(const char *full, const char *prefix, const char *kind,
                    int allow_backslash, char *name_out, size_t namelen)
 {
     const char *name;
-    char enc[3 * WIPC_NS_NAME_MAX + 1];
+    /* WIPC_NS_NAME_MAX UTF-16 units are at most 3 UTF-8 bytes each. */
+    char enc[9 * WIPC_NS_NAME_MAX + 1];
     size_t n = 0, len;
     int w;
 
@@ -142,8 +144,8 @@ DWORD wipc_ns_path(const char *full, const char *prefix, const char *kind,
         return ERROR_BAD_PATHNAME;
     name = full + strlen(prefix);
     len = strlen(name);
-    if (len == 0 || len > WIPC_NS_NAME_MAX)
-        return ERROR_INVALID_NAME;
+    if (len == 0 || wipc_utf8_units(name) > WIPC_NS_NAME_MAX)
+        return ERROR_INVALID_NAME; /* the limit counts UTF-16 units */
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)name[i];
         if (c == '\\' && !allow_backslash)

@@ -17,11 +17,21 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$here/expected"
 for src in "$here"/*.c; do
     name=$(basename "$src" .c)
-    "$CC" -std=c11 -O1 -Wall -Wextra -static -o "$work/$name.exe" "$src"
-    status=0
-    (cd "$work" && timeout 120 "$WINE" "$work/$name.exe" </dev/null \
-        >"$work/$name.raw") || status=$?
-    { tr -d '\r' <"$work/$name.raw"; echo "exit status: $status"; } \
-        >"$here/expected/$name.txt"
-    echo "refresh.sh: expected/$name.txt"
+    for variant in "" .unicode; do
+        defs=
+        # -municode: MinGW starts a _UNICODE program at wmain (_tmain).
+        # __USE_MINGW_ANSI_STDIO=0: the Microsoft runtime's printf, where %s in
+        # a wide format is a wide string (MinGW's C99 one, which -std=c11
+        # selects, reads it as narrow).
+        [ -z "$variant" ] || defs="-DUNICODE -D_UNICODE -municode -D__USE_MINGW_ANSI_STDIO=0"
+        # shellcheck disable=SC2086
+        "$CC" -std=c11 -O1 -Wall -Wextra -Werror -static $defs \
+            -o "$work/$name$variant.exe" "$src"
+        status=0
+        (cd "$work" && timeout 120 "$WINE" "$work/$name$variant.exe" \
+            </dev/null >"$work/$name$variant.raw") || status=$?
+        { tr -d '\r' <"$work/$name$variant.raw"; echo "exit status: $status"; } \
+            >"$here/expected/$name$variant.txt"
+        echo "refresh.sh: expected/$name$variant.txt"
+    done
 done

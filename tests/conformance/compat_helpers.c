@@ -20,6 +20,7 @@ static void cmp(const char *a, const char *b)
 int main(void)
 {
     char buf[64], *p, *q;
+    TCHAR tbuf[16];
     DWORD n, n2;
     HANDLE heap;
     SYSTEM_INFO si;
@@ -38,8 +39,8 @@ int main(void)
     SHOW_STRING("  buf unchanged", buf);
     lstrcpynA(buf, "abcdef", 4);
     SHOW_STRING("lstrcpynA(\"abcdef\", 4)", buf);
-    lstrcpy(buf, TEXT("mapped"));
-    SHOW_UINT("lstrlen (unsuffixed)", lstrlen(buf));
+    lstrcpy(tbuf, TEXT("mapped")); /* TCHAR: also built with UNICODE */
+    SHOW_UINT("lstrlen (unsuffixed)", lstrlen(tbuf));
 
     SECTION("lstrcmpA and lstrcmpiA sort words");
     cmp("a", "B");

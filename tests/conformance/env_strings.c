@@ -8,6 +8,13 @@
 
 #include "conformance.h"
 
+/* With UNICODE, Windows' headers know the narrow block only as the export
+ * GetEnvironmentStrings (the macro of that name is the W function). */
+#ifdef UNICODE
+#undef GetEnvironmentStrings
+#define GetEnvironmentStringsA GetEnvironmentStrings
+#endif
+
 #define NAME "WINIPC_CONF_STR"
 
 /* 1 if the block holds the entry "NAME=value". */

@@ -14,6 +14,13 @@
 
 #include "conf_proc.h"
 
+/* With UNICODE, Windows' headers know the narrow block only as the export
+ * GetEnvironmentStrings (the macro of that name is the W function). */
+#ifdef UNICODE
+#undef GetEnvironmentStrings
+#define GetEnvironmentStringsA GetEnvironmentStrings
+#endif
+
 /* "env ENTRY": 0 if ENTRY is a string of the environment block, else 1. */
 static int child_env(const char *entry)
 {

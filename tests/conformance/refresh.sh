@@ -44,7 +44,7 @@ case "${1:-}" in
         sed 's/^/    /' "$err" >&2
     done
     tr -d '\r' <"$work/out/$name.raw" >"$work/out/$name.wine"
-    awk -v scenario="$name" -f "$here/apply_overrides.awk" \
+    awk -v scenario="${name%.unicode}" -f "$here/apply_overrides.awk" \
         "$here/overrides.txt" "$work/out/$name.wine" \
         >"$work/out/$name.tmp" 2>"$err" &&
         mv "$work/out/$name.tmp" "$work/out/$name.txt"
@@ -89,20 +89,37 @@ if [ ! -f "$WINEPREFIX/system.reg" ]; then
 fi
 scenarios=$(cd "$here" && ls *.c | sed 's/\.c$//')
 
-echo "refresh.sh: building with $CC"
+echo "refresh.sh: building with $CC (twice: also with UNICODE and _UNICODE)"
 for name in $scenarios; do
-    "$CC" -std=c11 -O1 -Wall -Wextra -static -I"$here" \
+    # A program that starts at _tmain starts at wmain with _UNICODE: MinGW
+    # wants -municode for it (winipc links libwinipc_main).
+    municode=
+    ! grep -q '_tmain\|wmain' "$here/$name.c" || municode=-municode
+    "$CC" -std=c11 -O1 -Wall -Wextra -Werror -static -I"$here" \
         -o "$work/bin/$name.exe" "$here/$name.c"
+    "$CC" -std=c11 -O1 -Wall -Wextra -Werror -static -I"$here" -DUNICODE -D_UNICODE $municode \
+        -o "$work/bin/$name.unicode.exe" "$here/$name.c"
 done
 
 echo "refresh.sh: running $(echo $scenarios | wc -w) scenarios under $("$WINE" --version)"
+# The two builds of a scenario use the same names: never at the same time.
 printf '%s\n' $scenarios |
+    xargs -P "$JOBS" -n 1 sh "$here/refresh.sh" --run-one "$work"
+printf '%s.unicode\n' $scenarios |
     xargs -P "$JOBS" -n 1 sh "$here/refresh.sh" --run-one "$work"
 failed=0
 for name in $scenarios; do
-    if [ ! -f "$work/out/$name.txt" ]; then
-        echo "refresh.sh: scenario $name failed:" >&2
-        cat "$work/out/$name.err" >&2
+    for run in "$name" "$name.unicode"; do
+        if [ ! -f "$work/out/$run.txt" ]; then
+            echo "refresh.sh: scenario $run failed:" >&2
+            cat "$work/out/$run.err" >&2
+            failed=1
+        fi
+    done
+    # The UNICODE build is the same program for Windows: same transcript.
+    if [ -f "$work/out/$name.txt" ] && [ -f "$work/out/$name.unicode.txt" ] &&
+        ! diff -u "$work/out/$name.txt" "$work/out/$name.unicode.txt" >&2; then
+        echo "refresh.sh: $name prints otherwise when built with UNICODE" >&2
         failed=1
     fi
 done

@@ -18,6 +18,19 @@ static void show(const char *label, HRESULT hr)
     printf("%s: %08x \"%s\"\n", label, (unsigned)hr, dst);
 }
 
+static TCHAR tdst[16];
+
+/* The HRESULT and the TCHAR destination (ASCII here), as show() does. */
+static void tshow(const char *label, HRESULT hr)
+{
+    char a[17];
+    int i;
+    for (i = 0; i < 16 && tdst[i]; i++)
+        a[i] = (char)tdst[i];
+    a[i] = '\0';
+    printf("%s: %08x \"%s\"\n", label, (unsigned)hr, a);
+}
+
 static void reset(const char *s)
 {
     memset(dst, 'Z', sizeof dst);
@@ -166,17 +179,23 @@ int main(void)
     printf("StringCbLengthA(\"hello\", 3): %08x, %u\n", (unsigned)hr,
            (unsigned)n);
 
+    /* TCHAR text: the same program with UNICODE uses the W functions, and
+     * the same lines come out (sizes in bytes differ: printed per TCHAR). */
     SECTION("unsuffixed names");
-    reset("old");
-    show("StringCchCopy", StringCchCopy(dst, 16, TEXT("abc")));
-    show("StringCchCat", StringCchCat(dst, 16, TEXT("def")));
-    show("StringCchPrintf", StringCchPrintf(dst, 16, TEXT("%d"), 5));
-    show("StringCbCopy", StringCbCopy(dst, sizeof dst, TEXT("x")));
-    show("StringCbCat", StringCbCat(dst, sizeof dst, TEXT("y")));
-    show("StringCbPrintf", StringCbPrintf(dst, sizeof dst, TEXT("%s"), "z"));
-    hr = StringCchLength(dst, 16, &n);
+    tshow("StringCchCopy", StringCchCopy(tdst, 16, TEXT("abc")));
+    tshow("StringCchCat", StringCchCat(tdst, 16, TEXT("def")));
+    tshow("StringCchCat, full", StringCchCat(tdst, 8, TEXT("ghijk")));
+    tshow("StringCchPrintf", StringCchPrintf(tdst, 16, TEXT("%d"), 5));
+    tshow("StringCchPrintf, %s", StringCchPrintf(tdst, 16, TEXT("<%s>"), TEXT("t")));
+    tshow("StringCbCopy", StringCbCopy(tdst, sizeof tdst, TEXT("x")));
+    tshow("StringCbCat", StringCbCat(tdst, sizeof tdst, TEXT("y")));
+    tshow("StringCbPrintf", StringCbPrintf(tdst, sizeof tdst, TEXT("%s"), TEXT("z")));
+    tshow("StringCbCopy, 3 TCHARs", StringCbCopy(tdst, 3 * sizeof(TCHAR), TEXT("abcd")));
+    StringCchCopy(tdst, 16, TEXT("hello"));
+    hr = StringCchLength(tdst, 16, &n);
     printf("StringCchLength: %08x, %u\n", (unsigned)hr, (unsigned)n);
-    hr = StringCbLength(dst, 16, &n);
-    printf("StringCbLength: %08x, %u\n", (unsigned)hr, (unsigned)n);
+    hr = StringCbLength(tdst, 16 * sizeof(TCHAR), &n);
+    printf("StringCbLength: %08x, %u TCHARs\n", (unsigned)hr,
+           (unsigned)(n / sizeof(TCHAR)));
     CONF_DONE();
 }

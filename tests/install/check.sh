@@ -39,8 +39,17 @@ out=$(LD_LIBRARY_PATH=$libdir "$tmp/hello")
 echo "pkg-config build says: $out"
 test "$out" = "hello from an installed winipc"
 
+# A UNICODE program that starts at _tmain (libwinipc_main calls wmain).
+# shellcheck disable=SC2046
+cc -std=c11 -Wall -Wextra -Werror -DUNICODE -D_UNICODE -o "$tmp/hello_wide" \
+    "$here/hello_wide.c" \
+    $(PKG_CONFIG_PATH=$libdir/pkgconfig pkg-config --cflags --libs winipc)
+out=$(LD_LIBRARY_PATH=$libdir "$tmp/hello_wide")
+echo "pkg-config UNICODE build says: $out"
+test "$out" = "hello_wide: 1 argument, wide $(printf '\303\251t\303\251')"
+
 mkdir "$tmp/consumer"
-cp "$here/hello.c" "$tmp/consumer/"
+cp "$here/hello.c" "$here/hello_wide.c" "$tmp/consumer/"
 cp "$here/CMakeLists.txt.in" "$tmp/consumer/CMakeLists.txt"
 cmake -S "$tmp/consumer" -B "$tmp/consumer/build" \
     -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
@@ -48,4 +57,7 @@ cmake --build "$tmp/consumer/build" >/dev/null
 out=$(LD_LIBRARY_PATH=$libdir "$tmp/consumer/build/hello")
 echo "find_package build says: $out"
 test "$out" = "hello from an installed winipc"
+out=$(LD_LIBRARY_PATH=$libdir "$tmp/consumer/build/hello_wide")
+echo "find_package UNICODE build says: $out"
+test "$out" = "hello_wide: 1 argument, wide $(printf '\303\251t\303\251')"
 echo "install check passed"
