@@ -97,6 +97,9 @@ struct io_watch {
 
 #define IO_WATCH_BUCKETS 256
 #define IO_LINK_BUCKETS 64
+/* How many times a kick yields before it sleeps until another thread has
+ * delivered the other end's operation. */
+#define IO_KICK_SPINS 16
 /* How long a completion port goes without a waiting thread before the
  * engine thread runs its files' operations (their events, their file
  * handles, GetOverlappedResult still complete). */
@@ -382,11 +385,14 @@ poll:
     io_timed_add(op);
 }
 
-/* op waits no longer (lock held).  Its watch stays as it is: a report
- * nobody waits for only disarms it. */
+/* op waits no longer (lock held).  Its watch stays in its set; armed
+ * for nobody, it is disarmed (one epoll_ctl), or a later report would wake
+ * a thread for nothing (a GetOverlappedResult that took its operation
+ * over, an operation that another call completed). */
 static void io_op_unwatch(struct io_op *op)
 {
     struct io_watch *w = op->watch;
+    unsigned want = 0;
     if (!w)
         return;
     for (struct io_op **pp = &w->ops; *pp; pp = &(*pp)->wnext)
@@ -398,6 +404,11 @@ static void io_op_unwatch(struct io_op *op)
         engine.port_waits--;
     op->watch = NULL;
     op->wnext = NULL;
+    for (struct io_op *o = w->ops; o; o = o->wnext)
+        want |= o->io.wait_events;
+    if (w->added && w->events && !want &&
+        wipc_plat_epoll_set(w->epfd, w->fd, 0, 0) == 0)
+        w->events = 0;
 }
 
 /* The operations waiting for descriptors that set epfd reported go to the
@@ -1282,7 +1293,17 @@ static void io_kick(uint64_t link, const struct wipc_object *obj)
      * Progress never blocks, so this is short; a thread driving its own
      * operation (wipc_io_help) is not waited for. */
     if (link) {
+        int spins = 0;
         wipc_mutex_lock(&engine.lock);
+        /* Yield a few times first: the other thread is usually in the
+         * middle of a system call, and sleeping on the condition would
+         * cost two more switches. */
+        while (spins < IO_KICK_SPINS && io_link_busy(link, obj)) {
+            wipc_mutex_unlock(&engine.lock);
+            wipc_plat_yield();
+            wipc_mutex_lock(&engine.lock);
+            spins++;
+        }
         __atomic_add_fetch(&engine.kick_waiters, 1, __ATOMIC_SEQ_CST);
         for (int i = 0; i < 1000 && io_link_busy(link, obj); i++)
             wipc_cond_wait_ms(&engine.kick_cond, &engine.lock, 10);
