@@ -332,6 +332,21 @@ def test_reject_remote():
     s.stop()
 
 
+def test_reserved_names():
+    # A local user's pipe named as one of the system's RPC services would
+    # take the network's clients of that service: never offered.
+    r = start_server_no_np('TrkWks')
+    s = start_server('WipcAfterTrkWks')  # offered: a scan ran since
+    try:
+        opens('root', 'trkwks')
+    except Exception:  # noqa: BLE001 (any refusal will do)
+        pass
+    check(r.expect('CLIENT', timeout=1) is None,
+          'a pipe named trkwks (a system RPC service) is not offered')
+    r.stop()
+    s.stop()
+
+
 def start_server_no_np(name, *args):
     s = Proc([SERVER, name] + list(args))
     check(s.expect('READY') is not None, 'server %s starts' % name)
@@ -395,6 +410,7 @@ def main():
         test_server_killed()
         p = test_identity()
         test_reject_remote()
+        test_reserved_names()
         test_example()
         test_overlapped_example()
         b.stop()

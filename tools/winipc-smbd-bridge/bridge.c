@@ -90,6 +90,34 @@ static void on_signal(int sig)
     stopping = 1;
 }
 
+/*
+ * Names of the system's own RPC services: Samba's (its IDL endpoints, in
+ * np/ too, some started only on demand by samba-dcerpcd, so the folder
+ * may not hold them yet) and Windows' well-known ones.  A local user's
+ * winipc pipe of such a name is never offered: otherwise any user could
+ * answer the network's clients of lsarpc, samr or netlogon in the place
+ * of the system (the bridge runs as root and would hand them over).
+ */
+static const char *const reserved_names[] = {
+    "atsvc",       "browser",      "dnsserver", "epmapper",
+    "eventlog",    "fssagentrpc",  "initshutdown", "keysvc",
+    "lsarpc",      "lsass",        "mdssvc",    "msftewds",
+    "netdfs",      "netlogon",     "ntlsa",     "ntsvcs",
+    "plugplay",    "protected_storage", "rpcecho", "samr",
+    "scerpc",      "spoolss",      "srvsvc",    "svcctl",
+    "trkwks",      "unixinfo",     "winreg",    "witness",
+    "wkssvc",
+};
+
+static int reserved_name(const char *np)
+{
+    for (size_t i = 0; i < sizeof reserved_names / sizeof *reserved_names;
+         i++)
+        if (strcmp(np, reserved_names[i]) == 0)
+            return 1;
+    return 0;
+}
+
 /* The np/ name of a pipe: its name after \\.\pipe\, in lower case (smbd
  * lowers the name its client opened).  0 if smbd could not ask for it. */
 static int np_name(const char *pipe, char *out, size_t cap)
@@ -181,7 +209,8 @@ static void scan(void)
     for (size_t k = 0; k < n; k++) {
         struct wipc_npipe_status *st = &list[k];
         char np[sizeof entries[0]->np];
-        if (st->reject_remote || !np_name(st->name, np, sizeof np))
+        if (st->reject_remote || !np_name(st->name, np, sizeof np) ||
+            reserved_name(np))
             continue;
         struct entry *e = NULL;
         for (size_t i = 0; i < nentries && !e; i++)
