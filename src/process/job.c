@@ -382,8 +382,10 @@ DWORD wipc_job_assign(struct wipc_object *job, struct wipc_object *proc)
         err = job_list_add(&j->inside, &j->n_inside, proc);
     if (err)
         goto done;
+    /* Added, not stored: a member already running in the group may be
+     * counting a child of its own in the same page at this moment. */
     j->total++;
-    atomic_store(&j->sh->total, j->total);
+    atomic_fetch_add(&j->sh->total, 1);
     job_watch_add(j, pid, proc);
 done:
     wipc_mutex_unlock(&j->lock);
