@@ -26,7 +26,7 @@
 
 /* The keeper (async-signal-safe calls only: it is a fork of a process
  * that may have other threads).  Never returns. */
-static void job_keeper_main(int life, int state)
+static void job_keeper_main(int life, int state, int ready)
 {
     struct wipc_job_shared *sh;
     struct sigaction ign;
@@ -39,7 +39,14 @@ static void job_keeper_main(int life, int state)
      * of the parent's would keep its reader from ever seeing its end). */
     setpgid(0, 0);
     prctl(PR_SET_NAME, JOB_KEEPER_NAME, 0, 0, 0);
-    if (dup2(life, JOB_LIFE_FD) < 0 || dup2(state, JOB_STATE_FD) < 0)
+    if (ready <= JOB_STATE_FD)
+        ready = fcntl(ready, F_DUPFD, JOB_STATE_FD + 1);
+    if (ready < 0 || dup2(life, JOB_LIFE_FD) < 0 ||
+        dup2(state, JOB_STATE_FD) < 0)
+        _exit(1);
+    /* Found by its name and its state descriptor from now on (see
+     * wipc_plat_job_find): the parent may return. */
+    if (write(ready, "r", 1) != 1)
         _exit(1);
     syscall(SYS_close_range, JOB_STATE_FD + 1, ~0u, 0);
     nul = open("/dev/null", O_RDWR);
@@ -73,7 +80,8 @@ static void job_keeper_main(int life, int state)
 DWORD wipc_plat_job_keeper(int *life, struct wipc_job_shared **shared,
                            DWORD *pgid, int *pidfd)
 {
-    int p[2] = {-1, -1}, state, err;
+    int p[2] = {-1, -1}, ready[2] = {-1, -1}, state, err;
+    char c;
     struct wipc_job_shared *sh = MAP_FAILED;
     sigset_t all, old;
     pid_t pid;
@@ -84,7 +92,7 @@ DWORD wipc_plat_job_keeper(int *life, struct wipc_job_shared **shared,
     if (ftruncate(state, sizeof *sh) < 0 ||
         (sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED,
                    state, 0)) == MAP_FAILED ||
-        pipe2(p, O_CLOEXEC) < 0)
+        pipe2(p, O_CLOEXEC) < 0 || pipe2(ready, O_CLOEXEC) < 0)
         goto fail;
     atomic_store(&sh->magic, WIPC_JOB_MAGIC);
     sigfillset(&all);
@@ -92,15 +100,25 @@ DWORD wipc_plat_job_keeper(int *life, struct wipc_job_shared **shared,
     pid = fork();
     if (pid == 0) {
         close(p[1]);
+        close(ready[0]);
         sigprocmask(SIG_SETMASK, &old, NULL);
-        job_keeper_main(p[0], state);
+        job_keeper_main(p[0], state, ready[1]);
     }
     err = errno;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
+    close(ready[1]);
+    ready[1] = -1;
     if (pid < 0) {
         errno = err;
         goto fail;
     }
+    /* Until the keeper has its name and its state descriptor, a member
+     * could not find its job (IsProcessInJob, children joining): wait for
+     * its word, or its end (our own child: no bound needed). */
+    while (read(ready[0], &c, 1) < 0 && errno == EINTR)
+        ;
+    close(ready[0]);
+    ready[0] = -1;
     /* The group exists once the keeper has made it; the parent makes it
      * too, so it exists when this returns (whichever comes first). */
     setpgid(pid, pid);
@@ -121,6 +139,9 @@ fail:
         close(p[0]);
         close(p[1]);
     }
+    for (int i = 0; i < 2; i++)
+        if (ready[i] >= 0)
+            close(ready[i]);
     return wipc_plat_error(err);
 }
 
