@@ -306,6 +306,12 @@ static void test_assign_children_terminate(void)
                 ERROR_MORE_DATA);
     CHECK_EQ(l->NumberOfAssignedProcesses, 4);
     CHECK_EQ(l->NumberOfProcessIdsInList, 1);
+    /* the header alone is too short (Wine's process.c:2839-2842) */
+    CHECK_FAILS(QueryInformationJobObject(
+                    job, JobObjectBasicProcessIdList, l,
+                    offsetof(JOBOBJECT_BASIC_PROCESS_ID_LIST, ProcessIdList),
+                    NULL),
+                ERROR_BAD_LENGTH);
 
     CHECK_OK(TerminateJobObject(job, 42));
     CHECK_EQ(WaitForSingleObject(m.pi.hProcess, 30000), WAIT_OBJECT_0);
@@ -467,6 +473,56 @@ static void test_completion_port(void)
     CloseHandle(port);
 }
 
+/* One port per job (JOBOBJECT_ASSOCIATE_COMPLETION_PORT): a second one is
+ * refused with ERROR_INVALID_PARAMETER; NULL ends the association, after
+ * which another port may be given, and only it hears the job. */
+static void test_completion_port_association(void)
+{
+    HANDLE job = CreateJobObjectA(NULL, NULL);
+    HANDLE port1 = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    HANDLE port2 = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    JOBOBJECT_ASSOCIATE_COMPLETION_PORT assoc = {(PVOID)0x88, NULL};
+    JOBOBJECTINFOCLASS cls = JobObjectAssociateCompletionPortInformation;
+    struct member m;
+    DWORD msg, seen_new = 0, seen_zero = 0;
+    ULONG_PTR key;
+    LPOVERLAPPED ov;
+
+    CHECK_OK(SetInformationJobObject(job, cls, &assoc, sizeof assoc));
+    assoc.CompletionPort = port1;
+    CHECK_OK(SetInformationJobObject(job, cls, &assoc, sizeof assoc));
+    SetLastError(0xdeadbeef);
+    CHECK(!SetInformationJobObject(job, cls, &assoc, sizeof assoc));
+    CHECK_EQ(GetLastError(), ERROR_INVALID_PARAMETER);
+    assoc.CompletionPort = port2;
+    SetLastError(0xdeadbeef);
+    CHECK(!SetInformationJobObject(job, cls, &assoc, sizeof assoc));
+    CHECK_EQ(GetLastError(), ERROR_INVALID_PARAMETER);
+    assoc.CompletionPort = NULL;
+    CHECK_OK(SetInformationJobObject(job, cls, &assoc, sizeof assoc));
+    assoc.CompletionPort = port2;
+    CHECK_OK(SetInformationJobObject(job, cls, &assoc, sizeof assoc));
+
+    member_start(&m, 0, 0);
+    CHECK_OK(AssignProcessToJobObject(job, m.pi.hProcess));
+    member_run(&m);
+    member_end(&m);
+    while (!seen_zero &&
+           GetQueuedCompletionStatus(port2, &msg, &key, &ov, 10000)) {
+        CHECK_EQ(key, 0x88);
+        seen_new += msg == JOB_OBJECT_MSG_NEW_PROCESS;
+        seen_zero += msg == JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO;
+    }
+    CHECK_EQ(seen_new, 1);
+    CHECK_EQ(seen_zero, 1);
+    /* port 1's association ended before the process came */
+    CHECK(!GetQueuedCompletionStatus(port1, &msg, &key, &ov, 0));
+    CHECK_EQ(GetLastError(), WAIT_TIMEOUT);
+    CloseHandle(job);
+    CloseHandle(port1);
+    CloseHandle(port2);
+}
+
 /* ---- The owner killed -------------------------------------------------------- */
 
 /*
@@ -620,6 +676,7 @@ int main(int argc, char **argv)
     RUN(test_active_process_limit);
     RUN(test_breakaway);
     RUN(test_completion_port);
+    RUN(test_completion_port_association);
     RUN(test_owner_killed);
     return TEST_SUMMARY();
 }

@@ -89,7 +89,8 @@ static int helper_dump(int argc, char **argv)
             (unsigned long)si.dwXSize, (unsigned long)si.dwYSize,
             (unsigned long)si.dwXCountChars, (unsigned long)si.dwYCountChars,
             (unsigned long)si.dwFillAttribute);
-    fprintf(f, "%s\n%s\n", si.lpTitle ? si.lpTitle : "(null)",
+    /* '|' before each: an empty string is still a line. */
+    fprintf(f, "|%s\n|%s\n", si.lpTitle ? si.lpTitle : "(null)",
             si.lpDesktop ? si.lpDesktop : "(null)");
     fclose(f);
     /* Descriptor 1 is the stream the parent meant (checked by some rows). */
@@ -167,6 +168,10 @@ static void run_child(const char *helper, BOOL inherit, DWORD cflags,
         TEST_FAIL_AT("report: fields unreadable");
     r->title[strcspn(r->title, "\n")] = '\0';
     r->desktop[strcspn(r->desktop, "\n")] = '\0';
+    if (r->title[0] != '|' || r->desktop[0] != '|')
+        TEST_FAIL_AT("report: title or desktop line unmarked");
+    memmove(r->title, r->title + 1, strlen(r->title));
+    memmove(r->desktop, r->desktop + 1, strlen(r->desktop));
     fclose(f);
     unlink(path);
 }
@@ -429,6 +434,18 @@ static void test_startup_fields(void)
     CHECK_EQ(r.fill, 0xA55A);
     CHECK_STR(r.title, title);
     CHECK_STR(r.desktop, desktop);
+
+    /* Empty strings are values too (Wine's process.c passes lpDesktop ""):
+     * the child still sees every field. */
+    si.lpTitle = (char *)"";
+    si.lpDesktop = (char *)"";
+    run_child("dump", FALSE, 0, &si, NULL, &r);
+    CHECK_EQ(r.flags, si.dwFlags);
+    CHECK_EQ(r.show, 7);
+    CHECK_EQ(r.x, 0x34343434);
+    CHECK_EQ(r.fill, 0xA55A);
+    CHECK_STR(r.title, "");
+    CHECK_STR(r.desktop, "");
     /* Not handed down further: the variable is gone from the child's
      * environment (checked by the relay rows' defaults). */
 }

@@ -159,11 +159,15 @@ WINIPC_API BOOL WINAPI SetInformationJobObject(
     } else if (JobObjectInformationClass ==
                JobObjectAssociateCompletionPortInformation) {
         const JOBOBJECT_ASSOCIATE_COMPLETION_PORT *a = lpJobObjectInformation;
+        /* One port per job; NULL ends the association (Windows 8 and
+         * later: JOBOBJECT_ASSOCIATE_COMPLETION_PORT's documentation). */
         if (len != sizeof *a) {
             err = ERROR_BAD_LENGTH;
+        } else if (!a->CompletionPort) {
+            err = wipc_job_set_port(job, NULL, 0);
         } else if ((err = wipc_handle_ref(a->CompletionPort, &wipc_io_port_ops,
                                           0, &port, NULL)) == 0) {
-            wipc_job_set_port(job, port, (ULONG_PTR)a->CompletionKey);
+            err = wipc_job_set_port(job, port, (ULONG_PTR)a->CompletionKey);
             wipc_object_release(port);
         }
     } else {
@@ -227,7 +231,8 @@ WINIPC_API BOOL WINAPI QueryInformationJobObject(
         size_t head = offsetof(JOBOBJECT_BASIC_PROCESS_ID_LIST, ProcessIdList);
         DWORD pids[1024];
         size_t n = 0, cap;
-        if (len < head) {
+        /* Room for one id at least (the structure's size), as Windows. */
+        if (len < sizeof *l) {
             err = ERROR_BAD_LENGTH;
         } else {
             wipc_job_query(job, &info, pids, sizeof pids / sizeof pids[0], &n);

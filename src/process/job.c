@@ -492,13 +492,15 @@ void wipc_job_set_limits(struct wipc_object *job, DWORD flags,
     wipc_mutex_unlock(&j->lock);
 }
 
-void wipc_job_set_port(struct wipc_object *job, struct wipc_object *port,
-                       ULONG_PTR key)
+DWORD wipc_job_set_port(struct wipc_object *job, struct wipc_object *port,
+                        ULONG_PTR key)
 {
     struct wipc_job *j = job_of(job);
     struct job_watch *w, *old;
 
     w = port ? calloc(1, sizeof *w) : NULL;
+    if (port && !w)
+        return ERROR_NOT_ENOUGH_MEMORY;
     if (w) {
         wipc_mutex_init(&w->lock);
         w->refs = 2; /* the job's and the thread's */
@@ -509,11 +511,17 @@ void wipc_job_set_port(struct wipc_object *job, struct wipc_object *port,
             wipc_object_release(w->port);
             wipc_mutex_destroy(&w->lock);
             free(w);
-            w = NULL;
+            return ERROR_NOT_ENOUGH_MEMORY;
         }
     }
     wipc_mutex_lock(&j->lock);
     old = j->watch;
+    if (w && old) {
+        wipc_mutex_unlock(&j->lock);
+        watch_release(w);
+        watch_release(w); /* no thread was started: both references */
+        return ERROR_INVALID_PARAMETER;
+    }
     j->watch = w;
     if (w)
         w->pgid = j->pgid;
@@ -527,6 +535,7 @@ void wipc_job_set_port(struct wipc_object *job, struct wipc_object *port,
         wipc_plat_eventfd_set(old->wake);
         watch_release(old);
     }
+    return 0;
 }
 
 /* ---- CreateProcess inside a job -------------------------------------------- */

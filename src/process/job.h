@@ -53,9 +53,11 @@ void wipc_job_query(struct wipc_object *job, struct wipc_job_info *info,
 void wipc_job_set_limits(struct wipc_object *job, DWORD flags,
                          DWORD active_limit);
 
-/* Posts the job's messages to port with key from now on (port NULL: none). */
-void wipc_job_set_port(struct wipc_object *job, struct wipc_object *port,
-                       ULONG_PTR key);
+/* Posts the job's messages to port with key from now on; port NULL ends the
+ * association.  A job has one port: ERROR_INVALID_PARAMETER if port is not
+ * NULL and the job already has one. */
+DWORD wipc_job_set_port(struct wipc_object *job, struct wipc_object *port,
+                        ULONG_PTR key);
 
 /*
  * CreateProcess in a process that is in a job: *new_group 1 when the child

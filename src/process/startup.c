@@ -18,7 +18,8 @@
 
 static struct wipc_startup startup_info;
 
-/* Appends s hex-encoded, or "-" for NULL. */
+/* Appends s as 's' and its bytes hex-encoded, or "-" for NULL: an empty
+ * string must still be a field (the parser's strtok_r skips empty ones). */
 static size_t startup_put_text(char *out, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
@@ -28,6 +29,7 @@ static size_t startup_put_text(char *out, const char *s)
         out[0] = '-';
         return 1;
     }
+    out[n++] = 's';
     for (; *s; s++) {
         out[n++] = hex[(unsigned char)*s >> 4];
         out[n++] = hex[(unsigned char)*s & 15];
@@ -37,7 +39,7 @@ static size_t startup_put_text(char *out, const char *s)
 
 DWORD wipc_startup_format(const struct wipc_startup *s, char **env)
 {
-    size_t cap = sizeof WIPC_STARTUP_ENV + 18 * 20 + 40 +
+    size_t cap = sizeof WIPC_STARTUP_ENV + 18 * 20 + 40 + 3 +
                  2 * (s->desktop ? strlen(s->desktop) : 1) +
                  2 * (s->title ? strlen(s->title) : 1) +
                  2 * (s->cmdline ? strlen(s->cmdline) : 1);
@@ -74,14 +76,17 @@ static int startup_hex_digit(char c)
     return -1;
 }
 
-/* Decodes hex text ("-": NULL) into a malloc'ed string (in place is not
- * possible: the caller's buffer is freed). */
+/* Decodes startup_put_text's field ("-": NULL) into a malloc'ed string (in
+ * place is not possible: the caller's buffer is freed). */
 static char *startup_get_text(const char *s)
 {
-    size_t len = strlen(s);
+    size_t len;
     char *out;
 
-    if (strcmp(s, "-") == 0 || len % 2)
+    if (*s++ != 's')
+        return NULL;
+    len = strlen(s);
+    if (len % 2)
         return NULL;
     out = malloc(len / 2 + 1);
     if (!out)

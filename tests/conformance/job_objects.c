@@ -9,6 +9,7 @@
 #include <tchar.h>
 #include <windows.h>
 
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "conf_proc.h"
@@ -85,7 +86,21 @@ static HANDLE start(HANDLE job, PROCESS_INFORMATION *pi, HANDLE *leaf)
                                     FALSE, (DWORD)l->ProcessIdList[i]);
     }
     printf("  the grandchild is in the list: %s\n", *leaf ? "yes" : "no");
+    CHECK_BOOL("  process id list, the header's size only",
+               QueryInformationJobObject(
+                   job, JobObjectBasicProcessIdList, l,
+                   offsetof(JOBOBJECT_BASIC_PROCESS_ID_LIST, ProcessIdList),
+                   NULL));
     return job;
+}
+
+/* SetInformationJobObject(JobObjectAssociateCompletionPortInformation). */
+static void associate(HANDLE job, const char *label, HANDLE port)
+{
+    JOBOBJECT_ASSOCIATE_COMPLETION_PORT a = {(PVOID)1, port};
+    CHECK_BOOL(label, SetInformationJobObject(
+                          job, JobObjectAssociateCompletionPortInformation,
+                          &a, sizeof a));
 }
 
 int main(int argc, char **argv)
@@ -93,7 +108,7 @@ int main(int argc, char **argv)
     JOBOBJECT_EXTENDED_LIMIT_INFORMATION x;
     JOBOBJECT_BASIC_ACCOUNTING_INFORMATION a;
     PROCESS_INFORMATION pi, pi2;
-    HANDLE job, leaf;
+    HANDLE job, leaf, port1, port2;
     DWORD code = 0;
 
     *conf_self_slot() = argv[0];
@@ -163,6 +178,19 @@ int main(int argc, char **argv)
         conf_exit_code(&pi2);
     }
     CloseHandle(job);
+
+    SECTION("JobObjectAssociateCompletionPortInformation");
+    job = CreateJobObjectA(NULL, NULL);
+    port1 = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    port2 = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    associate(job, "NULL, no port yet", NULL);
+    associate(job, "port 1", port1);
+    associate(job, "port 1 again", port1);
+    associate(job, "port 2 while port 1 is associated", port2);
+    associate(job, "NULL after port 1", NULL);
+    CloseHandle(job);
+    CloseHandle(port1);
+    CloseHandle(port2);
     conf_release_handles();
     CONF_DONE();
 }

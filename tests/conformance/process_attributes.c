@@ -96,7 +96,7 @@ static void startup_fields(void)
 {
     STARTUPINFOA si;
     PROCESS_INFORMATION pi;
-    char title[] = "the title";
+    char title[] = "the title", empty[] = "";
 
     SECTION("GetStartupInfoA in the child");
     memset(&si, 0, sizeof si);
@@ -114,6 +114,12 @@ static void startup_fields(void)
     si.lpTitle = title;
     if (conf_start("startup", FALSE, 0, NULL, NULL, &si, &pi))
         printf("fields that differ (bits): %u\n", (unsigned)conf_exit_code(&pi));
+    else
+        printf("CreateProcessA: FALSE, %s\n", conf_error(GetLastError()));
+    si.lpDesktop = empty; /* an empty string is a value like any other */
+    if (conf_start("startup", FALSE, 0, NULL, NULL, &si, &pi))
+        printf("lpDesktop \"\": fields that differ (bits): %u\n",
+               (unsigned)conf_exit_code(&pi));
     else
         printf("CreateProcessA: FALSE, %s\n", conf_error(GetLastError()));
     conf_run("GetCommandLineA as written", " cmdline   \"two  words\" x\\\"y",
