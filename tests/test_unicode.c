@@ -482,8 +482,14 @@ static void test_startup_and_names(void)
     DWORD n = 300;
     char a[300];
 
+    /* Not started with STARTF_USESTDHANDLES (ctest started it): the W call
+     * leaves the handle fields alone (Wine's process.c:3584-3587). */
+    si.hStdInput = si.hStdOutput = si.hStdError = (HANDLE)(ULONG_PTR)0x1234;
     GetStartupInfoW(&si);
     CHECK_EQ(si.cb, (DWORD)sizeof si);
+    CHECK_EQ(si.dwFlags & STARTF_USESTDHANDLES, 0u);
+    CHECK_EQ(si.hStdInput, (HANDLE)(ULONG_PTR)0x1234);
+    CHECK_EQ(si.hStdError, (HANDLE)(ULONG_PTR)0x1234);
     CHECK(si.lpTitle != NULL && lstrlenW(si.lpTitle) > 0);
     CHECK_OK(GetComputerNameW(buf, &n));
     CHECK_EQ(n, (DWORD)lstrlenW(buf));

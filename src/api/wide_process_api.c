@@ -221,12 +221,25 @@ WINIPC_API void WINAPI GetStartupInfoW(LPSTARTUPINFOW lpStartupInfo)
 {
     STARTUPINFOA si;
     static WCHAR empty[1];
+    HANDLE in, out, err;
 
     if (!lpStartupInfo)
         return;
     call_once(&startup_w_once, startup_w_build);
     GetStartupInfoA(&si);
+    in = lpStartupInfo->hStdInput;
+    out = lpStartupInfo->hStdOutput;
+    err = lpStartupInfo->hStdError;
     memcpy(lpStartupInfo, &si, sizeof si);
+    /* Without STARTF_USESTDHANDLES the W call leaves the caller's handle
+     * fields as they were, where the A call stores INVALID_HANDLE_VALUE or
+     * the standard handles (Wine's process.c:3584-3587, which passes on
+     * Windows: HATTR_UNTOUCHED for StartupInfoW). */
+    if (!(si.dwFlags & STARTF_USESTDHANDLES)) {
+        lpStartupInfo->hStdInput = in;
+        lpStartupInfo->hStdOutput = out;
+        lpStartupInfo->hStdError = err;
+    }
     lpStartupInfo->cb = sizeof *lpStartupInfo;
     lpStartupInfo->lpDesktop = startup_w_desktop ? startup_w_desktop : empty;
     lpStartupInfo->lpTitle = startup_w_title ? startup_w_title : empty;
