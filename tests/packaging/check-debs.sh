@@ -137,13 +137,19 @@ out=$("$tmp/hello")
 echo "ok: pkg-config build says: $out"
 
 mkdir "$tmp/consumer"
-cp "$hello" "$tmp/consumer/"
+cp "$hello" "$src/tests/install/hello_wide.c" "$tmp/consumer/"
 cp "$src/tests/install/CMakeLists.txt.in" "$tmp/consumer/CMakeLists.txt"
 cmake -S "$tmp/consumer" -B "$tmp/consumer/build" >/dev/null
 cmake --build "$tmp/consumer/build" >/dev/null
 out=$("$tmp/consumer/build/hello")
 [ "$out" = "$expected" ] || fail "find_package build says [$out]"
 echo "ok: find_package build says: $out"
+# The consumer project also builds a UNICODE _tmain program (wmain is
+# called by libwinipc_main, from libwinipc-dev).
+out=$("$tmp/consumer/build/hello_wide")
+wide="hello_wide: 1 argument, wide $(printf '\303\251t\303\251')"
+[ "$out" = "$wide" ] || fail "find_package UNICODE build says [$out]"
+echo "ok: find_package UNICODE build says: $out"
 
 echo "== the tool, its man pages and completion"
 out=$(winipc --version)
