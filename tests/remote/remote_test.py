@@ -332,6 +332,18 @@ def test_reject_remote():
     s.stop()
 
 
+def test_np_dir_checked():
+    # The bridge binds and unlinks by path: a folder others may change is
+    # refused before anything is bound in it.
+    d = os.path.join(TMP, 'np-shared')
+    os.mkdir(d)
+    os.chmod(d, 0o1777)
+    r = subprocess.run([BRIDGE, '--np-dir', d], capture_output=True,
+                       timeout=WAIT)
+    check(r.returncode != 0 and b'only it may change' in r.stderr,
+          'a world-writable np folder is refused')
+
+
 def test_reserved_names():
     # A local user's pipe named as one of the system's RPC services would
     # take the network's clients of that service: never offered.
@@ -411,6 +423,7 @@ def main():
         p = test_identity()
         test_reject_remote()
         test_reserved_names()
+        test_np_dir_checked()
         test_example()
         test_overlapped_example()
         b.stop()

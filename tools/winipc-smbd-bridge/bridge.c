@@ -176,7 +176,7 @@ static int np_listen(const char *np)
         close(fd);
         return -1;
     }
-    if (chmod(a.sun_path, 0600) != 0 || listen(fd, 64) != 0) {
+    if (listen(fd, 64) != 0) {
         unlink(a.sun_path);
         close(fd);
         return -1;
@@ -518,6 +518,17 @@ int main(int argc, char **argv)
         say("cannot make %s: %s", opt.np_dir, strerror(errno));
         return 1;
     }
+    /* The folder must be this user's alone, not a link to elsewhere:
+     * entries are bound, and stale ones unlinked, by their path. */
+    struct stat dst;
+    if (lstat(opt.np_dir, &dst) != 0 || !S_ISDIR(dst.st_mode) ||
+        dst.st_uid != geteuid() || (dst.st_mode & 022) != 0) {
+        say("%s is not a directory of this user's that only it may change",
+            opt.np_dir);
+        return 1;
+    }
+    /* Sockets are made 0600 (no chmod by path after bind). */
+    umask(077);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
