@@ -8,10 +8,8 @@
 
 #include <pthread.h>
 #include <signal.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
 static char self_exe[4096];
 
@@ -434,48 +432,24 @@ struct flush_arg {
     BOOL ok;
     DWORD err;
     _Atomic int done;
-    _Atomic long tid; /* the flushing thread's, 0 until it starts */
+    _Atomic int tid; /* the flushing thread's, 0 until it starts */
 };
 
 static void *flusher(void *arg)
 {
     struct flush_arg *f = arg;
-    atomic_store(&f->tid, (long)syscall(SYS_gettid));
+    atomic_store(&f->tid, test_gettid());
     f->ok = FlushFileBuffers(f->h);
     f->err = f->ok ? 0 : GetLastError();
     atomic_store(&f->done, 1);
     return NULL;
 }
 
-/* 1 once the flusher sleeps inside FlushFileBuffers' wait (its thread is
- * in a sleep system call, which /proc tells), or has returned; 0 if
- * neither within 20 s.  What the flush answers depends on whether the
- * peer acts before or during the wait (a flush that begins after its
- * peer closed succeeds, one that waits sees the pipe break), so the test
- * must know which, under any load: a fixed sleep cannot tell. */
-static int flush_is_waiting(struct flush_arg *f)
-{
-    char path[64], line[64];
-    for (int i = 0; i < 200000; i++) {
-        long tid = atomic_load(&f->tid), nr = -1;
-        FILE *fp;
-        if (atomic_load(&f->done))
-            return 1;
-        if (tid != 0) {
-            snprintf(path, sizeof path, "/proc/self/task/%ld/syscall", tid);
-            fp = fopen(path, "re");
-            if (fp && fgets(line, sizeof line, fp))
-                nr = strtol(line, NULL, 10);
-            if (fp)
-                fclose(fp);
-            if (nr == SYS_nanosleep || nr == SYS_clock_nanosleep)
-                return 1;
-        }
-        usleep(100);
-    }
-    return 0;
-}
-
+/* What the flush answers depends on whether the peer acts before or
+ * during its wait (a flush that begins after its peer closed succeeds,
+ * one that waits sees the pipe break), so start_flush returns once the
+ * flusher sleeps inside the wait, under any load: a fixed sleep cannot
+ * tell. */
 static void start_flush(struct flush_arg *f, HANDLE h, pthread_t *t)
 {
     f->h = h;
@@ -484,7 +458,7 @@ static void start_flush(struct flush_arg *f, HANDLE h, pthread_t *t)
     atomic_store(&f->done, 0);
     atomic_store(&f->tid, 0);
     pthread_create(t, NULL, flusher, f);
-    CHECK(flush_is_waiting(f));
+    CHECK(test_wait_blocked(0, &f->tid, 20000, TEST_SYS_SLEEP, -1, 0));
 }
 
 /* How FlushFileBuffers' wait ends, as Windows ends it (Wine's
