@@ -133,7 +133,8 @@ done_example() {
 # DELAY seconds after the file $wait_file (when set) holds
 # min(K - 1 + $wait_offset, $wait_max) lines matching the extended regular
 # expression $wait_pattern: the scripted user waits for the prompt, or the
-# answer, it responds to (for at most 10 s).
+# answer, it responds to (for at most 20 s: under a loaded machine, CI's
+# parallel ctest, a client may take seconds to start).
 feeder() {
     k=0
     printf '%s\n' "$2" | while IFS= read -r line; do
@@ -142,7 +143,7 @@ feeder() {
             need=$((k - 1 + wait_offset))
             [ $need -le $wait_max ] || need=$wait_max
             polls=0
-            while [ $polls -lt 200 ]; do
+            while [ $polls -lt 400 ]; do
                 seen=$(grep -c -E -e "$wait_pattern" "$wait_file" 2>/dev/null)
                 [ "${seen:-0}" -ge $need ] && break
                 sleep 0.05
