@@ -4,7 +4,10 @@
  * message a mailslot takes, creation parameters that are all ones, and
  * names: the prefix, pseudo-directories, NULL and names without the
  * prefix.  Timing appears only as wide lower bounds: a helper thread's
- * Sleep that ended while a read was waiting.
+ * Sleep that ended while a read was waiting.  The margins are wide (a
+ * 10 ms sleep inside a 1000 ms time-out, a 1000 ms sleep around a read
+ * that does not wait) so that a loaded machine (CI runs it under ASan,
+ * beside other tests) cannot turn them over.
  */
 #include <tchar.h>
 #include <windows.h>
@@ -95,18 +98,18 @@ static void timeouts(void)
     w = open_writer(NAME);
     read_one("ReadFile(empty)", ms, 32);
     read_one("ReadFile(empty, 0 bytes)", ms, 0);
-    t = start_late(&lw, w, 200, "late");
-    read_one("ReadFile(empty, a message comes 200 ms later)", ms, 32);
-    CHECK_WAIT("  the writer's 200 ms sleep had not ended",
+    t = start_late(&lw, w, 1000, "late");
+    read_one("ReadFile(empty, a message comes 1000 ms later)", ms, 32);
+    CHECK_WAIT("  the writer's 1000 ms sleep had not ended",
                WaitForSingleObject(lw.done, 0));
     end_late(t);
     read_one("ReadFile after the writer wrote", ms, 32);
 
     SECTION("a finite time-out");
-    CHECK_BOOL("SetMailslotInfo(300)", SetMailslotInfo(ms, 300));
-    t = start_late(&lw, w, 50, NULL);
-    read_one("ReadFile(empty, time-out 300)", ms, 32);
-    CHECK_WAIT("  a 50 ms sleep started with it had ended",
+    CHECK_BOOL("SetMailslotInfo(1000)", SetMailslotInfo(ms, 1000));
+    t = start_late(&lw, w, 10, NULL);
+    read_one("ReadFile(empty, time-out 1000)", ms, 32);
+    CHECK_WAIT("  a 10 ms sleep started with it had ended",
                WaitForSingleObject(lw.done, 0));
     end_late(t);
     CHECK_BOOL("SetMailslotInfo(5000)", SetMailslotInfo(ms, 5000));
