@@ -100,10 +100,11 @@ L = json.load(sys.stdin)
 print(eval(sys.argv[1]))' "$2"
 }
 
-# wait_for KIND PYTHON-CONDITION: polls "winipc KIND --json" (for 10 s)
-# until the condition on L holds.
+# wait_for KIND PYTHON-CONDITION: polls "winipc KIND --json" (for 30 s:
+# each poll runs the tool and python, seconds apart on a loaded CI
+# machine) until the condition on L holds.
 wait_for() {
-    deadline=$(($(date +%s) + 10))
+    deadline=$(($(date +%s) + 30))
     while [ "$(date +%s)" -le $deadline ]; do
         if [ "$(json_query "$1" "bool($2)" 2>/dev/null)" = True ]; then
             return 0
@@ -114,11 +115,11 @@ wait_for() {
     return 1
 }
 
-# wait_sleeping PID: waits (10 s at most) until process PID sleeps in
+# wait_sleeping PID: waits (30 s at most) until process PID sleeps in
 # nanosleep, as WaitNamedPipe does between its looks at a busy pipe (the
 # kernel function it sleeps in, /proc/PID/wchan).
 wait_sleeping() {
-    deadline=$(($(date +%s) + 10))
+    deadline=$(($(date +%s) + 30))
     while [ "$(date +%s)" -le $deadline ]; do
         case "$(cat "/proc/$1/wchan" 2>/dev/null)" in
         *nanosleep*) return 0 ;;
