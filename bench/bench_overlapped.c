@@ -11,10 +11,13 @@
  *              then GetOverlappedResult(TRUE) (the read pends: the reply
  *              is not there yet).  Target: <= 1.3x the time.
  *   iocp_vs_epoll  the same completion-port server against a raw one:
- *              AF_UNIX socket pairs served by 2 threads on an epoll set,
- *              the clients' blocking send/recv (Linux only; issue 14's
- *              target: >= 0.8 of its messages per second with 1,000
- *              clients).  Reported as messages per second, winipc / raw.
+ *              AF_UNIX stream sockets served by 2 threads on an epoll set.
+ *              The clients of both are N threads of another process doing
+ *              blocking writes and reads, as a real server's clients are
+ *              (--inproc: threads of the measuring process).  Linux only;
+ *              issue 14's target: >= 0.8 of the raw server's messages per
+ *              second with 1,000 clients.  Reported as messages per
+ *              second, winipc / raw (higher is better).
  *   iocp_echo  an echo server on a completion port with 2 worker threads
  *              serving N client threads (64-byte messages, each client
  *              waits for its reply before the next); baseline: the same
@@ -321,22 +324,346 @@ static double echo_batch(struct echo_side *s, double secs)
 
 
 #ifndef _WIN32
-/* ---- iocp_vs_epoll: the same echo, raw: AF_UNIX stream sockets served by
- * 2 threads on one epoll set (a watch armed once per message), clients
- * with blocking send/recv.  Linux only: the issue's baseline. ---------- */
+/* ---- iocp_vs_epoll: the completion-port echo server against the same
+ * echo, raw: AF_UNIX stream sockets served by 2 threads on one epoll set (a
+ * watch armed once per message).  Linux only: the issue's baseline.
+ *
+ * The clients live in another process, as a real server's do, the same
+ * for both servers: this program started again ("--vs-clients KIND
+ * TARGET N"), N threads each with its own connection (a named pipe client
+ * handle opened by name, or a socket connected to the raw server's
+ * listening address) doing blocking 64-byte writes and reads.  The
+ * measuring process orders each batch through a pipe ('g': every thread
+ * makes MSGS_PER_CLIENT_BATCH round trips; 'd' comes back when all are
+ * done).  --inproc runs the same client threads in the measuring process
+ * instead (the benchmark of 2026-12-07 and before). ---------------------- */
 
 #include <pthread.h>
 #include <fcntl.h>
 #include <sys/epoll.h>
 
-struct raw_echo {
-    int epfd;
+static int opt_inproc;
+
+/* The client threads and how they are told to run a batch. */
+struct vs_clients {
+    int raw, n;
+    HANDLE *h; /* winipc: named pipe client handles */
+    int *fd;   /* raw: connected sockets */
+    pthread_t *t;
+    pthread_mutex_t m;
+    pthread_cond_t go, done;
+    unsigned gen; /* batches ordered so far */
+    int left;     /* threads still running the current batch */
+    int stop;
+};
+
+struct vs_client_arg {
+    struct vs_clients *c;
+    int i;
+};
+
+static void *vs_client_thread(void *arg)
+{
+    struct vs_client_arg *a = arg;
+    struct vs_clients *c = a->c;
+    char msg[64] = "hello", buf[64];
+    unsigned seen = 0;
+    for (;;) {
+        pthread_mutex_lock(&c->m);
+        while (c->gen == seen && !c->stop)
+            pthread_cond_wait(&c->go, &c->m);
+        seen = c->gen;
+        if (c->stop) {
+            pthread_mutex_unlock(&c->m);
+            return NULL;
+        }
+        pthread_mutex_unlock(&c->m);
+        for (int k = 0; k < MSGS_PER_CLIENT_BATCH; k++) {
+            if (c->raw) {
+                if (send(c->fd[a->i], msg, sizeof msg, MSG_NOSIGNAL) !=
+                        sizeof msg ||
+                    recv(c->fd[a->i], buf, sizeof buf, MSG_WAITALL) !=
+                        sizeof buf)
+                    die("raw echo client");
+            } else {
+                DWORD n;
+                if (!WriteFile(c->h[a->i], msg, sizeof msg, &n, NULL) ||
+                    !ReadFile(c->h[a->i], buf, sizeof buf, &n, NULL) ||
+                    n != sizeof msg)
+                    die("echo client");
+            }
+        }
+        pthread_mutex_lock(&c->m);
+        if (--c->left == 0)
+            pthread_cond_signal(&c->done);
+        pthread_mutex_unlock(&c->m);
+    }
+}
+
+static socklen_t vs_raw_addr(pid_t server, struct sockaddr_un *sa)
+{
     int n;
-    int *srv, *cli;
+    memset(sa, 0, sizeof *sa);
+    sa->sun_family = AF_UNIX;
+    n = snprintf(sa->sun_path + 1, sizeof sa->sun_path - 1,
+                 "winipc-bench-ov-raw-%d", (int)server);
+    return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
+}
+
+/* Connects n clients to target (the pipe's name, or the raw server's pid)
+ * and starts their threads. */
+static void vs_clients_open(struct vs_clients *c, int raw, const char *target,
+                            int n)
+{
+    pthread_attr_t attr;
+    struct vs_client_arg *args = calloc((size_t)n, sizeof *args);
+    memset(c, 0, sizeof *c);
+    c->raw = raw;
+    c->n = n;
+    c->h = calloc((size_t)n, sizeof *c->h);
+    c->fd = calloc((size_t)n, sizeof *c->fd);
+    c->t = calloc((size_t)n, sizeof *c->t);
+    if (!args || !c->h || !c->fd || !c->t)
+        die("calloc");
+    pthread_mutex_init(&c->m, NULL);
+    pthread_cond_init(&c->go, NULL);
+    pthread_cond_init(&c->done, NULL);
+    for (int i = 0; i < n; i++) {
+        if (raw) {
+            struct sockaddr_un sa;
+            socklen_t len = vs_raw_addr((pid_t)atoi(target), &sa);
+            c->fd[i] = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            if (c->fd[i] < 0 ||
+                connect(c->fd[i], (struct sockaddr *)&sa, len) != 0)
+                die("connect (raw echo client)");
+        } else {
+            DWORD mode = PIPE_READMODE_MESSAGE;
+            for (;;) {
+                c->h[i] = CreateFileA(target, GENERIC_READ | GENERIC_WRITE, 0,
+                                      NULL, OPEN_EXISTING, 0, NULL);
+                if (c->h[i] != INVALID_HANDLE_VALUE ||
+                    GetLastError() != ERROR_PIPE_BUSY)
+                    break;
+                WaitNamedPipeA(target, 1000);
+            }
+            if (c->h[i] == INVALID_HANDLE_VALUE)
+                die("CreateFileA (echo client)");
+            if (!SetNamedPipeHandleState(c->h[i], &mode, NULL, NULL))
+                die("SetNamedPipeHandleState (echo client)");
+        }
+    }
+    /* Small stacks: a thousand of them. */
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 64 * 1024);
+    for (int i = 0; i < n; i++) {
+        args[i] = (struct vs_client_arg){c, i};
+        if (pthread_create(&c->t[i], &attr, vs_client_thread, &args[i]) != 0)
+            die("pthread_create (echo client)");
+    }
+    pthread_attr_destroy(&attr);
+    /* args stays allocated until the process ends (a few KiB). */
+}
+
+/* One batch: every client makes MSGS_PER_CLIENT_BATCH round trips. */
+static void vs_clients_batch(struct vs_clients *c)
+{
+    pthread_mutex_lock(&c->m);
+    c->left = c->n;
+    c->gen++;
+    pthread_cond_broadcast(&c->go);
+    while (c->left > 0)
+        pthread_cond_wait(&c->done, &c->m);
+    pthread_mutex_unlock(&c->m);
+}
+
+static void vs_clients_close(struct vs_clients *c)
+{
+    pthread_mutex_lock(&c->m);
+    c->stop = 1;
+    pthread_cond_broadcast(&c->go);
+    pthread_mutex_unlock(&c->m);
+    for (int i = 0; i < c->n; i++) {
+        pthread_join(c->t[i], NULL);
+        if (c->raw)
+            close(c->fd[i]);
+        else
+            CloseHandle(c->h[i]);
+    }
+    free(c->h);
+    free(c->fd);
+    free(c->t);
+}
+
+/* The client process: "--vs-clients raw|port TARGET N"; orders on fd 3,
+ * answers on fd 4 ('r' once connected, 'd' after each batch). */
+static int vs_clients_main(int argc, char **argv)
+{
+    struct vs_clients c;
+    char cmd;
+    if (argc < 5)
+        return 64;
+    vs_clients_open(&c, !strcmp(argv[2], "raw"), argv[3], atoi(argv[4]));
+    if (write(4, "r", 1) != 1)
+        die("write (clients)");
+    while (read(3, &cmd, 1) == 1 && cmd == 'g') {
+        vs_clients_batch(&c);
+        if (write(4, "d", 1) != 1)
+            die("write (clients)");
+    }
+    vs_clients_close(&c);
+    return 0;
+}
+
+/* The clients of one server, seen from the measuring process. */
+struct vs_peer {
+    pid_t pid;             /* the client process (0: --inproc) */
+    int cmd, reply;        /* its pipes */
+    struct vs_clients in;  /* --inproc */
+};
+
+static void vs_peer_start(struct vs_peer *p, int raw, const char *target)
+{
+    int to[2], from[2];
+    char n[16];
+    memset(p, 0, sizeof *p);
+    if (opt_inproc) {
+        vs_clients_open(&p->in, raw, target, opt_clients);
+        return;
+    }
+    snprintf(n, sizeof n, "%d", opt_clients);
+    if (pipe2(to, O_CLOEXEC) != 0 || pipe2(from, O_CLOEXEC) != 0)
+        die("pipe2");
+    fflush(NULL);
+    p->pid = fork();
+    if (p->pid < 0)
+        die("fork");
+    if (p->pid == 0) {
+        /* dup2 clears close-on-exec on the copies. */
+        if (dup2(to[0], 3) != 3 || dup2(from[1], 4) != 4)
+            _exit(127);
+        execl(self_path, self_path, "--vs-clients", raw ? "raw" : "port",
+              target, n, (char *)NULL);
+        _exit(127);
+    }
+    close(to[0]);
+    close(from[1]);
+    p->cmd = to[1];
+    p->reply = from[0];
+}
+
+/* Waits for the clients to be connected (after the server accepted them). */
+static void vs_peer_ready(struct vs_peer *p)
+{
+    char r;
+    if (!opt_inproc && (read(p->reply, &r, 1) != 1 || r != 'r'))
+        die("the client process");
+}
+
+static void vs_peer_batch(struct vs_peer *p)
+{
+    char r;
+    if (opt_inproc) {
+        vs_clients_batch(&p->in);
+        return;
+    }
+    if (write(p->cmd, "g", 1) != 1 || read(p->reply, &r, 1) != 1 || r != 'd')
+        die("the client process");
+}
+
+static void vs_peer_stop(struct vs_peer *p)
+{
+    int st;
+    if (opt_inproc) {
+        vs_clients_close(&p->in);
+        return;
+    }
+    close(p->cmd);
+    if (waitpid(p->pid, &st, 0) != p->pid || !WIFEXITED(st) ||
+        WEXITSTATUS(st) != 0)
+        die("the client process's exit");
+    close(p->reply);
+}
+
+/* Seconds per message over about secs: every client runs batches. */
+static double vs_batch(struct vs_peer *p, double secs)
+{
+    double t0 = now_s(), t;
+    long msgs = 0;
+    do {
+        vs_peer_batch(p);
+        msgs += (long)opt_clients * MSGS_PER_CLIENT_BATCH;
+        t = now_s() - t0;
+    } while (t < secs);
+    return t / (double)msgs;
+}
+
+/* ---- The completion-port server ---- */
+
+struct vs_port {
+    struct echo_server srv;
+    struct vs_peer peer;
+};
+
+static void vs_port_open(struct vs_port *s, int tag)
+{
+    int n = opt_clients;
+    snprintf(pipe_name, sizeof pipe_name, "\\\\.\\pipe\\bench-vs-%lu-%d",
+             (unsigned long)GetCurrentProcessId(), tag);
+    memset(s, 0, sizeof *s);
+    s->srv.iocp = 1;
+    s->srv.inst = calloc((size_t)n, sizeof *s->srv.inst);
+    s->srv.port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 2);
+    s->srv.nthreads = 2;
+    s->srv.threads = calloc(2, sizeof(HANDLE));
+    if (!s->srv.inst || !s->srv.port || !s->srv.threads)
+        die("echo server");
+    for (int i = 0; i < n; i++) {
+        struct echo_inst *in = &s->srv.inst[i];
+        in->pipe = CreateNamedPipeA(
+            pipe_name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+            PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, PIPE_UNLIMITED_INSTANCES,
+            4096, 4096, 0, NULL);
+        if (in->pipe == INVALID_HANDLE_VALUE)
+            die("CreateNamedPipeA (echo)");
+        if (CreateIoCompletionPort(in->pipe, s->srv.port, (ULONG_PTR)i, 0) !=
+            s->srv.port)
+            die("CreateIoCompletionPort");
+        /* The connect's completion starts the first read. */
+        if (ConnectNamedPipe(in->pipe, &in->ov) ||
+            GetLastError() != ERROR_IO_PENDING)
+            die("ConnectNamedPipe (iocp)");
+    }
+    for (int i = 0; i < 2; i++)
+        s->srv.threads[i] = CreateThread(NULL, 0, iocp_worker, &s->srv, 0,
+                                         NULL);
+    vs_peer_start(&s->peer, 0, pipe_name);
+    vs_peer_ready(&s->peer);
+}
+
+static void vs_port_close(struct vs_port *s)
+{
+    vs_peer_stop(&s->peer);
+    for (int i = 0; i < 2; i++)
+        PostQueuedCompletionStatus(s->srv.port, 0, 0, NULL);
+    for (int i = 0; i < 2; i++) {
+        WaitForSingleObject(s->srv.threads[i], INFINITE);
+        CloseHandle(s->srv.threads[i]);
+    }
+    for (int i = 0; i < opt_clients; i++)
+        CloseHandle(s->srv.inst[i].pipe);
+    CloseHandle(s->srv.port);
+    free(s->srv.inst);
+    free(s->srv.threads);
+}
+
+/* ---- The raw server ---- */
+
+struct raw_echo {
+    int epfd, lfd, n;
+    int *srv;
+    int stop[2];
     pthread_t workers[2];
-    pthread_t *clients;
-    HANDLE *start, *done; /* events, as the winipc side's clients use */
-    volatile int go;
+    struct vs_peer peer;
 };
 
 static void *raw_worker(void *arg)
@@ -357,129 +684,75 @@ static void *raw_worker(void *arg)
     }
 }
 
-struct raw_client_arg {
-    struct raw_echo *r;
-    int i;
-};
-
-static void *raw_client(void *arg)
-{
-    struct raw_client_arg *a = arg;
-    struct raw_echo *r = a->r;
-    char msg[64] = "hello", buf[64];
-    for (;;) {
-        WaitForSingleObject(r->start[a->i], INFINITE);
-        if (!r->go)
-            return NULL;
-        for (int k = 0; k < MSGS_PER_CLIENT_BATCH; k++)
-            if (send(r->cli[a->i], msg, sizeof msg, MSG_NOSIGNAL) != sizeof msg ||
-                recv(r->cli[a->i], buf, sizeof buf, MSG_WAITALL) != sizeof buf)
-                die("raw echo client");
-        SetEvent(r->done[a->i]);
-    }
-}
-
-static struct raw_client_arg *raw_args;
-static int raw_stop[2];
-
 static void raw_open(struct raw_echo *r)
 {
     struct epoll_event ev;
+    struct sockaddr_un sa;
+    socklen_t len = vs_raw_addr(getpid(), &sa);
+    char target[16];
     int n = opt_clients;
+    memset(r, 0, sizeof *r);
     r->n = n;
-    r->go = 1;
     r->epfd = epoll_create1(EPOLL_CLOEXEC);
     r->srv = calloc((size_t)n, sizeof(int));
-    r->cli = calloc((size_t)n, sizeof(int));
-    r->clients = calloc((size_t)n, sizeof(pthread_t));
-    r->start = calloc((size_t)n, sizeof(HANDLE));
-    r->done = calloc((size_t)n, sizeof(HANDLE));
-    raw_args = calloc((size_t)n, sizeof *raw_args);
-    if (pipe2(raw_stop, O_CLOEXEC) != 0)
+    r->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (r->epfd < 0 || !r->srv || r->lfd < 0 ||
+        bind(r->lfd, (struct sockaddr *)&sa, len) != 0 ||
+        listen(r->lfd, n < 128 ? 128 : n) != 0)
+        die("raw echo server");
+    if (pipe2(r->stop, O_CLOEXEC) != 0)
         die("pipe2");
     ev.events = EPOLLIN; /* level: both workers see the stop */
     ev.data.fd = -1;
-    epoll_ctl(r->epfd, EPOLL_CTL_ADD, raw_stop[0], &ev);
+    epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->stop[0], &ev);
+    snprintf(target, sizeof target, "%d", (int)getpid());
+    vs_peer_start(&r->peer, 1, target);
     for (int i = 0; i < n; i++) {
-        int sv[2];
-        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
-            die("socketpair");
-        r->srv[i] = sv[0];
-        r->cli[i] = sv[1];
+        if ((r->srv[i] = accept4(r->lfd, NULL, NULL, SOCK_CLOEXEC)) < 0)
+            die("accept4");
         ev.events = EPOLLIN | EPOLLONESHOT;
-        ev.data.fd = sv[0];
-        epoll_ctl(r->epfd, EPOLL_CTL_ADD, sv[0], &ev);
-        r->start[i] = CreateEventA(NULL, FALSE, FALSE, NULL);
-        r->done[i] = CreateEventA(NULL, FALSE, FALSE, NULL);
-        raw_args[i] = (struct raw_client_arg){r, i};
-        pthread_create(&r->clients[i], NULL, raw_client, &raw_args[i]);
+        ev.data.fd = r->srv[i];
+        epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->srv[i], &ev);
     }
     for (int i = 0; i < 2; i++)
         pthread_create(&r->workers[i], NULL, raw_worker, r);
-}
-
-static double raw_batch(struct raw_echo *r, double secs)
-{
-    double t0 = now_s(), t;
-    long msgs = 0;
-    do {
-        for (int i = 0; i < r->n; i++)
-            SetEvent(r->start[i]);
-        for (int i = 0; i < r->n; i++)
-            WaitForSingleObject(r->done[i], INFINITE);
-        msgs += (long)r->n * MSGS_PER_CLIENT_BATCH;
-        t = now_s() - t0;
-    } while (t < secs);
-    return t / (double)msgs;
+    vs_peer_ready(&r->peer);
 }
 
 static void raw_close(struct raw_echo *r)
 {
-    r->go = 0;
-    for (int i = 0; i < r->n; i++) {
-        SetEvent(r->start[i]);
-        pthread_join(r->clients[i], NULL);
-    }
-    if (write(raw_stop[1], "x", 1) != 1)
+    vs_peer_stop(&r->peer);
+    if (write(r->stop[1], "x", 1) != 1)
         die("write");
     for (int i = 0; i < 2; i++)
         pthread_join(r->workers[i], NULL);
-    for (int i = 0; i < r->n; i++) {
+    for (int i = 0; i < r->n; i++)
         close(r->srv[i]);
-        close(r->cli[i]);
-        CloseHandle(r->start[i]);
-        CloseHandle(r->done[i]);
-    }
-    close(raw_stop[0]);
-    close(raw_stop[1]);
+    close(r->stop[0]);
+    close(r->stop[1]);
+    close(r->lfd);
     close(r->epfd);
     free(r->srv);
-    free(r->cli);
-    free(r->clients);
-    free(r->start);
-    free(r->done);
-    free(raw_args);
 }
 
 /* One side of iocp_vs_epoll alone, for profilers and strace -c: the
  * per-message counts then come from one server only. */
 static void run_vs_epoll_side(void)
 {
-    struct echo_side port;
+    struct vs_port port;
     struct raw_echo raw;
     int is_port = !strcmp(opt_side, "port");
     double t;
     if (is_port)
-        echo_open(&port, 1, 3);
+        vs_port_open(&port, 3);
     else
         raw_open(&raw);
-    t = is_port ? echo_batch(&port, opt_time * opt_reps)
-                : raw_batch(&raw, opt_time * opt_reps);
+    t = vs_batch(is_port ? &port.peer : &raw.peer, opt_time * opt_reps);
     printf("RESULT iocp_vs_epoll %s %.2f us/msg (%.0f messages)\n",
            is_port ? "port_2_workers" : "raw_epoll_2_threads", t * 1e6,
            opt_time * opt_reps / t);
     if (is_port)
-        echo_close(&port);
+        vs_port_close(&port);
     else
         raw_close(&raw);
 }
@@ -487,24 +760,26 @@ static void run_vs_epoll_side(void)
 /* The completion port echo (2 workers) against the raw epoll echo. */
 static void run_vs_epoll(void)
 {
-    struct echo_side port;
+    struct vs_port port;
     struct raw_echo raw;
     double tr[MAX_REPS], to[MAX_REPS], q[MAX_REPS];
     if (*opt_side) {
         run_vs_epoll_side();
         return;
     }
-    echo_open(&port, 1, 3);
+    /* The raw side first: its clients' process starts before the named
+     * pipe server has threads of its own. */
     raw_open(&raw);
-    echo_batch(&port, 0.05);
-    raw_batch(&raw, 0.05);
+    vs_port_open(&port, 3);
+    vs_batch(&port.peer, 0.05);
+    vs_batch(&raw.peer, 0.05);
     for (int r = 0; r < opt_reps; r++) {
         if (r % 2 == 0) {
-            tr[r] = raw_batch(&raw, opt_time);
-            to[r] = echo_batch(&port, opt_time);
+            tr[r] = vs_batch(&raw.peer, opt_time);
+            to[r] = vs_batch(&port.peer, opt_time);
         } else {
-            to[r] = echo_batch(&port, opt_time);
-            tr[r] = raw_batch(&raw, opt_time);
+            to[r] = vs_batch(&port.peer, opt_time);
+            tr[r] = vs_batch(&raw.peer, opt_time);
         }
         q[r] = tr[r] / to[r]; /* messages per second, winipc / raw */
     }
@@ -513,12 +788,14 @@ static void run_vs_epoll(void)
     printf("RESULT iocp_vs_epoll port_2_workers %.2f us/msg\n",
            median(to, opt_reps) * 1e6);
     report_ratios("iocp_vs_epoll", q, opt_reps);
-    echo_close(&port);
+    vs_port_close(&port);
     raw_close(&raw);
 }
 #endif
 
 /* ---- Driver ------------------------------------------------------------------------ */
+
+#define USAGE " [--clients N] [--side port|raw] [--inproc]"
 
 static void run_rtt(void)
 {
@@ -574,6 +851,11 @@ static void run_echo(void)
 
 int main(int argc, char **argv)
 {
+    find_self(argv[0]);
+#ifndef _WIN32
+    if (argc > 1 && !strcmp(argv[1], "--vs-clients"))
+        return vs_clients_main(argc, argv);
+#endif
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--reps") && i + 1 < argc)
             opt_reps = atoi(argv[++i]);
@@ -586,12 +868,15 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--side") && i + 1 < argc &&
                  (!strcmp(argv[i + 1], "port") || !strcmp(argv[i + 1], "raw")))
             opt_side = argv[++i];
+#ifndef _WIN32
+        else if (!strcmp(argv[i], "--inproc"))
+            opt_inproc = 1;
+#endif
         else
-            return bench_usage(argv[0], " [--clients N] [--side port|raw]",
-                               !strcmp(argv[i], "--help"));
+            return bench_usage(argv[0], USAGE, !strcmp(argv[i], "--help"));
     }
     if (opt_reps < 1 || opt_reps > MAX_REPS || opt_clients < 1)
-        return bench_usage(argv[0], " [--clients N] [--side port|raw]", 0);
+        return bench_usage(argv[0], USAGE, 0);
     if (strstr("rtt64", opt_only))
         run_rtt();
     if (strstr("iocp_echo", opt_only))
