@@ -11,9 +11,124 @@
 
 #include "../core/handle.h"
 #include "../core/io.h"
+#include "../core/trace.h"
 #include "../core/utf.h"
 #include "../objects/objects.h"
 #include "../process/process.h"
+
+/*
+ * Entry points, traced (core/trace.h).  An entry point is written
+ *
+ *     API_FN(SYNC, BOOL, SetEvent, (HANDLE hEvent), (hEvent))
+ *     {
+ *         ...its body, as any function's...
+ *     }
+ *
+ * with its area, result type, name, parameters and their names.  The body
+ * becomes a static function, api_body_NAME, and the exported NAME calls
+ * it: with tracing off (wipc_trace_mask 0, set once at load) after one
+ * test of that global, a tail call; with it on, the call is followed by a
+ * line with the arguments as their types and names show them (taken
+ * before the call: a pointer the call frees is shown, never read), the
+ * result and the last error.  API_FN0 is for a function without parameters,
+ * API_FN_VOID for one without a result, API_FN_NORETURN for one that
+ * never returns (its line is written before it runs).  WIPC_NO_TRACE
+ * builds the library without any of this (bench/bench_trace's baseline).
+ */
+#define API_TA_1(a) WIPC_TRACE_ARG(a)
+#define API_TA_2(a, ...) WIPC_TRACE_ARG(a), API_TA_1(__VA_ARGS__)
+#define API_TA_3(a, ...) WIPC_TRACE_ARG(a), API_TA_2(__VA_ARGS__)
+#define API_TA_4(a, ...) WIPC_TRACE_ARG(a), API_TA_3(__VA_ARGS__)
+#define API_TA_5(a, ...) WIPC_TRACE_ARG(a), API_TA_4(__VA_ARGS__)
+#define API_TA_6(a, ...) WIPC_TRACE_ARG(a), API_TA_5(__VA_ARGS__)
+#define API_TA_7(a, ...) WIPC_TRACE_ARG(a), API_TA_6(__VA_ARGS__)
+#define API_TA_8(a, ...) WIPC_TRACE_ARG(a), API_TA_7(__VA_ARGS__)
+#define API_TA_9(a, ...) WIPC_TRACE_ARG(a), API_TA_8(__VA_ARGS__)
+#define API_TA_10(a, ...) WIPC_TRACE_ARG(a), API_TA_9(__VA_ARGS__)
+#define API_TA_11(a, ...) WIPC_TRACE_ARG(a), API_TA_10(__VA_ARGS__)
+#define API_TA_12(a, ...) WIPC_TRACE_ARG(a), API_TA_11(__VA_ARGS__)
+#define API_NARG_(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, n, ...) n
+#define API_NARG(...)                                                         \
+    API_NARG_(__VA_ARGS__, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+#define API_CAT_(a, b) a##b
+#define API_CAT(a, b) API_CAT_(a, b)
+/* The trace forms of a parenthesised argument list, as an array. */
+#define API_TRACE_ARGS(...)                                                   \
+    {API_CAT(API_TA_, API_NARG(__VA_ARGS__))(__VA_ARGS__)}
+#define API_TRACE_COUNT(...) API_NARG(__VA_ARGS__)
+
+#ifdef WIPC_NO_TRACE
+#define API_FN(area, type, name, params, args)                                \
+    WINIPC_API type WINAPI name params
+#define API_FN0(area, type, name) WINIPC_API type WINAPI name(void)
+#define API_FN_VOID(area, name, params, args)                                  \
+    WINIPC_API void WINAPI name params
+#define API_FN_NORETURN(area, name, params, args)                              \
+    WINIPC_API void WINAPI name params
+#else
+#define API_TRACING() __builtin_expect(wipc_trace_mask != 0, 0)
+
+#define API_FN(area, type, name, params, args)                                \
+    static type api_body_##name params;                                       \
+    WINIPC_API type WINAPI name params                                        \
+    {                                                                         \
+        if (API_TRACING()) {                                                  \
+            struct wipc_trace_arg a_[] = API_TRACE_ARGS args;                 \
+            int on_ = wipc_trace_enter(WIPC_TRACE_##area);                    \
+            type r_ = api_body_##name args;                                   \
+            wipc_trace_leave(on_, #name, #args, a_, API_TRACE_COUNT args,     \
+                             WIPC_TRACE_ARG(r_), GetLastError());             \
+            return r_;                                                        \
+        }                                                                     \
+        return api_body_##name args;                                          \
+    }                                                                         \
+    static type api_body_##name params
+
+#define API_FN0(area, type, name)                                             \
+    static type api_body_##name(void);                                        \
+    WINIPC_API type WINAPI name(void)                                         \
+    {                                                                         \
+        if (API_TRACING()) {                                                  \
+            int on_ = wipc_trace_enter(WIPC_TRACE_##area);                    \
+            type r_ = api_body_##name();                                      \
+            wipc_trace_leave(on_, #name, "", NULL, 0, WIPC_TRACE_ARG(r_),     \
+                             GetLastError());                                 \
+            return r_;                                                        \
+        }                                                                     \
+        return api_body_##name();                                             \
+    }                                                                         \
+    static type api_body_##name(void)
+
+#define API_FN_VOID(area, name, params, args)                                 \
+    static void api_body_##name params;                                       \
+    WINIPC_API void WINAPI name params                                        \
+    {                                                                         \
+        if (API_TRACING()) {                                                  \
+            struct wipc_trace_arg none_ = {WIPC_TA_VOID, {0}};                \
+            struct wipc_trace_arg a_[] = API_TRACE_ARGS args;                 \
+            int on_ = wipc_trace_enter(WIPC_TRACE_##area);                    \
+            api_body_##name args;                                             \
+            wipc_trace_leave(on_, #name, #args, a_, API_TRACE_COUNT args,     \
+                             none_, GetLastError());                          \
+            return;                                                           \
+        }                                                                     \
+        api_body_##name args;                                                 \
+    }                                                                         \
+    static void api_body_##name params
+
+#define API_FN_NORETURN(area, name, params, args)                             \
+    __attribute__((noreturn)) static void api_body_##name params;             \
+    WINIPC_API void WINAPI name params                                        \
+    {                                                                         \
+        if (API_TRACING()) {                                                  \
+            struct wipc_trace_arg a_[] = API_TRACE_ARGS args;                 \
+            wipc_trace_noreturn(WIPC_TRACE_##area, #name, #args, a_,          \
+                                API_TRACE_COUNT args);                        \
+        }                                                                     \
+        api_body_##name args;                                                 \
+    }                                                                         \
+    static void api_body_##name params
+#endif
 
 /* Sets the last error to err and returns FALSE (for BOOL functions). */
 static inline BOOL api_fail(DWORD err)

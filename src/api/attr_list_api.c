@@ -24,9 +24,10 @@ struct _PROC_THREAD_ATTRIBUTE_LIST {
     struct attr_entry entries[];
 };
 
-WINIPC_API BOOL WINAPI InitializeProcThreadAttributeList(
-    LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList, DWORD dwAttributeCount,
-    DWORD dwFlags, PSIZE_T lpSize)
+API_FN(PROCESS, BOOL, InitializeProcThreadAttributeList,
+       (LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList, DWORD dwAttributeCount,
+        DWORD dwFlags, PSIZE_T lpSize),
+       (lpAttributeList, dwAttributeCount, dwFlags, lpSize))
 {
     SIZE_T need = offsetof(struct _PROC_THREAD_ATTRIBUTE_LIST, entries) +
                   (SIZE_T)dwAttributeCount * sizeof(struct attr_entry);
@@ -51,10 +52,12 @@ WINIPC_API BOOL WINAPI InitializeProcThreadAttributeList(
  * list is full, ERROR_OBJECT_NAME_EXISTS for an attribute given twice,
  * ERROR_NOT_SUPPORTED for the others.
  */
-WINIPC_API BOOL WINAPI UpdateProcThreadAttribute(
-    LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList, DWORD dwFlags,
-    DWORD_PTR Attribute, PVOID lpValue, SIZE_T cbSize, PVOID lpPreviousValue,
-    PSIZE_T lpReturnSize)
+API_FN(PROCESS, BOOL, UpdateProcThreadAttribute,
+       (LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList, DWORD dwFlags,
+        DWORD_PTR Attribute, PVOID lpValue, SIZE_T cbSize,
+        PVOID lpPreviousValue, PSIZE_T lpReturnSize),
+       (lpAttributeList, dwFlags, Attribute, lpValue, cbSize, lpPreviousValue,
+        lpReturnSize))
 {
     struct attr_entry *e;
 
@@ -83,8 +86,9 @@ WINIPC_API BOOL WINAPI UpdateProcThreadAttribute(
     return TRUE;
 }
 
-WINIPC_API void WINAPI DeleteProcThreadAttributeList(
-    LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList)
+API_FN_VOID(PROCESS, DeleteProcThreadAttributeList,
+       (LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList),
+       (lpAttributeList))
 {
     (void)lpAttributeList; /* nothing was allocated */
 }

@@ -6,10 +6,12 @@
  */
 #include "api.h"
 
-WINIPC_API BOOL WINAPI CallNamedPipeA(LPCSTR lpNamedPipeName,
-                                      LPVOID lpInBuffer, DWORD nInBufferSize,
-                                      LPVOID lpOutBuffer, DWORD nOutBufferSize,
-                                      LPDWORD lpBytesRead, DWORD nTimeOut)
+API_FN(PIPE, BOOL, CallNamedPipeA,
+       (LPCSTR lpNamedPipeName, LPVOID lpInBuffer, DWORD nInBufferSize,
+        LPVOID lpOutBuffer, DWORD nOutBufferSize, LPDWORD lpBytesRead,
+        DWORD nTimeOut),
+       (lpNamedPipeName, lpInBuffer, nInBufferSize, lpOutBuffer, nOutBufferSize,
+        lpBytesRead, nTimeOut))
 {
     DWORD mode = PIPE_READMODE_MESSAGE;
     HANDLE h;

@@ -10,10 +10,11 @@ static DWORD port_ref(HANDLE h, struct wipc_object **port)
     return wipc_handle_ref(h, &wipc_io_port_ops, 0, port, NULL);
 }
 
-WINIPC_API HANDLE WINAPI CreateIoCompletionPort(HANDLE FileHandle,
-                                                HANDLE ExistingCompletionPort,
-                                                ULONG_PTR CompletionKey,
-                                                DWORD NumberOfConcurrentThreads)
+API_FN(IO, HANDLE, CreateIoCompletionPort,
+       (HANDLE FileHandle, HANDLE ExistingCompletionPort,
+        ULONG_PTR CompletionKey, DWORD NumberOfConcurrentThreads),
+       (FileHandle, ExistingCompletionPort, CompletionKey,
+        NumberOfConcurrentThreads))
 {
     struct wipc_object *port = NULL, *file = NULL;
     HANDLE h = ExistingCompletionPort;
@@ -64,11 +65,12 @@ static DWORD port_get(HANDLE h, struct wipc_io_packet *out, ULONG max,
     return err;
 }
 
-WINIPC_API BOOL WINAPI GetQueuedCompletionStatus(HANDLE CompletionPort,
-                                                 LPDWORD lpNumberOfBytes,
-                                                 PULONG_PTR lpCompletionKey,
-                                                 LPOVERLAPPED *lpOverlapped,
-                                                 DWORD dwMilliseconds)
+API_FN(IO, BOOL, GetQueuedCompletionStatus,
+       (HANDLE CompletionPort, LPDWORD lpNumberOfBytes,
+        PULONG_PTR lpCompletionKey, LPOVERLAPPED *lpOverlapped,
+        DWORD dwMilliseconds),
+       (CompletionPort, lpNumberOfBytes, lpCompletionKey, lpOverlapped,
+        dwMilliseconds))
 {
     struct wipc_io_packet p;
     ULONG got = 0;
@@ -88,10 +90,12 @@ WINIPC_API BOOL WINAPI GetQueuedCompletionStatus(HANDLE CompletionPort,
     return api_result(wipc_io_error_of(p.status));
 }
 
-WINIPC_API BOOL WINAPI GetQueuedCompletionStatusEx(
-    HANDLE CompletionPort, LPOVERLAPPED_ENTRY lpCompletionPortEntries,
-    ULONG ulCount, PULONG ulNumEntriesRemoved, DWORD dwMilliseconds,
-    BOOL fAlertable)
+API_FN(IO, BOOL, GetQueuedCompletionStatusEx,
+       (HANDLE CompletionPort, LPOVERLAPPED_ENTRY lpCompletionPortEntries,
+        ULONG ulCount, PULONG ulNumEntriesRemoved, DWORD dwMilliseconds,
+        BOOL fAlertable),
+       (CompletionPort, lpCompletionPortEntries, ulCount, ulNumEntriesRemoved,
+        dwMilliseconds, fAlertable))
 {
     struct wipc_io_packet p[64];
     ULONG got = 0;
@@ -116,9 +120,11 @@ WINIPC_API BOOL WINAPI GetQueuedCompletionStatusEx(
     return TRUE;
 }
 
-WINIPC_API BOOL WINAPI PostQueuedCompletionStatus(
-    HANDLE CompletionPort, DWORD dwNumberOfBytesTransferred,
-    ULONG_PTR dwCompletionKey, LPOVERLAPPED lpOverlapped)
+API_FN(IO, BOOL, PostQueuedCompletionStatus,
+       (HANDLE CompletionPort, DWORD dwNumberOfBytesTransferred,
+        ULONG_PTR dwCompletionKey, LPOVERLAPPED lpOverlapped),
+       (CompletionPort, dwNumberOfBytesTransferred, dwCompletionKey,
+        lpOverlapped))
 {
     struct wipc_io_packet p = {dwCompletionKey, dwNumberOfBytesTransferred,
                                lpOverlapped, 0};
@@ -131,8 +137,9 @@ WINIPC_API BOOL WINAPI PostQueuedCompletionStatus(
     return api_result(err);
 }
 
-WINIPC_API BOOL WINAPI SetFileCompletionNotificationModes(HANDLE FileHandle,
-                                                          UCHAR Flags)
+API_FN(IO, BOOL, SetFileCompletionNotificationModes,
+       (HANDLE FileHandle, UCHAR Flags),
+       (FileHandle, Flags))
 {
     struct wipc_object *obj;
     DWORD err;

@@ -17,8 +17,9 @@ static DWORD env_dword(size_t n)
     return (uint64_t)n > 0xFFFFFFFFu ? 0xFFFFFFFFu : (DWORD)n;
 }
 
-WINIPC_API DWORD WINAPI GetEnvironmentVariableA(LPCSTR lpName, LPSTR lpBuffer,
-                                                DWORD nSize)
+API_FN(ENV, DWORD, GetEnvironmentVariableA,
+       (LPCSTR lpName, LPSTR lpBuffer, DWORD nSize),
+       (lpName, lpBuffer, nSize))
 {
     size_t len;
     DWORD err;
@@ -34,12 +35,14 @@ WINIPC_API DWORD WINAPI GetEnvironmentVariableA(LPCSTR lpName, LPSTR lpBuffer,
     return lpBuffer && nSize > len ? env_dword(len) : env_dword(len + 1);
 }
 
-WINIPC_API BOOL WINAPI SetEnvironmentVariableA(LPCSTR lpName, LPCSTR lpValue)
+API_FN(ENV, BOOL, SetEnvironmentVariableA,
+       (LPCSTR lpName, LPCSTR lpValue),
+       (lpName, lpValue))
 {
     return api_result(wipc_env_set(lpName, lpValue));
 }
 
-WINIPC_API LPCH WINAPI GetEnvironmentStringsA(void)
+API_FN0(ENV, LPCH, GetEnvironmentStringsA)
 {
     char *block;
     DWORD err = wipc_env_block(&block, NULL);
@@ -52,12 +55,12 @@ WINIPC_API LPCH WINAPI GetEnvironmentStringsA(void)
 }
 
 /* Without UNICODE, Windows' GetEnvironmentStrings is the narrow block too. */
-WINIPC_API LPCH WINAPI GetEnvironmentStrings(void)
+API_FN0(ENV, LPCH, GetEnvironmentStrings)
 {
     return GetEnvironmentStringsA();
 }
 
-WINIPC_API BOOL WINAPI FreeEnvironmentStringsA(LPCH penv)
+API_FN(ENV, BOOL, FreeEnvironmentStringsA, (LPCH penv), (penv))
 {
     free(penv);
     return TRUE; /* as Windows, also for NULL */
@@ -74,8 +77,9 @@ WINIPC_API BOOL WINAPI FreeEnvironmentStringsA(LPCH penv)
  * its first byte even then (Wine's environ.c:632, rows with count 0, which
  * Windows passes; Wine 8 leaves the buffer alone and is wrong there).
  */
-WINIPC_API DWORD WINAPI ExpandEnvironmentStringsA(LPCSTR lpSrc, LPSTR lpDst,
-                                                  DWORD nSize)
+API_FN(ENV, DWORD, ExpandEnvironmentStringsA,
+       (LPCSTR lpSrc, LPSTR lpDst, DWORD nSize),
+       (lpSrc, lpDst, nSize))
 {
     char *out;
     size_t len;

@@ -157,12 +157,12 @@ static DWORD file_open_disposition(const char *path, int acc, DWORD disp,
     }
 }
 
-WINIPC_API HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess,
-                                     DWORD dwShareMode,
-                                     LPSECURITY_ATTRIBUTES lpSecurityAttributes,
-                                     DWORD dwCreationDisposition,
-                                     DWORD dwFlagsAndAttributes,
-                                     HANDLE hTemplateFile)
+API_FN(FILE, HANDLE, CreateFileA,
+       (LPCSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
+        LPSECURITY_ATTRIBUTES lpSecurityAttributes, DWORD dwCreationDisposition,
+        DWORD dwFlagsAndAttributes, HANDLE hTemplateFile),
+       (lpFileName, dwDesiredAccess, dwShareMode, lpSecurityAttributes,
+        dwCreationDisposition, dwFlagsAndAttributes, hTemplateFile))
 {
     struct wipc_object *obj = NULL;
     ACCESS_MASK access;
@@ -323,7 +323,9 @@ static DWORD file_ref_fd(HANDLE h, struct wipc_object **obj, int *fd)
     return 0;
 }
 
-WINIPC_API BOOL WINAPI GetFileSizeEx(HANDLE hFile, PLARGE_INTEGER lpFileSize)
+API_FN(FILE, BOOL, GetFileSizeEx,
+       (HANDLE hFile, PLARGE_INTEGER lpFileSize),
+       (hFile, lpFileSize))
 {
     struct wipc_object *obj;
     int64_t size = 0;
@@ -345,7 +347,9 @@ WINIPC_API BOOL WINAPI GetFileSizeEx(HANDLE hFile, PLARGE_INTEGER lpFileSize)
     return TRUE;
 }
 
-WINIPC_API DWORD WINAPI GetFileSize(HANDLE hFile, LPDWORD lpFileSizeHigh)
+API_FN(FILE, DWORD, GetFileSize,
+       (HANDLE hFile, LPDWORD lpFileSizeHigh),
+       (hFile, lpFileSizeHigh))
 {
     LARGE_INTEGER size;
     if (!GetFileSizeEx(hFile, &size))
@@ -373,10 +377,10 @@ static DWORD file_seek_error(int fd, int64_t dist, DWORD method)
                : ERROR_INVALID_PARAMETER;
 }
 
-WINIPC_API BOOL WINAPI SetFilePointerEx(HANDLE hFile,
-                                        LARGE_INTEGER liDistanceToMove,
-                                        PLARGE_INTEGER lpNewFilePointer,
-                                        DWORD dwMoveMethod)
+API_FN(FILE, BOOL, SetFilePointerEx,
+       (HANDLE hFile, LARGE_INTEGER liDistanceToMove,
+        PLARGE_INTEGER lpNewFilePointer, DWORD dwMoveMethod),
+       (hFile, liDistanceToMove, lpNewFilePointer, dwMoveMethod))
 {
     struct wipc_object *obj;
     int64_t pos = 0;
@@ -411,9 +415,10 @@ WINIPC_API BOOL WINAPI SetFilePointerEx(HANDLE hFile,
     return TRUE;
 }
 
-WINIPC_API DWORD WINAPI SetFilePointer(HANDLE hFile, LONG lDistanceToMove,
-                                       PLONG lpDistanceToMoveHigh,
-                                       DWORD dwMoveMethod)
+API_FN(FILE, DWORD, SetFilePointer,
+       (HANDLE hFile, LONG lDistanceToMove, PLONG lpDistanceToMoveHigh,
+        DWORD dwMoveMethod),
+       (hFile, lDistanceToMove, lpDistanceToMoveHigh, dwMoveMethod))
 {
     LARGE_INTEGER dist, pos;
     if (lpDistanceToMoveHigh)
@@ -431,7 +436,7 @@ WINIPC_API DWORD WINAPI SetFilePointer(HANDLE hFile, LONG lDistanceToMove,
     return pos.u.LowPart;
 }
 
-WINIPC_API BOOL WINAPI SetEndOfFile(HANDLE hFile)
+API_FN(FILE, BOOL, SetEndOfFile, (HANDLE hFile), (hFile))
 {
     struct wipc_object *obj;
     ACCESS_MASK granted = 0;
@@ -475,13 +480,14 @@ static BOOL path_call(LPCSTR name, int devices, DWORD (*op)(const char *))
     return api_result(err);
 }
 
-WINIPC_API BOOL WINAPI DeleteFileA(LPCSTR lpFileName)
+API_FN(FILE, BOOL, DeleteFileA, (LPCSTR lpFileName), (lpFileName))
 {
     return path_call(lpFileName, 1, wipc_plat_unlink);
 }
 
-WINIPC_API BOOL WINAPI CopyFileA(LPCSTR lpExistingFileName,
-                                 LPCSTR lpNewFileName, BOOL bFailIfExists)
+API_FN(FILE, BOOL, CopyFileA,
+       (LPCSTR lpExistingFileName, LPCSTR lpNewFileName, BOOL bFailIfExists),
+       (lpExistingFileName, lpNewFileName, bFailIfExists))
 {
     char *src, *dst;
     DWORD err;
@@ -507,8 +513,9 @@ WINIPC_API BOOL WINAPI CopyFileA(LPCSTR lpExistingFileName,
 
 /* ---- Directories --------------------------------------------------------- */
 
-WINIPC_API BOOL WINAPI CreateDirectoryA(LPCSTR lpPathName,
-                                        LPSECURITY_ATTRIBUTES lpSecurityAttributes)
+API_FN(FILE, BOOL, CreateDirectoryA,
+       (LPCSTR lpPathName, LPSECURITY_ATTRIBUTES lpSecurityAttributes),
+       (lpPathName, lpSecurityAttributes))
 {
     char *path;
     DWORD err;
@@ -526,20 +533,21 @@ WINIPC_API BOOL WINAPI CreateDirectoryA(LPCSTR lpPathName,
     return api_result(err);
 }
 
-WINIPC_API BOOL WINAPI RemoveDirectoryA(LPCSTR lpPathName)
+API_FN(FILE, BOOL, RemoveDirectoryA, (LPCSTR lpPathName), (lpPathName))
 {
     return path_call(lpPathName, 0, wipc_plat_rmdir);
 }
 
-WINIPC_API BOOL WINAPI SetCurrentDirectoryA(LPCSTR lpPathName)
+API_FN(FILE, BOOL, SetCurrentDirectoryA, (LPCSTR lpPathName), (lpPathName))
 {
     return path_call(lpPathName, 0, wipc_plat_chdir);
 }
 
 /* The length without the terminating zero when it fits, else the size
  * needed including it; 0 on failure.  The path is the Linux one ('/'). */
-WINIPC_API DWORD WINAPI GetCurrentDirectoryA(DWORD nBufferLength,
-                                            LPSTR lpBuffer)
+API_FN(FILE, DWORD, GetCurrentDirectoryA,
+       (DWORD nBufferLength, LPSTR lpBuffer),
+       (nBufferLength, lpBuffer))
 {
     char cwd[4096];
     size_t n;
@@ -556,7 +564,7 @@ WINIPC_API DWORD WINAPI GetCurrentDirectoryA(DWORD nBufferLength,
     return (DWORD)n;
 }
 
-WINIPC_API DWORD WINAPI GetFileType(HANDLE hFile)
+API_FN(FILE, DWORD, GetFileType, (HANDLE hFile), (hFile))
 {
     struct wipc_object *obj;
     DWORD type;

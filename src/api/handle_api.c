@@ -53,7 +53,7 @@ HANDLE api_open_result(DWORD err, struct wipc_object *obj,
     return h;
 }
 
-WINIPC_API BOOL WINAPI CloseHandle(HANDLE hObject)
+API_FN(HANDLE, BOOL, CloseHandle, (HANDLE hObject), (hObject))
 {
     struct wipc_object *obj;
     uint64_t link = 0;
@@ -97,12 +97,12 @@ static DWORD dup_check_process(HANDLE h)
     return err;
 }
 
-WINIPC_API BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle,
-                                       HANDLE hSourceHandle,
-                                       HANDLE hTargetProcessHandle,
-                                       LPHANDLE lpTargetHandle,
-                                       DWORD dwDesiredAccess,
-                                       BOOL bInheritHandle, DWORD dwOptions)
+API_FN(HANDLE, BOOL, DuplicateHandle,
+       (HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
+        HANDLE hTargetProcessHandle, LPHANDLE lpTargetHandle,
+        DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwOptions),
+       (hSourceProcessHandle, hSourceHandle, hTargetProcessHandle,
+        lpTargetHandle, dwDesiredAccess, bInheritHandle, dwOptions))
 {
     struct wipc_object *obj = NULL;
     ACCESS_MASK granted = 0, access;
@@ -164,7 +164,9 @@ done:
     return api_result(err);
 }
 
-WINIPC_API BOOL WINAPI GetHandleInformation(HANDLE hObject, LPDWORD lpdwFlags)
+API_FN(HANDLE, BOOL, GetHandleInformation,
+       (HANDLE hObject, LPDWORD lpdwFlags),
+       (hObject, lpdwFlags))
 {
     DWORD flags;
     DWORD err = wipc_handle_get_flags(hObject, &flags);
@@ -175,8 +177,9 @@ WINIPC_API BOOL WINAPI GetHandleInformation(HANDLE hObject, LPDWORD lpdwFlags)
     return TRUE;
 }
 
-WINIPC_API BOOL WINAPI SetHandleInformation(HANDLE hObject, DWORD dwMask,
-                                            DWORD dwFlags)
+API_FN(HANDLE, BOOL, SetHandleInformation,
+       (HANDLE hObject, DWORD dwMask, DWORD dwFlags),
+       (hObject, dwMask, dwFlags))
 {
     return api_result(wipc_handle_set_flags(hObject, dwMask, dwFlags));
 }

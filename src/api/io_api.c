@@ -94,19 +94,21 @@ static BOOL io_transfer(HANDLE h, int writing, void *buf, DWORD len,
     return api_result(err);
 }
 
-WINIPC_API BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer,
-                                DWORD nNumberOfBytesToRead,
-                                LPDWORD lpNumberOfBytesRead,
-                                LPOVERLAPPED lpOverlapped)
+API_FN(RW, BOOL, ReadFile,
+       (HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead,
+        LPDWORD lpNumberOfBytesRead, LPOVERLAPPED lpOverlapped),
+       (hFile, lpBuffer, nNumberOfBytesToRead, lpNumberOfBytesRead,
+        lpOverlapped))
 {
     return io_transfer(hFile, 0, lpBuffer, nNumberOfBytesToRead,
                          lpNumberOfBytesRead, lpOverlapped, ERROR_NOACCESS);
 }
 
-WINIPC_API BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer,
-                                 DWORD nNumberOfBytesToWrite,
-                                 LPDWORD lpNumberOfBytesWritten,
-                                 LPOVERLAPPED lpOverlapped)
+API_FN(RW, BOOL, WriteFile,
+       (HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrite,
+        LPDWORD lpNumberOfBytesWritten, LPOVERLAPPED lpOverlapped),
+       (hFile, lpBuffer, nNumberOfBytesToWrite, lpNumberOfBytesWritten,
+        lpOverlapped))
 {
     /* Windows answers a NULL source with ERROR_INVALID_USER_BUFFER. */
     return io_transfer(hFile, 1, (void *)lpBuffer, nNumberOfBytesToWrite,
@@ -158,28 +160,30 @@ static BOOL io_transfer_ex(HANDLE h, int writing, void *buf, DWORD len,
     return api_result(err);
 }
 
-WINIPC_API BOOL WINAPI ReadFileEx(HANDLE hFile, LPVOID lpBuffer,
-                                  DWORD nNumberOfBytesToRead,
-                                  LPOVERLAPPED lpOverlapped,
-                                  LPOVERLAPPED_COMPLETION_ROUTINE
-                                      lpCompletionRoutine)
+API_FN(RW, BOOL, ReadFileEx,
+       (HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead,
+        LPOVERLAPPED lpOverlapped,
+        LPOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine),
+       (hFile, lpBuffer, nNumberOfBytesToRead, lpOverlapped,
+        lpCompletionRoutine))
 {
     return io_transfer_ex(hFile, 0, lpBuffer, nNumberOfBytesToRead,
                           lpOverlapped, lpCompletionRoutine, ERROR_NOACCESS);
 }
 
-WINIPC_API BOOL WINAPI WriteFileEx(HANDLE hFile, LPCVOID lpBuffer,
-                                   DWORD nNumberOfBytesToWrite,
-                                   LPOVERLAPPED lpOverlapped,
-                                   LPOVERLAPPED_COMPLETION_ROUTINE
-                                       lpCompletionRoutine)
+API_FN(RW, BOOL, WriteFileEx,
+       (HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrite,
+        LPOVERLAPPED lpOverlapped,
+        LPOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine),
+       (hFile, lpBuffer, nNumberOfBytesToWrite, lpOverlapped,
+        lpCompletionRoutine))
 {
     return io_transfer_ex(hFile, 1, (void *)lpBuffer, nNumberOfBytesToWrite,
                           lpOverlapped, lpCompletionRoutine,
                           ERROR_INVALID_USER_BUFFER);
 }
 
-WINIPC_API BOOL WINAPI FlushFileBuffers(HANDLE hFile)
+API_FN(RW, BOOL, FlushFileBuffers, (HANDLE hFile), (hFile))
 {
     struct wipc_object *obj;
     DWORD err = api_ref_io(hFile, API_OP(flush), IO_WRITE_RIGHTS, &obj);

@@ -19,8 +19,9 @@ static DWORD job_ref(HANDLE h, ACCESS_MASK need, struct wipc_object **obj)
     return wipc_handle_ref(h, &wipc_job_ops, need, obj, NULL);
 }
 
-WINIPC_API HANDLE WINAPI CreateJobObjectA(LPSECURITY_ATTRIBUTES lpJobAttributes,
-                                          LPCSTR lpName)
+API_FN(PROCESS, HANDLE, CreateJobObjectA,
+       (LPSECURITY_ATTRIBUTES lpJobAttributes, LPCSTR lpName),
+       (lpJobAttributes, lpName))
 {
     struct wipc_object *job;
     int existed = 0;
@@ -42,8 +43,9 @@ WINIPC_API HANDLE WINAPI CreateJobObjectA(LPSECURITY_ATTRIBUTES lpJobAttributes,
     return h;
 }
 
-WINIPC_API HANDLE WINAPI OpenJobObjectA(DWORD dwDesiredAccess,
-                                        BOOL bInheritHandle, LPCSTR lpName)
+API_FN(PROCESS, HANDLE, OpenJobObjectA,
+       (DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName),
+       (dwDesiredAccess, bInheritHandle, lpName))
 {
     struct wipc_object *job = NULL;
     DWORD err;
@@ -56,7 +58,9 @@ WINIPC_API HANDLE WINAPI OpenJobObjectA(DWORD dwDesiredAccess,
     return api_open_result(err, job, dwDesiredAccess, bInheritHandle);
 }
 
-WINIPC_API BOOL WINAPI AssignProcessToJobObject(HANDLE hJob, HANDLE hProcess)
+API_FN(PROCESS, BOOL, AssignProcessToJobObject,
+       (HANDLE hJob, HANDLE hProcess),
+       (hJob, hProcess))
 {
     struct wipc_object *job, *proc;
     DWORD err = job_ref(hJob, JOB_OBJECT_ASSIGN_PROCESS, &job);
@@ -73,7 +77,9 @@ WINIPC_API BOOL WINAPI AssignProcessToJobObject(HANDLE hJob, HANDLE hProcess)
     return api_result(err);
 }
 
-WINIPC_API BOOL WINAPI TerminateJobObject(HANDLE hJob, UINT uExitCode)
+API_FN(PROCESS, BOOL, TerminateJobObject,
+       (HANDLE hJob, UINT uExitCode),
+       (hJob, uExitCode))
 {
     struct wipc_object *job;
     DWORD err = job_ref(hJob, JOB_OBJECT_TERMINATE, &job);
@@ -85,8 +91,9 @@ WINIPC_API BOOL WINAPI TerminateJobObject(HANDLE hJob, UINT uExitCode)
     return api_result(err);
 }
 
-WINIPC_API BOOL WINAPI IsProcessInJob(HANDLE ProcessHandle, HANDLE JobHandle,
-                                      PBOOL Result)
+API_FN(PROCESS, BOOL, IsProcessInJob,
+       (HANDLE ProcessHandle, HANDLE JobHandle, PBOOL Result),
+       (ProcessHandle, JobHandle, Result))
 {
     struct wipc_object *job = NULL, *proc;
     ACCESS_MASK granted = 0;
@@ -135,9 +142,11 @@ static DWORD job_set_limits(struct wipc_object *job,
     return 0;
 }
 
-WINIPC_API BOOL WINAPI SetInformationJobObject(
-    HANDLE hJob, JOBOBJECTINFOCLASS JobObjectInformationClass,
-    LPVOID lpJobObjectInformation, DWORD cbJobObjectInformationLength)
+API_FN(PROCESS, BOOL, SetInformationJobObject,
+       (HANDLE hJob, JOBOBJECTINFOCLASS JobObjectInformationClass,
+        LPVOID lpJobObjectInformation, DWORD cbJobObjectInformationLength),
+       (hJob, JobObjectInformationClass, lpJobObjectInformation,
+        cbJobObjectInformationLength))
 {
     struct wipc_object *job, *port;
     DWORD err = job_ref(hJob, JOB_OBJECT_SET_ATTRIBUTES, &job);
@@ -177,10 +186,12 @@ WINIPC_API BOOL WINAPI SetInformationJobObject(
     return api_result(err);
 }
 
-WINIPC_API BOOL WINAPI QueryInformationJobObject(
-    HANDLE hJob, JOBOBJECTINFOCLASS JobObjectInformationClass,
-    LPVOID lpJobObjectInformation, DWORD cbJobObjectInformationLength,
-    LPDWORD lpReturnLength)
+API_FN(PROCESS, BOOL, QueryInformationJobObject,
+       (HANDLE hJob, JOBOBJECTINFOCLASS JobObjectInformationClass,
+        LPVOID lpJobObjectInformation, DWORD cbJobObjectInformationLength,
+        LPDWORD lpReturnLength),
+       (hJob, JobObjectInformationClass, lpJobObjectInformation,
+        cbJobObjectInformationLength, lpReturnLength))
 {
     struct wipc_object *job;
     struct wipc_job_info info;

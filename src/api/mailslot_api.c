@@ -31,9 +31,10 @@ static DWORD mailslot_path(LPCSTR name, char *path, size_t len)
     return 0;
 }
 
-WINIPC_API HANDLE WINAPI CreateMailslotA(
-    LPCSTR lpName, DWORD nMaxMessageSize, DWORD lReadTimeout,
-    LPSECURITY_ATTRIBUTES lpSecurityAttributes)
+API_FN(MAILSLOT, HANDLE, CreateMailslotA,
+       (LPCSTR lpName, DWORD nMaxMessageSize, DWORD lReadTimeout,
+        LPSECURITY_ATTRIBUTES lpSecurityAttributes),
+       (lpName, nMaxMessageSize, lReadTimeout, lpSecurityAttributes))
 {
     char path[WIPC_NS_PATH_MAX], form[4 * MAX_PATH]; /* UTF-8 */
     struct wipc_object *obj;
@@ -138,11 +139,10 @@ static DWORD receiver_ref(HANDLE h, struct wipc_object **obj)
     return ERROR_INVALID_HANDLE;
 }
 
-WINIPC_API BOOL WINAPI GetMailslotInfo(HANDLE hMailslot,
-                                       LPDWORD lpMaxMessageSize,
-                                       LPDWORD lpNextSize,
-                                       LPDWORD lpMessageCount,
-                                       LPDWORD lpReadTimeout)
+API_FN(MAILSLOT, BOOL, GetMailslotInfo,
+       (HANDLE hMailslot, LPDWORD lpMaxMessageSize, LPDWORD lpNextSize,
+        LPDWORD lpMessageCount, LPDWORD lpReadTimeout),
+       (hMailslot, lpMaxMessageSize, lpNextSize, lpMessageCount, lpReadTimeout))
 {
     struct wipc_object *obj;
     DWORD max, next, count, timeout;
@@ -165,7 +165,9 @@ WINIPC_API BOOL WINAPI GetMailslotInfo(HANDLE hMailslot,
     return TRUE;
 }
 
-WINIPC_API BOOL WINAPI SetMailslotInfo(HANDLE hMailslot, DWORD lReadTimeout)
+API_FN(MAILSLOT, BOOL, SetMailslotInfo,
+       (HANDLE hMailslot, DWORD lReadTimeout),
+       (hMailslot, lReadTimeout))
 {
     struct wipc_object *obj;
     DWORD err = receiver_ref(hMailslot, &obj);

@@ -39,10 +39,12 @@ static ACCESS_MASK mapping_access(DWORD protect)
     return a;
 }
 
-WINIPC_API HANDLE WINAPI CreateFileMappingA(
-    HANDLE hFile, LPSECURITY_ATTRIBUTES lpFileMappingAttributes,
-    DWORD flProtect, DWORD dwMaximumSizeHigh, DWORD dwMaximumSizeLow,
-    LPCSTR lpName)
+API_FN(SYNC, HANDLE, CreateFileMappingA,
+       (HANDLE hFile, LPSECURITY_ATTRIBUTES lpFileMappingAttributes,
+        DWORD flProtect, DWORD dwMaximumSizeHigh, DWORD dwMaximumSizeLow,
+        LPCSTR lpName),
+       (hFile, lpFileMappingAttributes, flProtect, dwMaximumSizeHigh,
+        dwMaximumSizeLow, lpName))
 {
     struct wipc_sync_params p = {.kind = WIPC_SYNC_MAPPING};
     struct wipc_object *obj = NULL;
@@ -84,8 +86,9 @@ WINIPC_API HANDLE WINAPI CreateFileMappingA(
     return h;
 }
 
-WINIPC_API HANDLE WINAPI OpenFileMappingA(DWORD dwDesiredAccess,
-                                          BOOL bInheritHandle, LPCSTR lpName)
+API_FN(SYNC, HANDLE, OpenFileMappingA,
+       (DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName),
+       (dwDesiredAccess, bInheritHandle, lpName))
 {
     struct wipc_object *obj;
     ACCESS_MASK granted = 0;
@@ -115,12 +118,12 @@ WINIPC_API HANDLE WINAPI OpenFileMappingA(DWORD dwDesiredAccess,
     return h;
 }
 
-WINIPC_API LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject,
-                                         DWORD dwDesiredAccess,
-                                         DWORD dwFileOffsetHigh,
-                                         DWORD dwFileOffsetLow,
-                                         SIZE_T dwNumberOfBytesToMap,
-                                         LPVOID lpBaseAddress)
+API_FN(SYNC, LPVOID, MapViewOfFileEx,
+       (HANDLE hFileMappingObject, DWORD dwDesiredAccess,
+        DWORD dwFileOffsetHigh, DWORD dwFileOffsetLow,
+        SIZE_T dwNumberOfBytesToMap, LPVOID lpBaseAddress),
+       (hFileMappingObject, dwDesiredAccess, dwFileOffsetHigh, dwFileOffsetLow,
+        dwNumberOfBytesToMap, lpBaseAddress))
 {
     struct wipc_object *obj;
     ACCESS_MASK granted = 0;
@@ -143,24 +146,26 @@ WINIPC_API LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject,
     return view;
 }
 
-WINIPC_API LPVOID WINAPI MapViewOfFile(HANDLE hFileMappingObject,
-                                       DWORD dwDesiredAccess,
-                                       DWORD dwFileOffsetHigh,
-                                       DWORD dwFileOffsetLow,
-                                       SIZE_T dwNumberOfBytesToMap)
+API_FN(SYNC, LPVOID, MapViewOfFile,
+       (HANDLE hFileMappingObject, DWORD dwDesiredAccess,
+        DWORD dwFileOffsetHigh, DWORD dwFileOffsetLow,
+        SIZE_T dwNumberOfBytesToMap),
+       (hFileMappingObject, dwDesiredAccess, dwFileOffsetHigh, dwFileOffsetLow,
+        dwNumberOfBytesToMap))
 {
     return MapViewOfFileEx(hFileMappingObject, dwDesiredAccess,
                            dwFileOffsetHigh, dwFileOffsetLow,
                            dwNumberOfBytesToMap, NULL);
 }
 
-WINIPC_API BOOL WINAPI UnmapViewOfFile(LPCVOID lpBaseAddress)
+API_FN(SYNC, BOOL, UnmapViewOfFile, (LPCVOID lpBaseAddress), (lpBaseAddress))
 {
     return api_result(wipc_mapping_unmap(lpBaseAddress));
 }
 
-WINIPC_API BOOL WINAPI FlushViewOfFile(LPCVOID lpBaseAddress,
-                                       SIZE_T dwNumberOfBytesToFlush)
+API_FN(SYNC, BOOL, FlushViewOfFile,
+       (LPCVOID lpBaseAddress, SIZE_T dwNumberOfBytesToFlush),
+       (lpBaseAddress, dwNumberOfBytesToFlush))
 {
     return api_result(wipc_mapping_flush(lpBaseAddress, dwNumberOfBytesToFlush));
 }

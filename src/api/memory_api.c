@@ -93,33 +93,41 @@ static SIZE_T mem_local_size(const void *p)
     return h->size;
 }
 
-WINIPC_API HLOCAL WINAPI LocalAlloc(UINT uFlags, SIZE_T uBytes)
+API_FN(MEM, HLOCAL, LocalAlloc, (UINT uFlags, SIZE_T uBytes), (uFlags, uBytes))
 {
     return mem_local_alloc(uFlags, uBytes);
 }
 
-WINIPC_API HLOCAL WINAPI LocalFree(HLOCAL hMem) { return mem_local_free(hMem); }
-
-WINIPC_API SIZE_T WINAPI LocalSize(HLOCAL hMem) { return mem_local_size(hMem); }
-
-WINIPC_API HGLOBAL WINAPI GlobalAlloc(UINT uFlags, SIZE_T dwBytes)
-{
-    return mem_local_alloc(uFlags, dwBytes);
-}
-
-WINIPC_API HGLOBAL WINAPI GlobalFree(HGLOBAL hMem)
+API_FN(MEM, HLOCAL, LocalFree, (HLOCAL hMem), (hMem))
 {
     return mem_local_free(hMem);
 }
 
-WINIPC_API SIZE_T WINAPI GlobalSize(HGLOBAL hMem)
+API_FN(MEM, SIZE_T, LocalSize, (HLOCAL hMem), (hMem))
+{
+    return mem_local_size(hMem);
+}
+
+API_FN(MEM, HGLOBAL, GlobalAlloc,
+       (UINT uFlags, SIZE_T dwBytes),
+       (uFlags, dwBytes))
+{
+    return mem_local_alloc(uFlags, dwBytes);
+}
+
+API_FN(MEM, HGLOBAL, GlobalFree, (HGLOBAL hMem), (hMem))
+{
+    return mem_local_free(hMem);
+}
+
+API_FN(MEM, SIZE_T, GlobalSize, (HGLOBAL hMem), (hMem))
 {
     return mem_local_size(hMem);
 }
 
 /* ---- The process heap ------------------------------------------------------ */
 
-WINIPC_API HANDLE WINAPI GetProcessHeap(void) { return &process_heap; }
+API_FN0(MEM, HANDLE, GetProcessHeap) { return &process_heap; }
 
 /* HeapAlloc, HeapReAlloc and HeapSize do not set the last error when they
  * fail ("The function does not call SetLastError"), except for a heap that
@@ -132,15 +140,18 @@ static int heap_ok(HANDLE heap)
     return 0;
 }
 
-WINIPC_API LPVOID WINAPI HeapAlloc(HANDLE hHeap, DWORD dwFlags, SIZE_T dwBytes)
+API_FN(MEM, LPVOID, HeapAlloc,
+       (HANDLE hHeap, DWORD dwFlags, SIZE_T dwBytes),
+       (hHeap, dwFlags, dwBytes))
 {
     if (!heap_ok(hHeap))
         return NULL;
     return mem_alloc(dwBytes, (dwFlags & HEAP_ZERO_MEMORY) != 0);
 }
 
-WINIPC_API LPVOID WINAPI HeapReAlloc(HANDLE hHeap, DWORD dwFlags,
-                                     LPVOID lpMem, SIZE_T dwBytes)
+API_FN(MEM, LPVOID, HeapReAlloc,
+       (HANDLE hHeap, DWORD dwFlags, LPVOID lpMem, SIZE_T dwBytes),
+       (hHeap, dwFlags, lpMem, dwBytes))
 {
     struct mem_header *h, *n;
     size_t old;
@@ -169,7 +180,9 @@ WINIPC_API LPVOID WINAPI HeapReAlloc(HANDLE hHeap, DWORD dwFlags,
     return n + 1;
 }
 
-WINIPC_API BOOL WINAPI HeapFree(HANDLE hHeap, DWORD dwFlags, LPVOID lpMem)
+API_FN(MEM, BOOL, HeapFree,
+       (HANDLE hHeap, DWORD dwFlags, LPVOID lpMem),
+       (hHeap, dwFlags, lpMem))
 {
     struct mem_header *h;
     (void)dwFlags;
@@ -184,7 +197,9 @@ WINIPC_API BOOL WINAPI HeapFree(HANDLE hHeap, DWORD dwFlags, LPVOID lpMem)
     return TRUE;
 }
 
-WINIPC_API SIZE_T WINAPI HeapSize(HANDLE hHeap, DWORD dwFlags, LPCVOID lpMem)
+API_FN(MEM, SIZE_T, HeapSize,
+       (HANDLE hHeap, DWORD dwFlags, LPCVOID lpMem),
+       (hHeap, dwFlags, lpMem))
 {
     struct mem_header *h;
     (void)dwFlags;

@@ -136,10 +136,11 @@ static DWORD fmt_message(DWORD flags, LPCVOID src, DWORD id, DWORD lang,
     return (DWORD)len;
 }
 
-WINIPC_API DWORD WINAPI FormatMessageA(DWORD dwFlags, LPCVOID lpSource,
-                                       DWORD dwMessageId, DWORD dwLanguageId,
-                                       LPSTR lpBuffer, DWORD nSize,
-                                       va_list *Arguments)
+API_FN(SYS, DWORD, FormatMessageA,
+       (DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId, DWORD dwLanguageId,
+        LPSTR lpBuffer, DWORD nSize, va_list *Arguments),
+       (dwFlags, lpSource, dwMessageId, dwLanguageId, lpBuffer, nSize,
+        Arguments))
 {
     return fmt_message(dwFlags, lpSource, dwMessageId, dwLanguageId,
                        lpBuffer, nSize, Arguments, 0);
@@ -147,10 +148,11 @@ WINIPC_API DWORD WINAPI FormatMessageA(DWORD dwFlags, LPCVOID lpSource,
 
 /* FormatMessageA's rules, in WCHAR units: "This buffer cannot be larger
  * than 64K bytes" is the same 32K units. */
-WINIPC_API DWORD WINAPI FormatMessageW(DWORD dwFlags, LPCVOID lpSource,
-                                       DWORD dwMessageId, DWORD dwLanguageId,
-                                       LPWSTR lpBuffer, DWORD nSize,
-                                       va_list *Arguments)
+API_FN(SYS, DWORD, FormatMessageW,
+       (DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId, DWORD dwLanguageId,
+        LPWSTR lpBuffer, DWORD nSize, va_list *Arguments),
+       (dwFlags, lpSource, dwMessageId, dwLanguageId, lpBuffer, nSize,
+        Arguments))
 {
     return fmt_message(dwFlags, lpSource, dwMessageId, dwLanguageId,
                        lpBuffer, nSize, Arguments, 1);

@@ -28,7 +28,7 @@ static int module_is_winipc(LPCSTR name)
     return 0;
 }
 
-WINIPC_API HMODULE WINAPI GetModuleHandleA(LPCSTR lpModuleName)
+API_FN(SYS, HMODULE, GetModuleHandleA, (LPCSTR lpModuleName), (lpModuleName))
 {
     void *h = NULL;
     DWORD err;
@@ -48,7 +48,9 @@ WINIPC_API HMODULE WINAPI GetModuleHandleA(LPCSTR lpModuleName)
 
 /* An ordinal (MAKEINTRESOURCE: a value below 0x10000) finds nothing:
  * winipc's functions have no ordinals. */
-WINIPC_API FARPROC WINAPI GetProcAddress(HMODULE hModule, LPCSTR lpProcName)
+API_FN(SYS, FARPROC, GetProcAddress,
+       (HMODULE hModule, LPCSTR lpProcName),
+       (hModule, lpProcName))
 {
     void *self = NULL, *main = NULL, *f;
 

@@ -19,8 +19,9 @@ static const int msgbox_buttons[][3] = {
     [MB_CANCELTRYCONTINUE] = {IDCANCEL, IDTRYAGAIN, IDCONTINUE},
 };
 
-WINIPC_API int WINAPI MessageBoxA(HWND hWnd, LPCSTR lpText, LPCSTR lpCaption,
-                                  UINT uType)
+API_FN(SYS, int, MessageBoxA,
+       (HWND hWnd, LPCSTR lpText, LPCSTR lpCaption, UINT uType),
+       (hWnd, lpText, lpCaption, uType))
 {
     UINT type = uType & MB_TYPEMASK, def = (uType & MB_DEFMASK) >> 8;
     int id;

@@ -80,10 +80,12 @@ static ACCESS_MASK pipe_server_access(DWORD open_mode)
     return a;
 }
 
-WINIPC_API HANDLE WINAPI CreateNamedPipeA(
-    LPCSTR lpName, DWORD dwOpenMode, DWORD dwPipeMode, DWORD nMaxInstances,
-    DWORD nOutBufferSize, DWORD nInBufferSize, DWORD nDefaultTimeOut,
-    LPSECURITY_ATTRIBUTES lpSecurityAttributes)
+API_FN(PIPE, HANDLE, CreateNamedPipeA,
+       (LPCSTR lpName, DWORD dwOpenMode, DWORD dwPipeMode, DWORD nMaxInstances,
+        DWORD nOutBufferSize, DWORD nInBufferSize, DWORD nDefaultTimeOut,
+        LPSECURITY_ATTRIBUTES lpSecurityAttributes),
+       (lpName, dwOpenMode, dwPipeMode, nMaxInstances, nOutBufferSize,
+        nInBufferSize, nDefaultTimeOut, lpSecurityAttributes))
 {
     char path[WIPC_NS_PATH_MAX], form[4 * MAX_PATH]; /* UTF-8 */
     struct wipc_object *obj;
@@ -192,8 +194,9 @@ static int anon_is_server(ACCESS_MASK granted)
     return (granted & FILE_READ_DATA) != 0;
 }
 
-WINIPC_API BOOL WINAPI ConnectNamedPipe(HANDLE hNamedPipe,
-                                        LPOVERLAPPED lpOverlapped)
+API_FN(PIPE, BOOL, ConnectNamedPipe,
+       (HANDLE hNamedPipe, LPOVERLAPPED lpOverlapped),
+       (hNamedPipe, lpOverlapped))
 {
     struct wipc_object *obj;
     ACCESS_MASK granted;
@@ -234,7 +237,7 @@ WINIPC_API BOOL WINAPI ConnectNamedPipe(HANDLE hNamedPipe,
     return api_result(err);
 }
 
-WINIPC_API BOOL WINAPI DisconnectNamedPipe(HANDLE hNamedPipe)
+API_FN(PIPE, BOOL, DisconnectNamedPipe, (HANDLE hNamedPipe), (hNamedPipe))
 {
     struct wipc_object *obj;
     DWORD err = pipe_ref(hNamedPipe, &obj);
@@ -246,7 +249,9 @@ WINIPC_API BOOL WINAPI DisconnectNamedPipe(HANDLE hNamedPipe)
     return api_result(err);
 }
 
-WINIPC_API BOOL WINAPI WaitNamedPipeA(LPCSTR lpNamedPipeName, DWORD nTimeOut)
+API_FN(PIPE, BOOL, WaitNamedPipeA,
+       (LPCSTR lpNamedPipeName, DWORD nTimeOut),
+       (lpNamedPipeName, nTimeOut))
 {
     char path[WIPC_NS_PATH_MAX], form[4 * MAX_PATH]; /* UTF-8 */
     DWORD err;
@@ -263,10 +268,10 @@ WINIPC_API BOOL WINAPI WaitNamedPipeA(LPCSTR lpNamedPipeName, DWORD nTimeOut)
     return api_result(wipc_npipe_wait(path, nTimeOut));
 }
 
-WINIPC_API BOOL WINAPI SetNamedPipeHandleState(HANDLE hNamedPipe,
-                                               LPDWORD lpMode,
-                                               LPDWORD lpMaxCollectionCount,
-                                               LPDWORD lpCollectDataTimeout)
+API_FN(PIPE, BOOL, SetNamedPipeHandleState,
+       (HANDLE hNamedPipe, LPDWORD lpMode, LPDWORD lpMaxCollectionCount,
+        LPDWORD lpCollectDataTimeout),
+       (hNamedPipe, lpMode, lpMaxCollectionCount, lpCollectDataTimeout))
 {
     struct wipc_object *obj;
     int anon;
@@ -351,10 +356,12 @@ static DWORD pipe_user_name(struct wipc_object *obj, int anon,
     return wipc_plat_user_name(uid, name, size);
 }
 
-WINIPC_API BOOL WINAPI GetNamedPipeHandleStateA(
-    HANDLE hNamedPipe, LPDWORD lpState, LPDWORD lpCurInstances,
-    LPDWORD lpMaxCollectionCount, LPDWORD lpCollectDataTimeout,
-    LPSTR lpUserName, DWORD nMaxUserNameSize)
+API_FN(PIPE, BOOL, GetNamedPipeHandleStateA,
+       (HANDLE hNamedPipe, LPDWORD lpState, LPDWORD lpCurInstances,
+        LPDWORD lpMaxCollectionCount, LPDWORD lpCollectDataTimeout,
+        LPSTR lpUserName, DWORD nMaxUserNameSize),
+       (hNamedPipe, lpState, lpCurInstances, lpMaxCollectionCount,
+        lpCollectDataTimeout, lpUserName, nMaxUserNameSize))
 {
     struct wipc_npipe_info info;
     struct wipc_object *obj;
@@ -386,10 +393,10 @@ WINIPC_API BOOL WINAPI GetNamedPipeHandleStateA(
     return api_result(err);
 }
 
-WINIPC_API BOOL WINAPI GetNamedPipeInfo(HANDLE hNamedPipe, LPDWORD lpFlags,
-                                        LPDWORD lpOutBufferSize,
-                                        LPDWORD lpInBufferSize,
-                                        LPDWORD lpMaxInstances)
+API_FN(PIPE, BOOL, GetNamedPipeInfo,
+       (HANDLE hNamedPipe, LPDWORD lpFlags, LPDWORD lpOutBufferSize,
+        LPDWORD lpInBufferSize, LPDWORD lpMaxInstances),
+       (hNamedPipe, lpFlags, lpOutBufferSize, lpInBufferSize, lpMaxInstances))
 {
     struct wipc_npipe_info info;
     struct wipc_object *obj;
@@ -435,12 +442,12 @@ static BOOL transact_overlapped(struct wipc_object *obj, void *in, DWORD in_len,
     return api_result(err);
 }
 
-WINIPC_API BOOL WINAPI TransactNamedPipe(HANDLE hNamedPipe, LPVOID lpInBuffer,
-                                         DWORD nInBufferSize,
-                                         LPVOID lpOutBuffer,
-                                         DWORD nOutBufferSize,
-                                         LPDWORD lpBytesRead,
-                                         LPOVERLAPPED lpOverlapped)
+API_FN(PIPE, BOOL, TransactNamedPipe,
+       (HANDLE hNamedPipe, LPVOID lpInBuffer, DWORD nInBufferSize,
+        LPVOID lpOutBuffer, DWORD nOutBufferSize, LPDWORD lpBytesRead,
+        LPOVERLAPPED lpOverlapped),
+       (hNamedPipe, lpInBuffer, nInBufferSize, lpOutBuffer, nOutBufferSize,
+        lpBytesRead, lpOverlapped))
 {
     struct wipc_npipe_info info;
     struct wipc_object *obj;
@@ -507,14 +514,16 @@ static BOOL pipe_pid(HANDLE h, PULONG out, int want_server)
     return TRUE;
 }
 
-WINIPC_API BOOL WINAPI GetNamedPipeClientProcessId(HANDLE Pipe,
-                                                   PULONG ClientProcessId)
+API_FN(PIPE, BOOL, GetNamedPipeClientProcessId,
+       (HANDLE Pipe, PULONG ClientProcessId),
+       (Pipe, ClientProcessId))
 {
     return pipe_pid(Pipe, ClientProcessId, 0);
 }
 
-WINIPC_API BOOL WINAPI GetNamedPipeServerProcessId(HANDLE Pipe,
-                                                   PULONG ServerProcessId)
+API_FN(PIPE, BOOL, GetNamedPipeServerProcessId,
+       (HANDLE Pipe, PULONG ServerProcessId),
+       (Pipe, ServerProcessId))
 {
     return pipe_pid(Pipe, ServerProcessId, 1);
 }
@@ -522,8 +531,9 @@ WINIPC_API BOOL WINAPI GetNamedPipeServerProcessId(HANDLE Pipe,
 /* Windows' answer for a client of this machine is ERROR_PIPE_LOCAL; for
  * one of another machine (through Samba: docs/remote-pipes.md), the name
  * its SMB client gave. */
-WINIPC_API BOOL WINAPI GetNamedPipeClientComputerNameA(
-    HANDLE Pipe, LPSTR ClientComputerName, ULONG ClientComputerNameLength)
+API_FN(PIPE, BOOL, GetNamedPipeClientComputerNameA,
+       (HANDLE Pipe, LPSTR ClientComputerName, ULONG ClientComputerNameLength),
+       (Pipe, ClientComputerName, ClientComputerNameLength))
 {
     struct wipc_object *obj;
     struct wipc_npr_handover r;
@@ -583,8 +593,9 @@ WINIPC_API BOOL winipc_named_pipe_client(HANDLE Pipe,
     return err ? api_fail(err) : TRUE;
 }
 
-WINIPC_API BOOL WINAPI InitializeSecurityDescriptor(
-    PSECURITY_DESCRIPTOR pSecurityDescriptor, DWORD dwRevision)
+API_FN(SYS, BOOL, InitializeSecurityDescriptor,
+       (PSECURITY_DESCRIPTOR pSecurityDescriptor, DWORD dwRevision),
+       (pSecurityDescriptor, dwRevision))
 {
     if (!pSecurityDescriptor)
         return api_fail(ERROR_NOACCESS);
@@ -595,9 +606,10 @@ WINIPC_API BOOL WINAPI InitializeSecurityDescriptor(
     return TRUE;
 }
 
-WINIPC_API BOOL WINAPI SetSecurityDescriptorDacl(
-    PSECURITY_DESCRIPTOR pSecurityDescriptor, BOOL bDaclPresent, PACL pDacl,
-    BOOL bDaclDefaulted)
+API_FN(SYS, BOOL, SetSecurityDescriptorDacl,
+       (PSECURITY_DESCRIPTOR pSecurityDescriptor, BOOL bDaclPresent, PACL pDacl,
+        BOOL bDaclDefaulted),
+       (pSecurityDescriptor, bDaclPresent, pDacl, bDaclDefaulted))
 {
     SECURITY_DESCRIPTOR *sd = pSecurityDescriptor;
     if (!sd)

@@ -145,11 +145,12 @@ static DWORD ov_wait(HANDLE file, const OVERLAPPED *ov, DWORD ms,
     }
 }
 
-WINIPC_API BOOL WINAPI GetOverlappedResultEx(HANDLE hFile,
-                                             LPOVERLAPPED lpOverlapped,
-                                             LPDWORD lpNumberOfBytesTransferred,
-                                             DWORD dwMilliseconds,
-                                             BOOL bAlertable)
+API_FN(IO, BOOL, GetOverlappedResultEx,
+       (HANDLE hFile, LPOVERLAPPED lpOverlapped,
+        LPDWORD lpNumberOfBytesTransferred, DWORD dwMilliseconds,
+        BOOL bAlertable),
+       (hFile, lpOverlapped, lpNumberOfBytesTransferred, dwMilliseconds,
+        bAlertable))
 {
     ULONG_PTR status;
     DWORD err;
@@ -170,10 +171,10 @@ WINIPC_API BOOL WINAPI GetOverlappedResultEx(HANDLE hFile,
     return api_result(err);
 }
 
-WINIPC_API BOOL WINAPI GetOverlappedResult(HANDLE hFile,
-                                           LPOVERLAPPED lpOverlapped,
-                                           LPDWORD lpNumberOfBytesTransferred,
-                                           BOOL bWait)
+API_FN(IO, BOOL, GetOverlappedResult,
+       (HANDLE hFile, LPOVERLAPPED lpOverlapped,
+        LPDWORD lpNumberOfBytesTransferred, BOOL bWait),
+       (hFile, lpOverlapped, lpNumberOfBytesTransferred, bWait))
 {
     return GetOverlappedResultEx(hFile, lpOverlapped,
                                  lpNumberOfBytesTransferred,
@@ -186,7 +187,9 @@ static DWORD ov_ref(HANDLE h, struct wipc_object **obj)
     return wipc_handle_ref(h, NULL, 0, obj, NULL);
 }
 
-WINIPC_API BOOL WINAPI CancelIoEx(HANDLE hFile, LPOVERLAPPED lpOverlapped)
+API_FN(IO, BOOL, CancelIoEx,
+       (HANDLE hFile, LPOVERLAPPED lpOverlapped),
+       (hFile, lpOverlapped))
 {
     struct wipc_object *obj;
     DWORD err = ov_ref(hFile, &obj);
@@ -197,7 +200,7 @@ WINIPC_API BOOL WINAPI CancelIoEx(HANDLE hFile, LPOVERLAPPED lpOverlapped)
     return api_result(err);
 }
 
-WINIPC_API BOOL WINAPI CancelIo(HANDLE hFile)
+API_FN(IO, BOOL, CancelIo, (HANDLE hFile), (hFile))
 {
     struct wipc_object *obj;
     DWORD err = ov_ref(hFile, &obj);
@@ -221,8 +224,9 @@ static void apc_call_user(ULONG_PTR fn, ULONG_PTR data, ULONG_PTR unused1,
     ((PAPCFUNC)fn)(data);
 }
 
-WINIPC_API DWORD WINAPI QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread,
-                                     ULONG_PTR dwData)
+API_FN(IO, DWORD, QueueUserAPC,
+       (PAPCFUNC pfnAPC, HANDLE hThread, ULONG_PTR dwData),
+       (pfnAPC, hThread, dwData))
 {
     struct wipc_object *obj;
     DWORD tid, err;
@@ -246,7 +250,9 @@ WINIPC_API DWORD WINAPI QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread,
     return api_result(err);
 }
 
-WINIPC_API DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable)
+API_FN(WAIT, DWORD, SleepEx,
+       (DWORD dwMilliseconds, BOOL bAlertable),
+       (dwMilliseconds, bAlertable))
 {
     int fd = bAlertable ? wipc_apc_fd() : -1, ready = 0, n = 0;
 
@@ -268,7 +274,7 @@ WINIPC_API DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable)
     return 0;
 }
 
-WINIPC_API BOOL WINAPI CancelSynchronousIo(HANDLE hThread)
+API_FN(IO, BOOL, CancelSynchronousIo, (HANDLE hThread), (hThread))
 {
     struct wipc_object *obj;
     DWORD tid, err = wipc_handle_ref(hThread, &wipc_thread_ops,

@@ -7,9 +7,10 @@
 #define PIPE_READ_END_ACCESS (FILE_GENERIC_READ | FILE_WRITE_ATTRIBUTES)
 #define PIPE_WRITE_END_ACCESS (FILE_GENERIC_WRITE | FILE_READ_ATTRIBUTES)
 
-WINIPC_API BOOL WINAPI CreatePipe(PHANDLE hReadPipe, PHANDLE hWritePipe,
-                                  LPSECURITY_ATTRIBUTES lpPipeAttributes,
-                                  DWORD nSize)
+API_FN(PIPE, BOOL, CreatePipe,
+       (PHANDLE hReadPipe, PHANDLE hWritePipe,
+        LPSECURITY_ATTRIBUTES lpPipeAttributes, DWORD nSize),
+       (hReadPipe, hWritePipe, lpPipeAttributes, nSize))
 {
     struct wipc_object *r, *w;
     DWORD flags = api_inherit_flag(lpPipeAttributes);
@@ -36,10 +37,12 @@ WINIPC_API BOOL WINAPI CreatePipe(PHANDLE hReadPipe, PHANDLE hWritePipe,
     return TRUE;
 }
 
-WINIPC_API BOOL WINAPI PeekNamedPipe(HANDLE hNamedPipe, LPVOID lpBuffer,
-                                     DWORD nBufferSize, LPDWORD lpBytesRead,
-                                     LPDWORD lpTotalBytesAvail,
-                                     LPDWORD lpBytesLeftThisMessage)
+API_FN(PIPE, BOOL, PeekNamedPipe,
+       (HANDLE hNamedPipe, LPVOID lpBuffer, DWORD nBufferSize,
+        LPDWORD lpBytesRead, LPDWORD lpTotalBytesAvail,
+        LPDWORD lpBytesLeftThisMessage),
+       (hNamedPipe, lpBuffer, nBufferSize, lpBytesRead, lpTotalBytesAvail,
+        lpBytesLeftThisMessage))
 {
     struct wipc_object *obj;
     ACCESS_MASK granted = 0;

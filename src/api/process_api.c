@@ -470,12 +470,16 @@ static void spawn_priority(DWORD flags, struct wipc_spawn_req *req)
     req->nice = 0;
 }
 
-WINIPC_API BOOL WINAPI CreateProcessA(
-    LPCSTR lpApplicationName, LPSTR lpCommandLine,
-    LPSECURITY_ATTRIBUTES lpProcessAttributes,
-    LPSECURITY_ATTRIBUTES lpThreadAttributes, BOOL bInheritHandles,
-    DWORD dwCreationFlags, LPVOID lpEnvironment, LPCSTR lpCurrentDirectory,
-    LPSTARTUPINFOA lpStartupInfo, LPPROCESS_INFORMATION lpProcessInformation)
+API_FN(PROCESS, BOOL, CreateProcessA,
+       (LPCSTR lpApplicationName, LPSTR lpCommandLine,
+        LPSECURITY_ATTRIBUTES lpProcessAttributes,
+        LPSECURITY_ATTRIBUTES lpThreadAttributes, BOOL bInheritHandles,
+        DWORD dwCreationFlags, LPVOID lpEnvironment, LPCSTR lpCurrentDirectory,
+        LPSTARTUPINFOA lpStartupInfo,
+        LPPROCESS_INFORMATION lpProcessInformation),
+       (lpApplicationName, lpCommandLine, lpProcessAttributes,
+        lpThreadAttributes, bInheritHandles, dwCreationFlags, lpEnvironment,
+        lpCurrentDirectory, lpStartupInfo, lpProcessInformation))
 {
     struct spawn_ctx *c;
     struct wipc_object *proc = NULL;
@@ -534,7 +538,9 @@ WINIPC_API BOOL WINAPI CreateProcessA(
 
 /* ---- Process handles ----------------------------------------------------- */
 
-WINIPC_API BOOL WINAPI GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode)
+API_FN(PROCESS, BOOL, GetExitCodeProcess,
+       (HANDLE hProcess, LPDWORD lpExitCode),
+       (hProcess, lpExitCode))
 {
     struct wipc_object *obj;
     ACCESS_MASK granted = 0;
@@ -557,7 +563,9 @@ WINIPC_API BOOL WINAPI GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode)
     return TRUE;
 }
 
-WINIPC_API BOOL WINAPI TerminateProcess(HANDLE hProcess, UINT uExitCode)
+API_FN(PROCESS, BOOL, TerminateProcess,
+       (HANDLE hProcess, UINT uExitCode),
+       (hProcess, uExitCode))
 {
     struct wipc_object *obj;
     DWORD err = wipc_handle_ref(hProcess, &wipc_process_ops,
@@ -569,13 +577,14 @@ WINIPC_API BOOL WINAPI TerminateProcess(HANDLE hProcess, UINT uExitCode)
     return api_result(err);
 }
 
-WINIPC_API void WINAPI ExitProcess(UINT uExitCode)
+API_FN_NORETURN(PROCESS, ExitProcess, (UINT uExitCode), (uExitCode))
 {
     wipc_plat_exit_process(uExitCode);
 }
 
-WINIPC_API HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess,
-                                     BOOL bInheritHandle, DWORD dwProcessId)
+API_FN(PROCESS, HANDLE, OpenProcess,
+       (DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwProcessId),
+       (dwDesiredAccess, bInheritHandle, dwProcessId))
 {
     struct wipc_object *obj = NULL;
     DWORD err;

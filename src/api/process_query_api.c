@@ -91,7 +91,7 @@ static void cmdline_make(void)
     cmdline_text = out;
 }
 
-WINIPC_API LPSTR WINAPI GetCommandLineA(void)
+API_FN0(ENV, LPSTR, GetCommandLineA)
 {
     call_once(&cmdline_once, cmdline_make);
     return cmdline_text;
@@ -106,8 +106,9 @@ WINIPC_API LPSTR WINAPI GetCommandLineA(void)
  * (Windows Vista and later, per the documentation).  Other modules (the
  * system DLLs winipc plays) have no file: ERROR_MOD_NOT_FOUND.
  */
-WINIPC_API DWORD WINAPI GetModuleFileNameA(HMODULE hModule, LPSTR lpFilename,
-                                           DWORD nSize)
+API_FN(PROCESS, DWORD, GetModuleFileNameA,
+       (HMODULE hModule, LPSTR lpFilename, DWORD nSize),
+       (hModule, lpFilename, nSize))
 {
     char path[4096];
     void *main = NULL;
@@ -144,10 +145,9 @@ WINIPC_API DWORD WINAPI GetModuleFileNameA(HMODULE hModule, LPSTR lpFilename,
  * ERROR_INVALID_PARAMETER (Wine's test_QueryFullProcessImageNameA, which
  * Windows passes).  PROCESS_NAME_NATIVE gives the same Linux path.
  */
-WINIPC_API BOOL WINAPI QueryFullProcessImageNameA(HANDLE hProcess,
-                                                  DWORD dwFlags,
-                                                  LPSTR lpExeName,
-                                                  PDWORD lpdwSize)
+API_FN(PROCESS, BOOL, QueryFullProcessImageNameA,
+       (HANDLE hProcess, DWORD dwFlags, LPSTR lpExeName, PDWORD lpdwSize),
+       (hProcess, dwFlags, lpExeName, lpdwSize))
 {
     struct wipc_object *obj;
     char path[4096];
@@ -172,9 +172,9 @@ WINIPC_API BOOL WINAPI QueryFullProcessImageNameA(HANDLE hProcess,
 /* The length copied, or 0 (ERROR_INSUFFICIENT_BUFFER when it does not fit
  * with its NUL).  Windows gives the device form (\Device\...); Linux has
  * only the one path. */
-WINIPC_API DWORD WINAPI GetProcessImageFileNameA(HANDLE hProcess,
-                                                 LPSTR lpImageFileName,
-                                                 DWORD nSize)
+API_FN(PROCESS, DWORD, GetProcessImageFileNameA,
+       (HANDLE hProcess, LPSTR lpImageFileName, DWORD nSize),
+       (hProcess, lpImageFileName, nSize))
 {
     struct wipc_object *obj;
     char path[4096];
@@ -197,9 +197,9 @@ WINIPC_API DWORD WINAPI GetProcessImageFileNameA(HANDLE hProcess,
     return (DWORD)len;
 }
 
-WINIPC_API DWORD WINAPI K32GetProcessImageFileNameA(HANDLE hProcess,
-                                                    LPSTR lpImageFileName,
-                                                    DWORD nSize)
+API_FN(PROCESS, DWORD, K32GetProcessImageFileNameA,
+       (HANDLE hProcess, LPSTR lpImageFileName, DWORD nSize),
+       (hProcess, lpImageFileName, nSize))
 {
     return GetProcessImageFileNameA(hProcess, lpImageFileName, nSize);
 }
@@ -207,7 +207,9 @@ WINIPC_API DWORD WINAPI K32GetProcessImageFileNameA(HANDLE hProcess,
 /* ---- WOW64, times, priority -------------------------------------------- */
 
 /* No process is a 32-bit one under a 64-bit system's emulation here. */
-WINIPC_API BOOL WINAPI IsWow64Process(HANDLE hProcess, PBOOL Wow64Process)
+API_FN(PROCESS, BOOL, IsWow64Process,
+       (HANDLE hProcess, PBOOL Wow64Process),
+       (hProcess, Wow64Process))
 {
     struct wipc_object *obj;
     DWORD err = query_ref(hProcess, &obj);
@@ -228,11 +230,10 @@ static void to_filetime(uint64_t v, LPFILETIME ft)
 
 /* Creation and exit as FILETIMEs (exit 0 while it runs), kernel and user
  * time in 100 ns units, from the kernel's accounting (clock ticks). */
-WINIPC_API BOOL WINAPI GetProcessTimes(HANDLE hProcess,
-                                       LPFILETIME lpCreationTime,
-                                       LPFILETIME lpExitTime,
-                                       LPFILETIME lpKernelTime,
-                                       LPFILETIME lpUserTime)
+API_FN(PROCESS, BOOL, GetProcessTimes,
+       (HANDLE hProcess, LPFILETIME lpCreationTime, LPFILETIME lpExitTime,
+        LPFILETIME lpKernelTime, LPFILETIME lpUserTime),
+       (hProcess, lpCreationTime, lpExitTime, lpKernelTime, lpUserTime))
 {
     struct wipc_object *obj;
     struct wipc_proc_times t;
@@ -276,7 +277,7 @@ static DWORD priority_class_of(int nice)
     return priority_classes[best].cls;
 }
 
-WINIPC_API DWORD WINAPI GetPriorityClass(HANDLE hProcess)
+API_FN(PROCESS, DWORD, GetPriorityClass, (HANDLE hProcess), (hProcess))
 {
     struct wipc_object *obj;
     int nice = 0;
@@ -300,7 +301,9 @@ WINIPC_API DWORD WINAPI GetPriorityClass(HANDLE hProcess)
  * past its current value, and the call succeeds, as Windows gives HIGH for
  * REALTIME to a caller without SeIncreaseBasePriorityPrivilege.
  */
-WINIPC_API BOOL WINAPI SetPriorityClass(HANDLE hProcess, DWORD dwPriorityClass)
+API_FN(PROCESS, BOOL, SetPriorityClass,
+       (HANDLE hProcess, DWORD dwPriorityClass),
+       (hProcess, dwPriorityClass))
 {
     struct wipc_object *obj;
     int want = 0, cur = 0, floor = -20;

@@ -84,7 +84,7 @@ static void std_init_locked(int i)
     std_handles.ready[i] = 1;
 }
 
-WINIPC_API HANDLE WINAPI GetStdHandle(DWORD nStdHandle)
+API_FN(FILE, HANDLE, GetStdHandle, (DWORD nStdHandle), (nStdHandle))
 {
     int i = std_index(nStdHandle);
     HANDLE h;
@@ -119,7 +119,9 @@ HANDLE api_std_handle_take(DWORD nStdHandle)
     return h;
 }
 
-WINIPC_API BOOL WINAPI SetStdHandle(DWORD nStdHandle, HANDLE hHandle)
+API_FN(FILE, BOOL, SetStdHandle,
+       (DWORD nStdHandle, HANDLE hHandle),
+       (nStdHandle, hHandle))
 {
     int i = std_index(nStdHandle);
     if (i < 0)

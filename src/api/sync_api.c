@@ -6,9 +6,10 @@
 #include "../objects/sync.h"
 #include "api.h"
 
-WINIPC_API HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES lpEventAttributes,
-                                      BOOL bManualReset, BOOL bInitialState,
-                                      LPCSTR lpName)
+API_FN(SYNC, HANDLE, CreateEventA,
+       (LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManualReset,
+        BOOL bInitialState, LPCSTR lpName),
+       (lpEventAttributes, bManualReset, bInitialState, lpName))
 {
     struct wipc_sync_params p = {.kind = WIPC_SYNC_EVENT,
                                  .manual_reset = bManualReset,
@@ -49,17 +50,17 @@ static BOOL event_op(HANDLE h, DWORD (*op)(struct wipc_object *))
     return api_result(err);
 }
 
-WINIPC_API BOOL WINAPI SetEvent(HANDLE hEvent)
+API_FN(SYNC, BOOL, SetEvent, (HANDLE hEvent), (hEvent))
 {
     return event_op(hEvent, wipc_event_set);
 }
 
-WINIPC_API BOOL WINAPI ResetEvent(HANDLE hEvent)
+API_FN(SYNC, BOOL, ResetEvent, (HANDLE hEvent), (hEvent))
 {
     return event_op(hEvent, wipc_event_reset);
 }
 
-WINIPC_API BOOL WINAPI PulseEvent(HANDLE hEvent)
+API_FN(SYNC, BOOL, PulseEvent, (HANDLE hEvent), (hEvent))
 {
     return event_op(hEvent, wipc_event_pulse);
 }
@@ -150,33 +151,33 @@ static DWORD sync_wait(DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll,
     return result;
 }
 
-WINIPC_API DWORD WINAPI WaitForMultipleObjects(DWORD nCount,
-                                               const HANDLE *lpHandles,
-                                               BOOL bWaitAll,
-                                               DWORD dwMilliseconds)
+API_FN(SYNC, DWORD, WaitForMultipleObjects,
+       (DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll,
+        DWORD dwMilliseconds),
+       (nCount, lpHandles, bWaitAll, dwMilliseconds))
 {
     return sync_wait(nCount, lpHandles, bWaitAll, dwMilliseconds, FALSE, TRUE);
 }
 
-WINIPC_API DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount,
-                                                 const HANDLE *lpHandles,
-                                                 BOOL bWaitAll,
-                                                 DWORD dwMilliseconds,
-                                                 BOOL bAlertable)
+API_FN(SYNC, DWORD, WaitForMultipleObjectsEx,
+       (DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll,
+        DWORD dwMilliseconds, BOOL bAlertable),
+       (nCount, lpHandles, bWaitAll, dwMilliseconds, bAlertable))
 {
     return sync_wait(nCount, lpHandles, bWaitAll, dwMilliseconds, bAlertable,
                      TRUE);
 }
 
-WINIPC_API DWORD WINAPI WaitForSingleObject(HANDLE hHandle,
-                                            DWORD dwMilliseconds)
+API_FN(SYNC, DWORD, WaitForSingleObject,
+       (HANDLE hHandle, DWORD dwMilliseconds),
+       (hHandle, dwMilliseconds))
 {
     return sync_wait(1, &hHandle, FALSE, dwMilliseconds, FALSE, FALSE);
 }
 
-WINIPC_API DWORD WINAPI WaitForSingleObjectEx(HANDLE hHandle,
-                                              DWORD dwMilliseconds,
-                                              BOOL bAlertable)
+API_FN(SYNC, DWORD, WaitForSingleObjectEx,
+       (HANDLE hHandle, DWORD dwMilliseconds, BOOL bAlertable),
+       (hHandle, dwMilliseconds, bAlertable))
 {
     return sync_wait(1, &hHandle, FALSE, dwMilliseconds, bAlertable, FALSE);
 }

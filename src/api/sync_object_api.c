@@ -81,8 +81,10 @@ static DWORD make_semaphore(const struct wipc_sync_params *p,
     return wipc_semaphore_create(p->initial, p->maximum, out);
 }
 
-WINIPC_API HANDLE WINAPI CreateMutexA(LPSECURITY_ATTRIBUTES lpMutexAttributes,
-                                      BOOL bInitialOwner, LPCSTR lpName)
+API_FN(SYNC, HANDLE, CreateMutexA,
+       (LPSECURITY_ATTRIBUTES lpMutexAttributes, BOOL bInitialOwner,
+        LPCSTR lpName),
+       (lpMutexAttributes, bInitialOwner, lpName))
 {
     struct wipc_sync_params p = {.kind = WIPC_SYNC_MUTEX,
                                  .initial_owner = bInitialOwner};
@@ -90,14 +92,15 @@ WINIPC_API HANDLE WINAPI CreateMutexA(LPSECURITY_ATTRIBUTES lpMutexAttributes,
                        make_mutex);
 }
 
-WINIPC_API HANDLE WINAPI OpenMutexA(DWORD dwDesiredAccess,
-                                    BOOL bInheritHandle, LPCSTR lpName)
+API_FN(SYNC, HANDLE, OpenMutexA,
+       (DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName),
+       (dwDesiredAccess, bInheritHandle, lpName))
 {
     return sync_open(WIPC_SYNC_MUTEX, &wipc_mutex_ops, dwDesiredAccess,
                      bInheritHandle, lpName);
 }
 
-WINIPC_API BOOL WINAPI ReleaseMutex(HANDLE hMutex)
+API_FN(SYNC, BOOL, ReleaseMutex, (HANDLE hMutex), (hMutex))
 {
     struct wipc_object *obj;
     int held;
@@ -110,9 +113,10 @@ WINIPC_API BOOL WINAPI ReleaseMutex(HANDLE hMutex)
     return api_result(err);
 }
 
-WINIPC_API HANDLE WINAPI CreateSemaphoreA(
-    LPSECURITY_ATTRIBUTES lpSemaphoreAttributes, LONG lInitialCount,
-    LONG lMaximumCount, LPCSTR lpName)
+API_FN(SYNC, HANDLE, CreateSemaphoreA,
+       (LPSECURITY_ATTRIBUTES lpSemaphoreAttributes, LONG lInitialCount,
+        LONG lMaximumCount, LPCSTR lpName),
+       (lpSemaphoreAttributes, lInitialCount, lMaximumCount, lpName))
 {
     struct wipc_sync_params p = {.kind = WIPC_SYNC_SEMAPHORE,
                                  .initial = lInitialCount,
@@ -127,15 +131,17 @@ WINIPC_API HANDLE WINAPI CreateSemaphoreA(
                        SEMAPHORE_ALL_ACCESS, make_semaphore);
 }
 
-WINIPC_API HANDLE WINAPI OpenSemaphoreA(DWORD dwDesiredAccess,
-                                        BOOL bInheritHandle, LPCSTR lpName)
+API_FN(SYNC, HANDLE, OpenSemaphoreA,
+       (DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName),
+       (dwDesiredAccess, bInheritHandle, lpName))
 {
     return sync_open(WIPC_SYNC_SEMAPHORE, &wipc_semaphore_ops,
                      dwDesiredAccess, bInheritHandle, lpName);
 }
 
-WINIPC_API BOOL WINAPI ReleaseSemaphore(HANDLE hSemaphore, LONG lReleaseCount,
-                                        LPLONG lpPreviousCount)
+API_FN(SYNC, BOOL, ReleaseSemaphore,
+       (HANDLE hSemaphore, LONG lReleaseCount, LPLONG lpPreviousCount),
+       (hSemaphore, lReleaseCount, lpPreviousCount))
 {
     struct wipc_object *obj;
     DWORD err = wipc_handle_ref(hSemaphore, &wipc_semaphore_ops,
@@ -147,8 +153,9 @@ WINIPC_API BOOL WINAPI ReleaseSemaphore(HANDLE hSemaphore, LONG lReleaseCount,
     return api_result(err);
 }
 
-WINIPC_API HANDLE WINAPI OpenEventA(DWORD dwDesiredAccess,
-                                    BOOL bInheritHandle, LPCSTR lpName)
+API_FN(SYNC, HANDLE, OpenEventA,
+       (DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName),
+       (dwDesiredAccess, bInheritHandle, lpName))
 {
     return sync_open(WIPC_SYNC_EVENT, &wipc_event_ops, dwDesiredAccess,
                      bInheritHandle, lpName);
@@ -160,9 +167,10 @@ static DWORD make_timer(const struct wipc_sync_params *p,
     return wipc_timer_create(p->manual_reset, out);
 }
 
-WINIPC_API HANDLE WINAPI CreateWaitableTimerA(
-    LPSECURITY_ATTRIBUTES lpTimerAttributes, BOOL bManualReset,
-    LPCSTR lpTimerName)
+API_FN(SYNC, HANDLE, CreateWaitableTimerA,
+       (LPSECURITY_ATTRIBUTES lpTimerAttributes, BOOL bManualReset,
+        LPCSTR lpTimerName),
+       (lpTimerAttributes, bManualReset, lpTimerName))
 {
     struct wipc_sync_params p = {.kind = WIPC_SYNC_TIMER,
                                  .manual_reset = bManualReset};
@@ -170,20 +178,20 @@ WINIPC_API HANDLE WINAPI CreateWaitableTimerA(
                        make_timer);
 }
 
-WINIPC_API HANDLE WINAPI OpenWaitableTimerA(DWORD dwDesiredAccess,
-                                            BOOL bInheritHandle,
-                                            LPCSTR lpTimerName)
+API_FN(SYNC, HANDLE, OpenWaitableTimerA,
+       (DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpTimerName),
+       (dwDesiredAccess, bInheritHandle, lpTimerName))
 {
     return sync_open(WIPC_SYNC_TIMER, &wipc_timer_ops, dwDesiredAccess,
                      bInheritHandle, lpTimerName);
 }
 
-WINIPC_API BOOL WINAPI SetWaitableTimer(HANDLE hTimer,
-                                        const LARGE_INTEGER *lpDueTime,
-                                        LONG lPeriod,
-                                        PTIMERAPCROUTINE pfnCompletionRoutine,
-                                        LPVOID lpArgToCompletionRoutine,
-                                        BOOL fResume)
+API_FN(SYNC, BOOL, SetWaitableTimer,
+       (HANDLE hTimer, const LARGE_INTEGER *lpDueTime, LONG lPeriod,
+        PTIMERAPCROUTINE pfnCompletionRoutine, LPVOID lpArgToCompletionRoutine,
+        BOOL fResume),
+       (hTimer, lpDueTime, lPeriod, pfnCompletionRoutine,
+        lpArgToCompletionRoutine, fResume))
 {
     struct wipc_object *obj;
     DWORD err;
@@ -208,7 +216,7 @@ WINIPC_API BOOL WINAPI SetWaitableTimer(HANDLE hTimer,
     return TRUE;
 }
 
-WINIPC_API BOOL WINAPI CancelWaitableTimer(HANDLE hTimer)
+API_FN(SYNC, BOOL, CancelWaitableTimer, (HANDLE hTimer), (hTimer))
 {
     struct wipc_object *obj;
     DWORD err = wipc_handle_ref(hTimer, &wipc_timer_ops, TIMER_MODIFY_STATE,
@@ -228,9 +236,10 @@ static DWORD make_event(const struct wipc_sync_params *p,
     return wipc_event_create(p->manual_reset, p->initial_state, out);
 }
 
-WINIPC_API HANDLE WINAPI CreateEventExA(LPSECURITY_ATTRIBUTES lpEventAttributes,
-                                        LPCSTR lpName, DWORD dwFlags,
-                                        DWORD dwDesiredAccess)
+API_FN(SYNC, HANDLE, CreateEventExA,
+       (LPSECURITY_ATTRIBUTES lpEventAttributes, LPCSTR lpName, DWORD dwFlags,
+        DWORD dwDesiredAccess),
+       (lpEventAttributes, lpName, dwFlags, dwDesiredAccess))
 {
     struct wipc_sync_params p = {
         .kind = WIPC_SYNC_EVENT,
@@ -246,9 +255,10 @@ WINIPC_API HANDLE WINAPI CreateEventExA(LPSECURITY_ATTRIBUTES lpEventAttributes,
                        make_event);
 }
 
-WINIPC_API HANDLE WINAPI CreateMutexExA(LPSECURITY_ATTRIBUTES lpMutexAttributes,
-                                        LPCSTR lpName, DWORD dwFlags,
-                                        DWORD dwDesiredAccess)
+API_FN(SYNC, HANDLE, CreateMutexExA,
+       (LPSECURITY_ATTRIBUTES lpMutexAttributes, LPCSTR lpName, DWORD dwFlags,
+        DWORD dwDesiredAccess),
+       (lpMutexAttributes, lpName, dwFlags, dwDesiredAccess))
 {
     struct wipc_sync_params p = {
         .kind = WIPC_SYNC_MUTEX,
@@ -263,9 +273,12 @@ WINIPC_API HANDLE WINAPI CreateMutexExA(LPSECURITY_ATTRIBUTES lpMutexAttributes,
                        make_mutex);
 }
 
-WINIPC_API HANDLE WINAPI CreateSemaphoreExA(
-    LPSECURITY_ATTRIBUTES lpSemaphoreAttributes, LONG lInitialCount,
-    LONG lMaximumCount, LPCSTR lpName, DWORD dwFlags, DWORD dwDesiredAccess)
+API_FN(SYNC, HANDLE, CreateSemaphoreExA,
+       (LPSECURITY_ATTRIBUTES lpSemaphoreAttributes, LONG lInitialCount,
+        LONG lMaximumCount, LPCSTR lpName, DWORD dwFlags,
+        DWORD dwDesiredAccess),
+       (lpSemaphoreAttributes, lInitialCount, lMaximumCount, lpName, dwFlags,
+        dwDesiredAccess))
 {
     struct wipc_sync_params p = {.kind = WIPC_SYNC_SEMAPHORE,
                                  .initial = lInitialCount,
@@ -282,9 +295,10 @@ WINIPC_API HANDLE WINAPI CreateSemaphoreExA(
                        make_semaphore);
 }
 
-WINIPC_API HANDLE WINAPI CreateWaitableTimerExA(
-    LPSECURITY_ATTRIBUTES lpTimerAttributes, LPCSTR lpTimerName,
-    DWORD dwFlags, DWORD dwDesiredAccess)
+API_FN(SYNC, HANDLE, CreateWaitableTimerExA,
+       (LPSECURITY_ATTRIBUTES lpTimerAttributes, LPCSTR lpTimerName,
+        DWORD dwFlags, DWORD dwDesiredAccess),
+       (lpTimerAttributes, lpTimerName, dwFlags, dwDesiredAccess))
 {
     struct wipc_sync_params p = {
         .kind = WIPC_SYNC_TIMER,
@@ -303,10 +317,10 @@ WINIPC_API HANDLE WINAPI CreateWaitableTimerExA(
 
 /* ---- SignalObjectAndWait -------------------------------------------------- */
 
-WINIPC_API DWORD WINAPI SignalObjectAndWait(HANDLE hObjectToSignal,
-                                            HANDLE hObjectToWaitOn,
-                                            DWORD dwMilliseconds,
-                                            BOOL bAlertable)
+API_FN(SYNC, DWORD, SignalObjectAndWait,
+       (HANDLE hObjectToSignal, HANDLE hObjectToWaitOn, DWORD dwMilliseconds,
+        BOOL bAlertable),
+       (hObjectToSignal, hObjectToWaitOn, dwMilliseconds, bAlertable))
 {
     struct wipc_object *obj;
     ACCESS_MASK granted = 0;

@@ -10,12 +10,12 @@
 #include "../process/startup.h"
 #include "api.h"
 
-WINIPC_API DWORD WINAPI GetTickCount(void)
+API_FN0(SYS, DWORD, GetTickCount)
 {
     return (DWORD)wipc_plat_boot_ms(); /* wraps after 49.7 days */
 }
 
-WINIPC_API ULONGLONG WINAPI GetTickCount64(void) { return wipc_plat_boot_ms(); }
+API_FN0(SYS, ULONGLONG, GetTickCount64) { return wipc_plat_boot_ms(); }
 
 /*
  * The processor fields are the architecture's (wProcessorLevel and
@@ -23,7 +23,7 @@ WINIPC_API ULONGLONG WINAPI GetTickCount64(void) { return wipc_plat_boot_ms(); }
  * model, are 0); the address range is what a Windows process of the same
  * width gets; dwAllocationGranularity is Windows' 64 KiB.
  */
-WINIPC_API void WINAPI GetSystemInfo(LPSYSTEM_INFO lpSystemInfo)
+API_FN_VOID(SYS, GetSystemInfo, (LPSYSTEM_INFO lpSystemInfo), (lpSystemInfo))
 {
     DWORD n = wipc_plat_cpu_count();
 
@@ -64,7 +64,9 @@ WINIPC_API void WINAPI GetSystemInfo(LPSYSTEM_INFO lpSystemInfo)
  * (without the NUL); when the buffer is too small, ERROR_BUFFER_OVERFLOW
  * and the size needed (with the NUL), as Wine answers.
  */
-WINIPC_API BOOL WINAPI GetComputerNameA(LPSTR lpBuffer, LPDWORD nSize)
+API_FN(SYS, BOOL, GetComputerNameA,
+       (LPSTR lpBuffer, LPDWORD nSize),
+       (lpBuffer, nSize))
 {
     char host[256];
     size_t len;
@@ -99,8 +101,9 @@ WINIPC_API BOOL WINAPI GetComputerNameA(LPSTR lpBuffer, LPDWORD nSize)
  * name's length; when it is too small ERROR_MORE_DATA and the size needed
  * (with the NUL), as the documentation says.
  */
-WINIPC_API BOOL WINAPI GetComputerNameExA(COMPUTER_NAME_FORMAT NameType,
-                                          LPSTR lpBuffer, LPDWORD nSize)
+API_FN(SYS, BOOL, GetComputerNameExA,
+       (COMPUTER_NAME_FORMAT NameType, LPSTR lpBuffer, LPDWORD nSize),
+       (NameType, lpBuffer, nSize))
 {
     char host[256];
     const char *name = host;
@@ -157,7 +160,9 @@ WINIPC_API BOOL WINAPI GetComputerNameExA(COMPUTER_NAME_FORMAT NameType,
  * (with ERROR_INSUFFICIENT_BUFFER) when the buffer is too small, as the
  * documentation and Wine say.
  */
-WINIPC_API BOOL WINAPI GetUserNameA(LPSTR lpBuffer, LPDWORD pcbBuffer)
+API_FN(SYS, BOOL, GetUserNameA,
+       (LPSTR lpBuffer, LPDWORD pcbBuffer),
+       (lpBuffer, pcbBuffer))
 {
     char name[UNLEN + 1];
     size_t len = 0;
@@ -198,7 +203,9 @@ static void startup_find_title(void)
         startup_title[0] = '\0';
 }
 
-WINIPC_API void WINAPI GetStartupInfoA(LPSTARTUPINFOA lpStartupInfo)
+API_FN_VOID(PROCESS, GetStartupInfoA,
+       (LPSTARTUPINFOA lpStartupInfo),
+       (lpStartupInfo))
 {
     static char desktop[1];
     const struct wipc_startup *st = wipc_startup_get();

@@ -3,12 +3,12 @@
  */
 #include "api.h"
 
-WINIPC_API HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpThreadAttributes,
-                                      SIZE_T dwStackSize,
-                                      LPTHREAD_START_ROUTINE lpStartAddress,
-                                      LPVOID lpParameter,
-                                      DWORD dwCreationFlags,
-                                      LPDWORD lpThreadId)
+API_FN(PROCESS, HANDLE, CreateThread,
+       (LPSECURITY_ATTRIBUTES lpThreadAttributes, SIZE_T dwStackSize,
+        LPTHREAD_START_ROUTINE lpStartAddress, LPVOID lpParameter,
+        DWORD dwCreationFlags, LPDWORD lpThreadId),
+       (lpThreadAttributes, dwStackSize, lpStartAddress, lpParameter,
+        dwCreationFlags, lpThreadId))
 {
     struct wipc_object *obj;
     HANDLE h;
@@ -46,7 +46,7 @@ WINIPC_API HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpThreadAttributes,
     return h;
 }
 
-WINIPC_API void WINAPI ExitThread(DWORD dwExitCode)
+API_FN_NORETURN(PROCESS, ExitThread, (DWORD dwExitCode), (dwExitCode))
 {
     wipc_thread_exit(dwExitCode);
 }
@@ -71,7 +71,9 @@ static DWORD query_ref(HANDLE h, const struct wipc_object_ops *type,
     return err;
 }
 
-WINIPC_API BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode)
+API_FN(PROCESS, BOOL, GetExitCodeThread,
+       (HANDLE hThread, LPDWORD lpExitCode),
+       (hThread, lpExitCode))
 {
     struct wipc_object *obj;
     DWORD err = query_ref(hThread, &wipc_thread_ops, THREAD_QUERY_ANY, &obj);
@@ -83,7 +85,7 @@ WINIPC_API BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode)
     return TRUE;
 }
 
-WINIPC_API DWORD WINAPI ResumeThread(HANDLE hThread)
+API_FN(PROCESS, DWORD, ResumeThread, (HANDLE hThread), (hThread))
 {
     struct wipc_object *obj;
     DWORD prev = 0;
@@ -100,16 +102,16 @@ WINIPC_API DWORD WINAPI ResumeThread(HANDLE hThread)
     return prev;
 }
 
-WINIPC_API HANDLE WINAPI GetCurrentThread(void) { return WIPC_PSEUDO_THREAD; }
+API_FN0(PROCESS, HANDLE, GetCurrentThread) { return WIPC_PSEUDO_THREAD; }
 
-WINIPC_API HANDLE WINAPI GetCurrentProcess(void)
+API_FN0(PROCESS, HANDLE, GetCurrentProcess)
 {
     return WIPC_PSEUDO_PROCESS;
 }
 
-WINIPC_API DWORD WINAPI GetCurrentThreadId(void) { return wipc_plat_gettid(); }
+API_FN0(PROCESS, DWORD, GetCurrentThreadId) { return wipc_plat_gettid(); }
 
-WINIPC_API DWORD WINAPI GetCurrentProcessId(void)
+API_FN0(PROCESS, DWORD, GetCurrentProcessId)
 {
     return wipc_plat_getpid();
 }
@@ -130,18 +132,18 @@ static DWORD id_of(HANDLE h, const struct wipc_object_ops *type,
     return id;
 }
 
-WINIPC_API DWORD WINAPI GetThreadId(HANDLE Thread)
+API_FN(PROCESS, DWORD, GetThreadId, (HANDLE Thread), (Thread))
 {
     return id_of(Thread, &wipc_thread_ops, THREAD_QUERY_ANY, wipc_thread_id);
 }
 
-WINIPC_API DWORD WINAPI GetProcessId(HANDLE Process)
+API_FN(PROCESS, DWORD, GetProcessId, (HANDLE Process), (Process))
 {
     return id_of(Process, &wipc_process_ops, PROCESS_QUERY_ANY,
                  wipc_process_id);
 }
 
-WINIPC_API void WINAPI Sleep(DWORD dwMilliseconds)
+API_FN_VOID(SYNC, Sleep, (DWORD dwMilliseconds), (dwMilliseconds))
 {
     wipc_plat_sleep_ms(dwMilliseconds);
 }

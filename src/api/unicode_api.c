@@ -37,11 +37,11 @@ static int uni_fail(DWORD err)
  * ERROR_NO_UNICODE_TRANSLATION.  A buffer too small is
  * ERROR_INSUFFICIENT_BUFFER, after as much as fits was written.
  */
-WINIPC_API int WINAPI MultiByteToWideChar(UINT CodePage, DWORD dwFlags,
-                                          LPCCH lpMultiByteStr,
-                                          int cbMultiByte,
-                                          LPWSTR lpWideCharStr,
-                                          int cchWideChar)
+API_FN(TEXT, int, MultiByteToWideChar,
+       (UINT CodePage, DWORD dwFlags, LPCCH lpMultiByteStr, int cbMultiByte,
+        LPWSTR lpWideCharStr, int cchWideChar),
+       (CodePage, dwFlags, lpMultiByteStr, cbMultiByte, lpWideCharStr,
+        cchWideChar))
 {
     int cp = uni_codepage(CodePage);
     DWORD allowed = cp == 2 ? MB_ERR_INVALID_CHARS
@@ -80,13 +80,12 @@ WINIPC_API int WINAPI MultiByteToWideChar(UINT CodePage, DWORD dwFlags,
  * pages (UTF-8 too) put lpDefaultChar, if given, where a lone surrogate
  * was, and tell it in *lpUsedDefaultChar.
  */
-WINIPC_API int WINAPI WideCharToMultiByte(UINT CodePage, DWORD dwFlags,
-                                          LPCWCH lpWideCharStr,
-                                          int cchWideChar,
-                                          LPSTR lpMultiByteStr,
-                                          int cbMultiByte,
-                                          LPCCH lpDefaultChar,
-                                          LPBOOL lpUsedDefaultChar)
+API_FN(TEXT, int, WideCharToMultiByte,
+       (UINT CodePage, DWORD dwFlags, LPCWCH lpWideCharStr, int cchWideChar,
+        LPSTR lpMultiByteStr, int cbMultiByte, LPCCH lpDefaultChar,
+        LPBOOL lpUsedDefaultChar),
+       (CodePage, dwFlags, lpWideCharStr, cchWideChar, lpMultiByteStr,
+        cbMultiByte, lpDefaultChar, lpUsedDefaultChar))
 {
     int cp = uni_codepage(CodePage), replaced = 0;
     DWORD allowed = cp == 2 ? WC_ERR_INVALID_CHARS
@@ -156,12 +155,12 @@ WINIPC_API int WINAPI WideCharToMultiByte(UINT CodePage, DWORD dwFlags,
     return (int)len;
 }
 
-WINIPC_API UINT WINAPI GetACP(void)
+API_FN0(TEXT, UINT, GetACP)
 {
     return CP_UTF8;
 }
 
-WINIPC_API UINT WINAPI GetOEMCP(void)
+API_FN0(TEXT, UINT, GetOEMCP)
 {
     return CP_UTF8;
 }

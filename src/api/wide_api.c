@@ -39,12 +39,12 @@
 
 /* ---- Files and directories ---------------------------------------------- */
 
-WINIPC_API HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess,
-                                     DWORD dwShareMode,
-                                     LPSECURITY_ATTRIBUTES lpSecurityAttributes,
-                                     DWORD dwCreationDisposition,
-                                     DWORD dwFlagsAndAttributes,
-                                     HANDLE hTemplateFile)
+API_FN(FILE, HANDLE, CreateFileW,
+       (LPCWSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
+        LPSECURITY_ATTRIBUTES lpSecurityAttributes, DWORD dwCreationDisposition,
+        DWORD dwFlagsAndAttributes, HANDLE hTemplateFile),
+       (lpFileName, dwDesiredAccess, dwShareMode, lpSecurityAttributes,
+        dwCreationDisposition, dwFlagsAndAttributes, hTemplateFile))
 {
     WIDE_HANDLE(lpFileName, INVALID_HANDLE_VALUE,
                 CreateFileA(n, dwDesiredAccess, dwShareMode,
@@ -52,13 +52,14 @@ WINIPC_API HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess,
                             dwFlagsAndAttributes, hTemplateFile));
 }
 
-WINIPC_API BOOL WINAPI DeleteFileW(LPCWSTR lpFileName)
+API_FN(FILE, BOOL, DeleteFileW, (LPCWSTR lpFileName), (lpFileName))
 {
     WIDE_BOOL(lpFileName, DeleteFileA(n));
 }
 
-WINIPC_API BOOL WINAPI CopyFileW(LPCWSTR lpExistingFileName,
-                                 LPCWSTR lpNewFileName, BOOL bFailIfExists)
+API_FN(FILE, BOOL, CopyFileW,
+       (LPCWSTR lpExistingFileName, LPCWSTR lpNewFileName, BOOL bFailIfExists),
+       (lpExistingFileName, lpNewFileName, bFailIfExists))
 {
     char *to;
     BOOL r;
@@ -78,28 +79,31 @@ WINIPC_API BOOL WINAPI CopyFileW(LPCWSTR lpExistingFileName,
     return r;
 }
 
-WINIPC_API BOOL WINAPI CreateDirectoryW(LPCWSTR lpPathName,
-                                        LPSECURITY_ATTRIBUTES lpSecurityAttributes)
+API_FN(FILE, BOOL, CreateDirectoryW,
+       (LPCWSTR lpPathName, LPSECURITY_ATTRIBUTES lpSecurityAttributes),
+       (lpPathName, lpSecurityAttributes))
 {
     WIDE_BOOL(lpPathName, CreateDirectoryA(n, lpSecurityAttributes));
 }
 
-WINIPC_API BOOL WINAPI RemoveDirectoryW(LPCWSTR lpPathName)
+API_FN(FILE, BOOL, RemoveDirectoryW, (LPCWSTR lpPathName), (lpPathName))
 {
     WIDE_BOOL(lpPathName, RemoveDirectoryA(n));
 }
 
-WINIPC_API BOOL WINAPI SetCurrentDirectoryW(LPCWSTR lpPathName)
+API_FN(FILE, BOOL, SetCurrentDirectoryW, (LPCWSTR lpPathName), (lpPathName))
 {
     WIDE_BOOL(lpPathName, SetCurrentDirectoryA(n));
 }
 
 /* ---- Named pipes and mailslots ------------------------------------------ */
 
-WINIPC_API HANDLE WINAPI CreateNamedPipeW(
-    LPCWSTR lpName, DWORD dwOpenMode, DWORD dwPipeMode, DWORD nMaxInstances,
-    DWORD nOutBufferSize, DWORD nInBufferSize, DWORD nDefaultTimeOut,
-    LPSECURITY_ATTRIBUTES lpSecurityAttributes)
+API_FN(PIPE, HANDLE, CreateNamedPipeW,
+       (LPCWSTR lpName, DWORD dwOpenMode, DWORD dwPipeMode, DWORD nMaxInstances,
+        DWORD nOutBufferSize, DWORD nInBufferSize, DWORD nDefaultTimeOut,
+        LPSECURITY_ATTRIBUTES lpSecurityAttributes),
+       (lpName, dwOpenMode, dwPipeMode, nMaxInstances, nOutBufferSize,
+        nInBufferSize, nDefaultTimeOut, lpSecurityAttributes))
 {
     WIDE_HANDLE(lpName, INVALID_HANDLE_VALUE,
                 CreateNamedPipeA(n, dwOpenMode, dwPipeMode, nMaxInstances,
@@ -107,15 +111,19 @@ WINIPC_API HANDLE WINAPI CreateNamedPipeW(
                                  nDefaultTimeOut, lpSecurityAttributes));
 }
 
-WINIPC_API BOOL WINAPI WaitNamedPipeW(LPCWSTR lpNamedPipeName, DWORD nTimeOut)
+API_FN(PIPE, BOOL, WaitNamedPipeW,
+       (LPCWSTR lpNamedPipeName, DWORD nTimeOut),
+       (lpNamedPipeName, nTimeOut))
 {
     WIDE_BOOL(lpNamedPipeName, WaitNamedPipeA(n, nTimeOut));
 }
 
-WINIPC_API BOOL WINAPI CallNamedPipeW(LPCWSTR lpNamedPipeName,
-                                      LPVOID lpInBuffer, DWORD nInBufferSize,
-                                      LPVOID lpOutBuffer, DWORD nOutBufferSize,
-                                      LPDWORD lpBytesRead, DWORD nTimeOut)
+API_FN(PIPE, BOOL, CallNamedPipeW,
+       (LPCWSTR lpNamedPipeName, LPVOID lpInBuffer, DWORD nInBufferSize,
+        LPVOID lpOutBuffer, DWORD nOutBufferSize, LPDWORD lpBytesRead,
+        DWORD nTimeOut),
+       (lpNamedPipeName, lpInBuffer, nInBufferSize, lpOutBuffer, nOutBufferSize,
+        lpBytesRead, nTimeOut))
 {
     WIDE_BOOL(lpNamedPipeName,
               CallNamedPipeA(n, lpInBuffer, nInBufferSize, lpOutBuffer,
@@ -127,10 +135,12 @@ WINIPC_API BOOL WINAPI CallNamedPipeW(LPCWSTR lpNamedPipeName,
  * them, and a name that does not fit fails the call as the A function's
  * does (ERROR_INSUFFICIENT_BUFFER).
  */
-WINIPC_API BOOL WINAPI GetNamedPipeHandleStateW(
-    HANDLE hNamedPipe, LPDWORD lpState, LPDWORD lpCurInstances,
-    LPDWORD lpMaxCollectionCount, LPDWORD lpCollectDataTimeout,
-    LPWSTR lpUserName, DWORD nMaxUserNameSize)
+API_FN(PIPE, BOOL, GetNamedPipeHandleStateW,
+       (HANDLE hNamedPipe, LPDWORD lpState, LPDWORD lpCurInstances,
+        LPDWORD lpMaxCollectionCount, LPDWORD lpCollectDataTimeout,
+        LPWSTR lpUserName, DWORD nMaxUserNameSize),
+       (hNamedPipe, lpState, lpCurInstances, lpMaxCollectionCount,
+        lpCollectDataTimeout, lpUserName, nMaxUserNameSize))
 {
     char name[4 * (UNLEN + 1)];
     size_t len;
@@ -152,9 +162,10 @@ WINIPC_API BOOL WINAPI GetNamedPipeHandleStateW(
     return TRUE;
 }
 
-WINIPC_API HANDLE WINAPI CreateMailslotW(
-    LPCWSTR lpName, DWORD nMaxMessageSize, DWORD lReadTimeout,
-    LPSECURITY_ATTRIBUTES lpSecurityAttributes)
+API_FN(MAILSLOT, HANDLE, CreateMailslotW,
+       (LPCWSTR lpName, DWORD nMaxMessageSize, DWORD lReadTimeout,
+        LPSECURITY_ATTRIBUTES lpSecurityAttributes),
+       (lpName, nMaxMessageSize, lReadTimeout, lpSecurityAttributes))
 {
     WIDE_HANDLE(lpName, INVALID_HANDLE_VALUE,
                 CreateMailslotA(n, nMaxMessageSize, lReadTimeout,
@@ -163,64 +174,75 @@ WINIPC_API HANDLE WINAPI CreateMailslotW(
 
 /* ---- Named synchronization objects and file mappings -------------------- */
 
-WINIPC_API HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES lpEventAttributes,
-                                      BOOL bManualReset, BOOL bInitialState,
-                                      LPCWSTR lpName)
+API_FN(SYNC, HANDLE, CreateEventW,
+       (LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManualReset,
+        BOOL bInitialState, LPCWSTR lpName),
+       (lpEventAttributes, bManualReset, bInitialState, lpName))
 {
     WIDE_HANDLE(lpName, NULL,
                 CreateEventA(lpEventAttributes, bManualReset, bInitialState,
                              n));
 }
 
-WINIPC_API HANDLE WINAPI OpenEventW(DWORD dwDesiredAccess,
-                                    BOOL bInheritHandle, LPCWSTR lpName)
+API_FN(SYNC, HANDLE, OpenEventW,
+       (DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName),
+       (dwDesiredAccess, bInheritHandle, lpName))
 {
     WIDE_HANDLE(lpName, NULL, OpenEventA(dwDesiredAccess, bInheritHandle, n));
 }
 
-WINIPC_API HANDLE WINAPI CreateEventExW(LPSECURITY_ATTRIBUTES lpEventAttributes,
-                                        LPCWSTR lpName, DWORD dwFlags,
-                                        DWORD dwDesiredAccess)
+API_FN(SYNC, HANDLE, CreateEventExW,
+       (LPSECURITY_ATTRIBUTES lpEventAttributes, LPCWSTR lpName, DWORD dwFlags,
+        DWORD dwDesiredAccess),
+       (lpEventAttributes, lpName, dwFlags, dwDesiredAccess))
 {
     WIDE_HANDLE(lpName, NULL,
                 CreateEventExA(lpEventAttributes, n, dwFlags,
                                dwDesiredAccess));
 }
 
-WINIPC_API HANDLE WINAPI CreateMutexW(LPSECURITY_ATTRIBUTES lpMutexAttributes,
-                                      BOOL bInitialOwner, LPCWSTR lpName)
+API_FN(SYNC, HANDLE, CreateMutexW,
+       (LPSECURITY_ATTRIBUTES lpMutexAttributes, BOOL bInitialOwner,
+        LPCWSTR lpName),
+       (lpMutexAttributes, bInitialOwner, lpName))
 {
     WIDE_HANDLE(lpName, NULL,
                 CreateMutexA(lpMutexAttributes, bInitialOwner, n));
 }
 
-WINIPC_API HANDLE WINAPI CreateMutexExW(LPSECURITY_ATTRIBUTES lpMutexAttributes,
-                                        LPCWSTR lpName, DWORD dwFlags,
-                                        DWORD dwDesiredAccess)
+API_FN(SYNC, HANDLE, CreateMutexExW,
+       (LPSECURITY_ATTRIBUTES lpMutexAttributes, LPCWSTR lpName, DWORD dwFlags,
+        DWORD dwDesiredAccess),
+       (lpMutexAttributes, lpName, dwFlags, dwDesiredAccess))
 {
     WIDE_HANDLE(lpName, NULL,
                 CreateMutexExA(lpMutexAttributes, n, dwFlags,
                                dwDesiredAccess));
 }
 
-WINIPC_API HANDLE WINAPI OpenMutexW(DWORD dwDesiredAccess,
-                                    BOOL bInheritHandle, LPCWSTR lpName)
+API_FN(SYNC, HANDLE, OpenMutexW,
+       (DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName),
+       (dwDesiredAccess, bInheritHandle, lpName))
 {
     WIDE_HANDLE(lpName, NULL, OpenMutexA(dwDesiredAccess, bInheritHandle, n));
 }
 
-WINIPC_API HANDLE WINAPI CreateSemaphoreW(
-    LPSECURITY_ATTRIBUTES lpSemaphoreAttributes, LONG lInitialCount,
-    LONG lMaximumCount, LPCWSTR lpName)
+API_FN(SYNC, HANDLE, CreateSemaphoreW,
+       (LPSECURITY_ATTRIBUTES lpSemaphoreAttributes, LONG lInitialCount,
+        LONG lMaximumCount, LPCWSTR lpName),
+       (lpSemaphoreAttributes, lInitialCount, lMaximumCount, lpName))
 {
     WIDE_HANDLE(lpName, NULL,
                 CreateSemaphoreA(lpSemaphoreAttributes, lInitialCount,
                                  lMaximumCount, n));
 }
 
-WINIPC_API HANDLE WINAPI CreateSemaphoreExW(
-    LPSECURITY_ATTRIBUTES lpSemaphoreAttributes, LONG lInitialCount,
-    LONG lMaximumCount, LPCWSTR lpName, DWORD dwFlags, DWORD dwDesiredAccess)
+API_FN(SYNC, HANDLE, CreateSemaphoreExW,
+       (LPSECURITY_ATTRIBUTES lpSemaphoreAttributes, LONG lInitialCount,
+        LONG lMaximumCount, LPCWSTR lpName, DWORD dwFlags,
+        DWORD dwDesiredAccess),
+       (lpSemaphoreAttributes, lInitialCount, lMaximumCount, lpName, dwFlags,
+        dwDesiredAccess))
 {
     WIDE_HANDLE(lpName, NULL,
                 CreateSemaphoreExA(lpSemaphoreAttributes, lInitialCount,
@@ -228,50 +250,56 @@ WINIPC_API HANDLE WINAPI CreateSemaphoreExW(
                                    dwDesiredAccess));
 }
 
-WINIPC_API HANDLE WINAPI OpenSemaphoreW(DWORD dwDesiredAccess,
-                                        BOOL bInheritHandle, LPCWSTR lpName)
+API_FN(SYNC, HANDLE, OpenSemaphoreW,
+       (DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName),
+       (dwDesiredAccess, bInheritHandle, lpName))
 {
     WIDE_HANDLE(lpName, NULL,
                 OpenSemaphoreA(dwDesiredAccess, bInheritHandle, n));
 }
 
-WINIPC_API HANDLE WINAPI CreateWaitableTimerW(
-    LPSECURITY_ATTRIBUTES lpTimerAttributes, BOOL bManualReset,
-    LPCWSTR lpTimerName)
+API_FN(SYNC, HANDLE, CreateWaitableTimerW,
+       (LPSECURITY_ATTRIBUTES lpTimerAttributes, BOOL bManualReset,
+        LPCWSTR lpTimerName),
+       (lpTimerAttributes, bManualReset, lpTimerName))
 {
     WIDE_HANDLE(lpTimerName, NULL,
                 CreateWaitableTimerA(lpTimerAttributes, bManualReset, n));
 }
 
-WINIPC_API HANDLE WINAPI CreateWaitableTimerExW(
-    LPSECURITY_ATTRIBUTES lpTimerAttributes, LPCWSTR lpTimerName,
-    DWORD dwFlags, DWORD dwDesiredAccess)
+API_FN(SYNC, HANDLE, CreateWaitableTimerExW,
+       (LPSECURITY_ATTRIBUTES lpTimerAttributes, LPCWSTR lpTimerName,
+        DWORD dwFlags, DWORD dwDesiredAccess),
+       (lpTimerAttributes, lpTimerName, dwFlags, dwDesiredAccess))
 {
     WIDE_HANDLE(lpTimerName, NULL,
                 CreateWaitableTimerExA(lpTimerAttributes, n, dwFlags,
                                        dwDesiredAccess));
 }
 
-WINIPC_API HANDLE WINAPI OpenWaitableTimerW(DWORD dwDesiredAccess,
-                                            BOOL bInheritHandle,
-                                            LPCWSTR lpTimerName)
+API_FN(SYNC, HANDLE, OpenWaitableTimerW,
+       (DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpTimerName),
+       (dwDesiredAccess, bInheritHandle, lpTimerName))
 {
     WIDE_HANDLE(lpTimerName, NULL,
                 OpenWaitableTimerA(dwDesiredAccess, bInheritHandle, n));
 }
 
-WINIPC_API HANDLE WINAPI CreateFileMappingW(
-    HANDLE hFile, LPSECURITY_ATTRIBUTES lpFileMappingAttributes,
-    DWORD flProtect, DWORD dwMaximumSizeHigh, DWORD dwMaximumSizeLow,
-    LPCWSTR lpName)
+API_FN(SYNC, HANDLE, CreateFileMappingW,
+       (HANDLE hFile, LPSECURITY_ATTRIBUTES lpFileMappingAttributes,
+        DWORD flProtect, DWORD dwMaximumSizeHigh, DWORD dwMaximumSizeLow,
+        LPCWSTR lpName),
+       (hFile, lpFileMappingAttributes, flProtect, dwMaximumSizeHigh,
+        dwMaximumSizeLow, lpName))
 {
     WIDE_HANDLE(lpName, NULL,
                 CreateFileMappingA(hFile, lpFileMappingAttributes, flProtect,
                                    dwMaximumSizeHigh, dwMaximumSizeLow, n));
 }
 
-WINIPC_API HANDLE WINAPI OpenFileMappingW(DWORD dwDesiredAccess,
-                                          BOOL bInheritHandle, LPCWSTR lpName)
+API_FN(SYNC, HANDLE, OpenFileMappingW,
+       (DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName),
+       (dwDesiredAccess, bInheritHandle, lpName))
 {
     WIDE_HANDLE(lpName, NULL,
                 OpenFileMappingA(dwDesiredAccess, bInheritHandle, n));
@@ -279,14 +307,16 @@ WINIPC_API HANDLE WINAPI OpenFileMappingW(DWORD dwDesiredAccess,
 
 /* ---- Job objects ----------------------------------------------------------- */
 
-WINIPC_API HANDLE WINAPI CreateJobObjectW(LPSECURITY_ATTRIBUTES lpJobAttributes,
-                                          LPCWSTR lpName)
+API_FN(PROCESS, HANDLE, CreateJobObjectW,
+       (LPSECURITY_ATTRIBUTES lpJobAttributes, LPCWSTR lpName),
+       (lpJobAttributes, lpName))
 {
     WIDE_HANDLE(lpName, NULL, CreateJobObjectA(lpJobAttributes, n));
 }
 
-WINIPC_API HANDLE WINAPI OpenJobObjectW(DWORD dwDesiredAccess,
-                                        BOOL bInheritHandle, LPCWSTR lpName)
+API_FN(PROCESS, HANDLE, OpenJobObjectW,
+       (DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName),
+       (dwDesiredAccess, bInheritHandle, lpName))
 {
     WIDE_HANDLE(lpName, NULL, OpenJobObjectA(dwDesiredAccess, bInheritHandle, n));
 }

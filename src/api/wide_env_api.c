@@ -42,8 +42,9 @@ static DWORD wide_result(const char *s, LPWSTR buf, DWORD size)
     return (DWORD)len + 1;
 }
 
-WINIPC_API DWORD WINAPI GetEnvironmentVariableW(LPCWSTR lpName,
-                                                LPWSTR lpBuffer, DWORD nSize)
+API_FN(ENV, DWORD, GetEnvironmentVariableW,
+       (LPCWSTR lpName, LPWSTR lpBuffer, DWORD nSize),
+       (lpName, lpBuffer, nSize))
 {
     char *name, *value = NULL;
     size_t len = 0, cap = 0;
@@ -70,7 +71,9 @@ WINIPC_API DWORD WINAPI GetEnvironmentVariableW(LPCWSTR lpName,
     return r;
 }
 
-WINIPC_API BOOL WINAPI SetEnvironmentVariableW(LPCWSTR lpName, LPCWSTR lpValue)
+API_FN(ENV, BOOL, SetEnvironmentVariableW,
+       (LPCWSTR lpName, LPCWSTR lpValue),
+       (lpName, lpValue))
 {
     char *name, *value;
     BOOL r;
@@ -88,7 +91,7 @@ WINIPC_API BOOL WINAPI SetEnvironmentVariableW(LPCWSTR lpName, LPCWSTR lpValue)
 }
 
 /* The block "k=v\0...\0\0" in UTF-16; FreeEnvironmentStringsW frees it. */
-WINIPC_API LPWCH WINAPI GetEnvironmentStringsW(void)
+API_FN0(ENV, LPWCH, GetEnvironmentStringsW)
 {
     char *block;
     size_t size, len;
@@ -109,7 +112,7 @@ WINIPC_API LPWCH WINAPI GetEnvironmentStringsW(void)
     return w;
 }
 
-WINIPC_API BOOL WINAPI FreeEnvironmentStringsW(LPWCH penv)
+API_FN(ENV, BOOL, FreeEnvironmentStringsW, (LPWCH penv), (penv))
 {
     free(penv);
     return TRUE;
@@ -122,8 +125,9 @@ WINIPC_API BOOL WINAPI FreeEnvironmentStringsW(LPWCH penv)
  * fit; the buffer is then left alone and the last error is
  * ERROR_INSUFFICIENT_BUFFER, as Wine 8 answers).
  */
-WINIPC_API DWORD WINAPI ExpandEnvironmentStringsW(LPCWSTR lpSrc, LPWSTR lpDst,
-                                                  DWORD nSize)
+API_FN(ENV, DWORD, ExpandEnvironmentStringsW,
+       (LPCWSTR lpSrc, LPWSTR lpDst, DWORD nSize),
+       (lpSrc, lpDst, nSize))
 {
     char *src, *out;
     size_t len;
@@ -146,8 +150,9 @@ WINIPC_API DWORD WINAPI ExpandEnvironmentStringsW(LPCWSTR lpSrc, LPWSTR lpDst,
     return (DWORD)len + 1;
 }
 
-WINIPC_API DWORD WINAPI GetCurrentDirectoryW(DWORD nBufferLength,
-                                            LPWSTR lpBuffer)
+API_FN(FILE, DWORD, GetCurrentDirectoryW,
+       (DWORD nBufferLength, LPWSTR lpBuffer),
+       (nBufferLength, lpBuffer))
 {
     char cwd[4096];
 
@@ -175,7 +180,9 @@ static BOOL wide_name(const char *name, LPWSTR buffer, LPDWORD size,
 
 /* GetComputerNameA's rules, in units: too small (or no buffer) is
  * ERROR_BUFFER_OVERFLOW with *nSize the size needed. */
-WINIPC_API BOOL WINAPI GetComputerNameW(LPWSTR lpBuffer, LPDWORD nSize)
+API_FN(SYS, BOOL, GetComputerNameW,
+       (LPWSTR lpBuffer, LPDWORD nSize),
+       (lpBuffer, nSize))
 {
     char name[MAX_COMPUTERNAME_LENGTH * 4 + 1];
     DWORD size = sizeof name;
@@ -189,7 +196,9 @@ WINIPC_API BOOL WINAPI GetComputerNameW(LPWSTR lpBuffer, LPDWORD nSize)
 
 /* GetUserNameA's rules, in units: *pcbBuffer gets the length with the NUL,
  * and too small a buffer is ERROR_INSUFFICIENT_BUFFER. */
-WINIPC_API BOOL WINAPI GetUserNameW(LPWSTR lpBuffer, LPDWORD pcbBuffer)
+API_FN(SYS, BOOL, GetUserNameW,
+       (LPWSTR lpBuffer, LPDWORD pcbBuffer),
+       (lpBuffer, pcbBuffer))
 {
     char name[4 * (UNLEN + 1)];
     DWORD size = sizeof name;
@@ -209,7 +218,7 @@ WINIPC_API BOOL WINAPI GetUserNameW(LPWSTR lpBuffer, LPDWORD pcbBuffer)
     return TRUE;
 }
 
-WINIPC_API HMODULE WINAPI GetModuleHandleW(LPCWSTR lpModuleName)
+API_FN(SYS, HMODULE, GetModuleHandleW, (LPCWSTR lpModuleName), (lpModuleName))
 {
     char *name;
     HMODULE h;
@@ -227,8 +236,9 @@ WINIPC_API HMODULE WINAPI GetModuleHandleW(LPCWSTR lpModuleName)
  * NUL in the last unit, the result nSize and the last error
  * ERROR_INSUFFICIENT_BUFFER.
  */
-WINIPC_API DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename,
-                                           DWORD nSize)
+API_FN(PROCESS, DWORD, GetModuleFileNameW,
+       (HMODULE hModule, LPWSTR lpFilename, DWORD nSize),
+       (hModule, lpFilename, nSize))
 {
     char path[4096];
     size_t len;
@@ -249,8 +259,9 @@ WINIPC_API DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename,
 
 /* GetComputerNameExA's rules, in units (ERROR_MORE_DATA and the size
  * needed when too small). */
-WINIPC_API BOOL WINAPI GetComputerNameExW(COMPUTER_NAME_FORMAT NameType,
-                                          LPWSTR lpBuffer, LPDWORD nSize)
+API_FN(SYS, BOOL, GetComputerNameExW,
+       (COMPUTER_NAME_FORMAT NameType, LPWSTR lpBuffer, LPDWORD nSize),
+       (NameType, lpBuffer, nSize))
 {
     char name[1024];
     DWORD size = sizeof name;
@@ -264,10 +275,9 @@ WINIPC_API BOOL WINAPI GetComputerNameExW(COMPUTER_NAME_FORMAT NameType,
 
 /* QueryFullProcessImageNameA's rules, in units: too small leaves buffer
  * and size alone (ERROR_INSUFFICIENT_BUFFER). */
-WINIPC_API BOOL WINAPI QueryFullProcessImageNameW(HANDLE hProcess,
-                                                  DWORD dwFlags,
-                                                  LPWSTR lpExeName,
-                                                  PDWORD lpdwSize)
+API_FN(PROCESS, BOOL, QueryFullProcessImageNameW,
+       (HANDLE hProcess, DWORD dwFlags, LPWSTR lpExeName, PDWORD lpdwSize),
+       (hProcess, dwFlags, lpExeName, lpdwSize))
 {
     char path[4096];
     DWORD size = sizeof path;
@@ -286,9 +296,9 @@ WINIPC_API BOOL WINAPI QueryFullProcessImageNameW(HANDLE hProcess,
 }
 
 /* GetProcessImageFileNameA's rules, in units. */
-WINIPC_API DWORD WINAPI GetProcessImageFileNameW(HANDLE hProcess,
-                                                 LPWSTR lpImageFileName,
-                                                 DWORD nSize)
+API_FN(PROCESS, DWORD, GetProcessImageFileNameW,
+       (HANDLE hProcess, LPWSTR lpImageFileName, DWORD nSize),
+       (hProcess, lpImageFileName, nSize))
 {
     char path[4096];
     size_t len;
@@ -304,15 +314,16 @@ WINIPC_API DWORD WINAPI GetProcessImageFileNameW(HANDLE hProcess,
     return (DWORD)len;
 }
 
-WINIPC_API DWORD WINAPI K32GetProcessImageFileNameW(HANDLE hProcess,
-                                                    LPWSTR lpImageFileName,
-                                                    DWORD nSize)
+API_FN(PROCESS, DWORD, K32GetProcessImageFileNameW,
+       (HANDLE hProcess, LPWSTR lpImageFileName, DWORD nSize),
+       (hProcess, lpImageFileName, nSize))
 {
     return GetProcessImageFileNameW(hProcess, lpImageFileName, nSize);
 }
 
-WINIPC_API int WINAPI MessageBoxW(HWND hWnd, LPCWSTR lpText,
-                                  LPCWSTR lpCaption, UINT uType)
+API_FN(SYS, int, MessageBoxW,
+       (HWND hWnd, LPCWSTR lpText, LPCWSTR lpCaption, UINT uType),
+       (hWnd, lpText, lpCaption, uType))
 {
     char *text, *caption;
     int r;

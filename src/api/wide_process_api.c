@@ -18,7 +18,7 @@ static void cmdline_widen(void)
 
 /* GetCommandLineA's line (process_query_api.c) in UTF-16, made once; an
  * empty one if memory ran out (Windows' never fails). */
-WINIPC_API LPWSTR WINAPI GetCommandLineW(void)
+API_FN0(ENV, LPWSTR, GetCommandLineW)
 {
     static WCHAR empty[1];
     call_once(&cmdline_once, cmdline_widen);
@@ -101,7 +101,9 @@ static DWORD argv_split(const char *line, char ***out, int *count)
  * releases it.  An empty line gives the program's path alone, as
  * Windows.  pNumArgs NULL gives NULL, the last error untouched (Wine 8).
  */
-WINIPC_API LPWSTR *WINAPI CommandLineToArgvW(LPCWSTR lpCmdLine, int *pNumArgs)
+API_FN(ENV, LPWSTR *, CommandLineToArgvW,
+       (LPCWSTR lpCmdLine, int *pNumArgs),
+       (lpCmdLine, pNumArgs))
 {
     char *line, **argv = NULL, path[4096];
     size_t units = 0, len;
@@ -175,12 +177,16 @@ static BOOL startup_to_a(const STARTUPINFOW *w, STARTUPINFOA *si,
  * so does the environment block with CREATE_UNICODE_ENVIRONMENT (a narrow
  * block without it, as on Windows: CreateProcessA reads either).
  */
-WINIPC_API BOOL WINAPI CreateProcessW(
-    LPCWSTR lpApplicationName, LPWSTR lpCommandLine,
-    LPSECURITY_ATTRIBUTES lpProcessAttributes,
-    LPSECURITY_ATTRIBUTES lpThreadAttributes, BOOL bInheritHandles,
-    DWORD dwCreationFlags, LPVOID lpEnvironment, LPCWSTR lpCurrentDirectory,
-    LPSTARTUPINFOW lpStartupInfo, LPPROCESS_INFORMATION lpProcessInformation)
+API_FN(PROCESS, BOOL, CreateProcessW,
+       (LPCWSTR lpApplicationName, LPWSTR lpCommandLine,
+        LPSECURITY_ATTRIBUTES lpProcessAttributes,
+        LPSECURITY_ATTRIBUTES lpThreadAttributes, BOOL bInheritHandles,
+        DWORD dwCreationFlags, LPVOID lpEnvironment, LPCWSTR lpCurrentDirectory,
+        LPSTARTUPINFOW lpStartupInfo,
+        LPPROCESS_INFORMATION lpProcessInformation),
+       (lpApplicationName, lpCommandLine, lpProcessAttributes,
+        lpThreadAttributes, bInheritHandles, dwCreationFlags, lpEnvironment,
+        lpCurrentDirectory, lpStartupInfo, lpProcessInformation))
 {
     char *app = NULL, *cmd = NULL, *dir = NULL, *desktop = NULL, *title = NULL;
     STARTUPINFOA si;
@@ -217,7 +223,9 @@ static void startup_w_build(void)
     startup_w_title = wipc_utf8_dup16(si.lpTitle ? si.lpTitle : "");
 }
 
-WINIPC_API void WINAPI GetStartupInfoW(LPSTARTUPINFOW lpStartupInfo)
+API_FN_VOID(PROCESS, GetStartupInfoW,
+       (LPSTARTUPINFOW lpStartupInfo),
+       (lpStartupInfo))
 {
     STARTUPINFOA si;
     static WCHAR empty[1];

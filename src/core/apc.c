@@ -11,6 +11,7 @@
 
 #include "../platform/platform.h"
 #include "apc.h"
+#include "trace.h"
 
 struct apc {
     struct apc *next;
@@ -126,10 +127,13 @@ unsigned wipc_apc_run(void)
         wipc_mutex_unlock(&apcs.lock);
         if (!list)
             return ran;
-        /* Outside the lock: a call may queue more, or wait alertably. */
+        /* Outside the lock: a call may queue more, or wait alertably.
+         * Each is the program's routine, whose own calls are traced. */
         while (list) {
             struct apc *next = list->next;
+            unsigned depth = wipc_trace_suspend();
             list->fn(list->a, list->b, list->c, list->d);
+            wipc_trace_resume(depth);
             free(list);
             list = next;
             ran++;

@@ -500,6 +500,17 @@ DWORD wipc_plat_pwrite_all(int fd, const void *buf, size_t len, uint64_t off);
 /* A copy of the C library's environment variable name (NULL if unset). */
 char *wipc_plat_getenv_copy(const char *name);
 
+/* ---- The trace switch (posix_trace.c) ----------------------------------- */
+
+/* Opens path for appending trace lines (created 0600 if absent), never
+ * through a link at its last component, never waiting for a FIFO's
+ * reader: ERROR_ACCESS_DENIED unless it is a regular file or FIFO of this
+ * user or a character device; the open's own errors as Win32 codes. */
+DWORD wipc_plat_trace_open(const char *path, int *out);
+
+/* Writes one whole line with one write(2) (errno left as it was). */
+void wipc_plat_trace_write(int fd, const char *line, size_t len);
+
 /* Sets the permission bits of an open file. */
 DWORD wipc_plat_fchmod(int fd, unsigned mode);
 
