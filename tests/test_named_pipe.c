@@ -555,6 +555,129 @@ static int helper_server(int argc, char **argv)
     return 0;
 }
 
+/* ---- WaitNamedPipe's wake-up, and registries kept between connections ---- */
+
+/* listen_seq and waiters, the two words WaitNamedPipe and the servers
+ * share in the registry of name (docs/architecture.md, "Named pipes:
+ * connection set-up"): the 8 bytes at offset 2048. */
+static void registry_words(const char *name, uint32_t words[2])
+{
+    const char *root = getenv("WINIPC_ROOT");
+    char path[512];
+    int fd;
+
+    words[0] = words[1] = 0xdeadbeef;
+    /* The test's names need no escaping: [a-z0-9-] after the prefix. */
+    snprintf(path, sizeof path, "%s/pipe.%s", root ? root : "/tmp/.winipc",
+             name + strlen("\\\\.\\pipe\\"));
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    CHECK(fd >= 0);
+    if (fd >= 0) {
+        CHECK_EQ(pread(fd, words, 8, 2048), 8);
+        close(fd);
+    }
+}
+
+struct pipe_waiter {
+    const char *name;
+    atomic_int tid;
+    BOOL ok;
+    DWORD err;
+};
+
+static void *pipe_waiter(void *arg)
+{
+    struct pipe_waiter *w = arg;
+    atomic_store(&w->tid, test_gettid());
+    w->ok = WaitNamedPipeA(w->name, NMPWAIT_WAIT_FOREVER);
+    w->err = w->ok ? 0 : GetLastError();
+    return NULL;
+}
+
+/* A WaitNamedPipe at a busy pipe sleeps on the registry's listen_seq (a
+ * shared futex) with its waiters word set; the server's next listen bumps
+ * listen_seq, clears waiters and wakes it. */
+static void test_wait_woken_by_listen(void)
+{
+    const char *name = pipe_name("waitwake");
+    struct pipe_waiter w = {name, 0, FALSE, 0};
+    uint32_t before[2], during[2], after[2];
+    OVERLAPPED ov;
+    pthread_t t;
+    HANDLE s, c, ev;
+    DWORD n;
+
+    s = server(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+               PIPE_TYPE_BYTE, 1);
+    CHECK(s != INVALID_HANDLE_VALUE);
+    c = client(name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(c != INVALID_HANDLE_VALUE);
+    registry_words(name, before);
+    pthread_create(&t, NULL, pipe_waiter, &w);
+    /* FUTEX_WAIT (0): a shared futex; the library's own locks are
+     * private ones. */
+    CHECK(test_wait_blocked(0, &w.tid, 20000, TEST_SYSCALLS(SYS_futex), 1, 0));
+    registry_words(name, during);
+    CHECK_EQ(during[1], 1);
+    CHECK(!w.ok && w.err == 0); /* still waiting */
+    CHECK_OK(DisconnectNamedPipe(s));
+    CHECK_OK(CloseHandle(c));
+    memset(&ov, 0, sizeof ov);
+    ev = CreateEventA(NULL, TRUE, FALSE, NULL);
+    ov.hEvent = ev;
+    CHECK_FAILS(ConnectNamedPipe(s, &ov), ERROR_IO_PENDING);
+    pthread_join(t, NULL);
+    CHECK(w.ok);
+    CHECK_EQ(w.err, 0);
+    registry_words(name, after);
+    CHECK(after[0] != during[0]);
+    CHECK_EQ(after[1], 0);
+    c = client(name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(c != INVALID_HANDLE_VALUE);
+    CHECK_OK(GetOverlappedResult(s, &ov, &n, TRUE));
+    CloseHandle(c);
+    CloseHandle(s);
+    CloseHandle(ev);
+}
+
+/* A client keeps a pipe's registry after CloseHandle for its next
+ * CreateFile (objects/named_pipe.c, np_reg): a pipe whose last instance
+ * went is gone at once all the same, and a pipe made anew under the name
+ * is the one connected to, with its own configuration. */
+static void test_pipe_made_anew(void)
+{
+    const char *name = pipe_name("anew");
+    DWORD flags = 0, n;
+    char buf[8];
+    HANDLE s, c;
+
+    s = server(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1);
+    CHECK(s != INVALID_HANDLE_VALUE);
+    c = client(name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(c != INVALID_HANDLE_VALUE);
+    CHECK_FAILS(ConnectNamedPipe(s, NULL), ERROR_PIPE_CONNECTED);
+    CHECK_OK(CloseHandle(c));
+    CHECK_OK(CloseHandle(s));
+    CHECK_FAILS(client(name, GENERIC_READ | GENERIC_WRITE) !=
+                        INVALID_HANDLE_VALUE,
+                ERROR_FILE_NOT_FOUND);
+    CHECK_FAILS(WaitNamedPipeA(name, 0), ERROR_FILE_NOT_FOUND);
+    s = server(name, PIPE_ACCESS_DUPLEX,
+               PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 1);
+    CHECK(s != INVALID_HANDLE_VALUE);
+    CHECK_OK(WaitNamedPipeA(name, 0));
+    c = client(name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(c != INVALID_HANDLE_VALUE);
+    CHECK_OK(GetNamedPipeInfo(c, &flags, NULL, NULL, NULL));
+    CHECK_EQ(flags, PIPE_CLIENT_END | PIPE_TYPE_MESSAGE);
+    CHECK_OK(WriteFile(s, "new", 3, &n, NULL));
+    CHECK_OK(ReadFile(c, buf, sizeof buf, &n, NULL));
+    CHECK_EQ(n, 3);
+    CHECK_MEM(buf, "new", 3);
+    CloseHandle(c);
+    CloseHandle(s);
+}
+
 static void test_server_process_killed(void)
 {
     const char *name = pipe_name("crash");
@@ -756,5 +879,7 @@ int main(int argc, char **argv)
     RUN(test_close_both_while_flushing);
     RUN(test_process_ids_after_disconnect);
     RUN(test_client_of_this_machine);
+    RUN(test_wait_woken_by_listen);
+    RUN(test_pipe_made_anew);
     return TEST_SUMMARY();
 }

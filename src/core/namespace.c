@@ -296,6 +296,11 @@ DWORD wipc_ns_open(const char *name, enum wipc_ns_how how, unsigned mode,
     return ERROR_FILE_NOT_FOUND;
 }
 
+DWORD wipc_ns_recheck(struct wipc_ns_file *f)
+{
+    return ns_check(f->fd, WIPC_NS_PEEK, f);
+}
+
 void wipc_ns_unlock(int fd) { wipc_plat_unlock_byte(fd, WIPC_NS_LOCK_MUTEX); }
 
 void wipc_ns_remove_locked(const char *name)

@@ -129,6 +129,12 @@ DWORD wipc_ns_open(const char *name, enum wipc_ns_how how, unsigned mode,
  * was opened, shared for WIPC_NS_READ); bounded as f says. */
 DWORD wipc_ns_lock(const struct wipc_ns_file *f, int shared);
 
+/* Checks again, as wipc_ns_open(WIPC_NS_PEEK) did, a registry kept open
+ * since (its owner, or root, may have changed its mode), and updates f:
+ * ERROR_FILE_NOT_FOUND if it has been removed, ERROR_ACCESS_DENIED if it
+ * fails a check now. */
+DWORD wipc_ns_recheck(struct wipc_ns_file *f);
+
 /* Unlocks the registry's mutex (the descriptor stays open). */
 void wipc_ns_unlock(int fd);
 

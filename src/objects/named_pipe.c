@@ -51,7 +51,6 @@
 #define NP_FRAME 16u /* a message's header on the stream: see the top */
 #define NP_SMALL_MSG 1024u /* written with its header as one buffer */
 #define NP_DEFAULT_WAIT 50u /* ms, when nDefaultTimeOut is 0 */
-#define NP_MAP_AFTER 16u /* see np_map_registry */
 #define NP_WAIT_MIN_US 50u    /* WaitNamedPipe's first sleep */
 #define NP_WAIT_MAX_US 10000u /* WaitNamedPipe looks again at least so often */
 #define NP_AGAIN 0xFFFFFFFFu /* internal: the registry changed, look again */
@@ -70,6 +69,21 @@ struct np_header {
      * the pipe to smbd only without it (npipe_remote.h). */
     uint32_t reject_remote;
 };
+
+/*
+ * WaitNamedPipe's words, in the header's page but outside struct np_header
+ * (which np_admit rewrites): listen_seq, which a server instance bumps each
+ * time it starts listening (and when it goes), and the futex that waiting
+ * clients sleep on; waiters, how many clients of the registry's own user
+ * wait, so that the server knows to wake them (np_announce).  A client of
+ * another user cannot write the registry: the server of a public pipe wakes
+ * at each listen.  A waiter killed while it waits leaves the count up: the
+ * servers then wake the futex at each listen, for nobody.  Old registries (and a file whose header is still being
+ * made) have zeros there: their waiters look again at least every
+ * NP_WAIT_MAX_US, as every waiter does, whatever the words say.
+ */
+#define NP_LISTEN_SEQ_OFF 2048u
+#define NP_WAITERS_OFF 2052u
 
 enum { NP_SLOT_FREE = 0, NP_SLOT_LISTENING = 1, NP_SLOT_BUSY = 2 };
 
@@ -105,17 +119,22 @@ enum np_state {
     NP_BROKEN,       /* both: the peer has closed its end */
 };
 
+struct np_reg;
+
 struct wipc_npipe {
     struct wipc_object obj;
     int server;
     char path[WIPC_NS_PATH_MAX];
     int inst_fd; /* server: registry descriptor holding the slot lock */
     int inst_bounded; /* server: others may hold the registry's mutex */
-    int reg_fd;  /* client: the registry, to learn of a disconnection */
-    int reg_mine; /* client: the registry is this user's (may be mapped) */
-    const void *map; /* client of a private pipe: the registry mapped (up to */
-    size_t map_len; /* its slot), instead of reg_fd: see np_map_registry */
-    unsigned looks; /* client: looks at its slot so far */
+    /* Server: its registry mapped read-write, from the header up to its
+     * slot (its own file: nobody else can shrink it), so that the slot's
+     * changes are stores, not system calls; NULL if the mapping failed
+     * (then pwrite, as before). */
+    void *smap;
+    size_t smap_len;
+    /* Client: the registry, to learn of a disconnection (np_reg). */
+    struct np_reg *reg;
     uint32_t slot;
     uint64_t sock_id;
     uint64_t claim; /* the secret of the server's listen (a client: the
@@ -304,6 +323,250 @@ static uint64_t np_state_off(uint32_t i)
     return np_slot_off(i) + offsetof(struct np_slot, state);
 }
 
+_Static_assert(sizeof(struct np_header) <= NP_LISTEN_SEQ_OFF &&
+                   NP_WAITERS_OFF + 4 <= NP_HDR_SIZE,
+               "WaitNamedPipe's words lie outside the header");
+
+/* A 32-bit word of a mapped registry, at byte off. */
+static uint32_t *np_word(void *map, uint64_t off)
+{
+    return (uint32_t *)((char *)map + off);
+}
+
+/* Server: its slot in its mapping of the registry, or NULL. */
+static struct np_slot *np_my_slot(struct wipc_npipe *p)
+{
+    return p->smap ? (struct np_slot *)((char *)p->smap + np_slot_off(p->slot))
+                   : NULL;
+}
+
+/* Server: writes its slot's state, one aligned 4-byte field: a store when
+ * the registry is mapped (release: what was written before it is seen
+ * with it), else a pwrite. */
+static void np_put_state(struct wipc_npipe *p, uint32_t state)
+{
+    struct np_slot *s = np_my_slot(p);
+    if (s)
+        __atomic_store_n(&s->state, state, __ATOMIC_RELEASE);
+    else
+        wipc_plat_pwrite_all(p->inst_fd, &state, sizeof state,
+                             np_state_off(p->slot));
+}
+
+/*
+ * Server: tells waiting clients (WaitNamedPipe) that an instance changed:
+ * it listens now, or it went.  Bumps listen_seq after the slot's change,
+ * then wakes the futex if a client of the owner's user says it waits, or
+ * always for a public pipe, whose other users' clients cannot say so.  A
+ * waiter counts itself in waiters before it reads listen_seq and looks at
+ * the slots, and this reads waiters after it bumped listen_seq, so that
+ * either the waiter sees the new value (and does not sleep, or wakes at
+ * once), or this sees its count.
+ */
+static void np_announce_in(void *map, int is_public)
+{
+    uint32_t *seq;
+    if (!map)
+        return;
+    seq = np_word(map, NP_LISTEN_SEQ_OFF);
+    __atomic_fetch_add(seq, 1, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(np_word(map, NP_WAITERS_OFF), __ATOMIC_SEQ_CST) != 0 ||
+        is_public)
+        wipc_plat_futex_wake_all(seq);
+}
+
+static void np_announce(struct wipc_npipe *p)
+{
+    np_announce_in(p->smap, p->cfg.is_public);
+}
+
+/* ---- A client's registries, kept from one connection to the next ---------- */
+
+/*
+ * A client's open registry (np_open_once): its checked descriptor and, for
+ * a registry of the caller's own user, a read-write mapping of its first
+ * pages, where the client reads the header and the slots and writes its
+ * claim's BUSY (np_claim) with loads and stores instead of pread and
+ * pwrite.  Only its owner, this user, can write or shrink such a file:
+ * the trust its descriptor already has (docs/security.md).  Another
+ * user's registry is never mapped.
+ *
+ * A client end holds its registry for as long as it lives (np_dropped);
+ * when the end goes, the registry goes to a small cache of the process
+ * instead of being closed, and the next CreateFile or WaitNamedPipe of
+ * the same name takes it from there: no open and no mapping, only an
+ * fstat to check the file again as wipc_ns_open did (its mode may have
+ * changed since; a removed file is dropped).  The cache holds
+ * NP_REG_CACHE registries, and a new one pushes out one of them.  A live
+ * instance's slot is always in the file at the name (its server made it
+ * there under the mutex, and the file is removed only when no instance
+ * lives), so a claim that succeeds in a kept registry is one the file at
+ * the name offers too; in one made anew since, nobody listens any more,
+ * and np_why_not finds it is no longer at the name (NP_AGAIN).  A
+ * registry the process inherited through fork() shares its open file
+ * description, and so its locks, with the parent's: it is closed, not
+ * used (np_reg_take).
+ */
+struct np_reg {
+    struct wipc_ns_file f;
+    void *map; /* NULL, or the registry's first map_len bytes */
+    size_t map_len;
+    DWORD pid; /* the process that opened it: see np_reg_take */
+    char path[WIPC_NS_PATH_MAX];
+};
+
+#define NP_REG_CACHE 4u
+#define NP_REG_MAP_MIN (2u * NP_HDR_SIZE) /* the header and 102 slots */
+static _Atomic(struct np_reg *) np_reg_cache[NP_REG_CACHE];
+static atomic_uint np_reg_next;
+
+static void np_reg_free(struct np_reg *e)
+{
+    if (!e)
+        return;
+    wipc_plat_unmap(e->map, e->map_len);
+    wipc_plat_close(e->f.fd);
+    free(e);
+}
+
+/* The cached registry of path, now the caller's, checked again, or NULL.
+ * Registries inherited through fork() are closed. */
+static struct np_reg *np_reg_take(const char *path)
+{
+    for (unsigned i = 0; i < NP_REG_CACHE; i++) {
+        struct np_reg *e = atomic_exchange(&np_reg_cache[i], NULL), *none = NULL;
+        if (!e)
+            continue;
+        if (e->pid != wipc_plat_getpid()) {
+            np_reg_free(e);
+            continue;
+        }
+        if (strcmp(e->path, path) == 0) {
+            /* Its mode may have changed since (its owner, root), and a
+             * removed file is dropped at once. */
+            if (wipc_ns_recheck(&e->f) != 0 || (e->map && !e->f.mine)) {
+                np_reg_free(e);
+                return NULL;
+            }
+            return e;
+        }
+        if (!atomic_compare_exchange_strong(&np_reg_cache[i], &none, e))
+            np_reg_free(e); /* another thread's took its place meanwhile */
+    }
+    return NULL;
+}
+
+/* Hands e to the cache (NULL: nothing). */
+static void np_reg_put(struct np_reg *e)
+{
+    if (!e)
+        return;
+    for (unsigned i = 0; i < NP_REG_CACHE; i++) {
+        struct np_reg *none = NULL;
+        if (atomic_compare_exchange_strong(&np_reg_cache[i], &none, e))
+            return;
+    }
+    np_reg_free(atomic_exchange(
+        &np_reg_cache[atomic_fetch_add(&np_reg_next, 1) % NP_REG_CACHE], e));
+}
+
+/* Opens path afresh (no mutex) as a registry entry. */
+static DWORD np_reg_open(const char *path, struct np_reg **out)
+{
+    struct np_reg *e = malloc(sizeof *e);
+    int created;
+    DWORD err;
+
+    if (!e)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    err = wipc_ns_open(path, WIPC_NS_PEEK, 0, &e->f, &created);
+    if (err) {
+        free(e);
+        return err == ERROR_LOCK_VIOLATION ? ERROR_PIPE_BUSY : err;
+    }
+    e->map = NULL;
+    e->map_len = 0;
+    e->pid = wipc_plat_getpid();
+    snprintf(e->path, sizeof e->path, "%s", path);
+    *out = e;
+    return 0;
+}
+
+/* Maps e (its own user's only) so that the mapping covers the first need
+ * bytes, which the caller knows the file holds: no page of the mapping is
+ * wholly past the file's end (no SIGBUS), as files here never shrink. */
+static void np_reg_map(struct np_reg *e, size_t need)
+{
+    void *m;
+    if (!e->f.mine || need <= e->map_len || need == 0)
+        return;
+    if (need > NP_HDR_SIZE && need < NP_REG_MAP_MIN)
+        need = NP_REG_MAP_MIN; /* the same pages: a slot is there */
+    else if (need < NP_HDR_SIZE)
+        need = NP_HDR_SIZE;
+    if (wipc_plat_map_shared(e->f.fd, need, &m) != 0)
+        return;
+    wipc_plat_unmap(e->map, e->map_len);
+    e->map = m;
+    e->map_len = need;
+}
+
+/* Slot i in e's mapping, or NULL if it is not mapped. */
+static struct np_slot *np_reg_slot(const struct np_reg *e, uint32_t i)
+{
+    if (!e || !e->map || np_slot_off(i) + sizeof(struct np_slot) > e->map_len)
+        return NULL;
+    return (struct np_slot *)((char *)e->map + np_slot_off(i));
+}
+
+static DWORD np_reg_read_slot(const struct np_reg *e, uint32_t i,
+                              struct np_slot *s)
+{
+    const struct np_slot *m = np_reg_slot(e, i);
+    uint32_t state;
+    if (!m)
+        return np_read_slot(e->f.fd, i, s);
+    /* The state first: its writer writes it last (np_set_listening), so
+     * the claim read after a LISTENING is that listen's. */
+    state = __atomic_load_n(&m->state, __ATOMIC_ACQUIRE);
+    memcpy(s, m, sizeof *s);
+    s->state = state;
+    return 0;
+}
+
+static void np_reg_put_state(const struct np_reg *e, uint32_t i,
+                             uint32_t state)
+{
+    struct np_slot *m = np_reg_slot(e, i);
+    if (m)
+        __atomic_store_n(&m->state, state, __ATOMIC_RELEASE);
+    else
+        wipc_plat_pwrite_all(e->f.fd, &state, sizeof state, np_state_off(i));
+}
+
+/* np_read_all from e's mapping when it has one (its own user's). */
+static DWORD np_reg_read_all(const struct np_reg *e, struct np_header *h,
+                             struct np_slot **all)
+{
+    *all = NULL;
+    if (!e->map)
+        return np_read_all(e->f.fd, h, all);
+    memcpy(h, e->map, sizeof *h);
+    if (h->magic != NP_MAGIC || h->version != NP_VERSION ||
+        h->nslots > NP_MAX_SLOTS)
+        return ERROR_HANDLE_EOF;
+    h->name[sizeof h->name - 1] = '\0';
+    if (np_slot_off(h->nslots) > e->map_len) {
+        *all = np_read_slots(e->f.fd, h);
+    } else if (h->nslots > 0 && (*all = malloc(h->nslots * sizeof **all))) {
+        /* Torn copies are possible, as with pread: np_claim reads its
+         * slot again, in order, once it holds the claim. */
+        memcpy(*all, (const char *)e->map + NP_HDR_SIZE,
+               h->nslots * sizeof **all);
+    }
+    return 0;
+}
+
 /* Takes the registry's mutex on a server instance's descriptor, before
  * the instance lets its slot go (np_destroy).  It may be held by another
  * user (a public pipe's registry is readable by all, and so lockable for
@@ -343,7 +606,7 @@ static void np_set_listening(struct wipc_npipe *p)
     struct {
         uint64_t since, claim;
     } head = {wipc_plat_now_ns(), wipc_plat_random64()};
-    uint32_t listening = NP_SLOT_LISTENING;
+    struct np_slot *s = np_my_slot(p);
 
     p->claim = head.claim;
     /* The next client is of no known process yet. */
@@ -351,10 +614,16 @@ static void np_set_listening(struct wipc_npipe *p)
     atomic_store(&p->obj.io_link, (p->claim ^ p->sock_id) | 1u);
     if (p->inst_fd < 0)
         return; /* the last handle is closed (np_close_last) */
-    wipc_plat_pwrite_all(p->inst_fd, &head, sizeof head,
-                         np_slot_off(p->slot) + offsetof(struct np_slot, since));
-    wipc_plat_pwrite_all(p->inst_fd, &listening, sizeof listening,
-                         np_state_off(p->slot));
+    if (s) {
+        __atomic_store_n(&s->since, head.since, __ATOMIC_RELAXED);
+        __atomic_store_n(&s->claim, head.claim, __ATOMIC_RELAXED);
+    } else {
+        wipc_plat_pwrite_all(p->inst_fd, &head, sizeof head,
+                             np_slot_off(p->slot) +
+                                 offsetof(struct np_slot, since));
+    }
+    np_put_state(p, NP_SLOT_LISTENING);
+    np_announce(p);
 }
 
 /* After accepting its claim's client: the slot says BUSY, so that a
@@ -363,10 +632,8 @@ static void np_set_listening(struct wipc_npipe *p)
  * reader can see anything but one or the other, so no mutex is needed. */
 static void np_mark_accepted(struct wipc_npipe *p)
 {
-    uint32_t busy = NP_SLOT_BUSY;
     if (p->inst_fd >= 0)
-        wipc_plat_pwrite_all(p->inst_fd, &busy, sizeof busy,
-                             np_state_off(p->slot));
+        np_put_state(p, NP_SLOT_BUSY);
 }
 
 /*
@@ -383,17 +650,21 @@ static void np_check_stale_claim(struct wipc_npipe *p)
 {
     uint32_t state = 0;
     int fds[1] = {p->lfd}, ready[1] = {0}, n = 0;
+    struct np_slot *s = np_my_slot(p);
 
-    if (p->inst_fd < 0 ||
-        wipc_plat_pread_all(p->inst_fd, &state, sizeof state,
-                            np_state_off(p->slot)) != 0 ||
-        state != NP_SLOT_BUSY ||
+    if (p->inst_fd < 0)
+        return;
+    if (s)
+        state = __atomic_load_n(&s->state, __ATOMIC_ACQUIRE);
+    else if (wipc_plat_pread_all(p->inst_fd, &state, sizeof state,
+                                 np_state_off(p->slot)) != 0)
+        return;
+    if (state != NP_SLOT_BUSY ||
         wipc_plat_claim_taken(p->sock_id, p->claim) ||
         wipc_plat_poll_readable(fds, ready, 1, 0, &n) != 0 || n != 0)
         return;
-    state = NP_SLOT_LISTENING;
-    wipc_plat_pwrite_all(p->inst_fd, &state, sizeof state,
-                         np_state_off(p->slot));
+    np_put_state(p, NP_SLOT_LISTENING);
+    np_announce(p);
     p->restored = 1; /* the next client may not say BUSY: the server will */
 }
 
@@ -403,12 +674,16 @@ static void np_check_stale_claim(struct wipc_npipe *p)
  * client reads it at its claim and at the end of its connection. */
 static void np_mark_dropped(struct wipc_npipe *p)
 {
+    struct np_slot *s = np_my_slot(p);
     if (p->inst_fd < 0)
         return;
     p->dropped++;
-    wipc_plat_pwrite_all(p->inst_fd, &p->dropped, sizeof p->dropped,
-                         np_slot_off(p->slot) +
-                             offsetof(struct np_slot, dropped));
+    if (s)
+        __atomic_store_n(&s->dropped, p->dropped, __ATOMIC_RELEASE);
+    else
+        wipc_plat_pwrite_all(p->inst_fd, &p->dropped, sizeof p->dropped,
+                             np_slot_off(p->slot) +
+                                 offsetof(struct np_slot, dropped));
 }
 
 /* ---- The object ------------------------------------------------------------ */
@@ -436,10 +711,12 @@ static void np_release_slot(struct wipc_npipe *p)
     /* Say FREE for the next instance's search (np_take_slot); closing
      * inst_fd drops the mutex and the slot lock at once. */
     if (np_inst_lock(p)) {
-        uint32_t state = NP_SLOT_FREE;
-        wipc_plat_pwrite_all(p->inst_fd, &state, sizeof state,
-                             np_state_off(p->slot));
+        np_put_state(p, NP_SLOT_FREE);
+        /* Waiting clients look again: the pipe may be gone. */
+        np_announce(p);
     }
+    wipc_plat_unmap(p->smap, p->smap_len);
+    p->smap = NULL;
     wipc_plat_close(p->inst_fd); /* the slot is free from here on */
     p->inst_fd = -1;
     np_remove_if_unused(p->path);
@@ -468,8 +745,7 @@ static void np_destroy(struct wipc_object *obj)
     wipc_plat_close(p->conn);
     wipc_plat_close(p->lfd);
     wipc_plat_close(p->wake_fd);
-    wipc_plat_close(p->reg_fd);
-    wipc_plat_unmap((void *)p->map, p->map_len);
+    np_reg_put(p->reg); /* for the next client of the name */
     np_release_slot(p);
     wipc_mutex_destroy(&p->lock);
     wipc_mutex_destroy(&p->rlock);
@@ -563,7 +839,7 @@ static struct wipc_npipe *np_alloc(void)
     struct wipc_npipe *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
-    p->inst_fd = p->reg_fd = p->lfd = p->conn = p->wake_fd = -1;
+    p->inst_fd = p->lfd = p->conn = p->wake_fd = -1;
     p->peer_uid = (DWORD)-1;
     p->frame = NP_FRAME;
     wipc_mutex_init(&p->lock);
@@ -657,27 +933,6 @@ static DWORD np_accept_pending_locked(struct wipc_npipe *p)
     return np_accept_pending_seen(p, 0);
 }
 
-/*
- * A client that has looked at its slot NP_MAP_AFTER times maps the
- * registry, to look at it in memory from then on: short connections save
- * the cost of a mapping, long ones a system call per read.  Only a file
- * that only its owner, this user, can write is mapped (a private pipe's):
- * nobody else can shrink it under the mapping.  p->lock held.
- */
-static void np_map_registry(struct wipc_npipe *p)
-{
-    size_t len = (size_t)np_slot_off(p->slot) + sizeof(struct np_slot);
-    /* Checked when it was opened (wipc_ns_open): writable by its owner
-     * alone, and that is this user if reg_mine. */
-    if (p->reg_mine && wipc_plat_map_read(p->reg_fd, len, &p->map) == 0) {
-        p->map_len = len;
-        wipc_plat_close(p->reg_fd);
-        p->reg_fd = -1;
-    } else {
-        p->map = NULL;
-    }
-}
-
 /* Client: 1 if its server has disconnected it (DisconnectNamedPipe).  No
  * mutex: the server writes its count before it cuts the connection, and a
  * slot whose socket id is still ours is still our instance's.  Looked at
@@ -686,15 +941,11 @@ static void np_map_registry(struct wipc_npipe *p)
 static int np_dropped(struct wipc_npipe *p)
 {
     struct np_slot s;
-    if (!p->map && p->reg_fd >= 0 && ++p->looks == NP_MAP_AFTER)
-        np_map_registry(p);
-    if (p->map) {
-        const struct np_slot *m = (const struct np_slot *)(
-            (const char *)p->map + np_slot_off(p->slot));
+    const struct np_slot *m = np_reg_slot(p->reg, p->slot);
+    if (m)
         return __atomic_load_n(&m->sock_id, __ATOMIC_ACQUIRE) == p->sock_id &&
                __atomic_load_n(&m->dropped, __ATOMIC_ACQUIRE) != p->dropped;
-    }
-    return p->reg_fd >= 0 && np_read_slot(p->reg_fd, p->slot, &s) == 0 &&
+    return p->reg && np_read_slot(p->reg->f.fd, p->slot, &s) == 0 &&
            s.sock_id == p->sock_id && s.dropped != p->dropped;
 }
 
@@ -1233,8 +1484,16 @@ DWORD wipc_npipe_create(const char *path, const char *name, DWORD open_mode,
         err = np_admit(f.fd, &h, &want, open_mode);
     if (!err)
         err = np_take_slot(p, &f, &h);
-    if (!err)
+    if (!err) {
         p->cfg = h;
+        /* Its own file, written up to its slot by now: mapped, the slot's
+         * later changes are stores (np_put_state); without the mapping,
+         * pwrite as before. */
+        p->smap_len = (size_t)np_slot_off(p->slot) + sizeof(struct np_slot);
+        if (wipc_plat_map_shared(p->inst_fd, p->smap_len, &p->smap) != 0)
+            p->smap = NULL;
+        np_announce(p); /* a new instance listens */
+    }
     wipc_plat_close(f.fd); /* drops the mutex */
     if (err) {
         np_destroy(&p->obj);
@@ -1263,9 +1522,10 @@ static int np_listened_before(const struct np_slot *all, uint32_t a,
  * listens there is not the registry's owner (someone bound the socket name
  * of a server that died).
  */
-static DWORD np_claim(struct wipc_npipe *p, const struct wipc_ns_file *f,
+static DWORD np_claim(struct wipc_npipe *p, struct np_reg *e,
                       const struct np_header *h, const struct np_slot *all)
 {
+    const struct wipc_ns_file *f = &e->f;
     /* Its own user's client says BUSY in the slot at once, as the server
      * will when it accepts, so that the instance does not look free should
      * the client close before then.  Written once the claim is held and
@@ -1274,7 +1534,6 @@ static DWORD np_claim(struct wipc_npipe *p, const struct wipc_ns_file *f,
      * written late, over its next LISTENING. */
     int mark = f->mine;
     uint32_t i, best, tried = UINT32_MAX;
-    uint32_t busy = NP_SLOT_BUSY, listening = NP_SLOT_LISTENING;
     struct np_slot now;
     DWORD pid = 0, uid = 0, err;
 
@@ -1296,7 +1555,7 @@ static DWORD np_claim(struct wipc_npipe *p, const struct wipc_ns_file *f,
          * may have been served and gone since, and the server moved on
          * (it would drop a connection of an old claim).  Held now, the
          * claim is the slot's still only if the slot says so. */
-        if (np_read_slot(f->fd, best, &now) != 0 ||
+        if (np_reg_read_slot(e, best, &now) != 0 ||
             now.state != NP_SLOT_LISTENING || now.claim != all[best].claim ||
             now.sock_id != all[best].sock_id) {
             wipc_plat_close(p->conn);
@@ -1304,8 +1563,7 @@ static DWORD np_claim(struct wipc_npipe *p, const struct wipc_ns_file *f,
             continue;
         }
         if (mark)
-            wipc_plat_pwrite_all(f->fd, &busy, sizeof busy,
-                                 np_state_off(best));
+            np_reg_put_state(e, best, NP_SLOT_BUSY);
         err = wipc_plat_claim_connect(p->conn, all[best].sock_id,
                                       NP_BACKLOG_WAIT_MS, &pid, &uid);
         if (!err && uid == f->owner)
@@ -1313,12 +1571,16 @@ static DWORD np_claim(struct wipc_npipe *p, const struct wipc_ns_file *f,
         /* Not connected: the claim was never the server's to accept, and
          * the slot is as it was.  Connected to someone else: the slot is
          * stale. */
-        if (mark && err)
-            wipc_plat_pwrite_all(f->fd, &listening, sizeof listening,
-                                 np_state_off(best));
+        if (mark && err) {
+            np_reg_put_state(e, best, NP_SLOT_LISTENING);
+            np_announce_in(e->map, h->is_public);
+        }
         wipc_plat_close(p->conn);
         p->conn = -1;
     }
+    /* Its own user's registry is mapped as far as the slot: the next
+     * connections read and write it there, as np_dropped does. */
+    np_reg_map(e, (size_t)np_slot_off(best) + sizeof(struct np_slot));
     p->dropped = now.dropped;
     p->slot = best;
     p->sock_id = all[best].sock_id;
@@ -1364,63 +1626,84 @@ static DWORD np_open_registry(const char *path, struct wipc_ns_file *f,
     return err == ERROR_LOCK_VIOLATION ? ERROR_PIPE_BUSY : err;
 }
 
-/* One attempt of wipc_npipe_open on the registry as it is now. */
+/* One look at registry e: 0 if an instance is claimed and connected to
+ * (p->cfg set), else ERROR_PIPE_BUSY and what was found. */
+static DWORD np_look(struct wipc_npipe *p, struct np_reg *e,
+                     ACCESS_MASK access, struct np_header *h,
+                     struct np_slot **all, int *have_header, int *wrong_way)
+{
+    *have_header = np_reg_read_all(e, h, all) == 0;
+    /* The direction must be one the server offers. */
+    *wrong_way =
+        *have_header &&
+        (((access & FILE_READ_DATA) && !(h->open_mode & PIPE_ACCESS_OUTBOUND)) ||
+         ((access & FILE_WRITE_DATA) && !(h->open_mode & PIPE_ACCESS_INBOUND)));
+    if (*wrong_way || !*have_header || np_claim(p, e, h, *all) != 0)
+        return ERROR_PIPE_BUSY;
+    p->cfg = *h;
+    return 0;
+}
+
+/*
+ * One attempt of wipc_npipe_open on the registry as it is now.  The common
+ * case costs the claim's bind and connect, and the registry's reads: from
+ * memory in a registry of the caller's own user kept from an earlier
+ * connection (np_reg), else an open, a check and a read or two.  No lock:
+ * a slot is written so that a reader never sees a listen's state without
+ * its claim (np_set_listening), and the claim itself is the kernel's.  The
+ * mutex is taken (shared) only when no instance could be claimed: to tell
+ * a busy pipe from one whose servers are all gone, and to remove the name
+ * then.
+ */
 static DWORD np_open_once(const char *path, ACCESS_MASK access,
                           struct wipc_npipe *p)
 {
     struct np_header h;
     struct np_slot *all = NULL;
-    struct wipc_ns_file f;
-    int fd, have_header, locked = 0;
-    /* The common case costs an open, a check, two reads and the claim's
-     * bind and connect, with no lock: a slot is written so that a reader
-     * never sees a listen's state without its claim (np_set_listening),
-     * and the claim itself is the kernel's.  The mutex is taken (shared)
-     * only when no instance could be claimed: to tell a busy pipe from one
-     * whose servers are all gone, and to remove the name then. */
-    DWORD err = np_open_registry(path, &f, 0);
+    struct np_reg *e = np_reg_take(path);
+    int have_header, wrong_way;
+    DWORD err = e ? 0 : np_reg_open(path, &e);
 
     if (err)
         return err;
-    fd = f.fd;
-    for (;;) {
-        int wrong_way;
-        have_header = np_read_all(fd, &h, &all) == 0;
-        /* The direction must be one the server offers. */
-        wrong_way =
-            have_header &&
-            (((access & FILE_READ_DATA) && !(h.open_mode & PIPE_ACCESS_OUTBOUND)) ||
-             ((access & FILE_WRITE_DATA) && !(h.open_mode & PIPE_ACCESS_INBOUND)));
-        if (!wrong_way && have_header && np_claim(p, &f, &h, all) == 0) {
-            p->cfg = h;
-            break;
-        }
-        if (!locked) {
-            free(all);
-            all = NULL;
-            err = wipc_ns_lock(&f, 1);
-            if (err) {
-                wipc_plat_close(fd);
-                return err == ERROR_LOCK_VIOLATION ? ERROR_PIPE_BUSY : err;
-            }
-            locked = 1;
-            continue; /* again, under the mutex */
-        }
-        err = np_why_not(path, fd, &h, all, have_header);
-        if (wrong_way && err == ERROR_PIPE_BUSY)
-            err = ERROR_ACCESS_DENIED;
-        break;
+    np_reg_map(e, (size_t)e->f.size);
+    if (np_look(p, e, access, &h, &all, &have_header, &wrong_way) == 0)
+        goto claimed;
+    /* An instance lives (its slot's lock is held): the pipe is busy, and
+     * this is the registry at the name, with no need of the mutex. */
+    if (have_header && np_any_live_in(e->f.fd, &h, all, NULL)) {
+        free(all);
+        np_reg_put(e);
+        return wrong_way ? ERROR_ACCESS_DENIED : ERROR_PIPE_BUSY;
     }
     free(all);
+    all = NULL;
+    err = wipc_ns_lock(&e->f, 1);
     if (err) {
-        wipc_plat_close(fd); /* drops the mutex */
-        return err;
+        np_reg_free(e);
+        return err == ERROR_LOCK_VIOLATION ? ERROR_PIPE_BUSY : err;
     }
-    /* Kept open, to look at the slot later (np_dropped). */
-    if (locked)
-        wipc_ns_unlock(fd);
-    p->reg_fd = fd;
-    p->reg_mine = f.mine;
+    /* Again, under the mutex. */
+    if (np_look(p, e, access, &h, &all, &have_header, &wrong_way) == 0) {
+        wipc_ns_unlock(e->f.fd);
+        goto claimed;
+    }
+    err = np_why_not(path, e->f.fd, &h, all, have_header);
+    if (wrong_way && err == ERROR_PIPE_BUSY)
+        err = ERROR_ACCESS_DENIED;
+    free(all);
+    if (err == ERROR_PIPE_BUSY || err == ERROR_ACCESS_DENIED) {
+        /* Still the registry at the name: kept for the next attempt. */
+        wipc_ns_unlock(e->f.fd);
+        np_reg_put(e);
+    } else {
+        np_reg_free(e); /* drops the mutex */
+    }
+    return err;
+claimed:
+    free(all);
+    /* Kept, to look at the slot later (np_dropped). */
+    p->reg = e;
     return 0;
 }
 
@@ -1455,54 +1738,160 @@ DWORD wipc_npipe_open(const char *path, ACCESS_MASK access,
     return 0;
 }
 
+/*
+ * What WaitNamedPipe sleeps on: listen_seq's futex (np_announce) in the
+ * registry's first page.  A registry of the caller's own user is mapped
+ * (np_reg_map) and its words read and written there (waiters).  Another
+ * user's page is mapped read-only for the futex alone, its words read with
+ * pread: the kernel is the only one to touch that mapping, so a file its
+ * owner cut short fails the wait (EFAULT) instead of raising SIGBUS here,
+ * and the waiter falls back to sleeping.  A file with nothing in it yet
+ * (its first server is making it) has no word to wait on.
+ */
+static uint32_t *np_wait_word(struct np_reg *e, const void **ro)
+{
+    *ro = NULL;
+    np_reg_map(e, (size_t)e->f.size);
+    if (e->map)
+        return np_word(e->map, NP_LISTEN_SEQ_OFF);
+    if (e->f.mine || e->f.size == 0 ||
+        wipc_plat_map_read(e->f.fd, NP_HDR_SIZE, ro) != 0) {
+        *ro = NULL;
+        return NULL;
+    }
+    return np_word((void *)*ro, NP_LISTEN_SEQ_OFF);
+}
+
+/* Counts this client in, or out of (by -1), the waiters of a registry of
+ * its own user (np_announce). */
+static void np_wait_count(struct np_reg *e, int by)
+{
+    if (e->map)
+        __atomic_fetch_add(np_word(e->map, NP_WAITERS_OFF), (uint32_t)by,
+                           __ATOMIC_SEQ_CST);
+}
+
+/* listen_seq: what the wait compares with, read before each look. */
+static uint32_t np_wait_mark(struct np_reg *e)
+{
+    uint32_t seq = 0;
+    if (e->map)
+        return __atomic_load_n(np_word(e->map, NP_LISTEN_SEQ_OFF),
+                               __ATOMIC_SEQ_CST);
+    if (wipc_plat_pread_all(e->f.fd, &seq, sizeof seq, NP_LISTEN_SEQ_OFF) != 0)
+        seq = 0;
+    return seq;
+}
+
+/* One look of WaitNamedPipe: 0 if an instance listens, ERROR_PIPE_BUSY if
+ * one lives, else why not (np_why_not); *h as read (*have_header).  The
+ * mutex is taken (shared) only when no instance seems to live, as in
+ * np_open_once: a server making or removing the registry holds it. */
+static DWORD np_wait_look(const char *path, struct np_reg *e,
+                          struct np_header *h, int *have_header)
+{
+    struct np_slot *all = NULL;
+    int listening = 0, fd = e->f.fd;
+    DWORD err;
+
+    *have_header = np_reg_read_all(e, h, &all) == 0;
+    if (*have_header && np_any_live_in(fd, h, all, &listening)) {
+        free(all);
+        return listening ? 0 : ERROR_PIPE_BUSY;
+    }
+    free(all);
+    all = NULL;
+    err = wipc_ns_lock(&e->f, 1);
+    if (err)
+        return err == ERROR_LOCK_VIOLATION ? ERROR_PIPE_BUSY : err;
+    *have_header = np_read_header(fd, h) == 0;
+    if (*have_header)
+        all = np_read_slots(fd, h);
+    if (*have_header && np_any_live_in(fd, h, all, &listening))
+        err = listening ? 0 : ERROR_PIPE_BUSY;
+    else
+        err = np_why_not(path, fd, h, all, 0); /* none lives */
+    free(all);
+    wipc_ns_unlock(fd);
+    return err;
+}
+
 DWORD wipc_npipe_wait(const char *path, DWORD timeout)
 {
     uint64_t start = wipc_plat_now_ms();
-    DWORD delay_us = 0;
+    DWORD delay_us = 0, err;
     int resolved = 0;
+    struct np_reg *e = np_reg_take(path);
+    const void *ro = NULL;
+    uint32_t *word;
 
+    err = e ? 0 : np_reg_open(path, &e);
+    if (err)
+        return err;
+    word = np_wait_word(e, &ro);
+    np_wait_count(e, 1);
     for (;;) {
         struct np_header h;
-        struct np_slot *all = NULL;
-        struct wipc_ns_file f;
-        int fd, listening = 0, have_header;
-        DWORD err = np_open_registry(path, &f, 1);
+        int have_header;
+        uint32_t seq = np_wait_mark(e);
+        uint64_t waited;
 
-        if (err == ERROR_PIPE_BUSY)
-            goto busy; /* another user holds the mutex: wait on */
-        if (err)
-            return err;
-        fd = f.fd;
-        have_header = np_read_header(fd, &h) == 0;
-        if (have_header)
-            all = np_read_slots(fd, &h);
-        if (have_header && np_any_live_in(fd, &h, all, &listening))
-            err = listening ? 0 : ERROR_PIPE_BUSY;
-        else
-            err = np_why_not(path, fd, &h, all, 0); /* none lives */
-        free(all);
-        wipc_plat_close(fd);
-        if (err == NP_AGAIN)
-            continue; /* the registry was made anew: look at the new one */
+        err = np_wait_look(path, e, &h, &have_header);
+        if (err == NP_AGAIN) {
+            /* The registry was made anew: look at the new one. */
+            np_wait_count(e, -1);
+            wipc_plat_unmap((void *)ro, NP_HDR_SIZE);
+            np_reg_free(e);
+            err = np_reg_open(path, &e);
+            if (err)
+                return err;
+            word = np_wait_word(e, &ro);
+            np_wait_count(e, 1);
+            continue;
+        }
         if (err != ERROR_PIPE_BUSY)
-            return err; /* 0: an instance listens; ERROR_FILE_NOT_FOUND */
+            break; /* 0: an instance listens; ERROR_FILE_NOT_FOUND */
         if (!resolved && have_header) {
             if (timeout == NMPWAIT_USE_DEFAULT_WAIT)
                 timeout = h.default_timeout ? h.default_timeout
                                             : NP_DEFAULT_WAIT;
             resolved = 1;
         }
-    busy:
         if (timeout == NMPWAIT_USE_DEFAULT_WAIT)
             timeout = NP_DEFAULT_WAIT; /* the header could not be read */
-        if (timeout != NMPWAIT_WAIT_FOREVER &&
-            wipc_plat_now_ms() - start >= timeout)
-            return ERROR_SEM_TIMEOUT;
-        /* Look again at once, then less and less often: a server
-         * usually listens again right after its DisconnectNamedPipe, and
-         * yielding first gives it the CPU if it shares ours.  (A kernel
-         * watch on the registry would cost more: closing an inotify
-         * instance waited here for an RCU grace period, about 20 ms.) */
+        waited = wipc_plat_now_ms() - start;
+        if (timeout != NMPWAIT_WAIT_FOREVER && waited >= timeout) {
+            err = ERROR_SEM_TIMEOUT;
+            break;
+        }
+        if (word && delay_us == 0) {
+            /* Yielded first, the CPU goes to a server that shares ours and
+             * is about to listen again (the usual case after its
+             * DisconnectNamedPipe): one look more then finds it, with no
+             * sleep nor wake-up. */
+            wipc_plat_yield();
+            delay_us = NP_WAIT_MIN_US;
+            continue;
+        }
+        if (word) {
+            /* Until a server listens (np_announce), or NP_WAIT_MAX_US at
+             * most: a server that was killed announces nothing, nor does
+             * one of an older library, and a word another user writes
+             * only ever makes this look again early. */
+            int ms = NP_WAIT_MAX_US / 1000;
+            if (timeout != NMPWAIT_WAIT_FOREVER && timeout - waited < (DWORD)ms)
+                ms = (int)(timeout - waited);
+            if (wipc_plat_futex_wait(word, seq, ms)) {
+                wipc_plat_unmap((void *)ro, NP_HDR_SIZE); /* cut short */
+                ro = NULL;
+                word = NULL;
+            }
+            continue;
+        }
+        /* No word to wait on: look again at once, then less and less
+         * often; yielding first gives the CPU to a server that shares
+         * ours, which usually listens again right after its
+         * DisconnectNamedPipe. */
         if (delay_us == 0) {
             wipc_plat_yield();
             delay_us = NP_WAIT_MIN_US;
@@ -1513,6 +1902,13 @@ DWORD wipc_npipe_wait(const char *path, DWORD timeout)
             delay_us = delay_us * 2 < NP_WAIT_MAX_US ? delay_us * 2
                                                      : NP_WAIT_MAX_US;
     }
+    np_wait_count(e, -1);
+    wipc_plat_unmap((void *)ro, NP_HDR_SIZE);
+    if (err == 0 || err == ERROR_SEM_TIMEOUT)
+        np_reg_put(e); /* for the CreateFile that usually follows */
+    else
+        np_reg_free(e);
+    return err;
 }
 
 /* ---- Server operations ---------------------------------------------------------- */

@@ -760,8 +760,10 @@ DWORD wipc_plat_shared_mutex_lock(wipc_shared_mutex *m);
 void wipc_plat_shared_mutex_unlock(wipc_shared_mutex *m);
 
 /* Futex on a word in shared memory: waits while *addr == val, at most
- * timeout_ms (-1: for ever; spurious wake-ups happen); wakes every waiter. */
-void wipc_plat_futex_wait(uint32_t *addr, uint32_t val, int timeout_ms);
+ * timeout_ms (-1: for ever; spurious wake-ups happen); wakes every waiter.
+ * The wait returns 1 if the word could not be read (a mapping of a file
+ * that was cut short: the kernel reads it, so no SIGBUS), else 0. */
+int wipc_plat_futex_wait(uint32_t *addr, uint32_t val, int timeout_ms);
 void wipc_plat_futex_wake_all(uint32_t *addr);
 
 /*

@@ -131,14 +131,17 @@ void wipc_plat_shared_mutex_unlock(wipc_shared_mutex *m)
 
 /* ---- Futexes in shared memory ------------------------------------------------- */
 
-void wipc_plat_futex_wait(uint32_t *addr, uint32_t val, int timeout_ms)
+int wipc_plat_futex_wait(uint32_t *addr, uint32_t val, int timeout_ms)
 {
     struct timespec ts;
     ts.tv_sec = timeout_ms / 1000;
     ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000L;
     /* Not FUTEX_PRIVATE_FLAG: the word is shared between processes. */
-    syscall(SYS_futex, addr, FUTEX_WAIT, val, timeout_ms < 0 ? NULL : &ts,
-            NULL, 0);
+    if (syscall(SYS_futex, addr, FUTEX_WAIT, val, timeout_ms < 0 ? NULL : &ts,
+                NULL, 0) < 0 &&
+        errno == EFAULT)
+        return 1;
+    return 0;
 }
 
 void wipc_plat_futex_wake_all(uint32_t *addr)

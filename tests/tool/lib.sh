@@ -115,18 +115,19 @@ wait_for() {
     return 1
 }
 
-# wait_sleeping PID: waits (30 s at most) until process PID sleeps in
-# nanosleep, as WaitNamedPipe does between its looks at a busy pipe (the
+# wait_sleeping PID: waits (30 s at most) until process PID sleeps as
+# WaitNamedPipe does at a busy pipe: on the registry's futex word until a
+# server listens, or in nanosleep where it has no word to wait on (the
 # kernel function it sleeps in, /proc/PID/wchan).
 wait_sleeping() {
     deadline=$(($(date +%s) + 30))
     while [ "$(date +%s)" -le $deadline ]; do
         case "$(cat "/proc/$1/wchan" 2>/dev/null)" in
-        *nanosleep*) return 0 ;;
+        *futex* | *nanosleep*) return 0 ;;
         esac
         sleep 0.01 # polling the state, with a bound
     done
-    fail "timed out waiting for process $1 to sleep in nanosleep"
+    fail "timed out waiting for process $1 to sleep in WaitNamedPipe"
     return 1
 }
 
