@@ -131,6 +131,52 @@ const char *wipc_ns_device_form(const char *name, char *out, size_t outlen)
     return out;
 }
 
+/*
+ * Names are equal without case as Windows compares them: ASCII letters
+ * fold to lower case (the registry file names were always so), every
+ * other character of the Basic Multilingual Plane to its capital by
+ * Windows' table (wipc_upcase), which never maps it to ASCII.  Folds the
+ * UTF-8 (or WTF-8: a lone surrogate, which stays as it is) character at
+ * s, of at most len bytes, into out (*outlen bytes); returns the bytes
+ * of s used.  A byte that starts no valid sequence is copied alone.
+ */
+static size_t ns_fold_char(const char *s, size_t len, unsigned char out[4],
+                           size_t *outlen)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc0 ? 2 : 1;
+    uint32_t c;
+    size_t i;
+
+    if (n == 4 || n > len) /* beyond U+FFFF (never folded), or cut short */
+        n = n > len ? 1 : 4;
+    for (i = 1; i < n && n < 4; i++)
+        if ((p[i] & 0xc0) != 0x80)
+            n = 1;
+    if (n == 2 || n == 3) {
+        c = n == 2 ? (uint32_t)(p[0] & 0x1f) << 6 | (p[1] & 0x3f)
+                   : (uint32_t)(p[0] & 0x0f) << 12 |
+                         (uint32_t)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
+        c = c >= (n == 2 ? 0x80u : 0x800u) ? wipc_upcase(c) : 0;
+        if (c >= 0x80) {
+            if (c < 0x800) {
+                out[0] = (unsigned char)(0xc0 | c >> 6);
+                out[1] = (unsigned char)(0x80 | (c & 0x3f));
+                *outlen = 2;
+            } else {
+                out[0] = (unsigned char)(0xe0 | c >> 12);
+                out[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
+                out[2] = (unsigned char)(0x80 | (c & 0x3f));
+                *outlen = 3;
+            }
+            return n;
+        }
+    }
+    memcpy(out, p, n); /* an overlong form or a stray byte: as it is */
+    *outlen = n;
+    return n;
+}
+
 DWORD wipc_ns_path(const char *full, const char *prefix, const char *kind,
                    int allow_backslash, char *name_out, size_t namelen)
 {
@@ -146,10 +192,18 @@ DWORD wipc_ns_path(const char *full, const char *prefix, const char *kind,
     len = strlen(name);
     if (len == 0 || wipc_utf8_units(name) > WIPC_NS_NAME_MAX)
         return ERROR_INVALID_NAME; /* the limit counts UTF-16 units */
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)name[i];
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)name[i], u[4];
+        size_t k, used;
         if (c == '\\' && !allow_backslash)
             return ERROR_INVALID_NAME;
+        if (c >= 0x80) { /* Windows' capital of the character */
+            used = ns_fold_char(name + i, len - i, u, &k);
+            for (size_t j = 0; j < k; j++, n += 3)
+                snprintf(enc + n, 4, "%%%02X", u[j]);
+            i += used;
+            continue;
+        }
         if (c >= 'A' && c <= 'Z')
             c = (unsigned char)(c - 'A' + 'a');
         if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
@@ -159,6 +213,7 @@ DWORD wipc_ns_path(const char *full, const char *prefix, const char *kind,
             snprintf(enc + n, 4, "%%%02X", c);
             n += 3;
         }
+        i++;
     }
     enc[n] = '\0';
     /* A file name holds 255 bytes: long names keep a prefix and a hash. */

@@ -11,9 +11,11 @@
  * tmpfiles.d entry installed with the library), or a user's own.  There is
  * no subfolder: it would belong to whichever user made it first, who could
  * then remove everybody else's files in it.  The encoded name is the
- * Windows name folded to lower case (names are case-insensitive) with every
- * byte outside [a-z0-9_-] written as %XX, so no name can reach outside the
- * root, and no encoded name holds the '.' that ends the kind.
+ * Windows name without case (names are case-insensitive: ASCII letters in
+ * lower case, other letters as their capitals by Windows' upcase table,
+ * wipc_upcase) with every byte outside [a-z0-9_-] written as %XX, so no
+ * name can reach outside the root, and no encoded name holds the '.' that
+ * ends the kind.
  *
  * The root is hostile ground: any user may put anything at any name.  It is
  * opened once per process without following a link and checked (owner,

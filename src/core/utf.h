@@ -22,6 +22,7 @@
 #define WIPC_UTF_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <windows.h>
 
 /* Flags of the conversions. */
@@ -66,5 +67,10 @@ WCHAR *wipc_utf8_dup16(const char *src);
 /* The number of UTF-16 units the NUL-terminated UTF-8 string s converts to
  * (WIPC_UTF_NAME), without the terminator: Windows' name limits count these. */
 size_t wipc_utf8_units(const char *s);
+
+/* The unit Windows compares c as in a name without case: its capital by
+ * Windows' table (upcase.c), c itself if it has none (code points above
+ * U+FFFF always). */
+uint32_t wipc_upcase(uint32_t c);
 
 #endif /* WIPC_UTF_H */
