@@ -31,6 +31,22 @@
  *                               ERROR_BROKEN_PIPE (STATUS_PIPE_BROKEN), no
  *                               hang; the instance can be disconnected
  *                               and listen again
+ *   test_engine_locks_in_process  the engine's locks (a lock per object's
+ *                               queue), all in one process: 12 pipe
+ *                               pairs, their server ends echoed by 3
+ *                               workers of one port, their overlapped
+ *                               clients (half driving their operations
+ *                               in GetOverlappedResult, half waiting on
+ *                               the event) cancelling some of their own
+ *                               reads, a thread cancelling the clients'
+ *                               operations at random, and a thread making
+ *                               and closing pipe pairs with a read
+ *                               pending (some on the same port): every
+ *                               echo is its message, every cancelled
+ *                               operation reports ERROR_OPERATION_ABORTED
+ *                               and is made again, every closed pair's
+ *                               read ends (broken or cancelled), nothing
+ *                               else fails; meant for ThreadSanitizer
  *
  * The expected results are Windows' as Wine 8 reproduces them (a MinGW
  * probe: two pending reads and a pending 1 MiB write on an overlapped
@@ -710,6 +726,20 @@ static struct {
     atomic_long echoed, broken, errors, left;
 } ps;
 
+/* An instance ended with err (ERROR_BROKEN_PIPE: its client is gone);
+ * the last to end posts the workers' end. */
+static void port_inst_ends(DWORD err)
+{
+    if (err == ERROR_BROKEN_PIPE)
+        atomic_fetch_add(&ps.broken, 1);
+    else
+        atomic_fetch_add(&ps.errors, 1);
+    if (atomic_fetch_sub(&ps.left, 1) == 1) {
+        PostQueuedCompletionStatus(ps.port, 0, 0, NULL);
+        PostQueuedCompletionStatus(ps.port, 0, 0, NULL);
+    }
+}
+
 /* A worker: echoes what each instance reads; an instance whose client is
  * gone ends; the last to end posts the workers' end. */
 static DWORD WINAPI port_worker(LPVOID arg)
@@ -728,14 +758,7 @@ static DWORD WINAPI port_worker(LPVOID arg)
         }
         in = &ps.inst[key];
         if (!ok) {
-            if (GetLastError() == ERROR_BROKEN_PIPE)
-                atomic_fetch_add(&ps.broken, 1);
-            else
-                atomic_fetch_add(&ps.errors, 1);
-            if (atomic_fetch_sub(&ps.left, 1) == 1) {
-                PostQueuedCompletionStatus(ps.port, 0, 0, NULL);
-                PostQueuedCompletionStatus(ps.port, 0, 0, NULL);
-            }
+            port_inst_ends(GetLastError());
             continue;
         }
         if (ov != &in->ov)
@@ -744,10 +767,11 @@ static DWORD WINAPI port_worker(LPVOID arg)
         if (in->writing || n == 0) {
             /* A write done, or the connection made: the next request. */
             in->writing = 0;
+            /* The client may have closed already (after the last
+             * reply): a read that fails at once posts no packet. */
             if (!ReadFile(in->pipe, in->buf, sizeof in->buf, NULL, &in->ov) &&
-                GetLastError() != ERROR_IO_PENDING &&
-                GetLastError() != ERROR_BROKEN_PIPE)
-                atomic_fetch_add(&ps.errors, 1);
+                GetLastError() != ERROR_IO_PENDING)
+                port_inst_ends(GetLastError());
         } else {
             in->writing = 1;
             atomic_fetch_add(&ps.echoed, 1);
@@ -803,6 +827,296 @@ static void test_port_thousand_clients(void)
     free(ps.inst);
 }
 
+/* ---- The engine's locks, all in one process ------------------------------- */
+
+#define LK_PAIRS 12
+#define LK_MESSAGES 800
+#define LK_WORKERS 3
+#define LK_CHURN 300
+#define LK_CHURN_KEY 0xC0FFEEu
+
+/* One pipe pair: the server end on the port, echoed by the workers; the
+ * client end driven by its own thread. */
+struct lk_pair {
+    HANDLE server, client;
+    OVERLAPPED ov; /* the server end's operation */
+    int writing;
+    unsigned char buf[256];
+    /* Client side, its thread's own; closed: the client handle is gone
+     * (under lock, which the canceller holds while it uses the handle:
+     * its number may be another handle's once closed). */
+    pthread_mutex_t lock;
+    int closed;
+    long aborted, bad;
+    DWORD err; /* first unexpected error */
+};
+
+static struct {
+    HANDLE port;
+    struct lk_pair pair[LK_PAIRS];
+    atomic_int clients_left, pairs_left, stop;
+    atomic_long worker_errors, echoed, cancels, churned, churn_errors;
+} lk;
+
+/* A pair's server end failed with err: only the client's close ends a
+ * pair; the last one ends the workers. */
+static void lk_pair_ends(DWORD err)
+{
+    if (err != ERROR_BROKEN_PIPE)
+        atomic_fetch_add(&lk.worker_errors, 1);
+    if (atomic_fetch_sub(&lk.pairs_left, 1) == 1)
+        for (int i = 0; i < LK_WORKERS; i++)
+            PostQueuedCompletionStatus(lk.port, 0, 0, NULL);
+}
+
+static DWORD WINAPI lk_worker(LPVOID arg)
+{
+    (void)arg;
+    for (;;) {
+        DWORD n = 0;
+        ULONG_PTR key = 0;
+        OVERLAPPED *ov = NULL;
+        BOOL ok = GetQueuedCompletionStatus(lk.port, &n, &key, &ov, 60000);
+        struct lk_pair *p;
+        if (!ov) {
+            if (!ok)
+                atomic_fetch_add(&lk.worker_errors, 1);
+            return 0; /* the end */
+        }
+        if (key == LK_CHURN_KEY)
+            continue; /* the churning thread's pipes: it checks them */
+        if (key >= LK_PAIRS || ov != &lk.pair[key].ov) {
+            atomic_fetch_add(&lk.worker_errors, 1);
+            continue;
+        }
+        p = &lk.pair[key];
+        if (!ok) {
+            lk_pair_ends(GetLastError());
+            continue;
+        }
+        memset(&p->ov, 0, sizeof p->ov);
+        if (p->writing || n == 0) {
+            p->writing = 0;
+            /* A read that fails at once posts nothing. */
+            if (!ReadFile(p->server, p->buf, sizeof p->buf, NULL, &p->ov) &&
+                GetLastError() != ERROR_IO_PENDING)
+                lk_pair_ends(GetLastError());
+        } else {
+            p->writing = 1;
+            atomic_fetch_add(&lk.echoed, 1);
+            if (!WriteFile(p->server, p->buf, n, NULL, &p->ov) &&
+                GetLastError() != ERROR_IO_PENDING)
+                atomic_fetch_add(&lk.worker_errors, 1);
+        }
+    }
+}
+
+/* One overlapped operation of a client, waited for in one of two ways:
+ * GetOverlappedResult(TRUE) (the waiting thread drives it itself) or the
+ * event, then GetOverlappedResult(FALSE); cancel: the client cancels it
+ * itself once it pends.  Returns 0 or the error. */
+static DWORD lk_io(HANDLE h, int write, void *buf, DWORD len, DWORD *got,
+                   HANDLE ev, int drive, int cancel)
+{
+    OVERLAPPED ov;
+    BOOL ok;
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = ev;
+    ok = write ? WriteFile(h, buf, len, NULL, &ov)
+               : ReadFile(h, buf, len, NULL, &ov);
+    if (!ok && GetLastError() != ERROR_IO_PENDING)
+        return GetLastError();
+    if (!ok && cancel)
+        CancelIoEx(h, &ov); /* fails if it completed meanwhile */
+    if (!drive && WaitForSingleObject(ev, WAIT_MS) != WAIT_OBJECT_0)
+        return WAIT_TIMEOUT;
+    if (!GetOverlappedResult(h, &ov, got, drive))
+        return GetLastError();
+    return 0;
+}
+
+static void *lk_client(void *arg)
+{
+    struct lk_pair *p = arg;
+    uint32_t index = (uint32_t)(p - lk.pair);
+    HANDLE ev = CreateEventA(NULL, TRUE, FALSE, NULL);
+    unsigned seed = index * 7919u + 1;
+    int drive = index % 2;
+
+    for (uint32_t seq = 0; seq < LK_MESSAGES && !p->err; seq++) {
+        unsigned char msg[200], back[256];
+        DWORD len = 12 + rand_r(&seed) % (sizeof msg - 12), got = 0, err;
+        uint32_t sum = 0;
+        memcpy(msg, &index, 4);
+        memcpy(msg + 4, &seq, 4);
+        for (DWORD i = 12; i < len; i++)
+            sum += msg[i] = (unsigned char)(seq * 31 + i);
+        memcpy(msg + 8, &sum, 4);
+        /* A cancelled write sent nothing (a message is never cut): it
+         * goes again.  A cancelled read took nothing: it goes again. */
+        while ((err = lk_io(p->client, 1, msg, len, &got, ev, drive, 0)) ==
+               ERROR_OPERATION_ABORTED)
+            p->aborted++;
+        if (err || got != len) {
+            p->err = err ? err : 1;
+            break;
+        }
+        while ((err = lk_io(p->client, 0, back, sizeof back, &got, ev, drive,
+                            rand_r(&seed) % 5 == 0)) ==
+               ERROR_OPERATION_ABORTED)
+            p->aborted++;
+        if (err) {
+            p->err = err;
+            break;
+        }
+        if (got != len || memcmp(back, msg, len) != 0)
+            p->bad++;
+    }
+    pthread_mutex_lock(&p->lock);
+    p->closed = 1;
+    CloseHandle(p->client);
+    pthread_mutex_unlock(&p->lock);
+    CloseHandle(ev);
+    atomic_fetch_sub(&lk.clients_left, 1);
+    return NULL;
+}
+
+/* Cancels the clients' operations at random while they run. */
+static void *lk_canceller(void *arg)
+{
+    unsigned seed = 12345;
+    (void)arg;
+    while (atomic_load(&lk.clients_left) > 0) {
+        struct lk_pair *p = &lk.pair[rand_r(&seed) % LK_PAIRS];
+        pthread_mutex_lock(&p->lock);
+        if (!p->closed && CancelIoEx(p->client, NULL))
+            atomic_fetch_add(&lk.cancels, 1);
+        pthread_mutex_unlock(&p->lock);
+        sched_yield();
+    }
+    return NULL;
+}
+
+/* Makes and closes pipe pairs with operations pending, some on the port,
+ * while the others run: queues made and freed, descriptor numbers taken
+ * again by other objects, closes that end pending operations. */
+static void *lk_churn(void *arg)
+{
+    const char *name = arg;
+    unsigned seed = 777;
+    for (int i = 0; i < LK_CHURN; i++) {
+        HANDLE s, c, ev = CreateEventA(NULL, TRUE, FALSE, NULL);
+        OVERLAPPED ov;
+        char buf[16];
+        int on_port = i % 2, client_first = rand_r(&seed) % 2;
+        s = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+                             PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE,
+                             PIPE_UNLIMITED_INSTANCES, 4096, 4096, 0, NULL);
+        c = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL,
+                        OPEN_EXISTING, FILE_FLAG_OVERLAPPED, NULL);
+        if (s == INVALID_HANDLE_VALUE || c == INVALID_HANDLE_VALUE) {
+            fprintf(stderr, "churn %d: %s failed: %lu\n", i,
+                    s == INVALID_HANDLE_VALUE ? "CreateNamedPipeA"
+                                              : "CreateFileA",
+                    (unsigned long)GetLastError());
+            atomic_fetch_add(&lk.churn_errors, 1);
+            break;
+        }
+        if (on_port &&
+            CreateIoCompletionPort(s, lk.port, LK_CHURN_KEY, 0) != lk.port)
+            atomic_fetch_add(&lk.churn_errors, 1);
+        memset(&ov, 0, sizeof ov);
+        ov.hEvent = ev;
+        if (ReadFile(s, buf, sizeof buf, NULL, &ov) ||
+            GetLastError() != ERROR_IO_PENDING) {
+            fprintf(stderr, "churn %d: ReadFile: %lu\n", i,
+                    (unsigned long)GetLastError());
+            atomic_fetch_add(&lk.churn_errors, 1);
+        }
+        if (client_first)
+            CloseHandle(c);
+        CloseHandle(s);
+        if (!client_first)
+            CloseHandle(c);
+        /* Ended by the client's close (STATUS_PIPE_BROKEN) or by the
+         * close of the server end's last handle (STATUS_CANCELLED). */
+        if (WaitForSingleObject(ev, WAIT_MS) != WAIT_OBJECT_0 ||
+            (ov.Internal != 0xC000014Bu && ov.Internal != 0xC0000120u)) {
+            fprintf(stderr, "churn %d: the read ended with 0x%lx\n", i,
+                    (unsigned long)ov.Internal);
+            atomic_fetch_add(&lk.churn_errors, 1);
+        }
+        CloseHandle(ev);
+        atomic_fetch_add(&lk.churned, 1);
+    }
+    return NULL;
+}
+
+static void test_engine_locks_in_process(void)
+{
+    const char *name = pipe_name("locks"), *churn = pipe_name("churn");
+    pthread_t ct[LK_PAIRS], canceller, churner;
+    HANDLE w[LK_WORKERS];
+    long aborted = 0, bad = 0;
+
+    memset(&lk, 0, sizeof lk);
+    atomic_init(&lk.clients_left, LK_PAIRS);
+    atomic_init(&lk.pairs_left, LK_PAIRS);
+    lk.port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
+    CHECK(lk.port != NULL);
+    for (int i = 0; i < LK_PAIRS; i++) {
+        struct lk_pair *p = &lk.pair[i];
+        DWORD mode = PIPE_READMODE_MESSAGE;
+        pthread_mutex_init(&p->lock, NULL);
+        p->server = CreateNamedPipeA(
+            name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+            PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE,
+            PIPE_UNLIMITED_INSTANCES, 4096, 4096, 0, NULL);
+        CHECK(p->server != INVALID_HANDLE_VALUE);
+        CHECK(CreateIoCompletionPort(p->server, lk.port, (ULONG_PTR)i, 0) ==
+              lk.port);
+        CHECK_FAILS(ConnectNamedPipe(p->server, &p->ov), ERROR_IO_PENDING);
+        p->client = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL,
+                                OPEN_EXISTING, FILE_FLAG_OVERLAPPED, NULL);
+        CHECK(p->client != INVALID_HANDLE_VALUE);
+        CHECK(SetNamedPipeHandleState(p->client, &mode, NULL, NULL));
+    }
+    for (int i = 0; i < LK_WORKERS; i++)
+        w[i] = CreateThread(NULL, 0, lk_worker, NULL, 0, NULL);
+    for (int i = 0; i < LK_PAIRS; i++)
+        CHECK_EQ(pthread_create(&ct[i], NULL, lk_client, &lk.pair[i]), 0);
+    CHECK_EQ(pthread_create(&canceller, NULL, lk_canceller, NULL), 0);
+    CHECK_EQ(pthread_create(&churner, NULL, lk_churn, (void *)churn), 0);
+    for (int i = 0; i < LK_PAIRS; i++)
+        pthread_join(ct[i], NULL);
+    pthread_join(canceller, NULL);
+    pthread_join(churner, NULL);
+    for (int i = 0; i < LK_WORKERS; i++) {
+        CHECK_EQ(WaitForSingleObject(w[i], 60000), WAIT_OBJECT_0);
+        CloseHandle(w[i]);
+    }
+    for (int i = 0; i < LK_PAIRS; i++) {
+        struct lk_pair *p = &lk.pair[i];
+        if (p->err || p->bad)
+            fprintf(stderr, "pair %d: error %lu, %ld bad echoes\n", i,
+                    (unsigned long)p->err, p->bad);
+        CHECK_EQ(p->err, 0);
+        aborted += p->aborted;
+        bad += p->bad;
+        CloseHandle(p->server);
+        pthread_mutex_destroy(&p->lock);
+    }
+    printf("     %ld cancels, %ld aborted operations, %ld pairs churned\n",
+           atomic_load(&lk.cancels), aborted, atomic_load(&lk.churned));
+    CHECK_EQ(bad, 0);
+    CHECK_EQ(atomic_load(&lk.echoed), (long)LK_PAIRS * LK_MESSAGES);
+    CHECK_EQ(atomic_load(&lk.worker_errors), 0);
+    CHECK_EQ(atomic_load(&lk.churn_errors), 0);
+    CHECK_EQ(atomic_load(&lk.churned), LK_CHURN);
+    CHECK(aborted > 0);
+    CloseHandle(lk.port);
+}
+
 int main(int argc, char **argv)
 {
     if (getenv("WINIPC_TEST_CANCEL_ONE_IN"))
@@ -813,5 +1127,6 @@ int main(int argc, char **argv)
     RUN(test_exchange_with_cancels);
     RUN(test_port_thousand_clients);
     RUN(test_killed_client);
+    RUN(test_engine_locks_in_process);
     return TEST_SUMMARY();
 }

@@ -1,16 +1,30 @@
 /*
  * io.c: the I/O engine (see io.h and docs/overlapped.md).
  *
- * One lock guards everything here: the objects' queues, the watches, the
- * run list, and each operation's fields that the threads running the
- * engine share.  An operation's progress (io_progress) runs outside the
- * lock, marked busy, so a slow system call never holds up the other
- * objects; no two threads ever run progress for the same operation, and
- * an operation that is not its queue's head never runs.
+ * Locks.  Each object's queue has a lock of its own (q->lock): it guards
+ * the queue's operations (every field of an io_op), its watches (all but
+ * their place in the watch table), its port, key and modes.  Two threads
+ * serving two pipes never wait for each other here.  What the threads
+ * share besides, each lock held briefly and never around a system call:
+ *   - the watch table (descriptor -> watch): a lock per bucket;
+ *   - the link table (io_link -> queues): a lock per bucket;
+ *   - engine.lock: the engine thread, the list of queues whose operations
+ *     have a deadline, and the condition wipc_io_kick sleeps on.
+ * A thread holds one queue's lock at most, and takes a table's or the
+ * engine's lock while it holds it or without it, never the other way
+ * round.  A thread that finds a queue through a table (a descriptor that
+ * epoll reported, a link, a deadline) takes a reference on its object
+ * while it holds the table's lock, unless the object is being destroyed
+ * already, and locks the queue once it has let the table go.  Counters
+ * that several queues' threads change are atomic.
  *
- * Completions are delivered outside the lock too: delivering drops the
- * operation's references, and the last reference to an object destroys
- * it, which comes back here (wipc_io_forget).
+ * An operation's progress (io_progress) runs outside its queue's lock,
+ * marked busy, so a slow system call never holds up the other threads; no
+ * two threads ever run progress for the same operation, and an operation
+ * that is not its queue's head never runs.  Completions are delivered
+ * outside every lock: delivering drops the operation's references, and
+ * the last reference to an object destroys it, which comes back here
+ * (wipc_io_forget).
  *
  * Who runs the engine: any thread.  A head operation that must wait for a
  * descriptor is watched in an epoll set (a "watch" per descriptor, shared
@@ -22,10 +36,13 @@
  * engine thread sleeps in the engine's set, and looks at a port's set
  * only when no thread has waited in the port for a while.
  *
- * Only what can go on is visited: an operation joins the run list when
- * its descriptor is reported, when it becomes its queue's head, when it
- * is cancelled, or when its time is up (operations with a time are on the
- * timed list, which is short: connects looking for a dead claimer).
+ * Only what can go on is visited: an operation is marked to run when its
+ * descriptor is reported, when it becomes its queue's head, when it is
+ * cancelled, or when its time is up, and the thread that marks it runs
+ * its queue before it lets the queue go (io_drain).  The queues whose
+ * operations have a time (connects looking for a dead claimer) are on a
+ * list, which the engine thread and the ports' waiting threads look at
+ * when a time is up.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -35,24 +52,22 @@
 #include "apc.h"
 #include "io.h"
 
-/* Why an operation is on the run list (io_op.run). */
+/* Why an operation is to run (io_op.run). */
 #define IO_RUN_FRESH 1u    /* new head of its queue: try without waiting */
 #define IO_RUN_READY 2u    /* its descriptor was reported */
 #define IO_RUN_TIMEOUT 4u  /* its wait_ms ran out */
 #define IO_RUN_CANCEL 8u   /* cancelled */
 
+/* Every field under its queue's lock. */
 struct io_op {
     struct wipc_io io;
-    struct io_op *next; /* in its queue */
+    struct io_op *next; /* in its queue, then in a struct io_done */
     struct wipc_io_queue *q;
     struct wipc_io_notify notify;
     DWORD tid;        /* the thread that started it (CancelIo) */
     int busy;         /* its progress runs now, outside the lock */
     int helped;       /* busy in wipc_io_help: polled by its waiter */
-    unsigned run;     /* IO_RUN_*: on the run list */
-    struct io_op *rprev, *rnext;
-    int timed;        /* on the timed list */
-    struct io_op *tprev, *tnext;
+    unsigned run;     /* IO_RUN_*: to run */
     struct io_watch *watch; /* the watch it waits in, or NULL */
     struct io_op *wnext;    /* the watch's next operation */
     int immediate; /* completed in the call that started it */
@@ -66,6 +81,7 @@ struct io_op {
 };
 
 struct wipc_io_queue {
+    wipc_mutex lock;
     struct wipc_object *obj;
     struct io_op *head[WIPC_IO_KINDS], *tail[WIPC_IO_KINDS];
     /* The file object's own signal: the eventfd is made only when a
@@ -76,22 +92,37 @@ struct wipc_io_queue {
     ULONG_PTR key;
     UCHAR modes; /* SetFileCompletionNotificationModes */
     struct io_watch *watches; /* the watches this object's descriptors own */
+    /* In the link table (its bucket's lock, and this queue's to write). */
     uint64_t link; /* obj->io_link when an operation last waited */
-    struct wipc_io_queue *lnext; /* in engine.links[link % IO_LINK_BUCKETS] */
-    unsigned delivering; /* its operations finished, not yet delivered */
+    struct wipc_io_queue *lnext;
+    /* The first deadline of its head operations (UINT64_MAX: none); on
+     * engine.timed while it has one (timed: engine.lock and this
+     * queue's lock to write). */
+    _Atomic uint64_t first_deadline;
+    int timed;
+    struct wipc_io_queue *tprev, *tnext;
+    atomic_uint delivering; /* its operations finished, not yet delivered */
 };
 
 /* A descriptor in an epoll set, and the head operations waiting for it.
  * It stays in the set, disarmed, when they are gone: the next operation
- * re-arms it with one epoll_ctl. */
+ * re-arms it with one epoll_ctl.  Its owner's lock guards it, but hnext
+ * (its bucket's lock) and hashed. */
 struct io_watch {
     int fd;
     int epfd;        /* the set it is in */
+    int in_port;     /* epfd is a port's (counted in engine.port_waits) */
     unsigned events; /* what it is armed for (0: disarmed or not in) */
     int added;       /* in the set */
     struct io_op *ops;
+    /* What its operations wait for: read without the owner's lock by a
+     * kick that looks at every descriptor. */
+    atomic_uint want;
     struct wipc_io_queue *owner;
-    struct io_watch *hnext; /* in engine.watches[fd % IO_WATCH_BUCKETS] */
+    /* 0 once another object's descriptor took its number in the table
+     * (this one was closed): its owner frees it at its next look. */
+    atomic_int hashed;
+    struct io_watch *hnext; /* in its bucket */
     struct io_watch *qnext; /* in owner->watches */
 };
 
@@ -107,175 +138,272 @@ struct io_watch {
 
 static struct {
     wipc_mutex lock;
-    int wake_fd;
-    int epfd;
-    int thread; /* the engine thread runs */
-    struct io_op *run_first, *run_last;
-    struct io_op *timed;
-    uint64_t sleep_until; /* the engine thread's wake-up time (UINT64_MAX) */
-    unsigned queued; /* operations in the queues (read without the lock
-                      * by wipc_io_kick, with __atomic) */
-    unsigned delivering; /* finished, not yet delivered (io_flush_done) */
-    unsigned progressing; /* io_run_locked calls running (not helpers) */
-    unsigned port_waits; /* operations waiting in ports' sets */
-    int ticking; /* the engine thread looks at idle ports */
-    struct io_watch *watches[IO_WATCH_BUCKETS];
-    struct wipc_io_queue *links[IO_LINK_BUCKETS]; /* queues by link */
+    atomic_int wake_fd;
+    atomic_int epfd;
+    atomic_int thread; /* the engine thread runs */
+    struct wipc_io_queue *timed; /* queues with a deadline */
+    atomic_uint ntimed;          /* how many */
+    /* The engine thread's wake-up time while it sleeps (UINT64_MAX). */
+    _Atomic uint64_t sleep_until;
+    atomic_uint queued;      /* operations in the queues (wipc_io_kick) */
+    atomic_uint delivering;  /* finished, not yet delivered */
+    atomic_uint progressing; /* progress calls running (not helpers) */
+    atomic_uint port_waits;  /* operations waiting in ports' sets */
+    atomic_int ticking;      /* the engine thread looks at idle ports */
     /* Threads in wipc_io_kick waiting for an operation that another
-     * thread runs or delivers; told on kick_cond when one is done. */
-    unsigned kick_waiters;
+     * thread runs or delivers; kick_seq counts the times they were told
+     * (on kick_cond) that one was. */
+    atomic_uint kick_waiters;
+    unsigned kick_seq;
     wipc_cond kick_cond;
+    atomic_int tables_ready;
 } engine = {.lock = WIPC_MUTEX_INIT, .wake_fd = -1, .epfd = -1,
-          .sleep_until = UINT64_MAX, .kick_cond = WIPC_COND_INIT};
+            .sleep_until = UINT64_MAX, .kick_cond = WIPC_COND_INIT};
+
+static struct io_wbucket {
+    wipc_mutex lock;
+    struct io_watch *first;
+} io_watches[IO_WATCH_BUCKETS];
+
+static struct io_lbucket {
+    wipc_mutex lock;
+    struct wipc_io_queue *first;
+} io_links[IO_LINK_BUCKETS];
+
+/* The tables' locks, made before the first queue. */
+static void io_tables_init(void)
+{
+    if (atomic_load_explicit(&engine.tables_ready, memory_order_acquire))
+        return;
+    wipc_mutex_lock(&engine.lock);
+    if (!atomic_load_explicit(&engine.tables_ready, memory_order_relaxed)) {
+        for (int i = 0; i < IO_WATCH_BUCKETS; i++)
+            wipc_mutex_init(&io_watches[i].lock);
+        for (int i = 0; i < IO_LINK_BUCKETS; i++)
+            wipc_mutex_init(&io_links[i].lock);
+        atomic_store_explicit(&engine.tables_ready, 1, memory_order_release);
+    }
+    wipc_mutex_unlock(&engine.lock);
+}
+
+static struct io_wbucket *io_wbucket(int fd)
+{
+    return &io_watches[(unsigned)fd % IO_WATCH_BUCKETS];
+}
+
+static struct io_lbucket *io_lbucket(uint64_t link)
+{
+    return &io_links[link % IO_LINK_BUCKETS];
+}
+
+/* A reference on obj, found in a table, unless its last one is gone (it
+ * is on its way to wipc_io_forget, which takes it out of the table). */
+static int io_grab_live(struct wipc_object *obj)
+{
+    long r = atomic_load(&obj->refcount);
+    while (r > 0)
+        if (atomic_compare_exchange_weak(&obj->refcount, &r, r + 1))
+            return 1;
+    return 0;
+}
 
 /* Tells the threads in wipc_io_kick that an operation stopped running or
- * was delivered (lock held). */
-static void io_kick_tell_locked(void)
+ * was delivered. */
+static void io_kick_tell(void)
 {
-    if (__atomic_load_n(&engine.kick_waiters, __ATOMIC_SEQ_CST))
-        wipc_cond_broadcast(&engine.kick_cond);
+    if (atomic_load(&engine.kick_waiters) == 0)
+        return;
+    wipc_mutex_lock(&engine.lock);
+    engine.kick_seq++;
+    wipc_cond_broadcast(&engine.kick_cond);
+    wipc_mutex_unlock(&engine.lock);
 }
 
-static void io_wake_locked(void);
-static void io_op_unwatch(struct io_op *op);
+/* ---- The engine's set and thread ---------------------------------------------- */
 
-/* ---- The run list and the timed list ---------------------------------------- */
+static void *io_thread(void *arg);
 
-static void io_run_push(struct io_op *op, unsigned why)
+/* The engine's epoll set and its wake-up eventfd, made on first use
+ * (engine.lock held). */
+static int io_engine_ready_locked(void)
 {
-    if (!op->run) {
-        op->rnext = NULL;
-        op->rprev = engine.run_last;
-        if (engine.run_last)
-            engine.run_last->rnext = op;
-        else
-            engine.run_first = op;
-        engine.run_last = op;
+    int wake = atomic_load(&engine.wake_fd), ep;
+    if (atomic_load(&engine.epfd) >= 0)
+        return 1;
+    if (wake < 0) {
+        if (wipc_plat_eventfd(0, &wake) != 0)
+            return 0;
+        atomic_store(&engine.wake_fd, wake);
     }
-    op->run |= why;
+    if (wipc_plat_epoll_create(&ep) != 0)
+        return 0;
+    if (wipc_plat_epoll_set(ep, wake, WIPC_PLAT_POLL_IN, 1) != 0) {
+        wipc_plat_close(ep);
+        return 0;
+    }
+    atomic_store(&engine.epfd, ep);
+    return 1;
 }
 
-static void io_run_remove(struct io_op *op)
+/* The engine's set (-1 if it cannot be made). */
+static int io_engine_epfd(void)
 {
-    if (!op->run)
-        return;
-    if (op->rprev)
-        op->rprev->rnext = op->rnext;
-    else
-        engine.run_first = op->rnext;
-    if (op->rnext)
-        op->rnext->rprev = op->rprev;
-    else
-        engine.run_last = op->rprev;
-    op->run = 0;
-    op->rprev = op->rnext = NULL;
+    int ep = atomic_load(&engine.epfd);
+    if (ep >= 0)
+        return ep;
+    wipc_mutex_lock(&engine.lock);
+    io_engine_ready_locked();
+    wipc_mutex_unlock(&engine.lock);
+    return atomic_load(&engine.epfd);
 }
 
-static void io_timed_add(struct io_op *op)
+/* Wakes the engine thread, starting it the first time (engine.lock
+ * held). */
+static void io_wake_locked(void)
 {
-    if (op->timed)
+    if (!io_engine_ready_locked())
         return;
-    op->timed = 1;
-    op->tprev = NULL;
-    op->tnext = engine.timed;
-    if (engine.timed)
-        engine.timed->tprev = op;
-    engine.timed = op;
+    if (!atomic_load(&engine.thread) &&
+        wipc_plat_thread_start_quiet(io_thread, NULL, 0) == 0)
+        atomic_store(&engine.thread, 1);
+    wipc_plat_eventfd_set(atomic_load(&engine.wake_fd));
 }
 
-static void io_timed_remove(struct io_op *op)
+static void io_wake(void)
 {
-    if (!op->timed)
-        return;
-    if (op->tprev)
-        op->tprev->tnext = op->tnext;
-    else
-        engine.timed = op->tnext;
-    if (op->tnext)
-        op->tnext->tprev = op->tprev;
-    op->timed = 0;
-    op->tprev = op->tnext = NULL;
+    wipc_mutex_lock(&engine.lock);
+    io_wake_locked();
+    wipc_mutex_unlock(&engine.lock);
 }
 
-/* The operations whose time is up go to the run list; returns the first
- * time still ahead (UINT64_MAX: none). */
-static uint64_t io_expire_locked(uint64_t now)
+/* ---- Deadlines ------------------------------------------------------------------ */
+
+/* q's first deadline again, after its head operations changed (q's lock
+ * held): q joins or leaves engine.timed, and the engine thread is woken
+ * for a deadline before the time it sleeps towards. */
+static void io_timed_update(struct wipc_io_queue *q)
 {
     uint64_t first = UINT64_MAX;
-    for (struct io_op *op = engine.timed, *next; op; op = next) {
-        next = op->tnext;
-        if (op->deadline <= now) {
-            io_timed_remove(op);
-            io_run_push(op, IO_RUN_TIMEOUT);
-        } else if (op->deadline < first) {
-            first = op->deadline;
+    for (int k = 0; k < WIPC_IO_KINDS; k++) {
+        struct io_op *o = q->head[k];
+        if (o && !o->busy && o->deadline < first)
+            first = o->deadline;
+    }
+    atomic_store(&q->first_deadline, first);
+    if (first == UINT64_MAX && !q->timed)
+        return;
+    if (first != UINT64_MAX && q->timed &&
+        first >= atomic_load(&engine.sleep_until))
+        return;
+    wipc_mutex_lock(&engine.lock);
+    if (first == UINT64_MAX) {
+        if (q->tprev)
+            q->tprev->tnext = q->tnext;
+        else
+            engine.timed = q->tnext;
+        if (q->tnext)
+            q->tnext->tprev = q->tprev;
+        q->tprev = q->tnext = NULL;
+        q->timed = 0;
+        atomic_fetch_sub(&engine.ntimed, 1);
+    } else {
+        if (!q->timed) {
+            q->tprev = NULL;
+            q->tnext = engine.timed;
+            if (engine.timed)
+                engine.timed->tprev = q;
+            engine.timed = q;
+            q->timed = 1;
+            atomic_fetch_add(&engine.ntimed, 1);
         }
+        if (first < atomic_load(&engine.sleep_until))
+            io_wake_locked();
+    }
+    wipc_mutex_unlock(&engine.lock);
+}
+
+/* The queues whose first deadline is up at now, each with a reference on
+ * its object, into due (at most max); *first: the first deadline still
+ * ahead (UINT64_MAX: none). */
+static size_t io_due(uint64_t now, struct wipc_io_queue **due, size_t max,
+                     uint64_t *first)
+{
+    size_t n = 0;
+    *first = UINT64_MAX;
+    if (atomic_load(&engine.ntimed) == 0)
+        return 0;
+    wipc_mutex_lock(&engine.lock);
+    for (struct wipc_io_queue *q = engine.timed; q; q = q->tnext) {
+        uint64_t d = atomic_load(&q->first_deadline);
+        if (d <= now && n < max && io_grab_live(q->obj))
+            due[n++] = q;
+        else if (d < *first)
+            *first = d;
+    }
+    wipc_mutex_unlock(&engine.lock);
+    return n;
+}
+
+struct io_done;
+static void io_run_queue(struct wipc_io_queue *q);
+
+/* Runs the queues whose time is up; returns the first deadline still
+ * ahead (UINT64_MAX: none). */
+static uint64_t io_expire(void)
+{
+    uint64_t first = UINT64_MAX;
+    for (int round = 0; round < 64; round++) {
+        struct wipc_io_queue *due[16];
+        size_t n = io_due(wipc_plat_now_ms(), due, 16, &first);
+        for (size_t i = 0; i < n; i++) {
+            struct wipc_object *obj = due[i]->obj;
+            io_run_queue(due[i]);
+            wipc_object_release(obj);
+        }
+        if (n < 16)
+            break;
     }
     return first;
 }
 
-/* ---- Watches ----------------------------------------------------------------- */
-
-/* The epoll set and the wake-up eventfd, made on first use (lock held). */
-static int io_engine_ready_locked(void)
+int wipc_io_next_timeout(void)
 {
-    if (engine.wake_fd < 0 && wipc_plat_eventfd(0, &engine.wake_fd) != 0)
-        return 0;
-    if (engine.epfd < 0) {
-        if (wipc_plat_epoll_create(&engine.epfd) != 0)
-            return 0;
-        if (wipc_plat_epoll_set(engine.epfd, engine.wake_fd, WIPC_PLAT_POLL_IN,
-                                1) != 0) {
-            wipc_plat_close(engine.epfd);
-            engine.epfd = -1;
-            return 0;
-        }
+    uint64_t first = UINT64_MAX, now;
+    if (atomic_load(&engine.ntimed) == 0)
+        return -1;
+    wipc_mutex_lock(&engine.lock);
+    for (struct wipc_io_queue *q = engine.timed; q; q = q->tnext) {
+        uint64_t d = atomic_load(&q->first_deadline);
+        if (d < first)
+            first = d;
     }
-    return 1;
+    wipc_mutex_unlock(&engine.lock);
+    if (first == UINT64_MAX)
+        return -1;
+    now = wipc_plat_now_ms();
+    return first <= now ? 0
+           : first - now > INT_MAX ? INT_MAX
+                                   : (int)(first - now);
 }
 
-static struct io_watch **io_watch_slot(int fd)
-{
-    struct io_watch **pp = &engine.watches[(unsigned)fd % IO_WATCH_BUCKETS];
-    while (*pp && (*pp)->fd != fd)
-        pp = &(*pp)->hnext;
-    return pp;
-}
+/* ---- Watches ------------------------------------------------------------------ */
 
-static void io_watch_unown(struct io_watch *w)
-{
-    if (!w->owner)
-        return;
-    for (struct io_watch **pp = &w->owner->watches; *pp; pp = &(*pp)->qnext)
-        if (*pp == w) {
-            *pp = w->qnext;
-            break;
-        }
-    w->owner = NULL;
-    w->qnext = NULL;
-}
-
-/* Out of its set and freed (lock held; no operation waits in it). */
-static void io_watch_free(struct io_watch *w)
-{
-    struct io_watch **pp = io_watch_slot(w->fd);
-    if (*pp == w)
-        *pp = w->hnext;
-    if (w->added)
-        wipc_plat_epoll_del(w->epfd, w->fd);
-    io_watch_unown(w);
-    free(w);
-}
-
-/* Arms w for what its operations wait for, if it is not armed for that
- * already (lock held).  Those on the run list are left out: they look
- * again when they run. */
-static void io_watch_sync(struct io_watch *w)
+/* What w's operations wait for; the ones marked to run left out if
+ * waiting (they look again when they run). */
+static unsigned io_watch_wanted(const struct io_watch *w, int waiting)
 {
     unsigned want = 0;
-    for (struct io_op *op = w->ops; op; op = op->wnext)
-        if (!op->run)
+    for (const struct io_op *op = w->ops; op; op = op->wnext)
+        if (!waiting || !op->run)
             want |= op->io.wait_events;
+    return want;
+}
+
+/* Arms w for what its waiting operations wait for, if it is not armed for
+ * that already (owner's lock held). */
+static void io_watch_sync(struct io_watch *w)
+{
+    unsigned want = io_watch_wanted(w, 1);
     if (!want || (w->added && (w->events & want) == want))
         return;
     if (wipc_plat_epoll_set(w->epfd, w->fd, want | w->events, !w->added) ==
@@ -285,114 +413,29 @@ static void io_watch_sync(struct io_watch *w)
     }
 }
 
-static void io_link_remove(struct wipc_io_queue *q)
+/* The engine thread keeps an eye on ports nobody waits in while some
+ * operation waits in a port's set: one more such operation. */
+static void io_port_wait_add(void)
 {
-    struct wipc_io_queue **pp = &engine.links[q->link % IO_LINK_BUCKETS];
-    if (!q->link)
-        return;
-    for (; *pp; pp = &(*pp)->lnext)
-        if (*pp == q) {
-            *pp = q->lnext;
-            break;
-        }
-    q->link = 0;
-    q->lnext = NULL;
-}
-
-/* q is found by its object's link from now on (lock held). */
-static void io_link_update(struct wipc_io_queue *q)
-{
-    uint64_t link = atomic_load(&q->obj->io_link);
-    if (link == q->link)
-        return;
-    io_link_remove(q);
-    if (link) {
-        struct wipc_io_queue **pp = &engine.links[link % IO_LINK_BUCKETS];
-        q->link = link;
-        q->lnext = *pp;
-        *pp = q;
-    }
-}
-
-/* The set op's descriptor is watched in: its port's, or the engine's
- * (lock held); -1 if none can be made. */
-static int io_op_epfd(const struct io_op *op)
-{
-    if (op->q->port)
-        return wipc_io_port_epfd(op->q->port);
-    return io_engine_ready_locked() ? engine.epfd : -1;
-}
-
-/* op waits for its wait_fd from now on (lock held).  If it cannot be
- * watched, its deadline makes the engine look at it (every 10 ms). */
-static void io_op_watch(struct io_op *op)
-{
-    struct io_watch **pp, *w;
-    int epfd;
-    if (op->io.wait_fd < 0 || !op->io.wait_events)
-        return;
-    epfd = io_op_epfd(op);
-    if (epfd < 0)
-        goto poll;
-    pp = io_watch_slot(op->io.wait_fd);
-    w = *pp;
-    if (w && (w->owner != op->q || w->epfd != epfd)) {
-        /* The number was another object's descriptor (closed since), or
-         * this object has been associated with a port: start again. */
-        while (w->ops) {
-            /* Waiting for a descriptor they no longer have: they look
-             * again. */
-            struct io_op *old = w->ops;
-            io_op_unwatch(old);
-            io_run_push(old, IO_RUN_READY);
+    if (atomic_fetch_add(&engine.port_waits, 1) == 0 &&
+        !atomic_load(&engine.ticking)) {
+        wipc_mutex_lock(&engine.lock);
+        if (!atomic_load(&engine.ticking)) {
+            atomic_store(&engine.ticking, 1);
             io_wake_locked();
         }
-        if (w->added)
-            wipc_plat_epoll_del(w->epfd, w->fd);
-        w->added = 0;
-        w->events = 0;
-        w->epfd = epfd;
-        io_watch_unown(w);
-        w->owner = op->q;
-        w->qnext = op->q->watches;
-        op->q->watches = w;
+        wipc_mutex_unlock(&engine.lock);
     }
-    if (!w) {
-        if (!(w = calloc(1, sizeof *w)))
-            goto poll;
-        w->fd = op->io.wait_fd;
-        w->epfd = epfd;
-        w->owner = op->q;
-        w->qnext = op->q->watches;
-        op->q->watches = w;
-        *pp = w;
-    }
-    op->watch = w;
-    op->wnext = w->ops;
-    w->ops = op;
-    io_watch_sync(w);
-    io_link_update(op->q);
-    if (w->epfd != engine.epfd && engine.port_waits++ == 0 &&
-        !engine.ticking) {
-        /* The engine thread keeps an eye on ports nobody waits in. */
-        engine.ticking = 1;
-        io_wake_locked();
-    }
-    return;
-poll:
-    if (op->deadline > wipc_plat_now_ms() + 10)
-        op->deadline = wipc_plat_now_ms() + 10;
-    io_timed_add(op);
 }
 
-/* op waits no longer (lock held).  Its watch stays in its set; armed
- * for nobody, it is disarmed (one epoll_ctl), or a later report would wake
- * a thread for nothing (a GetOverlappedResult that took its operation
- * over, an operation that another call completed). */
+/* op waits no longer (its queue's lock held).  Its watch stays in its
+ * set; armed for nobody, it is disarmed (one epoll_ctl), or a later
+ * report would wake a thread for nothing (a GetOverlappedResult that took
+ * its operation over, an operation that another call completed). */
 static void io_op_unwatch(struct io_op *op)
 {
     struct io_watch *w = op->watch;
-    unsigned want = 0;
+    unsigned want;
     if (!w)
         return;
     for (struct io_op **pp = &w->ops; *pp; pp = &(*pp)->wnext)
@@ -400,47 +443,149 @@ static void io_op_unwatch(struct io_op *op)
             *pp = op->wnext;
             break;
         }
-    if (w->epfd != engine.epfd)
-        engine.port_waits--;
+    if (w->in_port)
+        atomic_fetch_sub(&engine.port_waits, 1);
     op->watch = NULL;
     op->wnext = NULL;
-    for (struct io_op *o = w->ops; o; o = o->wnext)
-        want |= o->io.wait_events;
-    if (w->added && w->events && !want &&
+    want = io_watch_wanted(w, 0);
+    atomic_store(&w->want, want);
+    if (w->added && w->events && !want && atomic_load(&w->hashed) &&
         wipc_plat_epoll_set(w->epfd, w->fd, 0, 0) == 0)
         w->events = 0;
 }
 
-/* The operations waiting for descriptors that set epfd reported go to the
- * run list; each reported watch is disarmed (lock held).  The engine
- * thread's wake-up, taken by another thread, is left set for it. */
-static void io_mark_events_locked(int epfd, const struct wipc_plat_pollfd *ev,
-                                  int n, int engine_thread)
+/* Its operations look again (the watch is going, or moving to another
+ * set): they leave it, marked to run (owner's lock held). */
+static void io_watch_empty(struct io_watch *w)
 {
-    for (int i = 0; i < n; i++) {
-        struct io_watch *w;
-        if (ev[i].fd == engine.wake_fd && epfd == engine.epfd) {
-            int was;
-            if (engine_thread)
-                wipc_plat_eventfd_reset(engine.wake_fd, &was);
-            wipc_plat_epoll_set(engine.epfd, engine.wake_fd,
-                                WIPC_PLAT_POLL_IN, 0);
+    while (w->ops) {
+        struct io_op *op = w->ops;
+        io_op_unwatch(op);
+        op->run |= IO_RUN_READY;
+    }
+}
+
+/* q's watch for descriptor fd, or NULL (q's lock held).  A watch whose
+ * number another object's descriptor took in the table meanwhile (this
+ * one was closed) is freed on the way. */
+static struct io_watch *io_queue_watch(struct wipc_io_queue *q, int fd)
+{
+    for (struct io_watch **pp = &q->watches, *w; (w = *pp) != NULL;) {
+        if (w->fd != fd) {
+            pp = &w->qnext;
             continue;
         }
-        w = *io_watch_slot(ev[i].fd);
-        if (!w)
-            continue;
-        if (w->epfd == epfd)
-            w->events = 0;
-        for (struct io_op *op = w->ops; op; op = op->wnext)
-            if (op->io.wait_events & ev[i].revents)
-                io_run_push(op, IO_RUN_READY);
-        /* Reported once, the descriptor is watched no more: armed again
-         * for those that wait for something else (a read, when a write
-         * sharing it was reported). */
-        if (w->epfd == epfd)
-            io_watch_sync(w);
+        if (atomic_load(&w->hashed))
+            return w;
+        io_watch_empty(w);
+        *pp = w->qnext;
+        free(w);
     }
+    return NULL;
+}
+
+static void io_link_remove(struct wipc_io_queue *q)
+{
+    struct io_lbucket *b;
+    if (!q->link)
+        return;
+    b = io_lbucket(q->link);
+    wipc_mutex_lock(&b->lock);
+    for (struct wipc_io_queue **pp = &b->first; *pp; pp = &(*pp)->lnext)
+        if (*pp == q) {
+            *pp = q->lnext;
+            break;
+        }
+    q->link = 0;
+    q->lnext = NULL;
+    wipc_mutex_unlock(&b->lock);
+}
+
+/* q is found by its object's link from now on (q's lock held). */
+static void io_link_update(struct wipc_io_queue *q)
+{
+    uint64_t link = atomic_load(&q->obj->io_link);
+    struct io_lbucket *b;
+    if (link == q->link)
+        return;
+    io_link_remove(q);
+    if (!link)
+        return;
+    b = io_lbucket(link);
+    wipc_mutex_lock(&b->lock);
+    q->link = link;
+    q->lnext = b->first;
+    b->first = q;
+    wipc_mutex_unlock(&b->lock);
+}
+
+/* op waits for its wait_fd from now on (its queue's lock held).  If it
+ * cannot be watched, its deadline makes the engine look at it (every
+ * 10 ms). */
+static void io_op_watch(struct io_op *op)
+{
+    struct wipc_io_queue *q = op->q;
+    struct io_watch *w;
+    int epfd, in_port = q->port != NULL;
+    if (op->io.wait_fd < 0 || !op->io.wait_events)
+        return;
+    epfd = in_port ? wipc_io_port_epfd(q->port) : io_engine_epfd();
+    if (epfd < 0)
+        goto poll;
+    w = io_queue_watch(q, op->io.wait_fd);
+    if (w && w->epfd != epfd) {
+        /* The object has been associated with a port since: its
+         * descriptor moves to the port's set, and what waited for it in
+         * the engine's looks again. */
+        io_watch_empty(w);
+        if (w->added)
+            wipc_plat_epoll_del(w->epfd, w->fd);
+        w->added = 0;
+        w->events = 0;
+        w->epfd = epfd;
+        w->in_port = in_port;
+    }
+    if (!w) {
+        struct io_wbucket *b = io_wbucket(op->io.wait_fd);
+        if (!(w = calloc(1, sizeof *w)))
+            goto poll;
+        w->fd = op->io.wait_fd;
+        w->epfd = epfd;
+        w->in_port = in_port;
+        w->owner = q;
+        atomic_init(&w->want, 0);
+        atomic_init(&w->hashed, 1);
+        wipc_mutex_lock(&b->lock);
+        for (struct io_watch **pp = &b->first; *pp; pp = &(*pp)->hnext)
+            if ((*pp)->fd == w->fd) {
+                /* Another object's, whose descriptor was closed: out of
+                 * the table (its owner frees it).  Whether the number is
+                 * still in the set, the set knows (wipc_plat_epoll_set
+                 * adds or changes as it must). */
+                struct io_watch *old = *pp;
+                *pp = old->hnext;
+                old->hnext = NULL;
+                atomic_store(&old->hashed, 0);
+                break;
+            }
+        w->hnext = b->first;
+        b->first = w;
+        wipc_mutex_unlock(&b->lock);
+        w->qnext = q->watches;
+        q->watches = w;
+    }
+    op->watch = w;
+    op->wnext = w->ops;
+    w->ops = op;
+    atomic_store(&w->want, io_watch_wanted(w, 0));
+    io_watch_sync(w);
+    io_link_update(q);
+    if (w->in_port)
+        io_port_wait_add();
+    return;
+poll:
+    if (op->deadline > wipc_plat_now_ms() + 10)
+        op->deadline = wipc_plat_now_ms() + 10;
 }
 
 /* ---- Statuses -------------------------------------------------------------- */
@@ -493,27 +638,44 @@ DWORD wipc_io_error_of(ULONG_PTR status)
 
 /* ---- Queues ---------------------------------------------------------------- */
 
-/* obj's queue, made on first use (lock held); NULL without memory. */
-static struct wipc_io_queue *io_queue_locked(struct wipc_object *obj)
+/* obj's queue, made on first use; NULL without memory. */
+static struct wipc_io_queue *io_queue_get(struct wipc_object *obj)
 {
-    struct wipc_io_queue *q = obj->io;
+    struct wipc_io_queue *q = __atomic_load_n(&obj->io, __ATOMIC_ACQUIRE);
+    struct wipc_io_queue *none = NULL;
     if (q)
         return q;
+    io_tables_init();
     q = calloc(1, sizeof *q);
     if (!q)
         return NULL;
+    wipc_mutex_init(&q->lock);
     q->obj = obj;
     /* A file object is signalled until its first operation starts. */
     atomic_init(&q->sig_fd, -1);
     atomic_init(&q->signalled, 1);
-    obj->io = q;
+    atomic_init(&q->first_deadline, UINT64_MAX);
+    atomic_init(&q->delivering, 0);
+    if (!__atomic_compare_exchange_n(&obj->io, &none, q, 0, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE)) {
+        /* Another thread made it first. */
+        wipc_mutex_destroy(&q->lock);
+        free(q);
+        return none;
+    }
     return q;
+}
+
+/* obj's queue if it has one. */
+static struct wipc_io_queue *io_queue_of(struct wipc_object *obj)
+{
+    return __atomic_load_n(&obj->io, __ATOMIC_ACQUIRE);
 }
 
 static void io_enqueue(struct wipc_io_queue *q, struct io_op *op)
 {
     enum wipc_io_kind k = op->io.kind;
-    __atomic_add_fetch(&engine.queued, 1, __ATOMIC_RELAXED);
+    atomic_fetch_add_explicit(&engine.queued, 1, memory_order_relaxed);
     op->next = NULL;
     op->q = q;
     if (q->tail[k])
@@ -523,15 +685,15 @@ static void io_enqueue(struct wipc_io_queue *q, struct io_op *op)
     q->tail[k] = op;
 }
 
-/* Takes op out of its queue and the engine's lists (lock held); the next
- * one, now the head, goes to the run list. */
+/* Takes op out of its queue and its watch (q's lock held); the next one,
+ * now the head, is marked to run. */
 static void io_unlink(struct wipc_io_queue *q, struct io_op *op)
 {
     enum wipc_io_kind k = op->io.kind;
     struct io_op *prev = NULL;
     io_op_unwatch(op);
-    io_run_remove(op);
-    io_timed_remove(op);
+    op->run = 0;
+    op->deadline = UINT64_MAX;
     for (struct io_op *o = q->head[k]; o; prev = o, o = o->next) {
         if (o != op)
             continue;
@@ -541,11 +703,11 @@ static void io_unlink(struct wipc_io_queue *q, struct io_op *op)
             q->head[k] = op->next;
         if (q->tail[k] == op)
             q->tail[k] = prev;
-        __atomic_sub_fetch(&engine.queued, 1, __ATOMIC_RELAXED);
+        atomic_fetch_sub_explicit(&engine.queued, 1, memory_order_relaxed);
         break;
     }
     if (q->head[k] && !q->head[k]->busy)
-        io_run_push(q->head[k], IO_RUN_FRESH);
+        q->head[k]->run |= IO_RUN_FRESH;
 }
 
 /* The file's own signal (set 1, reset 0); its eventfd if a thread waits
@@ -584,13 +746,14 @@ DWORD wipc_io_queue_routine(void (*routine)(DWORD, DWORD, OVERLAPPED *),
 
 /*
  * Delivers op's result through its channels, then frees it.  Called
- * without the lock.  The OVERLAPPED's byte count is written before its
+ * without a lock.  The OVERLAPPED's byte count is written before its
  * status, which HasOverlappedIoCompleted reads, and both before the
  * events are set: whoever sees the status or the event sees the count.
  */
 static void io_deliver(struct io_op *op)
 {
-    struct wipc_object *obj = op->q->obj;
+    struct wipc_io_queue *q = op->q;
+    struct wipc_object *obj = q->obj;
     OVERLAPPED *ov = op->notify.ov;
     if (ov) {
         __atomic_store_n(&ov->InternalHigh, (ULONG_PTR)op->io.done,
@@ -602,7 +765,7 @@ static void io_deliver(struct io_op *op)
     /* The file itself is signalled when there is no event to set (and
      * the program did not turn that off). */
     if (!op->notify.event && !(op->modes & FILE_SKIP_SET_EVENT_ON_HANDLE))
-        io_signal_file(op->q, 1);
+        io_signal_file(q, 1);
     /* A packet for the port, unless the event's low bit says not to, or
      * the call itself reported a success it was asked not to post. */
     if (op->port && !op->notify.routine &&
@@ -620,18 +783,14 @@ static void io_deliver(struct io_op *op)
     if (op->notify.routine)
         wipc_io_queue_routine(op->notify.routine, op->notify.routine_tid,
                               op->result, op->io.done, ov);
-    __atomic_sub_fetch(&op->q->delivering, 1, __ATOMIC_SEQ_CST);
-    if (__atomic_load_n(&engine.kick_waiters, __ATOMIC_SEQ_CST)) {
-        wipc_mutex_lock(&engine.lock);
-        io_kick_tell_locked();
-        wipc_mutex_unlock(&engine.lock);
-    }
+    atomic_fetch_sub(&q->delivering, 1);
+    io_kick_tell();
     free(op);
     wipc_object_release(obj);
 }
 
-/* Finished operations, chained through next, delivered once the lock is
- * let go. */
+/* Finished operations, chained through next, delivered once the locks
+ * are let go. */
 struct io_done {
     struct io_op *first, *last;
 };
@@ -642,19 +801,20 @@ static void io_flush_done(struct io_done *d)
     for (; op; op = next) {
         next = op->next;
         io_deliver(op);
-        __atomic_sub_fetch(&engine.delivering, 1, __ATOMIC_RELEASE);
+        atomic_fetch_sub_explicit(&engine.delivering, 1,
+                                  memory_order_release);
     }
     d->first = d->last = NULL;
 }
 
-/* Ends op with result (lock held): out of its queue, onto d. */
+/* Ends op with result (q's lock held): out of its queue, onto d. */
 static void io_finish_locked(struct wipc_io_queue *q, struct io_op *op,
                              DWORD result, struct io_done *d)
 {
     op->result = result;
     io_unlink(q, op);
-    __atomic_add_fetch(&engine.delivering, 1, __ATOMIC_RELEASE);
-    __atomic_add_fetch(&q->delivering, 1, __ATOMIC_RELEASE);
+    atomic_fetch_add_explicit(&engine.delivering, 1, memory_order_release);
+    atomic_fetch_add(&q->delivering, 1);
     op->port = q->port;
     op->key = q->key;
     op->modes = q->modes;
@@ -668,105 +828,137 @@ static void io_finish_locked(struct wipc_io_queue *q, struct io_op *op,
 
 /* ---- Progress -------------------------------------------------------------- */
 
-/* Runs op's progress outside the lock (held on entry and on return);
- * returns its result, ERROR_IO_PENDING if it must wait. */
-static DWORD io_run_locked(struct wipc_io_queue *q, struct io_op *op)
+/* Runs op's progress outside q's lock (held on entry and on return), and
+ * finishes it onto d if it is over; returns its result, ERROR_IO_PENDING
+ * if it waits again.  keep_error: an error is returned without finishing
+ * (the call that started it reports it). */
+static DWORD io_run_op(struct wipc_io_queue *q, struct io_op *op,
+                       struct io_done *d, int keep_error);
+
+static int io_is_error(DWORD result);
+
+static DWORD io_run_op(struct wipc_io_queue *q, struct io_op *op,
+                       struct io_done *d, int keep_error)
 {
     DWORD r;
     io_op_unwatch(op);
-    io_run_remove(op);
-    io_timed_remove(op);
+    op->run = 0;
+    op->deadline = UINT64_MAX;
     op->busy = 1;
     op->io.wait_fd = -1; /* looked at: progress says what to wait for next */
-    engine.progressing++;
-    wipc_mutex_unlock(&engine.lock);
+    atomic_fetch_add(&engine.progressing, 1);
+    wipc_mutex_unlock(&q->lock);
     r = q->obj->ops->io_progress(q->obj, &op->io);
-    wipc_mutex_lock(&engine.lock);
-    /* Under the same hold of the lock as the caller's io_finish_locked:
-     * progressing + delivering never reads 0 in between. */
-    engine.progressing--;
+    wipc_mutex_lock(&q->lock);
     op->busy = 0;
     op->io.timed_out = 0;
+    if (r == ERROR_IO_PENDING && op->cancel_err && !op->io.committed)
+        r = op->cancel_err;
     if (r == ERROR_IO_PENDING) {
-        if (op->cancel_err && !op->io.committed)
-            return op->cancel_err;
-        /* Still pending: a kick waiting for this run is done (one that
-         * ends is told once it is delivered). */
-        io_kick_tell_locked();
         op->deadline = op->io.wait_ms < 0
                            ? UINT64_MAX
                            : wipc_plat_now_ms() + (uint64_t)op->io.wait_ms;
-        if (op->deadline != UINT64_MAX)
-            io_timed_add(op);
         io_op_watch(op);
-        /* A deadline the engine thread does not sleep towards yet. */
-        if (op->deadline < engine.sleep_until)
-            io_wake_locked();
+    } else if (!(keep_error && io_is_error(r))) {
+        io_finish_locked(q, op, r, d);
     }
+    /* Finished or watched before it stops counting: progressing +
+     * delivering never reads 0 in between (the kick of an unknown peer). */
+    atomic_fetch_sub(&engine.progressing, 1);
+    if (r == ERROR_IO_PENDING)
+        io_kick_tell(); /* a kick waiting for this run is done */
     return r;
 }
 
-/* Runs every operation on the run list, and those whose time is up (lock
- * held; let go while each runs). */
-static void io_drain_locked(struct io_done *d)
+/* Runs q's head operations that are marked to run, or whose time is up
+ * (q's lock held; let go while each progresses); their completions go
+ * onto d. */
+static void io_drain(struct wipc_io_queue *q, struct io_done *d)
 {
-    struct io_op *op;
-    io_expire_locked(wipc_plat_now_ms());
-    while ((op = engine.run_first) != NULL) {
-        struct wipc_io_queue *q = op->q;
-        unsigned why = op->run;
-        DWORD r;
-        io_run_remove(op);
-        if (op->busy || q->head[op->io.kind] != op)
-            continue; /* its runner, or its turn, will come */
+    if (atomic_load(&q->first_deadline) != UINT64_MAX) {
+        uint64_t now = wipc_plat_now_ms();
+        for (int k = 0; k < WIPC_IO_KINDS; k++) {
+            struct io_op *o = q->head[k];
+            if (o && !o->busy && o->deadline <= now)
+                o->run |= IO_RUN_TIMEOUT;
+        }
+    }
+    for (;;) {
+        struct io_op *op = NULL;
+        unsigned why;
+        for (int k = 0; k < WIPC_IO_KINDS && !op; k++)
+            if (q->head[k] && q->head[k]->run && !q->head[k]->busy)
+                op = q->head[k];
+        if (!op)
+            break;
+        why = op->run;
         if (op->cancel_err && !op->io.committed) {
             io_finish_locked(q, op, op->cancel_err, d);
             continue;
         }
         op->io.timed_out = (why & IO_RUN_TIMEOUT) && !(why & IO_RUN_READY);
-        r = io_run_locked(q, op);
-        if (r != ERROR_IO_PENDING)
-            io_finish_locked(q, op, r, d);
+        io_run_op(q, op, d, 0);
     }
+    io_timed_update(q);
 }
 
-static void *io_thread(void *arg);
-
-/* Wakes the engine thread, starting it the first time (lock held). */
-static void io_wake_locked(void)
+/* Runs q's operations that can go on (a reference on q's object held). */
+static void io_run_queue(struct wipc_io_queue *q)
 {
-    if (!io_engine_ready_locked())
+    struct io_done d = {NULL, NULL};
+    wipc_mutex_lock(&q->lock);
+    io_drain(q, &d);
+    wipc_mutex_unlock(&q->lock);
+    io_flush_done(&d);
+}
+
+/* fd was reported ready for revents (by epoll set epfd; -1: by a poll of
+ * a kick): its operations run, in this thread. */
+static void io_report(int epfd, int fd, unsigned revents)
+{
+    struct io_wbucket *b = io_wbucket(fd);
+    struct io_done d = {NULL, NULL};
+    struct wipc_io_queue *q = NULL;
+    struct wipc_object *obj;
+    struct io_watch *w;
+
+    wipc_mutex_lock(&b->lock);
+    for (w = b->first; w && w->fd != fd; w = w->hnext)
+        ;
+    if (w && io_grab_live(w->owner->obj))
+        q = w->owner;
+    wipc_mutex_unlock(&b->lock);
+    if (!q)
         return;
-    if (!engine.thread &&
-        wipc_plat_thread_start_quiet(io_thread, NULL, 0) == 0)
-        engine.thread = 1;
-    wipc_plat_eventfd_set(engine.wake_fd);
+    obj = q->obj;
+    wipc_mutex_lock(&q->lock);
+    for (w = q->watches; w; w = w->qnext)
+        if (w->fd == fd && atomic_load(&w->hashed))
+            break;
+    if (w) {
+        /* Reported once, the descriptor is watched no more: armed again
+         * for those that wait for something else (a read, when a write
+         * sharing it was reported). */
+        if (w->epfd == epfd)
+            w->events = 0;
+        for (struct io_op *op = w->ops; op; op = op->wnext)
+            if (op->io.wait_events & revents)
+                op->run |= IO_RUN_READY;
+        if (w->epfd == epfd)
+            io_watch_sync(w);
+        io_drain(q, &d);
+    }
+    wipc_mutex_unlock(&q->lock);
+    io_flush_done(&d);
+    wipc_object_release(obj);
 }
 
 void wipc_io_run_events(int epfd, const struct wipc_plat_pollfd *ev, int n)
 {
-    struct io_done d = {NULL, NULL};
-    wipc_mutex_lock(&engine.lock);
-    io_mark_events_locked(epfd, ev, n, 0);
-    io_drain_locked(&d);
-    wipc_mutex_unlock(&engine.lock);
-    io_flush_done(&d);
-}
-
-int wipc_io_next_timeout(void)
-{
-    uint64_t first, now = wipc_plat_now_ms();
-    wipc_mutex_lock(&engine.lock);
-    first = engine.run_first ? now : UINT64_MAX;
-    for (struct io_op *op = engine.timed; op; op = op->tnext)
-        if (op->deadline < first)
-            first = op->deadline;
-    wipc_mutex_unlock(&engine.lock);
-    if (first == UINT64_MAX)
-        return -1;
-    return first <= now ? 0
-           : first - now > INT_MAX ? INT_MAX
-                                   : (int)(first - now);
+    if (atomic_load(&engine.ntimed))
+        io_expire();
+    for (int i = 0; i < n; i++)
+        io_report(epfd, ev[i].fd, ev[i].revents);
 }
 
 /* ---- Starting and cancelling ---------------------------------------------- */
@@ -779,7 +971,7 @@ static void io_notify_release(const struct wipc_io_notify *n)
 
 /* The operation is pending from now on: the file and the event are not
  * signalled until it completes, and the OVERLAPPED says STATUS_PENDING
- * (lock held, before anybody else may complete it). */
+ * (q's lock held, before anybody else may complete it). */
 static void io_set_pending(struct wipc_io_queue *q, struct io_op *op)
 {
     if (atomic_load(&q->signalled))
@@ -819,14 +1011,13 @@ DWORD wipc_io_start(struct wipc_object *obj, const struct wipc_io *io,
     op->notify = *notify;
     op->tid = wipc_plat_gettid();
     op->deadline = UINT64_MAX;
-    wipc_mutex_lock(&engine.lock);
-    q = io_queue_locked(obj);
+    q = io_queue_get(obj);
     if (!q) {
-        wipc_mutex_unlock(&engine.lock);
         free(op);
         io_notify_release(notify);
         return ERROR_NOT_ENOUGH_MEMORY;
     }
+    wipc_mutex_lock(&q->lock);
     wipc_object_grab(obj);
     io_enqueue(q, op);
     /* As on Windows, before the operation is even tried: a call that
@@ -835,39 +1026,41 @@ DWORD wipc_io_start(struct wipc_object *obj, const struct wipc_io *io,
     io_set_pending(q, op);
     if (q->head[io->kind] != op) {
         /* Others of its kind go first: it waits for its turn. */
-        wipc_mutex_unlock(&engine.lock);
+        wipc_mutex_unlock(&q->lock);
         return ERROR_IO_PENDING;
     }
-    r = io_run_locked(q, op);
+    op->immediate = 1; /* if it completes in this call */
+    r = io_run_op(q, op, &d, 1);
     if (r == ERROR_IO_PENDING) {
-        if (!engine.thread)
-            io_wake_locked(); /* the first: start the engine thread */
-        wipc_mutex_unlock(&engine.lock);
+        op->immediate = 0;
+        io_drain(q, &d);
+        wipc_mutex_unlock(&q->lock);
+        io_flush_done(&d);
+        if (!atomic_load(&engine.thread))
+            io_wake(); /* the first: start the engine thread */
         return ERROR_IO_PENDING;
     }
     *done = op->io.done;
-    op->immediate = 1;
     if (io_is_error(r)) {
         /* Failed at once: nothing is signalled, the OVERLAPPED says no
          * more than before. */
         io_unlink(q, op);
-        io_drain_locked(&d);
-        wipc_mutex_unlock(&engine.lock);
+        io_drain(q, &d);
+        wipc_mutex_unlock(&q->lock);
         io_flush_done(&d);
         io_notify_release(&op->notify);
         free(op);
         wipc_object_release(obj);
         return r;
     }
-    io_finish_locked(q, op, r, &d);
-    io_drain_locked(&d);
-    wipc_mutex_unlock(&engine.lock);
+    io_drain(q, &d);
+    wipc_mutex_unlock(&q->lock);
     io_flush_done(&d);
     return r;
 }
 
-/* Marks or ends the operations of q that match (lock held); force: also
- * those that are committed.  Returns how many matched. */
+/* Marks or ends the operations of q that match (q's lock held); force:
+ * also those that are committed.  Returns how many matched. */
 static unsigned io_cancel_locked(struct wipc_io_queue *q, const OVERLAPPED *ov,
                                  DWORD tid, DWORD err, int force,
                                  struct io_done *d)
@@ -883,7 +1076,7 @@ static unsigned io_cancel_locked(struct wipc_io_queue *q, const OVERLAPPED *ov,
             if (op->busy || (op->io.committed && !force)) {
                 op->cancel_err = err; /* ends once it stops */
                 if (!op->busy)
-                    io_run_push(op, IO_RUN_CANCEL);
+                    op->run |= IO_RUN_CANCEL;
             } else {
                 io_finish_locked(q, op, err, d);
             }
@@ -896,35 +1089,36 @@ DWORD wipc_io_cancel(struct wipc_object *obj, const OVERLAPPED *ov,
                      int this_thread)
 {
     struct io_done d = {NULL, NULL};
+    struct wipc_io_queue *q = io_queue_of(obj);
     unsigned found = 0;
 
-    wipc_mutex_lock(&engine.lock);
-    if (obj->io) {
-        found = io_cancel_locked(obj->io, ov,
-                                 this_thread ? wipc_plat_gettid() : 0,
-                                 ERROR_OPERATION_ABORTED, 0, &d);
-        if (found)
-            io_drain_locked(&d);
-    }
-    wipc_mutex_unlock(&engine.lock);
+    if (!q)
+        return ERROR_NOT_FOUND;
+    wipc_mutex_lock(&q->lock);
+    found = io_cancel_locked(q, ov, this_thread ? wipc_plat_gettid() : 0,
+                             ERROR_OPERATION_ABORTED, 0, &d);
+    if (found)
+        io_drain(q, &d);
+    wipc_mutex_unlock(&q->lock);
     io_flush_done(&d);
     return found ? 0 : ERROR_NOT_FOUND;
 }
 
 void wipc_io_abort(struct wipc_object *obj, DWORD err)
 {
+    struct wipc_io_queue *q = io_queue_of(obj);
+    if (!q)
+        return;
     for (;;) {
         struct io_done d = {NULL, NULL};
         int busy = 0;
-        wipc_mutex_lock(&engine.lock);
-        if (obj->io) {
-            io_cancel_locked(obj->io, NULL, 0, err, 1, &d);
-            for (int k = 0; k < WIPC_IO_KINDS; k++)
-                for (struct io_op *o = obj->io->head[k]; o; o = o->next)
-                    busy |= o->busy;
-            io_drain_locked(&d);
-        }
-        wipc_mutex_unlock(&engine.lock);
+        wipc_mutex_lock(&q->lock);
+        io_cancel_locked(q, NULL, 0, err, 1, &d);
+        for (int k = 0; k < WIPC_IO_KINDS; k++)
+            for (struct io_op *o = q->head[k]; o; o = o->next)
+                busy |= o->busy;
+        io_drain(q, &d);
+        wipc_mutex_unlock(&q->lock);
         io_flush_done(&d);
         if (!busy)
             return;
@@ -935,93 +1129,98 @@ void wipc_io_abort(struct wipc_object *obj, DWORD err)
 
 int wipc_io_signal_fd(struct wipc_object *obj)
 {
-    struct wipc_io_queue *q;
+    struct wipc_io_queue *q = io_queue_get(obj);
     int fd = -1;
-    wipc_mutex_lock(&engine.lock);
-    q = io_queue_locked(obj);
-    if (q && (fd = atomic_load(&q->sig_fd)) < 0 &&
-        wipc_plat_eventfd(0, &fd) == 0) {
+    if (!q)
+        return -1;
+    wipc_mutex_lock(&q->lock);
+    if ((fd = atomic_load(&q->sig_fd)) < 0 && wipc_plat_eventfd(0, &fd) == 0) {
         atomic_store(&q->sig_fd, fd);
         if (atomic_load(&q->signalled))
             wipc_plat_eventfd_set(fd);
     }
-    wipc_mutex_unlock(&engine.lock);
+    wipc_mutex_unlock(&q->lock);
     return fd;
 }
 
 void wipc_io_forget(struct wipc_object *obj)
 {
-    struct wipc_io_queue *q;
-    wipc_mutex_lock(&engine.lock);
-    q = obj->io;
+    /* The last reference is gone: no thread uses the queue any more, and
+     * none can find it in a table (a reference can no longer be taken). */
+    struct wipc_io_queue *q = io_queue_of(obj);
+    if (!q)
+        return;
     obj->io = NULL;
     /* Its descriptors leave the sets (no operation waits: each held a
-     * reference on obj). */
-    while (q && q->watches)
-        io_watch_free(q->watches);
-    if (q)
-        io_link_remove(q);
-    wipc_mutex_unlock(&engine.lock);
-    if (q) {
-        wipc_plat_close(atomic_load(&q->sig_fd));
-        wipc_object_release(q->port);
-        free(q);
+     * reference on obj), and the tables. */
+    while (q->watches) {
+        struct io_watch *w = q->watches;
+        q->watches = w->qnext;
+        if (atomic_load(&w->hashed)) {
+            struct io_wbucket *b = io_wbucket(w->fd);
+            wipc_mutex_lock(&b->lock);
+            for (struct io_watch **pp = &b->first; *pp; pp = &(*pp)->hnext)
+                if (*pp == w) {
+                    *pp = w->hnext;
+                    break;
+                }
+            wipc_mutex_unlock(&b->lock);
+            if (w->added)
+                wipc_plat_epoll_del(w->epfd, w->fd);
+        }
+        free(w);
     }
+    io_link_remove(q);
+    if (q->timed) {
+        wipc_mutex_lock(&engine.lock);
+        if (q->tprev)
+            q->tprev->tnext = q->tnext;
+        else
+            engine.timed = q->tnext;
+        if (q->tnext)
+            q->tnext->tprev = q->tprev;
+        atomic_fetch_sub(&engine.ntimed, 1);
+        wipc_mutex_unlock(&engine.lock);
+    }
+    wipc_plat_close(atomic_load(&q->sig_fd));
+    wipc_object_release(q->port);
+    wipc_mutex_destroy(&q->lock);
+    free(q);
 }
 
 DWORD wipc_io_associate(struct wipc_object *obj, struct wipc_object *port,
                         ULONG_PTR key)
 {
-    struct wipc_io_queue *q;
+    struct wipc_io_queue *q = io_queue_get(obj);
     DWORD err = 0;
-    wipc_mutex_lock(&engine.lock);
-    q = io_queue_locked(obj);
-    if (!q) {
-        err = ERROR_NOT_ENOUGH_MEMORY;
-    } else if (q->port) {
+    if (!q)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    wipc_mutex_lock(&q->lock);
+    if (q->port) {
         err = ERROR_INVALID_PARAMETER;
     } else {
         q->port = wipc_object_grab(port);
         q->key = key;
     }
-    wipc_mutex_unlock(&engine.lock);
+    wipc_mutex_unlock(&q->lock);
     return err;
 }
 
 DWORD wipc_io_set_modes(struct wipc_object *obj, UCHAR modes)
 {
-    struct wipc_io_queue *q;
-    wipc_mutex_lock(&engine.lock);
-    q = io_queue_locked(obj);
-    if (q)
-        q->modes = modes;
-    wipc_mutex_unlock(&engine.lock);
-    return q ? 0 : ERROR_NOT_ENOUGH_MEMORY;
+    struct wipc_io_queue *q = io_queue_get(obj);
+    if (!q)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    wipc_mutex_lock(&q->lock);
+    q->modes = modes;
+    wipc_mutex_unlock(&q->lock);
+    return 0;
 }
 
 /* ---- The engine thread ----------------------------------------------------- */
 
-/* How long the engine thread may sleep (lock held): 0 if something is to
- * run now, else the milliseconds to the first deadline, or to its next
- * look at idle ports (-1: for ever). */
-static int io_timeout_locked(void)
-{
-    uint64_t now = wipc_plat_now_ms(), first;
-    if (engine.run_first)
-        return 0;
-    first = io_expire_locked(now);
-    if (engine.run_first)
-        return 0;
-    if (engine.ticking && now + IO_PORT_IDLE_MS < first)
-        first = now + IO_PORT_IDLE_MS;
-    engine.sleep_until = first;
-    if (first == UINT64_MAX)
-        return -1;
-    return first - now > INT_MAX ? INT_MAX : (int)(first - now);
-}
-
 /* The ports no thread has waited in for a while: their files' operations
- * that can go on run here (lock not held). */
+ * that can go on run here. */
 static void io_run_idle_ports(void)
 {
     struct wipc_object *list[16];
@@ -1037,27 +1236,47 @@ static void io_run_idle_ports(void)
 
 static void *io_thread(void *arg)
 {
+    int epfd = atomic_load(&engine.epfd), wake = atomic_load(&engine.wake_fd);
     (void)arg;
-    wipc_mutex_lock(&engine.lock);
     for (;;) {
         struct wipc_plat_pollfd ev[64];
-        struct io_done d = {NULL, NULL};
-        int n = 0, epfd = engine.epfd, timeout = io_timeout_locked();
-        int ticking = engine.ticking;
+        int n = 0, k = 0, timeout, ticking, was;
+        uint64_t first = io_expire(), now = wipc_plat_now_ms();
 
-        wipc_mutex_unlock(&engine.lock);
+        /* Asleep until the first deadline, or the next look at idle
+         * ports; a thread that sets an earlier deadline, or starts the
+         * ticking, wakes it (sleep_until is UINT64_MAX while it is awake,
+         * so every one does then). */
+        ticking = atomic_load(&engine.ticking);
+        if (ticking && now + IO_PORT_IDLE_MS < first)
+            first = now + IO_PORT_IDLE_MS;
+        atomic_store(&engine.sleep_until, first);
+        timeout = first == UINT64_MAX ? -1
+                  : first <= now      ? 0
+                  : first - now > INT_MAX ? INT_MAX
+                                          : (int)(first - now);
         wipc_plat_epoll_wait(epfd, ev, 64, timeout, &n);
+        atomic_store(&engine.sleep_until, UINT64_MAX);
         if (ticking)
             io_run_idle_ports();
-        wipc_mutex_lock(&engine.lock);
-        engine.sleep_until = UINT64_MAX;
-        if (engine.ticking && engine.port_waits == 0)
-            engine.ticking = 0;
-        io_mark_events_locked(epfd, ev, n, 1);
-        io_drain_locked(&d);
-        wipc_mutex_unlock(&engine.lock);
-        io_flush_done(&d);
-        wipc_mutex_lock(&engine.lock);
+        if (atomic_load(&engine.ticking) &&
+            atomic_load(&engine.port_waits) == 0) {
+            /* Nothing waits in a port: no more looks at them, unless an
+             * operation came meanwhile (it saw the ticking on, or sees it
+             * off and starts it again: one of the two). */
+            atomic_store(&engine.ticking, 0);
+            if (atomic_load(&engine.port_waits) != 0)
+                atomic_store(&engine.ticking, 1);
+        }
+        for (int i = 0; i < n; i++) {
+            if (ev[i].fd == wake) {
+                wipc_plat_eventfd_reset(wake, &was);
+                wipc_plat_epoll_set(epfd, wake, WIPC_PLAT_POLL_IN, 0);
+            } else {
+                ev[k++] = ev[i];
+            }
+        }
+        wipc_io_run_events(epfd, ev, k);
     }
     return NULL;
 }
@@ -1074,26 +1293,27 @@ DWORD wipc_io_help(struct wipc_object *obj, const OVERLAPPED *ov,
                             ? UINT64_MAX
                             : wipc_plat_now_ms() + timeout_ms;
     struct io_done d = {NULL, NULL};
-    struct wipc_io_queue *q;
+    struct wipc_io_queue *q = io_queue_of(obj);
     struct io_op *op = NULL;
     DWORD r = ERROR_IO_PENDING;
 
-    wipc_mutex_lock(&engine.lock);
-    q = obj->io;
-    for (int k = 0; q && k < WIPC_IO_KINDS && !op; k++)
+    if (!q)
+        return ERROR_NOT_FOUND;
+    wipc_mutex_lock(&q->lock);
+    for (int k = 0; k < WIPC_IO_KINDS && !op; k++)
         if (q->head[k] && q->head[k]->notify.ov == ov)
             op = q->head[k];
     if (!op || op->busy || op->cancel_err || op->io.wait_fd < 0) {
-        wipc_mutex_unlock(&engine.lock);
+        wipc_mutex_unlock(&q->lock);
         return ERROR_NOT_FOUND;
     }
-    /* Busy, and off the engine's lists: the engine leaves it alone while
-     * this thread polls. */
+    /* Busy, and out of its watch: the engine leaves it alone while this
+     * thread polls (its deadline is this thread's to watch). */
     io_op_unwatch(op);
-    io_run_remove(op);
-    io_timed_remove(op);
+    op->run = 0;
     op->busy = 1;
     op->helped = 1;
+    io_timed_update(q);
     for (;;) {
         struct wipc_plat_pollfd p = {op->io.wait_fd, op->io.wait_events, 0};
         uint64_t now = wipc_plat_now_ms(), until = deadline;
@@ -1104,9 +1324,9 @@ DWORD wipc_io_help(struct wipc_object *obj, const OVERLAPPED *ov,
         wait = until <= now ? 0
                : until - now > IO_HELP_SLICE_MS ? IO_HELP_SLICE_MS
                                                 : (int)(until - now);
-        wipc_mutex_unlock(&engine.lock);
+        wipc_mutex_unlock(&q->lock);
         wipc_plat_poll_events(&p, p.fd >= 0 ? 1 : 0, wait, &nready);
-        wipc_mutex_lock(&engine.lock);
+        wipc_mutex_lock(&q->lock);
         now = wipc_plat_now_ms();
         if (op->cancel_err && !op->io.committed) {
             r = op->cancel_err;
@@ -1114,9 +1334,9 @@ DWORD wipc_io_help(struct wipc_object *obj, const OVERLAPPED *ov,
         }
         if (nready > 0 || op->deadline <= now) {
             op->io.timed_out = nready == 0;
-            wipc_mutex_unlock(&engine.lock);
+            wipc_mutex_unlock(&q->lock);
             r = q->obj->ops->io_progress(q->obj, &op->io);
-            wipc_mutex_lock(&engine.lock);
+            wipc_mutex_lock(&q->lock);
             op->io.timed_out = 0;
             if (r != ERROR_IO_PENDING)
                 break;
@@ -1129,102 +1349,26 @@ DWORD wipc_io_help(struct wipc_object *obj, const OVERLAPPED *ov,
     }
     op->busy = 0;
     op->helped = 0;
-    io_kick_tell_locked();
     if (r == ERROR_IO_PENDING) {
         /* Back to the engine. */
-        if (op->deadline != UINT64_MAX)
-            io_timed_add(op);
         io_op_watch(op);
         if (op->cancel_err)
-            io_run_push(op, IO_RUN_CANCEL);
-        if (op->deadline < engine.sleep_until)
-            io_wake_locked();
-        io_drain_locked(&d);
-        wipc_mutex_unlock(&engine.lock);
+            op->run |= IO_RUN_CANCEL;
+        io_drain(q, &d);
+        wipc_mutex_unlock(&q->lock);
         io_flush_done(&d);
+        io_kick_tell();
         return WAIT_TIMEOUT;
     }
     io_finish_locked(q, op, r, &d);
-    io_drain_locked(&d);
-    wipc_mutex_unlock(&engine.lock);
+    io_drain(q, &d);
+    wipc_mutex_unlock(&q->lock);
     io_flush_done(&d);
+    io_kick_tell();
     return 0;
 }
 
 /* ---- Completing in the call that made it possible ------------------------ */
-
-/* Every watched descriptor that head operations wait in (lock held), for
- * poll(2), into *pfd (grown past the stack's room as needed); returns how
- * many. */
-static size_t io_kick_collect(struct wipc_plat_pollfd **pfd, size_t *cap,
-                              struct wipc_plat_pollfd *stack)
-{
-    size_t n = 0;
-    for (int b = 0; b < IO_WATCH_BUCKETS; b++) {
-        for (struct io_watch *w = engine.watches[b]; w; w = w->hnext) {
-            unsigned want = 0;
-            for (struct io_op *op = w->ops; op; op = op->wnext)
-                want |= op->io.wait_events;
-            if (!want)
-                continue;
-            if (n == *cap) {
-                struct wipc_plat_pollfd *p =
-                    *pfd == stack ? malloc(2 * *cap * sizeof *p)
-                                  : realloc(*pfd, 2 * *cap * sizeof *p);
-                if (!p)
-                    return n;
-                if (*pfd == stack)
-                    memcpy(p, stack, n * sizeof *p);
-                *pfd = p;
-                *cap *= 2;
-            }
-            (*pfd)[n].fd = w->fd;
-            (*pfd)[n].events = want;
-            (*pfd)[n].revents = 0;
-            n++;
-        }
-    }
-    return n;
-}
-
-/* The watched descriptors of the queues linked to link, but not self's
- * (the other end of a connection in this process): one or two. */
-static size_t io_kick_collect_link(uint64_t link,
-                                   const struct wipc_object *self,
-                                   struct wipc_plat_pollfd *pfd, size_t cap)
-{
-    size_t n = 0;
-    for (struct wipc_io_queue *q = engine.links[link % IO_LINK_BUCKETS]; q;
-         q = q->lnext) {
-        if (q->link != link || q->obj == self)
-            continue;
-        for (struct io_watch *w = q->watches; w && n < cap; w = w->qnext) {
-            unsigned want = 0;
-            for (struct io_op *op = w->ops; op; op = op->wnext)
-                want |= op->io.wait_events;
-            if (want)
-                pfd[n++] = (struct wipc_plat_pollfd){w->fd, want, 0};
-        }
-    }
-    return n;
-}
-
-/* 1 while an operation of the queues linked to link (not self's) runs in
- * another thread or waits to be delivered (lock held). */
-static int io_link_busy(uint64_t link, const struct wipc_object *self)
-{
-    for (struct wipc_io_queue *q = engine.links[link % IO_LINK_BUCKETS]; q;
-         q = q->lnext) {
-        if (q->link != link || q->obj == self)
-            continue;
-        if (__atomic_load_n(&q->delivering, __ATOMIC_SEQ_CST))
-            return 1;
-        for (int k = 0; k < WIPC_IO_KINDS; k++)
-            if (q->head[k] && q->head[k]->busy && !q->head[k]->helped)
-                return 1;
-    }
-    return 0;
-}
 
 int wipc_io_kick_wanted(struct wipc_object *obj)
 {
@@ -1236,7 +1380,7 @@ static void io_kick(uint64_t link, const struct wipc_object *obj);
 
 void wipc_io_kick(struct wipc_object *obj)
 {
-    if (__atomic_load_n(&engine.queued, __ATOMIC_RELAXED) == 0)
+    if (atomic_load_explicit(&engine.queued, memory_order_relaxed) == 0)
         return;
     if (obj && !wipc_io_kick_wanted(obj))
         return;
@@ -1245,80 +1389,188 @@ void wipc_io_kick(struct wipc_object *obj)
 
 void wipc_io_kick_link(uint64_t link)
 {
-    if (__atomic_load_n(&engine.queued, __ATOMIC_RELAXED) == 0)
+    if (atomic_load_explicit(&engine.queued, memory_order_relaxed) == 0)
         return;
     io_kick(link, NULL);
 }
 
-/* wipc_io_kick for the queues linked to link (not obj's), or every queue
- * (link 0). */
-static void io_kick(uint64_t link, const struct wipc_object *obj)
+/* The descriptors q's operations wait for, for poll(2), into pfd (at most
+ * cap); returns how many (q's lock held). */
+static size_t io_queue_pollfds(struct wipc_io_queue *q,
+                               struct wipc_plat_pollfd *pfd, size_t cap)
 {
-    struct wipc_plat_pollfd stack_pfd[32], *pfd = stack_pfd;
-    struct io_done d = {NULL, NULL};
-    size_t n, cap = sizeof stack_pfd / sizeof stack_pfd[0];
+    size_t n = 0;
+    for (struct io_watch *w = q->watches; w && n < cap; w = w->qnext) {
+        unsigned want = io_watch_wanted(w, 0);
+        if (want && atomic_load(&w->hashed))
+            pfd[n++] = (struct wipc_plat_pollfd){w->fd, want, 0};
+    }
+    return n;
+}
+
+/* 1 while an operation of q runs in another thread or waits to be
+ * delivered (q's lock held).  A thread driving its own operation
+ * (wipc_io_help) is not waited for. */
+static int io_queue_busy(struct wipc_io_queue *q)
+{
+    if (atomic_load(&q->delivering))
+        return 1;
+    for (int k = 0; k < WIPC_IO_KINDS; k++)
+        if (q->head[k] && q->head[k]->busy && !q->head[k]->helped)
+            return 1;
+    return 0;
+}
+
+/* The kick of a peer of unknown place: every watched descriptor of the
+ * process is looked at, and what is ready runs; then it waits until no
+ * operation runs or waits to be delivered. */
+static void io_kick_all(void)
+{
+    struct wipc_plat_pollfd stack[32], *pfd = stack;
+    size_t n = 0, cap = sizeof stack / sizeof stack[0];
     int nready = 0;
 
-    /* The descriptors the operations wait for, looked at with poll(2):
-     * unlike an epoll_wait, that takes no report away from the threads
-     * sleeping in the sets.  With a link, only the other end's (one or
-     * two); without, every one (a peer of unknown place). */
-    wipc_mutex_lock(&engine.lock);
-    n = link ? io_kick_collect_link(link, obj, pfd, cap)
-             : io_kick_collect(&pfd, &cap, stack_pfd);
-    if (link && n == 0 && !io_link_busy(link, obj)) {
-        /* The other end waits for nothing, nor runs: nothing to do (the
-         * common case of a busy server, whose next read is not issued
-         * yet). */
-        wipc_mutex_unlock(&engine.lock);
-        return;
+    for (int i = 0; i < IO_WATCH_BUCKETS; i++) {
+        struct io_wbucket *b = &io_watches[i];
+        if (!atomic_load_explicit(&engine.tables_ready, memory_order_acquire))
+            break;
+        wipc_mutex_lock(&b->lock);
+        for (struct io_watch *w = b->first; w; w = w->hnext) {
+            unsigned want = atomic_load(&w->want);
+            if (!want)
+                continue;
+            if (n == cap) {
+                struct wipc_plat_pollfd *p =
+                    pfd == stack ? malloc(2 * cap * sizeof *p)
+                                 : realloc(pfd, 2 * cap * sizeof *p);
+                if (!p)
+                    break;
+                if (pfd == stack)
+                    memcpy(p, stack, n * sizeof *p);
+                pfd = p;
+                cap *= 2;
+            }
+            pfd[n++] = (struct wipc_plat_pollfd){w->fd, want, 0};
+        }
+        wipc_mutex_unlock(&b->lock);
     }
-    wipc_mutex_unlock(&engine.lock);
+    /* poll(2), unlike an epoll_wait, takes no report away from the
+     * threads sleeping in the sets. */
     if (n)
         wipc_plat_poll_events(pfd, n, 0, &nready);
-    wipc_mutex_lock(&engine.lock);
-    for (size_t i = 0; i < n && nready > 0; i++) {
-        struct io_watch *w = pfd[i].revents ? *io_watch_slot(pfd[i].fd) : NULL;
-        for (struct io_op *op = w ? w->ops : NULL; op; op = op->wnext)
-            if (op->io.wait_events & pfd[i].revents)
-                io_run_push(op, IO_RUN_READY);
-    }
-    io_drain_locked(&d);
-    wipc_mutex_unlock(&engine.lock);
-    io_flush_done(&d);
-    if (pfd != stack_pfd)
+    for (size_t i = 0; i < n && nready > 0; i++)
+        if (pfd[i].revents)
+            io_report(-1, pfd[i].fd, pfd[i].revents);
+    if (pfd != stack)
         free(pfd);
-    /* Another thread may have taken a ready one first (a report from its
-     * set): it is done once that thread has run and delivered it.
-     * Progress never blocks, so this is short; a thread driving its own
-     * operation (wipc_io_help) is not waited for. */
-    if (link) {
-        int spins = 0;
-        wipc_mutex_lock(&engine.lock);
-        /* Yield a few times first: the other thread is usually in the
-         * middle of a system call, and sleeping on the condition would
-         * cost two more switches. */
-        while (spins < IO_KICK_SPINS && io_link_busy(link, obj)) {
-            wipc_mutex_unlock(&engine.lock);
-            wipc_plat_yield();
-            wipc_mutex_lock(&engine.lock);
-            spins++;
-        }
-        __atomic_add_fetch(&engine.kick_waiters, 1, __ATOMIC_SEQ_CST);
-        for (int i = 0; i < 1000 && io_link_busy(link, obj); i++)
-            wipc_cond_wait_ms(&engine.kick_cond, &engine.lock, 10);
-        __atomic_sub_fetch(&engine.kick_waiters, 1, __ATOMIC_SEQ_CST);
-        wipc_mutex_unlock(&engine.lock);
-        return;
-    }
     for (int i = 0; i < 100000; i++) {
-        int idle;
-        wipc_mutex_lock(&engine.lock);
-        idle = engine.progressing == 0 &&
-               __atomic_load_n(&engine.delivering, __ATOMIC_ACQUIRE) == 0;
-        wipc_mutex_unlock(&engine.lock);
-        if (idle)
+        if (atomic_load(&engine.progressing) == 0 &&
+            atomic_load_explicit(&engine.delivering, memory_order_acquire) ==
+                0)
             break;
         wipc_plat_yield();
     }
+}
+
+/* wipc_io_kick for the queues linked to link (not obj's: the other end of
+ * a connection in this process), or every queue (link 0). */
+static void io_kick(uint64_t link, const struct wipc_object *obj)
+{
+    struct wipc_io_queue *qs[4];
+    struct io_lbucket *b;
+    size_t nq = 0;
+    int busy = 0;
+
+    if (!link) {
+        io_kick_all();
+        return;
+    }
+    if (!atomic_load_explicit(&engine.tables_ready, memory_order_acquire))
+        return;
+    b = io_lbucket(link);
+    wipc_mutex_lock(&b->lock);
+    for (struct wipc_io_queue *q = b->first; q && nq < 4; q = q->lnext)
+        if (q->link == link && q->obj != obj && io_grab_live(q->obj))
+            qs[nq++] = q;
+    wipc_mutex_unlock(&b->lock);
+    for (size_t i = 0; i < nq; i++) {
+        struct wipc_io_queue *q = qs[i];
+        struct wipc_plat_pollfd pfd[4];
+        struct io_done d = {NULL, NULL};
+        size_t n;
+        int nready = 0;
+
+        wipc_mutex_lock(&q->lock);
+        n = io_queue_pollfds(q, pfd, 4);
+        if (n == 0) {
+            /* The other end waits for nothing: nothing to do but wait
+             * for what runs (the common case of a busy server, whose next
+             * read is not issued yet). */
+            busy |= io_queue_busy(q);
+            wipc_mutex_unlock(&q->lock);
+            continue;
+        }
+        wipc_mutex_unlock(&q->lock);
+        wipc_plat_poll_events(pfd, n, 0, &nready);
+        if (nready == 0) {
+            busy = 1; /* it may have been taken by another thread */
+            continue;
+        }
+        wipc_mutex_lock(&q->lock);
+        for (size_t j = 0; j < n; j++) {
+            struct io_watch *w;
+            if (!pfd[j].revents)
+                continue;
+            for (w = q->watches; w; w = w->qnext)
+                if (w->fd == pfd[j].fd && atomic_load(&w->hashed))
+                    break;
+            for (struct io_op *op = w ? w->ops : NULL; op; op = op->wnext)
+                if (op->io.wait_events & pfd[j].revents)
+                    op->run |= IO_RUN_READY;
+        }
+        io_drain(q, &d);
+        busy = 1;
+        wipc_mutex_unlock(&q->lock);
+        io_flush_done(&d);
+    }
+    /* Another thread may have taken a ready one first (a report from its
+     * set): it is done once that thread has run and delivered it.
+     * Progress never blocks, so this is short. */
+    if (busy) {
+        int spins = 0;
+        atomic_fetch_add(&engine.kick_waiters, 1);
+        for (int i = 0; i < 1000 + IO_KICK_SPINS; i++) {
+            unsigned seq = 0;
+            int any = 0, sleep = spins >= IO_KICK_SPINS;
+            /* The count of tells is read before the look: a tell after
+             * the look changes it, and the sleep below does not start. */
+            if (sleep) {
+                wipc_mutex_lock(&engine.lock);
+                seq = engine.kick_seq;
+                wipc_mutex_unlock(&engine.lock);
+            }
+            for (size_t j = 0; j < nq && !any; j++) {
+                wipc_mutex_lock(&qs[j]->lock);
+                any = io_queue_busy(qs[j]);
+                wipc_mutex_unlock(&qs[j]->lock);
+            }
+            if (!any)
+                break;
+            /* Yield a few times first: the other thread is usually in
+             * the middle of a system call, and sleeping on the condition
+             * would cost two more switches. */
+            if (!sleep) {
+                spins++;
+                wipc_plat_yield();
+                continue;
+            }
+            wipc_mutex_lock(&engine.lock);
+            if (engine.kick_seq == seq)
+                wipc_cond_wait_ms(&engine.kick_cond, &engine.lock, 10);
+            wipc_mutex_unlock(&engine.lock);
+        }
+        atomic_fetch_sub(&engine.kick_waiters, 1);
+    }
+    for (size_t i = 0; i < nq; i++)
+        wipc_object_release(qs[i]->obj);
 }

@@ -129,23 +129,21 @@ const struct wipc_object_ops wipc_io_port_ops = {
 /* ---- Threads associated with a port ------------------------------------------ */
 
 /* The thread stops counting as one of port's running threads: it waits
- * for something else, or it ended (pass_on: a sleeper may take its
- * place), or it comes back to the port (it looks at the queue itself
- * first, as on Windows, where the last thread in is the first out). */
-static void port_thread_stops(struct io_port *port, int pass_on)
+ * for something else, or it ended; a sleeper may take its place.  (One
+ * that comes back to the port stops in wipc_io_port_get.) */
+static void port_thread_stops(struct io_port *port)
 {
     wipc_mutex_lock(&port->lock);
     if (port->running > 0)
         port->running--;
-    if (pass_on)
-        port_pass_on_locked(port);
+    port_pass_on_locked(port);
     wipc_mutex_unlock(&port->lock);
 }
 
 static void port_thread_ended(void *arg)
 {
     struct io_port *port = arg;
-    port_thread_stops(port, 1);
+    port_thread_stops(port);
     wipc_object_release(&port->obj);
 }
 
@@ -158,18 +156,18 @@ static struct io_port *port_current(void)
 }
 
 /* The calling thread enters port (GetQueuedCompletionStatus): it leaves
- * the port it was associated with, or stops running in this one. */
-static void port_thread_enters(struct io_port *port)
+ * the port it was associated with; returns 1 if it was port's (it stops
+ * running there once it holds port's lock: the caller's). */
+static int port_thread_enters(struct io_port *port)
 {
     struct io_port *cur = port_current();
-    if (cur == port) {
-        port_thread_stops(port, 0);
-        return;
-    }
+    if (cur == port)
+        return 1;
     if (cur) {
         wipc_plat_tls_set(ports.key, NULL);
         port_thread_ended(cur);
     }
+    return 0;
 }
 
 /* The calling thread leaves port running, associated with it (port lock
@@ -194,7 +192,7 @@ static void port_thread_associate(struct io_port *port)
         /* Not remembered: it does not count as running. */
         if (ports.key_made)
             wipc_object_release(&port->obj);
-        port_thread_stops(port, 1);
+        port_thread_stops(port);
     }
 }
 
@@ -204,7 +202,7 @@ void wipc_io_port_thread_blocks(int blocking)
     if (!port)
         return;
     if (blocking) {
-        port_thread_stops(port, 1);
+        port_thread_stops(port);
     } else {
         wipc_mutex_lock(&port->lock);
         port->running++;
@@ -392,9 +390,15 @@ DWORD wipc_io_port_get(struct wipc_object *obj, struct wipc_io_packet *out,
     int looked = 0; /* the port's I/O was run at least once */
     DWORD err;
 
+    int was_running;
+
     *got = 0;
-    port_thread_enters(port);
+    was_running = port_thread_enters(port);
     wipc_mutex_lock(&port->lock);
+    /* It comes back: it looks at the queue itself first, as on Windows,
+     * where the last thread in is the first out. */
+    if (was_running && port->running > 0)
+        port->running--;
     port->waiters++;
     for (;;) {
         struct wipc_plat_pollfd ev[64];
