@@ -567,14 +567,22 @@ static void test_owner_closes_then_ends(void)
  * and no object is freed under one (AddressSanitizer would see it). */
 static _Atomic(HANDLE) g_churn;
 static atomic_int g_churn_stop;
+/* The churning threads that went round their loop once; the last of the
+ * three sets g_churn_all_ran. */
+static atomic_int g_churn_ran;
+static HANDLE g_churn_all_ran;
 
 static DWORD WINAPI thread_churn_user(LPVOID arg)
 {
     DWORD bad = 0, ok = 0;
     (void)arg;
+    int first = 1;
     while (!g_churn_stop) {
         HANDLE h = g_churn;
         DWORD r;
+        if (first && atomic_fetch_add(&g_churn_ran, 1) == 2)
+            SetEvent(g_churn_all_ran);
+        first = 0;
         if (ReleaseMutex(h) || GetLastError() == ERROR_NOT_OWNER ||
             GetLastError() == ERROR_INVALID_HANDLE)
             ok++;
@@ -609,9 +617,13 @@ static void test_close_while_in_use(void)
      * threads end every 200 changes, which frees their orphans: 20,000
      * in one go left thousands under AddressSanitizer's slower timing
      * (ERROR_TOO_MANY_OPEN_FILES). */
+    g_churn_all_ran = CreateEventA(NULL, TRUE, FALSE, NULL);
+    CHECK(g_churn_all_ran != NULL);
     g_churn = CreateMutexA(NULL, FALSE, NULL);
     for (round = 0; round < 100; round++) {
         g_churn_stop = 0;
+        atomic_store(&g_churn_ran, 0);
+        ResetEvent(g_churn_all_ran);
         for (i = 0; i < 3; i++)
             t[i] = CreateThread(NULL, 0, thread_churn_user, NULL, 0, NULL);
         for (i = 0; i < 200; i++) {
@@ -623,6 +635,9 @@ static void test_close_while_in_use(void)
                             : CreateEventA(NULL, FALSE, FALSE, NULL);
             CHECK(g_churn != NULL);
         }
+        /* Each thread goes round at least once before the stop (on a
+         * loaded machine they may not have run at all yet). */
+        CHECK_EQ(WaitForSingleObject(g_churn_all_ran, 30000), WAIT_OBJECT_0);
         g_churn_stop = 1;
         for (i = 0; i < 3; i++) {
             CHECK_EQ(WaitForSingleObject(t[i], 30000), WAIT_OBJECT_0);
@@ -632,6 +647,7 @@ static void test_close_while_in_use(void)
         }
     }
     CloseHandle(g_churn);
+    CloseHandle(g_churn_all_ran);
 }
 
 /* Open* checks the access asked as Windows' object manager does: none at
