@@ -3,8 +3,10 @@
  * AssignProcessToJobObject, TerminateJobObject, IsProcessInJob,
  * Set/QueryInformationJobObject (KILL_ON_JOB_CLOSE, the active process
  * limit, breakaway, basic accounting, the process id list), children
- * joining their parent's job, the completion port's messages, and the
- * owner killed with SIGKILL (no process of its job survives; the full
+ * joining their parent's job, the completion port's messages (also for
+ * processes assigned before the port), waiting on a job, jobs across
+ * processes (by name, inherited, duplicated), and the owner killed with
+ * SIGKILL (no process of its job survives; the full
  * 200 rounds of 20 processes with WINIPC_JOB_STRESS_ROUNDS=200).
  * Expected values: Microsoft's documentation of each function and
  * structure.
@@ -72,6 +74,65 @@ static int helper_member(int argc, char **argv)
     return 0;
 }
 
+/* Reads one line from h (without its '\n'). */
+static void read_line(HANDLE h, char *buf, size_t cap)
+{
+    DWORD n, total = 0;
+    while (total < cap - 1 && ReadFile(h, buf + total, 1, &n, NULL) &&
+           n == 1 && buf[total] != '\n')
+        total++;
+    buf[total] = '\0';
+}
+
+/*
+ * jobuse WHO ACTION: the job named WHO, or with WHO "h" the job handle
+ * whose value comes on the first line of its standard input; then ACTION:
+ * "term" (TerminateJobObject with code 77), "self" (assigns itself),
+ * "none".  Writes "OPEN_ERR FLAGS TOTAL ACTIVE ACTION_ERR", then waits for
+ * its standard input to end.
+ */
+static int helper_jobuse(int argc, char **argv)
+{
+    HANDLE in = GetStdHandle(STD_INPUT_HANDLE), job;
+    JOBOBJECT_BASIC_LIMIT_INFORMATION bl;
+    JOBOBJECT_BASIC_ACCOUNTING_INFORMATION a;
+    char line[256];
+    DWORD open_err = 0, act_err = 0, n;
+    size_t len;
+
+    if (argc < 2)
+        return 2;
+    if (strcmp(argv[0], "h") == 0) {
+        read_line(in, line, sizeof line);
+        job = (HANDLE)(uintptr_t)strtoull(line, NULL, 0);
+    } else {
+        job = OpenJobObjectA(JOB_OBJECT_ALL_ACCESS, FALSE, argv[0]);
+        if (!job)
+            open_err = GetLastError();
+    }
+    memset(&bl, 0, sizeof bl);
+    memset(&a, 0, sizeof a);
+    QueryInformationJobObject(job, JobObjectBasicLimitInformation, &bl,
+                              sizeof bl, NULL);
+    QueryInformationJobObject(job, JobObjectBasicAccountingInformation, &a,
+                              sizeof a, NULL);
+    if (strcmp(argv[1], "term") == 0 && !TerminateJobObject(job, 77))
+        act_err = GetLastError();
+    if (strcmp(argv[1], "self") == 0 &&
+        !AssignProcessToJobObject(job, GetCurrentProcess()))
+        act_err = GetLastError();
+    len = (size_t)snprintf(line, sizeof line, "%lu %lx %lu %lu %lu\n",
+                           (unsigned long)open_err,
+                           (unsigned long)bl.LimitFlags,
+                           (unsigned long)a.TotalProcesses,
+                           (unsigned long)a.ActiveProcesses,
+                           (unsigned long)act_err);
+    WriteFile(GetStdHandle(STD_OUTPUT_HANDLE), line, (DWORD)len, &n, NULL);
+    while (ReadFile(in, line, sizeof line, &n, NULL) && n)
+        ;
+    return 0;
+}
+
 struct member {
     PROCESS_INFORMATION pi;
     HANDLE in, out;
@@ -80,8 +141,9 @@ struct member {
     int n_kids;
 };
 
-/* Starts "member N FLAGS" suspended, with pipes to it. */
-static void member_start(struct member *m, int n, DWORD flags)
+/* Starts "--helper ARGS" suspended (inheriting the inheritable handles),
+ * with pipes to it. */
+static void helper_start(struct member *m, const char *args)
 {
     SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
     STARTUPINFOA si = {sizeof si};
@@ -97,12 +159,19 @@ static void member_start(struct member *m, int n, DWORD flags)
     si.hStdInput = in_r;
     si.hStdOutput = out_w;
     si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
-    snprintf(cmd, sizeof cmd, "\"%s\" --helper member %d %lx", self_exe, n,
-             (unsigned long)flags);
+    snprintf(cmd, sizeof cmd, "\"%s\" --helper %s", self_exe, args);
     CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, TRUE, CREATE_SUSPENDED,
                             NULL, NULL, &si, &m->pi));
     CloseHandle(in_r);
     CloseHandle(out_w);
+}
+
+/* Starts "member N FLAGS" suspended, with pipes to it. */
+static void member_start(struct member *m, int n, DWORD flags)
+{
+    char args[64];
+    snprintf(args, sizeof args, "member %d %lx", n, (unsigned long)flags);
+    helper_start(m, args);
 }
 
 /* Resumes it and reads its report. */
@@ -523,6 +592,253 @@ static void test_completion_port_association(void)
     CloseHandle(port2);
 }
 
+/* A job is signalled once TerminateJobObject has ended its processes, and
+ * stays so (a process assigned afterwards does not reset it); a job whose
+ * processes end by themselves is not (Wine's process.c
+ * test_WaitForJobObject, which Windows passes;
+ * JOBOBJECT_END_OF_JOB_TIME_INFORMATION). */
+static void test_wait(void)
+{
+    HANDLE job = CreateJobObjectA(NULL, NULL), both[2];
+    struct member m;
+    DWORD code = 0;
+
+    CHECK_EQ(WaitForSingleObject(job, 0), WAIT_TIMEOUT);
+    member_start(&m, 0, 0);
+    CHECK_OK(AssignProcessToJobObject(job, m.pi.hProcess));
+    member_run(&m);
+    CHECK_EQ(WaitForSingleObject(job, 0), WAIT_TIMEOUT);
+    CHECK_OK(TerminateJobObject(job, 5));
+    CHECK_EQ(WaitForSingleObject(job, 10000), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(m.pi.hProcess, 10000), WAIT_OBJECT_0);
+    CHECK_OK(GetExitCodeProcess(m.pi.hProcess, &code));
+    CHECK_EQ(code, 5);
+    member_end(&m);
+    CHECK_EQ(WaitForSingleObject(job, 0), WAIT_OBJECT_0);
+    member_start(&m, 0, 0);
+    CHECK_OK(AssignProcessToJobObject(job, m.pi.hProcess));
+    member_run(&m);
+    CHECK_EQ(WaitForSingleObject(job, 0), WAIT_OBJECT_0);
+    both[0] = job;
+    both[1] = m.pi.hProcess;
+    CHECK_EQ(WaitForMultipleObjects(2, both, TRUE, 0), WAIT_TIMEOUT);
+    CHECK_EQ(WaitForMultipleObjects(2, both, FALSE, 0), WAIT_OBJECT_0);
+    member_end(&m);
+    CloseHandle(job);
+
+    job = CreateJobObjectA(NULL, NULL);
+    member_start(&m, 0, 0);
+    CHECK_OK(AssignProcessToJobObject(job, m.pi.hProcess));
+    member_run(&m);
+    member_end(&m); /* it ends by itself */
+    CHECK_EQ(accounting(job).ActiveProcesses, 0);
+    CHECK_EQ(WaitForSingleObject(job, 0), WAIT_TIMEOUT);
+    CloseHandle(job);
+}
+
+/* Reads jobuse's report: 1 if it has its five numbers. */
+static int jobuse_report(struct member *u, unsigned long r[5])
+{
+    char line[256];
+    read_line(u->out, line, sizeof line);
+    return sscanf(line, "%lu %lx %lu %lu %lu", &r[0], &r[1], &r[2], &r[3],
+                  &r[4]) == 5;
+}
+
+/* A job's name reaches the other processes of the user: a process that
+ * opens it sees its limits and accounting and joins it; its handle keeps
+ * the job (and the name) when the creator's goes, and when it goes too,
+ * KILL_ON_JOB_CLOSE ends the job's processes. */
+static void test_name_across_processes(void)
+{
+    const char *name = test_unique_name("job", "-", "x");
+    HANDLE job = CreateJobObjectA(NULL, name), again;
+    struct member m, u;
+    unsigned long r[5] = {0};
+    char args[512];
+    BOOL in = FALSE;
+
+    set_limits(job, JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE, 0);
+    member_start(&m, 1, 0);
+    CHECK_OK(AssignProcessToJobObject(job, m.pi.hProcess));
+    member_run(&m);
+    CHECK_EQ(m.n_kids, 1);
+    snprintf(args, sizeof args, "jobuse %s self", name);
+    helper_start(&u, args);
+    CHECK_EQ(ResumeThread(u.pi.hThread), 1);
+    CHECK(jobuse_report(&u, r));
+    CHECK_EQ(r[0], 0); /* opened */
+    CHECK_EQ(r[1], JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE);
+    CHECK_EQ(r[2], 2); /* the member and its child */
+    CHECK_EQ(r[3], 2);
+    CHECK_EQ(r[4], 0); /* it assigned itself */
+    CHECK_OK(IsProcessInJob(u.pi.hProcess, job, &in));
+    CHECK_EQ(in, TRUE);
+    CHECK_EQ(accounting(job).TotalProcesses, 3);
+    CHECK_EQ(accounting(job).ActiveProcesses, 3);
+    /* The other process's handle keeps the job and its name. */
+    CloseHandle(job);
+    again = OpenJobObjectA(JOB_OBJECT_QUERY, FALSE, name);
+    CHECK(again != NULL);
+    if (again) {
+        CHECK_EQ(accounting(again).ActiveProcesses, 3);
+        CloseHandle(again);
+    }
+    /* A name another type holds is not a job's. */
+    CHECK(CreateEventA(NULL, FALSE, FALSE, name) == NULL);
+    CHECK_EQ(GetLastError(), ERROR_INVALID_HANDLE);
+    /* Its end closes the job's last handle. */
+    CloseHandle(u.in);
+    CHECK_EQ(WaitForSingleObject(u.pi.hProcess, 30000), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(m.pi.hProcess, 30000), WAIT_OBJECT_0);
+    CHECK(gone(m.kids[0]));
+    CHECK(OpenJobObjectA(JOB_OBJECT_QUERY, FALSE, name) == NULL);
+    CHECK_EQ(GetLastError(), ERROR_FILE_NOT_FOUND);
+    CloseHandle(u.out);
+    CloseHandle(u.pi.hProcess);
+    CloseHandle(u.pi.hThread);
+    member_end(&m);
+}
+
+/* Writes handle h's value on a line to u's standard input. */
+static void send_handle(struct member *u, HANDLE h)
+{
+    char line[64];
+    DWORD n;
+    int len = snprintf(line, sizeof line, "%#llx\n",
+                       (unsigned long long)(uintptr_t)h);
+    CHECK_OK(WriteFile(u->in, line, (DWORD)len, &n, NULL));
+}
+
+/* A job handle is inherited (same value) and duplicated into another
+ * process like any handle; there it reaches the same job: its limits, its
+ * accounting, and TerminateJobObject, whose code every holder of the
+ * process reads and whose signal every holder of the job sees. */
+static void test_handle_across_processes(void)
+{
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    HANDLE job = CreateJobObjectA(&sa, NULL), dup = NULL;
+    struct member m, u;
+    unsigned long r[5] = {0};
+    DWORD code = 0;
+
+    set_limits(job, JOB_OBJECT_LIMIT_BREAKAWAY_OK, 0);
+    member_start(&m, 0, 0);
+    CHECK_OK(AssignProcessToJobObject(job, m.pi.hProcess));
+    member_run(&m);
+    /* Inherited: the same value in the child. */
+    helper_start(&u, "jobuse h none");
+    CHECK_EQ(ResumeThread(u.pi.hThread), 1);
+    send_handle(&u, job);
+    CHECK(jobuse_report(&u, r));
+    CHECK_EQ(r[1], JOB_OBJECT_LIMIT_BREAKAWAY_OK);
+    CHECK_EQ(r[2], 1);
+    CHECK_EQ(r[3], 1);
+    CHECK_EQ(r[4], 0);
+    member_end(&u);
+    CHECK_EQ(WaitForSingleObject(m.pi.hProcess, 0), WAIT_TIMEOUT);
+    /* Duplicated into a running process, which ends the job. */
+    SetHandleInformation(job, HANDLE_FLAG_INHERIT, 0);
+    helper_start(&u, "jobuse h term");
+    CHECK_EQ(ResumeThread(u.pi.hThread), 1);
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), job, u.pi.hProcess, &dup, 0,
+                             FALSE, DUPLICATE_SAME_ACCESS));
+    send_handle(&u, dup);
+    CHECK(jobuse_report(&u, r));
+    CHECK_EQ(r[1], JOB_OBJECT_LIMIT_BREAKAWAY_OK);
+    CHECK_EQ(r[3], 1);
+    CHECK_EQ(r[4], 0); /* terminated */
+    CHECK_EQ(WaitForSingleObject(m.pi.hProcess, 30000), WAIT_OBJECT_0);
+    CHECK_OK(GetExitCodeProcess(m.pi.hProcess, &code));
+    CHECK_EQ(code, 77);
+    CHECK_EQ(WaitForSingleObject(job, 30000), WAIT_OBJECT_0);
+    CHECK_EQ(accounting(job).ActiveProcesses, 0);
+    member_end(&u);
+    member_end(&m);
+    CloseHandle(job);
+}
+
+/* A process that has run its program already cannot join the job's
+ * process group: it is followed by its pid, and is in the job for every
+ * question (IsProcessInJob with NULL, another job's assignment) and for
+ * TerminateJobObject. */
+static void test_running_process(void)
+{
+    HANDLE job = CreateJobObjectA(NULL, NULL), job2 = CreateJobObjectA(NULL, NULL);
+    struct member m, m2;
+    BOOL in = TRUE;
+    DWORD code = 0;
+
+    member_start(&m, 0, 0);
+    member_run(&m); /* it runs its program */
+    CHECK_OK(IsProcessInJob(m.pi.hProcess, NULL, &in));
+    CHECK_EQ(in, FALSE);
+    CHECK_OK(AssignProcessToJobObject(job, m.pi.hProcess));
+    CHECK_OK(IsProcessInJob(m.pi.hProcess, NULL, &in));
+    CHECK_EQ(in, TRUE);
+    CHECK_OK(IsProcessInJob(m.pi.hProcess, job2, &in));
+    CHECK_EQ(in, FALSE);
+    CHECK_EQ(accounting(job).ActiveProcesses, 1);
+    /* Into a second job that has processes: refused, as Windows refuses a
+     * job that is neither empty nor in the process's job's hierarchy. */
+    member_start(&m2, 0, 0);
+    CHECK_OK(AssignProcessToJobObject(job2, m2.pi.hProcess));
+    member_run(&m2);
+    CHECK_FAILS(AssignProcessToJobObject(job2, m.pi.hProcess),
+                ERROR_ACCESS_DENIED);
+    CHECK_OK(TerminateJobObject(job, 3));
+    CHECK_EQ(WaitForSingleObject(m.pi.hProcess, 30000), WAIT_OBJECT_0);
+    CHECK_OK(GetExitCodeProcess(m.pi.hProcess, &code));
+    CHECK_EQ(code, 3);
+    CHECK_EQ(WaitForSingleObject(m2.pi.hProcess, 0), WAIT_TIMEOUT);
+    member_end(&m);
+    member_end(&m2);
+    CloseHandle(job);
+    CloseHandle(job2);
+}
+
+/* A port associated after processes were assigned hears of them first:
+ * NEW_PROCESS for each, as Windows posts them when the port is associated
+ * (Wine's process.c test_CompletionPort), then the ones that come after. */
+static void test_completion_port_backlog(void)
+{
+    HANDLE job = CreateJobObjectA(NULL, NULL);
+    HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    JOBOBJECT_ASSOCIATE_COMPLETION_PORT assoc = {(PVOID)0x55, port};
+    struct member m, m2;
+    DWORD msg = 0;
+    ULONG_PTR key = 0;
+    LPOVERLAPPED ov = NULL;
+
+    member_start(&m, 0, 0);
+    CHECK_OK(AssignProcessToJobObject(job, m.pi.hProcess));
+    member_run(&m);
+    CHECK_OK(SetInformationJobObject(
+        job, JobObjectAssociateCompletionPortInformation, &assoc, sizeof assoc));
+    member_start(&m2, 0, 0);
+    CHECK_OK(AssignProcessToJobObject(job, m2.pi.hProcess));
+    member_run(&m2);
+    CHECK_OK(GetQueuedCompletionStatus(port, &msg, &key, &ov, 0));
+    CHECK_EQ(msg, JOB_OBJECT_MSG_NEW_PROCESS);
+    CHECK_EQ(key, 0x55);
+    CHECK_EQ((DWORD)(uintptr_t)ov, m.pi.dwProcessId);
+    CHECK_OK(GetQueuedCompletionStatus(port, &msg, &key, &ov, 0));
+    CHECK_EQ(msg, JOB_OBJECT_MSG_NEW_PROCESS);
+    CHECK_EQ((DWORD)(uintptr_t)ov, m2.pi.dwProcessId);
+    member_end(&m);
+    CHECK_OK(GetQueuedCompletionStatus(port, &msg, &key, &ov, 10000));
+    CHECK_EQ(msg, JOB_OBJECT_MSG_EXIT_PROCESS);
+    CHECK_EQ((DWORD)(uintptr_t)ov, m.pi.dwProcessId);
+    member_end(&m2);
+    CHECK_OK(GetQueuedCompletionStatus(port, &msg, &key, &ov, 10000));
+    CHECK_EQ(msg, JOB_OBJECT_MSG_EXIT_PROCESS);
+    CHECK_EQ((DWORD)(uintptr_t)ov, m2.pi.dwProcessId);
+    CHECK_OK(GetQueuedCompletionStatus(port, &msg, &key, &ov, 10000));
+    CHECK_EQ(msg, JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO);
+    CloseHandle(job);
+    CloseHandle(port);
+}
+
 /* ---- The owner killed -------------------------------------------------------- */
 
 /*
@@ -668,7 +984,8 @@ int main(int argc, char **argv)
 {
     snprintf(self_exe, sizeof self_exe, "%s", test_self_exe());
     TEST_HELPERS(argc, argv, {"sleep", helper_sleep},
-                 {"member", helper_member}, {"owner", helper_owner});
+                 {"member", helper_member}, {"owner", helper_owner},
+                 {"jobuse", helper_jobuse});
     RUN(test_create_open);
     RUN(test_limits_checked);
     RUN(test_assign_children_terminate);
@@ -677,6 +994,11 @@ int main(int argc, char **argv)
     RUN(test_breakaway);
     RUN(test_completion_port);
     RUN(test_completion_port_association);
+    RUN(test_completion_port_backlog);
+    RUN(test_wait);
+    RUN(test_running_process);
+    RUN(test_name_across_processes);
+    RUN(test_handle_across_processes);
     RUN(test_owner_killed);
     return TEST_SUMMARY();
 }

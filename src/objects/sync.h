@@ -126,6 +126,7 @@ enum wipc_sync_kind {
     WIPC_SYNC_SEMAPHORE = 3,
     WIPC_SYNC_TIMER = 4,
     WIPC_SYNC_MAPPING = 5,
+    WIPC_SYNC_JOB = 6, /* job objects (process/job.h) share the names */
 };
 
 /* What a new object of a name is made with. */
@@ -138,6 +139,8 @@ struct wipc_sync_params {
     DWORD protect;                    /* mappings */
     uint64_t size;                    /* mappings */
     int is_public;                    /* a NULL DACL: every user */
+    /* Jobs: makes one (the process layer's, which owns them). */
+    DWORD (*make)(struct wipc_object **out);
 };
 
 /*
@@ -157,6 +160,10 @@ DWORD wipc_sync_name_path(const char *name, char *file, size_t cap);
 DWORD wipc_sync_name_get(const char *name, enum wipc_sync_kind kind,
                          const struct wipc_sync_params *p,
                          struct wipc_object **out, int *existed);
+
+/* The job objects' type (process/job.h), which this layer cannot name:
+ * set by it before it uses names. */
+void wipc_sync_name_set_job_ops(const struct wipc_object_ops *ops);
 
 /* Called by the types' destroy: this process's hold on obj's name (if
  * any) ends. */
@@ -206,7 +213,8 @@ struct wipc_sync_status {
  */
 DWORD wipc_sync_list(struct wipc_sync_status **out, size_t *n);
 
-/* "Event", "Mutant", "Semaphore", "Timer", "Section" (Windows' type names). */
+/* "Event", "Mutant", "Semaphore", "Timer", "Section", "Job" (Windows' type
+ * names). */
 const char *wipc_sync_kind_name(enum wipc_sync_kind kind);
 
 #endif /* WIPC_SYNC_H */

@@ -97,8 +97,17 @@ static int sn_grab_live(struct wipc_object *obj)
     return 0;
 }
 
+static const struct wipc_object_ops *_Atomic sn_job_ops;
+
+void wipc_sync_name_set_job_ops(const struct wipc_object_ops *ops)
+{
+    atomic_store(&sn_job_ops, ops);
+}
+
 static enum wipc_sync_kind sn_kind_of(const struct wipc_object *obj)
 {
+    if (obj->ops == atomic_load(&sn_job_ops))
+        return WIPC_SYNC_JOB;
     if (obj->ops == &wipc_mutex_ops)
         return WIPC_SYNC_MUTEX;
     if (obj->ops == &wipc_semaphore_ops)
@@ -273,6 +282,8 @@ static DWORD sn_make(const struct wipc_sync_params *p, struct wipc_object **out)
         return wipc_timer_create(p->manual_reset, out);
     case WIPC_SYNC_MAPPING:
         return wipc_mapping_create(p->file, p->protect, p->size, out);
+    case WIPC_SYNC_JOB:
+        return p->make ? p->make(out) : ERROR_INVALID_PARAMETER;
     }
     return ERROR_INVALID_PARAMETER;
 }
@@ -383,7 +394,9 @@ DWORD wipc_sync_name_get(const char *name, enum wipc_sync_kind kind,
     if (h.magic == SN_MAGIC && strcmp(h.name, plain) == 0)
         sn_find(&f, &h, &live, &obj);
     if (live && (enum wipc_sync_kind)h.kind != kind) {
-        wipc_object_release(obj);
+        if (obj)
+            wipc_object_release(obj);
+        obj = NULL; /* released once, not again below */
         err = ERROR_INVALID_HANDLE;
     } else if (!obj && !p) {
         /* Nobody holds it: the name is free; a file left by a process
@@ -522,6 +535,8 @@ const char *wipc_sync_kind_name(enum wipc_sync_kind kind)
         return "Timer";
     case WIPC_SYNC_MAPPING:
         return "Section";
+    case WIPC_SYNC_JOB:
+        return "Job";
     }
     return "?";
 }

@@ -12,32 +12,70 @@
 
 #include <windows.h>
 
-/* The state a job shares with its keeper and its members (a memfd every
- * process of the job's user can map through the keeper's descriptor 4). */
-#define WIPC_JOB_MAGIC 0x4a6f6221u
+/* Processes followed by their pid (not in the group: see job.h). */
+#define WIPC_JOB_OUTSIDE_MAX 64
+
+/* The state a job shares with its keeper, its members and every process
+ * that holds a handle to it (a memfd of the job's user, the keeper's
+ * descriptor 4).  The lists change under the lock of wipc_plat_job_lock. */
+#define WIPC_JOB_MAGIC 0x4a6f6222u
 struct wipc_job_shared {
     _Atomic uint32_t magic;
     _Atomic uint32_t limit_flags;  /* JOB_OBJECT_LIMIT_* */
     _Atomic uint32_t active_limit; /* ActiveProcessLimit */
     _Atomic uint32_t total;        /* processes that have been in the job */
-    _Atomic uint32_t terminated;   /* ended by the job (TerminateJobObject,
-                                    * a limit) */
+    _Atomic uint32_t terminated;   /* ended for a limit */
+    _Atomic uint32_t keeper;       /* the keeper's pid: the group's id */
+    _Atomic uint32_t signaled;     /* TerminateJobObject has run */
+    _Atomic uint32_t n_outside;    /* entries of outside in use */
+    struct {
+        _Atomic uint32_t pid; /* 0: a free entry */
+        uint32_t pad;
+        _Atomic uint64_t start; /* its start time (wipc_plat_process_start) */
+    } outside[WIPC_JOB_OUTSIDE_MAX];
+};
+
+/* What a process holds of a job: descriptors of its own, and the state
+ * mapped. */
+struct wipc_job_link {
+    int life;  /* write end of the keeper's pipe: the job lives while one is
+                * open (in any process) */
+    int state; /* the state's memfd (locks) */
+    int sig;   /* the job's signal pipe: readable once signalled */
+    DWORD keeper;
+    struct wipc_job_shared *sh;
 };
 
 /*
- * Starts a keeper: a process that leads a new process group (its pid,
- * *pgid, is the group's id) and holds the job's shared state.  *life is
- * the write end of a pipe it watches: when every copy is closed (the job's
- * last handle goes, or this process dies, SIGKILL included), the keeper
- * kills the whole group if the shared limit_flags then hold
- * JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE, and ends.  *shared is mapped here;
- * *pidfd watches the keeper.  Errors from the system calls.
+ * Starts a keeper: a process that leads a new process group (its pid is
+ * the group's id) and holds the job's shared state and its signal pipe.
+ * It watches a pipe whose write ends only the job's handles hold: when
+ * every copy is closed (the job's last handle goes in every process, or
+ * the processes holding them die, SIGKILL included), the keeper kills the
+ * whole group and the outside processes if the shared limit_flags then
+ * hold JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE, and ends.  Errors from the
+ * system calls.
  */
-DWORD wipc_plat_job_keeper(int *life, struct wipc_job_shared **shared,
-                           DWORD *pgid, int *pidfd);
+DWORD wipc_plat_job_keeper(struct wipc_job_link *out);
 
-/* Unmaps what wipc_plat_job_keeper or wipc_plat_job_find mapped. */
-void wipc_plat_job_unmap(struct wipc_job_shared *shared);
+/*
+ * The rest of a link from the write end of a keeper's pipe received from
+ * another process (life, taken over also on failure) and the keeper's pid
+ * it came with: checked to be that keeper's pipe (its descriptor 3 is the
+ * same pipe), and its state to be a job's of this user.
+ * ERROR_INVALID_HANDLE otherwise (the keeper is gone: the job with it).
+ */
+DWORD wipc_plat_job_attach(DWORD keeper, int life, struct wipc_job_link *out);
+
+/* Closes what a link holds. */
+void wipc_plat_job_unlink(struct wipc_job_link *l);
+
+/* Locks (1) or unlocks (0) the job's shared lists (an open file
+ * description lock on its state: a process that dies lets it go). */
+void wipc_plat_job_lock(const struct wipc_job_link *l, int lock);
+
+/* Sets the job's signal (it stays set). */
+void wipc_plat_job_signal(const struct wipc_job_link *l);
 
 /*
  * The job this process is in: its process group, if that group's leader
@@ -47,6 +85,18 @@ void wipc_plat_job_unmap(struct wipc_job_shared *shared);
 DWORD wipc_plat_job_find(DWORD pid, struct wipc_job_shared **shared,
                          DWORD *pgid);
 
+/*
+ * The job that follows process pid (started at start) by its pid, outside
+ * its group: the keepers of this user are looked through.  *shared mapped
+ * (unmap it), *keeper its keeper.  ERROR_NOT_FOUND if none.
+ */
+DWORD wipc_plat_job_find_outside(DWORD pid, uint64_t start,
+                                 struct wipc_job_shared **shared,
+                                 DWORD *keeper);
+
+/* Unmaps what wipc_plat_job_find mapped. */
+void wipc_plat_job_unmap(struct wipc_job_shared *shared);
+
 /* Moves process pid (this process, or a child that has not run execve
  * yet) into process group pgid.  ERROR_NOT_SUPPORTED for a child that has
  * (Linux refuses it), ERROR_ACCESS_DENIED for another session. */
@@ -55,13 +105,22 @@ DWORD wipc_plat_setpgid(DWORD pid, DWORD pgid);
 /* The process group of pid: 0, or ERROR_INVALID_PARAMETER if it is gone. */
 DWORD wipc_plat_getpgid(DWORD pid, DWORD *pgid);
 
-/* SIGKILL to every process of group pgid. */
-DWORD wipc_plat_kill_group(DWORD pgid);
+/*
+ * SIGKILL to every process of group pgid but its keeper and skip, and to
+ * the outside processes of sh, until none is left that has not been sent
+ * one (a member that forks on its way out: its child is found by the next
+ * look).
+ */
+void wipc_plat_job_kill_members(DWORD pgid, DWORD skip,
+                                struct wipc_job_shared *sh);
 
 /* The processes of group pgid that have not ended (zombies left out),
  * but not skip: up to cap of their ids in pids (may be NULL), *n how
  * many there are. */
 DWORD wipc_plat_group_members(DWORD pgid, DWORD skip, DWORD *pids,
                               size_t cap, size_t *n);
+
+/* 1 if the process pid that started at start runs (not a zombie). */
+int wipc_plat_job_pid_alive(DWORD pid, uint64_t start);
 
 #endif /* WIPC_PLATFORM_JOB_H */

@@ -23,10 +23,83 @@
 #define JOB_KEEPER_NAME "winipc-job"
 #define JOB_LIFE_FD 3
 #define JOB_STATE_FD 4
+#define JOB_SIG_FD 5
+
+/* The state letter and the start time (field 22) of process pid, from
+ * /proc/PID/stat (async-signal-safe: the keeper uses it).  0, or -1. */
+static int job_stat(unsigned pid, char *state, uint64_t *start)
+{
+    char path[32] = "/proc/", buf[1024], *p;
+    size_t len = 6;
+    ssize_t n;
+    int fd, field;
+
+    if (wipc_posix_put_dec(path, sizeof path, &len, pid) != 0 ||
+        len + 6 > sizeof path)
+        return -1;
+    memcpy(path + len, "/stat", 6);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    p = strrchr(buf, ')');
+    if (!p || p[1] != ' ' || !p[2])
+        return -1;
+    *state = p[2];
+    /* Field 3 is the state; 19 more blanks to field 22. */
+    for (p += 2, field = 3; *p && field < 22; p++)
+        if (*p == ' ')
+            field++;
+    if (field != 22 || *p < '0' || *p > '9')
+        return -1;
+    for (*start = 0; *p >= '0' && *p <= '9'; p++)
+        *start = *start * 10 + (uint64_t)(*p - '0');
+    return 0;
+}
+
+/* 1 if the process pid still is the one that started at start and has not
+ * ended (a zombie has). */
+static int job_pid_is(unsigned pid, uint64_t start)
+{
+    char state;
+    uint64_t s;
+    return pid && job_stat(pid, &state, &s) == 0 && s == start &&
+           state != 'Z' && state != 'X';
+}
+
+int wipc_plat_job_pid_alive(DWORD pid, uint64_t start)
+{
+    return job_pid_is((unsigned)pid, start);
+}
+
+/* SIGKILL to the outside processes of sh that are still themselves. */
+static void job_kill_outside(struct wipc_job_shared *sh, unsigned skip)
+{
+    for (unsigned i = 0; i < WIPC_JOB_OUTSIDE_MAX; i++) {
+        unsigned pid = atomic_load(&sh->outside[i].pid);
+        uint64_t start = atomic_load(&sh->outside[i].start);
+        int fd;
+
+        if (!pid || pid == skip)
+            continue;
+        fd = (int)syscall(SYS_pidfd_open, pid, 0);
+        if (fd < 0)
+            continue;
+        /* Checked after the pidfd is open: the pid cannot be recycled
+         * under the kill. */
+        if (job_pid_is(pid, start))
+            syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0);
+        close(fd);
+    }
+}
 
 /* The keeper (async-signal-safe calls only: it is a fork of a process
  * that may have other threads).  Never returns. */
-static void job_keeper_main(int life, int state, int ready)
+static void job_keeper_main(int life, int state, int sig, int ready)
 {
     struct wipc_job_shared *sh;
     struct sigaction ign;
@@ -35,20 +108,25 @@ static void job_keeper_main(int life, int state, int ready)
     char c;
 
     /* Its own group, which its members join; nothing of the parent's:
-     * descriptor 3 the pipe, 4 the state, 0-2 /dev/null (holding a pipe
-     * of the parent's would keep its reader from ever seeing its end). */
+     * descriptor 3 the pipe, 4 the state, 5 the signal pipe, 0-2 /dev/null
+     * (holding a pipe of the parent's would keep its reader from ever
+     * seeing its end). */
     setpgid(0, 0);
     prctl(PR_SET_NAME, JOB_KEEPER_NAME, 0, 0, 0);
-    if (ready <= JOB_STATE_FD)
-        ready = fcntl(ready, F_DUPFD, JOB_STATE_FD + 1);
-    if (ready < 0 || dup2(life, JOB_LIFE_FD) < 0 ||
-        dup2(state, JOB_STATE_FD) < 0)
+    if (ready <= JOB_SIG_FD)
+        ready = fcntl(ready, F_DUPFD, JOB_SIG_FD + 1);
+    if (sig < JOB_SIG_FD)
+        sig = fcntl(sig, F_DUPFD, JOB_SIG_FD + 1);
+    if (state < JOB_STATE_FD)
+        state = fcntl(state, F_DUPFD, JOB_SIG_FD + 1);
+    if (ready < 0 || sig < 0 || state < 0 || dup2(life, JOB_LIFE_FD) < 0 ||
+        dup2(state, JOB_STATE_FD) < 0 || dup2(sig, JOB_SIG_FD) < 0)
         _exit(1);
-    /* Found by its name and its state descriptor from now on (see
-     * wipc_plat_job_find): the parent may return. */
+    /* Found by its name and its descriptors from now on (see
+     * wipc_plat_job_find, wipc_plat_job_attach): the parent may return. */
     if (write(ready, "r", 1) != 1)
         _exit(1);
-    syscall(SYS_close_range, JOB_STATE_FD + 1, ~0u, 0);
+    syscall(SYS_close_range, JOB_SIG_FD + 1, ~0u, 0);
     nul = open("/dev/null", O_RDWR);
     for (int fd = 0; fd < 3 && nul >= 0; fd++)
         if (fd != nul)
@@ -72,37 +150,70 @@ static void job_keeper_main(int life, int state, int ready)
             break; /* every write end is closed */
     }
     if (sh != MAP_FAILED &&
-        (atomic_load(&sh->limit_flags) & JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE))
+        (atomic_load(&sh->limit_flags) & JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE)) {
+        job_kill_outside(sh, 0);
         kill(0, SIGKILL); /* the whole group, this process last */
+    }
     _exit(0);
 }
 
-DWORD wipc_plat_job_keeper(int *life, struct wipc_job_shared **shared,
-                           DWORD *pgid, int *pidfd)
+/* A descriptor of the pipe behind fd open for reading and writing. */
+static int job_reopen_rdwr(int fd)
 {
-    int p[2] = {-1, -1}, ready[2] = {-1, -1}, state, err;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    return open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+}
+
+static DWORD job_map(int fd, int prot, struct wipc_job_shared **out)
+{
+    void *m = mmap(NULL, sizeof **out, prot, MAP_SHARED, fd, 0);
+    if (m == MAP_FAILED)
+        return wipc_plat_error(errno);
+    *out = m;
+    return 0;
+}
+
+void wipc_plat_job_unlink(struct wipc_job_link *l)
+{
+    if (l->life >= 0)
+        close(l->life);
+    if (l->state >= 0)
+        close(l->state);
+    if (l->sig >= 0)
+        close(l->sig);
+    if (l->sh)
+        munmap(l->sh, sizeof *l->sh);
+    l->life = l->state = l->sig = -1;
+    l->sh = NULL;
+}
+
+DWORD wipc_plat_job_keeper(struct wipc_job_link *out)
+{
+    int p[2] = {-1, -1}, ready[2] = {-1, -1}, sig[2] = {-1, -1}, err;
+    struct wipc_job_link l = {-1, -1, -1, 0, NULL};
     char c;
-    struct wipc_job_shared *sh = MAP_FAILED;
     sigset_t all, old;
     pid_t pid;
 
-    state = memfd_create("winipc-job", MFD_CLOEXEC);
-    if (state < 0)
+    l.state = memfd_create("winipc-job", MFD_CLOEXEC);
+    if (l.state < 0)
         return wipc_plat_error(errno);
-    if (ftruncate(state, sizeof *sh) < 0 ||
-        (sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED,
-                   state, 0)) == MAP_FAILED ||
-        pipe2(p, O_CLOEXEC) < 0 || pipe2(ready, O_CLOEXEC) < 0)
+    if (ftruncate(l.state, sizeof *l.sh) < 0 ||
+        (err = (int)job_map(l.state, PROT_READ | PROT_WRITE, &l.sh)) != 0 ||
+        pipe2(p, O_CLOEXEC) < 0 || pipe2(ready, O_CLOEXEC) < 0 ||
+        pipe2(sig, O_CLOEXEC | O_NONBLOCK) < 0)
         goto fail;
-    atomic_store(&sh->magic, WIPC_JOB_MAGIC);
+    atomic_store(&l.sh->magic, WIPC_JOB_MAGIC);
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
     pid = fork();
     if (pid == 0) {
         close(p[1]);
         close(ready[0]);
+        close(sig[1]);
         sigprocmask(SIG_SETMASK, &old, NULL);
-        job_keeper_main(p[0], state, ready[1]);
+        job_keeper_main(p[0], l.state, sig[0], ready[1]);
     }
     err = errno;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -112,37 +223,120 @@ DWORD wipc_plat_job_keeper(int *life, struct wipc_job_shared **shared,
         errno = err;
         goto fail;
     }
-    /* Until the keeper has its name and its state descriptor, a member
-     * could not find its job (IsProcessInJob, children joining): wait for
-     * its word, or its end (our own child: no bound needed). */
+    atomic_store(&l.sh->keeper, (uint32_t)pid);
+    /* Until the keeper has its name and its descriptors, a member could
+     * not find its job (IsProcessInJob, children joining): wait for its
+     * word, or its end (our own child: no bound needed). */
     while (read(ready[0], &c, 1) < 0 && errno == EINTR)
         ;
     close(ready[0]);
-    ready[0] = -1;
     /* The group exists once the keeper has made it; the parent makes it
      * too, so it exists when this returns (whichever comes first). */
     setpgid(pid, pid);
-    *pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
     close(p[0]);
-    close(state);
-    *life = p[1];
-    *shared = sh;
-    *pgid = (DWORD)pid;
+    l.life = p[1];
+    l.keeper = (DWORD)pid;
+    /* Both ends in one descriptor, as wipc_plat_job_attach opens it: the
+     * pipe is polled for its byte, and written to signal. */
+    l.sig = job_reopen_rdwr(sig[0]);
+    close(sig[0]);
+    close(sig[1]);
+    sig[0] = sig[1] = -1;
+    if (l.sig < 0) {
+        err = errno;
+        wipc_plat_job_unlink(&l); /* the keeper ends with the pipe */
+        return wipc_plat_error(err);
+    }
+    *out = l;
     return 0;
 
 fail:
     err = errno;
-    if (sh != MAP_FAILED)
-        munmap(sh, sizeof *sh);
-    close(state);
-    if (p[0] >= 0) {
-        close(p[0]);
-        close(p[1]);
-    }
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 2; i++) {
+        if (p[i] >= 0)
+            close(p[i]);
         if (ready[i] >= 0)
             close(ready[i]);
+        if (sig[i] >= 0)
+            close(sig[i]);
+    }
+    wipc_plat_job_unlink(&l);
     return wipc_plat_error(err);
+}
+
+/* Opens the keeper's descriptor n ("/proc/KEEPER/fd/N") with flags. */
+static int job_open_keeper_fd(DWORD keeper, int n, int flags)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%u/fd/%d", (unsigned)keeper, n);
+    return open(path, flags | O_CLOEXEC);
+}
+
+/* The job's state behind fd: a memfd of this user, of the state's size,
+ * mapped; ERROR_NOT_FOUND otherwise. */
+static DWORD job_check_state(int fd, struct wipc_job_shared **out)
+{
+    struct stat st;
+    struct wipc_job_shared *sh;
+
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+        st.st_uid != geteuid() || st.st_size != (off_t)sizeof *sh ||
+        job_map(fd, PROT_READ | PROT_WRITE, &sh) != 0)
+        return ERROR_NOT_FOUND;
+    if (atomic_load(&sh->magic) != WIPC_JOB_MAGIC) {
+        munmap(sh, sizeof *sh);
+        return ERROR_NOT_FOUND;
+    }
+    *out = sh;
+    return 0;
+}
+
+DWORD wipc_plat_job_attach(DWORD keeper, int life, struct wipc_job_link *out)
+{
+    struct wipc_job_link l = {life, -1, -1, keeper, NULL};
+    struct stat mine, theirs;
+    int fd;
+
+    /* The keeper's own end of this very pipe: it is the job's keeper. */
+    fd = keeper > 1 ? job_open_keeper_fd(keeper, JOB_LIFE_FD,
+                                          O_RDONLY | O_NONBLOCK)
+                    : -1;
+    if (fd < 0 || fstat(fd, &theirs) < 0 || fstat(life, &mine) < 0 ||
+        !S_ISFIFO(mine.st_mode) || mine.st_ino != theirs.st_ino ||
+        mine.st_dev != theirs.st_dev) {
+        if (fd >= 0)
+            close(fd);
+        wipc_plat_job_unlink(&l);
+        return ERROR_INVALID_HANDLE;
+    }
+    close(fd);
+    l.state = job_open_keeper_fd(keeper, JOB_STATE_FD, O_RDWR);
+    l.sig = job_open_keeper_fd(keeper, JOB_SIG_FD, O_RDWR | O_NONBLOCK);
+    if (l.state < 0 || l.sig < 0 || job_check_state(l.state, &l.sh) != 0 ||
+        atomic_load(&l.sh->keeper) != keeper) {
+        wipc_plat_job_unlink(&l);
+        return ERROR_INVALID_HANDLE;
+    }
+    *out = l;
+    return 0;
+}
+
+void wipc_plat_job_lock(const struct wipc_job_link *l, int lock)
+{
+    struct flock fl = {.l_type = (short)(lock ? F_WRLCK : F_UNLCK),
+                       .l_whence = SEEK_SET, .l_start = 0, .l_len = 1};
+    /* This user's own state: its holders take it for a few reads and
+     * writes, and a process that dies lets it go. */
+    while (fcntl(l->state, F_OFD_SETLKW, &fl) < 0 && errno == EINTR)
+        ;
+}
+
+void wipc_plat_job_signal(const struct wipc_job_link *l)
+{
+    ssize_t r;
+    do
+        r = write(l->sig, "s", 1);
+    while (r < 0 && errno == EINTR);
 }
 
 void wipc_plat_job_unmap(struct wipc_job_shared *shared)
@@ -151,19 +345,17 @@ void wipc_plat_job_unmap(struct wipc_job_shared *shared)
         munmap(shared, sizeof *shared);
 }
 
-DWORD wipc_plat_job_find(DWORD pid, struct wipc_job_shared **shared,
-                         DWORD *pgid)
+/* The state of keeper k if k is a keeper of this user (mapped), else
+ * ERROR_NOT_FOUND. */
+static DWORD job_keeper_state(DWORD k, struct wipc_job_shared **out)
 {
     char path[64], name[32] = "";
-    struct stat st;
     struct wipc_job_shared *sh;
-    pid_t g = getpgid((pid_t)pid);
-    int fd;
     ssize_t n;
+    int fd;
+    DWORD err;
 
-    if (g <= 0)
-        return ERROR_NOT_FOUND;
-    snprintf(path, sizeof path, "/proc/%d/comm", (int)g);
+    snprintf(path, sizeof path, "/proc/%u/comm", (unsigned)k);
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return ERROR_NOT_FOUND;
@@ -171,27 +363,63 @@ DWORD wipc_plat_job_find(DWORD pid, struct wipc_job_shared **shared,
     close(fd);
     if (n <= 0 || strncmp(name, JOB_KEEPER_NAME, strlen(JOB_KEEPER_NAME)) != 0)
         return ERROR_NOT_FOUND;
-    snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)g, JOB_STATE_FD);
-    fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0 && errno == ELOOP) /* /proc's links are links */
-        fd = open(path, O_RDWR | O_CLOEXEC);
+    fd = job_open_keeper_fd(k, JOB_STATE_FD, O_RDWR);
     if (fd < 0)
         return ERROR_NOT_FOUND;
-    /* A memfd of this user, of the state's size. */
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
-        st.st_size != (off_t)sizeof *sh) {
-        close(fd);
-        return ERROR_NOT_FOUND;
-    }
-    sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    err = job_check_state(fd, &sh);
     close(fd);
-    if (sh == MAP_FAILED)
-        return ERROR_NOT_FOUND;
-    if (atomic_load(&sh->magic) != WIPC_JOB_MAGIC) {
+    if (err)
+        return err;
+    if (atomic_load(&sh->keeper) != k) {
         munmap(sh, sizeof *sh);
         return ERROR_NOT_FOUND;
     }
-    *shared = sh;
+    *out = sh;
+    return 0;
+}
+
+DWORD wipc_plat_job_find_outside(DWORD pid, uint64_t start,
+                                 struct wipc_job_shared **shared,
+                                 DWORD *keeper)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    uid_t me = geteuid();
+    DWORD err = ERROR_NOT_FOUND;
+
+    if (!d)
+        return ERROR_NOT_FOUND;
+    while (err && (e = readdir(d)) != NULL) {
+        long k = strtol(e->d_name, NULL, 10);
+        struct wipc_job_shared *sh;
+        struct stat st;
+
+        /* Only this user's processes can be its keepers. */
+        if (k <= 1 || fstatat(dirfd(d), e->d_name, &st, 0) != 0 ||
+            st.st_uid != me || job_keeper_state((DWORD)k, &sh) != 0)
+            continue;
+        for (unsigned i = 0; i < WIPC_JOB_OUTSIDE_MAX; i++)
+            if (atomic_load(&sh->outside[i].pid) == pid &&
+                atomic_load(&sh->outside[i].start) == start) {
+                *shared = sh;
+                *keeper = (DWORD)k;
+                err = 0;
+                break;
+            }
+        if (err)
+            munmap(sh, sizeof *sh);
+    }
+    closedir(d);
+    return err;
+}
+
+DWORD wipc_plat_job_find(DWORD pid, struct wipc_job_shared **shared,
+                         DWORD *pgid)
+{
+    pid_t g = getpgid((pid_t)pid);
+
+    if (g <= 0 || job_keeper_state((DWORD)g, shared) != 0)
+        return ERROR_NOT_FOUND;
     *pgid = (DWORD)g;
     return 0;
 }
@@ -218,19 +446,52 @@ DWORD wipc_plat_getpgid(DWORD pid, DWORD *pgid)
     return 0;
 }
 
-DWORD wipc_plat_kill_group(DWORD pgid)
+void wipc_plat_job_kill_members(DWORD pgid, DWORD skip,
+                                struct wipc_job_shared *sh)
 {
+    DWORD *sent = NULL, pids[256];
+    size_t n_sent = 0, cap_sent = 0, n, i, k;
+    int fresh = 1;
+
+    if (sh)
+        job_kill_outside(sh, skip);
     if (pgid <= 1)
-        return ERROR_INVALID_PARAMETER;
-    if (kill(-(pid_t)pgid, SIGKILL) < 0 && errno != ESRCH)
-        return wipc_plat_error(errno);
-    return 0;
+        return;
+    /* kill(-group) would take the keeper too, and with it the job. */
+    while (fresh) {
+        fresh = 0;
+        if (wipc_plat_group_members(pgid, pgid, pids, 256, &n) != 0)
+            break;
+        if (n > 256)
+            fresh = 1; /* more than seen: look again after these */
+        for (i = 0; i < n && i < 256; i++) {
+            if (pids[i] == skip)
+                continue;
+            for (k = 0; k < n_sent && sent[k] != pids[i]; k++)
+                ;
+            if (k < n_sent)
+                continue; /* sent already, on its way out */
+            if (n_sent == cap_sent) {
+                DWORD *ns = realloc(sent, (cap_sent ? 2 * cap_sent : 64) *
+                                              sizeof *ns);
+                if (!ns) {
+                    free(sent);
+                    return;
+                }
+                sent = ns;
+                cap_sent = cap_sent ? 2 * cap_sent : 64;
+            }
+            sent[n_sent++] = pids[i];
+            kill((pid_t)pids[i], SIGKILL);
+            fresh = 1;
+        }
+    }
+    free(sent);
 }
 
 DWORD wipc_plat_group_members(DWORD pgid, DWORD skip, DWORD *pids,
                               size_t cap, size_t *n)
 {
-    static const int fields[1] = {5}; /* pgrp */
     DIR *d = opendir("/proc");
     struct dirent *e;
 
@@ -238,12 +499,11 @@ DWORD wipc_plat_group_members(DWORD pgid, DWORD skip, DWORD *pids,
     if (!d)
         return wipc_plat_error(errno);
     while ((e = readdir(d)) != NULL) {
-        char path[64], buf[512];
+        static const int fields[1] = {5}; /* pgrp */
         long pid = strtol(e->d_name, NULL, 10);
         long long g;
-        int fd;
-        ssize_t len;
-        const char *close_paren;
+        char state;
+        uint64_t start;
 
         if (pid <= 0 || (DWORD)pid == skip)
             continue;
@@ -251,18 +511,8 @@ DWORD wipc_plat_group_members(DWORD pgid, DWORD skip, DWORD *pids,
             g != (long long)pgid)
             continue;
         /* Zombies have ended. */
-        snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            continue;
-        len = read(fd, buf, sizeof buf - 1);
-        close(fd);
-        if (len <= 0)
-            continue;
-        buf[len] = '\0';
-        close_paren = strrchr(buf, ')');
-        if (!close_paren || close_paren[1] != ' ' || close_paren[2] == 'Z' ||
-            close_paren[2] == 'X')
+        if (job_stat((unsigned)pid, &state, &start) != 0 || state == 'Z' ||
+            state == 'X')
             continue;
         if (pids && *n < cap)
             pids[*n] = (DWORD)pid;

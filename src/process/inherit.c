@@ -8,6 +8,7 @@
 #include "../objects/objects.h"
 #include "../objects/sync.h"
 #include "inherit.h"
+#include "job.h"
 #include "process.h"
 
 /* One item: "VALUE:FD:ACCESS:FLAGS:TAG" (TAG ".RECFD" for a record). */
@@ -141,6 +142,8 @@ static DWORD inherit_make(const char *tag, int fd, struct wipc_object **obj)
         return wipc_npipe_adopt(fd, tag + 6, obj);
     if (strncmp(tag, "process.", 8) == 0)
         return wipc_process_get((DWORD)strtoul(tag + 8, NULL, 10), fd, obj);
+    if (strncmp(tag, "job.", 4) == 0)
+        return wipc_job_adopt(fd, tag + 4, obj);
     return ERROR_INVALID_DATA;
 }
 
@@ -192,8 +195,7 @@ static void inherit_adopt_one(char *item)
         /* Takes both descriptors, also on failure. */
         if (wipc_sync_rebuild(fields[4], fd, fd2, &obj) != 0)
             return;
-    } else if (inherit_make(fields[4], fd, &obj) != 0) {
-        wipc_plat_close(fd);
+    } else if (wipc_inherit_rebuild(fields[4], fd, &obj) != 0) {
         return;
     }
     wipc_handle_alloc_at((HANDLE)(uintptr_t)value, obj,
@@ -247,9 +249,10 @@ DWORD wipc_inherit_describe(struct wipc_object *obj, int *fd, char *tag,
 DWORD wipc_inherit_rebuild(const char *tag, int fd, struct wipc_object **obj)
 {
     DWORD err = inherit_make(tag, fd, obj);
-    /* wipc_process_get keeps (and on failure closes) the pidfd itself;
-     * the other constructors leave fd to the caller when they fail. */
-    if (err && strncmp(tag, "process.", 8) != 0)
+    /* wipc_process_get and wipc_job_adopt keep (and on failure close) the
+     * descriptor themselves; the other constructors leave fd to the caller
+     * when they fail. */
+    if (err && strncmp(tag, "process.", 8) != 0 && strncmp(tag, "job.", 4) != 0)
         wipc_plat_close(fd);
     return err;
 }

@@ -3,22 +3,28 @@
  *
  * The job's keeper (platform_job.h) leads a process group; processes
  * assigned to the job join that group, and their children are born in it,
- * so the kernel keeps the membership: one kill(-group) ends them all, and
- * the keeper, which outlives the job's owner, does it when the owner's end
- * of its pipe closes (last handle, or the owner killed) and
- * KILL_ON_JOB_CLOSE is set.  The limits and counters live in the keeper's
- * shared page, where the job's members find them when they create
- * processes (wipc_job_spawn_check).
+ * so the kernel keeps the membership.  The keeper, which outlives the
+ * job's owner, kills them when the last write end of its pipe closes (the
+ * job's last handle in any process, or the processes holding them killed)
+ * and KILL_ON_JOB_CLOSE is set.  The limits, counters, signal and the
+ * processes followed by pid live in the keeper's shared page, which every
+ * holder maps (a handle that crosses processes carries the pipe's write
+ * end; wipc_plat_job_attach finds the rest through the keeper) and where
+ * the job's members find them when they create processes
+ * (wipc_job_spawn_check).  The job's object in a process holds only what
+ * is that process's: the processes it assigned (their exit codes) and its
+ * completion port.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../core/io.h"
+#include "../objects/sync.h"
 #include "../platform/platform_sys.h"
 #include "job.h"
 #include "process.h"
 
-#define JOB_NAME_MAX 260
 #define JOB_WATCH_MAX 64
 
 /* What the completion port hears: the job's assigned processes, watched
@@ -40,32 +46,18 @@ struct job_watch {
 struct wipc_job {
     struct wipc_object obj;
     wipc_mutex lock;
-    int life; /* the keeper's pipe: closing it ends the job */
-    int keeper_pidfd;
-    DWORD pgid; /* the keeper's group; 0 after TerminateJobObject killed it */
-    struct wipc_job_shared *sh;
-    DWORD flags, active_limit; /* kept across a new keeper */
-    DWORD total, terminated;
-    /* Assigned processes that could not join the group. */
-    struct wipc_object **outside;
-    size_t n_outside;
-    /* Assigned processes that did (for TerminateJobObject's exit code). */
-    struct wipc_object **inside;
-    size_t n_inside;
+    struct wipc_job_link link; /* the keeper's pipe, the shared state */
+    /* Processes this process assigned (for TerminateJobObject's exit
+     * code), in the group or followed by pid (the shared outside list). */
+    struct wipc_object **assigned;
+    size_t n_assigned;
     struct job_watch *watch;
-    char name[JOB_NAME_MAX];
-    struct wipc_job *next; /* named jobs */
 };
 
 static inline struct wipc_job *job_of(struct wipc_object *obj)
 {
     return (struct wipc_job *)obj;
 }
-
-static struct {
-    wipc_mutex lock;
-    struct wipc_job *head;
-} names = {WIPC_MUTEX_INIT, NULL};
 
 /* ---- The completion port's watcher ----------------------------------------- */
 
@@ -147,42 +139,6 @@ static void *watch_main(void *arg)
 
 /* ---- The object ---------------------------------------------------------- */
 
-static void job_keeper_drop(struct wipc_job *j)
-{
-    wipc_plat_close(j->life);
-    wipc_plat_close(j->keeper_pidfd);
-    wipc_plat_job_unmap(j->sh);
-    j->life = j->keeper_pidfd = -1;
-    j->sh = NULL;
-    j->pgid = 0;
-}
-
-/* A keeper for the job (lock held): after TerminateJobObject killed the
- * last one, the next process assigned gets a new group. */
-static DWORD job_keeper_ensure(struct wipc_job *j)
-{
-    DWORD err;
-
-    if (j->pgid)
-        return 0;
-    job_keeper_drop(j);
-    err = wipc_plat_job_keeper(&j->life, &j->sh, &j->pgid, &j->keeper_pidfd);
-    if (err) {
-        j->pgid = 0;
-        return err;
-    }
-    atomic_store(&j->sh->limit_flags, j->flags);
-    atomic_store(&j->sh->active_limit, j->active_limit);
-    atomic_store(&j->sh->total, j->total);
-    atomic_store(&j->sh->terminated, j->terminated);
-    if (j->watch) {
-        wipc_mutex_lock(&j->watch->lock);
-        j->watch->pgid = j->pgid;
-        wipc_mutex_unlock(&j->watch->lock);
-    }
-    return 0;
-}
-
 static void job_release_list(struct wipc_object **list, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -190,35 +146,42 @@ static void job_release_list(struct wipc_object **list, size_t n)
     free(list);
 }
 
+static void job_watch_stop(struct job_watch *w)
+{
+    if (!w)
+        return;
+    wipc_mutex_lock(&w->lock);
+    w->stop = 1;
+    wipc_mutex_unlock(&w->lock);
+    wipc_plat_eventfd_set(w->wake);
+    watch_release(w);
+}
+
 static void job_destroy(struct wipc_object *obj)
 {
     struct wipc_job *j = job_of(obj);
-    struct wipc_job **pp;
 
-    wipc_mutex_lock(&names.lock);
-    for (pp = &names.head; *pp; pp = &(*pp)->next)
-        if (*pp == j) {
-            *pp = j->next;
-            break;
-        }
-    wipc_mutex_unlock(&names.lock);
-    /* KILL_ON_JOB_CLOSE: the processes that could not join the group are
-     * ours to end; the keeper ends the group when its pipe closes. */
-    if (j->flags & JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE)
-        for (size_t i = 0; i < j->n_outside; i++)
-            wipc_process_terminate(j->outside[i], 0);
-    job_keeper_drop(j);
-    if (j->watch) {
-        wipc_mutex_lock(&j->watch->lock);
-        j->watch->stop = 1;
-        wipc_mutex_unlock(&j->watch->lock);
-        wipc_plat_eventfd_set(j->watch->wake);
-        watch_release(j->watch);
-    }
-    job_release_list(j->outside, j->n_outside);
-    job_release_list(j->inside, j->n_inside);
+    wipc_sync_name_forget(obj);
+    /* The last write end of the keeper's pipe, in whichever process,
+     * ends the job (KILL_ON_JOB_CLOSE: the keeper kills its processes). */
+    wipc_plat_job_unlink(&j->link);
+    job_watch_stop(j->watch);
+    job_release_list(j->assigned, j->n_assigned);
     wipc_mutex_destroy(&j->lock);
     free(j);
+}
+
+static int job_signal_fd(struct wipc_object *obj)
+{
+    return job_of(obj)->link.sig;
+}
+
+static void job_inherit_info(struct wipc_object *obj, int *fd, char *tag,
+                             size_t taglen)
+{
+    struct wipc_job *j = job_of(obj);
+    *fd = j->link.life;
+    snprintf(tag, taglen, "job.%lu", (unsigned long)j->link.keeper);
 }
 
 const struct wipc_object_ops wipc_job_ops = {
@@ -228,78 +191,116 @@ const struct wipc_object_ops wipc_job_ops = {
                 STANDARD_RIGHTS_WRITE | JOB_OBJECT_ASSIGN_PROCESS |
                     JOB_OBJECT_SET_ATTRIBUTES | JOB_OBJECT_TERMINATE,
                 STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE, JOB_OBJECT_ALL_ACCESS},
+    .signal_fd = job_signal_fd,
+    .inherit_info = job_inherit_info,
+    .name = wipc_sync_name_of,
     .destroy = job_destroy,
 };
 
-DWORD wipc_job_create(const char *name, struct wipc_object **out,
-                      int *existed)
+static DWORD job_wrap(const struct wipc_job_link *link,
+                      struct wipc_object **out)
 {
-    struct wipc_job *j;
-    DWORD err;
-
-    *existed = 0;
-    if (name && strlen(name) >= JOB_NAME_MAX)
-        return ERROR_FILENAME_EXCED_RANGE;
-    wipc_mutex_lock(&names.lock);
-    if (name)
-        for (j = names.head; j; j = j->next)
-            if (strcmp(j->name, name) == 0) {
-                *out = wipc_object_grab(&j->obj);
-                *existed = 1;
-                wipc_mutex_unlock(&names.lock);
-                return 0;
-            }
-    j = calloc(1, sizeof *j);
-    if (!j) {
-        wipc_mutex_unlock(&names.lock);
+    struct wipc_job *j = calloc(1, sizeof *j);
+    if (!j)
         return ERROR_NOT_ENOUGH_MEMORY;
-    }
     wipc_object_init(&j->obj, &wipc_job_ops);
     wipc_mutex_init(&j->lock);
-    j->life = j->keeper_pidfd = -1;
-    err = job_keeper_ensure(j);
-    if (err) {
-        wipc_mutex_unlock(&names.lock);
-        wipc_mutex_destroy(&j->lock);
-        free(j);
-        return err;
-    }
-    if (name) {
-        strcpy(j->name, name);
-        j->next = names.head;
-        names.head = j;
-    }
-    wipc_mutex_unlock(&names.lock);
+    j->link = *link;
     *out = &j->obj;
     return 0;
 }
 
-DWORD wipc_job_open(const char *name, struct wipc_object **out)
+/* A new job: a keeper of its own. */
+static DWORD job_make(struct wipc_object **out)
 {
-    struct wipc_job *j;
-    DWORD err = ERROR_FILE_NOT_FOUND;
+    struct wipc_job_link link;
+    DWORD err = wipc_plat_job_keeper(&link);
 
-    wipc_mutex_lock(&names.lock);
-    for (j = names.head; j; j = j->next)
-        if (strcmp(j->name, name) == 0) {
-            *out = wipc_object_grab(&j->obj);
-            err = 0;
-            break;
-        }
-    wipc_mutex_unlock(&names.lock);
+    if (err)
+        return err;
+    err = job_wrap(&link, out);
+    if (err)
+        wipc_plat_job_unlink(&link);
     return err;
 }
 
-/* Processes of the job that have not ended (lock held). */
-static size_t job_active_locked(struct wipc_job *j)
+DWORD wipc_job_create(const char *name, struct wipc_object **out,
+                      int *existed)
 {
-    size_t n = 0, i;
+    struct wipc_sync_params p = {.kind = WIPC_SYNC_JOB, .make = job_make};
 
-    if (j->pgid)
-        wipc_plat_group_members(j->pgid, j->pgid, NULL, 0, &n);
-    for (i = 0; i < j->n_outside; i++)
-        if (wipc_process_exit_code(j->outside[i]) == STILL_ACTIVE)
-            n++;
+    *existed = 0;
+    if (!name)
+        return job_make(out);
+    wipc_sync_name_set_job_ops(&wipc_job_ops);
+    return wipc_sync_name_get(name, WIPC_SYNC_JOB, &p, out, existed);
+}
+
+DWORD wipc_job_open(const char *name, struct wipc_object **out)
+{
+    wipc_sync_name_set_job_ops(&wipc_job_ops);
+    return wipc_sync_name_get(name, WIPC_SYNC_JOB, NULL, out, NULL);
+}
+
+DWORD wipc_job_adopt(int fd, const char *keeper, struct wipc_object **out)
+{
+    struct wipc_job_link link;
+    DWORD err = wipc_plat_job_attach((DWORD)strtoul(keeper, NULL, 10), fd,
+                                     &link);
+    if (err)
+        return err;
+    err = job_wrap(&link, out);
+    if (err)
+        wipc_plat_job_unlink(&link);
+    return err;
+}
+
+/* The outside entry of process pid that started at start, or -1 (the
+ * shared lists' lock held, or a look that may miss a change). */
+static int job_outside_find(struct wipc_job_shared *sh, DWORD pid,
+                            uint64_t start)
+{
+    for (int i = 0; i < WIPC_JOB_OUTSIDE_MAX; i++)
+        if (atomic_load(&sh->outside[i].pid) == pid &&
+            atomic_load(&sh->outside[i].start) == start)
+            return i;
+    return -1;
+}
+
+/* Adds pid to the outside list (lock held): ERROR_NOT_ENOUGH_QUOTA when
+ * it is full of processes that still run. */
+static DWORD job_outside_add(struct wipc_job_shared *sh, DWORD pid,
+                             uint64_t start)
+{
+    for (int i = 0; i < WIPC_JOB_OUTSIDE_MAX; i++) {
+        DWORD p = atomic_load(&sh->outside[i].pid);
+        if (p && wipc_plat_job_pid_alive(p, atomic_load(&sh->outside[i].start)))
+            continue;
+        atomic_store(&sh->outside[i].pid, 0);
+        atomic_store(&sh->outside[i].start, start);
+        atomic_store(&sh->outside[i].pid, pid);
+        return 0;
+    }
+    return ERROR_NOT_ENOUGH_QUOTA;
+}
+
+/* The processes of the job that have not ended: up to cap ids in pids
+ * (may be NULL); how many. */
+static size_t job_members(struct wipc_job *j, DWORD *pids, size_t cap)
+{
+    struct wipc_job_shared *sh = j->link.sh;
+    size_t n = 0;
+
+    wipc_plat_group_members(j->link.keeper, j->link.keeper, pids, cap, &n);
+    for (int i = 0; i < WIPC_JOB_OUTSIDE_MAX; i++) {
+        DWORD pid = atomic_load(&sh->outside[i].pid);
+        if (!pid ||
+            !wipc_plat_job_pid_alive(pid, atomic_load(&sh->outside[i].start)))
+            continue;
+        if (pids && n < cap)
+            pids[n] = pid;
+        n++;
+    }
     return n;
 }
 
@@ -323,6 +324,17 @@ static DWORD job_list_add(struct wipc_object ***list, size_t *n,
     return 0;
 }
 
+/* The port watches process pid end (w's lock held). */
+static void watch_follow(struct job_watch *w, DWORD pid, int fd)
+{
+    if (w->n < JOB_WATCH_MAX) {
+        w->pidfds[w->n] = fd;
+        w->pids[w->n++] = pid;
+    } else {
+        wipc_plat_close(fd);
+    }
+}
+
 /* The port hears of the process, and watches it end. */
 static void job_watch_add(struct wipc_job *j, DWORD pid,
                           struct wipc_object *proc)
@@ -335,59 +347,63 @@ static void job_watch_add(struct wipc_job *j, DWORD pid,
     wipc_mutex_lock(&w->lock);
     watch_post(w, JOB_OBJECT_MSG_NEW_PROCESS, pid);
     w->zero_posted = 0;
-    if (w->n < JOB_WATCH_MAX &&
-        wipc_plat_dup(proc->ops->signal_fd(proc), &fd) == 0) {
-        w->pidfds[w->n] = fd;
-        w->pids[w->n++] = pid;
-    }
+    if (wipc_plat_dup(proc->ops->signal_fd(proc), &fd) == 0)
+        watch_follow(w, pid, fd);
     wipc_mutex_unlock(&w->lock);
     wipc_plat_eventfd_set(w->wake);
+}
+
+/* 1 if process pid (start: its start time) is in job j. */
+static int job_has_pid(struct wipc_job *j, DWORD pid, uint64_t start)
+{
+    DWORD pgid = 0;
+    return (wipc_plat_getpgid(pid, &pgid) == 0 && pgid == j->link.keeper) ||
+           job_outside_find(j->link.sh, pid, start) >= 0;
 }
 
 DWORD wipc_job_assign(struct wipc_object *job, struct wipc_object *proc)
 {
     struct wipc_job *j = job_of(job);
-    DWORD pid = wipc_process_id(proc), err, pgid = 0;
-    struct wipc_job_shared *other;
-    DWORD other_pgid;
+    struct wipc_job_shared *sh = j->link.sh, *other;
+    DWORD pid = wipc_process_id(proc), err = 0, other_pgid;
+    uint64_t start = 0;
 
-    if (wipc_process_exit_code(proc) != STILL_ACTIVE)
+    if (wipc_process_exit_code(proc) != STILL_ACTIVE ||
+        wipc_plat_process_start(pid, -1, &start, NULL) != 0)
         return ERROR_ACCESS_DENIED; /* as Windows, for a process that ended */
     wipc_mutex_lock(&j->lock);
-    if ((err = job_keeper_ensure(j)) != 0)
-        goto done;
-    if (job_list_has(j->outside, j->n_outside, proc) ||
-        (wipc_plat_getpgid(pid, &pgid) == 0 && pgid == j->pgid))
+    wipc_plat_job_lock(&j->link, 1);
+    if (job_has_pid(j, pid, start))
         goto done; /* already in it */
-    if (wipc_plat_job_find(pid, &other, &other_pgid) == 0) {
+    if (wipc_plat_job_find(pid, &other, &other_pgid) == 0 ||
+        wipc_plat_job_find_outside(pid, start, &other, &other_pgid) == 0) {
         wipc_plat_job_unmap(other);
         err = ERROR_ACCESS_DENIED; /* in another job */
         goto done;
     }
-    if ((j->flags & JOB_OBJECT_LIMIT_ACTIVE_PROCESS) &&
-        job_active_locked(j) >= j->active_limit) {
+    if ((atomic_load(&sh->limit_flags) & JOB_OBJECT_LIMIT_ACTIVE_PROCESS) &&
+        job_members(j, NULL, 0) >= atomic_load(&sh->active_limit)) {
         /* "the process is terminated and the association fails"
          * (JOBOBJECT_BASIC_LIMIT_INFORMATION), a limit violation the
          * accounting counts. */
         wipc_process_terminate(proc, ERROR_NOT_ENOUGH_QUOTA);
-        j->terminated++;
-        atomic_store(&j->sh->terminated, j->terminated);
+        atomic_fetch_add(&sh->terminated, 1);
         err = ERROR_NOT_ENOUGH_QUOTA;
         goto done;
     }
-    err = wipc_plat_setpgid(pid, j->pgid);
+    err = wipc_plat_setpgid(pid, j->link.keeper);
     if (err == ERROR_NOT_SUPPORTED)
-        err = job_list_add(&j->outside, &j->n_outside, proc);
-    else if (!err)
-        err = job_list_add(&j->inside, &j->n_inside, proc);
+        err = job_outside_add(sh, pid, start);
+    if (!err)
+        err = job_list_add(&j->assigned, &j->n_assigned, proc);
     if (err)
         goto done;
     /* Added, not stored: a member already running in the group may be
      * counting a child of its own in the same page at this moment. */
-    j->total++;
-    atomic_fetch_add(&j->sh->total, 1);
+    atomic_fetch_add(&sh->total, 1);
     job_watch_add(j, pid, proc);
 done:
+    wipc_plat_job_lock(&j->link, 0);
     wipc_mutex_unlock(&j->lock);
     return err;
 }
@@ -395,24 +411,48 @@ done:
 DWORD wipc_job_terminate(struct wipc_object *job, DWORD code)
 {
     struct wipc_job *j = job_of(job);
-    size_t i;
+    struct wipc_job_shared *sh = j->link.sh;
+    DWORD pids[1024], self = wipc_plat_getpid();
+    size_t n, i;
+    int self_in = 0;
 
     wipc_mutex_lock(&j->lock);
-    /* Processes with an object here get code as their exit code (their
-     * exit records are written before the kill); the group goes after,
-     * its keeper with it. */
-    for (i = 0; i < j->n_inside; i++)
-        wipc_process_terminate(j->inside[i], code);
-    for (i = 0; i < j->n_outside; i++)
-        wipc_process_terminate(j->outside[i], code);
-    if (j->pgid)
-        wipc_plat_kill_group(j->pgid);
-    job_release_list(j->inside, j->n_inside);
-    job_release_list(j->outside, j->n_outside);
-    j->inside = j->outside = NULL;
-    j->n_inside = j->n_outside = 0;
-    j->pgid = 0; /* a new keeper for the next process */
+    wipc_plat_job_lock(&j->link, 1);
+    /* Every process of the job gets code as its exit code, for whoever
+     * holds a handle to it (its exit record is written before the kill);
+     * the rest of the group and the outside processes go after; the keeper
+     * stays: the job takes processes again. */
+    n = job_members(j, pids, sizeof pids / sizeof pids[0]);
+    for (i = 0; i < n && i < sizeof pids / sizeof pids[0]; i++) {
+        struct wipc_object *proc;
+        uint64_t start;
+        if (pids[i] == self) {
+            self_in = 1;
+            continue;
+        }
+        if (wipc_process_get(pids[i], -1, &proc) != 0)
+            continue;
+        /* Still the job's now that its pidfd holds the pid. */
+        if (wipc_plat_process_start(pids[i], -1, &start, NULL) == 0 &&
+            job_has_pid(j, pids[i], start))
+            wipc_process_terminate(proc, code);
+        wipc_object_release(proc);
+    }
+    wipc_plat_job_kill_members(j->link.keeper, self, sh);
+    for (i = 0; i < WIPC_JOB_OUTSIDE_MAX; i++)
+        atomic_store(&sh->outside[i].pid, 0);
+    /* Signalled, and it stays so (Wine's process.c test_WaitForJobObject;
+     * JOBOBJECT_END_OF_JOB_TIME_INFORMATION: the job is signalled when its
+     * processes are terminated). */
+    if (atomic_exchange(&sh->signaled, 1) == 0)
+        wipc_plat_job_signal(&j->link);
+    wipc_plat_job_lock(&j->link, 0);
     wipc_mutex_unlock(&j->lock);
+    if (self_in) {
+        struct wipc_object *me;
+        if (wipc_process_self(&me) == 0)
+            wipc_process_terminate(me, code); /* does not return */
+    }
     return 0;
 }
 
@@ -420,49 +460,40 @@ int wipc_job_contains(struct wipc_object *job, struct wipc_object *proc)
 {
     DWORD pid = wipc_process_id(proc), pgid = 0;
     struct wipc_job_shared *sh;
-    int in;
+    uint64_t start = 0;
 
     if (!job) {
-        if (wipc_plat_job_find(pid, &sh, &pgid) != 0)
+        if (wipc_plat_job_find(pid, &sh, &pgid) != 0 &&
+            (wipc_plat_process_start(pid, -1, &start, NULL) != 0 ||
+             wipc_plat_job_find_outside(pid, start, &sh, &pgid) != 0))
             return 0;
         wipc_plat_job_unmap(sh);
         return 1;
     }
-    wipc_mutex_lock(&job_of(job)->lock);
-    in = job_list_has(job_of(job)->outside, job_of(job)->n_outside, proc) ||
-         (job_of(job)->pgid && wipc_plat_getpgid(pid, &pgid) == 0 &&
-          pgid == job_of(job)->pgid);
-    wipc_mutex_unlock(&job_of(job)->lock);
-    return in;
+    /* A process that has ended stays in its job for this question (as
+     * Windows answers): its group, or its outside entry, as they were. */
+    if (wipc_plat_process_start(pid, -1, &start, NULL) != 0)
+        return job_list_has(job_of(job)->assigned, job_of(job)->n_assigned,
+                            proc);
+    return job_has_pid(job_of(job), pid, start);
 }
 
 void wipc_job_query(struct wipc_object *job, struct wipc_job_info *info,
                     DWORD *pids, size_t cap, size_t *n_pids)
 {
     struct wipc_job *j = job_of(job);
+    struct wipc_job_shared *sh = j->link.sh;
     DWORD buf[1024];
-    size_t n = 0, i;
+    size_t n, i;
 
     memset(info, 0, sizeof *info);
-    wipc_mutex_lock(&j->lock);
-    info->limit_flags = j->flags;
-    info->active_limit = j->active_limit;
-    /* The total counts what members started too (their shared page). */
-    if (j->sh && atomic_load(&j->sh->total) > j->total)
-        j->total = atomic_load(&j->sh->total);
-    if (j->sh && atomic_load(&j->sh->terminated) > j->terminated)
-        j->terminated = atomic_load(&j->sh->terminated);
-    info->total = j->total;
-    info->terminated = j->terminated;
-    if (j->pgid)
-        wipc_plat_group_members(j->pgid, j->pgid, buf,
-                                sizeof buf / sizeof buf[0], &n);
+    info->limit_flags = atomic_load(&sh->limit_flags);
+    info->active_limit = atomic_load(&sh->active_limit);
+    info->total = atomic_load(&sh->total);
+    info->terminated = atomic_load(&sh->terminated);
+    n = job_members(j, buf, sizeof buf / sizeof buf[0]);
     if (n > sizeof buf / sizeof buf[0])
         n = sizeof buf / sizeof buf[0];
-    for (i = 0; i < j->n_outside && n < sizeof buf / sizeof buf[0]; i++)
-        if (wipc_process_exit_code(j->outside[i]) == STILL_ACTIVE)
-            buf[n++] = wipc_process_id(j->outside[i]);
-    wipc_mutex_unlock(&j->lock);
     info->active = (DWORD)n;
     for (i = 0; i < n; i++) {
         struct wipc_proc_times t;
@@ -480,16 +511,10 @@ void wipc_job_query(struct wipc_object *job, struct wipc_job_info *info,
 void wipc_job_set_limits(struct wipc_object *job, DWORD flags,
                          DWORD active_limit)
 {
-    struct wipc_job *j = job_of(job);
+    struct wipc_job_shared *sh = job_of(job)->link.sh;
 
-    wipc_mutex_lock(&j->lock);
-    j->flags = flags;
-    j->active_limit = active_limit;
-    if (j->sh) {
-        atomic_store(&j->sh->active_limit, active_limit);
-        atomic_store(&j->sh->limit_flags, flags);
-    }
-    wipc_mutex_unlock(&j->lock);
+    atomic_store(&sh->active_limit, active_limit);
+    atomic_store(&sh->limit_flags, flags);
 }
 
 DWORD wipc_job_set_port(struct wipc_object *job, struct wipc_object *port,
@@ -497,6 +522,8 @@ DWORD wipc_job_set_port(struct wipc_object *job, struct wipc_object *port,
 {
     struct wipc_job *j = job_of(job);
     struct job_watch *w, *old;
+    DWORD pids[JOB_WATCH_MAX];
+    size_t n, i;
 
     w = port ? calloc(1, sizeof *w) : NULL;
     if (port && !w)
@@ -507,6 +534,7 @@ DWORD wipc_job_set_port(struct wipc_object *job, struct wipc_object *port,
         w->zero_posted = 1; /* until a process comes */
         w->port = wipc_object_grab(port);
         w->key = key;
+        w->pgid = j->link.keeper;
         if (wipc_plat_eventfd(0, &w->wake) != 0) {
             wipc_object_release(w->port);
             wipc_mutex_destroy(&w->lock);
@@ -523,18 +551,22 @@ DWORD wipc_job_set_port(struct wipc_object *job, struct wipc_object *port,
         return ERROR_INVALID_PARAMETER;
     }
     j->watch = w;
-    if (w)
-        w->pgid = j->pgid;
+    if (w) {
+        /* The processes already in the job are new to the port (as
+         * Windows posts them when the port is associated). */
+        n = job_members(j, pids, JOB_WATCH_MAX);
+        for (i = 0; i < n && i < JOB_WATCH_MAX; i++) {
+            int fd;
+            watch_post(w, JOB_OBJECT_MSG_NEW_PROCESS, pids[i]);
+            w->zero_posted = 0;
+            if (wipc_plat_pidfd_open(pids[i], &fd) == 0)
+                watch_follow(w, pids[i], fd);
+        }
+    }
     wipc_mutex_unlock(&j->lock);
     if (w && wipc_plat_thread_start(watch_main, w, 64 * 1024) != 0)
         watch_release(w); /* the thread's reference */
-    if (old) {
-        wipc_mutex_lock(&old->lock);
-        old->stop = 1;
-        wipc_mutex_unlock(&old->lock);
-        wipc_plat_eventfd_set(old->wake);
-        watch_release(old);
-    }
+    job_watch_stop(old);
     return 0;
 }
 

@@ -14,15 +14,23 @@
 extern const struct wipc_object_ops wipc_job_ops;
 
 /*
- * A new job (its keeper started) named name (NULL: none; names are this
- * process's own).  *existed: 1 when a job of that name already existed
- * (then *out is that job).  Errors of the system.
+ * A new job (its keeper started) named name (NULL: none).  Names are those
+ * of events, mutexes and the other named objects (objects/sync.h): shared
+ * by the processes of the user, ERROR_INVALID_HANDLE for a name another
+ * type holds.  *existed: 1 when a job of that name already existed (then
+ * *out is that job).  Errors of the system.
  */
 DWORD wipc_job_create(const char *name, struct wipc_object **out,
                       int *existed);
 
-/* The job of that name in this process: ERROR_FILE_NOT_FOUND if none. */
+/* The job of that name (in any process of the user):
+ * ERROR_FILE_NOT_FOUND if none. */
 DWORD wipc_job_open(const char *name, struct wipc_object **out);
+
+/* A job received from another process (inherited, duplicated, fetched by
+ * name): the write end of its keeper's pipe (taken over, also on failure)
+ * and keeper, the pid of its tag ("job.KEEPER"). */
+DWORD wipc_job_adopt(int fd, const char *keeper, struct wipc_object **out);
 
 /*
  * Puts process proc in the job.  ERROR_NOT_ENOUGH_QUOTA at the active

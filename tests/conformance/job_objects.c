@@ -4,7 +4,9 @@
  * job; the basic accounting counts both; IsProcessInJob; the process id
  * list; closing the last handle of a job with KILL_ON_JOB_CLOSE ends them
  * both; TerminateJobObject ends them with its code; the active process
- * limit.  Children do not print.
+ * limit; waiting on a job; a port associated after the processes; a job
+ * reached from another process by its name and through an inherited
+ * handle.  Children do not print.
  */
 #include <tchar.h>
 #include <windows.h>
@@ -29,6 +31,31 @@ static int member_main(void)
         return 200;
     Sleep(20000);
     return 6;
+}
+
+static JOBOBJECT_BASIC_ACCOUNTING_INFORMATION accounting(HANDLE job);
+
+/* "opener NAME": opens the job of that name, assigns itself to it, and
+ * ends with its accounting's total process count (the error + 100 if
+ * something fails). */
+static int opener_main(const char *name)
+{
+    HANDLE job = OpenJobObjectA(JOB_OBJECT_ALL_ACCESS, FALSE, name);
+    if (!job)
+        return 100 + (int)GetLastError();
+    if (!AssignProcessToJobObject(job, GetCurrentProcess()))
+        return 100 + (int)GetLastError();
+    return (int)accounting(job).TotalProcesses;
+}
+
+/* "user VALUE": ends the job whose inherited handle is VALUE with code 33
+ * (the error + 100 if it fails). */
+static int user_main(const char *value)
+{
+    HANDLE job = (HANDLE)(uintptr_t)strtoull(value, NULL, 0);
+    if (!TerminateJobObject(job, 33))
+        return 100 + (int)GetLastError();
+    return 0;
 }
 
 static JOBOBJECT_BASIC_ACCOUNTING_INFORMATION accounting(HANDLE job)
@@ -109,13 +136,21 @@ int main(int argc, char **argv)
     JOBOBJECT_BASIC_ACCOUNTING_INFORMATION a;
     PROCESS_INFORMATION pi, pi2;
     HANDLE job, leaf, port1, port2;
-    DWORD code = 0;
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    DWORD code = 0, msg = 0;
+    ULONG_PTR key = 0;
+    LPOVERLAPPED ov = NULL;
+    char args[128];
 
     *conf_self_slot() = argv[0];
     if (argc == 2 && strcmp(argv[1], "leaf") == 0)
         return leaf_main();
     if (argc == 2 && strcmp(argv[1], "member") == 0)
         return member_main();
+    if (argc == 3 && strcmp(argv[1], "opener") == 0)
+        return opener_main(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "user") == 0)
+        return user_main(argv[2]);
     if (argc > 1)
         return 99;
     conf_reserve_handles();
@@ -191,6 +226,83 @@ int main(int argc, char **argv)
     CloseHandle(job);
     CloseHandle(port1);
     CloseHandle(port2);
+
+    SECTION("A port associated after the processes");
+    job = CreateJobObjectA(NULL, NULL);
+    port1 = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    if (conf_start("leaf", FALSE, CREATE_SUSPENDED, NULL, NULL, NULL, &pi)) {
+        CHECK_BOOL("AssignProcessToJobObject(leaf)",
+                   AssignProcessToJobObject(job, pi.hProcess));
+        ResumeThread(pi.hThread);
+        associate(job, "port 1", port1);
+        CHECK_BOOL("GetQueuedCompletionStatus(0 ms)",
+                   GetQueuedCompletionStatus(port1, &msg, &key, &ov, 0));
+        printf("  message %u, key %u, the leaf's id: %s\n", (unsigned)msg,
+               (unsigned)key,
+               (DWORD)(uintptr_t)ov == pi.dwProcessId ? "yes" : "no");
+        TerminateProcess(pi.hProcess, 1);
+        conf_exit_code(&pi);
+    }
+    CloseHandle(job);
+    CloseHandle(port1);
+
+    SECTION("Waiting on a job");
+    job = CreateJobObjectA(NULL, NULL);
+    CHECK_WAIT("a new job", WaitForSingleObject(job, 0));
+    if (conf_start("leaf", FALSE, CREATE_SUSPENDED, NULL, NULL, NULL, &pi)) {
+        AssignProcessToJobObject(job, pi.hProcess);
+        ResumeThread(pi.hThread);
+        CHECK_WAIT("a job with a process", WaitForSingleObject(job, 0));
+        CHECK_BOOL("TerminateJobObject(job, 3)", TerminateJobObject(job, 3));
+        CHECK_WAIT("after TerminateJobObject", WaitForSingleObject(job, 10000));
+        CHECK_WAIT("again", WaitForSingleObject(job, 0));
+        conf_exit_code(&pi);
+    }
+    if (conf_start("leaf", FALSE, CREATE_SUSPENDED, NULL, NULL, NULL, &pi)) {
+        AssignProcessToJobObject(job, pi.hProcess);
+        ResumeThread(pi.hThread);
+        CHECK_WAIT("with a process assigned since", WaitForSingleObject(job, 0));
+        TerminateProcess(pi.hProcess, 1);
+        conf_exit_code(&pi);
+    }
+    CloseHandle(job);
+    job = CreateJobObjectA(NULL, NULL);
+    if (conf_start("leaf", FALSE, CREATE_SUSPENDED, NULL, NULL, NULL, &pi)) {
+        AssignProcessToJobObject(job, pi.hProcess);
+        ResumeThread(pi.hThread);
+        TerminateProcess(pi.hProcess, 1);
+        conf_exit_code(&pi);
+        await_active(job, 0);
+        CHECK_WAIT("its process ended by TerminateProcess",
+                   WaitForSingleObject(job, 0));
+    }
+    CloseHandle(job);
+
+    SECTION("A job across processes");
+    snprintf(args, sizeof args, "winipc_conf_job_%lu",
+             (unsigned long)GetCurrentProcessId());
+    job = CreateJobObjectA(&sa, args);
+    if (conf_start("leaf", FALSE, CREATE_SUSPENDED, NULL, NULL, NULL, &pi)) {
+        AssignProcessToJobObject(job, pi.hProcess);
+        ResumeThread(pi.hThread);
+        snprintf(args, sizeof args, "opener winipc_conf_job_%lu",
+                 (unsigned long)GetCurrentProcessId());
+        conf_run("a child opens it by name, joins it, reads its total", args,
+                 FALSE, 0, NULL, NULL);
+        a = accounting(job);
+        printf("  total %u\n", (unsigned)a.TotalProcesses);
+        snprintf(args, sizeof args, "user %#llx",
+                 (unsigned long long)(uintptr_t)job);
+        conf_run("a child terminates it through its inherited handle", args,
+                 TRUE, 0, NULL, NULL);
+        CHECK_WAIT("  the leaf", WaitForSingleObject(pi.hProcess, 10000));
+        GetExitCodeProcess(pi.hProcess, &code);
+        printf("  the leaf's exit code: %u\n", (unsigned)code);
+        CHECK_WAIT("  the job", WaitForSingleObject(job, 10000));
+        CloseHandle(pi.hProcess);
+        CloseHandle(pi.hThread);
+    }
+    CloseHandle(job);
     conf_release_handles();
     CONF_DONE();
 }
