@@ -63,7 +63,8 @@ DWORD wipc_plat_job_keeper(struct wipc_job_link *out);
  * another process (life, taken over also on failure) and the keeper's pid
  * it came with: checked to be that keeper's pipe (its descriptor 3 is the
  * same pipe), and its state to be a job's of this user.
- * ERROR_INVALID_HANDLE otherwise (the keeper is gone: the job with it).
+ * ERROR_ACCESS_DENIED for another user's keeper; ERROR_INVALID_HANDLE
+ * otherwise (the keeper is gone: the job with it).
  */
 DWORD wipc_plat_job_attach(DWORD keeper, int life, struct wipc_job_link *out);
 

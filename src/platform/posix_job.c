@@ -301,6 +301,11 @@ DWORD wipc_plat_job_attach(DWORD keeper, int life, struct wipc_job_link *out)
     fd = keeper > 1 ? job_open_keeper_fd(keeper, JOB_LIFE_FD,
                                           O_RDONLY | O_NONBLOCK)
                     : -1;
+    if (fd < 0 && (errno == EACCES || errno == EPERM)) {
+        /* Another user's keeper: its job is not reachable from here. */
+        wipc_plat_job_unlink(&l);
+        return ERROR_ACCESS_DENIED;
+    }
     if (fd < 0 || fstat(fd, &theirs) < 0 || fstat(life, &mine) < 0 ||
         !S_ISFIFO(mine.st_mode) || mine.st_ino != theirs.st_ino ||
         mine.st_dev != theirs.st_dev) {

@@ -8,7 +8,8 @@
  * neither followed nor trusted: the creator gets ERROR_ACCESS_DENIED.
  * With a NULL DACL the registry is 0644 and the holders' services hand
  * the object to other users too: they open, use and wait on it (and hear
- * an abandonment) as its creator's user does.
+ * an abandonment) as its creator's user does.  Job objects share the
+ * names, but not across users: a public job's keeper is its user's own.
  */
 #include "seclib.h"
 
@@ -226,11 +227,72 @@ static void test_public_names(void)
     sec_join(&a);
 }
 
+/* ---- Job objects ------------------------------------------------------------ */
+
+/* A: a private job and a public one (a NULL DACL); waits for "end", then
+ * checks both are unchanged. */
+static void job_owner(void *arg)
+{
+    struct sec_public pub;
+    JOBOBJECT_BASIC_LIMIT_INFORMATION bl;
+    HANDLE j = CreateJobObjectA(NULL, NAME "_j");
+    HANDLE pj = CreateJobObjectA(sec_public_sa(&pub), NAME "_pj");
+    (void)arg;
+    CHECK(j && pj);
+    sec_send(SEC_CHAN, "ready");
+    sec_expect(SEC_CHAN, "end", NULL, 0, 60000);
+    memset(&bl, 0xcc, sizeof bl);
+    CHECK_OK(QueryInformationJobObject(j, JobObjectBasicLimitInformation, &bl,
+                                       sizeof bl, NULL));
+    CHECK_EQ(bl.LimitFlags, 0);
+    CHECK_EQ(WaitForSingleObject(j, 0), WAIT_TIMEOUT);
+    CHECK_EQ(WaitForSingleObject(pj, 0), WAIT_TIMEOUT);
+}
+
+/* B: A's jobs by name.  The private one's registry is A's (0600); the
+ * public one's holder hands it over, but its keeper's descriptors are A's
+ * (/proc/PID/fd/ of another user): neither is reachable. */
+static void job_intruder(void *arg)
+{
+    HANDLE h;
+    DWORD le;
+    (void)arg;
+    h = OpenJobObjectA(JOB_OBJECT_ALL_ACCESS, FALSE, NAME "_j");
+    le = GetLastError();
+    SEC_CHECK_FAILS_WITH(h != NULL, le, ERROR_ACCESS_DENIED,
+                         "B's OpenJobObjectA of A's job");
+    h = CreateJobObjectA(NULL, NAME "_j");
+    le = GetLastError();
+    SEC_CHECK_FAILS_WITH(h != NULL, le, ERROR_ACCESS_DENIED,
+                         "B's CreateJobObjectA at A's job's name");
+    h = OpenJobObjectA(JOB_OBJECT_ALL_ACCESS, FALSE, NAME "_pj");
+    le = GetLastError();
+    SEC_CHECK_FAILS_WITH(h != NULL, le, ERROR_ACCESS_DENIED,
+                         "B's OpenJobObjectA of A's public job");
+    /* A job of B's own works, for B. */
+    h = CreateJobObjectA(NULL, NAME "_jb");
+    CHECK(h != NULL);
+    CloseHandle(h);
+}
+
+static void test_jobs(void)
+{
+    struct sec_child a, b;
+    if (sec_spawn_ready(&a, SEC_A, 60, job_owner, NULL, "owner", "ready",
+                        NULL, 0))
+        return;
+    if (sec_spawn(&b, SEC_B, 60, job_intruder, NULL, "intruder") == 0)
+        sec_join(&b);
+    sec_send(a.fd, "end");
+    sec_join(&a);
+}
+
 int main(void)
 {
     sec_init();
     SEC_RUN(test_private_names);
     SEC_RUN(test_planted_files);
     SEC_RUN(test_public_names);
+    SEC_RUN(test_jobs);
     return sec_summary();
 }
