@@ -5,7 +5,8 @@
  * limit, breakaway, basic accounting, the process id list), children
  * joining their parent's job, the completion port's messages (also for
  * processes assigned before the port), waiting on a job, jobs across
- * processes (by name, inherited, duplicated), and the owner killed with
+ * processes (by name, inherited, duplicated), nested jobs, and the owner
+ * killed with
  * SIGKILL (no process of its job survives; the full
  * 200 rounds of 20 processes with WINIPC_JOB_STRESS_ROUNDS=200).
  * Expected values: Microsoft's documentation of each function and
@@ -839,6 +840,110 @@ static void test_completion_port_backlog(void)
     CloseHandle(port);
 }
 
+/* Windows 8 and later (AssignProcessToJobObject): a process in a job
+ * assigned to a second job that has never had a process nests the second
+ * in the first.  The process is in both, counted in both, its children
+ * are born in the inner job; ending the outer ends the inner's processes;
+ * a job that has had processes cannot take a process of another job
+ * (Wine's process.c test_nested_jobs, which Windows 8 passes). */
+static void test_nested(void)
+{
+    HANDLE outer = CreateJobObjectA(NULL, NULL);
+    HANDLE inner = CreateJobObjectA(NULL, NULL);
+    HANDLE other = CreateJobObjectA(NULL, NULL), kid = NULL;
+    struct member m, o;
+    BOOL in = FALSE;
+    DWORD code = 0;
+
+    member_start(&m, 1, 0);
+    CHECK_OK(AssignProcessToJobObject(outer, m.pi.hProcess));
+    CHECK_OK(AssignProcessToJobObject(inner, m.pi.hProcess));
+    member_run(&m);
+    CHECK_EQ(m.n_kids, 1);
+    kid = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE, FALSE,
+                      m.kids[0]);
+    CHECK(kid != NULL);
+    CHECK_OK(IsProcessInJob(m.pi.hProcess, outer, &in));
+    CHECK_EQ(in, TRUE);
+    in = FALSE;
+    CHECK_OK(IsProcessInJob(kid, inner, &in));
+    CHECK_EQ(in, TRUE);
+    in = FALSE;
+    CHECK_OK(IsProcessInJob(kid, outer, &in));
+    CHECK_EQ(in, TRUE);
+    CHECK_EQ(accounting(outer).ActiveProcesses, 2);
+    CHECK_EQ(accounting(outer).TotalProcesses, 2);
+    CHECK_EQ(accounting(inner).ActiveProcesses, 2);
+    CHECK_EQ(accounting(inner).TotalProcesses, 1 + 1);
+    /* Another job with a process of its own: neither empty nor in the
+     * chain. */
+    member_start(&o, 0, 0);
+    CHECK_OK(AssignProcessToJobObject(other, o.pi.hProcess));
+    member_run(&o);
+    CHECK_FAILS(AssignProcessToJobObject(other, m.pi.hProcess),
+                ERROR_ACCESS_DENIED);
+    CHECK_FAILS(AssignProcessToJobObject(inner, o.pi.hProcess),
+                ERROR_ACCESS_DENIED);
+    /* The outer job ends the inner's processes too. */
+    CHECK_OK(TerminateJobObject(outer, 9));
+    CHECK_EQ(WaitForSingleObject(m.pi.hProcess, 30000), WAIT_OBJECT_0);
+    CHECK_OK(GetExitCodeProcess(m.pi.hProcess, &code));
+    CHECK_EQ(code, 9);
+    CHECK_EQ(kid ? WaitForSingleObject(kid, 30000) : WAIT_FAILED,
+             WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(outer, 0), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(o.pi.hProcess, 0), WAIT_TIMEOUT);
+    CloseHandle(kid);
+    member_end(&m);
+    member_end(&o);
+    CloseHandle(inner);
+    CloseHandle(outer);
+    CloseHandle(other);
+
+    /* KILL_ON_JOB_CLOSE of the outer job reaches the inner job's group. */
+    outer = CreateJobObjectA(NULL, NULL);
+    inner = CreateJobObjectA(NULL, NULL);
+    set_limits(outer, JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE, 0);
+    member_start(&m, 1, 0);
+    CHECK_OK(AssignProcessToJobObject(outer, m.pi.hProcess));
+    CHECK_OK(AssignProcessToJobObject(inner, m.pi.hProcess));
+    member_run(&m);
+    CHECK_EQ(m.n_kids, 1);
+    CloseHandle(outer);
+    CHECK_EQ(WaitForSingleObject(m.pi.hProcess, 30000), WAIT_OBJECT_0);
+    CHECK(m.n_kids < 1 || gone(m.kids[0]));
+    member_end(&m);
+    CloseHandle(inner);
+
+    /* A child that breaks away from the inner job (BREAKAWAY_OK there)
+     * is born in the outer one, which does not let it go. */
+    outer = CreateJobObjectA(NULL, NULL);
+    inner = CreateJobObjectA(NULL, NULL);
+    set_limits(inner, JOB_OBJECT_LIMIT_BREAKAWAY_OK, 0);
+    member_start(&m, 1, CREATE_BREAKAWAY_FROM_JOB);
+    CHECK_OK(AssignProcessToJobObject(outer, m.pi.hProcess));
+    CHECK_OK(AssignProcessToJobObject(inner, m.pi.hProcess));
+    member_run(&m);
+    CHECK_EQ(m.err, 0);
+    CHECK_EQ(m.n_kids, 1);
+    kid = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION | PROCESS_TERMINATE,
+                      FALSE, m.kids[0]);
+    CHECK(kid != NULL);
+    in = TRUE;
+    CHECK_OK(IsProcessInJob(kid, inner, &in));
+    CHECK_EQ(in, FALSE);
+    in = FALSE;
+    CHECK_OK(IsProcessInJob(kid, outer, &in));
+    CHECK_EQ(in, TRUE);
+    CHECK_EQ(accounting(inner).TotalProcesses, 1);
+    CHECK_EQ(accounting(outer).TotalProcesses, 2);
+    TerminateJobObject(outer, 0);
+    CloseHandle(kid);
+    member_end(&m);
+    CloseHandle(inner);
+    CloseHandle(outer);
+}
+
 /* ---- The owner killed -------------------------------------------------------- */
 
 /*
@@ -999,6 +1104,7 @@ int main(int argc, char **argv)
     RUN(test_running_process);
     RUN(test_name_across_processes);
     RUN(test_handle_across_processes);
+    RUN(test_nested);
     RUN(test_owner_killed);
     return TEST_SUMMARY();
 }

@@ -520,11 +520,13 @@ API_FN(PROCESS, BOOL, CreateProcessA,
     if (!err)
         err = wipc_job_spawn_check(
             (dwCreationFlags & CREATE_BREAKAWAY_FROM_JOB) != 0,
-            &c->req.new_pgroup, &in_job);
+            &c->req.new_pgroup, &c->req.join_pgroup, &in_job);
     if (!err) {
         err = wipc_process_spawn(&c->req, &c->inh, &proc, &pid);
         if (err && in_job)
-            wipc_job_spawn_undo();
+            wipc_job_spawn_undo(c->req.join_pgroup);
+        else if (in_job)
+            wipc_job_spawned(proc, c->req.join_pgroup);
     }
     if (!err)
         wipc_process_set_image(proc, c->path);

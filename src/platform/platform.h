@@ -217,6 +217,9 @@ struct wipc_spawn_req {
     /* CREATE_NEW_PROCESS_GROUP: the child leads a process group of its own
      * (setpgid(0, 0) before execve). */
     int new_pgroup;
+    /* Not 0: the child joins that process group instead (a job's, when
+     * it leaves an inner job that lets it break away: process/job.h). */
+    DWORD join_pgroup;
     /*
      * The child's nice value (priority classes), set before execve when
      * set_nice.  A value below the parent's needs privilege (CAP_SYS_NICE,

@@ -14,6 +14,15 @@
 
 /* Processes followed by their pid (not in the group: see job.h). */
 #define WIPC_JOB_OUTSIDE_MAX 64
+/* Jobs nested in a job (Windows 8 and later). */
+#define WIPC_JOB_CHILDREN_MAX 16
+
+/* A process, or a job by its keeper: its pid and start time. */
+struct wipc_job_pid {
+    _Atomic uint32_t pid; /* 0: a free entry */
+    uint32_t pad;
+    _Atomic uint64_t start;
+};
 
 /* The state a job shares with its keeper, its members and every process
  * that holds a handle to it (a memfd of the job's user, the keeper's
@@ -27,12 +36,11 @@ struct wipc_job_shared {
     _Atomic uint32_t terminated;   /* ended for a limit */
     _Atomic uint32_t keeper;       /* the keeper's pid: the group's id */
     _Atomic uint32_t signaled;     /* TerminateJobObject has run */
-    _Atomic uint32_t n_outside;    /* entries of outside in use */
-    struct {
-        _Atomic uint32_t pid; /* 0: a free entry */
-        uint32_t pad;
-        _Atomic uint64_t start; /* its start time (wipc_plat_process_start) */
-    } outside[WIPC_JOB_OUTSIDE_MAX];
+    _Atomic uint32_t pad;
+    _Atomic uint64_t start;        /* the keeper's start time */
+    struct wipc_job_pid parent;    /* the job this one is nested in */
+    struct wipc_job_pid outside[WIPC_JOB_OUTSIDE_MAX];
+    struct wipc_job_pid children[WIPC_JOB_CHILDREN_MAX]; /* nested jobs */
 };
 
 /* What a process holds of a job: descriptors of its own, and the state
@@ -52,8 +60,9 @@ struct wipc_job_link {
  * It watches a pipe whose write ends only the job's handles hold: when
  * every copy is closed (the job's last handle goes in every process, or
  * the processes holding them die, SIGKILL included), the keeper kills the
- * whole group and the outside processes if the shared limit_flags then
- * hold JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE, and ends.  Errors from the
+ * whole group, the outside processes and the groups of the nested jobs if
+ * the shared limit_flags then hold JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE, and
+ * ends.  Errors from the
  * system calls.
  */
 DWORD wipc_plat_job_keeper(struct wipc_job_link *out);
@@ -94,6 +103,11 @@ DWORD wipc_plat_job_find(DWORD pid, struct wipc_job_shared **shared,
 DWORD wipc_plat_job_find_outside(DWORD pid, uint64_t start,
                                  struct wipc_job_shared **shared,
                                  DWORD *keeper);
+
+/* The state of the job whose keeper is keeper, started at start (mapped:
+ * unmap it).  ERROR_NOT_FOUND if there is no such keeper of this user. */
+DWORD wipc_plat_job_state(DWORD keeper, uint64_t start,
+                          struct wipc_job_shared **shared);
 
 /* Unmaps what wipc_plat_job_find mapped. */
 void wipc_plat_job_unmap(struct wipc_job_shared *shared);

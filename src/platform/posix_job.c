@@ -152,6 +152,12 @@ static void job_keeper_main(int life, int state, int sig, int ready)
     if (sh != MAP_FAILED &&
         (atomic_load(&sh->limit_flags) & JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE)) {
         job_kill_outside(sh, 0);
+        /* The nested jobs' groups, their keepers with them. */
+        for (unsigned i = 0; i < WIPC_JOB_CHILDREN_MAX; i++) {
+            unsigned k = atomic_load(&sh->children[i].pid);
+            if (k > 1 && job_pid_is(k, atomic_load(&sh->children[i].start)))
+                kill(-(pid_t)k, SIGKILL);
+        }
         kill(0, SIGKILL); /* the whole group, this process last */
     }
     _exit(0);
@@ -224,6 +230,12 @@ DWORD wipc_plat_job_keeper(struct wipc_job_link *out)
         goto fail;
     }
     atomic_store(&l.sh->keeper, (uint32_t)pid);
+    {
+        char st;
+        uint64_t start = 0;
+        if (job_stat((unsigned)pid, &st, &start) == 0)
+            atomic_store(&l.sh->start, start);
+    }
     /* Until the keeper has its name and its descriptors, a member could
      * not find its job (IsProcessInJob, children joining): wait for its
      * word, or its end (our own child: no bound needed). */
@@ -380,6 +392,20 @@ static DWORD job_keeper_state(DWORD k, struct wipc_job_shared **out)
         return ERROR_NOT_FOUND;
     }
     *out = sh;
+    return 0;
+}
+
+DWORD wipc_plat_job_state(DWORD keeper, uint64_t start,
+                          struct wipc_job_shared **shared)
+{
+    struct wipc_job_shared *sh;
+    if (keeper <= 1 || job_keeper_state(keeper, &sh) != 0)
+        return ERROR_NOT_FOUND;
+    if (atomic_load(&sh->start) != start) {
+        munmap(sh, sizeof *sh);
+        return ERROR_NOT_FOUND;
+    }
+    *shared = sh;
     return 0;
 }
 

@@ -390,6 +390,9 @@ static void spawn_child(const struct wipc_spawn_req *req, const int *std_fds,
         goto fail;
     if (req->new_pgroup && setpgid(0, 0) < 0)
         goto fail;
+    if (!req->new_pgroup && req->join_pgroup &&
+        setpgid(0, (pid_t)req->join_pgroup) < 0)
+        goto fail;
     if (req->set_nice)
         spawn_child_nice(req->nice, req->set_nice == 2);
     memset(&dfl, 0, sizeof dfl);

@@ -52,6 +52,7 @@ struct wipc_job {
     struct wipc_object **assigned;
     size_t n_assigned;
     struct job_watch *watch;
+    struct wipc_job *next; /* this process's jobs (job_local_*) */
 };
 
 static inline struct wipc_job *job_of(struct wipc_object *obj)
@@ -137,6 +138,33 @@ static void *watch_main(void *arg)
     return NULL;
 }
 
+/* This process's job objects, so that the completion ports it associated
+ * hear of processes joining at every level of a chain of nested jobs. */
+static struct {
+    wipc_mutex lock;
+    struct wipc_job *head;
+} local = {WIPC_MUTEX_INIT, NULL};
+
+static void job_local_add(struct wipc_job *j)
+{
+    wipc_mutex_lock(&local.lock);
+    j->next = local.head;
+    local.head = j;
+    wipc_mutex_unlock(&local.lock);
+}
+
+static void job_local_remove(struct wipc_job *j)
+{
+    struct wipc_job **pp;
+    wipc_mutex_lock(&local.lock);
+    for (pp = &local.head; *pp; pp = &(*pp)->next)
+        if (*pp == j) {
+            *pp = j->next;
+            break;
+        }
+    wipc_mutex_unlock(&local.lock);
+}
+
 /* ---- The object ---------------------------------------------------------- */
 
 static void job_release_list(struct wipc_object **list, size_t n)
@@ -162,6 +190,7 @@ static void job_destroy(struct wipc_object *obj)
     struct wipc_job *j = job_of(obj);
 
     wipc_sync_name_forget(obj);
+    job_local_remove(j);
     /* The last write end of the keeper's pipe, in whichever process,
      * ends the job (KILL_ON_JOB_CLOSE: the keeper kills its processes). */
     wipc_plat_job_unlink(&j->link);
@@ -206,6 +235,7 @@ static DWORD job_wrap(const struct wipc_job_link *link,
     wipc_object_init(&j->obj, &wipc_job_ops);
     wipc_mutex_init(&j->lock);
     j->link = *link;
+    job_local_add(j);
     *out = &j->obj;
     return 0;
 }
@@ -255,8 +285,12 @@ DWORD wipc_job_adopt(int fd, const char *keeper, struct wipc_object **out)
     return err;
 }
 
-/* The outside entry of process pid that started at start, or -1 (the
- * shared lists' lock held, or a look that may miss a change). */
+/* ---- Jobs and their nesting -------------------------------------------------- */
+
+#define JOB_DEPTH_MAX 8
+#define JOB_PIDS_MAX 1024
+
+/* The outside entry of process pid that started at start in sh, or -1. */
 static int job_outside_find(struct wipc_job_shared *sh, DWORD pid,
                             uint64_t start)
 {
@@ -267,41 +301,212 @@ static int job_outside_find(struct wipc_job_shared *sh, DWORD pid,
     return -1;
 }
 
-/* Adds pid to the outside list (lock held): ERROR_NOT_ENOUGH_QUOTA when
- * it is full of processes that still run. */
-static DWORD job_outside_add(struct wipc_job_shared *sh, DWORD pid,
-                             uint64_t start)
+/* Adds pid to a list of sh (its lock held): ERROR_NOT_ENOUGH_QUOTA when
+ * it is full of entries that still run. */
+static DWORD job_entry_add(struct wipc_job_pid *list, int cap, DWORD pid,
+                           uint64_t start)
 {
-    for (int i = 0; i < WIPC_JOB_OUTSIDE_MAX; i++) {
-        DWORD p = atomic_load(&sh->outside[i].pid);
-        if (p && wipc_plat_job_pid_alive(p, atomic_load(&sh->outside[i].start)))
+    for (int i = 0; i < cap; i++) {
+        DWORD p = atomic_load(&list[i].pid);
+        if (p && wipc_plat_job_pid_alive(p, atomic_load(&list[i].start)))
             continue;
-        atomic_store(&sh->outside[i].pid, 0);
-        atomic_store(&sh->outside[i].start, start);
-        atomic_store(&sh->outside[i].pid, pid);
+        atomic_store(&list[i].pid, 0);
+        atomic_store(&list[i].start, start);
+        atomic_store(&list[i].pid, pid);
         return 0;
     }
     return ERROR_NOT_ENOUGH_QUOTA;
 }
 
-/* The processes of the job that have not ended: up to cap ids in pids
- * (may be NULL); how many. */
-static size_t job_members(struct wipc_job *j, DWORD *pids, size_t cap)
+/* Adds pid to ids[0..*n) unless it is there (up to cap; *n counts on). */
+static void job_ids_add(DWORD *ids, size_t cap, size_t *n, DWORD pid)
 {
-    struct wipc_job_shared *sh = j->link.sh;
-    size_t n = 0;
+    for (size_t i = 0; i < *n && i < cap; i++)
+        if (ids[i] == pid)
+            return;
+    if (ids && *n < cap)
+        ids[*n] = pid;
+    (*n)++;
+}
 
-    wipc_plat_group_members(j->link.keeper, j->link.keeper, pids, cap, &n);
-    for (int i = 0; i < WIPC_JOB_OUTSIDE_MAX; i++) {
-        DWORD pid = atomic_load(&sh->outside[i].pid);
-        if (!pid ||
-            !wipc_plat_job_pid_alive(pid, atomic_load(&sh->outside[i].start)))
-            continue;
-        if (pids && n < cap)
-            pids[n] = pid;
-        n++;
+/* The processes of the job whose state is sh that have not ended, those of
+ * its nested jobs first (Windows lists them so): up to cap ids. */
+static void job_collect(struct wipc_job_shared *sh, DWORD *ids, size_t cap,
+                        size_t *n, int depth)
+{
+    DWORD buf[JOB_PIDS_MAX], keeper = atomic_load(&sh->keeper);
+    size_t m = 0, i;
+
+    for (i = 0; i < WIPC_JOB_CHILDREN_MAX && depth < JOB_DEPTH_MAX; i++) {
+        struct wipc_job_shared *c;
+        DWORD k = atomic_load(&sh->children[i].pid);
+        if (k && wipc_plat_job_state(k, atomic_load(&sh->children[i].start),
+                                     &c) == 0) {
+            job_collect(c, ids, cap, n, depth + 1);
+            wipc_plat_job_unmap(c);
+        }
     }
-    return n;
+    wipc_plat_group_members(keeper, keeper, buf, JOB_PIDS_MAX, &m);
+    for (i = 0; i < m && i < JOB_PIDS_MAX; i++)
+        job_ids_add(ids, cap, n, buf[i]);
+    for (i = 0; i < WIPC_JOB_OUTSIDE_MAX; i++) {
+        DWORD pid = atomic_load(&sh->outside[i].pid);
+        if (pid &&
+            wipc_plat_job_pid_alive(pid, atomic_load(&sh->outside[i].start)))
+            job_ids_add(ids, cap, n, pid);
+    }
+}
+
+/* How many processes the job has (up to JOB_PIDS_MAX ids in ids). */
+static size_t job_members(struct wipc_job *j, DWORD *ids)
+{
+    size_t n = 0;
+    job_collect(j->link.sh, ids, JOB_PIDS_MAX, &n, 0);
+    return n < JOB_PIDS_MAX ? n : JOB_PIDS_MAX;
+}
+
+/* 1 if process pid is in the job of sh or a job nested in it. */
+static int job_has(struct wipc_job_shared *sh, DWORD pid)
+{
+    DWORD ids[JOB_PIDS_MAX];
+    size_t n = 0;
+    job_collect(sh, ids, JOB_PIDS_MAX, &n, 0);
+    for (size_t i = 0; i < n && i < JOB_PIDS_MAX; i++)
+        if (ids[i] == pid)
+            return 1;
+    return 0;
+}
+
+/* 1 if pgid is the group of the job of sh or of a job nested in it. */
+static int job_tree_has_group(struct wipc_job_shared *sh, DWORD pgid,
+                              int depth)
+{
+    int found = atomic_load(&sh->keeper) == pgid;
+
+    for (int i = 0; !found && i < WIPC_JOB_CHILDREN_MAX && depth < JOB_DEPTH_MAX;
+         i++) {
+        struct wipc_job_shared *c;
+        DWORD k = atomic_load(&sh->children[i].pid);
+        if (k && wipc_plat_job_state(k, atomic_load(&sh->children[i].start),
+                                     &c) == 0) {
+            found = job_tree_has_group(c, pgid, depth + 1);
+            wipc_plat_job_unmap(c);
+        }
+    }
+    return found;
+}
+
+/* The innermost job of process pid (started at start): a job that follows
+ * it by pid (it could not move into that job's group), else its group's.
+ * *sh mapped (unmap it); 0, or ERROR_NOT_FOUND. */
+static DWORD job_innermost(DWORD pid, uint64_t start,
+                           struct wipc_job_shared **sh)
+{
+    DWORD k;
+    if (wipc_plat_job_find_outside(pid, start, sh, &k) == 0)
+        return 0;
+    return wipc_plat_job_find(pid, sh, &k);
+}
+
+/* The parent of the job of sh, mapped, or NULL. */
+static struct wipc_job_shared *job_parent(struct wipc_job_shared *sh)
+{
+    struct wipc_job_shared *p;
+    DWORD k = atomic_load(&sh->parent.pid);
+    if (!k || wipc_plat_job_state(k, atomic_load(&sh->parent.start), &p) != 0)
+        return NULL;
+    return p;
+}
+
+static int job_same(struct wipc_job_shared *a, struct wipc_job_shared *b)
+{
+    return atomic_load(&a->keeper) == atomic_load(&b->keeper) &&
+           atomic_load(&a->start) == atomic_load(&b->start);
+}
+
+/* The port watches process pid end (w's lock held); fd is taken. */
+static void watch_follow(struct job_watch *w, DWORD pid, int fd)
+{
+    if (w->n < JOB_WATCH_MAX) {
+        w->pidfds[w->n] = fd;
+        w->pids[w->n++] = pid;
+    } else {
+        wipc_plat_close(fd);
+    }
+}
+
+/* NEW_PROCESS for pid to the port this process associated with the job
+ * of keeper (if any), which then watches it end. */
+static void job_local_post_new(DWORD keeper, DWORD pid,
+                               struct wipc_object *proc)
+{
+    struct wipc_job *j;
+    wipc_mutex_lock(&local.lock);
+    for (j = local.head; j; j = j->next) {
+        struct job_watch *w;
+        int fd;
+        if (j->link.keeper != keeper)
+            continue;
+        wipc_mutex_lock(&j->lock);
+        w = j->watch;
+        if (w) {
+            wipc_mutex_lock(&w->lock);
+            watch_post(w, JOB_OBJECT_MSG_NEW_PROCESS, pid);
+            w->zero_posted = 0;
+            if (wipc_plat_dup(proc->ops->signal_fd(proc), &fd) == 0)
+                watch_follow(w, pid, fd);
+            wipc_mutex_unlock(&w->lock);
+            wipc_plat_eventfd_set(w->wake);
+        }
+        wipc_mutex_unlock(&j->lock);
+    }
+    wipc_mutex_unlock(&local.lock);
+}
+
+/* pid joined the job of sh: counted (proc NULL) or announced to this
+ * process's ports (proc: no job lock held) there and in every job up the
+ * chain until stop (NULL: to the top). */
+static void job_count_up(struct wipc_job_shared *sh,
+                         struct wipc_job_shared *stop, DWORD pid,
+                         struct wipc_object *proc)
+{
+    struct wipc_job_shared *cur = sh, *next;
+    int depth = 0;
+
+    while (cur && !(stop && job_same(cur, stop)) && depth++ < JOB_DEPTH_MAX) {
+        if (proc)
+            job_local_post_new(atomic_load(&cur->keeper), pid, proc);
+        else
+            atomic_fetch_add(&cur->total, 1);
+        next = job_parent(cur);
+        if (cur != sh)
+            wipc_plat_job_unmap(cur);
+        cur = next;
+    }
+    if (cur && cur != sh)
+        wipc_plat_job_unmap(cur);
+}
+
+/* 1 if the job of anc is the job of sh or one it is nested in. */
+static int job_is_ancestor(struct wipc_job_shared *sh,
+                           struct wipc_job_shared *anc)
+{
+    struct wipc_job_shared *cur = sh, *next;
+    int depth = 0, found = 0;
+
+    while (cur && depth++ < JOB_DEPTH_MAX) {
+        if (job_same(cur, anc)) {
+            found = 1;
+            break;
+        }
+        next = job_parent(cur);
+        if (cur != sh)
+            wipc_plat_job_unmap(cur);
+        cur = next;
+    }
+    if (cur && cur != sh)
+        wipc_plat_job_unmap(cur);
+    return found;
 }
 
 static int job_list_has(struct wipc_object **list, size_t n,
@@ -324,65 +529,54 @@ static DWORD job_list_add(struct wipc_object ***list, size_t *n,
     return 0;
 }
 
-/* The port watches process pid end (w's lock held). */
-static void watch_follow(struct job_watch *w, DWORD pid, int fd)
+/*
+ * Windows 8 and later (AssignProcessToJobObject): a process already in a
+ * job A may be assigned to a job B that is nested in A (deeper in A's
+ * chain), or to a job B that is in no chain and has never had a process:
+ * B is then nested in A.  Anything else is ERROR_ACCESS_DENIED.  (Lock of
+ * B held.)  *stop: the job up to which the process is counted again (A).
+ */
+static DWORD job_nest(struct wipc_job *j, struct wipc_job_shared *a)
 {
-    if (w->n < JOB_WATCH_MAX) {
-        w->pidfds[w->n] = fd;
-        w->pids[w->n++] = pid;
-    } else {
-        wipc_plat_close(fd);
-    }
-}
+    struct wipc_job_shared *b = j->link.sh;
+    DWORD err;
 
-/* The port hears of the process, and watches it end. */
-static void job_watch_add(struct wipc_job *j, DWORD pid,
-                          struct wipc_object *proc)
-{
-    struct job_watch *w = j->watch;
-    int fd;
-
-    if (!w)
-        return;
-    wipc_mutex_lock(&w->lock);
-    watch_post(w, JOB_OBJECT_MSG_NEW_PROCESS, pid);
-    w->zero_posted = 0;
-    if (wipc_plat_dup(proc->ops->signal_fd(proc), &fd) == 0)
-        watch_follow(w, pid, fd);
-    wipc_mutex_unlock(&w->lock);
-    wipc_plat_eventfd_set(w->wake);
-}
-
-/* 1 if process pid (start: its start time) is in job j. */
-static int job_has_pid(struct wipc_job *j, DWORD pid, uint64_t start)
-{
-    DWORD pgid = 0;
-    return (wipc_plat_getpgid(pid, &pgid) == 0 && pgid == j->link.keeper) ||
-           job_outside_find(j->link.sh, pid, start) >= 0;
+    if (atomic_load(&b->parent.pid))
+        return job_is_ancestor(b, a) ? 0 : ERROR_ACCESS_DENIED;
+    if (atomic_load(&b->total) != 0 || job_is_ancestor(a, b))
+        return ERROR_ACCESS_DENIED;
+    /* B becomes A's child: A's keeper kills B's group with its own, A
+     * counts and lists B's processes. */
+    err = job_entry_add(a->children, WIPC_JOB_CHILDREN_MAX,
+                        atomic_load(&b->keeper), atomic_load(&b->start));
+    if (err)
+        return err;
+    atomic_store(&b->parent.start, atomic_load(&a->start));
+    atomic_store(&b->parent.pid, atomic_load(&a->keeper));
+    return 0;
 }
 
 DWORD wipc_job_assign(struct wipc_object *job, struct wipc_object *proc)
 {
     struct wipc_job *j = job_of(job);
-    struct wipc_job_shared *sh = j->link.sh, *other;
-    DWORD pid = wipc_process_id(proc), err = 0, other_pgid;
+    struct wipc_job_shared *sh = j->link.sh, *a = NULL;
+    DWORD pid = wipc_process_id(proc), err = 0;
     uint64_t start = 0;
+    int at;
 
     if (wipc_process_exit_code(proc) != STILL_ACTIVE ||
         wipc_plat_process_start(pid, -1, &start, NULL) != 0)
         return ERROR_ACCESS_DENIED; /* as Windows, for a process that ended */
     wipc_mutex_lock(&j->lock);
     wipc_plat_job_lock(&j->link, 1);
-    if (job_has_pid(j, pid, start))
-        goto done; /* already in it */
-    if (wipc_plat_job_find(pid, &other, &other_pgid) == 0 ||
-        wipc_plat_job_find_outside(pid, start, &other, &other_pgid) == 0) {
-        wipc_plat_job_unmap(other);
-        err = ERROR_ACCESS_DENIED; /* in another job */
-        goto done;
+    if (job_innermost(pid, start, &a) == 0) {
+        if (job_same(a, sh))
+            goto done; /* already in it */
+        if ((err = job_nest(j, a)) != 0)
+            goto done;
     }
     if ((atomic_load(&sh->limit_flags) & JOB_OBJECT_LIMIT_ACTIVE_PROCESS) &&
-        job_members(j, NULL, 0) >= atomic_load(&sh->active_limit)) {
+        job_members(j, NULL) >= atomic_load(&sh->active_limit)) {
         /* "the process is terminated and the association fails"
          * (JOBOBJECT_BASIC_LIMIT_INFORMATION), a limit violation the
          * accounting counts. */
@@ -393,54 +587,78 @@ DWORD wipc_job_assign(struct wipc_object *job, struct wipc_object *proc)
     }
     err = wipc_plat_setpgid(pid, j->link.keeper);
     if (err == ERROR_NOT_SUPPORTED)
-        err = job_outside_add(sh, pid, start);
+        err = job_entry_add(sh->outside, WIPC_JOB_OUTSIDE_MAX, pid, start);
     if (!err)
         err = job_list_add(&j->assigned, &j->n_assigned, proc);
     if (err)
         goto done;
-    /* Added, not stored: a member already running in the group may be
-     * counting a child of its own in the same page at this moment. */
-    atomic_fetch_add(&sh->total, 1);
-    job_watch_add(j, pid, proc);
+    /* It leaves the outer job's own list (it is still in it, through this
+     * one). */
+    if (a && (at = job_outside_find(a, pid, start)) >= 0)
+        atomic_store(&a->outside[at].pid, 0);
+    job_count_up(sh, a, pid, NULL);
 done:
     wipc_plat_job_lock(&j->link, 0);
     wipc_mutex_unlock(&j->lock);
+    if (!err)
+        job_count_up(sh, a, pid, proc);
+    wipc_plat_job_unmap(a);
     return err;
+}
+
+/* Kills the processes of the job of sh and of the jobs nested in it (but
+ * not skip), their exit codes code. */
+static void job_kill_tree(struct wipc_job_shared *sh, DWORD skip, DWORD code,
+                          int depth)
+{
+    DWORD ids[JOB_PIDS_MAX];
+    size_t n = 0, i;
+
+    for (i = 0; i < WIPC_JOB_CHILDREN_MAX && depth < JOB_DEPTH_MAX; i++) {
+        struct wipc_job_shared *c;
+        DWORD k = atomic_load(&sh->children[i].pid);
+        if (k && wipc_plat_job_state(k, atomic_load(&sh->children[i].start),
+                                     &c) == 0) {
+            job_kill_tree(c, skip, code, depth + 1);
+            wipc_plat_job_unmap(c);
+        }
+    }
+    /* Every process of the job gets code as its exit code, for whoever
+     * holds a handle to it (its exit record is written before the kill);
+     * the rest of the group and the outside processes go after. */
+    job_collect(sh, ids, JOB_PIDS_MAX, &n, JOB_DEPTH_MAX);
+    for (i = 0; i < n && i < JOB_PIDS_MAX; i++) {
+        struct wipc_object *proc;
+        DWORD pgid = 0;
+        uint64_t start;
+        if (ids[i] == skip || wipc_process_get(ids[i], -1, &proc) != 0)
+            continue;
+        /* Still the job's now that its pidfd holds the pid. */
+        if (wipc_plat_process_start(ids[i], -1, &start, NULL) == 0 &&
+            ((wipc_plat_getpgid(ids[i], &pgid) == 0 &&
+              pgid == atomic_load(&sh->keeper)) ||
+             job_outside_find(sh, ids[i], start) >= 0))
+            wipc_process_terminate(proc, code);
+        wipc_object_release(proc);
+    }
+    wipc_plat_job_kill_members(atomic_load(&sh->keeper), skip, sh);
+    for (i = 0; i < WIPC_JOB_OUTSIDE_MAX; i++)
+        if (atomic_load(&sh->outside[i].pid) != skip)
+            atomic_store(&sh->outside[i].pid, 0);
 }
 
 DWORD wipc_job_terminate(struct wipc_object *job, DWORD code)
 {
     struct wipc_job *j = job_of(job);
     struct wipc_job_shared *sh = j->link.sh;
-    DWORD pids[1024], self = wipc_plat_getpid();
-    size_t n, i;
-    int self_in = 0;
+    DWORD self = wipc_plat_getpid();
+    int self_in;
 
     wipc_mutex_lock(&j->lock);
     wipc_plat_job_lock(&j->link, 1);
-    /* Every process of the job gets code as its exit code, for whoever
-     * holds a handle to it (its exit record is written before the kill);
-     * the rest of the group and the outside processes go after; the keeper
-     * stays: the job takes processes again. */
-    n = job_members(j, pids, sizeof pids / sizeof pids[0]);
-    for (i = 0; i < n && i < sizeof pids / sizeof pids[0]; i++) {
-        struct wipc_object *proc;
-        uint64_t start;
-        if (pids[i] == self) {
-            self_in = 1;
-            continue;
-        }
-        if (wipc_process_get(pids[i], -1, &proc) != 0)
-            continue;
-        /* Still the job's now that its pidfd holds the pid. */
-        if (wipc_plat_process_start(pids[i], -1, &start, NULL) == 0 &&
-            job_has_pid(j, pids[i], start))
-            wipc_process_terminate(proc, code);
-        wipc_object_release(proc);
-    }
-    wipc_plat_job_kill_members(j->link.keeper, self, sh);
-    for (i = 0; i < WIPC_JOB_OUTSIDE_MAX; i++)
-        atomic_store(&sh->outside[i].pid, 0);
+    self_in = job_has(sh, self);
+    /* The keeper stays: the job takes processes again. */
+    job_kill_tree(sh, self, code, 0);
     /* Signalled, and it stays so (Wine's process.c test_WaitForJobObject;
      * JOBOBJECT_END_OF_JOB_TIME_INFORMATION: the job is signalled when its
      * processes are terminated). */
@@ -470,12 +688,17 @@ int wipc_job_contains(struct wipc_object *job, struct wipc_object *proc)
         wipc_plat_job_unmap(sh);
         return 1;
     }
+    if (job_has(job_of(job)->link.sh, pid))
+        return 1;
     /* A process that has ended stays in its job for this question (as
-     * Windows answers): its group, or its outside entry, as they were. */
-    if (wipc_plat_process_start(pid, -1, &start, NULL) != 0)
-        return job_list_has(job_of(job)->assigned, job_of(job)->n_assigned,
-                            proc);
-    return job_has_pid(job_of(job), pid, start);
+     * Windows answers): its group while it is a zombie, else as it was
+     * assigned here. */
+    if (wipc_process_exit_code(proc) == STILL_ACTIVE)
+        return 0;
+    pgid = wipc_process_group(proc);
+    if (pgid > 1 && job_tree_has_group(job_of(job)->link.sh, pgid, 0))
+        return 1;
+    return job_list_has(job_of(job)->assigned, job_of(job)->n_assigned, proc);
 }
 
 void wipc_job_query(struct wipc_object *job, struct wipc_job_info *info,
@@ -483,7 +706,7 @@ void wipc_job_query(struct wipc_object *job, struct wipc_job_info *info,
 {
     struct wipc_job *j = job_of(job);
     struct wipc_job_shared *sh = j->link.sh;
-    DWORD buf[1024];
+    DWORD buf[JOB_PIDS_MAX];
     size_t n, i;
 
     memset(info, 0, sizeof *info);
@@ -491,9 +714,7 @@ void wipc_job_query(struct wipc_object *job, struct wipc_job_info *info,
     info->active_limit = atomic_load(&sh->active_limit);
     info->total = atomic_load(&sh->total);
     info->terminated = atomic_load(&sh->terminated);
-    n = job_members(j, buf, sizeof buf / sizeof buf[0]);
-    if (n > sizeof buf / sizeof buf[0])
-        n = sizeof buf / sizeof buf[0];
+    n = job_members(j, buf);
     info->active = (DWORD)n;
     for (i = 0; i < n; i++) {
         struct wipc_proc_times t;
@@ -522,7 +743,7 @@ DWORD wipc_job_set_port(struct wipc_object *job, struct wipc_object *port,
 {
     struct wipc_job *j = job_of(job);
     struct job_watch *w, *old;
-    DWORD pids[JOB_WATCH_MAX];
+    DWORD pids[JOB_PIDS_MAX];
     size_t n, i;
 
     w = port ? calloc(1, sizeof *w) : NULL;
@@ -554,8 +775,8 @@ DWORD wipc_job_set_port(struct wipc_object *job, struct wipc_object *port,
     if (w) {
         /* The processes already in the job are new to the port (as
          * Windows posts them when the port is associated). */
-        n = job_members(j, pids, JOB_WATCH_MAX);
-        for (i = 0; i < n && i < JOB_WATCH_MAX; i++) {
+        n = job_members(j, pids);
+        for (i = 0; i < n; i++) {
             int fd;
             watch_post(w, JOB_OBJECT_MSG_NEW_PROCESS, pids[i]);
             w->zero_posted = 0;
@@ -572,49 +793,120 @@ DWORD wipc_job_set_port(struct wipc_object *job, struct wipc_object *port,
 
 /* ---- CreateProcess inside a job -------------------------------------------- */
 
-DWORD wipc_job_spawn_check(int breakaway, int *new_group, int *in_job)
+/*
+ * The child is born in the first job up the chain that keeps it: one
+ * without SILENT_BREAKAWAY_OK, and without BREAKAWAY_OK if the child asks
+ * to break away (Windows 8 and later; Wine's process.c test_BreakawayOk).
+ * *sh mapped: that job, or NULL when none keeps it.
+ */
+static void job_spawn_target(struct wipc_job_shared *inner, int breakaway,
+                             struct wipc_job_shared **sh)
 {
-    struct wipc_job_shared *sh;
+    struct wipc_job_shared *cur = inner, *next;
+    int depth = 0;
+
+    while (cur && depth++ < JOB_DEPTH_MAX) {
+        DWORD f = atomic_load(&cur->limit_flags);
+        if (!(f & JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK) &&
+            !(breakaway && (f & JOB_OBJECT_LIMIT_BREAKAWAY_OK)))
+            break;
+        next = job_parent(cur);
+        if (cur != inner)
+            wipc_plat_job_unmap(cur);
+        cur = next;
+    }
+    if (depth > JOB_DEPTH_MAX && cur && cur != inner) {
+        wipc_plat_job_unmap(cur);
+        cur = NULL;
+    }
+    *sh = cur;
+}
+
+DWORD wipc_job_spawn_check(int breakaway, int *new_group, DWORD *join_group,
+                           int *in_job)
+{
+    struct wipc_job_shared *inner, *sh;
     DWORD pgid, flags, err = 0;
+    DWORD ids[JOB_PIDS_MAX];
     size_t active = 0;
 
     *in_job = 0;
-    if (wipc_plat_job_find(wipc_plat_getpid(), &sh, &pgid) != 0)
+    *join_group = 0;
+    if (wipc_plat_job_find(wipc_plat_getpid(), &inner, &pgid) != 0)
         return 0;
-    flags = atomic_load(&sh->limit_flags);
+    flags = atomic_load(&inner->limit_flags);
     if (breakaway && !(flags & (JOB_OBJECT_LIMIT_BREAKAWAY_OK |
                                 JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK))) {
-        err = ERROR_ACCESS_DENIED;
-    } else if (breakaway || (flags & JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK)) {
-        *new_group = 1;
+        wipc_plat_job_unmap(inner);
+        return ERROR_ACCESS_DENIED;
+    }
+    job_spawn_target(inner, breakaway, &sh);
+    if (!sh) {
+        *new_group = 1; /* out of every job */
     } else {
         *new_group = 0; /* CREATE_NEW_PROCESS_GROUP would leave the job */
         *in_job = 1;
-        if (flags & JOB_OBJECT_LIMIT_ACTIVE_PROCESS) {
-            wipc_plat_group_members(pgid, pgid, NULL, 0, &active);
+        if (sh != inner)
+            *join_group = atomic_load(&sh->keeper);
+        if (atomic_load(&sh->limit_flags) & JOB_OBJECT_LIMIT_ACTIVE_PROCESS) {
+            job_collect(sh, ids, JOB_PIDS_MAX, &active, 0);
             /* Windows starts the process and ends it at once, a limit
              * violation; here it is not started at all. */
             if (active >= atomic_load(&sh->active_limit)) {
                 atomic_fetch_add(&sh->terminated, 1);
                 err = ERROR_NOT_ENOUGH_QUOTA;
+                *in_job = 0;
             }
         }
         /* Counted before the child exists: whoever sees it in the job
          * sees it in the total too (wipc_job_spawn_undo if it fails). */
         if (!err)
-            atomic_fetch_add(&sh->total, 1);
+            job_count_up(sh, NULL, 0, NULL);
+        if (sh != inner)
+            wipc_plat_job_unmap(sh);
     }
-    wipc_plat_job_unmap(sh);
+    wipc_plat_job_unmap(inner);
     return err;
 }
 
-void wipc_job_spawn_undo(void)
+/* The job a child of this process is born in (join_group: its keeper, or
+ * 0 for this process's own group), mapped, or NULL. */
+static struct wipc_job_shared *job_spawn_job(DWORD join_group)
 {
     struct wipc_job_shared *sh;
     DWORD pgid;
 
-    if (wipc_plat_job_find(wipc_plat_getpid(), &sh, &pgid) != 0)
-        return;
-    atomic_fetch_sub(&sh->total, 1);
-    wipc_plat_job_unmap(sh);
+    if (wipc_plat_job_find(join_group ? join_group : wipc_plat_getpid(), &sh,
+                           &pgid) != 0)
+        return NULL;
+    return sh;
+}
+
+void wipc_job_spawn_undo(DWORD join_group)
+{
+    struct wipc_job_shared *sh = job_spawn_job(join_group), *cur, *next;
+    int depth = 0;
+
+    for (cur = sh; cur && depth++ < JOB_DEPTH_MAX; cur = next) {
+        atomic_fetch_sub(&cur->total, 1);
+        next = job_parent(cur);
+        wipc_plat_job_unmap(cur);
+    }
+    if (cur)
+        wipc_plat_job_unmap(cur);
+}
+
+void wipc_job_spawned(struct wipc_object *proc, DWORD join_group)
+{
+    struct wipc_job_shared *sh = job_spawn_job(join_group), *cur, *next;
+    DWORD pid = wipc_process_id(proc);
+    int depth = 0;
+
+    for (cur = sh; cur && depth++ < JOB_DEPTH_MAX; cur = next) {
+        job_local_post_new(atomic_load(&cur->keeper), pid, proc);
+        next = job_parent(cur);
+        wipc_plat_job_unmap(cur);
+    }
+    if (cur)
+        wipc_plat_job_unmap(cur);
 }

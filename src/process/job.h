@@ -69,14 +69,21 @@ DWORD wipc_job_set_port(struct wipc_object *job, struct wipc_object *port,
 
 /*
  * CreateProcess in a process that is in a job: *new_group 1 when the child
- * breaks away (CREATE_BREAKAWAY_FROM_JOB with BREAKAWAY_OK, or
- * SILENT_BREAKAWAY_OK), 0 when it stays (CREATE_NEW_PROCESS_GROUP cannot
- * take it out).  ERROR_ACCESS_DENIED for a breakaway the job does not
- * allow, ERROR_NOT_ENOUGH_QUOTA at its active process limit.  *in_job: the
- * child will be in a job, which counts it already (call wipc_job_spawn_undo
- * if it cannot be started after all).
+ * breaks away from every job (CREATE_BREAKAWAY_FROM_JOB with BREAKAWAY_OK,
+ * or SILENT_BREAKAWAY_OK, in each job up the chain of nested jobs), else 0
+ * (CREATE_NEW_PROCESS_GROUP cannot take it out); *join_group the group of
+ * the job it is born in when that is not this process's own (it broke
+ * away from inner jobs only), else 0.  ERROR_ACCESS_DENIED for a breakaway
+ * the process's job does not allow, ERROR_NOT_ENOUGH_QUOTA at its active
+ * process limit.  *in_job: the child will be in a job, which counts it
+ * already (call wipc_job_spawn_undo with *join_group if it cannot be
+ * started after all, wipc_job_spawned once it is).
  */
-DWORD wipc_job_spawn_check(int breakaway, int *new_group, int *in_job);
-void wipc_job_spawn_undo(void);
+DWORD wipc_job_spawn_check(int breakaway, int *new_group, DWORD *join_group,
+                           int *in_job);
+void wipc_job_spawn_undo(DWORD join_group);
+/* The child proc was born in the job: the completion ports of this process
+ * associated with it (and the jobs it is nested in) hear of it. */
+void wipc_job_spawned(struct wipc_object *proc, DWORD join_group);
 
 #endif /* WIPC_JOB_H */

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../platform/platform_job.h"
 #include "../platform/platform_sys.h"
 #include "exit_record.h"
 #include "process.h"
@@ -42,6 +43,7 @@ struct wipc_process {
     DWORD terminate_code;
     int code_known; /* exit_code is final (else 0 for now, asked again) */
     int reap_waited; /* the parent's reap was waited for once, in vain */
+    DWORD pgid_at_exit; /* its process group when it was seen ended (jobs) */
     /* Its exit record, or NULL (this process; or none could be made).  Set
      * under the registry's lock and p->lock, then never changed. */
     struct wipc_exitrec *rec;
@@ -194,6 +196,12 @@ static void process_update_locked(struct wipc_process *p, int patient)
         return;
     if (!p->exited) {
         if (p->is_child) {
+            /* Its group, before the reap takes it (IsProcessInJob of a
+             * process that has ended). */
+            wipc_plat_wait_readable(p->pidfd, 0, &ready);
+            if (ready)
+                wipc_plat_getpgid(p->pid, &p->pgid_at_exit);
+            ready = 0;
             if (wipc_plat_pidfd_reap(p->pidfd, 0, &exited, &status) != 0) {
                 /* Reaped by someone else (a waitpid(-1) of the
                  * application): the pidfd still says whether it ended. */
@@ -205,6 +213,8 @@ static void process_update_locked(struct wipc_process *p, int patient)
         if (!p->is_child) {
             wipc_plat_wait_readable(p->pidfd, 0, &ready);
             exited = ready;
+            if (ready) /* a zombie until its parent reaps it */
+                wipc_plat_getpgid(p->pid, &p->pgid_at_exit);
         }
         if (!exited)
             return;
@@ -557,6 +567,21 @@ DWORD wipc_process_terminate(struct wipc_object *obj, DWORD code)
 }
 
 /* ---- Queries -------------------------------------------------------------- */
+
+DWORD wipc_process_group(struct wipc_object *obj)
+{
+    struct wipc_process *p = process_of(obj);
+    DWORD pgid = 0;
+
+    wipc_mutex_lock(&p->lock);
+    process_update_locked(p, 0);
+    if (p->exited)
+        pgid = p->pgid_at_exit;
+    else
+        wipc_plat_getpgid(p->pid, &pgid);
+    wipc_mutex_unlock(&p->lock);
+    return pgid;
+}
 
 void wipc_process_set_image(struct wipc_object *obj, const char *path)
 {

@@ -116,6 +116,10 @@ void wipc_process_init_exit(void);
 /* STILL_ACTIVE while the process runs, then its exit code. */
 DWORD wipc_process_exit_code(struct wipc_object *obj);
 
+/* The process group of the process, or the one it was in when it was seen
+ * ended (0 if not known). */
+DWORD wipc_process_group(struct wipc_object *obj);
+
 /* Kills the process; its exit code becomes code.  For this process: does
  * not return.  ERROR_ACCESS_DENIED if it has already exited. */
 DWORD wipc_process_terminate(struct wipc_object *obj, DWORD code);

@@ -6,7 +6,7 @@
  * both; TerminateJobObject ends them with its code; the active process
  * limit; waiting on a job; a port associated after the processes; a job
  * reached from another process by its name and through an inherited
- * handle.  Children do not print.
+ * handle; nested jobs (Windows 8 and later).  Children do not print.
  */
 #include <tchar.h>
 #include <windows.h>
@@ -303,6 +303,46 @@ int main(int argc, char **argv)
         CloseHandle(pi.hThread);
     }
     CloseHandle(job);
+
+    SECTION("Nested jobs");
+    job = CreateJobObjectA(NULL, NULL);
+    port1 = CreateJobObjectA(NULL, NULL); /* the inner job */
+    port2 = CreateJobObjectA(NULL, NULL); /* another job */
+    if (conf_start("leaf", FALSE, CREATE_SUSPENDED, NULL, NULL, NULL, &pi) &&
+        conf_start("leaf", FALSE, CREATE_SUSPENDED, NULL, NULL, NULL, &pi2)) {
+        BOOL in = FALSE;
+        CHECK_BOOL("AssignProcessToJobObject(outer, leaf)",
+                   AssignProcessToJobObject(job, pi.hProcess));
+        CHECK_BOOL("AssignProcessToJobObject(inner, the same leaf)",
+                   AssignProcessToJobObject(port1, pi.hProcess));
+        ResumeThread(pi.hThread);
+        IsProcessInJob(pi.hProcess, job, &in);
+        printf("  IsProcessInJob(leaf, outer): %s\n", in ? "TRUE" : "FALSE");
+        in = FALSE;
+        IsProcessInJob(pi.hProcess, port1, &in);
+        printf("  IsProcessInJob(leaf, inner): %s\n", in ? "TRUE" : "FALSE");
+        printf("  outer: active %u, total %u; inner: active %u, total %u\n",
+               (unsigned)accounting(job).ActiveProcesses,
+               (unsigned)accounting(job).TotalProcesses,
+               (unsigned)accounting(port1).ActiveProcesses,
+               (unsigned)accounting(port1).TotalProcesses);
+        CHECK_BOOL("AssignProcessToJobObject(another, a second leaf)",
+                   AssignProcessToJobObject(port2, pi2.hProcess));
+        CHECK_BOOL("AssignProcessToJobObject(another, the first leaf)",
+                   AssignProcessToJobObject(port2, pi.hProcess));
+        CHECK_BOOL("TerminateJobObject(outer, 8)", TerminateJobObject(job, 8));
+        CHECK_WAIT("  the first leaf", WaitForSingleObject(pi.hProcess, 10000));
+        GetExitCodeProcess(pi.hProcess, &code);
+        printf("  its exit code: %u\n", (unsigned)code);
+        CHECK_WAIT("  the second leaf", WaitForSingleObject(pi2.hProcess, 0));
+        TerminateProcess(pi2.hProcess, 1);
+        conf_exit_code(&pi2);
+        CloseHandle(pi.hProcess);
+        CloseHandle(pi.hThread);
+    }
+    CloseHandle(job);
+    CloseHandle(port1);
+    CloseHandle(port2);
     conf_release_handles();
     CONF_DONE();
 }
