@@ -47,8 +47,8 @@ struct wipc_job {
     struct wipc_object obj;
     wipc_mutex lock;
     struct wipc_job_link link; /* the keeper's pipe, the shared state */
-    /* Processes this process assigned (for TerminateJobObject's exit
-     * code), in the group or followed by pid (the shared outside list). */
+    /* Processes this process assigned (IsProcessInJob still finds them
+     * once they have ended and been reaped). */
     struct wipc_object **assigned;
     size_t n_assigned;
     struct job_watch *watch;

@@ -34,18 +34,21 @@ DWORD wipc_job_adopt(int fd, const char *keeper, struct wipc_object **out);
 
 /*
  * Puts process proc in the job.  ERROR_NOT_ENOUGH_QUOTA at the active
- * process limit; ERROR_ACCESS_DENIED when it is in another job.  A process
- * Linux cannot move into the group (a running child that has already run
- * execve, another process's child) is followed through its handle only:
- * it counts and is killed with the job, but its own children are not in
- * the job (docs/processes.md).
+ * process limit; ERROR_ACCESS_DENIED when it is in another job that this
+ * one cannot be nested in (Windows 8 and later: this job deeper in that
+ * job's chain, or in no chain and never given a process).  A process Linux
+ * cannot move into the group (a running child that has already run execve,
+ * another process's child) is followed by its pid in the job's shared
+ * state: it counts and is killed with the job, but its own children are
+ * not in the job (docs/processes.md).
  */
 DWORD wipc_job_assign(struct wipc_object *job, struct wipc_object *proc);
 
-/* Ends every process of the job with code. */
+/* Ends every process of the job and of the jobs nested in it with code;
+ * the job is signalled from then on. */
 DWORD wipc_job_terminate(struct wipc_object *job, DWORD code);
 
-/* 1 if proc is in job (any job: NULL). */
+/* 1 if proc is in job or a job nested in it (any job: NULL). */
 int wipc_job_contains(struct wipc_object *job, struct wipc_object *proc);
 
 struct wipc_job_info {
