@@ -667,6 +667,232 @@ static void test_inherited_overlapped(void)
     CloseHandle(ov.hEvent);
 }
 
+/* ---- Buffer quota ------------------------------------------------------------- */
+
+static HANDLE quota_server(const char *name, DWORD type, DWORD out_size,
+                           DWORD in_size)
+{
+    return CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+                            type, 1, out_size, in_size, 0, NULL);
+}
+
+static HANDLE ov_client(const char *name)
+{
+    return CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL,
+                       OPEN_EXISTING, FILE_FLAG_OVERLAPPED, NULL);
+}
+
+/* A read of len bytes of what is queued, completed in the call. */
+static DWORD quota_read(HANDLE h, DWORD len)
+{
+    char buf[512];
+    OVERLAPPED ov;
+    DWORD n = 77;
+    ov_init(&ov, TRUE);
+    if (!ReadFile(h, buf, len, &n, &ov)) {
+        CHECK_EQ(GetLastError(), ERROR_MORE_DATA);
+        CHECK_OK(GetOverlappedResult(h, &ov, &n, FALSE) ||
+                 GetLastError() == ERROR_MORE_DATA);
+    }
+    CloseHandle(ov.hEvent);
+    return n;
+}
+
+/* A write over the quota pends, with its bytes readable at once; the
+ * server's writes count against nOutBufferSize, the client's against
+ * nInBufferSize; the reads that bring the unread bytes up to a write's
+ * end within the quota complete it in the call (Wine's test_blocking_rw,
+ * which passes on Windows); a zero-length write never waits; writes
+ * behind a pending one go out meanwhile and complete in order. */
+static void test_quota_writes(void)
+{
+    const char *name = pipe_name("quota");
+    HANDLE s = quota_server(name, PIPE_TYPE_BYTE, 100, 200), c;
+    OVERLAPPED w1, w2, w0;
+    char data[300];
+    DWORD n = 77, avail = 0;
+
+    memset(data, 'q', sizeof data);
+    CHECK(s != INVALID_HANDLE_VALUE);
+    c = ov_client(name);
+    CHECK(c != INVALID_HANDLE_VALUE);
+    ov_init(&w1, TRUE);
+    CHECK_OK(WriteFile(s, data, 60, &n, &w1));
+    CHECK_EQ(n, 60);
+    ov_init(&w2, TRUE);
+    CHECK_FAILS(WriteFile(s, data, 60, &n, &w2), ERROR_IO_PENDING);
+    CHECK_EQ(n, 0);
+    CHECK(!signalled(w2.hEvent));
+    CHECK_OK(PeekNamedPipe(c, NULL, 0, NULL, &avail, NULL));
+    CHECK_EQ(avail, 120);
+    ov_init(&w0, TRUE);
+    CHECK_FAILS(WriteFile(s, data, 1, &n, &w0), ERROR_IO_PENDING);
+    CloseHandle(w1.hEvent);
+    ov_init(&w1, TRUE);
+    CHECK_OK(WriteFile(s, data, 0, &n, &w1)); /* never waits */
+    CHECK_EQ(quota_read(c, 19), 19);
+    CHECK(!signalled(w2.hEvent));
+    CHECK_EQ(quota_read(c, 1), 1); /* 100 unread up to its end */
+    CHECK(signalled(w2.hEvent));
+    CHECK_OK(GetOverlappedResult(s, &w2, &n, FALSE));
+    CHECK_EQ(n, 60);
+    CHECK(!signalled(w0.hEvent));
+    CHECK_EQ(quota_read(c, 1), 1);
+    CHECK_OK(GetOverlappedResult(s, &w0, &n, FALSE));
+    CHECK_EQ(n, 1);
+    CHECK_EQ(quota_read(c, 200), 100);
+
+    /* The client's writes: against nInBufferSize (200). */
+    CHECK_OK(WriteFile(c, data, 200, &n, &w1));
+    CHECK_EQ(n, 200);
+    CloseHandle(w2.hEvent);
+    ov_init(&w2, TRUE);
+    CHECK_FAILS(WriteFile(c, data, 1, &n, &w2), ERROR_IO_PENDING);
+    CHECK_EQ(quota_read(s, 1), 1);
+    CHECK_OK(GetOverlappedResult(c, &w2, &n, FALSE));
+    CHECK_EQ(n, 1);
+    CHECK_EQ(quota_read(s, 300), 200);
+
+    /* The reader closing fails a pending write, with no bytes. */
+    CloseHandle(w2.hEvent);
+    ov_init(&w2, TRUE);
+    CHECK_FAILS(WriteFile(s, data, 150, &n, &w2), ERROR_IO_PENDING);
+    CloseHandle(c);
+    CHECK(signalled(w2.hEvent));
+    n = 77;
+    CHECK_FAILS(GetOverlappedResult(s, &w2, &n, FALSE), ERROR_BROKEN_PIPE);
+    CHECK_EQ(n, 0);
+    CloseHandle(s);
+    CloseHandle(w0.hEvent);
+    CloseHandle(w1.hEvent);
+    CloseHandle(w2.hEvent);
+}
+
+/* nOutBufferSize 0: every write waits for the reader, unless a read that
+ * takes it waits already; a message pipe's write is done once its whole
+ * message is read.  PIPE_NOWAIT: a write that does not fit writes nothing
+ * (Wine's test_nowait, which passes on Windows). */
+static void test_quota_zero_and_nowait(void)
+{
+    const char *name = pipe_name("quota0");
+    HANDLE s = quota_server(name, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 0,
+                            0),
+           c;
+    OVERLAPPED w, r;
+    char data[100], buf[100];
+    DWORD n = 77, mode = PIPE_READMODE_MESSAGE;
+
+    memset(data, 'z', sizeof data);
+    c = ov_client(name);
+    CHECK_OK(SetNamedPipeHandleState(c, &mode, NULL, NULL));
+    ov_init(&w, TRUE);
+    CHECK_FAILS(WriteFile(s, data, 5, &n, &w), ERROR_IO_PENDING);
+    CHECK_EQ(quota_read(c, 3), 3); /* ERROR_MORE_DATA: 2 left */
+    CHECK(!signalled(w.hEvent));
+    CHECK_EQ(quota_read(c, 3), 2);
+    CHECK_OK(GetOverlappedResult(s, &w, &n, FALSE));
+    CHECK_EQ(n, 5);
+    ov_init(&r, TRUE);
+    CHECK_FAILS(ReadFile(c, buf, 10, &n, &r), ERROR_IO_PENDING);
+    CHECK_OK(WriteFile(s, data, 7, &n, &w)); /* the read takes it */
+    CHECK_EQ(n, 7);
+    CHECK_OK(GetOverlappedResult(c, &r, &n, TRUE));
+    CHECK_EQ(n, 7);
+    CloseHandle(c);
+    CloseHandle(s);
+
+    s = quota_server(name, PIPE_TYPE_BYTE | PIPE_NOWAIT, 64, 64);
+    c = ov_client(name);
+    CHECK_OK(WriteFile(s, data, 65, &n, &w));
+    CHECK_EQ(n, 0);
+    CHECK_OK(WriteFile(s, data, 64, &n, &w));
+    CHECK_EQ(n, 64);
+    CHECK_OK(WriteFile(s, data, 1, &n, &w));
+    CHECK_EQ(n, 0);
+    CHECK_EQ(quota_read(c, 100), 64);
+    CloseHandle(c);
+    CloseHandle(s);
+    CloseHandle(w.hEvent);
+    CloseHandle(r.hEvent);
+}
+
+static DWORD WINAPI quota_flusher(LPVOID h)
+{
+    return FlushFileBuffers((HANDLE)h) ? 0 : GetLastError();
+}
+
+/* Cancelling a write waiting for room takes its unread bytes out of the
+ * pipe (its message, in a message pipe, even a part read already); the
+ * write behind it then fits, and a flush waiting on it is over (Wine's
+ * test_blocking_rw, which passes on Windows). */
+static void test_quota_cancel(DWORD type)
+{
+    const char *name = pipe_name(type == PIPE_TYPE_BYTE ? "qcb" : "qcm");
+    DWORD mode = type == PIPE_TYPE_BYTE ? PIPE_READMODE_BYTE
+                                        : PIPE_READMODE_MESSAGE;
+    HANDLE s = quota_server(name, type | mode, 100, 100), c, t;
+    OVERLAPPED w1, w2;
+    char data[200];
+    DWORD n = 77, avail = 0, left = 0, code = 77;
+
+    for (int i = 0; i < 200; i++)
+        data[i] = (char)i;
+    c = ov_client(name);
+    CHECK_OK(SetNamedPipeHandleState(c, &mode, NULL, NULL));
+    ov_init(&w1, TRUE);
+    CHECK_FAILS(WriteFile(s, data, 150, &n, &w1), ERROR_IO_PENDING);
+    ov_init(&w2, TRUE);
+    CHECK_FAILS(WriteFile(s, data + 150, 1, &n, &w2), ERROR_IO_PENDING);
+    CHECK_OK(PeekNamedPipe(c, NULL, 0, NULL, &avail, NULL));
+    CHECK_EQ(avail, 151);
+    CHECK_EQ(quota_read(c, 10), 10);
+    CHECK(!signalled(w1.hEvent));
+    CHECK_OK(CancelIoEx(s, &w1));
+    CHECK(signalled(w1.hEvent));
+    n = 77;
+    CHECK_FAILS(GetOverlappedResult(s, &w1, &n, FALSE),
+                ERROR_OPERATION_ABORTED);
+    CHECK_EQ(n, 0);
+    CHECK_OK(PeekNamedPipe(c, NULL, 0, NULL, &avail, &left));
+    CHECK_EQ(avail, 1);
+    CHECK_EQ(left, type == PIPE_TYPE_BYTE ? 0u : 1u);
+    {
+        char buf[100];
+        OVERLAPPED r;
+        ov_init(&r, TRUE);
+        CHECK_OK(ReadFile(c, buf, sizeof buf, &n, &r));
+        CHECK_EQ(n, 1);
+        CHECK_EQ(buf[0], (char)150); /* the second write's byte */
+        CloseHandle(r.hEvent);
+    }
+    CHECK_OK(GetOverlappedResult(s, &w2, &n, FALSE));
+    CHECK_EQ(n, 1);
+
+    /* A flush waiting for a write's bytes is over once it is cancelled. */
+    CloseHandle(w1.hEvent);
+    ov_init(&w1, TRUE);
+    CHECK_FAILS(WriteFile(s, data, 150, &n, &w1), ERROR_IO_PENDING);
+    t = CreateThread(NULL, 0, quota_flusher, s, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(t, 50), WAIT_TIMEOUT);
+    CHECK_OK(CancelIoEx(s, &w1));
+    CHECK_EQ(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+    CHECK_OK(GetExitCodeThread(t, &code));
+    CHECK_EQ(code, 0);
+    CHECK_OK(PeekNamedPipe(c, NULL, 0, NULL, &avail, NULL));
+    CHECK_EQ(avail, 0);
+    CloseHandle(t);
+    CloseHandle(c);
+    CloseHandle(s);
+    CloseHandle(w1.hEvent);
+    CloseHandle(w2.hEvent);
+}
+
+static void test_quota_cancels(void)
+{
+    test_quota_cancel(PIPE_TYPE_BYTE);
+    test_quota_cancel(PIPE_TYPE_MESSAGE);
+}
+
 /* ---- CancelSynchronousIo --------------------------------------------------- */
 
 struct blocked {
@@ -1529,6 +1755,9 @@ int main(int argc, char **argv)
     RUN(test_full_read_leaves_zero_message);
     RUN(test_sync_failure_leaves_overlapped);
     RUN(test_inherited_overlapped);
+    RUN(test_quota_writes);
+    RUN(test_quota_zero_and_nowait);
+    RUN(test_quota_cancels);
     RUN(test_cancel_synchronous_io);
     RUN(test_last_handle_frees_instance);
     RUN(test_transact_pending_write);

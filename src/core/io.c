@@ -828,6 +828,44 @@ static void io_finish_locked(struct wipc_io_queue *q, struct io_op *op,
 
 /* ---- Progress -------------------------------------------------------------- */
 
+/* After progress moved op to another queue (WIPC_IO_DRAIN, io.h), from
+ * kind was (q's lock held): the next of its old queue may go, and op
+ * waits for its turn in the new one.  Returns 1 if op is (still) its
+ * queue's head, 0 if it waits behind others (then it is not watched: it
+ * runs when its turn comes, marked by io_unlink). */
+static int io_requeue_locked(struct wipc_io_queue *q, struct io_op *op,
+                             enum wipc_io_kind was)
+{
+    enum wipc_io_kind now = op->io.kind;
+    if (now == was)
+        return 1;
+    op->io.kind = was;
+    io_unlink(q, op);
+    op->io.kind = now;
+    io_enqueue(q, op);
+    return q->head[now] == op;
+}
+
+/* An operation that was not committed is cancelled (q's lock held): its
+ * type takes back what it did (io_cancelled), and it moved nothing. */
+static void io_uncommit(struct wipc_io_queue *q, struct io_op *op)
+{
+    if (op->io.committed)
+        return;
+    if (q->obj->ops->io_cancelled)
+        q->obj->ops->io_cancelled(q->obj, &op->io);
+    op->io.done = 0;
+}
+
+/* Ends op, cancelled (q's lock held). */
+static void io_finish_cancelled_locked(struct wipc_io_queue *q,
+                                       struct io_op *op, DWORD err,
+                                       struct io_done *d)
+{
+    io_uncommit(q, op);
+    io_finish_locked(q, op, err, d);
+}
+
 /* Runs op's progress outside q's lock (held on entry and on return), and
  * finishes it onto d if it is over; returns its result, ERROR_IO_PENDING
  * if it waits again.  keep_error: an error is returned without finishing
@@ -841,6 +879,7 @@ static DWORD io_run_op(struct wipc_io_queue *q, struct io_op *op,
                        struct io_done *d, int keep_error)
 {
     DWORD r;
+    enum wipc_io_kind was = op->io.kind;
     io_op_unwatch(op);
     op->run = 0;
     op->deadline = UINT64_MAX;
@@ -852,8 +891,17 @@ static DWORD io_run_op(struct wipc_io_queue *q, struct io_op *op,
     wipc_mutex_lock(&q->lock);
     op->busy = 0;
     op->io.timed_out = 0;
-    if (r == ERROR_IO_PENDING && op->cancel_err && !op->io.committed)
+    if (r != ERROR_IO_PENDING) {
+        op->io.kind = was; /* only a pending operation moves */
+    } else if (!io_requeue_locked(q, op, was)) {
+        atomic_fetch_sub(&engine.progressing, 1);
+        io_kick_tell();
+        return r;
+    }
+    if (r == ERROR_IO_PENDING && op->cancel_err && !op->io.committed) {
+        io_uncommit(q, op);
         r = op->cancel_err;
+    }
     if (r == ERROR_IO_PENDING) {
         op->deadline = op->io.wait_ms < 0
                            ? UINT64_MAX
@@ -893,7 +941,7 @@ static void io_drain(struct wipc_io_queue *q, struct io_done *d)
             break;
         why = op->run;
         if (op->cancel_err && !op->io.committed) {
-            io_finish_locked(q, op, op->cancel_err, d);
+            io_finish_cancelled_locked(q, op, op->cancel_err, d);
             continue;
         }
         op->io.timed_out = (why & IO_RUN_TIMEOUT) && !(why & IO_RUN_READY);
@@ -1078,7 +1126,7 @@ static unsigned io_cancel_locked(struct wipc_io_queue *q, const OVERLAPPED *ov,
                 if (!op->busy)
                     op->run |= IO_RUN_CANCEL;
             } else {
-                io_finish_locked(q, op, err, d);
+                io_finish_cancelled_locked(q, op, err, d);
             }
         }
     }
@@ -1329,17 +1377,31 @@ DWORD wipc_io_help(struct wipc_object *obj, const OVERLAPPED *ov,
         wipc_mutex_lock(&q->lock);
         now = wipc_plat_now_ms();
         if (op->cancel_err && !op->io.committed) {
+            io_uncommit(q, op);
             r = op->cancel_err;
             break;
         }
         if (nready > 0 || op->deadline <= now) {
+            enum wipc_io_kind was = op->io.kind;
             op->io.timed_out = nready == 0;
             wipc_mutex_unlock(&q->lock);
             r = q->obj->ops->io_progress(q->obj, &op->io);
             wipc_mutex_lock(&q->lock);
             op->io.timed_out = 0;
-            if (r != ERROR_IO_PENDING)
+            if (r != ERROR_IO_PENDING) {
+                op->io.kind = was; /* only a pending operation moves */
                 break;
+            }
+            if (!io_requeue_locked(q, op, was)) {
+                /* Behind others in its new queue: its turn will come. */
+                op->busy = 0;
+                op->helped = 0;
+                io_drain(q, &d);
+                wipc_mutex_unlock(&q->lock);
+                io_flush_done(&d);
+                io_kick_tell();
+                return WAIT_TIMEOUT;
+            }
             op->deadline = op->io.wait_ms < 0
                                ? UINT64_MAX
                                : now + (uint64_t)op->io.wait_ms;

@@ -24,7 +24,20 @@
 
 #include "object.h"
 
-enum wipc_io_kind { WIPC_IO_READ, WIPC_IO_WRITE, WIPC_IO_CONNECT, WIPC_IO_KINDS };
+/*
+ * WIPC_IO_DRAIN is no call's kind: a write whose bytes are all out but
+ * that must not complete yet (a named pipe's buffer quota: it completes
+ * once the reader has taken enough) is moved there by its type (io_progress
+ * sets kind to WIPC_IO_DRAIN and returns ERROR_IO_PENDING), so that the
+ * writes behind it go out meanwhile; drains complete in order.
+ */
+enum wipc_io_kind {
+    WIPC_IO_READ,
+    WIPC_IO_WRITE,
+    WIPC_IO_CONNECT,
+    WIPC_IO_DRAIN,
+    WIPC_IO_KINDS
+};
 
 /* What a pending operation waits for (events of wipc_io.wait_events). */
 #define WIPC_IO_IN 1u
@@ -59,6 +72,9 @@ struct wipc_io {
      * into rbuf (rlen bytes), and done counts the bytes read. */
     char *rbuf;
     DWORD rlen;
+    /* The type's own, 0 at the start (a named pipe's write: the stream
+     * position of its end, for its quota). */
+    uint64_t mark;
 };
 
 /* What the caller of wipc_io_start asks for at completion. */

@@ -106,6 +106,13 @@ struct wipc_object_ops {
      */
     DWORD (*io_progress)(struct wipc_object *obj, struct wipc_io *io);
 
+    /* A pending operation that was not committed (io.h) is cancelled (or
+     * aborted): the type takes back what it did (a named pipe's write
+     * whose bytes are out takes them out of the stream).  Called with the
+     * lock of the object's queue held: it must not call the engine for
+     * the object, nor wait long.  NULL: nothing to take back. */
+    void (*io_cancelled)(struct wipc_object *obj, struct wipc_io *io);
+
     /* The process's last handle to the object was closed (NULL: nothing
      * to do).  References may remain, held by calls still running in
      * other threads: what the object owns for others to see (a named pipe

@@ -45,7 +45,7 @@
 #include "registry_list.h"
 
 #define NP_MAGIC 0x50495057u /* "WPIP" */
-#define NP_VERSION 4u
+#define NP_VERSION 5u
 #define NP_HDR_SIZE 4096u
 #define NP_RBUF 65536u
 #define NP_FRAME 16u /* a message's header on the stream: see the top */
@@ -86,6 +86,53 @@ struct np_header {
 #define NP_WAITERS_OFF 2052u
 
 enum { NP_SLOT_FREE = 0, NP_SLOT_LISTENING = 1, NP_SLOT_BUSY = 2 };
+#define NP_SLOT_QUOTA 1u
+
+/*
+ * The buffer quota (docs/architecture.md, "Named pipes: buffer quota").
+ * Each connection's client makes a page (a sealed memfd) and two room
+ * eventfds and sends them to its server first thing on the stream, in a
+ * preamble of NP_Q_PRE bytes; the server takes it as it accepts.  One
+ * np_qdir per direction (NP_Q_UP: the client writes, NP_Q_DOWN: the
+ * server writes).  Bytes are counted as payload (frame headers left out).
+ * The peer may be another user: what it writes is only compared, and every
+ * wait on it is bounded (NP_Q_LOOK_MS) and looks whether it is still there.
+ */
+#define NP_Q_MAGIC 0x51504957u /* "WIPQ" */
+#define NP_Q_PAGE 4096u
+#define NP_Q_PRE 16u
+#define NP_Q_WAIT_MS 1000 /* the server waits so long for the preamble */
+#define NP_Q_LOOK_MS 50   /* a writer waiting for room looks so often */
+#define NP_Q_SKIPS 16u /* cancelled writes whose bytes are still unread */
+enum { NP_Q_UP = 0, NP_Q_DOWN = 1 };
+
+/*
+ * A cancelled write's bytes are in the stream already: the writer records
+ * their stream positions [from, to) in a skip record, and the reader
+ * drops them as it meets them (counting them in pos).  A record is dead
+ * once pos has passed its end.  The writer clears to, then writes from,
+ * then to, and bumps nskip; a reader that sees nskip change while it
+ * looks, looks again.
+ */
+struct np_qskip {
+    uint64_t from, to;
+};
+
+struct np_qdir {
+    uint64_t pos;     /* reader: payload bytes taken or dropped */
+    uint32_t waiting; /* writer: 1 while it waits for room (futex word) */
+    uint32_t reading; /* reader: bytes its waiting read wants (PIPE_NOWAIT) */
+    uint32_t nskip;   /* writer: skip records written so far */
+    char pad[44];
+    struct np_qskip skip[NP_Q_SKIPS];
+};
+
+struct np_qpage {
+    uint32_t magic;
+    uint32_t off; /* either: an end went to another process (no quota) */
+    char pad[56];
+    struct np_qdir dir[2];
+};
 
 /* A slot: written by its server instance only (under the registry's mutex,
  * when it can be had). */
@@ -95,7 +142,9 @@ struct np_slot {
      * a listening instance whose claim is held is connected, or about to
      * be (wipc_plat_claim_taken). */
     uint32_t state;
-    uint32_t pad;
+    /* NP_SLOT_QUOTA: the instance sends each client the quota preamble
+     * when it accepts it (np_q_give). */
+    uint32_t flags;
     /* When the instance last started listening (monotonic ns): clients take
      * the instance that has listened longest, as Windows does. */
     uint64_t since;
@@ -170,11 +219,266 @@ struct wipc_npipe {
     struct wipc_npr_handover *remote;
     uint32_t frame;    /* NP_FRAME, or WIPC_NPR_FRAME for a remote client */
     int reject_remote; /* server: PIPE_REJECT_REMOTE_CLIENTS */
+    /* The connection's quota page (NULL: no quota), its room eventfds
+     * (per direction: set by the reader when a writer waits), the payload
+     * bytes this end has written (under wlock) and its quota. */
+    struct np_qpage *qpage;
+    int qroom[2];
+    uint64_t qsent;
+    uint32_t qsize;
+    /* Client: its server's preamble is still to come (np_q_take), first
+     * on the stream; q_adopted: this end is shared with another process
+     * (passed on, or from it): its quota is off.  q_give: a server made
+     * with FILE_FLAG_OVERLAPPED, which gives its clients a quota page
+     * (the quota's first step: instances of synchronous servers have
+     * none yet, and their connections cost no more than before). */
+    int q_pending, q_adopted, q_give;
 };
 
 static inline struct wipc_npipe *np_of(struct wipc_object *obj)
 {
     return (struct wipc_npipe *)obj;
+}
+
+/* ---- Buffer quota (see struct np_qpage) ------------------------------------ */
+
+static int np_q_wdir(const struct wipc_npipe *p)
+{
+    return p->server ? NP_Q_DOWN : NP_Q_UP;
+}
+
+static int np_q_rdir(const struct wipc_npipe *p)
+{
+    return p->server ? NP_Q_UP : NP_Q_DOWN;
+}
+
+/* This end's writes are held to the quota (a page, and no end of the
+ * connection passed to another process). */
+static int np_q_on(const struct wipc_npipe *p)
+{
+    return p->qpage && !__atomic_load_n(&p->qpage->off, __ATOMIC_ACQUIRE);
+}
+
+/* Bytes this end wrote, up to stream position end, that its reader has
+ * not taken (the reader's count is only compared: a hostile one ahead of
+ * what was sent counts as all taken). */
+static uint64_t np_q_unread(const struct wipc_npipe *p, uint64_t end)
+{
+    const struct np_qdir *q = &p->qpage->dir[np_q_wdir(p)];
+    uint64_t pos = __atomic_load_n(&q->pos, __ATOMIC_SEQ_CST), n;
+    if (pos >= end)
+        return 0;
+    n = end - pos;
+    /* Cancelled bytes ahead of the reader are as good as read (this end
+     * wrote the records: they are what it says). */
+    if (__atomic_load_n(&q->nskip, __ATOMIC_ACQUIRE))
+        for (unsigned i = 0; i < NP_Q_SKIPS; i++) {
+            uint64_t from = __atomic_load_n(&q->skip[i].from, __ATOMIC_RELAXED);
+            uint64_t to = __atomic_load_n(&q->skip[i].to, __ATOMIC_RELAXED);
+            if (from < pos)
+                from = pos;
+            if (to > end)
+                to = end;
+            if (to > from && to - from <= n)
+                n -= to - from;
+        }
+    return n;
+}
+
+/* Reader: the skip record at pos, if any: *drop is how many bytes from
+ * pos on were cancelled (0: none); *clear how many bytes from pos on are
+ * not (UINT64_MAX: as many as come).  The peer wrote the records: they
+ * are only compared with pos, so a hostile one can make this end drop
+ * its own writer's bytes, no more. */
+static void np_q_skip_at(const struct wipc_npipe *p, uint64_t pos,
+                         uint64_t *drop, uint64_t *clear)
+{
+    const struct np_qdir *q = &p->qpage->dir[np_q_rdir(p)];
+    uint32_t seq;
+
+    do {
+        seq = __atomic_load_n(&q->nskip, __ATOMIC_ACQUIRE);
+        *drop = 0;
+        *clear = UINT64_MAX;
+        for (unsigned i = 0; seq && i < NP_Q_SKIPS; i++) {
+            uint64_t to = __atomic_load_n(&q->skip[i].to, __ATOMIC_ACQUIRE);
+            uint64_t from =
+                __atomic_load_n(&q->skip[i].from, __ATOMIC_ACQUIRE);
+            if (to <= pos || to <= from)
+                continue;
+            if (from <= pos) {
+                if (to - pos > *drop)
+                    *drop = to - pos;
+            } else if (from - pos < *clear) {
+                *clear = from - pos;
+            }
+        }
+    } while (__atomic_load_n(&q->nskip, __ATOMIC_ACQUIRE) != seq);
+}
+
+/* The reader's position (payload bytes taken or dropped so far). */
+static uint64_t np_q_pos(const struct wipc_npipe *p)
+{
+    return __atomic_load_n(&p->qpage->dir[np_q_rdir(p)].pos,
+                           __ATOMIC_RELAXED);
+}
+
+/* 1 if the reader may meet cancelled bytes (any skip record written). */
+static int np_q_skips(const struct wipc_npipe *p)
+{
+    return p->qpage &&
+           __atomic_load_n(&p->qpage->dir[np_q_rdir(p)].nskip,
+                           __ATOMIC_ACQUIRE) != 0;
+}
+
+/* 1 if a write ending at stream position end may complete: what the
+ * reader's waiting read will take counts as room too. */
+static int np_q_fits(const struct wipc_npipe *p, uint64_t end)
+{
+    return !np_q_on(p) ||
+           np_q_unread(p, end) <=
+               (uint64_t)p->qsize +
+                   __atomic_load_n(&p->qpage->dir[np_q_wdir(p)].reading,
+                                   __ATOMIC_RELAXED);
+}
+
+/* Wakes this end's peer's writers that wait for room in direction d. */
+static void np_q_wake(struct wipc_npipe *p, int d)
+{
+    struct np_qdir *q = &p->qpage->dir[d];
+    __atomic_store_n(&q->waiting, 0, __ATOMIC_SEQ_CST);
+    wipc_plat_futex_wake_all(&q->waiting);
+    if (p->qroom[d] >= 0)
+        wipc_plat_eventfd_set(p->qroom[d]);
+}
+
+/* The reader took n payload bytes: the writer's quota has room again. */
+static void np_q_took(struct wipc_npipe *p, uint64_t n)
+{
+    struct np_qdir *q;
+    if (!p->qpage || n == 0)
+        return;
+    q = &p->qpage->dir[np_q_rdir(p)];
+    __atomic_add_fetch(&q->pos, n, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&q->waiting, __ATOMIC_SEQ_CST))
+        np_q_wake(p, np_q_rdir(p));
+}
+
+/* The reader says how many bytes its waiting read wants (0: none). */
+static void np_q_reading(struct wipc_npipe *p, DWORD n)
+{
+    if (p->qpage)
+        __atomic_store_n(&p->qpage->dir[np_q_rdir(p)].reading, n,
+                         __ATOMIC_RELAXED);
+}
+
+/* The writer waits for room (before it looks again). */
+static void np_q_want_room(struct wipc_npipe *p)
+{
+    __atomic_store_n(&p->qpage->dir[np_q_wdir(p)].waiting, 1,
+                     __ATOMIC_SEQ_CST);
+}
+
+/* Lets go of the connection's quota (the connection ends). */
+static void np_q_drop(struct wipc_npipe *p)
+{
+    if (p->qpage) {
+        /* Writers of the peer waiting for this end to read look again,
+         * and find it gone. */
+        np_q_wake(p, np_q_rdir(p));
+        wipc_plat_unmap(p->qpage, NP_Q_PAGE);
+    }
+    wipc_plat_close(p->qroom[0]);
+    wipc_plat_close(p->qroom[1]);
+    p->qpage = NULL;
+    p->qroom[0] = p->qroom[1] = -1;
+    p->qsent = 0;
+}
+
+/* Server: makes the connection's page and the room eventfds, and sends
+ * them to the client just accepted, in the preamble: the first bytes of
+ * the stream to the client, sent without waiting (the socket is new and
+ * empty).  Without them (no memory, no descriptors) the preamble still
+ * goes, and the connection has no quota. */
+static void np_q_give(struct wipc_npipe *p, int fd)
+{
+    uint32_t pre[NP_Q_PRE / 4] = {NP_Q_MAGIC, 0, 0, 0};
+    int fds[3] = {-1, -1, -1};
+    void *map = NULL;
+    size_t n = 0;
+    DWORD err;
+
+    np_q_drop(p);
+    if (wipc_plat_memfd("winipc-npq", NP_Q_PAGE, &fds[0]) == 0 &&
+        wipc_plat_map_shared(fds[0], NP_Q_PAGE, &map) == 0 &&
+        wipc_plat_eventfd(0, &fds[1]) == 0 &&
+        wipc_plat_eventfd(0, &fds[2]) == 0) {
+        ((struct np_qpage *)map)->magic = NP_Q_MAGIC;
+        n = 3;
+    }
+    err = wipc_plat_svc_send_fds(fd, pre, sizeof pre, fds, n, 0);
+    wipc_plat_close(fds[0]);
+    if (err || n == 0) {
+        if (map)
+            wipc_plat_unmap(map, NP_Q_PAGE);
+        wipc_plat_close(fds[1]);
+        wipc_plat_close(fds[2]);
+        return;
+    }
+    p->qpage = map;
+    p->qroom[0] = fds[1];
+    p->qroom[1] = fds[2];
+    p->qsize = p->cfg.out_size;
+}
+
+/* Client, p->lock held: takes its server's preamble, the first bytes the
+ * server sends (when it accepts the connection), if it has come,
+ * waiting for it at most wait_ms; until then (q_pending) the connection
+ * has no quota, and nothing else may read the stream.  A server that
+ * sends a bad one gives a connection without quota; one that closed
+ * before it accepted, none at all. */
+static void np_q_take(struct wipc_npipe *p, int wait_ms)
+{
+    uint32_t pre[NP_Q_PRE / 4] = {0, 0, 0, 0};
+    int fds[3] = {-1, -1, -1};
+    size_t len = 0, n = 0;
+    void *map = NULL;
+    DWORD err;
+
+    if (!p->q_pending || p->conn < 0)
+        return;
+    err = wipc_plat_svc_recv_fds(p->conn, pre, sizeof pre, &len, fds, 3, &n,
+                                 wait_ms);
+    if (err == ERROR_SEM_TIMEOUT)
+        return; /* not accepted yet */
+    p->q_pending = 0;
+    if (err || len != sizeof pre || pre[0] != NP_Q_MAGIC || n != 3 ||
+        wipc_plat_memfd_check(fds[0], NP_Q_PAGE) != 0 ||
+        wipc_plat_map_shared(fds[0], NP_Q_PAGE, &map) != 0) {
+        for (size_t i = 0; i < 3; i++)
+            wipc_plat_close(fds[i]);
+        return;
+    }
+    wipc_plat_close(fds[0]);
+    /* Written to by this end: never a descriptor it could block on. */
+    wipc_plat_set_nonblock(fds[1], 1);
+    wipc_plat_set_nonblock(fds[2], 1);
+    p->qpage = map;
+    p->qroom[0] = fds[1];
+    p->qroom[1] = fds[2];
+    p->qsize = p->cfg.in_size;
+    if (p->q_adopted) /* an end passed on: see np_inherit_info */
+        __atomic_store_n(&p->qpage->off, 1, __ATOMIC_RELEASE);
+}
+
+/* Client about to read (p->lock not held): the preamble comes before
+ * anything its server writes, so a read that would wait waits for it
+ * first (as long as it would wait for data: wait_ms), and takes it. */
+static void np_q_await(struct wipc_npipe *p, int wait_ms)
+{
+    wipc_mutex_lock(&p->lock);
+    np_q_take(p, wait_ms);
+    wipc_mutex_unlock(&p->lock);
 }
 
 /* ---- Registry ------------------------------------------------------------- */
@@ -743,6 +1047,7 @@ static void np_destroy(struct wipc_object *obj)
 {
     struct wipc_npipe *p = np_of(obj);
     wipc_plat_close(p->conn);
+    np_q_drop(p); /* after the close: the peer's writers see it gone */
     wipc_plat_close(p->lfd);
     wipc_plat_close(p->wake_fd);
     np_reg_put(p->reg); /* for the next client of the name */
@@ -821,17 +1126,28 @@ static void np_inherit_info(struct wipc_object *obj, int *fd, char *tag,
     wipc_mutex_lock(&p->lock);
     if (p->server && p->state == NP_LISTENING)
         np_accept_pending_locked(p);
+    np_q_take(p, 0); /* the other process must not read it as data */
+    p->q_adopted = 1; /* a preamble that comes later turns the quota off */
     *fd = p->conn;
+    /* The end goes to another process too, which does not have the page:
+     * neither end holds the other to the quota any more (docs/
+     * architecture.md).  Writers waiting for room look again. */
+    if (p->qpage) {
+        __atomic_store_n(&p->qpage->off, 1, __ATOMIC_RELEASE);
+        np_q_wake(p, NP_Q_UP);
+        np_q_wake(p, NP_Q_DOWN);
+    }
     wipc_mutex_unlock(&p->lock);
     /* The open mode carries FILE_FLAG_OVERLAPPED: a handle opened for
      * overlapped I/O stays so in the process that receives it. */
-    snprintf(tag, taglen, "npipe.%d.%u.%u.%u.%u", p->server,
+    snprintf(tag, taglen, "npipe.%d.%u.%u.%u.%u.%d", p->server,
              (unsigned)p->cfg.pipe_type, (unsigned)atomic_load(&p->read_mode),
              (unsigned)(p->cfg.open_mode |
                         ((obj->flags & WIPC_OBJ_OVERLAPPED)
                              ? FILE_FLAG_OVERLAPPED
                              : 0)),
-             (unsigned)p->cfg.max_instances);
+             (unsigned)p->cfg.max_instances,
+             p->q_pending);
 }
 
 static struct wipc_npipe *np_alloc(void)
@@ -840,6 +1156,7 @@ static struct wipc_npipe *np_alloc(void)
     if (!p)
         return NULL;
     p->inst_fd = p->lfd = p->conn = p->wake_fd = -1;
+    p->qroom[0] = p->qroom[1] = -1;
     p->peer_uid = (DWORD)-1;
     p->frame = NP_FRAME;
     wipc_mutex_init(&p->lock);
@@ -893,17 +1210,23 @@ static DWORD np_accept_pending_seen(struct wipc_npipe *p, int seen)
          * never stays full of them.  The bridge, which has checked its
          * client's user itself, hands over smbd's connection instead. */
         seen = 1;
-        if (!claimed ||
-            (!remote && !p->cfg.is_public &&
-             (cred != 0 || uid != p->cfg.owner_uid)) ||
-            (remote && np_take_remote(p, &fd) != 0)) {
+        if (!claimed || (!remote && !p->cfg.is_public &&
+                         (cred != 0 || uid != p->cfg.owner_uid))) {
             wipc_plat_close(fd);
             continue;
         }
-        if (!remote) {
+        if (remote) {
+            np_q_drop(p); /* smbd's socket: no quota */
+            if (np_take_remote(p, &fd) != 0) {
+                wipc_plat_close(fd);
+                continue;
+            }
+        } else {
             free(p->remote);
             p->remote = NULL;
             p->frame = NP_FRAME;
+            if (p->q_give)
+                np_q_give(p, fd);
         }
         p->peer_pid = cred || remote ? 0 : pid;
         p->peer_uid = remote ? p->remote->uid : cred ? (DWORD)-1 : uid;
@@ -991,6 +1314,7 @@ static DWORD np_conn_look(struct wipc_npipe *p, int *fd, int look)
         switch (p->state) {
         case NP_CONNECTED:
         case NP_BROKEN: /* reads may still drain what is queued */
+            np_q_take(p, 0);
             *fd = p->conn;
             break;
         case NP_DISCONNECTED:
@@ -1011,6 +1335,84 @@ static DWORD np_conn(struct wipc_npipe *p, int *fd)
 
 /* ---- Reading ------------------------------------------------------------------ */
 
+static size_t np_rbuf_avail(const struct wipc_npipe *p);
+
+/* Byte pipes: drops the cancelled bytes at the reader's position (a skip
+ * record, struct np_qskip), waiting for them unless nonblock
+ * (ERROR_NO_DATA when some are still to come), and cuts *len so that the
+ * read stops before the next cancelled bytes. */
+static DWORD np_q_skip_bytes(struct wipc_npipe *p, int fd, int nonblock,
+                             DWORD *len)
+{
+    uint64_t drop, clear;
+    char tmp[4096];
+
+    for (;;) {
+        size_t n = 0;
+        DWORD err;
+        np_q_skip_at(p, np_q_pos(p), &drop, &clear);
+        if (drop == 0)
+            break;
+        err = wipc_plat_recv2(fd, NULL, 0, tmp,
+                              drop < sizeof tmp ? (size_t)drop : sizeof tmp,
+                              nonblock, 0, &n);
+        if (err)
+            return err;
+        if (n == 0)
+            return np_peer_gone(p);
+        np_q_took(p, n);
+    }
+    if (clear < *len)
+        *len = (DWORD)clear;
+    return 0;
+}
+
+/* Message pipes: drops the rest of the message being read (in_msg, with
+ * payload left) if its writer cancelled it (a skip record at the reader's
+ * position; records cover whole messages), from the read buffer and then
+ * the socket, waiting for it unless nonblock (ERROR_NO_DATA when some is
+ * still to come).  *gone: it was dropped, and in_msg is 0.  *counted: the
+ * payload bytes of the caller's read taken so far (done), counted first,
+ * so that the reader's position is right. */
+static DWORD np_q_skip_msg(struct wipc_npipe *p, int fd, int nonblock,
+                           DWORD done, DWORD *counted, int *gone)
+{
+    uint64_t drop, clear;
+
+    *gone = 0;
+    if (!p->in_msg || p->msg_left == 0 || !np_q_skips(p))
+        return 0;
+    np_q_took(p, done - *counted);
+    *counted = done;
+    np_q_skip_at(p, np_q_pos(p), &drop, &clear);
+    if (drop == 0)
+        return 0;
+    while (p->msg_left > 0) {
+        size_t c = np_rbuf_avail(p) < p->msg_left ? np_rbuf_avail(p)
+                                                  : p->msg_left;
+        if (c == 0) {
+            size_t n = 0;
+            DWORD err;
+            p->rstart = p->rend = 0;
+            err = wipc_plat_recv2(fd, NULL, 0, p->rbuf,
+                                  p->msg_left < NP_RBUF ? p->msg_left : NP_RBUF,
+                                  nonblock, 0, &n);
+            if (err)
+                return err;
+            if (n == 0)
+                return np_peer_gone(p);
+            p->rend = n;
+            continue;
+        }
+        p->rstart += c;
+        p->msg_left -= (uint32_t)c;
+        np_q_took(p, c);
+    }
+    p->in_msg = 0;
+    *gone = 1;
+    return 0;
+}
+
 static DWORD np_read_bytes(struct wipc_npipe *p, int fd, void *buf, DWORD len,
                            DWORD *got)
 {
@@ -1019,6 +1421,9 @@ static DWORD np_read_bytes(struct wipc_npipe *p, int fd, void *buf, DWORD len,
 
     if (len == 0)
         return 0; /* Null read succeeds. */
+    if (np_q_skips(p) &&
+        (err = np_q_skip_bytes(p, fd, atomic_load(&p->nowait), &len)) != 0)
+        return err;
     err = wipc_plat_recv2(fd, NULL, 0, buf, len, atomic_load(&p->nowait), 0,
                           &n);
     if (err)
@@ -1026,6 +1431,7 @@ static DWORD np_read_bytes(struct wipc_npipe *p, int fd, void *buf, DWORD len,
     if (n == 0)
         return np_peer_gone(p);
     *got = (DWORD)n;
+    np_q_took(p, n);
     return 0;
 }
 
@@ -1118,13 +1524,14 @@ static DWORD np_read_messages(struct wipc_npipe *p, int fd, char *buf,
     int msg_mode = (atomic_load(&p->read_mode) & PIPE_READMODE_MESSAGE) != 0;
     int nowait = atomic_load(&p->nowait) != 0;
     int took = 0; /* a message (even a zero-length one) was taken */
-    DWORD total = 0, err = 0;
+    DWORD total = 0, err = 0, counted = 0;
 
     if (!p->rbuf && !(p->rbuf = malloc(NP_RBUF)))
         return ERROR_NOT_ENOUGH_MEMORY;
     for (;;) {
         DWORD want;
         size_t c;
+        int took_before = took, gone = 0;
 
         /* A full buffer ends a byte-mode read before the next message,
          * even a zero-length one: that stays queued for the next read
@@ -1148,6 +1555,15 @@ static DWORD np_read_messages(struct wipc_npipe *p, int fd, char *buf,
                  * which passes on Windows). */
                 continue;
             }
+        }
+        /* A message its writer cancelled is not read. */
+        err = np_q_skip_msg(p, fd, nowait || took_before || total > 0, total,
+                            &counted, &gone);
+        if (err)
+            break;
+        if (gone) {
+            took = took_before;
+            continue;
         }
         want = p->msg_left < len - total ? p->msg_left : len - total;
         if (want == 0) {
@@ -1189,6 +1605,7 @@ static DWORD np_read_messages(struct wipc_npipe *p, int fd, char *buf,
         }
     }
     *got = total;
+    np_q_took(p, total - counted);
     /* In byte read mode, what was read is a success even if the next read
      * would block or find the pipe broken. */
     if (err && err != ERROR_MORE_DATA && (took || total > 0) && !msg_mode)
@@ -1210,6 +1627,16 @@ static DWORD np_read(struct wipc_object *obj, void *buf, DWORD len,
      * closed, or reused, under a read. */
     wipc_mutex_lock(&p->rlock);
     err = np_conn_look(p, &fd, !(p->rbuf && np_rbuf_avail(p) > 0));
+    if (!err && p->q_pending) {
+        /* The server's preamble comes first: wait for something to come,
+         * as the read would, and take it. */
+        char c;
+        size_t n = 0;
+        err = wipc_plat_recv2(fd, NULL, 0, &c, 1, atomic_load(&p->nowait), 1,
+                              &n);
+        if (!err)
+            np_q_await(p, 0);
+    }
     if (!err && (p->cfg.pipe_type & PIPE_TYPE_MESSAGE))
         err = np_read_messages(p, fd, buf, len, got);
     else if (!err)
@@ -1255,6 +1682,8 @@ static DWORD np_write(struct wipc_object *obj, const void *buf, DWORD len,
         err = wipc_plat_send2(fd, hdr, hlen, buf, len,
                               atomic_load(&p->nowait) != 0, &n);
     }
+    if (n > hlen)
+        p->qsent += n - hlen;
     wipc_mutex_unlock(&p->wlock);
     if (err == ERROR_BUSY) /* PIPE_NOWAIT and no room: nothing written */
         return 0;
@@ -1306,7 +1735,13 @@ static DWORD np_flush(struct wipc_object *obj)
     wipc_mutex_unlock(&p->lock);
     while (!err) {
         size_t unread = 0;
-        err = wipc_plat_socket_unread_out(fd, &unread);
+        /* With the quota page, what the reader has taken (not only what
+         * it has moved into its read buffer); without, or once the reader
+         * is gone, the socket's. */
+        if (np_q_on(p) && !wipc_plat_peer_closed(fd))
+            unread = (size_t)np_q_unread(p, p->qsent);
+        else
+            err = wipc_plat_socket_unread_out(fd, &unread);
         if (err)
             break;
         if (unread == 0) {
@@ -1338,6 +1773,47 @@ static DWORD np_flush(struct wipc_object *obj)
 
 static DWORD np_io_progress(struct wipc_object *obj, struct wipc_io *io);
 
+/*
+ * A write waiting for room (WIPC_IO_DRAIN) is cancelled: its bytes, all
+ * in the stream already, are taken back by a skip record (struct
+ * np_qskip) that its reader follows; those already read stay read, as on
+ * Windows (Wine's test_blocking_rw).  With no free record (NP_Q_SKIPS
+ * cancelled writes still unread), the bytes stay.  The lock of the
+ * end's queue in the engine is held: no waiting here but for p->lock
+ * (never held around a call of the engine).  Only one writer records at
+ * a time: cancellations of the end's operations come under that lock.
+ */
+static void np_io_cancelled(struct wipc_object *obj, struct wipc_io *io)
+{
+    struct wipc_npipe *p = np_of(obj);
+    struct np_qdir *q;
+    uint64_t pos;
+
+    if (io->kind != WIPC_IO_DRAIN || io->len == 0)
+        return;
+    wipc_mutex_lock(&p->lock); /* the page stays (np_io_drain) */
+    if (!p->qpage) {
+        wipc_mutex_unlock(&p->lock);
+        return;
+    }
+    q = &p->qpage->dir[np_q_wdir(p)];
+    pos = __atomic_load_n(&q->pos, __ATOMIC_SEQ_CST);
+    for (unsigned i = 0; pos < io->mark && i < NP_Q_SKIPS; i++) {
+        if (__atomic_load_n(&q->skip[i].to, __ATOMIC_ACQUIRE) > pos)
+            continue; /* live */
+        __atomic_store_n(&q->skip[i].to, 0, __ATOMIC_RELEASE);
+        __atomic_store_n(&q->skip[i].from, io->mark - io->len,
+                         __ATOMIC_RELEASE);
+        __atomic_store_n(&q->skip[i].to, io->mark, __ATOMIC_RELEASE);
+        __atomic_add_fetch(&q->nskip, 1, __ATOMIC_SEQ_CST);
+        /* The writes behind it may fit now, and a flush be over. */
+        if (p->qroom[np_q_wdir(p)] >= 0)
+            wipc_plat_eventfd_set(p->qroom[np_q_wdir(p)]);
+        break;
+    }
+    wipc_mutex_unlock(&p->lock);
+}
+
 const struct wipc_object_ops wipc_npipe_ops = {
     .type_name = "File",
     .file_type = FILE_TYPE_PIPE,
@@ -1352,6 +1828,7 @@ const struct wipc_object_ops wipc_npipe_ops = {
     .get_fd = np_get_fd,
     .name = np_name,
     .io_progress = np_io_progress,
+    .io_cancelled = np_io_cancelled,
     .destroy = np_destroy,
 };
 
@@ -1423,6 +1900,7 @@ static DWORD np_take_slot(struct wipc_npipe *p, const struct wipc_ns_file *f,
      * instance listen with another's socket or claim. */
     memset(&s, 0, sizeof s);
     s.state = NP_SLOT_FREE;
+    s.flags = p->q_give ? NP_SLOT_QUOTA : 0;
     s.server_pid = wipc_plat_getpid();
     s.since = wipc_plat_now_ns();
     s.sock_id = p->sock_id;
@@ -1470,6 +1948,7 @@ DWORD wipc_npipe_create(const char *path, const char *name, DWORD open_mode,
     snprintf(want.name, sizeof want.name, "%s", name);
     snprintf(p->path, sizeof p->path, "%s", path);
     p->server = 1;
+    p->q_give = (open_mode & FILE_FLAG_OVERLAPPED) != 0;
     p->reject_remote = (pipe_mode & PIPE_REJECT_REMOTE_CLIENTS) != 0;
     p->state = NP_LISTENING;
     atomic_init(&p->read_mode, pipe_mode & PIPE_READMODE_MESSAGE);
@@ -1582,6 +2061,8 @@ static DWORD np_claim(struct wipc_npipe *p, struct np_reg *e,
      * connections read and write it there, as np_dropped does. */
     np_reg_map(e, (size_t)np_slot_off(best) + sizeof(struct np_slot));
     p->dropped = now.dropped;
+    /* The server sends its preamble when it accepts (np_q_take). */
+    p->q_pending = (now.flags & NP_SLOT_QUOTA) != 0;
     p->slot = best;
     p->sock_id = all[best].sock_id;
     p->peer_pid = pid;
@@ -2057,6 +2538,9 @@ DWORD wipc_npipe_disconnect(struct wipc_object *obj)
         p->in_msg = 0;
         p->msg_left = 0;
         wipc_plat_close(conn);
+        wipc_mutex_lock(&p->lock);
+        np_q_drop(p); /* the client's writers waiting for room see it */
+        wipc_mutex_unlock(&p->lock);
         wipc_mutex_unlock(&p->wlock);
         wipc_mutex_unlock(&p->rlock);
     }
@@ -2105,8 +2589,8 @@ DWORD wipc_npipe_peek(struct wipc_object *obj, void *buf, DWORD len,
     struct wipc_npipe *p = np_of(obj);
     char *d = NULL;
     size_t dlen = 0, pos = 0, first_len = 0, first_off = 0;
-    uint64_t total = 0;
-    int fd, in_msg, first = 1;
+    uint64_t total = 0, cur;
+    int fd, in_msg, first = 1, skips;
     uint32_t msg_left;
     DWORD err;
 
@@ -2121,16 +2605,41 @@ DWORD wipc_npipe_peek(struct wipc_object *obj, void *buf, DWORD len,
             err = ERROR_BAD_PIPE;
         goto done;
     }
-    err = np_queued(p, fd, &d, &dlen);
+    /* Before the server's preamble, nothing of the server's has come. */
+    err = p->q_pending ? 0 : np_queued(p, fd, &d, &dlen);
     in_msg = p->in_msg;
     msg_left = p->msg_left;
     if (err)
         goto done;
+    skips = np_q_skips(p);
+    cur = skips ? np_q_pos(p) : 0;
     if (!(p->cfg.pipe_type & PIPE_TYPE_MESSAGE)) {
+        /* Bytes their writer cancelled are left out (struct np_qskip). */
+        size_t r = 0, w = 0;
+        while (skips && r < dlen) {
+            uint64_t drop, clear;
+            size_t k;
+            np_q_skip_at(p, cur, &drop, &clear);
+            k = (drop ? drop : clear) < dlen - r ? (size_t)(drop ? drop : clear)
+                                                 : dlen - r;
+            if (!drop)
+                memmove(d + w, d + r, k), w += k;
+            r += k;
+            cur += k;
+        }
+        if (skips)
+            dlen = w;
         total = dlen;
         first_len = dlen;
     } else {
-        /* Walk the frames: payload bytes count, headers do not. */
+        /* Walk the frames: payload bytes count, headers do not, nor the
+         * messages their writers cancelled. */
+        int cancelled = 0;
+        if (skips && in_msg && msg_left > 0) {
+            uint64_t drop, clear;
+            np_q_skip_at(p, cur, &drop, &clear);
+            cancelled = drop > 0;
+        }
         while (pos < dlen) {
             size_t take;
             if (!in_msg) {
@@ -2139,27 +2648,33 @@ DWORD wipc_npipe_peek(struct wipc_object *obj, void *buf, DWORD len,
                 msg_left = np_frame_len(p, d + pos);
                 pos += p->frame;
                 in_msg = 1;
-                if (first) /* bytes left in the message being read */
-                    *left = msg_left;
-            } else if (first) {
-                *left = msg_left;
+                cancelled = 0;
+                if (skips && msg_left > 0) {
+                    uint64_t drop, clear;
+                    np_q_skip_at(p, cur, &drop, &clear);
+                    cancelled = drop > 0;
+                }
             }
+            if (first && !cancelled) /* bytes left in the message read */
+                *left = msg_left;
             take = msg_left < dlen - pos ? msg_left : dlen - pos;
-            if (first) {
+            if (first && !cancelled) {
                 first_off = pos;
                 first_len = take;
                 first = 0;
             }
-            total += take;
+            if (!cancelled)
+                total += take;
             pos += take;
+            cur += take;
             msg_left -= (uint32_t)take;
             if (msg_left == 0)
                 in_msg = 0;
         }
-        if (first && in_msg)
+        if (first && in_msg && !cancelled)
             *left = msg_left;
     }
-    if (total == 0 && np_drained_and_gone(fd)) {
+    if (total == 0 && !p->q_pending && np_drained_and_gone(fd)) {
         err = np_peer_gone(p);
         goto done;
     }
@@ -2294,7 +2809,7 @@ int wipc_npipe_has_unread(struct wipc_object *obj)
     size_t kq = 0;
     int fd, unread = 0;
     wipc_mutex_lock(&p->rlock); /* the read buffer, and the connection */
-    if (np_conn(p, &fd) == 0) {
+    if (np_conn(p, &fd) == 0 && !p->q_pending) {
         wipc_plat_socket_queued_in(fd, &kq);
         unread = kq > 0 || (p->rbuf && np_rbuf_avail(p) > 0) || p->in_msg;
     }
@@ -2306,9 +2821,15 @@ DWORD wipc_npipe_adopt(int fd, const char *args, struct wipc_object **out)
 {
     struct wipc_npipe *p = np_alloc();
     unsigned server = 0, type = 0, mode = 0, open_mode = 3, max = 1;
+    int pending = 0;
     if (!p)
         return ERROR_NOT_ENOUGH_MEMORY;
-    sscanf(args, "%u.%u.%u.%u.%u", &server, &type, &mode, &open_mode, &max);
+    sscanf(args, "%u.%u.%u.%u.%u.%d", &server, &type, &mode, &open_mode, &max,
+           &pending);
+    /* A client end whose server's preamble had not come yet: this end
+     * takes it (and says the quota is off: the other process has none). */
+    p->q_pending = !server && pending == 1;
+    p->q_adopted = 1;
     p->server = server != 0;
     p->conn = fd;
     p->state = NP_CONNECTED;
@@ -2403,7 +2924,7 @@ static DWORD np_io_wait(struct wipc_io *io, int fd, unsigned events,
  * pipe's own (in_msg, msg_left, the read buffer), as for np_read_messages;
  * a read that has taken part of a message is committed to it. */
 static DWORD np_io_read_messages(struct wipc_npipe *p, int fd,
-                                 struct wipc_io *io)
+                                 struct wipc_io *io, DWORD *counted)
 {
     int msg_mode = (atomic_load(&p->read_mode) & PIPE_READMODE_MESSAGE) != 0;
     int took_empty = 0; /* a zero-length message was taken */
@@ -2438,6 +2959,21 @@ static DWORD np_io_read_messages(struct wipc_npipe *p, int fd,
                 continue;
             }
             io->committed = 1;
+        }
+        {
+            /* A message its writer cancelled is not read. */
+            int gone = 0;
+            err = np_q_skip_msg(p, fd, 1, io->done, counted, &gone);
+            if (err == ERROR_NO_DATA)
+                return io->done > 0 || took_empty
+                           ? 0
+                           : np_io_wait(io, fd, WIPC_IO_IN, -1);
+            if (err)
+                return err;
+            if (gone) {
+                io->committed = 0;
+                continue;
+            }
         }
         want = p->msg_left < io->len - io->done ? p->msg_left
                                                 : io->len - io->done;
@@ -2476,22 +3012,31 @@ static DWORD np_io_read(struct wipc_npipe *p, struct wipc_io *io)
 {
     size_t n = 0;
     int fd;
-    DWORD err;
+    DWORD err, before = io->done;
 
     /* A synchronous call of another thread may hold the read side (a
      * handle without an OVERLAPPED): the engine never waits for it. */
     if (!wipc_mutex_trylock(&p->rlock))
         return np_io_wait(io, -1, 0, 1);
     err = np_conn_look(p, &fd, !(p->rbuf && np_rbuf_avail(p) > 0));
-    if (!err && (p->cfg.pipe_type & PIPE_TYPE_MESSAGE)) {
-        err = np_io_read_messages(p, fd, io);
+    if (!err && p->q_pending) {
+        /* The server's preamble comes first (np_q_take). */
+        err = atomic_load(&p->nowait) ? ERROR_NO_DATA
+                                      : np_io_wait(io, fd, WIPC_IO_IN, -1);
+    } else if (!err && (p->cfg.pipe_type & PIPE_TYPE_MESSAGE)) {
+        err = np_io_read_messages(p, fd, io, &before);
+        np_q_took(p, io->done - before);
     } else if (!err) {
         /* A zero-length read waits for data too, and takes none of it
          * (Wine's test_readfileex_pending): it only peeks. */
         char peek;
-        err = io->len > 0 ? wipc_plat_recv2(fd, NULL, 0, io->buf, io->len, 1,
-                                            0, &n)
-                          : wipc_plat_recv2(fd, NULL, 0, &peek, 1, 1, 1, &n);
+        DWORD want = io->len;
+        /* Bytes their writer cancelled are dropped first. */
+        err = np_q_skips(p) ? np_q_skip_bytes(p, fd, 1, &want) : 0;
+        if (!err)
+            err = want > 0
+                      ? wipc_plat_recv2(fd, NULL, 0, io->buf, want, 1, 0, &n)
+                      : wipc_plat_recv2(fd, NULL, 0, &peek, 1, 1, 1, &n);
         if (err == ERROR_NO_DATA && atomic_load(&p->nowait))
             err = ERROR_NO_DATA; /* PIPE_NOWAIT: fails at once */
         else if (err == ERROR_NO_DATA)
@@ -2500,24 +3045,101 @@ static DWORD np_io_read(struct wipc_npipe *p, struct wipc_io *io)
             err = np_peer_gone(p);
         else if (!err)
             io->done = io->len > 0 ? (DWORD)n : 0;
+        np_q_took(p, io->done);
     }
+    /* A read that waits says how much it wants: a PIPE_NOWAIT writer
+     * counts it as room (Wine's test_nowait, which passes on Windows). */
+    np_q_reading(p, err == ERROR_IO_PENDING ? io->len - io->done : 0);
     wipc_mutex_unlock(&p->rlock);
     return err;
 }
 
 /* Writes without blocking: io->state counts the bytes of the message's
  * header sent so far; once any byte is out, the write is committed. */
-static DWORD np_io_write(struct wipc_npipe *p, struct wipc_io *io)
+/*
+ * A write whose bytes are all out, waiting for its reader to take enough
+ * that no more than the quota of them is unread (io->mark: the stream
+ * position of its end).  It waits in the engine's drain queue (io.h), so
+ * that later writes go out meanwhile, for the room eventfd its reader
+ * sets, looking every NP_Q_LOOK_MS whether the reader is still there.
+ */
+static DWORD np_io_drain(struct wipc_npipe *p, struct wipc_io *io)
+{
+    int was, closed = 0, room;
+    DWORD err = 0;
+
+    /* Under p->lock, not wlock: a FlushFileBuffers of another thread
+     * holds wlock for its looks, and a write whose reader has gone must
+     * fail at once (Wine's test_overlapped_transport).  The page and the
+     * connection stay while p->lock is held (wipc_npipe_disconnect). */
+    wipc_mutex_lock(&p->lock);
+    if (!np_q_on(p)) {
+        wipc_mutex_unlock(&p->lock);
+        return 0;
+    }
+    room = p->qroom[np_q_wdir(p)];
+    wipc_plat_eventfd_reset(room, &was);
+    np_q_want_room(p);
+    if (np_q_fits(p, io->mark)) {
+        wipc_mutex_unlock(&p->lock);
+        return 0;
+    }
+    if (p->state == NP_DISCONNECTED ||
+        (!p->server && p->state != NP_DISCONNECTED && np_dropped(p))) {
+        p->state = NP_DISCONNECTED;
+        err = ERROR_PIPE_NOT_CONNECTED;
+    } else if (p->conn < 0 || wipc_plat_peer_closed(p->conn)) {
+        closed = 1;
+    }
+    wipc_mutex_unlock(&p->lock);
+    if (closed)
+        err = np_peer_gone(p);
+    if (err) {
+        io->done = 0;
+        return err;
+    }
+    return np_io_wait(io, room, WIPC_IO_IN, NP_Q_LOOK_MS);
+}
+
+/* PIPE_NOWAIT: how much of a write of len bytes goes, with the quota:
+ * all of it if it fits (the reader's waiting read counts as room), else
+ * nothing; in a byte pipe, what the waiting read takes at once (Wine's
+ * test_nowait, which passes on Windows).  wlock held. */
+static DWORD np_q_nowait_len(struct wipc_npipe *p, DWORD len, int msg)
+{
+    uint64_t unread, reading;
+    if (!np_q_on(p) || !atomic_load(&p->nowait) || len == 0)
+        return len;
+    unread = np_q_unread(p, p->qsent);
+    reading = __atomic_load_n(&p->qpage->dir[np_q_wdir(p)].reading,
+                              __ATOMIC_RELAXED);
+    if (unread + len <= (uint64_t)p->qsize + reading)
+        return len;
+    if (msg || reading <= unread)
+        return 0;
+    return reading - unread < len ? (DWORD)(reading - unread) : len;
+}
+
+static DWORD np_io_write_q(struct wipc_npipe *p, struct wipc_io *io,
+                           int quota)
 {
     int msg = (p->cfg.pipe_type & PIPE_TYPE_MESSAGE) != 0;
     char hdr[NP_FRAME];
     size_t hlen = 0, n = 0;
     int fd;
-    DWORD err;
+    DWORD err, before = io->done;
 
     if (!wipc_mutex_trylock(&p->wlock))
         return np_io_wait(io, -1, 0, 1);
     err = np_conn(p, &fd);
+    if (!err && quota && io->state == 0 && io->done == 0 && io->len > 0) {
+        DWORD fit = np_q_nowait_len(p, io->len, msg);
+        if (fit == 0) { /* PIPE_NOWAIT, no room: TRUE, nothing written */
+            wipc_mutex_unlock(&p->wlock);
+            return 0;
+        }
+        io->len = fit;
+    }
     if (!err && msg)
         err = np_remote_msg_check(p, io->len);
     if (!err && msg)
@@ -2540,6 +3162,8 @@ static DWORD np_io_write(struct wipc_npipe *p, struct wipc_io *io)
         }
         io->done += (DWORD)n;
     }
+    p->qsent += io->done - before;
+    io->mark = p->qsent;
     wipc_mutex_unlock(&p->wlock);
     if (err == ERROR_NO_DATA) {
         /* As np_write: the peer went away under a write that had begun. */
@@ -2552,7 +3176,21 @@ static DWORD np_io_write(struct wipc_npipe *p, struct wipc_io *io)
         return err;
     if (io->state < hlen || io->done < io->len)
         return np_io_wait(io, fd, WIPC_IO_OUT, -1);
+    if (quota && io->len > 0 && !np_q_fits(p, io->mark)) {
+        /* Out, but over the quota: it completes once the reader has taken
+         * enough (np_io_drain); until then it can still be cancelled. */
+        io->committed = 0;
+        err = np_io_drain(p, io);
+        if (err == ERROR_IO_PENDING)
+            io->kind = WIPC_IO_DRAIN;
+        return err;
+    }
     return 0;
+}
+
+static DWORD np_io_write(struct wipc_npipe *p, struct wipc_io *io)
+{
+    return np_io_write_q(p, io, 1);
 }
 
 /* ConnectNamedPipe without blocking.  The first call does what the
@@ -2596,7 +3234,9 @@ done:
 static DWORD np_io_transact(struct wipc_npipe *p, struct wipc_io *io)
 {
     if (!(io->state & NP_IO_TRANSACT_READING)) {
-        DWORD err = np_io_write(p, io);
+        /* Its request does not wait for room (Wine's test_transact,
+         * which passes on Windows): the reply is what it waits for. */
+        DWORD err = np_io_write_q(p, io, 0);
         if (err)
             return err;
         io->state = NP_IO_TRANSACT_READING;
@@ -2620,6 +3260,8 @@ static DWORD np_io_progress(struct wipc_object *obj, struct wipc_io *io)
         return np_io_write(p, io);
     case WIPC_IO_CONNECT:
         return np_io_connect(p, io);
+    case WIPC_IO_DRAIN:
+        return np_io_drain(p, io);
     default:
         return ERROR_INVALID_FUNCTION;
     }
