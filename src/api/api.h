@@ -157,6 +157,24 @@ static inline BOOL api_utf8(LPCWSTR w, char **out)
     return !err;
 }
 
+/*
+ * An A function's name of an event, mutex, semaphore, waitable timer, file
+ * mapping or job object: Windows converts it into the thread's static
+ * buffer of MAX_PATH characters and a NUL, so a longer one fails with
+ * ERROR_FILENAME_EXCED_RANGE ("The name is limited to MAX_PATH
+ * characters"; Wine 8 stops one character earlier, but for CreateMutexA:
+ * conformance unicode_long_names).  The W functions, which call the A ones, take
+ * names of up to WIPC_SYNC_NAME_UNITS units (wipc_wide_call).
+ */
+#define API_A_NAME_CHECK(name)                                                \
+    do {                                                                      \
+        if ((name) && !wipc_wide_call &&                                      \
+            wipc_utf8_units(name) > MAX_PATH) {                               \
+            SetLastError(ERROR_FILENAME_EXCED_RANGE);                         \
+            return NULL;                                                      \
+        }                                                                     \
+    } while (0)
+
 /* The SECURITY_ATTRIBUTES inherit flag as a HANDLE_FLAG_* value. */
 static inline DWORD api_inherit_flag(const SECURITY_ATTRIBUTES *sa)
 {

@@ -23,6 +23,7 @@ API_FN(PROCESS, HANDLE, CreateJobObjectA,
        (LPSECURITY_ATTRIBUTES lpJobAttributes, LPCSTR lpName),
        (lpJobAttributes, lpName))
 {
+    API_A_NAME_CHECK(lpName);
     struct wipc_object *job;
     int existed = 0;
     HANDLE h;
@@ -47,6 +48,7 @@ API_FN(PROCESS, HANDLE, OpenJobObjectA,
        (DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName),
        (dwDesiredAccess, bInheritHandle, lpName))
 {
+    API_A_NAME_CHECK(lpName);
     struct wipc_object *job = NULL;
     DWORD err;
 

@@ -46,6 +46,7 @@ API_FN(SYNC, HANDLE, CreateFileMappingA,
        (hFile, lpFileMappingAttributes, flProtect, dwMaximumSizeHigh,
         dwMaximumSizeLow, lpName))
 {
+    API_A_NAME_CHECK(lpName);
     struct wipc_sync_params p = {.kind = WIPC_SYNC_MAPPING};
     struct wipc_object *obj = NULL;
     HANDLE h;
@@ -90,6 +91,7 @@ API_FN(SYNC, HANDLE, OpenFileMappingA,
        (DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName),
        (dwDesiredAccess, bInheritHandle, lpName))
 {
+    API_A_NAME_CHECK(lpName);
     struct wipc_object *obj;
     ACCESS_MASK granted = 0;
     HANDLE h;

@@ -11,6 +11,7 @@ API_FN(SYNC, HANDLE, CreateEventA,
         BOOL bInitialState, LPCSTR lpName),
        (lpEventAttributes, bManualReset, bInitialState, lpName))
 {
+    API_A_NAME_CHECK(lpName);
     struct wipc_sync_params p = {.kind = WIPC_SYNC_EVENT,
                                  .manual_reset = bManualReset,
                                  .initial_state = bInitialState,

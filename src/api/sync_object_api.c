@@ -86,6 +86,7 @@ API_FN(SYNC, HANDLE, CreateMutexA,
         LPCSTR lpName),
        (lpMutexAttributes, bInitialOwner, lpName))
 {
+    API_A_NAME_CHECK(lpName);
     struct wipc_sync_params p = {.kind = WIPC_SYNC_MUTEX,
                                  .initial_owner = bInitialOwner};
     return sync_create(&p, lpName, lpMutexAttributes, MUTEX_ALL_ACCESS,
@@ -96,6 +97,7 @@ API_FN(SYNC, HANDLE, OpenMutexA,
        (DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName),
        (dwDesiredAccess, bInheritHandle, lpName))
 {
+    API_A_NAME_CHECK(lpName);
     return sync_open(WIPC_SYNC_MUTEX, &wipc_mutex_ops, dwDesiredAccess,
                      bInheritHandle, lpName);
 }
@@ -118,6 +120,7 @@ API_FN(SYNC, HANDLE, CreateSemaphoreA,
         LONG lMaximumCount, LPCSTR lpName),
        (lpSemaphoreAttributes, lInitialCount, lMaximumCount, lpName))
 {
+    API_A_NAME_CHECK(lpName);
     struct wipc_sync_params p = {.kind = WIPC_SYNC_SEMAPHORE,
                                  .initial = lInitialCount,
                                  .maximum = lMaximumCount};
@@ -135,6 +138,7 @@ API_FN(SYNC, HANDLE, OpenSemaphoreA,
        (DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName),
        (dwDesiredAccess, bInheritHandle, lpName))
 {
+    API_A_NAME_CHECK(lpName);
     return sync_open(WIPC_SYNC_SEMAPHORE, &wipc_semaphore_ops,
                      dwDesiredAccess, bInheritHandle, lpName);
 }
@@ -157,6 +161,7 @@ API_FN(SYNC, HANDLE, OpenEventA,
        (DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName),
        (dwDesiredAccess, bInheritHandle, lpName))
 {
+    API_A_NAME_CHECK(lpName);
     return sync_open(WIPC_SYNC_EVENT, &wipc_event_ops, dwDesiredAccess,
                      bInheritHandle, lpName);
 }
@@ -172,6 +177,7 @@ API_FN(SYNC, HANDLE, CreateWaitableTimerA,
         LPCSTR lpTimerName),
        (lpTimerAttributes, bManualReset, lpTimerName))
 {
+    API_A_NAME_CHECK(lpTimerName);
     struct wipc_sync_params p = {.kind = WIPC_SYNC_TIMER,
                                  .manual_reset = bManualReset};
     return sync_create(&p, lpTimerName, lpTimerAttributes, TIMER_ALL_ACCESS,
@@ -182,6 +188,7 @@ API_FN(SYNC, HANDLE, OpenWaitableTimerA,
        (DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpTimerName),
        (dwDesiredAccess, bInheritHandle, lpTimerName))
 {
+    API_A_NAME_CHECK(lpTimerName);
     return sync_open(WIPC_SYNC_TIMER, &wipc_timer_ops, dwDesiredAccess,
                      bInheritHandle, lpTimerName);
 }
@@ -241,6 +248,7 @@ API_FN(SYNC, HANDLE, CreateEventExA,
         DWORD dwDesiredAccess),
        (lpEventAttributes, lpName, dwFlags, dwDesiredAccess))
 {
+    API_A_NAME_CHECK(lpName);
     struct wipc_sync_params p = {
         .kind = WIPC_SYNC_EVENT,
         .manual_reset = (dwFlags & CREATE_EVENT_MANUAL_RESET) != 0,
@@ -260,6 +268,7 @@ API_FN(SYNC, HANDLE, CreateMutexExA,
         DWORD dwDesiredAccess),
        (lpMutexAttributes, lpName, dwFlags, dwDesiredAccess))
 {
+    API_A_NAME_CHECK(lpName);
     struct wipc_sync_params p = {
         .kind = WIPC_SYNC_MUTEX,
         .initial_owner = (dwFlags & CREATE_MUTEX_INITIAL_OWNER) != 0};
@@ -280,6 +289,7 @@ API_FN(SYNC, HANDLE, CreateSemaphoreExA,
        (lpSemaphoreAttributes, lInitialCount, lMaximumCount, lpName, dwFlags,
         dwDesiredAccess))
 {
+    API_A_NAME_CHECK(lpName);
     struct wipc_sync_params p = {.kind = WIPC_SYNC_SEMAPHORE,
                                  .initial = lInitialCount,
                                  .maximum = lMaximumCount};
@@ -300,6 +310,7 @@ API_FN(SYNC, HANDLE, CreateWaitableTimerExA,
         DWORD dwFlags, DWORD dwDesiredAccess),
        (lpTimerAttributes, lpTimerName, dwFlags, dwDesiredAccess))
 {
+    API_A_NAME_CHECK(lpTimerName);
     struct wipc_sync_params p = {
         .kind = WIPC_SYNC_TIMER,
         .manual_reset = (dwFlags & CREATE_WAITABLE_TIMER_MANUAL_RESET) != 0};

@@ -20,7 +20,9 @@
         HANDLE h_;                                                             \
         if (!api_utf8((wname), &n))                                            \
             return (fail);                                                     \
+        wipc_wide_call++;                                                      \
         h_ = (call);                                                           \
+        wipc_wide_call--;                                                      \
         free(n);                                                               \
         return h_;                                                             \
     } while (0)
@@ -32,7 +34,9 @@
         BOOL r_;                                                               \
         if (!api_utf8((wname), &n))                                            \
             return FALSE;                                                      \
+        wipc_wide_call++;                                                      \
         r_ = (call);                                                           \
+        wipc_wide_call--;                                                      \
         free(n);                                                               \
         return r_;                                                             \
     } while (0)

@@ -201,3 +201,5 @@ size_t wipc_utf8_units(const char *s)
     wipc_utf8_to_utf16(s, strlen(s), NULL, 0, WIPC_UTF_NAME, &len);
     return len;
 }
+
+_Thread_local int wipc_wide_call;

@@ -68,6 +68,10 @@ WCHAR *wipc_utf8_dup16(const char *src);
  * (WIPC_UTF_NAME), without the terminator: Windows' name limits count these. */
 size_t wipc_utf8_units(const char *s);
 
+/* Non-zero while a W function runs its A function (src/api/wide_api.c):
+ * limits that belong to the A form (its MAX_PATH buffer) do not apply. */
+extern _Thread_local int wipc_wide_call;
+
 /* The unit Windows compares c as in a name without case: its capital by
  * Windows' table (upcase.c), c itself if it has none (code points above
  * U+FFFF always). */

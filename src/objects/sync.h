@@ -18,6 +18,12 @@
 #include "../core/object.h"
 #include "../platform/platform.h"
 
+/* The longest name of an event, mutex, semaphore, timer, file mapping or
+ * job, in UTF-16 units: a W function's (a kernel object's name, which
+ * Windows keeps in a UNICODE_STRING of at most 65,534 bytes); the A
+ * functions stop at MAX_PATH - 1 (api.h). */
+#define WIPC_SYNC_NAME_UNITS 32767u
+
 extern const struct wipc_object_ops wipc_mutex_ops;
 extern const struct wipc_object_ops wipc_semaphore_ops;
 

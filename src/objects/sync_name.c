@@ -12,7 +12,8 @@
  * ENCODED keeps the case (these names are case-sensitive, unlike pipes):
  * [a-z0-9_-] as they are, every other byte as %XX; a name whose encoding
  * would not fit a file name is "h" and a hash, and the full name in the
- * header tells such names apart.  The file (0600, its owner's: only that
+ * header (one of 512 bytes or more: after the slots) tells such names
+ * apart.  The file (0600, its owner's: only that
  * user's processes open it, and nobody else can) holds a header (the
  * object's type, a random id drawn when the name was born, the name) and
  * one slot per process that holds the object under that name (its pid).
@@ -40,14 +41,19 @@
 #include <string.h>
 
 #include "../core/namespace.h"
+#include "../core/utf.h"
 #include "objects.h"
 #include "sync.h"
 
 #define SN_MAGIC 0x4e595357u /* "WSYN" */
-#define SN_NAME_MAX 512
+#define SN_NAME_MAX 512 /* bytes of a name kept in the header */
 #define SN_SLOTS_OFF 1024u
 #define SN_SLOTS_MAX 4096u
 #define SN_FILE_MAX 200
+/* A longer name (a W function's, up to WIPC_SYNC_NAME_UNITS UTF-16 units)
+ * is kept whole after the last slot; the header keeps its start. */
+#define SN_LONG_OFF (SN_SLOTS_OFF + SN_SLOTS_MAX * sizeof(struct sn_slot))
+#define SN_LONG_MAX (3u * WIPC_SYNC_NAME_UNITS)
 
 #define SN_PUBLIC 1u /* made with a NULL DACL: every user may open it */
 
@@ -70,7 +76,7 @@ struct sn_entry {
     uint64_t id;
     int kind, hold_fd, is_public;
     char file[WIPC_NS_NAME_MAX];
-    char name[SN_NAME_MAX];
+    char *name;
 };
 
 static wipc_mutex sn_lock = WIPC_MUTEX_INIT;
@@ -149,7 +155,7 @@ DWORD wipc_sync_name_path(const char *name, char *file, size_t cap)
     if (!*rest)
         return ERROR_INVALID_NAME; /* "Local\\" alone */
     len = strlen(rest);
-    if (len >= SN_NAME_MAX)
+    if (len > SN_LONG_MAX || wipc_utf8_units(rest) > WIPC_SYNC_NAME_UNITS)
         return ERROR_FILENAME_EXCED_RANGE;
     if (cap < SN_FILE_MAX + 32)
         return ERROR_INSUFFICIENT_BUFFER;
@@ -185,11 +191,11 @@ static uint64_t sn_slot_off(uint32_t i)
 static void sn_read_header(const struct wipc_ns_file *f, struct sn_header *h)
 {
     if (f->size < sizeof *h || wipc_plat_pread_all(f->fd, h, sizeof *h, 0) ||
-        h->magic != SN_MAGIC || h->namelen >= SN_NAME_MAX) {
+        h->magic != SN_MAGIC || h->namelen > SN_LONG_MAX) {
         memset(h, 0, sizeof *h);
         return;
     }
-    h->name[h->namelen] = '\0';
+    h->name[h->namelen < SN_NAME_MAX ? h->namelen : SN_NAME_MAX - 1] = '\0';
     if (h->nslots > SN_SLOTS_MAX)
         h->nslots = SN_SLOTS_MAX;
     if (f->size < sn_slot_off(h->nslots))
@@ -197,6 +203,26 @@ static void sn_read_header(const struct wipc_ns_file *f, struct sn_header *h)
                         ? 0
                         : (uint32_t)((f->size - SN_SLOTS_OFF) /
                                      sizeof(struct sn_slot));
+}
+
+/* 1 if the registry (its header h read) is the one of name: a long name
+ * is compared whole, from after the slots. */
+static int sn_same_name(const struct wipc_ns_file *f,
+                        const struct sn_header *h, const char *name)
+{
+    size_t len = strlen(name);
+    char *whole;
+    int same;
+    if (h->magic != SN_MAGIC || h->namelen != len)
+        return 0;
+    if (len < SN_NAME_MAX)
+        return memcmp(h->name, name, len) == 0;
+    whole = malloc(len);
+    same = whole && f->size >= SN_LONG_OFF + len &&
+           wipc_plat_pread_all(f->fd, whole, len, SN_LONG_OFF) == 0 &&
+           memcmp(whole, name, len) == 0;
+    free(whole);
+    return same;
 }
 
 /* Asks the holder of slot i, a process of the registry's owner, for the
@@ -309,8 +335,7 @@ static DWORD sn_get_foreign(const char *file, const char *plain,
     if (err)
         return err;
     sn_read_header(&f, &h);
-    if (h.magic != SN_MAGIC || !(h.flags & SN_PUBLIC) ||
-        strcmp(h.name, plain) != 0) {
+    if (!(h.flags & SN_PUBLIC) || !sn_same_name(&f, &h, plain)) {
         wipc_plat_close(f.fd);
         return ERROR_ACCESS_DENIED;
     }
@@ -391,7 +416,7 @@ DWORD wipc_sync_name_get(const char *name, enum wipc_sync_kind kind,
     if (err)
         return err;
     sn_read_header(&f, &h);
-    if (h.magic == SN_MAGIC && strcmp(h.name, plain) == 0)
+    if (sn_same_name(&f, &h, plain))
         sn_find(&f, &h, &live, &obj);
     if (live && (enum wipc_sync_kind)h.kind != kind) {
         if (obj)
@@ -414,10 +439,14 @@ DWORD wipc_sync_name_get(const char *name, enum wipc_sync_kind kind,
                                    .nslots = live ? h.nslots : 0,
                                    .flags = p->is_public ? SN_PUBLIC : 0};
             nh.namelen = (uint32_t)strlen(plain);
-            memcpy(nh.name, plain, nh.namelen);
+            memcpy(nh.name, plain,
+                   nh.namelen < SN_NAME_MAX ? nh.namelen : SN_NAME_MAX - 1);
             h = nh;
             /* A file left by an earlier object gets this one's mode. */
             err = wipc_plat_fchmod(f.fd, p->is_public ? 0644 : 0600);
+            if (!err && h.namelen >= SN_NAME_MAX) /* the whole name first */
+                err = wipc_plat_pwrite_all(f.fd, plain, h.namelen,
+                                           SN_LONG_OFF);
             if (!err)
                 err = wipc_plat_pwrite_all(f.fd, &h, sizeof h, 0);
         }
@@ -425,12 +454,18 @@ DWORD wipc_sync_name_get(const char *name, enum wipc_sync_kind kind,
         *existed = 1;
     }
     e = err ? NULL : calloc(1, sizeof *e);
+    if (e && !(e->name = strdup(plain))) {
+        free(e);
+        e = NULL;
+    }
     if (!err && !e)
         err = ERROR_NOT_ENOUGH_MEMORY;
     if (!err)
         err = sn_take_slot(&f, &h, &e->hold_fd);
     wipc_plat_close(f.fd); /* drops the mutex */
     if (err) {
+        if (e)
+            free(e->name);
         free(e);
         if (obj)
             wipc_object_release(obj);
@@ -441,7 +476,6 @@ DWORD wipc_sync_name_get(const char *name, enum wipc_sync_kind kind,
     e->kind = kind;
     e->is_public = (h.flags & SN_PUBLIC) != 0;
     snprintf(e->file, sizeof e->file, "%s", file);
-    snprintf(e->name, sizeof e->name, "%s", plain);
     wipc_mutex_lock(&sn_lock);
     e->next = sn_list;
     sn_list = e;
@@ -484,6 +518,7 @@ void wipc_sync_name_forget(struct wipc_object *obj)
         return;
     wipc_plat_close(e->hold_fd); /* the slot is free */
     sn_remove_if_unused(e->file);
+    free(e->name);
     free(e);
 }
 
