@@ -5,7 +5,10 @@
  * as WAIT_ABANDONED by the next owner (which repairs the counter from the
  * per-process counts it finds), nothing waits for ever, and the final
  * counts agree.  Also: producers and consumers over a named semaphore,
- * nothing lost or taken twice.  Helpers are this binary run again.
+ * nothing lost or taken twice.  And WaitForMultipleObjects(bWaitAll)
+ * against another process that takes the same objects singly: it takes
+ * them all at once or none, never some for a moment.  Helpers are this
+ * binary run again.
  *
  * The suite runs a scaled-down version (8 processes x 3,000 increments, 3
  * killed; 8 producers and 8 consumers, 250 items each); the issue's full
@@ -26,7 +29,7 @@
 #define WORKERS 8
 #define KILLS_MAX 4
 
-static int rounds = 3000, kills = 3, items = 250;
+static int rounds = 3000, kills = 3, items = 250, all_rounds = 3000;
 
 struct shared {
     volatile LONG counter;
@@ -45,6 +48,7 @@ static void stress_size(void)
         rounds = 100000;
         kills = KILLS_MAX;
         items = 12500;
+        all_rounds = 100000;
     }
 }
 
@@ -319,6 +323,150 @@ static void test_producers_consumers(void)
     CloseHandle(mtx);
 }
 
+/* ---- Waits for all against single waits in another process -----------------
+ *
+ * The helper waits for all of ALL_N objects, named: mutexes, semaphores
+ * (maximum 1) and last an auto-reset event, the gate; it gives them back
+ * in that order, the gate last.  The test takes the gate singly, and so
+ * after the helper gave everything else back; while it holds the gate,
+ * the helper can take nothing (all or none), so every other object must
+ * be free: a wait of 0 ms on each must succeed.  A wait for all that took
+ * its objects one by one and gave them back on finding the gate taken
+ * (winipc before it locked them) is seen holding some: "partial". */
+
+#define ALL_MUTEXES 5
+#define ALL_SEMS 2
+#define ALL_N (ALL_MUTEXES + ALL_SEMS + 1)
+
+struct all_shared {
+    volatile LONG helper_rounds, helper_done;
+};
+
+static void all_name(char *buf, size_t cap, const char *pid, int i)
+{
+    snprintf(buf, cap, "wipc_all_%s_%d", pid, i);
+}
+
+/* Opens (create 0) or creates the objects of test pid. */
+static int all_objects(const char *pid, int create, HANDLE *h)
+{
+    char n[64];
+    int i;
+    for (i = 0; i < ALL_N; i++) {
+        all_name(n, sizeof n, pid, i);
+        if (i < ALL_MUTEXES)
+            h[i] = create ? CreateMutexA(NULL, FALSE, n)
+                          : OpenMutexA(SYNCHRONIZE, FALSE, n);
+        else if (i < ALL_MUTEXES + ALL_SEMS)
+            h[i] = create ? CreateSemaphoreA(NULL, 1, 1, n)
+                          : OpenSemaphoreA(SYNCHRONIZE | SEMAPHORE_MODIFY_STATE,
+                                           FALSE, n);
+        else
+            h[i] = create ? CreateEventA(NULL, FALSE, TRUE, n)
+                          : OpenEventA(SYNCHRONIZE | EVENT_MODIFY_STATE, FALSE,
+                                       n);
+        if (!h[i])
+            return 0;
+    }
+    return 1;
+}
+
+/* Gives back object i, taken by a wait. */
+static BOOL all_give_back(HANDLE *h, int i)
+{
+    if (i < ALL_MUTEXES)
+        return ReleaseMutex(h[i]);
+    if (i < ALL_MUTEXES + ALL_SEMS)
+        return ReleaseSemaphore(h[i], 1, NULL);
+    return SetEvent(h[i]);
+}
+
+/* PID ROUNDS: waits for all ROUNDS times. */
+static int helper_wait_all(int argc, char **argv)
+{
+    HANDLE h[ALL_N], map;
+    struct all_shared *s;
+    char n[64];
+    int k, i;
+    (void)argc;
+    snprintf(n, sizeof n, "wipc_all_map_%s", argv[0]);
+    map = OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, n);
+    if (!map || !all_objects(argv[0], 0, h))
+        return 10;
+    s = MapViewOfFile(map, FILE_MAP_ALL_ACCESS, 0, 0, 0);
+    if (!s)
+        return 11;
+    for (k = atoi(argv[1]); k > 0; k--) {
+        if (WaitForMultipleObjects(ALL_N, h, TRUE, 30000) != WAIT_OBJECT_0)
+            return 12;
+        s->helper_rounds++;
+        for (i = 0; i < ALL_N; i++)
+            if (!all_give_back(h, i))
+                return 13;
+    }
+    s->helper_done = 1;
+    return 0;
+}
+
+static void test_wait_all_atomic(void)
+{
+    char pid[16], n[64], cmd[8192];
+    PROCESS_INFORMATION pi;
+    STARTUPINFOA si = {sizeof si};
+    HANDLE h[ALL_N], map;
+    struct all_shared *s;
+    long mine = 0, partial = 0;
+    DWORD code = 99;
+    int i;
+
+    snprintf(pid, sizeof pid, "%d", (int)getpid());
+    snprintf(n, sizeof n, "wipc_all_map_%s", pid);
+    map = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0,
+                             4096, n);
+    CHECK(map && all_objects(pid, 1, h));
+    s = map ? MapViewOfFile(map, FILE_MAP_ALL_ACCESS, 0, 0, 0) : NULL;
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    snprintf(cmd, sizeof cmd, "\"%s\" --helper wait_all %s %d", self_exe,
+             pid, all_rounds);
+    CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si,
+                            &pi));
+    while (!s->helper_done) {
+        DWORD r = WaitForSingleObject(h[ALL_N - 1], 100);
+        if (r == WAIT_TIMEOUT &&
+            WaitForSingleObject(pi.hProcess, 0) == WAIT_OBJECT_0)
+            break;
+        if (r != WAIT_OBJECT_0)
+            continue;
+        mine++;
+        for (i = 0; i < ALL_N - 1; i++) {
+            if (WaitForSingleObject(h[i], 0) != WAIT_OBJECT_0)
+                partial++;
+            else
+                CHECK_OK(all_give_back(h, i));
+        }
+        CHECK_OK(all_give_back(h, ALL_N - 1));
+    }
+    CHECK_EQ(WaitForSingleObject(pi.hProcess, 60000), WAIT_OBJECT_0);
+    CHECK_OK(GetExitCodeProcess(pi.hProcess, &code));
+    CHECK_EQ(code, 0);
+    printf("     %ld rounds of the wait for all, %ld of the single waits\n",
+           (long)s->helper_rounds, mine);
+    CHECK_EQ(s->helper_rounds, all_rounds);
+    CHECK_EQ(partial, 0);
+    /* Everything is free again. */
+    CHECK_EQ(WaitForMultipleObjects(ALL_N, h, TRUE, 0), WAIT_OBJECT_0);
+    for (i = 0; i < ALL_N; i++) {
+        CHECK_OK(all_give_back(h, i));
+        CloseHandle(h[i]);
+    }
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    UnmapViewOfFile(s);
+    CloseHandle(map);
+}
+
 int main(int argc, char **argv)
 {
     {
@@ -326,9 +474,10 @@ int main(int argc, char **argv)
         self_exe[n > 0 ? n : 0] = '\0';
     }
     TEST_HELPERS(argc, argv, {"worker", helper_worker},
-                 {"queue", helper_queue});
+                 {"queue", helper_queue}, {"wait_all", helper_wait_all});
     stress_size();
     RUN(test_killed_owners);
     RUN(test_producers_consumers);
+    RUN(test_wait_all_atomic);
     return TEST_SUMMARY();
 }

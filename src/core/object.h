@@ -70,6 +70,23 @@ struct wipc_object_ops {
     /* Gives back what satisfy() took (a wait-all that could not complete). */
     void (*unsatisfy)(struct wipc_object *obj);
 
+    /*
+     * A wait for all of several objects (core/wait.c) takes them at once
+     * or none, also against waiters and signallers in other processes: it
+     * locks each object that has this, looks, and takes them only once all
+     * are locked and signalled.  WIPC_ALL_LOCK: 1 if the object is
+     * signalled for the calling thread, and it stays locked against every
+     * other acquirer and signaller until the TAKE or UNLOCK; 0 if it is
+     * not (nothing locked; whoever signals it next makes signal_fd
+     * readable); -1 if another thread or process holds its lock (nothing
+     * locked: try again).  WIPC_ALL_TAKE: takes the locked object as
+     * satisfy() does and unlocks it: 1, or 2 for an abandoned mutex.
+     * WIPC_ALL_UNLOCK: unlocks it untaken.  Never blocks for long.  NULL:
+     * the wait takes the object through satisfy() once the others are
+     * locked.
+     */
+    int (*wait_all)(struct wipc_object *obj, int what);
+
     /* I/O.  Each returns a Win32 error code; NULL means the type has none
      * (ERROR_INVALID_HANDLE, as Windows answers for such handles).  offset
      * is -1 for the file pointer, WIPC_OFFSET_END (objects.h) for the end
@@ -126,6 +143,10 @@ struct wipc_object_ops {
 
 #define WIPC_FUTEX_PREPARE 0
 #define WIPC_FUTEX_WOKEN 1
+
+#define WIPC_ALL_LOCK 0
+#define WIPC_ALL_TAKE 1
+#define WIPC_ALL_UNLOCK 2
 
 /* wipc_object.flags */
 #define WIPC_OBJ_OVERLAPPED 1u /* opened with FILE_FLAG_OVERLAPPED */

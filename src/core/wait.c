@@ -216,21 +216,51 @@ static DWORD wait_any(struct wait_state *w, DWORD *result)
     }
 }
 
-/* Acquires every object or none: 1, 2 if one was an abandoned mutex. */
-static int wait_acquire_all(struct wait_state *w)
+/* Unlocks the first n objects of a wait for all that has locked them. */
+static void wait_unlock(struct wait_state *w, DWORD n)
+{
+    DWORD i;
+    for (i = 0; i < n; i++)
+        if (w->objs[i]->ops->wait_all)
+            w->objs[i]->ops->wait_all(w->objs[i], WIPC_ALL_UNLOCK);
+}
+
+/*
+ * Takes every object at once, or none (object.h's wait_all): each object
+ * that has a lock is locked and looked at; once all are locked and
+ * signalled, those without one are taken through satisfy() (a timer: if
+ * one is lost, what the others took is given back), then the locked ones.
+ * So no other waiter or signaller, in any process, sees some of them
+ * taken and not the others.  1, or 2 if one was an abandoned mutex; 0 if
+ * one is not signalled; -1 if another wait holds one's lock for a moment.
+ */
+static int wait_take_all(struct wait_state *w)
 {
     DWORD i, j;
-    int abandoned = 0;
+    int r, abandoned = 0;
+
     for (i = 0; i < w->n; i++) {
-        int r = wait_acquire(w->objs[i]);
-        if (r == 2)
-            abandoned = 1;
-        if (!r) {
-            for (j = 0; j < i; j++)
-                if (w->objs[j]->ops->unsatisfy)
-                    w->objs[j]->ops->unsatisfy(w->objs[j]);
-            return 0;
+        const struct wipc_object_ops *ops = w->objs[i]->ops;
+        if (ops->wait_all && (r = ops->wait_all(w->objs[i], WIPC_ALL_LOCK)) <= 0) {
+            wait_unlock(w, i);
+            return r;
         }
+    }
+    for (i = 0; i < w->n; i++) {
+        if (w->objs[i]->ops->wait_all || wait_acquire(w->objs[i]))
+            continue;
+        for (j = 0; j < i; j++)
+            if (!w->objs[j]->ops->wait_all && w->objs[j]->ops->unsatisfy)
+                w->objs[j]->ops->unsatisfy(w->objs[j]);
+        wait_unlock(w, w->n);
+        return 0;
+    }
+    for (i = 0; i < w->n; i++) {
+        if (!w->objs[i]->ops->wait_all)
+            continue;
+        if (w->objs[i]->ops->wait_all(w->objs[i], WIPC_ALL_TAKE) == 2)
+            abandoned = 1;
+        wipc_object_signal_observe(w->objs[i]);
     }
     return abandoned ? 2 : 1;
 }
@@ -241,7 +271,7 @@ static DWORD wait_all(struct wait_state *w, DWORD *result)
         int timeout = wait_remaining(w);
         int fds[MAXIMUM_WAIT_OBJECTS + 1], ready[MAXIMUM_WAIT_OBJECTS + 1];
         DWORD i, k = 0, err;
-        int nready, r;
+        int nready, r = 0;
 
         wait_fds(w);
         err = wait_poll(w, 0);
@@ -250,7 +280,7 @@ static DWORD wait_all(struct wait_state *w, DWORD *result)
         for (i = 0; i < w->n; i++)
             if (!w->ready[i])
                 fds[k++] = w->fds[i];
-        if (k == 0 && (r = wait_acquire_all(w)) != 0) {
+        if (k == 0 && (r = wait_take_all(w)) > 0) {
             *result = r == 2 ? WAIT_ABANDONED_0 : WAIT_OBJECT_0;
             return 0;
         }
@@ -262,9 +292,15 @@ static DWORD wait_all(struct wait_state *w, DWORD *result)
             *result = WAIT_TIMEOUT;
             return 0;
         }
+        if (r < 0) {
+            wipc_plat_yield(); /* another wait's lock, for a moment */
+            continue;
+        }
         /* Sleep until one of the missing ones is signalled (or a call is
          * queued), then look at the whole set again: the others may have
-         * changed meanwhile. */
+         * changed meanwhile.  One found not signalled under its lock was
+         * signalled a moment before: its descriptor tells when it is
+         * again. */
         if (k > 0 && w->alert_fd >= 0)
             fds[k++] = w->alert_fd;
         if (k > 0) {

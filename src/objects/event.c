@@ -20,7 +20,10 @@
  * (a pipe, a process, a mutex, calls queued to an alertable thread), or
  * winipc_handle_fd.  The move carries the SET bit into the eventfd and
  * wakes every sleeper, which then polls.  Each operation reads the word
- * first and goes the eventfd's way once the FD bit is there.
+ * first and goes the eventfd's way once the FD bit is there; there, each
+ * change of the eventfd happens under the state's lock (sync.h), which a
+ * wait for all holds while it looks at its objects (it moves its events
+ * to fd mode first), so that it takes them all at once.
  *
  * PulseEvent, in word mode, bumps the word's generation (and, for an
  * auto-reset event, puts a TOKEN in it that one sleeper takes): the
@@ -35,7 +38,7 @@
 #include "objects.h"
 #include "sync.h"
 
-#define EV_MAGIC 0x32545645u /* "EVT2" */
+#define EV_MAGIC 0x33545645u /* "EVT3" */
 #define EV_SIZE 4096u
 #define EV_SET 1u
 #define EV_WAITERS 2u
@@ -46,6 +49,8 @@
 struct ev_shared {
     uint32_t magic, size;
     _Atomic uint32_t word;
+    uint32_t pad;
+    wipc_sync_lock lock; /* fd mode: every change of the eventfd */
 };
 
 struct wipc_event {
@@ -76,20 +81,36 @@ static void ev_wake(struct wipc_event *ev)
     wipc_plat_futex_wake((uint32_t *)&ev->sh->word, INT_MAX);
 }
 
+static void ev_lock(struct wipc_event *ev)
+{
+    int recovered;
+    wipc_sync_lock_take(&ev->sh->lock, &recovered);
+}
+
+static void ev_unlock(struct wipc_event *ev)
+{
+    wipc_sync_unlock(&ev->sh->lock);
+}
+
 /* Moves the event to fd mode (for good): its SET bit goes into the
- * eventfd, and the sleepers wake to poll it. */
+ * eventfd, and the sleepers wake to poll it.  Under the lock, so that a
+ * wait for all never sees the move half made. */
 static void ev_to_fd(struct wipc_event *ev)
 {
     uint32_t v = ev_load(ev);
+    if (v & EV_FD)
+        return;
+    ev_lock(ev);
     while (!(v & EV_FD)) {
         if (ev_cas(ev, &v, (v & ~(EV_SET | EV_WAITERS | EV_TOKEN)) | EV_FD)) {
             if (v & EV_SET)
                 wipc_plat_eventfd_set(ev->fd);
             if (v & EV_WAITERS)
                 ev_wake(ev);
-            return;
+            break;
         }
     }
+    ev_unlock(ev);
 }
 
 static int event_fd(struct wipc_object *obj)
@@ -127,9 +148,32 @@ static int event_satisfy(struct wipc_object *obj)
         return r;
     if (ev->manual)
         return 1;
+    ev_lock(ev);
     if (wipc_plat_eventfd_reset(ev->fd, &was_set))
-        return 0;
+        was_set = 0;
+    ev_unlock(ev);
     return was_set;
+}
+
+/* A wait for all (object.h), which has moved the event to fd mode. */
+static int event_wait_all(struct wipc_object *obj, int what)
+{
+    struct wipc_event *ev = event_of(obj);
+    int ready = 0, recovered;
+
+    if (what == WIPC_ALL_LOCK) {
+        ev_to_fd(ev);
+        if (!wipc_sync_lock_try(&ev->sh->lock, &recovered))
+            return -1;
+        wipc_plat_wait_readable(ev->fd, 0, &ready);
+        if (!ready)
+            ev_unlock(ev);
+        return ready;
+    }
+    if (what == WIPC_ALL_TAKE && !ev->manual)
+        wipc_plat_eventfd_reset(ev->fd, NULL);
+    ev_unlock(ev);
+    return 1;
 }
 
 static void event_unsatisfy(struct wipc_object *obj)
@@ -203,6 +247,7 @@ const struct wipc_object_ops wipc_event_ops = {
     .try_now = event_try_now,
     .futex = event_futex,
     .unsatisfy = event_unsatisfy,
+    .wait_all = event_wait_all,
     .inherit_info = event_inherit_info,
     .get_fd = event_fd,
     .name = event_name,
@@ -251,6 +296,7 @@ DWORD wipc_event_create(BOOL manual_reset, BOOL initial_state,
     sh->magic = EV_MAGIC;
     sh->size = EV_SIZE;
     atomic_init(&sh->word, initial_state ? EV_SET : 0);
+    atomic_init(&sh->lock, 0);
     return ev_new(fd, state, sh, manual_reset, out);
 }
 
@@ -267,6 +313,21 @@ int wipc_event_state_fd(struct wipc_object *obj)
     return event_of(obj)->state;
 }
 
+static DWORD ev_fd_reset(int fd)
+{
+    return wipc_plat_eventfd_reset(fd, NULL);
+}
+
+/* A change of the eventfd in fd mode, under the lock. */
+static DWORD ev_fd_op(struct wipc_event *ev, DWORD (*op)(int fd))
+{
+    DWORD err;
+    ev_lock(ev);
+    err = op(ev->fd);
+    ev_unlock(ev);
+    return err;
+}
+
 DWORD wipc_event_set(struct wipc_object *obj)
 {
     struct wipc_event *ev = event_of(obj);
@@ -275,7 +336,7 @@ DWORD wipc_event_set(struct wipc_object *obj)
     wipc_object_signal_publish(obj);
     for (;;) {
         if (v & EV_FD)
-            return wipc_plat_eventfd_set(ev->fd);
+            return ev_fd_op(ev, wipc_plat_eventfd_set);
         if ((v & EV_SET) && !(v & EV_WAITERS))
             return 0;
         if (ev_cas(ev, &v, (v | EV_SET) & ~EV_WAITERS))
@@ -293,7 +354,7 @@ DWORD wipc_event_reset(struct wipc_object *obj)
 
     for (;;) {
         if (v & EV_FD)
-            return wipc_plat_eventfd_reset(ev->fd, NULL);
+            return ev_fd_op(ev, ev_fd_reset);
         if (!(v & EV_SET) || ev_cas(ev, &v, v & ~EV_SET))
             return 0;
     }
@@ -308,8 +369,9 @@ DWORD wipc_event_pulse(struct wipc_object *obj)
     wipc_object_signal_publish(obj);
     for (;;) {
         if (v & EV_FD) {
-            err = wipc_plat_eventfd_set(ev->fd);
-            return err ? err : wipc_plat_eventfd_reset(ev->fd, NULL);
+            /* Two steps: a poller may take it between them. */
+            err = ev_fd_op(ev, wipc_plat_eventfd_set);
+            return err ? err : ev_fd_op(ev, ev_fd_reset);
         }
         /* Nobody sleeps on it: a reset.  Else the sleepers of now. */
         to = v & ~(EV_SET | EV_WAITERS);

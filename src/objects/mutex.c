@@ -31,6 +31,12 @@
  *
  * A thread that owns the mutex waits on it without polling (signal_fd is
  * -1 for it) and counts one more recursion.
+ *
+ * A wait for all (core/wait.c) that finds the mutex free marks it LOCKED
+ * with its thread's key while it looks at its other objects, then makes
+ * itself the owner or frees it again: every other acquirer waits such a
+ * moment out (mtx_settle) instead of counting the mutex taken, so nobody
+ * sees the wait holding some of its objects and not the others.
  */
 #include <stdatomic.h>
 #include <stdio.h>
@@ -43,8 +49,17 @@
 #define MTX_MAGIC 0x3258554du /* "MUX2" */
 #define MTX_SIZE 4096u
 #define MTX_CONTENDED (1ull << 63)
+/* A wait for all locked the free mutex (the rest of the word is its
+ * thread's key) while it looks at its other objects (pids and thread ids
+ * are below 2^22, so bit 62 is never a pid's). */
+#define MTX_LOCKED (1ull << 62)
 #define MTX_KEY(pid, tid) ((uint64_t)(pid) << 32 | (uint32_t)(tid))
-#define MTX_PID(v) ((DWORD)(((v) & ~MTX_CONTENDED) >> 32))
+#define MTX_PID(v) ((DWORD)(((v) & ~(MTX_CONTENDED | MTX_LOCKED)) >> 32))
+/* How many times a waiter lets others run while a wait for all holds the
+ * mutex locked, before it sleeps between looks, and how long it waits for
+ * a live locker before it waits as for an owner. */
+#define MTX_SETTLE_SPINS 64
+#define MTX_SETTLE_BOUND_MS 2000u
 
 struct mtx_shared {
     uint32_t magic, size;
@@ -265,6 +280,53 @@ static void mtx_watch(struct wipc_mutex_obj *m, uint64_t v)
     m->watch_pid = pid;
 }
 
+/* Frees the word (the exchange publishes what the owner did); rings if
+ * anybody waits. */
+static void mtx_free_word(struct wipc_mutex_obj *m)
+{
+    if (atomic_exchange(&m->sh->owner, 0) & MTX_CONTENDED)
+        wipc_plat_eventfd_add(m->token, 1);
+}
+
+/* The word v is LOCKED by a wait for all (in any process) while it looks
+ * at its other objects: a few instructions and system calls, unless its
+ * thread is preempted, stopped, or its process killed.  Waits for it to
+ * settle (as wipc_sync_lock_take waits), and frees it if the locker has
+ * died (it never took it).  Returns the word as it is then: still LOCKED
+ * only if a live locker keeps it past the bound, and the caller then
+ * waits as for an owner (a locker always marks it CONTENDED, so the end
+ * of its lock rings). */
+static uint64_t mtx_settle(struct wipc_mutex_obj *m, uint64_t v,
+                           int have_local)
+{
+    uint64_t since = 0, now;
+    int i, dead;
+
+    for (i = 0; v & MTX_LOCKED; i++) {
+        if (i < MTX_SETTLE_SPINS) {
+            wipc_plat_yield();
+        } else {
+            now = wipc_plat_now_ms();
+            if (!since)
+                since = now;
+            if (!have_local)
+                wipc_mutex_lock(&m->local); /* mtx_owner_dead reads the watch */
+            dead = mtx_owner_dead(m, v);
+            if (!have_local)
+                wipc_mutex_unlock(&m->local);
+            if (dead && atomic_compare_exchange_strong(&m->sh->owner, &v, 0)) {
+                wipc_plat_eventfd_add(m->token, 1);
+                return 0;
+            }
+            if (now - since > MTX_SETTLE_BOUND_MS)
+                return atomic_load(&m->sh->owner);
+            wipc_plat_sleep_us(200);
+        }
+        v = atomic_load(&m->sh->owner);
+    }
+    return v;
+}
+
 /* ---- Taking and giving back ----------------------------------------------- */
 
 /* The calling thread has just swapped itself in: 1, or 2 if it hears of an
@@ -306,6 +368,12 @@ static int mtx_try(struct wipc_mutex_obj *m, const struct mtx_me *me,
             sh->recursion++;
             return 1;
         }
+        if ((v & MTX_LOCKED) && contended) {
+            uint64_t was = v;
+            v = mtx_settle(m, v, 1);
+            if (v != was)
+                continue;
+        }
         if (v == 0) {
             /* Free.  A waiter keeps CONTENDED for the others. */
             if (atomic_compare_exchange_weak(
@@ -318,9 +386,11 @@ static int mtx_try(struct wipc_mutex_obj *m, const struct mtx_me *me,
             return 0;
         }
         if (mtx_owner_dead(m, v)) {
+            /* A dead locker had not taken it: not abandoned by it. */
+            int abandoned = !(v & MTX_LOCKED);
             if (atomic_compare_exchange_strong(&sh->owner, &v,
                                                me->key | MTX_CONTENDED))
-                return mtx_took(m, me, 1);
+                return mtx_took(m, me, abandoned);
             continue;
         }
         if (!(v & MTX_CONTENDED) &&
@@ -351,14 +421,6 @@ static int mutex_satisfy(struct wipc_object *obj)
     mtx_watch(m, r ? 0 : seen);
     wipc_mutex_unlock(&m->local);
     return r;
-}
-
-/* Frees the word (the exchange publishes what the owner did); rings if
- * anybody waits. */
-static void mtx_free_word(struct wipc_mutex_obj *m)
-{
-    if (atomic_exchange(&m->sh->owner, 0) & MTX_CONTENDED)
-        wipc_plat_eventfd_add(m->token, 1);
 }
 
 /* Gives up one level of ownership; the last one frees the mutex. */
@@ -405,7 +467,86 @@ static int mutex_signal_fd(struct wipc_object *obj)
 {
     struct wipc_mutex_obj *m = mtx_of(obj);
     uint64_t v = atomic_load(&m->sh->owner);
+    if (v & MTX_LOCKED)
+        v = mtx_settle(m, v, 0); /* a wait for all's lock: wait it out */
     return v == 0 || (v & ~MTX_CONTENDED) == mtx_me()->key ? -1 : m->ep;
+}
+
+/* ---- Waits for all (core/wait.c) ------------------------------------------- */
+
+/* Locks m for a wait for all of the calling thread: a free mutex gets
+ * LOCKED and the thread's key (and CONTENDED: the waiters that meet the
+ * lock are rung at its end), one whose owner died too (and it is marked
+ * abandoned, which whoever takes it next hears); one the thread owns
+ * needs no lock.  As mutex_satisfy, a look that finds an owner follows a
+ * drain and leaves CONTENDED, so the release rings the wait's poll. */
+static int mtx_lock_all(struct wipc_mutex_obj *m, const struct mtx_me *me)
+{
+    struct mtx_shared *sh = m->sh;
+    uint64_t v;
+    int r;
+
+    wipc_mutex_lock(&m->local);
+    wipc_plat_epoll_drain(m->ep);
+    v = atomic_load(&sh->owner);
+    for (;;) {
+        if ((v & ~MTX_CONTENDED) == me->key) {
+            r = sh->recursion < 0x7fffffffu;
+            break;
+        }
+        if (v == 0) {
+            if (!atomic_compare_exchange_weak(
+                    &sh->owner, &v, MTX_LOCKED | MTX_CONTENDED | me->key))
+                continue;
+            r = 1;
+            break;
+        }
+        if (mtx_owner_dead(m, v)) {
+            if (!atomic_compare_exchange_strong(
+                    &sh->owner, &v, MTX_LOCKED | MTX_CONTENDED | me->key))
+                continue;
+            if (!(v & MTX_LOCKED))
+                atomic_store(&sh->abandoned, 1); /* a dead owner's */
+            r = 1;
+            break;
+        }
+        if (v & MTX_LOCKED) {
+            r = -1; /* another wait for all's, for a moment */
+            break;
+        }
+        if (!(v & MTX_CONTENDED) &&
+            !atomic_compare_exchange_weak(&sh->owner, &v, v | MTX_CONTENDED))
+            continue;
+        r = 0;
+        break;
+    }
+    mtx_watch(m, r == 0 ? v : 0);
+    wipc_mutex_unlock(&m->local);
+    return r;
+}
+
+static int mutex_wait_all(struct wipc_object *obj, int what)
+{
+    struct wipc_mutex_obj *m = mtx_of(obj);
+    const struct mtx_me *me = mtx_me();
+    uint64_t v;
+
+    if (what == WIPC_ALL_LOCK)
+        return mtx_lock_all(m, me);
+    v = atomic_load(&m->sh->owner);
+    if ((v & ~MTX_CONTENDED) == me->key) {
+        /* The thread owns it already: one more level when taken. */
+        if (what == WIPC_ALL_TAKE)
+            m->sh->recursion++;
+        return 1;
+    }
+    if (what == WIPC_ALL_UNLOCK) {
+        mtx_free_word(m); /* rings: it is CONTENDED */
+        return 0;
+    }
+    /* Taken: the locker becomes the owner, CONTENDED still. */
+    atomic_fetch_and(&m->sh->owner, ~MTX_LOCKED);
+    return mtx_took(m, me, 0);
 }
 
 static int mutex_get_fd(struct wipc_object *obj) { return mtx_of(obj)->ep; }
@@ -466,6 +607,7 @@ const struct wipc_object_ops wipc_mutex_ops = {
     .satisfy = mutex_satisfy,
     .try_now = mutex_try_now,
     .unsatisfy = mutex_unsatisfy,
+    .wait_all = mutex_wait_all,
     .inherit_info = mutex_inherit_info,
     .get_fd = mutex_get_fd,
     .name = mutex_name,
@@ -540,6 +682,99 @@ DWORD wipc_mutex_adopt(int token, int state, struct wipc_object **out)
     void *p = NULL;
     DWORD err = wipc_sync_map_state(&token, state, MTX_SIZE, MTX_MAGIC, &p);
     return err ? err : mtx_new(token, state, p, out);
+}
+
+/* ---- The shared states' lock (sync.h) --------------------------------------- */
+
+/* Spins before a lock's holder is looked at, and how long a live holder
+ * may keep it before it is replaced. */
+#define LOCK_SPINS 64
+#define LOCK_TRIES 16
+#define LOCK_BOUND_MS 2000u
+
+static uint64_t lock_key(void)
+{
+    const struct mtx_me *me = mtx_me();
+    return (uint64_t)me->pid << 32 | (uint32_t)me->start;
+}
+
+/* 1 if the process in lock word v has ended (or its pid is another's). */
+static int lock_holder_gone(uint64_t v)
+{
+    DWORD pid = (DWORD)(v >> 32);
+    uint64_t start = 0;
+    int pidfd = -1, ready = 0;
+    DWORD err;
+
+    if (v == 0 || pid == mtx_me()->pid)
+        return 0;
+    err = wipc_plat_pidfd_watch(pid, &pidfd);
+    if (err)
+        return err == ERROR_INVALID_PARAMETER; /* else it cannot tell */
+    if (wipc_plat_process_start(pid, pidfd, &start, NULL) != 0 ||
+        (uint32_t)start != (uint32_t)v)
+        ready = 1;
+    else
+        wipc_plat_wait_readable(pidfd, 0, &ready);
+    wipc_plat_close(pidfd);
+    return ready;
+}
+
+void wipc_sync_lock_take(wipc_sync_lock *l, int *recovered)
+{
+    uint64_t key = lock_key(), v, since = 0, now;
+    unsigned spins = 0;
+
+    *recovered = 0;
+    for (;;) {
+        v = 0;
+        if (atomic_compare_exchange_weak(l, &v, key))
+            return;
+        if (v == 0)
+            continue;
+        if (++spins < LOCK_SPINS) {
+            wipc_plat_yield();
+            continue;
+        }
+        now = wipc_plat_now_ms();
+        if (!since)
+            since = now;
+        if (lock_holder_gone(v) || now - since > LOCK_BOUND_MS) {
+            if (atomic_compare_exchange_strong(l, &v, key)) {
+                *recovered = 1;
+                return;
+            }
+            continue;
+        }
+        wipc_plat_sleep_us(200);
+    }
+}
+
+int wipc_sync_lock_try(wipc_sync_lock *l, int *recovered)
+{
+    uint64_t key = lock_key(), v = 0;
+    int i;
+
+    *recovered = 0;
+    for (i = 0; i < LOCK_TRIES; i++) {
+        v = 0;
+        if (atomic_compare_exchange_weak(l, &v, key))
+            return 1;
+        wipc_plat_yield();
+    }
+    if (lock_holder_gone(v) && atomic_compare_exchange_strong(l, &v, key)) {
+        *recovered = 1;
+        return 1;
+    }
+    return 0;
+}
+
+void wipc_sync_unlock(wipc_sync_lock *l)
+{
+    /* Only if it still is ours: a holder replaced past the bound must not
+     * free its successor's lock. */
+    uint64_t key = lock_key();
+    atomic_compare_exchange_strong(l, &key, 0);
 }
 
 /* ---- Both types ------------------------------------------------------------- */

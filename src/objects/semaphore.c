@@ -5,9 +5,10 @@
  * readable while the count is above zero, and each read takes one, so a
  * waiter acquires with one non-blocking read, in any process.  The maximum
  * and a copy of the count live in a sealed memfd that every holder maps,
- * under a robust lock that acquisitions and releases take, so that
+ * under a lock (sync.h) that acquisitions and releases take, so that
  * ReleaseSemaphore checks the maximum and reports the previous count
- * exactly.  A holder killed inside the lock leaves the copy possibly
+ * exactly, and a wait for all takes the semaphore with its other objects
+ * at once.  A holder killed inside the lock leaves the copy possibly
  * stale: the next taker of the lock reads the counter back from the
  * eventfd (/proc/self/fdinfo).
  */
@@ -17,12 +18,12 @@
 #include "objects.h"
 #include "sync.h"
 
-#define SEM_MAGIC 0x504d4553u /* "SEMP" */
+#define SEM_MAGIC 0x324d4553u /* "SEM2" */
 #define SEM_SIZE 4096u
 
 struct sem_shared {
     uint32_t magic, size;
-    wipc_shared_mutex lock;
+    wipc_sync_lock lock;
     int64_t count, maximum;
 };
 
@@ -37,18 +38,24 @@ static inline struct wipc_semaphore *sem_of(struct wipc_object *obj)
     return (struct wipc_semaphore *)obj;
 }
 
-static void sem_lock(struct wipc_semaphore *s)
+/* A lock taken from a holder that died: the copy follows the counter. */
+static void sem_recover(struct wipc_semaphore *s, int recovered)
 {
-    int recovered = 0;
     uint64_t count;
-    wipc_plat_shared_mutex_lock_r(&s->sh->lock, &recovered);
     if (recovered && wipc_plat_eventfd_count(s->efd, &count) == 0)
         s->sh->count = (int64_t)count;
 }
 
+static void sem_lock(struct wipc_semaphore *s)
+{
+    int recovered = 0;
+    wipc_sync_lock_take(&s->sh->lock, &recovered);
+    sem_recover(s, recovered);
+}
+
 static void sem_unlock(struct wipc_semaphore *s)
 {
-    wipc_plat_shared_mutex_unlock(&s->sh->lock);
+    wipc_sync_unlock(&s->sh->lock);
 }
 
 static int sem_fd(struct wipc_object *obj) { return sem_of(obj)->efd; }
@@ -63,6 +70,30 @@ static int sem_satisfy(struct wipc_object *obj)
         s->sh->count--;
     sem_unlock(s);
     return took;
+}
+
+/* A wait for all (object.h): the count, exact under the lock. */
+static int sem_wait_all(struct wipc_object *obj, int what)
+{
+    struct wipc_semaphore *s = sem_of(obj);
+    int recovered = 0, took = 0;
+
+    if (what == WIPC_ALL_LOCK) {
+        if (!wipc_sync_lock_try(&s->sh->lock, &recovered))
+            return -1;
+        sem_recover(s, recovered);
+        if (s->sh->count > 0)
+            return 1;
+        sem_unlock(s);
+        return 0;
+    }
+    if (what == WIPC_ALL_TAKE) {
+        wipc_plat_eventfd_take(s->efd, &took);
+        if (took)
+            s->sh->count--;
+    }
+    sem_unlock(s);
+    return 1;
 }
 
 static void sem_unsatisfy(struct wipc_object *obj)
@@ -133,6 +164,7 @@ const struct wipc_object_ops wipc_semaphore_ops = {
     .signal_fd = sem_fd,
     .satisfy = sem_satisfy,
     .unsatisfy = sem_unsatisfy,
+    .wait_all = sem_wait_all,
     .inherit_info = sem_inherit_info,
     .get_fd = sem_fd,
     .name = sem_name,
@@ -176,9 +208,8 @@ DWORD wipc_semaphore_create(LONG initial, LONG maximum,
     sh->size = SEM_SIZE;
     sh->count = initial;
     sh->maximum = maximum;
-    err = wipc_plat_shared_mutex_init(&sh->lock);
-    if (!err)
-        err = wipc_plat_eventfd_sem((uint32_t)initial, &efd);
+    atomic_init(&sh->lock, 0);
+    err = wipc_plat_eventfd_sem((uint32_t)initial, &efd);
     if (err) {
         wipc_plat_unmap(sh, SEM_SIZE);
         wipc_plat_close(state);

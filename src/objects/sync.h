@@ -6,7 +6,8 @@
  * directly: a mutex is a token eventfd (readable while it is free) and a
  * sealed memfd with its owner (pid, start time, thread) and recursion
  * count; a semaphore is an eventfd in semaphore mode (its counter is the
- * count) and a memfd with the count and the maximum under a robust lock.
+ * count) and a memfd with the count and the maximum under a lock (the
+ * shared states' lock below, which events in fd mode take too).
  * So the object lives while any process holds one of its descriptors, and
  * crosses processes as inherited handles and DuplicateHandle do: a first
  * descriptor and a tag (inherit_info), and a second one, the memfd
@@ -66,6 +67,21 @@ DWORD wipc_sync_rebuild(const char *tag, int fd, int fd2,
  * state (ERROR_INVALID_DATA for a state of another kind). */
 DWORD wipc_sync_map_state(int *fd, int state, uint32_t size, uint32_t magic,
                           void **out);
+
+/*
+ * The lock of a state that every holder maps (an event's in fd mode, a
+ * semaphore's; a wait for all's, core/wait.c): 0 while free, else the
+ * holder's process (pid and start time).  It is held for a few
+ * instructions and system calls.  take waits for it; a holder that died,
+ * or that keeps it past a bound (a stopped process, or a hostile one of
+ * another user for a public object), is replaced, and *recovered says so
+ * (what it guards may be half-changed).  try: 1 if it was free (or its
+ * holder had died: *recovered), else 0 after a few looks.
+ */
+typedef _Atomic uint64_t wipc_sync_lock;
+void wipc_sync_lock_take(wipc_sync_lock *l, int *recovered);
+int wipc_sync_lock_try(wipc_sync_lock *l, int *recovered);
+void wipc_sync_unlock(wipc_sync_lock *l);
 
 /* 1 if tag names a type of this header (it needs a second descriptor). */
 int wipc_sync_tag(const char *tag);

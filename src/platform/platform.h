@@ -842,10 +842,6 @@ DWORD wipc_plat_epoll_watch(int ep, int fd, int any_change);
 void wipc_plat_epoll_unwatch(int ep, int fd);
 void wipc_plat_epoll_drain(int ep);
 
-/* wipc_plat_shared_mutex_lock, telling in *recovered whether its last
- * holder died holding it. */
-DWORD wipc_plat_shared_mutex_lock_r(wipc_shared_mutex *m, int *recovered);
-
 /* A per-thread value whose destructor runs with it when a thread that set
  * it (non-NULL) ends (pthread keys: not at process exit). */
 DWORD wipc_plat_tls_key(void (*dtor)(void *), unsigned long *key);

@@ -153,17 +153,6 @@ void wipc_plat_epoll_drain(int ep)
         ;
 }
 
-DWORD wipc_plat_shared_mutex_lock_r(wipc_shared_mutex *m, int *recovered)
-{
-    int e = pthread_mutex_lock(m);
-    *recovered = 0;
-    if (e == EOWNERDEAD) {
-        *recovered = 1;
-        e = pthread_mutex_consistent(m);
-    }
-    return e ? ERROR_GEN_FAILURE : 0;
-}
-
 DWORD wipc_plat_tls_key(void (*dtor)(void *), unsigned long *key)
 {
     pthread_key_t k;
