@@ -384,3 +384,17 @@ DWORD wipc_event_pulse(struct wipc_object *obj)
         ev_wake(ev);
     return 0;
 }
+
+void wipc_event_state(struct wipc_object *obj, int *signalled, int *manual)
+{
+    struct wipc_event *ev = event_of(obj);
+    uint32_t v = ev_load(ev);
+    int ready = 0;
+
+    *manual = ev->manual;
+    if (v & EV_FD)
+        wipc_plat_wait_readable(ev->fd, 0, &ready); /* it is the event */
+    else
+        ready = (v & EV_SET) != 0;
+    *signalled = ready;
+}

@@ -259,3 +259,8 @@ DWORD wipc_mapping_flush(const void *addr, size_t len)
     wipc_mutex_unlock(&views_lock);
     return err;
 }
+
+uint64_t wipc_mapping_size(struct wipc_object *obj)
+{
+    return map_of(obj)->size;
+}

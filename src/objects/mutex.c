@@ -684,6 +684,29 @@ DWORD wipc_mutex_adopt(int token, int state, struct wipc_object **out)
     return err ? err : mtx_new(token, state, p, out);
 }
 
+void wipc_mutex_state(struct wipc_object *obj, DWORD *pid, DWORD *tid,
+                      DWORD *recursion, int *abandoned)
+{
+    struct wipc_mutex_obj *m = mtx_of(obj);
+    uint64_t v = atomic_load(&m->sh->owner);
+    int dead = 0;
+
+    *pid = *tid = *recursion = 0;
+    *abandoned = atomic_load(&m->sh->abandoned) != 0;
+    if (v == 0 || (v & MTX_LOCKED))
+        return; /* free (a wait for all may be looking at it) */
+    wipc_mutex_lock(&m->local);
+    dead = mtx_owner_dead(m, v);
+    wipc_mutex_unlock(&m->local);
+    if (dead) {
+        *abandoned = 1; /* the next acquirer will hear it */
+        return;
+    }
+    *pid = MTX_PID(v);
+    *tid = (DWORD)(uint32_t)v;
+    *recursion = m->sh->recursion;
+}
+
 /* ---- The shared states' lock (sync.h) --------------------------------------- */
 
 /* Spins before a lock's holder is looked at, and how long a live holder

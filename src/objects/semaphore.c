@@ -224,3 +224,13 @@ DWORD wipc_semaphore_adopt(int efd, int state, struct wipc_object **out)
     DWORD err = wipc_sync_map_state(&efd, state, SEM_SIZE, SEM_MAGIC, &p);
     return err ? err : sem_new(efd, state, p, out);
 }
+
+void wipc_semaphore_state(struct wipc_object *obj, int64_t *count,
+                          int64_t *maximum)
+{
+    struct wipc_semaphore *s = sem_of(obj);
+    sem_lock(s);
+    *count = s->sh->count;
+    *maximum = s->sh->maximum;
+    sem_unlock(s);
+}

@@ -225,12 +225,36 @@ struct wipc_sync_status {
     int is_public;       /* made with a NULL DACL */
     size_t nholders;     /* processes holding it by name (live slots) */
     DWORD holders[WIPC_SYNC_HOLDERS_MAX]; /* the first of them */
+    /* The object's state, read from a holder's object (wipc_sync_state):
+     * has_state 0 when none would give it. */
+    int has_state;
+    int signalled;       /* events, timers; mutexes: free; semaphores: > 0 */
+    int manual_reset;    /* events, timers */
+    DWORD owner_pid, owner_tid; /* mutexes: 0 while free */
+    DWORD recursion;     /* mutexes: the owner's */
+    int abandoned;       /* mutexes: the next acquirer hears WAIT_ABANDONED */
+    int64_t count, maximum; /* semaphores */
+    uint64_t size;       /* mappings */
 };
+
+/* Fills st's state fields (has_state and after) from obj, of st->kind's
+ * type, without changing the object. */
+void wipc_sync_state(struct wipc_object *obj, struct wipc_sync_status *st);
+
+/* Each type's part of it (in its own file). */
+void wipc_event_state(struct wipc_object *obj, int *signalled, int *manual);
+void wipc_mutex_state(struct wipc_object *obj, DWORD *pid, DWORD *tid,
+                      DWORD *recursion, int *abandoned);
+void wipc_semaphore_state(struct wipc_object *obj, int64_t *count,
+                          int64_t *maximum);
+void wipc_timer_state(struct wipc_object *obj, int *signalled, int *manual);
+uint64_t wipc_mapping_size(struct wipc_object *obj);
 
 /*
  * Every named event, mutex, semaphore, timer and mapping that some process
  * holds, sorted by registry file name, in a malloc'ed array of *n (NULL
- * when none; free() it).  Read-only: each registry read under its mutex
+ * when none; free() it), with its state as a holder gives the object to
+ * Open* (no slot taken).  Read-only: each registry read under its mutex
  * (shared); other users' private names cannot be read and are left out.
  */
 DWORD wipc_sync_list(struct wipc_sync_status **out, size_t *n);

@@ -581,7 +581,8 @@ static DWORD sn_status(const char *file, struct wipc_sync_status *st)
 {
     struct wipc_ns_file f;
     struct sn_header h;
-    int created = 0;
+    struct wipc_object *obj = NULL;
+    int created = 0, live = 0;
     uint32_t i;
     DWORD err = wipc_ns_open(file, WIPC_NS_READ, 0, &f, &created);
 
@@ -599,7 +600,14 @@ static DWORD sn_status(const char *file, struct wipc_sync_status *st)
             st->holders[st->nholders] = s.pid;
         st->nholders++;
     }
+    /* The state: from a holder's object, as Open* gets it. */
+    if (st->nholders)
+        sn_find(&f, &h, &live, &obj);
     wipc_plat_close(f.fd);
+    if (obj) {
+        wipc_sync_state(obj, st);
+        wipc_object_release(obj);
+    }
     if (st->nholders == 0)
         return ERROR_FILE_NOT_FOUND;
     snprintf(st->name, sizeof st->name, "%s", h.name);
@@ -607,6 +615,34 @@ static DWORD sn_status(const char *file, struct wipc_sync_status *st)
     st->owner_uid = f.owner;
     st->is_public = (h.flags & SN_PUBLIC) != 0;
     return 0;
+}
+
+void wipc_sync_state(struct wipc_object *obj, struct wipc_sync_status *st)
+{
+    st->has_state = 1;
+    switch (sn_kind_of(obj)) {
+    case WIPC_SYNC_EVENT:
+        wipc_event_state(obj, &st->signalled, &st->manual_reset);
+        break;
+    case WIPC_SYNC_MUTEX:
+        wipc_mutex_state(obj, &st->owner_pid, &st->owner_tid,
+                         &st->recursion, &st->abandoned);
+        st->signalled = st->owner_pid == 0;
+        break;
+    case WIPC_SYNC_SEMAPHORE:
+        wipc_semaphore_state(obj, &st->count, &st->maximum);
+        st->signalled = st->count > 0;
+        break;
+    case WIPC_SYNC_TIMER:
+        wipc_timer_state(obj, &st->signalled, &st->manual_reset);
+        break;
+    case WIPC_SYNC_MAPPING:
+        st->size = wipc_mapping_size(obj);
+        break;
+    case WIPC_SYNC_JOB:
+        st->has_state = 0; /* none shown (process/job.h has it) */
+        break;
+    }
 }
 
 static int sn_cmp_names(const void *a, const void *b)

@@ -273,3 +273,9 @@ DWORD wipc_timer_cancel(struct wipc_object *obj)
         err = wipc_plat_timerfd_signal(t->fd);
     return err;
 }
+
+void wipc_timer_state(struct wipc_object *obj, int *signalled, int *manual)
+{
+    *signalled = wipc_plat_timerfd_pending(timer_of(obj)->fd) != 0;
+    *manual = timer_of(obj)->manual;
+}

@@ -30,8 +30,10 @@ static const char handles_help[] =
     "             (HANDLE_FLAG_INHERIT); '+protect' marks\n"
     "             HANDLE_FLAG_PROTECT_FROM_CLOSE\n"
     "  OBJECT     what it is (named pipe server or client end, mailslot\n"
-    "             receiver or writer, manual- or auto-reset event, the\n"
-    "             process id of a process) and the name of a named object\n"
+    "             receiver or writer, manual- or auto-reset event or timer,\n"
+    "             mutex, semaphore, file mapping with its protection and\n"
+    "             size, the process id of a process) and the name of a\n"
+    "             named object\n"
     "\n"
     "Options:\n"
     "  --json     one JSON object: pid, and handles, an array of objects\n"
@@ -44,6 +46,26 @@ static const char handles_help[] =
     "process), ERROR_NOT_SUPPORTED (the process does not run winipc, or has\n"
     "no handle yet), ERROR_ACCESS_DENIED (another user's process); 2 for a\n"
     "bad command line.\n";
+
+/* A mapping's PAGE_* protection by name. */
+static const char *handle_protect(unsigned prot)
+{
+    switch (prot) {
+    case PAGE_READONLY:
+        return "PAGE_READONLY";
+    case PAGE_READWRITE:
+        return "PAGE_READWRITE";
+    case PAGE_WRITECOPY:
+        return "PAGE_WRITECOPY";
+    case PAGE_EXECUTE_READ:
+        return "PAGE_EXECUTE_READ";
+    case PAGE_EXECUTE_READWRITE:
+        return "PAGE_EXECUTE_READWRITE";
+    case PAGE_EXECUTE_WRITECOPY:
+        return "PAGE_EXECUTE_WRITECOPY";
+    }
+    return "PAGE_?";
+}
 
 /* What the inheritance tag says about the object, in words (into buf). */
 static const char *handle_kind(const struct wipc_remote_handle *h, char *buf,
@@ -62,6 +84,18 @@ static const char *handle_kind(const struct wipc_remote_handle *h, char *buf,
     } else if (strncmp(h->tag, "event.", 6) == 0) {
         sscanf(h->tag + 6, "%d", &a);
         snprintf(buf, len, "%s event", a ? "manual-reset" : "auto-reset");
+    } else if (strncmp(h->tag, "timer.", 6) == 0) {
+        sscanf(h->tag + 6, "%d", &a);
+        snprintf(buf, len, "%s timer", a ? "manual-reset" : "auto-reset");
+    } else if (strncmp(h->tag, "mapping.", 8) == 0) {
+        unsigned prot = 0;
+        unsigned long long size = 0;
+        sscanf(h->tag + 8, "%u.%llu", &prot, &size);
+        snprintf(buf, len, "file mapping (%s, %llu bytes)",
+                 handle_protect(prot), size);
+    } else if (strcmp(h->tag, "mutex") == 0 ||
+               strcmp(h->tag, "semaphore") == 0) {
+        snprintf(buf, len, "%s", h->tag);
     } else if (strncmp(h->tag, "process.", 8) == 0) {
         snprintf(buf, len, "process %s", h->tag + 8);
     } else if (strcmp(h->tag, "file") == 0) {
@@ -96,14 +130,14 @@ static void handles_table(DWORD pid, const struct wipc_remote_handle *list,
 
     printf("pid %lu (%s): %zu handle%s\n", (unsigned long)pid,
            process_name(pid, comm, sizeof comm), n, n == 1 ? "" : "s");
-    printf("%-8s %-8s %-10s %-8s %s\n", "HANDLE", "TYPE", "ACCESS", "INHERIT",
+    printf("%-8s %-9s %-10s %-8s %s\n", "HANDLE", "TYPE", "ACCESS", "INHERIT",
            "OBJECT");
     for (size_t i = 0; i < n; i++) {
         const struct wipc_remote_handle *h = &list[i];
-        char value[24], kind[64];
+        char value[24], kind[96];
         snprintf(value, sizeof value, "0x%lx",
                  (unsigned long)(uintptr_t)h->value);
-        printf("%-8s %-8s 0x%08lx %-8s %s%s%s\n", value, h->type,
+        printf("%-8s %-9s 0x%08lx %-8s %s%s%s\n", value, h->type,
                (unsigned long)h->access,
                h->flags & HANDLE_FLAG_PROTECT_FROM_CLOSE
                    ? (h->flags & HANDLE_FLAG_INHERIT ? "yes+prot" : "no+prot")
@@ -119,7 +153,7 @@ static void handles_json(DWORD pid, const struct wipc_remote_handle *list,
     printf("{\"pid\": %lu, \"handles\": [", (unsigned long)pid);
     for (size_t i = 0; i < n; i++) {
         const struct wipc_remote_handle *h = &list[i];
-        char kind[64];
+        char kind[96];
         printf("%s\n  {\"value\": %lu, \"type\": ", i ? "," : "",
                (unsigned long)(uintptr_t)h->value);
         tool_json_string(h->type);
