@@ -278,6 +278,20 @@ static void io_wake(void)
 
 /* ---- Deadlines ------------------------------------------------------------------ */
 
+/* q leaves engine.timed (engine.lock held). */
+static void io_timed_remove_locked(struct wipc_io_queue *q)
+{
+    if (q->tprev)
+        q->tprev->tnext = q->tnext;
+    else
+        engine.timed = q->tnext;
+    if (q->tnext)
+        q->tnext->tprev = q->tprev;
+    q->tprev = q->tnext = NULL;
+    q->timed = 0;
+    atomic_fetch_sub(&engine.ntimed, 1);
+}
+
 /* q's first deadline again, after its head operations changed (q's lock
  * held): q joins or leaves engine.timed, and the engine thread is woken
  * for a deadline before the time it sleeps towards. */
@@ -297,15 +311,7 @@ static void io_timed_update(struct wipc_io_queue *q)
         return;
     wipc_mutex_lock(&engine.lock);
     if (first == UINT64_MAX) {
-        if (q->tprev)
-            q->tprev->tnext = q->tnext;
-        else
-            engine.timed = q->tnext;
-        if (q->tnext)
-            q->tnext->tprev = q->tprev;
-        q->tprev = q->tnext = NULL;
-        q->timed = 0;
-        atomic_fetch_sub(&engine.ntimed, 1);
+        io_timed_remove_locked(q);
     } else {
         if (!q->timed) {
             q->tprev = NULL;
@@ -1221,13 +1227,7 @@ void wipc_io_forget(struct wipc_object *obj)
     io_link_remove(q);
     if (q->timed) {
         wipc_mutex_lock(&engine.lock);
-        if (q->tprev)
-            q->tprev->tnext = q->tnext;
-        else
-            engine.timed = q->tnext;
-        if (q->tnext)
-            q->tnext->tprev = q->tprev;
-        atomic_fetch_sub(&engine.ntimed, 1);
+        io_timed_remove_locked(q);
         wipc_mutex_unlock(&engine.lock);
     }
     wipc_plat_close(atomic_load(&q->sig_fd));
