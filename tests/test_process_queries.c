@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 static char self_exe[4096];
+static char native_exe[4200]; /* its device form: \Device\HarddiskVolume1\... */
 static char **main_argv;
 
 /* ---- Children ------------------------------------------------------------- */
@@ -202,7 +203,13 @@ static void test_full_image_name(void)
     size = sizeof buf;
     CHECK_OK(QueryFullProcessImageNameA(GetCurrentProcess(),
                                         PROCESS_NAME_NATIVE, buf, &size));
-    CHECK_EQ(size, len);
+    CHECK_STR(buf, native_exe);
+    CHECK_EQ(size, (DWORD)strlen(native_exe));
+    /* The native form's size counts: one too small fails. */
+    size = (DWORD)strlen(native_exe);
+    CHECK_FAILS(QueryFullProcessImageNameA(GetCurrentProcess(),
+                                           PROCESS_NAME_NATIVE, buf, &size),
+                ERROR_INSUFFICIENT_BUFFER);
     /* Too small, even by one: buffer and size untouched. */
     size = len;
     strcpy(buf, "Just some words");
@@ -214,6 +221,10 @@ static void test_full_image_name(void)
     CHECK_FAILS(QueryFullProcessImageNameA(GetCurrentProcess(), 0, NULL, &size),
                 ERROR_INVALID_PARAMETER);
     CHECK_EQ(size, 1024);
+    size = 3; /* too small is said first, buffer or not */
+    CHECK_FAILS(QueryFullProcessImageNameA(GetCurrentProcess(), 0, NULL, &size),
+                ERROR_INSUFFICIENT_BUFFER);
+    CHECK_EQ(size, 3u);
     size = sizeof buf;
     CHECK_FAILS(QueryFullProcessImageNameA(GetCurrentProcess(), 2, buf, &size),
                 ERROR_INVALID_PARAMETER);
@@ -256,15 +267,15 @@ static void test_full_image_name(void)
     CloseHandle(h);
 }
 
-/* psapi's GetProcessImageFileNameA: the length, or 0. */
+/* psapi's GetProcessImageFileNameA: the length, or 0; the device form. */
 static void test_process_image_file_name(void)
 {
     char buf[4096];
-    DWORD len = (DWORD)strlen(self_exe);
+    DWORD len = (DWORD)strlen(native_exe);
 
     CHECK_EQ(GetProcessImageFileNameA(GetCurrentProcess(), buf, sizeof buf),
              len);
-    CHECK_STR(buf, self_exe);
+    CHECK_STR(buf, native_exe);
     CHECK_EQ(K32GetProcessImageFileNameA(GetCurrentProcess(), buf, sizeof buf),
              len);
     CHECK_EQ(GetProcessImageFileNameA(GetCurrentProcess(), buf, len), 0);
@@ -589,6 +600,11 @@ static void test_parent_process_attribute(void)
 int main(int argc, char **argv)
 {
     snprintf(self_exe, sizeof self_exe, "%s", test_self_exe());
+    snprintf(native_exe, sizeof native_exe, "\\Device\\HarddiskVolume1%s",
+             self_exe);
+    for (char *c = native_exe; *c; c++)
+        if (*c == '/')
+            *c = '\\';
     main_argv = argv;
     TEST_HELPERS(argc, argv, {"report", helper_report},
                  {"handles", helper_handles}, {"wait", helper_wait},

@@ -321,6 +321,22 @@ static void test_files_wide(void)
     CHECK_EQ(GetCurrentDirectoryW(1, dir), n + 1);
 }
 
+/* One row of Windows' table: src expanded into size units of a buffer that
+ * held "abcdefghijklmnopqrstuv" gives want (compared up to its NUL). */
+static void test_expand_w_row(const WCHAR *src, DWORD size, const WCHAR *want,
+                              DWORD ret)
+{
+    WCHAR buf[32];
+
+    lstrcpyW(buf, L"abcdefghijklmnopqrstuv");
+    CHECK_OK(SetEnvironmentVariableW(L"WIPC_T", L"WINE"));
+    SetLastError(0x1234);
+    CHECK_EQ(ExpandEnvironmentStringsW(src, buf, size), ret);
+    CHECK_EQ(GetLastError(), 0x1234u);
+    CHECK_WSTR(buf, want);
+    CHECK_OK(SetEnvironmentVariableW(L"WIPC_T", NULL));
+}
+
 static void test_environment_wide(void)
 {
     WCHAR buf[64];
@@ -341,9 +357,26 @@ static void test_environment_wide(void)
                 ERROR_ENVVAR_NOT_FOUND);
     CHECK_EQ(ExpandEnvironmentStringsW(L"<%WIPC_\x00dc%>", buf, 64), 9u);
     CHECK_WSTR(buf, L"<wert \x2713>");
-    SetLastError(0);
+    /* Too small: the size needed, the last error alone, and what Windows
+     * stores (Wine's environ.c test_ExpandEnvironmentStringsW table). */
+    SetLastError(0x1234);
     CHECK_EQ(ExpandEnvironmentStringsW(L"<%WIPC_\x00dc%>", buf, 3), 9u);
-    CHECK_EQ(GetLastError(), (DWORD)ERROR_INSUFFICIENT_BUFFER);
+    CHECK_EQ(GetLastError(), 0x1234u);
+    CHECK_EQ(buf[0], '<');
+    CHECK_EQ(buf[1], 0); /* the value does not fit: a NUL where it begins */
+    CHECK_EQ(ExpandEnvironmentStringsW(L"<%WIPC_\x00dc%>", NULL, 0), 9u);
+    CHECK_EQ(GetLastError(), 0x1234u);
+    test_expand_w_row(L"Long long value", 2, L"Lbcdefghijklmnopqrstuv", 16);
+    test_expand_w_row(L"Long long value", 15, L"Long long valuopqrstuv", 16);
+    test_expand_w_row(L"Long long value", 16, L"Long long value", 16);
+    test_expand_w_row(L"Long long value", 0, L"abcdefghijklmnopqrstuv", 16);
+    test_expand_w_row(L"%WIPC_T% long long", 4, L"", 15);
+    test_expand_w_row(L"%WIPC_T% long long", 5, L"WINE", 15);
+    test_expand_w_row(L"%WIPC_T% long long", 6, L"WINE fghijklmnopqrstuv", 15);
+    test_expand_w_row(L"%WIPC_T%%WIPC_T% long", 8, L"WINE", 14);
+    test_expand_w_row(L"%WIPC_T% %WIPC_T% long", 8, L"WINE ", 15);
+    test_expand_w_row(L"%WIPC_T% %WIPC_T% long", 11, L"WINE WINE klmnopqrstuv", 15);
+    test_expand_w_row(L"%WIPC_T2% long long", 8, L"%WIPC_Thijklmnopqrstuv", 20);
     block = GetEnvironmentStringsW();
     CHECK(block != NULL);
     for (WCHAR *p = block; p && *p; p += lstrlenW(p) + 1)
@@ -515,8 +548,26 @@ static void test_startup_and_names(void)
                                                &size),
                     ERROR_INSUFFICIENT_BUFFER);
         CHECK_EQ(size, 3u);
+        /* No buffer and a size too small: still ERROR_INSUFFICIENT_BUFFER
+         * (Wine's process.c:2056); the A function says
+         * ERROR_INVALID_PARAMETER for a missing buffer. */
+        size = 0;
+        CHECK_FAILS(QueryFullProcessImageNameW(GetCurrentProcess(), 0, NULL,
+                                               &size),
+                    ERROR_INSUFFICIENT_BUFFER);
+        CHECK_EQ(size, 0u);
+        size = 4096;
+        CHECK_FAILS(QueryFullProcessImageNameW(GetCurrentProcess(), 0, NULL,
+                                               &size),
+                    ERROR_INVALID_PARAMETER);
+        /* The device form: \Device\HarddiskVolume1 and the path. */
+        size = 4096;
+        CHECK_OK(QueryFullProcessImageNameW(GetCurrentProcess(),
+                                            PROCESS_NAME_NATIVE, img, &size));
+        CHECK_EQ(size, (DWORD)lstrlenW(path) + 23);
+        CHECK_EQ(memcmp(img, L"\\Device\\HarddiskVolume1\\", 24 * sizeof(WCHAR)), 0);
         CHECK_EQ(GetProcessImageFileNameW(GetCurrentProcess(), img, 4096),
-                 (DWORD)lstrlenW(path));
+                 (DWORD)lstrlenW(path) + 23);
         CHECK_FAILS(GetProcessImageFileNameW(GetCurrentProcess(), img, 3),
                     ERROR_INSUFFICIENT_BUFFER);
         n = 300;

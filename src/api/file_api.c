@@ -55,22 +55,68 @@ static int file_is_device_name(const char *name)
 }
 
 /*
- * The null device: "NUL" in any case, bare or as "\\.\NUL", optionally
- * followed by a colon ("NUL:") and trailing spaces (Windows, and Wine 8,
- * open the same device for all of them).
+ * A DOS device name: dev ("nul", "con", "conin$", "conout$") in any case,
+ * bare or as "\\.\DEV", optionally followed by a colon ("NUL:") and
+ * trailing spaces (Windows, and Wine 8, open the same device for all of
+ * them).
  */
-static int file_is_nul(const char *name)
+static int file_is_dos_device(const char *name, const char *dev)
 {
+    size_t n = strlen(dev);
+
     if (strncmp(name, "\\\\.\\", 4) == 0)
         name += 4;
-    if (strncasecmp(name, "nul", 3) != 0)
+    if (strncasecmp(name, dev, n) != 0)
         return 0;
-    name += 3;
+    name += n;
     if (*name == ':')
         name++;
     while (*name == ' ')
         name++;
     return *name == '\0';
+}
+
+/* The null device, "NUL". */
+static int file_is_nul(const char *name)
+{
+    return file_is_dos_device(name, "nul");
+}
+
+/*
+ * The console's names: CONIN$ (its input), CONOUT$ (its screen buffer), and
+ * CON, which is the input for GENERIC_READ and the output for
+ * GENERIC_WRITE, and fails with ERROR_FILE_NOT_FOUND for both ("Consoles",
+ * CreateFileA; Wine 8 answers ERROR_INVALID_PARAMETER); Wine opens it for
+ * no access, as the input.  A process's console is its controlling
+ * terminal (docs/processes.md, "Consoles"); one without a terminal has no
+ * console, and every name fails with ERROR_INVALID_HANDLE, as on Windows
+ * (Wine's console.c test_FreeConsole, which passes on Windows, checks all
+ * three).  Every disposition opens the console (Wine's console.c
+ * test_CreateFileW); OPEN_ALWAYS reports ERROR_ALREADY_EXISTS, as for NUL.
+ * *fd gets the terminal, opened for access's rights.  0 when name is not a
+ * console name.
+ */
+static int file_console_open(const char *name, ACCESS_MASK access,
+                             DWORD desired, int *fd, DWORD *err)
+{
+    int in = file_is_dos_device(name, "conin$");
+    int acc;
+
+    if (!in && !file_is_dos_device(name, "conout$") &&
+        !file_is_dos_device(name, "con"))
+        return 0;
+    acc = (access & FILE_WRITE_RIGHTS)
+              ? ((access & FILE_READ_DATA) ? O_RDWR : O_WRONLY)
+              : O_RDONLY;
+    *err = wipc_plat_open_tty(acc, fd);
+    if (!*err && !in && file_is_dos_device(name, "con") &&
+        (desired & (GENERIC_READ | GENERIC_WRITE)) ==
+            (GENERIC_READ | GENERIC_WRITE)) {
+        wipc_plat_close(*fd);
+        *fd = -1;
+        *err = ERROR_FILE_NOT_FOUND;
+    }
+    return 1;
 }
 
 /*
@@ -168,7 +214,7 @@ API_FN(FILE, HANDLE, CreateFileA,
     ACCESS_MASK access;
     char form[MAX_PATH + 2];
     char *path = NULL;
-    int fd = -1, existed = 0, acc, nul = 0;
+    int fd = -1, existed = 0, acc, device = 0;
     unsigned mode;
     HANDLE h = INVALID_HANDLE_VALUE;
     DWORD err;
@@ -220,7 +266,14 @@ API_FN(FILE, HANDLE, CreateFileA,
         if (err)
             goto fail;
         existed = dwCreationDisposition == OPEN_ALWAYS;
-        nul = 1;
+        device = 1;
+        goto wrap;
+    }
+    if (file_console_open(lpFileName, access, dwDesiredAccess, &fd, &err)) {
+        if (err)
+            goto fail;
+        existed = dwCreationDisposition == OPEN_ALWAYS;
+        device = 1;
         goto wrap;
     }
     if (file_is_device_name(lpFileName)) {
@@ -288,8 +341,8 @@ wrap:
     if (err)
         goto fail;
     fd = -1; /* the object owns it now */
-    /* Never for the null device, whose path is /dev/null. */
-    if ((dwFlagsAndAttributes & FILE_FLAG_DELETE_ON_CLOSE) && !nul) {
+    /* Never for a device (the null device's path is /dev/null). */
+    if ((dwFlagsAndAttributes & FILE_FLAG_DELETE_ON_CLOSE) && !device) {
         ((struct wipc_file *)obj)->delete_path = path;
         path = NULL;
     }

@@ -503,9 +503,11 @@ API_FN(PROCESS, BOOL, CreateProcessA,
     if ((dwCreationFlags & (CREATE_NEW_CONSOLE | DETACHED_PROCESS)) ==
         (CREATE_NEW_CONSOLE | DETACHED_PROCESS))
         return api_fail(ERROR_INVALID_PARAMETER);
-    /* Alone, each is accepted: there is no console to create or leave.  A
-     * detached child without STARTF_USESTDHANDLES has no standard handles,
-     * as on Windows (spawn_std). */
+    /* Alone, each is accepted.  A detached child leaves the terminal, its
+     * console (docs/processes.md, "Consoles"), and without
+     * STARTF_USESTDHANDLES has no standard handles, as on Windows
+     * (spawn_std).  CREATE_NEW_CONSOLE cannot open a new terminal: the
+     * child shares this process's. */
     c = calloc(1, sizeof *c);
     if (!c)
         return api_fail(ERROR_NOT_ENOUGH_MEMORY);
@@ -514,6 +516,7 @@ API_FN(PROCESS, BOOL, CreateProcessA,
                         lpStartupInfo);
     c->req.suspended = (dwCreationFlags & CREATE_SUSPENDED) != 0;
     c->req.new_pgroup = (dwCreationFlags & CREATE_NEW_PROCESS_GROUP) != 0;
+    c->req.detach_tty = (dwCreationFlags & DETACHED_PROCESS) != 0;
     spawn_priority(dwCreationFlags, &c->req);
     /* A process in a job has its children in it, unless it may break
      * away (process/job.h). */

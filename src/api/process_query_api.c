@@ -139,11 +139,38 @@ API_FN(PROCESS, DWORD, GetModuleFileNameA,
 }
 
 /*
+ * The NT device form of a program's path, as PROCESS_NAME_NATIVE and
+ * GetProcessImageFileName give it on Windows
+ * ("\Device\HarddiskVolume3\Windows\notepad.exe").  Linux has one file
+ * tree, whatever its mounts: winipc names it volume 1, so the device form is
+ * "\Device\HarddiskVolume1" and the Linux path with '\' for '/'
+ * (/usr/bin/x: \Device\HarddiskVolume1\usr\bin\x).  In place: path has
+ * room for cap bytes and holds *len of them.
+ */
+#define QUERY_NT_VOLUME "\\Device\\HarddiskVolume1"
+
+static DWORD query_native_form(char *path, size_t cap, size_t *len)
+{
+    size_t pre = sizeof QUERY_NT_VOLUME - 1;
+
+    if (*len + pre >= cap)
+        return ERROR_INSUFFICIENT_BUFFER;
+    memmove(path + pre, path, *len + 1);
+    memcpy(path, QUERY_NT_VOLUME, pre);
+    *len += pre;
+    for (char *c = path + pre; *c; c++)
+        if (*c == '/')
+            *c = '\\';
+    return 0;
+}
+
+/*
  * QueryFullProcessImageNameA: *lpdwSize is the buffer's size in
  * characters; on success the path's length.  A buffer too small leaves
- * buffer and size alone (ERROR_INSUFFICIENT_BUFFER); no buffer is
- * ERROR_INVALID_PARAMETER (Wine's test_QueryFullProcessImageNameA, which
- * Windows passes).  PROCESS_NAME_NATIVE gives the same Linux path.
+ * buffer and size alone (ERROR_INSUFFICIENT_BUFFER), even without a
+ * buffer; no buffer with a size large enough is ERROR_INVALID_PARAMETER
+ * (Wine's test_QueryFullProcessImageNameA, which Windows passes).
+ * PROCESS_NAME_NATIVE gives the device form (query_native_form).
  */
 API_FN(PROCESS, BOOL, QueryFullProcessImageNameA,
        (HANDLE hProcess, DWORD dwFlags, LPSTR lpExeName, PDWORD lpdwSize),
@@ -154,14 +181,19 @@ API_FN(PROCESS, BOOL, QueryFullProcessImageNameA,
     size_t len = 0;
     DWORD err;
 
-    if ((dwFlags & ~PROCESS_NAME_NATIVE) || !lpExeName || !lpdwSize)
+    if ((dwFlags & ~PROCESS_NAME_NATIVE) || !lpdwSize)
         return api_fail(ERROR_INVALID_PARAMETER);
     if ((err = query_ref(hProcess, &obj)) != 0)
         return api_fail(err);
     err = wipc_process_image(obj, path, sizeof path, &len);
     wipc_object_release(obj);
+    if (!err && (dwFlags & PROCESS_NAME_NATIVE))
+        err = query_native_form(path, sizeof path, &len);
+    /* Too small comes first, a missing buffer after (Wine 8 answers so). */
     if (!err && len >= *lpdwSize)
         err = ERROR_INSUFFICIENT_BUFFER;
+    else if (!err && !lpExeName)
+        err = ERROR_INVALID_PARAMETER;
     if (err)
         return api_fail(err);
     memcpy(lpExeName, path, len + 1);
@@ -170,8 +202,7 @@ API_FN(PROCESS, BOOL, QueryFullProcessImageNameA,
 }
 
 /* The length copied, or 0 (ERROR_INSUFFICIENT_BUFFER when it does not fit
- * with its NUL).  Windows gives the device form (\Device\...); Linux has
- * only the one path. */
+ * with its NUL).  The device form, as on Windows (query_native_form). */
 API_FN(PROCESS, DWORD, GetProcessImageFileNameA,
        (HANDLE hProcess, LPSTR lpImageFileName, DWORD nSize),
        (hProcess, lpImageFileName, nSize))
@@ -187,6 +218,8 @@ API_FN(PROCESS, DWORD, GetProcessImageFileNameA,
     }
     err = wipc_process_image(obj, path, sizeof path, &len);
     wipc_object_release(obj);
+    if (!err)
+        err = query_native_form(path, sizeof path, &len);
     if (!err && (!lpImageFileName || len >= nSize))
         err = ERROR_INSUFFICIENT_BUFFER;
     if (err) {

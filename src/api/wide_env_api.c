@@ -119,35 +119,90 @@ API_FN(ENV, BOOL, FreeEnvironmentStringsW, (LPWCH penv), (penv))
 }
 
 /*
- * The W rule differs from ExpandEnvironmentStringsA's: the result (with
- * its NUL) is stored when nSize units hold it, and the return value is
- * its length with the NUL either way (the size needed when it did not
- * fit; the buffer is then left alone and the last error is
- * ERROR_INSUFFICIENT_BUFFER, as Wine 8 answers).
+ * ExpandEnvironmentStringsW into nSize units of dst: what Windows stores
+ * when the result does not fit (Wine's environ.c
+ * test_ExpandEnvironmentStringsW, which passes on Windows; Wine 8 stores
+ * the same, see the conformance scenario unicode_names).  The text of the
+ * source is copied unit by unit while one unit stays free; a variable's
+ * value goes in whole, with a NUL after it, if it fits with that NUL, and
+ * else only a NUL where it would have begun, and nothing more is stored.
+ * So a result that fits ends with its NUL, and one that does not may end
+ * without one.  w is the result (units), values where its values are (in
+ * the UTF-8 text out).
+ */
+static void expand_w_store(const char *out, const WCHAR *w, size_t units,
+                           const struct wipc_env_piece *values, size_t n,
+                           LPWSTR dst, DWORD nSize)
+{
+    size_t pos = 0, i = 0, byte = 0;
+
+    while (pos < units) {
+        if (i < n && values[i].off == byte) {
+            size_t len = wide_units(out + byte, values[i].len);
+            if (pos + len + 1 > nSize) {
+                if (pos < nSize)
+                    dst[pos] = 0;
+                return;
+            }
+            memcpy(dst + pos, w + pos, len * sizeof *w);
+            dst[pos + len] = 0;
+            pos += len;
+            byte += values[i++].len;
+        } else {
+            size_t end = i < n ? values[i].off : strlen(out);
+            size_t len = wide_units(out + byte, end - byte);
+            for (size_t k = 0; k < len; k++, pos++) {
+                if (pos + 1 >= nSize)
+                    return;
+                dst[pos] = w[pos];
+            }
+            byte = end;
+        }
+    }
+    if (pos < nSize)
+        dst[pos] = 0;
+}
+
+/*
+ * The return value is the result's length with its NUL whether it fits or
+ * not, and the last error is left alone either way (Wine's environ.c:453
+ * and :463, which pass on Windows; Wine 8 sets ERROR_INSUFFICIENT_BUFFER).
+ * What a buffer too small receives: expand_w_store.
  */
 API_FN(ENV, DWORD, ExpandEnvironmentStringsW,
        (LPCWSTR lpSrc, LPWSTR lpDst, DWORD nSize),
        (lpSrc, lpDst, nSize))
 {
+    struct wipc_env_piece *values = NULL;
+    size_t len, units, n = 0;
     char *src, *out;
-    size_t len;
+    WCHAR *w;
     DWORD err;
 
     if (!api_utf8(lpSrc, &src))
         return 0;
-    err = wipc_env_expand(src, &out, &len);
+    err = wipc_env_expand_values(src, &out, &len, &values, &n);
     free(src);
     if (err) {
         SetLastError(err);
         return 0;
     }
-    len = wide_units(out, len);
-    if (lpDst && nSize > len)
-        wide_copy(out, lpDst, nSize);
-    else
-        SetLastError(ERROR_INSUFFICIENT_BUFFER);
+    units = wide_units(out, len);
+    if (lpDst && nSize > 0) {
+        w = malloc((units + 1) * sizeof *w);
+        if (!w) {
+            free(values);
+            free(out);
+            SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+            return 0;
+        }
+        wide_copy(out, w, units + 1);
+        expand_w_store(out, w, units, values, n, lpDst, nSize);
+        free(w);
+    }
+    free(values);
     free(out);
-    return (DWORD)len + 1;
+    return (DWORD)units + 1;
 }
 
 API_FN(FILE, DWORD, GetCurrentDirectoryW,
@@ -283,13 +338,18 @@ API_FN(PROCESS, BOOL, QueryFullProcessImageNameW,
     DWORD size = sizeof path;
     size_t len;
 
-    if (!lpExeName || !lpdwSize)
+    if (!lpdwSize)
         return QueryFullProcessImageNameA(hProcess, dwFlags, NULL, NULL);
     if (!QueryFullProcessImageNameA(hProcess, dwFlags, path, &size))
         return FALSE;
     len = wide_units(path, size);
+    /* Without a buffer, a size too small is still that (Wine's
+     * process.c:2056, which passes on Windows); one large enough would be
+     * written to, where Windows crashes: refused, as by the A function. */
     if (len >= *lpdwSize)
         return api_fail(ERROR_INSUFFICIENT_BUFFER);
+    if (!lpExeName)
+        return api_fail(ERROR_INVALID_PARAMETER);
     wide_copy(path, lpExeName, *lpdwSize);
     *lpdwSize = (DWORD)len;
     return TRUE;

@@ -98,6 +98,14 @@ DWORD wipc_plat_fd_info(int fd, enum wipc_fd_kind *kind, int *readable,
  */
 DWORD wipc_plat_open(const char *path, int flags, unsigned mode, int *out);
 
+/*
+ * The process's console: its controlling terminal (/dev/tty), opened with
+ * flags (O_RDONLY, O_WRONLY or O_RDWR; never made a controlling terminal,
+ * close-on-exec).  ERROR_INVALID_HANDLE when the process has none, as
+ * Windows answers for CONIN$ in a process without a console.
+ */
+DWORD wipc_plat_open_tty(int flags, int *out);
+
 /* 1 if fd is a directory. */
 int wipc_plat_is_dir(int fd);
 
@@ -220,6 +228,10 @@ struct wipc_spawn_req {
     /* Not 0: the child joins that process group instead (a job's, when
      * it leaves an inner job that lets it break away: process/job.h). */
     DWORD join_pgroup;
+    /* DETACHED_PROCESS: the child gives up the controlling terminal it
+     * would inherit (TIOCNOTTY before execve: it keeps its process group
+     * and session), so it has no console (wipc_plat_open_tty). */
+    int detach_tty;
     /*
      * The child's nice value (priority classes), set before execve when
      * set_nice.  A value below the parent's needs privilege (CAP_SYS_NICE,

@@ -192,6 +192,23 @@ DWORD wipc_plat_open(const char *path, int flags, unsigned mode, int *out)
     return 0;
 }
 
+DWORD wipc_plat_open_tty(int flags, int *out)
+{
+    int fd;
+    do {
+        fd = open("/dev/tty", flags | O_NOCTTY | O_CLOEXEC);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) {
+        /* ENXIO: no controlling terminal; ENOENT, ENODEV: no /dev/tty
+         * (a bare container).  Either way there is no console. */
+        if (errno == ENXIO || errno == ENOENT || errno == ENODEV)
+            return ERROR_INVALID_HANDLE;
+        return wipc_plat_error(errno);
+    }
+    *out = fd;
+    return 0;
+}
+
 int wipc_plat_is_dir(int fd)
 {
     struct stat st;

@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -325,6 +326,21 @@ static char *const *spawn_child_wait(const struct wipc_spawn_req *req,
 }
 
 /*
+ * In the child: give up the controlling terminal, if there is one.  The
+ * child of fork never leads its session, so TIOCNOTTY only detaches this
+ * process (no SIGHUP to anyone): /dev/tty then fails in it and in what it
+ * starts.  Failures leave the terminal: nothing is lost but the detach.
+ */
+static void spawn_child_drop_tty(void)
+{
+    int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (fd >= 0) {
+        ioctl(fd, TIOCNOTTY);
+        close(fd);
+    }
+}
+
+/*
  * In the child: the nice value nice, or as near as this process may go
  * (plain system calls, no locks).  Raising the value is always allowed;
  * lowering it below the current one needs CAP_SYS_NICE or RLIMIT_NICE
@@ -393,6 +409,8 @@ static void spawn_child(const struct wipc_spawn_req *req, const int *std_fds,
     if (!req->new_pgroup && req->join_pgroup &&
         setpgid(0, (pid_t)req->join_pgroup) < 0)
         goto fail;
+    if (req->detach_tty)
+        spawn_child_drop_tty();
     if (req->set_nice)
         spawn_child_nice(req->nice, req->set_nice == 2);
     memset(&dfl, 0, sizeof dfl);

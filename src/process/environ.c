@@ -29,10 +29,12 @@ static struct {
     size_t count, cap;
 } store = {WIPC_MUTEX_INIT, 0, NULL, 0, 0};
 
-/* A growing string for wipc_env_expand. */
+/* A growing string for wipc_env_expand, and where its values are. */
 struct env_buf {
     char *p;
     size_t len, cap;
+    struct wipc_env_piece *values; /* NULL: not asked for */
+    size_t nvalues, values_cap;
 };
 
 /*
@@ -323,8 +325,28 @@ static DWORD env_buf_append(struct env_buf *b, const char *s, size_t n)
     return 0;
 }
 
-/* Expands src into b.  Lock held, store loaded. */
-static DWORD env_expand_locked(const char *src, struct env_buf *b)
+/* Notes that b's last n bytes are a variable's value, if asked to. */
+static DWORD env_buf_value(struct env_buf *b, size_t n, int want)
+{
+    if (!want)
+        return 0;
+    if (b->nvalues == b->values_cap) {
+        size_t ncap = b->values_cap ? b->values_cap * 2 : 8;
+        struct wipc_env_piece *nv = realloc(b->values, ncap * sizeof *nv);
+        if (!nv)
+            return ERROR_NOT_ENOUGH_MEMORY;
+        b->values = nv;
+        b->values_cap = ncap;
+    }
+    b->values[b->nvalues].off = b->len - n;
+    b->values[b->nvalues].len = n;
+    b->nvalues++;
+    return 0;
+}
+
+/* Expands src into b (and the values' places, if want).  Lock held, store
+ * loaded. */
+static DWORD env_expand_locked(const char *src, struct env_buf *b, int want)
 {
     const char *p = src;
     DWORD err = env_buf_append(b, "", 0); /* b->p is a string even if empty */
@@ -348,6 +370,8 @@ static DWORD env_expand_locked(const char *src, struct env_buf *b)
         if (i < store.count) {
             const char *value = store.vars[i].str + store.vars[i].name_len + 1;
             err = env_buf_append(b, value, strlen(value));
+            if (!err)
+                err = env_buf_value(b, strlen(value), want);
         } else {
             err = env_buf_append(b, p, (size_t)(close - p + 1));
         }
@@ -356,22 +380,33 @@ static DWORD env_expand_locked(const char *src, struct env_buf *b)
     return err;
 }
 
-DWORD wipc_env_expand(const char *src, char **out, size_t *len)
+DWORD wipc_env_expand_values(const char *src, char **out, size_t *len,
+                             struct wipc_env_piece **values, size_t *nvalues)
 {
-    struct env_buf b = {NULL, 0, 0};
+    struct env_buf b = {NULL, 0, 0, NULL, 0, 0};
     DWORD err;
 
     *out = NULL;
     wipc_mutex_lock(&store.lock);
     err = env_load_locked();
     if (!err)
-        err = env_expand_locked(src ? src : "", &b);
+        err = env_expand_locked(src ? src : "", &b, values != NULL);
     wipc_mutex_unlock(&store.lock);
     if (err) {
         free(b.p);
+        free(b.values);
         return err;
     }
     *out = b.p;
     *len = b.len;
+    if (values) {
+        *values = b.values;
+        *nvalues = b.nvalues;
+    }
     return 0;
+}
+
+DWORD wipc_env_expand(const char *src, char **out, size_t *len)
+{
+    return wipc_env_expand_values(src, out, len, NULL, NULL);
 }

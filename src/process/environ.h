@@ -73,4 +73,18 @@ void wipc_env_snapshot_free(char **envp);
  */
 DWORD wipc_env_expand(const char *src, char **out, size_t *len);
 
+/* A variable's value in an expansion: bytes [off, off + len) of *out. */
+struct wipc_env_piece {
+    size_t off, len;
+};
+
+/*
+ * wipc_env_expand, and where in *out each variable's value was put: a
+ * malloc'ed array in *values (free it with free(); NULL when there is
+ * none), *nvalues entries, in order.  What lies between them is the text of
+ * src.  On failure nothing is returned.
+ */
+DWORD wipc_env_expand_values(const char *src, char **out, size_t *len,
+                             struct wipc_env_piece **values, size_t *nvalues);
+
 #endif /* WIPC_ENVIRON_H */

@@ -116,6 +116,41 @@ int main(void)
                CloseHandle(ev));
     CloseHandle(other);
 
+    /* Within one process the duplicate takes the source's own value, with
+     * the inherit flag asked for; a source protected from closing is not
+     * closed, so the duplicate gets another value (Wine's process.c
+     * test_DuplicateHandle, which passes on Windows). */
+    SECTION("DUPLICATE_CLOSE_SOURCE values");
+    ev = CreateEventA(NULL, TRUE, FALSE, NULL);
+    CHECK_BOOL("DuplicateHandle(CLOSE_SOURCE, not inheritable)",
+               DuplicateHandle(self, ev, self, &dup, 0, FALSE,
+                               DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE));
+    CHECK_TRUE("  the source's value", dup == ev);
+    flags = 77;
+    GetHandleInformation(dup, &flags);
+    SHOW_UINT("  flags", flags);
+    CHECK_BOOL("DuplicateHandle(CLOSE_SOURCE, inheritable)",
+               DuplicateHandle(self, ev, self, &dup, 0, TRUE,
+                               DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE));
+    CHECK_TRUE("  the source's value", dup == ev);
+    flags = 77;
+    GetHandleInformation(dup, &flags);
+    SHOW_UINT("  flags", flags);
+    CHECK_BOOL("SetHandleInformation(PROTECT_FROM_CLOSE)",
+               SetHandleInformation(ev, HANDLE_FLAG_PROTECT_FROM_CLOSE,
+                                    HANDLE_FLAG_PROTECT_FROM_CLOSE));
+    CHECK_BOOL("DuplicateHandle(CLOSE_SOURCE, a protected source)",
+               DuplicateHandle(self, ev, self, &dup, 0, TRUE,
+                               DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE));
+    CHECK_TRUE("  another value", dup != ev);
+    flags = 77;
+    GetHandleInformation(dup, &flags);
+    SHOW_UINT("  flags", flags);
+    CHECK_BOOL("  the source is still open: SetHandleInformation(0)",
+               SetHandleInformation(ev, HANDLE_FLAG_PROTECT_FROM_CLOSE, 0));
+    CHECK_BOOL("CloseHandle(source)", CloseHandle(ev));
+    CHECK_BOOL("CloseHandle(duplicate)", CloseHandle(dup));
+
     SECTION("errors");
     ev = CreateEventA(NULL, TRUE, FALSE, NULL);
     CHECK_BOOL("DuplicateHandle(NULL source handle)",

@@ -128,7 +128,10 @@ int main(void)
     CHECK_DWORD("ExpandEnvironmentStringsW, fits", ExpandEnvironmentStringsW(L"<%CONF_\x00dc%>", buf, 64));
     printf("expanded right: %d\n", lstrcmpW(buf, L"<wert \x2713>") == 0);
     CHECK_DWORD("ExpandEnvironmentStringsW, 9 units", ExpandEnvironmentStringsW(L"<%CONF_\x00dc%>", buf, 9));
+    lstrcpyW(buf, L"0123456789");
     CHECK_DWORD("ExpandEnvironmentStringsW, 8 units", ExpandEnvironmentStringsW(L"<%CONF_\x00dc%>", buf, 8));
+    /* Windows stores what fits: the text, the value with its NUL. */
+    printf("8 units hold \"<\" and the value: %d\n", lstrcmpW(buf, L"<wert \x2713") == 0);
     CHECK_DWORD("ExpandEnvironmentStringsW, size only", ExpandEnvironmentStringsW(L"<%CONF_\x00dc%>", NULL, 0));
     CHECK_BOOL("SetEnvironmentVariableW, delete", SetEnvironmentVariableW(L"CONF_\x00dc", NULL));
     CHECK_DWORD("GetEnvironmentVariableW, deleted", GetEnvironmentVariableW(L"CONF_\x00dc", buf, 64));
