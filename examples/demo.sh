@@ -561,8 +561,8 @@ expect_order "$tmp/duppc" "[Child Process] waiting for my parent (handle" \
     "[Child Process] WaitForSingleObject returned WAIT_OBJECT_0"
 # The handle value the child was given is the one the parent duplicated.
 given=$(sed -n 's/.*real handle \([0-9]*\);.*/\1/p' "$tmp/duppc")
-grep -F -q "waiting for my parent (handle $given)" "$tmp/duppc" ||
-    fail "the child should use the parent's handle value ($given)"
+grep -F -q "waiting for my parent (handle $given, inheritable: yes)" "$tmp/duppc" ||
+    fail "the child should hold the parent's handle value ($given), inheritable"
 done_example
 
 example "windows/anonymous_pipe_parent + anonymous_pipe_child" \
@@ -797,6 +797,8 @@ expect_order "$tmp/msinh" "[Parent] closed my mailslot handle" \
 given=$(sed -n 's/.*inheritable handle \([0-9]*\)$/\1/p' "$tmp/msinh")
 grep -F -q "[Child] handle $given:" "$tmp/msinh" ||
     fail "the child should use the parent's handle value ($given)"
+grep -F -q "[Child] I hold handle $given (inheritable: yes)" "$tmp/msinh" ||
+    fail "the child should hold the parent's value ($given), inheritable"
 done_example
 
 example "windows/sync_event_threads" \

@@ -13,7 +13,7 @@
 int _tmain(int argc, LPTSTR argv[])
 {
     HANDLE hParent;
-    DWORD result;
+    DWORD result, flags;
 
     if (argc < 2) {
         _tprintf(_T("usage: %s PARENT_HANDLE\n"), argv[0]);
@@ -23,8 +23,17 @@ int _tmain(int argc, LPTSTR argv[])
      * keeps 64-bit compilers from warning about the integer's size. */
     hParent = (HANDLE)(UINT_PTR)_ttoi(argv[1]);
 
-    _tprintf(_T("[Child Process] waiting for my parent (handle %u)\n"),
-             (unsigned)(UINT_PTR)hParent);
+    /* What this process really holds at that value: the inherited handle
+     * keeps the parent's value and its inherit flag. */
+    if (!GetHandleInformation(hParent, &flags)) {
+        _tprintf(_T("[Child Process] no handle %u (error %lu)\n"),
+                 (unsigned)(UINT_PTR)hParent, (unsigned long)GetLastError());
+        return 1;
+    }
+    _tprintf(_T("[Child Process] waiting for my parent (handle %u, "
+                "inheritable: %s)\n"),
+             (unsigned)(UINT_PTR)hParent,
+             (flags & HANDLE_FLAG_INHERIT) ? _T("yes") : _T("no"));
     result = WaitForSingleObject(hParent, INFINITE);
     if (result == WAIT_FAILED) {
         _tprintf(_T("[Child Process] WAIT_FAILED returned! (error %lu)\n"),

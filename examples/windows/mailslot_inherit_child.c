@@ -18,7 +18,7 @@ int _tmain(int argc, LPTSTR argv[])
 {
     HANDLE hMailSlot;
     TCHAR messageBox[50];
-    DWORD bytesRead, nextSize, count;
+    DWORD bytesRead, nextSize, count, flags;
 
     if (argc < 2) {
         _tprintf(_T("usage: %s MAILSLOT_HANDLE\n"), argv[0]);
@@ -28,6 +28,16 @@ int _tmain(int argc, LPTSTR argv[])
      * the integer's size. */
     hMailSlot = (HANDLE)(UINT_PTR)_ttoi(argv[1]);
 
+    /* What this process really holds at that value: an inherited handle
+     * keeps the parent's value and its inherit flag. */
+    if (!GetHandleInformation(hMailSlot, &flags)) {
+        _tprintf(_T("[Child] no handle %u (error %lu)\n"),
+                 (unsigned)(UINT_PTR)hMailSlot, (unsigned long)GetLastError());
+        return 1;
+    }
+    _tprintf(_T("[Child] I hold handle %u (inheritable: %s)\n"),
+             (unsigned)(UINT_PTR)hMailSlot,
+             (flags & HANDLE_FLAG_INHERIT) ? _T("yes") : _T("no"));
     Sleep(500); /* the parent closes its handle meanwhile */
     for (;;) {
         if (!GetMailslotInfo(hMailSlot, NULL, &nextSize, &count, NULL)) {
