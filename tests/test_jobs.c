@@ -840,6 +840,32 @@ static void test_completion_port_backlog(void)
     CloseHandle(port);
 }
 
+/* IsProcessInJob's answer (checked to succeed). */
+static BOOL in_job(HANDLE process, HANDLE job)
+{
+    BOOL in = 2;
+    CHECK_OK(IsProcessInJob(process, job, &in));
+    return in;
+}
+
+/* A member with one child (started with flags), assigned to outer, then to
+ * inner, which that nests in outer; *kid a handle to its child. */
+static void member_nested(struct member *m, HANDLE outer, HANDLE inner,
+                          DWORD flags, HANDLE *kid)
+{
+    member_start(m, 1, flags);
+    CHECK_OK(AssignProcessToJobObject(outer, m->pi.hProcess));
+    CHECK_OK(AssignProcessToJobObject(inner, m->pi.hProcess));
+    member_run(m);
+    CHECK_EQ(m->err, 0);
+    CHECK_EQ(m->n_kids, 1);
+    *kid = m->n_kids < 1 ? NULL
+                         : OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION |
+                                           SYNCHRONIZE | PROCESS_TERMINATE,
+                                       FALSE, m->kids[0]);
+    CHECK(*kid != NULL);
+}
+
 /* Windows 8 and later (AssignProcessToJobObject): a process in a job
  * assigned to a second job that has never had a process nests the second
  * in the first.  The process is in both, counted in both, its children
@@ -852,29 +878,16 @@ static void test_nested(void)
     HANDLE inner = CreateJobObjectA(NULL, NULL);
     HANDLE other = CreateJobObjectA(NULL, NULL), kid = NULL;
     struct member m, o;
-    BOOL in = FALSE;
     DWORD code = 0;
 
-    member_start(&m, 1, 0);
-    CHECK_OK(AssignProcessToJobObject(outer, m.pi.hProcess));
-    CHECK_OK(AssignProcessToJobObject(inner, m.pi.hProcess));
-    member_run(&m);
-    CHECK_EQ(m.n_kids, 1);
-    kid = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE, FALSE,
-                      m.kids[0]);
-    CHECK(kid != NULL);
-    CHECK_OK(IsProcessInJob(m.pi.hProcess, outer, &in));
-    CHECK_EQ(in, TRUE);
-    in = FALSE;
-    CHECK_OK(IsProcessInJob(kid, inner, &in));
-    CHECK_EQ(in, TRUE);
-    in = FALSE;
-    CHECK_OK(IsProcessInJob(kid, outer, &in));
-    CHECK_EQ(in, TRUE);
+    member_nested(&m, outer, inner, 0, &kid);
+    CHECK_EQ(in_job(m.pi.hProcess, outer), TRUE);
+    CHECK_EQ(in_job(kid, inner), TRUE);
+    CHECK_EQ(in_job(kid, outer), TRUE);
     CHECK_EQ(accounting(outer).ActiveProcesses, 2);
     CHECK_EQ(accounting(outer).TotalProcesses, 2);
     CHECK_EQ(accounting(inner).ActiveProcesses, 2);
-    CHECK_EQ(accounting(inner).TotalProcesses, 1 + 1);
+    CHECK_EQ(accounting(inner).TotalProcesses, 2);
     /* Another job with a process of its own: neither empty nor in the
      * chain. */
     member_start(&o, 0, 0);
@@ -904,14 +917,12 @@ static void test_nested(void)
     outer = CreateJobObjectA(NULL, NULL);
     inner = CreateJobObjectA(NULL, NULL);
     set_limits(outer, JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE, 0);
-    member_start(&m, 1, 0);
-    CHECK_OK(AssignProcessToJobObject(outer, m.pi.hProcess));
-    CHECK_OK(AssignProcessToJobObject(inner, m.pi.hProcess));
-    member_run(&m);
-    CHECK_EQ(m.n_kids, 1);
+    member_nested(&m, outer, inner, 0, &kid);
     CloseHandle(outer);
     CHECK_EQ(WaitForSingleObject(m.pi.hProcess, 30000), WAIT_OBJECT_0);
-    CHECK(m.n_kids < 1 || gone(m.kids[0]));
+    CHECK_EQ(kid ? WaitForSingleObject(kid, 30000) : WAIT_FAILED,
+             WAIT_OBJECT_0);
+    CloseHandle(kid);
     member_end(&m);
     CloseHandle(inner);
 
@@ -920,21 +931,9 @@ static void test_nested(void)
     outer = CreateJobObjectA(NULL, NULL);
     inner = CreateJobObjectA(NULL, NULL);
     set_limits(inner, JOB_OBJECT_LIMIT_BREAKAWAY_OK, 0);
-    member_start(&m, 1, CREATE_BREAKAWAY_FROM_JOB);
-    CHECK_OK(AssignProcessToJobObject(outer, m.pi.hProcess));
-    CHECK_OK(AssignProcessToJobObject(inner, m.pi.hProcess));
-    member_run(&m);
-    CHECK_EQ(m.err, 0);
-    CHECK_EQ(m.n_kids, 1);
-    kid = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION | PROCESS_TERMINATE,
-                      FALSE, m.kids[0]);
-    CHECK(kid != NULL);
-    in = TRUE;
-    CHECK_OK(IsProcessInJob(kid, inner, &in));
-    CHECK_EQ(in, FALSE);
-    in = FALSE;
-    CHECK_OK(IsProcessInJob(kid, outer, &in));
-    CHECK_EQ(in, TRUE);
+    member_nested(&m, outer, inner, CREATE_BREAKAWAY_FROM_JOB, &kid);
+    CHECK_EQ(in_job(kid, inner), FALSE);
+    CHECK_EQ(in_job(kid, outer), TRUE);
     CHECK_EQ(accounting(inner).TotalProcesses, 1);
     CHECK_EQ(accounting(outer).TotalProcesses, 2);
     TerminateJobObject(outer, 0);

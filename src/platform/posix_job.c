@@ -25,39 +25,14 @@
 #define JOB_STATE_FD 4
 #define JOB_SIG_FD 5
 
-/* The state letter and the start time (field 22) of process pid, from
- * /proc/PID/stat (async-signal-safe: the keeper uses it).  0, or -1. */
+/* The state letter and the start time of process pid (async-signal-safe:
+ * the keeper uses it).  0, or -1. */
 static int job_stat(unsigned pid, char *state, uint64_t *start)
 {
-    char path[32] = "/proc/", buf[1024], *p;
-    size_t len = 6;
-    ssize_t n;
-    int fd, field;
-
-    if (wipc_posix_put_dec(path, sizeof path, &len, pid) != 0 ||
-        len + 6 > sizeof path)
+    unsigned long long s;
+    if (wipc_posix_stat_state(pid, state, &s) != 0)
         return -1;
-    memcpy(path + len, "/stat", 6);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0)
-        return -1;
-    buf[n] = '\0';
-    p = strrchr(buf, ')');
-    if (!p || p[1] != ' ' || !p[2])
-        return -1;
-    *state = p[2];
-    /* Field 3 is the state; 19 more blanks to field 22. */
-    for (p += 2, field = 3; *p && field < 22; p++)
-        if (*p == ' ')
-            field++;
-    if (field != 22 || *p < '0' || *p > '9')
-        return -1;
-    for (*start = 0; *p >= '0' && *p <= '9'; p++)
-        *start = *start * 10 + (uint64_t)(*p - '0');
+    *start = s;
     return 0;
 }
 

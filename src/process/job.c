@@ -240,18 +240,23 @@ static DWORD job_wrap(const struct wipc_job_link *link,
     return 0;
 }
 
+/* The job object of link (which it takes over), unless err. */
+static DWORD job_from_link(DWORD err, struct wipc_job_link *link,
+                           struct wipc_object **out)
+{
+    if (err)
+        return err;
+    err = job_wrap(link, out);
+    if (err)
+        wipc_plat_job_unlink(link);
+    return err;
+}
+
 /* A new job: a keeper of its own. */
 static DWORD job_make(struct wipc_object **out)
 {
     struct wipc_job_link link;
-    DWORD err = wipc_plat_job_keeper(&link);
-
-    if (err)
-        return err;
-    err = job_wrap(&link, out);
-    if (err)
-        wipc_plat_job_unlink(&link);
-    return err;
+    return job_from_link(wipc_plat_job_keeper(&link), &link, out);
 }
 
 DWORD wipc_job_create(const char *name, struct wipc_object **out,
@@ -277,12 +282,7 @@ DWORD wipc_job_adopt(int fd, const char *keeper, struct wipc_object **out)
     struct wipc_job_link link;
     DWORD err = wipc_plat_job_attach((DWORD)strtoul(keeper, NULL, 10), fd,
                                      &link);
-    if (err)
-        return err;
-    err = job_wrap(&link, out);
-    if (err)
-        wipc_plat_job_unlink(&link);
-    return err;
+    return job_from_link(err, &link, out);
 }
 
 /* ---- Jobs and their nesting -------------------------------------------------- */
@@ -329,6 +329,17 @@ static void job_ids_add(DWORD *ids, size_t cap, size_t *n, DWORD pid)
     (*n)++;
 }
 
+/* The state of the i-th job nested in the job of sh, mapped, or NULL. */
+static struct wipc_job_shared *job_child(struct wipc_job_shared *sh, int i)
+{
+    struct wipc_job_shared *c;
+    DWORD k = atomic_load(&sh->children[i].pid);
+    if (!k || wipc_plat_job_state(k, atomic_load(&sh->children[i].start),
+                                  &c) != 0)
+        return NULL;
+    return c;
+}
+
 /* The processes of the job whose state is sh that have not ended, those of
  * its nested jobs first (Windows lists them so): up to cap ids. */
 static void job_collect(struct wipc_job_shared *sh, DWORD *ids, size_t cap,
@@ -338,10 +349,8 @@ static void job_collect(struct wipc_job_shared *sh, DWORD *ids, size_t cap,
     size_t m = 0, i;
 
     for (i = 0; i < WIPC_JOB_CHILDREN_MAX && depth < JOB_DEPTH_MAX; i++) {
-        struct wipc_job_shared *c;
-        DWORD k = atomic_load(&sh->children[i].pid);
-        if (k && wipc_plat_job_state(k, atomic_load(&sh->children[i].start),
-                                     &c) == 0) {
+        struct wipc_job_shared *c = job_child(sh, (int)i);
+        if (c) {
             job_collect(c, ids, cap, n, depth + 1);
             wipc_plat_job_unmap(c);
         }
@@ -385,10 +394,8 @@ static int job_tree_has_group(struct wipc_job_shared *sh, DWORD pgid,
 
     for (int i = 0; !found && i < WIPC_JOB_CHILDREN_MAX && depth < JOB_DEPTH_MAX;
          i++) {
-        struct wipc_job_shared *c;
-        DWORD k = atomic_load(&sh->children[i].pid);
-        if (k && wipc_plat_job_state(k, atomic_load(&sh->children[i].start),
-                                     &c) == 0) {
+        struct wipc_job_shared *c = job_child(sh, i);
+        if (c) {
             found = job_tree_has_group(c, pgid, depth + 1);
             wipc_plat_job_unmap(c);
         }
@@ -463,6 +470,45 @@ static void job_local_post_new(DWORD keeper, DWORD pid,
     wipc_mutex_unlock(&local.lock);
 }
 
+/* Calls fn for the job of sh and each job it is nested in, up the chain,
+ * until fn returns nonzero: that value, or 0 at the top. */
+static int job_walk_up(struct wipc_job_shared *sh,
+                       int (*fn)(struct wipc_job_shared *cur, void *arg),
+                       void *arg)
+{
+    struct wipc_job_shared *cur = sh, *next;
+    int depth = 0, r = 0;
+
+    while (cur && depth++ < JOB_DEPTH_MAX && (r = fn(cur, arg)) == 0) {
+        next = job_parent(cur);
+        if (cur != sh)
+            wipc_plat_job_unmap(cur);
+        cur = next;
+    }
+    if (cur && cur != sh)
+        wipc_plat_job_unmap(cur);
+    return r;
+}
+
+struct job_joined {
+    struct wipc_job_shared *stop; /* NULL: to the top */
+    DWORD pid;
+    struct wipc_object *proc; /* NULL: count; else announce */
+    int delta;
+};
+
+static int job_joined_one(struct wipc_job_shared *cur, void *arg)
+{
+    struct job_joined *a = arg;
+    if (a->stop && job_same(cur, a->stop))
+        return 1;
+    if (a->proc)
+        job_local_post_new(atomic_load(&cur->keeper), a->pid, a->proc);
+    else
+        atomic_fetch_add(&cur->total, (uint32_t)a->delta);
+    return 0;
+}
+
 /* pid joined the job of sh: counted (proc NULL) or announced to this
  * process's ports (proc: no job lock held) there and in every job up the
  * chain until stop (NULL: to the top). */
@@ -470,43 +516,20 @@ static void job_count_up(struct wipc_job_shared *sh,
                          struct wipc_job_shared *stop, DWORD pid,
                          struct wipc_object *proc)
 {
-    struct wipc_job_shared *cur = sh, *next;
-    int depth = 0;
+    struct job_joined a = {stop, pid, proc, 1};
+    job_walk_up(sh, job_joined_one, &a);
+}
 
-    while (cur && !(stop && job_same(cur, stop)) && depth++ < JOB_DEPTH_MAX) {
-        if (proc)
-            job_local_post_new(atomic_load(&cur->keeper), pid, proc);
-        else
-            atomic_fetch_add(&cur->total, 1);
-        next = job_parent(cur);
-        if (cur != sh)
-            wipc_plat_job_unmap(cur);
-        cur = next;
-    }
-    if (cur && cur != sh)
-        wipc_plat_job_unmap(cur);
+static int job_same_as(struct wipc_job_shared *cur, void *anc)
+{
+    return job_same(cur, anc);
 }
 
 /* 1 if the job of anc is the job of sh or one it is nested in. */
 static int job_is_ancestor(struct wipc_job_shared *sh,
                            struct wipc_job_shared *anc)
 {
-    struct wipc_job_shared *cur = sh, *next;
-    int depth = 0, found = 0;
-
-    while (cur && depth++ < JOB_DEPTH_MAX) {
-        if (job_same(cur, anc)) {
-            found = 1;
-            break;
-        }
-        next = job_parent(cur);
-        if (cur != sh)
-            wipc_plat_job_unmap(cur);
-        cur = next;
-    }
-    if (cur && cur != sh)
-        wipc_plat_job_unmap(cur);
-    return found;
+    return job_walk_up(sh, job_same_as, anc);
 }
 
 static int job_list_has(struct wipc_object **list, size_t n,
@@ -615,10 +638,8 @@ static void job_kill_tree(struct wipc_job_shared *sh, DWORD skip, DWORD code,
     size_t n = 0, i;
 
     for (i = 0; i < WIPC_JOB_CHILDREN_MAX && depth < JOB_DEPTH_MAX; i++) {
-        struct wipc_job_shared *c;
-        DWORD k = atomic_load(&sh->children[i].pid);
-        if (k && wipc_plat_job_state(k, atomic_load(&sh->children[i].start),
-                                     &c) == 0) {
+        struct wipc_job_shared *c = job_child(sh, (int)i);
+        if (c) {
             job_kill_tree(c, skip, code, depth + 1);
             wipc_plat_job_unmap(c);
         }
@@ -793,33 +814,42 @@ DWORD wipc_job_set_port(struct wipc_object *job, struct wipc_object *port,
 
 /* ---- CreateProcess inside a job -------------------------------------------- */
 
+struct job_keeps {
+    int breakaway;
+    DWORD keeper;
+    uint64_t start;
+};
+
+static int job_keeps_one(struct wipc_job_shared *cur, void *arg)
+{
+    struct job_keeps *k = arg;
+    DWORD f = atomic_load(&cur->limit_flags);
+    if ((f & JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK) ||
+        (k->breakaway && (f & JOB_OBJECT_LIMIT_BREAKAWAY_OK)))
+        return 0;
+    k->keeper = atomic_load(&cur->keeper);
+    k->start = atomic_load(&cur->start);
+    return 1;
+}
+
 /*
  * The child is born in the first job up the chain that keeps it: one
  * without SILENT_BREAKAWAY_OK, and without BREAKAWAY_OK if the child asks
  * to break away (Windows 8 and later; Wine's process.c test_BreakawayOk).
- * *sh mapped: that job, or NULL when none keeps it.
+ * *sh: inner itself, or that job mapped, or NULL when none keeps it.
  */
 static void job_spawn_target(struct wipc_job_shared *inner, int breakaway,
                              struct wipc_job_shared **sh)
 {
-    struct wipc_job_shared *cur = inner, *next;
-    int depth = 0;
+    struct job_keeps k = {breakaway, 0, 0};
 
-    while (cur && depth++ < JOB_DEPTH_MAX) {
-        DWORD f = atomic_load(&cur->limit_flags);
-        if (!(f & JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK) &&
-            !(breakaway && (f & JOB_OBJECT_LIMIT_BREAKAWAY_OK)))
-            break;
-        next = job_parent(cur);
-        if (cur != inner)
-            wipc_plat_job_unmap(cur);
-        cur = next;
-    }
-    if (depth > JOB_DEPTH_MAX && cur && cur != inner) {
-        wipc_plat_job_unmap(cur);
-        cur = NULL;
-    }
-    *sh = cur;
+    *sh = NULL;
+    if (!job_walk_up(inner, job_keeps_one, &k))
+        return;
+    if (k.keeper == atomic_load(&inner->keeper))
+        *sh = inner;
+    else if (wipc_plat_job_state(k.keeper, k.start, sh) != 0)
+        *sh = NULL;
 }
 
 DWORD wipc_job_spawn_check(int breakaway, int *new_group, DWORD *join_group,
@@ -884,29 +914,21 @@ static struct wipc_job_shared *job_spawn_job(DWORD join_group)
 
 void wipc_job_spawn_undo(DWORD join_group)
 {
-    struct wipc_job_shared *sh = job_spawn_job(join_group), *cur, *next;
-    int depth = 0;
+    struct wipc_job_shared *sh = job_spawn_job(join_group);
+    struct job_joined a = {NULL, 0, NULL, -1};
 
-    for (cur = sh; cur && depth++ < JOB_DEPTH_MAX; cur = next) {
-        atomic_fetch_sub(&cur->total, 1);
-        next = job_parent(cur);
-        wipc_plat_job_unmap(cur);
+    if (sh) {
+        job_walk_up(sh, job_joined_one, &a);
+        wipc_plat_job_unmap(sh);
     }
-    if (cur)
-        wipc_plat_job_unmap(cur);
 }
 
 void wipc_job_spawned(struct wipc_object *proc, DWORD join_group)
 {
-    struct wipc_job_shared *sh = job_spawn_job(join_group), *cur, *next;
-    DWORD pid = wipc_process_id(proc);
-    int depth = 0;
+    struct wipc_job_shared *sh = job_spawn_job(join_group);
 
-    for (cur = sh; cur && depth++ < JOB_DEPTH_MAX; cur = next) {
-        job_local_post_new(atomic_load(&cur->keeper), pid, proc);
-        next = job_parent(cur);
-        wipc_plat_job_unmap(cur);
+    if (sh) {
+        job_count_up(sh, NULL, wipc_process_id(proc), proc);
+        wipc_plat_job_unmap(sh);
     }
-    if (cur)
-        wipc_plat_job_unmap(cur);
 }
