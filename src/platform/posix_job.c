@@ -452,6 +452,19 @@ DWORD wipc_plat_getpgid(DWORD pid, DWORD *pgid)
     return 0;
 }
 
+/* SIGKILL to process pid if it is still in group pgid: checked once its
+ * pidfd holds the pid, so that a pid recycled since the group was listed
+ * is never killed. */
+static void job_kill_if_in(DWORD pid, DWORD pgid)
+{
+    int fd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
+    if (fd < 0)
+        return;
+    if (getpgid((pid_t)pid) == (pid_t)pgid)
+        syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0);
+    close(fd);
+}
+
 void wipc_plat_job_kill_members(DWORD pgid, DWORD skip,
                                 struct wipc_job_shared *sh)
 {
@@ -488,7 +501,7 @@ void wipc_plat_job_kill_members(DWORD pgid, DWORD skip,
                 cap_sent = cap_sent ? 2 * cap_sent : 64;
             }
             sent[n_sent++] = pids[i];
-            kill((pid_t)pids[i], SIGKILL);
+            job_kill_if_in(pids[i], pgid);
             fresh = 1;
         }
     }
