@@ -763,6 +763,18 @@ static void test_quota_writes(void)
     CHECK_FAILS(GetOverlappedResult(s, &w2, &n, FALSE), ERROR_BROKEN_PIPE);
     CHECK_EQ(n, 0);
     CloseHandle(s);
+
+    /* The same with a client that never used its end. */
+    s = quota_server(name, PIPE_TYPE_BYTE, 100, 200);
+    c = ov_client(name);
+    CloseHandle(w2.hEvent);
+    ov_init(&w2, TRUE);
+    CHECK_FAILS(ConnectNamedPipe(s, &w2), ERROR_PIPE_CONNECTED);
+    CHECK_FAILS(WriteFile(s, data, 150, &n, &w2), ERROR_IO_PENDING);
+    CloseHandle(c);
+    CHECK(signalled(w2.hEvent));
+    CHECK_FAILS(GetOverlappedResult(s, &w2, &n, FALSE), ERROR_BROKEN_PIPE);
+    CloseHandle(s);
     CloseHandle(w0.hEvent);
     CloseHandle(w1.hEvent);
     CloseHandle(w2.hEvent);
@@ -891,6 +903,69 @@ static void test_quota_cancels(void)
 {
     test_quota_cancel(PIPE_TYPE_BYTE);
     test_quota_cancel(PIPE_TYPE_MESSAGE);
+}
+
+struct quota_writer {
+    HANDLE h;
+    DWORD len, n, err;
+    BOOL ok;
+    _Atomic int tid;
+};
+
+static DWORD WINAPI quota_sync_write(LPVOID arg)
+{
+    static char data[300];
+    struct quota_writer *w = arg;
+    atomic_store(&w->tid, test_gettid());
+    w->n = 77;
+    w->ok = WriteFile(w->h, data, w->len, &w->n, NULL);
+    w->err = w->ok ? 0 : GetLastError();
+    return 0;
+}
+
+/* A synchronous write over the quota returns once the reader has taken
+ * enough, as on Windows ("will block until the data is read"); the reader
+ * closing ends it with ERROR_BROKEN_PIPE. */
+static void test_quota_sync_write(void)
+{
+    const char *name = pipe_name("qsync");
+    HANDLE s = quota_server(name, PIPE_TYPE_BYTE, 100, 100), c, t;
+    struct quota_writer w = {0};
+    /* It waits for room on the page's futex word. */
+    const long *in_futex = TEST_SYSCALLS(SYS_futex);
+
+    OVERLAPPED ov;
+
+    c = sync_client(name);
+    CHECK(c != INVALID_HANDLE_VALUE);
+    /* The server takes its client (and gives it the quota page): a client
+     * that writes before that is not held to the quota yet. */
+    ov_init(&ov, TRUE);
+    CHECK_FAILS(ConnectNamedPipe(s, &ov), ERROR_PIPE_CONNECTED);
+    CloseHandle(ov.hEvent);
+    w.h = c;
+    w.len = 150;
+    t = CreateThread(NULL, 0, quota_sync_write, &w, 0, NULL);
+    CHECK_EQ(test_wait_blocked(0, &w.tid, 10000, in_futex, -1, 0), 1);
+    CHECK_EQ(quota_read(s, 49), 49); /* 101 unread: still over */
+    CHECK_EQ(WaitForSingleObject(t, 50), WAIT_TIMEOUT);
+    CHECK_EQ(quota_read(s, 1), 1);
+    CHECK_EQ(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+    CHECK(w.ok);
+    CHECK_EQ(w.n, 150);
+    CloseHandle(t);
+    CHECK_EQ(quota_read(s, 200), 100);
+
+    w.len = 120;
+    atomic_store(&w.tid, 0);
+    t = CreateThread(NULL, 0, quota_sync_write, &w, 0, NULL);
+    CHECK_EQ(test_wait_blocked(0, &w.tid, 10000, in_futex, -1, 0), 1);
+    CloseHandle(s);
+    CHECK_EQ(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+    CHECK(!w.ok);
+    CHECK_EQ(w.err, ERROR_BROKEN_PIPE);
+    CloseHandle(t);
+    CloseHandle(c);
 }
 
 /* ---- CancelSynchronousIo --------------------------------------------------- */
@@ -1758,6 +1833,7 @@ int main(int argc, char **argv)
     RUN(test_quota_writes);
     RUN(test_quota_zero_and_nowait);
     RUN(test_quota_cancels);
+    RUN(test_quota_sync_write);
     RUN(test_cancel_synchronous_io);
     RUN(test_last_handle_frees_instance);
     RUN(test_transact_pending_write);

@@ -1046,6 +1046,9 @@ static void np_close_last(struct wipc_object *obj)
 static void np_destroy(struct wipc_object *obj)
 {
     struct wipc_npipe *p = np_of(obj);
+    /* A client that never used its connection takes the server's page
+     * now, to wake the server's writers waiting for room (below). */
+    np_q_take(p, 0);
     wipc_plat_close(p->conn);
     np_q_drop(p); /* after the close: the peer's writers see it gone */
     wipc_plat_close(p->lfd);
@@ -1647,6 +1650,69 @@ static DWORD np_read(struct wipc_object *obj, void *buf, DWORD len,
 
 /* ---- Writing ------------------------------------------------------------------ */
 
+/* PIPE_NOWAIT: how much of a write of len bytes goes, with the quota:
+ * all of it if it fits (the reader's waiting read counts as room), else
+ * nothing; in a byte pipe, what the waiting read takes at once (Wine's
+ * test_nowait, which passes on Windows).  wlock held. */
+static DWORD np_q_nowait_len(struct wipc_npipe *p, DWORD len, int msg)
+{
+    uint64_t unread, reading;
+    if (!np_q_on(p) || !atomic_load(&p->nowait) || len == 0)
+        return len;
+    unread = np_q_unread(p, p->qsent);
+    reading = __atomic_load_n(&p->qpage->dir[np_q_wdir(p)].reading,
+                              __ATOMIC_RELAXED);
+    if (unread + len <= (uint64_t)p->qsize + reading)
+        return len;
+    if (msg || reading <= unread)
+        return 0;
+    return reading - unread < len ? (DWORD)(reading - unread) : len;
+}
+
+/*
+ * A synchronous write whose bytes are out waits until no more than the
+ * quota of what it wrote, up to stream position end, is unread (the
+ * overlapped one's np_io_drain).  It sleeps on the page's futex word,
+ * looking every NP_Q_LOOK_MS whether the reader is still there, without
+ * wlock, so the end's other threads write meanwhile.  0 once it fits (or
+ * the quota is off), else the error the write fails with.
+ */
+static DWORD np_q_wait_room(struct wipc_npipe *p, uint64_t end)
+{
+    for (;;) {
+        uint32_t *word;
+        int closed = 0;
+
+        wipc_mutex_lock(&p->lock);
+        if (p->state == NP_DISCONNECTED ||
+            (!p->server && np_dropped(p))) {
+            p->state = NP_DISCONNECTED;
+            wipc_mutex_unlock(&p->lock);
+            return ERROR_PIPE_NOT_CONNECTED;
+        }
+        if (!np_q_on(p)) {
+            wipc_mutex_unlock(&p->lock);
+            return 0;
+        }
+        np_q_want_room(p);
+        if (np_q_fits(p, end)) {
+            wipc_mutex_unlock(&p->lock);
+            return 0;
+        }
+        closed = p->conn < 0 || wipc_plat_peer_closed(p->conn);
+        word = &p->qpage->dir[np_q_wdir(p)].waiting;
+        /* The page stays mapped while the end lives: a disconnection
+         * unmaps it only once it holds p->lock, and a wait on a word
+         * unmapped meanwhile ends at once (the state then says why). */
+        wipc_mutex_unlock(&p->lock);
+        if (closed) {
+            DWORD err = np_peer_gone(p);
+            return err == ERROR_PIPE_NOT_CONNECTED ? err : ERROR_BROKEN_PIPE;
+        }
+        wipc_plat_futex_wait(word, 1, NP_Q_LOOK_MS);
+    }
+}
+
 static DWORD np_write(struct wipc_object *obj, const void *buf, DWORD len,
                       int64_t offset, DWORD *done)
 {
@@ -1654,6 +1720,7 @@ static DWORD np_write(struct wipc_object *obj, const void *buf, DWORD len,
     int msg = (p->cfg.pipe_type & PIPE_TYPE_MESSAGE) != 0;
     char hdr[NP_FRAME];
     size_t n = 0, hlen = 0;
+    uint64_t end;
     int fd;
     DWORD err;
 
@@ -1666,6 +1733,14 @@ static DWORD np_write(struct wipc_object *obj, const void *buf, DWORD len,
     if (err || (!msg && len == 0)) { /* Null write succeeds. */
         wipc_mutex_unlock(&p->wlock);
         return err;
+    }
+    if (len > 0 && np_q_on(p) && atomic_load(&p->nowait)) {
+        /* PIPE_NOWAIT with the quota: what fits, or nothing. */
+        len = np_q_nowait_len(p, len, msg);
+        if (len == 0) {
+            wipc_mutex_unlock(&p->wlock);
+            return 0;
+        }
     }
     if (msg)
         hlen = np_frame_put(p, hdr, len);
@@ -1684,6 +1759,7 @@ static DWORD np_write(struct wipc_object *obj, const void *buf, DWORD len,
     }
     if (n > hlen)
         p->qsent += n - hlen;
+    end = p->qsent;
     wipc_mutex_unlock(&p->wlock);
     if (err == ERROR_BUSY) /* PIPE_NOWAIT and no room: nothing written */
         return 0;
@@ -1698,6 +1774,10 @@ static DWORD np_write(struct wipc_object *obj, const void *buf, DWORD len,
         return n > 0 ? ERROR_BROKEN_PIPE : ERROR_NO_DATA;
     }
     if (err)
+        return err;
+    /* Out, and within the quota, or once the reader has taken enough
+     * (a zero-length message never waits). */
+    if (len > 0 && !atomic_load(&p->nowait) && (err = np_q_wait_room(p, end)))
         return err;
     *done = (DWORD)(n - hlen);
     return 0;
@@ -3101,24 +3181,6 @@ static DWORD np_io_drain(struct wipc_npipe *p, struct wipc_io *io)
     return np_io_wait(io, room, WIPC_IO_IN, NP_Q_LOOK_MS);
 }
 
-/* PIPE_NOWAIT: how much of a write of len bytes goes, with the quota:
- * all of it if it fits (the reader's waiting read counts as room), else
- * nothing; in a byte pipe, what the waiting read takes at once (Wine's
- * test_nowait, which passes on Windows).  wlock held. */
-static DWORD np_q_nowait_len(struct wipc_npipe *p, DWORD len, int msg)
-{
-    uint64_t unread, reading;
-    if (!np_q_on(p) || !atomic_load(&p->nowait) || len == 0)
-        return len;
-    unread = np_q_unread(p, p->qsent);
-    reading = __atomic_load_n(&p->qpage->dir[np_q_wdir(p)].reading,
-                              __ATOMIC_RELAXED);
-    if (unread + len <= (uint64_t)p->qsize + reading)
-        return len;
-    if (msg || reading <= unread)
-        return 0;
-    return reading - unread < len ? (DWORD)(reading - unread) : len;
-}
 
 static DWORD np_io_write_q(struct wipc_npipe *p, struct wipc_io *io,
                            int quota)
