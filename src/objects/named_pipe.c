@@ -1684,20 +1684,23 @@ static DWORD np_q_wait_room(struct wipc_npipe *p, uint64_t end)
         int closed = 0;
 
         wipc_mutex_lock(&p->lock);
-        if (p->state == NP_DISCONNECTED ||
-            (!p->server && np_dropped(p))) {
-            p->state = NP_DISCONNECTED;
-            wipc_mutex_unlock(&p->lock);
-            return ERROR_PIPE_NOT_CONNECTED;
-        }
+        /* Read first: a reader that took the bytes and then disconnected
+         * (Wine's test_overlapped: ReadFile, DisconnectNamedPipe) leaves
+         * a write that succeeded. */
         if (!np_q_on(p)) {
             wipc_mutex_unlock(&p->lock);
-            return 0;
+            return p->state == NP_DISCONNECTED ? ERROR_PIPE_NOT_CONNECTED : 0;
         }
         np_q_want_room(p);
         if (np_q_fits(p, end)) {
             wipc_mutex_unlock(&p->lock);
             return 0;
+        }
+        if (p->state == NP_DISCONNECTED ||
+            (!p->server && np_dropped(p))) {
+            p->state = NP_DISCONNECTED;
+            wipc_mutex_unlock(&p->lock);
+            return ERROR_PIPE_NOT_CONNECTED;
         }
         closed = p->conn < 0 || wipc_plat_peer_closed(p->conn);
         word = &p->qpage->dir[np_q_wdir(p)].waiting;
