@@ -267,6 +267,7 @@ static int wait_take_all(struct wait_state *w)
 
 static DWORD wait_all(struct wait_state *w, DWORD *result)
 {
+    int busy = 0;
     for (;;) {
         int timeout = wait_remaining(w);
         int fds[MAXIMUM_WAIT_OBJECTS + 1], ready[MAXIMUM_WAIT_OBJECTS + 1];
@@ -288,13 +289,16 @@ static DWORD wait_all(struct wait_state *w, DWORD *result)
             *result = WAIT_IO_COMPLETION;
             return 0;
         }
+        /* Another thread's lock on one of them, for a moment: looked at
+         * again, also by a wait whose time is up (a few times: its objects
+         * may all be signalled). */
+        if (r < 0 && (timeout != 0 || busy++ < 64)) {
+            wipc_plat_yield();
+            continue;
+        }
         if (timeout == 0) {
             *result = WAIT_TIMEOUT;
             return 0;
-        }
-        if (r < 0) {
-            wipc_plat_yield(); /* another wait's lock, for a moment */
-            continue;
         }
         /* Sleep until one of the missing ones is signalled (or a call is
          * queued), then look at the whole set again: the others may have
