@@ -245,7 +245,8 @@ static void test_unprivileged_priority(void)
 
 /* CREATE_NEW_CONSOLE: "This flag cannot be used with DETACHED_PROCESS"
  * (Process Creation Flags).  Wine 8 accepts the pair; the documentation
- * wins.  Each alone is accepted (there is no console to create or leave). */
+ * wins.  Each alone is accepted (what each does to the console, the
+ * terminal: test_console.c). */
 static void test_console_flags(void)
 {
     struct child_report r = run_report(CREATE_NEW_CONSOLE | DETACHED_PROCESS);
