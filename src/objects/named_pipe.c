@@ -2511,7 +2511,13 @@ static DWORD np_listen_locked(struct wipc_npipe *p)
          * np_set_listening, so no client claims between the two steps. */
         p->state = NP_LISTENING;
         np_set_listening(p);
-        break; /* a client that comes now is seen by the wait */
+        if (!atomic_load(&p->nowait))
+            break; /* a client that comes now is seen by the wait */
+        /* PIPE_NOWAIT: no wait will drain the backlog, where anybody's
+         * connections (the socket is listed in /proc/net/unix) may have
+         * piled up while the instance was connected: dropped now, or a
+         * full backlog would keep the next client out (ERROR_PIPE_BUSY). */
+        /* fall through */
     case NP_LISTENING:
         if (np_accept_pending_locked(p) == 0)
             return np_came_before(p);
