@@ -275,9 +275,20 @@ static inline const char *conf_file_content(const char *name)
 /* A section heading, so a diff shows where it is. */
 #define SECTION(name) printf("-- %s\n", (name))
 
-/* Ends main: flushes the transcript. */
+/* The transcript is written as it goes, not when the program ends: a run
+ * that hangs shows where, and one that is ended from outside loses nothing
+ * it printed (the C library of Windows buffers a file fully and has no line
+ * buffering). */
+__attribute__((constructor)) static void conf_unbuffered(void)
+{
+    setvbuf(stdout, NULL, _IONBF, 0);
+}
+
+/* Ends main with the transcript's last line, so that a run ended early
+ * (status 0 and a truncated transcript) cannot pass for a whole one. */
 #define CONF_DONE()                                                            \
     do {                                                                       \
+        printf("-- end\n");                                                   \
         fflush(stdout);                                                        \
         return 0;                                                              \
     } while (0)

@@ -75,5 +75,5 @@ int _tmain(void)
     CloseHandle(s);
     CHECK_BOOL("client FlushFileBuffers", FlushFileBuffers(c));
     CloseHandle(c);
-    return 0;
+    CONF_DONE();
 }

@@ -262,5 +262,5 @@ int _tmain(void)
     nowait_pipe();
     cancelled(PIPE_TYPE_BYTE);
     cancelled(PIPE_TYPE_MESSAGE);
-    return 0;
+    CONF_DONE();
 }

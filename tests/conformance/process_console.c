@@ -184,5 +184,5 @@ int main(int argc, char **argv)
         CloseHandle(out);
 
     image_names();
-    return 0;
+    CONF_DONE();
 }

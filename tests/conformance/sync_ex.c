@@ -78,5 +78,5 @@ int main(void)
     CloseHandle(m);
     CloseHandle(s);
     CloseHandle(t);
-    return 0;
+    CONF_DONE();
 }

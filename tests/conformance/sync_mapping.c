@@ -172,5 +172,5 @@ int main(void)
     CloseHandle(m);
     CloseHandle(f);
     DeleteFileA("sync_mapping.tmp");
-    return 0;
+    CONF_DONE();
 }

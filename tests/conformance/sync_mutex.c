@@ -102,5 +102,5 @@ int main(void)
     CloseHandle(ev);
     CloseHandle(sem);
     CloseHandle(mutex);
-    return 0;
+    CONF_DONE();
 }

@@ -116,5 +116,5 @@ int main(void)
     CHECK_HANDLE("CreateMutexA(the free name)", m,
                  CreateMutexA(NULL, FALSE, "conf_sync_sm"));
     CloseHandle(m);
-    return 0;
+    CONF_DONE();
 }

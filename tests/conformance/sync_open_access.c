@@ -54,5 +54,5 @@ int main(void)
 
     CloseHandle(m);
     CloseHandle(e);
-    return 0;
+    CONF_DONE();
 }

@@ -170,5 +170,5 @@ int main(int argc, char **argv)
     CloseHandle(m);
     CloseHandle(s);
     CloseHandle(ready);
-    return 0;
+    CONF_DONE();
 }

@@ -69,5 +69,5 @@ int main(void)
         CloseHandle(hs[0]);
         CloseHandle(hs[1]);
     }
-    return 0;
+    CONF_DONE();
 }

@@ -118,5 +118,5 @@ int main(void)
     CloseHandle(t);
     CHECK_HANDLE("OpenWaitableTimerA after the last handle", h,
                  OpenWaitableTimerA(SYNCHRONIZE, FALSE, "conf_sync_timer"));
-    return 0;
+    CONF_DONE();
 }

@@ -114,5 +114,5 @@ int main(int argc, char **argv)
     CloseHandle(m);
     CloseHandle(s);
     CloseHandle(e);
-    return 0;
+    CONF_DONE();
 }

@@ -151,5 +151,5 @@ int main(void)
     printf("NULL count: %s, %s\n",
            CommandLineToArgvW(L"x", NULL) ? "array" : "NULL",
            conf_error(GetLastError()));
-    return 0;
+    CONF_DONE();
 }

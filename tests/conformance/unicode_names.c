@@ -161,5 +161,5 @@ int main(void)
         printf("text: %s\n", out);
     }
     CHECK_DWORD("buffer too small", FormatMessageW(FORMAT_MESSAGE_FROM_STRING, L"abcdef", 0, 0, buf, 6, NULL));
-    return 0;
+    CONF_DONE();
 }
