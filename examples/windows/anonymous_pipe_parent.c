@@ -45,8 +45,9 @@ int _tmain(int argc, LPTSTR argv[])
 
     /* The casts through UINT_PTR keep 64-bit compilers from warning about
      * the pointer's size. */
-    _stprintf(command, _T("%s %u %u"), _T("anonymous_pipe_child.exe"),
-              (unsigned)(UINT_PTR)hReadPipe, (unsigned)(UINT_PTR)hWritePipe);
+    _sntprintf(command, 1023, _T("%s %u %u"), _T("anonymous_pipe_child.exe"),
+               (unsigned)(UINT_PTR)hReadPipe, (unsigned)(UINT_PTR)hWritePipe);
+    command[1023] = 0;
     si.cb = sizeof(si);
     if (!CreateProcess(NULL, command, NULL, NULL, TRUE, 0, NULL, NULL, &si,
                        &pi)) {
@@ -74,6 +75,7 @@ int _tmain(int argc, LPTSTR argv[])
     }
     Sleep(300);
     _tprintf(_T("[Parent] closing the write handle\n"));
+    fflush(stdout); /* out before what the child writes next */
     CloseHandle(hWritePipe);
 
     WaitForSingleObject(pi.hProcess, INFINITE);

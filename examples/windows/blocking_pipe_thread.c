@@ -29,7 +29,7 @@ static void PrintError(LPCTSTR what, DWORD err)
     if (!FormatMessage(FORMAT_MESSAGE_FROM_SYSTEM |
                            FORMAT_MESSAGE_IGNORE_INSERTS,
                        NULL, err, 0, msg, 256, NULL))
-        _stprintf(msg, _T("(no message text)\n"));
+        _tcscpy(msg, _T("(no message text)\n"));
     _tprintf(_T("%s: error %lu: %s"), what, (unsigned long)err, msg);
 }
 

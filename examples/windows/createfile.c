@@ -32,7 +32,7 @@ static void PrintResult(LPCTSTR what, HANDLE h)
     if (!FormatMessage(FORMAT_MESSAGE_FROM_SYSTEM |
                            FORMAT_MESSAGE_IGNORE_INSERTS,
                        NULL, err, 0, msg, 256, NULL))
-        _stprintf(msg, _T("(no message text)\n"));
+        _tcscpy(msg, _T("(no message text)\n"));
     _tprintf(_T("%-36s -> %s, error %lu: %s"), what,
              h == INVALID_HANDLE_VALUE ? _T("INVALID_HANDLE_VALUE")
                                        : _T("a handle"),

@@ -34,6 +34,9 @@ int _tmain(int argc, LPTSTR argv[])
                 "inheritable: %s)\n"),
              (unsigned)(UINT_PTR)hParent,
              (flags & HANDLE_FLAG_INHERIT) ? _T("yes") : _T("no"));
+    /* Out before the parent's next line (the C runtime buffers a
+     * redirected stdout). */
+    fflush(stdout);
     result = WaitForSingleObject(hParent, INFINITE);
     if (result == WAIT_FAILED) {
         _tprintf(_T("[Child Process] WAIT_FAILED returned! (error %lu)\n"),

@@ -41,14 +41,18 @@ int _tmain(int argc, LPTSTR argv[])
     }
     /* A handle is printed as a number; the cast through UINT_PTR keeps
      * 64-bit compilers from warning about the pointer's size. */
-    _stprintf(cmdString, _T("%s %u"), _T("dup_handle_child.exe"),
-              (unsigned)(UINT_PTR)hProcess);
+    _sntprintf(cmdString, 1023, _T("%s %u"), _T("dup_handle_child.exe"),
+               (unsigned)(UINT_PTR)hProcess);
+    cmdString[1023] = 0;
 
     _tprintf(_T("[Parent Process] pseudo handle %p, real handle %u; "
                 "starting: %s\n"),
              (void *)GetCurrentProcess(), (unsigned)(UINT_PTR)hProcess,
              cmdString);
     si.cb = sizeof(si);
+    /* The child writes to the same output: what this program wrote so far
+     * goes out first (the C runtime buffers a redirected stdout). */
+    fflush(stdout);
     if (!CreateProcess(NULL, cmdString, NULL, NULL,
                        TRUE, /* the child inherits hProcess */
                        0, NULL, NULL, &si, &pi)) {

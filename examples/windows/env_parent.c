@@ -46,6 +46,9 @@ int _tmain(int argc, LPTSTR argv[])
     si.cb = sizeof(si);
     _tprintf(_T("[Parent] CreateProcess(%s) with a NULL environment\n"),
              command);
+    /* The child writes to the same output: what this program wrote so far
+     * goes out first (the C runtime buffers a redirected stdout). */
+    fflush(stdout);
     if (!CreateProcess(NULL, command, NULL, NULL, FALSE, 0,
                        NULL, /* lpEnvironment: the child gets mine */
                        NULL, &si, &pi)) {

@@ -76,8 +76,9 @@ int _tmain(int argc, LPTSTR argv[])
 
     /* The casts through UINT_PTR keep 64-bit compilers from warning about
      * the pointer's size. */
-    _stprintf(command, _T("%s %u"), _T("mailslot_inherit_child.exe"),
-              (unsigned)(UINT_PTR)hMailSlot);
+    _sntprintf(command, 1023, _T("%s %u"), _T("mailslot_inherit_child.exe"),
+               (unsigned)(UINT_PTR)hMailSlot);
+    command[1023] = 0;
     si.cb = sizeof(si);
     if (!CreateProcess(NULL, command, NULL, NULL, TRUE, 0, NULL, NULL, &si,
                        &pi)) {
@@ -94,6 +95,7 @@ int _tmain(int argc, LPTSTR argv[])
     _tprintf(_T("[Parent] closed my mailslot handle; waiting for the "
                 "child\n"));
 
+    fflush(stdout); /* out before what the child writes */
     WaitForSingleObject(pi.hProcess, INFINITE);
     GetExitCodeProcess(pi.hProcess, &exitCode);
     _tprintf(_T("[Parent] the child ended with exit code %lu\n"),

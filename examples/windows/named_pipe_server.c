@@ -61,6 +61,9 @@ int _tmain(int argc, LPTSTR argv[])
             return 1;
         }
         _tprintf(_T("[server] waiting for a client on %s\n"), PIPE_NAME);
+        /* Each line goes out when written (the C runtime buffers a
+         * redirected stdout, and the server runs until it is stopped). */
+        fflush(stdout);
 
         /* A client that connected between CreateNamedPipe and
          * ConnectNamedPipe makes it fail with ERROR_PIPE_CONNECTED. */
@@ -83,6 +86,7 @@ int _tmain(int argc, LPTSTR argv[])
         client->number = ++clients;
         _tprintf(_T("[server] client %d connected: starting its thread\n"),
                  client->number);
+        fflush(stdout);
         hThread = CreateThread(NULL, 0, InstanceThread, client, 0, NULL);
         if (hThread == NULL) {
             _tprintf(_T("CreateThread failed (error %lu)\n"),
@@ -114,15 +118,19 @@ static DWORD WINAPI InstanceThread(LPVOID lpParam)
             else
                 _tprintf(_T("[client %d] ReadFile failed (error %lu)\n"),
                          number, (unsigned long)err);
+            fflush(stdout);
             break;
         }
         request[bytesRead / sizeof(TCHAR)] = 0;
         requests++;
         _tprintf(_T("[client %d] request %d: \"%s\"\n"), number, requests,
                  request);
+        fflush(stdout);
 
-        _stprintf(reply, _T("reply %d to client %d: \"%s\" received"), requests,
-                  number, request);
+        _sntprintf(reply, BUF_SIZE + 99,
+                   _T("reply %d to client %d: \"%s\" received"), requests,
+                   number, request);
+        reply[BUF_SIZE + 99] = 0;
         if (!WriteFile(hPipe, reply,
                        (DWORD)((_tcslen(reply) + 1) * sizeof(TCHAR)),
                        &bytesWritten, NULL)) {
@@ -138,5 +146,6 @@ static DWORD WINAPI InstanceThread(LPVOID lpParam)
     _tprintf(_T("[client %d] FlushFileBuffers, DisconnectNamedPipe, "
                 "CloseHandle: %d requests served, thread ends\n"),
              number, requests);
+    fflush(stdout);
     return 0;
 }

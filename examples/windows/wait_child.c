@@ -57,6 +57,10 @@ int _tmain(int argc, LPTSTR argv[])
                  returnVal[i] == STILL_ACTIVE ? _T(" (STILL_ACTIVE)") : _T(""));
     }
 
+    /* Out before what the children write (the C runtime buffers a
+     * redirected stdout). */
+    fflush(stdout);
+
     /* Wait until both have ended (signaled). */
     for (i = 0; i < 2; i++) {
         result = WaitForSingleObject(pi[i].hProcess, INFINITE);
