@@ -968,6 +968,51 @@ static void test_quota_sync_write(void)
     CloseHandle(c);
 }
 
+/* CancelSynchronousIo ends a synchronous write waiting for room with
+ * ERROR_OPERATION_ABORTED and takes its unread bytes back out of the pipe
+ * (those already read stay read), as Windows does (under Wine: the rest
+ * of a 4,000-byte write, 100 bytes of it read, is gone; conformance
+ * npipe_quota). */
+static void test_quota_cancel_sync_write(void)
+{
+    const char *name = pipe_name("qsynccancel");
+    HANDLE s = quota_server(name, PIPE_TYPE_BYTE, 100, 100), c, t;
+    struct quota_writer w = {0};
+    const long *in_futex = TEST_SYSCALLS(SYS_futex);
+    OVERLAPPED ov;
+    DWORD avail = 77, n = 0;
+
+    c = sync_client(name);
+    CHECK(c != INVALID_HANDLE_VALUE);
+    ov_init(&ov, TRUE);
+    CHECK_FAILS(ConnectNamedPipe(s, &ov), ERROR_PIPE_CONNECTED);
+    CloseHandle(ov.hEvent);
+    w.h = c;
+    w.len = 250;
+    t = CreateThread(NULL, 0, quota_sync_write, &w, 0, NULL);
+    CHECK_EQ(test_wait_blocked(0, &w.tid, 10000, in_futex, -1, 0), 1);
+    CHECK_EQ(quota_read(s, 20), 20); /* 230 unread: still over */
+    CHECK_OK(PeekNamedPipe(s, NULL, 0, NULL, &avail, NULL));
+    CHECK_EQ(avail, 230);
+    CHECK_OK(CancelSynchronousIo(t));
+    CHECK_EQ(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+    CHECK(!w.ok);
+    CHECK_EQ(w.err, ERROR_OPERATION_ABORTED);
+    CHECK_EQ(w.n, 0);
+    CloseHandle(t);
+    avail = 77;
+    CHECK_OK(PeekNamedPipe(s, NULL, 0, NULL, &avail, NULL));
+    CHECK_EQ(avail, 0);
+    /* The pipe goes on: the next byte is the next write's. */
+    CHECK_OK(WriteFile(c, "z", 1, &n, NULL));
+    CHECK_EQ(n, 1);
+    CHECK_EQ(quota_read(s, 8), 1);
+    CHECK_OK(PeekNamedPipe(s, NULL, 0, NULL, &avail, NULL));
+    CHECK_EQ(avail, 0);
+    CloseHandle(c);
+    CloseHandle(s);
+}
+
 /* ---- CancelSynchronousIo --------------------------------------------------- */
 
 struct blocked {
@@ -1834,6 +1879,7 @@ int main(int argc, char **argv)
     RUN(test_quota_zero_and_nowait);
     RUN(test_quota_cancels);
     RUN(test_quota_sync_write);
+    RUN(test_quota_cancel_sync_write);
     RUN(test_cancel_synchronous_io);
     RUN(test_last_handle_frees_instance);
     RUN(test_transact_pending_write);

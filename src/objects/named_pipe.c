@@ -1670,14 +1670,48 @@ static DWORD np_q_nowait_len(struct wipc_npipe *p, DWORD len, int msg)
 }
 
 /*
+ * A write waiting for room is cancelled (CancelIoEx, CancelSynchronousIo):
+ * its bytes [from, to) of the stream, all sent already, are taken back by
+ * a skip record (struct np_qskip) that the reader follows; those already
+ * read stay read, as on Windows (Wine's test_blocking_rw).  With no free
+ * record (NP_Q_SKIPS cancelled writes still unread), the bytes stay.
+ * p->lock held: one writer records at a time.
+ */
+static void np_q_take_back(struct wipc_npipe *p, uint64_t from, uint64_t to)
+{
+    struct np_qdir *q;
+    uint64_t pos;
+
+    if (!p->qpage)
+        return;
+    q = &p->qpage->dir[np_q_wdir(p)];
+    pos = __atomic_load_n(&q->pos, __ATOMIC_SEQ_CST);
+    for (unsigned i = 0; pos < to && i < NP_Q_SKIPS; i++) {
+        if (__atomic_load_n(&q->skip[i].to, __ATOMIC_ACQUIRE) > pos)
+            continue; /* live */
+        __atomic_store_n(&q->skip[i].to, 0, __ATOMIC_RELEASE);
+        __atomic_store_n(&q->skip[i].from, from, __ATOMIC_RELEASE);
+        __atomic_store_n(&q->skip[i].to, to, __ATOMIC_RELEASE);
+        __atomic_add_fetch(&q->nskip, 1, __ATOMIC_SEQ_CST);
+        /* The writes behind it may fit now, and a flush be over. */
+        if (p->qroom[np_q_wdir(p)] >= 0)
+            wipc_plat_eventfd_set(p->qroom[np_q_wdir(p)]);
+        break;
+    }
+}
+
+/*
  * A synchronous write whose bytes are out waits until no more than the
  * quota of what it wrote, up to stream position end, is unread (the
  * overlapped one's np_io_drain).  It sleeps on the page's futex word,
  * looking every NP_Q_LOOK_MS whether the reader is still there, without
  * wlock, so the end's other threads write meanwhile.  0 once it fits (or
- * the quota is off), else the error the write fails with.
+ * the quota is off), else the error the write fails with.  CancelSynchronousIo
+ * ends the wait (ERROR_OPERATION_ABORTED) and takes the write's unread
+ * bytes, [from, end) of the stream, back out of the pipe, as cancelling an
+ * overlapped write does (Windows does the same: conformance npipe_quota).
  */
-static DWORD np_q_wait_room(struct wipc_npipe *p, uint64_t end)
+static DWORD np_q_wait_room(struct wipc_npipe *p, uint64_t from, uint64_t end)
 {
     for (;;) {
         uint32_t *word;
@@ -1701,6 +1735,11 @@ static DWORD np_q_wait_room(struct wipc_npipe *p, uint64_t end)
             p->state = NP_DISCONNECTED;
             wipc_mutex_unlock(&p->lock);
             return ERROR_PIPE_NOT_CONNECTED;
+        }
+        if (wipc_plat_sync_io_cancelled()) {
+            np_q_take_back(p, from, end);
+            wipc_mutex_unlock(&p->lock);
+            return ERROR_OPERATION_ABORTED;
         }
         closed = p->conn < 0 || wipc_plat_peer_closed(p->conn);
         word = &p->qpage->dir[np_q_wdir(p)].waiting;
@@ -1780,7 +1819,8 @@ static DWORD np_write(struct wipc_object *obj, const void *buf, DWORD len,
         return err;
     /* Out, and within the quota, or once the reader has taken enough
      * (a zero-length message never waits). */
-    if (len > 0 && !atomic_load(&p->nowait) && (err = np_q_wait_room(p, end)))
+    if (len > 0 && !atomic_load(&p->nowait) &&
+        (err = np_q_wait_room(p, end - (n - hlen), end)))
         return err;
     *done = (DWORD)(n - hlen);
     return 0;
@@ -1857,43 +1897,19 @@ static DWORD np_flush(struct wipc_object *obj)
 static DWORD np_io_progress(struct wipc_object *obj, struct wipc_io *io);
 
 /*
- * A write waiting for room (WIPC_IO_DRAIN) is cancelled: its bytes, all
- * in the stream already, are taken back by a skip record (struct
- * np_qskip) that its reader follows; those already read stay read, as on
- * Windows (Wine's test_blocking_rw).  With no free record (NP_Q_SKIPS
- * cancelled writes still unread), the bytes stay.  The lock of the
- * end's queue in the engine is held: no waiting here but for p->lock
- * (never held around a call of the engine).  Only one writer records at
- * a time: cancellations of the end's operations come under that lock.
+ * A write waiting for room (WIPC_IO_DRAIN) is cancelled: its bytes are
+ * taken back (np_q_take_back).  The lock of the end's queue in the engine
+ * is held: no waiting here but for p->lock (never held around a call of
+ * the engine).
  */
 static void np_io_cancelled(struct wipc_object *obj, struct wipc_io *io)
 {
     struct wipc_npipe *p = np_of(obj);
-    struct np_qdir *q;
-    uint64_t pos;
 
     if (io->kind != WIPC_IO_DRAIN || io->len == 0)
         return;
     wipc_mutex_lock(&p->lock); /* the page stays (np_io_drain) */
-    if (!p->qpage) {
-        wipc_mutex_unlock(&p->lock);
-        return;
-    }
-    q = &p->qpage->dir[np_q_wdir(p)];
-    pos = __atomic_load_n(&q->pos, __ATOMIC_SEQ_CST);
-    for (unsigned i = 0; pos < io->mark && i < NP_Q_SKIPS; i++) {
-        if (__atomic_load_n(&q->skip[i].to, __ATOMIC_ACQUIRE) > pos)
-            continue; /* live */
-        __atomic_store_n(&q->skip[i].to, 0, __ATOMIC_RELEASE);
-        __atomic_store_n(&q->skip[i].from, io->mark - io->len,
-                         __ATOMIC_RELEASE);
-        __atomic_store_n(&q->skip[i].to, io->mark, __ATOMIC_RELEASE);
-        __atomic_add_fetch(&q->nskip, 1, __ATOMIC_SEQ_CST);
-        /* The writes behind it may fit now, and a flush be over. */
-        if (p->qroom[np_q_wdir(p)] >= 0)
-            wipc_plat_eventfd_set(p->qroom[np_q_wdir(p)]);
-        break;
-    }
+    np_q_take_back(p, io->mark - io->len, io->mark);
     wipc_mutex_unlock(&p->lock);
 }
 
