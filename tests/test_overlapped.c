@@ -629,6 +629,47 @@ static int helper_child_read(int argc, char **argv)
     return 0;
 }
 
+/* The clients of test_port_reports_left, in another process (so that no
+ * write of theirs runs the server's reads inside the call): N clients of
+ * the pipe argv[0]; on the event argv[1] each writes "m" and its number,
+ * then the event argv[2] is set; each then reads until the server goes. */
+#define LEFT_CLIENTS 8
+
+static int helper_port_writer(int argc, char **argv)
+{
+    HANDLE c[LEFT_CLIENTS], go, done;
+    char buf[4];
+    DWORD n;
+
+    if (argc < 3)
+        return 1;
+    go = OpenEventA(SYNCHRONIZE, FALSE, argv[1]);
+    done = OpenEventA(EVENT_MODIFY_STATE, FALSE, argv[2]);
+    if (!go || !done)
+        return 2;
+    for (int i = 0; i < LEFT_CLIENTS; i++) {
+        c[i] = CreateFileA(argv[0], GENERIC_READ | GENERIC_WRITE, 0, NULL,
+                           OPEN_EXISTING, 0, NULL);
+        if (c[i] == INVALID_HANDLE_VALUE)
+            return 3;
+    }
+    if (WaitForSingleObject(go, 30000) != WAIT_OBJECT_0)
+        return 4;
+    for (int i = 0; i < LEFT_CLIENTS; i++) {
+        char m[2] = {'m', (char)('0' + i)};
+        if (!WriteFile(c[i], m, 2, &n, NULL) || n != 2)
+            return 5;
+    }
+    SetEvent(done);
+    for (int i = 0; i < LEFT_CLIENTS; i++) {
+        if (ReadFile(c[i], buf, sizeof buf, &n, NULL) ||
+            GetLastError() != ERROR_BROKEN_PIPE)
+            return 6;
+        CloseHandle(c[i]);
+    }
+    return 0;
+}
+
 static void test_inherited_overlapped(void)
 {
     const char *name = pipe_name("inherit");
@@ -1775,6 +1816,98 @@ static void test_port_closed_file_goes_on(void)
     CloseHandle(ov.hEvent);
 }
 
+/* Reads of a port's files that became ready together complete even when
+ * the thread that took the first packet does not come back: each of the
+ * others sets its event and fills its OVERLAPPED, and its packet waits in
+ * the port (Microsoft's "I/O Completion Ports": a completion is queued
+ * when the I/O completes, whoever takes it).  A thread that takes one
+ * packet runs one of the reports its wait brought and leaves the others
+ * for the next look; nobody waits in the port here, so the engine's look
+ * at idle ports runs them. */
+static void test_port_reports_left(void)
+{
+    const char *name = pipe_name("left");
+    char go_name[200], done_name[200], cmd[4600], self[4096];
+    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+    HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 2);
+    HANDLE s[LEFT_CLIENTS], ev[LEFT_CLIENTS], go, done;
+    OVERLAPPED ov[LEFT_CLIENTS], *pov;
+    char buf[LEFT_CLIENTS][4];
+    int seen[LEFT_CLIENTS] = {0};
+    PROCESS_INFORMATION pi;
+    ULONG_PTR key;
+    DWORD n, code = 99;
+
+    self[len > 0 ? len : 0] = '\0';
+    snprintf(go_name, sizeof go_name, "%s-go", name + 9);
+    snprintf(done_name, sizeof done_name, "%s-done", name + 9);
+    go = CreateEventA(NULL, TRUE, FALSE, go_name);
+    done = CreateEventA(NULL, TRUE, FALSE, done_name);
+    CHECK(go && done);
+    for (int i = 0; i < LEFT_CLIENTS; i++) {
+        s[i] = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+                                PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE,
+                                LEFT_CLIENTS, 4096, 4096, 0, NULL);
+        CHECK(s[i] != INVALID_HANDLE_VALUE);
+        CHECK(CreateIoCompletionPort(s[i], port, i, 0) == port);
+        ov_init(&ov[i], TRUE);
+        ev[i] = ov[i].hEvent;
+        CHECK_FAILS(ConnectNamedPipe(s[i], &ov[i]), ERROR_IO_PENDING);
+    }
+    snprintf(cmd, sizeof cmd, "\"%s\" --helper port_writer \"%s\" %s %s",
+             self, name, go_name, done_name);
+    CHECK_OK(test_spawn(cmd, FALSE, NULL, &pi));
+    for (int i = 0; i < LEFT_CLIENTS; i++) {
+        CHECK_OK(GetQueuedCompletionStatus(port, &n, &key, &pov, 30000));
+        CHECK(key < LEFT_CLIENTS && pov == &ov[key]);
+    }
+    for (int i = 0; i < LEFT_CLIENTS; i++) {
+        memset(buf[i], 0, sizeof buf[i]);
+        CHECK_FAILS(ReadFile(s[i], buf[i], sizeof buf[i], &n, &ov[i]),
+                    ERROR_IO_PENDING);
+    }
+    /* Every message is there before this thread looks at the port. */
+    CHECK_OK(SetEvent(go));
+    CHECK_EQ(WaitForSingleObject(done, 30000), WAIT_OBJECT_0);
+    CHECK_OK(GetQueuedCompletionStatus(port, &n, &key, &pov, 30000));
+    CHECK(key < LEFT_CLIENTS && pov == &ov[key]);
+    CHECK_EQ(n, 2);
+    seen[key < LEFT_CLIENTS ? key : 0]++;
+    /* Nobody waits in the port now: the other reads complete all the
+     * same. */
+    CHECK_EQ(WaitForMultipleObjects(LEFT_CLIENTS, ev, TRUE, 30000),
+             WAIT_OBJECT_0);
+    for (int i = 0; i < LEFT_CLIENTS; i++) {
+        CHECK_EQ(ov[i].Internal, STATUS_SUCCESS_);
+        CHECK_EQ(ov[i].InternalHigh, 2);
+        CHECK_EQ(buf[i][0], 'm');
+        CHECK_EQ(buf[i][1], '0' + i);
+    }
+    /* Their packets wait in the port, one each. */
+    for (int i = 1; i < LEFT_CLIENTS; i++) {
+        CHECK_OK(GetQueuedCompletionStatus(port, &n, &key, &pov, 0));
+        CHECK(key < LEFT_CLIENTS && pov == &ov[key]);
+        CHECK_EQ(n, 2);
+        seen[key < LEFT_CLIENTS ? key : 0]++;
+    }
+    for (int i = 0; i < LEFT_CLIENTS; i++)
+        CHECK_EQ(seen[i], 1);
+    CHECK_FAILS(GetQueuedCompletionStatus(port, &n, &key, &pov, 0),
+                WAIT_TIMEOUT);
+    for (int i = 0; i < LEFT_CLIENTS; i++) {
+        CloseHandle(s[i]);
+        CloseHandle(ev[i]);
+    }
+    CHECK_EQ(WaitForSingleObject(pi.hProcess, 30000), WAIT_OBJECT_0);
+    CHECK_OK(GetExitCodeProcess(pi.hProcess, &code));
+    CHECK_EQ(code, 0);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    CloseHandle(go);
+    CloseHandle(done);
+    CloseHandle(port);
+}
+
 /* NumberOfConcurrentThreads: with 1, a packet waits while a thread that
  * took one runs; the thread that comes back takes it first; a running
  * thread that blocks in a wait lets another go (Microsoft's "I/O
@@ -1858,7 +1991,8 @@ static void test_port_concurrency(void)
 
 int main(int argc, char **argv)
 {
-    TEST_HELPERS(argc, argv, {"child_read", helper_child_read});
+    TEST_HELPERS(argc, argv, {"child_read", helper_child_read},
+                 {"port_writer", helper_port_writer});
     RUN(test_connect_pending);
     RUN(test_read_results);
     RUN(test_file_signal);
@@ -1890,6 +2024,7 @@ int main(int argc, char **argv)
     RUN(test_port_echo);
     RUN(test_port_close);
     RUN(test_port_closed_file_goes_on);
+    RUN(test_port_reports_left);
     RUN(test_port_concurrency);
     return TEST_SUMMARY();
 }

@@ -202,7 +202,8 @@ DWORD wipc_io_port_post(struct wipc_object *port,
  * (apc.h's; -1: none) becomes readable first, or ERROR_ABANDONED_WAIT_0
  * once the port's last handle is closed.  While it waits, the calling
  * thread runs the operations of the port's files whose descriptors become
- * ready.  Honours the port's NumberOfConcurrentThreads: no packet is taken
+ * ready: as many as it takes packets, the others are left to the next
+ * look (io_port.c).  Honours the port's NumberOfConcurrentThreads: no packet is taken
  * while that many of its threads run.
  */
 DWORD wipc_io_port_get(struct wipc_object *port, struct wipc_io_packet *out,
@@ -221,9 +222,9 @@ int wipc_io_port_epfd(struct wipc_object *port);
 size_t wipc_io_ports_list(struct wipc_object **out, size_t max,
                           uint64_t idle_ms);
 
-/* Takes what port's set reports now, without waiting, into ev (at most
- * max): returns how many (its doorbell left out, rung again for its
- * sleepers). */
+/* Takes the reports that port's threads left for a later look, then what
+ * port's set reports now, without waiting, into ev (at most max): returns
+ * how many (its doorbell left out, rung again for its sleepers). */
 int wipc_io_port_poll(struct wipc_object *port, struct wipc_plat_pollfd *ev,
                       int max);
 

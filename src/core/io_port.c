@@ -22,6 +22,17 @@
  * takes what is queued before any sleeper is woken (Windows' order too:
  * the last thread in is the first out).
  *
+ * A wait in the port's set takes up to 64 reports at once, but the thread
+ * runs only as many as it takes packets (one for GetQueuedCompletion-
+ * Status) and leaves the others in the port's stash, which the next look
+ * runs first (any thread of the port, or the engine's look at a port
+ * nobody waits in).  Run all at once, a thread would read 64 requests
+ * before it hands out the first packet: each client would wait that much
+ * longer for its reply, and be woken once for nothing meanwhile (the
+ * kernel wakes a writer asleep in its read when its bytes are taken).
+ * One at a time, the packet of one report is taken, and its reply
+ * written, before the next is read, and one epoll_wait still serves many.
+ *
  * Closing the last handle to a port wakes every thread in it: each
  * returns ERROR_ABANDONED_WAIT_0 and rings for the next.  Packets that
  * arrive later (operations of associated files) are dropped.
@@ -38,6 +49,10 @@ struct io_packet {
     struct wipc_io_packet p;
 };
 
+/* Reports of the port's set taken by an epoll_wait and not run yet (see
+ * wipc_io_port_get), in the order they came. */
+#define IO_PORT_STASH 128
+
 struct io_port {
     struct wipc_object obj;
     wipc_mutex lock;
@@ -52,6 +67,10 @@ struct io_port {
     DWORD waiters;  /* threads in wipc_io_port_get */
     DWORD sleeping; /* of those, in epoll_wait (or about to be) */
     int rung;       /* a ring that no sleeper has answered yet */
+    /* Reports taken from epfd that no thread has run yet (a ring:
+     * nstash of them from stash_first). */
+    struct wipc_plat_pollfd stash[IO_PORT_STASH];
+    unsigned stash_first, nstash;
     int closed;     /* the last handle went */
     uint64_t idle_since; /* when the last waiter left */
     struct io_port *next; /* in ports.all */
@@ -80,12 +99,14 @@ static void port_ring_locked(struct io_port *port)
     wipc_plat_eventfd_set(port->bell);
 }
 
-/* Rings if a sleeper should take over: a packet it may take, or the port
- * is closed (port lock held). */
+/* Rings if a sleeper should take over: a packet it may take, reports
+ * of the port's files to run (their packets to come), or the port is
+ * closed (port lock held). */
 static void port_pass_on_locked(struct io_port *port)
 {
     if (!port->rung && port->sleeping > 0 &&
-        (port->closed || (port->first && port->running < port->limit)))
+        (port->closed ||
+         ((port->first || port->nstash) && port->running < port->limit)))
         port_ring_locked(port);
 }
 
@@ -348,6 +369,40 @@ static int port_drop_bell_locked(struct io_port *port,
     return k;
 }
 
+/* Keeps the first keep of the n reports in ev and puts the others in
+ * the port's stash, for the next thread that looks (port lock held);
+ * returns how many stay in ev: keep, or more when the stash is full
+ * (this thread then runs those too). */
+static int port_stash_locked(struct io_port *port, struct wipc_plat_pollfd *ev,
+                             int n, int keep)
+{
+    int k = keep < n ? keep : n, m = k;
+    while (k < n && port->nstash < IO_PORT_STASH) {
+        port->stash[(port->stash_first + port->nstash) % IO_PORT_STASH] =
+            ev[k++];
+        port->nstash++;
+    }
+    while (k < n)
+        ev[m++] = ev[k++];
+    if (port->nstash > 0)
+        port_pass_on_locked(port);
+    return m;
+}
+
+/* Takes up to max reports from the port's stash into ev, the oldest
+ * first (port lock held); returns how many. */
+static int port_unstash_locked(struct io_port *port,
+                               struct wipc_plat_pollfd *ev, int max)
+{
+    int n = 0;
+    while (n < max && port->nstash > 0) {
+        ev[n++] = port->stash[port->stash_first];
+        port->stash_first = (port->stash_first + 1) % IO_PORT_STASH;
+        port->nstash--;
+    }
+    return n;
+}
+
 /* Milliseconds from now to deadline for epoll_wait: -1 for ever. */
 static int port_left(uint64_t deadline)
 {
@@ -388,6 +443,9 @@ DWORD wipc_io_port_get(struct wipc_object *obj, struct wipc_io_packet *out,
                             ? UINT64_MAX
                             : wipc_plat_now_ms() + timeout_ms;
     int looked = 0; /* the port's I/O was run at least once */
+    /* Reports run per look: as many as the caller takes packets (one
+     * for GetQueuedCompletionStatus). */
+    int per_look = max < 64 ? (int)max : 64;
     DWORD err;
 
     int was_running;
@@ -413,6 +471,16 @@ DWORD wipc_io_port_get(struct wipc_object *obj, struct wipc_io_packet *out,
             err = 0;
             break;
         }
+        if (port->nstash > 0) {
+            /* Reports an earlier look left (the oldest first): run
+             * here, their packets come to this queue. */
+            n = port_unstash_locked(port, ev, per_look);
+            wipc_mutex_unlock(&port->lock);
+            wipc_io_run_events(port->epfd, ev, n);
+            looked = 1;
+            wipc_mutex_lock(&port->lock);
+            continue;
+        }
         left = port_left(deadline);
         if (left == 0 && looked) {
             err = WAIT_TIMEOUT;
@@ -429,6 +497,7 @@ DWORD wipc_io_port_get(struct wipc_object *obj, struct wipc_io_packet *out,
         wipc_mutex_lock(&port->lock);
         port->sleeping--;
         n = port_drop_bell_locked(port, ev, n, 1);
+        n = port_stash_locked(port, ev, n, per_look);
         wipc_mutex_unlock(&port->lock);
         /* The operations whose descriptors were reported, in this thread:
          * their packets come to this queue. */
@@ -488,12 +557,17 @@ int wipc_io_port_poll(struct wipc_object *obj, struct wipc_plat_pollfd *ev,
                       int max)
 {
     struct io_port *port = port_of(obj);
-    int n = 0;
-    wipc_plat_epoll_wait(port->epfd, ev, max, 0, &n);
+    int n = 0, k;
+    /* The reports that threads left in the stash first. */
+    wipc_mutex_lock(&port->lock);
+    k = port_unstash_locked(port, ev, max);
+    wipc_mutex_unlock(&port->lock);
+    if (k < max)
+        wipc_plat_epoll_wait(port->epfd, ev + k, max - k, 0, &n);
     if (n > 0) {
         wipc_mutex_lock(&port->lock);
-        n = port_drop_bell_locked(port, ev, n, 0);
+        n = port_drop_bell_locked(port, ev + k, n, 0);
         wipc_mutex_unlock(&port->lock);
     }
-    return n;
+    return k + n;
 }

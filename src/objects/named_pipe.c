@@ -1725,6 +1725,14 @@ static DWORD np_q_wait_room(struct wipc_npipe *p, uint64_t from, uint64_t end)
             wipc_mutex_unlock(&p->lock);
             return p->state == NP_DISCONNECTED ? ERROR_PIPE_NOT_CONNECTED : 0;
         }
+        /* Within the quota (the common case) it does not say it waits:
+         * the reader then has no one to wake, and makes no system call
+         * for it.  Only a write that must wait says so, and looks again
+         * (a read in between saw the word set, or is seen here). */
+        if (np_q_fits(p, end)) {
+            wipc_mutex_unlock(&p->lock);
+            return 0;
+        }
         np_q_want_room(p);
         if (np_q_fits(p, end)) {
             wipc_mutex_unlock(&p->lock);
