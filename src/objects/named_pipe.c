@@ -3245,8 +3245,21 @@ static DWORD np_io_write_q(struct wipc_npipe *p, struct wipc_io *io,
     }
     while (io->state < hlen || io->done < io->len) {
         size_t hs = (size_t)io->state;
-        err = wipc_plat_send2_some(fd, (char *)hdr + hs, hlen - hs,
-                                   io->buf + io->done, io->len - io->done, &n);
+        if (hs < hlen && io->len - io->done <= NP_SMALL_MSG) {
+            /* A short message goes out as one buffer, header and all, as
+             * np_write sends it (the kernel takes one buffer faster). */
+            char one[NP_FRAME + NP_SMALL_MSG];
+            memcpy(one, hdr + hs, hlen - hs);
+            if (io->len > io->done)
+                memcpy(one + (hlen - hs), io->buf + io->done,
+                       io->len - io->done);
+            err = wipc_plat_send2_some(fd, NULL, 0, one,
+                                       hlen - hs + io->len - io->done, &n);
+        } else {
+            err = wipc_plat_send2_some(fd, (char *)hdr + hs, hlen - hs,
+                                       io->buf + io->done,
+                                       io->len - io->done, &n);
+        }
         if (err || n == 0)
             break;
         io->committed = 1;

@@ -70,7 +70,12 @@ DWORD wipc_plat_send2_some(int fd, const void *a, size_t alen, const void *b,
     msg.msg_iov = alen ? iov : iov + 1;
     msg.msg_iovlen = alen ? (blen ? 2 : 1) : 1;
     do
-        n = sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+        /* One buffer goes by send(2), which the kernel takes a little
+         * faster than sendmsg(2). */
+        n = msg.msg_iovlen == 1
+                ? send(fd, msg.msg_iov->iov_base, msg.msg_iov->iov_len,
+                       MSG_NOSIGNAL | MSG_DONTWAIT)
+                : sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
     while (n < 0 && errno == EINTR);
     if (n < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK)
