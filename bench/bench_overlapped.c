@@ -340,9 +340,16 @@ static double echo_batch(struct echo_side *s, double secs)
 
 #include <pthread.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 
 static int opt_inproc;
+
+/* How long a batch, or the clients' connecting, may take before the run
+ * is given up as hung (a lost message would otherwise stall it for
+ * ever): far more than a batch takes even on a loaded machine. */
+#define VS_STALL_MS 120000
 
 /* The client threads and how they are told to run a batch. */
 struct vs_clients {
@@ -467,12 +474,21 @@ static void vs_clients_open(struct vs_clients *c, int raw, const char *target,
 /* One batch: every client makes MSGS_PER_CLIENT_BATCH round trips. */
 static void vs_clients_batch(struct vs_clients *c)
 {
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += VS_STALL_MS / 1000;
     pthread_mutex_lock(&c->m);
     c->left = c->n;
     c->gen++;
     pthread_cond_broadcast(&c->go);
     while (c->left > 0)
-        pthread_cond_wait(&c->done, &c->m);
+        if (pthread_cond_timedwait(&c->done, &c->m, &until) == ETIMEDOUT) {
+            fprintf(stderr, BENCH_NAME ": %d of %d %s clients did not finish "
+                            "their batch in %d s\n",
+                    c->left, c->n, c->raw ? "raw" : "named pipe",
+                    VS_STALL_MS / 1000);
+            exit(2);
+        }
     pthread_mutex_unlock(&c->m);
 }
 
@@ -502,6 +518,10 @@ static int vs_clients_main(int argc, char **argv)
     char cmd;
     if (argc < 5)
         return 64;
+    /* Never outlive the measuring process (one given up as hung). */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() == 1)
+        return 2;
     vs_clients_open(&c, !strcmp(argv[2], "raw"), argv[3], atoi(argv[4]));
     if (write(4, "r", 1) != 1)
         die("write (clients)");
@@ -517,19 +537,43 @@ static int vs_clients_main(int argc, char **argv)
 /* The clients of one server, seen from the measuring process. */
 struct vs_peer {
     pid_t pid;             /* the client process (0: --inproc) */
+    int raw;
     int cmd, reply;        /* its pipes */
     struct vs_clients in;  /* --inproc */
 };
+
+/* The client process's answer (want), waited for at most VS_STALL_MS:
+ * a run that stalls ends with a message instead of hanging. */
+static void vs_peer_answer(struct vs_peer *p, char want, const char *what)
+{
+    struct pollfd pfd = {p->reply, POLLIN, 0};
+    char r;
+    int n;
+    do
+        n = poll(&pfd, 1, VS_STALL_MS);
+    while (n < 0 && errno == EINTR);
+    if (n == 0) {
+        fprintf(stderr, BENCH_NAME ": the %s clients' %s took more than "
+                        "%d s: given up (stopped)\n",
+                p->raw ? "raw" : "named pipe", what, VS_STALL_MS / 1000);
+        kill(p->pid, SIGKILL);
+        exit(2);
+    }
+    if (read(p->reply, &r, 1) != 1 || r != want)
+        die("the client process");
+}
 
 static void vs_peer_start(struct vs_peer *p, int raw, const char *target)
 {
     int to[2], from[2];
     char n[16];
     memset(p, 0, sizeof *p);
+    p->raw = raw;
     if (opt_inproc) {
         vs_clients_open(&p->in, raw, target, opt_clients);
         return;
     }
+    p->raw = raw;
     snprintf(n, sizeof n, "%d", opt_clients);
     if (pipe2(to, O_CLOEXEC) != 0 || pipe2(from, O_CLOEXEC) != 0)
         die("pipe2");
@@ -554,20 +598,19 @@ static void vs_peer_start(struct vs_peer *p, int raw, const char *target)
 /* Waits for the clients to be connected (after the server accepted them). */
 static void vs_peer_ready(struct vs_peer *p)
 {
-    char r;
-    if (!opt_inproc && (read(p->reply, &r, 1) != 1 || r != 'r'))
-        die("the client process");
+    if (!opt_inproc)
+        vs_peer_answer(p, 'r', "connections");
 }
 
 static void vs_peer_batch(struct vs_peer *p)
 {
-    char r;
     if (opt_inproc) {
         vs_clients_batch(&p->in);
         return;
     }
-    if (write(p->cmd, "g", 1) != 1 || read(p->reply, &r, 1) != 1 || r != 'd')
+    if (write(p->cmd, "g", 1) != 1)
         die("the client process");
+    vs_peer_answer(p, 'd', "batch");
 }
 
 static void vs_peer_stop(struct vs_peer *p)
@@ -666,21 +709,51 @@ struct raw_echo {
     struct vs_peer peer;
 };
 
+/* All 64 bytes of a message in or out (a signal may cut a transfer
+ * short): 1, or 0 if the client has closed its end (the run is over).
+ * Any failure ends the run with what it was: a message given up silently
+ * would leave its client waiting for ever. */
+static int raw_xfer(int fd, char *buf, size_t len, int out)
+{
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = out ? send(fd, buf + done, len - done, MSG_NOSIGNAL)
+                        : recv(fd, buf + done, len - done, MSG_WAITALL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n == 0 && !out && done == 0)
+            return 0;
+        if (n <= 0) {
+            fprintf(stderr, BENCH_NAME ": raw echo server: %s on %d: %s\n",
+                    out ? "send" : "recv", fd,
+                    n == 0 ? "the client closed within a message"
+                           : strerror(errno));
+            exit(2);
+        }
+        done += (size_t)n;
+    }
+    return 1;
+}
+
 static void *raw_worker(void *arg)
 {
     struct raw_echo *r = arg;
     struct epoll_event ev;
     char buf[64];
     for (;;) {
-        if (epoll_wait(r->epfd, &ev, 1, -1) != 1)
+        int n = epoll_wait(r->epfd, &ev, 1, -1);
+        if (n < 0 && errno != EINTR)
+            die("epoll_wait (raw echo server)");
+        if (n != 1)
             continue;
         if (ev.data.fd < 0)
             return NULL; /* the stop pipe */
-        if (recv(ev.data.fd, buf, sizeof buf, MSG_WAITALL) != sizeof buf ||
-            send(ev.data.fd, buf, sizeof buf, MSG_NOSIGNAL) != sizeof buf)
-            continue;
+        if (!raw_xfer(ev.data.fd, buf, sizeof buf, 0))
+            continue; /* a client that closed: no longer watched */
+        raw_xfer(ev.data.fd, buf, sizeof buf, 1);
         ev.events = EPOLLIN | EPOLLONESHOT;
-        epoll_ctl(r->epfd, EPOLL_CTL_MOD, ev.data.fd, &ev);
+        if (epoll_ctl(r->epfd, EPOLL_CTL_MOD, ev.data.fd, &ev) != 0)
+            die("epoll_ctl (raw echo server)");
     }
 }
 
@@ -702,9 +775,11 @@ static void raw_open(struct raw_echo *r)
         die("raw echo server");
     if (pipe2(r->stop, O_CLOEXEC) != 0)
         die("pipe2");
+    memset(&ev, 0, sizeof ev);
     ev.events = EPOLLIN; /* level: both workers see the stop */
     ev.data.fd = -1;
-    epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->stop[0], &ev);
+    if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->stop[0], &ev) != 0)
+        die("epoll_ctl (raw echo server)");
     snprintf(target, sizeof target, "%d", (int)getpid());
     vs_peer_start(&r->peer, 1, target);
     for (int i = 0; i < n; i++) {
@@ -712,7 +787,8 @@ static void raw_open(struct raw_echo *r)
             die("accept4");
         ev.events = EPOLLIN | EPOLLONESHOT;
         ev.data.fd = r->srv[i];
-        epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->srv[i], &ev);
+        if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->srv[i], &ev) != 0)
+            die("epoll_ctl (raw echo server)");
     }
     for (int i = 0; i < 2; i++)
         pthread_create(&r->workers[i], NULL, raw_worker, r);
