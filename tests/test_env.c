@@ -526,6 +526,158 @@ static void test_snapshot_reaches_child(void)
     CHECK_EQ(wipc_env_set("WipcChild", NULL), 0);
 }
 
+/* ---- SetEnvironmentStrings ---------------------------------------------- */
+
+/* The entries of a block, joined by '|' (in a static buffer). */
+static const char *block_entries(const char *block)
+{
+    static char out[4096];
+    size_t n = 0;
+
+    out[0] = '\0';
+    for (const char *p = block; *p && n < sizeof out - 1; p += strlen(p) + 1)
+        n += (size_t)snprintf(out + n, sizeof out - n, "%s%s", n ? "|" : "",
+                              p);
+    return out;
+}
+
+/* The whole environment replaced, as Wine's environ.c
+ * test_SetEnvironmentStrings checks (it passes on Windows), then restored. */
+static void test_set_environment_strings(void)
+{
+    static const char given[] = "WipcSes1=unus\0WipcSes3=tres\0";
+    char block[sizeof given], *old, *now;
+
+    CHECK_OK(SetEnvironmentVariableA("WipcSes1", "heis"));
+    CHECK_OK(SetEnvironmentVariableA("WipcSes2", "dyo"));
+    old = GetEnvironmentStringsA();
+    CHECK(old != NULL);
+    if (!old)
+        return;
+    memcpy(block, given, sizeof given);
+    SetLastError(DEADBEEF);
+    CHECK_EQ(SetEnvironmentStringsA(block), TRUE);
+    CHECK_EQ(GetLastError(), DEADBEEF);
+    CHECK(memcmp(block, given, sizeof given) == 0); /* not changed */
+    CHECK_STR(get_var("WipcSes1"), "unus");
+    CHECK(get_var("WipcSes2") == NULL);
+    CHECK_STR(get_var("WipcSes3"), "tres");
+    CHECK(get_var("PATH") == NULL);
+    now = GetEnvironmentStringsA();
+    CHECK(now != NULL);
+    if (now)
+        CHECK_STR(block_entries(now), "WipcSes1=unus|WipcSes3=tres");
+    FreeEnvironmentStringsA(now);
+
+    /* Back: the old block, as GetEnvironmentStrings gave it. */
+    CHECK_EQ(SetEnvironmentStringsA(old), TRUE);
+    CHECK_STR(get_var("WipcSes1"), "heis");
+    CHECK_STR(get_var("WipcSes2"), "dyo");
+    CHECK(get_var("WipcSes3") == NULL);
+    CHECK_STR(get_var("WIPC_TEST_INHERITED"), "from-libc");
+    now = GetEnvironmentStringsA();
+    CHECK(now != NULL);
+    if (now)
+        CHECK_STR(block_entries(now), block_entries(old));
+    FreeEnvironmentStringsA(now);
+    FreeEnvironmentStringsA(old);
+    CHECK_OK(SetEnvironmentVariableA("WipcSes1", NULL));
+    CHECK_OK(SetEnvironmentVariableA("WipcSes2", NULL));
+}
+
+/* An entry without a name fails the whole call, which changes nothing. */
+static void test_set_environment_strings_invalid(void)
+{
+    char no_equals[] = "WipcSesBad\0";
+    char empty_name[] = "=unus\0";
+    char second_bad[] = "WipcSesFirst=1\0WipcSesBad\0";
+
+    CHECK_OK(SetEnvironmentVariableA("WipcSesKept", "kept"));
+    CHECK_FAILS(SetEnvironmentStringsA(no_equals), ERROR_INVALID_PARAMETER);
+    CHECK_FAILS(SetEnvironmentStringsA(empty_name), ERROR_INVALID_PARAMETER);
+    CHECK_FAILS(SetEnvironmentStringsA(second_bad), ERROR_INVALID_PARAMETER);
+    CHECK_FAILS(SetEnvironmentStringsA(NULL), ERROR_INVALID_PARAMETER);
+    CHECK_FAILS(SetEnvironmentStringsW(NULL), ERROR_INVALID_PARAMETER);
+    CHECK_STR(get_var("WipcSesKept"), "kept");
+    CHECK(get_var("WipcSesFirst") == NULL);
+    CHECK_OK(SetEnvironmentVariableA("WipcSesKept", NULL));
+}
+
+/* Names as SetEnvironmentVariable takes them: "=C:" entries (the name ends
+ * at the first '=' after the first character), '=' in values, a name given
+ * twice (the later entry, in the first one's place, as Wine 8 does), an
+ * empty block (no variables at all), and the W block in UTF-16. */
+static void test_set_environment_strings_entries(void)
+{
+    char entries[] = "=C:=C:\\dir\0one=two=three four=five\0WipcX=1\0"
+                     "Z=z\0wipcx=2\0";
+    char empty[] = "\0";
+    WCHAR wide[] = u"WipcW=\u00e9\u20ac\0WipcW2=\0";
+    WCHAR wide_copy[sizeof wide / sizeof wide[0]];
+    WCHAR wbuf[16];
+    char *old = GetEnvironmentStringsA(), *now;
+
+    CHECK(old != NULL);
+    if (!old)
+        return;
+    CHECK_EQ(SetEnvironmentStringsA(entries), TRUE);
+    CHECK_STR(get_var("=C:"), "C:\\dir");
+    CHECK_STR(get_var("one"), "two=three four=five");
+    CHECK_STR(get_var("WIPCX"), "2");
+    now = GetEnvironmentStringsA();
+    if (now)
+        CHECK_STR(block_entries(now),
+                  "=C:=C:\\dir|one=two=three four=five|wipcx=2|Z=z");
+    FreeEnvironmentStringsA(now);
+
+    CHECK_EQ(SetEnvironmentStringsA(empty), TRUE);
+    now = GetEnvironmentStringsA();
+    CHECK(now != NULL && now[0] == '\0' && now[1] == '\0');
+    FreeEnvironmentStringsA(now);
+    CHECK(get_var("one") == NULL);
+
+    memcpy(wide_copy, wide, sizeof wide);
+    SetLastError(DEADBEEF);
+    CHECK_EQ(SetEnvironmentStringsW(wide), TRUE);
+    CHECK_EQ(GetLastError(), DEADBEEF);
+    CHECK(memcmp(wide, wide_copy, sizeof wide) == 0);
+    CHECK_STR(get_var("WipcW"), "\xc3\xa9\xe2\x82\xac");
+    CHECK_EQ(GetEnvironmentVariableW(u"WipcW", wbuf, 16), 2);
+    CHECK(wbuf[0] == 0xe9 && wbuf[1] == 0x20ac && wbuf[2] == 0);
+    CHECK_STR(get_var("WipcW2"), "");
+    now = GetEnvironmentStringsA();
+    if (now)
+        CHECK_STR(block_entries(now), "WipcW=\xc3\xa9\xe2\x82\xac|WipcW2=");
+    FreeEnvironmentStringsA(now);
+
+    CHECK_EQ(SetEnvironmentStringsA(old), TRUE);
+    CHECK_STR(get_var("WIPC_TEST_INHERITED"), "from-libc");
+    FreeEnvironmentStringsA(old);
+}
+
+/* What CreateProcess gives a child (the snapshot) is the new environment. */
+static void test_replace_reaches_snapshot(void)
+{
+    char **envp;
+    int n = 0;
+
+    CHECK_EQ(wipc_env_replace("WipcOnly=1\0=D:=D:\\\0"), 0);
+    CHECK_EQ(wipc_env_snapshot(&envp), 0);
+    if (!envp)
+        return;
+    for (; envp[n]; n++)
+        ;
+    CHECK_EQ(n, 2);
+    CHECK(envp_find(envp, "WipcOnly=1") == 0);
+    CHECK(envp_find(envp, "=D:=D:\\") == 1);
+    wipc_env_snapshot_free(envp);
+    CHECK_EQ(wipc_env_replace("WipcOnly\0"), ERROR_INVALID_PARAMETER);
+    CHECK_EQ(wipc_env_snapshot(&envp), 0);
+    if (envp)
+        CHECK(envp_find(envp, "WipcOnly=1") == 0);
+    wipc_env_snapshot_free(envp);
+}
+
 int main(void)
 {
     /* Before any environment call, so that the stores load these. */
@@ -549,5 +701,9 @@ int main(void)
     RUN(test_threads);
     RUN(test_snapshot_contents);
     RUN(test_snapshot_reaches_child);
+    RUN(test_set_environment_strings);
+    RUN(test_set_environment_strings_invalid);
+    RUN(test_set_environment_strings_entries);
+    RUN(test_replace_reaches_snapshot);
     return TEST_SUMMARY();
 }

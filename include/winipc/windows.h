@@ -1203,6 +1203,7 @@ WINBASEAPI LPCH WINAPI GetEnvironmentStrings(void);
 WINBASEAPI LPCH WINAPI GetEnvironmentStringsA(void);
 #endif
 WINBASEAPI BOOL WINAPI FreeEnvironmentStringsA(LPCH penv);
+WINBASEAPI BOOL WINAPI SetEnvironmentStringsA(LPCH NewEnvironment);
 WINBASEAPI DWORD WINAPI ExpandEnvironmentStringsA(LPCSTR lpSrc, LPSTR lpDst,
                                                   DWORD nSize);
 
@@ -1362,6 +1363,7 @@ WINBASEAPI BOOL WINAPI SetEnvironmentVariableW(LPCWSTR lpName,
                                                LPCWSTR lpValue);
 WINBASEAPI LPWCH WINAPI GetEnvironmentStringsW(void);
 WINBASEAPI BOOL WINAPI FreeEnvironmentStringsW(LPWCH penv);
+WINBASEAPI BOOL WINAPI SetEnvironmentStringsW(LPWCH NewEnvironment);
 WINBASEAPI DWORD WINAPI ExpandEnvironmentStringsW(LPCWSTR lpSrc,
                                                   LPWSTR lpDst, DWORD nSize);
 WINBASEAPI BOOL WINAPI GetComputerNameW(LPWSTR lpBuffer, LPDWORD nSize);
@@ -1409,6 +1411,7 @@ WINBASEAPI int WINAPI MessageBoxW(HWND hWnd, LPCWSTR lpText,
 #define GetEnvironmentVariable WIPC_AW(GetEnvironmentVariable)
 #define SetEnvironmentVariable WIPC_AW(SetEnvironmentVariable)
 #define FreeEnvironmentStrings WIPC_AW(FreeEnvironmentStrings)
+#define SetEnvironmentStrings WIPC_AW(SetEnvironmentStrings)
 #define ExpandEnvironmentStrings WIPC_AW(ExpandEnvironmentStrings)
 #define GetStartupInfo WIPC_AW(GetStartupInfo)
 #define GetCommandLine WIPC_AW(GetCommandLine)

@@ -60,6 +60,15 @@ API_FN0(ENV, LPCH, GetEnvironmentStrings)
     return GetEnvironmentStringsA();
 }
 
+/* The whole environment becomes the block's entries (environ.h,
+ * wipc_env_replace): Microsoft's SetEnvironmentStrings documentation and
+ * Wine's environ.c test_SetEnvironmentStrings. */
+API_FN(ENV, BOOL, SetEnvironmentStringsA, (LPCH NewEnvironment),
+       (NewEnvironment))
+{
+    return api_result(wipc_env_replace(NewEnvironment));
+}
+
 API_FN(ENV, BOOL, FreeEnvironmentStringsA, (LPCH penv), (penv))
 {
     free(penv);

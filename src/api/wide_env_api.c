@@ -112,6 +112,37 @@ API_FN0(ENV, LPWCH, GetEnvironmentStringsW)
     return w;
 }
 
+/* SetEnvironmentStringsA with the block in UTF-16: its units up to the
+ * empty entry that ends it, converted whole (NULs included). */
+API_FN(ENV, BOOL, SetEnvironmentStringsW, (LPWCH NewEnvironment),
+       (NewEnvironment))
+{
+    const WCHAR *p = NewEnvironment;
+    size_t units, bytes;
+    char *block;
+    BOOL r;
+
+    if (!p) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    while (*p)
+        p += wipc_wcslen(p) + 1;
+    units = (size_t)(p - NewEnvironment) + 1;
+    wipc_utf16_to_utf8(NewEnvironment, units, NULL, 0, WIPC_UTF_NAME, &bytes,
+                       NULL);
+    block = malloc(bytes);
+    if (!block) {
+        SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+        return FALSE;
+    }
+    wipc_utf16_to_utf8(NewEnvironment, units, block, bytes, WIPC_UTF_NAME,
+                       &bytes, NULL);
+    r = SetEnvironmentStringsA(block);
+    free(block);
+    return r;
+}
+
 API_FN(ENV, BOOL, FreeEnvironmentStringsW, (LPWCH penv), (penv))
 {
     free(penv);

@@ -78,20 +78,26 @@ static int env_name_eq_nocase(const char *a, const char *b, size_t len)
  * none.  An exact-case match wins over an earlier case-insensitive one (the
  * inherited Linux environment may hold "Path" and "PATH").  Lock held.
  */
-static size_t env_find_locked(const char *name, size_t len)
+static size_t env_find_in(const struct env_var *vars, size_t count,
+                          const char *name, size_t len)
 {
-    size_t nocase = store.count;
+    size_t nocase = count;
 
-    for (size_t i = 0; i < store.count; i++) {
-        const struct env_var *v = &store.vars[i];
+    for (size_t i = 0; i < count; i++) {
+        const struct env_var *v = &vars[i];
         if (v->name_len != len)
             continue;
         if (memcmp(v->str, name, len) == 0)
             return i;
-        if (nocase == store.count && env_name_eq_nocase(v->str, name, len))
+        if (nocase == count && env_name_eq_nocase(v->str, name, len))
             nocase = i;
     }
     return nocase;
+}
+
+static size_t env_find_locked(const char *name, size_t len)
+{
+    return env_find_in(store.vars, store.count, name, len);
 }
 
 static DWORD env_reserve_locked(size_t n)
@@ -224,6 +230,67 @@ out:
     free(old);
     free(str); /* not stored: failure */
     return err;
+}
+
+DWORD wipc_env_replace(const char *block)
+{
+    struct env_var *vars = NULL, *old;
+    size_t count = 0, cap = 0, old_count, i;
+    const char *p;
+
+    if (!block)
+        return ERROR_INVALID_PARAMETER;
+    for (p = block; *p; p += strlen(p) + 1)
+        if (!env_entry_name_len(p))
+            return ERROR_INVALID_PARAMETER;
+    /* The new list, built as SetEnvironmentVariable would build it from an
+     * empty environment: a name given twice keeps its first place and
+     * takes the later entry (and its spelling). */
+    for (p = block; *p; p += strlen(p) + 1) {
+        size_t name_len = env_entry_name_len(p);
+        char *copy = env_strdup(p);
+
+        if (!copy)
+            goto nomem;
+        i = env_find_in(vars, count, p, name_len);
+        if (i < count) {
+            free(vars[i].str);
+            vars[i].str = copy;
+            continue;
+        }
+        if (count == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            struct env_var *nv = realloc(vars, ncap * sizeof *nv);
+            if (!nv) {
+                free(copy);
+                goto nomem;
+            }
+            vars = nv;
+            cap = ncap;
+        }
+        vars[count].str = copy;
+        vars[count].name_len = name_len;
+        count++;
+    }
+
+    wipc_mutex_lock(&store.lock);
+    old = store.vars;
+    old_count = store.count;
+    store.vars = vars;
+    store.count = count;
+    store.cap = cap;
+    store.loaded = 1; /* `environ` is no longer what it stands for */
+    wipc_mutex_unlock(&store.lock);
+    for (i = 0; i < old_count; i++)
+        free(old[i].str);
+    free(old);
+    return 0;
+
+nomem:
+    for (i = 0; i < count; i++)
+        free(vars[i].str);
+    free(vars);
+    return ERROR_NOT_ENOUGH_MEMORY;
 }
 
 /* The bytes of all "k=v\0" strings, without the block's final NUL. */

@@ -41,6 +41,17 @@ DWORD wipc_env_get(const char *name, char *buf, size_t size, size_t *len);
 DWORD wipc_env_set(const char *name, const char *value);
 
 /*
+ * Replaces the whole environment with the entries of block
+ * ("k=v\0k=v\0...\0\0"; "\0" alone empties it), as
+ * SetEnvironmentStrings does: every entry must have a name (a '=' after
+ * its first character), else ERROR_INVALID_PARAMETER and nothing changes;
+ * a name given twice (in any case) keeps its first place and takes the
+ * later entry.  block is not changed.  ERROR_INVALID_PARAMETER for NULL,
+ * ERROR_NOT_ENOUGH_MEMORY (nothing changed).
+ */
+DWORD wipc_env_replace(const char *block);
+
+/*
  * A freshly malloc'ed copy of the environment block: "k=v\0k=v\0...\0\0"
  * (an empty environment gives "\0\0").  *size, if not NULL, is the block's
  * size in bytes including the final NUL.  The caller frees it with free().
