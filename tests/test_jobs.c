@@ -4,9 +4,11 @@
  * Set/QueryInformationJobObject (KILL_ON_JOB_CLOSE, the active process
  * limit, breakaway, basic accounting, the process id list), children
  * joining their parent's job, the completion port's messages (also for
- * processes assigned before the port), waiting on a job, jobs across
- * processes (by name, inherited, duplicated), nested jobs, and the owner
- * killed with
+ * processes assigned before the port, or by other processes, in time for
+ * whoever saw the event), waiting on a job, jobs across processes (by
+ * name, inherited, duplicated), nested jobs (the active process limit at
+ * every level), a job that outlives its handles while it has processes,
+ * and the owner killed with
  * SIGKILL (no process of its job survives; the full
  * 200 rounds of 20 processes with WINIPC_JOB_STRESS_ROUNDS=200).
  * Expected values: Microsoft's documentation of each function and
@@ -840,6 +842,123 @@ static void test_completion_port_backlog(void)
     CloseHandle(port);
 }
 
+/* The next message of port (waiting up to ms): its id, the process id in
+ * *pid; 0 if none came.  The key must be key. */
+static DWORD port_next(HANDLE port, ULONG_PTR key, DWORD *pid, DWORD ms)
+{
+    DWORD msg = 0;
+    ULONG_PTR k = 0;
+    LPOVERLAPPED ov = NULL;
+
+    *pid = 0;
+    if (!GetQueuedCompletionStatus(port, &msg, &k, &ov, ms))
+        return 0;
+    CHECK_EQ(k, key);
+    *pid = (DWORD)(uintptr_t)ov;
+    return msg;
+}
+
+/* Associates port with job under key. */
+static void port_associate(HANDLE job, HANDLE port, ULONG_PTR key)
+{
+    JOBOBJECT_ASSOCIATE_COMPLETION_PORT assoc = {(PVOID)key, port};
+    CHECK_OK(SetInformationJobObject(
+        job, JobObjectAssociateCompletionPortInformation, &assoc, sizeof assoc));
+}
+
+/* The port hears of every process that joins the job, whichever process
+ * assigned it or started it: a process that assigns itself through an
+ * inherited handle, a child that a member starts.  Each message is in the
+ * queue by the time the event can be seen (GetQueuedCompletionStatus with
+ * no wait): NEW_PROCESS once the assignment or the creation has returned,
+ * EXIT_PROCESS once a wait has seen the process end, as Windows posts them
+ * from within the assignment and the process's exit. */
+static void test_completion_port_other_processes(void)
+{
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    HANDLE job = CreateJobObjectA(&sa, NULL);
+    HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    struct member m, u;
+    unsigned long r[5] = {0};
+    DWORD pid = 0;
+    HANDLE kid;
+
+    port_associate(job, port, 0x66);
+    /* Another process assigns itself (its handle inherited). */
+    helper_start(&u, "jobuse h self");
+    SetHandleInformation(job, HANDLE_FLAG_INHERIT, 0);
+    CHECK_EQ(ResumeThread(u.pi.hThread), 1);
+    send_handle(&u, job);
+    CHECK(jobuse_report(&u, r));
+    CHECK_EQ(r[4], 0);
+    CHECK_EQ(port_next(port, 0x66, &pid, 0), JOB_OBJECT_MSG_NEW_PROCESS);
+    CHECK_EQ(pid, u.pi.dwProcessId);
+    /* A member's child, started in the member's process. */
+    member_start(&m, 1, 0);
+    CHECK_OK(AssignProcessToJobObject(job, m.pi.hProcess));
+    member_run(&m);
+    CHECK_EQ(m.n_kids, 1);
+    CHECK_EQ(port_next(port, 0x66, &pid, 0), JOB_OBJECT_MSG_NEW_PROCESS);
+    CHECK_EQ(pid, m.pi.dwProcessId);
+    CHECK_EQ(port_next(port, 0x66, &pid, 0), JOB_OBJECT_MSG_NEW_PROCESS);
+    CHECK_EQ(pid, m.n_kids ? m.kids[0] : 1);
+    CHECK_EQ(port_next(port, 0x66, &pid, 0), 0);
+    CHECK_EQ(GetLastError(), WAIT_TIMEOUT);
+    /* Ends: each announced by the time its wait returns. */
+    member_end(&u);
+    CHECK_EQ(port_next(port, 0x66, &pid, 0), JOB_OBJECT_MSG_EXIT_PROCESS);
+    CHECK_EQ(pid, u.pi.dwProcessId);
+    kid = m.n_kids ? OpenProcess(SYNCHRONIZE | PROCESS_TERMINATE, FALSE,
+                                 m.kids[0])
+                   : NULL;
+    CHECK(kid != NULL);
+    CHECK_OK(TerminateProcess(kid, 3));
+    CHECK_EQ(WaitForSingleObject(kid, 30000), WAIT_OBJECT_0);
+    CHECK_EQ(port_next(port, 0x66, &pid, 0), JOB_OBJECT_MSG_EXIT_PROCESS);
+    CHECK_EQ(pid, m.n_kids ? m.kids[0] : 1);
+    CloseHandle(kid);
+    member_end(&m);
+    CHECK_EQ(port_next(port, 0x66, &pid, 0), JOB_OBJECT_MSG_EXIT_PROCESS);
+    CHECK_EQ(pid, m.pi.dwProcessId);
+    CHECK_EQ(port_next(port, 0x66, &pid, 0),
+             JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO);
+    CHECK_EQ(pid, 0);
+    CloseHandle(job);
+    CloseHandle(port);
+}
+
+/* EXIT_PROCESS is in the queue as soon as the process's end can be seen,
+ * round after round (Wine's process.c test_CompletionPort, 2985: its wait
+ * for the process, then GetQueuedCompletionStatus without a wait). */
+static void test_completion_port_exit_order(void)
+{
+    HANDLE job = CreateJobObjectA(NULL, NULL);
+    HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    DWORD pid = 0;
+
+    port_associate(job, port, 0x44);
+    for (int i = 0; i < 10; i++) {
+        struct member m;
+        member_start(&m, 0, 0);
+        CHECK_OK(AssignProcessToJobObject(job, m.pi.hProcess));
+        CHECK_EQ(port_next(port, 0x44, &pid, 0), JOB_OBJECT_MSG_NEW_PROCESS);
+        CHECK_EQ(pid, m.pi.dwProcessId);
+        CHECK_EQ(ResumeThread(m.pi.hThread), 1);
+        CHECK_OK(TerminateProcess(m.pi.hProcess, 0));
+        CHECK_EQ(WaitForSingleObject(m.pi.hProcess, 30000), WAIT_OBJECT_0);
+        CHECK_EQ(port_next(port, 0x44, &pid, 0), JOB_OBJECT_MSG_EXIT_PROCESS);
+        CHECK_EQ(pid, m.pi.dwProcessId);
+        CHECK_EQ(port_next(port, 0x44, &pid, 0),
+                 JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO);
+        CloseHandle(m.in);
+        CloseHandle(m.out);
+        CloseHandle(m.pi.hProcess);
+        CloseHandle(m.pi.hThread);
+    }
+    CloseHandle(job);
+    CloseHandle(port);
+}
+
 /* IsProcessInJob's answer (checked to succeed). */
 static BOOL in_job(HANDLE process, HANDLE job)
 {
@@ -943,6 +1062,160 @@ static void test_nested(void)
     CloseHandle(outer);
 }
 
+/* JOB_OBJECT_LIMIT_ACTIVE_PROCESS holds at every level of a chain of
+ * nested jobs: a child born in the inner job counts in the outer one, and
+ * so does a process assigned to the inner job; the job whose limit it
+ * would pass counts the violation, and its port hears
+ * JOB_OBJECT_MSG_ACTIVE_PROCESS_LIMIT (JOBOBJECT_BASIC_LIMIT_INFORMATION;
+ * JOBOBJECT_ASSOCIATE_COMPLETION_PORT's message table). */
+static void test_nested_active_limit(void)
+{
+    HANDLE outer = CreateJobObjectA(NULL, NULL);
+    HANDLE inner = CreateJobObjectA(NULL, NULL);
+    HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    struct member m, x;
+    DWORD pid = 0, msg;
+    int limit_seen = 0;
+
+    set_limits(outer, JOB_OBJECT_LIMIT_ACTIVE_PROCESS, 1);
+    port_associate(outer, port, 0x33);
+    member_start(&m, 1, 0);
+    CHECK_OK(AssignProcessToJobObject(outer, m.pi.hProcess));
+    CHECK_OK(AssignProcessToJobObject(inner, m.pi.hProcess));
+    member_run(&m);
+    /* Its child would be the outer job's second process. */
+    CHECK_EQ(m.err, ERROR_NOT_ENOUGH_QUOTA);
+    CHECK_EQ(m.n_kids, 0);
+    CHECK_EQ(accounting(outer).TotalTerminatedProcesses, 1);
+    CHECK_EQ(accounting(inner).TotalTerminatedProcesses, 0);
+    /* So would a process assigned to the inner job. */
+    member_start(&x, 0, 0);
+    CHECK_FAILS(AssignProcessToJobObject(inner, x.pi.hProcess),
+                ERROR_NOT_ENOUGH_QUOTA);
+    CHECK_EQ(WaitForSingleObject(x.pi.hProcess, 30000), WAIT_OBJECT_0);
+    CHECK_EQ(accounting(outer).TotalTerminatedProcesses, 2);
+    CHECK_EQ(accounting(inner).ActiveProcesses, 1);
+    CHECK_EQ(accounting(outer).ActiveProcesses, 1);
+    while ((msg = port_next(port, 0x33, &pid, 0)) != 0)
+        if (msg == JOB_OBJECT_MSG_ACTIVE_PROCESS_LIMIT) {
+            CHECK_EQ(pid, 0);
+            limit_seen++;
+        }
+    CHECK_EQ(limit_seen, 2);
+    /* Within the limit, the inner job takes a process of the chain. */
+    set_limits(outer, JOB_OBJECT_LIMIT_ACTIVE_PROCESS, 2);
+    CloseHandle(x.in);
+    CloseHandle(x.out);
+    CloseHandle(x.pi.hProcess);
+    CloseHandle(x.pi.hThread);
+    member_start(&x, 0, 0);
+    CHECK_OK(AssignProcessToJobObject(inner, x.pi.hProcess));
+    member_run(&x);
+    CHECK_EQ(accounting(outer).ActiveProcesses, 2);
+    TerminateJobObject(outer, 0);
+    member_end(&x);
+    member_end(&m);
+    CloseHandle(inner);
+    CloseHandle(outer);
+    CloseHandle(port);
+}
+
+/* One port associated with an outer job and with a job nested in it hears
+ * of a process born in the inner job from both ("the message is sent to
+ * every I/O completion port associated with any job in the parent job
+ * chain of the job that triggered the message":
+ * JOBOBJECT_ASSOCIATE_COMPLETION_PORT), and of a process that joins the
+ * inner job from the outer one from the inner job alone.  (The order of
+ * the two messages of a child started in this process, inner first, is
+ * Wine's process.c test_nested_jobs 4928-4929; for a child started in
+ * another process it is the order of the associations.) */
+static void test_completion_port_nested(void)
+{
+    HANDLE outer = CreateJobObjectA(NULL, NULL);
+    HANDLE inner = CreateJobObjectA(NULL, NULL);
+    HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    JOBOBJECT_ASSOCIATE_COMPLETION_PORT assoc = {(PVOID)1, port};
+    JOBOBJECTINFOCLASS cls = JobObjectAssociateCompletionPortInformation;
+    DWORD msg = 0, pid = 0, seen = 0;
+    ULONG_PTR key = 0;
+    LPOVERLAPPED ov = NULL;
+    struct member m;
+
+    CHECK_OK(SetInformationJobObject(outer, cls, &assoc, sizeof assoc));
+    assoc.CompletionKey = (PVOID)2;
+    CHECK_OK(SetInformationJobObject(inner, cls, &assoc, sizeof assoc));
+    member_start(&m, 1, 0);
+    CHECK_OK(AssignProcessToJobObject(outer, m.pi.hProcess));
+    CHECK_EQ(port_next(port, 1, &pid, 0), JOB_OBJECT_MSG_NEW_PROCESS);
+    CHECK_EQ(pid, m.pi.dwProcessId);
+    CHECK_OK(AssignProcessToJobObject(inner, m.pi.hProcess));
+    CHECK_EQ(port_next(port, 2, &pid, 0), JOB_OBJECT_MSG_NEW_PROCESS);
+    CHECK_EQ(pid, m.pi.dwProcessId);
+    member_run(&m);
+    CHECK_EQ(m.n_kids, 1);
+    for (int i = 0; i < 2; i++) {
+        CHECK_OK(GetQueuedCompletionStatus(port, &msg, &key, &ov, 0));
+        CHECK_EQ(msg, JOB_OBJECT_MSG_NEW_PROCESS);
+        CHECK_EQ((DWORD)(uintptr_t)ov, m.n_kids ? m.kids[0] : 1);
+        seen |= key == 1 ? 1 : key == 2 ? 2 : 4;
+    }
+    CHECK_EQ(seen, 3);
+    CHECK(!GetQueuedCompletionStatus(port, &msg, &key, &ov, 0));
+    CHECK_EQ(GetLastError(), WAIT_TIMEOUT);
+    TerminateJobObject(outer, 0);
+    member_end(&m);
+    CloseHandle(inner);
+    CloseHandle(outer);
+    CloseHandle(port);
+}
+
+/* A job whose last handle goes without KILL_ON_JOB_CLOSE stays while
+ * processes are in it, as on Windows (a process holds its job): they are
+ * still in a job, its limits still hold for their children, and a job
+ * nested in it stays in its chain; a nested job without handles stays
+ * in the chain too, counted and ended with its parent. */
+static void test_job_outlives_handles(void)
+{
+    HANDLE job = CreateJobObjectA(NULL, NULL), outer, inner, kid = NULL;
+    struct member m;
+    BOOL in = FALSE;
+    DWORD code = 0;
+
+    /* Its active process limit of 1 still refuses the member's child. */
+    set_limits(job, JOB_OBJECT_LIMIT_ACTIVE_PROCESS, 1);
+    member_start(&m, 1, 0);
+    CHECK_OK(AssignProcessToJobObject(job, m.pi.hProcess));
+    CloseHandle(job);
+    member_run(&m);
+    CHECK_EQ(m.err, ERROR_NOT_ENOUGH_QUOTA);
+    CHECK_EQ(m.n_kids, 0);
+    CHECK_OK(IsProcessInJob(m.pi.hProcess, NULL, &in));
+    CHECK_EQ(in, TRUE);
+    member_end(&m);
+
+    /* The inner job's handle goes: its processes are still counted in the
+     * outer job, which ends them. */
+    outer = CreateJobObjectA(NULL, NULL);
+    inner = CreateJobObjectA(NULL, NULL);
+    member_nested(&m, outer, inner, 0, &kid);
+    CloseHandle(inner);
+    CHECK_EQ(accounting(outer).ActiveProcesses, 2);
+    CHECK_EQ(accounting(outer).TotalProcesses, 2);
+    CHECK_EQ(in_job(kid, outer), TRUE);
+    CHECK_EQ(in_job(kid, NULL), TRUE);
+    CHECK_OK(TerminateJobObject(outer, 8));
+    CHECK_EQ(WaitForSingleObject(m.pi.hProcess, 30000), WAIT_OBJECT_0);
+    CHECK_OK(GetExitCodeProcess(m.pi.hProcess, &code));
+    CHECK_EQ(code, 8);
+    CHECK_EQ(kid ? WaitForSingleObject(kid, 30000) : WAIT_FAILED,
+             WAIT_OBJECT_0);
+    CHECK_OK(GetExitCodeProcess(kid, &code));
+    CHECK_EQ(code, 8);
+    CloseHandle(kid);
+    member_end(&m);
+    CloseHandle(outer);
+}
+
 /* ---- The owner killed -------------------------------------------------------- */
 
 /*
@@ -969,6 +1242,12 @@ static int helper_owner(int argc, char **argv)
         if (!AssignProcessToJobObject(job, m.pi.hProcess))
             return 10;
         member_run(&m);
+        if (m.err || m.n_kids != 1) {
+            /* Said, not hidden: the test sees a short list. */
+            fprintf(stderr, "owner: a member's CreateProcessA failed: %lu\n",
+                    (unsigned long)m.err);
+            return 12;
+        }
         len += (size_t)snprintf(line + len, sizeof line - len, "%lu %lu ",
                                 (unsigned long)m.pi.dwProcessId,
                                 (unsigned long)m.kids[0]);
@@ -1094,16 +1373,21 @@ int main(int argc, char **argv)
     RUN(test_limits_checked);
     RUN(test_assign_children_terminate);
     RUN(test_kill_on_close);
+    RUN(test_job_outlives_handles);
     RUN(test_active_process_limit);
     RUN(test_breakaway);
     RUN(test_completion_port);
     RUN(test_completion_port_association);
     RUN(test_completion_port_backlog);
+    RUN(test_completion_port_other_processes);
+    RUN(test_completion_port_exit_order);
     RUN(test_wait);
     RUN(test_running_process);
     RUN(test_name_across_processes);
     RUN(test_handle_across_processes);
     RUN(test_nested);
+    RUN(test_nested_active_limit);
+    RUN(test_completion_port_nested);
     RUN(test_owner_killed);
     return TEST_SUMMARY();
 }

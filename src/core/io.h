@@ -209,6 +209,18 @@ DWORD wipc_io_port_post(struct wipc_object *port,
 DWORD wipc_io_port_get(struct wipc_object *port, struct wipc_io_packet *out,
                        ULONG max, ULONG *got, DWORD timeout_ms, int alert_fd);
 
+/*
+ * A source of packets that the port asks, before each wipc_io_port_get
+ * looks at its queue, to post what has happened by now: pull(arg), called
+ * with no lock of the port held (a job's completion port messages,
+ * process/job.c).  Once wipc_io_port_remove_source has returned, pull no
+ * longer runs with arg.  ERROR_NOT_ENOUGH_MEMORY.
+ */
+DWORD wipc_io_port_add_source(struct wipc_object *port, void (*pull)(void *),
+                              void *arg);
+void wipc_io_port_remove_source(struct wipc_object *port,
+                                void (*pull)(void *), void *arg);
+
 /* The port's last handle is gone (its type's close_last): its waiting
  * threads return ERROR_ABANDONED_WAIT_0, its packets are dropped. */
 void wipc_io_port_close(struct wipc_object *port);

@@ -53,9 +53,20 @@ struct io_packet {
  * wipc_io_port_get), in the order they came. */
 #define IO_PORT_STASH 128
 
+/* Something that posts to the port and that is asked to, before a thread
+ * looks at its queue (wipc_io_port_add_source). */
+struct io_source {
+    struct io_source *next;
+    void (*pull)(void *);
+    void *arg;
+};
+
 struct io_port {
     struct wipc_object obj;
     wipc_mutex lock;
+    wipc_mutex src_lock;       /* sources, and their pull calls */
+    struct io_source *sources;
+    _Atomic int nsources;
     int epfd; /* the port's epoll set (io.c adds its files' descriptors) */
     int bell; /* eventfd, edge-triggered in epfd */
     struct io_packet *first, *last;
@@ -129,6 +140,12 @@ static void port_destroy(struct wipc_object *obj)
             break;
         }
     wipc_mutex_unlock(&ports.lock);
+    while (port->sources) {
+        struct io_source *src = port->sources;
+        port->sources = src->next;
+        free(src);
+    }
+    wipc_mutex_destroy(&port->src_lock);
     port_free_packets(port->first);
     port_free_packets(port->spare);
     wipc_plat_close(port->bell);
@@ -253,6 +270,7 @@ DWORD wipc_io_port_create(DWORD concurrency, struct wipc_object **out)
         return err;
     }
     wipc_mutex_init(&port->lock);
+    wipc_mutex_init(&port->src_lock);
     /* "If this parameter is zero, the system allows as many concurrently
      * running threads as there are processors in the system." */
     port->limit = concurrency != 0 ? concurrency : wipc_plat_cpu_count();
@@ -264,6 +282,57 @@ DWORD wipc_io_port_create(DWORD concurrency, struct wipc_object **out)
     wipc_mutex_unlock(&ports.lock);
     *out = &port->obj;
     return 0;
+}
+
+DWORD wipc_io_port_add_source(struct wipc_object *obj, void (*pull)(void *),
+                              void *arg)
+{
+    struct io_port *port = port_of(obj);
+    struct io_source *src = malloc(sizeof *src), **pp;
+
+    if (!src)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    src->pull = pull;
+    src->arg = arg;
+    src->next = NULL;
+    wipc_mutex_lock(&port->src_lock);
+    /* Asked in the order they came (a job associated before another
+     * posts its news of one event first). */
+    for (pp = &port->sources; *pp; pp = &(*pp)->next)
+        ;
+    *pp = src;
+    atomic_fetch_add(&port->nsources, 1);
+    wipc_mutex_unlock(&port->src_lock);
+    return 0;
+}
+
+void wipc_io_port_remove_source(struct wipc_object *obj,
+                                void (*pull)(void *), void *arg)
+{
+    struct io_port *port = port_of(obj);
+    struct io_source **pp, *gone = NULL;
+
+    wipc_mutex_lock(&port->src_lock);
+    for (pp = &port->sources; *pp; pp = &(*pp)->next)
+        if ((*pp)->pull == pull && (*pp)->arg == arg) {
+            gone = *pp;
+            *pp = gone->next;
+            atomic_fetch_sub(&port->nsources, 1);
+            break;
+        }
+    wipc_mutex_unlock(&port->src_lock);
+    free(gone);
+}
+
+/* Each source posts what has happened by now (no lock of the port held). */
+static void port_pull_sources(struct io_port *port)
+{
+    if (atomic_load(&port->nsources) == 0)
+        return;
+    wipc_mutex_lock(&port->src_lock);
+    for (struct io_source *src = port->sources; src; src = src->next)
+        src->pull(src->arg);
+    wipc_mutex_unlock(&port->src_lock);
 }
 
 int wipc_io_port_epfd(struct wipc_object *obj)
@@ -451,6 +520,10 @@ DWORD wipc_io_port_get(struct wipc_object *obj, struct wipc_io_packet *out,
     int was_running;
 
     *got = 0;
+    /* What its sources know by now is in the queue before it is looked at:
+     * a job's message is never late for a thread that has seen the event
+     * (a process of the job that ended) before it came here. */
+    port_pull_sources(port);
     was_running = port_thread_enters(port);
     wipc_mutex_lock(&port->lock);
     /* It comes back: it looks at the queue itself first, as on Windows,

@@ -13,9 +13,11 @@
 #include <windows.h>
 
 /* Processes followed by their pid (not in the group: see job.h). */
-#define WIPC_JOB_OUTSIDE_MAX 64
+#define WIPC_JOB_OUTSIDE_MAX 256
 /* Jobs nested in a job (Windows 8 and later). */
-#define WIPC_JOB_CHILDREN_MAX 16
+#define WIPC_JOB_CHILDREN_MAX 64
+/* The job's message log (see struct wipc_job_event). */
+#define WIPC_JOB_LOG_MAX 256
 
 /* A process, or a job by its keeper: its pid and start time. */
 struct wipc_job_pid {
@@ -24,10 +26,26 @@ struct wipc_job_pid {
     _Atomic uint64_t start;
 };
 
+/*
+ * One message of the job for the completion ports associated with it, in
+ * whichever process (JOB_OBJECT_MSG_NEW_PROCESS for a process that joined
+ * it, at any level of its chain; JOB_OBJECT_MSG_ACTIVE_PROCESS_LIMIT).
+ * The writer takes entry n by counting log_next up, fills it, then stores
+ * seq = n + 1: a reader takes entry n once its seq is n + 1 (a larger one:
+ * overwritten before it was read, WIPC_JOB_LOG_MAX later).
+ */
+struct wipc_job_event {
+    _Atomic uint32_t seq;
+    _Atomic uint32_t msg;
+    _Atomic uint32_t pid;
+    uint32_t pad;
+    _Atomic uint64_t start;
+};
+
 /* The state a job shares with its keeper, its members and every process
  * that holds a handle to it (a memfd of the job's user, the keeper's
  * descriptor 4).  The lists change under the lock of wipc_plat_job_lock. */
-#define WIPC_JOB_MAGIC 0x4a6f6222u
+#define WIPC_JOB_MAGIC 0x4a6f6223u
 struct wipc_job_shared {
     _Atomic uint32_t magic;
     _Atomic uint32_t limit_flags;  /* JOB_OBJECT_LIMIT_* */
@@ -41,6 +59,9 @@ struct wipc_job_shared {
     struct wipc_job_pid parent;    /* the job this one is nested in */
     struct wipc_job_pid outside[WIPC_JOB_OUTSIDE_MAX];
     struct wipc_job_pid children[WIPC_JOB_CHILDREN_MAX]; /* nested jobs */
+    _Atomic uint32_t log_next; /* messages ever written */
+    uint32_t pad2;
+    struct wipc_job_event log[WIPC_JOB_LOG_MAX];
 };
 
 /* What a process holds of a job: descriptors of its own, and the state
@@ -76,6 +97,11 @@ DWORD wipc_plat_job_keeper(struct wipc_job_link *out);
  * otherwise (the keeper is gone: the job with it).
  */
 DWORD wipc_plat_job_attach(DWORD keeper, int life, struct wipc_job_link *out);
+
+/* The state of the job of l mapped once more (for a holder that may
+ * outlive the link): unmap it with wipc_plat_job_unmap. */
+DWORD wipc_plat_job_map(const struct wipc_job_link *l,
+                        struct wipc_job_shared **out);
 
 /* Closes what a link holds. */
 void wipc_plat_job_unlink(struct wipc_job_link *l);

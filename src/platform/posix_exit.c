@@ -164,6 +164,25 @@ int wipc_posix_stat_state(unsigned pid, char *state,
     return 0;
 }
 
+int wipc_posix_stat_group(unsigned pid, char *state, long long *pgrp)
+{
+    char path[32] = "/proc/", buf[1024];
+    const char *p;
+    size_t len = 6;
+
+    if (wipc_posix_put_dec(path, sizeof path, &len, pid) != 0 ||
+        len + 6 > sizeof path)
+        return -EINVAL;
+    memcpy(path + len, "/stat", 6);
+    if (stat_read(path, buf, sizeof buf, NULL) < 0)
+        return -ESRCH;
+    p = stat_field(buf, 3);
+    if (!p || !*p || stat_number(buf, 5, pgrp) < 0)
+        return -EINVAL;
+    *state = *p;
+    return 0;
+}
+
 int wipc_posix_stat_start(unsigned pid, unsigned long long *start)
 {
     char path[32];

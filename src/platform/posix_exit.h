@@ -16,6 +16,10 @@ int wipc_posix_stat_start(unsigned pid, unsigned long long *start);
 int wipc_posix_stat_state(unsigned pid, char *state,
                           unsigned long long *start);
 
+/* Async-signal-safe: the state letter (field 3) and the process group
+ * (field 5) of process pid in one read: 0, or -errno. */
+int wipc_posix_stat_group(unsigned pid, char *state, long long *pgrp);
+
 /* The numbers of fields[0..n-1] (each > 2) of /proc/PID/stat into out:
  * 0, or -errno (-ESRCH: no such process). */
 int wipc_posix_stat_numbers(unsigned pid, const int *fields, long long *out,

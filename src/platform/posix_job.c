@@ -72,6 +72,121 @@ static void job_kill_outside(struct wipc_job_shared *sh, unsigned skip)
     }
 }
 
+/* Processes the keeper of a job without handles waits for at once (more:
+ * it looks again every second). */
+#define JOB_LINGER_MAX 256
+
+/* Adds a pidfd of process pid to fds (async-signal-safe) if the process
+ * runs and still is the one meant: in group (if not 0), else started at
+ * start.  1 if it was added. */
+static int job_linger_add(int *fds, size_t *n, unsigned pid, unsigned group,
+                          uint64_t start)
+{
+    char state;
+    long long g;
+    int fd;
+
+    if (*n >= JOB_LINGER_MAX)
+        return 0;
+    fd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (fd < 0)
+        return 0;
+    /* Checked once the pidfd holds the pid: not a recycled one. */
+    if (group ? wipc_posix_stat_group(pid, &state, &g) == 0 &&
+                    g == (long long)group && state != 'Z' && state != 'X'
+              : job_pid_is(pid, start)) {
+        fds[(*n)++] = fd;
+        return 1;
+    }
+    close(fd);
+    return 0;
+}
+
+/* The members of this keeper's group (itself left out) into fds
+ * (async-signal-safe: getdents64 on /proc).  *more: there were more than
+ * fit. */
+static void job_linger_group(int *fds, size_t *n, int *more)
+{
+    unsigned self = (unsigned)getpid();
+    char buf[4096];
+    long got;
+    int dir = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    if (dir < 0) {
+        *more = 1;
+        return;
+    }
+    while ((got = syscall(SYS_getdents64, dir, buf, sizeof buf)) > 0) {
+        for (long off = 0; off < got;) {
+            /* struct linux_dirent64: ino 8, off 8, reclen 2, type 1, name */
+            unsigned short reclen;
+            const char *name = buf + off + 19;
+            unsigned pid = 0;
+            char state;
+            long long g;
+
+            memcpy(&reclen, buf + off + 16, sizeof reclen);
+            off += reclen;
+            for (; *name >= '0' && *name <= '9'; name++)
+                pid = pid * 10 + (unsigned)(*name - '0');
+            if (*name || !pid || pid == self ||
+                getpgid((pid_t)pid) != (pid_t)self ||
+                wipc_posix_stat_group(pid, &state, &g) != 0 ||
+                g != (long long)self || state == 'Z' || state == 'X')
+                continue;
+            if (!job_linger_add(fds, n, pid, self, 0) && *n >= JOB_LINGER_MAX)
+                *more = 1;
+        }
+    }
+    close(dir);
+}
+
+/*
+ * The job's last handle went without KILL_ON_JOB_CLOSE: Windows keeps the
+ * job while processes are in it (they stay in it, counted, limited, and a
+ * job nested in it stays nested).  The keeper stays until no process is
+ * left in its group, no process it follows by pid runs, and no job nested
+ * in it is left (a nested job keeps its parent), waiting for their ends
+ * (async-signal-safe).
+ */
+static void job_keeper_linger(struct wipc_job_shared *sh)
+{
+    for (;;) {
+        int fds[JOB_LINGER_MAX], more = 0;
+        struct pollfd p[JOB_LINGER_MAX];
+        size_t n = 0;
+
+        job_linger_group(fds, &n, &more);
+        for (unsigned i = 0; sh && i < WIPC_JOB_OUTSIDE_MAX; i++) {
+            unsigned pid = atomic_load(&sh->outside[i].pid);
+            if (pid && !job_linger_add(fds, &n, pid, 0,
+                                       atomic_load(&sh->outside[i].start)) &&
+                n >= JOB_LINGER_MAX)
+                more = 1;
+        }
+        for (unsigned i = 0; sh && i < WIPC_JOB_CHILDREN_MAX; i++) {
+            unsigned k = atomic_load(&sh->children[i].pid);
+            if (k > 1 && !job_linger_add(fds, &n, k, 0,
+                                         atomic_load(&sh->children[i].start)) &&
+                n >= JOB_LINGER_MAX)
+                more = 1;
+        }
+        if (n == 0 && !more)
+            return;
+        for (size_t i = 0; i < n; i++) {
+            p[i].fd = fds[i];
+            p[i].events = POLLIN;
+            p[i].revents = 0;
+        }
+        /* One of them ends (its children, born in the group, are found by
+         * the next look), or a second passes when not all are watched. */
+        while (poll(p, n, more ? 1000 : -1) < 0 && errno == EINTR)
+            ;
+        for (size_t i = 0; i < n; i++)
+            close(fds[i]);
+    }
+}
+
 /* The keeper (async-signal-safe calls only: it is a fork of a process
  * that may have other threads).  Never returns. */
 static void job_keeper_main(int life, int state, int sig, int ready)
@@ -135,6 +250,7 @@ static void job_keeper_main(int life, int state, int sig, int ready)
         }
         kill(0, SIGKILL); /* the whole group, this process last */
     }
+    job_keeper_linger(sh != MAP_FAILED ? sh : NULL);
     _exit(0);
 }
 
@@ -153,6 +269,12 @@ static DWORD job_map(int fd, int prot, struct wipc_job_shared **out)
         return wipc_plat_error(errno);
     *out = m;
     return 0;
+}
+
+DWORD wipc_plat_job_map(const struct wipc_job_link *l,
+                        struct wipc_job_shared **out)
+{
+    return job_map(l->state, PROT_READ | PROT_WRITE, out);
 }
 
 void wipc_plat_job_unlink(struct wipc_job_link *l)
@@ -518,20 +640,18 @@ DWORD wipc_plat_group_members(DWORD pgid, DWORD skip, DWORD *pids,
     if (!d)
         return wipc_plat_error(errno);
     while ((e = readdir(d)) != NULL) {
-        static const int fields[1] = {5}; /* pgrp */
         long pid = strtol(e->d_name, NULL, 10);
         long long g;
         char state;
-        uint64_t start;
 
         if (pid <= 0 || (DWORD)pid == skip)
             continue;
-        if (wipc_posix_stat_numbers((unsigned)pid, fields, &g, 1) != 0 ||
-            g != (long long)pgid)
-            continue;
-        /* Zombies have ended. */
-        if (job_stat((unsigned)pid, &state, &start) != 0 || state == 'Z' ||
-            state == 'X')
+        /* Its group by a system call (no file to read for the processes
+         * of other groups); then whether a member has ended (zombies
+         * have). */
+        if (getpgid((pid_t)pid) != (pid_t)pgid ||
+            wipc_posix_stat_group((unsigned)pid, &state, &g) != 0 ||
+            g != (long long)pgid || state == 'Z' || state == 'X')
             continue;
         if (pids && *n < cap)
             pids[*n] = (DWORD)pid;

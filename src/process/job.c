@@ -25,10 +25,21 @@
 #include "job.h"
 #include "process.h"
 
-#define JOB_WATCH_MAX 64
+/* Processes a port follows to their end; processes whose end it has
+ * posted, so that none is announced twice. */
+#define JOB_WATCH_MAX 256
+#define JOB_RECENT_MAX 64
 
-/* What the completion port hears: the job's assigned processes, watched
- * by a thread (started with the port) that holds this, not the job. */
+/*
+ * What a completion port hears of a job (docs/processes.md, "Completion
+ * port").  The job's shared log tells of the processes that join it, from
+ * whichever process they were assigned or started; their pidfds tell of
+ * their end.  Both are read by a thread (started with the association) and
+ * by every thread that comes to the port (a source of the port,
+ * wipc_io_port_add_source), so that a message is in the queue before
+ * anyone who has seen the event can look for it.  Held by the job and the
+ * thread; the port's source list refers to it until the association ends.
+ */
 struct job_watch {
     wipc_mutex lock;
     int refs;
@@ -36,10 +47,16 @@ struct job_watch {
     int wake; /* eventfd */
     int pidfds[JOB_WATCH_MAX];
     DWORD pids[JOB_WATCH_MAX];
+    uint64_t starts[JOB_WATCH_MAX];
     size_t n;
+    struct wipc_job_pid recent[JOB_RECENT_MAX]; /* ended (plain values) */
+    size_t recent_next;
     struct wipc_object *port;
     ULONG_PTR key;
-    DWORD pgid;
+    struct wipc_job_shared *sh; /* the job's state, mapped for the watch */
+    uint32_t seen;              /* the log's entries read */
+    uint64_t stuck_since;       /* entry `seen` not written since (ms) */
+    uint64_t next_scan;         /* next look for processes never announced */
     int zero_posted;
 };
 
@@ -60,7 +77,7 @@ static inline struct wipc_job *job_of(struct wipc_object *obj)
     return (struct wipc_job *)obj;
 }
 
-/* ---- The completion port's watcher ----------------------------------------- */
+/* ---- The completion port's watch (the rest below) ------------------------------ */
 
 static void watch_release(struct job_watch *w)
 {
@@ -74,69 +91,14 @@ static void watch_release(struct job_watch *w)
     for (size_t i = 0; i < w->n; i++)
         wipc_plat_close(w->pidfds[i]);
     wipc_plat_close(w->wake);
+    wipc_plat_job_unmap(w->sh);
     wipc_object_release(w->port);
     wipc_mutex_destroy(&w->lock);
     free(w);
 }
 
-static void watch_post(struct job_watch *w, DWORD msg, DWORD pid)
-{
-    struct wipc_io_packet p = {w->key, msg, (OVERLAPPED *)(uintptr_t)pid, 0};
-    wipc_io_port_post(w->port, &p);
-}
-
-/* Posts EXIT_PROCESS for each assigned process that ends, then
- * ACTIVE_PROCESS_ZERO once nothing is left in the job (its group looked
- * at again every 100 ms while processes the job did not assign remain). */
-static void *watch_main(void *arg)
-{
-    struct job_watch *w = arg;
-
-    for (;;) {
-        int fds[JOB_WATCH_MAX + 1], ready[JOB_WATCH_MAX + 1], nready = 0;
-        size_t n, i, left = 0;
-
-        wipc_mutex_lock(&w->lock);
-        if (w->stop) {
-            wipc_mutex_unlock(&w->lock);
-            break;
-        }
-        fds[0] = w->wake;
-        n = w->n;
-        for (i = 0; i < n; i++)
-            fds[i + 1] = w->pidfds[i];
-        wipc_mutex_unlock(&w->lock);
-        if (wipc_plat_poll_readable(fds, ready, n + 1, 100, &nready))
-            wipc_plat_sleep_ms(100);
-        wipc_plat_eventfd_reset(w->wake, NULL);
-        wipc_mutex_lock(&w->lock);
-        for (i = 0; i < w->n && i < n;) {
-            if (ready[i + 1]) {
-                watch_post(w, JOB_OBJECT_MSG_EXIT_PROCESS, w->pids[i]);
-                wipc_plat_close(w->pidfds[i]);
-                w->n--;
-                w->pidfds[i] = w->pidfds[w->n];
-                w->pids[i] = w->pids[w->n];
-                ready[i + 1] = ready[n];
-                n--;
-                w->zero_posted = 0;
-            } else {
-                i++;
-            }
-        }
-        if (!w->zero_posted && w->n == 0) {
-            if (w->pgid)
-                wipc_plat_group_members(w->pgid, w->pgid, NULL, 0, &left);
-            if (left == 0) {
-                watch_post(w, JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO, 0);
-                w->zero_posted = 1;
-            }
-        }
-        wipc_mutex_unlock(&w->lock);
-    }
-    watch_release(w);
-    return NULL;
-}
+static void watch_pull(void *arg);
+static void *watch_main(void *arg);
 
 /* This process's job objects, so that the completion ports it associated
  * hear of processes joining at every level of a chain of nested jobs. */
@@ -178,6 +140,8 @@ static void job_watch_stop(struct job_watch *w)
 {
     if (!w)
         return;
+    /* The port no longer asks it (nor will, once this returns). */
+    wipc_io_port_remove_source(w->port, watch_pull, w);
     wipc_mutex_lock(&w->lock);
     w->stop = 1;
     wipc_mutex_unlock(&w->lock);
@@ -386,17 +350,20 @@ static int job_has(struct wipc_job_shared *sh, DWORD pid)
     return 0;
 }
 
-/* 1 if pgid is the group of the job of sh or of a job nested in it. */
-static int job_tree_has_group(struct wipc_job_shared *sh, DWORD pgid,
-                              int depth)
+/* 1 if process pid (in group pgid, started at start) is in the job of sh
+ * or a job nested in it: its group is theirs, or one follows it by pid
+ * (pid 0: the group alone). */
+static int job_tree_has(struct wipc_job_shared *sh, DWORD pid, DWORD pgid,
+                        uint64_t start, int depth)
 {
-    int found = atomic_load(&sh->keeper) == pgid;
+    int found = atomic_load(&sh->keeper) == pgid ||
+                (pid && job_outside_find(sh, pid, start) >= 0);
 
     for (int i = 0; !found && i < WIPC_JOB_CHILDREN_MAX && depth < JOB_DEPTH_MAX;
          i++) {
         struct wipc_job_shared *c = job_child(sh, i);
         if (c) {
-            found = job_tree_has_group(c, pgid, depth + 1);
+            found = job_tree_has(c, pid, pgid, start, depth + 1);
             wipc_plat_job_unmap(c);
         }
     }
@@ -431,40 +398,245 @@ static int job_same(struct wipc_job_shared *a, struct wipc_job_shared *b)
            atomic_load(&a->start) == atomic_load(&b->start);
 }
 
-/* The port watches process pid end (w's lock held); fd is taken. */
-static void watch_follow(struct job_watch *w, DWORD pid, int fd)
+/* ---- The completion port's watch ------------------------------------------------ */
+
+static void watch_post(struct job_watch *w, DWORD msg, DWORD pid)
 {
-    if (w->n < JOB_WATCH_MAX) {
-        w->pidfds[w->n] = fd;
-        w->pids[w->n++] = pid;
-    } else {
+    struct wipc_io_packet p = {w->key, msg, (OVERLAPPED *)(uintptr_t)pid, 0};
+    wipc_io_port_post(w->port, &p);
+}
+
+/* 1 if the port has announced process pid (started at start): it follows
+ * it, or has posted its end. */
+static int watch_knows(struct job_watch *w, DWORD pid, uint64_t start)
+{
+    for (size_t i = 0; i < w->n; i++)
+        if (w->pids[i] == pid && w->starts[i] == start)
+            return 1;
+    for (size_t i = 0; i < JOB_RECENT_MAX; i++)
+        if (w->recent[i].pid == pid && w->recent[i].start == start)
+            return 1;
+    return 0;
+}
+
+static void watch_remember(struct job_watch *w, DWORD pid, uint64_t start)
+{
+    struct wipc_job_pid *r = &w->recent[w->recent_next++ % JOB_RECENT_MAX];
+    r->pid = pid;
+    r->start = start;
+}
+
+/* NEW_PROCESS for process pid (started at start) unless it was announced
+ * already; the port then follows it to its end (EXIT_PROCESS at once if it
+ * has ended).  Lock of w held. */
+static void watch_new(struct job_watch *w, DWORD pid, uint64_t start)
+{
+    uint64_t now = 0;
+    int fd = -1;
+
+    if (!pid || watch_knows(w, pid, start))
+        return;
+    watch_post(w, JOB_OBJECT_MSG_NEW_PROCESS, pid);
+    w->zero_posted = 0;
+    if (wipc_plat_pidfd_watch(pid, &fd) == 0 &&
+        wipc_plat_process_start(pid, fd, &now, NULL) == 0 && now == start) {
+        if (w->n < JOB_WATCH_MAX) {
+            w->pidfds[w->n] = fd;
+            w->pids[w->n] = pid;
+            w->starts[w->n++] = start;
+            return;
+        }
+        /* Too many to follow: its end goes unannounced. */
         wipc_plat_close(fd);
+        watch_remember(w, pid, start);
+        return;
+    }
+    if (fd >= 0)
+        wipc_plat_close(fd);
+    watch_post(w, JOB_OBJECT_MSG_EXIT_PROCESS, pid);
+    watch_remember(w, pid, start);
+}
+
+/* The job's log from where the watch left it (lock of w held). */
+static void watch_read_log(struct job_watch *w)
+{
+    struct wipc_job_shared *sh = w->sh;
+    uint32_t next = atomic_load(&sh->log_next);
+
+    while (w->seen != next) {
+        uint32_t i = w->seen;
+        struct wipc_job_event *e = &sh->log[i % WIPC_JOB_LOG_MAX];
+        uint32_t seq = atomic_load(&e->seq), msg, pid;
+        uint64_t start, now;
+
+        if (seq != i + 1) {
+            if ((int32_t)(seq - (i + 1)) > 0 ||
+                next - i > WIPC_JOB_LOG_MAX) {
+                w->seen++; /* written over before it was read: lost */
+                w->stuck_since = 0;
+                continue;
+            }
+            /* Not written yet.  A writer killed halfway never writes it:
+             * given up after a second. */
+            now = wipc_plat_now_ms();
+            if (!w->stuck_since)
+                w->stuck_since = now;
+            if (now - w->stuck_since < 1000)
+                break;
+            w->seen++;
+            w->stuck_since = 0;
+            continue;
+        }
+        msg = atomic_load(&e->msg);
+        pid = atomic_load(&e->pid);
+        start = atomic_load(&e->start);
+        w->seen++;
+        w->stuck_since = 0;
+        if (atomic_load(&e->seq) != i + 1)
+            continue; /* written over while it was read */
+        if (msg == JOB_OBJECT_MSG_NEW_PROCESS)
+            watch_new(w, pid, start);
+        else
+            watch_post(w, msg, pid);
     }
 }
 
-/* NEW_PROCESS for pid to the port this process associated with the job
- * of keeper (if any), which then watches it end. */
-static void job_local_post_new(DWORD keeper, DWORD pid,
-                               struct wipc_object *proc)
+/* EXIT_PROCESS for each followed process that has ended (lock of w held). */
+static void watch_ended(struct job_watch *w)
+{
+    int ready[JOB_WATCH_MAX], nready = 0;
+
+    if (w->n == 0 ||
+        wipc_plat_poll_readable(w->pidfds, ready, w->n, 0, &nready) != 0 ||
+        nready == 0)
+        return;
+    for (size_t i = w->n; i-- > 0;) {
+        if (!ready[i])
+            continue;
+        watch_post(w, JOB_OBJECT_MSG_EXIT_PROCESS, w->pids[i]);
+        watch_remember(w, w->pids[i], w->starts[i]);
+        wipc_plat_close(w->pidfds[i]);
+        w->n--;
+        w->pidfds[i] = w->pidfds[w->n];
+        w->pids[i] = w->pids[w->n];
+        w->starts[i] = w->starts[w->n];
+    }
+}
+
+/* The job's processes as they are: those nobody announced (born of a
+ * program that does not use winipc) are announced now, and once there is
+ * none, ACTIVE_PROCESS_ZERO (lock of w held). */
+static void watch_scan(struct job_watch *w)
+{
+    DWORD ids[JOB_PIDS_MAX];
+    size_t n = 0;
+
+    job_collect(w->sh, ids, JOB_PIDS_MAX, &n, 0);
+    for (size_t i = 0; i < n && i < JOB_PIDS_MAX; i++) {
+        uint64_t start;
+        if (wipc_plat_process_start(ids[i], -1, &start, NULL) == 0)
+            watch_new(w, ids[i], start);
+    }
+    if (n == 0 && w->n == 0 && !w->zero_posted) {
+        watch_post(w, JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO, 0);
+        w->zero_posted = 1;
+    }
+    w->next_scan = wipc_plat_now_ms() + 1000;
+}
+
+/* Posts what has happened by now: the processes that joined, those that
+ * ended, and ACTIVE_PROCESS_ZERO once the last has.  periodic: the watch's
+ * thread, which also looks for processes nobody announced, once a
+ * second. */
+static void watch_update(struct job_watch *w, int periodic)
+{
+    wipc_mutex_lock(&w->lock);
+    if (!w->stop) {
+        watch_read_log(w);
+        watch_ended(w);
+        if ((w->n == 0 && !w->zero_posted) ||
+            (periodic && wipc_plat_now_ms() >= w->next_scan))
+            watch_scan(w);
+    }
+    wipc_mutex_unlock(&w->lock);
+}
+
+/* The port's source: a thread comes to the port. */
+static void watch_pull(void *arg)
+{
+    watch_update(arg, 0);
+}
+
+static void *watch_main(void *arg)
+{
+    struct job_watch *w = arg;
+
+    for (;;) {
+        int fds[JOB_WATCH_MAX + 1], ready[JOB_WATCH_MAX + 1], nready = 0;
+        size_t n;
+
+        wipc_mutex_lock(&w->lock);
+        if (w->stop) {
+            wipc_mutex_unlock(&w->lock);
+            break;
+        }
+        fds[0] = w->wake;
+        n = w->n;
+        for (size_t i = 0; i < n; i++)
+            fds[i + 1] = w->pidfds[i];
+        wipc_mutex_unlock(&w->lock);
+        /* Woken by an end, by this process's own news (job_local_kick),
+         * else every 100 ms for the other processes' (the log). */
+        if (wipc_plat_poll_readable(fds, ready, n + 1, 100, &nready))
+            wipc_plat_sleep_ms(100);
+        wipc_plat_eventfd_reset(w->wake, NULL);
+        watch_update(w, 1);
+    }
+    watch_release(w);
+    return NULL;
+}
+
+/* Writes a message in the log of the job of sh. */
+static void job_log(struct wipc_job_shared *sh, DWORD msg, DWORD pid,
+                    uint64_t start)
+{
+    uint32_t i = atomic_fetch_add(&sh->log_next, 1);
+    struct wipc_job_event *e = &sh->log[i % WIPC_JOB_LOG_MAX];
+
+    atomic_store(&e->seq, 0);
+    atomic_store(&e->msg, msg);
+    atomic_store(&e->pid, pid);
+    atomic_store(&e->start, start);
+    atomic_store(&e->seq, i + 1);
+}
+
+/* The ports this process associated hear at once what was logged: their
+ * threads are woken. */
+static void job_local_kick(void)
 {
     struct wipc_job *j;
     wipc_mutex_lock(&local.lock);
     for (j = local.head; j; j = j->next) {
-        struct job_watch *w;
-        int fd;
+        wipc_mutex_lock(&j->lock);
+        if (j->watch)
+            wipc_plat_eventfd_set(j->watch->wake);
+        wipc_mutex_unlock(&j->lock);
+    }
+    wipc_mutex_unlock(&local.lock);
+}
+
+/* The ports this process associated with the job of keeper post what its
+ * log holds now, in this thread (no lock of a job held). */
+static void job_local_pull(DWORD keeper)
+{
+    struct wipc_job *j;
+    wipc_mutex_lock(&local.lock);
+    for (j = local.head; j; j = j->next) {
         if (j->link.keeper != keeper)
             continue;
         wipc_mutex_lock(&j->lock);
-        w = j->watch;
-        if (w) {
-            wipc_mutex_lock(&w->lock);
-            watch_post(w, JOB_OBJECT_MSG_NEW_PROCESS, pid);
-            w->zero_posted = 0;
-            if (wipc_plat_dup(proc->ops->signal_fd(proc), &fd) == 0)
-                watch_follow(w, pid, fd);
-            wipc_mutex_unlock(&w->lock);
-            wipc_plat_eventfd_set(w->wake);
-        }
+        if (j->watch)
+            watch_update(j->watch, 0);
         wipc_mutex_unlock(&j->lock);
     }
     wipc_mutex_unlock(&local.lock);
@@ -492,9 +664,11 @@ static int job_walk_up(struct wipc_job_shared *sh,
 
 struct job_joined {
     struct wipc_job_shared *stop; /* NULL: to the top */
+    DWORD msg;                    /* 0: count delta; else log msg */
     DWORD pid;
-    struct wipc_object *proc; /* NULL: count; else announce */
+    uint64_t start;
     int delta;
+    int pull; /* this process's ports post it at once (no job lock held) */
 };
 
 static int job_joined_one(struct wipc_job_shared *cur, void *arg)
@@ -502,21 +676,28 @@ static int job_joined_one(struct wipc_job_shared *cur, void *arg)
     struct job_joined *a = arg;
     if (a->stop && job_same(cur, a->stop))
         return 1;
-    if (a->proc)
-        job_local_post_new(atomic_load(&cur->keeper), a->pid, a->proc);
-    else
+    if (a->msg) {
+        job_log(cur, a->msg, a->pid, a->start);
+        /* Level by level: a port of this process associated with jobs of
+         * the chain hears the inner job's message first. */
+        if (a->pull)
+            job_local_pull(atomic_load(&cur->keeper));
+    } else
         atomic_fetch_add(&cur->total, (uint32_t)a->delta);
     return 0;
 }
 
-/* pid joined the job of sh: counted (proc NULL) or announced to this
- * process's ports (proc: no job lock held) there and in every job up the
- * chain until stop (NULL: to the top). */
-static void job_count_up(struct wipc_job_shared *sh,
-                         struct wipc_job_shared *stop, DWORD pid,
-                         struct wipc_object *proc)
+/* Counts a process that joined the job of sh (msg 0), or logs msg for the
+ * completion ports (the messages of a nested job go to every job up its
+ * chain: JOBOBJECT_ASSOCIATE_COMPLETION_PORT), there and in every job up
+ * the chain until stop (NULL: to the top).  pull: no job lock is held,
+ * this process's ports post the messages before this returns (else their
+ * threads are to be woken: job_local_kick). */
+static void job_tell_up(struct wipc_job_shared *sh,
+                        struct wipc_job_shared *stop, DWORD msg, DWORD pid,
+                        uint64_t start, int pull)
 {
-    struct job_joined a = {stop, pid, proc, 1};
+    struct job_joined a = {stop, msg, pid, start, 1, pull};
     job_walk_up(sh, job_joined_one, &a);
 }
 
@@ -579,13 +760,49 @@ static DWORD job_nest(struct wipc_job *j, struct wipc_job_shared *a)
     return 0;
 }
 
+struct job_limit {
+    struct wipc_job_shared *stop; /* NULL: to the top */
+    int extra; /* processes already counted for the newcomer (spawn) */
+};
+
+/* 2 if the job of cur is at its active process limit: that job counts a
+ * process ended for a limit, and its ports (and those up its chain) hear
+ * ACTIVE_PROCESS_LIMIT; 1 at the stop; else 0. */
+static int job_limit_one(struct wipc_job_shared *cur, void *arg)
+{
+    struct job_limit *l = arg;
+    DWORD ids[JOB_PIDS_MAX];
+    size_t n = 0;
+
+    if (l->stop && job_same(cur, l->stop))
+        return 1;
+    if (!(atomic_load(&cur->limit_flags) & JOB_OBJECT_LIMIT_ACTIVE_PROCESS))
+        return 0;
+    job_collect(cur, ids, JOB_PIDS_MAX, &n, 0);
+    if (n < atomic_load(&cur->active_limit) + (size_t)l->extra)
+        return 0;
+    atomic_fetch_add(&cur->terminated, 1);
+    job_tell_up(cur, NULL, JOB_OBJECT_MSG_ACTIVE_PROCESS_LIMIT, 0, 0, 0);
+    return 2;
+}
+
+/* 1 if a process joining the job of sh (and every job up its chain until
+ * stop, where it is already) would go beyond the active process limit of
+ * one of them (Windows checks each job of the chain). */
+static int job_over_limit(struct wipc_job_shared *sh,
+                          struct wipc_job_shared *stop)
+{
+    struct job_limit l = {stop, 0};
+    return job_walk_up(sh, job_limit_one, &l) == 2;
+}
+
 DWORD wipc_job_assign(struct wipc_object *job, struct wipc_object *proc)
 {
     struct wipc_job *j = job_of(job);
     struct wipc_job_shared *sh = j->link.sh, *a = NULL;
     DWORD pid = wipc_process_id(proc), err = 0;
     uint64_t start = 0;
-    int at;
+    int at, told = 0, joined = 0;
 
     if (wipc_process_exit_code(proc) != STILL_ACTIVE ||
         wipc_plat_process_start(pid, -1, &start, NULL) != 0)
@@ -598,14 +815,13 @@ DWORD wipc_job_assign(struct wipc_object *job, struct wipc_object *proc)
         if ((err = job_nest(j, a)) != 0)
             goto done;
     }
-    if ((atomic_load(&sh->limit_flags) & JOB_OBJECT_LIMIT_ACTIVE_PROCESS) &&
-        job_members(j, NULL) >= atomic_load(&sh->active_limit)) {
+    if (job_over_limit(sh, a)) {
         /* "the process is terminated and the association fails"
          * (JOBOBJECT_BASIC_LIMIT_INFORMATION), a limit violation the
          * accounting counts. */
         wipc_process_terminate(proc, ERROR_NOT_ENOUGH_QUOTA);
-        atomic_fetch_add(&sh->terminated, 1);
         err = ERROR_NOT_ENOUGH_QUOTA;
+        told = 1;
         goto done;
     }
     err = wipc_plat_setpgid(pid, j->link.keeper);
@@ -619,12 +835,17 @@ DWORD wipc_job_assign(struct wipc_object *job, struct wipc_object *proc)
      * one). */
     if (a && (at = job_outside_find(a, pid, start)) >= 0)
         atomic_store(&a->outside[at].pid, 0);
-    job_count_up(sh, a, pid, NULL);
+    /* Counted in this job and up to the one it was in. */
+    job_tell_up(sh, a, 0, pid, start, 0);
+    joined = 1;
 done:
     wipc_plat_job_lock(&j->link, 0);
     wipc_mutex_unlock(&j->lock);
-    if (!err)
-        job_count_up(sh, a, pid, proc);
+    /* Announced there, before this returns. */
+    if (joined)
+        job_tell_up(sh, a, JOB_OBJECT_MSG_NEW_PROCESS, pid, start, 1);
+    if (told)
+        job_local_kick();
     wipc_plat_job_unmap(a);
     return err;
 }
@@ -709,7 +930,13 @@ int wipc_job_contains(struct wipc_object *job, struct wipc_object *proc)
         wipc_plat_job_unmap(sh);
         return 1;
     }
-    if (job_has(job_of(job)->link.sh, pid))
+    /* Running: its group is the job's or a nested job's, or one of them
+     * follows it by pid; no list of the job's processes is needed (its
+     * end is looked at after the pid, which then was still its own). */
+    if (wipc_plat_getpgid(pid, &pgid) == 0 &&
+        wipc_plat_process_start(pid, -1, &start, NULL) == 0 &&
+        job_tree_has(job_of(job)->link.sh, pid, pgid, start, 0) &&
+        wipc_process_exit_code(proc) == STILL_ACTIVE)
         return 1;
     /* A process that has ended stays in its job for this question (as
      * Windows answers): its group while it is a zombie, else as it was
@@ -717,7 +944,7 @@ int wipc_job_contains(struct wipc_object *job, struct wipc_object *proc)
     if (wipc_process_exit_code(proc) == STILL_ACTIVE)
         return 0;
     pgid = wipc_process_group(proc);
-    if (pgid > 1 && job_tree_has_group(job_of(job)->link.sh, pgid, 0))
+    if (pgid > 1 && job_tree_has(job_of(job)->link.sh, 0, pgid, 0, 0))
         return 1;
     return job_list_has(job_of(job)->assigned, job_of(job)->n_assigned, proc);
 }
@@ -776,11 +1003,11 @@ DWORD wipc_job_set_port(struct wipc_object *job, struct wipc_object *port,
         w->zero_posted = 1; /* until a process comes */
         w->port = wipc_object_grab(port);
         w->key = key;
-        w->pgid = j->link.keeper;
-        if (wipc_plat_eventfd(0, &w->wake) != 0) {
-            wipc_object_release(w->port);
-            wipc_mutex_destroy(&w->lock);
-            free(w);
+        w->wake = -1;
+        if (wipc_plat_job_map(&j->link, &w->sh) != 0 ||
+            wipc_plat_eventfd(0, &w->wake) != 0) {
+            w->refs = 1;
+            watch_release(w);
             return ERROR_NOT_ENOUGH_MEMORY;
         }
     }
@@ -788,26 +1015,35 @@ DWORD wipc_job_set_port(struct wipc_object *job, struct wipc_object *port,
     old = j->watch;
     if (w && old) {
         wipc_mutex_unlock(&j->lock);
+        w->refs = 1; /* no thread was started */
         watch_release(w);
-        watch_release(w); /* no thread was started: both references */
         return ERROR_INVALID_PARAMETER;
     }
     j->watch = w;
     if (w) {
         /* The processes already in the job are new to the port (as
-         * Windows posts them when the port is associated). */
+         * Windows posts them when the port is associated); the log tells
+         * of those that come from now on. */
+        wipc_mutex_lock(&w->lock);
+        w->seen = atomic_load(&w->sh->log_next);
         n = job_members(j, pids);
         for (i = 0; i < n; i++) {
-            int fd;
-            watch_post(w, JOB_OBJECT_MSG_NEW_PROCESS, pids[i]);
-            w->zero_posted = 0;
-            if (wipc_plat_pidfd_open(pids[i], &fd) == 0)
-                watch_follow(w, pids[i], fd);
+            uint64_t start;
+            if (wipc_plat_process_start(pids[i], -1, &start, NULL) == 0)
+                watch_new(w, pids[i], start);
         }
+        w->next_scan = wipc_plat_now_ms() + 1000;
+        wipc_mutex_unlock(&w->lock);
     }
     wipc_mutex_unlock(&j->lock);
-    if (w && wipc_plat_thread_start(watch_main, w, 64 * 1024) != 0)
-        watch_release(w); /* the thread's reference */
+    if (w) {
+        /* Without memory for it, the thread alone posts (a little
+         * later). */
+        (void)wipc_io_port_add_source(port, watch_pull, w);
+        /* Its frames hold the job's process lists (job_collect). */
+        if (wipc_plat_thread_start(watch_main, w, 512 * 1024) != 0)
+            watch_release(w); /* the thread's reference */
+    }
     job_watch_stop(old);
     return 0;
 }
@@ -857,8 +1093,7 @@ DWORD wipc_job_spawn_check(int breakaway, int *new_group, DWORD *join_group,
 {
     struct wipc_job_shared *inner, *sh;
     DWORD pgid, flags, err = 0;
-    DWORD ids[JOB_PIDS_MAX];
-    size_t active = 0;
+    int told = 0;
 
     *in_job = 0;
     *join_group = 0;
@@ -878,24 +1113,24 @@ DWORD wipc_job_spawn_check(int breakaway, int *new_group, DWORD *join_group,
         *in_job = 1;
         if (sh != inner)
             *join_group = atomic_load(&sh->keeper);
-        if (atomic_load(&sh->limit_flags) & JOB_OBJECT_LIMIT_ACTIVE_PROCESS) {
-            job_collect(sh, ids, JOB_PIDS_MAX, &active, 0);
-            /* Windows starts the process and ends it at once, a limit
-             * violation; here it is not started at all. */
-            if (active >= atomic_load(&sh->active_limit)) {
-                atomic_fetch_add(&sh->terminated, 1);
-                err = ERROR_NOT_ENOUGH_QUOTA;
-                *in_job = 0;
-            }
+        /* The limit of every job of the chain it is born in.  Windows
+         * starts the process and ends it at once, a limit violation; here
+         * it is not started at all. */
+        if (job_over_limit(sh, NULL)) {
+            err = ERROR_NOT_ENOUGH_QUOTA;
+            *in_job = 0;
+            told = 1;
         }
         /* Counted before the child exists: whoever sees it in the job
          * sees it in the total too (wipc_job_spawn_undo if it fails). */
         if (!err)
-            job_count_up(sh, NULL, 0, NULL);
+            job_tell_up(sh, NULL, 0, 0, 0, 0);
         if (sh != inner)
             wipc_plat_job_unmap(sh);
     }
     wipc_plat_job_unmap(inner);
+    if (told)
+        job_local_kick();
     return err;
 }
 
@@ -915,7 +1150,7 @@ static struct wipc_job_shared *job_spawn_job(DWORD join_group)
 void wipc_job_spawn_undo(DWORD join_group)
 {
     struct wipc_job_shared *sh = job_spawn_job(join_group);
-    struct job_joined a = {NULL, 0, NULL, -1};
+    struct job_joined a = {NULL, 0, 0, 0, -1, 0};
 
     if (sh) {
         job_walk_up(sh, job_joined_one, &a);
@@ -926,9 +1161,15 @@ void wipc_job_spawn_undo(DWORD join_group)
 void wipc_job_spawned(struct wipc_object *proc, DWORD join_group)
 {
     struct wipc_job_shared *sh = job_spawn_job(join_group);
+    DWORD pid = wipc_process_id(proc);
+    uint64_t start = 0;
 
     if (sh) {
-        job_count_up(sh, NULL, wipc_process_id(proc), proc);
+        /* A child that has ended and been reaped already is logged without
+         * its start: its port posts its end with it. */
+        if (wipc_plat_process_start(pid, -1, &start, NULL) != 0)
+            start = 0;
+        job_tell_up(sh, NULL, JOB_OBJECT_MSG_NEW_PROCESS, pid, start, 1);
         wipc_plat_job_unmap(sh);
     }
 }

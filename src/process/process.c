@@ -197,17 +197,20 @@ static void process_update_locked(struct wipc_process *p, int patient)
     if (!p->exited) {
         if (p->is_child) {
             /* Its group, before the reap takes it (IsProcessInJob of a
-             * process that has ended). */
-            wipc_plat_wait_readable(p->pidfd, 0, &ready);
-            if (ready)
-                wipc_plat_getpgid(p->pid, &p->pgid_at_exit);
-            ready = 0;
+             * process that has ended): read before the reap is tried,
+             * whether or not it has ended yet, so that a process ending
+             * in between keeps it too (our child's pid cannot be reused
+             * before we reap it). */
+            DWORD pgid = 0;
+            wipc_plat_getpgid(p->pid, &pgid);
             if (wipc_plat_pidfd_reap(p->pidfd, 0, &exited, &status) != 0) {
                 /* Reaped by someone else (a waitpid(-1) of the
                  * application): the pidfd still says whether it ended. */
                 p->is_child = 0;
             } else {
                 have_status = exited;
+                if (exited)
+                    p->pgid_at_exit = pgid;
             }
         }
         if (!p->is_child) {
