@@ -34,8 +34,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# bg CMD...: runs CMD in the background (at most 30 s) with stdin from
-# /dev/null; its pid (CMD's own, not a wrapper's) in BG_PID.
+# bg CMD...: runs CMD in the background (at most 150 s: longer than the
+# test's own ctest TIMEOUT, 120 s, so that a slow run on a loaded machine
+# never loses its servers midway, as one at 34 s did with a 30 s bound)
+# with stdin from /dev/null; its pid (CMD's own, not a wrapper's) in BG_PID.
 # bg_in FILE CMD...: the same with stdin from FILE (a redirection on the
 # call would not do: sh gives background commands /dev/null unless the
 # command itself has a redirection).
@@ -49,7 +51,7 @@ bg_in() {
     "$@" <"$bg_file" &
     BG_PID=$!
     BG_PIDS="$BG_PIDS $BG_PID"
-    (sleep 30 && kill "$BG_PID") >/dev/null 2>&1 &
+    (sleep 150 && kill "$BG_PID") >/dev/null 2>&1 &
     WATCHDOGS="$WATCHDOGS $!"
 }
 
