@@ -65,6 +65,29 @@ static int helper_exec(int argc, char **argv)
     return 90;
 }
 
+/* kinds: what each handle value is, two bits each (KIND_*) in the exit
+ * code: no handle, a pipe (PeekNamedPipe works), an event (SetEvent
+ * works), something else. */
+enum { KIND_NONE, KIND_PIPE, KIND_EVENT, KIND_OTHER };
+
+static int helper_kinds(int argc, char **argv)
+{
+    int code = 0;
+    for (int i = 0; i < argc; i++) {
+        DWORD flags, avail;
+        HANDLE h = (HANDLE)(uintptr_t)strtoull(argv[i], NULL, 0);
+        int kind = KIND_OTHER;
+        if (!GetHandleInformation(h, &flags))
+            kind = KIND_NONE;
+        else if (PeekNamedPipe(h, NULL, 0, NULL, &avail, NULL))
+            kind = KIND_PIPE;
+        else if (SetEvent(h))
+            kind = KIND_EVENT;
+        code |= kind << (2 * i);
+    }
+    return code;
+}
+
 /* wait: reads standard input until it ends. */
 static int helper_wait(int argc, char **argv)
 {
@@ -123,6 +146,25 @@ static void start_waiter(PROCESS_INFORMATION *pi, HANDLE *in, DWORD flags)
     CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, TRUE, flags, NULL, NULL,
                             &si, pi));
     CloseHandle(rd);
+}
+
+/* start_waiter, keeping the read end's value in *rd (closed here). */
+static void start_waiter_rd(PROCESS_INFORMATION *pi, HANDLE *in, HANDLE *rd)
+{
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    STARTUPINFOA si = {sizeof si};
+    char cmd[8192];
+
+    CHECK_OK(CreatePipe(rd, in, &sa, 0));
+    SetHandleInformation(*in, HANDLE_FLAG_INHERIT, 0);
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = *rd;
+    snprintf(cmd, sizeof cmd, "\"%s\" --helper wait", self_exe);
+    CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si,
+                            pi));
+    CloseHandle(*rd);
+    CloseHandle(pi->hThread);
+    pi->hThread = NULL;
 }
 
 static void stop_waiter(PROCESS_INFORMATION *pi, HANDLE in)
@@ -515,6 +557,39 @@ static DWORD create_with(DWORD_PTR attr, HANDLE *hs, size_t n, BOOL inherit,
     return err;
 }
 
+/* Runs "kinds ARGS" with PROC_THREAD_ATTRIBUTE_PARENT_PROCESS *parent:
+ * its exit code in *code (0xdead if it could not be started). */
+static void create_kinds(HANDLE *parent, BOOL inherit, const char *args,
+                         DWORD *code)
+{
+    STARTUPINFOEXA si;
+    PROCESS_INFORMATION pi;
+    SIZE_T size = 0;
+    char cmd[8192];
+
+    *code = 0xdead;
+    memset(&si, 0, sizeof si);
+    si.StartupInfo.cb = sizeof si;
+    InitializeProcThreadAttributeList(NULL, 1, 0, &size);
+    si.lpAttributeList = malloc(size);
+    CHECK_OK(InitializeProcThreadAttributeList(si.lpAttributeList, 1, 0, &size));
+    CHECK_OK(UpdateProcThreadAttribute(si.lpAttributeList, 0,
+                                       PROC_THREAD_ATTRIBUTE_PARENT_PROCESS,
+                                       parent, sizeof(HANDLE), NULL, NULL));
+    snprintf(cmd, sizeof cmd, "\"%s\" --helper kinds %s", self_exe, args);
+    CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, inherit,
+                            EXTENDED_STARTUPINFO_PRESENT, NULL, NULL,
+                            &si.StartupInfo, &pi));
+    if (pi.hProcess) {
+        CHECK_EQ(WaitForSingleObject(pi.hProcess, 30000), WAIT_OBJECT_0);
+        CHECK_OK(GetExitCodeProcess(pi.hProcess, code));
+        CloseHandle(pi.hProcess);
+        CloseHandle(pi.hThread);
+    }
+    DeleteProcThreadAttributeList(si.lpAttributeList);
+    free(si.lpAttributeList);
+}
+
 /* PROC_THREAD_ATTRIBUTE_HANDLE_LIST: of the inheritable handles, only
  * those listed reach the child. */
 static void test_handle_list(void)
@@ -572,29 +647,63 @@ static void test_handle_list(void)
     CloseHandle(c);
 }
 
-/* PROC_THREAD_ATTRIBUTE_PARENT_PROCESS: Linux cannot give a child another
- * parent than its creator; this process itself is accepted. */
+/* PROC_THREAD_ATTRIBUTE_PARENT_PROCESS: this process itself, or another
+ * one, whose inheritable handles the child inherits at their values, and
+ * not this process's (Wine's process.c test_parent_process_attribute).
+ * The waiter holds its standard input, the pipe's read end, at the value
+ * it has here (inherited with bInheritHandles TRUE); this process closes
+ * its own.  The child ("kinds") says what each value is. */
 static void test_parent_process_attribute(void)
 {
-    HANDLE self = GetCurrentProcess(), other;
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    HANDLE self = GetCurrentProcess(), other, in, mine, rd;
     PROCESS_INFORMATION pi;
-    HANDLE in;
     DWORD code = 0xdead;
+    char args[64];
 
     CHECK_EQ(create_with(PROC_THREAD_ATTRIBUTE_PARENT_PROCESS, &self, 1, FALSE,
                          "", &code),
              0);
     CHECK_EQ(code, 0);
-    start_waiter(&pi, &in, 0);
-    CHECK_EQ(create_with(PROC_THREAD_ATTRIBUTE_PARENT_PROCESS, &pi.hProcess, 1,
-                         FALSE, "", &code),
-             ERROR_NOT_SUPPORTED);
+    /* An inheritable event of this process only, made before the pipe, so
+     * that the pipe's value is another. */
+    mine = CreateEventA(&sa, TRUE, FALSE, NULL);
+    CHECK(mine != NULL);
+    SetHandleInformation(mine, HANDLE_FLAG_INHERIT, 0); /* not the waiter's */
+    start_waiter_rd(&pi, &in, &rd);
+    SetHandleInformation(mine, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
+    snprintf(args, sizeof args, "%llu %llu", (unsigned long long)(uintptr_t)rd,
+             (unsigned long long)(uintptr_t)mine);
+    create_kinds(&pi.hProcess, TRUE, args, &code);
+    CHECK_EQ(code & 3, KIND_PIPE);  /* the waiter's handle, inherited */
+    CHECK((code >> 2 & 3) != KIND_EVENT); /* not this process's */
+    /* This process as the parent: its own handles (rd it has closed). */
+    create_kinds(&self, TRUE, args, &code);
+    CHECK((code & 3) != KIND_PIPE);
+    CHECK_EQ(code >> 2 & 3, KIND_EVENT);
+    /* Without bInheritHandles: nothing from either. */
+    create_kinds(&pi.hProcess, FALSE, args, &code);
+    CHECK_EQ(code & 3, KIND_NONE);
+    CHECK_EQ(code >> 2 & 3, KIND_NONE);
+
     other = OpenProcess(SYNCHRONIZE, FALSE, pi.dwProcessId);
     CHECK_EQ(create_with(PROC_THREAD_ATTRIBUTE_PARENT_PROCESS, &other, 1,
                          FALSE, "", &code),
              ERROR_ACCESS_DENIED); /* needs PROCESS_CREATE_PROCESS */
     CloseHandle(other);
-    stop_waiter(&pi, in);
+    other = OpenProcess(PROCESS_CREATE_PROCESS, FALSE, pi.dwProcessId);
+    CHECK(other != NULL);
+    create_kinds(&other, TRUE, args, &code);
+    CHECK_EQ(code & 3, KIND_PIPE);
+    CloseHandle(other);
+    CloseHandle(in);
+    CHECK_EQ(WaitForSingleObject(pi.hProcess, 30000), WAIT_OBJECT_0);
+    /* A parent that has ended: its handle table is gone. */
+    CHECK_EQ(create_with(PROC_THREAD_ATTRIBUTE_PARENT_PROCESS, &pi.hProcess, 1,
+                         TRUE, "", &code),
+             ERROR_ACCESS_DENIED);
+    CloseHandle(pi.hProcess);
+    CloseHandle(mine);
 }
 
 int main(int argc, char **argv)
@@ -608,7 +717,7 @@ int main(int argc, char **argv)
     main_argv = argv;
     TEST_HELPERS(argc, argv, {"report", helper_report},
                  {"handles", helper_handles}, {"wait", helper_wait},
-                 {"exec", helper_exec});
+                 {"exec", helper_exec}, {"kinds", helper_kinds});
     RUN(test_command_line_and_directory);
     RUN(test_module_file_name);
     RUN(test_full_image_name);

@@ -319,11 +319,13 @@ int api_std_handle_current(int i, HANDLE *h);
  * handles of PROC_THREAD_ATTRIBUTE_HANDLE_LIST (*only NULL: no such list,
  * every inheritable handle goes).  ERROR_INVALID_PARAMETER (a short
  * structure; a handle list without bInheritHandles, or naming a handle
- * that is not inheritable), ERROR_INVALID_HANDLE, and for
- * PROC_THREAD_ATTRIBUTE_PARENT_PROCESS another process than this one
- * ERROR_NOT_SUPPORTED. */
+ * that is not inheritable), ERROR_INVALID_HANDLE, ERROR_ACCESS_DENIED (a
+ * PROC_THREAD_ATTRIBUTE_PARENT_PROCESS handle without
+ * PROCESS_CREATE_PROCESS).  *parent gets that process when it is another
+ * one than this (referenced; the child inherits its handles), else NULL. */
 DWORD api_attr_list_apply(const STARTUPINFOA *si, DWORD flags, BOOL inherit,
-                          const HANDLE **only, size_t *n_only);
+                          const HANDLE **only, size_t *n_only,
+                          struct wipc_object **parent);
 
 
 /* A call that runs synchronously with an OVERLAPPED (a handle without

@@ -103,51 +103,54 @@ static const struct attr_entry *attr_find(LPPROC_THREAD_ATTRIBUTE_LIST l,
 }
 
 DWORD api_attr_list_apply(const STARTUPINFOA *si, DWORD flags, BOOL inherit,
-                          const HANDLE **only, size_t *n_only)
+                          const HANDLE **only, size_t *n_only,
+                          struct wipc_object **parent)
 {
     LPPROC_THREAD_ATTRIBUTE_LIST l;
     const struct attr_entry *e;
 
     *only = NULL;
     *n_only = 0;
+    *parent = NULL;
     if (!(flags & EXTENDED_STARTUPINFO_PRESENT))
         return 0;
     if (si->cb < sizeof(STARTUPINFOEXA))
         return ERROR_INVALID_PARAMETER;
     l = ((const STARTUPINFOEXA *)si)->lpAttributeList;
     if ((e = attr_find(l, PROC_THREAD_ATTRIBUTE_PARENT_PROCESS)) != NULL) {
-        /* Linux cannot give a process another parent than its creator:
-         * only this process itself is accepted. */
-        struct wipc_object *obj, *self;
+        /* Linux cannot give a process another parent than its creator; what
+         * the child gets from its parent, the handles it inherits, come
+         * from the process named (docs/processes.md). */
+        struct wipc_object *obj;
         HANDLE h = *(const HANDLE *)e->value;
         DWORD err = wipc_handle_ref(h, &wipc_process_ops,
                                     PROCESS_CREATE_PROCESS, &obj, NULL);
         if (err)
             return err;
-        err = wipc_process_self(&self);
-        if (!err && self != obj)
-            err = ERROR_NOT_SUPPORTED;
-        if (!err)
-            wipc_object_release(self);
-        wipc_object_release(obj);
-        if (err)
-            return err;
+        if (wipc_process_id(obj) == GetCurrentProcessId())
+            wipc_object_release(obj);
+        else
+            *parent = obj;
     }
     if ((e = attr_find(l, PROC_THREAD_ATTRIBUTE_HANDLE_LIST)) != NULL) {
         const HANDLE *hs = e->value;
         /* "pass in a value of TRUE for the bInheritHandles parameter";
          * the handles "must be created as inheritable handles and must
          * not include pseudo handles" (UpdateProcThreadAttribute). */
-        if (!inherit)
-            return ERROR_INVALID_PARAMETER;
-        for (size_t i = 0; i < e->size / sizeof(HANDLE); i++) {
+        DWORD err = inherit ? 0 : ERROR_INVALID_PARAMETER;
+        for (size_t i = 0; !err && i < e->size / sizeof(HANDLE); i++) {
             DWORD hflags = 0;
             if (wipc_handle_is_pseudo(hs[i]))
-                return ERROR_INVALID_PARAMETER;
-            if (wipc_handle_get_flags(hs[i], &hflags) != 0)
-                return ERROR_INVALID_HANDLE;
-            if (!(hflags & HANDLE_FLAG_INHERIT))
-                return ERROR_INVALID_PARAMETER;
+                err = ERROR_INVALID_PARAMETER;
+            else if (wipc_handle_get_flags(hs[i], &hflags) != 0)
+                err = ERROR_INVALID_HANDLE;
+            else if (!(hflags & HANDLE_FLAG_INHERIT))
+                err = ERROR_INVALID_PARAMETER;
+        }
+        if (err) {
+            wipc_object_release(*parent);
+            *parent = NULL;
+            return err;
         }
         *only = hs;
         *n_only = e->size / sizeof(HANDLE);

@@ -340,6 +340,7 @@ static DWORD spawn_prepare(struct spawn_ctx *c, LPCSTR app, LPCSTR cmdline,
                            LPCSTR cwd, const STARTUPINFOA *si)
 {
     const HANDLE *only = NULL;
+    struct wipc_object *parent;
     size_t n_only = 0;
     int argc;
     DWORD err;
@@ -366,9 +367,17 @@ static DWORD spawn_prepare(struct spawn_ctx *c, LPCSTR app, LPCSTR cmdline,
     }
     if (err)
         return err;
-    if ((err = api_attr_list_apply(si, flags, inherit, &only, &n_only)) != 0)
+    if ((err = api_attr_list_apply(si, flags, inherit, &only, &n_only,
+                                   &parent)) != 0)
         return err;
-    if (inherit && (err = wipc_inherit_prepare(&c->inh, only, n_only)) != 0)
+    /* PROC_THREAD_ATTRIBUTE_PARENT_PROCESS: the handles inherited are that
+     * process's, at its values. */
+    if (inherit && parent)
+        err = wipc_inherit_prepare_from(&c->inh, parent, only, n_only);
+    else if (inherit)
+        err = wipc_inherit_prepare(&c->inh, only, n_only);
+    wipc_object_release(parent);
+    if (err)
         return err;
     if (env && (flags & CREATE_UNICODE_ENVIRONMENT)) {
         c->env_block = env_from_utf16(env);

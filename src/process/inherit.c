@@ -10,6 +10,7 @@
 #include "inherit.h"
 #include "job.h"
 #include "process.h"
+#include "service.h"
 
 /* One item: "VALUE:FD:ACCESS:FLAGS:TAG" (TAG ".RECFD" for a record). */
 static size_t inherit_format_item(const struct wipc_inherit_item *it, char *buf,
@@ -63,16 +64,14 @@ static int inherit_listed(HANDLE value, const HANDLE *only, size_t n)
     return 0;
 }
 
-DWORD wipc_inherit_prepare(struct wipc_inherit *inh, const HANDLE *only,
-                           size_t n_only)
+/* The descriptors and WINIPC_HANDLES of inh->list's handles. */
+static DWORD inherit_describe_list(struct wipc_inherit *inh,
+                                   const HANDLE *only, size_t n_only)
 {
     size_t i;
-    DWORD err;
 
-    memset(inh, 0, sizeof *inh);
-    err = wipc_handle_list_inheritable(&inh->list, &inh->list_n);
-    if (err || inh->list_n == 0)
-        return err;
+    if (inh->list_n == 0)
+        return 0;
     /* A process handle may take a second descriptor along. */
     inh->fds = calloc(2 * inh->list_n, sizeof *inh->fds);
     inh->owned = calloc(inh->list_n, sizeof *inh->owned);
@@ -113,6 +112,27 @@ DWORD wipc_inherit_prepare(struct wipc_inherit *inh, const HANDLE *only,
         inh->n_items++;
     }
     return wipc_inherit_format(inh->items, inh->n_items, &inh->env);
+}
+
+DWORD wipc_inherit_prepare(struct wipc_inherit *inh, const HANDLE *only,
+                           size_t n_only)
+{
+    DWORD err;
+
+    memset(inh, 0, sizeof *inh);
+    err = wipc_handle_list_inheritable(&inh->list, &inh->list_n);
+    return err ? err : inherit_describe_list(inh, only, n_only);
+}
+
+DWORD wipc_inherit_prepare_from(struct wipc_inherit *inh,
+                                struct wipc_object *parent, const HANDLE *only,
+                                size_t n_only)
+{
+    DWORD err;
+
+    memset(inh, 0, sizeof *inh);
+    err = wipc_service_inheritable_of(parent, &inh->list, &inh->list_n);
+    return err ? err : inherit_describe_list(inh, only, n_only);
 }
 
 void wipc_inherit_release(struct wipc_inherit *inh)

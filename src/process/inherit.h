@@ -58,6 +58,14 @@ DWORD wipc_inherit_prepare(struct wipc_inherit *inh, const HANDLE *only,
                            size_t n_only);
 void wipc_inherit_release(struct wipc_inherit *inh);
 
+/* The same with the inheritable handles of the process parent (another
+ * process running winipc, or this one), at the values its table gives
+ * them: PROC_THREAD_ATTRIBUTE_PARENT_PROCESS (service.h,
+ * wipc_service_inheritable_of, for the errors). */
+DWORD wipc_inherit_prepare_from(struct wipc_inherit *inh,
+                                struct wipc_object *parent, const HANDLE *only,
+                                size_t n_only);
+
 /*
  * "WINIPC_HANDLES=..." for n items (malloc'ed, in *env; NULL when n is 0).
  * ERROR_NOT_ENOUGH_MEMORY.

@@ -850,6 +850,59 @@ int wipc_service_is_remote(HANDLE h)
     return remote;
 }
 
+DWORD wipc_service_inheritable_of(struct wipc_object *proc,
+                                  struct wipc_handle_info **out, size_t *n)
+{
+    struct dup_side s = {.proc = proc};
+    struct wipc_remote_handle *list;
+    struct wipc_handle_info *info = NULL;
+    size_t count, i, k = 0;
+    DWORD err;
+
+    *out = NULL;
+    *n = 0;
+    s.pid = wipc_process_id(proc);
+    s.self = s.pid == wipc_plat_getpid();
+    if (s.self)
+        return wipc_handle_list_inheritable(out, n);
+    if (svc_ended(proc))
+        return ERROR_ACCESS_DENIED; /* its handle table is gone */
+    s.susp = wipc_process_suspended(proc);
+    err = wipc_service_list(s.pid, &list, &count);
+    if (err)
+        return err;
+    if (count && !(info = calloc(count, sizeof *info)))
+        err = ERROR_NOT_ENOUGH_MEMORY;
+    for (i = 0; !err && i < count; i++) {
+        struct wipc_object *obj;
+        ACCESS_MASK granted;
+
+        if (!(list[i].flags & HANDLE_FLAG_INHERIT))
+            continue;
+        /* A handle closed since the listing, or an object that cannot
+         * cross processes (a thread), is not inherited. */
+        if (dup_source(&s, list[i].value, 0, &obj, &granted) != 0)
+            continue;
+        info[k].value = list[i].value;
+        info[k].obj = obj;
+        info[k].access = list[i].access;
+        info[k].flags = list[i].flags;
+        k++;
+    }
+    free(list);
+    if (err) {
+        wipc_handle_list_free(info, k);
+        return err;
+    }
+    if (!k) {
+        free(info);
+        info = NULL;
+    }
+    *out = info;
+    *n = k;
+    return 0;
+}
+
 /* ---- LIST ---------------------------------------------------------------- */
 
 static void list_convert(const struct svc_entry *e,

@@ -32,6 +32,7 @@
 #ifndef WIPC_SERVICE_H
 #define WIPC_SERVICE_H
 
+#include "../core/handle.h"
 #include "../core/object.h"
 
 /*
@@ -90,6 +91,20 @@ DWORD wipc_service_duplicate(HANDLE src_process, HANDLE src, HANDLE tgt_process,
  */
 DWORD wipc_service_fetch_sync(DWORD pid, DWORD uid, uint64_t id,
                               struct wipc_object **obj);
+
+/*
+ * The inheritable handles of the process proc as its own table holds them
+ * (values, access, HANDLE_FLAG_* flags), each with a reference on its
+ * object rebuilt here, as wipc_handle_list_inheritable gives this
+ * process's (which it is for this process): what a child created with
+ * PROC_THREAD_ATTRIBUTE_PARENT_PROCESS proc inherits.  Handles closed
+ * meanwhile and objects that cannot cross processes are left out.  Free
+ * with wipc_handle_list_free.  ERROR_ACCESS_DENIED (proc has ended),
+ * ERROR_NOT_SUPPORTED (it does not run winipc's service), the service's
+ * errors.
+ */
+DWORD wipc_service_inheritable_of(struct wipc_object *proc,
+                                  struct wipc_handle_info **out, size_t *n);
 
 /* One handle of another process, as wipc_service_list reports it. */
 struct wipc_remote_handle {
