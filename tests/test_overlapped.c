@@ -211,6 +211,69 @@ static void test_cancel(void)
     CloseHandle(ov2.hEvent);
 }
 
+/* A thread waits for a pending read in GetOverlappedResult (which drives
+ * the read itself while it waits) while another cancels it: once
+ * CancelIoEx has returned, the read is over, cancelled, and its event
+ * set; it never completes later (Wine's pipe.c:3129 failed so 1 run in 3
+ * when the engine's thread ran the operation at that moment). */
+struct cancel_waiter {
+    HANDLE h;
+    OVERLAPPED *ov;
+    _Atomic int started;
+    DWORD ok, err, n;
+};
+
+static DWORD WINAPI cancel_waiter_main(LPVOID arg)
+{
+    struct cancel_waiter *w = arg;
+    atomic_store(&w->started, 1);
+    w->ok = GetOverlappedResult(w->h, w->ov, &w->n, TRUE);
+    w->err = GetLastError();
+    return 0;
+}
+
+static void test_cancel_while_waited(void)
+{
+    const char *name = pipe_name("cancel-waited");
+    HANDLE s = ov_server(name, PIPE_TYPE_BYTE), c = sync_client(name);
+    int late = 0, rounds = 200;
+
+    for (int i = 0; i < rounds; i++) {
+        struct cancel_waiter w;
+        OVERLAPPED ov;
+        HANDLE t;
+        char buf[8];
+        DWORD n;
+
+        ov_init(&ov, TRUE);
+        memset(&w, 0, sizeof w);
+        w.h = s;
+        w.ov = &ov;
+        CHECK_FAILS(ReadFile(s, buf, sizeof buf, &n, &ov), ERROR_IO_PENDING);
+        t = CreateThread(NULL, 0, cancel_waiter_main, &w, 0, NULL);
+        /* Mostly in GetOverlappedResult by now; the check below holds
+         * whenever the cancellation comes. */
+        while (!atomic_load(&w.started))
+            sched_yield();
+        for (int y = 0; y < i % 8; y++)
+            sched_yield();
+        CHECK_OK(CancelIoEx(s, &ov));
+        if (__atomic_load_n(&ov.Internal, __ATOMIC_ACQUIRE) !=
+                STATUS_CANCELLED_ ||
+            !signalled(ov.hEvent))
+            late++;
+        CHECK_EQ(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+        CHECK_EQ(w.ok, FALSE);
+        CHECK_EQ(w.err, ERROR_OPERATION_ABORTED);
+        CHECK_EQ(w.n, 0);
+        CloseHandle(t);
+        CloseHandle(ov.hEvent);
+    }
+    CHECK_EQ(late, 0);
+    CloseHandle(c);
+    CloseHandle(s);
+}
+
 /* Reads that pend together complete in the order they were started. */
 static void test_reads_in_order(void)
 {
@@ -1997,6 +2060,7 @@ int main(int argc, char **argv)
     RUN(test_read_results);
     RUN(test_file_signal);
     RUN(test_cancel);
+    RUN(test_cancel_while_waited);
     RUN(test_reads_in_order);
     RUN(test_disconnect_and_broken);
     RUN(test_large_writes);

@@ -52,6 +52,11 @@
 #include "apc.h"
 #include "io.h"
 
+/* What the thread that drives an operation in wipc_io_help does
+ * (io_op.helped). */
+#define IO_HELP_RUNS 1 /* its progress: a cancellation waits for it */
+#define IO_HELP_POLLS 2 /* polls: a cancellation ends the operation */
+
 /* Why an operation is to run (io_op.run). */
 #define IO_RUN_FRESH 1u    /* new head of its queue: try without waiting */
 #define IO_RUN_READY 2u    /* its descriptor was reported */
@@ -66,7 +71,11 @@ struct io_op {
     struct wipc_io_notify notify;
     DWORD tid;        /* the thread that started it (CancelIo) */
     int busy;         /* its progress runs now, outside the lock */
-    int helped;       /* busy in wipc_io_help: polled by its waiter */
+    int helped;       /* busy in wipc_io_help: IO_HELP_* */
+    /* Cancelled while its helper polled: delivered by the canceller, and
+     * freed by the helper once delivered is set. */
+    int stolen;
+    atomic_int delivered;
     unsigned run;     /* IO_RUN_*: to run */
     struct io_watch *watch; /* the watch it waits in, or NULL */
     struct io_op *wnext;    /* the watch's next operation */
@@ -790,8 +799,12 @@ static void io_deliver(struct io_op *op)
         wipc_io_queue_routine(op->notify.routine, op->notify.routine_tid,
                               op->result, op->io.done, ov);
     atomic_fetch_sub(&q->delivering, 1);
+    if (op->stolen)
+        /* Its helper frees it, from now on. */
+        atomic_store_explicit(&op->delivered, 1, memory_order_release);
+    else
+        free(op);
     io_kick_tell();
-    free(op);
     wipc_object_release(obj);
 }
 
@@ -852,15 +865,20 @@ static int io_requeue_locked(struct wipc_io_queue *q, struct io_op *op,
     return q->head[now] == op;
 }
 
-/* An operation that was not committed is cancelled (q's lock held): its
- * type takes back what it did (io_cancelled), and it moved nothing. */
-static void io_uncommit(struct wipc_io_queue *q, struct io_op *op)
+/* An operation that was not committed is cancelled with err (q's lock
+ * held): its type takes back what it did (io_cancelled), and it moved
+ * nothing; returns err.  Or its type finds it complete already (a write
+ * whose reader took every byte): it ends with a success, as it would
+ * have ended before the cancellation came on Windows; returns 0. */
+static DWORD io_uncommit(struct wipc_io_queue *q, struct io_op *op, DWORD err)
 {
     if (op->io.committed)
-        return;
-    if (q->obj->ops->io_cancelled)
-        q->obj->ops->io_cancelled(q->obj, &op->io);
+        return err;
+    if (q->obj->ops->io_cancelled &&
+        q->obj->ops->io_cancelled(q->obj, &op->io))
+        return 0;
     op->io.done = 0;
+    return err;
 }
 
 /* Ends op, cancelled (q's lock held). */
@@ -868,8 +886,7 @@ static void io_finish_cancelled_locked(struct wipc_io_queue *q,
                                        struct io_op *op, DWORD err,
                                        struct io_done *d)
 {
-    io_uncommit(q, op);
-    io_finish_locked(q, op, err, d);
+    io_finish_locked(q, op, io_uncommit(q, op, err), d);
 }
 
 /* Runs op's progress outside q's lock (held on entry and on return), and
@@ -904,10 +921,8 @@ static DWORD io_run_op(struct wipc_io_queue *q, struct io_op *op,
         io_kick_tell();
         return r;
     }
-    if (r == ERROR_IO_PENDING && op->cancel_err && !op->io.committed) {
-        io_uncommit(q, op);
-        r = op->cancel_err;
-    }
+    if (r == ERROR_IO_PENDING && op->cancel_err && !op->io.committed)
+        r = io_uncommit(q, op, op->cancel_err);
     if (r == ERROR_IO_PENDING) {
         op->deadline = op->io.wait_ms < 0
                            ? UINT64_MAX
@@ -1127,7 +1142,12 @@ static unsigned io_cancel_locked(struct wipc_io_queue *q, const OVERLAPPED *ov,
             if ((ov && op->notify.ov != ov) || (tid && op->tid != tid))
                 continue;
             found++;
-            if (op->busy || (op->io.committed && !force)) {
+            if (op->helped == IO_HELP_POLLS && !op->io.committed) {
+                /* Its waiter only polls: the operation ends now, here,
+                 * and the waiter learns it when it looks again. */
+                op->stolen = 1;
+                io_finish_cancelled_locked(q, op, err, d);
+            } else if (op->busy || (op->io.committed && !force)) {
                 op->cancel_err = err; /* ends once it stops */
                 if (!op->busy)
                     op->run |= IO_RUN_CANCEL;
@@ -1137,6 +1157,22 @@ static unsigned io_cancel_locked(struct wipc_io_queue *q, const OVERLAPPED *ov,
         }
     }
     return found;
+}
+
+static void io_wait_while(int (*busy)(void *arg), void *arg);
+
+/* 1 while an operation of q that a cancellation marked still runs in
+ * another thread, or an operation of q waits to be delivered. */
+static int io_queue_cancelling(void *arg)
+{
+    struct wipc_io_queue *q = arg;
+    int busy = atomic_load(&q->delivering) != 0;
+    wipc_mutex_lock(&q->lock);
+    for (int k = 0; k < WIPC_IO_KINDS && !busy; k++)
+        for (struct io_op *o = q->head[k]; o && !busy; o = o->next)
+            busy = o->busy && o->cancel_err;
+    wipc_mutex_unlock(&q->lock);
+    return busy;
 }
 
 DWORD wipc_io_cancel(struct wipc_object *obj, const OVERLAPPED *ov,
@@ -1155,6 +1191,13 @@ DWORD wipc_io_cancel(struct wipc_object *obj, const OVERLAPPED *ov,
         io_drain(q, &d);
     wipc_mutex_unlock(&q->lock);
     io_flush_done(&d);
+    /* An operation that another thread was running when it was marked
+     * ends when that run is over (a progress call never blocks), and is
+     * delivered by that thread: it is waited for, so that it is complete
+     * when CancelIoEx returns, as on Windows, and never completes after.
+     * A committed one that is still pending then is not (io.h). */
+    if (found)
+        io_wait_while(io_queue_cancelling, q);
     return found ? 0 : ERROR_NOT_FOUND;
 }
 
@@ -1360,7 +1403,7 @@ DWORD wipc_io_help(struct wipc_object *obj, const OVERLAPPED *ov,
     io_op_unwatch(op);
     op->run = 0;
     op->busy = 1;
-    op->helped = 1;
+    op->helped = IO_HELP_RUNS;
     io_timed_update(q);
     for (;;) {
         struct wipc_plat_pollfd p = {op->io.wait_fd, op->io.wait_events, 0};
@@ -1372,13 +1415,24 @@ DWORD wipc_io_help(struct wipc_object *obj, const OVERLAPPED *ov,
         wait = until <= now ? 0
                : until - now > IO_HELP_SLICE_MS ? IO_HELP_SLICE_MS
                                                 : (int)(until - now);
+        op->helped = IO_HELP_POLLS;
         wipc_mutex_unlock(&q->lock);
         wipc_plat_poll_events(&p, p.fd >= 0 ? 1 : 0, wait, &nready);
         wipc_mutex_lock(&q->lock);
+        if (op->stolen) {
+            /* Cancelled meanwhile, and delivered by the canceller: once
+             * that is over, the operation is this thread's to free. */
+            wipc_mutex_unlock(&q->lock);
+            while (!atomic_load_explicit(&op->delivered,
+                                         memory_order_acquire))
+                wipc_plat_yield();
+            free(op);
+            return 0;
+        }
+        op->helped = IO_HELP_RUNS;
         now = wipc_plat_now_ms();
         if (op->cancel_err && !op->io.committed) {
-            io_uncommit(q, op);
-            r = op->cancel_err;
+            r = io_uncommit(q, op, op->cancel_err);
             break;
         }
         if (nready > 0 || op->deadline <= now) {
@@ -1534,6 +1588,24 @@ static void io_kick_all(void)
     }
 }
 
+/* The queues a kick waits for. */
+struct io_kicked {
+    struct wipc_io_queue **qs;
+    size_t n;
+};
+
+static int io_kicked_busy(void *arg)
+{
+    const struct io_kicked *k = arg;
+    int any = 0;
+    for (size_t j = 0; j < k->n && !any; j++) {
+        wipc_mutex_lock(&k->qs[j]->lock);
+        any = io_queue_busy(k->qs[j]);
+        wipc_mutex_unlock(&k->qs[j]->lock);
+    }
+    return any;
+}
+
 /* wipc_io_kick for the queues linked to link (not obj's: the other end of
  * a connection in this process), or every queue (link 0). */
 static void io_kick(uint64_t link, const struct wipc_object *obj)
@@ -1596,43 +1668,46 @@ static void io_kick(uint64_t link, const struct wipc_object *obj)
         io_flush_done(&d);
     }
     /* Another thread may have taken a ready one first (a report from its
-     * set): it is done once that thread has run and delivered it.
-     * Progress never blocks, so this is short. */
+     * set): it is done once that thread has run and delivered it. */
     if (busy) {
-        int spins = 0;
-        atomic_fetch_add(&engine.kick_waiters, 1);
-        for (int i = 0; i < 1000 + IO_KICK_SPINS; i++) {
-            unsigned seq = 0;
-            int any = 0, sleep = spins >= IO_KICK_SPINS;
-            /* The count of tells is read before the look: a tell after
-             * the look changes it, and the sleep below does not start. */
-            if (sleep) {
-                wipc_mutex_lock(&engine.lock);
-                seq = engine.kick_seq;
-                wipc_mutex_unlock(&engine.lock);
-            }
-            for (size_t j = 0; j < nq && !any; j++) {
-                wipc_mutex_lock(&qs[j]->lock);
-                any = io_queue_busy(qs[j]);
-                wipc_mutex_unlock(&qs[j]->lock);
-            }
-            if (!any)
-                break;
-            /* Yield a few times first: the other thread is usually in
-             * the middle of a system call, and sleeping on the condition
-             * would cost two more switches. */
-            if (!sleep) {
-                spins++;
-                wipc_plat_yield();
-                continue;
-            }
-            wipc_mutex_lock(&engine.lock);
-            if (engine.kick_seq == seq)
-                wipc_cond_wait_ms(&engine.kick_cond, &engine.lock, 10);
-            wipc_mutex_unlock(&engine.lock);
-        }
-        atomic_fetch_sub(&engine.kick_waiters, 1);
+        struct io_kicked k = {qs, nq};
+        io_wait_while(io_kicked_busy, &k);
     }
     for (size_t i = 0; i < nq; i++)
         wipc_object_release(qs[i]->obj);
+}
+
+/* Waits while busy(arg) says that an operation runs in another thread or
+ * waits to be delivered: progress never blocks, so this is short (and
+ * bounded: about ten seconds at most). */
+static void io_wait_while(int (*busy)(void *arg), void *arg)
+{
+    int spins = 0;
+    atomic_fetch_add(&engine.kick_waiters, 1);
+    for (int i = 0; i < 1000 + IO_KICK_SPINS; i++) {
+        unsigned seq = 0;
+        int sleep = spins >= IO_KICK_SPINS;
+        /* The count of tells is read before the look: a tell after the
+         * look changes it, and the sleep below does not start. */
+        if (sleep) {
+            wipc_mutex_lock(&engine.lock);
+            seq = engine.kick_seq;
+            wipc_mutex_unlock(&engine.lock);
+        }
+        if (!busy(arg))
+            break;
+        /* Yield a few times first: the other thread is usually in the
+         * middle of a system call, and sleeping on the condition would
+         * cost two more switches. */
+        if (!sleep) {
+            spins++;
+            wipc_plat_yield();
+            continue;
+        }
+        wipc_mutex_lock(&engine.lock);
+        if (engine.kick_seq == seq)
+            wipc_cond_wait_ms(&engine.kick_cond, &engine.lock, 10);
+        wipc_mutex_unlock(&engine.lock);
+    }
+    atomic_fetch_sub(&engine.kick_waiters, 1);
 }

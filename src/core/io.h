@@ -111,7 +111,10 @@ DWORD wipc_io_start(struct wipc_object *obj, const struct wipc_io *op,
  * Cancels obj's pending operations: the one started with ov (NULL: all of
  * them), of the calling thread only if this_thread.  They complete with
  * ERROR_OPERATION_ABORTED (at once, or when they stop being committed).
- * ERROR_NOT_FOUND if there was none.
+ * One that another thread is running meanwhile is waited for (briefly:
+ * progress never blocks): when this returns, each is complete, through
+ * all its channels, unless it is committed.  ERROR_NOT_FOUND if there was
+ * none.  The caller holds a reference on obj.
  */
 DWORD wipc_io_cancel(struct wipc_object *obj, const OVERLAPPED *ov,
                      int this_thread);
@@ -123,7 +126,8 @@ DWORD wipc_io_cancel(struct wipc_object *obj, const OVERLAPPED *ov,
  * less per operation.  0 once it completed (delivered through its
  * channels), WAIT_TIMEOUT, or ERROR_NOT_FOUND if it cannot be driven here
  * (not pending, not its queue's head, or in another thread's hands): the
- * caller then waits for it as usual.
+ * caller then waits for it as usual.  While it polls, a cancellation ends
+ * the operation at once (0 then).  The caller holds a reference on obj.
  */
 DWORD wipc_io_help(struct wipc_object *obj, const OVERLAPPED *ov,
                    DWORD timeout_ms);

@@ -125,10 +125,12 @@ struct wipc_object_ops {
 
     /* A pending operation that was not committed (io.h) is cancelled (or
      * aborted): the type takes back what it did (a named pipe's write
-     * whose bytes are out takes them out of the stream).  Called with the
-     * lock of the object's queue held: it must not call the engine for
-     * the object, nor wait long.  NULL: nothing to take back. */
-    void (*io_cancelled)(struct wipc_object *obj, struct wipc_io *io);
+     * whose bytes are out takes them out of the stream), and returns 0.
+     * Or it finds the operation over already (every byte of such a write
+     * read meanwhile): 1, and it completes with a success instead.  Called
+     * with the lock of the object's queue held: it must not call the
+     * engine for the object, nor wait long.  NULL: nothing to take back. */
+    int (*io_cancelled)(struct wipc_object *obj, struct wipc_io *io);
 
     /* The process's last handle to the object was closed (NULL: nothing
      * to do).  References may remain, held by calls still running in

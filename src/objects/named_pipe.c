@@ -1906,19 +1906,26 @@ static DWORD np_io_progress(struct wipc_object *obj, struct wipc_io *io);
 
 /*
  * A write waiting for room (WIPC_IO_DRAIN) is cancelled: its bytes are
- * taken back (np_q_take_back).  The lock of the end's queue in the engine
- * is held: no waiting here but for p->lock (never held around a call of
- * the engine).
+ * taken back (np_q_take_back), and it moved none.  Unless its reader took
+ * enough before the cancellation came: on Windows the read completed the
+ * write then, and there is nothing to cancel (np_io_drain would complete
+ * it at its next look): 1, it completes with its bytes.  The lock of the
+ * end's queue in the engine is held: no waiting here but for p->lock
+ * (never held around a call of the engine).
  */
-static void np_io_cancelled(struct wipc_object *obj, struct wipc_io *io)
+static int np_io_cancelled(struct wipc_object *obj, struct wipc_io *io)
 {
     struct wipc_npipe *p = np_of(obj);
+    int over;
 
     if (io->kind != WIPC_IO_DRAIN || io->len == 0)
-        return;
+        return 0;
     wipc_mutex_lock(&p->lock); /* the page stays (np_io_drain) */
-    np_q_take_back(p, io->mark - io->len, io->mark);
+    over = p->qpage && np_q_fits(p, io->mark);
+    if (!over)
+        np_q_take_back(p, io->mark - io->len, io->mark);
     wipc_mutex_unlock(&p->lock);
+    return over;
 }
 
 const struct wipc_object_ops wipc_npipe_ops = {
