@@ -8,6 +8,7 @@
  */
 #include "testlib.h"
 
+#include <stdarg.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -1577,6 +1578,270 @@ static void test_port_association(void)
     CloseHandle(port);
 }
 
+/* ---- A port's file in another process ------------------------------------------ */
+
+/* A child that got the parent's port-associated client end: "dup PID H"
+ * takes it with DuplicateHandle (DUPLICATE_CLOSE_SOURCE, as Wine's
+ * test_exit_process_async), "inherit H" was given it; then "MODE": "exit"
+ * leaves with a read pending, "read" first completes one read (5 bytes)
+ * and then leaves with another pending, after starting a child of its own
+ * that inherits nothing and waits for the event named argv[3] ("idle"),
+ * "hang" sets the event named argv[3] with a read pending and waits to be
+ * killed, "assoc" tries to associate the handle with a port of its own. */
+static int helper_port_child(int argc, char **argv)
+{
+    HANDLE h = NULL, parent, port;
+    OVERLAPPED ov, ov2;
+    const char *mode;
+    char buf[8];
+    DWORD n;
+
+    if (argc < 3)
+        return 10;
+    if (strcmp(argv[0], "idle") == 0) {
+        HANDLE ev = OpenEventA(SYNCHRONIZE, FALSE, argv[2]);
+        return ev && WaitForSingleObject(ev, 30000) == WAIT_OBJECT_0 ? 0 : 18;
+    }
+    if (strcmp(argv[0], "dup") == 0) {
+        parent = OpenProcess(PROCESS_DUP_HANDLE, FALSE,
+                             (DWORD)strtoul(argv[1], NULL, 0));
+        if (!parent ||
+            !DuplicateHandle(parent,
+                             (HANDLE)(ULONG_PTR)strtoull(argv[2], NULL, 0),
+                             GetCurrentProcess(), &h, 0, FALSE,
+                             DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE))
+            return 11;
+        CloseHandle(parent);
+        mode = argc > 3 ? argv[3] : "exit";
+        argv++;
+    } else if (strcmp(argv[0], "put") == 0) {
+        /* The parent duplicates the handle in, and writes its value to
+         * the anonymous pipe argv[1]. */
+        ULONG_PTR v = 0;
+        if (!ReadFile((HANDLE)(ULONG_PTR)strtoull(argv[1], NULL, 0), &v,
+                      sizeof v, &n, NULL) ||
+            n != sizeof v)
+            return 21;
+        h = (HANDLE)v;
+        mode = argv[2];
+    } else {
+        h = (HANDLE)(ULONG_PTR)strtoull(argv[1], NULL, 0);
+        mode = argv[2];
+    }
+    if (strcmp(mode, "assoc") == 0) {
+        port = CreateIoCompletionPort(h, NULL, 5, 0);
+        return port == NULL && GetLastError() == ERROR_INVALID_PARAMETER
+                   ? 0
+                   : 12;
+    }
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    if (strcmp(mode, "read") == 0) {
+        if (!ReadFile(h, buf, 5, &n, &ov) &&
+            (GetLastError() != ERROR_IO_PENDING ||
+             !GetOverlappedResult(h, &ov, &n, TRUE)))
+            return 13;
+        if (n != 5 || memcmp(buf, "hello", 5) != 0)
+            return 14;
+    }
+    memset(&ov2, 0, sizeof ov2);
+    ov2.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    if (ReadFile(h, buf, sizeof buf, &n, &ov2) ||
+        GetLastError() != ERROR_IO_PENDING)
+        return 15;
+    if (strcmp(mode, "hang") == 0) {
+        HANDLE ev = OpenEventA(EVENT_MODIFY_STATE, FALSE, argv[3]);
+        if (!ev || !SetEvent(ev))
+            return 16;
+        Sleep(60000); /* killed long before */
+        return 17;
+    }
+    if (strcmp(mode, "read") == 0) {
+        /* Every descriptor is close-on-exec here too (the link's), and a
+         * child started with fork and exec, which closes nothing else,
+         * holds none of them. */
+        struct test_child gc;
+        for (int fd = 3; fd < 1024; fd++) {
+            int fl = fcntl(fd, F_GETFD);
+            if (fl >= 0 && !(fl & FD_CLOEXEC))
+                return 20;
+        }
+        if (test_child_start(&gc, "port_child", "idle", "-", argv[3], NULL))
+            return 19;
+    }
+    return 0; /* with the read pending, and the handle open */
+}
+
+/* The parent's pipe pair: an overlapped byte pipe whose client end is
+ * associated with a new port under key 123 (inheritable if asked). */
+static HANDLE port_pair(const char *tag, BOOL inheritable, HANDLE *server,
+                        HANDLE *client)
+{
+    const char *name = pipe_name(tag);
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, inheritable};
+    HANDLE port;
+    *server = ov_server(name, PIPE_TYPE_BYTE);
+    *client = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, &sa,
+                          OPEN_EXISTING, FILE_FLAG_OVERLAPPED, NULL);
+    CHECK(*client != INVALID_HANDLE_VALUE);
+    port = CreateIoCompletionPort(*client, NULL, 123, 0);
+    CHECK(port != NULL);
+    return port;
+}
+
+/* Starts "self --helper port_child ARGS" (inheriting if asked). */
+static void port_child(PROCESS_INFORMATION *pi, BOOL inherit, const char *fmt,
+                       ...)
+{
+    char cmd[4600], args[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    snprintf(cmd, sizeof cmd, "\"%s\" --helper port_child %s", test_self_exe(),
+             args);
+    CHECK_OK(test_spawn(cmd, inherit, NULL, pi));
+}
+
+/* The child's end: its exit code. */
+static DWORD port_child_end(PROCESS_INFORMATION *pi)
+{
+    DWORD code = 99;
+    CHECK_EQ(WaitForSingleObject(pi->hProcess, 30000), WAIT_OBJECT_0);
+    CHECK_OK(GetExitCodeProcess(pi->hProcess, &code));
+    CloseHandle(pi->hProcess);
+    CloseHandle(pi->hThread);
+    return code;
+}
+
+/* The next packet must be a failed one: the child's read, cancelled. */
+static void port_expect_aborted(HANDLE port)
+{
+    OVERLAPPED *pov = NULL;
+    ULONG_PTR key = 0xdeadbeef;
+    DWORD n = 0xdeadbeef;
+    CHECK_FAILS(GetQueuedCompletionStatus(port, &n, &key, &pov, 10000),
+                ERROR_OPERATION_ABORTED);
+    CHECK_EQ(n, 0);
+    CHECK_EQ(key, 123);
+    CHECK(pov != NULL); /* the child's OVERLAPPED, as a value */
+}
+
+/* Wine's test_exit_process_async: a child takes the port's file with
+ * DuplicateHandle (closing the parent's handle), reads, and exits with the
+ * read pending: the port gets the cancelled read's packet, with its key
+ * (Windows cancels a process's I/O when it ends, and the file's
+ * completions go to its port, whoever started them). */
+static void test_port_child_exits(void)
+{
+    HANDLE s, c, port = port_pair("xport-dup", FALSE, &s, &c);
+    PROCESS_INFORMATION pi;
+    DWORD n;
+    ULONG_PTR key;
+    OVERLAPPED *pov;
+
+    port_child(&pi, FALSE, "dup %lu %p exit", (unsigned long)GetCurrentProcessId(),
+               (void *)c);
+    CHECK_EQ(port_child_end(&pi), 0);
+    port_expect_aborted(port);
+    /* One packet, no more. */
+    CHECK_FAILS(GetQueuedCompletionStatus(port, &n, &key, &pov, 0),
+                WAIT_TIMEOUT);
+    CloseHandle(port);
+    CloseHandle(s);
+
+    /* The same, the parent duplicating the handle into the child. */
+    {
+        SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+        HANDLE r, w, in = NULL;
+        port = port_pair("xport-put", FALSE, &s, &c);
+        CHECK_OK(CreatePipe(&r, &w, &sa, 0));
+        SetHandleInformation(w, HANDLE_FLAG_INHERIT, 0);
+        port_child(&pi, TRUE, "put %p exit", (void *)r);
+        CHECK_OK(DuplicateHandle(GetCurrentProcess(), c, pi.hProcess, &in, 0,
+                                 FALSE,
+                                 DUPLICATE_SAME_ACCESS |
+                                     DUPLICATE_CLOSE_SOURCE));
+        CHECK_OK(WriteFile(w, &in, sizeof in, &n, NULL));
+        CHECK_EQ(port_child_end(&pi), 0);
+        port_expect_aborted(port);
+        CloseHandle(r);
+        CloseHandle(w);
+        CloseHandle(port);
+        CloseHandle(s);
+    }
+}
+
+/* An inherited handle: a read the child completes is the port's packet
+ * too (5 bytes, key 123), and the read it leaves pending is cancelled when
+ * it exits.  A grandchild it started with fork and exec holds nothing of
+ * the link (close-on-exec): the packet comes while the grandchild lives.
+ * The child cannot associate the file with a port of its own (it has
+ * one). */
+static void test_port_child_inherits(void)
+{
+    HANDLE s, c, port = port_pair("xport-inh", TRUE, &s, &c);
+    PROCESS_INFORMATION pi;
+    char ev_name[64];
+    HANDLE ev;
+    OVERLAPPED *pov = NULL;
+    ULONG_PTR key = 0;
+    DWORD n = 0;
+
+    snprintf(ev_name, sizeof ev_name, "winipc-xport-%lu",
+             (unsigned long)GetCurrentProcessId());
+    ev = CreateEventA(NULL, TRUE, FALSE, ev_name);
+    port_child(&pi, TRUE, "inherit %p read %s", (void *)c, ev_name);
+    CHECK_OK(WriteFile(s, "hello", 5, &n, NULL) ||
+             GetLastError() == ERROR_IO_PENDING);
+    CHECK_OK(GetQueuedCompletionStatus(port, &n, &key, &pov, 10000));
+    CHECK_EQ(n, 5);
+    CHECK_EQ(key, 123);
+    CHECK(pov != NULL);
+    CHECK_EQ(port_child_end(&pi), 0);
+    port_expect_aborted(port);
+    SetEvent(ev); /* the grandchild ends */
+    /* The parent's own completions still go there. */
+    {
+        OVERLAPPED ov;
+        char buf[4];
+        ov_init(&ov, TRUE);
+        CHECK_FAILS(ReadFile(c, buf, sizeof buf, &n, &ov), ERROR_IO_PENDING);
+        CHECK_OK(CancelIoEx(c, &ov));
+        port_expect_aborted(port);
+        CloseHandle(ov.hEvent);
+    }
+    port_child(&pi, TRUE, "inherit %p assoc", (void *)c);
+    CHECK_EQ(port_child_end(&pi), 0);
+    CloseHandle(ev);
+    CloseHandle(c);
+    CloseHandle(s);
+    CloseHandle(port);
+}
+
+/* A child killed (TerminateProcess: SIGKILL) with a read pending: the port
+ * still gets the cancelled read's packet, as on Windows. */
+static void test_port_child_killed(void)
+{
+    HANDLE s, c, port = port_pair("xport-kill", TRUE, &s, &c);
+    PROCESS_INFORMATION pi;
+    char ev_name[64];
+    HANDLE ev;
+
+    snprintf(ev_name, sizeof ev_name, "winipc-xportk-%lu",
+             (unsigned long)GetCurrentProcessId());
+    ev = CreateEventA(NULL, TRUE, FALSE, ev_name);
+    port_child(&pi, TRUE, "inherit %p hang %s", (void *)c, ev_name);
+    CHECK_EQ(WaitForSingleObject(ev, 30000), WAIT_OBJECT_0);
+    CHECK_OK(TerminateProcess(pi.hProcess, 9));
+    CHECK_EQ(port_child_end(&pi), 9);
+    port_expect_aborted(port);
+    CloseHandle(ev);
+    CloseHandle(c);
+    CloseHandle(s);
+    CloseHandle(port);
+}
+
 /* An echo server: 8 pipe instances on one port, 2 worker threads, 8
  * client threads sending 200 messages each; every reply is the request. */
 enum { ECHO_INST = 8, ECHO_MSGS = 200 };
@@ -2055,7 +2320,8 @@ static void test_port_concurrency(void)
 int main(int argc, char **argv)
 {
     TEST_HELPERS(argc, argv, {"child_read", helper_child_read},
-                 {"port_writer", helper_port_writer});
+                 {"port_writer", helper_port_writer},
+                 {"port_child", helper_port_child});
     RUN(test_connect_pending);
     RUN(test_read_results);
     RUN(test_file_signal);
@@ -2085,6 +2351,9 @@ int main(int argc, char **argv)
     RUN(test_queue_user_apc);
     RUN(test_port_packets);
     RUN(test_port_association);
+    RUN(test_port_child_exits);
+    RUN(test_port_child_inherits);
+    RUN(test_port_child_killed);
     RUN(test_port_echo);
     RUN(test_port_close);
     RUN(test_port_closed_file_goes_on);

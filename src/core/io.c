@@ -87,6 +87,8 @@ struct io_op {
     struct wipc_object *port;
     ULONG_PTR key;
     UCHAR modes;
+    /* Announced to another process's port (io_xlink_announce): its id. */
+    uint64_t xid;
 };
 
 struct wipc_io_queue {
@@ -111,6 +113,10 @@ struct wipc_io_queue {
     int timed;
     struct wipc_io_queue *tprev, *tnext;
     atomic_uint delivering; /* its operations finished, not yet delivered */
+    /* The sending end of a link to another process's port (the object
+     * came with a handle associated there), or -1.  Set once, before the
+     * object is shared. */
+    atomic_int xfd;
 };
 
 /* A descriptor in an epoll set, and the head operations waiting for it.
@@ -671,6 +677,7 @@ static struct wipc_io_queue *io_queue_get(struct wipc_object *obj)
     atomic_init(&q->signalled, 1);
     atomic_init(&q->first_deadline, UINT64_MAX);
     atomic_init(&q->delivering, 0);
+    atomic_init(&q->xfd, -1);
     if (!__atomic_compare_exchange_n(&obj->io, &none, q, 0, __ATOMIC_ACQ_REL,
                                      __ATOMIC_ACQUIRE)) {
         /* Another thread made it first. */
@@ -759,6 +766,20 @@ DWORD wipc_io_queue_routine(void (*routine)(DWORD, DWORD, OVERLAPPED *),
                           (ULONG_PTR)ov);
 }
 
+/* 1 if op's completion is a packet for its port: not for a routine's
+ * operation, nor when the event's low bit says not to, nor for a success
+ * that the call itself reported and was asked not to post. */
+static int io_op_posts(const struct io_op *op)
+{
+    const OVERLAPPED *ov = op->notify.ov;
+    return !op->notify.routine && !(ov && ((ULONG_PTR)ov->hEvent & 1)) &&
+           !(op->immediate && op->result == 0 &&
+             (op->modes & FILE_SKIP_COMPLETION_PORT_ON_SUCCESS));
+}
+
+static void io_xlink_post(struct wipc_io_queue *q, const struct io_op *op);
+static void io_xlink_announce(struct wipc_io_queue *q, struct io_op *op);
+
 /*
  * Delivers op's result through its channels, then frees it.  Called
  * without a lock.  The OVERLAPPED's byte count is written before its
@@ -783,13 +804,12 @@ static void io_deliver(struct io_op *op)
         io_signal_file(q, 1);
     /* A packet for the port, unless the event's low bit says not to, or
      * the call itself reported a success it was asked not to post. */
-    if (op->port && !op->notify.routine &&
-        !(ov && ((ULONG_PTR)ov->hEvent & 1)) &&
-        !(op->immediate && op->result == 0 &&
-          (op->modes & FILE_SKIP_COMPLETION_PORT_ON_SUCCESS))) {
+    if (op->port && io_op_posts(op)) {
         struct wipc_io_packet p = {op->key, op->io.done, ov,
                                    wipc_io_status_of(op->result)};
         wipc_io_port_post(op->port, &p);
+    } else if (atomic_load(&q->xfd) >= 0 && io_op_posts(op)) {
+        io_xlink_post(q, op);
     }
     if (op->notify.event) {
         op->notify.event_set(op->notify.event);
@@ -1095,6 +1115,7 @@ DWORD wipc_io_start(struct wipc_object *obj, const struct wipc_io *io,
     io_set_pending(q, op);
     if (q->head[io->kind] != op) {
         /* Others of its kind go first: it waits for its turn. */
+        io_xlink_announce(q, op);
         wipc_mutex_unlock(&q->lock);
         return ERROR_IO_PENDING;
     }
@@ -1102,6 +1123,7 @@ DWORD wipc_io_start(struct wipc_object *obj, const struct wipc_io *io,
     r = io_run_op(q, op, &d, 1);
     if (r == ERROR_IO_PENDING) {
         op->immediate = 0;
+        io_xlink_announce(q, op);
         io_drain(q, &d);
         wipc_mutex_unlock(&q->lock);
         io_flush_done(&d);
@@ -1274,6 +1296,7 @@ void wipc_io_forget(struct wipc_object *obj)
         wipc_mutex_unlock(&engine.lock);
     }
     wipc_plat_close(atomic_load(&q->sig_fd));
+    wipc_plat_close(atomic_load(&q->xfd));
     wipc_object_release(q->port);
     wipc_mutex_destroy(&q->lock);
     free(q);
@@ -1287,7 +1310,9 @@ DWORD wipc_io_associate(struct wipc_object *obj, struct wipc_object *port,
     if (!q)
         return ERROR_NOT_ENOUGH_MEMORY;
     wipc_mutex_lock(&q->lock);
-    if (q->port) {
+    if (q->port || atomic_load(&q->xfd) >= 0) {
+        /* Associated already, here or (by the process it came from)
+         * elsewhere. */
         err = ERROR_INVALID_PARAMETER;
     } else {
         q->port = wipc_object_grab(port);
@@ -1306,6 +1331,238 @@ DWORD wipc_io_set_modes(struct wipc_object *obj, UCHAR modes)
     q->modes = modes;
     wipc_mutex_unlock(&q->lock);
     return 0;
+}
+
+/* ---- Completion ports across processes ------------------------------------ */
+
+/*
+ * A file associated with a port here may go to another process with its
+ * handle (DuplicateHandle, inheritance); on Windows its completions there
+ * still go to the port, which belongs to the file object.  Each time such
+ * a handle is described for another process (wipc_io_link_out), a new
+ * link is made: a pair of connected SOCK_SEQPACKET sockets.  The port's
+ * process keeps the receiving end, in the engine's epoll set, with the
+ * port and the key; the sending end goes with the handle (the second
+ * descriptor of a duplication or an inheritance) and nowhere else, so only
+ * a process that was given the handle can send, and nothing names the
+ * link.  The other process's engine sends over it:
+ *   - START (id, OVERLAPPED) when an operation goes pending;
+ *   - END (id, OVERLAPPED, bytes, status) when it completes: a packet;
+ * and the engine thread here posts each END to the port with the link's
+ * key (the sender names no key: it cannot post under another's).  When
+ * every sending end is closed (the other process ended, however: exit,
+ * ExitProcess, SIGKILL), the operations started and not ended are posted
+ * as cancelled, as Windows cancels a process's I/O when it ends.
+ */
+
+#define IO_XMAGIC 0x78507057u /* "WpPx" */
+#define IO_X_START 1u
+#define IO_X_END 2u
+/* How long a sender waits for room on a link whose port's process does
+ * not read (stopped, or flooded): then the packet is lost. */
+#define IO_X_SEND_MS 1000
+/* Operations one link remembers as started (a flood beyond is not
+ * remembered: those are not posted as cancelled at the end). */
+#define IO_X_PENDING_MAX 4096
+
+/* One message, fixed-width. */
+struct io_xmsg {
+    uint32_t magic, what;
+    uint64_t id;
+    uint64_t ov; /* the sender's OVERLAPPED, as a value */
+    uint32_t bytes;
+    uint32_t status; /* NTSTATUS */
+};
+
+struct io_xpend {
+    uint64_t id, ov;
+};
+
+/* The receiving end of a link, only the engine thread's (but next). */
+struct io_xlink {
+    int fd;
+    struct wipc_object *port; /* a reference */
+    ULONG_PTR key;
+    struct io_xpend *pend; /* started, not ended */
+    size_t npend, cap;
+    struct io_xlink *next;
+};
+
+static struct {
+    wipc_mutex lock;
+    struct io_xlink *all;
+    atomic_uint n;
+    _Atomic uint64_t next_id;
+} xlinks = {.lock = WIPC_MUTEX_INIT};
+
+/* Tells the port's process that op is pending (q's lock held, so that
+ * nobody can complete op before this is sent: the END comes after). */
+static void io_xlink_announce(struct wipc_io_queue *q, struct io_op *op)
+{
+    int fd = atomic_load(&q->xfd);
+    struct io_xmsg m = {IO_XMAGIC, IO_X_START, 0,
+                        (uint64_t)(uintptr_t)op->notify.ov, 0, 0};
+    if (fd < 0 || !io_op_posts(op))
+        return;
+    m.id = atomic_fetch_add(&xlinks.next_id, 1) + 1;
+    /* Without waiting (a lock is held): unannounced, it is not posted as
+     * cancelled if this process dies with it pending. */
+    if (wipc_plat_msg_send(fd, &m, sizeof m, 0) == 0)
+        op->xid = m.id;
+}
+
+/* op's packet, for the port of the process the handle came from. */
+static void io_xlink_post(struct wipc_io_queue *q, const struct io_op *op)
+{
+    struct io_xmsg m = {IO_XMAGIC, IO_X_END, op->xid,
+                        (uint64_t)(uintptr_t)op->notify.ov, op->io.done,
+                        (uint32_t)wipc_io_status_of(op->result)};
+    wipc_plat_msg_send(atomic_load(&q->xfd), &m, sizeof m, IO_X_SEND_MS);
+}
+
+DWORD wipc_io_link_out(struct wipc_object *obj, int *fd)
+{
+    struct wipc_io_queue *q = io_queue_of(obj);
+    struct io_xlink *l = NULL;
+    DWORD err = 0;
+    int ep;
+
+    *fd = -1;
+    if (!q)
+        return 0;
+    wipc_mutex_lock(&q->lock);
+    if (atomic_load(&q->xfd) >= 0) {
+        /* Passed on again: the new holder sends to the same port. */
+        err = wipc_plat_dup(atomic_load(&q->xfd), fd);
+    } else if (q->port) {
+        if (!(l = calloc(1, sizeof *l)))
+            err = ERROR_NOT_ENOUGH_MEMORY;
+        else if ((ep = io_engine_epfd()) < 0)
+            err = ERROR_NOT_ENOUGH_MEMORY;
+        else if ((err = wipc_plat_msg_pair(&l->fd, fd)) == 0 &&
+                 (err = wipc_plat_epoll_watch(ep, l->fd, 0)) != 0) {
+            wipc_plat_close(l->fd);
+            wipc_plat_close(*fd);
+            *fd = -1;
+        }
+        if (!err) {
+            l->port = wipc_object_grab(q->port);
+            l->key = q->key;
+            wipc_mutex_lock(&xlinks.lock);
+            l->next = xlinks.all;
+            xlinks.all = l;
+            atomic_fetch_add(&xlinks.n, 1);
+            wipc_mutex_unlock(&xlinks.lock);
+            l = NULL;
+            io_wake(); /* the engine thread reads the links */
+        }
+    }
+    wipc_mutex_unlock(&q->lock);
+    free(l);
+    return err;
+}
+
+void wipc_io_link_in(struct wipc_object *obj, int fd)
+{
+    struct wipc_io_queue *q;
+    if (fd < 0)
+        return;
+    q = io_queue_get(obj);
+    if (!q) {
+        wipc_plat_close(fd);
+        return;
+    }
+    wipc_mutex_lock(&q->lock);
+    if (q->port || atomic_load(&q->xfd) >= 0) {
+        wipc_mutex_unlock(&q->lock);
+        wipc_plat_close(fd);
+        return;
+    }
+    atomic_store(&q->xfd, fd);
+    wipc_mutex_unlock(&q->lock);
+}
+
+/* One message of link l (the engine thread). */
+static void io_xlink_take(struct io_xlink *l, const struct io_xmsg *m)
+{
+    if (m->what == IO_X_START) {
+        if (l->npend == l->cap) {
+            size_t cap = l->cap ? 2 * l->cap : 8;
+            struct io_xpend *p;
+            if (cap > IO_X_PENDING_MAX ||
+                !(p = realloc(l->pend, cap * sizeof *p)))
+                return;
+            l->pend = p;
+            l->cap = cap;
+        }
+        l->pend[l->npend++] = (struct io_xpend){m->id, m->ov};
+    } else if (m->what == IO_X_END) {
+        struct wipc_io_packet p = {l->key, m->bytes,
+                                   (OVERLAPPED *)(uintptr_t)m->ov, m->status};
+        /* The one just ended is usually among the last started. */
+        for (size_t i = l->npend; m->id && i-- > 0;)
+            if (l->pend[i].id == m->id) {
+                l->pend[i] = l->pend[--l->npend];
+                break;
+            }
+        wipc_io_port_post(l->port, &p);
+    }
+}
+
+/* Every sending end of l is closed: what was started and not ended is
+ * posted as cancelled, and the link goes (the engine thread). */
+static void io_xlink_end(struct io_xlink *l)
+{
+    wipc_mutex_lock(&xlinks.lock);
+    for (struct io_xlink **pp = &xlinks.all; *pp; pp = &(*pp)->next)
+        if (*pp == l) {
+            *pp = l->next;
+            break;
+        }
+    atomic_fetch_sub(&xlinks.n, 1);
+    wipc_mutex_unlock(&xlinks.lock);
+    for (size_t i = 0; i < l->npend; i++) {
+        struct wipc_io_packet p = {l->key, 0,
+                                   (OVERLAPPED *)(uintptr_t)l->pend[i].ov,
+                                   wipc_io_status_of(ERROR_OPERATION_ABORTED)};
+        wipc_io_port_post(l->port, &p);
+    }
+    wipc_plat_epoll_unwatch(atomic_load(&engine.epfd), l->fd);
+    wipc_plat_close(l->fd);
+    wipc_object_release(l->port);
+    free(l->pend);
+    free(l);
+}
+
+/* 1 if fd, reported by the engine's set, is a link's (its messages are
+ * taken then: a few at a time, the set reports the rest again). */
+static int io_xlink_report(int fd)
+{
+    struct io_xlink *l;
+    if (atomic_load(&xlinks.n) == 0)
+        return 0;
+    wipc_mutex_lock(&xlinks.lock);
+    for (l = xlinks.all; l && l->fd != fd; l = l->next)
+        ;
+    wipc_mutex_unlock(&xlinks.lock);
+    if (!l)
+        return 0;
+    for (int i = 0; i < 64; i++) {
+        struct io_xmsg m;
+        size_t got = 0;
+        DWORD err = wipc_plat_msg_recv(fd, &m, sizeof m, &got);
+        if (err == ERROR_BROKEN_PIPE) {
+            io_xlink_end(l);
+            break;
+        }
+        if (err)
+            break;
+        /* What a holder of the handle sends is checked, not trusted: a
+         * message of another size or kind is dropped. */
+        if (got == sizeof m && m.magic == IO_XMAGIC)
+            io_xlink_take(l, &m);
+    }
+    return 1;
 }
 
 /* ---- The engine thread ----------------------------------------------------- */
@@ -1363,7 +1620,7 @@ static void *io_thread(void *arg)
             if (ev[i].fd == wake) {
                 wipc_plat_eventfd_reset(wake, &was);
                 wipc_plat_epoll_set(epfd, wake, WIPC_PLAT_POLL_IN, 0);
-            } else {
+            } else if (!io_xlink_report(ev[i].fd)) {
                 ev[k++] = ev[i];
             }
         }

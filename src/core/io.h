@@ -255,6 +255,22 @@ void wipc_io_port_thread_blocks(int blocking);
 DWORD wipc_io_associate(struct wipc_object *obj, struct wipc_object *port,
                         ULONG_PTR key);
 
+/*
+ * A handle to obj goes to another process (DuplicateHandle, inheritance):
+ * if obj is associated with a completion port, *fd is the sending end of
+ * a new link to that port (or, if obj came here with one, of that same
+ * link), for the other process's wipc_io_link_in; the caller closes it
+ * once it is sent.  -1 if obj has no port.  ERROR_NOT_ENOUGH_MEMORY or a
+ * system error if the link cannot be made.  docs/overlapped.md, "Ports
+ * across processes".
+ */
+DWORD wipc_io_link_out(struct wipc_object *obj, int *fd);
+
+/* obj, just made from a handle another process passed, came with link fd
+ * (wipc_io_link_out's; taken over, also on failure; -1: none): its
+ * completions become packets of that process's port. */
+void wipc_io_link_in(struct wipc_object *obj, int fd);
+
 /* Queues routine(err, n, ov) to thread tid of this process as an APC
  * (apc.h): how completion routines run.  ERROR_NOT_ENOUGH_MEMORY. */
 DWORD wipc_io_queue_routine(void (*routine)(DWORD, DWORD, OVERLAPPED *),

@@ -725,6 +725,25 @@ DWORD wipc_plat_poll_events(struct wipc_plat_pollfd *p, size_t n,
 DWORD wipc_plat_send2_some(int fd, const void *a, size_t alen, const void *b,
                            size_t blen, size_t *done);
 
+/*
+ * Completion ports across processes (core/io.c): a link is a pair of
+ * connected AF_UNIX SOCK_SEQPACKET sockets, made close-on-exec, unnamed
+ * (only a holder of a descriptor can reach it).  *recv_end stays with
+ * the port's process, *send_end travels with a handle.
+ */
+DWORD wipc_plat_msg_pair(int *recv_end, int *send_end);
+
+/* Sends one message of len bytes on a link: waits for room up to
+ * wait_ms.  WAIT_TIMEOUT if there was none, ERROR_NO_DATA if the other
+ * end is gone; never SIGPIPE. */
+DWORD wipc_plat_msg_send(int fd, const void *buf, size_t len, int wait_ms);
+
+/* Takes one message of at most cap bytes without waiting (a longer one is
+ * cut, and *got says its full length; descriptors sent along are
+ * dropped): 0 and *got, ERROR_NO_DATA if none is there now, or
+ * ERROR_BROKEN_PIPE once every sending end is closed and none is left. */
+DWORD wipc_plat_msg_recv(int fd, void *buf, size_t cap, size_t *got);
+
 /* (The epoll set itself: wipc_plat_epoll_create, below.) */
 
 /* Watches fd in epfd for events (WIPC_PLAT_POLL_*), once: after it is

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <time.h>
 
 #include "platform.h"
 
@@ -85,6 +86,70 @@ DWORD wipc_plat_send2_some(int fd, const void *a, size_t alen, const void *b,
                    : wipc_plat_error(errno);
     }
     *done = (size_t)n;
+    return 0;
+}
+
+DWORD wipc_plat_msg_pair(int *recv_end, int *send_end)
+{
+    int sv[2];
+    *recv_end = *send_end = -1;
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+        return wipc_plat_error(errno);
+    /* Each end one way only: nothing ever comes back to a sender. */
+    shutdown(sv[0], SHUT_WR);
+    shutdown(sv[1], SHUT_RD);
+    *recv_end = sv[0];
+    *send_end = sv[1];
+    return 0;
+}
+
+DWORD wipc_plat_msg_send(int fd, const void *buf, size_t len, int wait_ms)
+{
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        struct pollfd p = {fd, POLLOUT, 0};
+        struct timespec now;
+        long spent;
+        ssize_t n = send(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n >= 0)
+            return 0;
+        if (errno == EINTR)
+            continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK)
+            return errno == ECONNRESET || errno == EPIPE ||
+                           errno == ENOTCONN || errno == ECONNREFUSED
+                       ? ERROR_NO_DATA
+                       : wipc_plat_error(errno);
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        spent = (long)(now.tv_sec - start.tv_sec) * 1000 +
+                (now.tv_nsec - start.tv_nsec) / 1000000;
+        if (spent >= wait_ms)
+            return WAIT_TIMEOUT;
+        poll(&p, 1, (int)(wait_ms - spent));
+    }
+}
+
+DWORD wipc_plat_msg_recv(int fd, void *buf, size_t cap, size_t *got)
+{
+    ssize_t n;
+    *got = 0;
+    do
+        n = recv(fd, buf, cap, MSG_DONTWAIT | MSG_TRUNC);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return errno == EAGAIN || errno == EWOULDBLOCK
+                   ? ERROR_NO_DATA
+                   : wipc_plat_error(errno);
+    if (n == 0) {
+        /* The end (every sending end closed, nothing queued), or an empty
+         * message, which no sender of ours sends: once the senders are
+         * gone, the end. */
+        struct pollfd p = {fd, POLLRDHUP, 0};
+        if (poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP)))
+            return ERROR_BROKEN_PIPE;
+    }
+    *got = (size_t)n;
     return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/io.h"
 #include "../objects/objects.h"
 #include "../objects/sync.h"
 #include "inherit.h"
@@ -17,6 +18,7 @@ static size_t inherit_format_item(const struct wipc_inherit_item *it, char *buf,
                                   size_t cap)
 {
     int n;
+    size_t len;
     if (it->rec_fd >= 0)
         n = snprintf(buf, cap, "%#lx:%d:%#x:%u:%s.%d",
                      (unsigned long)(uintptr_t)it->value, it->fd,
@@ -26,16 +28,22 @@ static size_t inherit_format_item(const struct wipc_inherit_item *it, char *buf,
         n = snprintf(buf, cap, "%#lx:%d:%#x:%u:%s",
                      (unsigned long)(uintptr_t)it->value, it->fd,
                      (unsigned)it->access, (unsigned)it->flags, it->tag);
-    return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+    len = n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+    /* A port link: "/FD" (no tag holds a '/'). */
+    if (it->link_fd > 2 && len < cap) {
+        n = snprintf(buf + len, cap - len, "/%d", it->link_fd);
+        len += n < 0 ? 0 : (size_t)n < cap - len ? (size_t)n : cap - len - 1;
+    }
+    return len;
 }
 
 DWORD wipc_inherit_format(const struct wipc_inherit_item *items, size_t n,
                           char **env)
 {
-    /* Per item: three numbers of up to 20 characters, two of up to 11,
+    /* Per item: three numbers of up to 20 characters, three of up to 11,
      * the tag, the separators. */
     size_t cap = sizeof WIPC_INHERIT_ENV + 1 +
-                 n * (3 * 20 + 2 * 11 + WIPC_INHERIT_TAG_MAX + 8);
+                 n * (3 * 20 + 3 * 11 + WIPC_INHERIT_TAG_MAX + 8);
     size_t len;
 
     *env = NULL;
@@ -108,6 +116,12 @@ static DWORD inherit_describe_list(struct wipc_inherit *inh,
              * object, which the list holds). */
             it->rec_fd = (int)(3 + inh->n);
             inh->fds[inh->n++] = rec_fd;
+        } else if (wipc_io_link_out(h->obj, &rec_fd) == 0 && rec_fd >= 0) {
+            /* A file associated with a completion port: a link to it,
+             * "TAG/FD" (made for the child). */
+            inh->owned[inh->n_owned++] = rec_fd;
+            it->link_fd = (int)(3 + inh->n);
+            inh->fds[inh->n++] = rec_fd;
         }
         inh->n_items++;
     }
@@ -170,10 +184,10 @@ static DWORD inherit_make(const char *tag, int fd, struct wipc_object **obj)
 /* Parses "VALUE:FD:ACCESS:FLAGS:TAG" and enters it. */
 static void inherit_adopt_one(char *item)
 {
-    char *fields[5], *save = NULL;
+    char *fields[5], *save = NULL, *slash;
     struct wipc_object *obj;
     unsigned long value;
-    int i, fd;
+    int i, fd, link = -1;
 
     for (i = 0; i < 5; i++) {
         fields[i] = strtok_r(i ? NULL : item, ":", &save);
@@ -182,8 +196,17 @@ static void inherit_adopt_one(char *item)
     }
     value = strtoul(fields[0], NULL, 16);
     fd = (int)strtol(fields[1], NULL, 10);
-    if (fd < 3 || wipc_plat_set_cloexec(fd) != 0)
+    if ((slash = strchr(fields[4], '/')) != NULL) {
+        /* "TAG/FD": a link to the parent's completion port (core/io.h). */
+        *slash = '\0';
+        link = (int)strtol(slash + 1, NULL, 10);
+        if (link < 3 || link == fd || wipc_plat_set_cloexec(link) != 0)
+            link = -1;
+    }
+    if (fd < 3 || wipc_plat_set_cloexec(fd) != 0) {
+        wipc_plat_close(link);
         return;
+    }
     if (strncmp(fields[4], "process.", 8) == 0) {
         /* "process.PID" or "process.PID.FD": FD its exit record's. */
         char *end;
@@ -216,8 +239,11 @@ static void inherit_adopt_one(char *item)
         if (wipc_sync_rebuild(fields[4], fd, fd2, &obj) != 0)
             return;
     } else if (wipc_inherit_rebuild(fields[4], fd, &obj) != 0) {
+        wipc_plat_close(link);
         return;
     }
+    wipc_io_link_in(obj, link);
+    link = -1;
     wipc_handle_alloc_at((HANDLE)(uintptr_t)value, obj,
                          (ACCESS_MASK)strtoul(fields[2], NULL, 16),
                          (DWORD)strtoul(fields[3], NULL, 10));
@@ -241,17 +267,30 @@ DWORD wipc_inherit_describe2(struct wipc_object *obj, int *fd, int *fd2,
                              char *tag, size_t taglen)
 {
     DWORD err = wipc_inherit_describe(obj, fd, tag, taglen);
-    *fd2 = err ? -1 : wipc_sync_second_fd(obj);
+    int second = err ? -1 : wipc_sync_second_fd(obj);
+    *fd2 = -1;
+    if (err)
+        return err;
+    /* The caller closes the second descriptor: a copy of the object's. */
+    if (second >= 0)
+        err = wipc_plat_dup(second, fd2);
+    else
+        err = wipc_io_link_out(obj, fd2);
     return err;
 }
 
 DWORD wipc_inherit_rebuild2(const char *tag, int fd, int fd2,
                             struct wipc_object **obj)
 {
+    DWORD err;
     if (wipc_sync_tag(tag))
         return wipc_sync_rebuild(tag, fd, fd2, obj);
-    wipc_plat_close(fd2);
-    return wipc_inherit_rebuild(tag, fd, obj);
+    err = wipc_inherit_rebuild(tag, fd, obj);
+    if (err)
+        wipc_plat_close(fd2);
+    else
+        wipc_io_link_in(*obj, fd2);
+    return err;
 }
 
 DWORD wipc_inherit_describe(struct wipc_object *obj, int *fd, char *tag,

@@ -36,6 +36,9 @@ struct wipc_inherit_item {
     ACCESS_MASK access;
     DWORD flags;
     char tag[WIPC_INHERIT_TAG_MAX]; /* without the ".FD" of rec_fd */
+    /* A link to a completion port in the child ("TAG/FD", core/io.h), if
+     * above 2 (0: none, as items are zeroed). */
+    int link_fd;
 };
 
 struct wipc_inherit {
@@ -88,14 +91,15 @@ DWORD wipc_inherit_describe(struct wipc_object *obj, int *fd, char *tag,
 
 /*
  * wipc_inherit_describe for objects that may need a second descriptor
- * (a mutex's or semaphore's state, objects/sync.h): *fd2 gets it (still
- * owned by obj), or -1.
+ * (a mutex's or semaphore's state, objects/sync.h; a link to the
+ * completion port a file is associated with, core/io.h): *fd2 gets it, or
+ * -1.  The caller closes *fd2 once it is sent (*fd stays obj's).
  */
 DWORD wipc_inherit_describe2(struct wipc_object *obj, int *fd, int *fd2,
                              char *tag, size_t taglen);
 
 /* wipc_inherit_rebuild with that second descriptor (-1 if none), which is
- * taken over too. */
+ * taken over too (the port link of a file's, core/io.h). */
 DWORD wipc_inherit_rebuild2(const char *tag, int fd, int fd2,
                             struct wipc_object **obj);
 

@@ -206,6 +206,7 @@ static void svc_do_get(int c, const struct svc_request *req)
         rep.access = granted;
     }
     svc_answer2(c, &rep, rep.error ? -1 : fd, fd2);
+    wipc_plat_close(fd2);
     wipc_object_release(obj);
 }
 
@@ -223,6 +224,7 @@ static void svc_do_sync(int c, const struct svc_request *req, int foreign)
         rep.error = wipc_inherit_describe2(obj, &fd, &fd2, rep.tag,
                                            sizeof rep.tag);
     svc_answer2(c, &rep, rep.error ? -1 : fd, fd2);
+    wipc_plat_close(fd2);
     wipc_object_release(obj);
 }
 
@@ -648,6 +650,7 @@ static DWORD remote_put(struct dup_side *t, struct wipc_object *obj,
         return err;
     /* obj is referenced by the caller: fd stays open during the call. */
     err = svc_call(t->pid, t->proc, &req, fd, fd2, &rep, NULL, NULL);
+    wipc_plat_close(fd2);
     if (!err)
         *out = (HANDLE)(uintptr_t)rep.handle;
     return err;
