@@ -667,6 +667,17 @@ static void test_sync_failure_leaves_overlapped(void)
     CloseHandle(ov.hEvent);
 }
 
+/* Waits for a helper child and checks that it exited with 0. */
+static void child_done(PROCESS_INFORMATION *pi)
+{
+    DWORD code = 99;
+    CHECK_EQ(WaitForSingleObject(pi->hProcess, 30000), WAIT_OBJECT_0);
+    CHECK_OK(GetExitCodeProcess(pi->hProcess, &code));
+    CHECK_EQ(code, 0);
+    CloseHandle(pi->hProcess);
+    CloseHandle(pi->hThread);
+}
+
 /* A child inherits an overlapped client handle: its ReadFile pends there
  * too (Wine's test_exit_process_async). */
 static int helper_child_read(int argc, char **argv)
@@ -742,7 +753,7 @@ static void test_inherited_overlapped(void)
     PROCESS_INFORMATION pi;
     char cmd[4600], self[4096], buf[4];
     ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
-    DWORD n, code = 99;
+    DWORD n;
     OVERLAPPED ov;
 
     self[len > 0 ? len : 0] = '\0';
@@ -763,11 +774,7 @@ static void test_inherited_overlapped(void)
     CHECK_EQ(n, 1);
     CHECK_MEM(buf, "p", 1);
     CHECK_OK(WriteFile(s, "ok", 2, &n, &ov));
-    CHECK_EQ(WaitForSingleObject(pi.hProcess, 30000), WAIT_OBJECT_0);
-    CHECK_OK(GetExitCodeProcess(pi.hProcess, &code));
-    CHECK_EQ(code, 0);
-    CloseHandle(pi.hProcess);
-    CloseHandle(pi.hThread);
+    child_done(&pi);
     CloseHandle(s);
     CloseHandle(ov.hEvent);
 }
@@ -2164,7 +2171,7 @@ static void test_port_reports_left(void)
     int seen[LEFT_CLIENTS] = {0};
     PROCESS_INFORMATION pi;
     ULONG_PTR key;
-    DWORD n, code = 99;
+    DWORD n;
 
     self[len > 0 ? len : 0] = '\0';
     snprintf(go_name, sizeof go_name, "%s-go", name + 9);
@@ -2226,11 +2233,7 @@ static void test_port_reports_left(void)
         CloseHandle(s[i]);
         CloseHandle(ev[i]);
     }
-    CHECK_EQ(WaitForSingleObject(pi.hProcess, 30000), WAIT_OBJECT_0);
-    CHECK_OK(GetExitCodeProcess(pi.hProcess, &code));
-    CHECK_EQ(code, 0);
-    CloseHandle(pi.hProcess);
-    CloseHandle(pi.hThread);
+    child_done(&pi);
     CloseHandle(go);
     CloseHandle(done);
     CloseHandle(port);
