@@ -1101,6 +1101,61 @@ static void test_nowait_listen_after_flood(void)
     CloseHandle(s);
 }
 
+/* An instance that listens with no ConnectNamedPipe yet (just created),
+ * its backlog filled with connections of no claim (fill_backlog: what
+ * anybody can do): the process's backlog guard drops them, so a client still gets in, and is
+ * connected before ConnectNamedPipe, as on Windows.  (Without the guard,
+ * nothing took them: ERROR_PIPE_BUSY after 1 s, for ever.) */
+static void test_flood_before_connect(void)
+{
+    const char *name = pipe_name("flood-new");
+    HANDLE s, c;
+
+    s = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1, 512,
+                         512, 0, NULL);
+    CHECK(s != INVALID_HANDLE_VALUE);
+    CHECK(fill_backlog(name) > 0);
+    c = client(name, GENERIC_READ | GENERIC_WRITE);
+    if (!got_client(c, "after a flood of the new instance")) {
+        CloseHandle(s);
+        return;
+    }
+    came_before(s, c, "fresh");
+    CloseHandle(s);
+}
+
+/* The same for an overlapped instance whose ConnectNamedPipe was
+ * cancelled: it listens, and nobody waits for a client any more.  While
+ * the connect was pending, the engine took the flood (the guard left the
+ * instance to it); after the cancel the guard must take the next one. */
+static void test_flood_after_cancelled_connect(void)
+{
+    const char *name = pipe_name("flood-cancel");
+    OVERLAPPED ov;
+    HANDLE s, c;
+    DWORD n;
+
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    s = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+                         PIPE_TYPE_BYTE, 1, 512, 512, 0, NULL);
+    CHECK(s != INVALID_HANDLE_VALUE);
+    CHECK_FAILS(ConnectNamedPipe(s, &ov), ERROR_IO_PENDING);
+    CHECK(fill_backlog(name) > 0);
+    CHECK_OK(CancelIo(s));
+    CHECK_FAILS(GetOverlappedResult(s, &ov, &n, TRUE), ERROR_OPERATION_ABORTED);
+    /* (The backlog may be full still: then this fills nothing more.) */
+    fill_backlog(name);
+    c = client(name, GENERIC_READ | GENERIC_WRITE);
+    if (got_client(c, "after a flood of an instance whose connect was "
+                      "cancelled")) {
+        CHECK_FAILS(ConnectNamedPipe(s, &ov), ERROR_PIPE_CONNECTED);
+        CloseHandle(c);
+    }
+    CloseHandle(s);
+    CloseHandle(ov.hEvent);
+}
+
 struct connect_arg {
     HANDLE s;
     atomic_int ok;
@@ -2122,6 +2177,8 @@ int main(int argc, char **argv)
     RUN_IF(test_killed_at_random);
     RUN_IF(test_stale_claim);
     RUN_IF(test_nowait_listen_after_flood);
+    RUN_IF(test_flood_before_connect);
+    RUN_IF(test_flood_after_cancelled_connect);
     RUN_IF(test_thousand_clients);
     RUN_IF(test_message_integrity);
     return TEST_SUMMARY();

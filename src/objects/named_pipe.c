@@ -57,6 +57,9 @@
 #define NP_MAX_SLOTS 65536u /* a registry holding more is not read */
 #define NP_BACKLOG_WAIT_MS 1000 /* a client waits so long for a full backlog */
 #define NP_STALE_LOOK_MS 250 /* ConnectNamedPipe looks for a dead claimer */
+/* Connections taken and dropped by one look at the backlog, at most: a
+ * flood of them never holds the instance's lock for long. */
+#define NP_DRAIN_MAX 256
 
 struct np_header {
     uint32_t magic, version;
@@ -233,6 +236,16 @@ struct wipc_npipe {
      * (the quota's first step: instances of synchronous servers have
      * none yet, and their connections cost no more than before). */
     int q_pending, q_adopted, q_give;
+    /* Server, under lock: overlapped ConnectNamedPipe calls pending (the
+     * engine accepts for them); the backlog guard's state (np_guard_arm:
+     * guard_gen, the process's fork generation when the listening socket
+     * was put in the guard's set, and whether it is armed there). */
+    unsigned io_listens;
+    unsigned guard_gen;
+    int guard_added, guard_armed;
+    /* In the guard's list (its lock): from the first arming to np_destroy. */
+    struct wipc_npipe *guard_prev, *guard_next;
+    int guard_listed;
 };
 
 static inline struct wipc_npipe *np_of(struct wipc_object *obj)
@@ -1043,12 +1056,19 @@ static void np_close_last(struct wipc_object *obj)
     wipc_mutex_unlock(&p->lock);
 }
 
+static void np_guard_forget(struct wipc_npipe *p);
+
 static void np_destroy(struct wipc_object *obj)
 {
     struct wipc_npipe *p = np_of(obj);
+    np_guard_forget(p); /* before its listening socket closes */
     /* A client that never used its connection takes the server's page
-     * now, to wake the server's writers waiting for room (below). */
-    np_q_take(p, 0);
+     * now, to wake the server's writers waiting for room (below); not
+     * one whose connection went to another process too, where that
+     * process's end takes it (np_inherit_info): taken here, it would be
+     * lost to that end, which would read the server's first bytes as it. */
+    if (!p->q_adopted)
+        np_q_take(p, 0);
     wipc_plat_close(p->conn);
     np_q_drop(p); /* after the close: the peer's writers see it gone */
     wipc_plat_close(p->lfd);
@@ -1198,12 +1218,13 @@ static DWORD np_take_remote(struct wipc_npipe *p, int *fd)
  * listening socket was just seen readable (no need to look first). */
 static DWORD np_accept_pending_seen(struct wipc_npipe *p, int seen)
 {
-    int fd, claimed;
+    int fd, claimed, taken = 0;
     DWORD pid, uid;
 
     if (p->state != NP_LISTENING)
         return 0;
-    while (wipc_plat_accept_claim(p->lfd, !seen, p->sock_id, p->claim, &fd,
+    while (taken++ < NP_DRAIN_MAX &&
+           wipc_plat_accept_claim(p->lfd, !seen, p->sock_id, p->claim, &fd,
                                   &claimed) == 0) {
         DWORD cred = wipc_plat_peer_cred(fd, &pid, &uid);
         int remote = claimed && cred == 0 && wipc_npr_from_bridge(pid, uid);
@@ -1257,6 +1278,178 @@ static DWORD np_accept_pending_seen(struct wipc_npipe *p, int seen)
 static DWORD np_accept_pending_locked(struct wipc_npipe *p)
 {
     return np_accept_pending_seen(p, 0);
+}
+
+/*
+ * The backlog guard.  Anybody may connect to a listening socket (its
+ * abstract name is listed in /proc/net/unix), and a connection waits in
+ * the socket's backlog until the server accepts it: a backlog that nobody
+ * drains is full after a few hundred connects, and then no client of the
+ * pipe can connect (ERROR_PIPE_BUSY), for as long as the instance listens
+ * with nobody accepting: from CreateNamedPipe to ConnectNamedPipe, or
+ * after a PIPE_NOWAIT ConnectNamedPipe.  (A synchronous ConnectNamedPipe
+ * accepts as connections come, and so does the I/O engine for a pending
+ * overlapped one.)  So one thread per process with server instances, the
+ * guard, sleeps in an epoll set where each such listening socket is armed
+ * for one report; when one is readable, it does what ConnectNamedPipe
+ * would: drops the connections that are not the listen's claim, and takes
+ * the claim's client, who is then connected, as on Windows, where a client
+ * that opens a listening instance is connected at once and the server's
+ * ConnectNamedPipe then says ERROR_PIPE_CONNECTED.  The socket is armed
+ * again while the instance still listens.
+ *
+ * The guard finds an instance by its listening socket in its list, and
+ * marks it as the one it works on (np_guard_busy) while it holds the
+ * list's lock.  It takes no reference: a handle's CloseHandle is to close
+ * the connection before it returns, whatever the guard does.  The
+ * instance's destruction waits for that work to end, and then takes the
+ * instance out of the list (np_guard_forget).  In a child made by fork()
+ * the parent's set and thread are not the child's: a new generation
+ * starts with a set of its own (guard_gen).
+ */
+static wipc_mutex np_guard_lock = WIPC_MUTEX_INIT;
+static wipc_cond np_guard_done = WIPC_COND_INIT;
+static struct wipc_npipe *np_guard_list; /* under np_guard_lock */
+static struct wipc_npipe *np_guard_busy; /* under np_guard_lock */
+static int np_guard_ep = -1;             /* under np_guard_lock */
+static atomic_uint np_guard_forks;       /* bumped in each forked child */
+static unsigned np_guard_gen;            /* np_guard_ep's generation */
+
+static void np_guard_forked(void)
+{
+    /* Only memory stores here (async-signal-safe): the parent's lock may
+     * have been held by one of its threads at the fork, which are not the
+     * child's. */
+    np_guard_lock = (wipc_mutex)WIPC_MUTEX_INIT;
+    np_guard_done = (wipc_cond)WIPC_COND_INIT;
+    np_guard_busy = NULL;
+    np_guard_ep = -1; /* the parent's set: its descriptor closes at exec */
+    atomic_fetch_add(&np_guard_forks, 1);
+}
+
+static void np_guard_fired(struct wipc_npipe *p);
+
+static void *np_guard_main(void *arg)
+{
+    int ep = (int)(intptr_t)arg;
+    for (;;) {
+        struct wipc_plat_pollfd ev[16];
+        int n = 0;
+        if (wipc_plat_epoll_wait(ep, ev, 16, -1, &n) != 0)
+            continue;
+        for (int i = 0; i < n; i++) {
+            struct wipc_npipe *p;
+            wipc_mutex_lock(&np_guard_lock);
+            for (p = np_guard_list; p && p->lfd != ev[i].fd; p = p->guard_next)
+                ;
+            np_guard_busy = p;
+            wipc_mutex_unlock(&np_guard_lock);
+            if (!p)
+                continue;
+            np_guard_fired(p);
+            wipc_mutex_lock(&np_guard_lock);
+            np_guard_busy = NULL;
+            wipc_cond_broadcast(&np_guard_done);
+            wipc_mutex_unlock(&np_guard_lock);
+        }
+    }
+    return NULL;
+}
+
+/* The guard's set, made with its thread on first use (np_guard_lock
+ * held): -1 if either cannot be had (the instance is then as before). */
+static int np_guard_set_locked(void)
+{
+    static atomic_int atfork;
+    unsigned gen = atomic_load(&np_guard_forks);
+    int ep;
+    if (np_guard_ep >= 0 && np_guard_gen == gen)
+        return np_guard_ep;
+    if (!atomic_exchange(&atfork, 1))
+        wipc_plat_atfork_child(np_guard_forked);
+    if (wipc_plat_epoll_create(&ep) != 0)
+        return -1;
+    if (wipc_plat_thread_start_quiet(np_guard_main, (void *)(intptr_t)ep,
+                                     64 * 1024) != 0) {
+        wipc_plat_close(ep);
+        return -1;
+    }
+    np_guard_ep = ep;
+    np_guard_gen = gen;
+    return ep;
+}
+
+/* The instance listens and nobody accepts for it (p->lock held): its
+ * listening socket is armed in the guard's set, if it is not already. */
+static void np_guard_arm_locked(struct wipc_npipe *p)
+{
+    int ep;
+    if (p->lfd < 0 || p->inst_fd < 0 || p->state != NP_LISTENING ||
+        p->waiters || p->io_listens)
+        return;
+    wipc_mutex_lock(&np_guard_lock);
+    ep = np_guard_set_locked();
+    if (p->guard_gen != np_guard_gen)
+        p->guard_added = p->guard_armed = 0; /* a set of before a fork */
+    if (ep >= 0 && !p->guard_armed) {
+        if (!p->guard_listed) {
+            p->guard_prev = NULL;
+            p->guard_next = np_guard_list;
+            if (np_guard_list)
+                np_guard_list->guard_prev = p;
+            np_guard_list = p;
+            p->guard_listed = 1;
+        }
+        if (wipc_plat_epoll_set(ep, p->lfd, WIPC_PLAT_POLL_IN,
+                                !p->guard_added) == 0) {
+            p->guard_added = p->guard_armed = 1;
+            p->guard_gen = np_guard_gen;
+        }
+    }
+    wipc_mutex_unlock(&np_guard_lock);
+}
+
+static void np_guard_arm(struct wipc_npipe *p)
+{
+    wipc_mutex_lock(&p->lock);
+    np_guard_arm_locked(p);
+    wipc_mutex_unlock(&p->lock);
+}
+
+/* The guard saw p's listening socket readable (its socket is no longer
+ * armed): unless someone accepts for the instance now (a ConnectNamedPipe
+ * waiting, a pending overlapped one: they are woken too), takes what
+ * waits in the backlog, at most NP_DRAIN_MAX connections a time. */
+static void np_guard_fired(struct wipc_npipe *p)
+{
+    wipc_mutex_lock(&p->lock);
+    p->guard_armed = 0;
+    if (p->state == NP_LISTENING && p->inst_fd >= 0 && !p->waiters &&
+        !p->io_listens) {
+        np_accept_pending_seen(p, 1);
+        np_guard_arm_locked(p); /* if it still listens */
+    }
+    wipc_mutex_unlock(&p->lock);
+}
+
+/* p is being destroyed: it leaves the guard's list and set. */
+static void np_guard_forget(struct wipc_npipe *p)
+{
+    if (!p->guard_listed)
+        return;
+    wipc_mutex_lock(&np_guard_lock);
+    while (np_guard_busy == p) /* the guard's work on it is short */
+        wipc_cond_wait_ms(&np_guard_done, &np_guard_lock, 100);
+    if (p->guard_prev)
+        p->guard_prev->guard_next = p->guard_next;
+    else
+        np_guard_list = p->guard_next;
+    if (p->guard_next)
+        p->guard_next->guard_prev = p->guard_prev;
+    p->guard_listed = 0;
+    if (p->guard_added && p->guard_gen == np_guard_gen && np_guard_ep >= 0)
+        wipc_plat_epoll_del(np_guard_ep, p->lfd);
+    wipc_mutex_unlock(&np_guard_lock);
 }
 
 /* Client: 1 if its server has disconnected it (DisconnectNamedPipe).  No
@@ -1903,6 +2096,7 @@ static DWORD np_flush(struct wipc_object *obj)
 }
 
 static DWORD np_io_progress(struct wipc_object *obj, struct wipc_io *io);
+static void np_io_uncount(struct wipc_npipe *p, struct wipc_io *io);
 
 /*
  * A write waiting for room (WIPC_IO_DRAIN) is cancelled: its bytes are
@@ -1918,6 +2112,12 @@ static int np_io_cancelled(struct wipc_object *obj, struct wipc_io *io)
     struct wipc_npipe *p = np_of(obj);
     int over;
 
+    if (io->kind == WIPC_IO_CONNECT) {
+        wipc_mutex_lock(&p->lock);
+        np_io_uncount(p, io);
+        wipc_mutex_unlock(&p->lock);
+        return;
+    }
     if (io->kind != WIPC_IO_DRAIN || io->len == 0)
         return 0;
     wipc_mutex_lock(&p->lock); /* the page stays (np_io_drain) */
@@ -2094,6 +2294,8 @@ DWORD wipc_npipe_create(const char *path, const char *name, DWORD open_mode,
     }
     wipc_object_init(&p->obj, &wipc_npipe_ops);
     np_note_peer(p, p->claim);
+    /* It listens from now on, before any ConnectNamedPipe. */
+    np_guard_arm(p);
     *out = &p->obj;
     return 0;
 }
@@ -2532,7 +2734,9 @@ static DWORD np_listen_locked(struct wipc_npipe *p)
 {
     switch (p->state) {
     case NP_CONNECTED:
-        return ERROR_PIPE_CONNECTED;
+        /* Accepted before (by a read, or the backlog guard): the client
+         * may have gone since. */
+        return np_came_before(p);
     case NP_BROKEN:
         return ERROR_NO_DATA; /* the client came and went */
     case NP_DISCONNECTED:
@@ -2554,7 +2758,10 @@ static DWORD np_listen_locked(struct wipc_npipe *p)
             return np_came_before(p);
         break;
     }
-    return atomic_load(&p->nowait) ? ERROR_PIPE_LISTENING : 0;
+    if (!atomic_load(&p->nowait))
+        return 0;
+    np_guard_arm_locked(p); /* it listens, and nobody waits */
+    return ERROR_PIPE_LISTENING;
 }
 
 DWORD wipc_npipe_connect(struct wipc_object *obj)
@@ -2615,6 +2822,9 @@ DWORD wipc_npipe_connect(struct wipc_object *obj)
         wipc_plat_eventfd_reset(p->wake_fd, &was);
         p->wake_set = 0;
     }
+    /* The wait ended with no client (CancelSynchronousIo): the instance
+     * listens still, and nobody may accept for it now. */
+    np_guard_arm_locked(p);
     wipc_mutex_unlock(&p->lock);
     return err;
 }
@@ -3314,6 +3524,21 @@ static DWORD np_io_write(struct wipc_npipe *p, struct wipc_io *io)
  * (a ReadFile, a synchronous ConnectNamedPipe) bumps. */
 #define NP_IO_LISTENING (1ull << 63)
 
+/* A connect that is pending is counted in p->io_listens (the backlog
+ * guard leaves the instance to the engine meanwhile); io->state says so. */
+#define NP_IO_COUNTED (1ull << 61)
+
+/* A counted connect is over (p->lock held): with none pending any more,
+ * an instance that still listens is the guard's again. */
+static void np_io_uncount(struct wipc_npipe *p, struct wipc_io *io)
+{
+    if (!(io->state & NP_IO_COUNTED))
+        return;
+    io->state &= ~NP_IO_COUNTED;
+    if (--p->io_listens == 0)
+        np_guard_arm_locked(p);
+}
+
 static DWORD np_io_connect(struct wipc_npipe *p, struct wipc_io *io)
 {
     DWORD err = 0;
@@ -3336,6 +3561,12 @@ static DWORD np_io_connect(struct wipc_npipe *p, struct wipc_io *io)
     if (!err)
         err = np_io_wait(io, p->lfd, WIPC_IO_IN, NP_STALE_LOOK_MS);
 done:
+    if (err == ERROR_IO_PENDING && !(io->state & NP_IO_COUNTED)) {
+        io->state |= NP_IO_COUNTED;
+        p->io_listens++;
+    } else if (err != ERROR_IO_PENDING) {
+        np_io_uncount(p, io);
+    }
     wipc_mutex_unlock(&p->lock);
     return err;
 }

@@ -37,6 +37,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <ftw.h>
 #include <grp.h>
 #include <poll.h>
@@ -1087,6 +1088,146 @@ static inline int sec_list_abstract(char names[][108], int max)
     }
     fclose(f);
     return n;
+}
+
+/*
+ * The listening sockets "winipc-<id>" of the calling process (a pipe
+ * server's instances; not its handle service's "winipc-svc-"), without
+ * '@': the victim names them to the attacker, so that his flood hits
+ * them and nothing else on this machine (other tests run meanwhile).
+ * A socket is the process's if its inode is one of /proc/self/fd's.
+ */
+static inline int sec_own_listening(char names[][108], int max)
+{
+    static unsigned long inodes[1024];
+    int ninodes = 0, n = 0;
+    char line[512];
+    FILE *f;
+    DIR *d = opendir("/proc/self/fd");
+    struct dirent *e;
+
+    if (!d)
+        return 0;
+    while ((e = readdir(d)) && ninodes < 1024) {
+        char link[300], target[64];
+        ssize_t len;
+        unsigned long ino;
+        snprintf(link, sizeof link, "/proc/self/fd/%s", e->d_name);
+        len = readlink(link, target, sizeof target - 1);
+        if (len <= 0)
+            continue;
+        target[len] = '\0';
+        if (sscanf(target, "socket:[%lu]", &ino) == 1)
+            inodes[ninodes++] = ino;
+    }
+    closedir(d);
+    f = fopen("/proc/net/unix", "r");
+    if (!f)
+        return 0;
+    while (n < max && fgets(line, sizeof line, f)) {
+        unsigned flags = 0;
+        unsigned long ino = 0;
+        char path[200] = "";
+        /* Num RefCount Protocol Flags Type St Inode Path */
+        if (sscanf(line, "%*s %*s %*s %x %*s %*s %lu %199s", &flags, &ino,
+                   path) != 3 ||
+            !(flags & 0x10000) || strncmp(path, "@winipc-", 8) != 0 ||
+            strncmp(path, "@winipc-svc-", 12) == 0)
+            continue;
+        for (int i = 0; i < ninodes; i++)
+            if (inodes[i] == ino) {
+                snprintf(names[n++], 108, "%.100s", path + 1);
+                break;
+            }
+    }
+    fclose(f);
+    return n;
+}
+
+/* Victim: sends its listening sockets' names on SEC_CHAN, one message
+ * "sock NAME" each, then "socks N".  -1 if it has none. */
+static inline int sec_send_own_listening(void)
+{
+    static char names[64][108];
+    int n = sec_own_listening(names, 64);
+    for (int i = 0; i < n; i++)
+        sec_send(SEC_CHAN, "sock %s", names[i]);
+    sec_send(SEC_CHAN, "socks %d", n);
+    return n > 0 ? 0 : -1;
+}
+
+/* Parent: takes a victim's "sock NAME" messages up to its "socks N" from
+ * fd, and passes them on to the attacker's channel to (the same
+ * messages).  The count, or -1. */
+static inline int sec_relay_socks(int fd, int to)
+{
+    char msg[257];
+    for (int i = 0; i < 64 + 1; i++) {
+        if (sec_recv(fd, msg, sizeof msg, 20000) != 0)
+            break;
+        sec_send(to, "%s", msg);
+        if (strncmp(msg, "socks ", 6) == 0)
+            return atoi(msg + 6);
+        if (strncmp(msg, "sock ", 5) != 0)
+            break;
+    }
+    test_checks++;
+    TEST_FAIL_AT("the victim did not name its listening sockets");
+    return -1;
+}
+
+/* Attacker: reads the names that sec_relay_socks passes on (at most max)
+ * into addresses ready to connect to.  The count (0 if none came). */
+static inline int sec_recv_socks(struct sockaddr_un *sa, socklen_t *sl,
+                                 int max)
+{
+    char msg[257];
+    int n = 0;
+    while (sec_recv(SEC_CHAN, msg, sizeof msg, 30000) == 0 &&
+           strncmp(msg, "sock ", 5) == 0) {
+        size_t len = strlen(msg + 5);
+        if (n == max || len > sizeof sa->sun_path - 1)
+            continue;
+        memset(&sa[n], 0, sizeof sa[n]);
+        sa[n].sun_family = AF_UNIX;
+        memcpy(sa[n].sun_path + 1, msg + 5, len);
+        sl[n] = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + len);
+        n++;
+    }
+    return n;
+}
+
+/*
+ * What B does to A's sockets: connects to them in turn, closing each
+ * connection at once (it stays in the backlog until A's server takes it),
+ * counting into the totals, until stop is set.
+ */
+struct sec_flood {
+    struct sockaddr_un sa[64];
+    socklen_t sl[64];
+    int n;
+    atomic_int stop;
+    atomic_llong total, queued, full, refused;
+};
+
+static inline void *sec_flood_thread(void *arg)
+{
+    struct sec_flood *fl = arg;
+    for (long k = 0; !atomic_load(&fl->stop); k++) {
+        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+            break;
+        if (connect(fd, (struct sockaddr *)&fl->sa[k % fl->n],
+                    fl->sl[k % fl->n]) == 0)
+            atomic_fetch_add(&fl->queued, 1);
+        else if (errno == EAGAIN)
+            atomic_fetch_add(&fl->full, 1); /* the backlog is full */
+        else
+            atomic_fetch_add(&fl->refused, 1);
+        close(fd);
+        atomic_fetch_add(&fl->total, 1);
+    }
+    return NULL;
 }
 
 /*
