@@ -1103,9 +1103,10 @@ static void test_nowait_listen_after_flood(void)
 
 /* An instance that listens with no ConnectNamedPipe yet (just created),
  * its backlog filled with connections of no claim (fill_backlog: what
- * anybody can do): the process's backlog guard drops them, so a client still gets in, and is
- * connected before ConnectNamedPipe, as on Windows.  (Without the guard,
- * nothing took them: ERROR_PIPE_BUSY after 1 s, for ever.) */
+ * anybody can do): the process's backlog guard drops them, so a client
+ * still gets in, and is connected before ConnectNamedPipe, as on Windows.
+ * (Without the guard, nothing took them: ERROR_PIPE_BUSY after 1 s, for
+ * ever.) */
 static void test_flood_before_connect(void)
 {
     const char *name = pipe_name("flood-new");

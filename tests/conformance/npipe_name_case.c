@@ -51,13 +51,6 @@ static int same_pipe(const WCHAR *a, int na, const WCHAR *b, int nb,
     }
     c = CreateFileW(cn, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
                     0, NULL);
-    /* A client's usual answer to a busy pipe (none should be: the instance
-     * is new; winipc since 3d7c46e says so now and then under load, a bug
-     * of its own, reported): wait for it, and once more. */
-    if (c == INVALID_HANDLE_VALUE && GetLastError() == ERROR_PIPE_BUSY &&
-        WaitNamedPipeW(cn, 5000))
-        c = CreateFileW(cn, GENERIC_READ | GENERIC_WRITE, 0, NULL,
-                        OPEN_EXISTING, 0, NULL);
     *err = c == INVALID_HANDLE_VALUE ? GetLastError() : 0;
     if (c != INVALID_HANDLE_VALUE)
         CloseHandle(c);

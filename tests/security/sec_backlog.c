@@ -188,37 +188,15 @@ static void bl_client(void *arg)
 /* B: floods the sockets A named until told to stop. */
 static void bl_flooder(void *arg)
 {
-    static struct sec_flood fl;
-    pthread_t t[BL_FLOOD_THREADS];
-    char msg[64];
-
     (void)arg;
-    fl.n = sec_recv_socks(fl.sa, fl.sl, 64);
-    test_checks++;
-    if (fl.n == 0) {
-        TEST_FAIL_AT("B was given no socket to flood");
-        sec_send(SEC_CHAN, "flooding 0");
-        return;
-    }
-    for (int i = 0; i < BL_FLOOD_THREADS; i++)
-        pthread_create(&t[i], NULL, sec_flood_thread, &fl);
-    while (atomic_load(&fl.total) < BL_FLOOD_MIN)
-        sec_sleep_ms(1);
-    sec_send(SEC_CHAN, "flooding %d", fl.n);
-    sec_recv(SEC_CHAN, msg, sizeof msg, 120000); /* "stop" */
-    atomic_store(&fl.stop, 1);
-    for (int i = 0; i < BL_FLOOD_THREADS; i++)
-        pthread_join(t[i], NULL);
-    sec_send(SEC_CHAN, "total %lld %lld %lld %lld", atomic_load(&fl.total),
-             atomic_load(&fl.queued), atomic_load(&fl.full),
-             atomic_load(&fl.refused));
+    sec_flood_run(BL_FLOOD_THREADS, BL_FLOOD_MIN, 0, 120000);
 }
 
 static void bl_run(enum bl_mode mode)
 {
     struct sec_child a, b, c;
     char msg[128];
-    long long total = 0, queued = 0, full = 0, refused = 0;
+    long long t[4];
 
     if (sec_spawn(&a, SEC_A, 200, bl_server, &mode, bl_modes[mode]))
         return;
@@ -250,20 +228,16 @@ static void bl_run(enum bl_mode mode)
         }
         sec_join(&c);
     }
-    sec_send(b.fd, "stop");
-    if (sec_expect(b.fd, "total", msg, sizeof msg, 60000) == 0)
-        sscanf(msg, "total %lld %lld %lld %lld", &total, &queued, &full,
-               &refused);
-    sec_join(&b);
+    sec_flood_stop(&b, t);
     sec_send(a.fd, "end");
     sec_join(&a);
     printf("backlog (%s): B made %lld connects (%lld queued, %lld on a full "
            "backlog, %lld refused)\n",
-           bl_modes[mode], total, queued, full, refused);
+           bl_modes[mode], t[0], t[1], t[2], t[3]);
     test_checks++;
-    if (total < BL_FLOOD_MIN)
+    if (t[0] < BL_FLOOD_MIN)
         TEST_FAIL_AT("B made only %lld connects: the flood did not happen",
-                     total);
+                     t[0]);
 }
 
 static void test_fresh_instance(void) { bl_run(BL_FRESH); }

@@ -1230,6 +1230,60 @@ static inline void *sec_flood_thread(void *arg)
     return NULL;
 }
 
+/* Parent: stops B's flood (sec_flood_run) and joins B; his totals into
+ * t: connects, queued, on a full backlog, refused (zeros if he does not
+ * say). */
+static inline void sec_flood_stop(struct sec_child *b, long long t[4])
+{
+    char msg[128];
+    t[0] = t[1] = t[2] = t[3] = 0;
+    sec_send(b->fd, "stop");
+    if (sec_expect(b->fd, "total", msg, sizeof msg, 60000) == 0)
+        sscanf(msg, "total %lld %lld %lld %lld", &t[0], &t[1], &t[2], &t[3]);
+    sec_join(b);
+}
+
+/*
+ * B's whole flood: takes the socket names the parent passes on
+ * (sec_relay_socks), floods them with nthreads threads, says "flooding N"
+ * once ready_after connects are made, then floods until the parent says
+ * "stop" (within stop_ms) and at least at_least connects are made, and
+ * answers "total TOTAL QUEUED FULL REFUSED".
+ */
+static inline void sec_flood_run(int nthreads, long long ready_after,
+                                 long long at_least, int stop_ms)
+{
+    static struct sec_flood fl;
+    pthread_t t[8];
+    char msg[64];
+
+    fl.n = sec_recv_socks(fl.sa, fl.sl, 64);
+    test_checks++;
+    if (fl.n == 0) {
+        TEST_FAIL_AT("B was given no socket of A's to flood: the flood would "
+                     "test nothing");
+        sec_send(SEC_CHAN, "flooding 0");
+        return;
+    }
+    printf("flood: B floods the %d listening sockets of A's server\n", fl.n);
+    if (nthreads > 8)
+        nthreads = 8;
+    for (int i = 0; i < nthreads; i++)
+        pthread_create(&t[i], NULL, sec_flood_thread, &fl);
+    while (atomic_load(&fl.total) < ready_after)
+        sec_sleep_ms(1);
+    sec_send(SEC_CHAN, "flooding %d", fl.n);
+    sec_recv(SEC_CHAN, msg, sizeof msg, stop_ms); /* "stop" */
+    while (atomic_load(&fl.total) < at_least)
+        sec_sleep_ms(1);
+    atomic_store(&fl.stop, 1);
+    for (int i = 0; i < nthreads; i++)
+        pthread_join(t[i], NULL);
+    sec_send(SEC_CHAN, "total %lld %lld %lld %lld", atomic_load(&fl.total),
+             atomic_load(&fl.queued), atomic_load(&fl.full),
+             atomic_load(&fl.refused));
+}
+
 /*
  * What B does to a registry he can open for writing (he must not be able
  * to; this is for the checks that say so): every 64-bit word naming a live
