@@ -2116,7 +2116,7 @@ static int np_io_cancelled(struct wipc_object *obj, struct wipc_io *io)
         wipc_mutex_lock(&p->lock);
         np_io_uncount(p, io);
         wipc_mutex_unlock(&p->lock);
-        return;
+        return 0;
     }
     if (io->kind != WIPC_IO_DRAIN || io->len == 0)
         return 0;
