@@ -959,6 +959,49 @@ static void test_completion_port_exit_order(void)
     CloseHandle(port);
 }
 
+/* TerminateJobObject: its port hears ACTIVE_PROCESS_ZERO, and no
+ * EXIT_PROCESS for the processes it ended (Wine ends them so; Microsoft's
+ * documentation names no message for it); a process that joins afterwards
+ * is announced and ends as usual. */
+static void test_completion_port_terminate(void)
+{
+    HANDLE job = CreateJobObjectA(NULL, NULL);
+    HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    struct member m;
+    DWORD pid = 0;
+    HANDLE kid;
+
+    port_associate(job, port, 0x22);
+    member_start(&m, 1, 0);
+    CHECK_OK(AssignProcessToJobObject(job, m.pi.hProcess));
+    member_run(&m);
+    CHECK_EQ(m.n_kids, 1);
+    CHECK_EQ(port_next(port, 0x22, &pid, 0), JOB_OBJECT_MSG_NEW_PROCESS);
+    CHECK_EQ(port_next(port, 0x22, &pid, 0), JOB_OBJECT_MSG_NEW_PROCESS);
+    kid = m.n_kids ? OpenProcess(SYNCHRONIZE, FALSE, m.kids[0]) : NULL;
+    CHECK(kid != NULL);
+    CHECK_OK(TerminateJobObject(job, 4));
+    CHECK_EQ(WaitForSingleObject(m.pi.hProcess, 30000), WAIT_OBJECT_0);
+    CHECK_EQ(kid ? WaitForSingleObject(kid, 30000) : WAIT_FAILED,
+             WAIT_OBJECT_0);
+    CHECK_EQ(port_next(port, 0x22, &pid, 0),
+             JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO);
+    CHECK_EQ(port_next(port, 0x22, &pid, 0), 0);
+    CloseHandle(kid);
+    member_end(&m);
+    member_start(&m, 0, 0);
+    CHECK_OK(AssignProcessToJobObject(job, m.pi.hProcess));
+    CHECK_EQ(port_next(port, 0x22, &pid, 0), JOB_OBJECT_MSG_NEW_PROCESS);
+    member_run(&m);
+    member_end(&m);
+    CHECK_EQ(port_next(port, 0x22, &pid, 0), JOB_OBJECT_MSG_EXIT_PROCESS);
+    CHECK_EQ(pid, m.pi.dwProcessId);
+    CHECK_EQ(port_next(port, 0x22, &pid, 0),
+             JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO);
+    CloseHandle(job);
+    CloseHandle(port);
+}
+
 /* IsProcessInJob's answer (checked to succeed). */
 static BOOL in_job(HANDLE process, HANDLE job)
 {
@@ -1381,6 +1424,7 @@ int main(int argc, char **argv)
     RUN(test_completion_port_backlog);
     RUN(test_completion_port_other_processes);
     RUN(test_completion_port_exit_order);
+    RUN(test_completion_port_terminate);
     RUN(test_wait);
     RUN(test_running_process);
     RUN(test_name_across_processes);

@@ -29,6 +29,9 @@
  * posted, so that none is announced twice. */
 #define JOB_WATCH_MAX 256
 #define JOB_RECENT_MAX 64
+/* A log entry that is no Windows message: TerminateJobObject is ending
+ * the processes of the job (and of the jobs nested in it). */
+#define JOB_LOG_TERMINATE 0x80000001u
 
 /*
  * What a completion port hears of a job (docs/processes.md, "Completion
@@ -48,6 +51,7 @@ struct job_watch {
     int pidfds[JOB_WATCH_MAX];
     DWORD pids[JOB_WATCH_MAX];
     uint64_t starts[JOB_WATCH_MAX];
+    unsigned char silent[JOB_WATCH_MAX]; /* ended by TerminateJobObject */
     size_t n;
     struct wipc_job_pid recent[JOB_RECENT_MAX]; /* ended (plain values) */
     size_t recent_next;
@@ -443,6 +447,7 @@ static void watch_new(struct job_watch *w, DWORD pid, uint64_t start)
         if (w->n < JOB_WATCH_MAX) {
             w->pidfds[w->n] = fd;
             w->pids[w->n] = pid;
+            w->silent[w->n] = 0;
             w->starts[w->n++] = start;
             return;
         }
@@ -494,10 +499,17 @@ static void watch_read_log(struct job_watch *w)
         w->stuck_since = 0;
         if (atomic_load(&e->seq) != i + 1)
             continue; /* written over while it was read */
-        if (msg == JOB_OBJECT_MSG_NEW_PROCESS)
+        if (msg == JOB_OBJECT_MSG_NEW_PROCESS) {
             watch_new(w, pid, start);
-        else
+        } else if (msg == JOB_LOG_TERMINATE) {
+            /* The processes it follows now end without EXIT_PROCESS, as
+             * Wine's TerminateJobObject ends them (the documentation names
+             * no message for it); ACTIVE_PROCESS_ZERO still comes. */
+            for (size_t k = 0; k < w->n; k++)
+                w->silent[k] = 1;
+        } else {
             watch_post(w, msg, pid);
+        }
     }
 }
 
@@ -513,13 +525,15 @@ static void watch_ended(struct job_watch *w)
     for (size_t i = w->n; i-- > 0;) {
         if (!ready[i])
             continue;
-        watch_post(w, JOB_OBJECT_MSG_EXIT_PROCESS, w->pids[i]);
+        if (!w->silent[i])
+            watch_post(w, JOB_OBJECT_MSG_EXIT_PROCESS, w->pids[i]);
         watch_remember(w, w->pids[i], w->starts[i]);
         wipc_plat_close(w->pidfds[i]);
         w->n--;
         w->pidfds[i] = w->pidfds[w->n];
         w->pids[i] = w->pids[w->n];
         w->starts[i] = w->starts[w->n];
+        w->silent[i] = w->silent[w->n];
     }
 }
 
@@ -865,6 +879,9 @@ static void job_kill_tree(struct wipc_job_shared *sh, DWORD skip, DWORD code,
             wipc_plat_job_unmap(c);
         }
     }
+    /* Its ports hear no EXIT_PROCESS for what is ended here: said in its
+     * log before anything is killed. */
+    job_log(sh, JOB_LOG_TERMINATE, 0, 0);
     /* Every process of the job gets code as its exit code, for whoever
      * holds a handle to it (its exit record is written before the kill);
      * the rest of the group and the outside processes go after. */
@@ -908,6 +925,7 @@ DWORD wipc_job_terminate(struct wipc_object *job, DWORD code)
         wipc_plat_job_signal(&j->link);
     wipc_plat_job_lock(&j->link, 0);
     wipc_mutex_unlock(&j->lock);
+    job_local_kick();
     if (self_in) {
         struct wipc_object *me;
         if (wipc_process_self(&me) == 0)
