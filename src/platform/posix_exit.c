@@ -142,13 +142,13 @@ int wipc_posix_stat_numbers(unsigned pid, const int *fields, long long *out,
     return 0;
 }
 
-int wipc_posix_stat_state(unsigned pid, char *state,
-                          unsigned long long *start)
+/* Async-signal-safe: the state letter (field 3) of process pid and the
+ * number of field n of its stat, from one read: 0, -ESRCH, or -EINVAL. */
+static int stat_state_and(unsigned pid, char *state, int n, long long *v)
 {
     char path[32] = "/proc/", buf[1024];
     const char *p;
     size_t len = 6;
-    long long v;
 
     if (wipc_posix_put_dec(path, sizeof path, &len, pid) != 0 ||
         len + 6 > sizeof path)
@@ -157,30 +157,28 @@ int wipc_posix_stat_state(unsigned pid, char *state,
     if (stat_read(path, buf, sizeof buf, NULL) < 0)
         return -ESRCH;
     p = stat_field(buf, 3);
-    if (!p || !*p || stat_number(buf, 22, &v) < 0 || v < 0)
+    if (!p || !*p || stat_number(buf, n, v) < 0)
         return -EINVAL;
     *state = *p;
-    *start = (unsigned long long)v;
     return 0;
+}
+
+int wipc_posix_stat_state(unsigned pid, char *state,
+                          unsigned long long *start)
+{
+    long long v;
+    int r = stat_state_and(pid, state, 22, &v);
+
+    if (r == 0 && v < 0)
+        r = -EINVAL;
+    if (r == 0)
+        *start = (unsigned long long)v;
+    return r;
 }
 
 int wipc_posix_stat_group(unsigned pid, char *state, long long *pgrp)
 {
-    char path[32] = "/proc/", buf[1024];
-    const char *p;
-    size_t len = 6;
-
-    if (wipc_posix_put_dec(path, sizeof path, &len, pid) != 0 ||
-        len + 6 > sizeof path)
-        return -EINVAL;
-    memcpy(path + len, "/stat", 6);
-    if (stat_read(path, buf, sizeof buf, NULL) < 0)
-        return -ESRCH;
-    p = stat_field(buf, 3);
-    if (!p || !*p || stat_number(buf, 5, pgrp) < 0)
-        return -EINVAL;
-    *state = *p;
-    return 0;
+    return stat_state_and(pid, state, 5, pgrp);
 }
 
 int wipc_posix_stat_start(unsigned pid, unsigned long long *start)
