@@ -780,8 +780,9 @@ static void test_close_both_while_flushing(void)
     DWORD n;
 
     c = client(name, GENERIC_READ | GENERIC_WRITE);
-    CHECK_OK(WriteFile(s, buf, 7000, &n, NULL));
-    CHECK_OK(WriteFile(c, buf, 8000, &n, NULL));
+    /* Within the quota (4096), so that the writes return unread. */
+    CHECK_OK(WriteFile(s, buf, 3000, &n, NULL));
+    CHECK_OK(WriteFile(c, buf, 4000, &n, NULL));
     f[0] = (struct flusher){s, TRUE, 0};
     f[1] = (struct flusher){c, TRUE, 0};
     for (int i = 0; i < 2; i++)
@@ -861,6 +862,253 @@ static void test_client_of_this_machine(void)
     CloseHandle(s);
 }
 
+/* ---- The buffer quota on synchronous servers' connections ----------------- */
+
+struct q_writer {
+    HANDLE h;
+    DWORD len, n, err;
+    BOOL ok;
+    char byte;
+    _Atomic int tid;
+};
+
+static DWORD WINAPI q_write_thread(LPVOID arg)
+{
+    static char data[8192];
+    struct q_writer *w = arg;
+    char *buf = malloc(w->len ? w->len : 1);
+    memset(buf, w->byte, w->len);
+    atomic_store(&w->tid, test_gettid());
+    w->n = 77;
+    w->ok = WriteFile(w->h, w->len <= sizeof data ? buf : data, w->len, &w->n,
+                      NULL);
+    w->err = w->ok ? 0 : GetLastError();
+    free(buf);
+    return 0;
+}
+
+static HANDLE q_write(struct q_writer *w, HANDLE h, DWORD len, char byte)
+{
+    w->h = h;
+    w->len = len;
+    w->byte = byte;
+    atomic_store(&w->tid, 0);
+    return CreateThread(NULL, 0, q_write_thread, w, 0, NULL);
+}
+
+/* Blocked waiting for room: on the page's futex word. */
+static int q_waits(struct q_writer *w)
+{
+    return test_wait_blocked(0, &w->tid, 10000, TEST_SYSCALLS(SYS_futex), -1,
+                             0) == 1;
+}
+
+static DWORD q_avail(HANDLE h)
+{
+    DWORD a = 77;
+    CHECK_OK(PeekNamedPipe(h, NULL, 0, NULL, &a, NULL));
+    return a;
+}
+
+static DWORD q_read(HANDLE h, DWORD len, char *first)
+{
+    static char buf[8192];
+    DWORD n = 77;
+    CHECK_OK(ReadFile(h, buf, len, &n, NULL));
+    if (first)
+        *first = n ? buf[0] : 0;
+    return n;
+}
+
+/* The reader takes len bytes (the first of them first), which makes room
+ * for the write waiting in thread t: it returns, all of its bytes sent. */
+static void q_read_frees(HANDLE r, DWORD len, char first, HANDLE t,
+                         struct q_writer *w)
+{
+    char got = 0;
+    CHECK_EQ(q_read(r, len, &got), len);
+    CHECK_EQ(got, first);
+    CHECK_EQ(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+    CHECK(w->ok);
+    CHECK_EQ(w->n, w->len);
+    CloseHandle(t);
+}
+
+static HANDLE q_server(const char *name, DWORD open_mode, DWORD type,
+                       DWORD size)
+{
+    return CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX | open_mode, type, 1,
+                            size, size, 0, NULL);
+}
+
+/* A synchronous server's connection holds each end's writes to the quota
+ * as an overlapped server's does (docs/architecture.md, "Named pipes:
+ * buffer quota"): the page comes with each direction's first bytes; a
+ * write within the quota returns at once; one over it waits until the
+ * reader has taken enough; PeekNamedPipe sees past the bytes that brought
+ * the page (byte and message pipes; conformance npipe_quota_sync). */
+static void test_quota_sync_server(void)
+{
+    DWORD types[2] = {PIPE_TYPE_BYTE, PIPE_TYPE_MESSAGE};
+    for (int k = 0; k < 2; k++) {
+        const char *name = pipe_name(k ? "qsyncmsg" : "qsyncbyte");
+        HANDLE s = q_server(name, 0, types[k], 1024), c, t;
+        struct q_writer w;
+        char buf[64], first = 0;
+        DWORD n = 0;
+
+        c = client(name, GENERIC_READ | GENERIC_WRITE);
+        CHECK(c != INVALID_HANDLE_VALUE);
+        CHECK(ConnectNamedPipe(s, NULL) ||
+              GetLastError() == ERROR_PIPE_CONNECTED);
+        /* The first bytes bring the page, the second come after: a peek
+         * sees both. */
+        CHECK_OK(WriteFile(c, "ab", 2, &n, NULL));
+        CHECK_OK(WriteFile(c, "cd", 2, &n, NULL));
+        CHECK_OK(PeekNamedPipe(s, buf, sizeof buf, &n, NULL, NULL));
+        CHECK_EQ(n, (k ? 2u : 4u)); /* a message pipe peeks one message */
+        CHECK_MEM(buf, "abcd", n);
+        CHECK_EQ(q_avail(s), 4);
+        CHECK_EQ(q_read(s, sizeof buf, NULL), 4); /* byte read mode */
+
+        /* 996 fits (1000 of 1024 unread); 1000 more waits. */
+        t = q_write(&w, c, 996, 'x');
+        CHECK_EQ(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+        CHECK(w.ok);
+        CloseHandle(t);
+        t = q_write(&w, c, 1000, 'y');
+        CHECK(q_waits(&w));
+        CHECK_EQ(q_avail(s), 1996);
+        CHECK_EQ(q_read(s, 971, &first), 971); /* 1025 unread */
+        CHECK_EQ(first, 'x');
+        CHECK_EQ(WaitForSingleObject(t, 50), WAIT_TIMEOUT);
+        CHECK_EQ(q_read(s, 1, NULL), 1);
+        CHECK_EQ(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+        CHECK(w.ok);
+        CHECK_EQ(w.n, 1000);
+        CloseHandle(t);
+        CHECK_EQ(q_avail(s), 1024);
+
+        /* The server's direction has a page of its own. */
+        t = q_write(&w, s, 3000, 'z');
+        CHECK(q_waits(&w));
+        CHECK_EQ(q_avail(c), 3000);
+        q_read_frees(c, 1976, 'z', t, &w);
+        CloseHandle(c);
+        CloseHandle(s);
+    }
+}
+
+/* A client's writes before its server has accepted it (ConnectNamedPipe)
+ * are held to the quota, by a synchronous server and by an overlapped one
+ * (whose page for its own writes comes later, with its preamble), as
+ * Windows does (conformance npipe_quota_sync). */
+static void test_quota_before_accept(void)
+{
+    for (int ov = 0; ov < 2; ov++) {
+        const char *name = pipe_name(ov ? "qacceptov" : "qaccept");
+        HANDLE s = q_server(name, ov ? FILE_FLAG_OVERLAPPED : 0,
+                            PIPE_TYPE_BYTE, 1024), c, t;
+        struct q_writer w;
+
+        c = client(name, GENERIC_READ | GENERIC_WRITE);
+        CHECK(c != INVALID_HANDLE_VALUE);
+        t = q_write(&w, c, 4000, 'p');
+        CHECK(q_waits(&w));
+        if (ov) {
+            OVERLAPPED o;
+            memset(&o, 0, sizeof o);
+            CHECK_FAILS(ConnectNamedPipe(s, &o), ERROR_PIPE_CONNECTED);
+        } else {
+            CHECK_FAILS(ConnectNamedPipe(s, NULL), ERROR_PIPE_CONNECTED);
+        }
+        CHECK_EQ(q_avail(s), 4000);
+        CHECK_EQ(WaitForSingleObject(t, 50), WAIT_TIMEOUT);
+        q_read_frees(s, 2976, 'p', t, &w);
+        /* The server's writes: within its quota, they return. */
+        t = q_write(&w, s, 1000, 'q');
+        CHECK_EQ(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+        CHECK(w.ok);
+        CloseHandle(t);
+        CloseHandle(c);
+        CloseHandle(s);
+    }
+}
+
+/* An overlapped client of a synchronous server: its write sends the page
+ * with its first bytes through the I/O engine, and pends over the quota
+ * until the reader has taken enough. */
+static void test_quota_overlapped_client(void)
+{
+    const char *name = pipe_name("qovclient");
+    HANDLE s = q_server(name, 0, PIPE_TYPE_MESSAGE, 1024), c;
+    static char data[3000];
+    OVERLAPPED ov;
+    DWORD n = 77;
+    char first = 0;
+
+    c = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
+                    FILE_FLAG_OVERLAPPED, NULL);
+    CHECK(c != INVALID_HANDLE_VALUE);
+    CHECK(ConnectNamedPipe(s, NULL) || GetLastError() == ERROR_PIPE_CONNECTED);
+    memset(data, 'o', sizeof data);
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    /* 100 bytes fit; 3,000 more do not: pending, readable at once. */
+    CHECK_OK(WriteFile(c, data, 100, &n, &ov));
+    CHECK_EQ(n, 100);
+    CHECK_FAILS(WriteFile(c, data, 3000, &n, &ov), ERROR_IO_PENDING);
+    CHECK_EQ(q_avail(s), 3100);
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 0), WAIT_TIMEOUT);
+    CHECK_EQ(q_read(s, 100, &first), 100);
+    CHECK_EQ(first, 'o');
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 0), WAIT_TIMEOUT);
+    CHECK_EQ(q_read(s, 2000, NULL), 2000); /* 1,000 unread */
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 10000), WAIT_OBJECT_0);
+    CHECK_OK(GetOverlappedResult(c, &ov, &n, FALSE));
+    CHECK_EQ(n, 3000);
+    CloseHandle(ov.hEvent);
+    CloseHandle(c);
+    CloseHandle(s);
+}
+
+/* CancelSynchronousIo ends a write waiting for room whose reader has not
+ * read anything yet (nor taken the page): PeekNamedPipe and the next read
+ * leave its bytes out, as on Windows (conformance npipe_quota_sync). */
+static void test_quota_cancel_before_read(void)
+{
+    const char *name = pipe_name("qcancel0");
+    /* The reader's first call: a read, then a peek; either takes the page
+     * before any byte. */
+    for (int peek_first = 0; peek_first < 2; peek_first++) {
+        HANDLE s = q_server(name, 0, PIPE_TYPE_BYTE, 1024), c, t;
+        struct q_writer w;
+        char first = 0;
+        DWORD n = 0;
+
+        c = client(name, GENERIC_READ | GENERIC_WRITE);
+        CHECK(ConnectNamedPipe(s, NULL) ||
+              GetLastError() == ERROR_PIPE_CONNECTED);
+        t = q_write(&w, c, 4000, 'x');
+        CHECK(q_waits(&w));
+        CHECK_OK(CancelSynchronousIo(t));
+        CHECK_EQ(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+        CHECK(!w.ok);
+        CHECK_EQ(w.err, ERROR_OPERATION_ABORTED);
+        CHECK_EQ(w.n, 0);
+        CloseHandle(t);
+        if (peek_first)
+            CHECK_EQ(q_avail(s), 0);
+        CHECK_OK(WriteFile(c, "z", 1, &n, NULL));
+        if (peek_first)
+            CHECK_EQ(q_avail(s), 1);
+        CHECK_EQ(q_read(s, 100, &first), 1);
+        CHECK_EQ(first, 'z');
+        CloseHandle(c);
+        CloseHandle(s);
+    }
+}
+
 int main(int argc, char **argv)
 {
     ssize_t len = readlink("/proc/self/exe", self_exe, sizeof self_exe - 1);
@@ -881,5 +1129,9 @@ int main(int argc, char **argv)
     RUN(test_client_of_this_machine);
     RUN(test_wait_woken_by_listen);
     RUN(test_pipe_made_anew);
+    RUN(test_quota_sync_server);
+    RUN(test_quota_before_accept);
+    RUN(test_quota_cancel_before_read);
+    RUN(test_quota_overlapped_client);
     return TEST_SUMMARY();
 }

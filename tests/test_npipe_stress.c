@@ -186,15 +186,17 @@ static int op_blocked_in_poll(struct op *o, unsigned long nfds, int timeout_ms)
 
 /*
  * 1 once the op's thread is blocked in the pipe's socket (within
- * timeout_ms): a named pipe's ReadFile waits in recvfrom() for a message,
- * its WriteFile in sendmsg() for room in the peer's queue.
+ * timeout_ms): a named pipe's ReadFile waits in recvmsg() for a message,
+ * its WriteFile in sendmsg() for room in the peer's queue, or on the quota
+ * page's futex word for its reader to take enough (the buffer quota).
  */
 static int op_blocked_in_io(struct op *o, int timeout_ms)
 {
-    return test_wait_blocked(0, &o->tid, timeout_ms,
-                             o->kind == OP_READ ? TEST_SYSCALLS(SYS_recvfrom)
-                                                : TEST_SYSCALLS(SYS_sendmsg),
-                             -1, 0);
+    return test_wait_blocked(
+        0, &o->tid, timeout_ms,
+        o->kind == OP_READ ? TEST_SYSCALLS(SYS_recvfrom, SYS_recvmsg)
+                           : TEST_SYSCALLS(SYS_sendmsg, SYS_sendto, SYS_futex),
+        -1, 0);
 }
 
 /* 1 once the op has ended (within timeout_ms). */

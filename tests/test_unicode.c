@@ -249,8 +249,10 @@ static void test_named_pipe_wide(void)
                         test_unique_name("\\\\?\\pipe\\wipc-\xe2\x9c\x93-", "-",
                                          "pipe"),
                         -1, name, 300);
-    s = CreateNamedPipeW(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE, 1, 0, 0,
-                         0, NULL);
+    /* Buffers that hold the write: with 0 (the quota), it would wait for
+     * the read that comes after it in this thread, as on Windows. */
+    s = CreateNamedPipeW(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE, 1, 512,
+                         512, 0, NULL);
     CHECK(s != INVALID_HANDLE_VALUE);
     CHECK_OK(WaitNamedPipeW(name, 1000));
     c = CreateFileW(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,

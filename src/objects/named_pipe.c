@@ -93,11 +93,14 @@ enum { NP_SLOT_FREE = 0, NP_SLOT_LISTENING = 1, NP_SLOT_BUSY = 2 };
 
 /*
  * The buffer quota (docs/architecture.md, "Named pipes: buffer quota").
- * Each connection's client makes a page (a sealed memfd) and two room
- * eventfds and sends them to its server first thing on the stream, in a
- * preamble of NP_Q_PRE bytes; the server takes it as it accepts.  One
- * np_qdir per direction (NP_Q_UP: the client writes, NP_Q_DOWN: the
- * server writes).  Bytes are counted as payload (frame headers left out).
+ * A page (a sealed memfd) with one np_qdir per direction (NP_Q_UP: the
+ * client writes, NP_Q_DOWN: the server writes) and a room eventfd per
+ * direction.  A server made with FILE_FLAG_OVERLAPPED makes one page for
+ * both directions as it accepts a client and sends it first thing on the
+ * stream, in a preamble of NP_Q_PRE bytes (np_q_give); on any other
+ * connection, each direction's writer makes its own page and sends it
+ * with its first bytes, which its reader takes with them (np_q_make,
+ * np_q_adopt).  Bytes are counted as payload (frame headers left out).
  * The peer may be another user: what it writes is only compared, and every
  * wait on it is bounded (NP_Q_LOOK_MS) and looks whether it is still there.
  */
@@ -222,19 +225,23 @@ struct wipc_npipe {
     struct wipc_npr_handover *remote;
     uint32_t frame;    /* NP_FRAME, or WIPC_NPR_FRAME for a remote client */
     int reject_remote; /* server: PIPE_REJECT_REMOTE_CLIENTS */
-    /* The connection's quota page (NULL: no quota), its room eventfds
-     * (per direction: set by the reader when a writer waits), the payload
-     * bytes this end has written (under wlock) and its quota. */
-    struct np_qpage *qpage;
+    /* The connection's quota pages, per direction (np_q_page; NULL: no
+     * quota): one page for both (an overlapped server's preamble), or each
+     * direction's made by its writer (np_q_make).  The room eventfds (per
+     * direction: set by the reader when a writer waits).  The payload
+     * bytes this end has written (under wlock) and taken (qtaken: by its
+     * reads, one at a time).  q_rlazy: the read direction's page came
+     * with its first bytes (no other is taken). */
+    struct np_qpage *qpg[2];
     int qroom[2];
-    uint64_t qsent;
-    uint32_t qsize;
+    uint64_t qsent, qtaken;
+    int q_rlazy;
     /* Client: its server's preamble is still to come (np_q_take), first
      * on the stream; q_adopted: this end is shared with another process
      * (passed on, or from it): its quota is off.  q_give: a server made
-     * with FILE_FLAG_OVERLAPPED, which gives its clients a quota page
-     * (the quota's first step: instances of synchronous servers have
-     * none yet, and their connections cost no more than before). */
+     * with FILE_FLAG_OVERLAPPED, which gives each client a page for both
+     * directions as it accepts it (the other connections' pages come with
+     * each direction's first bytes, and cost nothing while none go). */
     int q_pending, q_adopted, q_give;
     /* Server, under lock: overlapped ConnectNamedPipe calls pending (the
      * engine accepts for them); the backlog guard's state (np_guard_arm:
@@ -265,11 +272,27 @@ static int np_q_rdir(const struct wipc_npipe *p)
     return p->server ? NP_Q_UP : NP_Q_DOWN;
 }
 
+/* The page of direction d, or NULL.  Set under p->lock (and, for the
+ * write direction, wlock; for the read direction, by the reader); only
+ * np_q_drop unmaps, under p->lock, rlock and wlock. */
+static struct np_qpage *np_q_page(const struct wipc_npipe *p, int d)
+{
+    return __atomic_load_n(&p->qpg[d], __ATOMIC_ACQUIRE);
+}
+
+/* This end's quota: the server's writes count against its nOutBufferSize,
+ * the client's against the server's nInBufferSize. */
+static uint32_t np_q_size(const struct wipc_npipe *p)
+{
+    return p->server ? p->cfg.out_size : p->cfg.in_size;
+}
+
 /* This end's writes are held to the quota (a page, and no end of the
  * connection passed to another process). */
 static int np_q_on(const struct wipc_npipe *p)
 {
-    return p->qpage && !__atomic_load_n(&p->qpage->off, __ATOMIC_ACQUIRE);
+    struct np_qpage *q = np_q_page(p, np_q_wdir(p));
+    return q && !__atomic_load_n(&q->off, __ATOMIC_ACQUIRE);
 }
 
 /* Bytes this end wrote, up to stream position end, that its reader has
@@ -277,7 +300,7 @@ static int np_q_on(const struct wipc_npipe *p)
  * what was sent counts as all taken). */
 static uint64_t np_q_unread(const struct wipc_npipe *p, uint64_t end)
 {
-    const struct np_qdir *q = &p->qpage->dir[np_q_wdir(p)];
+    const struct np_qdir *q = &np_q_page(p, np_q_wdir(p))->dir[np_q_wdir(p)];
     uint64_t pos = __atomic_load_n(&q->pos, __ATOMIC_SEQ_CST), n;
     if (pos >= end)
         return 0;
@@ -306,7 +329,7 @@ static uint64_t np_q_unread(const struct wipc_npipe *p, uint64_t end)
 static void np_q_skip_at(const struct wipc_npipe *p, uint64_t pos,
                          uint64_t *drop, uint64_t *clear)
 {
-    const struct np_qdir *q = &p->qpage->dir[np_q_rdir(p)];
+    const struct np_qdir *q = &np_q_page(p, np_q_rdir(p))->dir[np_q_rdir(p)];
     uint32_t seq;
 
     do {
@@ -332,16 +355,16 @@ static void np_q_skip_at(const struct wipc_npipe *p, uint64_t pos,
 /* The reader's position (payload bytes taken or dropped so far). */
 static uint64_t np_q_pos(const struct wipc_npipe *p)
 {
-    return __atomic_load_n(&p->qpage->dir[np_q_rdir(p)].pos,
+    return __atomic_load_n(&np_q_page(p, np_q_rdir(p))->dir[np_q_rdir(p)].pos,
                            __ATOMIC_RELAXED);
 }
 
 /* 1 if the reader may meet cancelled bytes (any skip record written). */
 static int np_q_skips(const struct wipc_npipe *p)
 {
-    return p->qpage &&
-           __atomic_load_n(&p->qpage->dir[np_q_rdir(p)].nskip,
-                           __ATOMIC_ACQUIRE) != 0;
+    struct np_qpage *q = np_q_page(p, np_q_rdir(p));
+    return q && __atomic_load_n(&q->dir[np_q_rdir(p)].nskip,
+                                __ATOMIC_ACQUIRE) != 0;
 }
 
 /* 1 if a write ending at stream position end may complete: what the
@@ -350,15 +373,16 @@ static int np_q_fits(const struct wipc_npipe *p, uint64_t end)
 {
     return !np_q_on(p) ||
            np_q_unread(p, end) <=
-               (uint64_t)p->qsize +
-                   __atomic_load_n(&p->qpage->dir[np_q_wdir(p)].reading,
-                                   __ATOMIC_RELAXED);
+               (uint64_t)np_q_size(p) +
+                   __atomic_load_n(
+                       &np_q_page(p, np_q_wdir(p))->dir[np_q_wdir(p)].reading,
+                       __ATOMIC_RELAXED);
 }
 
 /* Wakes this end's peer's writers that wait for room in direction d. */
 static void np_q_wake(struct wipc_npipe *p, int d)
 {
-    struct np_qdir *q = &p->qpage->dir[d];
+    struct np_qdir *q = &np_q_page(p, d)->dir[d];
     __atomic_store_n(&q->waiting, 0, __ATOMIC_SEQ_CST);
     wipc_plat_futex_wake_all(&q->waiting);
     if (p->qroom[d] >= 0)
@@ -368,10 +392,15 @@ static void np_q_wake(struct wipc_npipe *p, int d)
 /* The reader took n payload bytes: the writer's quota has room again. */
 static void np_q_took(struct wipc_npipe *p, uint64_t n)
 {
+    struct np_qpage *page = np_q_page(p, np_q_rdir(p));
     struct np_qdir *q;
-    if (!p->qpage || n == 0)
+    /* Counted without a page too: a page that comes later starts there
+     * (np_q_adopt).  Reads are one at a time; atomic for the look of
+     * np_q_adopt's caller in another thread. */
+    __atomic_add_fetch(&p->qtaken, n, __ATOMIC_RELAXED);
+    if (!page || n == 0)
         return;
-    q = &p->qpage->dir[np_q_rdir(p)];
+    q = &page->dir[np_q_rdir(p)];
     __atomic_add_fetch(&q->pos, n, __ATOMIC_SEQ_CST);
     if (__atomic_load_n(&q->waiting, __ATOMIC_SEQ_CST))
         np_q_wake(p, np_q_rdir(p));
@@ -380,32 +409,140 @@ static void np_q_took(struct wipc_npipe *p, uint64_t n)
 /* The reader says how many bytes its waiting read wants (0: none). */
 static void np_q_reading(struct wipc_npipe *p, DWORD n)
 {
-    if (p->qpage)
-        __atomic_store_n(&p->qpage->dir[np_q_rdir(p)].reading, n,
-                         __ATOMIC_RELAXED);
+    struct np_qpage *q = np_q_page(p, np_q_rdir(p));
+    if (q)
+        __atomic_store_n(&q->dir[np_q_rdir(p)].reading, n, __ATOMIC_RELAXED);
 }
 
 /* The writer waits for room (before it looks again). */
 static void np_q_want_room(struct wipc_npipe *p)
 {
-    __atomic_store_n(&p->qpage->dir[np_q_wdir(p)].waiting, 1,
-                     __ATOMIC_SEQ_CST);
+    __atomic_store_n(&np_q_page(p, np_q_wdir(p))->dir[np_q_wdir(p)].waiting,
+                     1, __ATOMIC_SEQ_CST);
 }
 
 /* Lets go of the connection's quota (the connection ends). */
 static void np_q_drop(struct wipc_npipe *p)
 {
-    if (p->qpage) {
-        /* Writers of the peer waiting for this end to read look again,
-         * and find it gone. */
+    struct np_qpage *up = np_q_page(p, NP_Q_UP), *down = np_q_page(p, NP_Q_DOWN);
+    /* Writers of the peer waiting for this end to read look again, and
+     * find it gone. */
+    if (np_q_page(p, np_q_rdir(p)))
         np_q_wake(p, np_q_rdir(p));
-        wipc_plat_unmap(p->qpage, NP_Q_PAGE);
-    }
+    __atomic_store_n(&p->qpg[NP_Q_UP], NULL, __ATOMIC_RELEASE);
+    __atomic_store_n(&p->qpg[NP_Q_DOWN], NULL, __ATOMIC_RELEASE);
+    if (up)
+        wipc_plat_unmap(up, NP_Q_PAGE);
+    if (down && down != up)
+        wipc_plat_unmap(down, NP_Q_PAGE);
     wipc_plat_close(p->qroom[0]);
     wipc_plat_close(p->qroom[1]);
-    p->qpage = NULL;
     p->qroom[0] = p->qroom[1] = -1;
     p->qsent = 0;
+    __atomic_store_n(&p->qtaken, 0, __ATOMIC_RELAXED);
+    p->q_rlazy = 0;
+}
+
+/*
+ * Writer, wlock held, about to send the first bytes of its direction on
+ * a connection that has no page for it (a server not made with
+ * FILE_FLAG_OVERLAPPED, or a client whose server has not accepted it
+ * yet): makes the direction's page and room eventfd, to go with those
+ * bytes (fds[0], fds[1]; the caller closes fds[0] once they are sent, or
+ * calls np_q_unmake if nothing was).  The page comes before any byte of
+ * the direction, so until its reader takes it, the reader has taken
+ * nothing: the count is exact from the first byte on.  Nothing (and no
+ * quota) for an end shared with another process, a remote client's
+ * connection, or when the page cannot be made.  0 if there is none.
+ */
+static int np_q_make(struct wipc_npipe *p, int fds[2])
+{
+    int d = np_q_wdir(p);
+    void *map = NULL;
+
+    fds[0] = fds[1] = -1;
+    if (p->qsent != 0 || np_q_page(p, d) || p->q_adopted || p->remote)
+        return 0;
+    if (wipc_plat_memfd("winipc-npq", NP_Q_PAGE, &fds[0]) != 0 ||
+        wipc_plat_map_shared(fds[0], NP_Q_PAGE, &map) != 0 ||
+        wipc_plat_eventfd(0, &fds[1]) != 0) {
+        if (map)
+            wipc_plat_unmap(map, NP_Q_PAGE);
+        wipc_plat_close(fds[0]);
+        wipc_plat_close(fds[1]);
+        fds[0] = fds[1] = -1;
+        return 0;
+    }
+    ((struct np_qpage *)map)->magic = NP_Q_MAGIC;
+    wipc_mutex_lock(&p->lock); /* against np_q_take's look */
+    if (np_q_page(p, d)) { /* the server's preamble came meanwhile */
+        wipc_mutex_unlock(&p->lock);
+        wipc_plat_unmap(map, NP_Q_PAGE);
+        wipc_plat_close(fds[0]);
+        wipc_plat_close(fds[1]);
+        fds[0] = fds[1] = -1;
+        return 0;
+    }
+    p->qroom[d] = fds[1];
+    __atomic_store_n(&p->qpg[d], (struct np_qpage *)map, __ATOMIC_RELEASE);
+    wipc_mutex_unlock(&p->lock);
+    return 1;
+}
+
+/* The page np_q_make made went nowhere (nothing was sent): gone. */
+static void np_q_unmake(struct wipc_npipe *p, int fds[2])
+{
+    int d = np_q_wdir(p);
+    struct np_qpage *q = np_q_page(p, d);
+    wipc_mutex_lock(&p->lock);
+    __atomic_store_n(&p->qpg[d], NULL, __ATOMIC_RELEASE);
+    p->qroom[d] = -1;
+    wipc_mutex_unlock(&p->lock);
+    wipc_plat_unmap(q, NP_Q_PAGE);
+    wipc_plat_close(fds[0]);
+    wipc_plat_close(fds[1]);
+}
+
+/*
+ * Reader: descriptors came with the bytes just read or peeked (a peek
+ * gets copies).  The writer's page of this direction, with its first bytes,
+ * is taken (a page made by an overlapped server for both directions, if
+ * any, is left to the other direction): it is checked as np_q_take does,
+ * and its reader's count starts at what this end has taken (0: the page
+ * comes with the first bytes).  Anything else is closed: the peer may be
+ * hostile, and gains nothing by sending more.
+ */
+static void np_q_adopt(struct wipc_npipe *p, int *fds, size_t n)
+{
+    int d = np_q_rdir(p), old;
+    void *map = NULL;
+    struct np_qpage *q;
+
+    if (n != 2 || p->q_rlazy ||
+        __atomic_load_n(&p->qtaken, __ATOMIC_RELAXED) != 0 ||
+        wipc_plat_memfd_check(fds[0], NP_Q_PAGE) != 0 ||
+        wipc_plat_map_shared(fds[0], NP_Q_PAGE, &map) != 0) {
+        for (size_t i = 0; i < n; i++)
+            wipc_plat_close(fds[i]);
+        return;
+    }
+    wipc_plat_close(fds[0]);
+    wipc_plat_set_nonblock(fds[1], 1); /* never a descriptor to block on */
+    q = map;
+    __atomic_store_n(&q->dir[d].pos, 0, __ATOMIC_SEQ_CST);
+    wipc_mutex_lock(&p->lock);
+    if (p->q_adopted) /* an end shared with another process: no quota */
+        __atomic_store_n(&q->off, 1, __ATOMIC_RELEASE);
+    old = p->qroom[d];
+    p->qroom[d] = fds[1];
+    p->q_rlazy = 1;
+    /* The page replaced, if any, is the overlapped server's preamble's,
+     * still the other direction's. */
+    __atomic_store_n(&p->qpg[d], q, __ATOMIC_RELEASE);
+    wipc_mutex_unlock(&p->lock);
+    wipc_plat_close(old);
+    /* Its writer may wait already: wake it, and say if this end is shared. */
+    np_q_wake(p, d);
 }
 
 /* Server: makes the connection's page and the room eventfds, and sends
@@ -438,10 +575,11 @@ static void np_q_give(struct wipc_npipe *p, int fd)
         wipc_plat_close(fds[2]);
         return;
     }
-    p->qpage = map;
     p->qroom[0] = fds[1];
     p->qroom[1] = fds[2];
-    p->qsize = p->cfg.out_size;
+    __atomic_store_n(&p->qpg[NP_Q_UP], (struct np_qpage *)map, __ATOMIC_RELEASE);
+    __atomic_store_n(&p->qpg[NP_Q_DOWN], (struct np_qpage *)map,
+                     __ATOMIC_RELEASE);
 }
 
 /* Client, p->lock held: takes its server's preamble, the first bytes the
@@ -476,12 +614,21 @@ static void np_q_take(struct wipc_npipe *p, int wait_ms)
     /* Written to by this end: never a descriptor it could block on. */
     wipc_plat_set_nonblock(fds[1], 1);
     wipc_plat_set_nonblock(fds[2], 1);
-    p->qpage = map;
-    p->qroom[0] = fds[1];
-    p->qroom[1] = fds[2];
-    p->qsize = p->cfg.in_size;
     if (p->q_adopted) /* an end passed on: see np_inherit_info */
-        __atomic_store_n(&p->qpage->off, 1, __ATOMIC_RELEASE);
+        __atomic_store_n(&((struct np_qpage *)map)->off, 1, __ATOMIC_RELEASE);
+    /* A client that wrote before its server accepted it sent its own
+     * page for its writes with its first bytes (np_q_make): the server's
+     * is for the server's writes only. */
+    if (!np_q_page(p, NP_Q_UP)) {
+        p->qroom[NP_Q_UP] = fds[1];
+        __atomic_store_n(&p->qpg[NP_Q_UP], (struct np_qpage *)map,
+                         __ATOMIC_RELEASE);
+    } else {
+        wipc_plat_close(fds[1]);
+    }
+    p->qroom[NP_Q_DOWN] = fds[2];
+    __atomic_store_n(&p->qpg[NP_Q_DOWN], (struct np_qpage *)map,
+                     __ATOMIC_RELEASE);
 }
 
 /* Client about to read (p->lock not held): the preamble comes before
@@ -1155,11 +1302,11 @@ static void np_inherit_info(struct wipc_object *obj, int *fd, char *tag,
     /* The end goes to another process too, which does not have the page:
      * neither end holds the other to the quota any more (docs/
      * architecture.md).  Writers waiting for room look again. */
-    if (p->qpage) {
-        __atomic_store_n(&p->qpage->off, 1, __ATOMIC_RELEASE);
-        np_q_wake(p, NP_Q_UP);
-        np_q_wake(p, NP_Q_DOWN);
-    }
+    for (int d = 0; d < 2; d++)
+        if (np_q_page(p, d)) {
+            __atomic_store_n(&np_q_page(p, d)->off, 1, __ATOMIC_RELEASE);
+            np_q_wake(p, d);
+        }
     wipc_mutex_unlock(&p->lock);
     /* The open mode carries FILE_FLAG_OVERLAPPED: a handle opened for
      * overlapped I/O stays so in the process that receives it. */
@@ -1531,6 +1678,54 @@ static DWORD np_conn(struct wipc_npipe *p, int *fd)
 
 /* ---- Reading ------------------------------------------------------------------ */
 
+static DWORD np_recv(struct wipc_npipe *p, int fd, void *a, size_t alen,
+                     void *b, size_t blen, int nonblock, int peek,
+                     size_t *got);
+
+/* Byte pipes, before the direction's first read: its writer's page, if it
+ * sent one with its first bytes, is taken before any byte is (one peek), so
+ * that bytes it has cancelled already are dropped (np_q_skip_bytes).
+ * Message pipes take it with the first frame header. */
+static void np_q_look(struct wipc_npipe *p, int fd)
+{
+    char c;
+    size_t n = 0;
+    if (!p->q_rlazy && __atomic_load_n(&p->qtaken, __ATOMIC_RELAXED) == 0 &&
+        !p->remote)
+        np_recv(p, fd, NULL, 0, &c, 1, 1, 1, &n);
+}
+
+/* One read of the connection (wipc_plat_recv2): a quota page its writer
+ * sent with its first bytes comes with them, and is taken (np_q_adopt).
+ * The kernel ends a read after such bytes: the read goes on, without
+ * waiting, with what is queued behind them, as it would without a page. */
+static DWORD np_recv(struct wipc_npipe *p, int fd, void *a, size_t alen,
+                     void *b, size_t blen, int nonblock, int peek,
+                     size_t *got)
+{
+    int fds[WIPC_PLAT_STREAM_FDS_MAX];
+    size_t nfds = 0, more = 0;
+    DWORD err = wipc_plat_recv2_fds(fd, a, alen, b, blen, nonblock, peek, got,
+                                    fds, WIPC_PLAT_STREAM_FDS_MAX, &nfds);
+    if (!nfds)
+        return err;
+    np_q_adopt(p, fds, nfds);
+    if (err || peek || *got == 0 || *got >= alen + blen)
+        return err;
+    if (*got < alen)
+        err = wipc_plat_recv2_fds(fd, (char *)a + *got, alen - *got, b, blen,
+                                  1, 0, &more, fds, WIPC_PLAT_STREAM_FDS_MAX,
+                                  &nfds);
+    else
+        err = wipc_plat_recv2_fds(fd, NULL, 0, (char *)b + (*got - alen),
+                                  alen + blen - *got, 1, 0, &more, fds,
+                                  WIPC_PLAT_STREAM_FDS_MAX, &nfds);
+    if (nfds)
+        np_q_adopt(p, fds, nfds); /* a second page: closed */
+    *got += more;
+    return err == ERROR_NO_DATA ? 0 : err;
+}
+
 static size_t np_rbuf_avail(const struct wipc_npipe *p);
 
 /* Byte pipes: drops the cancelled bytes at the reader's position (a skip
@@ -1549,7 +1744,7 @@ static DWORD np_q_skip_bytes(struct wipc_npipe *p, int fd, int nonblock,
         np_q_skip_at(p, np_q_pos(p), &drop, &clear);
         if (drop == 0)
             break;
-        err = wipc_plat_recv2(fd, NULL, 0, tmp,
+        err = np_recv(p, fd, NULL, 0, tmp,
                               drop < sizeof tmp ? (size_t)drop : sizeof tmp,
                               nonblock, 0, &n);
         if (err)
@@ -1590,7 +1785,7 @@ static DWORD np_q_skip_msg(struct wipc_npipe *p, int fd, int nonblock,
             size_t n = 0;
             DWORD err;
             p->rstart = p->rend = 0;
-            err = wipc_plat_recv2(fd, NULL, 0, p->rbuf,
+            err = np_recv(p, fd, NULL, 0, p->rbuf,
                                   p->msg_left < NP_RBUF ? p->msg_left : NP_RBUF,
                                   nonblock, 0, &n);
             if (err)
@@ -1617,10 +1812,11 @@ static DWORD np_read_bytes(struct wipc_npipe *p, int fd, void *buf, DWORD len,
 
     if (len == 0)
         return 0; /* Null read succeeds. */
+    np_q_look(p, fd);
     if (np_q_skips(p) &&
         (err = np_q_skip_bytes(p, fd, atomic_load(&p->nowait), &len)) != 0)
         return err;
-    err = wipc_plat_recv2(fd, NULL, 0, buf, len, atomic_load(&p->nowait), 0,
+    err = np_recv(p, fd, NULL, 0, buf, len, atomic_load(&p->nowait), 0,
                           &n);
     if (err)
         return err; /* ERROR_NO_DATA: nothing queued in PIPE_NOWAIT */
@@ -1648,7 +1844,7 @@ static DWORD np_fill(struct wipc_npipe *p, int fd, int nonblock, size_t max,
     if (max > NP_RBUF - p->rend)
         max = NP_RBUF - p->rend;
     DWORD err =
-        wipc_plat_recv2(fd, NULL, 0, p->rbuf + p->rend, max, nonblock, 0, n);
+        np_recv(p, fd, NULL, 0, p->rbuf + p->rend, max, nonblock, 0, n);
     if (!err)
         p->rend += *n;
     return err;
@@ -1780,7 +1976,7 @@ static DWORD np_read_messages(struct wipc_npipe *p, int fd, char *buf,
              * header, so long messages are never copied twice. */
             size_t n = 0, to_user;
             p->rstart = p->rend = 0;
-            err = wipc_plat_recv2(fd, buf + total, want, p->rbuf,
+            err = np_recv(p, fd, buf + total, want, p->rbuf,
                                   want >= 4096 ? p->frame : NP_RBUF,
                                   !msg_mode && total > 0, 0, &n);
             if (err)
@@ -1853,9 +2049,9 @@ static DWORD np_q_nowait_len(struct wipc_npipe *p, DWORD len, int msg)
     if (!np_q_on(p) || !atomic_load(&p->nowait) || len == 0)
         return len;
     unread = np_q_unread(p, p->qsent);
-    reading = __atomic_load_n(&p->qpage->dir[np_q_wdir(p)].reading,
+    reading = __atomic_load_n(&np_q_page(p, np_q_wdir(p))->dir[np_q_wdir(p)].reading,
                               __ATOMIC_RELAXED);
-    if (unread + len <= (uint64_t)p->qsize + reading)
+    if (unread + len <= (uint64_t)np_q_size(p) + reading)
         return len;
     if (msg || reading <= unread)
         return 0;
@@ -1875,9 +2071,9 @@ static void np_q_take_back(struct wipc_npipe *p, uint64_t from, uint64_t to)
     struct np_qdir *q;
     uint64_t pos;
 
-    if (!p->qpage)
+    if (!np_q_page(p, np_q_wdir(p)))
         return;
-    q = &p->qpage->dir[np_q_wdir(p)];
+    q = &np_q_page(p, np_q_wdir(p))->dir[np_q_wdir(p)];
     pos = __atomic_load_n(&q->pos, __ATOMIC_SEQ_CST);
     for (unsigned i = 0; pos < to && i < NP_Q_SKIPS; i++) {
         if (__atomic_load_n(&q->skip[i].to, __ATOMIC_ACQUIRE) > pos)
@@ -1943,7 +2139,7 @@ static DWORD np_q_wait_room(struct wipc_npipe *p, uint64_t from, uint64_t end)
             return ERROR_OPERATION_ABORTED;
         }
         closed = p->conn < 0 || wipc_plat_peer_closed(p->conn);
-        word = &p->qpage->dir[np_q_wdir(p)].waiting;
+        word = &np_q_page(p, np_q_wdir(p))->dir[np_q_wdir(p)].waiting;
         /* The page stays mapped while the end lives: a disconnection
          * unmaps it only once it holds p->lock, and a wait on a word
          * unmapped meanwhile ends at once (the state then says why). */
@@ -1964,7 +2160,7 @@ static DWORD np_write(struct wipc_object *obj, const void *buf, DWORD len,
     char hdr[NP_FRAME];
     size_t n = 0, hlen = 0;
     uint64_t end;
-    int fd;
+    int fd, qfds[2], qmade = 0;
     DWORD err;
 
     (void)offset;
@@ -1977,10 +2173,14 @@ static DWORD np_write(struct wipc_object *obj, const void *buf, DWORD len,
         wipc_mutex_unlock(&p->wlock);
         return err;
     }
+    if (len > 0) /* the direction's first bytes bring its page */
+        qmade = np_q_make(p, qfds);
     if (len > 0 && np_q_on(p) && atomic_load(&p->nowait)) {
         /* PIPE_NOWAIT with the quota: what fits, or nothing. */
         len = np_q_nowait_len(p, len, msg);
         if (len == 0) {
+            if (qmade)
+                np_q_unmake(p, qfds);
             wipc_mutex_unlock(&p->wlock);
             return 0;
         }
@@ -1994,12 +2194,18 @@ static DWORD np_write(struct wipc_object *obj, const void *buf, DWORD len,
         memcpy(one, hdr, hlen);
         if (len)
             memcpy(one + hlen, buf, len);
-        err = wipc_plat_send2(fd, NULL, 0, one, hlen + len,
-                              atomic_load(&p->nowait) != 0, &n);
+        err = wipc_plat_send2_fds(fd, NULL, 0, one, hlen + len,
+                                  atomic_load(&p->nowait) != 0, qfds,
+                                  qmade ? 2 : 0, &n);
     } else {
-        err = wipc_plat_send2(fd, hdr, hlen, buf, len,
-                              atomic_load(&p->nowait) != 0, &n);
+        err = wipc_plat_send2_fds(fd, hdr, hlen, buf, len,
+                                  atomic_load(&p->nowait) != 0, qfds,
+                                  qmade ? 2 : 0, &n);
     }
+    if (qmade && n == 0)
+        np_q_unmake(p, qfds);
+    else if (qmade)
+        wipc_plat_close(qfds[0]); /* sent; the room eventfd stays */
     if (n > hlen)
         p->qsent += n - hlen;
     end = p->qsent;
@@ -2121,7 +2327,7 @@ static int np_io_cancelled(struct wipc_object *obj, struct wipc_io *io)
     if (io->kind != WIPC_IO_DRAIN || io->len == 0)
         return 0;
     wipc_mutex_lock(&p->lock); /* the page stays (np_io_drain) */
-    over = p->qpage && np_q_fits(p, io->mark);
+    over = np_q_page(p, np_q_wdir(p)) && np_q_fits(p, io->mark);
     if (!over)
         np_q_take_back(p, io->mark - io->len, io->mark);
     wipc_mutex_unlock(&p->lock);
@@ -2895,9 +3101,14 @@ static DWORD np_queued(struct wipc_npipe *p, int fd, char **data, size_t *len)
     if (have)
         memcpy(d, p->rbuf + p->rstart, have);
     if (kq) {
-        err = wipc_plat_recv2(fd, NULL, 0, d + have, kq, 1, 1, &n);
-        if (err == ERROR_NO_DATA)
-            err = 0, n = 0;
+        /* Past the bytes that brought a quota page, too, which is taken
+         * (np_q_adopt): the bytes its writer cancelled are left out. */
+        int fds[WIPC_PLAT_STREAM_FDS_MAX];
+        size_t nfds = 0;
+        err = wipc_plat_peek_all(fd, d + have, kq, &n, fds,
+                                 WIPC_PLAT_STREAM_FDS_MAX, &nfds);
+        if (nfds)
+            np_q_adopt(p, fds, nfds);
     }
     *data = d;
     *len = have + n;
@@ -3318,7 +3529,7 @@ static DWORD np_io_read_messages(struct wipc_npipe *p, int fd,
             /* The read buffer is empty: the payload goes straight to the
              * caller. */
             p->rstart = p->rend = 0;
-            err = wipc_plat_recv2(fd, NULL, 0, io->buf + io->done, want - c,
+            err = np_recv(p, fd, NULL, 0, io->buf + io->done, want - c,
                                   1, 0, &n);
             if (err == ERROR_NO_DATA)
                 return np_io_wait(io, fd, WIPC_IO_IN, -1);
@@ -3362,10 +3573,11 @@ static DWORD np_io_read(struct wipc_npipe *p, struct wipc_io *io)
         char peek;
         DWORD want = io->len;
         /* Bytes their writer cancelled are dropped first. */
+        np_q_look(p, fd);
         err = np_q_skips(p) ? np_q_skip_bytes(p, fd, 1, &want) : 0;
         if (!err)
             err = want > 0
-                      ? wipc_plat_recv2(fd, NULL, 0, io->buf, want, 1, 0, &n)
+                      ? np_recv(p, fd, NULL, 0, io->buf, want, 1, 0, &n)
                       : wipc_plat_recv2(fd, NULL, 0, &peek, 1, 1, 1, &n);
         if (err == ERROR_NO_DATA && atomic_load(&p->nowait))
             err = ERROR_NO_DATA; /* PIPE_NOWAIT: fails at once */
@@ -3438,15 +3650,20 @@ static DWORD np_io_write_q(struct wipc_npipe *p, struct wipc_io *io,
     int msg = (p->cfg.pipe_type & PIPE_TYPE_MESSAGE) != 0;
     char hdr[NP_FRAME];
     size_t hlen = 0, n = 0;
-    int fd;
+    int fd, qfds[2], qmade = 0;
     DWORD err, before = io->done;
 
     if (!wipc_mutex_trylock(&p->wlock))
         return np_io_wait(io, -1, 0, 1);
     err = np_conn(p, &fd);
+    /* The direction's first bytes bring its page (np_q_make). */
+    if (!err && io->state == 0 && io->done == 0 && io->len > 0)
+        qmade = np_q_make(p, qfds);
     if (!err && quota && io->state == 0 && io->done == 0 && io->len > 0) {
         DWORD fit = np_q_nowait_len(p, io->len, msg);
         if (fit == 0) { /* PIPE_NOWAIT, no room: TRUE, nothing written */
+            if (qmade)
+                np_q_unmake(p, qfds);
             wipc_mutex_unlock(&p->wlock);
             return 0;
         }
@@ -3470,12 +3687,21 @@ static DWORD np_io_write_q(struct wipc_npipe *p, struct wipc_io *io,
             if (io->len > io->done)
                 memcpy(one + (hlen - hs), io->buf + io->done,
                        io->len - io->done);
-            err = wipc_plat_send2_some(fd, NULL, 0, one,
-                                       hlen - hs + io->len - io->done, &n);
+            err = wipc_plat_send2_some_fds(fd, NULL, 0, one,
+                                           hlen - hs + io->len - io->done,
+                                           qfds, qmade ? 2 : 0, &n);
         } else {
-            err = wipc_plat_send2_some(fd, (char *)hdr + hs, hlen - hs,
-                                       io->buf + io->done,
-                                       io->len - io->done, &n);
+            err = wipc_plat_send2_some_fds(fd, (char *)hdr + hs, hlen - hs,
+                                           io->buf + io->done,
+                                           io->len - io->done, qfds,
+                                           qmade ? 2 : 0, &n);
+        }
+        if (qmade && n == 0) {
+            np_q_unmake(p, qfds);
+            qmade = 0;
+        } else if (qmade) {
+            wipc_plat_close(qfds[0]); /* sent; the room eventfd stays */
+            qmade = 0;
         }
         if (err || n == 0)
             break;

@@ -403,13 +403,47 @@ DWORD wipc_plat_user_name(DWORD uid, char *buf, size_t cap);
 DWORD wipc_plat_send2(int fd, const void *a, size_t alen, const void *b,
                       size_t blen, int nonblock, size_t *done);
 
+/* The most descriptors wipc_plat_send2_fds sends with a write. */
+#define WIPC_PLAT_STREAM_FDS_MAX 4
+
+/*
+ * wipc_plat_send2, with nfds descriptors (SCM_RIGHTS) sent with the first
+ * bytes: the peer's read that takes those bytes gets them
+ * (wipc_plat_recv2_fds).  ERROR_INVALID_PARAMETER for more than
+ * WIPC_PLAT_STREAM_FDS_MAX.
+ */
+DWORD wipc_plat_send2_fds(int fd, const void *a, size_t alen, const void *b,
+                          size_t blen, int nonblock, const int *fds,
+                          size_t nfds, size_t *done);
+
 /*
  * One recvmsg into a then b: *got bytes (0 at end of stream).  nonblock:
  * ERROR_NO_DATA when nothing is queued.  peek: MSG_PEEK.  A reset
- * connection reads as end of stream.
+ * connection reads as end of stream.  Descriptors that came with the bytes
+ * are closed.
  */
 DWORD wipc_plat_recv2(int fd, void *a, size_t alen, void *b, size_t blen,
                       int nonblock, int peek, size_t *got);
+
+/*
+ * wipc_plat_recv2, and the descriptors that came with the bytes read: the
+ * first max of them in fds[] (close-on-exec; *nfds is their count), the
+ * others closed.  The kernel ends a read after the bytes that brought
+ * descriptors.  A peek gets copies of them.
+ */
+DWORD wipc_plat_recv2_fds(int fd, void *a, size_t alen, void *b, size_t blen,
+                          int nonblock, int peek, size_t *got, int *fds,
+                          size_t max, size_t *nfds);
+
+/*
+ * Copies up to len bytes queued on the stream socket fd into buf without
+ * taking them, also past bytes that brought descriptors (where one peek
+ * ends: SO_PEEK_OFF for the rest).  *got is the count, 0 if nothing is
+ * queued.  Copies of the descriptors that came with the first bytes: the
+ * first max in fds (*nfds), the others closed.
+ */
+DWORD wipc_plat_peek_all(int fd, void *buf, size_t len, size_t *got,
+                         int *fds, size_t max, size_t *nfds);
 
 /*
  * Datagram sockets for mailslots (see also the doorbells of posix_spool.c).
@@ -724,6 +758,13 @@ DWORD wipc_plat_poll_events(struct wipc_plat_pollfd *p, size_t n,
  */
 DWORD wipc_plat_send2_some(int fd, const void *a, size_t alen, const void *b,
                            size_t blen, size_t *done);
+
+/* wipc_plat_send2_some, with nfds descriptors sent with the bytes (at
+ * most WIPC_PLAT_STREAM_FDS_MAX); if nothing could be sent (*done 0),
+ * nothing was, descriptors neither. */
+DWORD wipc_plat_send2_some_fds(int fd, const void *a, size_t alen,
+                               const void *b, size_t blen, const int *fds,
+                               size_t nfds, size_t *done);
 
 /*
  * Completion ports across processes (core/io.c): a link is a pair of

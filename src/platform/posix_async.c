@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "platform.h"
+#include "posix_abstract.h"
 
 DWORD wipc_plat_poll_events(struct wipc_plat_pollfd *p, size_t n,
                             int timeout_ms, int *nready)
@@ -62,18 +63,27 @@ DWORD wipc_plat_poll_events(struct wipc_plat_pollfd *p, size_t n,
 DWORD wipc_plat_send2_some(int fd, const void *a, size_t alen, const void *b,
                            size_t blen, size_t *done)
 {
+    return wipc_plat_send2_some_fds(fd, a, alen, b, blen, NULL, 0, done);
+}
+
+DWORD wipc_plat_send2_some_fds(int fd, const void *a, size_t alen,
+                               const void *b, size_t blen, const int *fds,
+                               size_t nfds, size_t *done)
+{
+    char ctl[CMSG_SPACE(WIPC_PLAT_STREAM_FDS_MAX * sizeof(int))];
     struct iovec iov[2] = {{(void *)a, alen}, {(void *)b, blen}};
     struct msghdr msg;
     ssize_t n;
 
     *done = 0;
-    memset(&msg, 0, sizeof msg);
-    msg.msg_iov = alen ? iov : iov + 1;
+    if (nfds > WIPC_PLAT_STREAM_FDS_MAX)
+        return ERROR_INVALID_PARAMETER;
+    wipc_posix_rights_msg(&msg, alen ? iov : iov + 1, ctl, fds, nfds);
     msg.msg_iovlen = alen ? (blen ? 2 : 1) : 1;
     do
-        /* One buffer goes by send(2), which the kernel takes a little
-         * faster than sendmsg(2). */
-        n = msg.msg_iovlen == 1
+        /* One buffer and no descriptors go by send(2), which the kernel
+         * takes a little faster than sendmsg(2). */
+        n = msg.msg_iovlen == 1 && !msg.msg_controllen
                 ? send(fd, msg.msg_iov->iov_base, msg.msg_iov->iov_len,
                        MSG_NOSIGNAL | MSG_DONTWAIT)
                 : sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);

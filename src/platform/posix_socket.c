@@ -385,31 +385,42 @@ DWORD wipc_plat_user_name(DWORD uid, char *buf, size_t cap)
 DWORD wipc_plat_send2(int fd, const void *a, size_t alen, const void *b,
                       size_t blen, int nonblock, size_t *done)
 {
+    return wipc_plat_send2_fds(fd, a, alen, b, blen, nonblock, NULL, 0, done);
+}
+
+DWORD wipc_plat_send2_fds(int fd, const void *a, size_t alen, const void *b,
+                          size_t blen, int nonblock, const int *fds,
+                          size_t nfds, size_t *done)
+{
+    char ctl[CMSG_SPACE(WIPC_PLAT_STREAM_FDS_MAX * sizeof(int))];
     struct iovec iov[2];
     struct msghdr msg;
     size_t total = alen + blen, sent = 0;
     int flags;
 
     *done = 0;
+    if (nfds > WIPC_PLAT_STREAM_FDS_MAX)
+        return ERROR_INVALID_PARAMETER;
     while (sent < total) {
         ssize_t n;
-        memset(&msg, 0, sizeof msg);
         if (sent < alen) {
             iov[0].iov_base = (char *)a + sent;
             iov[0].iov_len = alen - sent;
             iov[1].iov_base = (void *)b;
             iov[1].iov_len = blen;
-            msg.msg_iovlen = blen ? 2 : 1;
         } else {
             iov[0].iov_base = (char *)b + (sent - alen);
             iov[0].iov_len = total - sent;
-            msg.msg_iovlen = 1;
         }
-        msg.msg_iov = iov;
-        /* One buffer: send(), which the kernel takes a little faster than
-         * sendmsg() (no message header and vector to copy in). */
+        /* The descriptors go with the first bytes (the kernel delivers
+         * them to the read that takes those). */
+        wipc_posix_rights_msg(&msg, iov, ctl, fds, sent == 0 ? nfds : 0);
+        msg.msg_iovlen = sent < alen && blen ? 2 : 1;
+        /* One buffer and no descriptors: send(), which the kernel takes a
+         * little faster than sendmsg() (no message header and vector to
+         * copy in). */
         flags = MSG_NOSIGNAL | (nonblock && sent == 0 ? MSG_DONTWAIT : 0);
-        n = msg.msg_iovlen == 1
+        n = msg.msg_iovlen == 1 && !msg.msg_controllen
                 ? send(fd, iov[0].iov_base, iov[0].iov_len, flags)
                 : sendmsg(fd, &msg, flags);
         if (n < 0) {
@@ -432,21 +443,36 @@ DWORD wipc_plat_send2(int fd, const void *a, size_t alen, const void *b,
 DWORD wipc_plat_recv2(int fd, void *a, size_t alen, void *b, size_t blen,
                       int nonblock, int peek, size_t *got)
 {
+    size_t nfds = 0;
+    return wipc_plat_recv2_fds(fd, a, alen, b, blen, nonblock, peek, got,
+                               NULL, 0, &nfds);
+}
+
+DWORD wipc_plat_recv2_fds(int fd, void *a, size_t alen, void *b, size_t blen,
+                          int nonblock, int peek, size_t *got, int *fds,
+                          size_t max, size_t *nfds)
+{
+    /* Room for more descriptors than wanted, so that a peer sending more
+     * cannot leave any open here unseen (they are closed). */
+    char ctl[CMSG_SPACE((WIPC_PLAT_STREAM_FDS_MAX + 4) * sizeof(int))];
     struct iovec iov[2] = {{a, alen}, {b, blen}};
     struct msghdr msg;
-    int flags = (nonblock ? MSG_DONTWAIT : 0) | (peek ? MSG_PEEK : 0);
+    int flags = MSG_CMSG_CLOEXEC | (nonblock ? MSG_DONTWAIT : 0) |
+                (peek ? MSG_PEEK : 0);
     ssize_t n;
 
+    *nfds = 0;
+    *got = 0;
     memset(&msg, 0, sizeof msg);
     msg.msg_iov = alen ? iov : iov + 1;
     msg.msg_iovlen = alen ? (blen ? 2 : 1) : 1;
-    do {
-        /* One buffer: recv(), as send() in wipc_plat_send2. */
-        n = msg.msg_iovlen == 1 ? recv(fd, msg.msg_iov[0].iov_base,
-                                       msg.msg_iov[0].iov_len, flags)
-                                : recvmsg(fd, &msg, flags);
-    } while (n < 0 && errno == EINTR && !wipc_plat_sync_io_cancelled());
-    *got = 0;
+    /* Always with room for descriptors: without it the kernel would drop
+     * those a peer sent, and they are the quota page (named_pipe.c). */
+    msg.msg_control = ctl;
+    msg.msg_controllen = sizeof ctl;
+    do
+        n = recvmsg(fd, &msg, flags);
+    while (n < 0 && errno == EINTR && !wipc_plat_sync_io_cancelled());
     if (n < 0 && errno == EINTR)
         return ERROR_OPERATION_ABORTED;
     if (n < 0) {
@@ -456,8 +482,59 @@ DWORD wipc_plat_recv2(int fd, void *a, size_t alen, void *b, size_t blen,
             return 0; /* end of stream */
         return wipc_plat_error(errno);
     }
+    if (msg.msg_controllen)
+        *nfds = wipc_posix_rights_take(&msg, fds, fds ? max : 0);
     *got = (size_t)n;
     return 0;
+}
+
+/* A peek that closes the copies of any descriptors it met, but the first
+ * max, in fds: 1 if there were any. */
+static int sock_peek(int fd, void *buf, size_t len, size_t *n, DWORD *err,
+                     int *fds, size_t max, size_t *nfds)
+{
+    int tmp[WIPC_PLAT_STREAM_FDS_MAX];
+    size_t got = 0;
+    *err = wipc_plat_recv2_fds(fd, NULL, 0, buf, len, 1, 1, n, tmp,
+                               WIPC_PLAT_STREAM_FDS_MAX, &got);
+    for (size_t i = 0; i < got; i++) {
+        if (*nfds < max)
+            fds[(*nfds)++] = tmp[i];
+        else
+            close(tmp[i]);
+    }
+    return got > 0;
+}
+
+DWORD wipc_plat_peek_all(int fd, void *buf, size_t len, size_t *got,
+                         int *fds, size_t max, size_t *nfds)
+{
+    size_t n = 0;
+    DWORD err;
+    int off;
+
+    *got = 0;
+    *nfds = 0;
+    if (!sock_peek(fd, buf, len, &n, &err, fds, max, nfds) || err || n == 0 ||
+        n >= len) {
+        *got = err ? 0 : n;
+        return err == ERROR_NO_DATA ? 0 : err;
+    }
+    /* A peek ends after bytes that came with descriptors: the rest is
+     * peeked from an offset (SO_PEEK_OFF), which is then turned off. */
+    *got = n;
+    off = (int)n;
+    if (setsockopt(fd, SOL_SOCKET, SO_PEEK_OFF, &off, sizeof off) != 0)
+        return 0;
+    while (*got < len) {
+        sock_peek(fd, (char *)buf + *got, len - *got, &n, &err, fds, 0, nfds);
+        if (err || n == 0)
+            break;
+        *got += n;
+    }
+    off = -1;
+    setsockopt(fd, SOL_SOCKET, SO_PEEK_OFF, &off, sizeof off);
+    return err == ERROR_NO_DATA ? 0 : err;
 }
 
 DWORD wipc_plat_socket_unread_out(int fd, size_t *n)
