@@ -149,9 +149,11 @@ static void test_capacity(void)
     close(fds[0]);
     close(fds[1]);
 
+    /* nSize 0: Windows' default, 4,096 (GetNamedPipeInfo says so, and a
+     * write of more waits for the reader: Wine). */
     CHECK_OK(CreatePipe(&r, &w, NULL, 0));
-    CHECK_EQ(pipe_size_of(r), dflt);
-    CHECK_EQ(pipe_size_of(w), dflt);
+    CHECK_EQ(pipe_size_of(r), page);
+    CHECK_EQ(pipe_size_of(w), page);
     CloseHandle(r);
     CloseHandle(w);
 
@@ -191,6 +193,63 @@ static void test_capacity(void)
     }
     CloseHandle(r);
     CloseHandle(w);
+}
+
+struct pipe_writer {
+    HANDLE h;
+    DWORD len, n;
+    BOOL ok;
+    _Atomic int tid;
+};
+
+static DWORD WINAPI pipe_write_thread(LPVOID arg)
+{
+    struct pipe_writer *w = arg;
+    char *buf = calloc(1, w->len);
+    atomic_store(&w->tid, test_gettid());
+    w->ok = WriteFile(w->h, buf, w->len, &w->n, NULL);
+    free(buf);
+    return 0;
+}
+
+/* The capacity is the quota, as Windows holds a pipe to nSize (Wine): a
+ * write that fits returns at once; one that does not waits until the
+ * reader has taken enough (nSize 0: 4,096; conformance pipe_quota). */
+static void test_quota(void)
+{
+    DWORD sizes[2] = {0, 65536}, fits[2] = {4096, 65536};
+    for (int k = 0; k < 2; k++) {
+        struct pipe_writer pw = {0};
+        HANDLE r, w, t;
+        static char buf[70000];
+        DWORD n = 0, total = 0;
+
+        CHECK_OK(CreatePipe(&r, &w, NULL, sizes[k]));
+        pw.h = w;
+        pw.len = fits[k];
+        t = CreateThread(NULL, 0, pipe_write_thread, &pw, 0, NULL);
+        CHECK_EQ(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+        CHECK(pw.ok);
+        CloseHandle(t);
+        CHECK_OK(ReadFile(r, buf, sizeof buf, &n, NULL));
+        CHECK_EQ(n, fits[k]);
+
+        pw.len = fits[k] + 1;
+        atomic_store(&pw.tid, 0);
+        t = CreateThread(NULL, 0, pipe_write_thread, &pw, 0, NULL);
+        CHECK_EQ(test_wait_blocked(0, &pw.tid, 10000,
+                                   TEST_SYSCALLS(SYS_write), -1, 0),
+                 1);
+        while (total < fits[k] + 1 && ReadFile(r, buf, sizeof buf, &n, NULL))
+            total += n;
+        CHECK_EQ(total, fits[k] + 1);
+        CHECK_EQ(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+        CHECK(pw.ok);
+        CHECK_EQ(pw.n, fits[k] + 1);
+        CloseHandle(t);
+        CloseHandle(r);
+        CloseHandle(w);
+    }
 }
 
 static void test_reads_return_what_is_there(void)
@@ -697,6 +756,7 @@ int main(int argc, char **argv)
     TEST_HELPERS(argc, argv, {"sigpipe", helper_sigpipe});
     RUN(test_create);
     RUN(test_capacity);
+    RUN(test_quota);
     RUN(test_reads_return_what_is_there);
     RUN(test_blocking_read);
     RUN(test_null_read);

@@ -150,11 +150,18 @@ const struct wipc_object_ops wipc_pipe_end_ops = {
     .destroy = wipc_file_destroy,
 };
 
+/* nSize 0: Windows' default buffer, which is also its quota (Wine: a
+ * write of 5,000 bytes to such a pipe waits for the reader). */
+#define PIPE_DEFAULT_SIZE 4096u
+
 DWORD wipc_pipe_create(DWORD size, struct wipc_object **read_end,
                        struct wipc_object **write_end)
 {
     int fds[2];
-    DWORD err = wipc_plat_pipe(fds, size);
+    /* The pipe's capacity is its quota: a write that does not fit waits
+     * for the reader, as Windows' does (docs/architecture.md, "Named
+     * pipes: buffer quota"). */
+    DWORD err = wipc_plat_pipe(fds, size ? size : PIPE_DEFAULT_SIZE);
 
     if (err)
         return err;
@@ -176,7 +183,7 @@ DWORD wipc_pipe_create(DWORD size, struct wipc_object **read_end,
 DWORD wipc_pipe_size(struct wipc_object *obj)
 {
     DWORD size = ((struct wipc_file *)obj)->pipe_size;
-    return size ? size : 4096;
+    return size ? size : PIPE_DEFAULT_SIZE;
 }
 
 DWORD wipc_pipe_set_nowait(struct wipc_object *obj, int nowait)
