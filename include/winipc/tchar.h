@@ -6,7 +6,10 @@
  * which read 32-bit wchar_t on Linux.  The wide printf family follows the
  * Microsoft C runtime: in a wide format %s and %c are WCHAR, %hs and %S
  * narrow.  _tmain is wmain: winipc's libwinipc_main, which pkg-config and
- * CMake link, calls it with the arguments in UTF-16 (README).
+ * CMake link, calls it with the arguments in UTF-16 (README).  _sntprintf
+ * and _vsntprintf are the Microsoft runtime's _snprintf family in both
+ * modes, as MinGW's and Microsoft's headers map them (conformance
+ * tchar_printf).
  */
 #ifndef WINIPC_TCHAR_H
 #define WINIPC_TCHAR_H
@@ -55,6 +58,17 @@ WINIPC_API int winipc_snwprintf(WCHAR *buf, size_t count, const WCHAR *fmt,
 WINIPC_API int winipc_vsnwprintf(WCHAR *buf, size_t count, const WCHAR *fmt,
                                  va_list ap);
 WINIPC_API int winipc_swprintf_unbounded(WCHAR *buf, const WCHAR *fmt, ...);
+/* The Microsoft runtime's _snprintf: no terminator when the text fills
+ * count, -1 when it is longer (_sntprintf without _UNICODE). */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+WINIPC_API int winipc_snprintf(char *buf, size_t count, const char *fmt, ...);
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 0)))
+#endif
+WINIPC_API int winipc_vsnprintf(char *buf, size_t count, const char *fmt,
+                                va_list ap);
 WINIPC_API int winipc_fputws(const WCHAR *s, FILE *f);
 WINIPC_API WCHAR *winipc_fgetws(WCHAR *buf, int n, FILE *f);
 WINIPC_API FILE *winipc_wfopen(const WCHAR *name, const WCHAR *mode);
@@ -125,11 +139,11 @@ typedef int _TINT;
 #define _tprintf printf
 #define _ftprintf fprintf
 #define _stprintf sprintf
-#define _sntprintf snprintf
+#define _sntprintf winipc_snprintf
 #define _vtprintf vprintf
 #define _vftprintf vfprintf
 #define _vstprintf vsprintf
-#define _vsntprintf vsnprintf
+#define _vsntprintf winipc_vsnprintf
 #define _tscanf scanf
 #define _ftscanf fscanf
 #define _stscanf sscanf

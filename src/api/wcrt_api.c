@@ -549,6 +549,44 @@ WINIPC_API int winipc_snwprintf(WCHAR *buf, size_t count, const WCHAR *fmt,
     return r;
 }
 
+/* The Microsoft runtime's _snprintf, which <tchar.h>'s _sntprintf is
+ * without _UNICODE (as with MinGW and Microsoft's headers): count bytes at
+ * most; a result of exactly count bytes is not terminated, a longer one
+ * leaves its first count bytes and returns -1 (C's snprintf would
+ * terminate and return the length). */
+WINIPC_API int winipc_vsnprintf(char *buf, size_t count, const char *fmt,
+                                va_list ap)
+{
+    va_list aq;
+    char *tmp;
+    int n;
+
+    va_copy(aq, ap);
+    n = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
+    if (n < 0)
+        return -1;
+    if ((size_t)n < count)
+        return vsnprintf(buf, count, fmt, ap);
+    tmp = malloc((size_t)n + 1);
+    if (!tmp)
+        return -1;
+    vsnprintf(tmp, (size_t)n + 1, fmt, ap);
+    memcpy(buf, tmp, (size_t)n <= count ? (size_t)n : count);
+    free(tmp);
+    return (size_t)n <= count ? n : -1;
+}
+
+WINIPC_API int winipc_snprintf(char *buf, size_t count, const char *fmt, ...)
+{
+    va_list ap;
+    int r;
+    va_start(ap, fmt);
+    r = winipc_vsnprintf(buf, count, fmt, ap);
+    va_end(ap);
+    return r;
+}
+
 /* The Microsoft runtime's legacy _swprintf: no size (the caller's buffer is
  * large enough, as with sprintf). */
 WINIPC_API int winipc_swprintf_unbounded(WCHAR *buf, const WCHAR *fmt, ...)
