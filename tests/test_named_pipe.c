@@ -8,6 +8,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -947,6 +948,35 @@ static HANDLE q_server(const char *name, DWORD open_mode, DWORD type,
  * write within the quota returns at once; one over it waits until the
  * reader has taken enough; PeekNamedPipe sees past the bytes that brought
  * the page (byte and message pipes; conformance npipe_quota_sync). */
+/* A write of the server waiting for room goes on when its client only
+ * shuts its sending side (winipc connect's half-close when its input
+ * ends, through winipc_handle_fd): the client still reads, and gets every
+ * byte.  (The wait took the half-close for a closed end and failed with
+ * ERROR_BROKEN_PIPE, and winipc serve lost the rest of its output.) */
+static void test_quota_half_closed_reader(void)
+{
+    const char *name = pipe_name("qhalf");
+    HANDLE s = q_server(name, 0, PIPE_TYPE_BYTE, 1024), c, t;
+    struct q_writer w;
+
+    c = client(name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(c != INVALID_HANDLE_VALUE);
+    CHECK(ConnectNamedPipe(s, NULL) || GetLastError() == ERROR_PIPE_CONNECTED);
+    t = q_write(&w, s, 3000, 'h');
+    CHECK(q_waits(&w));
+    CHECK_EQ(shutdown(winipc_handle_fd(c), SHUT_WR), 0);
+    /* Still waiting while the writer looks again (every 50 ms): it must
+     * not end before there is room. */
+    CHECK_EQ(WaitForSingleObject(t, 500), WAIT_TIMEOUT);
+    CHECK_EQ(q_read(c, 3000, NULL), 3000);
+    CHECK_EQ(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+    CHECK(w.ok);
+    CHECK_EQ(w.n, 3000);
+    CloseHandle(t);
+    CloseHandle(c);
+    CloseHandle(s);
+}
+
 static void test_quota_sync_server(void)
 {
     DWORD types[2] = {PIPE_TYPE_BYTE, PIPE_TYPE_MESSAGE};
@@ -1130,6 +1160,7 @@ int main(int argc, char **argv)
     RUN(test_wait_woken_by_listen);
     RUN(test_pipe_made_anew);
     RUN(test_quota_sync_server);
+    RUN(test_quota_half_closed_reader);
     RUN(test_quota_before_accept);
     RUN(test_quota_cancel_before_read);
     RUN(test_quota_overlapped_client);

@@ -2138,7 +2138,12 @@ static DWORD np_q_wait_room(struct wipc_npipe *p, uint64_t from, uint64_t end)
             wipc_mutex_unlock(&p->lock);
             return ERROR_OPERATION_ABORTED;
         }
-        closed = p->conn < 0 || wipc_plat_peer_closed(p->conn);
+        /* The reader is gone when its end is closed (or its process
+         * died), not when it only shut its sending side (winipc connect's
+         * half-close at the end of its input): it still reads, and a
+         * write waiting for room must go on (it failed, and the rest of
+         * the data was lost, in 1 of 15 runs of tool_serve_connect). */
+        closed = p->conn < 0 || wipc_plat_peer_hung_up(p->conn);
         word = &np_q_page(p, np_q_wdir(p))->dir[np_q_wdir(p)].waiting;
         /* The page stays mapped while the end lives: a disconnection
          * unmaps it only once it holds p->lock, and a wait on a word

@@ -353,6 +353,11 @@ DWORD wipc_plat_listen_abstract(uint64_t id, int type, int *out);
  * whatever is still queued to read. */
 int wipc_plat_peer_closed(int fd);
 
+/* 1 if the connection of socket fd is shut both ways (the peer closed or
+ * died, or shut it both ways); not for a half-close (shutdown(2) of one
+ * direction by either side), after which the peer may still read. */
+int wipc_plat_peer_hung_up(int fd);
+
 /* connect() to such a socket: ERROR_PIPE_BUSY if nobody listens there (the
  * owner died or closed it), ERROR_PIPE_BUSY too if its backlog is full. */
 DWORD wipc_plat_connect_abstract(uint64_t id, int type, int *out);

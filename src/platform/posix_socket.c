@@ -335,6 +335,12 @@ int wipc_plat_peer_closed(int fd)
     return poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP));
 }
 
+int wipc_plat_peer_hung_up(int fd)
+{
+    struct pollfd p = {.fd = fd, .events = 0};
+    return poll(&p, 1, 0) > 0 && (p.revents & POLLHUP);
+}
+
 DWORD wipc_plat_peer_cred(int fd, DWORD *pid, DWORD *uid)
 {
     struct ucred cred;
