@@ -1029,6 +1029,85 @@ static void test_quota_sync_server(void)
     }
 }
 
+/* The sum of the counts of this process's eventfds (their fdinfo): of
+ * those marked in which (fds below 1024) if mark is 0, else of all, which
+ * are then marked there. */
+static unsigned long long q_eventfd_counts(unsigned char *which, int mark)
+{
+    unsigned long long sum = 0;
+    for (int fd = 0; fd < 1024; fd++) {
+        char path[64], link[64], line[128];
+        ssize_t n;
+        FILE *f;
+        if (!mark && !which[fd])
+            continue;
+        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+        n = readlink(path, link, sizeof link - 1);
+        if (n < 0)
+            continue;
+        link[n] = '\0';
+        if (strcmp(link, "anon_inode:[eventfd]") != 0)
+            continue;
+        snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fd);
+        if (!(f = fopen(path, "r")))
+            continue;
+        while (fgets(line, sizeof line, f))
+            if (strncmp(line, "eventfd-count:", 14) == 0)
+                sum += strtoull(line + 14, NULL, 16);
+        fclose(f);
+        if (mark)
+            which[fd] = 1;
+    }
+    return sum;
+}
+
+/* A synchronous write waiting for room is woken once the reader has taken
+ * what it needs, not at each read before: a reader taking a little at a
+ * time leaves it asleep (it woke, looked and slept again at every read),
+ * and the room eventfd, which only an overlapped writer waits on, is left
+ * alone (each read that woke a writer also wrote it).  Counted, not
+ * timed: the writer thread's sleeps, and the eventfds' counts. */
+static void test_quota_wakes_once(void)
+{
+    const char *name = pipe_name("qwake");
+    HANDLE s = q_server(name, 0, PIPE_TYPE_BYTE, 1024), c, t;
+    struct q_writer w;
+    unsigned long long events;
+    unsigned char which[1024] = {0};
+    long before, after;
+    DWORD n = 0;
+
+    c = client(name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(c != INVALID_HANDLE_VALUE);
+    CHECK(ConnectNamedPipe(s, NULL) || GetLastError() == ERROR_PIPE_CONNECTED);
+    /* The direction's page comes with its first bytes. */
+    CHECK_OK(WriteFile(s, "a", 1, &n, NULL));
+    CHECK_EQ(q_read(c, 1, NULL), 1);
+    events = q_eventfd_counts(which, 1); /* the room eventfd's among them */
+    /* 3,000 written: it completes once 1,976 of them are read. */
+    t = q_write(&w, s, 3000, 'w');
+    CHECK(q_waits(&w));
+    before = test_thread_sleeps(0, atomic_load(&w.tid));
+    /* 40 reads of 40 bytes, 1 ms apart: not to synchronise anything, but
+     * so that a writer woken by a read has the time to sleep again before
+     * the next (a writer woken by each read slept 40 times more; one that
+     * sleeps on looks again every 50 ms on its own). */
+    for (int i = 0; i < 40; i++) {
+        CHECK_EQ(q_read(c, 40, NULL), 40);
+        usleep(1000);
+    }
+    after = test_thread_sleeps(0, atomic_load(&w.tid));
+    CHECK(before >= 0 && after >= before);
+    CHECK(after - before < 20);
+    CHECK_EQ(WaitForSingleObject(t, 0), WAIT_TIMEOUT);
+    CHECK_EQ(q_read(c, 375, NULL), 375); /* 1,975 read */
+    CHECK_EQ(WaitForSingleObject(t, 0), WAIT_TIMEOUT);
+    q_read_frees(c, 1, 'w', t, &w);
+    CHECK_EQ(q_eventfd_counts(which, 0), events);
+    CloseHandle(c);
+    CloseHandle(s);
+}
+
 /* A client's writes before its server has accepted it (ConnectNamedPipe)
  * are held to the quota, by a synchronous server and by an overlapped one
  * (whose page for its own writes comes later, with its preamble), as
@@ -1161,6 +1240,7 @@ int main(int argc, char **argv)
     RUN(test_pipe_made_anew);
     RUN(test_quota_sync_server);
     RUN(test_quota_half_closed_reader);
+    RUN(test_quota_wakes_once);
     RUN(test_quota_before_accept);
     RUN(test_quota_cancel_before_read);
     RUN(test_quota_overlapped_client);

@@ -126,12 +126,22 @@ struct np_qskip {
 
 struct np_qdir {
     uint64_t pos;     /* reader: payload bytes taken or dropped */
-    uint32_t waiting; /* writer: 1 while it waits for room (futex word) */
+    uint32_t waiting; /* writer: NP_Q_W_* while it waits for room (futex word) */
     uint32_t reading; /* reader: bytes its waiting read wants (PIPE_NOWAIT) */
     uint32_t nskip;   /* writer: skip records written so far */
-    char pad[44];
+    uint32_t pad0;
+    /* Writer: the lowest reader position a waiting write needs (the
+     * reader wakes nobody before pos reaches it); UINT64_MAX: none said. */
+    uint64_t need;
+    char pad[32];
     struct np_qskip skip[NP_Q_SKIPS];
 };
+
+/* Who waits for room (np_qdir.waiting): a synchronous write, asleep on the
+ * word itself, and an overlapped one, in the I/O engine, on the room
+ * eventfd.  The reader wakes only the kind that waits. */
+#define NP_Q_W_SYNC 1u
+#define NP_Q_W_IO 2u
 
 struct np_qpage {
     uint32_t magic;
@@ -379,21 +389,37 @@ static int np_q_fits(const struct wipc_npipe *p, uint64_t end)
                        __ATOMIC_RELAXED);
 }
 
-/* Wakes this end's peer's writers that wait for room in direction d. */
-static void np_q_wake(struct wipc_npipe *p, int d)
+/* Wakes this end's peer's writers that wait for room in direction d, of
+ * the kinds in w (NP_Q_W_*): a synchronous one on the futex word, an
+ * overlapped one in the I/O engine by the room eventfd. */
+static void np_q_wake_kinds(struct wipc_npipe *p, int d, uint32_t w)
 {
-    struct np_qdir *q = &np_q_page(p, d)->dir[d];
-    __atomic_store_n(&q->waiting, 0, __ATOMIC_SEQ_CST);
-    wipc_plat_futex_wake_all(&q->waiting);
-    if (p->qroom[d] >= 0)
+    if (w & NP_Q_W_SYNC)
+        wipc_plat_futex_wake_all(&np_q_page(p, d)->dir[d].waiting);
+    if ((w & NP_Q_W_IO) && p->qroom[d] >= 0)
         wipc_plat_eventfd_set(p->qroom[d]);
 }
 
-/* The reader took n payload bytes: the writer's quota has room again. */
+/* Wakes them all, whatever they wait for (the connection ends, its page
+ * comes, the quota is turned off). */
+static void np_q_wake(struct wipc_npipe *p, int d)
+{
+    __atomic_store_n(&np_q_page(p, d)->dir[d].waiting, 0, __ATOMIC_SEQ_CST);
+    np_q_wake_kinds(p, d, NP_Q_W_SYNC | NP_Q_W_IO);
+}
+
+/* The reader took n payload bytes: the writer's quota has room again.  A
+ * writer that waits is woken once the reader's position reaches what it
+ * needs (np_q_want_room), not at every read before: a write waits for
+ * its whole remainder to fit, and a reader taking a little at a time would
+ * make it wake and sleep again for each piece.  Who wakes it clears the
+ * word, so the next reads make no system call until a writer waits again. */
 static void np_q_took(struct wipc_npipe *p, uint64_t n)
 {
     struct np_qpage *page = np_q_page(p, np_q_rdir(p));
     struct np_qdir *q;
+    uint64_t pos;
+    uint32_t w;
     /* Counted without a page too: a page that comes later starts there
      * (np_q_adopt).  Reads are one at a time; atomic for the look of
      * np_q_adopt's caller in another thread. */
@@ -401,9 +427,14 @@ static void np_q_took(struct wipc_npipe *p, uint64_t n)
     if (!page || n == 0)
         return;
     q = &page->dir[np_q_rdir(p)];
-    __atomic_add_fetch(&q->pos, n, __ATOMIC_SEQ_CST);
-    if (__atomic_load_n(&q->waiting, __ATOMIC_SEQ_CST))
-        np_q_wake(p, np_q_rdir(p));
+    pos = __atomic_add_fetch(&q->pos, n, __ATOMIC_SEQ_CST);
+    /* The writer may be another user: what it says only decides how soon
+     * this reader makes the system calls, never whether. */
+    if (__atomic_load_n(&q->waiting, __ATOMIC_SEQ_CST) == 0 ||
+        pos < __atomic_load_n(&q->need, __ATOMIC_SEQ_CST))
+        return;
+    w = __atomic_exchange_n(&q->waiting, 0, __ATOMIC_SEQ_CST);
+    np_q_wake_kinds(p, np_q_rdir(p), w);
 }
 
 /* The reader says how many bytes its waiting read wants (0: none). */
@@ -414,11 +445,34 @@ static void np_q_reading(struct wipc_npipe *p, DWORD n)
         __atomic_store_n(&q->dir[np_q_rdir(p)].reading, n, __ATOMIC_RELAXED);
 }
 
-/* The writer waits for room (before it looks again). */
-static void np_q_want_room(struct wipc_npipe *p)
+/*
+ * A write ending at stream position end waits for room, as a waiter of
+ * kind (NP_Q_W_*), before it looks again: it says which reader position
+ * it needs, then that it waits; the reader, after it moves its position,
+ * looks at the two in the other order (np_q_took), so either the writer's
+ * second look sees the position or the reader sees the writer.  Several
+ * writers may wait at once (threads of the end, the engine): the lowest
+ * need is kept, and a need the reader has passed already is stale (its
+ * writer was woken, or saw the position itself) and is replaced.  With
+ * cancelled bytes ahead of the reader the write may fit sooner: any read
+ * then wakes it.  Returns the word's value after (for the futex wait).
+ */
+static uint32_t np_q_want_room(struct wipc_npipe *p, uint64_t end, uint32_t kind)
 {
-    __atomic_store_n(&np_q_page(p, np_q_wdir(p))->dir[np_q_wdir(p)].waiting,
-                     1, __ATOMIC_SEQ_CST);
+    struct np_qdir *q = &np_q_page(p, np_q_wdir(p))->dir[np_q_wdir(p)];
+    uint64_t room = (uint64_t)np_q_size(p) +
+                    __atomic_load_n(&q->reading, __ATOMIC_RELAXED);
+    uint64_t need = end > room ? end - room : 0;
+    uint64_t pos = __atomic_load_n(&q->pos, __ATOMIC_SEQ_CST);
+    uint64_t cur = __atomic_load_n(&q->need, __ATOMIC_SEQ_CST);
+
+    if (__atomic_load_n(&q->nskip, __ATOMIC_ACQUIRE))
+        need = 0;
+    while ((cur <= pos || cur > need) &&
+           !__atomic_compare_exchange_n(&q->need, &cur, need, 0,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+        ;
+    return __atomic_or_fetch(&q->waiting, kind, __ATOMIC_SEQ_CST);
 }
 
 /* Lets go of the connection's quota (the connection ends). */
@@ -2102,8 +2156,8 @@ static void np_q_take_back(struct wipc_npipe *p, uint64_t from, uint64_t to)
  */
 static DWORD np_q_wait_room(struct wipc_npipe *p, uint64_t from, uint64_t end)
 {
-    for (;;) {
-        uint32_t *word;
+    for (int looks = 0;; looks++) {
+        uint32_t *word, val;
         int closed = 0;
 
         wipc_mutex_lock(&p->lock);
@@ -2122,7 +2176,7 @@ static DWORD np_q_wait_room(struct wipc_npipe *p, uint64_t from, uint64_t end)
             wipc_mutex_unlock(&p->lock);
             return 0;
         }
-        np_q_want_room(p);
+        val = np_q_want_room(p, end, NP_Q_W_SYNC);
         if (np_q_fits(p, end)) {
             wipc_mutex_unlock(&p->lock);
             return 0;
@@ -2142,8 +2196,13 @@ static DWORD np_q_wait_room(struct wipc_npipe *p, uint64_t from, uint64_t end)
          * died), not when it only shut its sending side (winipc connect's
          * half-close at the end of its input): it still reads, and a
          * write waiting for room must go on (it failed, and the rest of
-         * the data was lost, in 1 of 15 runs of tool_serve_connect). */
-        closed = p->conn < 0 || wipc_plat_peer_hung_up(p->conn);
+         * the data was lost, in 1 of 15 runs of tool_serve_connect).
+         * Looked at after each sleep, not before the first: the write
+         * has just sent its bytes to a reader that was there (the send
+         * fails otherwise), a reader that closes its end wakes the word
+         * (np_q_drop), and one killed meanwhile is seen at the next look;
+         * a write that waits once per chunk makes one system call less. */
+        closed = p->conn < 0 || (looks > 0 && wipc_plat_peer_hung_up(p->conn));
         word = &np_q_page(p, np_q_wdir(p))->dir[np_q_wdir(p)].waiting;
         /* The page stays mapped while the end lives: a disconnection
          * unmaps it only once it holds p->lock, and a wait on a word
@@ -2153,7 +2212,7 @@ static DWORD np_q_wait_room(struct wipc_npipe *p, uint64_t from, uint64_t end)
             DWORD err = np_peer_gone(p);
             return err == ERROR_PIPE_NOT_CONNECTED ? err : ERROR_BROKEN_PIPE;
         }
-        wipc_plat_futex_wait(word, 1, NP_Q_LOOK_MS);
+        wipc_plat_futex_wait(word, val, NP_Q_LOOK_MS);
     }
 }
 
@@ -3626,7 +3685,7 @@ static DWORD np_io_drain(struct wipc_npipe *p, struct wipc_io *io)
     }
     room = p->qroom[np_q_wdir(p)];
     wipc_plat_eventfd_reset(room, &was);
-    np_q_want_room(p);
+    np_q_want_room(p, io->mark, NP_Q_W_IO);
     if (np_q_fits(p, io->mark)) {
         wipc_mutex_unlock(&p->lock);
         return 0;
