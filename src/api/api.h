@@ -263,6 +263,10 @@ size_t api_remote_mailslot_server(LPCSTR name);
 DWORD api_open_remote_mailslot(LPCSTR name, ACCESS_MASK access, DWORD flags,
                                HANDLE *out);
 
+/* The base priority of the priority class whose nice value is nearest
+ * to nice (4 IDLE ... 8 NORMAL ... 24 REALTIME; process_query_api.c). */
+LONG api_base_priority(int nice);
+
 #define API_OP(name) offsetof(struct wipc_object_ops, name)
 
 /* Enters obj in the handle table and drops the caller's reference.

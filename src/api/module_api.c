@@ -1,7 +1,7 @@
 /*
  * module_api.c: GetModuleHandleA and GetProcAddress, for programs that
  * probe for optional functions.  winipc plays every system DLL whose
- * functions it provides (kernel32, kernelbase, advapi32, user32): each of
+ * functions it provides (kernel32, kernelbase, ntdll, advapi32, user32): each of
  * those names gives the same module, winipc itself, and GetProcAddress on
  * it finds every function winipc exports.  NULL names the program.
  * Other DLLs are not loaded: ERROR_MOD_NOT_FOUND.
@@ -12,7 +12,7 @@
 #include "../platform/platform_sys.h"
 #include "api.h"
 
-static const char *const module_names[] = {"kernel32", "kernelbase",
+static const char *const module_names[] = {"kernel32", "kernelbase", "ntdll",
                                            "advapi32", "user32"};
 
 /* 1 if name is one of module_names, with or without ".dll", any case. */

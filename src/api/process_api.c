@@ -9,6 +9,7 @@
 #include "../process/cmdline.h"
 #include "../process/inherit.h"
 #include "../process/job.h"
+#include "../process/parent.h"
 #include "../process/startup.h"
 #include "api.h"
 
@@ -169,28 +170,29 @@ static char *env_from_utf16(const WCHAR *w)
 
 /*
  * envp for the child from a "k=v\0...\0\0" block, without any variable
- * of ours (WINIPC_HANDLES, WINIPC_STARTUP), plus extra[0..1] (either may be
- * NULL).  Entries whose name starts with '=' ("=C:=C:\\DIR", Windows'
+ * of ours (WINIPC_HANDLES, WINIPC_STARTUP, WINIPC_PARENT), plus
+ * extra[0..2] (any may be NULL).  Entries whose name starts with '=' ("=C:=C:\\DIR", Windows'
  * current directories of drives) go along, as on Windows.  Pointers point
  * into block, which must outlive envp.
  */
-static char **env_vector(char *block, char *const extra[2])
+static char **env_vector(char *block, char *const extra[3])
 {
     size_t n = 0, k = 0;
     char **envp;
 
     for (char *p = block; *p; p += strlen(p) + 1)
         n++;
-    envp = calloc(n + 3, sizeof *envp);
+    envp = calloc(n + 4, sizeof *envp);
     if (!envp)
         return NULL;
     for (char *p = block; *p; p += strlen(p) + 1) {
         if (strncmp(p, WIPC_INHERIT_ENV "=", sizeof WIPC_INHERIT_ENV) == 0 ||
-            strncmp(p, WIPC_STARTUP_ENV "=", sizeof WIPC_STARTUP_ENV) == 0)
+            strncmp(p, WIPC_STARTUP_ENV "=", sizeof WIPC_STARTUP_ENV) == 0 ||
+            strncmp(p, WIPC_PARENT_ENV "=", sizeof WIPC_PARENT_ENV) == 0)
             continue;
         envp[k++] = p;
     }
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 3; i++)
         if (extra[i])
             envp[k++] = extra[i];
     envp[k] = NULL;
@@ -211,6 +213,8 @@ struct spawn_ctx {
     int std_opened[3];
     struct wipc_startup startup; /* its strings are the caller's */
     char *startup_env;
+    char *parent_env; /* WINIPC_PARENT (process/parent.h) */
+    DWORD parent_pid; /* what it names */
     struct wipc_spawn_req req;
 };
 
@@ -324,6 +328,7 @@ static void spawn_ctx_free(struct spawn_ctx *c)
     free(c->argv);
     free(c->envp);
     free(c->startup_env);
+    free(c->parent_env);
     if (c->env_block_owned == 1)
         FreeEnvironmentStringsA(c->env_block);
     else if (c->env_block_owned == 2)
@@ -376,6 +381,13 @@ static DWORD spawn_prepare(struct spawn_ctx *c, LPCSTR app, LPCSTR cmdline,
         err = wipc_inherit_prepare_from(&c->inh, parent, only, n_only);
     else if (inherit)
         err = wipc_inherit_prepare(&c->inh, only, n_only);
+    /* The parent id Windows reports for the child: that process's, or
+     * this one's. */
+    c->parent_pid = parent ? wipc_process_id(parent) : wipc_plat_getpid();
+    if (!err)
+        err = wipc_parent_format(c->parent_pid, &c->parent_env,
+                                 &c->req.pid_slot);
+    c->req.own_entry = wipc_parent_own_entry();
     wipc_object_release(parent);
     if (err)
         return err;
@@ -393,7 +405,8 @@ static DWORD spawn_prepare(struct spawn_ctx *c, LPCSTR app, LPCSTR cmdline,
     if ((err = spawn_startup(c, inherit, flags, si)) != 0)
         return err;
     c->envp = env_vector(c->env_block,
-                         (char *const[2]){c->inh.env, c->startup_env});
+                         (char *const[3]){c->inh.env, c->startup_env,
+                                          c->parent_env});
     if (!c->envp)
         return ERROR_NOT_ENOUGH_MEMORY;
     c->req.path = c->path;
@@ -540,8 +553,10 @@ API_FN(PROCESS, BOOL, CreateProcessA,
         else if (in_job)
             wipc_job_spawned(proc, c->req.join_pgroup);
     }
-    if (!err)
+    if (!err) {
         wipc_process_set_image(proc, c->path);
+        wipc_process_set_parent(proc, c->parent_pid);
+    }
     spawn_ctx_free(c);
     free(c);
     if (!err)

@@ -257,7 +257,20 @@ struct wipc_spawn_req {
      * the record, open in the parent. */
     int exit_rec_fd;
     const char *exit_rec_dir;
+    /* Not NULL: WIPC_PLAT_PID_SLOT characters of a string in envp, which
+     * the child overwrites with its own pid (decimal, zero-padded) before
+     * execve, so that its environment names the process it was made for
+     * (process/parent.h).  own_entry, if not NULL: where the same value
+     * (WIPC_PLAT_PARENT_VALUE characters from pid_slot on) is in the
+     * environment this process started with; the child copies it there
+     * too, so that until its execve (a suspended child waits before it)
+     * the environment the system shows for it is its own. */
+    char *pid_slot;
+    char *own_entry;
 };
+
+#define WIPC_PLAT_PID_SLOT 10
+#define WIPC_PLAT_PARENT_VALUE (2 * WIPC_PLAT_PID_SLOT + 1)
 
 /*
  * Starts a child process as req says.  On success *pidfd is a close-on-exec
@@ -331,6 +344,10 @@ DWORD wipc_plat_getcwd(char *buf, size_t len);
  * its value (malloc'ed), or NULL if it was not set.  For start-up only: the
  * C library's environment is not thread-safe. */
 char *wipc_plat_take_env(const char *name);
+
+/* The value of variable name where it is in memory (the environment this
+ * process started with, before anything changes it), or NULL. */
+char *wipc_plat_env_in_place(const char *name);
 
 /* exit() with code (atexit handlers run); _exit() with code. */
 void wipc_plat_exit_process(DWORD code) __attribute__((noreturn));

@@ -95,4 +95,44 @@ DWORD wipc_plat_nice_floor(int *floor);
  * NUL-separated), up to cap bytes; *len the bytes read. */
 DWORD wipc_plat_self_cmdline(char *buf, size_t cap, size_t *len);
 
+/*
+ * The value of environment variable name in the environment process pid
+ * started its program with (/proc/PID/environ: what execve gave it, which
+ * the process's own setenv/unsetenv do not change), NUL-terminated in buf
+ * of cap bytes.  Reads at most 4 MiB of it.  ERROR_ENVVAR_NOT_FOUND when
+ * it is not there (or longer than cap - 1), ERROR_INVALID_PARAMETER when
+ * the process is gone, ERROR_ACCESS_DENIED when it is not ours to read.
+ */
+DWORD wipc_plat_process_env_value(DWORD pid, const char *name, char *buf,
+                                  size_t cap);
+
+/* What a process list (toolhelp) says of one process: its Linux parent
+ * (the process that would reap it now), its thread count, its nice value
+ * and its program's file name without the directory (the program's file,
+ * or the kernel's name of the process when that cannot be read: another
+ * user's process, a kernel thread).  ERROR_INVALID_PARAMETER when it is
+ * gone. */
+struct wipc_proc_brief {
+    DWORD ppid, threads;
+    int nice;
+    char name[260];
+};
+DWORD wipc_plat_process_brief(DWORD pid, struct wipc_proc_brief *b);
+
+/* The ids of the processes that exist now (malloc'ed, *n of them, in
+ * increasing order).  ERROR_NOT_ENOUGH_MEMORY, or the system's error. */
+DWORD wipc_plat_process_ids(DWORD **pids, size_t *n);
+
+/* The pid of this process's Linux parent now (getppid). */
+DWORD wipc_plat_getppid(void);
+
+/* The ids of process pid's threads (malloc'ed, *n of them, in increasing
+ * order: the first is the main thread, whose id is the pid).
+ * ERROR_INVALID_PARAMETER when it is gone. */
+DWORD wipc_plat_process_threads(DWORD pid, DWORD **tids, size_t *n);
+
+/* The processors process pid may run on (bit i: processor i, for the first
+ * 64).  ERROR_INVALID_PARAMETER when it is gone. */
+DWORD wipc_plat_process_affinity(DWORD pid, uint64_t *mask);
+
 #endif /* WIPC_PLATFORM_SYS_H */

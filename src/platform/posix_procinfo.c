@@ -3,6 +3,7 @@
  * times, its nice value (platform_sys.h).
  */
 #include <dirent.h>
+#include <sched.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -152,3 +153,194 @@ DWORD wipc_plat_self_cmdline(char *buf, size_t cap, size_t *len)
     *len = got;
     return 0;
 }
+
+/* The whole of /proc/PID/<what> can be long: read in pieces, at most
+ * this much. */
+#define PROCINFO_ENV_MAX (4u << 20)
+
+DWORD wipc_plat_process_env_value(DWORD pid, const char *name, char *buf,
+                                  size_t cap)
+{
+    char path[48], chunk[4096];
+    size_t name_len = strlen(name), at = 0, total = 0;
+    int fd, skip = 0; /* the entry being read is not ours */
+    DWORD err = ERROR_ENVVAR_NOT_FOUND;
+
+    if (cap < 2)
+        return ERROR_ENVVAR_NOT_FOUND;
+    snprintf(path, sizeof path, "/proc/%u/environ", (unsigned)pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT || errno == ESRCH ? ERROR_INVALID_PARAMETER
+               : errno == EACCES || errno == EPERM ? ERROR_ACCESS_DENIED
+                                                   : wipc_plat_error(errno);
+    /* Entry by entry: buf holds the start of the current one while it may
+     * still be "NAME=...". */
+    while (total < PROCINFO_ENV_MAX) {
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            err = errno == EACCES || errno == EPERM ? ERROR_ACCESS_DENIED
+                                                    : ERROR_ENVVAR_NOT_FOUND;
+            break;
+        }
+        if (n == 0)
+            break;
+        total += (size_t)n;
+        for (ssize_t i = 0; i < n; i++) {
+            char c = chunk[i];
+            if (c == '\0') {
+                if (!skip && at > name_len && memcmp(buf, name, name_len) == 0 &&
+                    buf[name_len] == '=') {
+                    memmove(buf, buf + name_len + 1, at - name_len - 1);
+                    buf[at - name_len - 1] = '\0';
+                    close(fd);
+                    return 0;
+                }
+                at = 0;
+                skip = 0;
+                continue;
+            }
+            if (skip)
+                continue;
+            if (at + 1 >= cap ||
+                (at < name_len && c != name[at]) ||
+                (at == name_len && c != '=')) {
+                skip = 1;
+                continue;
+            }
+            buf[at++] = c;
+        }
+    }
+    close(fd);
+    buf[0] = '\0';
+    return err;
+}
+
+/* The file name of a path, without its directory nor the " (deleted)" the
+ * kernel adds for a program whose file was removed. */
+static void procinfo_basename(const char *path, char *out, size_t cap)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    size_t len = strlen(base);
+    static const char deleted[] = " (deleted)";
+
+    if (len > sizeof deleted - 1 &&
+        strcmp(base + len - (sizeof deleted - 1), deleted) == 0)
+        len -= sizeof deleted - 1;
+    if (len >= cap)
+        len = cap - 1;
+    memcpy(out, base, len);
+    out[len] = '\0';
+}
+
+DWORD wipc_plat_process_brief(DWORD pid, struct wipc_proc_brief *b)
+{
+    static const int fields[3] = {4, 19, 20}; /* ppid, nice, num_threads */
+    char path[48], exe[4096];
+    long long v[3];
+    size_t len = 0;
+    int r = wipc_posix_stat_numbers((unsigned)pid, fields, v, 3);
+
+    if (r == -ENOENT || r == -ESRCH)
+        return ERROR_INVALID_PARAMETER;
+    if (r < 0)
+        return wipc_plat_error(-r);
+    b->ppid = v[0] > 0 ? (DWORD)v[0] : 0;
+    b->nice = (int)v[1];
+    b->threads = v[2] > 0 ? (DWORD)v[2] : 0;
+    if (wipc_plat_process_exe(pid, exe, sizeof exe, &len) == 0) {
+        procinfo_basename(exe, b->name, sizeof b->name);
+        return 0;
+    }
+    /* The kernel's name for it (at most 15 bytes of its program's name). */
+    snprintf(path, sizeof path, "/proc/%u/comm", (unsigned)pid);
+    b->name[0] = '\0';
+    {
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        ssize_t n = -1;
+        if (fd >= 0) {
+            do
+                n = read(fd, b->name, sizeof b->name - 1);
+            while (n < 0 && errno == EINTR);
+            close(fd);
+        }
+        if (n < 0)
+            n = 0;
+        b->name[n] = '\0';
+        b->name[strcspn(b->name, "\n")] = '\0';
+    }
+    return 0;
+}
+
+static int procinfo_cmp(const void *a, const void *b)
+{
+    DWORD x = *(const DWORD *)a, y = *(const DWORD *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The numeric entries of directory dir, sorted (see wipc_plat_process_ids). */
+static DWORD procinfo_numbers(const char *dir, DWORD **pids, size_t *n)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    DWORD *list = NULL;
+    size_t cap = 0, k = 0;
+
+    *pids = NULL;
+    *n = 0;
+    if (!d)
+        return errno == ENOENT ? ERROR_INVALID_PARAMETER : wipc_plat_error(errno);
+    while ((e = readdir(d)) != NULL) {
+        char *end;
+        unsigned long pid = strtoul(e->d_name, &end, 10);
+        if (*end || pid == 0 || pid > 0xffffffffu)
+            continue;
+        if (k == cap) {
+            DWORD *nl = realloc(list, (cap ? cap * 2 : 256) * sizeof *nl);
+            if (!nl) {
+                free(list);
+                closedir(d);
+                return ERROR_NOT_ENOUGH_MEMORY;
+            }
+            list = nl;
+            cap = cap ? cap * 2 : 256;
+        }
+        list[k++] = (DWORD)pid;
+    }
+    closedir(d);
+    qsort(list, k, sizeof *list, procinfo_cmp);
+    *pids = list;
+    *n = k;
+    return 0;
+}
+
+DWORD wipc_plat_process_ids(DWORD **pids, size_t *n)
+{
+    return procinfo_numbers("/proc", pids, n);
+}
+
+DWORD wipc_plat_process_threads(DWORD pid, DWORD **tids, size_t *n)
+{
+    char path[48];
+    snprintf(path, sizeof path, "/proc/%u/task", (unsigned)pid);
+    return procinfo_numbers(path, tids, n);
+}
+
+DWORD wipc_plat_process_affinity(DWORD pid, uint64_t *mask)
+{
+    cpu_set_t set;
+
+    CPU_ZERO(&set);
+    if (sched_getaffinity((pid_t)pid, sizeof set, &set) < 0)
+        return errno == ESRCH ? ERROR_INVALID_PARAMETER : wipc_plat_error(errno);
+    *mask = 0;
+    for (int i = 0; i < 64; i++)
+        if (CPU_ISSET(i, &set))
+            *mask |= (uint64_t)1 << i;
+    return 0;
+}
+
+DWORD wipc_plat_getppid(void) { return (DWORD)getppid(); }

@@ -382,6 +382,15 @@ static void spawn_child(const struct wipc_spawn_req *req, const int *std_fds,
      * fails, the parent removes it.) */
     if (req->exit_rec_dir)
         wipc_posix_exitrec_place(req->exit_rec_dir);
+    if (req->pid_slot) {
+        /* This process's own copy of the string (a fork's memory). */
+        unsigned long v = (unsigned long)getpid();
+        for (i = WIPC_PLAT_PID_SLOT; i-- > 0; v /= 10)
+            req->pid_slot[i] = (char)('0' + v % 10);
+        if (req->own_entry)
+            for (i = 0; i < WIPC_PLAT_PARENT_VALUE; i++)
+                req->own_entry[i] = req->pid_slot[i];
+    }
     for (i = 0; i < 3; i++)
         if (std_fds[i] >= 0 && dup2(std_fds[i], (int)i) < 0)
             goto fail;
@@ -788,6 +797,8 @@ DWORD wipc_plat_getcwd(char *buf, size_t len)
         return wipc_plat_error(errno);
     return 0;
 }
+
+char *wipc_plat_env_in_place(const char *name) { return getenv(name); }
 
 char *wipc_plat_take_env(const char *name)
 {

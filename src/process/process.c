@@ -27,6 +27,7 @@
 #include "../platform/platform_job.h"
 #include "../platform/platform_sys.h"
 #include "exit_record.h"
+#include "parent.h"
 #include "process.h"
 #include "service.h"
 #include "suspended.h"
@@ -57,6 +58,8 @@ struct wipc_process {
     struct wipc_proc_times times; /* creation 0: not known */
     uint64_t exit_time;           /* when it was first seen ended */
     char *image;                  /* its program's path, or NULL */
+    DWORD parent;                 /* Windows' parent id (parent_known) */
+    int parent_known;
     struct wipc_process *next;    /* registry */
 };
 
@@ -595,6 +598,43 @@ void wipc_process_set_image(struct wipc_object *obj, const char *path)
     free(p->image);
     p->image = copy;
     wipc_mutex_unlock(&p->lock);
+}
+
+void wipc_process_set_parent(struct wipc_object *obj, DWORD parent)
+{
+    struct wipc_process *p = process_of(obj);
+
+    wipc_mutex_lock(&p->lock);
+    p->parent = parent;
+    p->parent_known = 1;
+    wipc_mutex_unlock(&p->lock);
+}
+
+DWORD wipc_process_parent(struct wipc_object *obj, DWORD *parent)
+{
+    struct wipc_process *p = process_of(obj);
+    DWORD err = 0, found = 0;
+
+    wipc_mutex_lock(&p->lock);
+    if (!p->parent_known) {
+        process_update_locked(p, 0);
+        /* Read while it runs, and still running after: the pid was its
+         * own meanwhile (its pidfd, or its not being reaped, holds it). */
+        if (p->exited || wipc_parent_of(p->pid, &found) != 0)
+            err = ERROR_ACCESS_DENIED;
+        else {
+            process_update_locked(p, 0);
+            if (p->exited)
+                err = ERROR_ACCESS_DENIED;
+        }
+        if (!err) {
+            p->parent = found;
+            p->parent_known = 1;
+        }
+    }
+    *parent = p->parent;
+    wipc_mutex_unlock(&p->lock);
+    return err;
 }
 
 DWORD wipc_process_image(struct wipc_object *obj, char *buf, size_t cap,

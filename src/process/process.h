@@ -128,6 +128,13 @@ DWORD wipc_process_terminate(struct wipc_object *obj, DWORD code);
  * else read from the system while the process runs and kept. */
 void wipc_process_set_image(struct wipc_object *obj, const char *path);
 
+/* The parent process id Windows reports for it (parent.h): set by
+ * CreateProcess, else read while the process runs and kept.
+ * ERROR_ACCESS_DENIED (*parent 0) when it ended before it could be
+ * read. */
+void wipc_process_set_parent(struct wipc_object *obj, DWORD parent);
+DWORD wipc_process_parent(struct wipc_object *obj, DWORD *parent);
+
 /* Its path into buf (cap bytes), *len its length.  ERROR_INSUFFICIENT_BUFFER
  * (*len is still set), ERROR_ACCESS_DENIED when it ended before it could
  * be read. */

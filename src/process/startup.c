@@ -10,6 +10,7 @@
 #include "../core/handle.h"
 #include "../objects/sync.h"
 #include "inherit.h"
+#include "parent.h"
 #include "process.h"
 #include "service.h"
 #include "startup.h"
@@ -163,6 +164,7 @@ static void startup_process_start(void)
     wipc_service_hold(1);
     wipc_inherit_adopt();
     wipc_startup_adopt();
+    wipc_parent_adopt();
     wipc_service_hold(0);
 }
 
