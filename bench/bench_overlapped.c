@@ -9,7 +9,16 @@
  *              handle is opened with FILE_FLAG_OVERLAPPED; each round trip
  *              is WriteFile and ReadFile with an OVERLAPPED and its event,
  *              then GetOverlappedResult(TRUE) (the read pends: the reply
- *              is not there yet).  Target: <= 1.3x the time.
+ *              is not there yet).  Target: <= 1.3x the time.  Both sides'
+ *              client and echo threads are pinned alike, as bench_npipe's
+ *              round trip is: to one CPU (rtt64.same), then to two
+ *              (rtt64.diff); --pin same|diff runs one of them, --pin none
+ *              leaves the threads where the scheduler puts them.  A round
+ *              trip takes about 10 us on one CPU and about 40 us across
+ *              two on this VM, and an unpinned run measures wherever the
+ *              scheduler happened to put each side in each round (it
+ *              keeps a placement for a while, so the rounds alternated
+ *              with the order of the two sides: bench/RESULTS.md).
  *   iocp_vs_epoll  the same completion-port server against a raw one:
  *              AF_UNIX stream sockets served by 2 threads on an epoll set.
  *              The clients of both are N threads of another process doing
@@ -36,31 +45,38 @@ static int opt_reps = 9;
 static double opt_time = 0.2;
 static int opt_clients = 16;
 static const char *opt_only = "";
-static const char *opt_side = ""; /* iocp_vs_epoll: "port" or "raw" alone */
+static const char *opt_side = ""; /* one side alone: iocp_vs_epoll "port" or
+                                   * "raw", rtt64 "overlapped" or "blocking" */
+static const char *opt_pin = "";  /* rtt64: "same", "diff" or "none" alone */
+static int opt_verbose;           /* each round's times on stderr */
 
 static char pipe_name[128];
 
 /* ---- rtt64 -------------------------------------------------------------------- */
 
+struct rtt_side {
+    HANDLE server, client, thread, event;
+    int overlapped;
+    int echo_cpu; /* the echo thread's CPU, -1: not pinned */
+};
+
 static DWORD WINAPI echo_thread(LPVOID arg)
 {
-    HANDLE s = arg;
+    struct rtt_side *r = arg;
     char buf[64];
     DWORD n, w;
-    if (!ConnectNamedPipe(s, NULL) && GetLastError() != ERROR_PIPE_CONNECTED)
+    if (r->echo_cpu >= 0)
+        pin_self(r->echo_cpu);
+    if (!ConnectNamedPipe(r->server, NULL) &&
+        GetLastError() != ERROR_PIPE_CONNECTED)
         die("ConnectNamedPipe");
-    while (ReadFile(s, buf, sizeof buf, &n, NULL))
-        if (!WriteFile(s, buf, n, &w, NULL))
+    while (ReadFile(r->server, buf, sizeof buf, &n, NULL))
+        if (!WriteFile(r->server, buf, n, &w, NULL))
             break;
     return 0;
 }
 
-struct rtt_side {
-    HANDLE server, client, thread, event;
-    int overlapped;
-};
-
-static void rtt_open(struct rtt_side *r, int overlapped, int tag)
+static void rtt_open(struct rtt_side *r, int overlapped, int tag, int echo_cpu)
 {
     DWORD mode = PIPE_READMODE_MESSAGE;
     snprintf(pipe_name, sizeof pipe_name, "\\\\.\\pipe\\bench-ov-%lu-%d",
@@ -70,7 +86,8 @@ static void rtt_open(struct rtt_side *r, int overlapped, int tag)
                                  4096, 4096, 0, NULL);
     if (r->server == INVALID_HANDLE_VALUE)
         die("CreateNamedPipeA");
-    r->thread = CreateThread(NULL, 0, echo_thread, r->server, 0, NULL);
+    r->echo_cpu = echo_cpu;
+    r->thread = CreateThread(NULL, 0, echo_thread, r, 0, NULL);
     r->client = CreateFileA(pipe_name, GENERIC_READ | GENERIC_WRITE, 0, NULL,
                             OPEN_EXISTING,
                             overlapped ? FILE_FLAG_OVERLAPPED : 0, NULL);
@@ -871,14 +888,33 @@ static void run_vs_epoll(void)
 
 /* ---- Driver ------------------------------------------------------------------------ */
 
-#define USAGE " [--clients N] [--side port|raw] [--inproc]"
+#define USAGE                                                                 \
+    " [--clients N] [--side port|raw|overlapped|blocking] [--inproc]"        \
+    " [--pin same|diff|none] [--verbose]"
 
-static void run_rtt(void)
+/* One placement: the client (this thread) on client_cpu, both echo
+ * threads on echo_cpu (-1: unpinned).  Results keyed rtt64.PIN. */
+static void run_rtt_pinned(const char *pin, int client_cpu, int echo_cpu)
 {
     struct rtt_side base, ov;
     double tb[MAX_REPS], to[MAX_REPS], q[MAX_REPS];
-    rtt_open(&base, 0, 1);
-    rtt_open(&ov, 1, 2);
+    char key[32];
+    if (client_cpu >= 0)
+        pin_self(client_cpu);
+    snprintf(key, sizeof key, "rtt64.%s", pin);
+    if (*opt_side) {
+        /* One side alone, for profilers: its round trips are printed. */
+        struct rtt_side *one = !strcmp(opt_side, "overlapped") ? &ov : &base;
+        double t;
+        rtt_open(one, one == &ov, one == &ov ? 2 : 1, echo_cpu);
+        t = rtt_batch(one, opt_time * opt_reps);
+        printf("RESULT %s %s %.2f us (%.0f round trips)\n", key, opt_side,
+               t * 1e6, opt_time * opt_reps / t);
+        rtt_close(one);
+        return;
+    }
+    rtt_open(&base, 0, 1, echo_cpu);
+    rtt_open(&ov, 1, 2, echo_cpu);
     rtt_batch(&base, 0.05);
     rtt_batch(&ov, 0.05);
     for (int r = 0; r < opt_reps; r++) {
@@ -890,12 +926,29 @@ static void run_rtt(void)
             tb[r] = rtt_batch(&base, opt_time);
         }
         q[r] = to[r] / tb[r];
+        if (opt_verbose)
+            fprintf(stderr, "  %s round %d: blocking %.2f us, overlapped %.2f us\n",
+                    key, r, tb[r] * 1e6, to[r] * 1e6);
     }
-    printf("RESULT rtt64 blocking %.2f us\n", median(tb, opt_reps) * 1e6);
-    printf("RESULT rtt64 overlapped %.2f us\n", median(to, opt_reps) * 1e6);
-    report_ratios("rtt64", q, opt_reps);
+    printf("RESULT %s blocking %.2f us\n", key, median(tb, opt_reps) * 1e6);
+    printf("RESULT %s overlapped %.2f us\n", key, median(to, opt_reps) * 1e6);
+    report_ratios(key, q, opt_reps);
     rtt_close(&base);
     rtt_close(&ov);
+}
+
+static void run_rtt(void)
+{
+    int cpus[2], two = bench_find_cpus(cpus, 2) == 2;
+    if (!*opt_pin || !strcmp(opt_pin, "same"))
+        run_rtt_pinned("same", cpus[0], cpus[0]);
+    if ((!*opt_pin && two) || !strcmp(opt_pin, "diff")) {
+        if (!two)
+            die("--pin diff: one CPU only");
+        run_rtt_pinned("diff", cpus[0], cpus[1]);
+    }
+    if (!strcmp(opt_pin, "none"))
+        run_rtt_pinned("none", -1, -1);
 }
 
 static void run_echo(void)
@@ -942,8 +995,16 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--only") && i + 1 < argc)
             opt_only = argv[++i];
         else if (!strcmp(argv[i], "--side") && i + 1 < argc &&
-                 (!strcmp(argv[i + 1], "port") || !strcmp(argv[i + 1], "raw")))
+                 (!strcmp(argv[i + 1], "port") || !strcmp(argv[i + 1], "raw") ||
+                  !strcmp(argv[i + 1], "overlapped") ||
+                  !strcmp(argv[i + 1], "blocking")))
             opt_side = argv[++i];
+        else if (!strcmp(argv[i], "--pin") && i + 1 < argc &&
+                 (!strcmp(argv[i + 1], "same") || !strcmp(argv[i + 1], "diff") ||
+                  !strcmp(argv[i + 1], "none")))
+            opt_pin = argv[++i];
+        else if (!strcmp(argv[i], "--verbose"))
+            opt_verbose = 1;
 #ifndef _WIN32
         else if (!strcmp(argv[i], "--inproc"))
             opt_inproc = 1;
