@@ -113,6 +113,9 @@ struct wipc_io_queue {
     int timed;
     struct wipc_io_queue *tprev, *tnext;
     atomic_uint delivering; /* its operations finished, not yet delivered */
+    /* Of those, the ones that were pending (not completed in the call
+     * that started them): what a kick waits for (io_queue_busy). */
+    atomic_uint delivering_pended;
     /* The sending end of a link to another process's port (the object
      * came with a handle associated there), or -1.  Set once, before the
      * object is shared. */
@@ -677,6 +680,7 @@ static struct wipc_io_queue *io_queue_get(struct wipc_object *obj)
     atomic_init(&q->signalled, 1);
     atomic_init(&q->first_deadline, UINT64_MAX);
     atomic_init(&q->delivering, 0);
+    atomic_init(&q->delivering_pended, 0);
     atomic_init(&q->xfd, -1);
     if (!__atomic_compare_exchange_n(&obj->io, &none, q, 0, __ATOMIC_ACQ_REL,
                                      __ATOMIC_ACQUIRE)) {
@@ -818,6 +822,8 @@ static void io_deliver(struct io_op *op)
     if (op->notify.routine)
         wipc_io_queue_routine(op->notify.routine, op->notify.routine_tid,
                               op->result, op->io.done, ov);
+    if (!op->immediate)
+        atomic_fetch_sub(&q->delivering_pended, 1);
     atomic_fetch_sub(&q->delivering, 1);
     if (op->stolen)
         /* Its helper frees it, from now on. */
@@ -854,6 +860,8 @@ static void io_finish_locked(struct wipc_io_queue *q, struct io_op *op,
     io_unlink(q, op);
     atomic_fetch_add_explicit(&engine.delivering, 1, memory_order_release);
     atomic_fetch_add(&q->delivering, 1);
+    if (!op->immediate)
+        atomic_fetch_add(&q->delivering_pended, 1);
     op->port = q->port;
     op->key = q->key;
     op->modes = q->modes;
@@ -1781,16 +1789,27 @@ static size_t io_queue_pollfds(struct wipc_io_queue *q,
     return n;
 }
 
-/* 1 while an operation of q runs in another thread or waits to be
+/* 1 while a pending operation of q runs in another thread or waits to be
  * delivered (q's lock held).  A thread driving its own operation
- * (wipc_io_help) is not waited for. */
+ * (wipc_io_help) is not waited for, nor an operation that is still in the
+ * call that starts it (op->immediate): that call has not returned, so no
+ * thread can know that the operation started before the kicking call
+ * did, and whether that call's bytes or room came in time for its first
+ * try is a race on Windows too.  If it goes pending after its try, its
+ * watch is armed under q's lock, and epoll reports at once what is ready
+ * by then.  Waiting for it cost the kicking thread a yield and two
+ * context switches per message when the two threads share a CPU (the
+ * starter is often preempted inside its send by the thread it woke:
+ * bench/RESULTS.md, "rtt64"). */
 static int io_queue_busy(struct wipc_io_queue *q)
 {
-    if (atomic_load(&q->delivering))
+    if (atomic_load(&q->delivering_pended))
         return 1;
-    for (int k = 0; k < WIPC_IO_KINDS; k++)
-        if (q->head[k] && q->head[k]->busy && !q->head[k]->helped)
+    for (int k = 0; k < WIPC_IO_KINDS; k++) {
+        const struct io_op *o = q->head[k];
+        if (o && o->busy && !o->helped && !o->immediate)
             return 1;
+    }
     return 0;
 }
 
