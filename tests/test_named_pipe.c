@@ -942,6 +942,14 @@ static HANDLE q_server(const char *name, DWORD open_mode, DWORD type,
                             size, size, 0, NULL);
 }
 
+/* Server s's client came before ConnectNamedPipe (overlapped or not). */
+static void q_client_came(HANDLE s, int ov)
+{
+    OVERLAPPED o;
+    memset(&o, 0, sizeof o);
+    CHECK_FAILS(ConnectNamedPipe(s, ov ? &o : NULL), ERROR_PIPE_CONNECTED);
+}
+
 /* A synchronous server's connection holds each end's writes to the quota
  * as an overlapped server's does (docs/architecture.md, "Named pipes:
  * buffer quota"): the page comes with each direction's first bytes; a
@@ -1124,13 +1132,7 @@ static void test_quota_before_accept(void)
         CHECK(c != INVALID_HANDLE_VALUE);
         t = q_write(&w, c, 4000, 'p');
         CHECK(q_waits(&w));
-        if (ov) {
-            OVERLAPPED o;
-            memset(&o, 0, sizeof o);
-            CHECK_FAILS(ConnectNamedPipe(s, &o), ERROR_PIPE_CONNECTED);
-        } else {
-            CHECK_FAILS(ConnectNamedPipe(s, NULL), ERROR_PIPE_CONNECTED);
-        }
+        q_client_came(s, ov);
         CHECK_EQ(q_avail(s), 4000);
         CHECK_EQ(WaitForSingleObject(t, 50), WAIT_TIMEOUT);
         q_read_frees(s, 2976, 'p', t, &w);
@@ -1218,11 +1220,336 @@ static void test_quota_cancel_before_read(void)
     }
 }
 
+/* ---- The quota of an end passed to another process ------------------------ */
+
+/*
+ * Helper: writes SIZE bytes of 'k' through a client end it was given
+ * ("inh HEX": inherited at that value; "stdin": duplicated into it by
+ * its parent, which writes the value on its standard input), overlapped
+ * ("ov") or not ("sync"), says "wrote" on its standard output once the
+ * write has returned or pends, then waits to be killed (or, with "exit",
+ * exits 0 once its write is over).
+ */
+static int helper_qwriter(int argc, char **argv)
+{
+    static char data[20000];
+    unsigned long long v = 0;
+    char line[64];
+    OVERLAPPED ov;
+    HANDLE h;
+    DWORD n = 0, size;
+    BOOL ok;
+    int overlapped;
+
+    if (argc < 4)
+        return 90;
+    if (strcmp(argv[0], "stdin") == 0) {
+        if (!fgets(line, sizeof line, stdin))
+            return 91;
+        v = strtoull(line, NULL, 16);
+    } else {
+        v = strtoull(argv[1], NULL, 16);
+    }
+    h = (HANDLE)(uintptr_t)v;
+    size = (DWORD)strtoul(argv[2], NULL, 10);
+    overlapped = strcmp(argv[3], "ov") == 0;
+    if (size > sizeof data)
+        return 92;
+    memset(data, 'k', size);
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    if (overlapped) {
+        ok = WriteFile(h, data, size, &n, &ov);
+        if (!ok && GetLastError() != ERROR_IO_PENDING)
+            return 93;
+        printf("wrote %s\n", ok ? "done" : "pending");
+        fflush(stdout);
+        if (argc > 4 && strcmp(argv[4], "exit") == 0)
+            return GetOverlappedResult(h, &ov, &n, TRUE) && n == size ? 0 : 94;
+    } else {
+        /* The write itself may wait: say so first (the parent reads
+         * before it kills). */
+        printf("wrote sync\n");
+        fflush(stdout);
+        if (!WriteFile(h, data, size, &n, NULL) || n != size)
+            return 95;
+        if (argc > 4 && strcmp(argv[4], "exit") == 0)
+            return 0;
+    }
+    Sleep(INFINITE);
+    return 0;
+}
+
+/* A child that writes through a copy of client end c (inherited, or
+ * duplicated into it: dup; started with CREATE_SUSPENDED and resumed:
+ * susp), SIZE bytes, overlapped or not; *out gets its standard output,
+ * for its "wrote" line.  Returns its process handle. */
+static HANDLE q_child(HANDLE c, int dup, int susp, DWORD size, int ov,
+                      const char *then, HANDLE *out)
+{
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    STARTUPINFOA si;
+    PROCESS_INFORMATION pi;
+    HANDLE in_r = NULL, in_w = NULL, out_r, out_w;
+    char cmd[8192];
+
+    CHECK_OK(CreatePipe(&out_r, &out_w, &sa, 0));
+    CHECK_OK(SetHandleInformation(out_r, HANDLE_FLAG_INHERIT, 0));
+    if (dup) {
+        CHECK_OK(CreatePipe(&in_r, &in_w, &sa, 0));
+        CHECK_OK(SetHandleInformation(in_w, HANDLE_FLAG_INHERIT, 0));
+        /* Only the two pipes go by inheritance. */
+        CHECK_OK(SetHandleInformation(c, HANDLE_FLAG_INHERIT, 0));
+    } else {
+        CHECK_OK(SetHandleInformation(c, HANDLE_FLAG_INHERIT,
+                                      HANDLE_FLAG_INHERIT));
+    }
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = dup ? in_r : GetStdHandle(STD_INPUT_HANDLE);
+    si.hStdOutput = out_w;
+    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+    snprintf(cmd, sizeof cmd, "\"%s\" --helper qwriter %s %llx %lu %s %s",
+             self_exe, dup ? "stdin" : "inh",
+             (unsigned long long)(uintptr_t)c, (unsigned long)size,
+             ov ? "ov" : "sync", then);
+    CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, TRUE,
+                            susp ? CREATE_SUSPENDED : 0, NULL, NULL, &si, &pi));
+    if (susp)
+        CHECK_EQ(ResumeThread(pi.hThread), 1);
+    CloseHandle(pi.hThread);
+    CloseHandle(out_w);
+    if (dup) {
+        HANDLE hc = NULL;
+        char line[64];
+        DWORD n;
+        CloseHandle(in_r);
+        CHECK_OK(DuplicateHandle(GetCurrentProcess(), c, pi.hProcess, &hc, 0,
+                                 FALSE, DUPLICATE_SAME_ACCESS));
+        snprintf(line, sizeof line, "%llx\n", (unsigned long long)(uintptr_t)hc);
+        CHECK_OK(WriteFile(in_w, line, (DWORD)strlen(line), &n, NULL));
+        CloseHandle(in_w);
+    }
+    *out = out_r;
+    return pi.hProcess;
+}
+
+/* Waits (at most 10 s) until want bytes are there to read. */
+static int q_wait_avail(HANDLE h, DWORD want)
+{
+    for (int i = 0; i < 10000; i++) {
+        DWORD a = 0;
+        if (!PeekNamedPipe(h, NULL, 0, NULL, &a, NULL))
+            return 0;
+        if (a >= want)
+            return a == want;
+        Sleep(1);
+    }
+    return 0;
+}
+
+/* The child's "wrote" line: its write has returned, or pends. */
+static void q_child_wrote(HANDLE out, const char *want)
+{
+    char line[64];
+    DWORD n = 0, got = 0;
+    while (got < sizeof line - 1 &&
+           ReadFile(out, line + got, 1, &n, NULL) && n == 1 &&
+           line[got] != '\n')
+        got++;
+    line[got] = '\0';
+    CHECK_STR(line, want);
+}
+
+/*
+ * A writer process killed (TerminateProcess: SIGKILL, no code runs) while
+ * its write waits for room, through an end it inherited or was
+ * duplicated: the bytes of that write its reader has not taken go with
+ * it, as on Windows (Wine's test_overlapped_transport, "terminate process
+ * with pending write"); those taken stay taken.  The parent's next write
+ * through its own copy of the end, then, fits at once and is all the
+ * reader gets.  For byte and message pipes (message and byte read mode),
+ * overlapped and synchronous servers (whose client's page is made as the
+ * end is passed on), overlapped and synchronous writes in the child.
+ */
+static void test_quota_killed_writer(void)
+{
+    static const struct {
+        DWORD type, open;
+        int ov, dup, susp;
+    } v[] = {
+        {PIPE_TYPE_BYTE | PIPE_READMODE_BYTE, FILE_FLAG_OVERLAPPED, 1, 0, 0},
+        {PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, FILE_FLAG_OVERLAPPED, 1, 0,
+         0},
+        {PIPE_TYPE_MESSAGE | PIPE_READMODE_BYTE, FILE_FLAG_OVERLAPPED, 1, 0, 0},
+        {PIPE_TYPE_BYTE | PIPE_READMODE_BYTE, 0, 1, 0, 0},
+        {PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 0, 0, 0, 0},
+        {PIPE_TYPE_BYTE | PIPE_READMODE_BYTE, FILE_FLAG_OVERLAPPED, 0, 1, 0},
+        {PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 0, 1, 1, 0},
+        {PIPE_TYPE_BYTE | PIPE_READMODE_BYTE, FILE_FLAG_OVERLAPPED, 1, 0, 1},
+    };
+    for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+        const char *name = pipe_name("qkilled");
+        HANDLE s, c, child, out;
+        char buf[64];
+        DWORD n = 0, code = 0;
+        int msg_read = (v[k].type & PIPE_READMODE_MESSAGE) != 0;
+
+        s = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX | v[k].open, v[k].type,
+                             1, 1024, 1024, 0, NULL);
+        CHECK(s != INVALID_HANDLE_VALUE);
+        c = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL,
+                        OPEN_EXISTING, v[k].ov ? FILE_FLAG_OVERLAPPED : 0,
+                        NULL);
+        CHECK(c != INVALID_HANDLE_VALUE);
+        q_client_came(s, v[k].open != 0);
+        child = q_child(c, v[k].dup, v[k].susp, 5000, v[k].ov, "wait", &out);
+        q_child_wrote(out, v[k].ov ? "wrote pending" : "wrote sync");
+        /* Its first bytes are read while it lives. */
+        if (msg_read)
+            CHECK_FAILS(ReadFile(s, buf, 10, &n, NULL), ERROR_MORE_DATA);
+        else
+            CHECK_OK(ReadFile(s, buf, 10, &n, NULL));
+        CHECK_EQ(n, 10);
+        CHECK_MEM(buf, "kkkkkkkkkk", 10);
+        CHECK_OK(TerminateProcess(child, 7));
+        CHECK_EQ(WaitForSingleObject(child, 10000), WAIT_OBJECT_0);
+        CHECK_OK(GetExitCodeProcess(child, &code));
+        CHECK_EQ(code, 7);
+        /* The rest of its write is gone: the parent's byte fits at once
+         * (a synchronous write through its own copy of the end), and is
+         * all there is to read. */
+        CHECK_OK(WriteFile(c, "z", 1, &n, NULL));
+        CHECK_EQ(n, 1);
+        n = 0;
+        CHECK_OK(ReadFile(s, buf, sizeof buf, &n, NULL));
+        CHECK_EQ(n, 1);
+        CHECK_EQ(buf[0], 'z');
+        CloseHandle(out);
+        CloseHandle(child);
+        CloseHandle(c);
+        CloseHandle(s);
+    }
+}
+
+/*
+ * One quota for an end, whichever process writes through it (Windows
+ * keeps the quota with the end, not the handle): a child's bytes through
+ * its inherited copy count for the parent's next write, which waits
+ * until the reader has taken enough; a child's write over the quota
+ * pends until the reader reads, and then completes with all its bytes.
+ */
+static void test_quota_shared_end(void)
+{
+    const char *name = pipe_name("qshared");
+    for (int ov_server = 0; ov_server < 2; ov_server++) {
+        HANDLE s, c, child, out, t;
+        struct q_writer w;
+        DWORD code = 77;
+        char first = 0;
+
+        s = CreateNamedPipeA(name,
+                             PIPE_ACCESS_DUPLEX |
+                                 (ov_server ? FILE_FLAG_OVERLAPPED : 0),
+                             PIPE_TYPE_BYTE, 1, 1024, 1024, 0, NULL);
+        c = client(name, GENERIC_READ | GENERIC_WRITE);
+        CHECK(c != INVALID_HANDLE_VALUE);
+        q_client_came(s, ov_server);
+        /* 800 through the child's copy: they fit, the child exits. */
+        child = q_child(c, 0, 0, 800, 0, "exit", &out);
+        CHECK_EQ(WaitForSingleObject(child, 10000), WAIT_OBJECT_0);
+        CHECK_OK(GetExitCodeProcess(child, &code));
+        CHECK_EQ(code, 0);
+        CloseHandle(child);
+        CloseHandle(out);
+        /* 800 more through the parent's: 1,600 unread, over 1,024. */
+        t = q_write(&w, c, 800, 'p');
+        CHECK(q_waits(&w));
+        CHECK_EQ(q_avail(s), 1600);
+        CHECK_EQ(q_read(s, 500, &first), 500); /* 1,100 unread */
+        CHECK_EQ(first, 'k');
+        CHECK_EQ(WaitForSingleObject(t, 50), WAIT_TIMEOUT);
+        q_read_frees(s, 76, 'k', t, &w);
+
+        /* A child's write over the quota pends until the reader reads. */
+        child = q_child(c, 0, 0, 3000, 0, "exit", &out);
+        q_child_wrote(out, "wrote sync");
+        CHECK(q_wait_avail(s, 4024)); /* all its bytes are out */
+        CHECK_EQ(WaitForSingleObject(child, 50), WAIT_TIMEOUT);
+        CHECK_EQ(q_read(s, 1024, &first), 1024); /* the parent's, the child's */
+        CHECK_EQ(first, 'k');
+        CHECK_EQ(WaitForSingleObject(child, 50), WAIT_TIMEOUT);
+        CHECK_EQ(q_read(s, 2000, NULL), 2000); /* 1,000 unread */
+        CHECK_EQ(WaitForSingleObject(child, 10000), WAIT_OBJECT_0);
+        CHECK_OK(GetExitCodeProcess(child, &code));
+        CHECK_EQ(code, 0);
+        CHECK_EQ(q_avail(s), 1000);
+        CloseHandle(child);
+        CloseHandle(out);
+        CloseHandle(c);
+        CloseHandle(s);
+    }
+}
+
+/*
+ * An end inherited by a child that does not use winipc (a shell running
+ * cat, the end as its input): the child reads the socket without counting,
+ * so the quota does not hold the server's writes, which complete (they
+ * waited for ever for a reader that never counted).
+ */
+static void test_quota_child_without_winipc(void)
+{
+    /* A synchronous server (its page comes with its first bytes, which
+     * the child reads) and an overlapped one (its page went with the end
+     * and was never taken). */
+    for (int ov = 0; ov < 2; ov++) {
+        const char *name = pipe_name(ov ? "qnowinipcov" : "qnowinipc");
+        SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+        STARTUPINFOA si;
+        PROCESS_INFORMATION pi;
+        HANDLE s = q_server(name, ov ? FILE_FLAG_OVERLAPPED : 0,
+                            PIPE_TYPE_BYTE, 1024), c, t;
+        struct q_writer w;
+        char cmd[1024];
+        DWORD code = 77;
+
+        c = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, &sa,
+                        OPEN_EXISTING, 0, NULL);
+        CHECK(c != INVALID_HANDLE_VALUE);
+        q_client_came(s, ov);
+        /* The child finds the end's descriptor in WINIPC_HANDLES
+         * (inherit.h). */
+        snprintf(cmd, sizeof cmd,
+                 "/bin/sh -c \"v=$1; IFS=';'; for it in $WINIPC_HANDLES; do "
+                 "case $it in $v:*) fd=${it#*:}; fd=${fd%%%%:*};; esac; done; "
+                 "eval exec cat '<&'$fd >/dev/null\" sh %#lx",
+                 (unsigned long)(uintptr_t)c);
+        memset(&si, 0, sizeof si);
+        si.cb = sizeof si;
+        CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL,
+                                &si, &pi));
+        CloseHandle(pi.hThread);
+        CloseHandle(c);
+        t = q_write(&w, s, 5000, 'n');
+        CHECK_EQ(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+        CHECK(w.ok);
+        CHECK_EQ(w.n, 5000);
+        CloseHandle(t);
+        CloseHandle(s); /* cat reads to the end, and exits */
+        CHECK_EQ(WaitForSingleObject(pi.hProcess, 10000), WAIT_OBJECT_0);
+        CHECK_OK(GetExitCodeProcess(pi.hProcess, &code));
+        CHECK_EQ(code, 0);
+        CloseHandle(pi.hProcess);
+    }
+}
+
 int main(int argc, char **argv)
 {
     ssize_t len = readlink("/proc/self/exe", self_exe, sizeof self_exe - 1);
     self_exe[len > 0 ? len : 0] = '\0';
-    TEST_HELPERS(argc, argv, {"server", helper_server});
+    TEST_HELPERS(argc, argv, {"server", helper_server},
+                 {"qwriter", helper_qwriter});
     RUN(test_names_and_parameters);
     RUN(test_connect_states);
     RUN(test_connect_blocks_until_client);
@@ -1244,5 +1571,8 @@ int main(int argc, char **argv)
     RUN(test_quota_before_accept);
     RUN(test_quota_cancel_before_read);
     RUN(test_quota_overlapped_client);
+    RUN(test_quota_killed_writer);
+    RUN(test_quota_shared_end);
+    RUN(test_quota_child_without_winipc);
     return TEST_SUMMARY();
 }

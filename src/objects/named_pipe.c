@@ -104,7 +104,7 @@ enum { NP_SLOT_FREE = 0, NP_SLOT_LISTENING = 1, NP_SLOT_BUSY = 2 };
  * The peer may be another user: what it writes is only compared, and every
  * wait on it is bounded (NP_Q_LOOK_MS) and looks whether it is still there.
  */
-#define NP_Q_MAGIC 0x51504957u /* "WIPQ" */
+#define NP_Q_MAGIC 0x32515057u /* "WPQ2": the layout with the writer's count */
 #define NP_Q_PAGE 4096u
 #define NP_Q_PRE 16u
 #define NP_Q_WAIT_MS 1000 /* the server waits so long for the preamble */
@@ -115,13 +115,24 @@ enum { NP_Q_UP = 0, NP_Q_DOWN = 1 };
 /*
  * A cancelled write's bytes are in the stream already: the writer records
  * their stream positions [from, to) in a skip record, and the reader
- * drops them as it meets them (counting them in pos).  A record is dead
- * once pos has passed its end.  The writer clears to, then writes from,
- * then to, and bumps nskip; a reader that sees nskip change while it
- * looks, looks again.
+ * drops them as it meets them (counting them in pos).  A write waiting
+ * for room records its bytes too, as pending, with its process (pid and
+ * start time): the reader drops them as cancelled once that process is
+ * gone (killed: Windows takes a dead process's pending write back), and
+ * delivers them while it lives.  A record is dead once pos has passed its
+ * end.  Several processes may hold the writing end: a writer claims a
+ * dead record by making gen odd, clears to, writes from, the owner and
+ * the kind, then to, makes gen even again and bumps nskip; a reader that
+ * sees nskip change while it looks, looks again.
  */
+enum { NP_QS_CANCELLED = 0, NP_QS_PENDING = 1 };
 struct np_qskip {
     uint64_t from, to;
+    uint64_t start; /* pending: when its process started (clock ticks) */
+    uint32_t pid;   /* pending: its process */
+    uint32_t kind;  /* NP_QS_* */
+    uint32_t gen;   /* odd while a writer writes the record */
+    uint32_t pad;
 };
 
 struct np_qdir {
@@ -134,6 +145,10 @@ struct np_qdir {
      * reader wakes nobody before pos reaches it); UINT64_MAX: none said. */
     uint64_t need;
     char pad[32];
+    /* The writing end's payload bytes sent so far, by every process that
+     * holds it (on a line of its own: the reader writes pos). */
+    uint64_t sent;
+    char pad2[56];
     struct np_qskip skip[NP_Q_SKIPS];
 };
 
@@ -145,7 +160,15 @@ struct np_qdir {
 
 struct np_qpage {
     uint32_t magic;
-    uint32_t off; /* either: an end went to another process (no quota) */
+    /* either: no quota for the rest of the connection (a page came to an
+     * end shared with another process, which does not have it) */
+    uint32_t off;
+    /* Copies of an end passed to another process with this page, not
+     * taken there yet (wipc_npipe_share_out, share_in): no quota while
+     * there are any, as a process that does not use winipc (a shell
+     * script given the end as its input) never takes it, and reads
+     * without counting. */
+    uint32_t unadopted;
     char pad[56];
     struct np_qdir dir[2];
 };
@@ -246,13 +269,31 @@ struct wipc_npipe {
     int qroom[2];
     uint64_t qsent, qtaken;
     int q_rlazy;
+    /* The pages' memfds (qmfd[0] == qmfd[1] for one page), kept to pass
+     * the end on (wipc_npipe_share_out). */
+    int qmfd[2];
+    /* Reader (rlock): the process of a pending write last looked at
+     * (np_q_owner_gone), and a pidfd for it, or -1. */
+    uint32_t q_opid;
+    uint64_t q_ostart;
+    int q_ofd;
     /* Client: its server's preamble is still to come (np_q_take), first
      * on the stream; q_adopted: this end is shared with another process
-     * (passed on, or from it): its quota is off.  q_give: a server made
+     * (passed on, or from it): its pages went along, and a page that comes
+     * only now turns the quota off (the other process has none).  q_give: a server made
      * with FILE_FLAG_OVERLAPPED, which gives each client a page for both
      * directions as it accepts it (the other connections' pages come with
      * each direction's first bytes, and cost nothing while none go). */
     int q_pending, q_adopted, q_give;
+    /* The write direction's page was made when the end was passed on
+     * before it wrote (np_q_make_shared): it goes with the first bytes any
+     * process holding the end writes (under p->lock; read under wlock). */
+    atomic_int q_wgive;
+    /* Under p->lock: a waiting writer's look found its reader's bytes gone
+     * from the socket but not counted, at reader position q_odd_pos
+     * (np_q_uncounted). */
+    int q_odd;
+    uint64_t q_odd_pos;
     /* Server, under lock: overlapped ConnectNamedPipe calls pending (the
      * engine accepts for them); the backlog guard's state (np_guard_arm:
      * guard_gen, the process's fork generation when the listening socket
@@ -302,8 +343,11 @@ static uint32_t np_q_size(const struct wipc_npipe *p)
 static int np_q_on(const struct wipc_npipe *p)
 {
     struct np_qpage *q = np_q_page(p, np_q_wdir(p));
-    return q && !__atomic_load_n(&q->off, __ATOMIC_ACQUIRE);
+    return q && !__atomic_load_n(&q->off, __ATOMIC_ACQUIRE) &&
+           !__atomic_load_n(&q->unadopted, __ATOMIC_ACQUIRE);
 }
+
+static int np_q_skips_rec(struct wipc_npipe *p, const struct np_qskip *r);
 
 /* Bytes this end wrote, up to stream position end, that its reader has
  * not taken (the reader's count is only compared: a hostile one ahead of
@@ -315,32 +359,133 @@ static uint64_t np_q_unread(const struct wipc_npipe *p, uint64_t end)
     if (pos >= end)
         return 0;
     n = end - pos;
-    /* Cancelled bytes ahead of the reader are as good as read (this end
-     * wrote the records: they are what it says). */
+    /* Cancelled bytes ahead of the reader are as good as read (the
+     * writers of this end wrote the records: they are what they say), and
+     * so are those of a write that was pending in a process now gone
+     * (looked at only when there is one of another process ahead). */
     if (__atomic_load_n(&q->nskip, __ATOMIC_ACQUIRE))
         for (unsigned i = 0; i < NP_Q_SKIPS; i++) {
+            uint64_t to = __atomic_load_n(&q->skip[i].to, __ATOMIC_ACQUIRE);
             uint64_t from = __atomic_load_n(&q->skip[i].from, __ATOMIC_RELAXED);
-            uint64_t to = __atomic_load_n(&q->skip[i].to, __ATOMIC_RELAXED);
             if (from < pos)
                 from = pos;
             if (to > end)
                 to = end;
-            if (to > from && to - from <= n)
+            if (to > from && to - from <= n &&
+                np_q_skips_rec(NULL, &q->skip[i]))
                 n -= to - from;
         }
     return n;
 }
 
+/* This process, as pending records name it: its pid and start time,
+ * looked up once (a forked child forgets them: np_q_me_forked). */
+static _Atomic uint32_t np_me_pid;
+static _Atomic uint64_t np_me_start;
+
+static void np_q_me_forked(void)
+{
+    atomic_store(&np_me_pid, 0); /* a store: async-signal-safe */
+}
+
+static void np_q_me(uint32_t *pid, uint64_t *start)
+{
+    static atomic_int atfork;
+    uint32_t me = atomic_load(&np_me_pid);
+    uint64_t t = 0;
+
+    if (me == 0) {
+        if (!atomic_exchange(&atfork, 1))
+            wipc_plat_atfork_child(np_q_me_forked);
+        me = (uint32_t)wipc_plat_getpid();
+        wipc_plat_process_start(me, -1, &t, NULL);
+        atomic_store(&np_me_start, t);
+        atomic_store(&np_me_pid, me);
+    }
+    *pid = me;
+    *start = atomic_load(&np_me_start);
+}
+
+/* 1 if a pidfd says its process has ended (a zombie too). */
+static int np_q_fd_ended(int fd)
+{
+    int ready = 0;
+    return wipc_plat_wait_readable(fd, 0, &ready) == 0 && ready;
+}
+
+/*
+ * 1 if the process of a pending record (pid, started at start) is gone,
+ * so that its write's bytes are to be dropped (p: the reader, rlock held,
+ * whose pidfd is kept; NULL: the writer, which keeps none).  Only
+ * for another process's record, never on the way of a read that meets
+ * none.  The pidfd of the last process looked at is kept: a write pending
+ * for a while costs one poll(2) per read of its bytes.  A process that
+ * cannot be looked at (hidden /proc) counts as living: bytes are
+ * delivered, never dropped, when in doubt.  The record is the peer's: a
+ * hostile one names any pid, and gains only what a skip record gives.
+ */
+static int np_q_owner_gone(struct wipc_npipe *p, uint32_t pid, uint64_t start)
+{
+    uint64_t t = 0;
+    int fd = -1, gone;
+    DWORD err;
+
+    if (p && p->q_ofd >= 0 && p->q_opid == pid && p->q_ostart == start)
+        return np_q_fd_ended(p->q_ofd);
+    if (pid == 0)
+        return 0;
+    err = wipc_plat_pidfd_watch(pid, &fd);
+    if (err)
+        return err == ERROR_INVALID_PARAMETER;
+    /* The pidfd is the process that has pid now; it is the record's if it
+     * started then (else the record's ended, and its pid was reused). */
+    err = wipc_plat_process_start(pid, fd, &t, NULL);
+    if (err || t != start) {
+        wipc_plat_close(fd);
+        return err ? err == ERROR_INVALID_PARAMETER : 1;
+    }
+    gone = np_q_fd_ended(fd);
+    if (!p) {
+        wipc_plat_close(fd);
+        return gone;
+    }
+    wipc_plat_close(p->q_ofd);
+    p->q_ofd = fd;
+    p->q_opid = pid;
+    p->q_ostart = start;
+    return gone;
+}
+
+/* Whether record r, live at the time of the look, skips its bytes: a
+ * cancelled write's, or a pending write's of a process now gone (this
+ * process's own are not: it lives).  p: as np_q_owner_gone's. */
+static int np_q_skips_rec(struct wipc_npipe *p, const struct np_qskip *r)
+{
+    uint32_t pid, me;
+    uint64_t start, my_start;
+    if (__atomic_load_n(&r->kind, __ATOMIC_ACQUIRE) == NP_QS_CANCELLED)
+        return 1;
+    pid = __atomic_load_n(&r->pid, __ATOMIC_RELAXED);
+    start = __atomic_load_n(&r->start, __ATOMIC_RELAXED);
+    np_q_me(&me, &my_start);
+    if (pid == me && start == my_start)
+        return 0;
+    return np_q_owner_gone(p, pid, start);
+}
+
 /* Reader: the skip record at pos, if any: *drop is how many bytes from
- * pos on were cancelled (0: none); *clear how many bytes from pos on are
- * not (UINT64_MAX: as many as come).  The peer wrote the records: they
- * are only compared with pos, so a hostile one can make this end drop
- * its own writer's bytes, no more. */
-static void np_q_skip_at(const struct wipc_npipe *p, uint64_t pos,
-                         uint64_t *drop, uint64_t *clear)
+ * pos on were cancelled (0: none), or were pending in a process now gone;
+ * *clear how many bytes from pos on are not (UINT64_MAX: as many as
+ * come).  The peer wrote the records: they are only compared with pos, so
+ * a hostile one can make this end drop its own writer's bytes, no more;
+ * the look is bounded (NP_Q_SKIPS records, looked at again only when a
+ * writer changed one meanwhile). */
+static void np_q_skip_at(struct wipc_npipe *p, uint64_t pos, uint64_t *drop,
+                         uint64_t *clear)
 {
     const struct np_qdir *q = &np_q_page(p, np_q_rdir(p))->dir[np_q_rdir(p)];
     uint32_t seq;
+    unsigned looks = 0;
 
     do {
         seq = __atomic_load_n(&q->nskip, __ATOMIC_ACQUIRE);
@@ -352,6 +497,11 @@ static void np_q_skip_at(const struct wipc_npipe *p, uint64_t pos,
                 __atomic_load_n(&q->skip[i].from, __ATOMIC_ACQUIRE);
             if (to <= pos || to <= from)
                 continue;
+            /* Ahead of what already counts: no need to look at it. */
+            if (from > pos && from - pos >= *clear)
+                continue;
+            if (!np_q_skips_rec(p, &q->skip[i]))
+                continue;
             if (from <= pos) {
                 if (to - pos > *drop)
                     *drop = to - pos;
@@ -359,7 +509,10 @@ static void np_q_skip_at(const struct wipc_npipe *p, uint64_t pos,
                 *clear = from - pos;
             }
         }
-    } while (__atomic_load_n(&q->nskip, __ATOMIC_ACQUIRE) != seq);
+        /* A writer that keeps changing records (a hostile one) has the
+         * last look's answer. */
+    } while (__atomic_load_n(&q->nskip, __ATOMIC_ACQUIRE) != seq &&
+             ++looks < 64);
 }
 
 /* The reader's position (payload bytes taken or dropped so far). */
@@ -445,6 +598,23 @@ static void np_q_reading(struct wipc_npipe *p, DWORD n)
         __atomic_store_n(&q->dir[np_q_rdir(p)].reading, n, __ATOMIC_RELAXED);
 }
 
+/* Writer: 1 if a cancelled write's bytes lie ahead of the reader (the
+ * write may then fit before the reader reaches its need).  A pending
+ * write's record does not count: while its process lives its bytes are
+ * unread, and a writer waiting behind it looks again every NP_Q_LOOK_MS,
+ * when that process may have died. */
+static int np_q_cancelled_ahead(struct np_qdir *q, uint64_t pos)
+{
+    if (!__atomic_load_n(&q->nskip, __ATOMIC_ACQUIRE))
+        return 0;
+    for (unsigned i = 0; i < NP_Q_SKIPS; i++)
+        if (__atomic_load_n(&q->skip[i].to, __ATOMIC_ACQUIRE) > pos &&
+            __atomic_load_n(&q->skip[i].kind, __ATOMIC_ACQUIRE) ==
+                NP_QS_CANCELLED)
+            return 1;
+    return 0;
+}
+
 /*
  * A write ending at stream position end waits for room, as a waiter of
  * kind (NP_Q_W_*), before it looks again: it says which reader position
@@ -466,13 +636,136 @@ static uint32_t np_q_want_room(struct wipc_npipe *p, uint64_t end, uint32_t kind
     uint64_t pos = __atomic_load_n(&q->pos, __ATOMIC_SEQ_CST);
     uint64_t cur = __atomic_load_n(&q->need, __ATOMIC_SEQ_CST);
 
-    if (__atomic_load_n(&q->nskip, __ATOMIC_ACQUIRE))
+    if (np_q_cancelled_ahead(q, pos))
         need = 0;
     while ((cur <= pos || cur > need) &&
            !__atomic_compare_exchange_n(&q->need, &cur, need, 0,
                                         __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
         ;
     return __atomic_or_fetch(&q->waiting, kind, __ATOMIC_SEQ_CST);
+}
+
+/* The end of what this end has written (the stream position of the
+ * write direction's next payload byte), once n more bytes are out (wlock
+ * held): the page's count, which every process holding the end adds to
+ * (one quota per end, as on Windows); without a page, this end's own. */
+static uint64_t np_q_sent_add(struct wipc_npipe *p, uint64_t n)
+{
+    struct np_qpage *q = np_q_page(p, np_q_wdir(p));
+    p->qsent += n;
+    if (!q)
+        return p->qsent;
+    return __atomic_add_fetch(&q->dir[np_q_wdir(p)].sent, n, __ATOMIC_SEQ_CST);
+}
+
+static uint64_t np_q_sent(const struct wipc_npipe *p)
+{
+    struct np_qpage *q = np_q_page(p, np_q_wdir(p));
+    return q ? __atomic_load_n(&q->dir[np_q_wdir(p)].sent, __ATOMIC_SEQ_CST)
+             : p->qsent;
+}
+
+/*
+ * Writer: records [from, to) of its stream in a dead skip record (its end
+ * at or behind the reader's position) as kind, with this process as its
+ * owner: 1 if recorded, 0 with no record free (NP_Q_SKIPS still live).
+ * Other processes holding the end may record at the same time: a record
+ * is claimed by making its gen odd (struct np_qskip).
+ */
+static int np_q_record(struct np_qdir *q, uint64_t from, uint64_t to,
+                       uint32_t kind)
+{
+    uint64_t pos = __atomic_load_n(&q->pos, __ATOMIC_SEQ_CST), start;
+    uint32_t pid;
+
+    np_q_me(&pid, &start);
+    for (unsigned i = 0; i < NP_Q_SKIPS; i++) {
+        struct np_qskip *r = &q->skip[i];
+        uint32_t gen = __atomic_load_n(&r->gen, __ATOMIC_ACQUIRE);
+        if ((gen & 1) || __atomic_load_n(&r->to, __ATOMIC_ACQUIRE) > pos)
+            continue; /* live, or being written */
+        if (!__atomic_compare_exchange_n(&r->gen, &gen, gen + 1, 0,
+                                         __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+            continue;
+        __atomic_store_n(&r->to, 0, __ATOMIC_RELEASE);
+        __atomic_store_n(&r->from, from, __ATOMIC_RELEASE);
+        __atomic_store_n(&r->pid, pid, __ATOMIC_RELAXED);
+        __atomic_store_n(&r->start, start, __ATOMIC_RELAXED);
+        __atomic_store_n(&r->kind, kind, __ATOMIC_RELEASE);
+        __atomic_store_n(&r->to, to, __ATOMIC_RELEASE);
+        __atomic_store_n(&r->gen, gen + 2, __ATOMIC_RELEASE);
+        __atomic_add_fetch(&q->nskip, 1, __ATOMIC_SEQ_CST);
+        return 1;
+    }
+    return 0;
+}
+
+/* Writer: this process's pending record of [from, to), or NULL. */
+static struct np_qskip *np_q_pending_rec(struct np_qdir *q, uint64_t from,
+                                         uint64_t to)
+{
+    uint32_t pid;
+    uint64_t start;
+    np_q_me(&pid, &start);
+    for (unsigned i = 0; i < NP_Q_SKIPS; i++) {
+        struct np_qskip *r = &q->skip[i];
+        if (__atomic_load_n(&r->to, __ATOMIC_ACQUIRE) == to &&
+            __atomic_load_n(&r->from, __ATOMIC_ACQUIRE) == from &&
+            __atomic_load_n(&r->kind, __ATOMIC_ACQUIRE) == NP_QS_PENDING &&
+            __atomic_load_n(&r->pid, __ATOMIC_RELAXED) == pid)
+            return r;
+    }
+    return NULL;
+}
+
+/*
+ * A write whose bytes [from, to) are out waits for room: its bytes are
+ * recorded as pending, with this process, so that the reader drops those
+ * it has not taken if this process dies before the write is over (Wine's
+ * test_overlapped_transport: TerminateProcess of a writer).  Without a
+ * free record they would stay.  np_q_pend_end when the wait is over.
+ */
+static void np_q_pend_start(struct wipc_npipe *p, uint64_t from, uint64_t to)
+{
+    struct np_qpage *q = np_q_page(p, np_q_wdir(p));
+    if (q && to > from)
+        np_q_record(&q->dir[np_q_wdir(p)], from, to, NP_QS_PENDING);
+}
+
+/* The wait of np_q_pend_start is over (the write completed, or failed):
+ * its record goes (its bytes stay).  p->lock held (the page stays). */
+static void np_q_pend_end(struct wipc_npipe *p, uint64_t from, uint64_t to)
+{
+    struct np_qpage *q = np_q_page(p, np_q_wdir(p));
+    struct np_qskip *r = q ? np_q_pending_rec(&q->dir[np_q_wdir(p)], from, to)
+                           : NULL;
+    if (!r)
+        return;
+    __atomic_store_n(&r->to, 0, __ATOMIC_RELEASE);
+    __atomic_add_fetch(&q->dir[np_q_wdir(p)].nskip, 1, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * Writer, wlock held, before a write of len bytes goes out: if it will not
+ * fit, its bytes are recorded as pending before they go, so that a
+ * process killed just after the send does not leave them in the pipe
+ * (Wine's test_overlapped_transport kills the writer as soon as it has
+ * read its first bytes): [*from, *to), 1.  0 if it fits (or there is no
+ * quota): a write that goes pending later is recorded then.  The page
+ * stays while wlock is held (np_q_drop).
+ */
+static int np_q_pend_early(struct wipc_npipe *p, uint64_t len, uint64_t *from,
+                           uint64_t *to)
+{
+    *from = *to = 0;
+    if (len == 0 || !np_q_on(p))
+        return 0;
+    *from = np_q_sent(p);
+    if (np_q_fits(p, *from + len))
+        return 0;
+    *to = *from + len;
+    np_q_pend_start(p, *from, *to);
+    return 1;
 }
 
 /* Lets go of the connection's quota (the connection ends). */
@@ -492,6 +785,12 @@ static void np_q_drop(struct wipc_npipe *p)
     wipc_plat_close(p->qroom[0]);
     wipc_plat_close(p->qroom[1]);
     p->qroom[0] = p->qroom[1] = -1;
+    if (p->qmfd[1] != p->qmfd[0])
+        wipc_plat_close(p->qmfd[1]);
+    wipc_plat_close(p->qmfd[0]);
+    p->qmfd[0] = p->qmfd[1] = -1;
+    atomic_store(&p->q_wgive, 0);
+    p->q_odd = 0;
     p->qsent = 0;
     __atomic_store_n(&p->qtaken, 0, __ATOMIC_RELAXED);
     p->q_rlazy = 0;
@@ -502,12 +801,15 @@ static void np_q_drop(struct wipc_npipe *p)
  * a connection that has no page for it (a server not made with
  * FILE_FLAG_OVERLAPPED, or a client whose server has not accepted it
  * yet): makes the direction's page and room eventfd, to go with those
- * bytes (fds[0], fds[1]; the caller closes fds[0] once they are sent, or
- * calls np_q_unmake if nothing was).  The page comes before any byte of
+ * bytes (fds[0], fds[1]; the caller calls np_q_made once they are sent,
+ * or np_q_unmake if nothing was).  The page comes before any byte of
  * the direction, so until its reader takes it, the reader has taken
  * nothing: the count is exact from the first byte on.  Nothing (and no
  * quota) for an end shared with another process, a remote client's
  * connection, or when the page cannot be made.  0 if there is none.
+ * 2 if the page was made as the end was passed on (np_q_make_shared) and
+ * is still to be given: fds are its own (the caller calls np_q_given
+ * once bytes went with them).
  */
 static int np_q_make(struct wipc_npipe *p, int fds[2])
 {
@@ -515,6 +817,16 @@ static int np_q_make(struct wipc_npipe *p, int fds[2])
     void *map = NULL;
 
     fds[0] = fds[1] = -1;
+    if (atomic_load(&p->q_wgive)) {
+        wipc_mutex_lock(&p->lock);
+        fds[0] = p->qmfd[d];
+        fds[1] = p->qroom[d];
+        wipc_mutex_unlock(&p->lock);
+        if (fds[0] >= 0 && fds[1] >= 0)
+            return 2;
+        fds[0] = fds[1] = -1;
+        return 0;
+    }
     if (p->qsent != 0 || np_q_page(p, d) || p->q_adopted || p->remote)
         return 0;
     if (wipc_plat_memfd("winipc-npq", NP_Q_PAGE, &fds[0]) != 0 ||
@@ -541,6 +853,61 @@ static int np_q_make(struct wipc_npipe *p, int fds[2])
     __atomic_store_n(&p->qpg[d], (struct np_qpage *)map, __ATOMIC_RELEASE);
     wipc_mutex_unlock(&p->lock);
     return 1;
+}
+
+static void np_q_unmake(struct wipc_npipe *p, int fds[2]);
+
+/* The page np_q_make made went with the bytes: its memfd is kept, to
+ * pass the end on (wipc_npipe_share_out); the room eventfd stays too.
+ * (made: what np_q_make returned; n: whether bytes went.) */
+static void np_q_made(struct wipc_npipe *p, int made, int fds[2], int n)
+{
+    if (made == 1 && !n) {
+        np_q_unmake(p, fds);
+        return;
+    }
+    wipc_mutex_lock(&p->lock);
+    if (made == 1)
+        p->qmfd[np_q_wdir(p)] = fds[0];
+    else if (made == 2 && n)
+        atomic_store(&p->q_wgive, 0); /* given */
+    wipc_mutex_unlock(&p->lock);
+}
+
+/*
+ * An end is passed to another process before it wrote anything, p->lock
+ * held: its write direction's page is made now, to go along
+ * (wipc_npipe_share_out); the first bytes either process writes bring it
+ * to the reader (np_q_make returns 2; the reader keeps the first copy
+ * that comes, with the direction's first bytes, and closes later ones).
+ * Without it each process would make a page of its own, and the one the
+ * reader never took would hold its writer for ever.  Nothing if the
+ * direction has a page or has carried bytes already, for a remote
+ * client's connection, or without memory (the end's writes then have no
+ * quota, as before).
+ */
+static void np_q_make_shared(struct wipc_npipe *p)
+{
+    int d = np_q_wdir(p), mfd = -1, efd = -1;
+    void *map = NULL;
+
+    if (np_q_page(p, d) || p->qsent != 0 || p->remote || p->q_adopted ||
+        p->conn < 0)
+        return;
+    if (wipc_plat_memfd("winipc-npq", NP_Q_PAGE, &mfd) != 0 ||
+        wipc_plat_map_shared(mfd, NP_Q_PAGE, &map) != 0 ||
+        wipc_plat_eventfd(0, &efd) != 0) {
+        if (map)
+            wipc_plat_unmap(map, NP_Q_PAGE);
+        wipc_plat_close(mfd);
+        wipc_plat_close(efd);
+        return;
+    }
+    ((struct np_qpage *)map)->magic = NP_Q_MAGIC;
+    p->qmfd[d] = mfd;
+    p->qroom[d] = efd;
+    atomic_store(&p->q_wgive, 1);
+    __atomic_store_n(&p->qpg[d], (struct np_qpage *)map, __ATOMIC_RELEASE);
 }
 
 /* The page np_q_make made went nowhere (nothing was sent): gone. */
@@ -580,15 +947,21 @@ static void np_q_adopt(struct wipc_npipe *p, int *fds, size_t n)
             wipc_plat_close(fds[i]);
         return;
     }
-    wipc_plat_close(fds[0]);
     wipc_plat_set_nonblock(fds[1], 1); /* never a descriptor to block on */
     q = map;
     __atomic_store_n(&q->dir[d].pos, 0, __ATOMIC_SEQ_CST);
     wipc_mutex_lock(&p->lock);
-    if (p->q_adopted) /* an end shared with another process: no quota */
+    /* An end shared with another process, which has not the page (it
+     * came only now): no quota. */
+    if (p->q_adopted)
         __atomic_store_n(&q->off, 1, __ATOMIC_RELEASE);
     old = p->qroom[d];
     p->qroom[d] = fds[1];
+    /* The memfd replaced, if any, is the preamble's, still the other
+     * direction's. */
+    if (p->qmfd[d] >= 0 && p->qmfd[d] != p->qmfd[1 - d])
+        wipc_plat_close(p->qmfd[d]);
+    p->qmfd[d] = fds[0];
     p->q_rlazy = 1;
     /* The page replaced, if any, is the overlapped server's preamble's,
      * still the other direction's. */
@@ -621,14 +994,15 @@ static void np_q_give(struct wipc_npipe *p, int fd)
         n = 3;
     }
     err = wipc_plat_svc_send_fds(fd, pre, sizeof pre, fds, n, 0);
-    wipc_plat_close(fds[0]);
     if (err || n == 0) {
         if (map)
             wipc_plat_unmap(map, NP_Q_PAGE);
+        wipc_plat_close(fds[0]);
         wipc_plat_close(fds[1]);
         wipc_plat_close(fds[2]);
         return;
     }
+    p->qmfd[0] = p->qmfd[1] = fds[0];
     p->qroom[0] = fds[1];
     p->qroom[1] = fds[2];
     __atomic_store_n(&p->qpg[NP_Q_UP], (struct np_qpage *)map, __ATOMIC_RELEASE);
@@ -664,22 +1038,25 @@ static void np_q_take(struct wipc_npipe *p, int wait_ms)
             wipc_plat_close(fds[i]);
         return;
     }
-    wipc_plat_close(fds[0]);
     /* Written to by this end: never a descriptor it could block on. */
     wipc_plat_set_nonblock(fds[1], 1);
     wipc_plat_set_nonblock(fds[2], 1);
-    if (p->q_adopted) /* an end passed on: see np_inherit_info */
+    /* An end passed on before the preamble came: the other process has
+     * it not (np_inherit_info). */
+    if (p->q_adopted)
         __atomic_store_n(&((struct np_qpage *)map)->off, 1, __ATOMIC_RELEASE);
     /* A client that wrote before its server accepted it sent its own
      * page for its writes with its first bytes (np_q_make): the server's
      * is for the server's writes only. */
     if (!np_q_page(p, NP_Q_UP)) {
         p->qroom[NP_Q_UP] = fds[1];
+        p->qmfd[NP_Q_UP] = fds[0];
         __atomic_store_n(&p->qpg[NP_Q_UP], (struct np_qpage *)map,
                          __ATOMIC_RELEASE);
     } else {
         wipc_plat_close(fds[1]);
     }
+    p->qmfd[NP_Q_DOWN] = fds[0];
     p->qroom[NP_Q_DOWN] = fds[2];
     __atomic_store_n(&p->qpg[NP_Q_DOWN], (struct np_qpage *)map,
                      __ATOMIC_RELEASE);
@@ -1272,6 +1649,7 @@ static void np_destroy(struct wipc_object *obj)
         np_q_take(p, 0);
     wipc_plat_close(p->conn);
     np_q_drop(p); /* after the close: the peer's writers see it gone */
+    wipc_plat_close(p->q_ofd);
     wipc_plat_close(p->lfd);
     wipc_plat_close(p->wake_fd);
     np_reg_put(p->reg); /* for the next client of the name */
@@ -1351,16 +1729,13 @@ static void np_inherit_info(struct wipc_object *obj, int *fd, char *tag,
     if (p->server && p->state == NP_LISTENING)
         np_accept_pending_locked(p);
     np_q_take(p, 0); /* the other process must not read it as data */
-    p->q_adopted = 1; /* a preamble that comes later turns the quota off */
+    np_q_make_shared(p);
+    /* The end goes to another process too, with its pages
+     * (wipc_npipe_share_out): one quota for the end, in both.  A page
+     * that comes later comes to one of them only, and turns the quota
+     * off (np_q_adopt, np_q_take; docs/architecture.md). */
+    p->q_adopted = 1;
     *fd = p->conn;
-    /* The end goes to another process too, which does not have the page:
-     * neither end holds the other to the quota any more (docs/
-     * architecture.md).  Writers waiting for room look again. */
-    for (int d = 0; d < 2; d++)
-        if (np_q_page(p, d)) {
-            __atomic_store_n(&np_q_page(p, d)->off, 1, __ATOMIC_RELEASE);
-            np_q_wake(p, d);
-        }
     wipc_mutex_unlock(&p->lock);
     /* The open mode carries FILE_FLAG_OVERLAPPED: a handle opened for
      * overlapped I/O stays so in the process that receives it. */
@@ -1381,6 +1756,7 @@ static struct wipc_npipe *np_alloc(void)
         return NULL;
     p->inst_fd = p->lfd = p->conn = p->wake_fd = -1;
     p->qroom[0] = p->qroom[1] = -1;
+    p->qmfd[0] = p->qmfd[1] = p->q_ofd = -1;
     p->peer_uid = (DWORD)-1;
     p->frame = NP_FRAME;
     wipc_mutex_init(&p->lock);
@@ -2102,7 +2478,7 @@ static DWORD np_q_nowait_len(struct wipc_npipe *p, DWORD len, int msg)
     uint64_t unread, reading;
     if (!np_q_on(p) || !atomic_load(&p->nowait) || len == 0)
         return len;
-    unread = np_q_unread(p, p->qsent);
+    unread = np_q_unread(p, np_q_sent(p));
     reading = __atomic_load_n(&np_q_page(p, np_q_wdir(p))->dir[np_q_wdir(p)].reading,
                               __ATOMIC_RELAXED);
     if (unread + len <= (uint64_t)np_q_size(p) + reading)
@@ -2123,24 +2499,64 @@ static DWORD np_q_nowait_len(struct wipc_npipe *p, DWORD len, int msg)
 static void np_q_take_back(struct wipc_npipe *p, uint64_t from, uint64_t to)
 {
     struct np_qdir *q;
-    uint64_t pos;
+    struct np_qskip *r;
+    int done;
 
     if (!np_q_page(p, np_q_wdir(p)))
         return;
     q = &np_q_page(p, np_q_wdir(p))->dir[np_q_wdir(p)];
-    pos = __atomic_load_n(&q->pos, __ATOMIC_SEQ_CST);
-    for (unsigned i = 0; pos < to && i < NP_Q_SKIPS; i++) {
-        if (__atomic_load_n(&q->skip[i].to, __ATOMIC_ACQUIRE) > pos)
-            continue; /* live */
-        __atomic_store_n(&q->skip[i].to, 0, __ATOMIC_RELEASE);
-        __atomic_store_n(&q->skip[i].from, from, __ATOMIC_RELEASE);
-        __atomic_store_n(&q->skip[i].to, to, __ATOMIC_RELEASE);
+    if (__atomic_load_n(&q->pos, __ATOMIC_SEQ_CST) >= to)
+        return; /* all read */
+    /* The write's pending record becomes a cancelled one. */
+    r = np_q_pending_rec(q, from, to);
+    if (r) {
+        __atomic_store_n(&r->kind, NP_QS_CANCELLED, __ATOMIC_RELEASE);
         __atomic_add_fetch(&q->nskip, 1, __ATOMIC_SEQ_CST);
-        /* The writes behind it may fit now, and a flush be over. */
-        if (p->qroom[np_q_wdir(p)] >= 0)
-            wipc_plat_eventfd_set(p->qroom[np_q_wdir(p)]);
-        break;
+        done = 1;
+    } else {
+        done = np_q_record(q, from, to, NP_QS_CANCELLED);
     }
+    /* The writes behind it may fit now, and a flush be over. */
+    if (done && p->qroom[np_q_wdir(p)] >= 0)
+        wipc_plat_eventfd_set(p->qroom[np_q_wdir(p)]);
+}
+
+/*
+ * p->lock held, a write waiting for room looks again (not on the way of a
+ * write that fits): 1 if the reader takes the bytes without counting
+ * them, and then the quota is off for the rest of the connection (and
+ * every writer waiting for room goes on).  A process that does not use
+ * winipc reads so (a shell script given the end as its input, whose page
+ * came with the first bytes it read): a writer would wait for it for ever.
+ * The kernel says how much of what was sent is still in the socket; less
+ * than the quota's count, beyond what a winipc reader may hold (a message
+ * pipe's read buffer), on two looks in a row with the reader's position
+ * unchanged (a winipc reader counts at once after its receive) means so.
+ */
+static int np_q_uncounted(struct wipc_npipe *p)
+{
+    struct np_qpage *q = np_q_page(p, np_q_wdir(p));
+    uint64_t slack = (p->cfg.pipe_type & PIPE_TYPE_MESSAGE) ? NP_RBUF : 0;
+    uint64_t pos, unread;
+    size_t sock = 0;
+
+    if (!q || p->conn < 0 ||
+        wipc_plat_socket_unread_out(p->conn, &sock) != 0)
+        return 0;
+    pos = __atomic_load_n(&q->dir[np_q_wdir(p)].pos, __ATOMIC_SEQ_CST);
+    unread = np_q_unread(p, np_q_sent(p));
+    if (unread <= (uint64_t)sock + slack) {
+        p->q_odd = 0;
+        return 0;
+    }
+    if (!p->q_odd || p->q_odd_pos != pos) {
+        p->q_odd = 1;
+        p->q_odd_pos = pos;
+        return 0;
+    }
+    __atomic_store_n(&q->off, 1, __ATOMIC_RELEASE);
+    np_q_wake(p, np_q_wdir(p));
+    return 1;
 }
 
 /*
@@ -2153,9 +2569,14 @@ static void np_q_take_back(struct wipc_npipe *p, uint64_t from, uint64_t to)
  * ends the wait (ERROR_OPERATION_ABORTED) and takes the write's unread
  * bytes, [from, end) of the stream, back out of the pipe, as cancelling an
  * overlapped write does (Windows does the same: conformance npipe_quota).
+ * pending: its bytes are recorded as pending already (np_q_pend_early);
+ * else they are once it waits.
  */
-static DWORD np_q_wait_room(struct wipc_npipe *p, uint64_t from, uint64_t end)
+static DWORD np_q_wait_room(struct wipc_npipe *p, uint64_t from, uint64_t end,
+                            int pending)
 {
+    DWORD err;
+
     for (int looks = 0;; looks++) {
         uint32_t *word, val;
         int closed = 0;
@@ -2165,32 +2586,41 @@ static DWORD np_q_wait_room(struct wipc_npipe *p, uint64_t from, uint64_t end)
          * (Wine's test_overlapped: ReadFile, DisconnectNamedPipe) leaves
          * a write that succeeded. */
         if (!np_q_on(p)) {
-            wipc_mutex_unlock(&p->lock);
-            return p->state == NP_DISCONNECTED ? ERROR_PIPE_NOT_CONNECTED : 0;
+            err = p->state == NP_DISCONNECTED ? ERROR_PIPE_NOT_CONNECTED : 0;
+            goto over;
         }
         /* Within the quota (the common case) it does not say it waits:
          * the reader then has no one to wake, and makes no system call
          * for it.  Only a write that must wait says so, and looks again
          * (a read in between saw the word set, or is seen here). */
         if (np_q_fits(p, end)) {
-            wipc_mutex_unlock(&p->lock);
-            return 0;
+            err = 0;
+            goto over;
         }
         val = np_q_want_room(p, end, NP_Q_W_SYNC);
         if (np_q_fits(p, end)) {
-            wipc_mutex_unlock(&p->lock);
-            return 0;
+            err = 0;
+            goto over;
+        }
+        /* Its bytes are pending: gone with this process if it dies. */
+        if (!pending) {
+            np_q_pend_start(p, from, end);
+            pending = 1;
         }
         if (p->state == NP_DISCONNECTED ||
             (!p->server && np_dropped(p))) {
             p->state = NP_DISCONNECTED;
-            wipc_mutex_unlock(&p->lock);
-            return ERROR_PIPE_NOT_CONNECTED;
+            err = ERROR_PIPE_NOT_CONNECTED;
+            goto over;
         }
         if (wipc_plat_sync_io_cancelled()) {
             np_q_take_back(p, from, end);
             wipc_mutex_unlock(&p->lock);
             return ERROR_OPERATION_ABORTED;
+        }
+        if (looks > 0 && np_q_uncounted(p)) {
+            err = 0;
+            goto over;
         }
         /* The reader is gone when its end is closed (or its process
          * died), not when it only shut its sending side (winipc connect's
@@ -2203,17 +2633,24 @@ static DWORD np_q_wait_room(struct wipc_npipe *p, uint64_t from, uint64_t end)
          * (np_q_drop), and one killed meanwhile is seen at the next look;
          * a write that waits once per chunk makes one system call less. */
         closed = p->conn < 0 || (looks > 0 && wipc_plat_peer_hung_up(p->conn));
+        if (closed)
+            np_q_pend_end(p, from, end);
         word = &np_q_page(p, np_q_wdir(p))->dir[np_q_wdir(p)].waiting;
         /* The page stays mapped while the end lives: a disconnection
          * unmaps it only once it holds p->lock, and a wait on a word
          * unmapped meanwhile ends at once (the state then says why). */
         wipc_mutex_unlock(&p->lock);
         if (closed) {
-            DWORD err = np_peer_gone(p);
+            err = np_peer_gone(p);
             return err == ERROR_PIPE_NOT_CONNECTED ? err : ERROR_BROKEN_PIPE;
         }
         wipc_plat_futex_wait(word, val, NP_Q_LOOK_MS);
     }
+over:
+    if (pending)
+        np_q_pend_end(p, from, end);
+    wipc_mutex_unlock(&p->lock);
+    return err;
 }
 
 static DWORD np_write(struct wipc_object *obj, const void *buf, DWORD len,
@@ -2224,7 +2661,8 @@ static DWORD np_write(struct wipc_object *obj, const void *buf, DWORD len,
     char hdr[NP_FRAME];
     size_t n = 0, hlen = 0;
     uint64_t end;
-    int fd, qfds[2], qmade = 0;
+    int fd, qfds[2], qmade = 0, pend = 0;
+    uint64_t pfrom, pto;
     DWORD err;
 
     (void)offset;
@@ -2243,12 +2681,14 @@ static DWORD np_write(struct wipc_object *obj, const void *buf, DWORD len,
         /* PIPE_NOWAIT with the quota: what fits, or nothing. */
         len = np_q_nowait_len(p, len, msg);
         if (len == 0) {
-            if (qmade)
+            if (qmade == 1)
                 np_q_unmake(p, qfds);
             wipc_mutex_unlock(&p->wlock);
             return 0;
         }
     }
+    if (!atomic_load(&p->nowait))
+        pend = np_q_pend_early(p, len, &pfrom, &pto);
     if (msg)
         hlen = np_frame_put(p, hdr, len);
     if (msg && len <= NP_SMALL_MSG) {
@@ -2266,13 +2706,18 @@ static DWORD np_write(struct wipc_object *obj, const void *buf, DWORD len,
                                   atomic_load(&p->nowait) != 0, qfds,
                                   qmade ? 2 : 0, &n);
     }
-    if (qmade && n == 0)
-        np_q_unmake(p, qfds);
-    else if (qmade)
-        wipc_plat_close(qfds[0]); /* sent; the room eventfd stays */
-    if (n > hlen)
-        p->qsent += n - hlen;
-    end = p->qsent;
+    if (qmade)
+        np_q_made(p, qmade, qfds, n > 0);
+    end = np_q_sent_add(p, n > hlen ? n - hlen : 0);
+    /* Recorded before the send, but not all went, or not there (another
+     * process wrote through the end meanwhile): the record goes; a write
+     * that waits is recorded again as it waits. */
+    if (pend && (err || n - hlen != len || end != pto)) {
+        wipc_mutex_lock(&p->lock);
+        np_q_pend_end(p, pfrom, pto);
+        wipc_mutex_unlock(&p->lock);
+        pend = 0;
+    }
     wipc_mutex_unlock(&p->wlock);
     if (err == ERROR_BUSY) /* PIPE_NOWAIT and no room: nothing written */
         return 0;
@@ -2291,7 +2736,7 @@ static DWORD np_write(struct wipc_object *obj, const void *buf, DWORD len,
     /* Out, and within the quota, or once the reader has taken enough
      * (a zero-length message never waits). */
     if (len > 0 && !atomic_load(&p->nowait) &&
-        (err = np_q_wait_room(p, end - (n - hlen), end)))
+        (err = np_q_wait_room(p, end - (n - hlen), end, pend)))
         return err;
     *done = (DWORD)(n - hlen);
     return 0;
@@ -2333,7 +2778,7 @@ static DWORD np_flush(struct wipc_object *obj)
          * it has moved into its read buffer); without, or once the reader
          * is gone, the socket's. */
         if (np_q_on(p) && !wipc_plat_peer_closed(fd))
-            unread = (size_t)np_q_unread(p, p->qsent);
+            unread = (size_t)np_q_unread(p, np_q_sent(p));
         else
             err = wipc_plat_socket_unread_out(fd, &unread);
         if (err)
@@ -2394,6 +2839,8 @@ static int np_io_cancelled(struct wipc_object *obj, struct wipc_io *io)
     over = np_q_page(p, np_q_wdir(p)) && np_q_fits(p, io->mark);
     if (!over)
         np_q_take_back(p, io->mark - io->len, io->mark);
+    else
+        np_q_pend_end(p, io->mark - io->len, io->mark);
     wipc_mutex_unlock(&p->lock);
     return over;
 }
@@ -3454,6 +3901,238 @@ DWORD wipc_npipe_adopt(int fd, const char *args, struct wipc_object **out)
     return 0;
 }
 
+/* ---- Ends passed to another process: the quota goes along ------------------- */
+
+/*
+ * What goes with an end's connection to another process, as its second
+ * descriptor (process/inherit.c): a bundle, one datagram queued in a
+ * SOCK_SEQPACKET socket whose other end is closed, that holds the end's
+ * quota pages (memfds) and room eventfds, and its link to a completion
+ * port (core/io.h) if it has one, each named by its role.
+ */
+#define NP_SHARE_MAGIC 0x53515057u /* "WPQS" */
+enum {
+    NP_SH_PAGE_UP = 1,
+    NP_SH_PAGE_DOWN,
+    NP_SH_PAGE_BOTH,
+    NP_SH_ROOM_UP,
+    NP_SH_ROOM_DOWN,
+    NP_SH_LINK,
+};
+
+struct np_share {
+    uint32_t magic, in_size, out_size, n;
+    uint32_t give; /* the write direction's page is still to be given */
+    uint8_t role[WIPC_PLAT_SVC_FDS_MAX];
+};
+
+/* A copy of the end with the pages in fds/role (n of them) goes to
+ * another process (by 1), or was taken there (by -1): struct np_qpage's
+ * unadopted.  A page mapped here already (p->lock held). */
+static void np_share_count(struct wipc_npipe *p, const uint8_t *role, size_t n,
+                           int by)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct np_qpage *q = role[i] == NP_SH_PAGE_UP ? np_q_page(p, NP_Q_UP)
+                             : role[i] == NP_SH_PAGE_DOWN || role[i] == NP_SH_PAGE_BOTH
+                                 ? np_q_page(p, NP_Q_DOWN)
+                                 : NULL;
+        if (q)
+            __atomic_add_fetch(&q->unadopted, (uint32_t)by, __ATOMIC_SEQ_CST);
+    }
+}
+
+/* The end's pages and room eventfds, into fds/roles (p->lock held):
+ * how many. */
+static size_t np_share_collect(struct wipc_npipe *p, int *fds, uint8_t *role)
+{
+    size_t n = 0;
+    for (int d = 0; d < 2; d++) {
+        if (!np_q_page(p, d) || p->qmfd[d] < 0)
+            continue;
+        if (d == NP_Q_DOWN && n > 0 && fds[0] == p->qmfd[d]) {
+            role[0] = NP_SH_PAGE_BOTH; /* one page for both */
+        } else {
+            fds[n] = p->qmfd[d];
+            role[n++] = d == NP_Q_UP ? NP_SH_PAGE_UP : NP_SH_PAGE_DOWN;
+        }
+    }
+    for (int d = 0; d < 2; d++)
+        if (np_q_page(p, d) && p->qmfd[d] >= 0 && p->qroom[d] >= 0) {
+            fds[n] = p->qroom[d];
+            role[n++] = d == NP_Q_UP ? NP_SH_ROOM_UP : NP_SH_ROOM_DOWN;
+        }
+    return n;
+}
+
+void wipc_npipe_share_off(struct wipc_object *obj)
+{
+    struct wipc_npipe *p = np_of(obj);
+    /* The other process reads without counting, and writes without
+     * waiting: neither end holds the other to the quota any more.
+     * Writers waiting for room look again. */
+    wipc_mutex_lock(&p->lock);
+    for (int d = 0; d < 2; d++)
+        if (np_q_page(p, d)) {
+            __atomic_store_n(&np_q_page(p, d)->off, 1, __ATOMIC_RELEASE);
+            np_q_wake(p, d);
+        }
+    wipc_mutex_unlock(&p->lock);
+}
+
+DWORD wipc_npipe_share_out(struct wipc_object *obj, int *out)
+{
+    struct wipc_npipe *p = np_of(obj);
+    struct np_share sh;
+    int fds[WIPC_PLAT_SVC_FDS_MAX], link = -1, keep = -1, send = -1;
+    DWORD err;
+
+    *out = -1;
+    memset(&sh, 0, sizeof sh);
+    sh.magic = NP_SHARE_MAGIC;
+    sh.in_size = p->cfg.in_size;
+    sh.out_size = p->cfg.out_size;
+    err = wipc_io_link_out(obj, &link);
+    if (!err && (err = wipc_plat_msg_pair(&keep, &send)) != 0)
+        wipc_plat_close(link);
+    if (err) {
+        wipc_npipe_share_off(obj);
+        return err;
+    }
+    /* Under p->lock: the descriptors stay open while they are sent (to a
+     * new socket: the send does not wait). */
+    wipc_mutex_lock(&p->lock);
+    sh.n = (uint32_t)np_share_collect(p, fds, sh.role);
+    sh.give = (uint32_t)atomic_load(&p->q_wgive);
+    if (link >= 0) {
+        fds[sh.n] = link;
+        sh.role[sh.n++] = NP_SH_LINK;
+    }
+    if (sh.n) {
+        /* Counted before it goes: the other process may take it at once. */
+        np_share_count(p, sh.role, sh.n, 1);
+        err = wipc_plat_svc_send_fds(send, &sh, sizeof sh, fds, sh.n, 0);
+        if (err)
+            np_share_count(p, sh.role, sh.n, -1);
+    }
+    wipc_mutex_unlock(&p->lock);
+    wipc_plat_close(send);
+    wipc_plat_close(link);
+    if (err || sh.n == 0) {
+        wipc_plat_close(keep);
+        if (err)
+            wipc_npipe_share_off(obj);
+        return err;
+    }
+    *out = keep;
+    return 0;
+}
+
+/* A page of the bundle, checked as np_q_take checks one: mapped, or NULL. */
+static struct np_qpage *np_share_map(int fd)
+{
+    void *map = NULL;
+    if (wipc_plat_memfd_check(fd, NP_Q_PAGE) != 0 ||
+        wipc_plat_map_shared(fd, NP_Q_PAGE, &map) != 0)
+        return NULL;
+    if (((struct np_qpage *)map)->magic != NP_Q_MAGIC) {
+        wipc_plat_unmap(map, NP_Q_PAGE);
+        return NULL;
+    }
+    return map;
+}
+
+/* One descriptor of the bundle, for an end that has nothing yet; taken
+ * over (closed if it is not used). */
+static void np_share_take(struct wipc_npipe *p, int fd, uint8_t role)
+{
+    struct np_qpage *q;
+    int d = role == NP_SH_PAGE_UP || role == NP_SH_ROOM_UP ? NP_Q_UP : NP_Q_DOWN;
+
+    switch (role) {
+    case NP_SH_LINK:
+        wipc_io_link_in(&p->obj, fd);
+        return;
+    case NP_SH_PAGE_UP:
+    case NP_SH_PAGE_DOWN:
+    case NP_SH_PAGE_BOTH:
+        if (p->qmfd[d] >= 0 || (role == NP_SH_PAGE_BOTH && p->qmfd[0] >= 0) ||
+            !(q = np_share_map(fd)))
+            break;
+        if (role == NP_SH_PAGE_BOTH) {
+            p->qmfd[NP_Q_UP] = p->qmfd[NP_Q_DOWN] = fd;
+            __atomic_store_n(&p->qpg[NP_Q_UP], q, __ATOMIC_RELEASE);
+            __atomic_store_n(&p->qpg[NP_Q_DOWN], q, __ATOMIC_RELEASE);
+        } else {
+            p->qmfd[d] = fd;
+            __atomic_store_n(&p->qpg[d], q, __ATOMIC_RELEASE);
+        }
+        return;
+    case NP_SH_ROOM_UP:
+    case NP_SH_ROOM_DOWN:
+        if (p->qroom[d] >= 0)
+            break;
+        wipc_plat_set_nonblock(fd, 1); /* never a descriptor to block on */
+        p->qroom[d] = fd;
+        return;
+    default:
+        break;
+    }
+    wipc_plat_close(fd);
+}
+
+void wipc_npipe_share_in(struct wipc_object *obj, int fd)
+{
+    struct wipc_npipe *p = np_of(obj);
+    struct np_share sh;
+    int fds[WIPC_PLAT_SVC_FDS_MAX];
+    size_t len = 0, n = 0;
+    DWORD err;
+
+    if (fd < 0)
+        return;
+    memset(&sh, 0, sizeof sh);
+    /* A peek: the datagram stays for another holder of the bundle (the
+     * descriptor a CREATE_SUSPENDED child inherits may be fetched by its
+     * parent too); each peek gets copies of the descriptors. */
+    err = wipc_plat_recv2_fds(fd, NULL, 0, &sh, sizeof sh, 1, 1, &len, fds,
+                              WIPC_PLAT_SVC_FDS_MAX, &n);
+    wipc_plat_close(fd);
+    if (err)
+        return;
+    if (len != sizeof sh || sh.magic != NP_SHARE_MAGIC || sh.n != n) {
+        for (size_t i = 0; i < n; i++)
+            wipc_plat_close(fds[i]);
+        return;
+    }
+    wipc_mutex_lock(&p->lock);
+    p->cfg.in_size = sh.in_size;
+    p->cfg.out_size = sh.out_size;
+    /* Pages first: the room eventfds are kept only with a page.  Each
+     * page this copy brought is taken: the quota holds again once no
+     * other copy is on its way (a page refused leaves it off). */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < n; i++) {
+            int page = sh.role[i] >= NP_SH_PAGE_UP && sh.role[i] <= NP_SH_PAGE_BOTH;
+            if (fds[i] >= 0 && page == (pass == 0)) {
+                np_share_take(p, fds[i], sh.role[i]);
+                fds[i] = -1;
+            }
+        }
+    for (int d = 0; d < 2; d++)
+        if (!np_q_page(p, d) && p->qroom[d] >= 0) {
+            wipc_plat_close(p->qroom[d]);
+            p->qroom[d] = -1;
+        }
+    np_share_count(p, sh.role, n, -1);
+    /* A page for this end's writes that no byte has brought yet: this
+     * end may bring it too (np_q_make). */
+    if (sh.give && np_q_page(p, np_q_wdir(p)) && p->qroom[np_q_wdir(p)] >= 0 &&
+        p->qmfd[np_q_wdir(p)] >= 0 && p->qmfd[0] != p->qmfd[1])
+        atomic_store(&p->q_wgive, 1);
+    wipc_mutex_unlock(&p->lock);
+}
+
 /* ---- Listings (registry_list.h) ---------------------------------------------- */
 
 DWORD wipc_npipe_status(const char *path, struct wipc_npipe_status *st)
@@ -3680,13 +4359,15 @@ static DWORD np_io_drain(struct wipc_npipe *p, struct wipc_io *io)
      * connection stay while p->lock is held (wipc_npipe_disconnect). */
     wipc_mutex_lock(&p->lock);
     if (!np_q_on(p)) {
+        np_q_pend_end(p, io->mark - io->len, io->mark);
         wipc_mutex_unlock(&p->lock);
         return 0;
     }
     room = p->qroom[np_q_wdir(p)];
     wipc_plat_eventfd_reset(room, &was);
     np_q_want_room(p, io->mark, NP_Q_W_IO);
-    if (np_q_fits(p, io->mark)) {
+    if (np_q_fits(p, io->mark) || np_q_uncounted(p)) {
+        np_q_pend_end(p, io->mark - io->len, io->mark);
         wipc_mutex_unlock(&p->lock);
         return 0;
     }
@@ -3697,6 +4378,8 @@ static DWORD np_io_drain(struct wipc_npipe *p, struct wipc_io *io)
     } else if (p->conn < 0 || wipc_plat_peer_closed(p->conn)) {
         closed = 1;
     }
+    if (err || closed)
+        np_q_pend_end(p, io->mark - io->len, io->mark);
     wipc_mutex_unlock(&p->lock);
     if (closed)
         err = np_peer_gone(p);
@@ -3714,7 +4397,9 @@ static DWORD np_io_write_q(struct wipc_npipe *p, struct wipc_io *io,
     int msg = (p->cfg.pipe_type & PIPE_TYPE_MESSAGE) != 0;
     char hdr[NP_FRAME];
     size_t hlen = 0, n = 0;
-    int fd, qfds[2], qmade = 0;
+    int fd, qfds[2], qmade = 0, pend = 0;
+    int first = io->state == 0 && io->done == 0;
+    uint64_t pfrom = 0, pto = 0;
     DWORD err, before = io->done;
 
     if (!wipc_mutex_trylock(&p->wlock))
@@ -3726,7 +4411,7 @@ static DWORD np_io_write_q(struct wipc_npipe *p, struct wipc_io *io,
     if (!err && quota && io->state == 0 && io->done == 0 && io->len > 0) {
         DWORD fit = np_q_nowait_len(p, io->len, msg);
         if (fit == 0) { /* PIPE_NOWAIT, no room: TRUE, nothing written */
-            if (qmade)
+            if (qmade == 1)
                 np_q_unmake(p, qfds);
             wipc_mutex_unlock(&p->wlock);
             return 0;
@@ -3741,6 +4426,8 @@ static DWORD np_io_write_q(struct wipc_npipe *p, struct wipc_io *io,
         wipc_mutex_unlock(&p->wlock);
         return err;
     }
+    if (quota && first && !atomic_load(&p->nowait))
+        pend = np_q_pend_early(p, io->len, &pfrom, &pto);
     while (io->state < hlen || io->done < io->len) {
         size_t hs = (size_t)io->state;
         if (hs < hlen && io->len - io->done <= NP_SMALL_MSG) {
@@ -3760,11 +4447,8 @@ static DWORD np_io_write_q(struct wipc_npipe *p, struct wipc_io *io,
                                            io->len - io->done, qfds,
                                            qmade ? 2 : 0, &n);
         }
-        if (qmade && n == 0) {
-            np_q_unmake(p, qfds);
-            qmade = 0;
-        } else if (qmade) {
-            wipc_plat_close(qfds[0]); /* sent; the room eventfd stays */
+        if (qmade) {
+            np_q_made(p, qmade, qfds, n > 0);
             qmade = 0;
         }
         if (err || n == 0)
@@ -3777,8 +4461,14 @@ static DWORD np_io_write_q(struct wipc_npipe *p, struct wipc_io *io,
         }
         io->done += (DWORD)n;
     }
-    p->qsent += io->done - before;
-    io->mark = p->qsent;
+    io->mark = np_q_sent_add(p, io->done - before);
+    /* As np_write: a record made before the send that is not the write's
+     * goes (the write is recorded again if it waits). */
+    if (pend && !err && io->done == io->len && io->mark != pto) {
+        wipc_mutex_lock(&p->lock);
+        np_q_pend_end(p, pfrom, pto);
+        wipc_mutex_unlock(&p->lock);
+    }
     wipc_mutex_unlock(&p->wlock);
     if (err == ERROR_NO_DATA) {
         /* As np_write: the peer went away under a write that had begun. */
@@ -3793,12 +4483,26 @@ static DWORD np_io_write_q(struct wipc_npipe *p, struct wipc_io *io,
         return np_io_wait(io, fd, WIPC_IO_OUT, -1);
     if (quota && io->len > 0 && !np_q_fits(p, io->mark)) {
         /* Out, but over the quota: it completes once the reader has taken
-         * enough (np_io_drain); until then it can still be cancelled. */
+         * enough (np_io_drain); until then it can still be cancelled, and
+         * its bytes are pending (gone with this process if it dies). */
         io->committed = 0;
+        wipc_mutex_lock(&p->lock);
+        if (np_q_page(p, np_q_wdir(p)) &&
+            !np_q_pending_rec(&np_q_page(p, np_q_wdir(p))->dir[np_q_wdir(p)],
+                              io->mark - io->len, io->mark))
+            np_q_pend_start(p, io->mark - io->len, io->mark);
+        wipc_mutex_unlock(&p->lock);
         err = np_io_drain(p, io);
         if (err == ERROR_IO_PENDING)
             io->kind = WIPC_IO_DRAIN;
         return err;
+    }
+    /* It fits: a record made before it went goes (a write that went out
+     * in several calls does not know whether it made one). */
+    if (pend || !first) {
+        wipc_mutex_lock(&p->lock);
+        np_q_pend_end(p, io->mark - io->len, io->mark);
+        wipc_mutex_unlock(&p->lock);
     }
     return 0;
 }

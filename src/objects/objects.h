@@ -129,6 +129,26 @@ int wipc_npipe_has_unread(struct wipc_object *obj);
 /* A connected end over an inherited socket; args from the inherit tag. */
 DWORD wipc_npipe_adopt(int fd, const char *args, struct wipc_object **out);
 
+/*
+ * A named pipe end passed to another process (process/inherit.c): *fd
+ * gets the second descriptor that goes with the end's connection, which
+ * holds its quota pages and room eventfds (the buffer quota follows the
+ * end, docs/architecture.md) and its completion port link (core/io.h), or
+ * -1 if it has none of them.  The caller closes it once it is sent.
+ * ERROR_NOT_ENOUGH_MEMORY (no descriptors).
+ */
+DWORD wipc_npipe_share_out(struct wipc_object *obj, int *fd);
+
+/* An end goes to another process without that descriptor (a handle
+ * duplicated into a CREATE_SUSPENDED child, or no descriptors left): its
+ * quota is off for the rest of the connection, on both sides. */
+void wipc_npipe_share_off(struct wipc_object *obj);
+
+/* The other side, for an end just rebuilt (wipc_npipe_adopt): takes fd
+ * (-1: nothing) over; what is not right in it is closed, and the end then
+ * has no quota for that direction. */
+void wipc_npipe_share_in(struct wipc_object *obj, int fd);
+
 /* ---- mailslot.c: mailslots -------------------------------------------------- */
 
 extern const struct wipc_object_ops wipc_mailslot_ops;

@@ -640,7 +640,7 @@ DWORD wipc_plat_svc_recv(int fd, void *buf, size_t cap, size_t *len,
 /* The same with up to WIPC_PLAT_SVC_FDS_MAX descriptors: send passes nfds
  * of fds; recv keeps up to max in fds_out (*nfds of them, the rest -1;
  * more are closed). */
-#define WIPC_PLAT_SVC_FDS_MAX 4
+#define WIPC_PLAT_SVC_FDS_MAX 6
 DWORD wipc_plat_svc_send_fds(int fd, const void *buf, size_t len,
                              const int *fds, size_t nfds, int timeout_ms);
 DWORD wipc_plat_svc_recv_fds(int fd, void *buf, size_t cap, size_t *len,

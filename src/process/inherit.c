@@ -13,6 +13,26 @@
 #include "process.h"
 #include "service.h"
 
+/* The second descriptor that goes with obj to another process, made for
+ * it (the caller closes it), or -1: a link to the completion port obj is
+ * associated with (core/io.h); for a named pipe end, a bundle of its
+ * quota's pages and that link (objects.h, wipc_npipe_share_out). */
+static DWORD inherit_second_out(struct wipc_object *obj, int *fd)
+{
+    if (obj->ops == &wipc_npipe_ops)
+        return wipc_npipe_share_out(obj, fd);
+    return wipc_io_link_out(obj, fd);
+}
+
+/* The other side: obj just rebuilt takes fd (-1: none) over. */
+static void inherit_second_in(struct wipc_object *obj, int fd)
+{
+    if (obj->ops == &wipc_npipe_ops)
+        wipc_npipe_share_in(obj, fd);
+    else
+        wipc_io_link_in(obj, fd);
+}
+
 /* One item: "VALUE:FD:ACCESS:FLAGS:TAG" (TAG ".RECFD" for a record). */
 static size_t inherit_format_item(const struct wipc_inherit_item *it, char *buf,
                                   size_t cap)
@@ -116,9 +136,10 @@ static DWORD inherit_describe_list(struct wipc_inherit *inh,
              * object, which the list holds). */
             it->rec_fd = (int)(3 + inh->n);
             inh->fds[inh->n++] = rec_fd;
-        } else if (wipc_io_link_out(h->obj, &rec_fd) == 0 && rec_fd >= 0) {
+        } else if (inherit_second_out(h->obj, &rec_fd) == 0 && rec_fd >= 0) {
             /* A file associated with a completion port: a link to it,
-             * "TAG/FD" (made for the child). */
+             * "TAG/FD" (made for the child); a named pipe end: its quota
+             * and that link. */
             inh->owned[inh->n_owned++] = rec_fd;
             it->link_fd = (int)(3 + inh->n);
             inh->fds[inh->n++] = rec_fd;
@@ -242,7 +263,7 @@ static void inherit_adopt_one(char *item)
         wipc_plat_close(link);
         return;
     }
-    wipc_io_link_in(obj, link);
+    inherit_second_in(obj, link);
     link = -1;
     wipc_handle_alloc_at((HANDLE)(uintptr_t)value, obj,
                          (ACCESS_MASK)strtoul(fields[2], NULL, 16),
@@ -275,7 +296,7 @@ DWORD wipc_inherit_describe2(struct wipc_object *obj, int *fd, int *fd2,
     if (second >= 0)
         err = wipc_plat_dup(second, fd2);
     else
-        err = wipc_io_link_out(obj, fd2);
+        err = inherit_second_out(obj, fd2);
     return err;
 }
 
@@ -289,7 +310,7 @@ DWORD wipc_inherit_rebuild2(const char *tag, int fd, int fd2,
     if (err)
         wipc_plat_close(fd2);
     else
-        wipc_io_link_in(*obj, fd2);
+        inherit_second_in(*obj, fd2);
     return err;
 }
 

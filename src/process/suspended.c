@@ -26,8 +26,10 @@ struct susp_entry {
      * process its exit record's descriptor, held for the child (or -1). */
     struct wipc_object *obj;
     int rec;
-    /* Inherited (obj NULL): the child's descriptors and the tag. */
-    int fd, rec_fd;
+    /* Inherited (obj NULL): the child's descriptors and the tag; link_fd
+     * the child's second descriptor of a "TAG/FD" item (a port link, a
+     * named pipe end's quota: inherit.h), 0 if none. */
+    int fd, rec_fd, link_fd;
     char tag[WIPC_INHERIT_TAG_MAX];
 };
 
@@ -68,6 +70,7 @@ DWORD wipc_suspended_new(const struct wipc_inherit *inh, int chan,
         s->e[i].rec = -1;
         s->e[i].fd = it->fd;
         s->e[i].rec_fd = it->rec_fd;
+        s->e[i].link_fd = it->link_fd;
         memcpy(s->e[i].tag, it->tag, sizeof s->e[i].tag);
     }
     *out = s;
@@ -142,8 +145,13 @@ static void susp_drop_locked(struct wipc_suspended *s, struct susp_entry *e,
         *release = e->obj;
         wipc_plat_close(e->rec);
     } else {
-        int fds[2] = {e->fd, e->rec_fd};
-        wipc_plat_spawn_close(s->chan, fds, e->rec_fd >= 0 ? 2 : 1);
+        int fds[3] = {e->fd, -1, -1};
+        size_t n = 1;
+        if (e->rec_fd >= 0)
+            fds[n++] = e->rec_fd;
+        if (e->link_fd > 2)
+            fds[n++] = e->link_fd;
+        wipc_plat_spawn_close(s->chan, fds, n);
     }
     memmove(&s->e[i], &s->e[i + 1], (s->n - i - 1) * sizeof *s->e);
     s->n--;
@@ -171,6 +179,10 @@ DWORD wipc_suspended_put(struct wipc_suspended *s, struct wipc_object *obj,
     if (obj->ops != &wipc_process_ops && wipc_sync_second_fd(obj) >= 0 &&
         wipc_plat_dup(wipc_sync_second_fd(obj), &rec))
         return ERROR_NOT_ENOUGH_MEMORY;
+    /* A named pipe end's quota does not (nor does a port link): it is off
+     * for the connection from now on. */
+    if (obj->ops == &wipc_npipe_ops)
+        wipc_npipe_share_off(obj);
     if (!susp_enter(s, &err, taken)) {
         wipc_plat_close(rec);
         return err;
@@ -229,6 +241,10 @@ DWORD wipc_suspended_get(struct wipc_suspended *s, HANDLE h, int close_source,
         if (!err && wipc_sync_tag(tag) && e->rec_fd >= 0)
             err = susp_channel_error(
                 wipc_plat_spawn_get(s->chan, e->rec_fd, &fd2));
+        /* A named pipe end's quota, or a port link ("TAG/FD"). */
+        else if (!err && e->link_fd > 2)
+            err = susp_channel_error(
+                wipc_plat_spawn_get(s->chan, e->link_fd, &fd2));
     }
     if (close_source)
         susp_drop_locked(s, e, &release);
@@ -281,6 +297,7 @@ static DWORD susp_place_locked(struct wipc_suspended *s,
         it->flags = e->flags;
         it->fd = e->fd;
         it->rec_fd = e->rec_fd;
+        it->link_fd = e->obj ? 0 : e->link_fd;
         memcpy(it->tag, e->tag, sizeof it->tag);
         if (!e->obj)
             continue;
