@@ -275,6 +275,51 @@ static void test_cancel_while_waited(void)
     CloseHandle(s);
 }
 
+/* The last handle to a file is closed while another thread waits for
+ * its pending read in GetOverlappedResult(TRUE), which drives the read
+ * itself, asleep in poll(2) without a time (the descriptor stays open:
+ * the waiter holds the file): the closing ends the read as cancelled and
+ * wakes the waiter.  A waiter left asleep fails the wait below; one that
+ * came too late finds the handle closed. */
+static void test_close_while_waited(void)
+{
+    const char *name = pipe_name("close-waited");
+    int inside = 0;
+
+    for (int i = 0; i < 50; i++) {
+        HANDLE s = ov_server(name, PIPE_TYPE_BYTE), c = sync_client(name), t;
+        struct cancel_waiter w;
+        OVERLAPPED ov;
+        char buf[8];
+        DWORD n;
+
+        CHECK(c != INVALID_HANDLE_VALUE);
+        ov_init(&ov, TRUE);
+        memset(&w, 0, sizeof w);
+        w.h = s;
+        w.ov = &ov;
+        CHECK_FAILS(ReadFile(s, buf, sizeof buf, &n, &ov), ERROR_IO_PENDING);
+        t = CreateThread(NULL, 0, cancel_waiter_main, &w, 0, NULL);
+        while (!atomic_load(&w.started))
+            sched_yield();
+        for (int y = 0; y < 8 + i % 8; y++)
+            sched_yield();
+        CHECK_OK(CloseHandle(s));
+        CHECK_EQ(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+        CHECK_EQ(w.ok, FALSE);
+        CHECK(w.err == ERROR_OPERATION_ABORTED ||
+              w.err == ERROR_INVALID_HANDLE);
+        inside += w.err == ERROR_OPERATION_ABORTED;
+        CHECK_EQ(ov.Internal, STATUS_CANCELLED_);
+        CHECK(signalled(ov.hEvent));
+        CloseHandle(t);
+        CloseHandle(c);
+        CloseHandle(ov.hEvent);
+    }
+    /* Most waiters were inside GetOverlappedResult when the handle went. */
+    CHECK(inside > 0);
+}
+
 /* Reads that pend together complete in the order they were started. */
 static void test_reads_in_order(void)
 {
@@ -2330,6 +2375,7 @@ int main(int argc, char **argv)
     RUN(test_file_signal);
     RUN(test_cancel);
     RUN(test_cancel_while_waited);
+    RUN(test_close_while_waited);
     RUN(test_reads_in_order);
     RUN(test_disconnect_and_broken);
     RUN(test_large_writes);

@@ -72,6 +72,7 @@ struct io_op {
     DWORD tid;        /* the thread that started it (CancelIo) */
     int busy;         /* its progress runs now, outside the lock */
     int helped;       /* busy in wipc_io_help: IO_HELP_* */
+    int help_wake;    /* while helped: the helper's wake-up eventfd, or -1 */
     /* Cancelled while its helper polled: delivered by the canceller, and
      * freed by the helper once delivered is set. */
     int stolen;
@@ -1108,6 +1109,7 @@ DWORD wipc_io_start(struct wipc_object *obj, const struct wipc_io *io,
     op->notify = *notify;
     op->tid = wipc_plat_gettid();
     op->deadline = UINT64_MAX;
+    op->help_wake = -1;
     q = io_queue_get(obj);
     if (!q) {
         free(op);
@@ -1172,6 +1174,10 @@ static unsigned io_cancel_locked(struct wipc_io_queue *q, const OVERLAPPED *ov,
             if ((ov && op->notify.ov != ov) || (tid && op->tid != tid))
                 continue;
             found++;
+            /* A helper asleep in its poll looks again now (it sleeps
+             * without a time when it has none of its own). */
+            if (op->helped && op->help_wake >= 0)
+                wipc_plat_eventfd_set(op->help_wake);
             if (op->helped == IO_HELP_POLLS && !op->io.committed) {
                 /* Its waiter only polls: the operation ends now, here,
                  * and the waiter learns it when it looks again. */
@@ -1639,8 +1645,50 @@ static void *io_thread(void *arg)
 
 /* ---- A waiting thread drives its own operation ------------------------------ */
 
-/* How long a helping thread polls before it looks for a cancellation. */
+/* How long a helping thread polls before it looks for a cancellation,
+ * when it has no wake-up eventfd (it could not be made). */
 #define IO_HELP_SLICE_MS 20
+
+/* The calling thread's wake-up eventfd for wipc_io_help (made on first
+ * use, closed when the thread ends), or -1.  A canceller sets it, so the
+ * helper can sleep in poll(2) without a time: a time costs a timer armed
+ * and cancelled in the kernel at each wait (bench/RESULTS.md, rtt64). */
+static struct {
+    atomic_int made; /* 1: key made; -1: it could not be */
+    unsigned long key;
+} io_helpers;
+
+static void io_help_wake_end(void *value)
+{
+    wipc_plat_close((int)(uintptr_t)value - 1);
+}
+
+static int io_help_wake_fd(void)
+{
+    void *v;
+    int fd;
+    if (atomic_load_explicit(&io_helpers.made, memory_order_acquire) == 0) {
+        wipc_mutex_lock(&engine.lock);
+        if (atomic_load(&io_helpers.made) == 0)
+            atomic_store_explicit(
+                &io_helpers.made,
+                wipc_plat_tls_key(io_help_wake_end, &io_helpers.key) == 0 ? 1
+                                                                          : -1,
+                memory_order_release);
+        wipc_mutex_unlock(&engine.lock);
+    }
+    if (atomic_load_explicit(&io_helpers.made, memory_order_acquire) != 1)
+        return -1;
+    if ((v = wipc_plat_tls_get(io_helpers.key)) != NULL)
+        return (int)(uintptr_t)v - 1;
+    if (wipc_plat_eventfd(0, &fd) != 0)
+        return -1;
+    if (wipc_plat_tls_set(io_helpers.key, (void *)(uintptr_t)(fd + 1)) != 0) {
+        wipc_plat_close(fd);
+        return -1;
+    }
+    return fd;
+}
 
 DWORD wipc_io_help(struct wipc_object *obj, const OVERLAPPED *ov,
                    DWORD timeout_ms)
@@ -1652,9 +1700,11 @@ DWORD wipc_io_help(struct wipc_object *obj, const OVERLAPPED *ov,
     struct wipc_io_queue *q = io_queue_of(obj);
     struct io_op *op = NULL;
     DWORD r = ERROR_IO_PENDING;
+    int wake;
 
     if (!q)
         return ERROR_NOT_FOUND;
+    wake = io_help_wake_fd();
     wipc_mutex_lock(&q->lock);
     for (int k = 0; k < WIPC_IO_KINDS && !op; k++)
         if (q->head[k] && q->head[k]->notify.ov == ov)
@@ -1669,20 +1719,41 @@ DWORD wipc_io_help(struct wipc_object *obj, const OVERLAPPED *ov,
     op->run = 0;
     op->busy = 1;
     op->helped = IO_HELP_RUNS;
+    op->help_wake = wake;
     io_timed_update(q);
     for (;;) {
-        struct wipc_plat_pollfd p = {op->io.wait_fd, op->io.wait_events, 0};
+        /* The operation's descriptor first (if it waits for one), then
+         * the wake-up. */
+        struct wipc_plat_pollfd p[2];
         uint64_t now = wipc_plat_now_ms(), until = deadline;
-        int nready = 0, wait;
+        int nready = 0, wait, np = 0, ready = 0;
+        size_t slice = wake >= 0 ? INT_MAX : IO_HELP_SLICE_MS;
 
+        if (op->cancel_err && !op->io.committed) {
+            /* Cancelled while its progress ran here. */
+            r = io_uncommit(q, op, op->cancel_err);
+            break;
+        }
         if (op->deadline < until)
             until = op->deadline;
-        wait = until <= now ? 0
-               : until - now > IO_HELP_SLICE_MS ? IO_HELP_SLICE_MS
+        wait = until == UINT64_MAX && wake >= 0 ? -1
+               : until <= now                   ? 0
+               : until - now > slice            ? (int)slice
                                                 : (int)(until - now);
+        if (op->io.wait_fd >= 0)
+            p[np++] = (struct wipc_plat_pollfd){op->io.wait_fd,
+                                                op->io.wait_events, 0};
+        if (wake >= 0)
+            p[np++] = (struct wipc_plat_pollfd){wake, WIPC_PLAT_POLL_IN, 0};
         op->helped = IO_HELP_POLLS;
         wipc_mutex_unlock(&q->lock);
-        wipc_plat_poll_events(&p, p.fd >= 0 ? 1 : 0, wait, &nready);
+        wipc_plat_poll_events(p, (size_t)np, wait, &nready);
+        if (nready > 0) {
+            int was;
+            ready = p[0].fd != wake && p[0].revents != 0;
+            if (wake >= 0 && p[np - 1].revents)
+                wipc_plat_eventfd_reset(wake, &was);
+        }
         wipc_mutex_lock(&q->lock);
         if (op->stolen) {
             /* Cancelled meanwhile, and delivered by the canceller: once
@@ -1700,9 +1771,9 @@ DWORD wipc_io_help(struct wipc_object *obj, const OVERLAPPED *ov,
             r = io_uncommit(q, op, op->cancel_err);
             break;
         }
-        if (nready > 0 || op->deadline <= now) {
+        if (ready || op->deadline <= now) {
             enum wipc_io_kind was = op->io.kind;
-            op->io.timed_out = nready == 0;
+            op->io.timed_out = !ready;
             wipc_mutex_unlock(&q->lock);
             r = q->obj->ops->io_progress(q->obj, &op->io);
             wipc_mutex_lock(&q->lock);
