@@ -1228,7 +1228,8 @@ static void test_quota_cancel_before_read(void)
  * its parent, which writes the value on its standard input), overlapped
  * ("ov") or not ("sync"), says "wrote" on its standard output once the
  * write has returned or pends, then waits to be killed (or, with "exit",
- * exits 0 once its write is over).
+ * exits 0 once its write is over; "repeat", synchronous: 200 writes, then
+ * exits 0).
  */
 static int helper_qwriter(int argc, char **argv)
 {
@@ -1271,9 +1272,12 @@ static int helper_qwriter(int argc, char **argv)
          * before it kills). */
         printf("wrote sync\n");
         fflush(stdout);
-        if (!WriteFile(h, data, size, &n, NULL) || n != size)
-            return 95;
-        if (argc > 4 && strcmp(argv[4], "exit") == 0)
+        /* "repeat": 200 writes of SIZE, then exits 0. */
+        for (int i = 0; i < (argc > 4 && !strcmp(argv[4], "repeat") ? 200 : 1);
+             i++)
+            if (!WriteFile(h, data, size, &n, NULL) || n != size)
+                return 95;
+        if (argc > 4 && strcmp(argv[4], "wait") != 0)
             return 0;
     }
     Sleep(INFINITE);
@@ -1492,6 +1496,65 @@ static void test_quota_shared_end(void)
     }
 }
 
+/* Writes of 100 bytes of 'p', 200 of them, through the parent's copy. */
+static DWORD WINAPI q_write_many(LPVOID arg)
+{
+    char buf[100];
+    DWORD n;
+    memset(buf, 'p', sizeof buf);
+    for (int i = 0; i < 200; i++)
+        if (!WriteFile((HANDLE)arg, buf, sizeof buf, &n, NULL) || n != 100)
+            return 1;
+    return 0;
+}
+
+/*
+ * Two processes write through copies of one end at the same time, each
+ * over the quota many times (200 writes of 100 bytes each against 1,024):
+ * they share the one quota (their writes wait for the reader in turn),
+ * and every byte of both comes, each write whole (a byte pipe: the reader
+ * counts them); neither waits for ever.
+ */
+static void test_quota_shared_writers(void)
+{
+    const char *name = pipe_name("qwriters");
+    HANDLE s = q_server(name, 0, PIPE_TYPE_BYTE, 1024), c, child, out, t;
+    static char buf[4096];
+    DWORD n, got = 0, code = 77, k = 0, p = 0;
+
+    c = client(name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(c != INVALID_HANDLE_VALUE);
+    q_client_came(s, 0);
+    child = q_child(c, 0, 0, 100, 0, "repeat", &out);
+    q_child_wrote(out, "wrote sync");
+    t = CreateThread(NULL, 0, q_write_many, c, 0, NULL);
+    while (got < 40000) {
+        n = 0;
+        if (!ReadFile(s, buf, sizeof buf, &n, NULL) || n == 0)
+            break;
+        for (DWORD i = 0; i < n; i++) {
+            k += buf[i] == 'k';
+            p += buf[i] == 'p';
+        }
+        got += n;
+    }
+    CHECK_EQ(got, 40000);
+    CHECK_EQ(k, 20000);
+    CHECK_EQ(p, 20000);
+    CHECK_EQ(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+    CHECK_OK(GetExitCodeThread(t, &code));
+    CHECK_EQ(code, 0);
+    CHECK_EQ(WaitForSingleObject(child, 10000), WAIT_OBJECT_0);
+    CHECK_OK(GetExitCodeProcess(child, &code));
+    CHECK_EQ(code, 0);
+    CHECK_EQ(q_avail(s), 0);
+    CloseHandle(t);
+    CloseHandle(out);
+    CloseHandle(child);
+    CloseHandle(c);
+    CloseHandle(s);
+}
+
 /*
  * An end inherited by a child that does not use winipc (a shell running
  * cat, the end as its input): the child reads the socket without counting,
@@ -1573,6 +1636,7 @@ int main(int argc, char **argv)
     RUN(test_quota_overlapped_client);
     RUN(test_quota_killed_writer);
     RUN(test_quota_shared_end);
+    RUN(test_quota_shared_writers);
     RUN(test_quota_child_without_winipc);
     return TEST_SUMMARY();
 }
