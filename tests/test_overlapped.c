@@ -233,6 +233,29 @@ static DWORD WINAPI cancel_waiter_main(LPVOID arg)
     return 0;
 }
 
+/* Starts a read on s that pends (into buf) and a thread that waits for
+ * it in GetOverlappedResult(TRUE); returns once that thread has started
+ * and yielded `yields` times more. */
+static HANDLE start_waited_read(struct cancel_waiter *w, HANDLE s,
+                                OVERLAPPED *ov, char *buf, DWORD len,
+                                int yields)
+{
+    HANDLE t;
+    DWORD n;
+
+    ov_init(ov, TRUE);
+    memset(w, 0, sizeof *w);
+    w->h = s;
+    w->ov = ov;
+    CHECK_FAILS(ReadFile(s, buf, len, &n, ov), ERROR_IO_PENDING);
+    t = CreateThread(NULL, 0, cancel_waiter_main, w, 0, NULL);
+    while (!atomic_load(&w->started))
+        sched_yield();
+    for (int y = 0; y < yields; y++)
+        sched_yield();
+    return t;
+}
+
 static void test_cancel_while_waited(void)
 {
     const char *name = pipe_name("cancel-waited");
@@ -242,22 +265,11 @@ static void test_cancel_while_waited(void)
     for (int i = 0; i < rounds; i++) {
         struct cancel_waiter w;
         OVERLAPPED ov;
-        HANDLE t;
         char buf[8];
-        DWORD n;
-
-        ov_init(&ov, TRUE);
-        memset(&w, 0, sizeof w);
-        w.h = s;
-        w.ov = &ov;
-        CHECK_FAILS(ReadFile(s, buf, sizeof buf, &n, &ov), ERROR_IO_PENDING);
-        t = CreateThread(NULL, 0, cancel_waiter_main, &w, 0, NULL);
         /* Mostly in GetOverlappedResult by now; the check below holds
          * whenever the cancellation comes. */
-        while (!atomic_load(&w.started))
-            sched_yield();
-        for (int y = 0; y < i % 8; y++)
-            sched_yield();
+        HANDLE t = start_waited_read(&w, s, &ov, buf, sizeof buf, i % 8);
+
         CHECK_OK(CancelIoEx(s, &ov));
         if (__atomic_load_n(&ov.Internal, __ATOMIC_ACQUIRE) !=
                 STATUS_CANCELLED_ ||
@@ -291,19 +303,9 @@ static void test_close_while_waited(void)
         struct cancel_waiter w;
         OVERLAPPED ov;
         char buf[8];
-        DWORD n;
 
         CHECK(c != INVALID_HANDLE_VALUE);
-        ov_init(&ov, TRUE);
-        memset(&w, 0, sizeof w);
-        w.h = s;
-        w.ov = &ov;
-        CHECK_FAILS(ReadFile(s, buf, sizeof buf, &n, &ov), ERROR_IO_PENDING);
-        t = CreateThread(NULL, 0, cancel_waiter_main, &w, 0, NULL);
-        while (!atomic_load(&w.started))
-            sched_yield();
-        for (int y = 0; y < 8 + i % 8; y++)
-            sched_yield();
+        t = start_waited_read(&w, s, &ov, buf, sizeof buf, 8 + i % 8);
         CHECK_OK(CloseHandle(s));
         CHECK_EQ(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
         CHECK_EQ(w.ok, FALSE);
