@@ -2618,10 +2618,6 @@ static DWORD np_q_wait_room(struct wipc_npipe *p, uint64_t from, uint64_t end,
             wipc_mutex_unlock(&p->lock);
             return ERROR_OPERATION_ABORTED;
         }
-        if (looks > 0 && np_q_uncounted(p)) {
-            err = 0;
-            goto over;
-        }
         /* The reader is gone when its end is closed (or its process
          * died), not when it only shut its sending side (winipc connect's
          * half-close at the end of its input): it still reads, and a
@@ -2635,6 +2631,13 @@ static DWORD np_q_wait_room(struct wipc_npipe *p, uint64_t from, uint64_t end,
         closed = p->conn < 0 || (looks > 0 && wipc_plat_peer_hung_up(p->conn));
         if (closed)
             np_q_pend_end(p, from, end);
+        /* A reader that is there but does not count (after the look for
+         * a closed one: a closed reader's bytes are gone from the socket
+         * too, and its writes fail). */
+        else if (looks > 0 && np_q_uncounted(p)) {
+            err = 0;
+            goto over;
+        }
         word = &np_q_page(p, np_q_wdir(p))->dir[np_q_wdir(p)].waiting;
         /* The page stays mapped while the end lives: a disconnection
          * unmaps it only once it holds p->lock, and a wait on a word
@@ -4366,7 +4369,7 @@ static DWORD np_io_drain(struct wipc_npipe *p, struct wipc_io *io)
     room = p->qroom[np_q_wdir(p)];
     wipc_plat_eventfd_reset(room, &was);
     np_q_want_room(p, io->mark, NP_Q_W_IO);
-    if (np_q_fits(p, io->mark) || np_q_uncounted(p)) {
+    if (np_q_fits(p, io->mark)) {
         np_q_pend_end(p, io->mark - io->len, io->mark);
         wipc_mutex_unlock(&p->lock);
         return 0;
@@ -4377,6 +4380,11 @@ static DWORD np_io_drain(struct wipc_npipe *p, struct wipc_io *io)
         err = ERROR_PIPE_NOT_CONNECTED;
     } else if (p->conn < 0 || wipc_plat_peer_closed(p->conn)) {
         closed = 1;
+    } else if (np_q_uncounted(p)) {
+        /* A reader that is there but does not count: the quota is off. */
+        np_q_pend_end(p, io->mark - io->len, io->mark);
+        wipc_mutex_unlock(&p->lock);
+        return 0;
     }
     if (err || closed)
         np_q_pend_end(p, io->mark - io->len, io->mark);
