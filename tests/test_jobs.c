@@ -1002,6 +1002,107 @@ static void test_completion_port_terminate(void)
     CloseHandle(port);
 }
 
+/* exitcode CODE: says "r" on its standard output once a fault's signal
+ * would kill it (a sanitizer's handlers taken away), then ExitProcess(CODE)
+ * once its standard input ends. */
+static int helper_exitcode(int argc, char **argv)
+{
+    static const int faults[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP,
+                                 SIGINT};
+    char buf[16];
+    DWORD n;
+    for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++)
+        signal(faults[i], SIG_DFL);
+    WriteFile(GetStdHandle(STD_OUTPUT_HANDLE), "r\n", 2, &n, NULL);
+    while (ReadFile(GetStdHandle(STD_INPUT_HANDLE), buf, sizeof buf, &n,
+                    NULL) &&
+           n)
+        ;
+    ExitProcess(argc > 0 ? (UINT)strtoul(argv[0], NULL, 0) : 0);
+}
+
+/* JOB_OBJECT_MSG_ABNORMAL_EXIT_PROCESS instead of EXIT_PROCESS for a
+ * process that ends with one of the exit codes Microsoft's
+ * JOBOBJECT_ASSOCIATE_COMPLETION_PORT page lists as abnormal (the
+ * exception codes), or that Linux ends with a fault's signal (SIGSEGV,
+ * the access violation's counterpart; SIGFPE, SIGILL, SIGBUS, SIGTRAP;
+ * SIGINT, Ctrl+C's STATUS_CONTROL_C_EXIT); any other end is EXIT_PROCESS
+ * (TerminateProcess with an ordinary code, SIGKILL, SIGTERM, an exit code
+ * of 139, which is not a signal's here). */
+static void test_completion_port_abnormal(void)
+{
+    static const struct {
+        const char *how; /* "kill" SIG, "term" CODE, "exit" CODE */
+        unsigned long arg;
+        DWORD msg;
+    } cases[] = {
+        {"kill", SIGSEGV, JOB_OBJECT_MSG_ABNORMAL_EXIT_PROCESS},
+        {"kill", SIGFPE, JOB_OBJECT_MSG_ABNORMAL_EXIT_PROCESS},
+        {"kill", SIGINT, JOB_OBJECT_MSG_ABNORMAL_EXIT_PROCESS},
+        {"kill", SIGKILL, JOB_OBJECT_MSG_EXIT_PROCESS},
+        {"kill", SIGTERM, JOB_OBJECT_MSG_EXIT_PROCESS},
+        {"term", 0xC0000005ul, JOB_OBJECT_MSG_ABNORMAL_EXIT_PROCESS},
+        {"term", 0xC000013Aul, JOB_OBJECT_MSG_ABNORMAL_EXIT_PROCESS},
+        {"term", 3, JOB_OBJECT_MSG_EXIT_PROCESS},
+        {"exit", 0xC0000094ul, JOB_OBJECT_MSG_ABNORMAL_EXIT_PROCESS},
+        {"exit", 0xC0000409ul, JOB_OBJECT_MSG_EXIT_PROCESS}, /* not listed */
+        {"exit", 139, JOB_OBJECT_MSG_EXIT_PROCESS},
+        {"exit", 0, JOB_OBJECT_MSG_EXIT_PROCESS},
+    };
+    HANDLE job = CreateJobObjectA(NULL, NULL);
+    HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    DWORD pid = 0, msg;
+    char buf[16];
+
+    port_associate(job, port, 0x88);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct member m;
+        char args[64];
+        snprintf(args, sizeof args, "exitcode %lu", cases[i].arg);
+        helper_start(&m, args);
+        CHECK_OK(AssignProcessToJobObject(job, m.pi.hProcess));
+        CHECK_EQ(port_next(port, 0x88, &pid, 0), JOB_OBJECT_MSG_NEW_PROCESS);
+        CHECK_EQ(ResumeThread(m.pi.hThread), 1);
+        read_line(m.out, buf, sizeof buf); /* ready */
+        CHECK_STR(buf, "r");
+        if (strcmp(cases[i].how, "kill") == 0) {
+            CHECK_EQ(kill((pid_t)m.pi.dwProcessId, (int)cases[i].arg), 0);
+        } else if (strcmp(cases[i].how, "term") == 0) {
+            CHECK_OK(TerminateProcess(m.pi.hProcess, (UINT)cases[i].arg));
+        }
+        CloseHandle(m.in); /* "exit": its input ends */
+        CHECK_EQ(WaitForSingleObject(m.pi.hProcess, 30000), WAIT_OBJECT_0);
+        msg = port_next(port, 0x88, &pid, 0);
+        if (msg != cases[i].msg)
+            printf("  case %zu (%s %lu)\n", i, cases[i].how, cases[i].arg);
+        CHECK_EQ(msg, cases[i].msg);
+        CHECK_EQ(pid, m.pi.dwProcessId);
+        CHECK_EQ(port_next(port, 0x88, &pid, 0),
+                 JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO);
+        CloseHandle(m.out);
+        CloseHandle(m.pi.hProcess);
+        CloseHandle(m.pi.hThread);
+    }
+    CloseHandle(job);
+    CloseHandle(port);
+}
+
+/* All the messages in port now (up to cap), with their keys and pids. */
+static size_t port_drain(HANDLE port, DWORD *msgs, ULONG_PTR *keys,
+                         DWORD *pids, size_t cap)
+{
+    size_t n = 0;
+    DWORD msg;
+    ULONG_PTR k;
+    LPOVERLAPPED ov;
+    while (n < cap && GetQueuedCompletionStatus(port, &msg, &k, &ov, 0)) {
+        msgs[n] = msg;
+        keys[n] = k;
+        pids[n++] = (DWORD)(uintptr_t)ov;
+    }
+    return n;
+}
+
 /* IsProcessInJob's answer (checked to succeed). */
 static BOOL in_job(HANDLE process, HANDLE job)
 {
@@ -1168,10 +1269,8 @@ static void test_nested_active_limit(void)
  * every I/O completion port associated with any job in the parent job
  * chain of the job that triggered the message":
  * JOBOBJECT_ASSOCIATE_COMPLETION_PORT), and of a process that joins the
- * inner job from the outer one from the inner job alone.  (The order of
- * the two messages of a child started in this process, inner first, is
- * Wine's process.c test_nested_jobs 4928-4929; for a child started in
- * another process it is the order of the associations.) */
+ * inner job from the outer one from the inner job alone.  (Their order,
+ * inner first, is test_completion_port_nested_order's.) */
 static void test_completion_port_nested(void)
 {
     HANDLE outer = CreateJobObjectA(NULL, NULL);
@@ -1207,6 +1306,116 @@ static void test_completion_port_nested(void)
     CHECK_EQ(GetLastError(), WAIT_TIMEOUT);
     TerminateJobObject(outer, 0);
     member_end(&m);
+    CloseHandle(inner);
+    CloseHandle(outer);
+    CloseHandle(port);
+}
+
+/* TerminateJobObject of an outer job: the processes of a job nested in it
+ * end in the nested job's turn, and the outer job's port hears
+ * EXIT_PROCESS for them (Wine 8's terminate_job: its terminating flag is
+ * set for the job whose processes it is ending, not for the jobs up its
+ * chain; Microsoft's documentation says JOB_OBJECT_MSG_EXIT_PROCESS for
+ * every process of a job that exits, and nothing against it); the nested
+ * job's port, and the outer job's for its own processes, hear none. */
+static void test_completion_port_terminate_nested(void)
+{
+    HANDLE outer = CreateJobObjectA(NULL, NULL);
+    HANDLE inner = CreateJobObjectA(NULL, NULL);
+    HANDLE po = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    HANDLE pi = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    DWORD msgs[16], pids[16];
+    ULONG_PTR keys[16];
+    struct member m, d;
+    size_t n, exits = 0;
+    HANDLE kid;
+
+    port_associate(outer, po, 1);
+    port_associate(inner, pi, 2);
+    member_nested(&m, outer, inner, 0, &kid);
+    member_start(&d, 0, 0);
+    CHECK_OK(AssignProcessToJobObject(outer, d.pi.hProcess));
+    member_run(&d);
+    n = port_drain(po, msgs, keys, pids, 16);
+    CHECK_EQ(n, 3); /* NEW_PROCESS: m, its kid, d */
+    n = port_drain(pi, msgs, keys, pids, 16);
+    CHECK_EQ(n, 2); /* m, its kid */
+    CHECK_OK(TerminateJobObject(outer, 5));
+    CHECK_EQ(WaitForSingleObject(m.pi.hProcess, 30000), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(d.pi.hProcess, 30000), WAIT_OBJECT_0);
+    CHECK_EQ(kid ? WaitForSingleObject(kid, 30000) : WAIT_FAILED,
+             WAIT_OBJECT_0);
+    n = port_drain(po, msgs, keys, pids, 16);
+    for (size_t i = 0; i < n; i++) {
+        CHECK(msgs[i] != JOB_OBJECT_MSG_EXIT_PROCESS ||
+              pids[i] != d.pi.dwProcessId);
+        if (msgs[i] == JOB_OBJECT_MSG_EXIT_PROCESS &&
+            (pids[i] == m.pi.dwProcessId ||
+             (m.n_kids && pids[i] == m.kids[0])))
+            exits++;
+    }
+    CHECK_EQ(exits, 2);
+    CHECK_EQ(n, 3);
+    CHECK_EQ(n ? msgs[n - 1] : 0, JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO);
+    n = port_drain(pi, msgs, keys, pids, 16);
+    CHECK_EQ(n, 1);
+    CHECK_EQ(msgs[0], JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO);
+    CloseHandle(kid);
+    member_end(&m);
+    member_end(&d);
+    CloseHandle(inner);
+    CloseHandle(outer);
+    CloseHandle(po);
+    CloseHandle(pi);
+}
+
+/* One port associated with an outer job first, then with a job nested in
+ * it: the two messages of one event come the inner job's first, as
+ * Windows posts them up the chain (Wine's process.c test_nested_jobs,
+ * 4928-4929), also for a process that another process starts and ends. */
+static void test_completion_port_nested_order(void)
+{
+    HANDLE outer = CreateJobObjectA(NULL, NULL);
+    HANDLE inner = CreateJobObjectA(NULL, NULL);
+    HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    DWORD msgs[16], pids[16], k0;
+    ULONG_PTR keys[16];
+    struct member m;
+    size_t n;
+    HANDLE kid;
+
+    port_associate(outer, port, 1);
+    port_associate(inner, port, 2);
+    member_nested(&m, outer, inner, 0, &kid);
+    k0 = m.n_kids ? m.kids[0] : 1;
+    n = port_drain(port, msgs, keys, pids, 16);
+    CHECK_EQ(n, 4);
+    /* m: outer, then inner (two assignments); its kid: inner, outer. */
+    CHECK(n == 4 && keys[0] == 1 && keys[1] == 2 && pids[0] == pids[1]);
+    CHECK(n == 4 && pids[2] == k0 && keys[2] == 2 && msgs[2] ==
+                                                         JOB_OBJECT_MSG_NEW_PROCESS);
+    CHECK(n == 4 && pids[3] == k0 && keys[3] == 1 && msgs[3] ==
+                                                         JOB_OBJECT_MSG_NEW_PROCESS);
+    CHECK_OK(TerminateProcess(kid, 1));
+    CHECK_EQ(WaitForSingleObject(kid, 30000), WAIT_OBJECT_0);
+    n = port_drain(port, msgs, keys, pids, 16);
+    CHECK_EQ(n, 2);
+    CHECK(n == 2 && pids[0] == k0 && keys[0] == 2 &&
+          msgs[0] == JOB_OBJECT_MSG_EXIT_PROCESS);
+    CHECK(n == 2 && pids[1] == k0 && keys[1] == 1 &&
+          msgs[1] == JOB_OBJECT_MSG_EXIT_PROCESS);
+    member_end(&m);
+    n = port_drain(port, msgs, keys, pids, 16);
+    /* m's ends, the inner job's first, each followed by its job's
+     * ACTIVE_PROCESS_ZERO (Wine's release_job_process order). */
+    CHECK_EQ(n, 4);
+    CHECK(n == 4 && keys[0] == 2 && msgs[0] == JOB_OBJECT_MSG_EXIT_PROCESS);
+    CHECK(n == 4 && keys[1] == 2 &&
+          msgs[1] == JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO);
+    CHECK(n == 4 && keys[2] == 1 && msgs[2] == JOB_OBJECT_MSG_EXIT_PROCESS);
+    CHECK(n == 4 && keys[3] == 1 &&
+          msgs[3] == JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO);
+    CloseHandle(kid);
     CloseHandle(inner);
     CloseHandle(outer);
     CloseHandle(port);
@@ -1411,7 +1620,7 @@ int main(int argc, char **argv)
     snprintf(self_exe, sizeof self_exe, "%s", test_self_exe());
     TEST_HELPERS(argc, argv, {"sleep", helper_sleep},
                  {"member", helper_member}, {"owner", helper_owner},
-                 {"jobuse", helper_jobuse});
+                 {"jobuse", helper_jobuse}, {"exitcode", helper_exitcode});
     RUN(test_create_open);
     RUN(test_limits_checked);
     RUN(test_assign_children_terminate);
@@ -1432,6 +1641,9 @@ int main(int argc, char **argv)
     RUN(test_nested);
     RUN(test_nested_active_limit);
     RUN(test_completion_port_nested);
+    RUN(test_completion_port_abnormal);
+    RUN(test_completion_port_terminate_nested);
+    RUN(test_completion_port_nested_order);
     RUN(test_owner_killed);
     return TEST_SUMMARY();
 }

@@ -701,6 +701,16 @@ DWORD wipc_plat_fchown(int fd, DWORD uid);
 DWORD wipc_plat_pidfd_exit_status(DWORD pid, int pidfd, int wait_ms,
                                   DWORD *code);
 
+/* The signal that ended process pid (pidfd: a pidfd for it), or 0 when it
+ * exited, from the same sources as wipc_plat_pidfd_exit_status without
+ * waiting: ERROR_NOT_READY or ERROR_NOT_SUPPORTED when not known. */
+DWORD wipc_plat_pidfd_end_signal(DWORD pid, int pidfd, int *sig);
+
+/* The signals whose death is what an exception's is on Windows (an access
+ * violation, an illegal instruction, a division by zero, a breakpoint,
+ * Ctrl+C's STATUS_CONTROL_C_EXIT): 1 for sig. */
+int wipc_plat_signal_is_fault(int sig);
+
 /*
  * Has fn run when the process calls exit() or returns from main, with the
  * full int given (all 32 bits, which the exit status keeps only 8 of).

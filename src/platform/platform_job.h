@@ -38,14 +38,18 @@ struct wipc_job_event {
     _Atomic uint32_t seq;
     _Atomic uint32_t msg;
     _Atomic uint32_t pid;
-    uint32_t pad;
+    _Atomic uint32_t flags; /* WIPC_JOB_EVENT_* */
     _Atomic uint64_t start;
+    _Atomic uint64_t when; /* when it was written (monotonic clock, ns) */
 };
+
+/* The process is in this job itself (not in a job nested in it). */
+#define WIPC_JOB_EVENT_DIRECT 1u
 
 /* The state a job shares with its keeper, its members and every process
  * that holds a handle to it (a memfd of the job's user, the keeper's
  * descriptor 4).  The lists change under the lock of wipc_plat_job_lock. */
-#define WIPC_JOB_MAGIC 0x4a6f6223u
+#define WIPC_JOB_MAGIC 0x4a6f6224u
 struct wipc_job_shared {
     _Atomic uint32_t magic;
     _Atomic uint32_t limit_flags;  /* JOB_OBJECT_LIMIT_* */
@@ -60,7 +64,9 @@ struct wipc_job_shared {
     struct wipc_job_pid outside[WIPC_JOB_OUTSIDE_MAX];
     struct wipc_job_pid children[WIPC_JOB_CHILDREN_MAX]; /* nested jobs */
     _Atomic uint32_t log_next; /* messages ever written */
-    uint32_t pad2;
+    /* Counted up once a message is written, and a futex woken on it: the
+     * completion ports' watchers in every process sleep on it. */
+    _Atomic uint32_t bell;
     struct wipc_job_event log[WIPC_JOB_LOG_MAX];
 };
 

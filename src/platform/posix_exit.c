@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -399,6 +400,31 @@ DWORD wipc_plat_pidfd_exit_status(DWORD pid, int pidfd, int wait_ms,
     if (err)
         return err;
     *code = exit_code_of(status);
+    return 0;
+}
+
+int wipc_plat_signal_is_fault(int sig)
+{
+    /* SIGSEGV: STATUS_ACCESS_VIOLATION; SIGBUS: STATUS_IN_PAGE_ERROR,
+     * STATUS_DATATYPE_MISALIGNMENT; SIGILL: STATUS_ILLEGAL_INSTRUCTION,
+     * STATUS_PRIVILEGED_INSTRUCTION; SIGFPE: STATUS_INTEGER_DIVIDE_BY_ZERO
+     * and the STATUS_FLOAT_* codes; SIGTRAP: STATUS_BREAKPOINT,
+     * STATUS_SINGLE_STEP; SIGINT: STATUS_CONTROL_C_EXIT. */
+    return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE ||
+           sig == SIGTRAP || sig == SIGINT;
+}
+
+DWORD wipc_plat_pidfd_end_signal(DWORD pid, int pidfd, int *sig)
+{
+    int status = 0;
+    DWORD err = pidfd_info_exit(pidfd, &status);
+
+    if ((err == ERROR_NOT_READY || err == ERROR_NOT_SUPPORTED) &&
+        zombie_status(pid, pidfd, &status) == 0)
+        err = 0;
+    if (err)
+        return err;
+    *sig = status & 0x7f;
     return 0;
 }
 

@@ -22,6 +22,7 @@
 #include "../core/io.h"
 #include "../objects/sync.h"
 #include "../platform/platform_sys.h"
+#include "exit_record.h"
 #include "job.h"
 #include "process.h"
 
@@ -32,6 +33,8 @@
 /* A log entry that is no Windows message: TerminateJobObject is ending
  * the processes of the job (and of the jobs nested in it). */
 #define JOB_LOG_TERMINATE 0x80000001u
+/* Nor this: the process pid has moved into a job nested in this one. */
+#define JOB_LOG_NESTED 0x80000002u
 
 /*
  * What a completion port hears of a job (docs/processes.md, "Completion
@@ -52,6 +55,8 @@ struct job_watch {
     DWORD pids[JOB_WATCH_MAX];
     uint64_t starts[JOB_WATCH_MAX];
     unsigned char silent[JOB_WATCH_MAX]; /* ended by TerminateJobObject */
+    unsigned char direct[JOB_WATCH_MAX]; /* in the job itself, not nested */
+    struct wipc_exitrec *recs[JOB_WATCH_MAX]; /* its exit code, or NULL */
     size_t n;
     struct wipc_job_pid recent[JOB_RECENT_MAX]; /* ended (plain values) */
     size_t recent_next;
@@ -62,6 +67,8 @@ struct job_watch {
     uint64_t stuck_since;       /* entry `seen` not written since (ms) */
     uint64_t next_scan;         /* next look for processes never announced */
     int zero_posted;
+    uint32_t rung; /* the job's bell when the log was first read */
+    int bell_ok;   /* a thread rings wake when the bell rings */
 };
 
 struct wipc_job {
@@ -92,8 +99,10 @@ static void watch_release(struct job_watch *w)
     wipc_mutex_unlock(&w->lock);
     if (!last)
         return;
-    for (size_t i = 0; i < w->n; i++)
+    for (size_t i = 0; i < w->n; i++) {
         wipc_plat_close(w->pidfds[i]);
+        wipc_exitrec_release(w->recs[i]);
+    }
     wipc_plat_close(w->wake);
     wipc_plat_job_unmap(w->sh);
     wipc_object_release(w->port);
@@ -103,6 +112,7 @@ static void watch_release(struct job_watch *w)
 
 static void watch_pull(void *arg);
 static void *watch_main(void *arg);
+static void job_ring(struct wipc_job_shared *sh);
 
 /* This process's job objects, so that the completion ports it associated
  * hear of processes joining at every level of a chain of nested jobs. */
@@ -150,6 +160,9 @@ static void job_watch_stop(struct job_watch *w)
     w->stop = 1;
     wipc_mutex_unlock(&w->lock);
     wipc_plat_eventfd_set(w->wake);
+    /* The bell's thread wakes too (so do the other watchers of the job,
+     * in any process, which find nothing new and sleep again). */
+    job_ring(w->sh);
     watch_release(w);
 }
 
@@ -430,10 +443,12 @@ static void watch_remember(struct job_watch *w, DWORD pid, uint64_t start)
     r->start = start;
 }
 
-/* NEW_PROCESS for process pid (started at start) unless it was announced
- * already; the port then follows it to its end (EXIT_PROCESS at once if it
- * has ended).  Lock of w held. */
-static void watch_new(struct job_watch *w, DWORD pid, uint64_t start)
+/* NEW_PROCESS for process pid (started at start; direct: in the job
+ * itself, not in a job nested in it) unless it was announced already; the
+ * port then follows it to its end (EXIT_PROCESS at once if it has ended).
+ * Lock of w held. */
+static void watch_new(struct job_watch *w, DWORD pid, uint64_t start,
+                      int direct)
 {
     uint64_t now = 0;
     int fd = -1;
@@ -448,6 +463,12 @@ static void watch_new(struct job_watch *w, DWORD pid, uint64_t start)
             w->pidfds[w->n] = fd;
             w->pids[w->n] = pid;
             w->silent[w->n] = 0;
+            w->direct[w->n] = (unsigned char)direct;
+            /* Its exit record, which will hold its full exit code (an
+             * exception code tells an abnormal end); none: its signal
+             * tells. */
+            if (wipc_exitrec_watch(pid, fd, &w->recs[w->n]) != 0)
+                w->recs[w->n] = NULL;
             w->starts[w->n++] = start;
             return;
         }
@@ -462,8 +483,19 @@ static void watch_new(struct job_watch *w, DWORD pid, uint64_t start)
     watch_remember(w, pid, start);
 }
 
-/* The job's log from where the watch left it (lock of w held). */
-static void watch_read_log(struct job_watch *w)
+/* One entry of the job's log, as read. */
+struct job_ev {
+    uint32_t msg, pid, flags;
+    uint64_t start, when;
+};
+
+/* The next entry of the job's log the watch has not taken (not taken
+ * yet: watch_take), skipping those written over before they were read
+ * and, after a second, one that a writer killed halfway never finished:
+ * 1, or 0 when there is none (lock of w held).  The log is the job's
+ * other processes' to write: every index is bounded, and an entry is
+ * taken only whole (its sequence number the same before and after). */
+static int watch_peek(struct job_watch *w, struct job_ev *ev)
 {
     struct wipc_job_shared *sh = w->sh;
     uint32_t next = atomic_load(&sh->log_next);
@@ -471,8 +503,8 @@ static void watch_read_log(struct job_watch *w)
     while (w->seen != next) {
         uint32_t i = w->seen;
         struct wipc_job_event *e = &sh->log[i % WIPC_JOB_LOG_MAX];
-        uint32_t seq = atomic_load(&e->seq), msg, pid;
-        uint64_t start, now;
+        uint32_t seq = atomic_load(&e->seq);
+        uint64_t now;
 
         if (seq != i + 1) {
             if ((int32_t)(seq - (i + 1)) > 0 ||
@@ -487,33 +519,124 @@ static void watch_read_log(struct job_watch *w)
             if (!w->stuck_since)
                 w->stuck_since = now;
             if (now - w->stuck_since < 1000)
-                break;
+                return 0;
             w->seen++;
             w->stuck_since = 0;
             continue;
         }
-        msg = atomic_load(&e->msg);
-        pid = atomic_load(&e->pid);
-        start = atomic_load(&e->start);
-        w->seen++;
-        w->stuck_since = 0;
-        if (atomic_load(&e->seq) != i + 1)
-            continue; /* written over while it was read */
-        if (msg == JOB_OBJECT_MSG_NEW_PROCESS) {
-            watch_new(w, pid, start);
-        } else if (msg == JOB_LOG_TERMINATE) {
-            /* The processes it follows now end without EXIT_PROCESS, as
-             * Wine's TerminateJobObject ends them (the documentation names
-             * no message for it); ACTIVE_PROCESS_ZERO still comes. */
-            for (size_t k = 0; k < w->n; k++)
-                w->silent[k] = 1;
-        } else {
-            watch_post(w, msg, pid);
+        ev->msg = atomic_load(&e->msg);
+        ev->pid = atomic_load(&e->pid);
+        ev->start = atomic_load(&e->start);
+        ev->flags = atomic_load(&e->flags);
+        ev->when = atomic_load(&e->when);
+        if (atomic_load(&e->seq) != i + 1) {
+            w->seen++; /* written over while it was read */
+            w->stuck_since = 0;
+            continue;
         }
+        return 1;
     }
+    return 0;
 }
 
-/* EXIT_PROCESS for each followed process that has ended (lock of w held). */
+/* Takes the entry watch_peek gave and does what it says (lock of w
+ * held). */
+static void watch_take(struct job_watch *w, const struct job_ev *ev)
+{
+    w->seen++;
+    w->stuck_since = 0;
+    if (ev->msg == JOB_OBJECT_MSG_NEW_PROCESS) {
+        watch_new(w, ev->pid, ev->start,
+                  (ev->flags & WIPC_JOB_EVENT_DIRECT) != 0);
+    } else if (ev->msg == JOB_LOG_TERMINATE) {
+        /* The processes of the job itself now end without EXIT_PROCESS,
+         * as Wine's TerminateJobObject ends them (the documentation names
+         * no message for it); those of the jobs nested in it are ended in
+         * their own job's turn, and this job's ports hear EXIT_PROCESS for
+         * them, as Wine 8 posts it (its terminating flag is the ending
+         * job's only).  ACTIVE_PROCESS_ZERO still comes. */
+        for (size_t k = 0; k < w->n; k++)
+            if (w->direct[k])
+                w->silent[k] = 1;
+    } else if (ev->msg == JOB_LOG_NESTED) {
+        for (size_t k = 0; k < w->n; k++)
+            if (w->pids[k] == ev->pid && w->starts[k] == ev->start)
+                w->direct[k] = 0;
+    } else if (ev->msg == JOB_OBJECT_MSG_ACTIVE_PROCESS_LIMIT) {
+        watch_post(w, ev->msg, ev->pid);
+    } /* anything else is no message of ours: ignored */
+}
+
+/* The job's log from where the watch left it (lock of w held). */
+static void watch_read_log(struct job_watch *w)
+{
+    struct job_ev ev;
+    while (watch_peek(w, &ev))
+        watch_take(w, &ev);
+}
+
+/* 1 if code is one of the exit codes that Microsoft's
+ * JOBOBJECT_ASSOCIATE_COMPLETION_PORT documentation lists as an abnormal
+ * exit (the exception codes). */
+static int job_code_abnormal(DWORD code)
+{
+    static const DWORD abnormal[] = {
+        0x80000001u, /* STATUS_GUARD_PAGE_VIOLATION */
+        0x80000002u, /* STATUS_DATATYPE_MISALIGNMENT */
+        0x80000003u, /* STATUS_BREAKPOINT */
+        0x80000004u, /* STATUS_SINGLE_STEP */
+        0xC0000005u, /* STATUS_ACCESS_VIOLATION */
+        0xC0000006u, /* STATUS_IN_PAGE_ERROR */
+        0xC0000008u, /* STATUS_INVALID_HANDLE */
+        0xC0000017u, /* STATUS_NO_MEMORY */
+        0xC000001Du, /* STATUS_ILLEGAL_INSTRUCTION */
+        0xC0000025u, /* STATUS_NONCONTINUABLE_EXCEPTION */
+        0xC0000026u, /* STATUS_INVALID_DISPOSITION */
+        0xC000008Cu, /* STATUS_ARRAY_BOUNDS_EXCEEDED */
+        0xC000008Du, /* STATUS_FLOAT_DENORMAL_OPERAND */
+        0xC000008Eu, /* STATUS_FLOAT_DIVIDE_BY_ZERO */
+        0xC000008Fu, /* STATUS_FLOAT_INEXACT_RESULT */
+        0xC0000090u, /* STATUS_FLOAT_INVALID_OPERATION */
+        0xC0000091u, /* STATUS_FLOAT_OVERFLOW */
+        0xC0000092u, /* STATUS_FLOAT_STACK_CHECK */
+        0xC0000093u, /* STATUS_FLOAT_UNDERFLOW */
+        0xC0000094u, /* STATUS_INTEGER_DIVIDE_BY_ZERO */
+        0xC0000095u, /* STATUS_INTEGER_OVERFLOW */
+        0xC0000096u, /* STATUS_PRIVILEGED_INSTRUCTION */
+        0xC00000FDu, /* STATUS_STACK_OVERFLOW */
+        0xC000013Au, /* STATUS_CONTROL_C_EXIT */
+        0xC00002B4u, /* STATUS_FLOAT_MULTIPLE_FAULTS */
+        0xC00002B5u, /* STATUS_FLOAT_MULTIPLE_TRAPS */
+        0xC00002C9u, /* STATUS_REG_NAT_CONSUMPTION */
+    };
+    for (size_t i = 0; i < sizeof abnormal / sizeof abnormal[0]; i++)
+        if (code == abnormal[i])
+            return 1;
+    return 0;
+}
+
+/* The message for the end of the i-th followed process: its exit code
+ * when its record holds one (ExitProcess, TerminateProcess,
+ * TerminateJobObject), else how Linux ended it: a death by a signal that
+ * is a fault (winipc's counterpart of an exception) is abnormal, any
+ * other end (exit, SIGKILL, SIGTERM) is not. */
+static DWORD watch_exit_msg(struct job_watch *w, size_t i)
+{
+    DWORD code = 0;
+    int state = 0, sig = 0;
+
+    if (w->recs[i] && wipc_exitrec_read(w->recs[i], &code, &state))
+        return job_code_abnormal(code) ? JOB_OBJECT_MSG_ABNORMAL_EXIT_PROCESS
+                                       : JOB_OBJECT_MSG_EXIT_PROCESS;
+    if (wipc_plat_pidfd_end_signal(w->pids[i], w->pidfds[i], &sig) == 0 &&
+        wipc_plat_signal_is_fault(sig))
+        return JOB_OBJECT_MSG_ABNORMAL_EXIT_PROCESS;
+    return JOB_OBJECT_MSG_EXIT_PROCESS;
+}
+
+/* EXIT_PROCESS (or ABNORMAL_EXIT_PROCESS, which Windows posts instead for
+ * an abnormal end) for each followed process that has ended (lock of w
+ * held). */
 static void watch_ended(struct job_watch *w)
 {
     int ready[JOB_WATCH_MAX], nready = 0;
@@ -526,15 +649,40 @@ static void watch_ended(struct job_watch *w)
         if (!ready[i])
             continue;
         if (!w->silent[i])
-            watch_post(w, JOB_OBJECT_MSG_EXIT_PROCESS, w->pids[i]);
+            watch_post(w, watch_exit_msg(w, i), w->pids[i]);
         watch_remember(w, w->pids[i], w->starts[i]);
         wipc_plat_close(w->pidfds[i]);
+        wipc_exitrec_release(w->recs[i]);
         w->n--;
         w->pidfds[i] = w->pidfds[w->n];
         w->pids[i] = w->pids[w->n];
         w->starts[i] = w->starts[w->n];
         w->silent[i] = w->silent[w->n];
+        w->direct[i] = w->direct[w->n];
+        w->recs[i] = w->recs[w->n];
     }
+}
+
+/* The job's processes now (those of its nested jobs first) announced to
+ * the port unless they were; how many there are (lock of w held). */
+static size_t watch_present(struct job_watch *w)
+{
+    DWORD ids[JOB_PIDS_MAX], own[JOB_PIDS_MAX];
+    size_t n = 0, n_own = 0;
+
+    /* Its own group and followed processes: the processes in the job
+     * itself. */
+    job_collect(w->sh, own, JOB_PIDS_MAX, &n_own, JOB_DEPTH_MAX);
+    job_collect(w->sh, ids, JOB_PIDS_MAX, &n, 0);
+    for (size_t i = 0; i < n && i < JOB_PIDS_MAX; i++) {
+        uint64_t start;
+        int direct = 0;
+        for (size_t k = 0; k < n_own && k < JOB_PIDS_MAX && !direct; k++)
+            direct = own[k] == ids[i];
+        if (wipc_plat_process_start(ids[i], -1, &start, NULL) == 0)
+            watch_new(w, ids[i], start, direct);
+    }
+    return n;
 }
 
 /* The job's processes as they are: those nobody announced (born of a
@@ -542,15 +690,8 @@ static void watch_ended(struct job_watch *w)
  * none, ACTIVE_PROCESS_ZERO (lock of w held). */
 static void watch_scan(struct job_watch *w)
 {
-    DWORD ids[JOB_PIDS_MAX];
-    size_t n = 0;
+    size_t n = watch_present(w);
 
-    job_collect(w->sh, ids, JOB_PIDS_MAX, &n, 0);
-    for (size_t i = 0; i < n && i < JOB_PIDS_MAX; i++) {
-        uint64_t start;
-        if (wipc_plat_process_start(ids[i], -1, &start, NULL) == 0)
-            watch_new(w, ids[i], start);
-    }
     if (n == 0 && w->n == 0 && !w->zero_posted) {
         watch_post(w, JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO, 0);
         w->zero_posted = 1;
@@ -562,17 +703,121 @@ static void watch_scan(struct job_watch *w)
  * ended, and ACTIVE_PROCESS_ZERO once the last has.  periodic: the watch's
  * thread, which also looks for processes nobody announced, once a
  * second. */
+static void watch_update_one(struct job_watch *w, int periodic)
+{
+    watch_ended(w);
+    if ((w->n == 0 && !w->zero_posted) ||
+        (periodic && wipc_plat_now_ms() >= w->next_scan))
+        watch_scan(w);
+}
+
+/* The watches of this process that post to w's port (w among them), each
+ * with a reference taken: up to JOB_GROUP_MAX into g; how many. */
+#define JOB_GROUP_MAX 16
+static size_t watch_group(struct job_watch *w, struct job_watch **g)
+{
+    struct wipc_job *j;
+    size_t n = 0;
+
+    wipc_mutex_lock(&local.lock);
+    for (j = local.head; j && n < JOB_GROUP_MAX; j = j->next) {
+        struct job_watch *x;
+        wipc_mutex_lock(&j->lock);
+        x = j->watch;
+        if (x && x != w && x->port == w->port) {
+            wipc_mutex_lock(&x->lock);
+            x->refs++;
+            wipc_mutex_unlock(&x->lock);
+            g[n++] = x;
+        }
+        wipc_mutex_unlock(&j->lock);
+    }
+    wipc_mutex_unlock(&local.lock);
+    return n;
+}
+
+/* How deep the job of sh is nested (0: in no job). */
+static int job_depth(struct wipc_job_shared *sh)
+{
+    struct wipc_job_shared *cur = job_parent(sh), *next;
+    int d = 0;
+
+    while (cur && d < JOB_DEPTH_MAX) {
+        d++;
+        next = job_parent(cur);
+        wipc_plat_job_unmap(cur);
+        cur = next;
+    }
+    if (cur)
+        wipc_plat_job_unmap(cur);
+    return d;
+}
+
+static int watch_addr_cmp(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t) * (struct job_watch *const *)a;
+    uintptr_t y = (uintptr_t) * (struct job_watch *const *)b;
+    return x < y ? -1 : x > y;
+}
+
+/*
+ * Posts what has happened by now: the processes that joined, those that
+ * ended, and ACTIVE_PROCESS_ZERO once the last has.  periodic: the
+ * watch's thread, which also looks for processes nobody announced, once a
+ * second.  When the port hears of several jobs (a chain of nested jobs),
+ * their logs are read together, entry by entry in the order they were
+ * written, and the ends are posted the innermost job first, as Windows
+ * posts one event's messages up the chain (Wine's process.c
+ * test_nested_jobs): a process's NEW_PROCESS of the inner job comes before
+ * the outer job's, whichever process started it and whichever job was
+ * associated first.
+ */
 static void watch_update(struct job_watch *w, int periodic)
 {
-    wipc_mutex_lock(&w->lock);
-    if (!w->stop) {
-        watch_read_log(w);
-        watch_ended(w);
-        if ((w->n == 0 && !w->zero_posted) ||
-            (periodic && wipc_plat_now_ms() >= w->next_scan))
-            watch_scan(w);
+    struct job_watch *g[JOB_GROUP_MAX + 1];
+    int depth[JOB_GROUP_MAX + 1];
+    size_t n = 1, i, k;
+
+    g[0] = w;
+    n += watch_group(w, g + 1);
+    if (n == 1) {
+        wipc_mutex_lock(&w->lock);
+        if (!w->stop) {
+            watch_read_log(w);
+            watch_update_one(w, periodic);
+        }
+        wipc_mutex_unlock(&w->lock);
+        return;
     }
-    wipc_mutex_unlock(&w->lock);
+    /* Locked in one order (address), whoever comes. */
+    qsort(g, n, sizeof g[0], watch_addr_cmp);
+    for (i = 0; i < n; i++)
+        wipc_mutex_lock(&g[i]->lock);
+    for (;;) {
+        struct job_ev ev, best_ev;
+        struct job_watch *best = NULL;
+        for (i = 0; i < n; i++)
+            if (!g[i]->stop && watch_peek(g[i], &ev) &&
+                (!best || ev.when < best_ev.when)) {
+                best = g[i];
+                best_ev = ev;
+            }
+        if (!best)
+            break;
+        watch_take(best, &best_ev);
+    }
+    /* The innermost job first (a stable order: deeper before). */
+    for (i = 0; i < n; i++)
+        depth[i] = job_depth(g[i]->sh);
+    for (int d = JOB_DEPTH_MAX; d >= 0; d--)
+        for (k = 0; k < n; k++)
+            if (depth[k] == d && !g[k]->stop)
+                watch_update_one(g[k], periodic && g[k] == w);
+    for (i = n; i-- > 0;)
+        wipc_mutex_unlock(&g[i]->lock);
+    for (i = 0; i < n; i++)
+        if (g[i] != w)
+            watch_release(g[i]);
 }
 
 /* The port's source: a thread comes to the port. */
@@ -587,6 +832,8 @@ static void *watch_main(void *arg)
 
     for (;;) {
         int fds[JOB_WATCH_MAX + 1], ready[JOB_WATCH_MAX + 1], nready = 0;
+        int timeout = -1;
+        uint64_t now = wipc_plat_now_ms();
         size_t n;
 
         wipc_mutex_lock(&w->lock);
@@ -598,10 +845,19 @@ static void *watch_main(void *arg)
         n = w->n;
         for (size_t i = 0; i < n; i++)
             fds[i + 1] = w->pidfds[i];
+        /* Processes born of programs that do not use winipc are in no
+         * log: looked for once a second while the job may have any
+         * (docs/processes.md says why not sooner).  An empty job takes a
+         * process only through an assignment or a CreateProcess, which
+         * are logged. */
+        if (n > 0 || !w->zero_posted || !w->bell_ok)
+            timeout = now >= w->next_scan ? 0 : (int)(w->next_scan - now);
+        if (!w->bell_ok && timeout > 100)
+            timeout = 100; /* no bell thread: the log is looked at */
         wipc_mutex_unlock(&w->lock);
-        /* Woken by an end, by this process's own news (job_local_kick),
-         * else every 100 ms for the other processes' (the log). */
-        if (wipc_plat_poll_readable(fds, ready, n + 1, 100, &nready))
+        /* Woken by an end, by the job's bell (any process's news, through
+         * the bell's thread) or this process's own (job_local_kick). */
+        if (wipc_plat_poll_readable(fds, ready, n + 1, timeout, &nready))
             wipc_plat_sleep_ms(100);
         wipc_plat_eventfd_reset(w->wake, NULL);
         watch_update(w, 1);
@@ -610,9 +866,52 @@ static void *watch_main(void *arg)
     return NULL;
 }
 
-/* Writes a message in the log of the job of sh. */
+/*
+ * The bell's thread: sleeps on the job's bell (a futex word of its shared
+ * state, which every process that logs a message rings) and wakes the
+ * watch's thread when it rings.  Nothing it reads there is trusted: the
+ * word only says "look again", and the log is read with its bounds.
+ */
+static void *watch_bell_main(void *arg)
+{
+    struct job_watch *w = arg;
+    uint32_t seen, now;
+    int stop;
+
+    wipc_mutex_lock(&w->lock);
+    seen = w->rung;
+    wipc_mutex_unlock(&w->lock);
+    for (;;) {
+        wipc_mutex_lock(&w->lock);
+        stop = w->stop;
+        wipc_mutex_unlock(&w->lock);
+        if (stop)
+            break;
+        now = atomic_load(&w->sh->bell);
+        if (now != seen) {
+            seen = now;
+            wipc_plat_eventfd_set(w->wake);
+            continue;
+        }
+        if (wipc_plat_futex_wait((uint32_t *)&w->sh->bell, seen, -1))
+            break; /* cannot be read: never */
+    }
+    watch_release(w);
+    return NULL;
+}
+
+/* Rings the bell of the job of sh (see watch_bell_main). */
+static void job_ring(struct wipc_job_shared *sh)
+{
+    atomic_fetch_add(&sh->bell, 1);
+    wipc_plat_futex_wake_all((uint32_t *)&sh->bell);
+}
+
+/* Writes a message in the log of the job of sh (flags:
+ * WIPC_JOB_EVENT_*), and rings the job's bell: the watchers of its ports,
+ * in every process, wake. */
 static void job_log(struct wipc_job_shared *sh, DWORD msg, DWORD pid,
-                    uint64_t start)
+                    uint64_t start, uint32_t flags)
 {
     uint32_t i = atomic_fetch_add(&sh->log_next, 1);
     struct wipc_job_event *e = &sh->log[i % WIPC_JOB_LOG_MAX];
@@ -620,8 +919,11 @@ static void job_log(struct wipc_job_shared *sh, DWORD msg, DWORD pid,
     atomic_store(&e->seq, 0);
     atomic_store(&e->msg, msg);
     atomic_store(&e->pid, pid);
+    atomic_store(&e->flags, flags);
     atomic_store(&e->start, start);
+    atomic_store(&e->when, wipc_plat_now_ns());
     atomic_store(&e->seq, i + 1);
+    job_ring(sh);
 }
 
 /* The ports this process associated hear at once what was logged: their
@@ -643,17 +945,28 @@ static void job_local_kick(void)
  * log holds now, in this thread (no lock of a job held). */
 static void job_local_pull(DWORD keeper)
 {
+    struct job_watch *ws[JOB_GROUP_MAX];
     struct wipc_job *j;
+    size_t n = 0;
+
     wipc_mutex_lock(&local.lock);
-    for (j = local.head; j; j = j->next) {
+    for (j = local.head; j && n < JOB_GROUP_MAX; j = j->next) {
         if (j->link.keeper != keeper)
             continue;
         wipc_mutex_lock(&j->lock);
-        if (j->watch)
-            watch_update(j->watch, 0);
+        if (j->watch) {
+            wipc_mutex_lock(&j->watch->lock);
+            j->watch->refs++;
+            wipc_mutex_unlock(&j->watch->lock);
+            ws[n++] = j->watch;
+        }
         wipc_mutex_unlock(&j->lock);
     }
     wipc_mutex_unlock(&local.lock);
+    for (size_t i = 0; i < n; i++) {
+        watch_update(ws[i], 0);
+        watch_release(ws[i]);
+    }
 }
 
 /* Calls fn for the job of sh and each job it is nested in, up the chain,
@@ -683,6 +996,7 @@ struct job_joined {
     uint64_t start;
     int delta;
     int pull; /* this process's ports post it at once (no job lock held) */
+    int level; /* jobs walked so far (0: the process's own job) */
 };
 
 static int job_joined_one(struct wipc_job_shared *cur, void *arg)
@@ -691,7 +1005,8 @@ static int job_joined_one(struct wipc_job_shared *cur, void *arg)
     if (a->stop && job_same(cur, a->stop))
         return 1;
     if (a->msg) {
-        job_log(cur, a->msg, a->pid, a->start);
+        job_log(cur, a->msg, a->pid, a->start,
+                a->level++ == 0 ? WIPC_JOB_EVENT_DIRECT : 0);
         /* Level by level: a port of this process associated with jobs of
          * the chain hears the inner job's message first. */
         if (a->pull)
@@ -711,7 +1026,7 @@ static void job_tell_up(struct wipc_job_shared *sh,
                         struct wipc_job_shared *stop, DWORD msg, DWORD pid,
                         uint64_t start, int pull)
 {
-    struct job_joined a = {stop, msg, pid, start, 1, pull};
+    struct job_joined a = {stop, msg, pid, start, 1, pull, 0};
     job_walk_up(sh, job_joined_one, &a);
 }
 
@@ -846,9 +1161,11 @@ DWORD wipc_job_assign(struct wipc_object *job, struct wipc_object *proc)
     if (err)
         goto done;
     /* It leaves the outer job's own list (it is still in it, through this
-     * one). */
+     * one), and its ports learn that it is in a nested job now. */
     if (a && (at = job_outside_find(a, pid, start)) >= 0)
         atomic_store(&a->outside[at].pid, 0);
+    if (a)
+        job_log(a, JOB_LOG_NESTED, pid, start, 0);
     /* Counted in this job and up to the one it was in. */
     job_tell_up(sh, a, 0, pid, start, 0);
     joined = 1;
@@ -881,7 +1198,7 @@ static void job_kill_tree(struct wipc_job_shared *sh, DWORD skip, DWORD code,
     }
     /* Its ports hear no EXIT_PROCESS for what is ended here: said in its
      * log before anything is killed. */
-    job_log(sh, JOB_LOG_TERMINATE, 0, 0);
+    job_log(sh, JOB_LOG_TERMINATE, 0, 0, 0);
     /* Every process of the job gets code as its exit code, for whoever
      * holds a handle to it (its exit record is written before the kill);
      * the rest of the group and the outside processes go after. */
@@ -1009,15 +1326,13 @@ DWORD wipc_job_set_port(struct wipc_object *job, struct wipc_object *port,
 {
     struct wipc_job *j = job_of(job);
     struct job_watch *w, *old;
-    DWORD pids[JOB_PIDS_MAX];
-    size_t n, i;
 
     w = port ? calloc(1, sizeof *w) : NULL;
     if (port && !w)
         return ERROR_NOT_ENOUGH_MEMORY;
     if (w) {
         wipc_mutex_init(&w->lock);
-        w->refs = 2; /* the job's and the thread's */
+        w->refs = 3; /* the job's and the two threads' */
         w->zero_posted = 1; /* until a process comes */
         w->port = wipc_object_grab(port);
         w->key = key;
@@ -1044,12 +1359,8 @@ DWORD wipc_job_set_port(struct wipc_object *job, struct wipc_object *port,
          * of those that come from now on. */
         wipc_mutex_lock(&w->lock);
         w->seen = atomic_load(&w->sh->log_next);
-        n = job_members(j, pids);
-        for (i = 0; i < n; i++) {
-            uint64_t start;
-            if (wipc_plat_process_start(pids[i], -1, &start, NULL) == 0)
-                watch_new(w, pids[i], start);
-        }
+        w->rung = atomic_load(&w->sh->bell);
+        watch_present(w);
         w->next_scan = wipc_plat_now_ms() + 1000;
         wipc_mutex_unlock(&w->lock);
     }
@@ -1058,6 +1369,13 @@ DWORD wipc_job_set_port(struct wipc_object *job, struct wipc_object *port,
         /* Without memory for it, the thread alone posts (a little
          * later). */
         (void)wipc_io_port_add_source(port, watch_pull, w);
+        /* The bell's thread first: the watch's thread knows whether it
+         * runs. */
+        wipc_mutex_lock(&w->lock);
+        w->bell_ok = wipc_plat_thread_start(watch_bell_main, w, 64 * 1024) == 0;
+        wipc_mutex_unlock(&w->lock);
+        if (!w->bell_ok)
+            watch_release(w); /* its reference */
         /* Its frames hold the job's process lists (job_collect). */
         if (wipc_plat_thread_start(watch_main, w, 512 * 1024) != 0)
             watch_release(w); /* the thread's reference */
@@ -1168,7 +1486,7 @@ static struct wipc_job_shared *job_spawn_job(DWORD join_group)
 void wipc_job_spawn_undo(DWORD join_group)
 {
     struct wipc_job_shared *sh = job_spawn_job(join_group);
-    struct job_joined a = {NULL, 0, 0, 0, -1, 0};
+    struct job_joined a = {NULL, 0, 0, 0, -1, 0, 0};
 
     if (sh) {
         job_walk_up(sh, job_joined_one, &a);

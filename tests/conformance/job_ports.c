@@ -3,7 +3,8 @@
  * process starts in the job, each message in the queue by the time the
  * event can be seen (GetQueuedCompletionStatus without a wait); and a job
  * whose last handle goes without KILL_ON_JOB_CLOSE, which stays while it
- * has processes, nested or not (issue 18).  The scenario itself is in no
+ * has processes, nested or not; TerminateJobObject of an outer job, whose
+ * port hears of the nested job's processes; and an abnormal end (issue 18).  The scenario itself is in no
  * job: its children are created suspended, assigned, then resumed, and
  * every wait is bounded.  Children do not print.
  */
@@ -96,6 +97,50 @@ static void next(HANDLE port, const char *when, DWORD child, DWORD *other)
     }
     printf("%s: %s, key %u, process: %s\n", when, message_name(msg),
            (unsigned)key, whose);
+}
+
+/* The next message of port, without waiting, naming the process as a or
+ * b. */
+static void next_ab(HANDLE port, const char *when, DWORD a, DWORD b)
+{
+    DWORD msg = 0, pid;
+    ULONG_PTR key = 0;
+    LPOVERLAPPED ov = NULL;
+
+    if (!GetQueuedCompletionStatus(port, &msg, &key, &ov, 0)) {
+        printf("%s: no message, %s\n", when, conf_error(GetLastError()));
+        return;
+    }
+    pid = (DWORD)(uintptr_t)ov;
+    printf("%s: %s, key %u, process: %s\n", when, message_name(msg),
+           (unsigned)key,
+           pid == 0   ? "none"
+           : pid == a ? "A"
+           : pid == b ? "B"
+                      : "another process");
+}
+
+/* A port associated with job under key. */
+static HANDLE port_for(HANDLE job, ULONG_PTR key)
+{
+    JOBOBJECT_ASSOCIATE_COMPLETION_PORT assoc;
+    HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    assoc.CompletionKey = (PVOID)key;
+    assoc.CompletionPort = port;
+    SetInformationJobObject(job, JobObjectAssociateCompletionPortInformation,
+                            &assoc, sizeof assoc);
+    return port;
+}
+
+/* Ends a leaf that is still there (a scenario that went wrong). */
+static void leaf_end(PROCESS_INFORMATION *pi)
+{
+    if (WaitForSingleObject(pi->hProcess, 0) != WAIT_OBJECT_0) {
+        TerminateProcess(pi->hProcess, 1);
+        WaitForSingleObject(pi->hProcess, 10000);
+    }
+    CloseHandle(pi->hProcess);
+    CloseHandle(pi->hThread);
 }
 
 int main(int argc, char **argv)
@@ -198,6 +243,71 @@ int main(int argc, char **argv)
         CloseHandle(inner);
     }
     CloseHandle(job);
+
+    SECTION("TerminateJobObject of an outer job");
+    {
+        PROCESS_INFORMATION pa, pb;
+        HANDLE outer = CreateJobObjectA(NULL, NULL), po, pin;
+        int i;
+        inner = CreateJobObjectA(NULL, NULL);
+        po = port_for(outer, 1);
+        pin = port_for(inner, 2);
+        if (conf_start("leaf", FALSE, CREATE_SUSPENDED, NULL, NULL, NULL,
+                       &pa)) {
+            if (conf_start("leaf", FALSE, CREATE_SUSPENDED, NULL, NULL, NULL,
+                           &pb)) {
+                CHECK_BOOL("AssignProcessToJobObject(outer, A)",
+                           AssignProcessToJobObject(outer, pa.hProcess));
+                CHECK_BOOL("AssignProcessToJobObject(inner, A)",
+                           AssignProcessToJobObject(inner, pa.hProcess));
+                CHECK_BOOL("AssignProcessToJobObject(outer, B)",
+                           AssignProcessToJobObject(outer, pb.hProcess));
+                ResumeThread(pa.hThread);
+                ResumeThread(pb.hThread);
+                for (i = 0; i < 3; i++)
+                    next_ab(po, "outer's port", pa.dwProcessId,
+                            pb.dwProcessId);
+                for (i = 0; i < 2; i++)
+                    next_ab(pin, "inner's port", pa.dwProcessId,
+                            pb.dwProcessId);
+                CHECK_BOOL("TerminateJobObject(outer, 9)",
+                           TerminateJobObject(outer, 9));
+                CHECK_WAIT("  A", WaitForSingleObject(pa.hProcess, 10000));
+                CHECK_WAIT("  B", WaitForSingleObject(pb.hProcess, 10000));
+                for (i = 0; i < 3; i++)
+                    next_ab(po, "then outer's port", pa.dwProcessId,
+                            pb.dwProcessId);
+                for (i = 0; i < 2; i++)
+                    next_ab(pin, "then inner's port", pa.dwProcessId,
+                            pb.dwProcessId);
+                leaf_end(&pb);
+            }
+            leaf_end(&pa);
+        }
+        CloseHandle(inner);
+        CloseHandle(outer);
+        CloseHandle(po);
+        CloseHandle(pin);
+    }
+
+    SECTION("An abnormal end");
+    job = CreateJobObjectA(NULL, NULL);
+    port = port_for(job, 3);
+    if (conf_start("leaf", FALSE, CREATE_SUSPENDED, NULL, NULL, NULL, &pi)) {
+        CHECK_BOOL("AssignProcessToJobObject(A)",
+                   AssignProcessToJobObject(job, pi.hProcess));
+        ResumeThread(pi.hThread);
+        next_ab(port, "the port", pi.dwProcessId, 0);
+        CHECK_BOOL("TerminateProcess(A, STATUS_ACCESS_VIOLATION)",
+                   TerminateProcess(pi.hProcess, 0xC0000005u));
+        CHECK_WAIT("  A", WaitForSingleObject(pi.hProcess, 10000));
+        next_ab(port, "then", pi.dwProcessId, 0);
+        next_ab(port, "then", pi.dwProcessId, 0);
+        next_ab(port, "then", pi.dwProcessId, 0);
+        leaf_end(&pi);
+    }
+    CloseHandle(job);
+    CloseHandle(port);
     conf_release_handles();
     CONF_DONE();
 }
