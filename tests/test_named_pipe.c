@@ -2,11 +2,15 @@
  * test_named_pipe.c: named pipes.  Expected values follow Windows (the
  * named pipe conformance scenarios run the same checks under Wine).
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* pthread_setaffinity_np, sched_getcpu */
+#endif
 #include "testlib.h"
 
 #include <winipc.h>
 
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -1116,6 +1120,68 @@ static void test_quota_wakes_once(void)
     CloseHandle(s);
 }
 
+struct q_chunks {
+    HANDLE h;
+    cpu_set_t cpu;
+    DWORD got;
+};
+
+static void *q_chunk_reader(void *arg)
+{
+    struct q_chunks *r = arg;
+    char buf[4096];
+    DWORD n;
+    pthread_setaffinity_np(pthread_self(), sizeof r->cpu, &r->cpu);
+    while (r->got < 64 * sizeof buf &&
+           ReadFile(r->h, buf, sizeof buf, &n, NULL) && n > 0)
+        r->got += n;
+    return NULL;
+}
+
+/* A synchronous write over the quota lets its reader run before it sleeps:
+ * with both on one CPU, the reader then reads what is there, and the
+ * writer goes on without sleeping (asleep, it waited at every other chunk
+ * at least, and was woken before the reader had read on).  Counted, not
+ * timed: the writer's sleeps over 64 chunks of the quota's size. */
+static void test_quota_writer_lets_reader_run(void)
+{
+    const char *name = pipe_name("qyield");
+    HANDLE s = q_server(name, 0, PIPE_TYPE_BYTE, 4096), c;
+    struct q_chunks r = {0};
+    static char chunk[4096];
+    cpu_set_t old;
+    pthread_t t;
+    long before, after;
+    DWORD n = 0;
+
+    c = client(name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(c != INVALID_HANDLE_VALUE);
+    CHECK(ConnectNamedPipe(s, NULL) || GetLastError() == ERROR_PIPE_CONNECTED);
+    CHECK_OK(WriteFile(s, "a", 1, &n, NULL)); /* the page comes */
+    CHECK_EQ(q_read(c, 1, NULL), 1);
+    CHECK_EQ(pthread_getaffinity_np(pthread_self(), sizeof old, &old), 0);
+    CPU_ZERO(&r.cpu);
+    CPU_SET(sched_getcpu(), &r.cpu);
+    CHECK_EQ(pthread_setaffinity_np(pthread_self(), sizeof r.cpu, &r.cpu), 0);
+    r.h = c;
+    CHECK_EQ(pthread_create(&t, NULL, q_chunk_reader, &r), 0);
+    before = test_thread_sleeps(0, test_gettid());
+    for (int i = 0; i < 64; i++) {
+        CHECK_OK(WriteFile(s, chunk, sizeof chunk, &n, NULL));
+        CHECK_EQ(n, sizeof chunk);
+    }
+    after = test_thread_sleeps(0, test_gettid());
+    CHECK_EQ(pthread_join(t, NULL), 0);
+    CHECK_EQ(r.got, 64 * sizeof chunk);
+    CHECK(before >= 0 && after >= before);
+    /* Other processes on the CPU may keep the reader from running for a
+     * moment now and then: a few sleeps, not one every other chunk. */
+    CHECK(after - before < 16);
+    pthread_setaffinity_np(pthread_self(), sizeof old, &old);
+    CloseHandle(c);
+    CloseHandle(s);
+}
+
 /* A client's writes before its server has accepted it (ConnectNamedPipe)
  * are held to the quota, by a synchronous server and by an overlapped one
  * (whose page for its own writes comes later, with its preamble), as
@@ -1631,6 +1697,7 @@ int main(int argc, char **argv)
     RUN(test_quota_sync_server);
     RUN(test_quota_half_closed_reader);
     RUN(test_quota_wakes_once);
+    RUN(test_quota_writer_lets_reader_run);
     RUN(test_quota_before_accept);
     RUN(test_quota_cancel_before_read);
     RUN(test_quota_overlapped_client);

@@ -109,6 +109,10 @@ enum { NP_SLOT_FREE = 0, NP_SLOT_LISTENING = 1, NP_SLOT_BUSY = 2 };
 #define NP_Q_PRE 16u
 #define NP_Q_WAIT_MS 1000 /* the server waits so long for the preamble */
 #define NP_Q_LOOK_MS 50   /* a writer waiting for room looks so often */
+/* A synchronous write over the quota lets its reader run (sched_yield)
+ * for so long, at most so many times, before it sleeps (np_q_spin). */
+#define NP_Q_SPIN_NS 30000u
+#define NP_Q_SPINS 100
 #define NP_Q_SKIPS 16u /* cancelled writes whose bytes are still unread */
 enum { NP_Q_UP = 0, NP_Q_DOWN = 1 };
 
@@ -2560,6 +2564,38 @@ static int np_q_uncounted(struct wipc_npipe *p)
 }
 
 /*
+ * A synchronous write over the quota, before it says it waits and sleeps:
+ * lets the reader run, a moment at a time (sched_yield), for at most
+ * NP_Q_SPIN_NS, and looks again after each.  A writer that runs ahead of
+ * its reader waits for it at every other chunk at least (a write completes
+ * only once what it leaves unread fits the quota).  Asleep, it costs the
+ * reader a FUTEX_WAKE, and the wake-up a switch back to the writer: on one
+ * CPU before the reader has read on (the woken writer runs first, sends
+ * its next chunk, finds no room and sleeps again: two switches a chunk),
+ * on two a wake-up across CPUs, while the reader, finishing the chunk
+ * before, was about to make the room.  Yielding, the writer lets the
+ * reader on its CPU read until it waits for data, and sees the reader on
+ * the other CPU make room a few microseconds later; the reader makes no
+ * system call for it (the writer has not said it waits).  1 once the
+ * write fits, or the quota is off (the caller looks why).
+ */
+static int np_q_spin(struct wipc_npipe *p, uint64_t end)
+{
+    uint64_t t0 = wipc_plat_now_ns();
+    for (int i = 0;
+         i < NP_Q_SPINS && wipc_plat_now_ns() - t0 < NP_Q_SPIN_NS; i++) {
+        int done;
+        wipc_plat_yield();
+        wipc_mutex_lock(&p->lock); /* the page stays while it is held */
+        done = !np_q_on(p) || np_q_fits(p, end);
+        wipc_mutex_unlock(&p->lock);
+        if (done)
+            return 1;
+    }
+    return 0;
+}
+
+/*
  * A synchronous write whose bytes are out waits until no more than the
  * quota of what it wrote, up to stream position end, is unread (the
  * overlapped one's np_io_drain).  It sleeps on the page's futex word,
@@ -2576,6 +2612,7 @@ static DWORD np_q_wait_room(struct wipc_npipe *p, uint64_t from, uint64_t end,
                             int pending)
 {
     DWORD err;
+    int spun = 0;
 
     for (int looks = 0;; looks++) {
         uint32_t *word, val;
@@ -2596,6 +2633,13 @@ static DWORD np_q_wait_room(struct wipc_npipe *p, uint64_t from, uint64_t end,
         if (np_q_fits(p, end)) {
             err = 0;
             goto over;
+        }
+        if (!spun) { /* first, the reader may run a moment (np_q_spin) */
+            wipc_mutex_unlock(&p->lock);
+            spun = 1;
+            np_q_spin(p, end);
+            looks = -1; /* the look after it is still the first */
+            continue;
         }
         val = np_q_want_room(p, end, NP_Q_W_SYNC);
         if (np_q_fits(p, end)) {
