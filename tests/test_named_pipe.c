@@ -1351,14 +1351,18 @@ static int helper_qwriter(int argc, char **argv)
 }
 
 /* A child that writes through a copy of client end c (inherited, or
- * duplicated into it: dup; started with CREATE_SUSPENDED and resumed:
- * susp), SIZE bytes, overlapped or not; *out gets its standard output,
- * for its "wrote" line.  Returns its process handle. */
+ * duplicated into it: dup; susp 1: started with CREATE_SUSPENDED and
+ * resumed; 2: inherited through PROC_THREAD_ATTRIBUTE_HANDLE_LIST), SIZE
+ * bytes, overlapped or not; *out gets its standard output, for its
+ * "wrote" line.  Returns its process handle. */
 static HANDLE q_child(HANDLE c, int dup, int susp, DWORD size, int ov,
                       const char *then, HANDLE *out)
 {
     SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    STARTUPINFOEXA six;
     STARTUPINFOA si;
+    HANDLE list[2];
+    SIZE_T asize = 0;
     PROCESS_INFORMATION pi;
     HANDLE in_r = NULL, in_w = NULL, out_r, out_w;
     char cmd[8192];
@@ -1384,9 +1388,32 @@ static HANDLE q_child(HANDLE c, int dup, int susp, DWORD size, int ov,
              self_exe, dup ? "stdin" : "inh",
              (unsigned long long)(uintptr_t)c, (unsigned long)size,
              ov ? "ov" : "sync", then);
-    CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, TRUE,
-                            susp ? CREATE_SUSPENDED : 0, NULL, NULL, &si, &pi));
-    if (susp)
+    if (susp == 2) {
+        /* Only the end and the output pipe, named in the list. */
+        memset(&six, 0, sizeof six);
+        six.StartupInfo = si;
+        six.StartupInfo.cb = sizeof six;
+        six.StartupInfo.hStdInput = six.StartupInfo.hStdError = NULL;
+        list[0] = c;
+        list[1] = out_w;
+        InitializeProcThreadAttributeList(NULL, 1, 0, &asize);
+        six.lpAttributeList = malloc(asize);
+        CHECK_OK(InitializeProcThreadAttributeList(six.lpAttributeList, 1, 0,
+                                                   &asize));
+        CHECK_OK(UpdateProcThreadAttribute(six.lpAttributeList, 0,
+                                           PROC_THREAD_ATTRIBUTE_HANDLE_LIST,
+                                           list, sizeof list, NULL, NULL));
+        CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, TRUE,
+                                EXTENDED_STARTUPINFO_PRESENT, NULL, NULL,
+                                &six.StartupInfo, &pi));
+        DeleteProcThreadAttributeList(six.lpAttributeList);
+        free(six.lpAttributeList);
+    } else {
+        CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, TRUE,
+                                susp ? CREATE_SUSPENDED : 0, NULL, NULL, &si,
+                                &pi));
+    }
+    if (susp == 1)
         CHECK_EQ(ResumeThread(pi.hThread), 1);
     CloseHandle(pi.hThread);
     CloseHandle(out_w);
@@ -1441,7 +1468,9 @@ static void q_child_wrote(HANDLE out, const char *want)
  * through its own copy of the end, then, fits at once and is all the
  * reader gets.  For byte and message pipes (message and byte read mode),
  * overlapped and synchronous servers (whose client's page is made as the
- * end is passed on), overlapped and synchronous writes in the child.
+ * end is passed on), overlapped and synchronous writes in the child, an
+ * end inherited (also by a CREATE_SUSPENDED child, and through
+ * PROC_THREAD_ATTRIBUTE_HANDLE_LIST) or duplicated into the child.
  */
 static void test_quota_killed_writer(void)
 {
@@ -1458,6 +1487,7 @@ static void test_quota_killed_writer(void)
         {PIPE_TYPE_BYTE | PIPE_READMODE_BYTE, FILE_FLAG_OVERLAPPED, 0, 1, 0},
         {PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 0, 1, 1, 0},
         {PIPE_TYPE_BYTE | PIPE_READMODE_BYTE, FILE_FLAG_OVERLAPPED, 1, 0, 1},
+        {PIPE_TYPE_MESSAGE | PIPE_READMODE_BYTE, 0, 0, 0, 2},
     };
     for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
         const char *name = pipe_name("qkilled");
