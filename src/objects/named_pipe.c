@@ -128,8 +128,23 @@ enum { NP_Q_UP = 0, NP_Q_DOWN = 1 };
  * dead record by making gen odd, clears to, writes from, the owner and
  * the kind, then to, makes gen even again and bumps nskip; a reader that
  * sees nskip change while it looks, looks again.
+ *
+ * A reader may be taking a write's bytes at the moment the write is
+ * cancelled: exactly one of the two wins, without either waiting for the
+ * other (np_q_claim, np_q_take_back).  Before it looks at the records,
+ * the reader says up to where its take may go (claim, a sequentially
+ * consistent store; 0 once the take is counted in pos).  The canceller
+ * makes the write's record NP_QS_CANCELLING, then loads claim and pos.
+ * If the reader may be taking some of the write's unread bytes without
+ * having seen that (or has read them all), both race for the record's
+ * kind with a compare-and-swap: the reader makes it NP_QS_CANCELLED before
+ * it drops the bytes (the write is cancelled), the canceller makes it
+ * NP_QS_PENDING again and ends it (the bytes are delivered, and the write
+ * completes, as an operation being cancelled may on Windows).  Otherwise
+ * the canceller makes it NP_QS_CANCELLED, and the reader's next look
+ * finds it.  Writers do not count a cancelling record's bytes as read.
  */
-enum { NP_QS_CANCELLED = 0, NP_QS_PENDING = 1 };
+enum { NP_QS_CANCELLED = 0, NP_QS_PENDING = 1, NP_QS_CANCELLING = 2 };
 struct np_qskip {
     uint64_t from, to;
     uint64_t start; /* pending: when its process started (clock ticks) */
@@ -148,7 +163,8 @@ struct np_qdir {
     /* Writer: the lowest reader position a waiting write needs (the
      * reader wakes nobody before pos reaches it); UINT64_MAX: none said. */
     uint64_t need;
-    char pad[32];
+    uint64_t claim; /* reader: the end of what its take may deliver */
+    char pad[24];
     /* The writing end's payload bytes sent so far, by every process that
      * holds it (on a line of its own: the reader writes pos). */
     uint64_t sent;
@@ -465,10 +481,14 @@ static int np_q_owner_gone(struct wipc_npipe *p, uint32_t pid, uint64_t start)
  * process's own are not: it lives).  p: as np_q_owner_gone's. */
 static int np_q_skips_rec(struct wipc_npipe *p, const struct np_qskip *r)
 {
-    uint32_t pid, me;
+    uint32_t pid, me, kind = __atomic_load_n(&r->kind, __ATOMIC_SEQ_CST);
     uint64_t start, my_start;
-    if (__atomic_load_n(&r->kind, __ATOMIC_ACQUIRE) == NP_QS_CANCELLED)
+    if (kind == NP_QS_CANCELLED)
         return 1;
+    /* Being cancelled: the reader keeps off its bytes (np_q_skip_at);
+     * a writer does not count them as read until it is decided. */
+    if (kind == NP_QS_CANCELLING)
+        return p != NULL;
     pid = __atomic_load_n(&r->pid, __ATOMIC_RELAXED);
     start = __atomic_load_n(&r->start, __ATOMIC_RELAXED);
     np_q_me(&me, &my_start);
@@ -480,19 +500,22 @@ static int np_q_skips_rec(struct wipc_npipe *p, const struct np_qskip *r)
 /* Reader: the skip record at pos, if any: *drop is how many bytes from
  * pos on were cancelled (0: none), or were pending in a process now gone;
  * *clear how many bytes from pos on are not (UINT64_MAX: as many as
- * come).  The peer wrote the records: they are only compared with pos, so
- * a hostile one can make this end drop its own writer's bytes, no more;
- * the look is bounded (NP_Q_SKIPS records, looked at again only when a
- * writer changed one meanwhile). */
-static void np_q_skip_at(struct wipc_npipe *p, uint64_t pos, uint64_t *drop,
-                         uint64_t *clear)
+ * come).  take: the reader is about to drop them (its claim made,
+ * np_q_claim): a record being cancelled at pos is made NP_QS_CANCELLED
+ * first, unless its canceller took it back meanwhile (struct np_qskip);
+ * a peek only looks.  The peer wrote the records: they are only compared
+ * with pos, so a hostile one can make this end drop its own writer's
+ * bytes, no more; the look is bounded (NP_Q_SKIPS records, looked at
+ * again only when a writer changed one meanwhile). */
+static void np_q_skip_at(struct wipc_npipe *p, uint64_t pos, int take,
+                         uint64_t *drop, uint64_t *clear)
 {
-    const struct np_qdir *q = &np_q_page(p, np_q_rdir(p))->dir[np_q_rdir(p)];
+    struct np_qdir *q = &np_q_page(p, np_q_rdir(p))->dir[np_q_rdir(p)];
     uint32_t seq;
     unsigned looks = 0;
 
     do {
-        seq = __atomic_load_n(&q->nskip, __ATOMIC_ACQUIRE);
+        seq = __atomic_load_n(&q->nskip, __ATOMIC_SEQ_CST);
         *drop = 0;
         *clear = UINT64_MAX;
         for (unsigned i = 0; seq && i < NP_Q_SKIPS; i++) {
@@ -506,6 +529,15 @@ static void np_q_skip_at(struct wipc_npipe *p, uint64_t pos, uint64_t *drop,
                 continue;
             if (!np_q_skips_rec(p, &q->skip[i]))
                 continue;
+            if (from <= pos && take) {
+                uint32_t k = NP_QS_CANCELLING;
+                if (!__atomic_compare_exchange_n(&q->skip[i].kind, &k,
+                                                 NP_QS_CANCELLED, 0,
+                                                 __ATOMIC_SEQ_CST,
+                                                 __ATOMIC_SEQ_CST) &&
+                    k != NP_QS_CANCELLED && !np_q_skips_rec(p, &q->skip[i]))
+                    continue; /* taken back: its bytes are delivered */
+            }
             if (from <= pos) {
                 if (to - pos > *drop)
                     *drop = to - pos;
@@ -532,6 +564,33 @@ static int np_q_skips(const struct wipc_npipe *p)
     struct np_qpage *q = np_q_page(p, np_q_rdir(p));
     return q && __atomic_load_n(&q->dir[np_q_rdir(p)].nskip,
                                 __ATOMIC_ACQUIRE) != 0;
+}
+
+/* Reader, about to take up to want bytes from behind the ahead bytes it
+ * has taken and not counted in pos yet: says up to where its take may go
+ * (struct np_qskip), then looks whether its writers have written any
+ * record (np_q_skips).  The claim stands until np_q_unclaim, after the
+ * take is counted (np_q_took).  No page: 0. */
+static int np_q_claim(const struct wipc_npipe *p, uint64_t ahead,
+                      uint64_t want)
+{
+    struct np_qpage *q = np_q_page(p, np_q_rdir(p));
+    struct np_qdir *d;
+    if (!q)
+        return 0;
+    d = &q->dir[np_q_rdir(p)];
+    __atomic_store_n(&d->claim,
+                     __atomic_load_n(&d->pos, __ATOMIC_RELAXED) + ahead + want,
+                     __ATOMIC_SEQ_CST);
+    return __atomic_load_n(&d->nskip, __ATOMIC_SEQ_CST) != 0;
+}
+
+/* Reader: its take is counted in pos (np_q_took): no claim. */
+static void np_q_unclaim(const struct wipc_npipe *p)
+{
+    struct np_qpage *q = np_q_page(p, np_q_rdir(p));
+    if (q)
+        __atomic_store_n(&q->dir[np_q_rdir(p)].claim, 0, __ATOMIC_RELEASE);
 }
 
 /* 1 if a write ending at stream position end may complete: what the
@@ -672,12 +731,12 @@ static uint64_t np_q_sent(const struct wipc_npipe *p)
 /*
  * Writer: records [from, to) of its stream in a dead skip record (its end
  * at or behind the reader's position) as kind, with this process as its
- * owner: 1 if recorded, 0 with no record free (NP_Q_SKIPS still live).
+ * owner: the record, or NULL with no record free (NP_Q_SKIPS still live).
  * Other processes holding the end may record at the same time: a record
  * is claimed by making its gen odd (struct np_qskip).
  */
-static int np_q_record(struct np_qdir *q, uint64_t from, uint64_t to,
-                       uint32_t kind)
+static struct np_qskip *np_q_record(struct np_qdir *q, uint64_t from,
+                                    uint64_t to, uint32_t kind)
 {
     uint64_t pos = __atomic_load_n(&q->pos, __ATOMIC_SEQ_CST), start;
     uint32_t pid;
@@ -699,9 +758,9 @@ static int np_q_record(struct np_qdir *q, uint64_t from, uint64_t to,
         __atomic_store_n(&r->to, to, __ATOMIC_RELEASE);
         __atomic_store_n(&r->gen, gen + 2, __ATOMIC_RELEASE);
         __atomic_add_fetch(&q->nskip, 1, __ATOMIC_SEQ_CST);
-        return 1;
+        return r;
     }
-    return 0;
+    return NULL;
 }
 
 /* Writer: this process's pending record of [from, to), or NULL. */
@@ -2175,7 +2234,11 @@ static DWORD np_q_skip_bytes(struct wipc_npipe *p, int fd, int nonblock,
     for (;;) {
         size_t n = 0;
         DWORD err;
-        np_q_skip_at(p, np_q_pos(p), &drop, &clear);
+        /* Claimed again from each new position: what the read takes after
+         * the drop is covered too. */
+        if (!np_q_claim(p, 0, *len))
+            return 0;
+        np_q_skip_at(p, np_q_pos(p), 1, &drop, &clear);
         if (drop == 0)
             break;
         err = np_recv(p, fd, NULL, 0, tmp,
@@ -2205,11 +2268,14 @@ static DWORD np_q_skip_msg(struct wipc_npipe *p, int fd, int nonblock,
     uint64_t drop, clear;
 
     *gone = 0;
-    if (!p->in_msg || p->msg_left == 0 || !np_q_skips(p))
+    /* The rest of the message is claimed, behind what the caller's read
+     * has taken and not counted yet. */
+    if (!p->in_msg || p->msg_left == 0 ||
+        !np_q_claim(p, done - *counted, p->msg_left))
         return 0;
     np_q_took(p, done - *counted);
     *counted = done;
-    np_q_skip_at(p, np_q_pos(p), &drop, &clear);
+    np_q_skip_at(p, np_q_pos(p), 1, &drop, &clear);
     if (drop == 0)
         return 0;
     while (p->msg_left > 0) {
@@ -2247,8 +2313,7 @@ static DWORD np_read_bytes(struct wipc_npipe *p, int fd, void *buf, DWORD len,
     if (len == 0)
         return 0; /* Null read succeeds. */
     np_q_look(p, fd);
-    if (np_q_skips(p) &&
-        (err = np_q_skip_bytes(p, fd, atomic_load(&p->nowait), &len)) != 0)
+    if ((err = np_q_skip_bytes(p, fd, atomic_load(&p->nowait), &len)) != 0)
         return err;
     err = np_recv(p, fd, NULL, 0, buf, len, atomic_load(&p->nowait), 0,
                           &n);
@@ -2467,6 +2532,7 @@ static DWORD np_read(struct wipc_object *obj, void *buf, DWORD len,
         err = np_read_messages(p, fd, buf, len, got);
     else if (!err)
         err = np_read_bytes(p, fd, buf, len, got);
+    np_q_unclaim(p); /* after the take is counted (np_q_took) */
     wipc_mutex_unlock(&p->rlock);
     return err;
 }
@@ -2496,33 +2562,59 @@ static DWORD np_q_nowait_len(struct wipc_npipe *p, DWORD len, int msg)
  * A write waiting for room is cancelled (CancelIoEx, CancelSynchronousIo):
  * its bytes [from, to) of the stream, all sent already, are taken back by
  * a skip record (struct np_qskip) that the reader follows; those already
- * read stay read, as on Windows (Wine's test_blocking_rw).  With no free
- * record (NP_Q_SKIPS cancelled writes still unread), the bytes stay.
- * p->lock held: one writer records at a time.
+ * read stay read, as on Windows (conformance npipe_quota: the write fails
+ * with ERROR_OPERATION_ABORTED, 0 bytes, and the reader never gets the
+ * rest).  1 if they are taken back (the write is cancelled); 0 if the
+ * reader was taking them at that moment and won the record's race
+ * (struct np_qskip), if it has read them all, or if no record is free
+ * (NP_Q_SKIPS still live): the bytes stay, the write's pending record
+ * goes, and the write completes with them, as an operation being
+ * cancelled may on Windows (CancelIoEx: "the operation completed
+ * normally").  Never waits for the reader.  p->lock held.
  */
-static void np_q_take_back(struct wipc_npipe *p, uint64_t from, uint64_t to)
+static int np_q_take_back(struct wipc_npipe *p, uint64_t from, uint64_t to)
 {
     struct np_qdir *q;
     struct np_qskip *r;
-    int done;
+    uint64_t pos, claim;
+    uint32_t k = NP_QS_CANCELLING;
 
     if (!np_q_page(p, np_q_wdir(p)))
-        return;
+        return 1; /* no quota: nothing waited for room */
     q = &np_q_page(p, np_q_wdir(p))->dir[np_q_wdir(p)];
-    if (__atomic_load_n(&q->pos, __ATOMIC_SEQ_CST) >= to)
-        return; /* all read */
-    /* The write's pending record becomes a cancelled one. */
+    if (__atomic_load_n(&q->pos, __ATOMIC_SEQ_CST) >= to) {
+        np_q_pend_end(p, from, to); /* all read: the write is over */
+        return 0;
+    }
+    /* The write's pending record is being cancelled (or a new record). */
     r = np_q_pending_rec(q, from, to);
     if (r) {
-        __atomic_store_n(&r->kind, NP_QS_CANCELLED, __ATOMIC_RELEASE);
+        __atomic_store_n(&r->kind, NP_QS_CANCELLING, __ATOMIC_SEQ_CST);
         __atomic_add_fetch(&q->nskip, 1, __ATOMIC_SEQ_CST);
-        done = 1;
+    } else if (!(r = np_q_record(q, from, to, NP_QS_CANCELLING))) {
+        return 0;
+    }
+    /* A reader that may be taking some of its unread bytes without having
+     * seen that (or one that has read them all): the compare-and-swap
+     * decides. */
+    claim = __atomic_load_n(&q->claim, __ATOMIC_SEQ_CST);
+    pos = __atomic_load_n(&q->pos, __ATOMIC_SEQ_CST);
+    if (pos >= to || claim > (pos > from ? pos : from)) {
+        if (__atomic_compare_exchange_n(&r->kind, &k, NP_QS_PENDING, 0,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+            __atomic_add_fetch(&q->nskip, 1, __ATOMIC_SEQ_CST);
+            np_q_pend_end(p, from, to); /* delivered: the write is over */
+            return 0;
+        }
     } else {
-        done = np_q_record(q, from, to, NP_QS_CANCELLED);
+        /* The reader's next look finds it (it may have made it cancelled
+         * already). */
+        __atomic_compare_exchange_n(&r->kind, &k, NP_QS_CANCELLED, 0,
+                                    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
     }
     /* The writes behind it may fit now, and a flush be over. */
-    if (done && p->qroom[np_q_wdir(p)] >= 0)
-        wipc_plat_eventfd_set(p->qroom[np_q_wdir(p)]);
+    np_q_wake(p, np_q_wdir(p));
+    return 1;
 }
 
 /*
@@ -2658,9 +2750,10 @@ static DWORD np_q_wait_room(struct wipc_npipe *p, uint64_t from, uint64_t end,
             goto over;
         }
         if (wipc_plat_sync_io_cancelled()) {
-            np_q_take_back(p, from, end);
+            /* Taken back; or its reader took it at that moment: done. */
+            int back = np_q_take_back(p, from, end);
             wipc_mutex_unlock(&p->lock);
-            return ERROR_OPERATION_ABORTED;
+            return back ? ERROR_OPERATION_ABORTED : 0;
         }
         /* The reader is gone when its end is closed (or its process
          * died), not when it only shut its sending side (winipc connect's
@@ -2884,9 +2977,9 @@ static int np_io_cancelled(struct wipc_object *obj, struct wipc_io *io)
         return 0;
     wipc_mutex_lock(&p->lock); /* the page stays (np_io_drain) */
     over = np_q_page(p, np_q_wdir(p)) && np_q_fits(p, io->mark);
-    if (!over)
-        np_q_take_back(p, io->mark - io->len, io->mark);
-    else
+    if (!over && np_q_page(p, np_q_wdir(p)))
+        over = !np_q_take_back(p, io->mark - io->len, io->mark);
+    else if (over)
         np_q_pend_end(p, io->mark - io->len, io->mark);
     wipc_mutex_unlock(&p->lock);
     return over;
@@ -3718,7 +3811,7 @@ DWORD wipc_npipe_peek(struct wipc_object *obj, void *buf, DWORD len,
         while (skips && r < dlen) {
             uint64_t drop, clear;
             size_t k;
-            np_q_skip_at(p, cur, &drop, &clear);
+            np_q_skip_at(p, cur, 0, &drop, &clear);
             k = (drop ? drop : clear) < dlen - r ? (size_t)(drop ? drop : clear)
                                                  : dlen - r;
             if (!drop)
@@ -3736,7 +3829,7 @@ DWORD wipc_npipe_peek(struct wipc_object *obj, void *buf, DWORD len,
         int cancelled = 0;
         if (skips && in_msg && msg_left > 0) {
             uint64_t drop, clear;
-            np_q_skip_at(p, cur, &drop, &clear);
+            np_q_skip_at(p, cur, 0, &drop, &clear);
             cancelled = drop > 0;
         }
         while (pos < dlen) {
@@ -3750,7 +3843,7 @@ DWORD wipc_npipe_peek(struct wipc_object *obj, void *buf, DWORD len,
                 cancelled = 0;
                 if (skips && msg_left > 0) {
                     uint64_t drop, clear;
-                    np_q_skip_at(p, cur, &drop, &clear);
+                    np_q_skip_at(p, cur, 0, &drop, &clear);
                     cancelled = drop > 0;
                 }
             }
@@ -4364,7 +4457,7 @@ static DWORD np_io_read(struct wipc_npipe *p, struct wipc_io *io)
         DWORD want = io->len;
         /* Bytes their writer cancelled are dropped first. */
         np_q_look(p, fd);
-        err = np_q_skips(p) ? np_q_skip_bytes(p, fd, 1, &want) : 0;
+        err = np_q_skip_bytes(p, fd, 1, &want);
         if (!err)
             err = want > 0
                       ? np_recv(p, fd, NULL, 0, io->buf, want, 1, 0, &n)
@@ -4379,6 +4472,7 @@ static DWORD np_io_read(struct wipc_npipe *p, struct wipc_io *io)
             io->done = io->len > 0 ? (DWORD)n : 0;
         np_q_took(p, io->done);
     }
+    np_q_unclaim(p); /* after the take is counted (np_q_took) */
     /* A read that waits says how much it wants: a PIPE_NOWAIT writer
      * counts it as room (Wine's test_nowait, which passes on Windows). */
     np_q_reading(p, err == ERROR_IO_PENDING ? io->len - io->done : 0);
