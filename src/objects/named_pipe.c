@@ -1792,12 +1792,9 @@ static void np_inherit_info(struct wipc_object *obj, int *fd, char *tag,
     if (p->server && p->state == NP_LISTENING)
         np_accept_pending_locked(p);
     np_q_take(p, 0); /* the other process must not read it as data */
-    np_q_make_shared(p);
-    /* The end goes to another process too, with its pages
-     * (wipc_npipe_share_out): one quota for the end, in both.  A page
-     * that comes later comes to one of them only, and turns the quota
-     * off (np_q_adopt, np_q_take; docs/architecture.md). */
-    p->q_adopted = 1;
+    /* The pages go with the end (wipc_npipe_share_out), or the quota goes
+     * off (wipc_npipe_share_off); a listing of the handles (the service's
+     * LIST) changes nothing. */
     *fd = p->conn;
     wipc_mutex_unlock(&p->lock);
     /* The open mode carries FILE_FLAG_OVERLAPPED: a handle opened for
@@ -4112,6 +4109,7 @@ void wipc_npipe_share_off(struct wipc_object *obj)
      * waiting: neither end holds the other to the quota any more.
      * Writers waiting for room look again. */
     wipc_mutex_lock(&p->lock);
+    p->q_adopted = 1;
     for (int d = 0; d < 2; d++)
         if (np_q_page(p, d)) {
             __atomic_store_n(&np_q_page(p, d)->off, 1, __ATOMIC_RELEASE);
@@ -4140,8 +4138,14 @@ DWORD wipc_npipe_share_out(struct wipc_object *obj, int *out)
         return err;
     }
     /* Under p->lock: the descriptors stay open while they are sent (to a
-     * new socket: the send does not wait). */
+     * new socket: the send does not wait).  The end goes to another
+     * process too, with its pages: one quota for the end, in both (an end
+     * that has not written yet makes its write page now).  A page that
+     * comes later comes to one of them only, and turns the quota off
+     * (np_q_adopt, np_q_take; docs/architecture.md). */
     wipc_mutex_lock(&p->lock);
+    np_q_make_shared(p);
+    p->q_adopted = 1;
     sh.n = (uint32_t)np_share_collect(p, fds, sh.role);
     sh.give = (uint32_t)atomic_load(&p->q_wgive);
     if (link >= 0) {
