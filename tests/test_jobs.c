@@ -927,6 +927,39 @@ static void test_completion_port_other_processes(void)
     CloseHandle(port);
 }
 
+/* A thread that waits on the port of an empty job hears of a process that
+ * another process puts in the job while it waits: nothing in this process
+ * looks at the job then (an empty job is not looked at periodically), so
+ * the message comes through the job's bell, which the other process
+ * rings when it writes the job's log. */
+static void test_completion_port_bell(void)
+{
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    HANDLE job = CreateJobObjectA(&sa, NULL);
+    HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    struct member u;
+    unsigned long r[5] = {0};
+    DWORD msg = 0;
+    ULONG_PTR key = 0;
+    LPOVERLAPPED ov = NULL;
+
+    port_associate(job, port, 0x99);
+    helper_start(&u, "jobuse h self");
+    SetHandleInformation(job, HANDLE_FLAG_INHERIT, 0);
+    CHECK_EQ(ResumeThread(u.pi.hThread), 1);
+    send_handle(&u, job);
+    /* Waits (bounded) while the helper assigns itself. */
+    CHECK_OK(GetQueuedCompletionStatus(port, &msg, &key, &ov, 20000));
+    CHECK_EQ(msg, JOB_OBJECT_MSG_NEW_PROCESS);
+    CHECK_EQ(key, 0x99);
+    CHECK_EQ((DWORD)(uintptr_t)ov, u.pi.dwProcessId);
+    CHECK(jobuse_report(&u, r));
+    CHECK_EQ(r[4], 0);
+    member_end(&u);
+    CloseHandle(job);
+    CloseHandle(port);
+}
+
 /* EXIT_PROCESS is in the queue as soon as the process's end can be seen,
  * round after round (Wine's process.c test_CompletionPort, 2985: its wait
  * for the process, then GetQueuedCompletionStatus without a wait). */
@@ -1633,6 +1666,7 @@ int main(int argc, char **argv)
     RUN(test_completion_port_backlog);
     RUN(test_completion_port_other_processes);
     RUN(test_completion_port_exit_order);
+    RUN(test_completion_port_bell);
     RUN(test_completion_port_terminate);
     RUN(test_wait);
     RUN(test_running_process);
