@@ -77,7 +77,6 @@ struct io_op {
      * freed by the helper once delivered is set. */
     int stolen;
     atomic_int delivered;
-    unsigned reports_seen; /* its queue's reports when its progress began */
     unsigned run;     /* IO_RUN_*: to run */
     struct io_watch *watch; /* the watch it waits in, or NULL */
     struct io_op *wnext;    /* the watch's next operation */
@@ -115,10 +114,6 @@ struct wipc_io_queue {
     int timed;
     struct wipc_io_queue *tprev, *tnext;
     atomic_uint delivering; /* its operations finished, not yet delivered */
-    /* Reports of its descriptors run so far (io_report): an operation that
-     * finds a change since its progress began tries again before it waits
-     * on an edge-triggered watch (io_op_watch). */
-    unsigned reports;
     /* Of those, the ones that were pending (not completed in the call
      * that started them): what a kick waits for (io_queue_busy). */
     atomic_uint delivering_pended;
@@ -138,9 +133,6 @@ struct io_watch {
     int in_port;     /* epfd is a port's (counted in engine.port_waits) */
     unsigned events; /* what it is armed for (0: disarmed or not in) */
     int added;       /* in the set */
-    /* Armed edge-triggered, for good (a port's reads: see io_watch_sync);
-     * empty: reports in a row that no operation wanted. */
-    int edge, empty;
     struct io_op *ops;
     /* What its operations wait for: read without the owner's lock by a
      * kick that looks at every descriptor. */
@@ -433,33 +425,16 @@ static unsigned io_watch_wanted(const struct io_watch *w, int waiting)
 }
 
 /* Arms w for what its waiting operations wait for, if it is not armed for
- * that already (owner's lock held).  Reads of a file associated with a
- * port are watched edge-triggered, and stay so after a report and after
- * their operation ends: the next read that pends finds its watch armed,
- * and costs no epoll_ctl (a port's server pends a read per message).
- * What came between its failed try and its watch is not lost: a report
- * run meanwhile makes it try again (io_op_watch).  Anything else, and the
- * engine's own set, is armed for one report at a time. */
+ * that already (owner's lock held). */
 static void io_watch_sync(struct io_watch *w)
 {
     unsigned want = io_watch_wanted(w, 1);
     if (!want || (w->added && (w->events & want) == want))
         return;
-    if (w->in_port && want == WIPC_PLAT_POLL_IN &&
-        (!w->added || !w->events)) {
-        if (wipc_plat_epoll_set_edge(w->epfd, w->fd, want, !w->added) == 0) {
-            w->added = 1;
-            w->events = want;
-            w->edge = 1;
-            w->empty = 0;
-        }
-        return;
-    }
     if (wipc_plat_epoll_set(w->epfd, w->fd, want | w->events, !w->added) ==
         0) {
         w->added = 1;
         w->events |= want;
-        w->edge = 0;
     }
 }
 
@@ -499,10 +474,7 @@ static void io_op_unwatch(struct io_op *op)
     op->wnext = NULL;
     want = io_watch_wanted(w, 0);
     atomic_store(&w->want, want);
-    /* An edge-triggered watch stays armed for the next read (a report for
-     * nobody is taken as it comes: io_report). */
-    if (w->added && w->events && !want && !w->edge &&
-        atomic_load(&w->hashed) &&
+    if (w->added && w->events && !want && atomic_load(&w->hashed) &&
         wipc_plat_epoll_set(w->epfd, w->fd, 0, 0) == 0)
         w->events = 0;
 }
@@ -595,7 +567,6 @@ static void io_op_watch(struct io_op *op)
             wipc_plat_epoll_del(w->epfd, w->fd);
         w->added = 0;
         w->events = 0;
-        w->edge = 0;
         w->epfd = epfd;
         w->in_port = in_port;
     }
@@ -631,11 +602,6 @@ static void io_op_watch(struct io_op *op)
     op->watch = w;
     op->wnext = w->ops;
     w->ops = op;
-    /* Armed edge-triggered already, a change that a report brought while
-     * its progress ran (and found no operation waiting) would not be
-     * reported again: it tries again now (the caller drains the queue). */
-    if (w->edge && w->events && q->reports != op->reports_seen)
-        op->run |= IO_RUN_READY;
     atomic_store(&w->want, io_watch_wanted(w, 0));
     io_watch_sync(w);
     io_link_update(q);
@@ -971,7 +937,6 @@ static DWORD io_run_op(struct wipc_io_queue *q, struct io_op *op,
     op->deadline = UINT64_MAX;
     op->busy = 1;
     op->io.wait_fd = -1; /* looked at: progress says what to wait for next */
-    op->reports_seen = q->reports;
     atomic_fetch_add(&engine.progressing, 1);
     wipc_mutex_unlock(&q->lock);
     r = q->obj->ops->io_progress(q->obj, &op->io);
@@ -1069,32 +1034,14 @@ static void io_report(int epfd, int fd, unsigned revents)
         if (w->fd == fd && atomic_load(&w->hashed))
             break;
     if (w) {
-        int wanted = 0;
-        q->reports++;
-        /* Reported once, the descriptor is watched no more (unless its
-         * watch is edge-triggered): armed again for those that wait for
-         * something else (a read, when a write sharing it was reported). */
-        if (w->epfd == epfd && !w->edge)
+        /* Reported once, the descriptor is watched no more: armed again
+         * for those that wait for something else (a read, when a write
+         * sharing it was reported). */
+        if (w->epfd == epfd)
             w->events = 0;
         for (struct io_op *op = w->ops; op; op = op->wnext)
-            if (op->io.wait_events & revents) {
+            if (op->io.wait_events & revents)
                 op->run |= IO_RUN_READY;
-                wanted = 1;
-            }
-        /* An edge-triggered watch that nobody waits on any more (the
-         * file's reads stopped) is disarmed at its second report in a
-         * row that no operation wanted; one such report is usual (bytes
-         * that came before the next read, which takes them at once). */
-        if (w->epfd == epfd && w->edge) {
-            w->empty = wanted ? 0 : w->empty + 1;
-            if (w->empty >= 2 && !io_watch_wanted(w, 0) &&
-                atomic_load(&w->hashed) &&
-                wipc_plat_epoll_set(w->epfd, w->fd, 0, 0) == 0) {
-                w->events = 0;
-                w->edge = 0;
-                w->empty = 0;
-            }
-        }
         if (w->epfd == epfd)
             io_watch_sync(w);
         io_drain(q, &d);

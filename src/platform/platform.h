@@ -825,11 +825,6 @@ DWORD wipc_plat_msg_recv(int fd, void *buf, size_t cap, size_t *got);
  * either guess may be wrong, the call then does the other). */
 DWORD wipc_plat_epoll_set(int epfd, int fd, unsigned events, int add);
 
-/* Watches fd in epfd for events, edge-triggered and for good: each change
- * (new bytes, a hang-up) is reported once, and fd stays watched until
- * wipc_plat_epoll_set or wipc_plat_epoll_del (add: as above). */
-DWORD wipc_plat_epoll_set_edge(int epfd, int fd, unsigned events, int add);
-
 /* Adds the eventfd fd to epfd as a doorbell: each write to it wakes one
  * thread in epoll_wait (edge-triggered; its counter is never read). */
 DWORD wipc_plat_epoll_bell(int epfd, int fd);

@@ -165,12 +165,11 @@ DWORD wipc_plat_msg_recv(int fd, void *buf, size_t cap, size_t *got)
 
 #include <sys/epoll.h>
 
-static DWORD epoll_set_mode(int epfd, int fd, unsigned events, int add,
-                            uint32_t mode)
+DWORD wipc_plat_epoll_set(int epfd, int fd, unsigned events, int add)
 {
     struct epoll_event ev;
     memset(&ev, 0, sizeof ev);
-    ev.events = mode |
+    ev.events = EPOLLONESHOT |
                 ((events & WIPC_PLAT_POLL_IN) ? EPOLLIN | EPOLLRDHUP : 0) |
                 ((events & WIPC_PLAT_POLL_OUT) ? EPOLLOUT : 0);
     ev.data.fd = fd;
@@ -185,16 +184,6 @@ static DWORD epoll_set_mode(int epfd, int fd, unsigned events, int add,
             return 0;
     }
     return wipc_plat_error(errno);
-}
-
-DWORD wipc_plat_epoll_set(int epfd, int fd, unsigned events, int add)
-{
-    return epoll_set_mode(epfd, fd, events, add, EPOLLONESHOT);
-}
-
-DWORD wipc_plat_epoll_set_edge(int epfd, int fd, unsigned events, int add)
-{
-    return epoll_set_mode(epfd, fd, events, add, EPOLLET);
 }
 
 DWORD wipc_plat_epoll_bell(int epfd, int fd)
