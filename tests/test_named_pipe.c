@@ -463,7 +463,7 @@ static void start_flush(struct flush_arg *f, HANDLE h, pthread_t *t)
     atomic_store(&f->done, 0);
     atomic_store(&f->tid, 0);
     pthread_create(t, NULL, flusher, f);
-    CHECK(test_wait_blocked(0, &f->tid, 20000, TEST_SYS_SLEEP, -1, 0));
+    CHECK(test_wait_blocked(0, &f->tid, 20000, TEST_SYS_WAIT, -1, 0));
 }
 
 /* How FlushFileBuffers' wait ends, as Windows ends it (Wine's
@@ -533,6 +533,134 @@ static void test_flush_ends(void)
     pthread_join(t, NULL);
     CHECK_EQ(f.ok, FALSE);
     CHECK_EQ(f.err, ERROR_PIPE_NOT_CONNECTED);
+    CloseHandle(c);
+    CloseHandle(s);
+}
+
+/* The flushing thread of test_flush_wakes: its sleep count once the
+ * flush has returned (test_thread_sleeps), taken before anything else. */
+struct flush_count {
+    struct flush_arg f;
+    long after;
+    HANDLE done;
+};
+
+static void *flush_counting(void *arg)
+{
+    struct flush_count *fc = arg;
+    atomic_store(&fc->f.tid, test_gettid());
+    fc->f.ok = FlushFileBuffers(fc->f.h);
+    fc->f.err = fc->f.ok ? 0 : GetLastError();
+    fc->after = test_thread_sleeps(0, atomic_load(&fc->f.tid));
+    atomic_store(&fc->f.done, 1);
+    SetEvent(fc->done);
+    return NULL;
+}
+
+/* FlushFileBuffers waits for the reader's progress itself (the quota
+ * page's futex word), not by looking again and again: the flushing thread
+ * sleeps in futex(2) on the page, and the read that takes the last byte
+ * ends that very sleep; the flush returns without sleeping again, and the
+ * reader, which waits for nothing else, sees it complete (a flush that
+ * polled slept in nanosleep(2), again and again). */
+static void test_flush_wakes(void)
+{
+    const char *name = pipe_name("flushwake");
+    DWORD types[2] = {PIPE_TYPE_BYTE, PIPE_TYPE_MESSAGE};
+    for (int k = 0; k < 2; k++) {
+        int same = 0;
+        /* The flush's wait is bounded (it looks whether its reader died
+         * every 50 ms): a round in which that look falls between the
+         * count taken below and the read is tried again. */
+        for (int round = 0; round < 5 && !same; round++) {
+            HANDLE s = server(name, PIPE_ACCESS_DUPLEX, types[k], 1), c;
+            struct flush_count fc;
+            pthread_t t;
+            char buf[64];
+            DWORD n = 0;
+            long slept;
+
+            c = client(name, GENERIC_READ | GENERIC_WRITE);
+            CHECK(c != INVALID_HANDLE_VALUE);
+            CHECK_OK(WriteFile(s, "first", 5, &n, NULL));
+            CHECK_OK(WriteFile(s, "second", 6, &n, NULL));
+            memset(&fc, 0, sizeof fc);
+            fc.f.h = s;
+            fc.done = CreateEventA(NULL, TRUE, FALSE, NULL);
+            pthread_create(&t, NULL, flush_counting, &fc);
+            /* Asleep on the futex word, the flush not over. */
+            CHECK(test_wait_blocked(0, &fc.f.tid, 20000,
+                                    TEST_SYSCALLS(SYS_futex), -1, 0));
+            CHECK_EQ(atomic_load(&fc.f.done), 0);
+            /* The first read leaves bytes unread: the flush goes on. */
+            CHECK_OK(ReadFile(c, buf, 5, &n, NULL));
+            CHECK_EQ(n, 5);
+            CHECK_EQ(WaitForSingleObject(fc.done, 0), WAIT_TIMEOUT);
+            slept = test_wait_blocked_after(0, atomic_load(&fc.f.tid), 20000,
+                                            TEST_SYSCALLS(SYS_futex), -1);
+            CHECK(slept >= 0);
+            /* The last read ends that sleep, and the flush, which returns
+             * without sleeping again; the reader sees it complete. */
+            CHECK_OK(ReadFile(c, buf, sizeof buf, &n, NULL));
+            CHECK_EQ(n, 6);
+            CHECK_EQ(WaitForSingleObject(fc.done, 20000), WAIT_OBJECT_0);
+            pthread_join(t, NULL);
+            CHECK_EQ(fc.f.ok, TRUE);
+            CHECK(fc.after >= slept);
+            same = fc.after == slept;
+            CloseHandle(fc.done);
+            CloseHandle(c);
+            CloseHandle(s);
+        }
+        CHECK(same);
+    }
+}
+
+/* A client that only shut its sending side (winipc connect's half-close,
+ * through winipc_handle_fd) still reads: a flush of the server waits until
+ * it has read everything, also what its read buffer holds already (a
+ * message pipe's next messages).  Windows cannot half-close a pipe: its
+ * flush waits for the reader as long as the reader's end is open.  (The
+ * flush took the half-close for a closed end, looked at the socket alone,
+ * and returned TRUE with two messages unread.) */
+static void test_flush_half_closed_reader(void)
+{
+    const char *name = pipe_name("flushhalf");
+    HANDLE s = server(name, PIPE_ACCESS_DUPLEX,
+                      PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 1), c;
+    DWORD n = 0, mode = PIPE_READMODE_MESSAGE;
+    struct flush_arg f;
+    pthread_t t;
+    char buf[64];
+    int blocked = 0;
+
+    c = client(name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(c != INVALID_HANDLE_VALUE);
+    CHECK_OK(SetNamedPipeHandleState(c, &mode, NULL, NULL));
+    CHECK_OK(WriteFile(s, "one", 3, &n, NULL));
+    CHECK_OK(WriteFile(s, "two", 3, &n, NULL));
+    CHECK_OK(WriteFile(s, "three", 5, &n, NULL));
+    /* One message read: the others are in the client's read buffer. */
+    CHECK_OK(ReadFile(c, buf, sizeof buf, &n, NULL));
+    CHECK_EQ(n, 3);
+    CHECK_EQ(shutdown(winipc_handle_fd(c), SHUT_WR), 0);
+    memset(&f, 0, sizeof f);
+    f.h = s;
+    pthread_create(&t, NULL, flusher, &f);
+    /* It waits (or, wrongly, returns). */
+    for (int i = 0; i < 20000 && !blocked && !atomic_load(&f.done); i++) {
+        blocked = test_wait_blocked(0, &f.tid, 0, TEST_SYS_WAIT, -1, 0);
+        if (!blocked)
+            usleep(1000); /* polling the state, with a bound */
+    }
+    CHECK(blocked);
+    CHECK_EQ(atomic_load(&f.done), 0);
+    CHECK_OK(ReadFile(c, buf, sizeof buf, &n, NULL));
+    CHECK_EQ(n, 3);
+    CHECK_OK(ReadFile(c, buf, sizeof buf, &n, NULL));
+    CHECK_EQ(n, 5);
+    pthread_join(t, NULL);
+    CHECK_EQ(f.ok, TRUE);
     CloseHandle(c);
     CloseHandle(s);
 }
@@ -1725,6 +1853,8 @@ int main(int argc, char **argv)
     RUN(test_transact_and_call);
     RUN(test_large_message_and_flush);
     RUN(test_flush_ends);
+    RUN(test_flush_wakes);
+    RUN(test_flush_half_closed_reader);
     RUN(test_server_process_killed);
     RUN(test_create_while_client_opens);
     RUN(test_close_both_while_flushing);

@@ -1281,7 +1281,7 @@ static void test_last_handle_frees_instance(void)
     memset(&ov, 0, sizeof ov);
     CHECK_OK(WriteFile(s, "unread", 6, &n, &ov)); /* the flush waits */
     t = CreateThread(NULL, 0, flush_thread, &b, 0, NULL);
-    CHECK(test_wait_blocked(0, &b.tid, 10000, TEST_SYS_SLEEP, -1, 0));
+    CHECK(test_wait_blocked(0, &b.tid, 10000, TEST_SYS_WAIT, -1, 0));
     CHECK_OK(CloseHandle(s));
     /* The only instance is gone from the name: a new one may be made. */
     s2 = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1, 4096,

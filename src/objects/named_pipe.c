@@ -690,12 +690,23 @@ static int np_q_cancelled_ahead(struct np_qdir *q, uint64_t pos)
  * cancelled bytes ahead of the reader the write may fit sooner: any read
  * then wakes it.  Returns the word's value after (for the futex wait).
  */
+static uint32_t np_q_want_pos(struct wipc_npipe *p, uint64_t need,
+                              uint32_t kind);
+
 static uint32_t np_q_want_room(struct wipc_npipe *p, uint64_t end, uint32_t kind)
 {
     struct np_qdir *q = &np_q_page(p, np_q_wdir(p))->dir[np_q_wdir(p)];
     uint64_t room = (uint64_t)np_q_size(p) +
                     __atomic_load_n(&q->reading, __ATOMIC_RELAXED);
-    uint64_t need = end > room ? end - room : 0;
+    return np_q_want_pos(p, end > room ? end - room : 0, kind);
+}
+
+/* np_q_want_room for a waiter that needs the reader at position need
+ * (FlushFileBuffers: everything sent read). */
+static uint32_t np_q_want_pos(struct wipc_npipe *p, uint64_t need,
+                              uint32_t kind)
+{
+    struct np_qdir *q = &np_q_page(p, np_q_wdir(p))->dir[np_q_wdir(p)];
     uint64_t pos = __atomic_load_n(&q->pos, __ATOMIC_SEQ_CST);
     uint64_t cur = __atomic_load_n(&q->need, __ATOMIC_SEQ_CST);
 
@@ -836,9 +847,12 @@ static void np_q_drop(struct wipc_npipe *p)
 {
     struct np_qpage *up = np_q_page(p, NP_Q_UP), *down = np_q_page(p, NP_Q_DOWN);
     /* Writers of the peer waiting for this end to read look again, and
-     * find it gone. */
+     * find it gone; so do this end's (a write waiting for room, a
+     * FlushFileBuffers), before the word they sleep on goes. */
     if (np_q_page(p, np_q_rdir(p)))
         np_q_wake(p, np_q_rdir(p));
+    if (np_q_page(p, np_q_wdir(p)))
+        np_q_wake(p, np_q_wdir(p));
     __atomic_store_n(&p->qpg[NP_Q_UP], NULL, __ATOMIC_RELEASE);
     __atomic_store_n(&p->qpg[NP_Q_DOWN], NULL, __ATOMIC_RELEASE);
     if (up)
@@ -1690,6 +1704,11 @@ static void np_release_slot(struct wipc_npipe *p)
 static void np_close_last(struct wipc_object *obj)
 {
     struct wipc_npipe *p = np_of(obj);
+    /* A FlushFileBuffers still waiting on this end ends now (np_flush). */
+    wipc_mutex_lock(&p->lock);
+    if (np_q_page(p, np_q_wdir(p)))
+        np_q_wake(p, np_q_wdir(p));
+    wipc_mutex_unlock(&p->lock);
     if (!p->server)
         return;
     wipc_mutex_lock(&p->lock);
@@ -2898,9 +2917,9 @@ static DWORD np_write(struct wipc_object *obj, const void *buf, DWORD len,
 static DWORD np_flush(struct wipc_object *obj)
 {
     struct wipc_npipe *p = np_of(obj);
-    DWORD delay = 1, err;
+    DWORD err;
     unsigned gen;
-    int fd, waited = 0;
+    int fd, waited = 0, ep = -1;
 
     wipc_mutex_lock(&p->wlock);
     /* A client its server disconnected knows it at once, whatever it had
@@ -2911,13 +2930,30 @@ static DWORD np_flush(struct wipc_object *obj)
     wipc_mutex_unlock(&p->lock);
     while (!err) {
         size_t unread = 0;
+        uint32_t *word = NULL, val = 0;
         /* With the quota page, what the reader has taken (not only what
          * it has moved into its read buffer); without, or once the reader
-         * is gone, the socket's. */
-        if (np_q_on(p) && !wipc_plat_peer_closed(fd))
-            unread = (size_t)np_q_unread(p, np_q_sent(p));
-        else
+         * has closed its end or died, the socket's.  A reader that only
+         * shut its sending side (winipc connect's half-close) still
+         * reads: the page counts for it. */
+        if (np_q_on(p) && !wipc_plat_peer_hung_up(fd)) {
+            uint64_t sent = np_q_sent(p);
+            /* Says it waits (for the reader at sent) before it looks:
+             * the read that takes the last byte wakes it (np_q_took). */
+            val = np_q_want_pos(p, sent, NP_Q_W_SYNC);
+            unread = (size_t)np_q_unread(p, sent);
+            word = &np_q_page(p, np_q_wdir(p))->dir[np_q_wdir(p)].waiting;
+        } else {
+            /* Watched before the look: each skb the reader frees, and its
+             * close, is an edge (the socket becomes writable again, or
+             * hangs up). */
+            if (ep < 0 && wipc_plat_epoll_create(&ep) == 0 &&
+                wipc_plat_epoll_watch(ep, fd, 1) != 0) {
+                wipc_plat_close(ep);
+                ep = -1;
+            }
             err = wipc_plat_socket_unread_out(fd, &unread);
+        }
         if (err)
             break;
         if (unread == 0) {
@@ -2926,10 +2962,22 @@ static DWORD np_flush(struct wipc_object *obj)
             break;
         }
         wipc_mutex_unlock(&p->wlock);
-        wipc_plat_sleep_ms(delay);
+        /* Woken by the reader's progress (the page's futex word, or the
+         * socket's edges); a reader killed meanwhile wakes nobody, and is
+         * seen at the next look, NP_Q_LOOK_MS later at most.  The page
+         * stays mapped while the end lives: a disconnection wakes the
+         * word before it unmaps it (np_q_drop), and a wait on a word
+         * unmapped meanwhile ends at once. */
+        if (word) {
+            wipc_plat_futex_wait(word, val, NP_Q_LOOK_MS);
+        } else if (ep >= 0) {
+            int ready = 0, n = 0;
+            wipc_plat_poll_readable(&ep, &ready, 1, NP_Q_LOOK_MS, &n);
+            wipc_plat_epoll_drain(ep);
+        } else {
+            wipc_plat_sleep_ms(1); /* no epoll set: no memory */
+        }
         waited = 1;
-        if (delay < 16)
-            delay *= 2;
         wipc_mutex_lock(&p->wlock);
         wipc_mutex_lock(&p->lock);
         if (p->state == NP_DISCONNECTED || p->conn != fd ||
@@ -2937,13 +2985,15 @@ static DWORD np_flush(struct wipc_object *obj)
             err = ERROR_PIPE_NOT_CONNECTED;
         wipc_mutex_unlock(&p->lock);
         /* The process closed its last handle to this end while the flush
-         * waited (the flush's reference keeps the connection open): the
-         * end is going, as on Windows, and the peer must see it go
-         * (both ends flushing at each other would wait for ever). */
+         * waited (the flush's reference keeps the connection open; the
+         * close wakes the word, np_close_last): the end is going, as on
+         * Windows, and the peer must see it go (both ends flushing at
+         * each other would wait for ever). */
         if (!err && wipc_handle_count(obj) == 0)
             err = ERROR_BROKEN_PIPE;
     }
     wipc_mutex_unlock(&p->wlock);
+    wipc_plat_close(ep);
     return err;
 }
 
