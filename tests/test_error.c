@@ -121,6 +121,11 @@ static void test_system_messages(void)
                                       "entered.\r\n");
     CHECK_SYS(ERROR_PIPE_CONNECTED,
               "There is a process on other end of the pipe.\r\n");
+    /* 698 (5010 is ERROR_OBJECT_ALREADY_EXISTS). */
+    CHECK_EQ(ERROR_OBJECT_NAME_EXISTS, 698);
+    CHECK_SYS(ERROR_OBJECT_NAME_EXISTS, "An attempt was made to create an "
+                                        "object and the object name already "
+                                        "existed.\r\n");
     CHECK_SYS(ERROR_IO_PENDING, "Overlapped I/O operation is in progress.\r\n");
     CHECK_SYS(ERROR_NO_WORK_DONE,
               "The action requested resulted in no work being done. "

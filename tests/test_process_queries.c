@@ -524,9 +524,11 @@ static void test_attribute_list_calls(void)
     free(l);
 }
 
-/* CreateProcessA with a STARTUPINFOEXA list: code 0 or its error. */
-static DWORD create_with(DWORD_PTR attr, HANDLE *hs, size_t n, BOOL inherit,
-                         const char *args, DWORD *exit_code)
+/* CreateProcessA with a STARTUPINFOEXA list holding ATTR = VALUE of CB
+ * bytes: code 0 or its error. */
+static DWORD create_with_value(DWORD_PTR attr, void *value, SIZE_T cb,
+                               BOOL inherit, const char *args,
+                               DWORD *exit_code)
 {
     STARTUPINFOEXA si;
     PROCESS_INFORMATION pi;
@@ -539,8 +541,8 @@ static DWORD create_with(DWORD_PTR attr, HANDLE *hs, size_t n, BOOL inherit,
     InitializeProcThreadAttributeList(NULL, 1, 0, &size);
     si.lpAttributeList = malloc(size);
     CHECK_OK(InitializeProcThreadAttributeList(si.lpAttributeList, 1, 0, &size));
-    CHECK_OK(UpdateProcThreadAttribute(si.lpAttributeList, 0, attr, hs,
-                                       n * sizeof(HANDLE), NULL, NULL));
+    CHECK_OK(UpdateProcThreadAttribute(si.lpAttributeList, 0, attr, value, cb,
+                                       NULL, NULL));
     snprintf(cmd, sizeof cmd, "\"%s\" --helper handles %s", self_exe, args);
     if (CreateProcessA(NULL, cmd, NULL, NULL, inherit,
                        EXTENDED_STARTUPINFO_PRESENT, NULL, NULL,
@@ -555,6 +557,118 @@ static DWORD create_with(DWORD_PTR attr, HANDLE *hs, size_t n, BOOL inherit,
     DeleteProcThreadAttributeList(si.lpAttributeList);
     free(si.lpAttributeList);
     return err;
+}
+
+static DWORD create_with(DWORD_PTR attr, HANDLE *hs, size_t n, BOOL inherit,
+                         const char *args, DWORD *exit_code)
+{
+    return create_with_value(attr, hs, n * sizeof(HANDLE), inherit, args,
+                             exit_code);
+}
+
+/* The list's memory as Windows lays it out (Wine's kernel32 tests read it
+ * and pass on Windows): a header of four DWORDs and a DWORD_PTR, then the
+ * entries in the order they were set. */
+struct attr_entry_seen {
+    DWORD_PTR attribute;
+    SIZE_T size;
+    void *value;
+};
+struct attr_list_seen {
+    DWORD mask, room, used, untouched;
+    DWORD_PTR zero;
+    struct attr_entry_seen e[10];
+};
+
+static void test_attribute_list_layout(void)
+{
+    struct attr_list_seen l, want;
+    HANDLE hs[4] = {0};
+    PROCESSOR_NUMBER pn = {0, 0, 0};
+    SIZE_T size = 0;
+    DWORD code = 0;
+
+    CHECK_EQ(sizeof(struct attr_list_seen), 24 + 10 * 3 * sizeof(void *));
+    for (DWORD n = 0; n <= 10; n++) {
+        CHECK_FAILS(InitializeProcThreadAttributeList(NULL, n, 0, &size),
+                    ERROR_INSUFFICIENT_BUFFER);
+        CHECK_EQ(size, offsetof(struct attr_list_seen, e) +
+                           n * sizeof(struct attr_entry_seen));
+        memset(&l, 0xcc, sizeof l);
+        CHECK_OK(InitializeProcThreadAttributeList(
+            (LPPROC_THREAD_ATTRIBUTE_LIST)&l, n, 0, &size));
+        CHECK_EQ(l.mask, 0);
+        CHECK_EQ(l.room, n);
+        CHECK_EQ(l.used, 0);
+        CHECK_EQ(l.untouched, 0xccccccccu);
+        CHECK_EQ(l.zero, 0);
+        CHECK_EQ(l.e[0].attribute, (DWORD_PTR)0xccccccccccccccccull);
+    }
+    memset(&want, 0xcc, sizeof want);
+    want.mask = want.used = 0;
+    want.room = 10;
+    want.zero = 0;
+#define LIST ((LPPROC_THREAD_ATTRIBUTE_LIST)&l)
+#define WANT(attr, num, cb)                                                    \
+    do {                                                                       \
+        want.mask |= 1u << (num);                                              \
+        want.e[want.used].attribute = (attr);                                  \
+        want.e[want.used].size = (cb);                                         \
+        want.e[want.used++].value = hs;                                        \
+    } while (0)
+    CHECK_FAILS(UpdateProcThreadAttribute(LIST, 0, 0xcafe, hs,
+                                          sizeof(PROCESSOR_NUMBER), NULL, NULL),
+                ERROR_NOT_SUPPORTED);
+    CHECK_FAILS(UpdateProcThreadAttribute(LIST, 0,
+                                          PROC_THREAD_ATTRIBUTE_PARENT_PROCESS,
+                                          hs, sizeof(HANDLE) / 2, NULL, NULL),
+                ERROR_BAD_LENGTH);
+    CHECK_OK(UpdateProcThreadAttribute(LIST, 0,
+                                       PROC_THREAD_ATTRIBUTE_PARENT_PROCESS,
+                                       hs, sizeof(HANDLE), NULL, NULL));
+    WANT(PROC_THREAD_ATTRIBUTE_PARENT_PROCESS, ProcThreadAttributeParentProcess,
+         sizeof(HANDLE));
+    CHECK_FAILS(UpdateProcThreadAttribute(LIST, 0,
+                                          PROC_THREAD_ATTRIBUTE_HANDLE_LIST,
+                                          hs, sizeof hs - 1, NULL, NULL),
+                ERROR_BAD_LENGTH);
+    CHECK_OK(UpdateProcThreadAttribute(LIST, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST,
+                                       hs, sizeof hs, NULL, NULL));
+    WANT(PROC_THREAD_ATTRIBUTE_HANDLE_LIST, ProcThreadAttributeHandleList,
+         sizeof hs);
+    CHECK_FAILS(UpdateProcThreadAttribute(LIST, 0,
+                                          PROC_THREAD_ATTRIBUTE_IDEAL_PROCESSOR,
+                                          hs, sizeof(HANDLE), NULL, NULL),
+                ERROR_BAD_LENGTH);
+    CHECK_OK(UpdateProcThreadAttribute(LIST, 0,
+                                       PROC_THREAD_ATTRIBUTE_IDEAL_PROCESSOR, hs,
+                                       sizeof(PROCESSOR_NUMBER), NULL, NULL));
+    WANT(PROC_THREAD_ATTRIBUTE_IDEAL_PROCESSOR, ProcThreadAttributeIdealProcessor,
+         sizeof(PROCESSOR_NUMBER));
+    CHECK_FAILS(UpdateProcThreadAttribute(LIST, 0,
+                                          PROC_THREAD_ATTRIBUTE_IDEAL_PROCESSOR,
+                                          hs, sizeof(PROCESSOR_NUMBER), NULL,
+                                          NULL),
+                ERROR_OBJECT_NAME_EXISTS);
+    CHECK_OK(UpdateProcThreadAttribute(LIST, 0,
+                                       PROC_THREAD_ATTRIBUTE_PSEUDOCONSOLE, hs,
+                                       sizeof(HPCON), NULL, NULL));
+    WANT(PROC_THREAD_ATTRIBUTE_PSEUDOCONSOLE, ProcThreadAttributePseudoConsole,
+         sizeof(HPCON));
+    CHECK_EQ(l.mask, 0x400025u);
+    CHECK(memcmp(&l, &want, sizeof l) == 0);
+    DeleteProcThreadAttributeList(LIST);
+#undef WANT
+#undef LIST
+    /* CreateProcessA: the ideal processor is a hint (ignored); there is no
+     * pseudoconsole to attach the child to. */
+    CHECK_EQ(create_with_value(PROC_THREAD_ATTRIBUTE_IDEAL_PROCESSOR, &pn,
+                               sizeof pn, FALSE, "", &code),
+             0);
+    CHECK_EQ(code, 0);
+    CHECK_EQ(create_with_value(PROC_THREAD_ATTRIBUTE_PSEUDOCONSOLE, hs,
+                               sizeof(HPCON), FALSE, "", &code),
+             ERROR_NOT_SUPPORTED);
 }
 
 /* Runs "kinds ARGS" with PROC_THREAD_ATTRIBUTE_PARENT_PROCESS *parent:
@@ -727,6 +841,7 @@ int main(int argc, char **argv)
     RUN(test_process_times);
     RUN(test_priority_class);
     RUN(test_attribute_list_calls);
+    RUN(test_attribute_list_layout);
     RUN(test_handle_list);
     RUN(test_parent_process_attribute);
     return TEST_SUMMARY();

@@ -572,8 +572,38 @@ typedef STARTUPINFOEXW STARTUPINFOEX, *LPSTARTUPINFOEX;
 typedef STARTUPINFOEXA STARTUPINFOEX, *LPSTARTUPINFOEX;
 #endif
 
+/* An attribute's value: its number (low 16 bits; the list keeps a bit per
+ * number), whether it is a thread's, whether the caller gives it, whether
+ * it adds to an earlier value. */
+#define PROC_THREAD_ATTRIBUTE_NUMBER 0x0000FFFF
+#define PROC_THREAD_ATTRIBUTE_THREAD 0x00010000
+#define PROC_THREAD_ATTRIBUTE_INPUT 0x00020000
+#define PROC_THREAD_ATTRIBUTE_ADDITIVE 0x00040000
+typedef enum _PROC_THREAD_ATTRIBUTE_NUM {
+    ProcThreadAttributeParentProcess = 0,
+    ProcThreadAttributeHandleList = 2,
+    ProcThreadAttributeIdealProcessor = 5,
+    ProcThreadAttributePseudoConsole = 22
+} PROC_THREAD_ATTRIBUTE_NUM;
+#define ProcThreadAttributeValue(Number, Thread, Input, Additive)              \
+    (((Number) & PROC_THREAD_ATTRIBUTE_NUMBER) |                               \
+     ((Thread) ? PROC_THREAD_ATTRIBUTE_THREAD : 0) |                           \
+     ((Input) ? PROC_THREAD_ATTRIBUTE_INPUT : 0) |                             \
+     ((Additive) ? PROC_THREAD_ATTRIBUTE_ADDITIVE : 0))
 #define PROC_THREAD_ATTRIBUTE_PARENT_PROCESS ((DWORD_PTR)0x00020000)
 #define PROC_THREAD_ATTRIBUTE_HANDLE_LIST ((DWORD_PTR)0x00020002)
+#define PROC_THREAD_ATTRIBUTE_IDEAL_PROCESSOR ((DWORD_PTR)0x00030005)
+#define PROC_THREAD_ATTRIBUTE_PSEUDOCONSOLE ((DWORD_PTR)0x00020016)
+
+/* PROC_THREAD_ATTRIBUTE_IDEAL_PROCESSOR's value. */
+typedef struct _PROCESSOR_NUMBER {
+    WORD Group;
+    BYTE Number;
+    BYTE Reserved;
+} PROCESSOR_NUMBER, *PPROCESSOR_NUMBER;
+/* A pseudoconsole (PROC_THREAD_ATTRIBUTE_PSEUDOCONSOLE's value); winipc
+ * creates none. */
+typedef VOID *HPCON;
 
 #define PROCESS_NAME_NATIVE 0x00000001u
 

@@ -3,8 +3,12 @@
  * UpdateProcThreadAttribute, DeleteProcThreadAttributeList, and what
  * CreateProcessA takes from such a list (EXTENDED_STARTUPINFO_PRESENT).
  *
- * The list is the caller's memory, opaque to it: a header and one entry
- * per attribute, which points to the caller's value (Windows keeps the
+ * The list is the caller's memory, laid out as Windows lays it out (Wine's
+ * kernel32 tests, which pass on Windows, read it): four DWORDs (a mask with
+ * bit N set once the attribute numbered N is in the list, the number of
+ * entries there is room for, the number used, one DWORD nobody writes),
+ * one DWORD_PTR that is zero, then one entry per attribute in the order
+ * they were set.  An entry points to the caller's value (Windows keeps the
  * pointer, not a copy: the value must outlive the list's use).
  */
 #include <stddef.h>
@@ -19,8 +23,12 @@ struct attr_entry {
 };
 
 struct _PROC_THREAD_ATTRIBUTE_LIST {
-    DWORD count; /* entries there is room for */
-    DWORD used;
+    DWORD mask; /* bit (attribute & PROC_THREAD_ATTRIBUTE_NUMBER) */
+    DWORD room; /* entries there is room for */
+    DWORD used; /* entries set */
+    DWORD untouched; /* neither InitializeProcThreadAttributeList nor
+                        UpdateProcThreadAttribute writes it */
+    DWORD_PTR zero;
     struct attr_entry entries[];
 };
 
@@ -38,19 +46,36 @@ API_FN(PROCESS, BOOL, InitializeProcThreadAttributeList,
         *lpSize = need;
         return api_fail(ERROR_INSUFFICIENT_BUFFER);
     }
-    lpAttributeList->count = dwAttributeCount;
+    /* Only the header: the entries are written as they are set. */
+    lpAttributeList->mask = 0;
+    lpAttributeList->room = dwAttributeCount;
     lpAttributeList->used = 0;
+    lpAttributeList->zero = 0;
     *lpSize = need;
     return TRUE;
 }
 
 /*
- * The attributes CreateProcessA uses: PROC_THREAD_ATTRIBUTE_HANDLE_LIST
- * (a whole number of handles, at least one) and
- * PROC_THREAD_ATTRIBUTE_PARENT_PROCESS (one handle).  Errors as Windows
- * gives them: ERROR_BAD_LENGTH for a wrong size, ERROR_GEN_FAILURE when the
- * list is full, ERROR_OBJECT_NAME_EXISTS for an attribute given twice,
- * ERROR_NOT_SUPPORTED for the others.
+ * The attributes known, with the size each value must have (0: a whole
+ * number of handles, at least one).  CreateProcessA uses HANDLE_LIST and
+ * PARENT_PROCESS; IDEAL_PROCESSOR is a scheduling hint it ignores (Linux
+ * has no ideal processor); PSEUDOCONSOLE makes it fail with
+ * ERROR_NOT_SUPPORTED (winipc has no pseudoconsoles).
+ */
+static const struct {
+    DWORD_PTR attribute;
+    SIZE_T size;
+} known_attrs[] = {
+    {PROC_THREAD_ATTRIBUTE_PARENT_PROCESS, sizeof(HANDLE)},
+    {PROC_THREAD_ATTRIBUTE_HANDLE_LIST, 0},
+    {PROC_THREAD_ATTRIBUTE_IDEAL_PROCESSOR, sizeof(PROCESSOR_NUMBER)},
+    {PROC_THREAD_ATTRIBUTE_PSEUDOCONSOLE, sizeof(HPCON)},
+};
+
+/*
+ * Errors as Windows gives them: ERROR_NOT_SUPPORTED for an attribute not in
+ * known_attrs, ERROR_BAD_LENGTH for a wrong size, ERROR_OBJECT_NAME_EXISTS
+ * for an attribute given twice, ERROR_GEN_FAILURE when the list is full.
  */
 API_FN(PROCESS, BOOL, UpdateProcThreadAttribute,
        (LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList, DWORD dwFlags,
@@ -60,29 +85,31 @@ API_FN(PROCESS, BOOL, UpdateProcThreadAttribute,
         lpReturnSize))
 {
     struct attr_entry *e;
+    DWORD bit;
+    size_t k = 0;
 
     (void)lpPreviousValue;
     (void)lpReturnSize;
     if (!lpAttributeList || dwFlags)
         return api_fail(ERROR_INVALID_PARAMETER);
-    if (Attribute == PROC_THREAD_ATTRIBUTE_HANDLE_LIST) {
-        if (cbSize == 0 || cbSize % sizeof(HANDLE))
-            return api_fail(ERROR_BAD_LENGTH);
-    } else if (Attribute == PROC_THREAD_ATTRIBUTE_PARENT_PROCESS) {
-        if (cbSize != sizeof(HANDLE))
-            return api_fail(ERROR_BAD_LENGTH);
-    } else {
+    while (k < sizeof known_attrs / sizeof known_attrs[0] &&
+           known_attrs[k].attribute != Attribute)
+        k++;
+    if (k == sizeof known_attrs / sizeof known_attrs[0])
         return api_fail(ERROR_NOT_SUPPORTED);
-    }
-    for (DWORD i = 0; i < lpAttributeList->used; i++)
-        if (lpAttributeList->entries[i].attribute == Attribute)
-            return api_fail(ERROR_OBJECT_NAME_EXISTS);
-    if (lpAttributeList->used >= lpAttributeList->count)
+    if (known_attrs[k].size ? cbSize != known_attrs[k].size
+                            : cbSize == 0 || cbSize % sizeof(HANDLE))
+        return api_fail(ERROR_BAD_LENGTH);
+    bit = (DWORD)1 << (Attribute & PROC_THREAD_ATTRIBUTE_NUMBER);
+    if (lpAttributeList->mask & bit)
+        return api_fail(ERROR_OBJECT_NAME_EXISTS);
+    if (lpAttributeList->used >= lpAttributeList->room)
         return api_fail(ERROR_GEN_FAILURE);
     e = &lpAttributeList->entries[lpAttributeList->used++];
     e->attribute = Attribute;
     e->size = cbSize;
     e->value = lpValue;
+    lpAttributeList->mask |= bit;
     return TRUE;
 }
 
@@ -117,6 +144,8 @@ DWORD api_attr_list_apply(const STARTUPINFOA *si, DWORD flags, BOOL inherit,
     if (si->cb < sizeof(STARTUPINFOEXA))
         return ERROR_INVALID_PARAMETER;
     l = ((const STARTUPINFOEXA *)si)->lpAttributeList;
+    if (attr_find(l, PROC_THREAD_ATTRIBUTE_PSEUDOCONSOLE))
+        return ERROR_NOT_SUPPORTED;
     if ((e = attr_find(l, PROC_THREAD_ATTRIBUTE_PARENT_PROCESS)) != NULL) {
         /* Linux cannot give a process another parent than its creator; what
          * the child gets from its parent, the handles it inherits, come

@@ -114,6 +114,8 @@ static const struct msg_entry msg_table[] = {
     MSG(534, "Arithmetic result exceeded 32 bits."),
     MSG(535, "There is a process on other end of the pipe."),
     MSG(536, "Waiting for a process to open the other end of the pipe."),
+    MSG(698, "An attempt was made to create an object and the object name "
+             "already existed."),
     /* Microsoft's page gives the name itself as the description. */
     MSG(735, "ERROR_ABANDONED_WAIT_0"),
     MSG(995, "The I/O operation has been aborted because of either a thread "
