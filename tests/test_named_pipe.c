@@ -1117,6 +1117,68 @@ static void test_quota_half_closed_reader(void)
     CloseHandle(s);
 }
 
+
+/* The same with an overlapped server's write (the I/O engine's drain
+ * queue, np_io_drain): it goes on when its client only shuts its sending
+ * side, and completes with all its bytes once they are read.  (The drain
+ * took the half-close for a closed end and failed the write with
+ * ERROR_BROKEN_PIPE at its next look.)  Windows cannot half-close a pipe:
+ * a write waits while the reader's end is open. */
+static void test_quota_half_closed_reader_overlapped(void)
+{
+    const char *name = pipe_name("qhalfov");
+    HANDLE s = q_server(name, FILE_FLAG_OVERLAPPED, PIPE_TYPE_BYTE, 1024), c;
+    char *data = malloc(3000);
+    OVERLAPPED ov;
+    DWORD n = 0;
+
+    c = client(name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(c != INVALID_HANDLE_VALUE);
+    q_client_came(s, 1);
+    memset(data, 'o', 3000);
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    CHECK_FAILS(WriteFile(s, data, 3000, &n, &ov), ERROR_IO_PENDING);
+    CHECK_EQ(shutdown(winipc_handle_fd(c), SHUT_WR), 0);
+    /* Still pending while the drain looks again (every 50 ms): it must not
+     * end before there is room. */
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 500), WAIT_TIMEOUT);
+    CHECK_EQ(q_read(c, 3000, NULL), 3000);
+    CHECK_OK(GetOverlappedResult(s, &ov, &n, TRUE));
+    CHECK_EQ(n, 3000);
+    CloseHandle(ov.hEvent);
+    CloseHandle(c);
+    CloseHandle(s);
+    free(data);
+}
+
+/* A client that wrote and shut its sending side before ConnectNamedPipe
+ * (winipc connect, its input ended at once) is still there: the server
+ * is told ERROR_PIPE_CONNECTED, reads what it wrote, and its replies
+ * reach it.  Only a client that closed its end is ERROR_NO_DATA (Windows
+ * has no half-close).  (ERROR_NO_DATA before, and the pipe was broken.) */
+static void test_half_closed_before_connect(void)
+{
+    const char *name = pipe_name("halfbefore");
+    HANDLE s = server(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1), c;
+    char buf[8];
+    DWORD n = 0;
+
+    c = client(name, GENERIC_READ | GENERIC_WRITE);
+    CHECK(c != INVALID_HANDLE_VALUE);
+    CHECK_OK(WriteFile(c, "ask", 3, &n, NULL));
+    CHECK_EQ(shutdown(winipc_handle_fd(c), SHUT_WR), 0);
+    CHECK_FAILS(ConnectNamedPipe(s, NULL), ERROR_PIPE_CONNECTED);
+    CHECK_OK(ReadFile(s, buf, sizeof buf, &n, NULL));
+    CHECK_EQ(n, 3);
+    CHECK_OK(WriteFile(s, "yes", 3, &n, NULL));
+    CHECK_OK(ReadFile(c, buf, sizeof buf, &n, NULL));
+    CHECK_EQ(n, 3);
+    CHECK_MEM(buf, "yes", 3);
+    CloseHandle(c);
+    CloseHandle(s);
+}
+
 static void test_quota_sync_server(void)
 {
     DWORD types[2] = {PIPE_TYPE_BYTE, PIPE_TYPE_MESSAGE};
@@ -1864,6 +1926,8 @@ int main(int argc, char **argv)
     RUN(test_pipe_made_anew);
     RUN(test_quota_sync_server);
     RUN(test_quota_half_closed_reader);
+    RUN(test_quota_half_closed_reader_overlapped);
+    RUN(test_half_closed_before_connect);
     RUN(test_quota_wakes_once);
     RUN(test_quota_writer_lets_reader_run);
     RUN(test_quota_before_accept);

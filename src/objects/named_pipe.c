@@ -3617,10 +3617,12 @@ DWORD wipc_npipe_wait(const char *path, DWORD timeout)
 /* ConnectNamedPipe's answer when a client came before it was called (the
  * client is accepted; p->lock held): ERROR_PIPE_CONNECTED, or
  * ERROR_NO_DATA if the client has already closed its end, as Windows
- * says of a client that came and went (what it wrote stays readable). */
+ * says of a client that came and went (what it wrote stays readable).  A
+ * client that only shut its sending side (winipc connect's half-close)
+ * is still there, and reads. */
 static DWORD np_came_before(struct wipc_npipe *p)
 {
-    if (p->state == NP_CONNECTED && wipc_plat_peer_closed(p->conn)) {
+    if (p->state == NP_CONNECTED && wipc_plat_peer_hung_up(p->conn)) {
         p->state = NP_BROKEN;
         return ERROR_NO_DATA;
     }
@@ -4570,7 +4572,9 @@ static DWORD np_io_drain(struct wipc_npipe *p, struct wipc_io *io)
         (!p->server && p->state != NP_DISCONNECTED && np_dropped(p))) {
         p->state = NP_DISCONNECTED;
         err = ERROR_PIPE_NOT_CONNECTED;
-    } else if (p->conn < 0 || wipc_plat_peer_closed(p->conn)) {
+    } else if (p->conn < 0 || wipc_plat_peer_hung_up(p->conn)) {
+        /* Closed or dead: not a reader that only shut its sending side
+         * (winipc connect's half-close), which still reads. */
         closed = 1;
     } else if (np_q_uncounted(p)) {
         /* A reader that is there but does not count: the quota is off. */
