@@ -1202,8 +1202,15 @@ static void io_wait_while(int (*busy)(void *arg), void *arg);
 static int io_queue_cancelling(void *arg)
 {
     struct wipc_io_queue *q = arg;
-    int busy = atomic_load(&q->delivering) != 0;
+    int busy;
+    /* delivering is read under the lock: an operation leaves the queue and
+     * is counted in delivering in one hold of it (io_finish_locked), so
+     * one of the two looks sees it.  Read before the lock, an operation
+     * that the engine finished in between was seen in neither, and
+     * CancelIoEx returned with it still pending (1 run in 60 of
+     * test_cancel_races_engine). */
     wipc_mutex_lock(&q->lock);
+    busy = atomic_load(&q->delivering) != 0;
     for (int k = 0; k < WIPC_IO_KINDS && !busy; k++)
         for (struct io_op *o = q->head[k]; o && !busy; o = o->next)
             busy = o->busy && o->cancel_err;
