@@ -613,6 +613,9 @@ int wipc_plat_process_has_uid(DWORD pid, DWORD uid);
 
 /* 1 if process pid's name (/proc/PID/comm, what prctl(PR_SET_NAME) set)
  * is comm; 0 if not or if it cannot be read. */
+/* The kernel's name of process pid (/proc/PID/comm, at most 15 bytes, no
+ * newline) into buf: its length, or -1 (buf then unspecified). */
+int wipc_plat_process_comm(DWORD pid, char *buf, size_t cap);
 int wipc_plat_process_comm_is(DWORD pid, const char *comm);
 
 /* accept() on the service's socket, blocking. */

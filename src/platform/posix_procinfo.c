@@ -239,7 +239,7 @@ static void procinfo_basename(const char *path, char *out, size_t cap)
 DWORD wipc_plat_process_brief(DWORD pid, struct wipc_proc_brief *b)
 {
     static const int fields[3] = {4, 19, 20}; /* ppid, nice, num_threads */
-    char path[48], exe[4096];
+    char exe[4096];
     long long v[3];
     size_t len = 0;
     int r = wipc_posix_stat_numbers((unsigned)pid, fields, v, 3);
@@ -256,22 +256,8 @@ DWORD wipc_plat_process_brief(DWORD pid, struct wipc_proc_brief *b)
         return 0;
     }
     /* The kernel's name for it (at most 15 bytes of its program's name). */
-    snprintf(path, sizeof path, "/proc/%u/comm", (unsigned)pid);
-    b->name[0] = '\0';
-    {
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        ssize_t n = -1;
-        if (fd >= 0) {
-            do
-                n = read(fd, b->name, sizeof b->name - 1);
-            while (n < 0 && errno == EINTR);
-            close(fd);
-        }
-        if (n < 0)
-            n = 0;
-        b->name[n] = '\0';
-        b->name[strcspn(b->name, "\n")] = '\0';
-    }
+    if (wipc_plat_process_comm(pid, b->name, sizeof b->name) < 0)
+        b->name[0] = '\0';
     return 0;
 }
 

@@ -279,12 +279,14 @@ int wipc_plat_process_has_uid(DWORD pid, DWORD uid)
     return found;
 }
 
-int wipc_plat_process_comm_is(DWORD pid, const char *comm)
+int wipc_plat_process_comm(DWORD pid, char *buf, size_t cap)
 {
-    char path[40], line[32];
+    char path[40];
     ssize_t n;
     int fd;
 
+    if (cap == 0)
+        return -1;
     /* open, one read, close: the name is at most 16 bytes and a newline,
      * read whole at once (a named pipe server asks this of each client of
      * root's, so stdio's fstat and second read cost each connection two
@@ -292,17 +294,24 @@ int wipc_plat_process_comm_is(DWORD pid, const char *comm)
     snprintf(path, sizeof path, "/proc/%u/comm", (unsigned)pid);
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return 0;
+        return -1;
     do {
-        n = read(fd, line, sizeof line - 1);
+        n = read(fd, buf, cap - 1);
     } while (n < 0 && errno == EINTR);
     close(fd);
     if (n < 0)
-        return 0;
-    line[n] = 0;
-    if (n > 0 && line[n - 1] == '\n')
-        line[n - 1] = 0;
-    return strcmp(line, comm) == 0;
+        return -1;
+    buf[n] = 0;
+    if (n > 0 && buf[n - 1] == '\n')
+        buf[--n] = 0;
+    return (int)n;
+}
+
+int wipc_plat_process_comm_is(DWORD pid, const char *comm)
+{
+    char line[32];
+    return wipc_plat_process_comm(pid, line, sizeof line) >= 0 &&
+           strcmp(line, comm) == 0;
 }
 
 DWORD wipc_plat_svc_accept(int lfd, int *out)
